@@ -1,0 +1,112 @@
+package rt
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+)
+
+// Sentinels for errors.Is. Their text never changes.
+var (
+	// ErrCancelled matches every CancelledError.
+	ErrCancelled = errors.New("cancelled")
+	// ErrTimeout matches every TimeoutError.
+	ErrTimeout = errors.New("timeout")
+	// ErrInvalidState matches every InvalidStateError.
+	ErrInvalidState = errors.New("invalid state")
+	// ErrLoopClosed is returned by loop methods called after Close.
+	ErrLoopClosed = errors.New("event loop is closed")
+	// ErrLoopRunning is returned when a loop is run while already running.
+	ErrLoopRunning = errors.New("this event loop is already running")
+
+	errNilAwaitable = errors.New("rt: await of a nil awaitable")
+)
+
+// CancelledError is how cancellation travels: the awaiting code sees it from
+// its pending await, and a cancelled Future reports it. Msg is the message
+// given to Cancel, if any.
+type CancelledError struct{ Msg string }
+
+func (e *CancelledError) Error() string {
+	if e.Msg == "" {
+		return "cancelled"
+	}
+	return "cancelled: " + e.Msg
+}
+
+// Is makes errors.Is(err, ErrCancelled) hold.
+func (e *CancelledError) Is(target error) bool { return target == ErrCancelled }
+
+// TimeoutError reports an expired Timeout or WaitFor. It wraps the
+// cancellation that the timeout turned into it, like Python's "raise
+// TimeoutError from exc".
+type TimeoutError struct{ Cause error }
+
+func (e *TimeoutError) Error() string { return "timeout" }
+
+// Is makes errors.Is(err, ErrTimeout) hold.
+func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// Unwrap returns the cancellation the timeout converted.
+func (e *TimeoutError) Unwrap() error { return e.Cause }
+
+// InvalidStateError reports an operation that the state of a Future forbids:
+// a result read before it is done, a result set twice.
+type InvalidStateError struct{ Msg string }
+
+func (e *InvalidStateError) Error() string { return "invalid state: " + e.Msg }
+
+// Is makes errors.Is(err, ErrInvalidState) hold.
+func (e *InvalidStateError) Is(target error) bool { return target == ErrInvalidState }
+
+// RuntimeError reports misuse of the runtime that asyncio reports with
+// RuntimeError: awaiting a future of another loop, a task awaiting itself, a
+// bad yield, nested RunUntilComplete.
+type RuntimeError struct{ Msg string }
+
+func (e *RuntimeError) Error() string { return e.Msg }
+
+// PanicError is the error of a coroutine or callback that panicked: the loop
+// survives and the task fails with it.
+type PanicError struct {
+	Value any    // what was passed to panic
+	Stack []byte // the goroutine stack at the panic
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// NewPanicError captures the current stack; call it from the deferred
+// function that recovered v.
+func NewPanicError(v any) *PanicError {
+	buf := make([]byte, 16<<10)
+	buf = buf[:runtime.Stack(buf, false)]
+	return &PanicError{Value: v, Stack: buf}
+}
+
+// Raised is the panic value with which Must propagates a failed await, like
+// a Python exception: the coroutine's defers run, a deferred recover sees
+// *Raised, and if nothing recovers it the coroutine fails with Err itself.
+type Raised struct{ Err error }
+
+func (r *Raised) Error() string { return r.Err.Error() }
+
+// Unwrap returns the awaited error.
+func (r *Raised) Unwrap() error { return r.Err }
+
+// FailureOf turns a recovered panic value into the coroutine's error: the
+// awaited error for a *Raised, a *PanicError with the stack otherwise.
+func FailureOf(v any) error {
+	if r, ok := v.(*Raised); ok {
+		return r.Err
+	}
+	if p, ok := v.(*PanicError); ok {
+		return p
+	}
+	return NewPanicError(v)
+}

@@ -1,0 +1,122 @@
+package rt
+
+import (
+	"runtime"
+	"sync"
+)
+
+// executor is a bounded pool of goroutines for blocking work
+// (asyncio's default ThreadPoolExecutor). Workers start on demand, up to
+// max, and exit when idle work runs out after shutdown.
+type executor struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	jobs    []func()
+	workers int
+	idle    int
+	max     int
+	closed  bool
+}
+
+// DefaultExecutorWorkers is the pool size of a loop's default executor, as
+// in Python's ThreadPoolExecutor: min(32, NumCPU+4).
+var DefaultExecutorWorkers = min(32, runtime.NumCPU()+4)
+
+func newExecutor(max int) *executor {
+	e := &executor{max: max}
+	e.cond = sync.NewCond(&e.mu)
+	return e
+}
+
+func (e *executor) submit(job func()) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return false
+	}
+	e.jobs = append(e.jobs, job)
+	if e.idle > 0 {
+		e.cond.Signal()
+	} else if e.workers < e.max {
+		e.workers++
+		go e.work()
+	}
+	return true
+}
+
+func (e *executor) work() {
+	e.mu.Lock()
+	for {
+		for len(e.jobs) == 0 && !e.closed {
+			e.idle++
+			e.cond.Wait()
+			e.idle--
+		}
+		if len(e.jobs) == 0 { // closed and drained
+			e.workers--
+			e.mu.Unlock()
+			return
+		}
+		job := e.jobs[0]
+		e.jobs[0] = nil
+		e.jobs = e.jobs[1:]
+		e.mu.Unlock()
+		job()
+		e.mu.Lock()
+	}
+}
+
+// shutdown lets queued jobs finish but accepts no more; it does not wait
+// (like executor.shutdown(wait=False) in loop.close()).
+func (e *executor) shutdown() {
+	e.mu.Lock()
+	e.closed = true
+	e.cond.Broadcast()
+	e.mu.Unlock()
+}
+
+// SetDefaultExecutorWorkers bounds the goroutines RunInExecutor may use on l;
+// call it before the first RunInExecutor.
+func (l *Loop) SetDefaultExecutorWorkers(n int) {
+	if l.exec == nil && n > 0 {
+		l.exec = newExecutor(n)
+	}
+}
+
+// RunInExecutor runs fn on the loop's pool of goroutines, for blocking work
+// that must not stall the loop, and returns a Future of its outcome. A panic
+// in fn becomes the future's error. Cancelling the future does not stop fn;
+// its outcome is then dropped.
+func RunInExecutor[T any](l *Loop, fn func() (T, error)) *Future[T] {
+	l.checkUsable("RunInExecutor")
+	if l.exec == nil {
+		l.exec = newExecutor(DefaultExecutorWorkers)
+	}
+	fut := NewFuture[T](l)
+	ok := l.exec.submit(func() {
+		v, err := callBlocking(fn)
+		l.CallSoonThreadsafe(func() {
+			if fut.Done() {
+				return
+			}
+			if err != nil {
+				fut.SetException(err)
+			} else {
+				fut.SetResult(v)
+			}
+		})
+	})
+	if !ok {
+		fut.SetException(ErrLoopClosed)
+	}
+	return fut
+}
+
+func callBlocking[T any](fn func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = FailureOf(p)
+		}
+	}()
+	return fn()
+}

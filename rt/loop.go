@@ -1,0 +1,429 @@
+package rt
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt/selector"
+)
+
+// Tuning taken from asyncio's base_events.
+const (
+	// minCancelledTimersForCleanup: below this many timers the heap is
+	// never rebuilt, only cancelled timers at its head are dropped.
+	minCancelledTimersForCleanup = 100
+	// maxSelectTimeout caps one poll (asyncio's MAXIMUM_SELECT_TIMEOUT).
+	maxSelectTimeout = 24 * time.Hour
+)
+
+// Loop is an event loop (asyncio's BaseEventLoop with a selector): a ready
+// queue of callbacks, a heap of timers and an I/O selector, run by one
+// goroutine. Its methods must be called from that goroutine unless their
+// documentation says otherwise (CallSoonThreadsafe, Stop from a signal
+// handler, ...); debug mode reports violations.
+type Loop struct {
+	ready           ring
+	timers          timerHeap
+	cancelledTimers int
+	timerSeq        uint64
+
+	sel     selector.Selector
+	waker   *selector.Waker
+	events  []selector.Ready
+	fds     map[int]*fdHandlers
+	clock   Clock
+	virtual *VirtualClock
+	// resolution is added to "now" when collecting due timers, so a timer
+	// due within the clock's granularity runs in this pass.
+	resolution time.Duration
+
+	stopping bool
+	running  bool
+	closed   bool
+	ownerG   uint64 // goroutine running the loop, for debug checks
+
+	// CallSoonThreadsafe queue: the only state shared with other goroutines.
+	tsMu     sync.Mutex
+	tsQueue  []callback
+	tsSpare  []callback
+	tsClosed bool
+	tsLen    atomic.Int32
+
+	excHandler func(*Loop, ErrorContext)
+	debug      bool
+	slow       time.Duration
+
+	current AnyTask
+	tasks   taskList
+	taskSeq uint64
+
+	unretrieved map[*errLog]struct{}
+	exec        *executor
+	signals     *signalState
+}
+
+// Option configures a Loop at construction.
+type Option func(*Loop)
+
+// WithClock runs the loop on c instead of the monotonic wall clock; pass a
+// *VirtualClock for tests that must not wait for timers.
+func WithClock(c Clock) Option { return func(l *Loop) { l.clock = c } }
+
+// WithSelector makes the loop use s (for example selector.NewPoll()) instead
+// of the platform's best backend. The loop owns s and closes it.
+func WithSelector(s selector.Selector) Option { return func(l *Loop) { l.sel = s } }
+
+// WithDebug turns debug mode on (see SetDebug).
+func WithDebug(on bool) Option { return func(l *Loop) { l.debug = on } }
+
+// NewLoop creates an event loop. It opens a selector and a waker (two file
+// descriptors) that Close releases.
+func NewLoop(opts ...Option) (*Loop, error) {
+	l := &Loop{
+		fds:        make(map[int]*fdHandlers),
+		resolution: time.Nanosecond,
+		slow:       100 * time.Millisecond,
+	}
+	for _, o := range opts {
+		o(l)
+	}
+	if l.clock == nil {
+		l.clock = monoClock{start: time.Now()}
+	}
+	l.virtual, _ = l.clock.(*VirtualClock)
+	if l.sel == nil {
+		s, err := selector.New()
+		if err != nil {
+			return nil, err
+		}
+		l.sel = s
+	}
+	w, err := selector.NewWaker()
+	if err != nil {
+		l.sel.Close()
+		return nil, err
+	}
+	if err := l.sel.Register(w.FD(), selector.Read); err != nil {
+		w.Close()
+		l.sel.Close()
+		return nil, err
+	}
+	l.waker = w
+	l.events = make([]selector.Ready, 0, 128)
+	return l, nil
+}
+
+// Time returns the loop's current time (asyncio's loop.time()); deadlines
+// given to CallAt are on this scale.
+func (l *Loop) Time() time.Duration { return l.clock.Now() }
+
+// CallSoon schedules fn to run in the next pass of the loop, after the
+// callbacks already scheduled (FIFO). It panics if the loop is closed.
+func (l *Loop) CallSoon(fn func()) *Handle {
+	l.checkUsable("CallSoon")
+	h := &Handle{fn: fn, loop: l}
+	l.ready.push(h)
+	return h
+}
+
+// callSoon schedules an internal callback without allocating a Handle.
+func (l *Loop) callSoon(cb callback) {
+	l.ready.push(cb)
+}
+
+// CallLater schedules fn to run after delay d (which may be zero or
+// negative: then it runs in the next pass). It panics if the loop is closed.
+func (l *Loop) CallLater(d time.Duration, fn func()) *TimerHandle {
+	return l.CallAt(l.clock.Now()+d, fn)
+}
+
+// CallAt schedules fn to run at loop time when. Timers with equal deadlines
+// run in the order they were scheduled. It panics if the loop is closed.
+func (l *Loop) CallAt(when time.Duration, fn func()) *TimerHandle {
+	l.checkUsable("CallAt")
+	l.timerSeq++
+	t := &TimerHandle{Handle: Handle{fn: fn, loop: l}, when: when, seq: l.timerSeq}
+	l.timers.push(t)
+	return t
+}
+
+// CallSoonThreadsafe is CallSoon for any goroutine: it queues fn and wakes
+// the loop if it is blocked polling. It returns ErrLoopClosed once the loop
+// is closed.
+func (l *Loop) CallSoonThreadsafe(fn func()) (*Handle, error) {
+	h := &Handle{fn: fn, loop: l}
+	l.tsMu.Lock()
+	if l.tsClosed {
+		l.tsMu.Unlock()
+		return nil, ErrLoopClosed
+	}
+	l.tsQueue = append(l.tsQueue, h)
+	l.tsLen.Add(1)
+	l.tsMu.Unlock()
+	if err := l.waker.Wake(); err != nil {
+		return h, err
+	}
+	return h, nil
+}
+
+func (l *Loop) timerCancelled() { l.cancelledTimers++ }
+
+// checkUsable panics with a clear message when a scheduling method is used
+// on a closed loop, and in debug mode when it is called from a goroutine
+// other than the one running the loop.
+func (l *Loop) checkUsable(what string) {
+	if l.closed {
+		panic(&RuntimeError{Msg: "rt: " + what + ": " + ErrLoopClosed.Error()})
+	}
+	if l.debug && l.running {
+		l.checkGoroutine(what)
+	}
+}
+
+// IsRunning reports whether the loop is running.
+func (l *Loop) IsRunning() bool { return l.running }
+
+// IsClosed reports whether Close was called.
+func (l *Loop) IsClosed() bool { return l.closed }
+
+// Stop makes RunForever return after the current pass. Called before the
+// loop runs, it makes the next RunForever do exactly one pass.
+func (l *Loop) Stop() { l.stopping = true }
+
+// RunForever runs the loop until Stop is called.
+func (l *Loop) RunForever() error {
+	if l.closed {
+		return ErrLoopClosed
+	}
+	if l.running {
+		return ErrLoopRunning
+	}
+	g := goid()
+	if _, busy := loopByG.LoadOrStore(g, l); busy {
+		return &RuntimeError{Msg: "rt: cannot run the event loop while another loop is running on this goroutine"}
+	}
+	l.running, l.ownerG = true, g
+	defer func() {
+		l.running, l.stopping, l.ownerG = false, false, 0
+		loopByG.Delete(g)
+	}()
+	for {
+		l.runOnce()
+		if l.stopping {
+			return nil
+		}
+	}
+}
+
+// RunUntilComplete runs the loop until f is done and returns f's error (nil
+// on success; a CancelledError if it was cancelled). It fails if the loop is
+// already running or if it was stopped before f finished.
+func (l *Loop) RunUntilComplete(f AnyFuture) error {
+	if l.closed {
+		return ErrLoopClosed
+	}
+	if l.running {
+		return ErrLoopRunning
+	}
+	fb := f.base()
+	if fb.loop != l {
+		return &RuntimeError{Msg: "rt: the future belongs to a different loop"}
+	}
+	if !fb.Done() {
+		fb.addCallback(funcCallback(l.Stop))
+		if err := l.RunForever(); err != nil {
+			return err
+		}
+		if !fb.Done() {
+			return &RuntimeError{Msg: "rt: event loop stopped before the future completed"}
+		}
+	}
+	return f.Exception()
+}
+
+// RunUntilComplete runs l until a is done and returns its outcome. A
+// coroutine is wrapped in a Task first.
+func RunUntilComplete[T any](l *Loop, a Awaitable[T]) (T, error) {
+	var zero T
+	f, ok := a.(interface{ futureOf() *Future[T] })
+	var fut *Future[T]
+	if ok {
+		fut = f.futureOf()
+	} else {
+		if l.closed {
+			return zero, ErrLoopClosed
+		}
+		fut = &CreateTask(l, a).Future
+	}
+	if err := l.RunUntilComplete(fut); err != nil {
+		if fut.Done() {
+			return fut.Result()
+		}
+		return zero, err
+	}
+	return fut.Result()
+}
+
+// Close closes the loop: it drops pending callbacks, shuts the executor
+// down, reports errors that were never retrieved, and closes the selector.
+// It fails while the loop runs; a second Close does nothing.
+func (l *Loop) Close() error {
+	if l.running {
+		return &RuntimeError{Msg: "rt: cannot close a running event loop"}
+	}
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	l.tsMu.Lock()
+	l.tsClosed = true
+	l.tsQueue = nil
+	l.tsMu.Unlock()
+	l.ready.clear()
+	for _, t := range l.timers {
+		t.index = -1
+	}
+	l.timers = nil
+	l.reportUnretrieved()
+	if l.exec != nil {
+		l.exec.shutdown()
+	}
+	if l.signals != nil {
+		l.signals.close(l)
+	}
+	err := l.sel.Close()
+	if werr := l.waker.Close(); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// runOnce is one iteration of the loop (asyncio's _run_once): purge
+// cancelled timers, poll for I/O with a timeout that lets the next timer
+// fire on time, move the due timers to the ready queue, then run exactly the
+// callbacks that are ready at that moment. Anything they schedule runs in
+// the next pass, which is what keeps one busy callback chain from starving
+// I/O.
+func (l *Loop) runOnce() {
+	l.purgeCancelledTimers()
+
+	timeout := time.Duration(-1)
+	switch {
+	case l.ready.len() > 0 || l.stopping || l.tsLen.Load() > 0:
+		timeout = 0
+	case len(l.timers) > 0:
+		timeout = min(max(l.timers[0].when-l.clock.Now(), 0), maxSelectTimeout)
+	}
+	l.poll(timeout)
+
+	// Timers due within the clock's resolution run now: running them a
+	// hair early beats another poll that would time out at once.
+	end := l.clock.Now() + l.resolution
+	for len(l.timers) > 0 && l.timers[0].when < end {
+		t := l.timers.pop()
+		if t.cancelled {
+			l.cancelledTimers--
+			continue
+		}
+		l.ready.push(&t.Handle)
+	}
+
+	ntodo := l.ready.len()
+	for i := 0; i < ntodo; i++ {
+		cb := l.ready.pop()
+		if l.debug {
+			l.runTimed(cb)
+		} else {
+			l.runOne(cb)
+		}
+	}
+}
+
+// purgeCancelledTimers drops cancelled timers: a full O(n) rebuild when they
+// are more than half of a large heap, otherwise only those at the head
+// (cheap, and enough to compute the poll timeout correctly).
+func (l *Loop) purgeCancelledTimers() {
+	n := len(l.timers)
+	if n > minCancelledTimersForCleanup && l.cancelledTimers*2 > n {
+		kept := l.timers[:0]
+		for _, t := range l.timers {
+			if t.cancelled {
+				t.index = -1
+			} else {
+				kept = append(kept, t)
+			}
+		}
+		clear(l.timers[len(kept):])
+		l.timers = kept
+		l.timers.init()
+		l.cancelledTimers = 0
+		return
+	}
+	for len(l.timers) > 0 && l.timers[0].cancelled {
+		l.timers.pop()
+		l.cancelledTimers--
+	}
+}
+
+// runOne runs one callback; a panic goes to the exception handler and the
+// loop carries on.
+func (l *Loop) runOne(cb callback) {
+	defer func() {
+		if v := recover(); v != nil {
+			l.CallExceptionHandler(ErrorContext{
+				Message: "exception in callback",
+				Err:     FailureOf(v),
+			})
+		}
+	}()
+	cb.run()
+}
+
+// runHandle runs a Handle's function (its panic is caught by runOne).
+func (l *Loop) runHandle(fn func()) { fn() }
+
+// poll waits for I/O up to timeout (<0: until something happens) and queues
+// the callbacks of ready file descriptors and of other goroutines.
+func (l *Loop) poll(timeout time.Duration) {
+	wait := timeout
+	if l.virtual != nil && timeout > 0 {
+		wait = 0 // on virtual time, never sleep for a timer
+	}
+	evs, err := l.sel.Select(l.events[:0], wait)
+	if err != nil {
+		l.CallExceptionHandler(ErrorContext{Message: "selector failed", Err: err})
+	}
+	l.events = evs[:0]
+	woken := false
+	for _, ev := range evs {
+		if ev.FD == l.waker.FD() {
+			l.waker.Drain()
+			woken = true
+			continue
+		}
+		l.dispatchIO(ev)
+	}
+	if l.tsLen.Load() > 0 {
+		l.takeThreadsafe()
+		woken = true
+	}
+	if l.virtual != nil && timeout > 0 && len(evs) == 0 && !woken {
+		l.virtual.advanceTo(l.timers[0].when)
+	}
+}
+
+// takeThreadsafe moves callbacks queued by other goroutines to the ready
+// queue, swapping buffers so the lock is held only for the swap.
+func (l *Loop) takeThreadsafe() {
+	l.tsMu.Lock()
+	q := l.tsQueue
+	l.tsQueue = l.tsSpare[:0]
+	l.tsLen.Store(0)
+	l.tsMu.Unlock()
+	for i, cb := range q {
+		l.ready.push(cb)
+		q[i] = nil
+	}
+	l.tsSpare = q[:0]
+}

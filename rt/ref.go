@@ -1,0 +1,124 @@
+package rt
+
+import "errors"
+
+// The reference driver runs a template exactly as written, on a goroutine of
+// its own, and hands control back and forth with the loop goroutine through
+// unbuffered channels, so at any moment exactly one of the two runs. It is
+// the debugging mode (real stacks, a debugger) and the oracle the generated
+// state machines are tested against.
+
+// errRefClosed is the panic that unwinds a reference coroutine on Close; it
+// runs the template's defers the way GeneratorExit runs a Python finally.
+var errRefClosed = errors.New("rt: coroutine closed")
+
+type refResume struct {
+	err   error
+	close bool
+}
+
+type refDriver struct {
+	ctx    *Ctx
+	toCoro chan refResume
+	toLoop chan Yield
+}
+
+// Ref is a coroutine whose body runs on its own goroutine (reference mode).
+// asyncgen's constructors return one under -tags asyncgen_ref.
+type Ref[T any] struct {
+	d       refDriver
+	fn      func() (T, error)
+	res     T
+	err     error
+	started bool
+	done    bool
+}
+
+// NewRef wraps fn, the template called with its arguments, as a coroutine
+// driven by the reference driver. fn does not start until the first Send.
+func NewRef[T any](fn func() (T, error)) *Ref[T] {
+	return &Ref[T]{fn: fn}
+}
+
+// Send starts or resumes the template.
+func (r *Ref[T]) Send(c *Ctx) Yield { return r.resume(c, refResume{}) }
+
+// Throw makes the template's pending Await return err.
+func (r *Ref[T]) Throw(c *Ctx, err error) Yield {
+	if !r.started {
+		r.started, r.done, r.err = true, true, err
+		return Yield{}
+	}
+	return r.resume(c, refResume{err: err})
+}
+
+// Close unwinds a suspended template, running its defers.
+func (r *Ref[T]) Close() {
+	if !r.started {
+		r.started, r.done = true, true
+		r.err = errRefClosed
+		return
+	}
+	if !r.done {
+		r.resume(r.d.ctx, refResume{close: true})
+	}
+}
+
+// Result returns the template's results once it has finished.
+func (r *Ref[T]) Result() (T, error) {
+	if !r.done {
+		var zero T
+		return zero, &InvalidStateError{Msg: "coroutine has not finished"}
+	}
+	return r.res, r.err
+}
+
+func (r *Ref[T]) resume(c *Ctx, m refResume) Yield {
+	if r.done {
+		return Yield{}
+	}
+	r.d.ctx = c
+	if !r.started {
+		r.started = true
+		r.d.toCoro = make(chan refResume)
+		r.d.toLoop = make(chan Yield)
+		go r.run()
+	} else {
+		r.d.toCoro <- m
+	}
+	return <-r.d.toLoop
+}
+
+func (r *Ref[T]) run() {
+	id := goid()
+	refByG.Store(id, &r.d)
+	defer func() {
+		if v := recover(); v != nil {
+			if v == errRefClosed {
+				r.err = errRefClosed
+			} else {
+				r.err = FailureOf(v)
+			}
+		}
+		refByG.Delete(id)
+		r.done = true
+		r.d.toLoop <- Yield{}
+	}()
+	r.res, r.err = r.fn()
+}
+
+// refAwait serves Await for a template running under the reference driver.
+func refAwait[T any](d *refDriver, a Awaitable[T]) (T, error) {
+	var w Awaiting[T]
+	y, suspend := w.Start(d.ctx, a)
+	for suspend {
+		d.toLoop <- y
+		m := <-d.toCoro
+		if m.close {
+			w.Close()
+			panic(errRefClosed)
+		}
+		y, suspend = w.Resume(d.ctx, m.err)
+	}
+	return w.Result()
+}

@@ -1,0 +1,7 @@
+//go:build !asyncgen_ref
+
+package rt
+
+// RefMode reports whether this build runs coroutines through the
+// goroutine-backed reference driver (-tags asyncgen_ref).
+const RefMode = false

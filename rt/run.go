@@ -1,0 +1,59 @@
+package rt
+
+import "fmt"
+
+// Run is asyncio.run: it creates a loop, runs c as the main task until it is
+// done, cancels every task still running and waits for them, shuts the
+// executor down and closes the loop. It returns the main coroutine's
+// outcome.
+func Run[T any](c Coro[T], opts ...Option) (T, error) {
+	var zero T
+	l, err := NewLoop(opts...)
+	if err != nil {
+		return zero, err
+	}
+	defer l.Close()
+	main := CreateTask(l, c)
+	runErr := l.RunUntilComplete(main)
+	l.cancelAllTasks()
+	if !main.Done() {
+		return zero, runErr
+	}
+	return main.Result()
+}
+
+// cancelAllTasks cancels the tasks left when the main task finished and
+// runs the loop until they are all done; those that end with an error other
+// than cancellation are reported to the exception handler.
+func (l *Loop) cancelAllTasks() {
+	left := l.AllTasks()
+	if len(left) == 0 {
+		return
+	}
+	for _, t := range left {
+		t.Cancel()
+	}
+	all := NewFuture[Void](l)
+	remaining := len(left)
+	for _, t := range left {
+		t.base().addCallback(funcCallback(func() {
+			remaining--
+			if remaining == 0 {
+				all.SetResult(Void{})
+			}
+		}))
+	}
+	l.RunUntilComplete(all)
+	for _, t := range left {
+		if t.Cancelled() {
+			continue
+		}
+		if err := t.Exception(); err != nil {
+			l.CallExceptionHandler(ErrorContext{
+				Message: fmt.Sprintf("unhandled error during Run() shutdown in %s", t.Name()),
+				Err:     err,
+				Future:  t,
+			})
+		}
+	}
+}

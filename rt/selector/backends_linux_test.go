@@ -1,0 +1,11 @@
+//go:build linux
+
+package selector_test
+
+import "github.com/asyncgen/asyncgen/rt/selector"
+
+// backends lists the Selectors every test in the suite runs against.
+var backends = []backend{
+	{"epoll", selector.NewEpoll},
+	{"poll", selector.NewPoll},
+}

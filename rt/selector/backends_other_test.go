@@ -1,0 +1,10 @@
+//go:build unix && !linux
+
+package selector_test
+
+import "github.com/asyncgen/asyncgen/rt/selector"
+
+// backends lists the Selectors every test in the suite runs against.
+var backends = []backend{
+	{"poll", selector.NewPoll},
+}

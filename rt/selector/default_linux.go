@@ -1,0 +1,6 @@
+//go:build linux
+
+package selector
+
+// New returns the best backend for the platform: epoll on Linux.
+func New() (Selector, error) { return NewEpoll() }

@@ -1,0 +1,314 @@
+package rt
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// AnyFuture is the untyped face of every *Future[T] and *Task[T]: what code
+// that handles futures of different types (Wait, the loop) works with.
+type AnyFuture interface {
+	Done() bool
+	Cancelled() bool
+	Cancel(msg ...string) bool
+	Exception() error
+	Loop() *Loop
+	RemoveDoneCallback(id CallbackID) int
+	base() *futureBase
+}
+
+// AnyTask is the untyped face of every *Task[T].
+type AnyTask interface {
+	AnyFuture
+	// Name is the task's name, "Task-N" unless set.
+	Name() string
+	SetName(name string)
+	// Cancelling is the number of pending cancellation requests.
+	Cancelling() int
+	// Uncancel decrements Cancelling and returns the new count.
+	Uncancel() int
+	// GetStack returns where the task is suspended, outermost coroutine
+	// first (empty if the coroutine cannot tell, or the task is done).
+	GetStack() []StackFrame
+	callback
+}
+
+// Task runs a coroutine on a loop (asyncio.Task): each step sends into the
+// coroutine, and when the coroutine waits on a future the task sleeps until
+// that future is done. A Task is itself a Future of the coroutine's result,
+// so it can be awaited, cancelled and given done callbacks.
+type Task[T any] struct {
+	Future[T]
+	coro   Coro[T]
+	waiter AnyFuture // the future the coroutine waits on (asyncio _fut_waiter)
+	ctx    Ctx
+	id     uint64
+}
+
+// CreateTask wraps c in a Task scheduled to start in the next pass of l
+// (asyncio.create_task). The loop keeps the task alive until it is done.
+func CreateTask[T any](l *Loop, c Coro[T]) *Task[T] {
+	if c == nil {
+		panic(&RuntimeError{Msg: "rt: CreateTask of a nil coroutine"})
+	}
+	l.checkUsable("CreateTask")
+	t := &Task[T]{coro: c}
+	t.loop = l
+	t.futureBase.task = true
+	if l.debug {
+		t.x().source = callerSite()
+	}
+	t.ctx.task = t
+	l.taskSeq++
+	t.id = l.taskSeq
+	l.tasks.add(&t.ctx)
+	l.callSoon(t)
+	return t
+}
+
+// Name returns the task's name.
+func (t *Task[T]) Name() string {
+	if t.ext != nil && t.ext.name != "" {
+		return t.ext.name
+	}
+	return "Task-" + strconv.FormatUint(t.id, 10)
+}
+
+// SetName renames the task.
+func (t *Task[T]) SetName(name string) { t.x().name = name }
+
+// Coro returns the coroutine the task runs.
+func (t *Task[T]) Coro() Coro[T] { return t.coro }
+
+// Cancelling returns how many cancellation requests are pending.
+func (t *Task[T]) Cancelling() int { return int(t.numCancels) }
+
+// Uncancel decrements the count of pending cancellation requests and returns
+// it; structured-concurrency helpers (Timeout, TaskGroup) call it once they
+// have absorbed the cancellation they caused.
+func (t *Task[T]) Uncancel() int {
+	if t.numCancels > 0 {
+		t.numCancels--
+	}
+	return int(t.numCancels)
+}
+
+// Cancel asks the task to cancel itself: the coroutine sees a
+// *CancelledError from its pending await (or from its next one, if it is
+// not waiting). It may catch it and go on, in which case the task is not
+// cancelled. Cancel returns false if the task is already done.
+func (t *Task[T]) Cancel(msg ...string) bool {
+	if t.state != pending {
+		return false
+	}
+	m := ""
+	if len(msg) > 0 {
+		m = msg[0]
+	}
+	t.disarmLog()
+	t.numCancels++
+	if t.waiter != nil && t.waiter.Cancel(m) {
+		// The waiter's callback wakes us with the cancellation. Keep
+		// the waiter: a task that swallows it may need cancelling again.
+		return true
+	}
+	t.mustCancel = true
+	t.x().cancelMsg = m
+	return true
+}
+
+// AddDoneCallback arranges for fn to run once the task is done.
+func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) CallbackID {
+	return t.addDoneCallback(funcCallback(func() { fn(t) }))
+}
+
+// Send implements Awaitable: awaiting a task waits for it.
+func (t *Task[T]) Send(*Ctx) Yield {
+	if t.state == pending {
+		return Yield{fut: t, kind: yieldFuture}
+	}
+	return Yield{}
+}
+
+// GetStack returns where the task's coroutine is suspended, outermost first.
+func (t *Task[T]) GetStack() []StackFrame {
+	if t.state != pending {
+		return nil
+	}
+	if s, ok := t.coro.(Stacker); ok {
+		return s.AwaitStack(nil)
+	}
+	return nil
+}
+
+// PrintStack writes the task's async stack trace to w.
+func (t *Task[T]) PrintStack(w io.Writer) {
+	fmt.Fprintf(w, "Stack for %s (most recent await last):\n", t.Name())
+	for _, fr := range t.GetStack() {
+		fmt.Fprintf(w, "  %s\n    %s:%d\n", fr.Func, fr.File, fr.Line)
+	}
+}
+
+func (t *Task[T]) String() string {
+	return "<Task " + t.Name() + " " + t.describe() + ">"
+}
+
+// run is the task's step, scheduled by CreateTask, by a bare yield, and as
+// the done callback of the future it waits on (asyncio's __step and
+// __wakeup are one here: the coroutine reads the awaited result itself).
+func (t *Task[T]) run() { t.step(nil) }
+
+func (t *Task[T]) step(exc error) {
+	if t.state != pending {
+		// A stale wake-up (the task was completed by Cancel racing
+		// a wake-up); nothing to do.
+		return
+	}
+	if t.mustCancel {
+		if !errors.Is(exc, ErrCancelled) {
+			exc = &CancelledError{Msg: t.ext.cancelMsg}
+		}
+		t.mustCancel = false
+	}
+	t.waiter = nil
+	l := t.loop
+	if l.current != nil {
+		l.CallExceptionHandler(ErrorContext{
+			Message: fmt.Sprintf("cannot enter task %s while another task is being executed", t.Name()),
+			Future:  t,
+		})
+		return
+	}
+	l.current = t
+	y, perr := t.resume(exc)
+	l.current = nil
+	if perr != nil {
+		t.finish(Yield{}, perr)
+		return
+	}
+	switch y.kind {
+	case yieldDone:
+		t.finish(y, nil)
+	case yieldBare:
+		l.callSoon(t)
+	case yieldFuture:
+		t.await(y.fut)
+	}
+}
+
+// resume sends into the coroutine, turning a panic that escapes it into an
+// error so the loop survives.
+func (t *Task[T]) resume(exc error) (y Yield, perr error) {
+	defer func() {
+		if v := recover(); v != nil {
+			perr = FailureOf(v)
+		}
+	}()
+	if exc != nil {
+		return t.coro.Throw(&t.ctx, exc), nil
+	}
+	return t.coro.Send(&t.ctx), nil
+}
+
+// await parks the task on f, or throws an error back in if f cannot be
+// awaited here.
+func (t *Task[T]) await(f AnyFuture) {
+	fb := f.base()
+	var bad error
+	switch {
+	case fb.loop != t.loop:
+		bad = &RuntimeError{Msg: fmt.Sprintf("rt: task %s got a future attached to a different loop", t.Name())}
+	case fb == &t.futureBase:
+		bad = &RuntimeError{Msg: fmt.Sprintf("rt: task %s cannot await on itself", t.Name())}
+	}
+	if bad != nil {
+		t.loop.callSoon(funcCallback(func() { t.step(bad) }))
+		return
+	}
+	fb.addCallback(t)
+	t.waiter = f
+	if t.mustCancel && f.Cancel(t.ext.cancelMsg) {
+		t.mustCancel = false
+	}
+}
+
+// finish records the coroutine's outcome (perr: a panic that escaped it).
+func (t *Task[T]) finish(_ Yield, perr error) {
+	t.loop.tasks.remove(&t.ctx)
+	var v T
+	err := perr
+	if err == nil {
+		v, err = t.coro.Result()
+	}
+	t.coro = nil
+	switch {
+	case t.mustCancel:
+		// Cancel was called during this last step: the task ends
+		// cancelled even though the coroutine returned.
+		t.cancel(t.ext.cancelMsg)
+	case err == nil:
+		t.SetResult(v)
+	case errors.Is(err, ErrCancelled):
+		var ce *CancelledError
+		msg := ""
+		if errors.As(err, &ce) {
+			msg = ce.Msg
+		}
+		t.cancel(msg)
+	default:
+		t.setException(err)
+	}
+}
+
+// CurrentTask returns the task whose step is running, or nil.
+func (l *Loop) CurrentTask() AnyTask { return l.current }
+
+// AllTasks returns the tasks of l that are not done yet, in creation order.
+func (l *Loop) AllTasks() []AnyTask {
+	var out []AnyTask
+	for c := l.tasks.head; c != nil; c = c.next {
+		if !c.task.Done() {
+			out = append(out, c.task)
+		}
+	}
+	return out
+}
+
+// taskList is the loop's strong reference to every task that is not done
+// (gh-88831: a task nobody else references must still finish). It is
+// intrusive — the links live in each task's Ctx — so tracking a task
+// allocates nothing.
+type taskList struct {
+	head, tail *Ctx
+	n          int
+}
+
+func (tl *taskList) add(c *Ctx) {
+	c.prev, c.next = tl.tail, nil
+	if tl.tail != nil {
+		tl.tail.next = c
+	} else {
+		tl.head = c
+	}
+	tl.tail = c
+	tl.n++
+}
+
+func (tl *taskList) remove(c *Ctx) {
+	if c.prev != nil {
+		c.prev.next = c.next
+	} else if tl.head == c {
+		tl.head = c.next
+	} else {
+		return // not in the list
+	}
+	if c.next != nil {
+		c.next.prev = c.prev
+	} else {
+		tl.tail = c.prev
+	}
+	c.prev, c.next = nil, nil
+	tl.n--
+}
