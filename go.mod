@@ -3,3 +3,8 @@ module github.com/asyncgen/asyncgen
 go 1.26.0
 
 require golang.org/x/sys v0.50.0
+
+require (
+	github.com/dave/jennifer v1.7.1 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+)

@@ -218,7 +218,7 @@ func toEpoll(ev Event) uint32 {
 	if ev&Write != 0 {
 		e |= unix.EPOLLOUT
 	}
-	return e | unix.EPOLLRDHUP
+	return e
 }
 
 // fromEpoll translates epoll's result flags. Hangup and error wake both

@@ -154,7 +154,7 @@ func (p *poll) remove(i int) {
 	last := len(p.pfds) - 1
 	if i != last {
 		p.pfds[i] = p.pfds[last]
-		p.index[int(p.pfds[i].Fd)] = i
+
 	}
 	p.pfds = p.pfds[:last]
 }
