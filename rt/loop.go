@@ -39,9 +39,12 @@ type Loop struct {
 	resolution time.Duration
 
 	stopping bool
-	running  bool
-	closed   bool
-	ownerG   uint64 // goroutine running the loop, for debug checks
+	// lastPoll and sincePoll rate-limit zero-timeout polls (see pollDue).
+	lastPoll  time.Duration
+	sincePoll int
+	running   bool
+	closed    bool
+	ownerG    uint64 // goroutine running the loop, for debug checks
 
 	// CallSoonThreadsafe queue: the only state shared with other goroutines.
 	tsMu     sync.Mutex
@@ -84,6 +87,7 @@ func NewLoop(opts ...Option) (*Loop, error) {
 		fds:        make(map[int]*fdHandlers),
 		resolution: time.Nanosecond,
 		slow:       100 * time.Millisecond,
+		sincePoll:  maxPollSkips, // the first pass always polls
 	}
 	for _, o := range opts {
 		o(l)
@@ -315,18 +319,36 @@ func (l *Loop) runOnce() {
 	case len(l.timers) > 0:
 		timeout = min(max(l.timers[0].when-l.clock.Now(), 0), maxSelectTimeout)
 	}
-	l.poll(timeout)
+	// The clock is read at most once per pass, and only when timers need
+	// it: on virtual machines a clock read can cost as much as a step.
+	var now time.Duration
+	haveNow := false
+	if timeout == 0 && !l.stopping && len(l.timers) > 0 {
+		now, haveNow = l.clock.Now(), true
+	}
+	if timeout != 0 || l.stopping || l.pollDue(now, haveNow) {
+		l.poll(timeout)
+		haveNow = false
+	} else if l.tsLen.Load() > 0 {
+		l.takeThreadsafe()
+	}
 
 	// Timers due within the clock's resolution run now: running them a
 	// hair early beats another poll that would time out at once.
-	end := l.clock.Now() + l.resolution
-	for len(l.timers) > 0 && l.timers[0].when < end {
-		t := l.timers.pop()
-		if t.cancelled {
-			l.cancelledTimers--
-			continue
+	if len(l.timers) > 0 {
+		if !haveNow {
+			now = l.clock.Now()
+			l.lastPoll = now
 		}
-		l.ready.push(&t.Handle)
+		end := now + l.resolution
+		for len(l.timers) > 0 && l.timers[0].when < end {
+			t := l.timers.pop()
+			if t.cancelled {
+				l.cancelledTimers--
+				continue
+			}
+			l.ready.push(&t.Handle)
+		}
 	}
 
 	ntodo := l.ready.len()
@@ -338,6 +360,28 @@ func (l *Loop) runOnce() {
 			l.runOne(cb)
 		}
 	}
+}
+
+// Zero-timeout polls are skipped while callbacks are ready, up to
+// maxPollSkips passes or pollInterval of loop time, whichever comes first.
+// asyncio polls on every pass; here a poll is a syscall costing 20 times a
+// task step, so polling every pass would make every await cost a syscall.
+// Bounding the skip keeps I/O from starving behind a callback chain: a
+// ready socket waits at most pollInterval longer than under asyncio.
+const (
+	maxPollSkips = 64
+	pollInterval = 50 * time.Microsecond
+)
+
+// pollDue reports whether a pass with ready callbacks must poll anyway.
+// Without timers the clock is not read and only the pass count bounds the
+// skipping.
+func (l *Loop) pollDue(now time.Duration, haveNow bool) bool {
+	if l.sincePoll >= maxPollSkips || haveNow && now-l.lastPoll >= pollInterval {
+		return true
+	}
+	l.sincePoll++
+	return false
 }
 
 // purgeCancelledTimers drops cancelled timers: a full O(n) rebuild when they
@@ -391,6 +435,7 @@ func (l *Loop) poll(timeout time.Duration) {
 		wait = 0 // on virtual time, never sleep for a timer
 	}
 	evs, err := l.sel.Select(l.events[:0], wait)
+	l.sincePoll = 0
 	if err != nil {
 		l.CallExceptionHandler(ErrorContext{Message: "selector failed", Err: err})
 	}
