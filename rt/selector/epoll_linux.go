@@ -4,6 +4,7 @@ package selector
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -173,7 +174,7 @@ func (ep *epoll) check(op string, fd int, ev Event) error {
 	if ep.fd < 0 {
 		return fmt.Errorf("epoll: %s fd %d: %w", op, fd, ErrClosed)
 	}
-	if fd < 0 || ev&^allEvents != 0 {
+	if fd < 0 || fd > math.MaxInt32 || ev&^allEvents != 0 {
 		return fmt.Errorf("epoll: %s fd %d events %v: %w", op, fd, ev, os.ErrInvalid)
 	}
 	return nil

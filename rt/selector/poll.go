@@ -4,6 +4,7 @@ package selector
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"time"
 
@@ -69,7 +70,7 @@ func (p *poll) Modify(fd int, ev Event) error {
 		p.remove(i)
 		p.index[fd] = muted
 	default:
-		p.pfds[i].Events = toPoll(ev)
+		setPoll(&p.pfds[i].Events, ev)
 	}
 	return nil
 }
@@ -137,7 +138,7 @@ func (p *poll) check(op string, fd int, ev Event) error {
 	if p.closed {
 		return fmt.Errorf("poll: %s fd %d: %w", op, fd, ErrClosed)
 	}
-	if fd < 0 || fd > int(^uint32(0)>>1) || ev&^allEvents != 0 {
+	if fd < 0 || fd > math.MaxInt32 || ev&^allEvents != 0 {
 		return fmt.Errorf("poll: %s fd %d events %v: %w", op, fd, ev, os.ErrInvalid)
 	}
 	return nil
@@ -145,8 +146,10 @@ func (p *poll) check(op string, fd int, ev Event) error {
 
 // add appends fd to the array and returns its index.
 func (p *poll) add(fd int, ev Event) int {
-	p.pfds = append(p.pfds, unix.PollFd{Fd: int32(fd), Events: toPoll(ev)})
-	return len(p.pfds) - 1
+	p.pfds = append(p.pfds, unix.PollFd{Fd: int32(fd)})
+	i := len(p.pfds) - 1
+	setPoll(&p.pfds[i].Events, ev)
+	return i
 }
 
 // remove deletes entry i by moving the last entry into its place.
@@ -154,27 +157,33 @@ func (p *poll) remove(i int) {
 	last := len(p.pfds) - 1
 	if i != last {
 		p.pfds[i] = p.pfds[last]
-
+		p.index[int(p.pfds[i].Fd)] = i
 	}
 	p.pfds = p.pfds[:last]
 }
 
-// toPoll translates an interest into poll flags.
-func toPoll(ev Event) int16 {
-	var e int16
+// pollFlags is the type of PollFd's Events and Revents: int16 on most
+// systems, uint16 on AIX.
+type pollFlags interface{ ~int16 | ~uint16 }
+
+// setPoll translates an interest into poll flags. It stores through a
+// pointer so the flags' type is inferred from the field.
+func setPoll[T pollFlags](dst *T, ev Event) {
+	var e T
 	if ev&Read != 0 {
 		e |= unix.POLLIN
 	}
 	if ev&Write != 0 {
 		e |= unix.POLLOUT
 	}
-	return e
+	*dst = e
 }
 
 // fromPoll translates poll's flags. Hangup, error and an invalid fd wake
 // both sides, so whoever waits tries the syscall and meets EOF or the
 // error. Applied to the requested events it gives back the interest.
-func fromPoll(e int16) Event {
+func fromPoll[T pollFlags](flags T) Event {
+	e := uint16(flags) // as bits: AIX's POLLNVAL does not fit an int16
 	var ev Event
 	if e&(unix.POLLIN|unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0 {
 		ev |= Read
