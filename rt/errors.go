@@ -37,18 +37,18 @@ func (e *CancelledError) Error() string {
 // Is makes errors.Is(err, ErrCancelled) hold.
 func (e *CancelledError) Is(target error) bool { return target == ErrCancelled }
 
-// TimeoutError reports an expired Timeout or WaitFor. It wraps the
+// TimeoutError reports an expired Timeout or WaitFor. Cause is the
 // cancellation that the timeout turned into it, like Python's "raise
-// TimeoutError from exc".
+// TimeoutError from exc"; it is deliberately not returned by an Unwrap
+// method, so errors.Is(err, ErrCancelled) is false for a timeout, just as
+// "except CancelledError" does not catch a TimeoutError. A task whose
+// coroutine returns a TimeoutError fails; it is not cancelled.
 type TimeoutError struct{ Cause error }
 
 func (e *TimeoutError) Error() string { return "timeout" }
 
 // Is makes errors.Is(err, ErrTimeout) hold.
 func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
-
-// Unwrap returns the cancellation the timeout converted.
-func (e *TimeoutError) Unwrap() error { return e.Cause }
 
 // InvalidStateError reports an operation that the state of a Future forbids:
 // a result read before it is done, a result set twice.

@@ -1,0 +1,140 @@
+package gen
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// suspend emits the Start item and the resume label of a suspension point:
+//
+//	if y, ok := f.aw.Start(c, x); ok {
+//		f.state = N
+//		return y
+//	}
+//	resumeN:
+//
+// The jump table sends state N to resumeN after Resume reports the awaited
+// thing done.
+func (l *lowerer) suspend(call *ast.CallExpr, arg ast.Expr) *suspension {
+	typ := l.awaitType(call)
+	s := &suspension{state: len(l.suspensions) + 1, call: call, typ: typ, pos: call.Pos()}
+	s.aw = l.awaitFieldFor(typ)
+	s.aw.susps = append(s.aw.susps, s)
+	s.label = l.newLabel("resume")
+	l.suspensions = append(l.suspensions, s)
+	l.emit(&item{
+		text: "if y, ok := $f." + s.aw.name + ".Start($c, $0); ok {\n$f.state = " + itoa(s.state) + "\nreturn y\n}",
+		args: []any{arg}, pos: call.Pos(), susp: s,
+	})
+	l.emit(&item{label: s.label})
+	return s
+}
+
+// await lowers a suspension whose outcome goes to lhs (nil: discarded) and
+// returns the item that assigns it. Must checks the error before anything
+// is assigned:
+//
+//	if x, err = f.aw.Result(); err != nil {
+//		panic(&rt.Raised{Err: err})   // or return f.fail(err) without defers
+//	}
+func (l *lowerer) await(call *ast.CallExpr, lhs []ast.Expr, define bool) *item {
+	arg := l.expr(call.Args[0])
+	s := l.suspend(call, arg)
+	get := "$f." + s.aw.name + ".Result()"
+	if callIntrinsic(l.info, call) == inAwait {
+		if lhs == nil {
+			return l.emit(&item{text: get, pos: call.Pos()})
+		}
+		return l.emit(&item{text: "$0, $1 = " + get, args: []any{lhs[0], lhs[1]}, defs: l.identVars(lhs), pos: call.Pos()})
+	}
+	var dst any = ast.NewIdent("_")
+	if lhs != nil {
+		dst = lhs[0]
+	}
+	fail := "return $f.fail($1)"
+	if l.hasDefer {
+		fail = "panic(&$rt.Raised{Err: $1})"
+	}
+	return l.emit(&item{
+		text: "if $0, $1 = " + get + "; $1 != nil {\n" + fail + "\n}",
+		args: []any{dst, l.errVar()}, defs: append(l.identVars(lhs), l.errVar()), pos: call.Pos(),
+	})
+}
+
+// awaitValue lifts a Must (or, wrongly used, an Await) into a temporary.
+func (l *lowerer) awaitValue(call *ast.CallExpr) ast.Expr {
+	t := l.newTemp(l.awaitType(call), tempBase(argName(call)))
+	if callIntrinsic(l.info, call) == inAwait {
+		l.await(call, []ast.Expr{l.ref(t), ast.NewIdent("_")}, false)
+	} else {
+		l.await(call, []ast.Expr{l.ref(t)}, false)
+	}
+	return l.ref(t)
+}
+
+// awaitTuple lifts an Await into two temporaries.
+func (l *lowerer) awaitTuple(call *ast.CallExpr) []ast.Expr {
+	v := l.newTemp(l.awaitType(call), tempBase(argName(call)))
+	e := l.newTemp(errorType, "err")
+	l.await(call, []ast.Expr{l.ref(v), l.ref(e)}, false)
+	return []ast.Expr{l.ref(v), l.ref(e)}
+}
+
+// argName names the result of awaiting call after what it awaits.
+func argName(call *ast.CallExpr) string {
+	if len(call.Args) == 1 {
+		if c, ok := ast.Unparen(call.Args[0]).(*ast.CallExpr); ok {
+			return calleeName(c)
+		}
+	}
+	return "v"
+}
+
+// awaitType is T for Await[T] or Must[T].
+func (l *lowerer) awaitType(call *ast.CallExpr) types.Type {
+	fun := ast.Unparen(call.Fun)
+	switch x := fun.(type) {
+	case *ast.IndexExpr:
+		fun = x.X
+	case *ast.IndexListExpr:
+		fun = x.X
+	}
+	var id *ast.Ident
+	switch x := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		id = x
+	case *ast.SelectorExpr:
+		id = x.Sel
+	}
+	if inst, ok := l.info.Instances[id]; ok && inst.TypeArgs.Len() == 1 {
+		return inst.TypeArgs.At(0)
+	}
+	return types.Typ[types.Invalid]
+}
+
+// awaitFieldFor returns the Awaiting field for T, creating it.
+func (l *lowerer) awaitFieldFor(t types.Type) *awaitField {
+	for _, a := range l.awaits {
+		if types.Identical(a.typ, t) {
+			return a
+		}
+	}
+	name := "aw"
+	if len(l.awaits) > 0 {
+		name += itoa(len(l.awaits))
+	}
+	a := &awaitField{name: name, typ: t}
+	l.awaits = append(l.awaits, a)
+	return a
+}
+
+// errVar is the step-local that holds a failed Must's error.
+func (l *lowerer) errVar() *variable {
+	if l.mustErr == nil {
+		l.mustErr = l.newTemp(errorType, "err")
+	}
+	return l.mustErr
+}
+
+var _ = token.NoPos

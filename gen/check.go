@@ -1,0 +1,97 @@
+package gen
+
+import (
+	"go/ast"
+	"go/types"
+)
+
+// check reports the suspensions asyncgen cannot compile correctly: those that
+// would suspend another goroutine or another function than the template's
+// frame, and the intrinsics used as values instead of being called.
+func check(t *template, d *diags) {
+	info := t.pkg.TypesInfo
+	ast.PreorderStack(t.decl.Body, nil, func(n ast.Node, stack []ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if !isSuspension(info, n) {
+				return true
+			}
+			if msg := suspensionContext(n, stack); msg != "" {
+				d.errorf(n.Pos(), "%s", msg)
+			}
+		case *ast.Ident:
+			k := intrinsicObj(info, n)
+			if k == notIntrinsic {
+				return true
+			}
+			if !calledDirectly(n, stack) {
+				d.errorf(n.Pos(), "%s must be called, not used as a value", n.Name)
+			}
+		}
+		return true
+	})
+}
+
+// suspensionContext says why a suspension at the end of stack is rejected,
+// or "" when it is fine.
+func suspensionContext(call *ast.CallExpr, stack []ast.Node) string {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch s := stack[i].(type) {
+		case *ast.GoStmt:
+			return "await inside a go statement"
+		case *ast.FuncLit:
+			if i > 1 {
+				if c, ok := stack[i-1].(*ast.CallExpr); ok && c.Fun == s {
+					if _, ok := stack[i-2].(*ast.DeferStmt); ok {
+						return "await inside a deferred function literal"
+					}
+				}
+			}
+			return "await inside a function literal (only the template itself is a coroutine)"
+		}
+	}
+	return ""
+}
+
+// calledDirectly reports whether the intrinsic named by id is the function of
+// a call (possibly explicitly instantiated, possibly parenthesised).
+func calledDirectly(id *ast.Ident, stack []ast.Node) bool {
+	var child ast.Node = id
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch p := stack[i].(type) {
+		case *ast.SelectorExpr:
+			if p.Sel != child {
+				return false
+			}
+		case *ast.ParenExpr, *ast.IndexExpr, *ast.IndexListExpr:
+			if ix, ok := p.(*ast.IndexExpr); ok && ix.X != child {
+				return true // a type argument position: not ours to judge
+			}
+		case *ast.CallExpr:
+			return ast.Unparen(p.Fun) == child || p.Fun == child
+		default:
+			return false
+		}
+		child = stack[i]
+	}
+	return false
+}
+
+// hasSuspension marks every node of the body that contains a suspension
+// (itself included).
+func hasSuspension(info *types.Info, body ast.Node) map[ast.Node]bool {
+	m := map[ast.Node]bool{}
+	ast.PreorderStack(body, nil, func(n ast.Node, stack []ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		if isSuspension(info, n) {
+			m[n] = true
+			for _, s := range stack {
+				m[s] = true
+			}
+		}
+		return true
+	})
+	return m
+}

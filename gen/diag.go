@@ -1,0 +1,64 @@
+package gen
+
+import (
+	"fmt"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// A Diagnostic is a positioned problem in a template, reported in the
+// compiler's form file:line:col: message.
+type Diagnostic struct {
+	Pos     token.Position
+	Message string
+}
+
+func (d Diagnostic) String() string {
+	if !d.Pos.IsValid() {
+		return d.Message
+	}
+	return fmt.Sprintf("%s: %s", d.Pos, d.Message)
+}
+
+// Diagnostics is returned by Generate when templates were rejected: it holds all
+// the diagnostics, sorted by position.
+type Diagnostics struct{ List []Diagnostic }
+
+func (e *Diagnostics) Error() string {
+	var b strings.Builder
+	for i, d := range e.List {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(d.String())
+	}
+	return b.String()
+}
+
+// diags collects diagnostics for one run.
+type diags struct {
+	fset *token.FileSet
+	list []Diagnostic
+}
+
+func (d *diags) errorf(pos token.Pos, format string, args ...any) {
+	d.list = append(d.list, Diagnostic{Pos: d.fset.Position(pos), Message: fmt.Sprintf(format, args...)})
+}
+
+func (d *diags) err() error {
+	if len(d.list) == 0 {
+		return nil
+	}
+	sort.SliceStable(d.list, func(i, j int) bool {
+		a, b := d.list[i].Pos, d.list[j].Pos
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	return &Diagnostics{List: d.list}
+}

@@ -1,0 +1,130 @@
+// Package gen is asyncgen's generator: it rewrites coroutine templates into
+// resumable state machines implementing rt.Coro. The command
+// github.com/asyncgen/asyncgen/cmd/asyncgen is a thin front end to Generate.
+//
+// # Writing a coroutine
+//
+// A template is an ordinary, type-checked Go function whose doc comment holds
+// the directive //asyncgen:coroutine. It suspends at rt.Await(x), which
+// returns (T, error), or at rt.Must(x), which returns T and, when x fails,
+// fails the coroutine as if the template had returned the error (its defers
+// run and a deferred recover sees an *rt.Raised). x is a Future, a Task or a
+// coroutine object (awaiting one delegates to it). A template returns
+// nothing, error, T or (T, error). Put one go:generate line in the package:
+//
+//	//go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
+//
+// For a file echo.go holding
+//
+//	// count awaits n ticks and reports how many it saw.
+//	//
+//	//asyncgen:coroutine
+//	func count(tick func() *rt.Future[int], n int) (int, error) {
+//		seen := 0
+//		for i := 0; i < n; i++ {
+//			seen += rt.Must(tick())
+//		}
+//		return seen, nil
+//	}
+//
+// go generate writes echo_async.go with a constructor
+//
+//	func countAsync(tick func() *rt.Future[int], n int) rt.Coro[int]
+//
+// used as rt.Run(countAsync(t, 3)), rt.CreateTask(loop, countAsync(t, 3)) or
+// rt.Await(countAsync(t, 3)), and behind it the state machine (abridged):
+//
+//	type countFrame struct {
+//		state int // 0: not started, N: suspended at await N, -1: finished
+//		tick  func() *rt.Future[int]
+//		n     int
+//		res   int
+//		err   error
+//		seen  int
+//		i     int
+//		aw    rt.Awaiting[int]
+//	}
+//
+//	func (f *countFrame) step(c *rt.Ctx, thrown error) rt.Yield {
+//		var (
+//			tick int
+//			err  error
+//		)
+//		switch f.state {
+//		case 0:
+//		case 1:
+//			if y, ok := f.aw.Resume(c, thrown); ok {
+//				return y
+//			}
+//			goto resume4
+//		default:
+//			return rt.Yield{}
+//		}
+//	//line echo.go:9
+//		f.seen = 0
+//		f.i = 0
+//	for1:
+//	//line echo.go:10
+//		if !(f.i < f.n) {
+//			goto endfor3
+//		}
+//	//line echo.go:11
+//		if y, ok := f.aw.Start(c, f.tick()); ok {
+//			f.state = 1
+//			return y
+//		}
+//	resume4:
+//		if tick, err = f.aw.Result(); err != nil {
+//			return f.fail(err)
+//		}
+//	//line echo.go:11
+//		f.seen += tick
+//	//line echo.go:10
+//		f.i++
+//		goto for1
+//	endfor3:
+//		return f.done(f.seen, nil)
+//	}
+//
+// Built with -tags asyncgen_ref the constructor runs the template itself on
+// the reference driver instead: the oracle the generated code is tested
+// against, and the mode to debug in.
+//
+// # What the generated code guarantees
+//
+// Evaluation order is gc's: calls, receives and suspensions happen in
+// source order, variables are read after the calls of their expression,
+// && and || short-circuit. Guards, switch tags, case expressions and range
+// operands are evaluated once and never again on resume. Only the variables
+// live across a suspension (or captured by a closure, or whose address is
+// taken) are fields of the frame; the rest are locals of step. Variables
+// captured in a loop are heap cells fresh at each iteration (Go 1.22
+// semantics), at the cost of one allocation per iteration. Defers are a
+// stack in the frame; they run on return, on panic and on Close, as real
+// deferred calls, so recover() in a deferred function literal (or in a
+// function deferred without arguments) behaves as in the template. A panic
+// becomes the coroutine's error (rt.FailureOf). Range over a map iterates a
+// snapshot of its keys and skips the ones deleted before being reached (an
+// order Go allows; keys added during the loop are not produced). Range over
+// a function iterator pulls it with iter.Pull and stops it when the loop is
+// left. //line directives map the body back to the template for compile
+// errors, panics and stack traces; AwaitStack reports template file:line.
+//
+// # What is rejected
+//
+// An await inside a go statement, inside a function literal (deferred or
+// not), the intrinsics used as values, and results other than nothing,
+// error, T or (T, error) are reported as file:line:col: message, all at
+// once; Generate then returns *Diagnostics and writes nothing.
+//
+// # Pipeline
+//
+// load (go list for files and imports, export data for the imports; the
+// target package is parsed and type-checked here with every generated file
+// replaced by stubs, so stale output never stands in the way) → find the
+// templates and the intrinsics by their types.Object → check → lower
+// (order.go lifts suspensions out of expressions; lower*.go flatten the
+// statements that suspend into labels and gotos; live.go decides what lives
+// in the frame) → emit (jennifer for declarations, go/printer for template
+// code) → gofmt and //line pruning.
+package gen

@@ -1,0 +1,95 @@
+package gen
+
+import (
+	"bytes"
+	"go/types"
+	"strconv"
+	"strings"
+
+	. "github.com/dave/jennifer/jen"
+)
+
+// restoreMarker ends the template-mapped part of a step method: the //line
+// pass replaces it with a directive back to the generated file itself.
+const restoreMarker = "//asyncgen:restore"
+
+type rtPointer = types.Pointer
+
+func unaliasNamed(t types.Type) (string, bool) {
+	if n, ok := types.Unalias(t).(*types.Named); ok {
+		return n.Obj().Name(), true
+	}
+	return "", false
+}
+
+// NewFilePathNameForEmit starts the jennifer file of a package.
+func NewFilePathNameForEmit(path, name string) *File { return NewFilePathName(path, name) }
+
+// renderFile renders the declarations of the emitters into one file:
+// jennifer writes the declarations and the imports it qualifies; the imports
+// of the printed template code are added after, under the template's names.
+func renderFile(jf *File, im *imports, es []*emitter, genName string) ([]byte, error) {
+	for _, e := range es {
+		e.decls(jf.Group)
+	}
+	named, _ := im.list()
+	for _, n := range named {
+		p := im.pkgs[n[1]]
+		if p != nil && p.Name() == n[0] {
+			jf.ImportName(n[1], n[0])
+		} else {
+			jf.ImportAlias(n[1], n[0])
+		}
+	}
+	jf.NoFormat = true
+	var buf bytes.Buffer
+	if err := jf.Render(&buf); err != nil {
+		return nil, err
+	}
+	return finish(buf.Bytes(), im, genName)
+}
+
+// pruneLineDirectives drops the //line directives that repeat what line
+// counting already says, and turns restore markers into directives back to
+// the generated file.
+func pruneLineDirectives(src []byte, genName string) []byte {
+	var out bytes.Buffer
+	nout := 0
+	file, line := "", 0
+	valid := false
+	for _, l := range strings.SplitAfter(string(src), "\n") {
+		if l == "" {
+			continue
+		}
+		t := strings.TrimSpace(l)
+		if t == restoreMarker {
+			nout++
+			file, line, valid = genName, nout+1, true
+			out.WriteString("//line " + genName + ":" + strconv.Itoa(line) + "\n")
+			continue
+		}
+		if strings.HasPrefix(l, "//line ") {
+			spec := strings.TrimSpace(strings.TrimPrefix(l, "//line "))
+			i := strings.LastIndexByte(spec, ':')
+			if i > 0 {
+				f := spec[:i]
+				n, err := strconv.Atoi(spec[i+1:])
+				if err == nil {
+					if valid && f == file && n == line {
+						continue
+					}
+					file, line, valid = f, n, true
+				}
+			}
+			out.WriteString(l)
+			nout++
+			continue
+		}
+		out.WriteString(l)
+		nout++
+		if valid {
+			line++
+		}
+	}
+	return out.Bytes()
+}

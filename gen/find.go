@@ -1,0 +1,166 @@
+package gen
+
+import (
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// Directive marks a template: a function whose doc comment holds this line
+// becomes a coroutine.
+const Directive = "//asyncgen:coroutine"
+
+// rtPath is the runtime package whose intrinsics the generator recognises.
+const rtPath = "github.com/asyncgen/asyncgen/rt"
+
+// resultKind is the shape of a template's results.
+type resultKind int
+
+const (
+	resNone   resultKind = iota // func f()
+	resErr                      // func f() error
+	resVal                      // func f() T
+	resValErr                   // func f() (T, error)
+)
+
+// template is one function marked with the directive.
+type template struct {
+	pkg  *packages.Package
+	file *ast.File
+	decl *ast.FuncDecl
+	fn   *types.Func
+	sig  *types.Signature
+	kind resultKind
+	val  types.Type // T, or nil when the coroutine's result is rt.Void
+}
+
+// intrinsic is what a call of the runtime's intrinsics means.
+type intrinsic int
+
+const (
+	notIntrinsic  intrinsic = iota
+	inAwait                 // rt.Await: suspension, (T, error)
+	inMust                  // rt.Must: suspension, T or a Raised failure
+	inRunningLoop           // rt.RunningLoop(): the frame's loop
+	inCurrent               // rt.Current(): the frame's task
+)
+
+// isTemplate reports whether the doc comment carries the directive.
+func isTemplate(d *ast.FuncDecl) bool {
+	if d.Doc == nil {
+		return false
+	}
+	for _, c := range d.Doc.List {
+		if strings.TrimSpace(c.Text) == Directive {
+			return true
+		}
+	}
+	return false
+}
+
+// intrinsicObj resolves the function named by a call's Fun (through parens
+// and explicit instantiation) and says which intrinsic it is, by its
+// types.Object: renamed and dot imports resolve like any other.
+func intrinsicObj(info *types.Info, fun ast.Expr) intrinsic {
+	fun = ast.Unparen(fun)
+	switch x := fun.(type) {
+	case *ast.IndexExpr:
+		fun = x.X
+	case *ast.IndexListExpr:
+		fun = x.X
+	}
+	var id *ast.Ident
+	switch x := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		id = x
+	case *ast.SelectorExpr:
+		id = x.Sel
+	default:
+		return notIntrinsic
+	}
+	fn, ok := info.Uses[id].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != rtPath {
+		return notIntrinsic
+	}
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		return notIntrinsic
+	}
+	switch fn.Name() {
+	case "Await":
+		return inAwait
+	case "Must":
+		return inMust
+	case "RunningLoop":
+		return inRunningLoop
+	case "Current":
+		return inCurrent
+	}
+	return notIntrinsic
+}
+
+// callIntrinsic says which intrinsic a call expression invokes.
+func callIntrinsic(info *types.Info, e ast.Node) intrinsic {
+	c, ok := e.(*ast.CallExpr)
+	if !ok {
+		return notIntrinsic
+	}
+	return intrinsicObj(info, c.Fun)
+}
+
+// isSuspension reports whether e is a call of Await or Must.
+func isSuspension(info *types.Info, e ast.Node) bool {
+	k := callIntrinsic(info, e)
+	return k == inAwait || k == inMust
+}
+
+// findTemplates lists the templates of pkg in file order, classifying their
+// results; bad result shapes are reported to d.
+func findTemplates(pkg *packages.Package, d *diags) []*template {
+	var out []*template
+	for _, f := range pkg.Syntax {
+		for _, decl := range f.Decls {
+			fd, ok := decl.(*ast.FuncDecl)
+			if !ok || !isTemplate(fd) {
+				continue
+			}
+			fn, _ := pkg.TypesInfo.Defs[fd.Name].(*types.Func)
+			if fn == nil || fd.Body == nil {
+				d.errorf(fd.Pos(), "coroutine template %s has no body", fd.Name.Name)
+				continue
+			}
+			t := &template{pkg: pkg, file: f, decl: fd, fn: fn, sig: fn.Type().(*types.Signature)}
+			if !t.classify() {
+				d.errorf(fd.Type.Results.Pos(), "coroutine template %s must return nothing, error, T or (T, error)", fd.Name.Name)
+				continue
+			}
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+var errorType = types.Universe.Lookup("error").Type()
+
+func (t *template) classify() bool {
+	r := t.sig.Results()
+	switch r.Len() {
+	case 0:
+		t.kind = resNone
+	case 1:
+		if types.Identical(r.At(0).Type(), errorType) {
+			t.kind = resErr
+		} else {
+			t.kind, t.val = resVal, r.At(0).Type()
+		}
+	case 2:
+		if !types.Identical(r.At(1).Type(), errorType) {
+			return false
+		}
+		t.kind, t.val = resValErr, r.At(0).Type()
+	default:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,266 @@
+package gen
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// rangeStmt lowers a range loop whose body suspends. The operand is
+// evaluated once into a hidden variable and iterated with a hidden index,
+// so a resumed loop never re-evaluates it:
+//
+//	x = operand; i = 0
+//	head: if i >= len(x) { goto end }
+//	k, v = i, x[i]          (fresh per iteration: cells for captured ones)
+//	body...                  (continue: goto next; break: goto end)
+//	next: i++; goto head
+//	end:
+//
+// Strings decode one rune per iteration; maps iterate a snapshot of their
+// keys and skip the keys deleted before they are reached (which is one of
+// the orders Go allows: entries added during the loop are not produced, a
+// key whose value is NaN-keyed cannot be looked up and is produced with its
+// value at the snapshot); channels receive until closed; functions are
+// pulled with iter.Pull and stopped when the loop is left.
+func (l *lowerer) rangeStmt(s *ast.RangeStmt, lab *types.Label) {
+	if !l.susp[s.Body] {
+		x := l.expr(s.X)
+		l.verbatim(&ast.RangeStmt{For: s.For, Key: s.Key, Value: s.Value, TokPos: s.TokPos, Tok: s.Tok, Range: s.Range, X: x, Body: s.Body})
+		return
+	}
+	xt := l.info.TypeOf(s.X)
+	head, next, end := l.newLabel("range"), l.newLabel("next"), l.newLabel("endrange")
+	tgt := &target{brk: end, cont: next, label: lab}
+	under := types.Unalias(xt).Underlying()
+	if p, ok := under.(*types.Pointer); ok {
+		under = p.Elem().Underlying()
+	}
+	switch u := under.(type) {
+	case *types.Basic:
+		if u.Info()&types.IsString != 0 {
+			l.rangeString(s, tgt, head)
+		} else {
+			l.rangeInt(s, tgt, head)
+		}
+	case *types.Slice, *types.Array:
+		l.rangeIndexed(s, tgt, head)
+	case *types.Map:
+		l.rangeMap(s, u, tgt, head)
+	case *types.Chan:
+		l.rangeChan(s, u, tgt, head)
+	case *types.Signature:
+		l.rangeFunc(s, u, tgt, head)
+		return
+	default:
+		l.d.errorf(s.X.Pos(), "asyncgen cannot range over %s", xt)
+		return
+	}
+	l.label(end)
+}
+
+// loopBody lowers the body of a flattened loop, then its next step.
+func (l *lowerer) loopBody(s *ast.RangeStmt, tgt *target, next func()) {
+	l.push(tgt)
+	l.loopDepth++
+	l.stmts(s.Body.List)
+	l.loopDepth--
+	l.pop()
+	l.label(tgt.cont)
+	next()
+}
+
+// iterVars assigns this iteration's values to the key and value of the
+// range clause (declaring them when the clause uses :=).
+func (l *lowerer) iterVars(s *ast.RangeStmt, key, val ast.Expr) {
+	var lhs, rhs []ast.Expr
+	if s.Key != nil && !isBlank(s.Key) && key != nil {
+		lhs, rhs = append(lhs, s.Key), append(rhs, key)
+	}
+	if s.Value != nil && !isBlank(s.Value) && val != nil {
+		lhs, rhs = append(lhs, s.Value), append(rhs, val)
+	}
+	if len(lhs) == 0 {
+		return
+	}
+	as := &ast.AssignStmt{Lhs: lhs, TokPos: s.TokPos, Tok: token.ASSIGN, Rhs: rhs}
+	if s.Tok == token.DEFINE {
+		l.loopDepth++
+		decl := l.declareIdents(lhs)
+		l.loopDepth--
+		l.emit(&item{stmt: as, decl: decl, defs: l.identVars(lhs)})
+		return
+	}
+	l.emit(&item{stmt: &ast.AssignStmt{Lhs: l.lhs(lhs, false), TokPos: s.TokPos, Tok: token.ASSIGN, Rhs: rhs}})
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// hidden evaluates e into a new hidden variable.
+func (l *lowerer) hidden(e ast.Expr, t types.Type, hint string) *variable {
+	v := l.newTemp(t, hint)
+	l.emit(&item{stmt: assignStmt(l.ref(v), e), defs: []*variable{v}})
+	return v
+}
+
+func (l *lowerer) counter(t types.Type, pos token.Pos) *variable {
+	i := l.newTemp(t, "i")
+	l.text(pos, "$0 = 0", i).defs = []*variable{i}
+	return i
+}
+
+func (l *lowerer) rangeInt(s *ast.RangeStmt, tgt *target, head string) {
+	t := l.info.TypeOf(s.X)
+	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		t = types.Typ[types.Int]
+		if s.Key != nil && s.Tok == token.ASSIGN {
+			t = l.info.TypeOf(s.Key)
+		}
+	}
+	n := l.hidden(l.expr(s.X), t, "n")
+	i := l.counter(t, s.For)
+	l.label(head)
+	l.text(s.For, "if $0 >= $1 {\ngoto "+tgt.brk+"\n}", i, n).jumps = []string{tgt.brk}
+	l.iterVars(s, l.ref(i), nil)
+	l.loopBody(s, tgt, func() {
+		l.text(s.For, "$0++", i)
+		l.jump(token.NoPos, head)
+	})
+}
+
+func (l *lowerer) rangeIndexed(s *ast.RangeStmt, tgt *target, head string) {
+	xt := l.info.TypeOf(s.X)
+	needX := s.Value != nil && !isBlank(s.Value)
+	_, isSlice := types.Unalias(xt).Underlying().(*types.Slice)
+	var x *variable
+	var bound any
+	if needX || isSlice || hasCall(l.info, s.X) {
+		x = l.hidden(l.expr(s.X), xt, "x")
+		bound = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(x)}}
+	} else {
+		// len is constant and the operand is not evaluated (the spec's
+		// one exception).
+		bound = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{s.X}}
+	}
+	i := l.counter(types.Typ[types.Int], s.For)
+	l.label(head)
+	l.text(s.For, "if $0 >= $1 {\ngoto "+tgt.brk+"\n}", i, bound).jumps = []string{tgt.brk}
+	var val ast.Expr
+	if needX {
+		val = &ast.IndexExpr{X: l.ref(x), Index: l.ref(i)}
+	}
+	l.iterVars(s, l.ref(i), val)
+	l.loopBody(s, tgt, func() {
+		l.text(s.For, "$0++", i)
+		l.jump(token.NoPos, head)
+	})
+}
+
+func (l *lowerer) rangeString(s *ast.RangeStmt, tgt *target, head string) {
+	x := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "s")
+	i := l.counter(types.Typ[types.Int], s.For)
+	w := l.newTemp(types.Typ[types.Int], "w")
+	l.label(head)
+	l.text(s.For, "if $0 >= len($1) {\ngoto "+tgt.brk+"\n}", i, x).jumps = []string{tgt.brk}
+	var val ast.Expr
+	if s.Value != nil && !isBlank(s.Value) {
+		r := l.newTemp(types.Typ[types.Rune], "r")
+		l.text(s.For, "$0, $1 = $utf8.DecodeRuneInString($2[$3:])", r, w, x, i).defs = []*variable{r, w}
+		val = l.ref(r)
+	} else {
+		l.text(s.For, "_, $0 = $utf8.DecodeRuneInString($1[$2:])", w, x, i).defs = []*variable{w}
+	}
+	l.iterVars(s, l.ref(i), val)
+	l.loopBody(s, tgt, func() {
+		l.text(s.For, "$0 += $1", i, w)
+		l.jump(token.NoPos, head)
+	})
+}
+
+func (l *lowerer) rangeMap(s *ast.RangeStmt, m *types.Map, tgt *target, head string) {
+	x := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "m")
+	keys := l.newTemp(types.NewSlice(m.Key()), "keys")
+	l.text(s.For, "$0 = make($1, 0, len($2))\nfor k := range $2 {\n$0 = append($0, k)\n}", keys, typeArg{keys.typ}, x).defs = []*variable{keys}
+	i := l.counter(types.Typ[types.Int], s.For)
+	k := l.newTemp(m.Key(), "k")
+	l.label(head)
+	l.text(s.For, "if $0 >= len($1) {\ngoto "+tgt.brk+"\n}", i, keys).jumps = []string{tgt.brk}
+	l.text(s.For, "$0 = $1[$2]\n$2++", k, keys, i).defs = []*variable{k}
+	var val ast.Expr
+	if s.Value != nil && !isBlank(s.Value) {
+		v := l.newTemp(m.Elem(), "v")
+		ok := l.newTemp(types.Typ[types.Bool], "ok")
+		l.text(s.For, "if $0, $1 = $2[$3]; !$1 && $3 == $3 {\ngoto "+head+"\n}", v, ok, x, k).jumps = []string{head}
+		val = l.ref(v)
+	} else {
+		l.text(s.For, "if _, ok := $0[$1]; !ok && $1 == $1 {\ngoto "+head+"\n}", x, k).jumps = []string{head}
+	}
+	l.iterVars(s, l.ref(k), val)
+	l.loopBody(s, tgt, func() { l.jump(token.NoPos, head) })
+}
+
+func (l *lowerer) rangeChan(s *ast.RangeStmt, c *types.Chan, tgt *target, head string) {
+	x := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "ch")
+	v := l.newTemp(c.Elem(), "v")
+	ok := l.newTemp(types.Typ[types.Bool], "ok")
+	l.label(head)
+	l.text(s.For, "if $0, $1 = <-$2; !$1 {\ngoto "+tgt.brk+"\n}", v, ok, x).jumps = []string{tgt.brk}
+	l.iterVars(s, l.ref(v), nil)
+	l.loopBody(s, tgt, func() { l.jump(token.NoPos, head) })
+}
+
+// rangeFunc pulls a push iterator:
+//
+//	next, stop = iter.Pull2(iter.Seq2[K, V](operand))
+//	head: if k, v, ok = next(); !ok { goto end }
+//	body...
+//	goto head
+//	end: stop(); stop = nil
+func (l *lowerer) rangeFunc(s *ast.RangeStmt, sig *types.Signature, tgt *target, head string) {
+	yield := sig.Params().At(0).Type().Underlying().(*types.Signature).Params()
+	fn := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "seq")
+	stop := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, nil, false), "stop")
+	stop.kind = kParam // the frame's exit and Close call it
+	tgt.stop = stop
+	var k, v *variable
+	ok := l.newTemp(types.Typ[types.Bool], "ok")
+	switch yield.Len() {
+	case 0:
+		k = l.newTemp(types.NewStruct(nil, nil), "k")
+		next := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(0, nil, "", k.typ), types.NewVar(0, nil, "", types.Typ[types.Bool])), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func(struct{}) bool) {\n$2(func() bool { return yield(struct{}{}) })\n})", next, stop, fn).defs = []*variable{next}
+		l.label(head)
+		l.text(s.For, "if _, $0 = $1(); !$0 {\ngoto "+tgt.brk+"\n}", ok, next).jumps = []string{tgt.brk}
+	case 1:
+		k = l.newTemp(yield.At(0).Type(), "k")
+		next := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(0, nil, "", k.typ), types.NewVar(0, nil, "", types.Typ[types.Bool])), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull($iter.Seq[$3]($2))", next, stop, fn, typeArg{k.typ}).defs = []*variable{next}
+		l.label(head)
+		l.text(s.For, "if $0, $1 = $2(); !$1 {\ngoto "+tgt.brk+"\n}", k, ok, next).jumps = []string{tgt.brk}
+	default:
+		k = l.newTemp(yield.At(0).Type(), "k")
+		v = l.newTemp(yield.At(1).Type(), "v")
+		next := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(0, nil, "", k.typ), types.NewVar(0, nil, "", v.typ), types.NewVar(0, nil, "", types.Typ[types.Bool])), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull2($iter.Seq2[$3, $4]($2))", next, stop, fn, typeArg{k.typ}, typeArg{v.typ}).defs = []*variable{next}
+		l.label(head)
+		l.text(s.For, "if $0, $1, $2 = $3(); !$2 {\ngoto "+tgt.brk+"\n}", k, v, ok, next).jumps = []string{tgt.brk}
+	}
+	l.stops = append(l.stops, stop)
+	var kv, vv ast.Expr
+	if yield.Len() > 0 {
+		kv = l.ref(k)
+	}
+	if v != nil {
+		vv = l.ref(v)
+	}
+	l.iterVars(s, kv, vv)
+	l.loopBody(s, tgt, func() { l.jump(token.NoPos, head) })
+	l.label(tgt.brk)
+	l.text(s.For, "$0()\n$0 = nil", stop)
+}
+
+// typeArg is a type substituted into scaffolding text.
+type typeArg struct{ t types.Type }

@@ -1,0 +1,270 @@
+package gen
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// switchStmt lowers an expression switch that suspends. When no case
+// expression suspends, a native switch dispatches to the flattened bodies:
+//
+//	init; t = tag
+//	switch t { case a, b: goto case1; default: goto case2 }
+//	goto end
+//	case1: body...; goto end    (fallthrough: goto case2)
+//	case2: ...
+//	end:
+//
+// Otherwise the cases are compared one by one, in the order Go evaluates
+// them (top to bottom, left to right, default last):
+//
+//	if t == a { goto case1 }  ...  goto default
+func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
+	if s.Init != nil {
+		l.stmt(s.Init)
+	}
+	var tag ast.Expr
+	if s.Tag != nil {
+		tag = l.expr(s.Tag)
+	}
+	end := l.newLabel("endswitch")
+	clauses := s.Body.List
+	labels := make([]string, len(clauses))
+	dflt := end
+	casesSuspend := false
+	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
+		labels[i] = l.newLabel("case")
+		if cc.List == nil {
+			dflt = labels[i]
+		}
+		for _, e := range cc.List {
+			casesSuspend = casesSuspend || l.susp[e]
+		}
+	}
+	if !casesSuspend {
+		sw := &ast.SwitchStmt{Switch: s.Switch, Tag: tag, Body: &ast.BlockStmt{}}
+		for i, c := range clauses {
+			cc := c.(*ast.CaseClause)
+			sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon,
+				Body: []ast.Stmt{gotoStmt(token.NoPos, labels[i])}})
+		}
+		l.emit(&item{stmt: sw, jumps: labels})
+		if dflt == end {
+			l.jump(token.NoPos, end)
+		}
+	} else {
+		var t *variable
+		if tag != nil {
+			t = l.hidden(tag, types.Default(l.info.TypeOf(s.Tag)), "tag")
+		}
+		for i, c := range clauses {
+			for _, e := range c.(*ast.CaseClause).List {
+				cond := l.expr(e)
+				if t != nil {
+					cond = &ast.BinaryExpr{X: l.ref(t), OpPos: e.Pos(), Op: token.EQL, Y: cond}
+				}
+				l.jumpIf(cond, labels[i])
+			}
+		}
+		l.jump(token.NoPos, dflt)
+	}
+	l.push(&target{brk: end, label: lab})
+	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
+		l.label(labels[i])
+		body := cc.Body
+		fall := false
+		if n := len(body); n > 0 {
+			if b, ok := body[n-1].(*ast.BranchStmt); ok && b.Tok == token.FALLTHROUGH {
+				body, fall = body[:n-1], true
+			}
+		}
+		l.stmts(body)
+		if fall {
+			l.jump(token.NoPos, labels[i+1])
+		} else {
+			l.jump(token.NoPos, end)
+		}
+	}
+	l.pop()
+	l.label(end)
+}
+
+// typeSwitchStmt lowers a type switch that suspends: a native type switch
+// binds each clause's variable and jumps to the flattened body.
+//
+//	switch x := operand.(type) { case int: v1 = x; goto case1 ... }
+func (l *lowerer) typeSwitchStmt(s *ast.TypeSwitchStmt, lab *types.Label) {
+	if s.Init != nil {
+		l.stmt(s.Init)
+	}
+	var bind *ast.Ident
+	var operand *ast.TypeAssertExpr
+	switch a := s.Assign.(type) {
+	case *ast.AssignStmt:
+		bind = a.Lhs[0].(*ast.Ident)
+		operand = a.Rhs[0].(*ast.TypeAssertExpr)
+	case *ast.ExprStmt:
+		operand = a.X.(*ast.TypeAssertExpr)
+	}
+	x := l.expr(operand.X)
+	end := l.newLabel("endswitch")
+	clauses := s.Body.List
+	labels := make([]string, len(clauses))
+	hasDefault := false
+	sw := &ast.TypeSwitchStmt{Switch: s.Switch, Body: &ast.BlockStmt{}}
+	var scratch *ast.Ident
+	var decls []*variable
+	for i, c := range clauses {
+		cc := c.(*ast.CaseClause)
+		labels[i] = l.newLabel("case")
+		hasDefault = hasDefault || cc.List == nil
+		body := []ast.Stmt{}
+		if obj, ok := l.info.Implicits[cc].(*types.Var); ok && bind != nil && l.used(obj) {
+			if scratch == nil {
+				scratch = ast.NewIdent(bind.Name)
+				l.scratchIdents[scratch] = true
+			}
+			l.loopDepth += boolInt(l.hasGoto)
+			v := l.declare(obj)
+			l.loopDepth -= boolInt(l.hasGoto)
+			decls = append(decls, v)
+			body = append(body, &ast.AssignStmt{Lhs: []ast.Expr{l.ref(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{scratch}})
+		}
+		body = append(body, gotoStmt(token.NoPos, labels[i]))
+		sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon, Body: body})
+	}
+	ta := &ast.TypeAssertExpr{X: x, Lparen: operand.Lparen, Rparen: operand.Rparen}
+	if scratch != nil {
+		sw.Assign = &ast.AssignStmt{Lhs: []ast.Expr{scratch}, Tok: token.DEFINE, Rhs: []ast.Expr{ta}}
+	} else {
+		sw.Assign = &ast.ExprStmt{X: ta}
+	}
+	l.emit(&item{stmt: sw, jumps: labels, decl: decls})
+	if !hasDefault {
+		l.jump(token.NoPos, end)
+	}
+	l.push(&target{brk: end, label: lab})
+	for i, c := range clauses {
+		l.label(labels[i])
+		l.stmts(c.(*ast.CaseClause).Body)
+		l.jump(token.NoPos, end)
+	}
+	l.pop()
+	l.label(end)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// used reports whether the template refers to obj.
+func (l *lowerer) used(obj types.Object) bool { return l.uses[obj] }
+
+// selectStmt lowers a select whose case bodies suspend: the native select
+// performs the communication, binds the received values and jumps to the
+// flattened body.
+func (l *lowerer) selectStmt(s *ast.SelectStmt, lab *types.Label) {
+	end := l.newLabel("endselect")
+	clauses := s.Body.List
+	labels := make([]string, len(clauses))
+	sel := &ast.SelectStmt{Select: s.Select, Body: &ast.BlockStmt{}}
+	var decls []*variable
+	comms := l.selectOperands(clauses)
+	for i, c := range clauses {
+		cc := c.(*ast.CommClause)
+		labels[i] = l.newLabel("case")
+		comm := comms[i]
+		var body []ast.Stmt
+		if as, ok := comm.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			// case v, ok := <-ch: receive into scratch names, then
+			// assign the flat variables.
+			lhs := make([]ast.Expr, len(as.Lhs))
+			rhs := make([]ast.Expr, 0, len(as.Lhs))
+			var vars []ast.Expr
+			for j, e := range as.Lhs {
+				id := e.(*ast.Ident)
+				if id.Name == "_" {
+					lhs[j] = id
+					continue
+				}
+				sc := ast.NewIdent(id.Name)
+				l.scratchIdents[sc] = true
+				lhs[j] = sc
+				vars = append(vars, id)
+				rhs = append(rhs, sc)
+			}
+			l.loopDepth += boolInt(l.hasGoto)
+			decls = append(decls, l.declareIdents(vars)...)
+			l.loopDepth -= boolInt(l.hasGoto)
+			comm = &ast.AssignStmt{Lhs: lhs, TokPos: as.TokPos, Tok: token.DEFINE, Rhs: as.Rhs}
+			if len(vars) > 0 {
+				body = append(body, &ast.AssignStmt{Lhs: vars, Tok: token.ASSIGN, Rhs: rhs})
+			}
+		}
+		body = append(body, gotoStmt(token.NoPos, labels[i]))
+		sel.Body.List = append(sel.Body.List, &ast.CommClause{Case: cc.Case, Comm: comm, Colon: cc.Colon, Body: body})
+	}
+	l.emit(&item{stmt: sel, jumps: labels, decl: decls, term: true})
+	l.push(&target{brk: end, label: lab})
+	for i, c := range clauses {
+		l.label(labels[i])
+		l.stmts(c.(*ast.CommClause).Body)
+		l.jump(token.NoPos, end)
+	}
+	l.pop()
+	l.label(end)
+}
+
+// selectOperands evaluates the channels and sent values of the cases, in
+// source order, when one of them suspends: Go evaluates them all, once, on
+// entering the select. It returns the communications to use.
+func (l *lowerer) selectOperands(clauses []ast.Stmt) []ast.Stmt {
+	out := make([]ast.Stmt, len(clauses))
+	var ops []ast.Expr
+	suspend := false
+	for i, c := range clauses {
+		out[i] = c.(*ast.CommClause).Comm
+		switch s := out[i].(type) {
+		case *ast.SendStmt:
+			ops = append(ops, s.Chan, s.Value)
+		case *ast.ExprStmt:
+			ops = append(ops, s.X.(*ast.UnaryExpr).X)
+		case *ast.AssignStmt:
+			ops = append(ops, ast.Unparen(s.Rhs[0]).(*ast.UnaryExpr).X)
+		}
+		if out[i] != nil && l.susp[out[i]] {
+			suspend = true
+		}
+	}
+	if !suspend {
+		return out
+	}
+	for i, e := range ops {
+		if l.susp[e] || hasCall(l.info, e) {
+			ops[i] = l.tempOf(l.expr(e), l.info.TypeOf(e), "ch")
+		}
+	}
+	k := 0
+	for i, c := range out {
+		switch s := c.(type) {
+		case *ast.SendStmt:
+			out[i] = &ast.SendStmt{Chan: ops[k], Arrow: s.Arrow, Value: ops[k+1]}
+			k += 2
+		case *ast.ExprStmt:
+			u := s.X.(*ast.UnaryExpr)
+			out[i] = &ast.ExprStmt{X: &ast.UnaryExpr{OpPos: u.OpPos, Op: u.Op, X: ops[k]}}
+			k++
+		case *ast.AssignStmt:
+			u := ast.Unparen(s.Rhs[0]).(*ast.UnaryExpr)
+			out[i] = &ast.AssignStmt{Lhs: s.Lhs, TokPos: s.TokPos, Tok: s.Tok, Rhs: []ast.Expr{&ast.UnaryExpr{OpPos: u.OpPos, Op: u.Op, X: ops[k]}}}
+			k++
+		}
+	}
+	return out
+}
