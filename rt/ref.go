@@ -8,9 +8,14 @@ import "errors"
 // the debugging mode (real stacks, a debugger) and the oracle the generated
 // state machines are tested against.
 
-// errRefClosed is the panic that unwinds a reference coroutine on Close; it
-// runs the template's defers the way GeneratorExit runs a Python finally.
-var errRefClosed = errors.New("rt: coroutine closed")
+// ErrCoroutineClosed is Python's GeneratorExit: the panic that unwinds a
+// suspended coroutine on Close, so that its defers run (and a deferred
+// recover sees it), and the error Result reports for a coroutine closed
+// before it finished.
+var ErrCoroutineClosed = errors.New("rt: coroutine closed")
+
+// errRefClosed is the reference driver's name for it.
+var errRefClosed = ErrCoroutineClosed
 
 type refResume struct {
 	err   error
