@@ -25,6 +25,13 @@ func (c monoClock) Now() time.Duration { return time.Since(c.start) }
 // I/O readiness is still real: a loop on a virtual clock polls its selector
 // without blocking before it jumps, so a timer can fire "before" a socket
 // that is merely slow. Use it for logic around timers, not for timing I/O.
+// Likewise, callbacks other goroutines have already queued with
+// CallSoonThreadsafe run before a jump, but work still under way on another
+// goroutine is invisible to the loop; the exception is RunInExecutor jobs,
+// which the loop waits for, so blocking work takes no virtual time.
+//
+// A VirtualClock is safe for concurrent use; share one between loops only
+// if jumps made by one loop may move time for the others.
 type VirtualClock struct {
 	now atomic.Int64
 }

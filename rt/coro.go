@@ -40,6 +40,11 @@ type Yield struct {
 	kind yieldKind
 }
 
+// BareYield returns the Yield of a bare yield: the driver reschedules the
+// coroutine after the callbacks already queued (what Sleep(0) does), for
+// hand-written coroutines that want to give way without awaiting anything.
+func BareYield() Yield { return Yield{kind: yieldBare} }
+
 // Done reports whether the coroutine finished (StopIteration).
 func (y Yield) Done() bool { return y.kind == yieldDone }
 

@@ -62,9 +62,16 @@ func (e *InvalidStateError) Is(target error) bool { return target == ErrInvalidS
 // RuntimeError reports misuse of the runtime that asyncio reports with
 // RuntimeError: awaiting a future of another loop, a task awaiting itself, a
 // bad yield, nested RunUntilComplete.
-type RuntimeError struct{ Msg string }
+type RuntimeError struct {
+	Msg string
+	Err error // the sentinel it stands for, if any (ErrLoopClosed, ...)
+}
 
 func (e *RuntimeError) Error() string { return e.Msg }
+
+// Unwrap returns the sentinel the error stands for, so that
+// errors.Is(err, ErrLoopClosed) holds for a misuse of a closed loop.
+func (e *RuntimeError) Unwrap() error { return e.Err }
 
 // PanicError is the error of a coroutine or callback that panicked: the loop
 // survives and the task fails with it.

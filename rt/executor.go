@@ -16,6 +16,7 @@ type executor struct {
 	idle    int
 	max     int
 	closed  bool
+	exited  sync.WaitGroup
 }
 
 // DefaultExecutorWorkers is the pool size of a loop's default executor, as
@@ -39,6 +40,7 @@ func (e *executor) submit(job func()) bool {
 		e.cond.Signal()
 	} else if e.workers < e.max {
 		e.workers++
+		e.exited.Add(1)
 		go e.work()
 	}
 	return true
@@ -55,6 +57,7 @@ func (e *executor) work() {
 		if len(e.jobs) == 0 { // closed and drained
 			e.workers--
 			e.mu.Unlock()
+			e.exited.Done()
 			return
 		}
 		job := e.jobs[0]
@@ -75,6 +78,13 @@ func (e *executor) shutdown() {
 	e.mu.Unlock()
 }
 
+// shutdownWait is shutdown, then waits until every queued job has run and
+// every worker has exited.
+func (e *executor) shutdownWait() {
+	e.shutdown()
+	e.exited.Wait()
+}
+
 // SetDefaultExecutorWorkers bounds the goroutines RunInExecutor may use on l;
 // call it before the first RunInExecutor.
 func (l *Loop) SetDefaultExecutorWorkers(n int) {
@@ -86,7 +96,9 @@ func (l *Loop) SetDefaultExecutorWorkers(n int) {
 // RunInExecutor runs fn on the loop's pool of goroutines, for blocking work
 // that must not stall the loop, and returns a Future of its outcome. A panic
 // in fn becomes the future's error. Cancelling the future does not stop fn;
-// its outcome is then dropped.
+// its outcome is then dropped. On a VirtualClock the job takes no virtual
+// time: the loop does not jump to its next timer while jobs are running,
+// unless a job outlasts that timer's delay in real time.
 func RunInExecutor[T any](l *Loop, fn func() (T, error)) *Future[T] {
 	l.checkUsable("RunInExecutor")
 	if l.exec == nil {
@@ -96,6 +108,7 @@ func RunInExecutor[T any](l *Loop, fn func() (T, error)) *Future[T] {
 	ok := l.exec.submit(func() {
 		v, err := callBlocking(fn)
 		l.CallSoonThreadsafe(func() {
+			l.inflight--
 			if fut.Done() {
 				return
 			}
@@ -108,6 +121,8 @@ func RunInExecutor[T any](l *Loop, fn func() (T, error)) *Future[T] {
 	})
 	if !ok {
 		fut.SetException(ErrLoopClosed)
+	} else {
+		l.inflight++
 	}
 	return fut
 }

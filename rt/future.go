@@ -1,8 +1,10 @@
 package rt
 
 import (
+	"cmp"
 	"fmt"
 	"runtime"
+	"slices"
 )
 
 type futureState uint8
@@ -61,6 +63,14 @@ func (f *futureBase) x() *futureExt {
 
 func (f *futureBase) base() *futureBase { return f }
 
+// source is where the future was created, if debug mode recorded it.
+func (f *futureBase) source() string {
+	if f.ext == nil {
+		return ""
+	}
+	return f.ext.source
+}
+
 func (f *futureBase) isTask() bool { return f.task }
 
 // Loop returns the loop the future belongs to.
@@ -83,11 +93,15 @@ func (f *futureBase) addCallback(cb callback) {
 		f.cb0 = cb
 		return
 	}
-	f.x().more = append(f.ext.more, cbEntry{cb: cb})
+	x := f.x()
+	x.more = append(x.more, cbEntry{cb: cb})
 }
 
 // removeCallback drops an internal callback (used by combinators whose
-// waiter is cancelled); it reports whether it was registered.
+// waiter is cancelled); it reports whether it was registered. cb must be a
+// comparable value (a pointer): comparing two funcCallbacks panics. cb must be of
+// a comparable type (a pointer, typically): comparing two funcCallbacks
+// would panic.
 func (f *futureBase) removeCallback(cb callback) bool {
 	if f.cb0 == cb {
 		f.cb0 = nil
@@ -96,7 +110,7 @@ func (f *futureBase) removeCallback(cb callback) bool {
 	if f.ext != nil {
 		for i, e := range f.ext.more {
 			if e.id == 0 && e.cb == cb {
-				f.ext.more = append(f.ext.more[:i], f.ext.more[i+1:]...)
+				f.ext.more = slices.Delete(f.ext.more, i, i+1)
 				return true
 			}
 		}
@@ -307,6 +321,7 @@ type errLog struct {
 	what   string
 	source string
 	armed  bool
+	seq    uint64 // arming order, so that Close reports in a stable order
 }
 
 func (f *futureBase) armLog() {
@@ -321,7 +336,11 @@ func (f *futureBase) armLog() {
 	if l.unretrieved == nil {
 		l.unretrieved = make(map[*errLog]struct{})
 	}
+	l.logSeq++
+	lg.seq = l.logSeq
 	l.unretrieved[lg] = struct{}{}
+	// lg must not reach f, or f would never be collected: it holds the
+	// error and the loop, not the future.
 	runtime.AddCleanup(f, func(lg *errLog) {
 		// Collected: report on the loop's goroutine, which owns lg.
 		lg.loop.CallSoonThreadsafe(func() { lg.loop.reportLog(lg) })
@@ -349,8 +368,15 @@ func (l *Loop) reportLog(lg *errLog) {
 	})
 }
 
+// reportUnretrieved reports, in the order they were set, the errors of
+// futures that are still alive and unretrieved (Close: the last chance).
 func (l *Loop) reportUnretrieved() {
+	logs := make([]*errLog, 0, len(l.unretrieved))
 	for lg := range l.unretrieved {
+		logs = append(logs, lg)
+	}
+	slices.SortFunc(logs, func(a, b *errLog) int { return cmp.Compare(a.seq, b.seq) })
+	for _, lg := range logs {
 		l.reportLog(lg)
 	}
 }

@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,8 +63,12 @@ type Loop struct {
 	taskSeq uint64
 
 	unretrieved map[*errLog]struct{}
-	exec        *executor
-	signals     *signalState
+	// inflight counts executor jobs whose outcome has not reached the
+	// loop yet: a virtual clock must not jump past them.
+	inflight int
+	logSeq   uint64
+	exec     *executor
+	signals  *signalState
 }
 
 // Option configures a Loop at construction.
@@ -132,7 +137,13 @@ func (l *Loop) CallSoon(fn func()) *Handle {
 }
 
 // callSoon schedules an internal callback without allocating a Handle.
+// Completing a future schedules its callbacks here, so in debug mode this
+// is where a future completed from the wrong goroutine is caught (asyncio
+// checks the thread in call_soon for the same reason).
 func (l *Loop) callSoon(cb callback) {
+	if l.debug && l.running {
+		l.checkGoroutine("a Future or Task method")
+	}
 	l.ready.push(cb)
 }
 
@@ -166,6 +177,10 @@ func (l *Loop) CallSoonThreadsafe(fn func()) (*Handle, error) {
 	l.tsLen.Add(1)
 	l.tsMu.Unlock()
 	if err := l.waker.Wake(); err != nil {
+		if errors.Is(err, selector.ErrClosed) {
+			// Close won the race after we queued: fn is dropped.
+			return nil, ErrLoopClosed
+		}
 		return h, err
 	}
 	return h, nil
@@ -178,7 +193,7 @@ func (l *Loop) timerCancelled() { l.cancelledTimers++ }
 // other than the one running the loop.
 func (l *Loop) checkUsable(what string) {
 	if l.closed {
-		panic(&RuntimeError{Msg: "rt: " + what + ": " + ErrLoopClosed.Error()})
+		panic(&RuntimeError{Msg: "rt: " + what + ": " + ErrLoopClosed.Error(), Err: ErrLoopClosed})
 	}
 	if l.debug && l.running {
 		l.checkGoroutine(what)
@@ -191,8 +206,11 @@ func (l *Loop) IsRunning() bool { return l.running }
 // IsClosed reports whether Close was called.
 func (l *Loop) IsClosed() bool { return l.closed }
 
-// Stop makes RunForever return after the current pass. Called before the
-// loop runs, it makes the next RunForever do exactly one pass.
+// Stop makes RunForever return after the current pass: callbacks already
+// ready still run, those they schedule wait for the next run. Called before
+// the loop runs, it makes the next RunForever do exactly one pass that does
+// not block. Like every loop method it must be called on the loop's
+// goroutine; from elsewhere use CallSoonThreadsafe(l.Stop).
 func (l *Loop) Stop() { l.stopping = true }
 
 // RunForever runs the loop until Stop is called.
@@ -204,6 +222,11 @@ func (l *Loop) RunForever() error {
 		return ErrLoopRunning
 	}
 	g := goid()
+	if _, inRef := refByG.Load(g); inRef {
+		// A reference-mode coroutine runs on a goroutine of its own;
+		// the loop that drives it is still running.
+		return &RuntimeError{Msg: "rt: cannot run an event loop from inside a coroutine"}
+	}
 	if _, busy := loopByG.LoadOrStore(g, l); busy {
 		return &RuntimeError{Msg: "rt: cannot run the event loop while another loop is running on this goroutine"}
 	}
@@ -221,8 +244,9 @@ func (l *Loop) RunForever() error {
 }
 
 // RunUntilComplete runs the loop until f is done and returns f's error (nil
-// on success; a CancelledError if it was cancelled). It fails if the loop is
-// already running or if it was stopped before f finished.
+// on success; a CancelledError if it was cancelled). Like asyncio it runs at
+// least one pass, even for a future that is already done. It fails if the
+// loop is closed or already running, or if it was stopped before f finished.
 func (l *Loop) RunUntilComplete(f AnyFuture) error {
 	if l.closed {
 		return ErrLoopClosed
@@ -234,43 +258,56 @@ func (l *Loop) RunUntilComplete(f AnyFuture) error {
 	if fb.loop != l {
 		return &RuntimeError{Msg: "rt: the future belongs to a different loop"}
 	}
+	stop := (*loopStopper)(l)
+	fb.addCallback(stop)
+	err := l.RunForever()
+	// After an early stop the callback must not stay behind: it would stop
+	// a later run when f completes (asyncio's remove_done_callback of
+	// _run_until_complete_cb).
+	fb.removeCallback(stop)
+	if err != nil {
+		return err
+	}
 	if !fb.Done() {
-		fb.addCallback(funcCallback(l.Stop))
-		if err := l.RunForever(); err != nil {
-			return err
-		}
-		if !fb.Done() {
-			return &RuntimeError{Msg: "rt: event loop stopped before the future completed"}
-		}
+		return &RuntimeError{Msg: "rt: event loop stopped before the future completed"}
 	}
 	return f.Exception()
 }
+
+// loopStopper is the done callback RunUntilComplete adds: a pointer, so it
+// costs no allocation and can be found again by removeCallback.
+type loopStopper Loop
+
+func (s *loopStopper) run() { (*Loop)(s).Stop() }
 
 // RunUntilComplete runs l until a is done and returns its outcome. A
 // coroutine is wrapped in a Task first.
 func RunUntilComplete[T any](l *Loop, a Awaitable[T]) (T, error) {
 	var zero T
-	f, ok := a.(interface{ futureOf() *Future[T] })
+	// Checked first, so that a failed call leaves no orphan task and a
+	// done future does not hide the misuse.
+	if l.closed {
+		return zero, ErrLoopClosed
+	}
+	if l.running {
+		return zero, ErrLoopRunning
+	}
 	var fut *Future[T]
-	if ok {
+	if f, ok := a.(interface{ futureOf() *Future[T] }); ok {
 		fut = f.futureOf()
 	} else {
-		if l.closed {
-			return zero, ErrLoopClosed
-		}
 		fut = &CreateTask(l, a).Future
 	}
-	if err := l.RunUntilComplete(fut); err != nil {
-		if fut.Done() {
-			return fut.Result()
-		}
+	if err := l.RunUntilComplete(fut); err != nil && (!fut.Done() || fut.loop != l) {
 		return zero, err
 	}
 	return fut.Result()
 }
 
-// Close closes the loop: it drops pending callbacks, shuts the executor
-// down, reports errors that were never retrieved, and closes the selector.
+// Close closes the loop: it closes the coroutines of tasks still pending
+// (reporting each, as asyncio does when such a task is collected), drops
+// pending callbacks, shuts the executor down, reports errors that were
+// never retrieved, and closes the selector.
 // It fails while the loop runs; a second Close does nothing.
 func (l *Loop) Close() error {
 	if l.running {
@@ -279,6 +316,9 @@ func (l *Loop) Close() error {
 	if l.closed {
 		return nil
 	}
+	// Before the loop is marked closed, so the coroutines' defers may
+	// still cancel timers and schedule (dropped) callbacks.
+	l.abandonTasks()
 	l.closed = true
 	l.tsMu.Lock()
 	l.tsClosed = true
@@ -431,15 +471,20 @@ func (l *Loop) runHandle(fn func()) { fn() }
 // the callbacks of ready file descriptors and of other goroutines.
 func (l *Loop) poll(timeout time.Duration) {
 	wait := timeout
-	if l.virtual != nil && timeout > 0 {
-		wait = 0 // on virtual time, never sleep for a timer
+	if l.virtual != nil && timeout > 0 && l.inflight == 0 {
+		// On virtual time, never sleep for a timer; but while executor
+		// jobs run, wait for them (at most the timer's delay, in real
+		// time) so that blocking work takes no virtual time.
+		wait = 0
 	}
 	evs, err := l.sel.Select(l.events[:0], wait)
 	l.sincePoll = 0
 	if err != nil {
 		l.CallExceptionHandler(ErrorContext{Message: "selector failed", Err: err})
 	}
-	l.events = evs[:0]
+	if cap(evs) > 0 {
+		l.events = evs[:0] // keep the buffer, even after an error
+	}
 	woken := false
 	for _, ev := range evs {
 		if ev.FD == l.waker.FD() {

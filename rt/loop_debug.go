@@ -76,10 +76,19 @@ func (l *Loop) SetSlowCallbackDuration(d time.Duration) { l.slow = d }
 // checkGoroutine panics when a loop-only method is called from a goroutine
 // other than the one running the loop (debug mode).
 func (l *Loop) checkGoroutine(what string) {
-	if g := goid(); g != l.ownerG {
-		panic(&RuntimeError{Msg: fmt.Sprintf(
-			"rt: %s called from goroutine %d, but the loop runs on goroutine %d; use CallSoonThreadsafe", what, g, l.ownerG)})
+	g := goid()
+	if g == l.ownerG {
+		return
 	}
+	// A reference-mode coroutine of this loop runs on its own goroutine,
+	// but only while the loop goroutine waits for it: that is safe.
+	if v, ok := refByG.Load(g); ok {
+		if d := v.(*refDriver); d.ctx != nil && d.ctx.Loop() == l {
+			return
+		}
+	}
+	panic(&RuntimeError{Msg: fmt.Sprintf(
+		"rt: %s called from goroutine %d, but the loop runs on goroutine %d; use CallSoonThreadsafe", what, g, l.ownerG)})
 }
 
 // runTimed runs one callback and reports it when it took longer than the

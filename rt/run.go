@@ -4,10 +4,14 @@ import "fmt"
 
 // Run is asyncio.run: it creates a loop, runs c as the main task until it is
 // done, cancels every task still running and waits for them, shuts the
-// executor down and closes the loop. It returns the main coroutine's
-// outcome.
+// executor down (waiting for its running jobs) and closes the loop. It
+// returns the main coroutine's outcome. It fails when called from a
+// coroutine or callback of a running loop.
 func Run[T any](c Coro[T], opts ...Option) (T, error) {
 	var zero T
+	if currentRef() != nil || loopOfGoroutine() != nil {
+		return zero, &RuntimeError{Msg: "rt: Run cannot be called from a running event loop"}
+	}
 	l, err := NewLoop(opts...)
 	if err != nil {
 		return zero, err
@@ -15,8 +19,14 @@ func Run[T any](c Coro[T], opts ...Option) (T, error) {
 	defer l.Close()
 	main := CreateTask(l, c)
 	runErr := l.RunUntilComplete(main)
+	// Decided before the leftovers are cancelled: an early stop is
+	// reported as such, not as the cancellation of main that follows.
+	stoppedEarly := !main.Done()
 	l.cancelAllTasks()
-	if !main.Done() {
+	if l.exec != nil {
+		l.exec.shutdownWait() // asyncio.run's shutdown_default_executor
+	}
+	if stoppedEarly {
 		return zero, runErr
 	}
 	return main.Result()

@@ -3,86 +3,105 @@ package rt
 import (
 	"os"
 	"os/signal"
-	"sync"
+	"syscall"
 )
 
 // signalState forwards OS signals to the loop. Go's runtime owns signal
-// delivery, so one forwarding goroutine per loop (not per coroutine) turns
-// each signal into a CallSoonThreadsafe.
+// delivery, so each handled signal gets its own channel and forwarding
+// goroutine (per loop and signal, not per coroutine) that turns a delivery
+// into a CallSoonThreadsafe. One channel per signal lets RemoveSignalHandler
+// unsubscribe exactly that signal with signal.Stop; signal.Reset would also
+// cut off every other listener in the process, other loops included.
+//
+// The map is touched on the loop goroutine only: by Add/Remove, and by the
+// delivery callbacks, which run on the loop.
 type signalState struct {
-	mu       sync.Mutex
-	handlers map[os.Signal]func()
-	ch       chan os.Signal
-	done     chan struct{}
+	subs map[os.Signal]*signalSub
+}
+
+type signalSub struct {
+	fn      func()
+	ch      chan os.Signal
+	done    chan struct{}
+	deliver func() // runs on the loop: calls fn unless the handler was removed
 }
 
 // AddSignalHandler makes fn run on the loop whenever sig arrives, replacing
-// any handler for sig. The signal's default action (for SIGINT: exit) no
-// longer happens while a handler is installed.
+// any handler for sig (asyncio's add_signal_handler). While a handler is
+// installed the signal's default action (for SIGINT: exit) does not happen.
+// Deliveries that arrive before the loop gets to them coalesce, as signals
+// do. SIGKILL and SIGSTOP cannot be handled.
 func (l *Loop) AddSignalHandler(sig os.Signal, fn func()) error {
 	if l.closed {
 		return ErrLoopClosed
 	}
-	s := l.signals
-	if s == nil {
-		s = &signalState{
-			handlers: make(map[os.Signal]func()),
-			ch:       make(chan os.Signal, 16),
-			done:     make(chan struct{}),
-		}
-		l.signals = s
-		go s.forward(l)
+	if l.debug && l.running {
+		l.checkGoroutine("AddSignalHandler")
 	}
-	s.mu.Lock()
-	s.handlers[sig] = fn
-	s.mu.Unlock()
-	signal.Notify(s.ch, sig)
+	if fn == nil {
+		return &RuntimeError{Msg: "rt: AddSignalHandler with a nil handler"}
+	}
+	if sig == syscall.SIGKILL || sig == syscall.SIGSTOP {
+		return &RuntimeError{Msg: "rt: signal " + sig.String() + " cannot be caught"}
+	}
+	if l.signals == nil {
+		l.signals = &signalState{subs: make(map[os.Signal]*signalSub)}
+	}
+	if sub := l.signals.subs[sig]; sub != nil {
+		sub.fn = fn
+		return nil
+	}
+	sub := &signalSub{fn: fn, ch: make(chan os.Signal, 1), done: make(chan struct{})}
+	sub.deliver = func() {
+		if l.signals != nil && l.signals.subs[sig] == sub {
+			sub.fn()
+		}
+	}
+	l.signals.subs[sig] = sub
+	signal.Notify(sub.ch, sig)
+	go sub.forward(l)
 	return nil
 }
 
-// RemoveSignalHandler uninstalls the handler for sig, restoring the default
-// action; it reports whether one was installed.
+// RemoveSignalHandler uninstalls the handler for sig; it reports whether one
+// was installed. The signal's default action comes back unless something
+// else in the process still listens for it.
 func (l *Loop) RemoveSignalHandler(sig os.Signal) bool {
-	s := l.signals
-	if s == nil {
+	if l.signals == nil {
 		return false
 	}
-	s.mu.Lock()
-	_, ok := s.handlers[sig]
-	delete(s.handlers, sig)
-	s.mu.Unlock()
-	if ok {
-		signal.Reset(sig)
+	sub := l.signals.subs[sig]
+	if sub == nil {
+		return false
 	}
-	return ok
+	delete(l.signals.subs, sig)
+	sub.stop()
+	return true
 }
 
-func (s *signalState) forward(l *Loop) {
+func (s *signalSub) forward(l *Loop) {
 	for {
 		select {
-		case sig := <-s.ch:
-			l.CallSoonThreadsafe(func() {
-				s.mu.Lock()
-				fn := s.handlers[sig]
-				s.mu.Unlock()
-				if fn != nil {
-					fn()
-				}
-			})
+		case <-s.ch:
+			if _, err := l.CallSoonThreadsafe(s.deliver); err != nil {
+				return // the loop is closed
+			}
 		case <-s.done:
 			return
 		}
 	}
 }
 
-func (s *signalState) close(l *Loop) {
+func (s *signalSub) stop() {
 	signal.Stop(s.ch)
-	s.mu.Lock()
-	for sig := range s.handlers {
-		signal.Reset(sig)
-	}
-	s.handlers = nil
-	s.mu.Unlock()
 	close(s.done)
+}
+
+// close uninstalls every handler (Loop.Close).
+func (s *signalState) close(l *Loop) {
+	for sig, sub := range s.subs {
+		delete(s.subs, sig)
+		sub.stop()
+	}
 	l.signals = nil
 }

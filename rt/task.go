@@ -33,6 +33,7 @@ type AnyTask interface {
 	// first (empty if the coroutine cannot tell, or the task is done).
 	GetStack() []StackFrame
 	callback
+	abandon()
 }
 
 // Task runs a coroutine on a loop (asyncio.Task): each step sends into the
@@ -100,6 +101,9 @@ func (t *Task[T]) Uncancel() int {
 // not waiting). It may catch it and go on, in which case the task is not
 // cancelled. Cancel returns false if the task is already done.
 func (t *Task[T]) Cancel(msg ...string) bool {
+	// Like asyncio, even a refused cancel counts as looking at the
+	// outcome: the error is no longer reported as never retrieved.
+	t.disarmLog()
 	if t.state != pending {
 		return false
 	}
@@ -107,7 +111,6 @@ func (t *Task[T]) Cancel(msg ...string) bool {
 	if len(msg) > 0 {
 		m = msg[0]
 	}
-	t.disarmLog()
 	t.numCancels++
 	if t.waiter != nil && t.waiter.Cancel(m) {
 		// The waiter's callback wakes us with the cancellation. Keep
@@ -117,6 +120,17 @@ func (t *Task[T]) Cancel(msg ...string) bool {
 	t.mustCancel = true
 	t.x().cancelMsg = m
 	return true
+}
+
+// SetResult always fails: a task's result is its coroutine's
+// (asyncio's Task.set_result raises RuntimeError).
+func (t *Task[T]) SetResult(T) error {
+	return &RuntimeError{Msg: "rt: Task does not support SetResult"}
+}
+
+// SetException always fails: a task's error is its coroutine's.
+func (t *Task[T]) SetException(error) error {
+	return &RuntimeError{Msg: "rt: Task does not support SetException"}
 }
 
 // AddDoneCallback arranges for fn to run once the task is done.
@@ -244,12 +258,13 @@ func (t *Task[T]) finish(_ Yield, perr error) {
 	}
 	t.coro = nil
 	switch {
-	case t.mustCancel:
+	case err == nil && t.mustCancel:
 		// Cancel was called during this last step: the task ends
-		// cancelled even though the coroutine returned.
+		// cancelled even though the coroutine returned. An error, on
+		// the other hand, is kept, as asyncio's __step does.
 		t.cancel(t.ext.cancelMsg)
 	case err == nil:
-		t.SetResult(v)
+		t.Future.SetResult(v)
 	case errors.Is(err, ErrCancelled):
 		var ce *CancelledError
 		msg := ""
@@ -260,6 +275,40 @@ func (t *Task[T]) finish(_ Yield, perr error) {
 	default:
 		t.setException(err)
 	}
+}
+
+// abandonTasks closes the coroutines of the tasks still pending when the
+// loop closes, so their defers run (and reference-mode goroutines end),
+// and reports each one: asyncio's "Task was destroyed but it is pending!".
+func (l *Loop) abandonTasks() {
+	for c := l.tasks.head; c != nil; c = l.tasks.head {
+		l.tasks.remove(c)
+		l.CallExceptionHandler(ErrorContext{
+			Message: "Task was destroyed but it is pending",
+			Future:  c.task,
+			Source:  c.task.base().source(),
+		})
+		c.task.abandon()
+	}
+}
+
+// abandon closes the coroutine of a task that will never run again.
+func (t *Task[T]) abandon() {
+	c := t.coro
+	if c == nil {
+		return
+	}
+	t.coro, t.waiter = nil, nil
+	defer func() {
+		if v := recover(); v != nil {
+			t.loop.CallExceptionHandler(ErrorContext{
+				Message: "panic while closing the coroutine of " + t.Name(),
+				Err:     FailureOf(v),
+				Future:  t,
+			})
+		}
+	}()
+	c.Close()
 }
 
 // CurrentTask returns the task whose step is running, or nil.

@@ -1,0 +1,133 @@
+package rt_test
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+func TestRunInExecutorReturnsResultAsFuture(t *testing.T) {
+	l := newLoop(t)
+	f := rt.RunInExecutor(l, func() (int, error) { return 6 * 7, nil })
+	if v, err := rt.RunUntilComplete[int](l, f); v != 42 || err != nil {
+		t.Fatalf("got %v, %v", v, err)
+	}
+}
+
+func TestRunInExecutorReturnsError(t *testing.T) {
+	l := newLoop(t)
+	boom := errors.New("boom")
+	f := rt.RunInExecutor(l, func() (int, error) { return 0, boom })
+	if _, err := rt.RunUntilComplete[int](l, f); err != boom {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRunInExecutorPanicBecomesError(t *testing.T) {
+	l := newLoop(t)
+	f := rt.RunInExecutor(l, func() (int, error) { panic("blocking code broke") })
+	_, err := rt.RunUntilComplete[int](l, f)
+	var pe *rt.PanicError
+	if !errors.As(err, &pe) || pe.Value != "blocking code broke" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRunInExecutorIsBounded(t *testing.T) {
+	l := newLoop(t)
+	const workers, jobs = 2, 6
+	l.SetDefaultExecutorWorkers(workers)
+	var active, peak atomic.Int32
+	started := make(chan struct{}, jobs)
+	release := make(chan struct{})
+	var futs []*rt.Future[int]
+	for i := range jobs {
+		futs = append(futs, rt.RunInExecutor(l, func() (int, error) {
+			n := active.Add(1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			started <- struct{}{}
+			<-release
+			active.Add(-1)
+			return i, nil
+		}))
+	}
+	for range workers {
+		<-started
+	}
+	close(release)
+	for i, f := range futs {
+		if v, err := rt.RunUntilComplete[int](l, f); v != i || err != nil {
+			t.Fatalf("job %d: %v, %v", i, v, err)
+		}
+	}
+	if p := peak.Load(); p > workers {
+		t.Fatalf("%d jobs ran at once, the pool has %d workers", p, workers)
+	}
+}
+
+func TestCancelledExecutorFutureDropsOutcome(t *testing.T) {
+	l := newLoop(t)
+	release := make(chan struct{})
+	ran := make(chan struct{})
+	f := rt.RunInExecutor(l, func() (int, error) {
+		<-release
+		close(ran)
+		return 1, nil
+	})
+	f.Cancel()
+	close(release)
+	<-ran
+	// Let the outcome arrive: it must be dropped without complaint.
+	g := rt.RunInExecutor(l, func() (int, error) { return 2, nil })
+	if v, err := rt.RunUntilComplete[int](l, g); v != 2 || err != nil {
+		t.Fatalf("got %v, %v", v, err)
+	}
+	if !f.Cancelled() {
+		t.Fatal("the cancelled future changed state")
+	}
+}
+
+func TestVirtualClockWaitsForExecutorJobs(t *testing.T) {
+	l := newLoop(t)
+	timerFired := false
+	l.CallLater(time.Hour, func() { timerFired = true })
+	var once sync.Once
+	f := rt.RunInExecutor(l, func() (int, error) {
+		once.Do(func() {})
+		return 1, nil
+	})
+	if err := l.RunUntilComplete(f); err != nil {
+		t.Fatal(err)
+	}
+	// Blocking work takes no virtual time: the loop must not jump to the
+	// timer while the job is still running.
+	if timerFired || l.Time() != 0 {
+		t.Fatalf("the clock jumped to %v while a job ran (timer fired: %v)", l.Time(), timerFired)
+	}
+}
+
+func TestRunWaitsForExecutorJobs(t *testing.T) {
+	var finished atomic.Bool
+	_, err := rt.Run(rt.NewRef(func() (int, error) {
+		rt.RunInExecutor(rt.RunningLoop(), func() (int, error) {
+			finished.Store(true)
+			return 0, nil
+		})
+		return 0, nil
+	}), rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !finished.Load() {
+		t.Fatal("Run returned before the executor job finished")
+	}
+}
