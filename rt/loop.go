@@ -392,14 +392,34 @@ func (l *Loop) runOnce() {
 	}
 
 	ntodo := l.ready.len()
-	for i := 0; i < ntodo; i++ {
-		cb := l.ready.pop()
-		if l.debug {
-			l.runTimed(cb)
-		} else {
-			l.runOne(cb)
+	if l.debug {
+		for i := 0; i < ntodo; i++ {
+			l.runTimed(l.ready.pop())
 		}
+		return
 	}
+	for ntodo > 0 {
+		ntodo = l.runBatch(ntodo)
+	}
+}
+
+// runBatch runs the next n ready callbacks under a single deferred recover
+// (one defer per pass rather than per callback). A panic is reported to the
+// exception handler and the callbacks not yet run are left for runOnce to
+// continue with: left is how many remain.
+func (l *Loop) runBatch(n int) (left int) {
+	defer func() {
+		if v := recover(); v != nil {
+			l.recovered(v)
+			left = n
+		}
+	}()
+	for n > 0 {
+		cb := l.ready.pop()
+		n--
+		cb.run()
+	}
+	return 0
 }
 
 // Zero-timeout polls are skipped while callbacks are ready, up to
@@ -450,18 +470,29 @@ func (l *Loop) purgeCancelledTimers() {
 	}
 }
 
-// runOne runs one callback; a panic goes to the exception handler and the
-// loop carries on.
+// runOne runs one callback; a panic goes to recovered and the loop
+// carries on.
 func (l *Loop) runOne(cb callback) {
 	defer func() {
 		if v := recover(); v != nil {
-			l.CallExceptionHandler(ErrorContext{
-				Message: "exception in callback",
-				Err:     FailureOf(v),
-			})
+			l.recovered(v)
 		}
 	}()
 	cb.run()
+}
+
+// recovered handles a panic that escaped a callback. If a task step was
+// running, the panic came out of its coroutine: the task fails with it
+// (with the stack, a *PanicError) and the loop survives. Otherwise it goes
+// to the exception handler.
+func (l *Loop) recovered(v any) {
+	err := FailureOf(v)
+	if t := l.current; t != nil {
+		l.current = nil
+		t.stepPanicked(err)
+		return
+	}
+	l.CallExceptionHandler(ErrorContext{Message: "exception in callback", Err: err})
 }
 
 // runHandle runs a Handle's function (its panic is caught by runOne).

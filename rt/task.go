@@ -34,6 +34,7 @@ type AnyTask interface {
 	GetStack() []StackFrame
 	callback
 	abandon()
+	stepPanicked(err error)
 }
 
 // Task runs a coroutine on a loop (asyncio.Task): each step sends into the
@@ -196,12 +197,16 @@ func (t *Task[T]) step(exc error) {
 		return
 	}
 	l.current = t
-	y, perr := t.resume(exc)
-	l.current = nil
-	if perr != nil {
-		t.finish(Yield{}, perr)
-		return
+	// A panic escaping the coroutine unwinds to the loop's recover, which
+	// finishes the current task with it (Loop.recovered): one deferred
+	// recover per pass instead of one more per step.
+	var y Yield
+	if exc != nil {
+		y = t.coro.Throw(&t.ctx, exc)
+	} else {
+		y = t.coro.Send(&t.ctx)
 	}
+	l.current = nil
 	switch y.kind {
 	case yieldDone:
 		t.finish(y, nil)
@@ -212,19 +217,9 @@ func (t *Task[T]) step(exc error) {
 	}
 }
 
-// resume sends into the coroutine, turning a panic that escapes it into an
-// error so the loop survives.
-func (t *Task[T]) resume(exc error) (y Yield, perr error) {
-	defer func() {
-		if v := recover(); v != nil {
-			perr = FailureOf(v)
-		}
-	}()
-	if exc != nil {
-		return t.coro.Throw(&t.ctx, exc), nil
-	}
-	return t.coro.Send(&t.ctx), nil
-}
+// stepPanicked finishes the task with the panic that escaped its
+// coroutine during a step.
+func (t *Task[T]) stepPanicked(err error) { t.finish(Yield{}, err) }
 
 // await parks the task on f, or throws an error back in if f cannot be
 // awaited here.
