@@ -227,8 +227,10 @@ func (f *futureBase) describe() string {
 // A Future belongs to one loop and, like the loop, is used from the loop's
 // goroutine only.
 type Future[T any] struct {
-	futureBase
+	// result comes first: a zero-size trailing field (Future[Void]) would
+	// be padded, making every Task[Void] a size class larger.
 	result T
+	futureBase
 }
 
 // NewFuture creates a pending future on l.
