@@ -1,0 +1,165 @@
+package generated_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Cases that once made the generated file fail to compile. A compile error
+// in a generated file breaks every test of its package, in both modes (the
+// reference constructors live in the same file), so these templates live
+// in a package of their own, written to testdata/ and built here, instead
+// of among the templates of this package.
+var isolatedCases = []struct {
+	name string
+	src  string // templates; package main, with rt imported
+	main string // body of main: print what the templates return
+	want string // the output of both builds
+}{
+	{
+		name: "labelled-range-awaited-operand",
+		src: `
+//asyncgen:coroutine
+func labelledRangeBreak(e *env, p int) int {
+	n := 0
+L:
+	for i := range rt.Must(e.later(3)) {
+		if p > 2 {
+			break L
+		}
+		n += i
+	}
+	return n
+}
+
+//asyncgen:coroutine
+func labelledRangeContinue(e *env, p int) int {
+	n := 0
+L:
+	for _, v := range []int{1, rt.Must(e.later(2)), 3} {
+		for j := range 2 {
+			if v == p {
+				continue L
+			}
+			n += v * j
+		}
+	}
+	return n
+}
+`,
+		main: `
+	fmt.Println(run(func(e *env) rt.Coro[int] { return labelledRangeBreakAsync(e, 3) }))
+	fmt.Println(run(func(e *env) rt.Coro[int] { return labelledRangeBreakAsync(e, 0) }))
+	fmt.Println(run(func(e *env) rt.Coro[int] { return labelledRangeContinueAsync(e, 2) }))
+`,
+		want: "0 <nil>\n3 <nil>\n4 <nil>\n",
+	},
+	{
+		name: "local-type-across-await",
+		src: `
+//asyncgen:coroutine
+func localType(e *env) string {
+	type pair struct{ a, b int }
+	p := pair{rt.Must(e.later(1)), 2}
+	rt.Must(e.later(0))
+	p.b = 5
+	return fmt.Sprint(p)
+}
+`,
+		main: `
+	fmt.Println(runString(func(e *env) rt.Coro[string] { return localTypeAsync(e) }))
+`,
+		want: "{1 5} <nil>\n",
+	},
+}
+
+const isolatedHelpers = `package main
+
+import (
+	"fmt"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+type env struct{ l *rt.Loop }
+
+func (e *env) later(v int) *rt.Future[int] {
+	f := rt.NewFuture[int](e.l)
+	e.l.CallSoon(func() { f.SetResult(v) })
+	return f
+}
+
+func run(mk func(e *env) rt.Coro[int]) string {
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	v, err := rt.RunUntilComplete(l, mk(&env{l: l}))
+	return fmt.Sprint(v, " ", err)
+}
+
+func runString(mk func(e *env) rt.Coro[string]) string {
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	v, err := rt.RunUntilComplete(l, mk(&env{l: l}))
+	return fmt.Sprint(v, " ", err)
+}
+
+func main() {
+`
+
+func TestIsolatedCases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles generated programs")
+	}
+	if err := os.MkdirAll("testdata", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	root := moduleRoot(t)
+	for _, c := range isolatedCases {
+		t.Run(c.name, func(t *testing.T) {
+			dir, err := os.MkdirTemp("testdata", "isolated-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			files := map[string]string{
+				"main.go":      isolatedHelpers + c.main + "}\n",
+				"templates.go": "package main\n\nimport (\n\t\"fmt\"\n\n\t\"github.com/asyncgen/asyncgen/rt\"\n)\n\nvar _ = fmt.Sprint\n" + c.src,
+			}
+			for name, src := range files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pkg := "./generated_test/" + filepath.ToSlash(dir)
+			if out, err := runGo(root, "run", "./cmd/asyncgen", pkg); err != nil {
+				t.Fatalf("asyncgen: %v\n%s", err, out)
+			}
+			for _, m := range []struct{ name, tags string }{{"generated", ""}, {"reference", "asyncgen_ref"}} {
+				args := []string{"run"}
+				if m.tags != "" {
+					args = append(args, "-tags", m.tags)
+				}
+				out, err := runGo(root, append(args, pkg)...)
+				if err != nil || out != c.want {
+					t.Errorf("%s build: %v\n got: %q\nwant: %q", m.name, err, out, c.want)
+				}
+			}
+		})
+	}
+}
+
+// runGo runs the go command in dir and returns its combined output.
+func runGo(dir string, args ...string) (string, error) {
+	cmd := exec.Command(goTool(), args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
