@@ -214,3 +214,13 @@ func (w *Awaiting[T]) AwaitStack(buf []StackFrame) []StackFrame {
 	}
 	return buf
 }
+
+// Must returns the awaited result, or panics with *Raised carrying the
+// awaited error: what rt.Must does, for generated frames.
+func (w *Awaiting[T]) Must() T {
+	v, err := w.Result()
+	if err != nil {
+		panic(&Raised{Err: err})
+	}
+	return v
+}

@@ -52,3 +52,33 @@ func (f *Frame[T]) Unstarted(err error) bool {
 	f.Fail(err)
 	return true
 }
+
+// Catch is deferred by the Send and Throw methods of generated frames whose
+// template has no deferred calls: a panic escaping the template's body (a
+// failed Must included) becomes the coroutine's failure. It recovers
+// because it is itself the deferred call.
+func (f *Frame[T]) Catch() {
+	if p := recover(); p != nil {
+		f.Fail(FailureOf(p))
+	}
+}
+
+// Close finishes a frame that has not finished with ErrCoroutineClosed.
+// Generated frames without deferred calls close what they await, then call
+// it; one that awaits nothing uses it as its Close.
+func (f *Frame[T]) Close() {
+	if f.State != FrameDone {
+		f.Fail(ErrCoroutineClosed)
+	}
+}
+
+// Stack appends the frame's own entry to an async stack trace when it is
+// suspended: the template fn, its file, and lines[State-1], the line of the
+// await it is suspended at. Generated AwaitStack methods call it, then the
+// AwaitStack of what they await.
+func (f *Frame[T]) Stack(buf []StackFrame, fn, file string, lines ...int) []StackFrame {
+	if f.State <= 0 || f.State > len(lines) {
+		return buf
+	}
+	return append(buf, StackFrame{Func: fn, File: file, Line: lines[f.State-1]})
+}
