@@ -9,7 +9,7 @@ import (
 // suspend emits the Start item and the resume label of a suspension point:
 //
 //	if y, ok := f.aw.Start(c, x); ok {
-//		f.state = N
+//		f.State = N
 //		return y
 //	}
 //	resumeN:
@@ -24,7 +24,7 @@ func (l *lowerer) suspend(call *ast.CallExpr, arg ast.Expr) *suspension {
 	s.label = l.newLabel("resume")
 	l.suspensions = append(l.suspensions, s)
 	l.emit(&item{
-		text: "if y, ok := $f." + s.aw.name + ".Start($c, $0); ok {\n$f.state = " + itoa(s.state) + "\nreturn y\n}",
+		text: "if y, ok := $f." + s.aw.name + ".Start($c, $0); ok {\n$f.State = " + itoa(s.state) + "\nreturn y\n}",
 		args: []any{arg}, pos: call.Pos(), susp: s,
 	})
 	l.emit(&item{label: s.label})
@@ -33,11 +33,11 @@ func (l *lowerer) suspend(call *ast.CallExpr, arg ast.Expr) *suspension {
 
 // await lowers a suspension whose outcome goes to lhs (nil: discarded) and
 // returns the item that assigns it. Must checks the error before anything
-// is assigned:
+// is assigned, and fails the coroutine with it by panicking, as rt.Must
+// does (the frame's defers see the *rt.Raised):
 //
-//	if x, err = f.aw.Result(); err != nil {
-//		panic(&rt.Raised{Err: err})   // or return f.fail(err) without defers
-//	}
+//	x, err = f.aw.Result()   // Await
+//	x = f.aw.Must()          // Must
 func (l *lowerer) await(call *ast.CallExpr, lhs []ast.Expr, define bool) *item {
 	arg := l.expr(call.Args[0])
 	s := l.suspend(call, arg)
@@ -48,18 +48,10 @@ func (l *lowerer) await(call *ast.CallExpr, lhs []ast.Expr, define bool) *item {
 		}
 		return l.emit(&item{text: "$0, $1 = " + get, args: []any{lhs[0], lhs[1]}, defs: l.identVars(lhs), pos: call.Pos()})
 	}
-	var dst any = ast.NewIdent("_")
-	if lhs != nil {
-		dst = lhs[0]
+	if lhs == nil {
+		return l.emit(&item{text: "$f." + s.aw.name + ".Must()", pos: call.Pos()})
 	}
-	fail := "return $f.fail($1)"
-	if l.hasDefer {
-		fail = "panic(&$rt.Raised{Err: $1})"
-	}
-	return l.emit(&item{
-		text: "if $0, $1 = " + get + "; $1 != nil {\n" + fail + "\n}",
-		args: []any{dst, l.errVar()}, defs: append(l.identVars(lhs), l.errVar()), pos: call.Pos(),
-	})
+	return l.emit(&item{text: "$0 = $f." + s.aw.name + ".Must()", args: []any{lhs[0]}, defs: l.identVars(lhs), pos: call.Pos()})
 }
 
 // awaitValue lifts a Must (or, wrongly used, an Await) into a temporary.
@@ -127,14 +119,6 @@ func (l *lowerer) awaitFieldFor(t types.Type) *awaitField {
 	a := &awaitField{name: name, typ: t}
 	l.awaits = append(l.awaits, a)
 	return a
-}
-
-// errVar is the step-local that holds a failed Must's error.
-func (l *lowerer) errVar() *variable {
-	if l.mustErr == nil {
-		l.mustErr = l.newTemp(errorType, "err")
-	}
-	return l.mustErr
 }
 
 var _ = token.NoPos

@@ -32,26 +32,29 @@
 //	func countAsync(tick func() *rt.Future[int], n int) rt.Coro[int]
 //
 // used as rt.Run(countAsync(t, 3)), rt.CreateTask(loop, countAsync(t, 3)) or
-// rt.Await(countAsync(t, 3)), and behind it the state machine (abridged):
+// rt.Await(countAsync(t, 3)), and behind it the state machine. It embeds
+// rt.Frame, which holds the resume point (State: 0 not started, N
+// suspended at await N, rt.FrameDone finished) and the outcome, and gives
+// the frame Result and Close and the verbs Finish, Fail, Catch and Stack:
 //
 //	type countFrame struct {
-//		state int // 0: not started, N: suspended at await N, -1: finished
-//		tick  func() *rt.Future[int]
-//		n     int
-//		res   int
-//		err   error
-//		seen  int
-//		i     int
-//		aw    rt.Awaiting[int]
+//		rt.Frame[int]
+//		tick func() *rt.Future[int]
+//		n    int
+//		seen int
+//		i    int
+//		aw   rt.Awaiting[int]
 //	}
 //
+//	func (f *countFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+//	func (f *countFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 //	func (f *countFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-//		var (
-//			tick int
-//			err  error
-//		)
-//		switch f.state {
+//		var tick int
+//		switch f.State {
 //		case 0:
+//			if thrown != nil {
+//				return f.Fail(thrown)
+//			}
 //		case 1:
 //			if y, ok := f.aw.Resume(c, thrown); ok {
 //				return y
@@ -70,20 +73,23 @@
 //		}
 //	//line echo.go:11
 //		if y, ok := f.aw.Start(c, f.tick()); ok {
-//			f.state = 1
+//			f.State = 1
 //			return y
 //		}
 //	resume4:
-//		if tick, err = f.aw.Result(); err != nil {
-//			return f.fail(err)
-//		}
+//		tick = f.aw.Must()
 //	//line echo.go:11
 //		f.seen += tick
 //	//line echo.go:10
 //		f.i++
 //		goto for1
 //	endfor3:
-//		return f.done(f.seen, nil)
+//		return f.Finish(f.seen, nil)
+//	//line echo_async.go:65
+//	}
+//	func (f *countFrame) Close() { f.aw.Close(); f.Frame.Close() }
+//	func (f *countFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+//		return f.aw.AwaitStack(f.Stack(buf, "example.com/m/p.count", "p/echo.go", 11))
 //	}
 //
 // Built with -tags asyncgen_ref the constructor runs the template itself on
@@ -99,23 +105,48 @@
 // live across a suspension (or captured by a closure, or whose address is
 // taken) are fields of the frame; the rest are locals of step. Variables
 // captured in a loop are heap cells fresh at each iteration (Go 1.22
-// semantics), at the cost of one allocation per iteration. Defers are a
-// stack in the frame; they run on return, on panic and on Close, as real
-// deferred calls, so recover() in a deferred function literal (or in a
-// function deferred without arguments) behaves as in the template. A panic
-// becomes the coroutine's error (rt.FailureOf). Range over a map iterates a
-// snapshot of its keys and skips the ones deleted before being reached (an
-// order Go allows; keys added during the loop are not produced). Range over
-// a function iterator pulls it with iter.Pull and stops it when the loop is
-// left. //line directives map the body back to the template for compile
-// errors, panics and stack traces; AwaitStack reports template file:line.
+// semantics), at the cost of one allocation per iteration.
+//
+// Defers are a stack in the frame; they run on return, on panic and on
+// Close, as real deferred calls, so recover() in a deferred function
+// behaves as in the template, be it a function literal or a function
+// deferred with arguments (then each entry of the stack defers its own call
+// and runs the rest of the stack). A panic becomes the coroutine's error
+// (rt.FailureOf). Close of a suspended coroutine closes what it awaits,
+// then unwinds its defers with rt.ErrCoroutineClosed panicking through
+// them, as the reference driver does: a deferred recover sees it, and the
+// named results; unless one swallows it, Result reports
+// rt.ErrCoroutineClosed, as it does for a coroutine closed before it
+// started.
+//
+// Range over a map iterates a snapshot of its keys and skips the ones
+// deleted before being reached (an order Go allows; keys added during the
+// loop are not produced). Range over a function iterator pulls it with
+// iter.Pull and stops it when the loop is left; a panic leaving the loop
+// body (a failed Must, Close) goes through the iterator instead, as in Go:
+// its yield panics and its defers run. //line directives map the body back
+// to the template for compile errors, panics and stack traces (only where
+// counting lines would go wrong).
+//
+// AwaitStack, behind Task.GetStack and Task.PrintStack, reports for each
+// suspended coroutine the template's function (import path and name, as
+// runtime.Func spells it) and the file:line of its pending await. The file
+// is the template's path relative to the root of its module, slash
+// separated ("generated_test/ctrl_templates.go"): the same on every machine
+// and checkout, so the generated code is deterministic, and with the
+// import path in Func enough to find the file. Outside a module it is the
+// base name.
 //
 // # What is rejected
 //
 // An await inside a go statement, inside a function literal (deferred or
-// not), the intrinsics used as values, and results other than nothing,
-// error, T or (T, error) are reported as file:line:col: message, all at
-// once; Generate then returns *Diagnostics and writes nothing.
+// not), the intrinsics used as values, results other than nothing, error,
+// T or (T, error), and what the generated file could not spell: a variable
+// living across an await (or an await) whose type is declared inside the
+// template, and a variable of the flat body whose type is unexported in
+// another package (asyncgen does not hoist or rename types: %T and
+// reflection would tell). They are reported as file:line:col: message, all
+// at once; Generate then returns *Diagnostics and writes nothing.
 //
 // # Pipeline
 //

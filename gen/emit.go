@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"go/ast"
 	"go/types"
 	"strings"
 
@@ -10,7 +9,10 @@ import (
 
 // emitter writes the declarations of one template with jennifer: the
 // constructor, the frame struct and its methods. Bodies of template code
-// come from the renderer as text.
+// come from the renderer as text. The frame embeds rt.Frame, which holds
+// the resume point and the outcome and supplies Result, Close and the
+// verbs the generated code uses (Finish, Fail, Catch, Stack); only what is
+// particular to the template is generated.
 type emitter struct {
 	l     *lowerer
 	r     *renderer
@@ -23,40 +25,35 @@ type emitter struct {
 
 func (e *emitter) rt(name string) *Statement { return Qual(rtPath, name) }
 
+// q is an rt name as text, for the declarations written as text so that
+// gofmt keeps them on one line.
+func (e *emitter) q(name string) string {
+	if p := e.l.imp.usePath(rtPath, "rt"); p != "" {
+		return p + "." + name
+	}
+	return name
+}
+
 // recv is the receiver of the frame's methods: f *fooFrame[T].
 func (e *emitter) recv() *Statement {
 	return Params(Id(e.l.nm.recv).Op("*").Id(e.frame + e.targs))
 }
 
+func (e *emitter) recvText() string { return "(" + e.l.nm.recv + " *" + e.frame + e.targs + ")" }
+
 func (e *emitter) f(field string) *Statement { return Id(e.l.nm.recv).Dot(field) }
 
-// resultType is T of rt.Coro[T].
-func (e *emitter) resultType() Code {
+// resultType is T of rt.Coro[T], as text.
+func (e *emitter) resultType() string {
 	if e.l.t.val == nil {
-		return e.rt("Void")
+		return e.q("Void")
 	}
-	return Id(e.r.typeString(e.l.t.val))
+	return e.r.typeString(e.l.t.val)
 }
 
-// valField and errField are the frame fields Result reads.
-func (e *emitter) valField() *variable {
-	if e.l.t.val == nil {
-		return nil
-	}
-	return e.l.results[0]
-}
-
-func (e *emitter) errField() *variable {
-	switch e.l.t.kind {
-	case resErr:
-		return e.l.results[0]
-	case resValErr:
-		return e.l.results[1]
-	}
-	return e.l.errField
-}
-
-func (e *emitter) hasExit() bool { return e.l.hasDefer || len(e.l.stops) > 0 }
+// hasExit reports whether leaving the template runs code of its own: the
+// deferred calls, the stops of range-over-func loops.
+func (e *emitter) hasExit() bool { return e.l.hasDefer || e.l.hasPull }
 
 // decls appends everything generated for the template to g.
 func (e *emitter) decls(g *Group) {
@@ -64,15 +61,16 @@ func (e *emitter) decls(g *Group) {
 	e.frameStruct(g)
 	e.sendThrow(g)
 	e.step(g)
-	e.finishers(g)
+	if e.hasExit() {
+		e.exitMethods(g)
+	}
 	e.closeMethod(g)
-	e.result(g)
 	e.awaitStack(g)
 }
 
 // constructor:
 //
-//	// fooAsync is foo as a coroutine.
+//	// fooAsync is foo as a coroutine (see asyncgen).
 //	func fooAsync(a int) rt.Coro[T] {
 //		if rt.RefMode {
 //			return rt.NewRef(func() (T, error) { return foo(a) })
@@ -83,7 +81,7 @@ func (e *emitter) constructor(g *Group) {
 	t := e.l.t
 	sig := t.sig
 	var params []Code
-	var args []Code
+	var args []string
 	var init []Code
 	taken := map[string]bool{}
 	for i := 0; i < sig.Params().Len(); i++ {
@@ -103,10 +101,10 @@ func (e *emitter) constructor(g *Group) {
 			name = nm.fresh("p" + itoa(i))
 		}
 		typ := e.r.typeString(p.Type())
-		arg := Id(name)
+		arg := name
 		if sig.Variadic() && i == sig.Params().Len()-1 {
 			typ = "..." + e.r.typeString(p.Type().(*types.Slice).Elem())
-			arg = Id(name).Op("...")
+			arg = name + "..."
 		}
 		params = append(params, Id(name).Id(typ))
 		args = append(args, arg)
@@ -114,23 +112,22 @@ func (e *emitter) constructor(g *Group) {
 			init = append(init, Id(v.out).Op(":").Id(name))
 		}
 	}
-	var call *Statement
+	call := t.decl.Name.Name + e.targs + "(" + strings.Join(args, ", ") + ")"
 	if r := sig.Recv(); r != nil {
 		init = append([]Code{Id(e.l.params[0].out).Op(":").Id(r.Name())}, init...)
-		call = Id(r.Name()).Dot(t.decl.Name.Name).Call(args...)
-	} else {
-		call = Id(t.decl.Name.Name + e.targs).Call(args...)
+		call = r.Name() + "." + t.decl.Name.Name + "(" + strings.Join(args, ", ") + ")"
 	}
-	var adapt Code
+	void := e.q("Void") + "{}"
+	var adapt string
 	switch t.kind {
 	case resNone:
-		adapt = Block(call, Return(e.rt("Void").Values(), Nil()))
+		adapt = call + "; return " + void + ", nil"
 	case resErr:
-		adapt = Block(Return(e.rt("Void").Values(), call))
+		adapt = "return " + void + ", " + call
 	case resVal:
-		adapt = Block(Return(call, Nil()))
+		adapt = "return " + call + ", nil"
 	case resValErr:
-		adapt = Block(Return(call))
+		adapt = "return " + call
 	}
 	g.Commentf("%s is %s as a coroutine (see asyncgen).", e.ctor, t.decl.Name.Name)
 	fn := Func()
@@ -141,9 +138,9 @@ func (e *emitter) constructor(g *Group) {
 	if sig.Recv() != nil {
 		ctorTps = "" // the receiver's type parameters are in scope
 	}
-	g.Add(fn.Id(e.ctor+ctorTps).Params(params...).Add(e.rt("Coro").Types(e.resultType())).Block(
+	g.Add(fn.Id(e.ctor+ctorTps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
 		If(e.rt("RefMode")).Block(
-			Return(e.rt("NewRef").Call(Func().Params().Params(e.resultType(), Error()).Add(adapt))),
+			Return(e.rt("NewRef").Call(Id("func() ("+e.resultType()+", error) { "+adapt+" }"))),
 		),
 		Return(Op("&").Id(e.frame+e.targs).Values(init...)),
 	))
@@ -152,16 +149,14 @@ func (e *emitter) constructor(g *Group) {
 // frameStruct:
 //
 //	type fooFrame struct {
-//		state int // 0 not started, N suspended at await N, -1 finished
-//		a     int // live across awaits
-//		aw    rt.Awaiting[T]
-//		defers []func()
+//		rt.Frame[T]
+//		a  int // parameters, and the variables live across awaits
+//		aw rt.Awaiting[T]
 //	}
 func (e *emitter) frameStruct(g *Group) {
-	var fields []Code
-	fields = append(fields, Id("state").Int().Comment("0: not started, N: suspended at await N, -1: finished"))
+	fields := []Code{e.rt("Frame").Types(Id(e.resultType()))}
 	for _, v := range e.l.varList {
-		if !v.field || v.kind == kConst {
+		if !v.field || v.frame || v.kind == kConst {
 			continue
 		}
 		typ := e.r.typeString(v.typ)
@@ -173,43 +168,42 @@ func (e *emitter) frameStruct(g *Group) {
 	for _, a := range e.l.awaits {
 		fields = append(fields, Id(a.name).Add(e.rt("Awaiting").Types(Id(e.r.typeString(a.typ)))))
 	}
-	if e.l.hasDefer {
+	if e.l.deferChain {
+		fields = append(fields, Id("defers").Index().Func().Params(Func().Params()))
+	} else if e.l.hasDefer {
 		fields = append(fields, Id("defers").Index().Func().Params())
+	}
+	if e.l.hasPull {
+		fields = append(fields, Id("inject").Any())
 	}
 	g.Commentf("%s is the state of a suspended %s.", e.frame, e.l.t.decl.Name.Name)
 	g.Type().Id(e.frame + e.tps).Struct(fields...)
 }
 
-// sendThrow:
+// sendThrow (the deferred Catch turns a panic into the coroutine's
+// failure; catch, when the template defers, runs the defers first):
 //
-//	func (f *fooFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
-//	func (f *fooFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-//		if f.state == 0 { f.state = -1; f.err = err; return rt.Yield{} }
-//		defer f.catch()
-//		return f.step(c, err)
-//	}
+//	func (f *fooFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+//	func (f *fooFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (e *emitter) sendThrow(g *Group) {
-	c := e.l.nm.ctx
-	g.Func().Add(e.recv()).Id("Send").Params(Id(c).Op("*").Add(e.rt("Ctx"))).Add(e.rt("Yield")).Block(
-		Defer().Add(e.f("catch").Call()),
-		Return(e.f("step").Call(Id(c), Nil())),
-	)
-	g.Func().Add(e.recv()).Id("Throw").Params(Id(c).Op("*").Add(e.rt("Ctx")), Id("err").Error()).Add(e.rt("Yield")).Block(
-		If(e.f("state").Op("==").Lit(0)).Block(
-			e.f("state").Op("=").Lit(-1),
-			e.f(e.errField().out).Op("=").Id("err"),
-			Return(e.rt("Yield").Values()),
-		),
-		Defer().Add(e.f("catch").Call()),
-		Return(e.f("step").Call(Id(c), Id("err"))),
-	)
+	catch := "Catch"
+	if e.hasExit() {
+		catch = "catch"
+	}
+	c, f := e.l.nm.ctx, e.l.nm.recv
+	head := "func " + e.recvText()
+	ctx := c + " *" + e.q("Ctx")
+	yield := e.q("Yield")
+	g.Id(head + " Send(" + ctx + ") " + yield + " { defer " + f + "." + catch + "(); return " + f + ".step(" + c + ", nil) }")
+	g.Id(head + " Throw(" + ctx + ", err error) " + yield + " { defer " + f + "." + catch + "(); return " + f + ".step(" + c + ", err) }")
 }
 
 // step is the state machine: a jump table to the resume labels, then the
 // flat body.
 //
-//	switch f.state {
+//	switch f.State {
 //	case 0:
+//		if thrown != nil { return f.Fail(thrown) }  // thrown in before the start
 //	case 1:
 //		if y, ok := f.aw.Resume(c, thrown); ok { return y }
 //		goto resume1
@@ -218,8 +212,9 @@ func (e *emitter) sendThrow(g *Group) {
 //	}
 func (e *emitter) step(g *Group) {
 	nm := e.l.nm
-	var cases []Code
-	cases = append(cases, Case(Lit(0)))
+	cases := []Code{Case(Lit(0)).Block(
+		If(Id(nm.thrown).Op("!=").Nil()).Block(Return(e.f("Fail").Call(Id(nm.thrown)))),
+	)}
 	for _, s := range e.l.suspensions {
 		cases = append(cases, Case(Lit(s.state)).Block(
 			If(List(Id("y"), Id("ok")).Op(":=").Add(e.f(s.aw.name)).Dot("Resume").Call(Id(nm.ctx), Id(nm.thrown)), Id("ok")).Block(Return(Id("y"))),
@@ -227,7 +222,9 @@ func (e *emitter) step(g *Group) {
 		))
 	}
 	cases = append(cases, Default().Block(Return(e.rt("Yield").Values())))
-	var locals []Code
+	// Step-locals, one declaration per type.
+	var order []string
+	byType := map[string][]Code{}
 	for _, v := range e.l.varList {
 		if v.field || v.kind != kVar {
 			continue
@@ -236,7 +233,10 @@ func (e *emitter) step(g *Group) {
 		if v.cell {
 			typ = "*" + typ
 		}
-		locals = append(locals, Id(v.out).Id(typ))
+		if byType[typ] == nil {
+			order = append(order, typ)
+		}
+		byType[typ] = append(byType[typ], Id(v.out))
 	}
 	var hoisted []Code
 	for _, d := range e.l.hoisted {
@@ -246,162 +246,193 @@ func (e *emitter) step(g *Group) {
 		for _, h := range hoisted {
 			b.Add(h)
 		}
-		if len(locals) > 0 {
-			b.Var().Defs(locals...)
+		for _, typ := range order {
+			b.Var().List(byType[typ]...).Id(typ)
 		}
-		b.Switch(e.f("state")).Block(cases...)
-		b.Id(e.body)
+		b.Switch(e.f("State")).Block(cases...)
+		b.Id(strings.TrimSuffix(e.body, "\n"))
 		b.Id(restoreMarker)
 	})
 }
 
-// finishers are the ways out of the body:
+// exitMethods are the ways out of a template that defers or ranges over a
+// function: the pending deferred calls run as real deferred calls, with
+// the panic that leaves the body (nil if none) raised among them, so that
+// recover() sees it as in the template; settle then records the outcome.
 //
-//	done(results...)  records the results of a return and finishes (running
-//	                  the defers and iterator stops)
-//	fail(err)         finishes with err (a panic, or a Must without defers)
-//	catch()           deferred by Send and Throw: a panic finishes the coroutine
-//	exit(p), settle() with defers: run them as real deferred calls, with p
-//	                  re-raised among them so that recover() sees it
-func (e *emitter) finishers(g *Group) {
+//	func (f *fooFrame) catch() { if p := recover(); p != nil { f.exit(p) } }
+//	func (f *fooFrame) done(r0 T, r1 error) rt.Yield { f.Res, f.Err = r0, r1; return f.exit(nil) }
+//	func (f *fooFrame) exit(p any) rt.Yield {
+//		f.State = rt.FrameDone
+//		defer f.settle()
+//		for _, d := range f.defers { defer d() }
+//		f.defers = nil
+//		defer f.leave(&f.stop, func() { f.next() })  // per range-over-func loop, inner last
+//		if p != nil { panic(p) }
+//		return rt.Yield{}
+//	}
+//	func (f *fooFrame) settle() {
+//		switch p := recover(); p {
+//		case nil:                   f.Finish(f.Res, f.Err)
+//		case rt.ErrCoroutineClosed: f.Finish(zero, rt.ErrCoroutineClosed)
+//		default:                    f.Finish(zero, rt.FailureOf(p))
+//		}
+//	}
+func (e *emitter) exitMethods(g *Group) {
 	t := e.l.t
-	var params, assignL, assignR []Code
-	for i, v := range e.l.results {
-		name := "r" + itoa(i)
-		params = append(params, Id(name).Id(e.r.typeString(t.sig.Results().At(i).Type())))
-		assignL = append(assignL, e.f(v.out))
-		assignR = append(assignR, Id(name))
-	}
-	g.Func().Add(e.recv()).Id("done").Params(params...).Add(e.rt("Yield")).BlockFunc(func(b *Group) {
-		if len(assignL) > 0 {
-			b.List(assignL...).Op("=").List(assignR...)
-		}
-		if e.hasExit() {
-			b.Return(e.f("exit").Call(Nil()))
-			return
-		}
-		b.Add(e.f("state").Op("=").Lit(-1))
-		b.Return(e.rt("Yield").Values())
-	})
-	g.Func().Add(e.recv()).Id("fail").Params(Id("err").Error()).Add(e.rt("Yield")).BlockFunc(func(b *Group) {
-		e.stopAll(b)
-		b.Add(e.f("state").Op("=").Lit(-1))
-		if v := e.valField(); v != nil {
-			b.Add(e.f(v.out).Op("=").Id(e.r.zero(v.typ)))
-		}
-		b.Add(e.f(e.errField().out).Op("=").Id("err"))
-		b.Return(e.rt("Yield").Values())
-	})
 	g.Func().Add(e.recv()).Id("catch").Params().Block(
-		If(Id("p").Op(":=").Recover(), Id("p").Op("!=").Nil()).BlockFunc(func(b *Group) {
-			if e.hasExit() {
-				b.Add(e.f("exit").Call(Id("p")))
-			} else {
-				b.Add(e.f("fail").Call(e.rt("FailureOf").Call(Id("p"))))
-			}
-		}),
+		If(Id("p").Op(":=").Recover(), Id("p").Op("!=").Nil()).Block(e.f("exit").Call(Id("p"))),
 	)
-	if !e.hasExit() {
-		return
+	if len(e.l.results) > 0 {
+		var params, assignL, assignR []Code
+		for i, v := range e.l.results {
+			name := "r" + itoa(i)
+			params = append(params, Id(name).Id(e.r.typeString(t.sig.Results().At(i).Type())))
+			assignL = append(assignL, e.f(v.out))
+			assignR = append(assignR, Id(name))
+		}
+		g.Func().Add(e.recv()).Id("done").Params(params...).Add(e.rt("Yield")).Block(
+			List(assignL...).Op("=").List(assignR...),
+			Return(e.f("exit").Call(Nil())),
+		)
+	}
+	leave := func(b *Group) {
+		for _, s := range e.l.pulls {
+			b.Defer().Add(e.f("leave")).Call(Op("&").Add(e.f(s.stop.out)), Func().Params().Block(e.f(s.next.out).Call()))
+		}
 	}
 	g.Func().Add(e.recv()).Id("exit").Params(Id("p").Any()).Add(e.rt("Yield")).BlockFunc(func(b *Group) {
-		b.Add(e.f("state").Op("=").Lit(-1))
+		b.Add(e.f("State").Op("=").Add(e.rt("FrameDone")))
 		b.Defer().Add(e.f("settle").Call())
-		e.stopAll(b)
-		if e.l.hasDefer {
-			b.For(List(Id("_"), Id("d")).Op(":=").Range().Add(e.f("defers"))).Block(Defer().Id("d").Call())
-			b.Add(e.f("defers").Op("=").Nil())
+		if e.l.deferChain {
+			b.Add(e.f("unwind").Call(Id("p")))
+		} else {
+			if e.l.hasDefer {
+				b.For(List(Id("_"), Id("d")).Op(":=").Range().Add(e.f("defers"))).Block(Defer().Id("d").Call())
+				b.Add(e.f("defers").Op("=").Nil())
+			}
+			leave(b)
+			b.If(Id("p").Op("!=").Nil()).Block(Panic(Id("p")))
 		}
-		b.If(Id("p").Op("!=").Nil()).Block(Panic(Id("p")))
 		b.Return(e.rt("Yield").Values())
 	})
+	if e.l.deferChain {
+		// Each entry defers its call, then runs the rest of the stack:
+		// the first entry's call runs last, and p panics through all.
+		g.Func().Add(e.recv()).Id("unwind").Params(Id("p").Any()).Block(
+			If(Len(e.f("defers")).Op("==").Lit(0)).BlockFunc(func(b *Group) {
+				leave(b)
+				b.If(Id("p").Op("!=").Nil()).Block(Panic(Id("p")))
+				b.Return()
+			}),
+			Id("d").Op(":=").Add(e.f("defers")).Index(Lit(0)),
+			e.f("defers").Op("=").Add(e.f("defers")).Index(Lit(1), Empty()),
+			Id("d(func() { "+e.l.nm.recv+".unwind(p) })"),
+		)
+	}
+	if e.l.usesLater {
+		// later makes a call without arguments an entry of the stack.
+		g.Func().Add(e.recv()).Id("later").Params(Id("fn").Func().Params()).Func().Params(Func().Params()).Block(
+			Return(Id("func(next func()) { defer fn(); next() }")),
+		)
+	}
+	var vals []Code
+	for _, v := range e.l.results {
+		vals = append(vals, e.f(v.out))
+	}
+	switch t.kind {
+	case resNone:
+		vals = []Code{e.rt("Void").Values(), Nil()}
+	case resErr:
+		vals = append([]Code{e.rt("Void").Values()}, vals...)
+	case resVal:
+		vals = append(vals, Nil())
+	}
+	failed := func(err Code) Code {
+		if t.val == nil {
+			return e.f("Fail").Call(err)
+		}
+		return e.f("Finish").Call(Id(e.r.zero(t.val)), err)
+	}
 	g.Func().Add(e.recv()).Id("settle").Params().Block(
-		If(Id("p").Op(":=").Recover(), Id("p").Op("!=").Nil()).Block(
-			e.f("fail").Call(e.rt("FailureOf").Call(Id("p"))),
+		Switch(Id("p").Op(":=").Recover(), Id("p")).Block(
+			Case(Nil()).Block(e.f("Finish").Call(vals...)),
+			Case(e.rt("ErrCoroutineClosed")).Block(failed(e.rt("ErrCoroutineClosed"))),
+			Default().Block(failed(e.rt("FailureOf").Call(Id("p")))),
 		),
+	)
+	if !e.l.hasPull {
+		return
+	}
+	// leave ends a range-over-func loop that the template leaves: a
+	// panic goes through the iterator (its yield panics, its defers run),
+	// any other way out stops it.
+	g.Func().Add(e.recv()).Id("leave").Params(Id("stop").Op("*").Func().Params(), Id("next").Func().Params()).Block(
+		If(Op("*").Id("stop").Op("==").Nil()).Block(Return()),
+		Id("s").Op(":=").Op("*").Id("stop"),
+		Op("*").Id("stop").Op("=").Nil(),
+		Id("p").Op(":=").Recover(),
+		If(Id("p").Op("==").Nil()).Block(Id("s").Call(), Return()),
+		e.f("inject").Op("=").Id("p"),
+		Id("next").Call(),
+		Panic(Id("p")),
+	)
+	g.Func().Add(e.recv()).Id("rethrow").Params().Bool().Block(
+		If(e.f("inject").Op("!=").Nil()).Block(Panic(e.f("inject"))),
+		Return(True()),
 	)
 }
 
-// stopAll stops the range-over-func iterators still running, innermost first.
-func (e *emitter) stopAll(b *Group) {
-	for i := len(e.l.stops) - 1; i >= 0; i-- {
-		s := e.f(e.l.stops[i].out)
-		b.If(s.Clone().Op("!=").Nil()).Block(s.Clone().Call(), s.Clone().Op("=").Nil())
-	}
-}
-
-// closeMethod:
+// closeMethod closes the awaited coroutine, then, when the template
+// defers, unwinds its defers with rt.ErrCoroutineClosed panicking through
+// them, as the reference driver does; rt.Frame's Close finishes the rest:
+//
+//	func (f *fooFrame) Close() { f.aw.Close(); f.Frame.Close() }
 //
 //	func (f *fooFrame) Close() {
-//		switch f.state {
-//		case -1: return
-//		case 0: f.state = -1; f.err = closed; return
-//		case 1, 3: f.aw.Close()
-//		}
-//		f.exit(nil)   // or f.state = -1 without defers
+//		f.aw.Close()
+//		if f.State > 0 { f.exit(rt.ErrCoroutineClosed) }
+//		f.Frame.Close()
 //	}
 func (e *emitter) closeMethod(g *Group) {
-	var cases []Code
-	cases = append(cases, Case(Lit(-1)).Block(Return()))
-	cases = append(cases, Case(Lit(0)).Block(
-		e.f("state").Op("=").Lit(-1),
-		e.f(e.errField().out).Op("=").Op("&").Add(e.rt("RuntimeError")).Values(Dict{Id("Msg"): Lit("rt: coroutine closed")}),
-		Return(),
-	))
-	for _, a := range e.l.awaits {
-		var states []Code
-		for _, s := range a.susps {
-			states = append(states, Lit(s.state))
+	if len(e.l.awaits) == 0 && !e.hasExit() {
+		return // rt.Frame's Close
+	}
+	if !e.hasExit() {
+		var calls []string
+		for _, a := range e.l.awaits {
+			calls = append(calls, e.l.nm.recv+"."+a.name+".Close()")
 		}
-		cases = append(cases, Case(states...).Block(e.f(a.name).Dot("Close").Call()))
+		g.Id("func " + e.recvText() + " Close() { " + strings.Join(calls, "; ") + "; " + e.l.nm.recv + ".Frame.Close() }")
+		return
 	}
 	g.Func().Add(e.recv()).Id("Close").Params().BlockFunc(func(b *Group) {
-		b.Switch(e.f("state")).Block(cases...)
-		if e.hasExit() {
-			b.Add(e.f("exit").Call(Nil()))
-		} else {
-			b.Add(e.f("state").Op("=").Lit(-1))
+		for _, a := range e.l.awaits {
+			b.Add(e.f(a.name).Dot("Close").Call())
 		}
+		b.If(e.f("State").Op(">").Lit(0)).Block(e.f("exit").Call(e.rt("ErrCoroutineClosed")))
+		b.Add(e.f("Frame").Dot("Close").Call())
 	})
 }
 
-// result:
+// awaitStack reports where the frame is suspended, then what it awaits:
 //
-//	func (f *fooFrame) Result() (T, error) {
-//		if f.state != -1 { return zero, &rt.InvalidStateError{...} }
-//		return f.res, f.err
+//	func (f *fooFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+//		return f.aw.AwaitStack(f.Stack(buf, "pkg.foo", "dir/x.go", 12, 15))
 //	}
-func (e *emitter) result(g *Group) {
-	val := Code(e.rt("Void").Values())
-	if v := e.valField(); v != nil {
-		val = e.f(v.out)
-	}
-	g.Func().Add(e.recv()).Id("Result").Params().Params(Id("v").Add(e.resultType()), Id("err").Error()).Block(
-		If(e.f("state").Op("!=").Lit(-1)).Block(
-			Id("err").Op("=").Op("&").Add(e.rt("InvalidStateError")).Values(Dict{Id("Msg"): Lit("coroutine has not finished")}),
-			Return(),
-		),
-		Return(val, e.f(e.errField().out)),
-	)
-}
-
-// awaitStack:
-//
-//	case N: return f.aw.AwaitStack(append(buf, rt.StackFrame{Func: "pkg.foo", File: "x.go", Line: 12}))
 func (e *emitter) awaitStack(g *Group) {
-	var cases []Code
-	name := funcName(e.l.t)
-	for _, s := range e.l.suspensions {
-		p := e.r.fset.Position(s.pos)
-		cases = append(cases, Case(Lit(s.state)).Block(Return(e.f(s.aw.name).Dot("AwaitStack").Call(
-			Append(Id("buf"), e.rt("StackFrame").Values(Id("Func").Op(":").Lit(name), Id("File").Op(":").Lit(p.Filename), Id("Line").Op(":").Lit(p.Line)))))))
+	if len(e.l.suspensions) == 0 {
+		return
 	}
-	g.Func().Add(e.recv()).Id("AwaitStack").Params(Id("buf").Index().Add(e.rt("StackFrame"))).Index().Add(e.rt("StackFrame")).BlockFunc(func(b *Group) {
-		if len(cases) > 0 {
-			b.Switch(e.f("state")).Block(cases...)
-		}
-		b.Return(Id("buf"))
-	})
+	args := []Code{Id("buf"), Lit(funcName(e.l.t)), Lit(e.l.stackFile(e.l.t.pkg.Fset.Position(e.l.t.decl.Pos()).Filename))}
+	for _, s := range e.l.suspensions {
+		args = append(args, Lit(e.l.t.pkg.Fset.Position(s.pos).Line))
+	}
+	ret := e.f("Stack").Call(args...)
+	for _, a := range e.l.awaits {
+		ret = e.f(a.name).Dot("AwaitStack").Call(ret)
+	}
+	g.Func().Add(e.recv()).Id("AwaitStack").Params(Id("buf").Index().Add(e.rt("StackFrame"))).Index().Add(e.rt("StackFrame")).Block(Return(ret))
 }
 
 // funcName is the template's name as runtime.Func reports it:
@@ -446,5 +477,3 @@ func (e *emitter) typeParams() (string, string) {
 	}
 	return "[" + strings.Join(decl, ", ") + "]", "[" + strings.Join(args, ", ") + "]"
 }
-
-var _ = ast.NewIdent

@@ -13,13 +13,18 @@ type lowerer struct {
 	d     *diags
 	susp  map[ast.Node]bool
 	fnPos token.Pos
+	pos   token.Pos // the statement being lowered
 
 	// Facts about the body, gathered before lowering.
 	captured   map[types.Object]bool
+	assigned   map[types.Object]bool // variables the body assigns (wholly or in part) after declaring them
 	uses       map[types.Object]bool
 	gotoLabels map[string]bool
 	hasGoto    bool
 	hasDefer   bool
+	deferChain bool // the defer stack holds func(next func()) entries (see deferStmt)
+	usesLater  bool // the body calls the frame's later
+	hasPull    bool // ranges over a function iterator
 
 	// Flat objects.
 	vars          map[types.Object]*variable
@@ -27,11 +32,9 @@ type lowerer struct {
 	synth         map[*ast.Ident]*variable
 	scratchIdents map[*ast.Ident]bool
 	params        []*variable // receiver, then parameters (nil for unnamed)
-	results       []*variable // named results, nil entries for unnamed
+	results       []*variable // the results: named ones, or the rt.Frame's Res and Err
 	hoisted       []*ast.DeclStmt
-	mustErr       *variable
-	errField      *variable // the frame's error when the template returns none
-	stops         []*variable
+	pulls         []pullLoop // the range-over-func loops, outer first
 
 	// The flat body.
 	items       []*item
@@ -50,6 +53,10 @@ type lowerer struct {
 	imp         *imports
 }
 
+// pullLoop is a range-over-func loop: the next and stop functions of its
+// pulled iterator.
+type pullLoop struct{ next, stop *variable }
+
 // lowerTemplate lowers t's body into flat items and decides where every
 // flat variable lives.
 func lowerTemplate(t *template, d *diags) *lowerer {
@@ -58,6 +65,7 @@ func lowerTemplate(t *template, d *diags) *lowerer {
 		t: t, info: info, d: d, fnPos: t.decl.Pos(),
 		susp:          hasSuspension(info, t.decl.Body),
 		captured:      map[types.Object]bool{},
+		assigned:      map[types.Object]bool{},
 		uses:          map[types.Object]bool{},
 		gotoLabels:    map[string]bool{},
 		vars:          map[types.Object]*variable{},
@@ -85,6 +93,7 @@ func lowerTemplate(t *template, d *diags) *lowerer {
 		}
 	}
 	l.liveness()
+	l.checkTypes()
 	return l
 }
 
@@ -109,18 +118,15 @@ func (l *lowerer) declareSignature() {
 		r := l.t.sig.Results().At(i)
 		v := param(r)
 		if v == nil {
-			name := "res"
-			if types.Identical(r.Type(), errorType) {
-				name = "err"
+			// An unnamed result waits for the deferred calls in the
+			// embedded rt.Frame's own fields.
+			name := "Res"
+			if l.t.kind == resErr || i == 1 {
+				name = "Err"
 			}
-			v = &variable{name: name, typ: r.Type(), kind: kParam, field: true}
+			v = &variable{name: name, out: name, typ: r.Type(), kind: kParam, field: true, frame: true}
 			l.varList = append(l.varList, v)
 		}
 		l.results = append(l.results, v)
-	}
-	if l.t.kind == resNone || l.t.kind == resVal {
-		// The frame's failure has no result of its own to live in.
-		l.errField = &variable{name: "err", typ: errorType, kind: kParam, field: true}
-		l.varList = append(l.varList, l.errField)
 	}
 }

@@ -94,11 +94,20 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 	out := map[string][]byte{}
 	tmpls := findTemplates(p, d)
 	byFile := map[*ast.File][]*template{}
+	rejected := map[*template]bool{}
 	for _, t := range tmpls {
+		n := len(d.list)
 		check(t, d)
+		rejected[t] = len(d.list) > n
 		byFile[t.file] = append(byFile[t.file], t)
 	}
 	if len(d.list) > 0 {
+		// Lowering the others finds the rest: report all at once.
+		for _, t := range tmpls {
+			if !rejected[t] {
+				lowerTemplate(t, d)
+			}
+		}
 		return nil, nil
 	}
 	mirror := mirrorFileSet(p)
@@ -316,4 +325,18 @@ func apply(cfg Config, files map[string][]byte) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// stackFile is the name AwaitStack reports for a template file: its path
+// relative to the module root, slash-separated ("generated_test/x.go"), the
+// same on every machine and checkout, and enough to find the file; the
+// package's import path is in the frame's Func. Outside a module it is the
+// base name, like the //line directives.
+func (l *lowerer) stackFile(file string) string {
+	if m := l.t.pkg.Module; m != nil && m.Dir != "" {
+		if rel, err := filepath.Rel(m.Dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.Base(file)
 }

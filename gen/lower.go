@@ -5,7 +5,7 @@ package gen
 //
 //  1. After lowering, every suspension is a three-item sequence at the top
 //     level of the step method: the Start item (suspends by returning with
-//     f.state = N), the resume label resumeN (the jump table's target for
+//     f.State = N), the resume label resumeN (the jump table's target for
 //     state N), and the Result item that assigns the outcome. Nothing else
 //     suspends, so every guard, range operand and case expression is
 //     evaluated exactly once and never again on resume.
@@ -136,6 +136,7 @@ func (l *lowerer) stmts(list []ast.Stmt) {
 
 // stmt lowers one statement of the flat region.
 func (l *lowerer) stmt(s ast.Stmt) {
+	l.pos = s.Pos()
 	if !l.susp[s] {
 		l.verbatim(s)
 		return

@@ -24,7 +24,10 @@ import (
 // value at the snapshot); channels receive until closed; functions are
 // pulled with iter.Pull and stopped when the loop is left.
 func (l *lowerer) rangeStmt(s *ast.RangeStmt, lab *types.Label) {
-	if !l.susp[s.Body] {
+	if !l.susp[s.Body] && lab == nil {
+		// Only the operand suspends. (A labelled loop is flattened
+		// anyway: its label is gone, and its break and continue
+		// become gotos.)
 		x := l.expr(s.X)
 		l.verbatim(&ast.RangeStmt{For: s.For, Key: s.Key, Value: s.Value, TokPos: s.TokPos, Tok: s.Tok, Range: s.Range, X: x, Body: s.Body})
 		return
@@ -106,10 +109,30 @@ func (l *lowerer) hidden(e ast.Expr, t types.Type, hint string) *variable {
 	return v
 }
 
-func (l *lowerer) counter(t types.Type, pos token.Pos) *variable {
-	i := l.newTemp(t, "i")
-	l.text(pos, "$0 = 0", i).defs = []*variable{i}
-	return i
+// counter declares the hidden index of a loop and sets it to 0. The key
+// variable of the range clause is the index itself when the body neither
+// assigns it nor captures it (then key reports true).
+func (l *lowerer) counter(s *ast.RangeStmt, t types.Type) (i *variable, key bool) {
+	if s.Tok == token.DEFINE && s.Key != nil && !isBlank(s.Key) {
+		if obj, ok := l.info.Defs[s.Key.(*ast.Ident)].(*types.Var); ok && !l.captured[obj] && !l.assigned[obj] {
+			i, key = l.declare(obj), true
+		}
+	}
+	if i == nil {
+		i = l.newTemp(t, "i")
+	}
+	l.text(s.For, "$0 = 0", i).defs = []*variable{i}
+	return i, key
+}
+
+// operand is the range operand evaluated once: the expression itself when
+// evaluating it again gives the same value (a constant, a stable variable),
+// otherwise a hidden variable holding it.
+func (l *lowerer) operand(s *ast.RangeStmt, t types.Type, hint string) ast.Expr {
+	if tv := l.info.Types[s.X]; tv.Value != nil || l.stable(s.X) {
+		return s.X
+	}
+	return l.ref(l.hidden(l.expr(s.X), t, hint))
 }
 
 func (l *lowerer) rangeInt(s *ast.RangeStmt, tgt *target, head string) {
@@ -120,11 +143,13 @@ func (l *lowerer) rangeInt(s *ast.RangeStmt, tgt *target, head string) {
 			t = l.info.TypeOf(s.Key)
 		}
 	}
-	n := l.hidden(l.expr(s.X), t, "n")
-	i := l.counter(t, s.For)
+	n := l.operand(s, t, "n")
+	i, key := l.counter(s, t)
 	l.label(head)
 	l.text(s.For, "if $0 >= $1 {\ngoto "+tgt.brk+"\n}", i, n).jumps = []string{tgt.brk}
-	l.iterVars(s, l.ref(i), nil)
+	if !key {
+		l.iterVars(s, l.ref(i), nil)
+	}
 	l.loopBody(s, tgt, func() {
 		l.text(s.For, "$0++", i)
 		l.jump(token.NoPos, head)
@@ -135,24 +160,32 @@ func (l *lowerer) rangeIndexed(s *ast.RangeStmt, tgt *target, head string) {
 	xt := l.info.TypeOf(s.X)
 	needX := s.Value != nil && !isBlank(s.Value)
 	_, isSlice := types.Unalias(xt).Underlying().(*types.Slice)
-	var x *variable
-	var bound any
-	if needX || isSlice || hasCall(l.info, s.X) {
-		x = l.hidden(l.expr(s.X), xt, "x")
-		bound = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{l.ref(x)}}
-	} else {
+	var x, bound ast.Expr
+	switch {
+	case isSlice && l.stable(s.X):
+		x = s.X
+		bound = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{x}}
+	case needX || isSlice || hasCall(l.info, s.X):
+		// An array is copied: the body may change its elements.
+		x = l.ref(l.hidden(l.expr(s.X), xt, "x"))
+		bound = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{x}}
+	default:
 		// len is constant and the operand is not evaluated (the spec's
 		// one exception).
 		bound = &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{s.X}}
 	}
-	i := l.counter(types.Typ[types.Int], s.For)
+	i, key := l.counter(s, types.Typ[types.Int])
 	l.label(head)
 	l.text(s.For, "if $0 >= $1 {\ngoto "+tgt.brk+"\n}", i, bound).jumps = []string{tgt.brk}
 	var val ast.Expr
 	if needX {
-		val = &ast.IndexExpr{X: l.ref(x), Index: l.ref(i)}
+		val = &ast.IndexExpr{X: x, Index: l.ref(i)}
 	}
-	l.iterVars(s, l.ref(i), val)
+	var k ast.Expr = l.ref(i)
+	if key {
+		k = nil
+	}
+	l.iterVars(s, k, val)
 	l.loopBody(s, tgt, func() {
 		l.text(s.For, "$0++", i)
 		l.jump(token.NoPos, head)
@@ -160,8 +193,8 @@ func (l *lowerer) rangeIndexed(s *ast.RangeStmt, tgt *target, head string) {
 }
 
 func (l *lowerer) rangeString(s *ast.RangeStmt, tgt *target, head string) {
-	x := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "s")
-	i := l.counter(types.Typ[types.Int], s.For)
+	x := l.operand(s, l.info.TypeOf(s.X), "s")
+	i, key := l.counter(s, types.Typ[types.Int])
 	w := l.newTemp(types.Typ[types.Int], "w")
 	l.label(head)
 	l.text(s.For, "if $0 >= len($1) {\ngoto "+tgt.brk+"\n}", i, x).jumps = []string{tgt.brk}
@@ -173,7 +206,11 @@ func (l *lowerer) rangeString(s *ast.RangeStmt, tgt *target, head string) {
 	} else {
 		l.text(s.For, "_, $0 = $utf8.DecodeRuneInString($1[$2:])", w, x, i).defs = []*variable{w}
 	}
-	l.iterVars(s, l.ref(i), val)
+	var k ast.Expr = l.ref(i)
+	if key {
+		k = nil
+	}
+	l.iterVars(s, k, val)
 	l.loopBody(s, tgt, func() {
 		l.text(s.For, "$0 += $1", i, w)
 		l.jump(token.NoPos, head)
@@ -184,7 +221,8 @@ func (l *lowerer) rangeMap(s *ast.RangeStmt, m *types.Map, tgt *target, head str
 	x := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "m")
 	keys := l.newTemp(types.NewSlice(m.Key()), "keys")
 	l.text(s.For, "$0 = make($1, 0, len($2))\nfor k := range $2 {\n$0 = append($0, k)\n}", keys, typeArg{keys.typ}, x).defs = []*variable{keys}
-	i := l.counter(types.Typ[types.Int], s.For)
+	i := l.newTemp(types.Typ[types.Int], "i")
+	l.text(s.For, "$0 = 0", i).defs = []*variable{i}
 	k := l.newTemp(m.Key(), "k")
 	l.label(head)
 	l.text(s.For, "if $0 >= len($1) {\ngoto "+tgt.brk+"\n}", i, keys).jumps = []string{tgt.brk}
@@ -212,43 +250,54 @@ func (l *lowerer) rangeChan(s *ast.RangeStmt, c *types.Chan, tgt *target, head s
 	l.loopBody(s, tgt, func() { l.jump(token.NoPos, head) })
 }
 
-// rangeFunc pulls a push iterator:
+// rangeFunc pulls a push iterator. The yield the iterator gets calls
+// rethrow after each value, so that a panic leaving the loop body (see the
+// frame's leave) can unwind through the iterator, as it does in Go:
 //
-//	next, stop = iter.Pull2(iter.Seq2[K, V](operand))
-//	head: if k, v, ok = next(); !ok { goto end }
+//	next, stop = iter.Pull(func(yield func(K) bool) { seq(func(k K) bool { return yield(k) && f.rethrow() }) })
+//	head: if k, ok = next(); !ok { goto end }
 //	body...
 //	goto head
 //	end: stop(); stop = nil
 func (l *lowerer) rangeFunc(s *ast.RangeStmt, sig *types.Signature, tgt *target, head string) {
 	yield := sig.Params().At(0).Type().Underlying().(*types.Signature).Params()
-	fn := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "seq")
+	fn := l.operand(s, l.info.TypeOf(s.X), "seq")
 	stop := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, nil, false), "stop")
 	stop.kind = kParam // the frame's exit and Close call it
 	tgt.stop = stop
-	var k, v *variable
+	var k, v, next *variable
 	ok := l.newTemp(types.Typ[types.Bool], "ok")
+	results := func(vs ...*variable) *types.Tuple {
+		var list []*types.Var
+		for _, v := range vs {
+			list = append(list, types.NewVar(0, nil, "", v.typ))
+		}
+		return types.NewTuple(append(list, types.NewVar(0, nil, "", types.Typ[types.Bool]))...)
+	}
+	const rethrow = " && $f.rethrow() }) })"
 	switch yield.Len() {
 	case 0:
 		k = l.newTemp(types.NewStruct(nil, nil), "k")
-		next := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(0, nil, "", k.typ), types.NewVar(0, nil, "", types.Typ[types.Bool])), false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func(struct{}) bool) {\n$2(func() bool { return yield(struct{}{}) })\n})", next, stop, fn).defs = []*variable{next}
+		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func(struct{}) bool) { $2(func() bool { return yield(struct{}{})"+rethrow, next, stop, fn).defs = []*variable{next}
 		l.label(head)
 		l.text(s.For, "if _, $0 = $1(); !$0 {\ngoto "+tgt.brk+"\n}", ok, next).jumps = []string{tgt.brk}
 	case 1:
 		k = l.newTemp(yield.At(0).Type(), "k")
-		next := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(0, nil, "", k.typ), types.NewVar(0, nil, "", types.Typ[types.Bool])), false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull($iter.Seq[$3]($2))", next, stop, fn, typeArg{k.typ}).defs = []*variable{next}
+		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func($3) bool) { $2(func(k $3) bool { return yield(k)"+rethrow, next, stop, fn, typeArg{k.typ}).defs = []*variable{next}
 		l.label(head)
 		l.text(s.For, "if $0, $1 = $2(); !$1 {\ngoto "+tgt.brk+"\n}", k, ok, next).jumps = []string{tgt.brk}
 	default:
 		k = l.newTemp(yield.At(0).Type(), "k")
 		v = l.newTemp(yield.At(1).Type(), "v")
-		next := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, types.NewTuple(types.NewVar(0, nil, "", k.typ), types.NewVar(0, nil, "", v.typ), types.NewVar(0, nil, "", types.Typ[types.Bool])), false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull2($iter.Seq2[$3, $4]($2))", next, stop, fn, typeArg{k.typ}, typeArg{v.typ}).defs = []*variable{next}
+		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k, v), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull2(func(yield func($3, $4) bool) { $2(func(k $3, v $4) bool { return yield(k, v)"+rethrow, next, stop, fn, typeArg{k.typ}, typeArg{v.typ}).defs = []*variable{next}
 		l.label(head)
 		l.text(s.For, "if $0, $1, $2 = $3(); !$2 {\ngoto "+tgt.brk+"\n}", k, v, ok, next).jumps = []string{tgt.brk}
 	}
-	l.stops = append(l.stops, stop)
+	next.kind = kParam // exit resumes it to unwind a panic through the iterator
+	l.pulls = append(l.pulls, pullLoop{next: next, stop: stop})
 	var kv, vv ast.Expr
 	if yield.Len() > 0 {
 		kv = l.ref(k)

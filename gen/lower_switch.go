@@ -43,15 +43,27 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 			casesSuspend = casesSuspend || l.susp[e]
 		}
 	}
+	var inline []bool
 	if !casesSuspend {
+		inline = l.inlineClauses(clauses)
 		sw := &ast.SwitchStmt{Switch: s.Switch, Tag: tag, Body: &ast.BlockStmt{}}
+		leaves := dflt == end
 		for i, c := range clauses {
 			cc := c.(*ast.CaseClause)
-			sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon,
-				Body: []ast.Stmt{gotoStmt(token.NoPos, labels[i])}})
+			body := []ast.Stmt{gotoStmt(bodyPos(cc.Body), labels[i])}
+			if inline[i] {
+				body = cc.Body
+				leaves = leaves || !terminates(l.info, body)
+			}
+			sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon, Body: body})
 		}
-		l.emit(&item{stmt: sw, jumps: labels})
-		if dflt == end {
+		// The inline bodies' break and continue may leave flattened
+		// statements, this switch included.
+		l.push(&target{brk: end, label: lab})
+		jumps := append(l.scanBranches(sw), labels...)
+		l.pop()
+		l.emit(&item{stmt: sw, jumps: jumps, term: !leaves})
+		if leaves {
 			l.jump(token.NoPos, end)
 		}
 	} else {
@@ -73,6 +85,9 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 	l.push(&target{brk: end, label: lab})
 	for i, c := range clauses {
 		cc := c.(*ast.CaseClause)
+		if inline != nil && inline[i] {
+			continue
+		}
 		l.label(labels[i])
 		body := cc.Body
 		fall := false
@@ -90,6 +105,75 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 	}
 	l.pop()
 	l.label(end)
+}
+
+// bodyPos is where a clause body starts, for the goto that stands for it
+// in a dispatching switch: printed there, it keeps the lines of the
+// following clauses where they are in the template.
+func bodyPos(body []ast.Stmt) token.Pos {
+	if len(body) > 0 {
+		return body[0].Pos()
+	}
+	return token.NoPos
+}
+
+// terminates reports whether a clause body surely ends in a jump that does
+// not leave the switch at its end: a return, goto, continue or panic, with
+// no break inside.
+func terminates(info *types.Info, body []ast.Stmt) bool {
+	if len(body) == 0 {
+		return false
+	}
+	brk := false
+	for _, s := range body {
+		ast.Inspect(s, func(n ast.Node) bool {
+			if b, ok := n.(*ast.BranchStmt); ok && b.Tok == token.BREAK {
+				brk = true
+			}
+			_, lit := n.(*ast.FuncLit)
+			return !lit
+		})
+	}
+	switch last := body[len(body)-1].(type) {
+	case *ast.ReturnStmt:
+		return !brk
+	case *ast.BranchStmt:
+		return !brk && (last.Tok == token.GOTO || last.Tok == token.CONTINUE)
+	case *ast.ExprStmt:
+		if c, ok := ast.Unparen(last.X).(*ast.CallExpr); ok {
+			if b, ok := info.Uses[identOf(ast.Unparen(c.Fun))].(*types.Builtin); ok && b.Name() == "panic" {
+				return !brk
+			}
+		}
+	}
+	return false
+}
+
+// inlineClauses says which clauses of a switch whose case expressions do not
+// suspend can keep their bodies in the dispatching switch: those that do
+// not suspend, unless a fallthrough links them to a flattened one.
+func (l *lowerer) inlineClauses(clauses []ast.Stmt) []bool {
+	n := len(clauses)
+	inline := make([]bool, n)
+	falls := make([]bool, n)
+	for i, c := range clauses {
+		body := c.(*ast.CaseClause).Body
+		inline[i] = !l.susp[c]
+		if k := len(body); k > 0 {
+			if b, ok := body[k-1].(*ast.BranchStmt); ok && b.Tok == token.FALLTHROUGH {
+				falls[i] = true
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := range inline {
+			if inline[i] && (falls[i] && i+1 < n && !inline[i+1] || i > 0 && falls[i-1] && !inline[i-1]) {
+				inline[i], changed = false, true
+			}
+		}
+	}
+	return inline
 }
 
 // typeSwitchStmt lowers a type switch that suspends: a native type switch
@@ -133,7 +217,7 @@ func (l *lowerer) typeSwitchStmt(s *ast.TypeSwitchStmt, lab *types.Label) {
 			decls = append(decls, v)
 			body = append(body, &ast.AssignStmt{Lhs: []ast.Expr{l.ref(v)}, Tok: token.ASSIGN, Rhs: []ast.Expr{scratch}})
 		}
-		body = append(body, gotoStmt(token.NoPos, labels[i]))
+		body = append(body, gotoStmt(bodyPos(cc.Body), labels[i]))
 		sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon, Body: body})
 	}
 	ta := &ast.TypeAssertExpr{X: x, Lparen: operand.Lparen, Rparen: operand.Rparen}

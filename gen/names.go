@@ -31,8 +31,10 @@ func (n *namer) fresh(base string) string {
 
 // frameMethods are the methods of every frame; fields must not take their
 // names.
-var frameMethods = []string{"state", "Send", "Throw", "Close", "Result", "AwaitStack",
-	"step", "done", "fail", "catch", "exit", "settle", "defers"}
+var frameMethods = []string{"Send", "Throw", "Close", "AwaitStack", "step",
+	"catch", "done", "exit", "unwind", "later", "settle", "leave", "rethrow", "defers", "inject",
+	// the embedded rt.Frame's
+	"Frame", "State", "Res", "Err", "Result", "Done", "Finish", "Fail", "Unstarted", "Catch"}
 
 // names holds the identifiers chosen for one template's generated code.
 type names struct {
@@ -79,6 +81,7 @@ func (l *lowerer) nameAll(fileTaken map[string]bool) names {
 	locals.taken["y"], locals.taken["ok"] = true, true
 	for _, v := range l.varList {
 		switch {
+		case v.frame:
 		case v.kind == kParam || v.field:
 			v.field = true
 			v.out = fields.fresh(v.name)

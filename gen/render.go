@@ -17,6 +17,7 @@ type renderer struct {
 	fset   *token.FileSet
 	inFunc int
 	bind   map[*variable]string // cells bound for the closures of the current item
+	next   string               // the parameter of chained defer entries
 }
 
 // body renders the flat items.
@@ -58,17 +59,31 @@ func (r *renderer) body() string {
 	return b.String()
 }
 
-// reachable finds the jumps the lowering added after an item that does not
-// fall through (vet reports them as unreachable) and the labels still used
-// once they are gone.
+// reachable finds the jumps the lowering added that are not needed: after
+// an item that does not fall through (vet reports them as unreachable), or
+// to a label that follows at once. It returns the labels still used once
+// they are gone.
 func (r *renderer) reachable() (used map[string]bool, skip map[int]bool) {
 	skip = map[int]bool{}
+	items := r.l.items
+	for i, it := range items {
+		g, ok := it.stmt.(*ast.BranchStmt)
+		if !ok || g.Tok != token.GOTO || g.TokPos.IsValid() {
+			continue
+		}
+		for j := i + 1; j < len(items) && items[j].stmt == nil && items[j].label != ""; j++ {
+			if items[j].label == g.Label.Name {
+				skip[i] = true
+				break
+			}
+		}
+	}
 	for {
 		used = map[string]bool{}
 		for _, s := range r.l.suspensions {
 			used[s.label] = true
 		}
-		for i, it := range r.l.items {
+		for i, it := range items {
 			if !skip[i] {
 				for _, j := range it.jumps {
 					used[j] = true
@@ -77,7 +92,7 @@ func (r *renderer) reachable() (used map[string]bool, skip map[int]bool) {
 		}
 		changed := false
 		dead := false
-		for i, it := range r.l.items {
+		for i, it := range items {
 			if it.label != "" && it.stmt == nil {
 				if used[it.label] {
 					dead = false
@@ -91,7 +106,9 @@ func (r *renderer) reachable() (used map[string]bool, skip map[int]bool) {
 				}
 				continue
 			}
-			dead = it.term
+			if !skip[i] {
+				dead = it.term
+			}
 		}
 		if !changed {
 			return used, skip

@@ -89,21 +89,46 @@ func (r *renderer) recvCall(pos token.Pos, method string, args ...ast.Expr) *ast
 	}
 }
 
-// ret rewrites a return of the template: return f.done(results...), the
-// current named results for a bare return.
+// ret rewrites a return of the template. Without deferred calls to run it
+// finishes the frame at once, otherwise done stores the results where the
+// deferred calls see them and runs them:
+//
+//	return a, b  ->  return f.Finish(a, b)        (rt.Void{} for no value, nil for no error)
+//	return a, b  ->  return f.done(a, b)          (with defers)
+//	return       ->  return f.Finish(f.x, f.err)  (named results x, err)
 func (r *renderer) ret(n *ast.ReturnStmt) ast.Stmt {
-	if len(n.Results) == 0 && r.l.t.sig.Results().Len() > 0 {
-		var args []ast.Expr
+	var args []ast.Expr
+	if len(n.Results) == 0 {
 		for _, v := range r.l.results {
 			args = append(args, r.ref(v, n.Return))
 		}
+	} else {
+		for _, e := range n.Results {
+			args = append(args, r.node(e).(ast.Expr))
+		}
+	}
+	if r.l.hasDefer || r.l.hasPull {
+		if len(args) == 0 {
+			return &ast.ReturnStmt{Return: n.Return, Results: []ast.Expr{r.recvCall(n.Return, "exit", ast.NewIdent("nil"))}}
+		}
 		return &ast.ReturnStmt{Return: n.Return, Results: []ast.Expr{r.recvCall(n.Return, "done", args...)}}
 	}
-	args := make([]ast.Expr, len(n.Results))
-	for i, e := range n.Results {
-		args[i] = r.node(e).(ast.Expr)
+	void := func() ast.Expr {
+		var t ast.Expr = ast.NewIdent("Void")
+		if p := r.l.imp.usePath(rtPath, "rt"); p != "" {
+			t = &ast.SelectorExpr{X: ast.NewIdent(p), Sel: ast.NewIdent("Void")}
+		}
+		return &ast.CompositeLit{Type: t}
 	}
-	return &ast.ReturnStmt{Return: n.Return, Results: []ast.Expr{r.recvCall(n.Return, "done", args...)}}
+	switch r.l.t.kind {
+	case resNone:
+		args = []ast.Expr{void(), ast.NewIdent("nil")}
+	case resErr:
+		args = append([]ast.Expr{void()}, args...)
+	case resVal:
+		args = append(args, ast.NewIdent("nil"))
+	}
+	return &ast.ReturnStmt{Return: n.Return, Results: []ast.Expr{r.recvCall(n.Return, "Finish", args...)}}
 }
 
 // branch turns a break or continue that leaves flattened statements into a
@@ -124,14 +149,19 @@ func (r *renderer) branch(n *ast.BranchStmt, fix *branchFix) ast.Stmt {
 }
 
 // deferStmt pushes the deferred call onto the frame's defer stack. The
-// function value and the arguments are evaluated now, as Go does:
+// function value and the arguments are evaluated now, as Go does. When the
+// template defers only calls without arguments (or results), the stack
+// holds the functions themselves:
 //
 //	defer func() { ... }()  ->  f.defers = append(f.defers, func() { ... })
 //	defer mu.Unlock()       ->  f.defers = append(f.defers, mu.Unlock)
-//	defer g(x, 1)           ->  { d := x; f.defers = append(f.defers, func() { g(d, 1) }) }
 //
-// A function deferred directly (the first two forms) may call recover and
-// see the frame's panic, as in Go; one wrapped to hold its arguments cannot.
+// Otherwise (chain mode, see the frame's unwind) each entry defers its call
+// itself, so that the deferred function is still the one the runtime calls
+// and its recover() sees the frame's panic, as in Go:
+//
+//	defer g(x, 1)           ->  { d := x; f.defers = append(f.defers, func(next func()) { defer g(d, 1); next() }) }
+//	defer mu.Unlock()       ->  f.defers = append(f.defers, f.later(mu.Unlock))
 func (r *renderer) deferStmt(n *ast.DeferStmt) ast.Stmt {
 	info := r.l.info
 	call := n.Call
@@ -143,12 +173,18 @@ func (r *renderer) deferStmt(n *ast.DeferStmt) ast.Stmt {
 	}
 	_, isBuiltin := info.Uses[identOf(fun)].(*types.Builtin)
 	sig, _ := info.TypeOf(call.Fun).Underlying().(*types.Signature)
-	if len(call.Args) == 0 && !isBuiltin && sig != nil && sig.Results().Len() == 0 {
-		return push(r.node(call.Fun).(ast.Expr))
+	if plainDefer(info, call) {
+		fn := r.node(call.Fun).(ast.Expr)
+		if r.l.deferChain {
+			r.l.usesLater = true
+			fn = r.recvCall(n.Defer, "later", fn)
+		}
+		return push(fn)
 	}
 	blk := &ast.BlockStmt{Lbrace: n.Defer}
 	var fn ast.Expr
-	if isBuiltin || isStaticFunc(info, fun) {
+	if _, lit := fun.(*ast.FuncLit); isBuiltin || isStaticFunc(info, fun) || lit && r.l.deferChain {
+		// Evaluating it later gives the same function.
 		fn = r.node(call.Fun).(ast.Expr)
 	} else {
 		name := r.l.scratch.fresh("fn")
@@ -158,7 +194,7 @@ func (r *renderer) deferStmt(n *ast.DeferStmt) ast.Stmt {
 	var args []ast.Expr
 	for i, a := range call.Args {
 		tv := info.Types[a]
-		if tv.Value != nil || tv.IsNil() {
+		if tv.Value != nil || tv.IsNil() || tv.IsType() {
 			args = append(args, r.node(a).(ast.Expr))
 			continue
 		}
@@ -181,13 +217,46 @@ func (r *renderer) deferStmt(n *ast.DeferStmt) ast.Stmt {
 		blk.List = append(blk.List, define(name, val))
 		args = append(args, ast.NewIdent(name))
 	}
-	lit := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{
-		&ast.ExprStmt{X: &ast.CallExpr{Fun: fn, Args: args, Ellipsis: call.Ellipsis}}}}}
+	deferred := &ast.CallExpr{Fun: fn, Args: args, Ellipsis: call.Ellipsis}
+	var lit *ast.FuncLit
+	if r.l.deferChain {
+		if r.next == "" {
+			r.next = r.l.scratch.fresh("next")
+		}
+		next := r.next
+		lit = &ast.FuncLit{
+			Type: &ast.FuncType{Params: &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(next)}, Type: &ast.FuncType{Params: &ast.FieldList{}}}}}},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.DeferStmt{Call: deferred}, &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent(next)}}}},
+		}
+	} else {
+		lit = &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: deferred}}}}
+	}
 	blk.List = append(blk.List, push(lit))
 	if len(blk.List) == 1 {
 		return blk.List[0]
 	}
 	return blk
+}
+
+// plainDefer reports whether a deferred call can be pushed onto the defer
+// stack as the function value it calls: no arguments, no results, not a
+// builtin.
+func plainDefer(info *types.Info, call *ast.CallExpr) bool {
+	if _, ok := info.Uses[identOf(ast.Unparen(call.Fun))].(*types.Builtin); ok {
+		return false
+	}
+	sig, _ := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	return len(call.Args) == 0 && sig != nil && sig.Results().Len() == 0
+}
+
+// chainedDefer reports whether a deferred call needs chain mode to keep
+// Go's semantics: anything but a plain call or a builtin other than
+// recover (which, deferred directly, does not stop a panic).
+func chainedDefer(info *types.Info, call *ast.CallExpr) bool {
+	if b, ok := info.Uses[identOf(ast.Unparen(call.Fun))].(*types.Builtin); ok {
+		return b.Name() == "recover"
+	}
+	return !plainDefer(info, call)
 }
 
 func define(name string, e ast.Expr) ast.Stmt {

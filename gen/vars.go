@@ -23,8 +23,10 @@ type variable struct {
 	typ   types.Type // nil for constants and types
 	obj   types.Object
 	kind  varKind
-	cell  bool // *T, fresh per declaration (invariant 5)
-	field bool // lives in the frame
+	cell  bool      // *T, fresh per declaration (invariant 5)
+	field bool      // lives in the frame
+	pos   token.Pos // where a temporary was introduced
+	frame bool      // is a field of the embedded rt.Frame (Res, Err)
 	out   string
 }
 
@@ -33,7 +35,7 @@ func (l *lowerer) newTemp(t types.Type, hint string) *variable {
 	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
 		t = types.Default(t)
 	}
-	v := &variable{name: hint, typ: t}
+	v := &variable{name: hint, typ: t, pos: l.pos}
 	l.varList = append(l.varList, v)
 	return v
 }
@@ -128,8 +130,23 @@ func (l *lowerer) scanBody(body *ast.BlockStmt) {
 			}
 		case *ast.LabeledStmt:
 			l.labels[n.Label.Name] = true
+		case *ast.AssignStmt:
+			for _, e := range n.Lhs {
+				l.markAssigned(e)
+			}
+		case *ast.IncDecStmt:
+			l.markAssigned(n.X)
 		case *ast.DeferStmt:
 			l.hasDefer = true
+			l.deferChain = l.deferChain || chainedDefer(l.info, n.Call)
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				l.markAssigned(n.Key)
+				l.markAssigned(n.Value)
+			}
+			if _, ok := types.Unalias(l.info.TypeOf(n.X)).Underlying().(*types.Signature); ok && l.susp[n.Body] {
+				l.hasPull = true
+			}
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
 				l.addrTaken(n.X)
@@ -151,6 +168,38 @@ func (l *lowerer) scanBody(body *ast.BlockStmt) {
 		}
 		return true
 	})
+}
+
+// markAssigned marks the variable at the root of an assigned expression (a
+// variable declared by := is in Defs, not Uses, and is not marked).
+func (l *lowerer) markAssigned(e ast.Expr) {
+	for e != nil {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			if v, ok := l.info.Uses[x].(*types.Var); ok {
+				l.assigned[v] = true
+			}
+			return
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		default:
+			return
+		}
+	}
+}
+
+// stable reports whether e is a variable of the template that keeps its
+// value: nothing assigns it, no closure captures it, no pointer reaches
+// it. Evaluating it again gives the same value.
+func (l *lowerer) stable(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := l.info.Uses[id].(*types.Var)
+	return ok && isLocalTo(v, l.t.decl) && !l.captured[v] && !l.assigned[v]
 }
 
 // addrTaken marks the variable at the root of an addressable expression.

@@ -24,14 +24,13 @@ type aliasImportFrame struct {
 	aw  art.Awaiting[int]
 }
 
-func (f *aliasImportFrame) Send(c *art.Ctx) art.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *aliasImportFrame) Send(c *art.Ctx) art.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *aliasImportFrame) Throw(c *art.Ctx, err error) art.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *aliasImportFrame) step(c *art.Ctx, thrown error) art.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -63,27 +62,12 @@ resume1:
 		return y
 	}
 resume2:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line alias_templates.go:15
 	return f.Finish(fmt.Sprint(f.v+i, f.err), nil)
-//line alias_templates_async.go:72
+//line alias_templates_async.go:69
 }
-func (f *aliasImportFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(art.FailureOf(p))
-	}
-}
-func (f *aliasImportFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(art.ErrCoroutineClosed)
-	}
-}
+func (f *aliasImportFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *aliasImportFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, art.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.aliasImport", File: "generated_test/alias_templates.go", Line: [...]int{14, 15}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.aliasImport", "generated_test/alias_templates.go", 14, 15))
 }

@@ -22,14 +22,13 @@ type benchAwaitLoopFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *benchAwaitLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *benchAwaitLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *benchAwaitLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *benchAwaitLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var next int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -57,9 +56,7 @@ for1:
 		return y
 	}
 resume4:
-	if next, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	next = f.aw.Must()
 //line bench_templates.go:18
 	f.sum += next
 //line bench_templates.go:17
@@ -67,24 +64,11 @@ resume4:
 	goto for1
 endfor3:
 	return f.Finish(f.sum, nil)
-//line bench_templates_async.go:71
+//line bench_templates_async.go:68
 }
-func (f *benchAwaitLoopFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *benchAwaitLoopFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *benchAwaitLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchAwaitLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.benchAwaitLoop", File: "generated_test/bench_templates.go", Line: [...]int{18}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchAwaitLoop", "generated_test/bench_templates.go", 18))
 }
 
 // benchChainAsync is benchChain as a coroutine (see asyncgen).
@@ -104,14 +88,13 @@ type benchChainFrame struct {
 	aw    rt.Awaiting[int]
 }
 
-func (f *benchChainFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *benchChainFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *benchChainFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *benchChainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var benchAwaitLoop_1, benchChain_1 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -140,9 +123,7 @@ func (f *benchChainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume2:
-	if benchAwaitLoop_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	benchAwaitLoop_1 = f.aw.Must()
 //line bench_templates.go:29
 	return f.Finish(benchAwaitLoop_1, nil)
 endif1:
@@ -151,27 +132,12 @@ endif1:
 		return y
 	}
 resume3:
-	if benchChain_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	benchChain_1 = f.aw.Must()
 //line bench_templates.go:31
 	return f.Finish(benchChain_1, nil)
-//line bench_templates_async.go:160
+//line bench_templates_async.go:139
 }
-func (f *benchChainFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *benchChainFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *benchChainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchChainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.benchChain", File: "generated_test/bench_templates.go", Line: [...]int{29, 31}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchChain", "generated_test/bench_templates.go", 29, 31))
 }

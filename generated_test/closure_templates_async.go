@@ -60,7 +60,6 @@ func (f_1 *closuresPerIterationFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f_1.step(c, err)
 }
 func (f_1 *closuresPerIterationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var i, i_1, v_1, i_2, v_2, i_3, v_3, v_4, i_4, v_5 *int
 	var v, k_1 *string
 	var r int32
@@ -152,9 +151,7 @@ for1:
 		return y
 	}
 resume4:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	{
 		v := *f_1.i
 		f_1.i = &v
@@ -184,9 +181,7 @@ range5:
 		return y
 	}
 resume8:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	f_1.i_1++
 	goto range5
 endrange7:
@@ -213,9 +208,7 @@ range9:
 		return y
 	}
 resume12:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	f_1.i_2++
 	goto range9
 endrange11:
@@ -240,9 +233,7 @@ range13:
 		return y
 	}
 resume16:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	f_1.i_3++
 	goto range13
 endrange15:
@@ -267,9 +258,7 @@ range17:
 		return y
 	}
 resume20:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	f_1.i_4 += f_1.w
 	goto range17
 endrange19:
@@ -303,9 +292,7 @@ range21:
 		return y
 	}
 resume24:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	goto range21
 endrange23:
 //line closure_templates.go:44
@@ -331,9 +318,7 @@ range25:
 		return y
 	}
 resume28:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	goto range25
 endrange27:
 	f_1.i_6 = 0
@@ -354,9 +339,7 @@ range29:
 		return y
 	}
 resume32:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	f_1.i_6++
 	goto range29
 endrange31:
@@ -379,9 +362,7 @@ range33:
 		return y
 	}
 resume36:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 	goto range33
 endrange35:
 	f_1.stop()
@@ -401,9 +382,7 @@ for37:
 		return y
 	}
 resume40:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 //line closure_templates.go:63
 	{
 		x := f_1.x_3
@@ -419,16 +398,14 @@ endfor39:
 		return y
 	}
 resume41:
-	if _, err = f_1.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f_1.aw.Must()
 //line closure_templates.go:66
 	out = ""
 	for _, f := range f_1.fs {
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:432
+//line closure_templates_async.go:409
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -486,15 +463,10 @@ func (f_1 *closuresPerIterationFrame) Close() {
 	if f_1.State > 0 {
 		f_1.exit(rt.ErrCoroutineClosed)
 	}
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
+	f_1.Frame.Close()
 }
 func (f_1 *closuresPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.closuresPerIteration", File: "generated_test/closure_templates.go", Line: [...]int{21, 25, 30, 34, 38, 42, 50, 54, 58, 62, 65}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closuresPerIteration", "generated_test/closure_templates.go", 21, 25, 30, 34, 38, 42, 50, 54, 58, 62, 65))
 }
 
 // closureChangesLoopVarAsync is closureChangesLoopVar as a coroutine (see asyncgen).
@@ -515,13 +487,12 @@ type closureChangesLoopVarFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *closureChangesLoopVarFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *closureChangesLoopVarFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *closureChangesLoopVarFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *closureChangesLoopVarFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -556,9 +527,7 @@ for1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line closure_templates.go:82
 	f.inc()
 	f.e.Add("i=%d", (*f.i))
@@ -573,24 +542,11 @@ resume4:
 endfor3:
 //line closure_templates.go:86
 	return f.Finish(f.n, nil)
-//line closure_templates_async.go:577
+//line closure_templates_async.go:546
 }
-func (f *closureChangesLoopVarFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *closureChangesLoopVarFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *closureChangesLoopVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.closureChangesLoopVar", File: "generated_test/closure_templates.go", Line: [...]int{81}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureChangesLoopVar", "generated_test/closure_templates.go", 81))
 }
 
 // closureSharedAcrossAwaitAsync is closureSharedAcrossAwait as a coroutine (see asyncgen).
@@ -611,15 +567,14 @@ type closureSharedAcrossAwaitFrame struct {
 }
 
 func (f *closureSharedAcrossAwaitFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, nil)
 }
 func (f *closureSharedAcrossAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *closureSharedAcrossAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -642,32 +597,17 @@ func (f *closureSharedAcrossAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line closure_templates.go:98
 	f.e.Add("count=%d", f.count)
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:654
+//line closure_templates_async.go:607
 }
-func (f *closureSharedAcrossAwaitFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *closureSharedAcrossAwaitFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *closureSharedAcrossAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.closureSharedAcrossAwait", File: "generated_test/closure_templates.go", Line: [...]int{97}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureSharedAcrossAwait", "generated_test/closure_templates.go", 97))
 }
 
 // closureAnnotatedLiteralAsync is closureAnnotatedLiteral as a coroutine (see asyncgen).
@@ -689,16 +629,15 @@ type closureAnnotatedLiteralFrame struct {
 }
 
 func (f *closureAnnotatedLiteralFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, nil)
 }
 func (f *closureAnnotatedLiteralFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *closureAnnotatedLiteralFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -729,9 +668,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line closure_templates.go:115
 	f.add(i)
 	f.i++
@@ -739,22 +676,9 @@ resume4:
 endrange3:
 //line closure_templates.go:117
 	return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:743
+//line closure_templates_async.go:680
 }
-func (f *closureAnnotatedLiteralFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *closureAnnotatedLiteralFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *closureAnnotatedLiteralFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.closureAnnotatedLiteral", File: "generated_test/closure_templates.go", Line: [...]int{115}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureAnnotatedLiteral", "generated_test/closure_templates.go", 115))
 }

@@ -25,10 +25,9 @@ type ctrlIfFrame struct {
 	aw1 rt.Awaiting[bool]
 }
 
-func (f *ctrlIfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *ctrlIfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *ctrlIfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *ctrlIfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlIfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var aB bool
 	switch f.State {
 	case 0:
@@ -64,9 +63,7 @@ func (f *ctrlIfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.y, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.y = f.aw.Must()
 //line ctrl_templates.go:18
 	if !(f.y > 0) {
 		goto else3
@@ -78,9 +75,7 @@ resume1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:21
 	f.e.Add("pos y=%d x=%d", f.y, f.x)
 	goto endif2
@@ -91,9 +86,7 @@ else3:
 		return y
 	}
 resume5:
-	if aB, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB = f.aw1.Must()
 	if !aB {
 		goto else7
 	}
@@ -108,34 +101,18 @@ else7:
 		return y
 	}
 resume8:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:27
 	f.e.Add("else y=%d", f.y)
 endif6:
 endif2:
 //line ctrl_templates.go:29
 	return f.Finish(f.x, nil)
-//line ctrl_templates_async.go:121
+//line ctrl_templates_async.go:112
 }
-func (f *ctrlIfFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlIfFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlIfFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlIfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlIf", File: "generated_test/ctrl_templates.go", Line: [...]int{18, 20, 22, 26}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlIf", "generated_test/ctrl_templates.go", 18, 20, 22, 26)))
 }
 
 // ctrlSwitchTagAsync is ctrlSwitchTag as a coroutine (see asyncgen).
@@ -156,14 +133,13 @@ type ctrlSwitchTagFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *ctrlSwitchTagFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlSwitchTagFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlSwitchTagFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlSwitchTagFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, aV int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -204,9 +180,7 @@ func (f *ctrlSwitchTagFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if v, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	v = f.aw.Must()
 	f.tag = v
 	if f.tag ==
 		f.e.V("c1", 1) {
@@ -218,9 +192,7 @@ resume1:
 		return y
 	}
 resume8:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 	if f.tag == aV {
 		goto case4
 	}
@@ -245,9 +217,7 @@ case3:
 		return y
 	}
 resume9:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:42
 	f.out += "one"
 case4:
@@ -257,9 +227,7 @@ case4:
 		return y
 	}
 resume10:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:46
 	f.out += "two"
 	goto endswitch2
@@ -274,9 +242,7 @@ case6:
 		return y
 	}
 resume11:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:51
 	f.out += "default"
 case7:
@@ -284,24 +250,11 @@ case7:
 	f.out += "five"
 endswitch2:
 	return f.Finish(fmt.Sprintf("%s x=%d", f.out, f.x), nil)
-//line ctrl_templates_async.go:288
+//line ctrl_templates_async.go:254
 }
-func (f *ctrlSwitchTagFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlSwitchTagFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlSwitchTagFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTagFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTag", File: "generated_test/ctrl_templates.go", Line: [...]int{38, 44, 41, 45, 50}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTag", "generated_test/ctrl_templates.go", 38, 44, 41, 45, 50))
 }
 
 // ctrlSwitchTaglessAsync is ctrlSwitchTagless as a coroutine (see asyncgen).
@@ -321,14 +274,13 @@ type ctrlSwitchTaglessFrame struct {
 	aw1 rt.Awaiting[int]
 }
 
-func (f *ctrlSwitchTaglessFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlSwitchTaglessFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlSwitchTaglessFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlSwitchTaglessFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aB bool
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -362,9 +314,7 @@ func (f *ctrlSwitchTaglessFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume5:
-	if aB, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB = f.aw.Must()
 	if aB {
 		goto case3
 	}
@@ -383,9 +333,7 @@ case3:
 		return y
 	}
 resume6:
-	if _, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw1.Must()
 //line ctrl_templates.go:69
 	return f.Finish(fmt.Sprintf("mid x=%d", f.x), nil)
 case4:
@@ -395,9 +343,7 @@ case4:
 		return y
 	}
 resume7:
-	if _, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw1.Must()
 //line ctrl_templates.go:73
 	if f.x > 50 {
 		goto endswitch1
@@ -405,25 +351,11 @@ resume7:
 	return f.Finish("unreachable", nil)
 endswitch1:
 	return f.Finish(fmt.Sprintf("end x=%d", f.x), nil)
-//line ctrl_templates_async.go:409
+//line ctrl_templates_async.go:355
 }
-func (f *ctrlSwitchTaglessFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlSwitchTaglessFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlSwitchTaglessFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTaglessFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTagless", File: "generated_test/ctrl_templates.go", Line: [...]int{66, 68, 72}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTagless", "generated_test/ctrl_templates.go", 66, 68, 72)))
 }
 
 // ctrlTypeSwitchAsync is ctrlTypeSwitch as a coroutine (see asyncgen).
@@ -447,14 +379,13 @@ type ctrlTypeSwitchFrame struct {
 	aw1 rt.Awaiting[int]
 }
 
-func (f *ctrlTypeSwitchFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlTypeSwitchFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlTypeSwitchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlTypeSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later any
-	var err error
 	var n int
 	switch f.State {
 	case 0:
@@ -490,9 +421,7 @@ func (f *ctrlTypeSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if later, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw.Must()
 //line ctrl_templates.go:86
 	switch t := later.(type) {
 	case int:
@@ -505,7 +434,6 @@ resume1:
 
 	case nil:
 		goto case5
-
 	case error:
 		f.t_2 = t
 		goto case6
@@ -521,9 +449,7 @@ case3:
 		return y
 	}
 resume8:
-	if n, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	n = f.aw1.Must()
 //line ctrl_templates.go:89
 	return f.Finish(fmt.Sprintf("int %d", n), nil)
 case4:
@@ -532,9 +458,7 @@ case4:
 		return y
 	}
 resume9:
-	if _, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw1.Must()
 //line ctrl_templates.go:92
 	return f.Finish(fmt.Sprintf("str-ish %v", f.t_1), nil)
 case5:
@@ -545,32 +469,16 @@ case6:
 		return y
 	}
 resume10:
-	if _, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw1.Must()
 //line ctrl_templates.go:97
 	return f.Finish("error "+f.t_2.Error(), nil)
 case7:
 	return f.Finish(fmt.Sprintf("other %T", f.t_3), nil)
-//line ctrl_templates_async.go:556
+//line ctrl_templates_async.go:478
 }
-func (f *ctrlTypeSwitchFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlTypeSwitchFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlTypeSwitchFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlTypeSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlTypeSwitch", File: "generated_test/ctrl_templates.go", Line: [...]int{86, 88, 91, 96}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlTypeSwitch", "generated_test/ctrl_templates.go", 86, 88, 91, 96)))
 }
 
 // ctrlForFormsAsync is ctrlForForms as a coroutine (see asyncgen).
@@ -592,14 +500,13 @@ type ctrlForFormsFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *ctrlForFormsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlForFormsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlForFormsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlForFormsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, aV, aV_1, i_2, aV_2 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -656,9 +563,7 @@ for1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line ctrl_templates.go:110
 	f.n += i
 	if f.n >= 2 {
@@ -677,9 +582,7 @@ for5:
 		return y
 	}
 resume8:
-	if i_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_1 = f.aw.Must()
 //line ctrl_templates.go:116
 	f.n += i_1
 	goto for5
@@ -693,9 +596,7 @@ for9:
 		return y
 	}
 resume12:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 //line ctrl_templates.go:118
 	if !(f.i < aV) {
 		goto endfor11
@@ -708,9 +609,7 @@ resume12:
 		return y
 	}
 resume13:
-	if aV_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV_1 = f.aw.Must()
 //line ctrl_templates.go:118
 	f.i += aV_1
 	goto for9
@@ -726,9 +625,7 @@ range14:
 		return y
 	}
 resume17:
-	if i_2, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_2 = f.aw.Must()
 //line ctrl_templates.go:122
 	f.n += i_2
 	f.i_1++
@@ -740,9 +637,7 @@ endrange16:
 		return y
 	}
 resume18:
-	if aV_2, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV_2 = f.aw.Must()
 //line ctrl_templates.go:124
 	for i := range aV_2 {
 		f.e.Add("r%d", i)
@@ -760,9 +655,7 @@ for19:
 		return y
 	}
 resume22:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:128
 	f.i_2++
 	goto for19
@@ -784,9 +677,7 @@ for23:
 		return y
 	}
 resume27:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:136
 	goto post24
 endif26:
@@ -796,24 +687,11 @@ post24:
 endfor25:
 //line ctrl_templates.go:140
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:800
+//line ctrl_templates_async.go:691
 }
-func (f *ctrlForFormsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlForFormsFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlForFormsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlForFormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlForForms", File: "generated_test/ctrl_templates.go", Line: [...]int{110, 116, 118, 118, 122, 124, 129, 135}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlForForms", "generated_test/ctrl_templates.go", 110, 116, 118, 118, 122, 124, 129, 135))
 }
 
 // ctrlLabelsAsync is ctrlLabels as a coroutine (see asyncgen).
@@ -834,13 +712,12 @@ type ctrlLabelsFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *ctrlLabelsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlLabelsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlLabelsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlLabelsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -908,9 +785,7 @@ case8:
 		return y
 	}
 resume12:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:158
 	f.e.Add("cont outer at i=%d j=%d", f.i, f.j)
 	goto post2
@@ -920,9 +795,7 @@ case9:
 		return y
 	}
 resume13:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:162
 	goto endswitch7
 case10:
@@ -931,9 +804,7 @@ case10:
 		return y
 	}
 resume14:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:165
 	goto endfor6
 case11:
@@ -942,9 +813,7 @@ case11:
 		return y
 	}
 resume15:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:168
 	goto endfor3
 endswitch7:
@@ -962,24 +831,11 @@ post2:
 endfor3:
 //line ctrl_templates.go:174
 	return f.Finish(f.out, nil)
-//line ctrl_templates_async.go:966
+//line ctrl_templates_async.go:835
 }
-func (f *ctrlLabelsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlLabelsFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlLabelsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlLabelsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlLabels", File: "generated_test/ctrl_templates.go", Line: [...]int{157, 161, 164, 167}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlLabels", "generated_test/ctrl_templates.go", 157, 161, 164, 167))
 }
 
 // ctrlGotoAsync is ctrlGoto as a coroutine (see asyncgen).
@@ -999,11 +855,10 @@ type ctrlGotoFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *ctrlGotoFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *ctrlGotoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *ctrlGotoFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *ctrlGotoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1029,9 +884,7 @@ loop:
 		return y
 	}
 resume1:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 //line ctrl_templates.go:187
 	f.n += aV
 	f.i++
@@ -1039,24 +892,11 @@ resume1:
 done:
 	f.e.Add("n=%d", f.n)
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:1043
+//line ctrl_templates_async.go:896
 }
-func (f *ctrlGotoFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlGotoFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlGoto", File: "generated_test/ctrl_templates.go", Line: [...]int{187}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGoto", "generated_test/ctrl_templates.go", 187))
 }
 
 // ctrlGotoOutOfLoopAsync is ctrlGotoOutOfLoop as a coroutine (see asyncgen).
@@ -1076,14 +916,13 @@ type ctrlGotoOutOfLoopFrame struct {
 	aw    rt.Awaiting[int]
 }
 
-func (f *ctrlGotoOutOfLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlGotoOutOfLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlGotoOutOfLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlGotoOutOfLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1113,9 +952,7 @@ for1:
 		return y
 	}
 resume4:
-	if v, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	v = f.aw.Must()
 //line ctrl_templates.go:205
 	if v == 1 && f.tries < 3 {
 		f.e.Add("retry %d at i=%d", f.tries, f.i)
@@ -1127,24 +964,11 @@ resume4:
 endfor3:
 //line ctrl_templates.go:210
 	return f.Finish(fmt.Sprintf("tries=%d", f.tries), nil)
-//line ctrl_templates_async.go:1131
+//line ctrl_templates_async.go:968
 }
-func (f *ctrlGotoOutOfLoopFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlGotoOutOfLoopFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlGotoOutOfLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoOutOfLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlGotoOutOfLoop", File: "generated_test/ctrl_templates.go", Line: [...]int{204}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGotoOutOfLoop", "generated_test/ctrl_templates.go", 204))
 }
 
 // ctrlVoidAsync is ctrlVoid as a coroutine (see asyncgen).
@@ -1164,10 +988,9 @@ type ctrlVoidFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *ctrlVoidFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *ctrlVoidFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *ctrlVoidFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *ctrlVoidFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlVoidFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1195,9 +1018,7 @@ range1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:222
 	f.e.Add("void %d", f.i)
 	f.i++
@@ -1205,24 +1026,11 @@ resume4:
 endrange3:
 //line ctrl_templates.go:224
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1209
+//line ctrl_templates_async.go:1030
 }
-func (f *ctrlVoidFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlVoidFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlVoidFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlVoidFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlVoid", File: "generated_test/ctrl_templates.go", Line: [...]int{221}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlVoid", "generated_test/ctrl_templates.go", 221))
 }
 
 // ctrlErrOnlyAsync is ctrlErrOnly as a coroutine (see asyncgen).
@@ -1241,13 +1049,12 @@ type ctrlErrOnlyFrame struct {
 	aw   rt.Awaiting[int]
 }
 
-func (f *ctrlErrOnlyFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlErrOnlyFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlErrOnlyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlErrOnlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var i int
 	switch f.State {
 	case 0:
@@ -1273,9 +1080,7 @@ func (f *ctrlErrOnlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:231
 	if !f.fail {
 		goto endif2
@@ -1286,31 +1091,16 @@ resume1:
 		return y
 	}
 resume3:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line ctrl_templates.go:232
 	return f.Finish(rt.Void{}, fmt.Errorf("failed after %d", i))
 endif2:
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1297
+//line ctrl_templates_async.go:1100
 }
-func (f *ctrlErrOnlyFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlErrOnlyFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlErrOnlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlErrOnlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlErrOnly", File: "generated_test/ctrl_templates.go", Line: [...]int{230, 232}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlErrOnly", "generated_test/ctrl_templates.go", 230, 232))
 }
 
 // ctrlIntrinsicsAsync is ctrlIntrinsics as a coroutine (see asyncgen).
@@ -1329,13 +1119,12 @@ type ctrlIntrinsicsFrame struct {
 	aw     rt.Awaiting[int]
 }
 
-func (f *ctrlIntrinsicsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *ctrlIntrinsicsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlIntrinsicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *ctrlIntrinsicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var after bool
 	switch f.State {
 	case 0:
@@ -1357,28 +1146,13 @@ func (f *ctrlIntrinsicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line ctrl_templates.go:243
 	after = c.Task() == f.e.Task && c.Loop() == f.e.L
 	return f.Finish(fmt.Sprint(f.before, after), nil)
-//line ctrl_templates_async.go:1367
+//line ctrl_templates_async.go:1154
 }
-func (f *ctrlIntrinsicsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *ctrlIntrinsicsFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *ctrlIntrinsicsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlIntrinsicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.ctrlIntrinsics", File: "generated_test/ctrl_templates.go", Line: [...]int{242}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlIntrinsics", "generated_test/ctrl_templates.go", 242))
 }

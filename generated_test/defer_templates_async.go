@@ -24,14 +24,13 @@ type deferArgsFrame struct {
 	res    int
 	x      int
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *deferArgsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *deferArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -60,26 +59,26 @@ func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	{
 		fn := f.e.Add
 		d := f.x
-		f.defers = append(f.defers, func() {
-			fn("deferred x=%d", d)
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("deferred x=%d", d)
+			next()
 		})
 	}
 //line defer_templates.go:20
-	f.defers = append(f.defers, func() { f.e.Add("closure x=%d res=%d", f.x, f.res) })
+	f.defers = append(f.defers, f.later(func() { f.e.Add("closure x=%d res=%d", f.x, f.res) }))
 	if y, ok := f.aw.Start(c, f.e.AV("darg", 7)); ok {
 		f.State = 1
 		return y
 	}
 resume1:
-	if aV, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	aV = f.aw.Must()
 //line defer_templates.go:21
 	{
 		fn_1 := f.e.Add
 		d_1 := aV
-		f.defers = append(f.defers, func() {
-			fn_1("awaited arg %d", d_1)
+		f.defers = append(f.defers, func(next func()) {
+			defer fn_1("awaited arg %d", d_1)
+			next()
 		})
 	}
 //line defer_templates.go:22
@@ -88,17 +87,16 @@ resume1:
 		return y
 	}
 resume2:
-	if i, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	i = f.aw.Must()
 //line defer_templates.go:22
 	f.x = i
 	for i := 0; i < 3; i++ {
 		{
 			fn_2 := f.e.Add
 			d_2 := i
-			f.defers = append(f.defers, func() {
-				fn_2("loop defer %d", d_2)
+			f.defers = append(f.defers, func(next func()) {
+				defer fn_2("loop defer %d", d_2)
+				next()
 			})
 		}
 	}
@@ -108,12 +106,10 @@ resume2:
 		return y
 	}
 resume3:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line defer_templates.go:27
 	return f.done(f.x * 10)
-//line defer_templates_async.go:117
+//line defer_templates_async.go:113
 }
 func (f *deferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -127,14 +123,22 @@ func (f *deferArgsFrame) done(r0 int) rt.Yield {
 func (f *deferArgsFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *deferArgsFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
+}
+func (f *deferArgsFrame) later(fn func()) func(func()) {
+	return func(next func()) { defer fn(); next() }
 }
 func (f *deferArgsFrame) settle() {
 	switch p := recover(); p {
@@ -151,15 +155,10 @@ func (f *deferArgsFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *deferArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.deferArgs", File: "generated_test/defer_templates.go", Line: [...]int{21, 22, 26}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferArgs", "generated_test/defer_templates.go", 21, 22, 26))
 }
 
 // deferChangesResultAsync is deferChangesResult as a coroutine (see asyncgen).
@@ -188,7 +187,6 @@ func (f *deferChangesResultFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferChangesResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -214,12 +212,10 @@ func (f *deferChangesResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	i = f.aw.Must()
 //line defer_templates.go:40
 	return f.done(i, nil)
-//line defer_templates_async.go:223
+//line defer_templates_async.go:219
 }
 func (f *deferChangesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -257,15 +253,10 @@ func (f *deferChangesResultFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *deferChangesResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.deferChangesResult", File: "generated_test/defer_templates.go", Line: [...]int{40}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferChangesResult", "generated_test/defer_templates.go", 40))
 }
 
 // deferRecoverPanicAsync is deferRecoverPanic as a coroutine (see asyncgen).
@@ -292,7 +283,6 @@ func (f *deferRecoverPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRecoverPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -318,13 +308,11 @@ func (f *deferRecoverPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line defer_templates.go:55
 	f.e.Add("about to panic")
 	panic("late")
-//line defer_templates_async.go:328
+//line defer_templates_async.go:316
 }
 func (f *deferRecoverPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -362,15 +350,10 @@ func (f *deferRecoverPanicFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *deferRecoverPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.deferRecoverPanic", File: "generated_test/defer_templates.go", Line: [...]int{54}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRecoverPanic", "generated_test/defer_templates.go", 54))
 }
 
 // deferRecoverRaisedAsync is deferRecoverRaised as a coroutine (see asyncgen).
@@ -388,7 +371,7 @@ type deferRecoverRaisedFrame struct {
 	res    int
 	err    error
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *deferRecoverRaisedFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -397,7 +380,6 @@ func (f *deferRecoverRaisedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var v int
 	switch f.State {
 	case 0:
@@ -420,23 +402,25 @@ func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line defer_templates.go:64
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("outer defer")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("outer defer")
+			next()
 		})
 	}
 //line defer_templates.go:65
-	f.defers = append(f.defers, func() {
+	f.defers = append(f.defers, f.later(func() {
 		r := recover()
 		if re, ok := r.(*rt.Raised); ok {
 			f.e.Add("raised %v", re.Err)
 			f.res = 42
 			f.err = nil
 		}
-	})
+	}))
 	{
 		fn_1 := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn_1("inner defer")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn_1("inner defer")
+			next()
 		})
 	}
 //line defer_templates.go:74
@@ -445,22 +429,18 @@ func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line defer_templates.go:75
 	if y, ok := f.aw.Start(c, Fail[int](f.e, "boom")); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	if v, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	v = f.aw.Must()
 //line defer_templates.go:76
 	f.e.Add("unreachable %d", v)
 	return f.done(v, nil)
-//line defer_templates_async.go:464
+//line defer_templates_async.go:444
 }
 func (f *deferRecoverRaisedFrame) catch() {
 	if p := recover(); p != nil {
@@ -474,14 +454,22 @@ func (f *deferRecoverRaisedFrame) done(r0 int, r1 error) rt.Yield {
 func (f *deferRecoverRaisedFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *deferRecoverRaisedFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
+}
+func (f *deferRecoverRaisedFrame) later(fn func()) func(func()) {
+	return func(next func()) { defer fn(); next() }
 }
 func (f *deferRecoverRaisedFrame) settle() {
 	switch p := recover(); p {
@@ -498,15 +486,10 @@ func (f *deferRecoverRaisedFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *deferRecoverRaisedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.deferRecoverRaised", File: "generated_test/defer_templates.go", Line: [...]int{74, 75}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRecoverRaised", "generated_test/defer_templates.go", 74, 75))
 }
 
 // deferUnrecoveredAsync is deferUnrecovered as a coroutine (see asyncgen).
@@ -522,7 +505,7 @@ type deferUnrecoveredFrame struct {
 	rt.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *deferUnrecoveredFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -532,7 +515,6 @@ func (f *deferUnrecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferUnrecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var fail int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -549,25 +531,24 @@ func (f *deferUnrecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line defer_templates.go:86
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("defer ran")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("defer ran")
+			next()
 		})
 	}
 //line defer_templates.go:87
-	f.defers = append(f.defers, func() {
+	f.defers = append(f.defers, f.later(func() {
 		f.e.Add("helper recover nil=%v", recoverInHelper() == nil)
-	})
+	}))
 	if y, ok := f.aw.Start(c, Fail[int](f.e, "escaped")); ok {
 		f.State = 1
 		return y
 	}
 resume1:
-	if fail, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	fail = f.aw.Must()
 //line defer_templates.go:90
 	return f.done(fail)
-//line defer_templates_async.go:571
+//line defer_templates_async.go:552
 }
 func (f *deferUnrecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -581,14 +562,22 @@ func (f *deferUnrecoveredFrame) done(r0 int) rt.Yield {
 func (f *deferUnrecoveredFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *deferUnrecoveredFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
+}
+func (f *deferUnrecoveredFrame) later(fn func()) func(func()) {
+	return func(next func()) { defer fn(); next() }
 }
 func (f *deferUnrecoveredFrame) settle() {
 	switch p := recover(); p {
@@ -605,15 +594,10 @@ func (f *deferUnrecoveredFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *deferUnrecoveredFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.deferUnrecovered", File: "generated_test/defer_templates.go", Line: [...]int{90}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferUnrecovered", "generated_test/defer_templates.go", 90))
 }
 
 // deferRepanicAsync is deferRepanic as a coroutine (see asyncgen).
@@ -638,7 +622,6 @@ func (f *deferRepanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -667,12 +650,10 @@ func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line defer_templates.go:111
 	panic("first")
-//line defer_templates_async.go:676
+//line defer_templates_async.go:657
 }
 func (f *deferRepanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -710,15 +691,10 @@ func (f *deferRepanicFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *deferRepanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.deferRepanic", File: "generated_test/defer_templates.go", Line: [...]int{110}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRepanic", "generated_test/defer_templates.go", 110))
 }
 
 // deferSwallowCancelAsync is deferSwallowCancel as a coroutine (see asyncgen).
@@ -745,7 +721,6 @@ func (f *deferSwallowCancelFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -773,13 +748,11 @@ func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line defer_templates.go:128
 	f.e.Add("unreachable")
 	return f.done(1, nil)
-//line defer_templates_async.go:783
+//line defer_templates_async.go:756
 }
 func (f *deferSwallowCancelFrame) catch() {
 	if p := recover(); p != nil {
@@ -817,15 +790,10 @@ func (f *deferSwallowCancelFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *deferSwallowCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.deferSwallowCancel", File: "generated_test/defer_templates.go", Line: [...]int{127}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferSwallowCancel", "generated_test/defer_templates.go", 127))
 }
 
 // cancelAwaitAsync is cancelAwait as a coroutine (see asyncgen).
@@ -843,13 +811,13 @@ type cancelAwaitFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *cancelAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *cancelAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *cancelAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *cancelAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err, err_1 error
+	var err error
 	var v int
 	switch f.State {
 	case 0:
@@ -883,29 +851,14 @@ resume1:
 		return y
 	}
 resume2:
-	if v, err_1 = f.aw.Result(); err_1 != nil {
-		return f.Fail(err_1)
-	}
+	v = f.aw.Must()
 //line defer_templates.go:140
 	return f.Finish(v, nil)
-//line defer_templates_async.go:892
+//line defer_templates_async.go:858
 }
-func (f *cancelAwaitFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *cancelAwaitFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *cancelAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.cancelAwait", File: "generated_test/defer_templates.go", Line: [...]int{137, 139}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelAwait", "generated_test/defer_templates.go", 137, 139))
 }
 
 // cancelPropagateAsync is cancelPropagate as a coroutine (see asyncgen).
@@ -921,7 +874,7 @@ type cancelPropagateFrame struct {
 	rt.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *cancelPropagateFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -930,7 +883,6 @@ func (f *cancelPropagateFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -947,8 +899,9 @@ func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line defer_templates.go:148
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("cleanup")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("cleanup")
+			next()
 		})
 	}
 //line defer_templates.go:149
@@ -957,12 +910,10 @@ func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line defer_templates.go:150
 	return f.done(1)
-//line defer_templates_async.go:966
+//line defer_templates_async.go:917
 }
 func (f *cancelPropagateFrame) catch() {
 	if p := recover(); p != nil {
@@ -976,14 +927,19 @@ func (f *cancelPropagateFrame) done(r0 int) rt.Yield {
 func (f *cancelPropagateFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *cancelPropagateFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *cancelPropagateFrame) settle() {
 	switch p := recover(); p {
@@ -1000,15 +956,10 @@ func (f *cancelPropagateFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *cancelPropagateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.cancelPropagate", File: "generated_test/defer_templates.go", Line: [...]int{149}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelPropagate", "generated_test/defer_templates.go", 149))
 }
 
 // cancelThrownAsync is cancelThrown as a coroutine (see asyncgen).
@@ -1026,9 +977,9 @@ type cancelThrownFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *cancelThrownFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *cancelThrownFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *cancelThrownFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *cancelThrownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -1058,24 +1009,11 @@ resume1:
 //line defer_templates.go:160
 	f.e.Add("parent v=%d err=%v", v, err)
 	return f.Finish(v+1, err)
-//line defer_templates_async.go:1062
+//line defer_templates_async.go:1013
 }
-func (f *cancelThrownFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *cancelThrownFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *cancelThrownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelThrownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.cancelThrown", File: "generated_test/defer_templates.go", Line: [...]int{159}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelThrown", "generated_test/defer_templates.go", 159))
 }
 
 // cancelThrownChildAsync is cancelThrownChild as a coroutine (see asyncgen).
@@ -1091,7 +1029,7 @@ type cancelThrownChildFrame struct {
 	rt.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[rt.Void]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *cancelThrownChildFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -1117,8 +1055,9 @@ func (f *cancelThrownChildFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line defer_templates.go:166
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("child defer")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("child defer")
+			next()
 		})
 	}
 //line defer_templates.go:167
@@ -1131,7 +1070,7 @@ resume1:
 //line defer_templates.go:168
 	f.e.Add("child err=%v", err)
 	return f.done(10, err)
-//line defer_templates_async.go:1135
+//line defer_templates_async.go:1074
 }
 func (f *cancelThrownChildFrame) catch() {
 	if p := recover(); p != nil {
@@ -1145,14 +1084,19 @@ func (f *cancelThrownChildFrame) done(r0 int, r1 error) rt.Yield {
 func (f *cancelThrownChildFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *cancelThrownChildFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *cancelThrownChildFrame) settle() {
 	switch p := recover(); p {
@@ -1169,15 +1113,10 @@ func (f *cancelThrownChildFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *cancelThrownChildFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.cancelThrownChild", File: "generated_test/defer_templates.go", Line: [...]int{167}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelThrownChild", "generated_test/defer_templates.go", 167))
 }
 
 // closeRunsDefersAsync is closeRunsDefers as a coroutine (see asyncgen).
@@ -1193,7 +1132,7 @@ type closeRunsDefersFrame struct {
 	rt.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *closeRunsDefersFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -1202,7 +1141,6 @@ func (f *closeRunsDefersFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1219,8 +1157,9 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line defer_templates.go:177
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("closed defer 1")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("closed defer 1")
+			next()
 		})
 	}
 //line defer_templates.go:178
@@ -1228,8 +1167,9 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		{
 			fn_1 := f.e.Add
 			d := i
-			f.defers = append(f.defers, func() {
-				fn_1("closed loop defer %d", d)
+			f.defers = append(f.defers, func(next func()) {
+				defer fn_1("closed loop defer %d", d)
+				next()
 			})
 		}
 	}
@@ -1240,13 +1180,11 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line defer_templates.go:183
 	f.e.Add("unreachable")
 	return f.done(0)
-//line defer_templates_async.go:1250
+//line defer_templates_async.go:1188
 }
 func (f *closeRunsDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1260,14 +1198,19 @@ func (f *closeRunsDefersFrame) done(r0 int) rt.Yield {
 func (f *closeRunsDefersFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *closeRunsDefersFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *closeRunsDefersFrame) settle() {
 	switch p := recover(); p {
@@ -1284,15 +1227,10 @@ func (f *closeRunsDefersFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *closeRunsDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.closeRunsDefers", File: "generated_test/defer_templates.go", Line: [...]int{182}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeRunsDefers", "generated_test/defer_templates.go", 182))
 }
 
 // closeDelegatingAsync is closeDelegating as a coroutine (see asyncgen).
@@ -1308,7 +1246,7 @@ type closeDelegatingFrame struct {
 	rt.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *closeDelegatingFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -1318,7 +1256,6 @@ func (f *closeDelegatingFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var closeRunsDefers_1 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1335,8 +1272,9 @@ func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line defer_templates.go:192
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("parent defer")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("parent defer")
+			next()
 		})
 	}
 //line defer_templates.go:193
@@ -1345,12 +1283,10 @@ func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if closeRunsDefers_1, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	closeRunsDefers_1 = f.aw.Must()
 //line defer_templates.go:193
 	return f.done(closeRunsDefers_1)
-//line defer_templates_async.go:1354
+//line defer_templates_async.go:1290
 }
 func (f *closeDelegatingFrame) catch() {
 	if p := recover(); p != nil {
@@ -1364,14 +1300,19 @@ func (f *closeDelegatingFrame) done(r0 int) rt.Yield {
 func (f *closeDelegatingFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *closeDelegatingFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *closeDelegatingFrame) settle() {
 	switch p := recover(); p {
@@ -1388,15 +1329,10 @@ func (f *closeDelegatingFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *closeDelegatingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.closeDelegating", File: "generated_test/defer_templates.go", Line: [...]int{193}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeDelegating", "generated_test/defer_templates.go", 193))
 }
 
 // closeInIteratorAsync is closeInIterator as a coroutine (see asyncgen).
@@ -1416,7 +1352,7 @@ type closeInIteratorFrame struct {
 	k      int
 	next   func() (int, bool)
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 	inject any
 }
 
@@ -1428,7 +1364,6 @@ func (f *closeInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *closeInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1445,8 +1380,9 @@ func (f *closeInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line defer_templates.go:200
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("template defer")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("template defer")
+			next()
 		})
 	}
 	seq = f.e.Count(3)
@@ -1463,16 +1399,14 @@ range1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
 //line defer_templates.go:205
 	return f.done(0)
-//line defer_templates_async.go:1476
+//line defer_templates_async.go:1410
 }
 func (f *closeInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -1486,17 +1420,22 @@ func (f *closeInIteratorFrame) done(r0 int) rt.Yield {
 func (f *closeInIteratorFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	defer f.leave(&f.stop, func() {
-		f.next()
-	})
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *closeInIteratorFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		defer f.leave(&f.stop, func() {
+			f.next()
+		})
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *closeInIteratorFrame) settle() {
 	switch p := recover(); p {
@@ -1534,13 +1473,8 @@ func (f *closeInIteratorFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *closeInIteratorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.closeInIterator", File: "generated_test/defer_templates.go", Line: [...]int{203}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeInIterator", "generated_test/defer_templates.go", 203))
 }

@@ -25,11 +25,10 @@ type fibFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *fibFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *fibFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *fibFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *fibFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *fibFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, fib_1 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -63,9 +62,7 @@ func (f *fibFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume2:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line deleg_templates.go:18
 	return f.Finish(i, nil)
 endif1:
@@ -74,38 +71,21 @@ endif1:
 		return y
 	}
 resume3:
-	if f.fib, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.fib = f.aw.Must()
 //line deleg_templates.go:20
 	if y, ok := f.aw.Start(c, fibAsync(f.e, f.n-2)); ok {
 		f.State = 3
 		return y
 	}
 resume4:
-	if fib_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	fib_1 = f.aw.Must()
 //line deleg_templates.go:20
 	return f.Finish(f.fib+fib_1, nil)
-//line deleg_templates_async.go:92
+//line deleg_templates_async.go:85
 }
-func (f *fibFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *fibFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *fibFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fibFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.fib", File: "generated_test/deleg_templates.go", Line: [...]int{18, 20, 20}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.fib", "generated_test/deleg_templates.go", 18, 20, 20))
 }
 
 // childAsync is child as a coroutine (see asyncgen).
@@ -124,11 +104,10 @@ type childFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *childFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *childFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *childFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *childFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *childFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -149,30 +128,15 @@ func (f *childFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if v, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	v = f.aw.Must()
 //line deleg_templates.go:29
 	f.e.Add("%s end", f.tag)
 	return f.Finish(v, nil)
-//line deleg_templates_async.go:159
+//line deleg_templates_async.go:136
 }
-func (f *childFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *childFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *childFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *childFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.child", File: "generated_test/deleg_templates.go", Line: [...]int{28}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.child", "generated_test/deleg_templates.go", 28))
 }
 
 // delegateAsync is delegate as a coroutine (see asyncgen).
@@ -192,10 +156,9 @@ type delegateFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *delegateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *delegateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *delegateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *delegateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *delegateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var b int
 	switch f.State {
 	case 0:
@@ -222,38 +185,21 @@ func (f *delegateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.a, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.a = f.aw.Must()
 //line deleg_templates.go:39
 	if y, ok := f.aw.Start(c, f.t); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	if b, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	b = f.aw.Must()
 //line deleg_templates.go:40
 	return f.Finish(f.a+b, nil)
-//line deleg_templates_async.go:240
+//line deleg_templates_async.go:199
 }
-func (f *delegateFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *delegateFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *delegateFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.delegate", File: "generated_test/deleg_templates.go", Line: [...]int{38, 39}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegate", "generated_test/deleg_templates.go", 38, 39))
 }
 
 // failingAsync is failing as a coroutine (see asyncgen).
@@ -272,10 +218,9 @@ type failingFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *failingFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *failingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *failingFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *failingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *failingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -295,29 +240,14 @@ func (f *failingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line deleg_templates.go:48
 	return f.Finish(5, errors.New(f.msg))
-//line deleg_templates_async.go:304
+//line deleg_templates_async.go:247
 }
-func (f *failingFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *failingFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *failingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *failingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.failing", File: "generated_test/deleg_templates.go", Line: [...]int{47}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.failing", "generated_test/deleg_templates.go", 47))
 }
 
 // delegateErrorsAsync is delegateErrors as a coroutine (see asyncgen).
@@ -337,14 +267,14 @@ type delegateErrorsFrame struct {
 	aw2 rt.Awaiting[error]
 }
 
-func (f *delegateErrorsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *delegateErrorsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *delegateErrorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *delegateErrorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, failing_1 int
-	var err, later, err_1 error
+	var err, later error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -395,9 +325,7 @@ resume2:
 		return y
 	}
 resume3:
-	if later, err_1 = f.aw2.Result(); err_1 != nil {
-		return f.Fail(err_1)
-	}
+	later = f.aw2.Must()
 //line deleg_templates.go:59
 	err = later
 	f.e.Add("value %v", err)
@@ -406,31 +334,14 @@ resume3:
 		return y
 	}
 resume4:
-	if failing_1, err_1 = f.aw.Result(); err_1 != nil {
-		return f.Fail(err_1)
-	}
+	failing_1 = f.aw.Must()
 //line deleg_templates.go:61
 	return f.Finish(fmt.Sprint(failing_1), nil)
-//line deleg_templates_async.go:415
+//line deleg_templates_async.go:341
 }
-func (f *delegateErrorsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *delegateErrorsFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	f.aw2.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *delegateErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *delegateErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.delegateErrors", File: "generated_test/deleg_templates.go", Line: [...]int{55, 57, 59, 61}[f.State-1]})
-	}
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(buf)))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateErrors", "generated_test/deleg_templates.go", 55, 57, 59, 61))))
 }
 
 // delegateDeepAsync is delegateDeep as a coroutine (see asyncgen).
@@ -447,7 +358,7 @@ type delegateDeepFrame struct {
 	e      *Env
 	depth  int
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *delegateDeepFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -457,7 +368,6 @@ func (f *delegateDeepFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *delegateDeepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, delegateDeep_1 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -486,17 +396,16 @@ func (f *delegateDeepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume2:
-	if aV, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	aV = f.aw.Must()
 //line deleg_templates.go:69
 	return f.done(aV)
 endif1:
 	{
 		fn := f.e.Add
 		d := f.depth
-		f.defers = append(f.defers, func() {
-			fn("unwind %d", d)
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("unwind %d", d)
+			next()
 		})
 	}
 //line deleg_templates.go:72
@@ -505,12 +414,10 @@ endif1:
 		return y
 	}
 resume3:
-	if delegateDeep_1, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	delegateDeep_1 = f.aw.Must()
 //line deleg_templates.go:72
 	return f.done(delegateDeep_1 + f.depth)
-//line deleg_templates_async.go:514
+//line deleg_templates_async.go:421
 }
 func (f *delegateDeepFrame) catch() {
 	if p := recover(); p != nil {
@@ -524,14 +431,19 @@ func (f *delegateDeepFrame) done(r0 int) rt.Yield {
 func (f *delegateDeepFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *delegateDeepFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *delegateDeepFrame) settle() {
 	switch p := recover(); p {
@@ -548,15 +460,10 @@ func (f *delegateDeepFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *delegateDeepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.delegateDeep", File: "generated_test/deleg_templates.go", Line: [...]int{69, 72}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateDeep", "generated_test/deleg_templates.go", 69, 72))
 }
 
 // delegateTwiceAsync is delegateTwice as a coroutine (see asyncgen).
@@ -576,14 +483,14 @@ type delegateTwiceFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *delegateTwiceFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *delegateTwiceFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *delegateTwiceFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *delegateTwiceFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	var err, err_1 error
 	var b int
+	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -609,34 +516,19 @@ func (f *delegateTwiceFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.a, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.a = f.aw.Must()
 //line deleg_templates.go:82
 	if y, ok := f.aw.Start(c_1, f.c); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	b, err_1 = f.aw.Result()
+	b, err = f.aw.Result()
 //line deleg_templates.go:83
-	return f.Finish(fmt.Sprint(f.a, b, err_1), nil)
-//line deleg_templates_async.go:625
+	return f.Finish(fmt.Sprint(f.a, b, err), nil)
+//line deleg_templates_async.go:530
 }
-func (f *delegateTwiceFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *delegateTwiceFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *delegateTwiceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateTwiceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.delegateTwice", File: "generated_test/deleg_templates.go", Line: [...]int{81, 82}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateTwice", "generated_test/deleg_templates.go", 81, 82))
 }

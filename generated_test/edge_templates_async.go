@@ -34,14 +34,13 @@ type edgeNamesFrame struct {
 	aw1    rt.Awaiting[string]
 }
 
-func (f_1 *edgeNamesFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c_1, nil) }
+func (f_1 *edgeNamesFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c_1, nil) }
 func (f_1 *edgeNamesFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c_1, err)
 }
 func (f_1 *edgeNamesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i, next, r int
-	var err error
 	switch f_1.State {
 	case 0:
 		if thrown != nil {
@@ -76,9 +75,7 @@ func (f_1 *edgeNamesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	i = f_1.aw.Must()
 //line edge_templates.go:19
 	f_1.y, f_1.ok = i, true
 	if y, ok := f_1.aw.Start(c_1, f_1.f.I(f_1.state)); ok {
@@ -86,9 +83,7 @@ resume1:
 		return y
 	}
 resume2:
-	if next, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	next = f_1.aw.Must()
 //line edge_templates.go:21
 	f_1.res = fmt.Sprint(f_1.y, f_1.ok, next, f_1.thrown)
 	if y, ok := f_1.aw1.Start(c_1, Later(f_1.f, "aw")); ok {
@@ -96,9 +91,7 @@ resume2:
 		return y
 	}
 resume3:
-	if f_1.aw_1, err = f_1.aw1.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	f_1.aw_1 = f_1.aw1.Must()
 	f_1.frame = 0
 range4:
 	if f_1.frame >= 2 {
@@ -110,9 +103,7 @@ range4:
 		return y
 	}
 resume7:
-	if r, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	r = f_1.aw.Must()
 //line edge_templates.go:25
 	f_1.f.Add("frame=%d r=%d", f_1.frame, r)
 	f_1.frame++
@@ -124,25 +115,11 @@ endrange6:
 		return f_1.Finish(rt.Void{}, errors.New("big c"))
 	}
 	return f_1.Finish(rt.Void{}, nil)
-//line edge_templates_async.go:128
+//line edge_templates_async.go:119
 }
-func (f_1 *edgeNamesFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *edgeNamesFrame) Close() {
-	f_1.aw.Close()
-	f_1.aw1.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *edgeNamesFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *edgeNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeNames", File: "generated_test/edge_templates.go", Line: [...]int{19, 20, 22, 24}[f_1.State-1]})
-	}
-	return f_1.aw1.AwaitStack(f_1.aw.AwaitStack(buf))
+	return f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeNames", "generated_test/edge_templates.go", 19, 20, 22, 24)))
 }
 
 // edgeBlankParamsAsync is edgeBlankParams as a coroutine (see asyncgen).
@@ -160,14 +137,13 @@ type edgeBlankParamsFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *edgeBlankParamsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *edgeBlankParamsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *edgeBlankParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *edgeBlankParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -187,29 +163,14 @@ func (f *edgeBlankParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line edge_templates.go:38
 	return f.Finish(i, nil)
-//line edge_templates_async.go:196
+//line edge_templates_async.go:170
 }
-func (f *edgeBlankParamsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *edgeBlankParamsFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *edgeBlankParamsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeBlankParams", File: "generated_test/edge_templates.go", Line: [...]int{38}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeBlankParams", "generated_test/edge_templates.go", 38))
 }
 
 // edgeChanFilledWhileSuspendedAsync is edgeChanFilledWhileSuspended as a coroutine (see asyncgen).
@@ -234,15 +195,14 @@ type edgeChanFilledWhileSuspendedFrame struct {
 }
 
 func (f *edgeChanFilledWhileSuspendedFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, nil)
 }
 func (f *edgeChanFilledWhileSuspendedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *edgeChanFilledWhileSuspendedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -277,33 +237,18 @@ range1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line edge_templates.go:57
 	f.out += fmt.Sprint(f.v_1)
 	goto range1
 endrange3:
 //line edge_templates.go:59
 	return f.Finish(f.out, nil)
-//line edge_templates_async.go:290
+//line edge_templates_async.go:248
 }
-func (f *edgeChanFilledWhileSuspendedFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *edgeChanFilledWhileSuspendedFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *edgeChanFilledWhileSuspendedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeChanFilledWhileSuspended", File: "generated_test/edge_templates.go", Line: [...]int{56}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChanFilledWhileSuspended", "generated_test/edge_templates.go", 56))
 }
 
 // edgeReadAfterAwaitAsync is edgeReadAfterAwait as a coroutine (see asyncgen).
@@ -325,14 +270,13 @@ type edgeReadAfterAwaitFrame struct {
 	aw   rt.Awaiting[int]
 }
 
-func (f *edgeReadAfterAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *edgeReadAfterAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *edgeReadAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *edgeReadAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, later int
-	var err error
 	var b bool
 	switch f.State {
 	case 0:
@@ -365,9 +309,7 @@ func (f *edgeReadAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line edge_templates.go:71
 	f.a = f.x + i
 	f.e.L.CallSoon(func() { f.x = 20 })
@@ -376,9 +318,7 @@ resume1:
 		return y
 	}
 resume2:
-	if i_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_1 = f.aw.Must()
 //line edge_templates.go:73
 	f.s = fmt.Sprint(f.x, i_1)
 	b = false
@@ -392,33 +332,18 @@ resume2:
 		return y
 	}
 resume4:
-	if later, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw.Must()
 	f.cond = later ==
 		20
 skip3:
 //line edge_templates.go:75
 	b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:405
+//line edge_templates_async.go:343
 }
-func (f *edgeReadAfterAwaitFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *edgeReadAfterAwaitFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *edgeReadAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeReadAfterAwait", File: "generated_test/edge_templates.go", Line: [...]int{71, 73, 75}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeReadAfterAwait", "generated_test/edge_templates.go", 71, 73, 75))
 }
 
 // edgeRangeFuncPanicAsync is edgeRangeFuncPanic as a coroutine (see asyncgen).
@@ -451,7 +376,6 @@ func (f *edgeRangeFuncPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *edgeRangeFuncPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -484,9 +408,7 @@ range1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line edge_templates.go:92
 	if f.v == 1 {
 		panic("in body")
@@ -497,7 +419,7 @@ endrange3:
 	f.stop = nil
 //line edge_templates.go:96
 	return f.done("end")
-//line edge_templates_async.go:501
+//line edge_templates_async.go:423
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -559,15 +481,10 @@ func (f *edgeRangeFuncPanicFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *edgeRangeFuncPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncPanic", File: "generated_test/edge_templates.go", Line: [...]int{91}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncPanic", "generated_test/edge_templates.go", 91))
 }
 
 // edgeRangeFuncMustFailsAsync is edgeRangeFuncMustFails as a coroutine (see asyncgen).
@@ -585,7 +502,7 @@ type edgeRangeFuncMustFailsFrame struct {
 	stop   func()
 	next   func() (int, bool)
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 	inject any
 }
 
@@ -601,7 +518,6 @@ func (f *edgeRangeFuncMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var ok_1 bool
 	var k, v, fail int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -618,8 +534,9 @@ func (f *edgeRangeFuncMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line edge_templates.go:103
 	{
 		fn := f.e.Add
-		f.defers = append(f.defers, func() {
-			fn("template defer")
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("template defer")
+			next()
 		})
 	}
 	seq = f.e.Count(3)
@@ -639,9 +556,7 @@ range1:
 		return y
 	}
 resume5:
-	if fail, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	fail = f.aw.Must()
 //line edge_templates.go:106
 	return f.done(fail)
 endif4:
@@ -651,7 +566,7 @@ endrange3:
 	f.stop = nil
 //line edge_templates.go:109
 	return f.done(0)
-//line edge_templates_async.go:655
+//line edge_templates_async.go:570
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -665,17 +580,22 @@ func (f *edgeRangeFuncMustFailsFrame) done(r0 int) rt.Yield {
 func (f *edgeRangeFuncMustFailsFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	defer f.leave(&f.stop, func() {
-		f.next()
-	})
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *edgeRangeFuncMustFailsFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		defer f.leave(&f.stop, func() {
+			f.next()
+		})
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *edgeRangeFuncMustFailsFrame) settle() {
 	switch p := recover(); p {
@@ -713,15 +633,10 @@ func (f *edgeRangeFuncMustFailsFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *edgeRangeFuncMustFailsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncMustFails", File: "generated_test/edge_templates.go", Line: [...]int{106}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncMustFails", "generated_test/edge_templates.go", 106))
 }
 
 // edgeChildPanicsAsync is edgeChildPanics as a coroutine (see asyncgen).
@@ -747,7 +662,6 @@ func (f *edgeChildPanicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgeChildPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -774,12 +688,10 @@ func (f *edgeChildPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line edge_templates.go:126
 	return f.done("unreachable")
-//line edge_templates_async.go:783
+//line edge_templates_async.go:695
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -817,15 +729,10 @@ func (f *edgeChildPanicsFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *edgeChildPanicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeChildPanics", File: "generated_test/edge_templates.go", Line: [...]int{125}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChildPanics", "generated_test/edge_templates.go", 125))
 }
 
 // edgePanicInDeferAsync is edgePanicInDefer as a coroutine (see asyncgen).
@@ -850,7 +757,6 @@ func (f *edgePanicInDeferFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgePanicInDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -876,12 +782,10 @@ func (f *edgePanicInDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line edge_templates.go:141
 	panic("first")
-//line edge_templates_async.go:885
+//line edge_templates_async.go:789
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -919,15 +823,10 @@ func (f *edgePanicInDeferFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *edgePanicInDeferFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgePanicInDefer", File: "generated_test/edge_templates.go", Line: [...]int{140}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgePanicInDefer", "generated_test/edge_templates.go", 140))
 }
 
 // edgeDeferValuesAsync is edgeDeferValues as a coroutine (see asyncgen).
@@ -943,7 +842,7 @@ type edgeDeferValuesFrame struct {
 	rt.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *edgeDeferValuesFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -954,7 +853,6 @@ func (f *edgeDeferValuesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var lg logger
 	var fn func()
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -973,13 +871,14 @@ func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	{
 		fn_1 := lg.log
 		d := f.e
-		f.defers = append(f.defers, func() {
-			fn_1(d)
+		f.defers = append(f.defers, func(next func()) {
+			defer fn_1(d)
+			next()
 		})
 	}
 //line edge_templates.go:155
 	fn = func() { f.e.Add("fn one") }
-	f.defers = append(f.defers, fn)
+	f.defers = append(f.defers, f.later(fn))
 	lg.tag = "second"
 	fn = func() { f.e.Add("fn two") }
 	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
@@ -987,12 +886,10 @@ func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line edge_templates.go:160
 	return f.done(0)
-//line edge_templates_async.go:996
+//line edge_templates_async.go:893
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -1006,14 +903,22 @@ func (f *edgeDeferValuesFrame) done(r0 int) rt.Yield {
 func (f *edgeDeferValuesFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *edgeDeferValuesFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
+}
+func (f *edgeDeferValuesFrame) later(fn func()) func(func()) {
+	return func(next func()) { defer fn(); next() }
 }
 func (f *edgeDeferValuesFrame) settle() {
 	switch p := recover(); p {
@@ -1030,15 +935,10 @@ func (f *edgeDeferValuesFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *edgeDeferValuesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeDeferValues", File: "generated_test/edge_templates.go", Line: [...]int{159}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeDeferValues", "generated_test/edge_templates.go", 159))
 }
 
 // edgeCurrentInClosureAsync is edgeCurrentInClosure as a coroutine (see asyncgen).
@@ -1057,13 +957,12 @@ type edgeCurrentInClosureFrame struct {
 	aw    rt.Awaiting[int]
 }
 
-func (f *edgeCurrentInClosureFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *edgeCurrentInClosureFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *edgeCurrentInClosureFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *edgeCurrentInClosureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1084,29 +983,14 @@ func (f *edgeCurrentInClosureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line edge_templates.go:170
 	return f.Finish(f.check(), nil)
-//line edge_templates_async.go:1093
+//line edge_templates_async.go:990
 }
-func (f *edgeCurrentInClosureFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *edgeCurrentInClosureFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *edgeCurrentInClosureFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeCurrentInClosure", File: "generated_test/edge_templates.go", Line: [...]int{169}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCurrentInClosure", "generated_test/edge_templates.go", 169))
 }
 
 // edgeCaseScopedCaptureAsync is edgeCaseScopedCapture as a coroutine (see asyncgen).
@@ -1130,17 +1014,16 @@ type edgeCaseScopedCaptureFrame struct {
 }
 
 func (f_1 *edgeCaseScopedCaptureFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, nil)
 }
 func (f_1 *edgeCaseScopedCaptureFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *edgeCaseScopedCaptureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var w *int
 	var i int
-	var err error
 	var out string
 	switch f_1.State {
 	case 0:
@@ -1185,9 +1068,7 @@ case5:
 		return y
 	}
 resume7:
-	if i, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	i = f_1.aw.Must()
 	w = new(int)
 //line edge_templates.go:182
 	(*w) = (*f_1.v) + i
@@ -1205,9 +1086,7 @@ case6:
 		return y
 	}
 resume8:
-	if _, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	f_1.aw.Must()
 //line edge_templates.go:187
 	{
 		w_2 := f_1.w
@@ -1224,22 +1103,9 @@ endrange3:
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:1228
+//line edge_templates_async.go:1107
 }
-func (f_1 *edgeCaseScopedCaptureFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *edgeCaseScopedCaptureFrame) Close() {
-	f_1.aw.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *edgeCaseScopedCaptureFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.edgeCaseScopedCapture", File: "generated_test/edge_templates.go", Line: [...]int{182, 186}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCaseScopedCapture", "generated_test/edge_templates.go", 182, 186))
 }

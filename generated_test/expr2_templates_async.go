@@ -30,14 +30,13 @@ type expr2UnaryFrame struct {
 	aw2 rt.Awaiting[*int]
 }
 
-func (f *expr2UnaryFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *expr2UnaryFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *expr2UnaryFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *expr2UnaryFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, i_2, d int
-	var err error
 	var later bool
 	var later_1 *int
 	switch f.State {
@@ -85,9 +84,7 @@ func (f *expr2UnaryFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line expr2_templates.go:17
 	f.a = -i
 	if y, ok := f.aw1.Start(c_1, Later(f.e, false)); ok {
@@ -95,9 +92,7 @@ resume1:
 		return y
 	}
 resume2:
-	if later, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw1.Must()
 //line expr2_templates.go:18
 	f.b = !later
 	if y, ok := f.aw.Start(c_1, f.e.I(0)); ok {
@@ -105,9 +100,7 @@ resume2:
 		return y
 	}
 resume3:
-	if i_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_1 = f.aw.Must()
 //line expr2_templates.go:19
 	f.c = ^i_1
 	if y, ok := f.aw.Start(c_1, f.e.I(1)); ok {
@@ -115,18 +108,14 @@ resume3:
 		return y
 	}
 resume4:
-	if f.i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.i = f.aw.Must()
 //line expr2_templates.go:20
 	if y, ok := f.aw.Start(c_1, f.e.I(2)); ok {
 		f.State = 5
 		return y
 	}
 resume5:
-	if i_2, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_2 = f.aw.Must()
 //line expr2_templates.go:20
 	f.p = &point{f.i, -i_2}
 	if y, ok := f.aw2.Start(c_1, Later(f.e, &f.x)); ok {
@@ -134,33 +123,16 @@ resume5:
 		return y
 	}
 resume6:
-	if later_1, err = f.aw2.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later_1 = f.aw2.Must()
 //line expr2_templates.go:21
 	d = *later_1
 	f.x = 6
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, *f.p, d, f.x), nil)
-//line expr2_templates_async.go:145
+//line expr2_templates_async.go:132
 }
-func (f *expr2UnaryFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *expr2UnaryFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	f.aw2.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *expr2UnaryFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *expr2UnaryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.expr2Unary", File: "generated_test/expr2_templates.go", Line: [...]int{17, 18, 19, 20, 20, 21}[f.State-1]})
-	}
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(buf)))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Unary", "generated_test/expr2_templates.go", 17, 18, 19, 20, 20, 21))))
 }
 
 // expr2FormsAsync is expr2Forms as a coroutine (see asyncgen).
@@ -188,8 +160,8 @@ type expr2FormsFrame struct {
 	i_1     int
 	i_2     int
 	bumped  int
-	later   *Counter
-	later_1 string
+	later_1 *Counter
+	later_2 string
 	aw      rt.Awaiting[any]
 	aw1     rt.Awaiting[string]
 	aw2     rt.Awaiting[chan int]
@@ -197,14 +169,13 @@ type expr2FormsFrame struct {
 	aw4     rt.Awaiting[*Counter]
 }
 
-func (f *expr2FormsFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *expr2FormsFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *expr2FormsFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *expr2FormsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var later any
-	var err error
 	var later_1 string
 	var ch, later_2 chan int
 	var i, i_1, i_2, i_3 int
@@ -289,9 +260,7 @@ func (f *expr2FormsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if later, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw.Must()
 //line expr2_templates.go:31
 	f.v, f.ok = later.(string)
 	f.m = map[string]int{"k": 1}
@@ -300,9 +269,7 @@ resume1:
 		return y
 	}
 resume2:
-	if later_1, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later_1 = f.aw1.Must()
 //line expr2_templates.go:33
 	f.n, f.found = f.m[later_1]
 	ch = make(chan int, 1)
@@ -312,9 +279,7 @@ resume2:
 		return y
 	}
 resume3:
-	if later_2, err = f.aw2.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later_2 = f.aw2.Must()
 //line expr2_templates.go:36
 	f.r, f.rok = <-later_2
 	if y, ok := f.aw3.Start(c_1, f.e.I(1)); ok {
@@ -322,18 +287,14 @@ resume3:
 		return y
 	}
 resume4:
-	if f.i, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.i = f.aw3.Must()
 //line expr2_templates.go:37
 	if y, ok := f.aw3.Start(c_1, f.e.I(2)); ok {
 		f.State = 5
 		return y
 	}
 resume5:
-	if i, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw3.Must()
 //line expr2_templates.go:37
 	f.s = append([]int{}, f.i, i, 3, 4)
 	if y, ok := f.aw3.Start(c_1, f.e.I(1)); ok {
@@ -341,27 +302,21 @@ resume5:
 		return y
 	}
 resume6:
-	if f.i_1, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.i_1 = f.aw3.Must()
 //line expr2_templates.go:38
 	if y, ok := f.aw3.Start(c_1, f.e.I(2)); ok {
 		f.State = 7
 		return y
 	}
 resume7:
-	if f.i_2, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.i_2 = f.aw3.Must()
 //line expr2_templates.go:38
 	if y, ok := f.aw3.Start(c_1, f.e.I(3)); ok {
 		f.State = 8
 		return y
 	}
 resume8:
-	if i_1, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_1 = f.aw3.Must()
 //line expr2_templates.go:38
 	f.t = f.s[f.i_1:f.i_2:i_1]
 	c = &Counter{n: 1}
@@ -370,54 +325,39 @@ resume8:
 		return y
 	}
 resume9:
-	if f.later, err = f.aw4.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.later_1 = f.aw4.Must()
 //line expr2_templates.go:40
 	if y, ok := f.aw3.Start(c_1, f.e.I(4)); ok {
 		f.State = 10
 		return y
 	}
 resume10:
-	if i_2, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_2 = f.aw3.Must()
 //line expr2_templates.go:40
-	if y, ok := f.aw3.Start(c_1, f.later.bumpAsync(f.e, i_2)); ok {
+	if y, ok := f.aw3.Start(c_1, f.later_1.bumpAsync(f.e, i_2)); ok {
 		f.State = 11
 		return y
 	}
 resume11:
-	if f.bumped, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.bumped = f.aw3.Must()
 //line expr2_templates.go:41
 	if y, ok := f.aw1.Start(c_1, Later(f.e, "key")); ok {
 		f.State = 12
 		return y
 	}
 resume12:
-	if f.later_1, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.later_2 = f.aw1.Must()
 //line expr2_templates.go:41
 	if y, ok := f.aw3.Start(c_1, f.e.I(7)); ok {
 		f.State = 13
 		return y
 	}
 resume13:
-	if i_3, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_3 = f.aw3.Must()
 //line expr2_templates.go:41
-	lit = map[string][]point{f.later_1: {{i_3, 8}}}
+	lit = map[string][]point{f.later_2: {{i_3, 8}}}
 	return f.Finish(fmt.Sprintf("%q %v %d %v %d %v %v %v %d %v", f.v, f.ok, f.n, f.found, f.r, f.rok, f.s, f.t, f.bumped, lit), nil)
-//line expr2_templates_async.go:416
-}
-func (f *expr2FormsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
+//line expr2_templates_async.go:361
 }
 func (f *expr2FormsFrame) Close() {
 	f.aw.Close()
@@ -425,15 +365,10 @@ func (f *expr2FormsFrame) Close() {
 	f.aw2.Close()
 	f.aw3.Close()
 	f.aw4.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *expr2FormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.expr2Forms", File: "generated_test/expr2_templates.go", Line: [...]int{31, 33, 36, 37, 37, 38, 38, 38, 40, 40, 40, 41, 41}[f.State-1]})
-	}
-	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(buf)))))
+	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Forms", "generated_test/expr2_templates.go", 31, 33, 36, 37, 37, 38, 38, 38, 40, 40, 40, 41, 41))))))
 }
 
 // expr2SwapAsync is expr2Swap as a coroutine (see asyncgen).
@@ -456,11 +391,10 @@ type expr2SwapFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *expr2SwapFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *expr2SwapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *expr2SwapFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *expr2SwapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *expr2SwapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -491,9 +425,7 @@ func (f *expr2SwapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line expr2_templates.go:50
 	f.x, f.y = f.y+i, f.x
 	f.arr = []int{1, 2, 3}
@@ -503,39 +435,22 @@ resume1:
 		return y
 	}
 resume2:
-	if f.i_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.i_1 = f.aw.Must()
 //line expr2_templates.go:53
 	if y, ok := f.aw.Start(c, f.e.I(100)); ok {
 		f.State = 3
 		return y
 	}
 resume3:
-	if i_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_1 = f.aw.Must()
 //line expr2_templates.go:53
 	f.i, f.arr[f.i] = f.i_1, i_1
 	return f.Finish(fmt.Sprint(f.x, f.y, f.arr, f.i), nil)
-//line expr2_templates_async.go:522
+//line expr2_templates_async.go:450
 }
-func (f *expr2SwapFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *expr2SwapFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *expr2SwapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2SwapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.expr2Swap", File: "generated_test/expr2_templates.go", Line: [...]int{50, 53, 53}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Swap", "generated_test/expr2_templates.go", 50, 53, 53))
 }
 
 // expr2RangeVarWritesAsync is expr2RangeVarWrites as a coroutine (see asyncgen).
@@ -561,13 +476,12 @@ type expr2RangeVarWritesFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *expr2RangeVarWritesFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *expr2RangeVarWritesFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *expr2RangeVarWritesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *expr2RangeVarWritesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -605,9 +519,7 @@ range1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line expr2_templates.go:65
 	f.i_1 += 2
 	f.out += fmt.Sprint(f.i_1)
@@ -629,9 +541,7 @@ range5:
 		return y
 	}
 resume8:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line expr2_templates.go:71
 	f.i_3, f.v = f.i_3+10, f.v*2
 	f.out += fmt.Sprint(f.i_3, f.v)
@@ -652,9 +562,7 @@ for9:
 		return y
 	}
 resume12:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line expr2_templates.go:77
 	f.i_4++
 	f.out += fmt.Sprint(f.i_4)
@@ -664,24 +572,11 @@ resume12:
 endfor11:
 //line expr2_templates.go:80
 	return f.Finish(f.out, nil)
-//line expr2_templates_async.go:668
+//line expr2_templates_async.go:576
 }
-func (f *expr2RangeVarWritesFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *expr2RangeVarWritesFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *expr2RangeVarWritesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2RangeVarWritesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.expr2RangeVarWrites", File: "generated_test/expr2_templates.go", Line: [...]int{64, 70, 76}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2RangeVarWrites", "generated_test/expr2_templates.go", 64, 70, 76))
 }
 
 // expr2FuncArgsAsync is expr2FuncArgs as a coroutine (see asyncgen).
@@ -702,14 +597,13 @@ type expr2FuncArgsFrame struct {
 	aw    rt.Awaiting[int]
 }
 
-func (f_1 *expr2FuncArgsFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c, nil) }
+func (f_1 *expr2FuncArgsFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *expr2FuncArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *expr2FuncArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	var err error
 	switch f_1.State {
 	case 0:
 		if thrown != nil {
@@ -735,9 +629,7 @@ func (f_1 *expr2FuncArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	i = f_1.aw.Must()
 //line expr2_templates.go:89
 	f_1.r = f_1.apply(func(x int) int { return x * 2 }, i)
 //line expr2_templates.go:91
@@ -748,9 +640,7 @@ resume1:
 		return y
 	}
 resume2:
-	if i_1, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	i_1 = f_1.aw.Must()
 //line expr2_templates.go:93
 	f_1.r += i_1
 	if len(f_1.e_1.Lines()) != 1 {
@@ -758,22 +648,9 @@ resume2:
 	}
 //line expr2_templates.go:98
 	return f_1.Finish(f_1.r, nil)
-//line expr2_templates_async.go:762
+//line expr2_templates_async.go:652
 }
-func (f_1 *expr2FuncArgsFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *expr2FuncArgsFrame) Close() {
-	f_1.aw.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *expr2FuncArgsFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *expr2FuncArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.expr2FuncArgs", File: "generated_test/expr2_templates.go", Line: [...]int{89, 93}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2FuncArgs", "generated_test/expr2_templates.go", 89, 93))
 }

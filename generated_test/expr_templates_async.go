@@ -26,14 +26,13 @@ type exprCallArgsFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *exprCallArgsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *exprCallArgsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprCallArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *exprCallArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, aV int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -59,9 +58,7 @@ func (f *exprCallArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aV = f.aw.Must()
 	f.v = f.e.V("b", 2)
 //line expr_templates.go:20
 	if y, ok := f.aw.Start(c, f.e.AV("c", 3)); ok {
@@ -69,31 +66,16 @@ resume1:
 		return y
 	}
 resume2:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 //line expr_templates.go:20
 	x = f.fn(f.aV + f.v*aV)
 	f.e.Add("x=%d", x)
 	return f.Finish(x, nil)
-//line expr_templates_async.go:80
+//line expr_templates_async.go:75
 }
-func (f *exprCallArgsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *exprCallArgsFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *exprCallArgsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprCallArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprCallArgs", File: "generated_test/expr_templates.go", Line: [...]int{20, 20}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprCallArgs", "generated_test/expr_templates.go", 20, 20))
 }
 
 // exprNestedAsync is exprNested as a coroutine (see asyncgen).
@@ -111,14 +93,13 @@ type exprNestedFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *exprNestedFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *exprNestedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprNestedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *exprNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -148,47 +129,28 @@ func (f *exprNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if aV_2, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV_2 = f.aw.Must()
 //line expr_templates.go:29
 	if y, ok := f.aw.Start(c, f.e.AV("mid", aV_2+1)); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	if aV_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV_1 = f.aw.Must()
 //line expr_templates.go:29
 	if y, ok := f.aw.Start(c, f.e.AV("outer", aV_1*10)); ok {
 		f.State = 3
 		return y
 	}
 resume3:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 //line expr_templates.go:29
 	return f.Finish(aV+f.e.V("tail", 5), nil)
-//line expr_templates_async.go:175
+//line expr_templates_async.go:150
 }
-func (f *exprNestedFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *exprNestedFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *exprNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprNested", File: "generated_test/expr_templates.go", Line: [...]int{29, 29, 29}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprNested", "generated_test/expr_templates.go", 29, 29, 29))
 }
 
 // exprCompositeAsync is exprComposite as a coroutine (see asyncgen).
@@ -216,14 +178,13 @@ type exprCompositeFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f_1 *exprCompositeFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c, nil) }
+func (f_1 *exprCompositeFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *exprCompositeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *exprCompositeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2, aV_3, aV_4, aV_5, aV_6, aV_7, aV_8 int
-	var err error
 	var pp *point
 	switch f_1.State {
 	case 0:
@@ -289,9 +250,7 @@ func (f_1 *exprCompositeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if aV, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV = f_1.aw.Must()
 //line expr_templates.go:39
 	f_1.p = point{X: aV, Y: f_1.e.V("y", 2)}
 	f_1.v = f_1.e.V("s0", 10)
@@ -301,9 +260,7 @@ resume1:
 		return y
 	}
 resume2:
-	if aV_1, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_1 = f_1.aw.Must()
 //line expr_templates.go:40
 	f_1.s = []int{f_1.v, aV_1, 30}
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("m", 5)); ok {
@@ -311,9 +268,7 @@ resume2:
 		return y
 	}
 resume3:
-	if aV_2, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_2 = f_1.aw.Must()
 //line expr_templates.go:41
 	f_1.m = map[string]int{"k": aV_2}
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("arr", 7)); ok {
@@ -321,9 +276,7 @@ resume3:
 		return y
 	}
 resume4:
-	if aV_3, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_3 = f_1.aw.Must()
 //line expr_templates.go:42
 	f_1.arr = [...]int{aV_3, 8}
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("idx", 1)); ok {
@@ -331,9 +284,7 @@ resume4:
 		return y
 	}
 resume5:
-	if aV_4, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_4 = f_1.aw.Must()
 //line expr_templates.go:43
 	f_1.v_1 = f_1.s[aV_4]
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("lo", 1)); ok {
@@ -341,18 +292,14 @@ resume5:
 		return y
 	}
 resume6:
-	if f_1.aV, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	f_1.aV = f_1.aw.Must()
 //line expr_templates.go:44
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("hi", 3)); ok {
 		f_1.State = 7
 		return y
 	}
 resume7:
-	if aV_5, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_5 = f_1.aw.Must()
 //line expr_templates.go:44
 	f_1.sub = f_1.s[f_1.aV:aV_5]
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("conv", 3)); ok {
@@ -360,9 +307,7 @@ resume7:
 		return y
 	}
 resume8:
-	if aV_6, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_6 = f_1.aw.Must()
 //line expr_templates.go:45
 	f_1.f = float64(aV_6) / 2
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("rune", 65)); ok {
@@ -370,9 +315,7 @@ resume8:
 		return y
 	}
 resume9:
-	if aV_7, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_7 = f_1.aw.Must()
 //line expr_templates.go:46
 	f_1.str = string(rune(aV_7))
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("px", 3)); ok {
@@ -380,30 +323,15 @@ resume9:
 		return y
 	}
 resume10:
-	if aV_8, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_8 = f_1.aw.Must()
 //line expr_templates.go:47
 	pp = &point{aV_8, 4}
 	return f_1.Finish(fmt.Sprintf("%v %v %v %v %v %v %v %s %v", f_1.p, f_1.s, f_1.m, f_1.arr, f_1.v_1, f_1.sub, f_1.f, f_1.str, *pp), nil)
-//line expr_templates_async.go:390
+//line expr_templates_async.go:331
 }
-func (f_1 *exprCompositeFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *exprCompositeFrame) Close() {
-	f_1.aw.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *exprCompositeFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprCompositeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprComposite", File: "generated_test/expr_templates.go", Line: [...]int{39, 40, 41, 42, 43, 44, 44, 45, 46, 47}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprComposite", "generated_test/expr_templates.go", 39, 40, 41, 42, 43, 44, 44, 45, 46, 47))
 }
 
 // exprAssignAsync is exprAssign as a coroutine (see asyncgen).
@@ -434,14 +362,13 @@ type exprAssignFrame struct {
 	aw     rt.Awaiting[int]
 }
 
-func (f_1 *exprAssignFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c, nil) }
+func (f_1 *exprAssignFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *exprAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *exprAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, i, aV_2, aV_3, aV_4, aV_5, aV_6, aV_7 int
-	var err error
 	switch f_1.State {
 	case 0:
 		if thrown != nil {
@@ -519,9 +446,7 @@ func (f_1 *exprAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if aV, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV = f_1.aw.Must()
 //line expr_templates.go:57
 	f_1.a[f_1.v] = aV
 	f_1.x = 10
@@ -530,9 +455,7 @@ resume1:
 		return y
 	}
 resume2:
-	if aV_1, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_1 = f_1.aw.Must()
 //line expr_templates.go:59
 	f_1.x += aV_1
 	if y, ok := f_1.aw.Start(c, f_1.e.I(3)); ok {
@@ -540,9 +463,7 @@ resume2:
 		return y
 	}
 resume3:
-	if i, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	i = f_1.aw.Must()
 //line expr_templates.go:60
 	f_1.x *= i
 	f_1.v_1 = f_1.e.V("j", 2)
@@ -552,9 +473,7 @@ resume3:
 		return y
 	}
 resume4:
-	if aV_2, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_2 = f_1.aw.Must()
 //line expr_templates.go:61
 	f_1.a[f_1.v_1] += aV_2
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("p", 1)); ok {
@@ -562,18 +481,14 @@ resume4:
 		return y
 	}
 resume5:
-	if f_1.aV, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	f_1.aV = f_1.aw.Must()
 //line expr_templates.go:62
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("q", 2)); ok {
 		f_1.State = 6
 		return y
 	}
 resume6:
-	if aV_3, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_3 = f_1.aw.Must()
 //line expr_templates.go:62
 	f_1.p, f_1.q = f_1.aV, aV_3
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("pq", 10)); ok {
@@ -581,9 +496,7 @@ resume6:
 		return y
 	}
 resume7:
-	if aV_4, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_4 = f_1.aw.Must()
 //line expr_templates.go:63
 	f_1.p, f_1.q = f_1.q, f_1.p+aV_4
 	f_1.m = map[string]int{}
@@ -594,9 +507,7 @@ resume7:
 		return y
 	}
 resume8:
-	if aV_5, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_5 = f_1.aw.Must()
 //line expr_templates.go:65
 	f_1.m[f_1.sprint], f_1.a[0] = aV_5, f_1.e.V("a0", 9)
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("ix", 0)); ok {
@@ -604,9 +515,7 @@ resume8:
 		return y
 	}
 resume9:
-	if aV_6, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_6 = f_1.aw.Must()
 //line expr_templates.go:66
 	f_1.a[aV_6]++
 	if y, ok := f_1.aw.Start(c, f_1.e.I(4)); ok {
@@ -622,39 +531,22 @@ resume10:
 		return y
 	}
 resume11:
-	if f_1.aV_1, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	f_1.aV_1 = f_1.aw.Must()
 //line expr_templates.go:69
 	if y, ok := f_1.aw.Start(c, f_1.e.AV("fv", 6)); ok {
 		f_1.State = 12
 		return y
 	}
 resume12:
-	if aV_7, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	aV_7 = f_1.aw.Must()
 //line expr_templates.go:69
 	f_1.st.f[f_1.aV_1] = aV_7
 	return f_1.Finish(fmt.Sprintf("a=%v x=%d p=%d q=%d m=%v n=%d err=%v st=%v", f_1.a, f_1.x, f_1.p, f_1.q, f_1.m, f_1.n, f_1.err, f_1.st), nil)
-//line expr_templates_async.go:641
+//line expr_templates_async.go:546
 }
-func (f_1 *exprAssignFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *exprAssignFrame) Close() {
-	f_1.aw.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *exprAssignFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprAssign", File: "generated_test/expr_templates.go", Line: [...]int{57, 59, 60, 61, 62, 62, 63, 65, 66, 67, 69, 69}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAssign", "generated_test/expr_templates.go", 57, 59, 60, 61, 62, 62, 63, 65, 66, 67, 69, 69))
 }
 
 // exprShortCircuitAsync is exprShortCircuit as a coroutine (see asyncgen).
@@ -684,14 +576,13 @@ type exprShortCircuitFrame struct {
 	aw     rt.Awaiting[bool]
 }
 
-func (f *exprShortCircuitFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *exprShortCircuitFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *exprShortCircuitFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *exprShortCircuitFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var aB, aB_1, aB_2, cond, aB_3, aB_4, aB_5, aB_6 bool
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -745,9 +636,7 @@ func (f *exprShortCircuitFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume2:
-	if aB, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB = f.aw.Must()
 	f.cond = aB
 skip1:
 //line expr_templates.go:78
@@ -762,9 +651,7 @@ skip1:
 		return y
 	}
 resume4:
-	if aB_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB_1 = f.aw.Must()
 	f.cond_1 = aB_1
 skip3:
 //line expr_templates.go:79
@@ -779,9 +666,7 @@ skip3:
 		return y
 	}
 resume6:
-	if aB_2, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB_2 = f.aw.Must()
 	f.cond_2 = aB_2
 skip5:
 	cond = f.cond_2
@@ -797,9 +682,7 @@ skip7:
 		return y
 	}
 resume8:
-	if aB_3, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB_3 = f.aw.Must()
 	f.cond_3 = aB_3
 	if f.cond_3 {
 		goto skip9
@@ -814,9 +697,7 @@ resume8:
 		return y
 	}
 resume11:
-	if aB_4, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB_4 = f.aw.Must()
 	f.cond_4 = aB_4
 skip10:
 	f.cond_3 = f.cond_4
@@ -833,9 +714,7 @@ skip9:
 		return y
 	}
 resume13:
-	if aB_5, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB_5 = f.aw.Must()
 	f.cond_5 = aB_5
 skip12:
 //line expr_templates.go:82
@@ -854,9 +733,7 @@ for14:
 		return y
 	}
 resume18:
-	if aB_6, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aB_6 = f.aw.Must()
 	f.cond_6 = aB_6
 skip17:
 	if !f.cond_6 {
@@ -869,24 +746,11 @@ skip17:
 	goto for14
 endfor16:
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, f.d), nil)
-//line expr_templates_async.go:873
+//line expr_templates_async.go:750
 }
-func (f *exprShortCircuitFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *exprShortCircuitFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *exprShortCircuitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprShortCircuitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprShortCircuit", File: "generated_test/expr_templates.go", Line: [...]int{78, 79, 80, 81, 81, 82, 85}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprShortCircuit", "generated_test/expr_templates.go", 78, 79, 80, 81, 81, 82, 85))
 }
 
 // exprReturnAsync is exprReturn as a coroutine (see asyncgen).
@@ -906,14 +770,14 @@ type exprReturnFrame struct {
 	aw     rt.Awaiting[int]
 }
 
-func (f *exprReturnFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *exprReturnFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *exprReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, aV int
-	var err, err_1 error
+	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -956,38 +820,21 @@ endif1:
 		return y
 	}
 resume3:
-	if f.aV, err_1 = f.aw.Result(); err_1 != nil {
-		return f.Fail(err_1)
-	}
+	f.aV = f.aw.Must()
 //line expr_templates.go:99
 	if y, ok := f.aw.Start(c, f.e.AV("r2", 2)); ok {
 		f.State = 3
 		return y
 	}
 resume4:
-	if aV, err_1 = f.aw.Result(); err_1 != nil {
-		return f.Fail(err_1)
-	}
+	aV = f.aw.Must()
 //line expr_templates.go:99
 	return f.Finish(f.aV+aV, nil)
-//line expr_templates_async.go:974
+//line expr_templates_async.go:834
 }
-func (f *exprReturnFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *exprReturnFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *exprReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprReturn", File: "generated_test/expr_templates.go", Line: [...]int{97, 99, 99}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprReturn", "generated_test/expr_templates.go", 97, 99, 99))
 }
 
 // exprReadyAsync is exprReady as a coroutine (see asyncgen).
@@ -1006,11 +853,11 @@ type exprReadyFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *exprReadyFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *exprReadyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *exprReadyFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *exprReadyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *exprReadyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err, err_1 error
 	var v, y_1 int
+	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1041,47 +888,30 @@ func (f *exprReadyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.x, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.x = f.aw.Must()
 //line expr_templates.go:109
 	if y, ok := f.aw.Start(c, Ready(f.e, 6)); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	v, err_1 = f.aw.Result()
+	v, err = f.aw.Result()
 //line expr_templates.go:110
-	f.e.Add("after ready v=%d err=%v", v, err_1)
+	f.e.Add("after ready v=%d err=%v", v, err)
 	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
 		f.State = 3
 		return y
 	}
 resume3:
-	if y_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	y_1 = f.aw.Must()
 //line expr_templates.go:112
 	f.e.Add("after later")
 	return f.Finish(f.x+y_1, nil)
-//line expr_templates_async.go:1068
+//line expr_templates_async.go:911
 }
-func (f *exprReadyFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *exprReadyFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *exprReadyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReadyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprReady", File: "generated_test/expr_templates.go", Line: [...]int{108, 109, 111}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprReady", "generated_test/expr_templates.go", 108, 109, 111))
 }
 
 // exprAwaitErrorsAsync is exprAwaitErrors as a coroutine (see asyncgen).
@@ -1100,14 +930,14 @@ type exprAwaitErrorsFrame struct {
 	aw1 rt.Awaiting[rt.Void]
 }
 
-func (f *exprAwaitErrorsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *exprAwaitErrorsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprAwaitErrorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *exprAwaitErrorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	var err, err_1 error
+	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1158,9 +988,7 @@ resume2:
 		return y
 	}
 resume3:
-	if _, err_1 = f.aw1.Result(); err_1 != nil {
-		return f.Fail(err_1)
-	}
+	f.aw1.Must()
 //line expr_templates.go:126
 	f.e.Add("t=%v", f.e.Now())
 	if y, ok := f.aw1.Start(c, f.e.Sleep(0)); ok {
@@ -1171,25 +999,11 @@ resume4:
 	_, err = f.aw1.Result()
 //line expr_templates.go:128
 	return f.Finish(fmt.Sprint(err), nil)
-//line expr_templates_async.go:1175
+//line expr_templates_async.go:1003
 }
-func (f *exprAwaitErrorsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *exprAwaitErrorsFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *exprAwaitErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *exprAwaitErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprAwaitErrors", File: "generated_test/expr_templates.go", Line: [...]int{121, 123, 125, 127}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAwaitErrors", "generated_test/expr_templates.go", 121, 123, 125, 127)))
 }
 
 // exprAddrTakenAsync is exprAddrTaken as a coroutine (see asyncgen).
@@ -1211,13 +1025,12 @@ type exprAddrTakenFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *exprAddrTakenFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *exprAddrTakenFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprAddrTakenFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *exprAddrTakenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var i, i_1 int
 	switch f.State {
 	case 0:
@@ -1255,18 +1068,14 @@ func (f *exprAddrTakenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line expr_templates.go:139
 	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line expr_templates.go:139
 	*f.p = i
 	f.e.Add("x=%d", f.x)
@@ -1276,9 +1085,7 @@ resume2:
 		return y
 	}
 resume3:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line expr_templates.go:143
 	f.pt = point{1, 2}
 	f.py = &f.pt.Y
@@ -1287,30 +1094,15 @@ resume3:
 		return y
 	}
 resume4:
-	if i_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_1 = f.aw.Must()
 //line expr_templates.go:145
 	*f.py += i_1
 	return f.Finish(fmt.Sprintf("%d %d %v", f.x, *f.p, f.pt), nil)
-//line expr_templates_async.go:1297
+//line expr_templates_async.go:1102
 }
-func (f *exprAddrTakenFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *exprAddrTakenFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *exprAddrTakenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprAddrTakenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprAddrTaken", File: "generated_test/expr_templates.go", Line: [...]int{138, 139, 142, 145}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAddrTaken", "generated_test/expr_templates.go", 138, 139, 142, 145))
 }
 
 // exprMultiValueAsync is exprMultiValue as a coroutine (see asyncgen).
@@ -1337,13 +1129,12 @@ type exprMultiValueFrame struct {
 	aw4   rt.Awaiting[any]
 }
 
-func (f *exprMultiValueFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *exprMultiValueFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprMultiValueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *exprMultiValueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var i, n int
 	var later any
 	switch f.State {
@@ -1390,18 +1181,14 @@ func (f *exprMultiValueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.s, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.s = f.aw.Must()
 //line expr_templates.go:155
 	if y, ok := f.aw1.Start(c, Later(f.e, []float64{1.5, 2.5})); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	if f.fs, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.fs = f.aw1.Must()
 //line expr_templates.go:156
 	if y, ok := f.aw2.Start(c, Later(f.e, func(n int) int {
 		return n * 3
@@ -1410,9 +1197,7 @@ resume2:
 		return y
 	}
 resume3:
-	if f.fn, err = f.aw2.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.fn = f.aw2.Must()
 //line expr_templates.go:157
 	f.add = f.e.Add
 	if y, ok := f.aw3.Start(c, f.e.I(2)); ok {
@@ -1420,9 +1205,7 @@ resume3:
 		return y
 	}
 resume4:
-	if i, err = f.aw3.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw3.Must()
 //line expr_templates.go:158
 	f.add("call %d", f.fn(i))
 	if y, ok := f.aw4.Start(c, Later[any](f.e, 9)); ok {
@@ -1430,27 +1213,18 @@ resume4:
 		return y
 	}
 resume5:
-	if f.iface, err = f.aw4.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.iface = f.aw4.Must()
 //line expr_templates.go:160
 	if y, ok := f.aw4.Start(c, Later(f.e, any(1))); ok {
 		f.State = 6
 		return y
 	}
 resume6:
-	if later, err = f.aw4.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw4.Must()
 //line expr_templates.go:160
 	n = f.iface.(int) + later.(int)
 	return f.Finish(fmt.Sprintf("%s %v %d", f.s, f.fs, n), nil)
-//line expr_templates_async.go:1449
-}
-func (f *exprMultiValueFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
+//line expr_templates_async.go:1228
 }
 func (f *exprMultiValueFrame) Close() {
 	f.aw.Close()
@@ -1458,13 +1232,8 @@ func (f *exprMultiValueFrame) Close() {
 	f.aw2.Close()
 	f.aw3.Close()
 	f.aw4.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *exprMultiValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.exprMultiValue", File: "generated_test/expr_templates.go", Line: [...]int{154, 155, 156, 158, 159, 160}[f.State-1]})
-	}
-	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(buf)))))
+	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprMultiValue", "generated_test/expr_templates.go", 154, 155, 156, 158, 159, 160))))))
 }

@@ -25,13 +25,12 @@ type hardForPostContinueFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *hardForPostContinueFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *hardForPostContinueFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardForPostContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *hardForPostContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var aV int
 	switch f.State {
 	case 0:
@@ -79,9 +78,7 @@ range4:
 		return y
 	}
 resume7:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 	f.j++
 	goto range4
 endrange6:
@@ -92,33 +89,18 @@ post2:
 		return y
 	}
 resume8:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 //line hard_templates.go:20
 	f.i += aV
 	goto for1
 endfor3:
 //line hard_templates.go:32
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:105
+//line hard_templates_async.go:100
 }
-func (f *hardForPostContinueFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *hardForPostContinueFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *hardForPostContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardForPostContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardForPostContinue", File: "generated_test/hard_templates.go", Line: [...]int{29, 20}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardForPostContinue", "generated_test/hard_templates.go", 29, 20))
 }
 
 // hardSwitchInitAsync is hardSwitchInit as a coroutine (see asyncgen).
@@ -138,14 +120,13 @@ type hardSwitchInitFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *hardSwitchInitFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *hardSwitchInitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardSwitchInitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *hardSwitchInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, y_1, i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -176,9 +157,7 @@ func (f *hardSwitchInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if x, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	x = f.aw.Must()
 //line hard_templates.go:40
 	switch {
 	case x > 1:
@@ -189,9 +168,7 @@ resume1:
 		return y
 	}
 resume4:
-	if y_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	y_1 = f.aw.Must()
 //line hard_templates.go:44
 	switch t := any(y_1).(type) {
 	case int:
@@ -206,31 +183,16 @@ case6:
 		return y
 	}
 resume7:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line hard_templates.go:46
 	f.out += fmt.Sprint("int", f.t+i)
 endswitch5:
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:217
+//line hard_templates_async.go:192
 }
-func (f *hardSwitchInitFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *hardSwitchInitFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *hardSwitchInitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardSwitchInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardSwitchInit", File: "generated_test/hard_templates.go", Line: [...]int{40, 44, 46}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardSwitchInit", "generated_test/hard_templates.go", 40, 44, 46))
 }
 
 // hardIndexOpAssignAsync is hardIndexOpAssign as a coroutine (see asyncgen).
@@ -256,14 +218,13 @@ type hardIndexOpAssignFrame struct {
 	aw1   rt.Awaiting[string]
 }
 
-func (f *hardIndexOpAssignFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *hardIndexOpAssignFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardIndexOpAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *hardIndexOpAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, i int
-	var err error
 	var later string
 	switch f.State {
 	case 0:
@@ -316,9 +277,7 @@ func (f *hardIndexOpAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 //line hard_templates.go:61
 	f.m[f.key_1] += aV
 	f.m[f.key("b")]++
@@ -328,9 +287,7 @@ resume1:
 		return y
 	}
 resume2:
-	if later, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw1.Must()
 //line hard_templates.go:64
 	f.s += later + f.s
 	f.arr = [2][2]int{}
@@ -341,18 +298,14 @@ resume2:
 		return y
 	}
 resume3:
-	if f.aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aV = f.aw.Must()
 //line hard_templates.go:66
 	if y, ok := f.aw.Start(c, f.e.AV("val", 7)); ok {
 		f.State = 4
 		return y
 	}
 resume4:
-	if aV_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV_1 = f.aw.Must()
 //line hard_templates.go:66
 	f.arr[f.v][f.aV] = aV_1
 	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
@@ -360,9 +313,7 @@ resume4:
 		return y
 	}
 resume5:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line hard_templates.go:67
 	_ = i
 	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
@@ -373,25 +324,11 @@ resume6:
 	_, _ = f.aw.Result()
 //line hard_templates.go:69
 	return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
-//line hard_templates_async.go:377
+//line hard_templates_async.go:328
 }
-func (f *hardIndexOpAssignFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *hardIndexOpAssignFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *hardIndexOpAssignFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hardIndexOpAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardIndexOpAssign", File: "generated_test/hard_templates.go", Line: [...]int{61, 64, 66, 66, 67, 68}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardIndexOpAssign", "generated_test/hard_templates.go", 61, 64, 66, 66, 67, 68)))
 }
 
 // hardRangeOperandOnceAsync is hardRangeOperandOnce as a coroutine (see asyncgen).
@@ -412,14 +349,13 @@ type hardRangeOperandOnceFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *hardRangeOperandOnceFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *hardRangeOperandOnceFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardRangeOperandOnceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *hardRangeOperandOnceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -448,9 +384,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line hard_templates.go:78
 	f.n += i
 	f.i++
@@ -458,24 +392,11 @@ resume4:
 endrange3:
 //line hard_templates.go:80
 	return f.Finish(f.n, nil)
-//line hard_templates_async.go:462
+//line hard_templates_async.go:396
 }
-func (f *hardRangeOperandOnceFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *hardRangeOperandOnceFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *hardRangeOperandOnceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardRangeOperandOnceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardRangeOperandOnce", File: "generated_test/hard_templates.go", Line: [...]int{78}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardRangeOperandOnce", "generated_test/hard_templates.go", 78))
 }
 
 // hardConstructorValueAsync is hardConstructorValue as a coroutine (see asyncgen).
@@ -496,17 +417,16 @@ type hardConstructorValueFrame struct {
 }
 
 func (f *hardConstructorValueFrame) Send(c_1 *rt.Ctx) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, nil)
 }
 func (f *hardConstructorValueFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *hardConstructorValueFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var c *Counter
 	var co rt.Coro[int]
-	var err error
 	var bump int
 	switch f.State {
 	case 0:
@@ -536,38 +456,21 @@ func (f *hardConstructorValueFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.v, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.v = f.aw.Must()
 //line hard_templates.go:93
 	if y, ok := f.aw.Start(c_1, f.bump(f.e, 3)); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	if bump, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	bump = f.aw.Must()
 //line hard_templates.go:93
 	return f.Finish(f.v+bump, nil)
-//line hard_templates_async.go:554
+//line hard_templates_async.go:470
 }
-func (f *hardConstructorValueFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *hardConstructorValueFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *hardConstructorValueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardConstructorValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardConstructorValue", File: "generated_test/hard_templates.go", Line: [...]int{92, 93}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardConstructorValue", "generated_test/hard_templates.go", 92, 93))
 }
 
 // hardCaptureParamsAsync is hardCaptureParams as a coroutine (see asyncgen).
@@ -596,7 +499,6 @@ func (f *hardCaptureParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardCaptureParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -622,9 +524,7 @@ func (f *hardCaptureParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	i = f.aw.Must()
 //line hard_templates.go:102
 	f.p = i
 	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
@@ -632,15 +532,13 @@ resume1:
 		return y
 	}
 resume2:
-	if i_1, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	i_1 = f.aw.Must()
 //line hard_templates.go:103
 	f.r = i_1
 	f.e.Add("get=%d", f.get())
 	f.defers = append(f.defers, func() { f.r = f.get() })
 	return f.done(5)
-//line hard_templates_async.go:644
+//line hard_templates_async.go:542
 }
 func (f *hardCaptureParamsFrame) catch() {
 	if p := recover(); p != nil {
@@ -678,15 +576,10 @@ func (f *hardCaptureParamsFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *hardCaptureParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardCaptureParams", File: "generated_test/hard_templates.go", Line: [...]int{102, 103}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardCaptureParams", "generated_test/hard_templates.go", 102, 103))
 }
 
 // hardGotoForwardAsync is hardGotoForward as a coroutine (see asyncgen).
@@ -706,13 +599,12 @@ type hardGotoForwardFrame struct {
 	aw   rt.Awaiting[int]
 }
 
-func (f *hardGotoForwardFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *hardGotoForwardFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardGotoForwardFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *hardGotoForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var i int
 	switch f.State {
 	case 0:
@@ -748,9 +640,7 @@ func (f *hardGotoForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume2:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line hard_templates.go:116
 	f.out += "a"
 	goto tail
@@ -760,9 +650,7 @@ endif1:
 		return y
 	}
 resume3:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line hard_templates.go:119
 	f.out += fmt.Sprint(i)
 tail:
@@ -772,29 +660,14 @@ tail:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line hard_templates.go:123
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:781
+//line hard_templates_async.go:667
 }
-func (f *hardGotoForwardFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *hardGotoForwardFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *hardGotoForwardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardGotoForwardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardGotoForward", File: "generated_test/hard_templates.go", Line: [...]int{115, 119, 122}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardGotoForward", "generated_test/hard_templates.go", 115, 119, 122))
 }
 
 // hardDeferLoopAsync is hardDeferLoop as a coroutine (see asyncgen).
@@ -811,7 +684,7 @@ type hardDeferLoopFrame struct {
 	e      *Env
 	i      int
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 }
 
 func (f *hardDeferLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
@@ -821,7 +694,6 @@ func (f *hardDeferLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardDeferLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -846,16 +718,15 @@ range1:
 		return y
 	}
 resume4:
-	if aV, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	aV = f.aw.Must()
 //line hard_templates.go:131
 	{
 		fn := f.e.Add
 		d := f.i
 		d_1 := aV
-		f.defers = append(f.defers, func() {
-			fn("d%d=%d", d, d_1)
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("d%d=%d", d, d_1)
+			next()
 		})
 	}
 	f.i++
@@ -863,7 +734,7 @@ resume4:
 endrange3:
 //line hard_templates.go:133
 	return f.done(0)
-//line hard_templates_async.go:867
+//line hard_templates_async.go:738
 }
 func (f *hardDeferLoopFrame) catch() {
 	if p := recover(); p != nil {
@@ -877,14 +748,19 @@ func (f *hardDeferLoopFrame) done(r0 int) rt.Yield {
 func (f *hardDeferLoopFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *hardDeferLoopFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *hardDeferLoopFrame) settle() {
 	switch p := recover(); p {
@@ -901,15 +777,10 @@ func (f *hardDeferLoopFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *hardDeferLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardDeferLoop", File: "generated_test/hard_templates.go", Line: [...]int{131}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardDeferLoop", "generated_test/hard_templates.go", 131))
 }
 
 // hardAwaitInitAsync is hardAwaitInit as a coroutine (see asyncgen).
@@ -928,9 +799,9 @@ type hardAwaitInitFrame struct {
 	aw   rt.Awaiting[int]
 }
 
-func (f_1 *hardAwaitInitFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c, nil) }
+func (f_1 *hardAwaitInitFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *hardAwaitInitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *hardAwaitInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -968,24 +839,11 @@ resume1:
 		return f_1.Finish(fmt.Sprint("big ", v), nil)
 	}
 	return f_1.Finish("none", nil)
-//line hard_templates_async.go:972
+//line hard_templates_async.go:843
 }
-func (f_1 *hardAwaitInitFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *hardAwaitInitFrame) Close() {
-	f_1.aw.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *hardAwaitInitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *hardAwaitInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardAwaitInit", File: "generated_test/hard_templates.go", Line: [...]int{144}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardAwaitInit", "generated_test/hard_templates.go", 144))
 }
 
 // hardLoopGuardChangedAsync is hardLoopGuardChanged as a coroutine (see asyncgen).
@@ -1005,13 +863,12 @@ type hardLoopGuardChangedFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *hardLoopGuardChangedFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *hardLoopGuardChangedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardLoopGuardChangedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *hardLoopGuardChangedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1039,9 +896,7 @@ for1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line hard_templates.go:160
 	f.n++
 	f.e.Add("body x=%d", f.x)
@@ -1049,22 +904,9 @@ resume4:
 endfor3:
 //line hard_templates.go:163
 	return f.Finish(f.n, nil)
-//line hard_templates_async.go:1053
+//line hard_templates_async.go:908
 }
-func (f *hardLoopGuardChangedFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *hardLoopGuardChangedFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *hardLoopGuardChangedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardLoopGuardChangedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.hardLoopGuardChanged", File: "generated_test/hard_templates.go", Line: [...]int{159}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardLoopGuardChanged", "generated_test/hard_templates.go", 159))
 }

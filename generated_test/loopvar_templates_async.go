@@ -26,15 +26,14 @@ type loopvarAwaitedHeaderFrame struct {
 }
 
 func (f_1 *loopvarAwaitedHeaderFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, nil)
 }
 func (f_1 *loopvarAwaitedHeaderFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *loopvarAwaitedHeaderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var i int
 	var out string
 	switch f_1.State {
@@ -64,9 +63,7 @@ func (f_1 *loopvarAwaitedHeaderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 resume1:
 //line loopvar_templates.go:19
 	f_1.i = new(int)
-	if (*f_1.i), err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	(*f_1.i) = f_1.aw.Must()
 for2:
 //line loopvar_templates.go:19
 	if !((*f_1.i) < 6) {
@@ -95,9 +92,7 @@ for2:
 		return y
 	}
 resume5:
-	if i, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	i = f_1.aw.Must()
 //line loopvar_templates.go:19
 	(*f_1.i) += i
 	goto for2
@@ -108,24 +103,11 @@ endfor4:
 		out += f()
 	}
 	return f_1.Finish(out, nil)
-//line loopvar_templates_async.go:112
+//line loopvar_templates_async.go:107
 }
-func (f_1 *loopvarAwaitedHeaderFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *loopvarAwaitedHeaderFrame) Close() {
-	f_1.aw.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *loopvarAwaitedHeaderFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *loopvarAwaitedHeaderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.loopvarAwaitedHeader", File: "generated_test/loopvar_templates.go", Line: [...]int{19, 19}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarAwaitedHeader", "generated_test/loopvar_templates.go", 19, 19))
 }
 
 // loopvarNestedIteratorsAsync is loopvarNestedIterators as a coroutine (see asyncgen).
@@ -167,7 +149,6 @@ func (f *loopvarNestedIteratorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *loopvarNestedIteratorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var seq_1 iter.Seq2[int, string]
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -206,9 +187,7 @@ range4:
 		return y
 	}
 resume7:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line loopvar_templates.go:44
 	if f.a == 0 && f.b == 1 {
 		{
@@ -233,7 +212,7 @@ endrange3:
 	f.stop = nil
 //line loopvar_templates.go:53
 	return f.done(f.out)
-//line loopvar_templates_async.go:237
+//line loopvar_templates_async.go:216
 }
 func (f *loopvarNestedIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -294,15 +273,10 @@ func (f *loopvarNestedIteratorsFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *loopvarNestedIteratorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.loopvarNestedIterators", File: "generated_test/loopvar_templates.go", Line: [...]int{43}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarNestedIterators", "generated_test/loopvar_templates.go", 43))
 }
 
 // loopvarSelectContinueAsync is loopvarSelectContinue as a coroutine (see asyncgen).
@@ -324,14 +298,13 @@ type loopvarSelectContinueFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *loopvarSelectContinueFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *loopvarSelectContinueFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *loopvarSelectContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *loopvarSelectContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -367,9 +340,7 @@ case5:
 		return y
 	}
 resume6:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line loopvar_templates.go:68
 	if i%2 == 0 {
 		goto next2
@@ -383,24 +354,11 @@ next2:
 endrange3:
 //line loopvar_templates.go:75
 	return f.Finish(f.out, nil)
-//line loopvar_templates_async.go:387
+//line loopvar_templates_async.go:358
 }
-func (f *loopvarSelectContinueFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *loopvarSelectContinueFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *loopvarSelectContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.loopvarSelectContinue", File: "generated_test/loopvar_templates.go", Line: [...]int{68}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarSelectContinue", "generated_test/loopvar_templates.go", 68))
 }
 
 // loopvarDeferInIteratorAsync is loopvarDeferInIterator as a coroutine (see asyncgen).
@@ -420,7 +378,7 @@ type loopvarDeferInIteratorFrame struct {
 	k      int
 	next   func() (int, bool)
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 	inject any
 }
 
@@ -435,7 +393,6 @@ func (f *loopvarDeferInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *loopvarDeferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v, i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -462,15 +419,14 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	i = f.aw.Must()
 //line loopvar_templates.go:84
 	{
 		fn := f.e.Add
 		d := i
-		f.defers = append(f.defers, func() {
-			fn("deferred %d", d)
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("deferred %d", d)
+			next()
 		})
 	}
 	goto range1
@@ -480,7 +436,7 @@ endrange3:
 //line loopvar_templates.go:86
 	f.e.Add("loop done")
 	return f.done(1)
-//line loopvar_templates_async.go:484
+//line loopvar_templates_async.go:440
 }
 func (f *loopvarDeferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -494,17 +450,22 @@ func (f *loopvarDeferInIteratorFrame) done(r0 int) rt.Yield {
 func (f *loopvarDeferInIteratorFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	defer f.leave(&f.stop, func() {
-		f.next()
-	})
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *loopvarDeferInIteratorFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		defer f.leave(&f.stop, func() {
+			f.next()
+		})
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
 }
 func (f *loopvarDeferInIteratorFrame) settle() {
 	switch p := recover(); p {
@@ -542,13 +503,8 @@ func (f *loopvarDeferInIteratorFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *loopvarDeferInIteratorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.loopvarDeferInIterator", File: "generated_test/loopvar_templates.go", Line: [...]int{84}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarDeferInIterator", "generated_test/loopvar_templates.go", 84))
 }

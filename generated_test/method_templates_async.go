@@ -25,14 +25,13 @@ type counterBumpFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *counterBumpFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *counterBumpFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *counterBumpFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *counterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -52,30 +51,15 @@ func (f *counterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line method_templates.go:23
 	f.c.n += i
 	return f.Finish(f.c.n, nil)
-//line method_templates_async.go:62
+//line method_templates_async.go:59
 }
-func (f *counterBumpFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *counterBumpFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *counterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.(*Counter).bump", File: "generated_test/method_templates.go", Line: [...]int{23}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Counter).bump", "generated_test/method_templates.go", 23))
 }
 
 // describeAsync is describe as a coroutine (see asyncgen).
@@ -94,13 +78,12 @@ type counterDescribeFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *counterDescribeFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *counterDescribeFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *counterDescribeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *counterDescribeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -121,29 +104,14 @@ func (f *counterDescribeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line method_templates.go:33
 	return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
-//line method_templates_async.go:130
+//line method_templates_async.go:111
 }
-func (f *counterDescribeFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *counterDescribeFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *counterDescribeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterDescribeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.Counter.describe", File: "generated_test/method_templates.go", Line: [...]int{32}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Counter.describe", "generated_test/method_templates.go", 32))
 }
 
 // sumAllAsync is sumAll as a coroutine (see asyncgen).
@@ -164,11 +132,10 @@ type sumAllFrame[T Number] struct {
 	aw rt.Awaiting[T]
 }
 
-func (f *sumAllFrame[T]) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *sumAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *sumAllFrame[T]) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *sumAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumAllFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, later T
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -196,9 +163,7 @@ range1:
 		return y
 	}
 resume4:
-	if later, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw.Must()
 //line method_templates.go:45
 	f.s += later
 	f.i++
@@ -206,24 +171,11 @@ resume4:
 endrange3:
 //line method_templates.go:47
 	return f.Finish(f.s, nil)
-//line method_templates_async.go:210
+//line method_templates_async.go:175
 }
-func (f *sumAllFrame[T]) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *sumAllFrame[T]) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *sumAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.sumAll", File: "generated_test/method_templates.go", Line: [...]int{45}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sumAll", "generated_test/method_templates.go", 45))
 }
 
 // mapEachAsync is mapEach as a coroutine (see asyncgen).
@@ -245,14 +197,13 @@ type mapEachFrame[T any, U any] struct {
 	aw  rt.Awaiting[T]
 }
 
-func (f_1 *mapEachFrame[T, U]) Send(c *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c, nil) }
+func (f_1 *mapEachFrame[T, U]) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *mapEachFrame[T, U]) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *mapEachFrame[T, U]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, later T
-	var err error
 	switch f_1.State {
 	case 0:
 		if thrown != nil {
@@ -280,9 +231,7 @@ range1:
 		return y
 	}
 resume4:
-	if later, err = f_1.aw.Result(); err != nil {
-		return f_1.Fail(err)
-	}
+	later = f_1.aw.Must()
 //line method_templates.go:57
 	f_1.out = append(f_1.out, f_1.f(later))
 	f_1.i++
@@ -290,24 +239,11 @@ resume4:
 endrange3:
 //line method_templates.go:59
 	return f_1.Finish(f_1.out, nil)
-//line method_templates_async.go:294
+//line method_templates_async.go:243
 }
-func (f_1 *mapEachFrame[T, U]) catch() {
-	if p := recover(); p != nil {
-		f_1.Fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *mapEachFrame[T, U]) Close() {
-	f_1.aw.Close()
-	if !f_1.Done() {
-		f_1.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f_1 *mapEachFrame[T, U]) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *mapEachFrame[T, U]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f_1.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.mapEach", File: "generated_test/method_templates.go", Line: [...]int{57}[f_1.State-1]})
-	}
-	return f_1.aw.AwaitStack(buf)
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.mapEach", "generated_test/method_templates.go", 57))
 }
 
 // indexAsync is index as a coroutine (see asyncgen).
@@ -329,14 +265,13 @@ type boxIndexFrame[T comparable] struct {
 	aw   rt.Awaiting[T]
 }
 
-func (f *boxIndexFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *boxIndexFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *boxIndexFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *boxIndexFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, got T
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -363,9 +298,7 @@ range1:
 		return y
 	}
 resume4:
-	if got, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	got = f.aw.Must()
 //line method_templates.go:71
 	if got == f.want {
 		f.e.Add("found %v at %d", f.want, f.i)
@@ -376,24 +309,11 @@ resume4:
 endrange3:
 //line method_templates.go:76
 	return f.Finish(-1, fmt.Errorf("%v not found", f.want))
-//line method_templates_async.go:380
+//line method_templates_async.go:313
 }
-func (f *boxIndexFrame[T]) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *boxIndexFrame[T]) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *boxIndexFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *boxIndexFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.(*Box).index", File: "generated_test/method_templates.go", Line: [...]int{70}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Box).index", "generated_test/method_templates.go", 70))
 }
 
 // countAsync is count as a coroutine (see asyncgen).
@@ -427,7 +347,6 @@ func (f *boxCountFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *boxCountFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var v, ready T
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -471,9 +390,7 @@ range2:
 		return y
 	}
 resume5:
-	if ready, err = f.aw1.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	ready = f.aw1.Must()
 //line method_templates.go:90
 	if ready == f.want {
 		f.n++
@@ -483,7 +400,7 @@ resume5:
 endrange4:
 //line method_templates.go:94
 	return f.done(f.n, f.err)
-//line method_templates_async.go:487
+//line method_templates_async.go:404
 }
 func (f *boxCountFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -522,15 +439,10 @@ func (f *boxCountFrame[T]) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *boxCountFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.(*Box).count", File: "generated_test/method_templates.go", Line: [...]int{85, 90}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Box).count", "generated_test/method_templates.go", 85, 90)))
 }
 
 // namedBareAsync is namedBare as a coroutine (see asyncgen).
@@ -552,11 +464,10 @@ type namedBareFrame struct {
 	aw    rt.Awaiting[int]
 }
 
-func (f *namedBareFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *namedBareFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *namedBareFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *namedBareFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *namedBareFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -581,9 +492,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line method_templates.go:102
 	f.total += i
 	if f.total > 3 {
@@ -595,24 +504,11 @@ resume4:
 endrange3:
 //line method_templates.go:108
 	return f.Finish(f.total, f.err)
-//line method_templates_async.go:599
+//line method_templates_async.go:508
 }
-func (f *namedBareFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *namedBareFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *namedBareFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namedBareFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.namedBare", File: "generated_test/method_templates.go", Line: [...]int{102}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.namedBare", "generated_test/method_templates.go", 102))
 }
 
 // shadowingAsync is shadowing as a coroutine (see asyncgen).
@@ -637,11 +533,11 @@ type shadowingFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *shadowingFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *shadowingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *shadowingFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *shadowingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *shadowingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err, err_1 error
 	var x int
+	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -689,9 +585,7 @@ func (f *shadowingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line method_templates.go:120
 	f.e.Add("inner x=%s", f.x_1)
 //line method_templates.go:122
@@ -700,9 +594,7 @@ resume1:
 		return y
 	}
 resume2:
-	if x, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	x = f.aw.Must()
 //line method_templates.go:122
 	if !(x > 5) {
 		goto endif3
@@ -714,9 +606,7 @@ resume2:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line method_templates.go:125
 	f.e.Add("if x=%d", f.x_2)
 endif3:
@@ -732,9 +622,7 @@ for5:
 		return y
 	}
 resume8:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line method_templates.go:129
 	f.e.Add("for x=%v", f.x_3)
 //line method_templates.go:127
@@ -748,10 +636,10 @@ endfor7:
 		return y
 	}
 resume9:
-	_, err_1 = f.aw.Result()
+	_, err = f.aw.Result()
 //line method_templates.go:132
-	if err_1 != nil {
-		f.e.Add("shadow err=%v", err_1)
+	if err != nil {
+		f.e.Add("shadow err=%v", err)
 	}
 	f.e.Add("outer err=%v", f.err)
 //line method_templates.go:137
@@ -761,31 +649,16 @@ resume9:
 		return y
 	}
 resume10:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line method_templates.go:139
 	f.e.Add("n=%d", f.n_1)
 //line method_templates.go:141
 	return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
-//line method_templates_async.go:772
+//line method_templates_async.go:658
 }
-func (f *shadowingFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *shadowingFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *shadowingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *shadowingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.shadowing", File: "generated_test/method_templates.go", Line: [...]int{119, 122, 124, 128, 132, 138}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.shadowing", "generated_test/method_templates.go", 119, 122, 124, 128, 132, 138))
 }
 
 // methodCallsAsync is methodCalls as a coroutine (see asyncgen).
@@ -806,13 +679,12 @@ type methodCallsFrame struct {
 	aw1 rt.Awaiting[int]
 }
 
-func (f *methodCallsFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *methodCallsFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *methodCallsFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *methodCallsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var b int
 	switch f.State {
 	case 0:
@@ -839,37 +711,19 @@ func (f *methodCallsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if f.d, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.d = f.aw.Must()
 //line method_templates.go:150
 	if y, ok := f.aw1.Start(c_1, f.c.bumpAsync(f.e, 2)); ok {
 		f.State = 2
 		return y
 	}
 resume2:
-	if b, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	b = f.aw1.Must()
 //line method_templates.go:151
 	return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
-//line method_templates_async.go:857
+//line method_templates_async.go:725
 }
-func (f *methodCallsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *methodCallsFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *methodCallsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *methodCallsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.methodCalls", File: "generated_test/method_templates.go", Line: [...]int{149, 150}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.methodCalls", "generated_test/method_templates.go", 149, 150)))
 }

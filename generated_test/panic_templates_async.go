@@ -19,14 +19,13 @@ type panicsAfterAwaitFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *panicsAfterAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *panicsAfterAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *panicsAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x int
-	var err error
 	var m map[string]int
 	switch f.State {
 	case 0:
@@ -47,31 +46,16 @@ func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if x, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	x = f.aw.Must()
 //line panic_templates.go:13
 	m = nil
 	m["boom"] = x
 	return f.Finish(x, nil)
-//line panic_templates_async.go:58
+//line panic_templates_async.go:55
 }
-func (f *panicsAfterAwaitFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *panicsAfterAwaitFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *panicsAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.panicsAfterAwait", File: "generated_test/panic_templates.go", Line: [...]int{12}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.panicsAfterAwait", "generated_test/panic_templates.go", 12))
 }
 
 // panicsWithErrorAsync is panicsWithError as a coroutine (see asyncgen).
@@ -89,13 +73,12 @@ type panicsWithErrorFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *panicsWithErrorFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *panicsWithErrorFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *panicsWithErrorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *panicsWithErrorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -115,27 +98,12 @@ func (f *panicsWithErrorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line panic_templates.go:23
 	panic(errPanicValue)
-//line panic_templates_async.go:124
+//line panic_templates_async.go:105
 }
-func (f *panicsWithErrorFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *panicsWithErrorFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *panicsWithErrorFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsWithErrorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.panicsWithError", File: "generated_test/panic_templates.go", Line: [...]int{22}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.panicsWithError", "generated_test/panic_templates.go", 22))
 }

@@ -32,14 +32,13 @@ type rangeSliceFrame struct {
 	aw1 rt.Awaiting[[]string]
 }
 
-func (f *rangeSliceFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *rangeSliceFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeSliceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *rangeSliceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, v2 int
-	var err error
 	var later []string
 	switch f.State {
 	case 0:
@@ -84,9 +83,7 @@ range1:
 		return y
 	}
 resume4:
-	if v2, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	v2 = f.aw.Must()
 //line range_templates.go:27
 	f.out += fmt.Sprintf("%d:%d ", f.i, v2)
 	f.i++
@@ -98,9 +95,7 @@ endrange3:
 		return y
 	}
 resume5:
-	if later, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw1.Must()
 //line range_templates.go:29
 	for i := range later {
 		f.out += fmt.Sprint(i)
@@ -117,9 +112,7 @@ range6:
 		return y
 	}
 resume9:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line range_templates.go:34
 	f.out += "."
 	f.i_1++
@@ -127,25 +120,11 @@ resume9:
 endrange8:
 //line range_templates.go:36
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:131
+//line range_templates_async.go:124
 }
-func (f *rangeSliceFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *rangeSliceFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *rangeSliceFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeSliceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeSlice", File: "generated_test/range_templates.go", Line: [...]int{26, 29, 33}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeSlice", "generated_test/range_templates.go", 26, 29, 33)))
 }
 
 // rangeArrayAsync is rangeArray as a coroutine (see asyncgen).
@@ -174,14 +153,13 @@ type rangeArrayFrame struct {
 	aw1 rt.Awaiting[[2]string]
 }
 
-func (f *rangeArrayFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *rangeArrayFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeArrayFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *rangeArrayFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i, v_1, i_1 int
-	var err error
 	var later [2]string
 	switch f.State {
 	case 0:
@@ -230,9 +208,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line range_templates.go:50
 	f.out += fmt.Sprintf("%d:%d ", f.i, i)
 	f.i++
@@ -257,9 +233,7 @@ range5:
 		return y
 	}
 resume8:
-	if i_1, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i_1 = f.aw.Must()
 //line range_templates.go:58
 	f.out += fmt.Sprintf("%d:%d ", f.i_1, i_1)
 	f.i_1++
@@ -272,9 +246,7 @@ endrange7:
 		return y
 	}
 resume12:
-	if later, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw1.Must()
 	f.x_2 = later
 	f.i_2 = 0
 range9:
@@ -288,9 +260,7 @@ range9:
 		return y
 	}
 resume13:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line range_templates.go:63
 	f.out += fmt.Sprintf("%d:%s ", f.i_2, f.v)
 	f.i_2++
@@ -298,25 +268,11 @@ resume13:
 endrange11:
 //line range_templates.go:65
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:302
+//line range_templates_async.go:272
 }
-func (f *rangeArrayFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *rangeArrayFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *rangeArrayFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeArrayFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeArray", File: "generated_test/range_templates.go", Line: [...]int{50, 58, 61, 62}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeArray", "generated_test/range_templates.go", 50, 58, 61, 62)))
 }
 
 // rangeStringAsync is rangeString as a coroutine (see asyncgen).
@@ -341,16 +297,15 @@ type rangeStringFrame struct {
 	aw1 rt.Awaiting[int]
 }
 
-func (f *rangeStringFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *rangeStringFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeStringFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *rangeStringFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var s string
 	var r int32
 	var r_1, r2 rune
-	var err error
 	var i int
 	switch f.State {
 	case 0:
@@ -388,9 +343,7 @@ range1:
 		return y
 	}
 resume4:
-	if r2, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	r2 = f.aw.Must()
 //line range_templates.go:78
 	f.out += fmt.Sprintf("%d:%U ", f.i, r2)
 	f.i += f.w
@@ -408,9 +361,7 @@ range5:
 		return y
 	}
 resume8:
-	if i, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw1.Must()
 //line range_templates.go:81
 	f.out += fmt.Sprint(i)
 	f.i_1 += f.w_1
@@ -418,25 +369,11 @@ resume8:
 endrange7:
 //line range_templates.go:83
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:422
+//line range_templates_async.go:373
 }
-func (f *rangeStringFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *rangeStringFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *rangeStringFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStringFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeString", File: "generated_test/range_templates.go", Line: [...]int{77, 81}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeString", "generated_test/range_templates.go", 77, 81)))
 }
 
 // rangeMapAsync is rangeMap as a coroutine (see asyncgen).
@@ -470,12 +407,11 @@ type rangeMapFrame struct {
 	aw     rt.Awaiting[int]
 }
 
-func (f *rangeMapFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *rangeMapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *rangeMapFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *rangeMapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeMapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var k string
 	var i, k_1 int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -520,9 +456,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line range_templates.go:95
 	f.sum += i
 	f.keys = append(f.keys, f.k)
@@ -555,9 +489,7 @@ range5:
 		return y
 	}
 resume8:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line range_templates.go:104
 	for _, k2 := range []int{1, 2, 3, 4} {
 		if k2 != f.k_1 {
@@ -569,24 +501,11 @@ resume8:
 endrange7:
 //line range_templates.go:111
 	return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
-//line range_templates_async.go:573
+//line range_templates_async.go:505
 }
-func (f *rangeMapFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *rangeMapFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *rangeMapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeMap", File: "generated_test/range_templates.go", Line: [...]int{95, 103}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeMap", "generated_test/range_templates.go", 95, 103))
 }
 
 // rangeChanAsync is rangeChan as a coroutine (see asyncgen).
@@ -609,12 +528,11 @@ type rangeChanFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *rangeChanFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *rangeChanFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *rangeChanFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *rangeChanFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeChanFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ch chan int
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -652,9 +570,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line range_templates.go:125
 	f.out += fmt.Sprint(i, " ")
 	if f.v_1 != 2 {
@@ -666,9 +582,7 @@ resume4:
 		return y
 	}
 resume6:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line range_templates.go:128
 	goto next2
 endif5:
@@ -677,24 +591,11 @@ next2:
 endrange3:
 //line range_templates.go:131
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:681
+//line range_templates_async.go:595
 }
-func (f *rangeChanFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *rangeChanFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *rangeChanFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeChan", File: "generated_test/range_templates.go", Line: [...]int{125, 127}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeChan", "generated_test/range_templates.go", 125, 127))
 }
 
 // rangeIntAsync is rangeInt as a coroutine (see asyncgen).
@@ -719,10 +620,9 @@ type rangeIntFrame struct {
 	aw1 rt.Awaiting[int64]
 }
 
-func (f *rangeIntFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
-func (f *rangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
+func (f *rangeIntFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *rangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err error
 	var later int64
 	switch f.State {
 	case 0:
@@ -758,9 +658,7 @@ range1:
 		return y
 	}
 resume4:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line range_templates.go:143
 	f.out += fmt.Sprint(f.i)
 	f.i++
@@ -779,9 +677,7 @@ range5:
 		return y
 	}
 resume8:
-	if later, err = f.aw1.Result(); err != nil {
-		return f.Fail(err)
-	}
+	later = f.aw1.Must()
 //line range_templates.go:147
 	f.out += fmt.Sprintf(" %T%d", f.j, later)
 	f.j++
@@ -789,25 +685,11 @@ resume8:
 endrange7:
 //line range_templates.go:149
 	return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:793
+//line range_templates_async.go:689
 }
-func (f *rangeIntFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *rangeIntFrame) Close() {
-	f.aw.Close()
-	f.aw1.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *rangeIntFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeInt", File: "generated_test/range_templates.go", Line: [...]int{142, 147}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeInt", "generated_test/range_templates.go", 142, 147)))
 }
 
 // rangeFuncAsync is rangeFunc as a coroutine (see asyncgen).
@@ -849,7 +731,6 @@ func (f *rangeFuncFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch();
 func (f *rangeFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq, seq_1 iter.Seq[int]
 	var i int
-	var err error
 	var seq_2 iter.Seq2[int, string]
 	var s, later string
 	switch f.State {
@@ -890,9 +771,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	i = f.aw.Must()
 //line range_templates.go:160
 	f.out += fmt.Sprint(i)
 	f.e.Add("body %d", f.v)
@@ -916,9 +795,7 @@ range5:
 		return y
 	}
 resume8:
-	if _, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	f.aw.Must()
 //line range_templates.go:168
 	f.e.Add("body %d", f.v_1)
 	if f.v_1 == 2 {
@@ -946,9 +823,7 @@ range9:
 		return y
 	}
 resume12:
-	if later, err = f.aw1.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	later = f.aw1.Must()
 //line range_templates.go:175
 	f.out += fmt.Sprintf(" %d%s", f.i, later)
 	goto range9
@@ -957,7 +832,7 @@ endrange11:
 	f.stop_2 = nil
 //line range_templates.go:177
 	return f.done(f.out)
-//line range_templates_async.go:961
+//line range_templates_async.go:836
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -1022,15 +897,10 @@ func (f *rangeFuncFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *rangeFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeFunc", File: "generated_test/range_templates.go", Line: [...]int{160, 167, 175}[f.State-1]})
-	}
-	return f.aw1.AwaitStack(f.aw.AwaitStack(buf))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeFunc", "generated_test/range_templates.go", 160, 167, 175)))
 }
 
 // rangeFuncReturnAsync is rangeFuncReturn as a coroutine (see asyncgen).
@@ -1051,7 +921,7 @@ type rangeFuncReturnFrame struct {
 	k      int
 	next   func() (int, bool)
 	aw     rt.Awaiting[int]
-	defers []func()
+	defers []func(func())
 	inject any
 }
 
@@ -1063,7 +933,6 @@ func (f *rangeFuncReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *rangeFuncReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v, i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -1078,7 +947,7 @@ func (f *rangeFuncReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 //line range_templates.go:185
-	f.defers = append(f.defers, func() { f.e.Add("deferred res=%s", f.res) })
+	f.defers = append(f.defers, f.later(func() { f.e.Add("deferred res=%s", f.res) }))
 	seq = f.e.Count(4)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
@@ -1090,8 +959,9 @@ range1:
 	{
 		fn := f.e.Add
 		d := v
-		f.defers = append(f.defers, func() {
-			fn("body defer %d", d)
+		f.defers = append(f.defers, func(next func()) {
+			defer fn("body defer %d", d)
+			next()
 		})
 	}
 //line range_templates.go:188
@@ -1100,9 +970,7 @@ range1:
 		return y
 	}
 resume4:
-	if i, err = f.aw.Result(); err != nil {
-		panic(&rt.Raised{Err: err})
-	}
+	i = f.aw.Must()
 //line range_templates.go:188
 	if i == 1 {
 		return f.done("returned at 1")
@@ -1113,7 +981,7 @@ endrange3:
 	f.stop = nil
 //line range_templates.go:192
 	return f.done("end")
-//line range_templates_async.go:1117
+//line range_templates_async.go:985
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1127,17 +995,25 @@ func (f *rangeFuncReturnFrame) done(r0 string) rt.Yield {
 func (f *rangeFuncReturnFrame) exit(p any) rt.Yield {
 	f.State = rt.FrameDone
 	defer f.settle()
-	for _, d := range f.defers {
-		defer d()
-	}
-	f.defers = nil
-	defer f.leave(&f.stop, func() {
-		f.next()
-	})
-	if p != nil {
-		panic(p)
-	}
+	f.unwind(p)
 	return rt.Yield{}
+}
+func (f *rangeFuncReturnFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		defer f.leave(&f.stop, func() {
+			f.next()
+		})
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
+}
+func (f *rangeFuncReturnFrame) later(fn func()) func(func()) {
+	return func(next func()) { defer fn(); next() }
 }
 func (f *rangeFuncReturnFrame) settle() {
 	switch p := recover(); p {
@@ -1175,15 +1051,10 @@ func (f *rangeFuncReturnFrame) Close() {
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
+	f.Frame.Close()
 }
 func (f *rangeFuncReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeFuncReturn", File: "generated_test/range_templates.go", Line: [...]int{188}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeFuncReturn", "generated_test/range_templates.go", 188))
 }
 
 // rangeNestedAsync is rangeNested as a coroutine (see asyncgen).
@@ -1209,14 +1080,13 @@ type rangeNestedFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *rangeNestedFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
+func (f *rangeNestedFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *rangeNestedFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c_1, err)
 }
 func (f *rangeNestedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var r int32
-	var err error
 	var i int
 	switch f.State {
 	case 0:
@@ -1269,9 +1139,7 @@ range7:
 		return y
 	}
 resume11:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line range_templates.go:206
 	goto next2
 endif10:
@@ -1280,9 +1148,7 @@ endif10:
 		return y
 	}
 resume12:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line range_templates.go:208
 	f.out += fmt.Sprintf("%c%d ", f.c, i)
 	f.v++
@@ -1297,22 +1163,9 @@ next2:
 endrange3:
 //line range_templates.go:212
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:1301
+//line range_templates_async.go:1167
 }
-func (f *rangeNestedFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *rangeNestedFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *rangeNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.rangeNested", File: "generated_test/range_templates.go", Line: [...]int{205, 208}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeNested", "generated_test/range_templates.go", 205, 208))
 }

@@ -29,14 +29,13 @@ type selectBodiesFrame struct {
 	aw  rt.Awaiting[int]
 }
 
-func (f *selectBodiesFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *selectBodiesFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *selectBodiesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *selectBodiesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var w int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -91,9 +90,7 @@ case5:
 		return y
 	}
 resume8:
-	if w, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	w = f.aw.Must()
 //line select_templates.go:24
 	f.ch2 <- fmt.Sprint(w)
 	f.out += "ch1 "
@@ -105,9 +102,7 @@ case6:
 		return y
 	}
 resume9:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line select_templates.go:28
 	f.out += fmt.Sprintf("ch2 %s %v ", f.s, f.ok)
 	goto endselect4
@@ -118,9 +113,7 @@ case7:
 		return y
 	}
 resume10:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 //line select_templates.go:31
 	f.out += "default "
 endselect4:
@@ -130,24 +123,11 @@ endselect4:
 endfor3:
 //line select_templates.go:34
 	return f.Finish(f.out, nil)
-//line select_templates_async.go:134
+//line select_templates_async.go:127
 }
-func (f *selectBodiesFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *selectBodiesFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *selectBodiesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBodiesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.selectBodies", File: "generated_test/select_templates.go", Line: [...]int{23, 27, 30}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectBodies", "generated_test/select_templates.go", 23, 27, 30))
 }
 
 // selectOperandsAsync is selectOperands as a coroutine (see asyncgen).
@@ -168,14 +148,13 @@ type selectOperandsFrame struct {
 	aw    rt.Awaiting[int]
 }
 
-func (f *selectOperandsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *selectOperandsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *selectOperandsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, ch int
-	var err error
 	var ch_1 chan int
 	switch f.State {
 	case 0:
@@ -204,9 +183,7 @@ func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return y
 	}
 resume2:
-	if aV, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	aV = f.aw.Must()
 	ch = aV
 	ch_1 = f.e.Ch("recvchan", f.never)
 //line select_templates.go:44
@@ -226,33 +203,18 @@ case3:
 		return y
 	}
 resume5:
-	if _, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	f.aw.Must()
 	goto endselect1
 case4:
 //line select_templates.go:49
 	f.e.Add("got %d", f.v)
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ch), nil)
-//line select_templates_async.go:239
+//line select_templates_async.go:214
 }
-func (f *selectOperandsFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *selectOperandsFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *selectOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.selectOperands", File: "generated_test/select_templates.go", Line: [...]int{45, 47}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectOperands", "generated_test/select_templates.go", 45, 47))
 }
 
 // selectBreakAsync is selectBreak as a coroutine (see asyncgen).
@@ -273,14 +235,13 @@ type selectBreakFrame struct {
 	aw rt.Awaiting[int]
 }
 
-func (f *selectBreakFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
+func (f *selectBreakFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *selectBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.catch()
+	defer f.Catch()
 	return f.step(c, err)
 }
 func (f *selectBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	var err error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -312,9 +273,7 @@ case5:
 		return y
 	}
 resume6:
-	if i, err = f.aw.Result(); err != nil {
-		return f.Fail(err)
-	}
+	i = f.aw.Must()
 //line select_templates.go:66
 	if i < 2 {
 		f.n++
@@ -326,22 +285,9 @@ endselect4:
 endfor3:
 //line select_templates.go:73
 	return f.Finish(f.n, nil)
-//line select_templates_async.go:330
+//line select_templates_async.go:289
 }
-func (f *selectBreakFrame) catch() {
-	if p := recover(); p != nil {
-		f.Fail(rt.FailureOf(p))
-	}
-}
-func (f *selectBreakFrame) Close() {
-	f.aw.Close()
-	if !f.Done() {
-		f.Fail(rt.ErrCoroutineClosed)
-	}
-}
+func (f *selectBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if f.State > 0 {
-		buf = append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/generated_test.selectBreak", File: "generated_test/select_templates.go", Line: [...]int{66}[f.State-1]})
-	}
-	return f.aw.AwaitStack(buf)
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectBreak", "generated_test/select_templates.go", 66))
 }

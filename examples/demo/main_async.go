@@ -12,44 +12,30 @@ import (
 // countdownAsync is countdown as a coroutine (see asyncgen).
 func countdownAsync(name string, n int, tick time.Duration) rt.Coro[int] {
 	if rt.RefMode {
-		return rt.NewRef(func() (int, error) {
-			return countdown(name, n, tick)
-		})
+		return rt.NewRef(func() (int, error) { return countdown(name, n, tick) })
 	}
 	return &countdownFrame{name: name, n: n, tick: tick}
 }
 
 // countdownFrame is the state of a suspended countdown.
 type countdownFrame struct {
-	state int // 0: not started, N: suspended at await N, -1: finished
-	name  string
-	n     int
-	tick  time.Duration
-	res   int
-	err   error
-	i     int
-	aw    rt.Awaiting[rt.Void]
+	rt.Frame[int]
+	name string
+	n    int
+	tick time.Duration
+	i    int
+	aw   rt.Awaiting[rt.Void]
 }
 
-func (f *countdownFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f.catch()
-	return f.step(c, nil)
-}
-func (f *countdownFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	if f.state == 0 {
-		f.state = -1
-		f.err = err
-		return rt.Yield{}
-	}
-	defer f.catch()
-	return f.step(c, err)
-}
+func (f *countdownFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *countdownFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *countdownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var (
-		err error
-	)
-	switch f.state {
+	var err error
+	switch f.State {
 	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
 	case 1:
 		if y, ok := f.aw.Resume(c, thrown); ok {
 			return y
@@ -68,107 +54,54 @@ for1:
 //line main.go:27
 	fmt.Printf("  %s: %d\n", f.name, f.i)
 	if y, ok := f.aw.Start(c, rt.Sleep(f.tick)); ok {
-		f.state = 1
+		f.State = 1
 		return y
 	}
 resume4:
 	_, err = f.aw.Result()
 //line main.go:28
 	if err != nil {
-		return f.done(f.n-f.i, err)
+		return f.Finish(f.n-f.i, err)
 	}
 //line main.go:26
 	f.i--
 	goto for1
 endfor3:
 //line main.go:32
-	return f.done(f.n, nil)
-
-//line main_async.go:88
+	return f.Finish(f.n, nil)
+//line main_async.go:73
 }
-func (f *countdownFrame) done(r0 int, r1 error) rt.Yield {
-	f.res, f.err = r0, r1
-	f.state = -1
-	return rt.Yield{}
-}
-func (f *countdownFrame) fail(err error) rt.Yield {
-	f.state = -1
-	f.res = 0
-	f.err = err
-	return rt.Yield{}
-}
-func (f *countdownFrame) catch() {
-	if p := recover(); p != nil {
-		f.fail(rt.FailureOf(p))
-	}
-}
-func (f *countdownFrame) Close() {
-	switch f.state {
-	case -1:
-		return
-	case 0:
-		f.state = -1
-		f.err = &rt.RuntimeError{Msg: "rt: coroutine closed"}
-		return
-	case 1:
-		f.aw.Close()
-	}
-	f.state = -1
-}
-func (f *countdownFrame) Result() (v int, err error) {
-	if f.state != -1 {
-		err = &rt.InvalidStateError{Msg: "coroutine has not finished"}
-		return
-	}
-	return f.res, f.err
-}
+func (f *countdownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *countdownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	switch f.state {
-	case 1:
-		return f.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.countdown", File: "main.go", Line: 28}))
-	}
-	return buf
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.countdown", "examples/demo/main.go", 28))
 }
 
 // produceAsync is produce as a coroutine (see asyncgen).
 func produceAsync(q *rt.Queue[int], n int) rt.Coro[rt.Void] {
 	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) {
-			return rt.Void{}, produce(q, n)
-		})
+		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, produce(q, n) })
 	}
 	return &produceFrame{q: q, n: n}
 }
 
 // produceFrame is the state of a suspended produce.
 type produceFrame struct {
-	state int // 0: not started, N: suspended at await N, -1: finished
-	q     *rt.Queue[int]
-	n     int
-	err   error
-	i     int
-	aw    rt.Awaiting[rt.Void]
+	rt.Frame[rt.Void]
+	q  *rt.Queue[int]
+	n  int
+	i  int
+	aw rt.Awaiting[rt.Void]
 }
 
-func (f *produceFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f.catch()
-	return f.step(c, nil)
-}
-func (f *produceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	if f.state == 0 {
-		f.state = -1
-		f.err = err
-		return rt.Yield{}
-	}
-	defer f.catch()
-	return f.step(c, err)
-}
+func (f *produceFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *produceFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *produceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var (
-		err error
-	)
-	switch f.state {
+	var err error
+	switch f.State {
 	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
 	case 1:
 		if y, ok := f.aw.Resume(c, thrown); ok {
 			return y
@@ -186,14 +119,14 @@ for1:
 	}
 //line main.go:40
 	if y, ok := f.aw.Start(c, f.q.Put(f.i)); ok {
-		f.state = 1
+		f.State = 1
 		return y
 	}
 resume4:
 	_, err = f.aw.Result()
 //line main.go:40
 	if err != nil {
-		return f.done(err)
+		return f.Finish(rt.Void{}, err)
 	}
 //line main.go:39
 	f.i++
@@ -201,93 +134,40 @@ resume4:
 endfor3:
 //line main.go:44
 	f.q.Shutdown(false)
-	return f.done(nil)
-
-//line main_async.go:207
+	return f.Finish(rt.Void{}, nil)
+//line main_async.go:139
 }
-func (f *produceFrame) done(r0 error) rt.Yield {
-	f.err = r0
-	f.state = -1
-	return rt.Yield{}
-}
-func (f *produceFrame) fail(err error) rt.Yield {
-	f.state = -1
-	f.err = err
-	return rt.Yield{}
-}
-func (f *produceFrame) catch() {
-	if p := recover(); p != nil {
-		f.fail(rt.FailureOf(p))
-	}
-}
-func (f *produceFrame) Close() {
-	switch f.state {
-	case -1:
-		return
-	case 0:
-		f.state = -1
-		f.err = &rt.RuntimeError{Msg: "rt: coroutine closed"}
-		return
-	case 1:
-		f.aw.Close()
-	}
-	f.state = -1
-}
-func (f *produceFrame) Result() (v rt.Void, err error) {
-	if f.state != -1 {
-		err = &rt.InvalidStateError{Msg: "coroutine has not finished"}
-		return
-	}
-	return rt.Void{}, f.err
-}
+func (f *produceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *produceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	switch f.state {
-	case 1:
-		return f.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.produce", File: "main.go", Line: 40}))
-	}
-	return buf
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.produce", "examples/demo/main.go", 40))
 }
 
 // consumeAsync is consume as a coroutine (see asyncgen).
 func consumeAsync(q *rt.Queue[int]) rt.Coro[int] {
 	if rt.RefMode {
-		return rt.NewRef(func() (int, error) {
-			return consume(q), nil
-		})
+		return rt.NewRef(func() (int, error) { return consume(q), nil })
 	}
 	return &consumeFrame{q: q}
 }
 
 // consumeFrame is the state of a suspended consume.
 type consumeFrame struct {
-	state int // 0: not started, N: suspended at await N, -1: finished
-	q     *rt.Queue[int]
-	res   int
-	err   error
-	sum   int
-	aw    rt.Awaiting[int]
+	rt.Frame[int]
+	q   *rt.Queue[int]
+	sum int
+	aw  rt.Awaiting[int]
 }
 
-func (f *consumeFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f.catch()
-	return f.step(c, nil)
-}
-func (f *consumeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	if f.state == 0 {
-		f.state = -1
-		f.err = err
-		return rt.Yield{}
-	}
-	defer f.catch()
-	return f.step(c, err)
-}
+func (f *consumeFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *consumeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var (
-		v   int
-		err error
-	)
-	switch f.state {
+	var v int
+	var err error
+	switch f.State {
 	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
 	case 1:
 		if y, ok := f.aw.Resume(c, thrown); ok {
 			return y
@@ -300,103 +180,51 @@ func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.sum = 0
 for1:
 	if y, ok := f.aw.Start(c, f.q.Get()); ok {
-		f.state = 1
+		f.State = 1
 		return y
 	}
 resume4:
 	v, err = f.aw.Result()
 //line main.go:55
 	if err != nil {
-		return f.done(f.sum)
+		return f.Finish(f.sum, nil)
 	}
 	f.sum += v
 	goto for1
-
-//line main_async.go:316
+//line main_async.go:195
 }
-func (f *consumeFrame) done(r0 int) rt.Yield {
-	f.res = r0
-	f.state = -1
-	return rt.Yield{}
-}
-func (f *consumeFrame) fail(err error) rt.Yield {
-	f.state = -1
-	f.res = 0
-	f.err = err
-	return rt.Yield{}
-}
-func (f *consumeFrame) catch() {
-	if p := recover(); p != nil {
-		f.fail(rt.FailureOf(p))
-	}
-}
-func (f *consumeFrame) Close() {
-	switch f.state {
-	case -1:
-		return
-	case 0:
-		f.state = -1
-		f.err = &rt.RuntimeError{Msg: "rt: coroutine closed"}
-		return
-	case 1:
-		f.aw.Close()
-	}
-	f.state = -1
-}
-func (f *consumeFrame) Result() (v int, err error) {
-	if f.state != -1 {
-		err = &rt.InvalidStateError{Msg: "coroutine has not finished"}
-		return
-	}
-	return f.res, f.err
-}
+func (f *consumeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *consumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	switch f.state {
-	case 1:
-		return f.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.consume", File: "main.go", Line: 54}))
-	}
-	return buf
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.consume", "examples/demo/main.go", 54))
 }
 
 // parkAsync is park as a coroutine (see asyncgen).
 func parkAsync(f *rt.Future[int]) rt.Coro[int] {
 	if rt.RefMode {
-		return rt.NewRef(func() (int, error) {
-			return park(f), nil
-		})
+		return rt.NewRef(func() (int, error) { return park(f), nil })
 	}
 	return &parkFrame{f: f}
 }
 
 // parkFrame is the state of a suspended park.
 type parkFrame struct {
-	state int // 0: not started, N: suspended at await N, -1: finished
-	f     *rt.Future[int]
-	res   int
-	err   error
-	aw    rt.Awaiting[int]
+	rt.Frame[int]
+	f  *rt.Future[int]
+	aw rt.Awaiting[int]
 }
 
-func (f_1 *parkFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f_1.catch()
-	return f_1.step(c, nil)
-}
+func (f_1 *parkFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *parkFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	if f_1.state == 0 {
-		f_1.state = -1
-		f_1.err = err
-		return rt.Yield{}
-	}
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *parkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var (
-		v   int
-		err error
-	)
-	switch f_1.state {
+	var v int
+	switch f_1.State {
 	case 0:
+		if thrown != nil {
+			return f_1.Fail(thrown)
+		}
 	case 1:
 		if y, ok := f_1.aw.Resume(c, thrown); ok {
 			return y
@@ -407,76 +235,31 @@ func (f_1 *parkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 //line main.go:66
 	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.state = 1
+		f_1.State = 1
 		return y
 	}
 resume1:
-	if v, err = f_1.aw.Result(); err != nil {
-		return f_1.fail(err)
-	}
+	v = f_1.aw.Must()
 //line main.go:66
-	return f_1.done(v + 1)
-
-//line main_async.go:421
+	return f_1.Finish(v+1, nil)
+//line main_async.go:246
 }
-func (f_1 *parkFrame) done(r0 int) rt.Yield {
-	f_1.res = r0
-	f_1.state = -1
-	return rt.Yield{}
-}
-func (f_1 *parkFrame) fail(err error) rt.Yield {
-	f_1.state = -1
-	f_1.res = 0
-	f_1.err = err
-	return rt.Yield{}
-}
-func (f_1 *parkFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *parkFrame) Close() {
-	switch f_1.state {
-	case -1:
-		return
-	case 0:
-		f_1.state = -1
-		f_1.err = &rt.RuntimeError{Msg: "rt: coroutine closed"}
-		return
-	case 1:
-		f_1.aw.Close()
-	}
-	f_1.state = -1
-}
-func (f_1 *parkFrame) Result() (v int, err error) {
-	if f_1.state != -1 {
-		err = &rt.InvalidStateError{Msg: "coroutine has not finished"}
-		return
-	}
-	return f_1.res, f_1.err
-}
+func (f_1 *parkFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *parkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	switch f_1.state {
-	case 1:
-		return f_1.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.park", File: "main.go", Line: 66}))
-	}
-	return buf
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.park", "examples/demo/main.go", 66))
 }
 
 // demoAsync is demo as a coroutine (see asyncgen).
 func demoAsync() rt.Coro[rt.Void] {
 	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) {
-			return rt.Void{}, demo()
-		})
+		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, demo() })
 	}
 	return &demoFrame{}
 }
 
 // demoFrame is the state of a suspended demo.
 type demoFrame struct {
-	state   int // 0: not started, N: suspended at await N, -1: finished
-	err     error
+	rt.Frame[rt.Void]
 	loop    *rt.Loop
 	sleeper *rt.Task[rt.Void]
 	before  runtime.MemStats
@@ -488,31 +271,22 @@ type demoFrame struct {
 	aw2     rt.Awaiting[int]
 }
 
-func (f_1 *demoFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f_1.catch()
-	return f_1.step(c, nil)
-}
+func (f_1 *demoFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *demoFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	if f_1.state == 0 {
-		f_1.state = -1
-		f_1.err = err
-		return rt.Yield{}
-	}
-	defer f_1.catch()
+	defer f_1.Catch()
 	return f_1.step(c, err)
 }
 func (f_1 *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	const n = 100_000
-	var (
-		counts    []int
-		err       error
-		q         *rt.Queue[int]
-		consume_1 int
-		err_1     error
-		results   []int
-	)
-	switch f_1.state {
+	var counts, results []int
+	var err error
+	var q *rt.Queue[int]
+	var consume_1 int
+	switch f_1.State {
 	case 0:
+		if thrown != nil {
+			return f_1.Fail(thrown)
+		}
 	case 1:
 		if y, ok := f_1.aw.Resume(c, thrown); ok {
 			return y
@@ -551,14 +325,14 @@ func (f_1 *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line main.go:75
 	fmt.Println("three countdowns, concurrently, on one goroutine:")
 	if y, ok := f_1.aw.Start(c, rt.Gather(countdownAsync("a", 3, 30*time.Millisecond), countdownAsync("b", 2, 45*time.Millisecond), countdownAsync("c", 1, 60*time.Millisecond))); ok {
-		f_1.state = 1
+		f_1.State = 1
 		return y
 	}
 resume1:
 	counts, err = f_1.aw.Result()
 //line main.go:81
 	if err != nil {
-		return f_1.done(err)
+		return f_1.Finish(rt.Void{}, err)
 	}
 	fmt.Println("gathered:", counts)
 //line main.go:86
@@ -566,7 +340,7 @@ resume1:
 	f_1.sleeper = rt.CreateTask(f_1.loop, rt.Sleep(time.Hour))
 	f_1.loop.CallLater(20*time.Millisecond, func() { f_1.sleeper.Cancel("demo over") })
 	if y, ok := f_1.aw1.Start(c, f_1.sleeper); ok {
-		f_1.state = 2
+		f_1.State = 2
 		return y
 	}
 resume2:
@@ -576,7 +350,7 @@ resume2:
 //line main.go:92
 	fmt.Println("an hour-long sleep under WaitFor(20ms):")
 	if y, ok := f_1.aw1.Start(c, rt.WaitFor(rt.Sleep(time.Hour), 20*time.Millisecond)); ok {
-		f_1.state = 3
+		f_1.State = 3
 		return y
 	}
 resume3:
@@ -588,13 +362,11 @@ resume3:
 	q = rt.NewQueue[int](4)
 	rt.CreateTask(f_1.loop, produceAsync(q, 100))
 	if y, ok := f_1.aw2.Start(c, consumeAsync(q)); ok {
-		f_1.state = 4
+		f_1.State = 4
 		return y
 	}
 resume4:
-	if consume_1, err_1 = f_1.aw2.Result(); err_1 != nil {
-		return f_1.fail(err_1)
-	}
+	consume_1 = f_1.aw2.Must()
 //line main.go:99
 	fmt.Println("  sum of 1..100 =", consume_1)
 //line main.go:102
@@ -609,13 +381,11 @@ resume4:
 		f_1.tasks[i] = rt.CreateTask(f_1.loop, parkAsync(f_1.futs[i]))
 	}
 	if y, ok := f_1.aw1.Start(c, rt.Sleep(0)); ok {
-		f_1.state = 5
+		f_1.State = 5
 		return y
 	}
 resume5:
-	if _, err_1 = f_1.aw1.Result(); err_1 != nil {
-		return f_1.fail(err_1)
-	}
+	f_1.aw1.Must()
 //line main.go:113
 	f_1.after = runtime.MemStats{}
 	runtime.GC()
@@ -626,72 +396,17 @@ resume5:
 		f.SetResult(i)
 	}
 	if y, ok := f_1.aw.Start(c, rt.Gather(f_1.tasks...)); ok {
-		f_1.state = 6
+		f_1.State = 6
 		return y
 	}
 resume6:
-	if results, err_1 = f_1.aw.Result(); err_1 != nil {
-		return f_1.fail(err_1)
-	}
+	results = f_1.aw.Must()
 //line main.go:122
 	fmt.Println("  all woke up; last result:", results[n-1])
-	return f_1.done(nil)
-
-//line main_async.go:641
+	return f_1.Finish(rt.Void{}, nil)
+//line main_async.go:408
 }
-func (f_1 *demoFrame) done(r0 error) rt.Yield {
-	f_1.err = r0
-	f_1.state = -1
-	return rt.Yield{}
-}
-func (f_1 *demoFrame) fail(err error) rt.Yield {
-	f_1.state = -1
-	f_1.err = err
-	return rt.Yield{}
-}
-func (f_1 *demoFrame) catch() {
-	if p := recover(); p != nil {
-		f_1.fail(rt.FailureOf(p))
-	}
-}
-func (f_1 *demoFrame) Close() {
-	switch f_1.state {
-	case -1:
-		return
-	case 0:
-		f_1.state = -1
-		f_1.err = &rt.RuntimeError{Msg: "rt: coroutine closed"}
-		return
-	case 1, 6:
-		f_1.aw.Close()
-	case 2, 3, 5:
-		f_1.aw1.Close()
-	case 4:
-		f_1.aw2.Close()
-	}
-	f_1.state = -1
-}
-func (f_1 *demoFrame) Result() (v rt.Void, err error) {
-	if f_1.state != -1 {
-		err = &rt.InvalidStateError{Msg: "coroutine has not finished"}
-		return
-	}
-	return rt.Void{}, f_1.err
-}
+func (f_1 *demoFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.aw2.Close(); f_1.Frame.Close() }
 func (f_1 *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	switch f_1.state {
-	case 1:
-		return f_1.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.demo", File: "main.go", Line: 76}))
-	case 2:
-		return f_1.aw1.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.demo", File: "main.go", Line: 89}))
-	case 3:
-		return f_1.aw1.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.demo", File: "main.go", Line: 93}))
-	case 4:
-		return f_1.aw2.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.demo", File: "main.go", Line: 99}))
-	case 5:
-		return f_1.aw1.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.demo", File: "main.go", Line: 112}))
-	case 6:
-		return f_1.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/examples/demo.demo", File: "main.go", Line: 121}))
-	}
-	return buf
+	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.demo", "examples/demo/main.go", 76, 89, 93, 99, 112, 121))))
 }

@@ -1,6 +1,7 @@
 package bad
 
 import (
+	"github.com/asyncgen/asyncgen/gen/testdata/bad/hidden"
 	"github.com/asyncgen/asyncgen/rt"
 )
 
@@ -35,4 +36,41 @@ func badResults() (int, string) { // want "must return nothing, error, T or \\(T
 func asValue() {
 	g := rt.Must[int] // want "Must must be called, not used as a value"
 	_ = g
+}
+
+//asyncgen:coroutine
+func localTypeAcross() int {
+	type pair struct{ a, b int }
+	p := pair{1, 2} // want "p lives across an await but its type pair is declared inside the coroutine \\(declare pair at package level\\)"
+	rt.Must(fut())
+	return p.a
+}
+
+//asyncgen:coroutine
+func localTypeInSlice() int {
+	type pair struct{ a, b int }
+	var ps []pair // want "ps lives across an await but its type \\[\\]pair is declared inside"
+	ps = append(ps, pair{})
+	rt.Must(fut())
+	return len(ps)
+}
+
+//asyncgen:coroutine
+func localTypeOnlyBetweenAwaits() int {
+	type pair struct{ a, b int }
+	rt.Must(fut())
+	p := pair{1, 2}
+	return p.a
+}
+
+//asyncgen:coroutine
+func hiddenAcross() int {
+	h := hidden.New() // want "h has type \\*hidden.impl, which asyncgen cannot name outside package hidden"
+	rt.Must(fut())
+	return h.N()
+}
+
+//asyncgen:coroutine
+func hiddenAwait() {
+	rt.Must(hidden.Later()) // want "await of \\*hidden.impl, which asyncgen cannot name outside package hidden"
 }

@@ -1,6 +1,7 @@
 package basic
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -20,4 +21,17 @@ func sum(a, b int) (int, error) {
 		n += i
 	}
 	return n, nil
+}
+
+// localType declares a type in the coroutine and uses it on both sides of
+// an await, never across one: it stays a local of the step method.
+//
+//asyncgen:coroutine
+func localType(n int) (string, error) {
+	type pair struct{ a, b int }
+	p := pair{n, 0}
+	n = p.a + 1
+	rt.Must(rt.Sleep(0))
+	q := pair{n, 2}
+	return fmt.Sprint(q), nil
 }

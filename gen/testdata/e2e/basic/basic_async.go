@@ -3,6 +3,7 @@
 package basic
 
 import (
+	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
 	"time"
 )
@@ -10,45 +11,30 @@ import (
 // sumAsync is sum as a coroutine (see asyncgen).
 func sumAsync(a int, b int) rt.Coro[int] {
 	if rt.RefMode {
-		return rt.NewRef(func() (int, error) {
-			return sum(a, b)
-		})
+		return rt.NewRef(func() (int, error) { return sum(a, b) })
 	}
 	return &sumFrame{a: a, b: b}
 }
 
 // sumFrame is the state of a suspended sum.
 type sumFrame struct {
-	state int // 0: not started, N: suspended at await N, -1: finished
-	a     int
-	b     int
-	res   int
-	err   error
-	n     int
-	i     int
-	aw    rt.Awaiting[rt.Void]
+	rt.Frame[int]
+	a  int
+	b  int
+	n  int
+	i  int
+	aw rt.Awaiting[rt.Void]
 }
 
-func (f *sumFrame) Send(c *rt.Ctx) rt.Yield {
-	defer f.catch()
-	return f.step(c, nil)
-}
-func (f *sumFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	if f.state == 0 {
-		f.state = -1
-		f.err = err
-		return rt.Yield{}
-	}
-	defer f.catch()
-	return f.step(c, err)
-}
+func (f *sumFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *sumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var (
-		err   error
-		err_1 error
-	)
-	switch f.state {
+	var err error
+	switch f.State {
 	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
 	case 1:
 		if y, ok := f.aw.Resume(c, thrown); ok {
 			return y
@@ -62,87 +48,95 @@ func (f *sumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line basic.go:13
+//line basic.go:14
 	f.n = f.a
 	if y, ok := f.aw.Start(c, rt.Sleep(time.Millisecond)); ok {
-		f.state = 1
+		f.State = 1
 		return y
 	}
 resume1:
-	if _, err = f.aw.Result(); err != nil {
-		return f.fail(err)
-	}
-//line basic.go:15
+	f.aw.Must()
+//line basic.go:16
 	f.n += f.b
 	f.i = 0
 for2:
-//line basic.go:16
+//line basic.go:17
 	if !(f.i < 3) {
 		goto endfor4
 	}
-//line basic.go:17
+//line basic.go:18
 	if y, ok := f.aw.Start(c, rt.Sleep(0)); ok {
-		f.state = 2
+		f.State = 2
 		return y
 	}
 resume5:
-	_, err_1 = f.aw.Result()
-//line basic.go:17
-	if err_1 != nil {
-		return f.done(0, err_1)
+	_, err = f.aw.Result()
+//line basic.go:18
+	if err != nil {
+		return f.Finish(0, err)
 	}
 	f.n += f.i
-//line basic.go:16
+//line basic.go:17
 	f.i++
 	goto for2
 endfor4:
-//line basic.go:22
-	return f.done(f.n, nil)
-
-//line basic_async.go:103
+//line basic.go:23
+	return f.Finish(f.n, nil)
+//line basic_async.go:86
 }
-func (f *sumFrame) done(r0 int, r1 error) rt.Yield {
-	f.res, f.err = r0, r1
-	f.state = -1
-	return rt.Yield{}
-}
-func (f *sumFrame) fail(err error) rt.Yield {
-	f.state = -1
-	f.res = 0
-	f.err = err
-	return rt.Yield{}
-}
-func (f *sumFrame) catch() {
-	if p := recover(); p != nil {
-		f.fail(rt.FailureOf(p))
-	}
-}
-func (f *sumFrame) Close() {
-	switch f.state {
-	case -1:
-		return
-	case 0:
-		f.state = -1
-		f.err = &rt.RuntimeError{Msg: "rt: coroutine closed"}
-		return
-	case 1, 2:
-		f.aw.Close()
-	}
-	f.state = -1
-}
-func (f *sumFrame) Result() (v int, err error) {
-	if f.state != -1 {
-		err = &rt.InvalidStateError{Msg: "coroutine has not finished"}
-		return
-	}
-	return f.res, f.err
-}
+func (f *sumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	switch f.state {
-	case 1:
-		return f.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.sum", File: "basic.go", Line: 14}))
-	case 2:
-		return f.aw.AwaitStack(append(buf, rt.StackFrame{Func: "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.sum", File: "basic.go", Line: 17}))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.sum", "gen/testdata/e2e/basic/basic.go", 15, 18))
+}
+
+// localTypeAsync is localType as a coroutine (see asyncgen).
+func localTypeAsync(n int) rt.Coro[string] {
+	if rt.RefMode {
+		return rt.NewRef(func() (string, error) { return localType(n) })
 	}
-	return buf
+	return &localTypeFrame{n: n}
+}
+
+// localTypeFrame is the state of a suspended localType.
+type localTypeFrame struct {
+	rt.Frame[string]
+	n  int
+	aw rt.Awaiting[rt.Void]
+}
+
+func (f *localTypeFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *localTypeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
+func (f *localTypeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
+	type pair struct{ a, b int }
+	var p, q pair
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line basic.go:32
+	p = pair{f.n, 0}
+	f.n = p.a + 1
+	if y, ok := f.aw.Start(c, rt.Sleep(0)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	f.aw.Must()
+//line basic.go:35
+	q = pair{f.n, 2}
+	return f.Finish(fmt.Sprint(q), nil)
+//line basic_async.go:138
+}
+func (f *localTypeFrame) Close() { f.aw.Close(); f.Frame.Close() }
+func (f *localTypeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.localType", "gen/testdata/e2e/basic/basic.go", 34))
 }

@@ -12,3 +12,10 @@ func TestSum(t *testing.T) {
 		t.Fatalf("got %v, %v", v, err)
 	}
 }
+
+func TestLocalTypeBetweenAwaits(t *testing.T) {
+	v, err := rt.Run(localTypeAsync(1))
+	if err != nil || v != "{2 2}" {
+		t.Fatalf("got %v, %v", v, err)
+	}
+}

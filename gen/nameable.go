@@ -1,0 +1,177 @@
+package gen
+
+import (
+	"go/token"
+	"go/types"
+)
+
+// The generated file declares the frame's fields at package level, and the
+// step method's locals at its top, each with its type spelled out. Two
+// kinds of type cannot be spelled there, and asyncgen does not hoist them
+// (renaming a type would change what %T and reflection report):
+//
+//   - a type declared inside the template: it is in scope in the step
+//     method (its declaration moves to the top of it) but not at package
+//     level, so a variable of it cannot live in the frame;
+//   - an unexported type of another package: it cannot be named outside
+//     its package at all, so a flat variable of it cannot be declared.
+//
+// checkTypes reports them as positioned diagnostics instead of letting the
+// generated file fail to compile.
+
+// checkTypes reports the flat variables and awaits whose types the
+// generated file cannot spell.
+func (l *lowerer) checkTypes() {
+	reported := map[token.Pos]bool{}
+	report := func(pos token.Pos, format string, args ...any) {
+		if !pos.IsValid() {
+			pos = l.t.decl.Pos()
+		}
+		if !reported[pos] {
+			reported[pos] = true
+			l.d.errorf(pos, format, args...)
+		}
+	}
+	for _, v := range l.varList {
+		if v.typ == nil || v.kind == kConst {
+			continue
+		}
+		pos := v.pos
+		if v.obj != nil {
+			pos = v.obj.Pos()
+		}
+		if tn := l.hiddenType(v.typ); tn != nil {
+			report(pos, "%s has type %s, which asyncgen cannot name outside package %s (give it an exported type, an interface say)",
+				l.varDesc(v), types.TypeString(v.typ, pkgName), tn.Pkg().Name())
+			continue
+		}
+		if !v.field {
+			continue
+		}
+		if tn := l.localType(v.typ); tn != nil {
+			report(pos, "%s lives across an await but its type %s is declared inside the coroutine (declare %s at package level)",
+				l.varDesc(v), types.TypeString(v.typ, types.RelativeTo(l.t.pkg.Types)), tn.Name())
+		}
+	}
+	for _, a := range l.awaits {
+		pos := a.susps[0].pos
+		if tn := l.hiddenType(a.typ); tn != nil {
+			report(pos, "await of %s, which asyncgen cannot name outside package %s",
+				types.TypeString(a.typ, pkgName), tn.Pkg().Name())
+		} else if tn := l.localType(a.typ); tn != nil {
+			report(pos, "await of %s, which is declared inside the coroutine (declare %s at package level)",
+				types.TypeString(a.typ, types.RelativeTo(l.t.pkg.Types)), tn.Name())
+		}
+	}
+}
+
+func pkgName(p *types.Package) string { return p.Name() }
+
+func (l *lowerer) varDesc(v *variable) string {
+	if v.obj != nil {
+		return v.obj.Name()
+	}
+	return "a temporary value"
+}
+
+// localType returns a type name declared inside a function that t
+// mentions, or nil.
+func (l *lowerer) localType(t types.Type) *types.TypeName {
+	return findTypeName(t, func(tn *types.TypeName) bool {
+		p := tn.Parent()
+		return p != nil && p != types.Universe && tn.Pkg() != nil && p != tn.Pkg().Scope()
+	})
+}
+
+// hiddenType returns an unexported type name of another package that t
+// mentions, or nil.
+func (l *lowerer) hiddenType(t types.Type) *types.TypeName {
+	self := l.t.pkg.Types.Path()
+	return findTypeName(t, func(tn *types.TypeName) bool {
+		return tn.Pkg() != nil && tn.Pkg().Path() != self && !tn.Exported()
+	})
+}
+
+// findTypeName walks t and returns the first named type (or alias) whose
+// name satisfies bad.
+func findTypeName(t types.Type, bad func(*types.TypeName) bool) *types.TypeName {
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type) *types.TypeName
+	walkTuple := func(tu *types.Tuple) *types.TypeName {
+		for i := 0; tu != nil && i < tu.Len(); i++ {
+			if tn := walk(tu.At(i).Type()); tn != nil {
+				return tn
+			}
+		}
+		return nil
+	}
+	walk = func(t types.Type) *types.TypeName {
+		if t == nil || seen[t] {
+			return nil
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Alias:
+			if bad(t.Obj()) {
+				return t.Obj()
+			}
+			for i := 0; i < t.TypeArgs().Len(); i++ {
+				if tn := walk(t.TypeArgs().At(i)); tn != nil {
+					return tn
+				}
+			}
+			if t.TypeArgs().Len() == 0 && t.Obj().Pkg() != nil {
+				return nil // spelled by its name
+			}
+			return walk(types.Unalias(t))
+		case *types.Named:
+			if bad(t.Obj()) {
+				return t.Obj()
+			}
+			for i := 0; i < t.TypeArgs().Len(); i++ {
+				if tn := walk(t.TypeArgs().At(i)); tn != nil {
+					return tn
+				}
+			}
+		case *types.Pointer:
+			return walk(t.Elem())
+		case *types.Slice:
+			return walk(t.Elem())
+		case *types.Array:
+			return walk(t.Elem())
+		case *types.Chan:
+			return walk(t.Elem())
+		case *types.Map:
+			if tn := walk(t.Key()); tn != nil {
+				return tn
+			}
+			return walk(t.Elem())
+		case *types.Signature:
+			if tn := walkTuple(t.Params()); tn != nil {
+				return tn
+			}
+			return walkTuple(t.Results())
+		case *types.Struct:
+			for i := 0; i < t.NumFields(); i++ {
+				if tn := walk(t.Field(i).Type()); tn != nil {
+					return tn
+				}
+			}
+		case *types.Interface:
+			for i := 0; i < t.NumEmbeddeds(); i++ {
+				if tn := walk(t.EmbeddedType(i)); tn != nil {
+					return tn
+				}
+			}
+			for i := 0; i < t.NumExplicitMethods(); i++ {
+				if tn := walk(t.ExplicitMethod(i).Type()); tn != nil {
+					return tn
+				}
+			}
+		case *types.Tuple:
+			return walkTuple(t)
+		}
+		return nil
+	}
+	return walk(t)
+}
