@@ -98,6 +98,62 @@ func BenchmarkAwaitFreshFuture(b *testing.B) {
 	}
 }
 
+// herdMember awaits its future rounds times; the herd's completer wakes
+// every member at once.
+type herdMember struct {
+	rounds, i int
+	fut       Future[int]
+	aw        Awaiting[int]
+}
+
+func (m *herdMember) Send(c *Ctx) Yield {
+	if m.aw.Pending() {
+		if y, suspend := m.aw.Resume(c, nil); suspend {
+			return y
+		}
+		m.aw.Result()
+		m.i++
+	}
+	if m.i == m.rounds {
+		return Yield{}
+	}
+	m.fut.state = pending
+	m.fut.loop = c.Loop()
+	y, _ := m.aw.Start(c, &m.fut)
+	return y
+}
+func (m *herdMember) Throw(*Ctx, error) Yield { return Yield{} }
+func (m *herdMember) Close()                  {}
+func (m *herdMember) Result() (int, error)    { return m.i, nil }
+
+// BenchmarkAwaitResumeHerd: 1024 tasks each await their own future; one
+// callback per round completes all of them, and the next pass resumes them
+// all. One op is one await and resume, with the loop's per-pass cost shared
+// as it is on a busy server.
+func BenchmarkAwaitResumeHerd(b *testing.B) {
+	const herd = 1024
+	l := benchLoop(b)
+	rounds := b.N/herd + 1
+	members := make([]*herdMember, herd)
+	for i := range members {
+		members[i] = &herdMember{rounds: rounds}
+		CreateTask[int](l, members[i])
+	}
+	l.Stop()
+	l.RunForever() // every member suspends on its first await
+	b.ReportAllocs()
+	b.ResetTimer()
+	for r := 0; r < rounds; r++ {
+		for _, m := range members {
+			m.fut.SetResult(1)
+		}
+		l.Stop()
+		l.RunForever()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rounds*herd), "ns/await")
+}
+
 // BenchmarkAwaitResumeGoroutine is the goroutine counterpart: one op is a
 // round trip between two goroutines over unbuffered channels.
 func BenchmarkAwaitResumeGoroutine(b *testing.B) {

@@ -43,9 +43,11 @@ type Loop struct {
 	// lastPoll and sincePoll rate-limit zero-timeout polls (see pollDue).
 	lastPoll  time.Duration
 	sincePoll int
-	running   bool
-	closed    bool
-	ownerG    uint64 // goroutine running the loop, for debug checks
+	// todo is how many callbacks of the current pass have yet to run.
+	todo    int
+	running bool
+	closed  bool
+	ownerG  uint64 // goroutine running the loop, for debug checks
 
 	// CallSoonThreadsafe queue: the only state shared with other goroutines.
 	tsMu     sync.Mutex
@@ -235,10 +237,34 @@ func (l *Loop) RunForever() error {
 		l.running, l.stopping, l.ownerG = false, false, 0
 		loopByG.Delete(g)
 	}()
+	for !l.runPasses() {
+	}
+	return nil
+}
+
+// runPasses runs passes until Stop. A panic escaping a callback is caught
+// here, once per RunForever rather than once per callback or pass, which
+// keeps the recover off the hot path: it is reported (see recovered), and
+// runPasses returns false so that RunForever re-enters it and the
+// interrupted pass finishes its remaining callbacks before the next poll.
+func (l *Loop) runPasses() (stopped bool) {
+	defer func() {
+		if !stopped {
+			if v := recover(); v != nil { // nil: runtime.Goexit, let it unwind
+				l.recovered(v)
+			}
+		}
+	}()
+	if l.todo > 0 {
+		l.runReady()
+		if l.stopping {
+			return true
+		}
+	}
 	for {
 		l.runOnce()
 		if l.stopping {
-			return nil
+			return true
 		}
 	}
 }
@@ -350,7 +376,9 @@ func (l *Loop) Close() error {
 // the next pass, which is what keeps one busy callback chain from starving
 // I/O.
 func (l *Loop) runOnce() {
-	l.purgeCancelledTimers()
+	if len(l.timers) > 0 {
+		l.purgeCancelledTimers()
+	}
 
 	timeout := time.Duration(-1)
 	switch {
@@ -391,57 +419,45 @@ func (l *Loop) runOnce() {
 		}
 	}
 
-	ntodo := l.ready.len()
+	l.todo = l.ready.len()
+	l.runReady()
+}
+
+// runReady runs the callbacks of the current pass: the l.todo callbacks
+// that were ready when it began. Anything they schedule waits for the next
+// pass.
+func (l *Loop) runReady() {
+	l.sincePoll += l.todo
 	if l.debug {
-		for i := 0; i < ntodo; i++ {
+		for l.todo > 0 {
+			l.todo--
 			l.runTimed(l.ready.pop())
 		}
 		return
 	}
-	for ntodo > 0 {
-		ntodo = l.runBatch(ntodo)
+	for l.todo > 0 {
+		l.todo--
+		l.ready.pop().run()
 	}
 }
 
-// runBatch runs the next n ready callbacks under a single deferred recover
-// (one defer per pass rather than per callback). A panic is reported to the
-// exception handler and the callbacks not yet run are left for runOnce to
-// continue with: left is how many remain.
-func (l *Loop) runBatch(n int) (left int) {
-	defer func() {
-		if v := recover(); v != nil {
-			l.recovered(v)
-			left = n
-		}
-	}()
-	for n > 0 {
-		cb := l.ready.pop()
-		n--
-		cb.run()
-	}
-	return 0
-}
-
-// Zero-timeout polls are skipped while callbacks are ready, up to
-// maxPollSkips passes or pollInterval of loop time, whichever comes first.
-// asyncio polls on every pass; here a poll is a syscall costing 20 times a
-// task step, so polling every pass would make every await cost a syscall.
-// Bounding the skip keeps I/O from starving behind a callback chain: a
-// ready socket waits at most pollInterval longer than under asyncio.
+// Zero-timeout polls are skipped while callbacks are ready, until
+// maxPollSkips callbacks have run since the last poll or pollInterval of
+// loop time has passed, whichever comes first. asyncio polls on every pass;
+// here a poll is a syscall costing 20 times a task step, so polling every
+// pass would make every await cost a syscall. Counting callbacks rather
+// than passes bounds the work a ready socket can wait behind: a few hundred
+// callbacks, or pollInterval when timers give the loop a clock reading.
 const (
-	maxPollSkips = 64
+	maxPollSkips = 256
 	pollInterval = 50 * time.Microsecond
 )
 
 // pollDue reports whether a pass with ready callbacks must poll anyway.
-// Without timers the clock is not read and only the pass count bounds the
-// skipping.
+// Without timers the clock is not read and only the callback count bounds
+// the skipping.
 func (l *Loop) pollDue(now time.Duration, haveNow bool) bool {
-	if l.sincePoll >= maxPollSkips || haveNow && now-l.lastPoll >= pollInterval {
-		return true
-	}
-	l.sincePoll++
-	return false
+	return l.sincePoll >= maxPollSkips || haveNow && now-l.lastPoll >= pollInterval
 }
 
 // purgeCancelledTimers drops cancelled timers: a full O(n) rebuild when they
