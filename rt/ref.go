@@ -1,6 +1,10 @@
 package rt
 
-import "errors"
+import (
+	"errors"
+	"runtime"
+	"strings"
+)
 
 // The reference driver runs a template exactly as written, on a goroutine of
 // its own, and hands control back and forth with the loop goroutine through
@@ -26,6 +30,8 @@ type refDriver struct {
 	ctx    *Ctx
 	toCoro chan refResume
 	toLoop chan Yield
+	// stack reports where the template is suspended, for AwaitStack.
+	stack func([]StackFrame) []StackFrame
 }
 
 // Ref is a coroutine whose body runs on its own goroutine (reference mode).
@@ -67,6 +73,15 @@ func (r *Ref[T]) Close() {
 	if !r.done {
 		r.resume(r.d.ctx, refResume{close: true})
 	}
+}
+
+// AwaitStack appends where the template is suspended (the file:line of its
+// pending Await, with an absolute path), then the frames of what it awaits.
+func (r *Ref[T]) AwaitStack(buf []StackFrame) []StackFrame {
+	if r.done || r.d.stack == nil {
+		return buf
+	}
+	return r.d.stack(buf)
 }
 
 // Result returns the template's results once it has finished.
@@ -116,6 +131,11 @@ func (r *Ref[T]) run() {
 func refAwait[T any](d *refDriver, a Awaitable[T]) (T, error) {
 	var w Awaiting[T]
 	y, suspend := w.Start(d.ctx, a)
+	if suspend {
+		at := templateFrame()
+		d.stack = func(buf []StackFrame) []StackFrame { return w.AwaitStack(append(buf, at)) }
+		defer func() { d.stack = nil }()
+	}
 	for suspend {
 		d.toLoop <- y
 		m := <-d.toCoro
@@ -126,4 +146,18 @@ func refAwait[T any](d *refDriver, a Awaitable[T]) (T, error) {
 		y, suspend = w.Resume(d.ctx, m.err)
 	}
 	return w.Result()
+}
+
+// templateFrame is the caller of Await or Must: the first frame outside
+// package rt.
+func templateFrame() StackFrame {
+	var pcs [8]uintptr
+	n := runtime.Callers(3, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "github.com/asyncgen/asyncgen/rt.") || !more {
+			return StackFrame{Func: f.Function, File: f.File, Line: f.Line}
+		}
+	}
 }
