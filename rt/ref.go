@@ -132,8 +132,13 @@ func refAwait[T any](d *refDriver, a Awaitable[T]) (T, error) {
 	var w Awaiting[T]
 	y, suspend := w.Start(d.ctx, a)
 	if suspend {
-		at := templateFrame()
-		d.stack = func(buf []StackFrame) []StackFrame { return w.AwaitStack(append(buf, at)) }
+		// Record the caller's PCs now; resolve them to file:line only
+		// if someone asks for the stack.
+		var pcs [8]uintptr
+		n := runtime.Callers(2, pcs[:])
+		d.stack = func(buf []StackFrame) []StackFrame {
+			return w.AwaitStack(append(buf, templateFrame(pcs[:n])))
+		}
 		defer func() { d.stack = nil }()
 	}
 	for suspend {
@@ -150,10 +155,8 @@ func refAwait[T any](d *refDriver, a Awaitable[T]) (T, error) {
 
 // templateFrame is the caller of Await or Must: the first frame outside
 // package rt.
-func templateFrame() StackFrame {
-	var pcs [8]uintptr
-	n := runtime.Callers(3, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
+func templateFrame(pcs []uintptr) StackFrame {
+	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
 		if !strings.HasPrefix(f.Function, "github.com/asyncgen/asyncgen/rt.") || !more {
