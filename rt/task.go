@@ -81,7 +81,8 @@ func (t *Task[T]) Name() string {
 // SetName renames the task.
 func (t *Task[T]) SetName(name string) { t.x().name = name }
 
-// Coro returns the coroutine the task runs.
+// Coro returns the coroutine the task runs, also once the task is done
+// (asyncio's get_coro).
 func (t *Task[T]) Coro() Coro[T] { return t.coro }
 
 // Cancelling returns how many cancellation requests are pending.
@@ -251,7 +252,8 @@ func (t *Task[T]) finish(_ Yield, perr error) {
 	if err == nil {
 		v, err = t.coro.Result()
 	}
-	t.coro = nil
+	// The coroutine stays reachable through Coro, as asyncio's get_coro
+	// keeps it after the task is done.
 	switch {
 	case err == nil && t.mustCancel:
 		// Cancel was called during this last step: the task ends
