@@ -10,6 +10,7 @@ import (
 // frame, and the intrinsics used as values instead of being called.
 func check(t *template, d *diags) {
 	info := t.pkg.TypesInfo
+	checkBlankTypeParams(t, d)
 	ast.PreorderStack(t.decl.Body, nil, func(n ast.Node, stack []ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
@@ -94,4 +95,41 @@ func hasSuspension(info *types.Info, body ast.Node) map[ast.Node]bool {
 		return true
 	})
 	return m
+}
+
+// checkBlankTypeParams rejects a blank type parameter, of the template or of
+// its receiver: the frame is generic over the same parameters and must
+// name them to instantiate itself.
+func checkBlankTypeParams(t *template, d *diags) {
+	lists := []*ast.FieldList{t.decl.Type.TypeParams}
+	if r := t.decl.Recv; r != nil && len(r.List) == 1 {
+		x := r.List[0].Type
+		if st, ok := x.(*ast.StarExpr); ok {
+			x = st.X
+		}
+		var idx []ast.Expr
+		switch x := x.(type) {
+		case *ast.IndexExpr:
+			idx = []ast.Expr{x.Index}
+		case *ast.IndexListExpr:
+			idx = x.Indices
+		}
+		for _, e := range idx {
+			if id, ok := e.(*ast.Ident); ok && id.Name == "_" {
+				d.errorf(id.Pos(), "blank type parameter in the receiver of a coroutine method: name it (the generated frame refers to it)")
+			}
+		}
+	}
+	for _, l := range lists {
+		if l == nil {
+			continue
+		}
+		for _, f := range l.List {
+			for _, id := range f.Names {
+				if id.Name == "_" {
+					d.errorf(id.Pos(), "blank type parameter of a coroutine: name it (the generated frame refers to it)")
+				}
+			}
+		}
+	}
 }

@@ -143,9 +143,10 @@
 // not), the intrinsics used as values, results other than nothing, error,
 // T or (T, error), and what the generated file could not spell: a variable
 // living across an await (or an await) whose type is declared inside the
-// template, and a variable of the flat body whose type is unexported in
+// template, a variable of the flat body whose type is unexported in
 // another package (asyncgen does not hoist or rename types: %T and
-// reflection would tell). They are reported as file:line:col: message, all
+// reflection would tell), and a blank type parameter of the template or of
+// its receiver (the frame must name it to instantiate itself). They are reported as file:line:col: message, all
 // at once; Generate then returns *Diagnostics and writes nothing.
 //
 // # Pipeline

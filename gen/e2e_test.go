@@ -8,7 +8,8 @@ import (
 
 // TestEndToEnd generates testdata/e2e packages and runs their tests in both
 // modes: the generated state machines and the reference driver must agree
-// with the expectations written in the tests.
+// with the expectations written in the tests. The generated code must vet
+// clean.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs generated code")
@@ -22,6 +23,9 @@ func TestEndToEnd(t *testing.T) {
 			res, err := Generate(Config{Dir: dir, Check: true})
 			if err != nil || res.Stale() {
 				t.Fatalf("check after generate: %v %+v", err, res)
+			}
+			if out, err := exec.Command("go", "vet", "./"+filepath.ToSlash(dir)).CombinedOutput(); err != nil {
+				t.Errorf("go vet: %v\n%s", err, out)
 			}
 			for _, tags := range []string{"", "asyncgen_ref"} {
 				args := []string{"test", "-count=1"}

@@ -179,7 +179,7 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 		return
 	case *ast.LabeledStmt:
 		name := s.Label.Name
-		l.emit(&item{stmt: s, label: name, jumps: l.scanBranches(s.Stmt)})
+		l.emit(&item{stmt: s, label: name, jumps: l.scanBranches(s.Stmt), term: isTerminating(l.info, s)})
 		return
 	case *ast.EmptyStmt:
 		return
@@ -199,7 +199,7 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 		l.emit(it)
 		return
 	}
-	l.emit(&item{stmt: s, jumps: l.scanBranches(s)})
+	l.emit(&item{stmt: s, jumps: l.scanBranches(s), term: isTerminating(l.info, s)})
 }
 
 // declStmt lowers a var, const or type declaration of the flat region.

@@ -35,9 +35,9 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, lab *types.Label) {
 	xt := l.info.TypeOf(s.X)
 	head, next, end := l.newLabel("range"), l.newLabel("next"), l.newLabel("endrange")
 	tgt := &target{brk: end, cont: next, label: lab}
-	under := types.Unalias(xt).Underlying()
+	under := coreType(xt)
 	if p, ok := under.(*types.Pointer); ok {
-		under = p.Elem().Underlying()
+		under = coreType(p.Elem())
 	}
 	switch u := under.(type) {
 	case *types.Basic:
@@ -159,7 +159,7 @@ func (l *lowerer) rangeInt(s *ast.RangeStmt, tgt *target, head string) {
 func (l *lowerer) rangeIndexed(s *ast.RangeStmt, tgt *target, head string) {
 	xt := l.info.TypeOf(s.X)
 	needX := s.Value != nil && !isBlank(s.Value)
-	_, isSlice := types.Unalias(xt).Underlying().(*types.Slice)
+	_, isSlice := coreType(xt).(*types.Slice)
 	var x, bound ast.Expr
 	switch {
 	case isSlice && l.stable(s.X):
@@ -194,6 +194,12 @@ func (l *lowerer) rangeIndexed(s *ast.RangeStmt, tgt *target, head string) {
 
 func (l *lowerer) rangeString(s *ast.RangeStmt, tgt *target, head string) {
 	x := l.operand(s, l.info.TypeOf(s.X), "s")
+	// utf8 takes a string: a named string type (or a type parameter)
+	// needs converting.
+	tail := func(x string) string { return x }
+	if b, ok := types.Unalias(l.info.TypeOf(s.X)).(*types.Basic); !ok || b.Info()&types.IsString == 0 {
+		tail = func(x string) string { return "string(" + x + ")" }
+	}
 	i, key := l.counter(s, types.Typ[types.Int])
 	w := l.newTemp(types.Typ[types.Int], "w")
 	l.label(head)
@@ -201,10 +207,10 @@ func (l *lowerer) rangeString(s *ast.RangeStmt, tgt *target, head string) {
 	var val ast.Expr
 	if s.Value != nil && !isBlank(s.Value) {
 		r := l.newTemp(types.Typ[types.Rune], "r")
-		l.text(s.For, "$0, $1 = $utf8.DecodeRuneInString($2[$3:])", r, w, x, i).defs = []*variable{r, w}
+		l.text(s.For, "$0, $1 = $utf8.DecodeRuneInString("+tail("$2[$3:]")+")", r, w, x, i).defs = []*variable{r, w}
 		val = l.ref(r)
 	} else {
-		l.text(s.For, "_, $0 = $utf8.DecodeRuneInString($1[$2:])", w, x, i).defs = []*variable{w}
+		l.text(s.For, "_, $0 = $utf8.DecodeRuneInString("+tail("$1[$2:]")+")", w, x, i).defs = []*variable{w}
 	}
 	var k ast.Expr = l.ref(i)
 	if key {

@@ -41,7 +41,14 @@ func (l *lowerer) simple(s ast.Stmt) {
 		}
 		l.emit(&item{stmt: &ast.ReturnStmt{Return: s.Return, Results: l.operands(res)}, term: true})
 	case *ast.DeferStmt:
-		l.emit(&item{stmt: &ast.DeferStmt{Defer: s.Defer, Call: l.expr(s.Call).(*ast.CallExpr)}})
+		call := l.expr(s.Call).(*ast.CallExpr)
+		// The rendering of a defer asks for the type of the deferred
+		// function; a function value rebuilt around a lifted await (defer
+		// rt.Must(x).Close()) is a new node the type checker never saw.
+		if _, ok := l.info.Types[call.Fun]; !ok {
+			l.info.Types[call.Fun] = l.info.Types[s.Call.Fun]
+		}
+		l.emit(&item{stmt: &ast.DeferStmt{Defer: s.Defer, Call: call}})
 	default:
 		l.d.errorf(s.Pos(), "asyncgen cannot lower an await in a %T", s)
 	}

@@ -16,7 +16,10 @@
 // What they check:
 //
 //   - TestTemplatesMatchGoSemantics: result, error and trace of every case
-//     against values worked out from the Go spec (cases_test.go).
+//     against values worked out from the Go spec (cases_test.go, and
+//     real_cases_test.go for templates written like application code:
+//     worker pools, retries, parsers, generic caches, renamed and dot
+//     imports of rt, a build-constrained file).
 //   - TestModesAgree: rebuilds the package in the other mode and compares
 //     all traces line by line.
 //   - TestRandomProgramsAgree: random templates through asyncgen, both

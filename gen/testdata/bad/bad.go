@@ -74,3 +74,17 @@ func hiddenAcross() int {
 func hiddenAwait() {
 	rt.Must(hidden.Later()) // want "await of \\*hidden.impl, which asyncgen cannot name outside package hidden"
 }
+
+type table[K comparable, V any] struct{ m map[K]V }
+
+//asyncgen:coroutine
+func (t table[K, _]) keys() []K { // want "blank type parameter in the receiver of a coroutine method"
+	rt.Must(fut())
+	return nil
+}
+
+//asyncgen:coroutine
+func blankTypeParam[_ any, T any](x T) T { // want "blank type parameter of a coroutine: name it"
+	rt.Must(fut())
+	return x
+}

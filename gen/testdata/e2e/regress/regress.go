@@ -1,0 +1,101 @@
+// Package regress holds templates that once broke the generator, each named
+// after what it exercises, with the behaviour both builds must share
+// checked in regress_test.go.
+package regress
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// closer logs its Close to a shared log.
+type closer struct {
+	log *[]string
+	id  int
+}
+
+func (c closer) Close() error { *c.log = append(*c.log, fmt.Sprint("close ", c.id)); return nil }
+
+// deferAwaitedReceiver defers a method of an awaited value: the generator
+// once crashed on the rebuilt function value, which the type checker never
+// saw.
+//
+//asyncgen:coroutine
+func deferAwaitedReceiver(log *[]string, mk func(int) rt.Coro[closer]) int {
+	for i := range 2 {
+		defer rt.Must(mk(i)).Close()
+	}
+	*log = append(*log, "body")
+	return 2
+}
+
+// gotoLabelledReturn ends in a labelled return reached only by goto: the
+// generator once appended an unreachable filler after it (vet: unreachable
+// code).
+//
+//asyncgen:coroutine
+func gotoLabelledReturn(n rt.Coro[int]) (string, error) {
+	if rt.Must(n) > 2 {
+		goto big
+	}
+	return "small", nil
+big:
+	return "big", nil
+}
+
+// terminatingSwitch ends in a switch every clause of which returns, and
+// an if/else that both return inside a labelled block.
+//
+//asyncgen:coroutine
+func terminatingSwitch(n rt.Coro[int], s string) string {
+	v := rt.Must(n)
+	switch {
+	case v > 10:
+		return strings.Repeat(s, 2)
+	case v > 5:
+		if v%2 == 0 {
+			return "even"
+		} else {
+			return "odd"
+		}
+	default:
+		for {
+			if v > 0 {
+				return s
+			}
+			v++
+		}
+	}
+}
+
+// Name is a named string type: utf8 does not take it unconverted.
+type Name string
+
+// coreRange ranges, with awaits in the bodies, over a type parameter whose
+// core type is a slice and over a named string type: the generator once
+// refused the first ("cannot range over S") and broke the build with the
+// second.
+//
+//asyncgen:coroutine
+func coreRange[S ~[]E, E any](s S, n Name, tick func() rt.Coro[int]) (string, error) {
+	var b strings.Builder
+	for i, v := range s {
+		fmt.Fprint(&b, i+rt.Must(tick()), v, " ")
+	}
+	for i, r := range n {
+		fmt.Fprintf(&b, "%d%c", i+rt.Must(tick()), r)
+	}
+	return b.String(), nil
+}
+
+// Stack is named like a method of the embedded rt.Frame; as a frame field it
+// once hid the method the generated AwaitStack calls.
+//
+//asyncgen:coroutine
+func memberNames(tick func() rt.Coro[int]) int {
+	Stack, Unstarted := rt.Must(tick()), 2
+	rt.Must(tick())
+	return Stack + Unstarted
+}

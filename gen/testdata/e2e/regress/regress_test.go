@@ -1,0 +1,63 @@
+package regress
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+func later[T any](v T) rt.Coro[T] {
+	return rt.NewRef(func() (T, error) {
+		rt.Must(rt.Sleep(0))
+		return v, nil
+	})
+}
+
+func TestDeferAwaitedReceiverEvaluatesReceiverAtDefer(t *testing.T) {
+	var log []string
+	v, err := rt.Run(deferAwaitedReceiverAsync(&log, func(i int) rt.Coro[closer] { return later(closer{&log, i}) }))
+	if got := fmt.Sprint(v, err, log); got != "2 <nil> [body close 1 close 0]" {
+		t.Fatalf("got %s", got)
+	}
+}
+
+func TestGotoLabelledReturn(t *testing.T) {
+	for n, want := range map[int]string{1: "small", 3: "big"} {
+		v, err := rt.Run(gotoLabelledReturnAsync(later(n)))
+		if err != nil || v != want {
+			t.Errorf("n=%d: got %v, %v", n, v, err)
+		}
+	}
+}
+
+func TestTerminatingSwitch(t *testing.T) {
+	var got []string
+	for _, n := range []int{11, 8, 7, -3} {
+		v, err := rt.Run(terminatingSwitchAsync(later(n), "s"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	if strings.Join(got, " ") != "ss even odd s" {
+		t.Fatalf("got %v", got)
+	}
+}
+
+type ints []int
+
+func TestCoreRange(t *testing.T) {
+	v, err := rt.Run(coreRangeAsync(ints{7, 8}, Name("hé!"), func() rt.Coro[int] { return later(0) }))
+	if err != nil || v != "0 7 1 8 0h1é3!" {
+		t.Fatalf("got %q, %v", v, err)
+	}
+}
+
+func TestMemberNames(t *testing.T) {
+	v, err := rt.Run(memberNamesAsync(func() rt.Coro[int] { return later(1) }))
+	if err != nil || v != 3 {
+		t.Fatalf("got %v, %v", v, err)
+	}
+}
