@@ -20,7 +20,16 @@ type shieldCoro[T any] struct {
 }
 
 // run is the inner future's done callback (asyncio's _inner_done_callback).
+// If the awaiting task was cancelled in the meantime, nobody will read the
+// inner outcome through this Shield; like asyncio, its error then counts as
+// retrieved rather than being reported as lost.
 func (s *shieldCoro[T]) run() {
+	if s.outer.Cancelled() {
+		if !s.inner.Cancelled() {
+			s.inner.Exception()
+		}
+		return
+	}
 	if !s.outer.Done() {
 		s.outer.SetResult(Void{})
 	}
