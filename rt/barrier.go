@@ -42,7 +42,6 @@ type Barrier struct {
 	parties int
 	count   int // parties inside Wait, past the blocking phase
 	state   barrierState
-	opBusy  bool
 	op      barrierWait // handed out by Wait while not in use
 }
 
@@ -74,12 +73,11 @@ func (b *Barrier) Broken() bool { return b.state == barrierBroken }
 // arrived last. It fails with ErrBrokenBarrier if the barrier is aborted,
 // or reset while it waits.
 func (b *Barrier) Wait() Coro[int] {
-	if !b.opBusy {
-		b.opBusy = true
-		b.op = barrierWait{b: b, pooled: true}
-		return &b.op
+	if b.op.lent {
+		return &barrierWait{b: b}
 	}
-	return &barrierWait{b: b}
+	b.op = barrierWait{b: b, primOp: primOp{lent: true}}
+	return &b.op
 }
 
 // Reset returns the barrier to its empty, filling state. Coroutines waiting
@@ -135,13 +133,10 @@ func (b *Barrier) String() string {
 // phases: until the previous round has left (entered false), then, counted
 // in, until the barrier fills.
 type barrierWait struct {
+	primOp
 	b       *Barrier
-	fut     Future[Void]
 	index   int
-	err     error
 	entered bool
-	state   primState
-	pooled  bool
 }
 
 func (w *barrierWait) Send(c *Ctx) Yield {
@@ -151,7 +146,7 @@ func (w *barrierWait) Send(c *Ctx) Yield {
 		return w.run(c)
 	case primWaiting:
 		if !w.fut.Done() {
-			return Yield{fut: &w.fut, kind: yieldFuture} // spurious wake-up
+			return w.suspend() // spurious wake-up
 		}
 		if err := w.fut.err; err != nil {
 			w.fail(err)
@@ -163,10 +158,7 @@ func (w *barrierWait) Send(c *Ctx) Yield {
 }
 
 func (w *barrierWait) Throw(_ *Ctx, err error) Yield {
-	switch w.state {
-	case primNew:
-		w.finish(err)
-	case primWaiting:
+	if w.thrown(err) {
 		w.fail(err)
 	}
 	return Yield{}
@@ -210,17 +202,14 @@ func (w *barrierWait) run(c *Ctx) Yield {
 }
 
 func (w *barrierWait) block(c *Ctx) Yield {
-	loop, err := w.b.bindLoop(c, "Barrier")
+	y, err := w.bindWait(c, &w.b.loopBound, "Barrier", &w.b.waiters)
 	if err != nil {
 		if w.entered {
 			w.b.exit()
 		}
 		w.finish(err)
-		return Yield{}
 	}
-	armWaiter(&w.fut, loop)
-	w.b.waiters.pushBack(&w.fut)
-	return Yield{fut: &w.fut, kind: yieldFuture}
+	return y
 }
 
 // fail leaves the barrier because of err (a cancellation): a party that
@@ -233,35 +222,17 @@ func (w *barrierWait) fail(err error) {
 	w.finish(err)
 }
 
-func (w *barrierWait) finish(err error) {
-	w.state = primDone
-	w.err = err
-}
-
 func (w *barrierWait) Close() {
 	if w.state == primWaiting {
 		w.fail(errRefClosed)
 	}
-	w.state = primDone
-	w.recycle()
+	w.close()
 }
 
 func (w *barrierWait) Result() (int, error) {
-	if w.state != primDone {
-		return 0, errNotFinished()
-	}
-	i, err := w.index, w.err
-	w.recycle()
-	if err != nil {
+	i := w.index
+	if err := w.result(); err != nil {
 		return 0, err
 	}
 	return i, nil
-}
-
-func (w *barrierWait) recycle() {
-	if w.pooled {
-		w.pooled = false
-		w.err = nil
-		w.b.opBusy = false
-	}
 }

@@ -20,7 +20,6 @@ type Condition struct {
 	loopBound
 	lock    *Lock
 	waiters waitq
-	opBusy  bool
 	op      condWait // handed out by Wait while not in use
 	forBusy bool
 	forOp   condWaitFor // handed out by WaitFor while not in use
@@ -52,12 +51,11 @@ func (cv *Condition) Release() error { return cv.lock.Release() }
 // held when awaited. Cancellation is returned only once the lock is held
 // again.
 func (cv *Condition) Wait() Coro[Void] {
-	if !cv.opBusy {
-		cv.opBusy = true
-		cv.op = condWait{cv: cv, pooled: true}
-		return &cv.op
+	if cv.op.lent {
+		return &condWait{cv: cv}
 	}
-	return &condWait{cv: cv}
+	cv.op = condWait{cv: cv, primOp: primOp{lent: true}}
+	return &cv.op
 }
 
 // WaitFor returns a coroutine that waits until pred returns true: pred is
@@ -112,14 +110,11 @@ const condReacquire = primDone + 1
 
 // condWait is the coroutine returned by Condition.Wait.
 type condWait struct {
+	primOp
 	cv      *Condition
-	fut     Future[Void]
 	acq     Awaiting[Void] // the lock acquisition while reacquiring
 	waitErr error          // what ended the wait itself
 	cancel  error          // the last cancellation while reacquiring
-	err     error
-	state   primState
-	pooled  bool
 }
 
 func (w *condWait) Send(c *Ctx) Yield {
@@ -128,7 +123,7 @@ func (w *condWait) Send(c *Ctx) Yield {
 		return w.start(c)
 	case primWaiting:
 		if !w.fut.Done() {
-			return Yield{fut: &w.fut, kind: yieldFuture} // spurious wake-up
+			return w.suspend() // spurious wake-up
 		}
 		return w.reacquire(c, w.fut.err)
 	case condReacquire:
@@ -160,11 +155,8 @@ func (w *condWait) start(c *Ctx) Yield {
 		w.finish(err)
 		return Yield{}
 	}
-	armWaiter(&w.fut, loop)
 	cv.lock.Release()
-	cv.waiters.pushBack(&w.fut)
-	w.state = primWaiting
-	return Yield{fut: &w.fut, kind: yieldFuture}
+	return w.wait(&cv.waiters, loop)
 }
 
 // reacquire leaves the waiters (err ended the wait, nil if notified) and
@@ -221,8 +213,7 @@ func (w *condWait) acquired() bool {
 }
 
 func (w *condWait) finish(err error) {
-	w.state = primDone
-	w.err = err
+	w.primOp.finish(err)
 	w.waitErr, w.cancel = nil, nil
 }
 
@@ -237,25 +228,7 @@ func (w *condWait) Close() {
 		w.acq.Close()
 		w.cv.notify(1)
 	}
-	w.state = primDone
-	w.recycle()
-}
-
-func (w *condWait) Result() (Void, error) {
-	if w.state != primDone {
-		return Void{}, errNotFinished()
-	}
-	err := w.err
-	w.recycle()
-	return Void{}, err
-}
-
-func (w *condWait) recycle() {
-	if w.pooled {
-		w.pooled = false
-		w.err = nil
-		w.cv.opBusy = false
-	}
+	w.close()
 }
 
 // condWaitFor is the coroutine returned by Condition.WaitFor.

@@ -14,7 +14,6 @@ type Event struct {
 	loopBound
 	waiters waitq
 	value   bool
-	opBusy  bool
 	op      eventWait // handed out by Wait while not in use
 }
 
@@ -46,12 +45,11 @@ func (e *Event) Clear() { e.value = false }
 // Wait returns a coroutine that completes once the flag is set (at once if
 // it is set when awaited, without allocating).
 func (e *Event) Wait() Coro[Void] {
-	if !e.opBusy {
-		e.opBusy = true
-		e.op = eventWait{e: e, pooled: true}
-		return &e.op
+	if e.op.lent {
+		return &eventWait{e: e}
 	}
-	return &eventWait{e: e}
+	e.op = eventWait{e: e, primOp: primOp{lent: true}}
+	return &e.op
 }
 
 // String describes the event like asyncio's repr: "<Event [set]>".
@@ -68,11 +66,8 @@ func (e *Event) String() string {
 
 // eventWait is the coroutine returned by Event.Wait.
 type eventWait struct {
-	e      *Event
-	fut    Future[Void]
-	err    error
-	state  primState
-	pooled bool
+	primOp
+	e *Event
 }
 
 func (w *eventWait) Send(c *Ctx) Yield {
@@ -83,18 +78,14 @@ func (w *eventWait) Send(c *Ctx) Yield {
 			w.finish(nil)
 			return Yield{}
 		}
-		loop, err := e.bindLoop(c, "Event")
+		y, err := w.bindWait(c, &e.loopBound, "Event", &e.waiters)
 		if err != nil {
 			w.finish(err)
-			return Yield{}
 		}
-		armWaiter(&w.fut, loop)
-		e.waiters.pushBack(&w.fut)
-		w.state = primWaiting
-		return Yield{fut: &w.fut, kind: yieldFuture}
+		return y
 	case primWaiting:
 		if !w.fut.Done() {
-			return Yield{fut: &w.fut, kind: yieldFuture} // spurious wake-up
+			return w.suspend() // spurious wake-up
 		}
 		w.leave(w.fut.err)
 	}
@@ -102,10 +93,7 @@ func (w *eventWait) Send(c *Ctx) Yield {
 }
 
 func (w *eventWait) Throw(_ *Ctx, err error) Yield {
-	switch w.state {
-	case primNew:
-		w.finish(err)
-	case primWaiting:
+	if w.thrown(err) {
 		w.leave(err)
 	}
 	return Yield{}
@@ -116,32 +104,9 @@ func (w *eventWait) leave(err error) {
 	w.finish(err)
 }
 
-func (w *eventWait) finish(err error) {
-	w.state = primDone
-	w.err = err
-}
-
 func (w *eventWait) Close() {
 	if w.state == primWaiting {
 		w.leave(errRefClosed)
 	}
-	w.state = primDone
-	w.recycle()
-}
-
-func (w *eventWait) Result() (Void, error) {
-	if w.state != primDone {
-		return Void{}, errNotFinished()
-	}
-	err := w.err
-	w.recycle()
-	return Void{}, err
-}
-
-func (w *eventWait) recycle() {
-	if w.pooled {
-		w.pooled = false
-		w.err = nil
-		w.e.opBusy = false
-	}
+	w.close()
 }

@@ -5,53 +5,8 @@ import (
 	"strconv"
 )
 
-// This file holds asyncio.Lock and what every primitive of locks.py and
-// queues.py shares: lazy loop binding (asyncio's _LoopBoundMixin) and the
-// shape of their awaitables.
-//
-// Each blocking method returns a hand-written coroutine ("op") that does its
-// work when first sent, like calling an async def in Python: nothing happens
-// until it is awaited. An op that has to block waits on a Future embedded
-// in itself and queued in the primitive's FIFO of waiters, so blocking costs
-// one allocation (the op) and not blocking costs none: every primitive keeps
-// one op of each kind inline and hands it out while it is not in use; it is
-// free again once its outcome has been read (Result) or it was closed.
-// Like a Python coroutine, an op must be awaited at most once.
-
-// primState is where a hand-written primitive awaitable is in its life.
-type primState uint8
-
-const (
-	primNew     primState = iota // created, not yet sent
-	primWaiting                  // suspended on its waiter future
-	primDone                     // finished; Result holds the outcome
-)
-
-func errNotFinished() error {
-	return &InvalidStateError{Msg: "coroutine has not finished"}
-}
-
-// loopBound binds a primitive to the loop of the first caller that has to
-// wait (asyncio's _LoopBoundMixin), so primitives are created without a
-// loop; using one from a second loop is an error.
-type loopBound struct{ loop *Loop }
-
-func (b *loopBound) bindLoop(c *Ctx, what string) (*Loop, error) {
-	l := c.Loop()
-	if b.loop == nil {
-		b.loop = l
-	}
-	if b.loop != l {
-		return nil, &RuntimeError{Msg: "rt: " + what + " is bound to a different event loop"}
-	}
-	return l, nil
-}
-
-// armWaiter makes f a fresh pending future of l (f may be a reused one).
-func armWaiter(f *Future[Void], l *Loop) {
-	*f = Future[Void]{}
-	f.loop = l
-}
+// This file holds asyncio.Lock; primop.go holds what its awaitable shares
+// with those of the other primitives of locks.py and queues.py.
 
 // Lock is asyncio.Lock: a mutual-exclusion lock for coroutines of one loop.
 // It is not owned by a task: any coroutine may release it. Waiters acquire
@@ -64,7 +19,6 @@ type Lock struct {
 	loopBound
 	waiters waitq
 	locked  bool
-	opBusy  bool
 	op      lockAcquire // handed out by Acquire while not in use
 }
 
@@ -80,12 +34,11 @@ func (l *Lock) Locked() bool { return l.locked }
 // allocate. If the waiting task is cancelled, the await returns the
 // *CancelledError and the lock is not taken.
 func (l *Lock) Acquire() Coro[Void] {
-	if !l.opBusy {
-		l.opBusy = true
-		l.op = lockAcquire{l: l, pooled: true}
-		return &l.op
+	if l.op.lent {
+		return &lockAcquire{l: l}
 	}
-	return &lockAcquire{l: l}
+	l.op = lockAcquire{l: l, primOp: primOp{lent: true}}
+	return &l.op
 }
 
 // Release unlocks the lock and wakes the first waiter. It returns a
@@ -140,11 +93,8 @@ func (l *Lock) String() string {
 
 // lockAcquire is the coroutine returned by Lock.Acquire.
 type lockAcquire struct {
-	l      *Lock
-	fut    Future[Void]
-	err    error
-	state  primState
-	pooled bool
+	primOp
+	l *Lock
 }
 
 func (a *lockAcquire) Send(c *Ctx) Yield {
@@ -153,7 +103,7 @@ func (a *lockAcquire) Send(c *Ctx) Yield {
 		return a.start(c)
 	case primWaiting:
 		if !a.fut.Done() {
-			return Yield{fut: &a.fut, kind: yieldFuture} // spurious wake-up
+			return a.suspend() // spurious wake-up
 		}
 		a.wake(a.fut.err)
 	}
@@ -161,10 +111,7 @@ func (a *lockAcquire) Send(c *Ctx) Yield {
 }
 
 func (a *lockAcquire) Throw(_ *Ctx, err error) Yield {
-	switch a.state {
-	case primNew:
-		a.finish(err)
-	case primWaiting:
+	if a.thrown(err) {
 		a.wake(err)
 	}
 	return Yield{}
@@ -177,15 +124,11 @@ func (a *lockAcquire) start(c *Ctx) Yield {
 		a.finish(nil)
 		return Yield{}
 	}
-	loop, err := l.bindLoop(c, "Lock")
+	y, err := a.bindWait(c, &l.loopBound, "Lock", &l.waiters)
 	if err != nil {
 		a.finish(err)
-		return Yield{}
 	}
-	armWaiter(&a.fut, loop)
-	l.waiters.pushBack(&a.fut)
-	a.state = primWaiting
-	return Yield{fut: &a.fut, kind: yieldFuture}
+	return y
 }
 
 // wake ends the wait: err is the cancellation (or other error) that ended
@@ -206,34 +149,11 @@ func (a *lockAcquire) wake(err error) {
 	a.finish(nil)
 }
 
-func (a *lockAcquire) finish(err error) {
-	a.state = primDone
-	a.err = err
-}
-
 // Close abandons the acquisition like a cancellation, so that a wake-up
 // already given to this waiter is passed on.
 func (a *lockAcquire) Close() {
 	if a.state == primWaiting {
 		a.wake(errRefClosed)
 	}
-	a.state = primDone
-	a.recycle()
-}
-
-func (a *lockAcquire) Result() (Void, error) {
-	if a.state != primDone {
-		return Void{}, errNotFinished()
-	}
-	err := a.err
-	a.recycle()
-	return Void{}, err
-}
-
-func (a *lockAcquire) recycle() {
-	if a.pooled {
-		a.pooled = false
-		a.err = nil
-		a.l.opBusy = false
-	}
+	a.close()
 }

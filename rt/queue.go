@@ -52,8 +52,6 @@ type Queue[T any] struct {
 	unfinished int
 	finished   Event
 	shutdown   bool
-	getBusy    bool
-	putBusy    bool
 	getOp      queueGet[T] // handed out by Get while not in use
 	putOp      queuePut[T] // handed out by Put while not in use
 }
@@ -112,12 +110,11 @@ func (q *Queue[T]) IsShutDown() bool { return q.shutdown }
 // fails with ErrQueueShutDown once the queue is shut down. Awaiting it on a
 // queue with room neither suspends nor allocates.
 func (q *Queue[T]) Put(v T) Coro[Void] {
-	if !q.putBusy {
-		q.putBusy = true
-		q.putOp = queuePut[T]{q: q, v: v, pooled: true}
-		return &q.putOp
+	if q.putOp.lent {
+		return &queuePut[T]{q: q, v: v}
 	}
-	return &queuePut[T]{q: q, v: v}
+	q.putOp = queuePut[T]{q: q, v: v, primOp: primOp{lent: true}}
+	return &q.putOp
 }
 
 // Get returns a coroutine that removes and returns an item, waiting while
@@ -125,12 +122,11 @@ func (q *Queue[T]) Put(v T) Coro[Void] {
 // ErrQueueShutDown when the queue is empty. Awaiting it on a non-empty queue
 // neither suspends nor allocates.
 func (q *Queue[T]) Get() Coro[T] {
-	if !q.getBusy {
-		q.getBusy = true
-		q.getOp = queueGet[T]{q: q, pooled: true}
-		return &q.getOp
+	if q.getOp.lent {
+		return &queueGet[T]{q: q}
 	}
-	return &queueGet[T]{q: q}
+	q.getOp = queueGet[T]{q: q, primOp: primOp{lent: true}}
+	return &q.getOp
 }
 
 // PutNowait adds v if there is room: ErrQueueFull otherwise, and
@@ -273,12 +269,9 @@ func queueWaitFailed(ws *waitq, f *Future[Void], ready bool) {
 
 // queueGet is the coroutine returned by Queue.Get.
 type queueGet[T any] struct {
-	q      *Queue[T]
-	fut    Future[Void]
-	v      T
-	err    error
-	state  primState
-	pooled bool
+	primOp
+	q *Queue[T]
+	v T
 }
 
 func (g *queueGet[T]) Send(c *Ctx) Yield {
@@ -287,7 +280,7 @@ func (g *queueGet[T]) Send(c *Ctx) Yield {
 		return g.run(c)
 	case primWaiting:
 		if !g.fut.Done() {
-			return Yield{fut: &g.fut, kind: yieldFuture} // spurious wake-up
+			return g.suspend() // spurious wake-up
 		}
 		if err := g.fut.err; err != nil {
 			return g.fail(err)
@@ -298,10 +291,7 @@ func (g *queueGet[T]) Send(c *Ctx) Yield {
 }
 
 func (g *queueGet[T]) Throw(_ *Ctx, err error) Yield {
-	switch g.state {
-	case primNew:
-		g.finish(err)
-	case primWaiting:
+	if g.thrown(err) {
 		g.fail(err)
 	}
 	return Yield{}
@@ -315,15 +305,11 @@ func (g *queueGet[T]) run(c *Ctx) Yield {
 			g.finish(ErrQueueShutDown)
 			return Yield{}
 		}
-		loop, err := q.bindLoop(c, "Queue")
+		y, err := g.bindWait(c, &q.loopBound, "Queue", &q.getters)
 		if err != nil {
 			g.finish(err)
-			return Yield{}
 		}
-		armWaiter(&g.fut, loop)
-		q.getters.pushBack(&g.fut)
-		g.state = primWaiting
-		return Yield{fut: &g.fut, kind: yieldFuture}
+		return y
 	}
 	g.v, g.err = q.GetNowait()
 	g.state = primDone
@@ -336,48 +322,40 @@ func (g *queueGet[T]) fail(err error) Yield {
 	return Yield{}
 }
 
-func (g *queueGet[T]) finish(err error) {
-	g.state = primDone
-	g.err = err
-}
-
 // Close abandons the get like a cancellation, passing on a wake-up it
 // received so that the item goes to the next getter.
 func (g *queueGet[T]) Close() {
 	if g.state == primWaiting {
 		g.fail(errRefClosed)
 	}
-	g.state = primDone
-	g.recycle()
+	g.dropItem()
+	g.close()
 }
 
 func (g *queueGet[T]) Result() (T, error) {
+	v := g.v
 	if g.state != primDone {
 		var zero T
 		return zero, errNotFinished()
 	}
-	v, err := g.v, g.err
-	g.recycle()
-	return v, err
+	g.dropItem()
+	return v, g.result()
 }
 
-func (g *queueGet[T]) recycle() {
-	if g.pooled {
+// dropItem keeps an inline op that is being given back from holding on to
+// the item.
+func (g *queueGet[T]) dropItem() {
+	if g.lent {
 		var zero T
-		g.pooled = false
-		g.v, g.err = zero, nil
-		g.q.getBusy = false
+		g.v = zero
 	}
 }
 
 // queuePut is the coroutine returned by Queue.Put.
 type queuePut[T any] struct {
-	q      *Queue[T]
-	fut    Future[Void]
-	v      T
-	err    error
-	state  primState
-	pooled bool
+	primOp
+	q *Queue[T]
+	v T
 }
 
 func (p *queuePut[T]) Send(c *Ctx) Yield {
@@ -386,7 +364,7 @@ func (p *queuePut[T]) Send(c *Ctx) Yield {
 		return p.run(c)
 	case primWaiting:
 		if !p.fut.Done() {
-			return Yield{fut: &p.fut, kind: yieldFuture} // spurious wake-up
+			return p.suspend() // spurious wake-up
 		}
 		if err := p.fut.err; err != nil {
 			return p.fail(err)
@@ -399,7 +377,7 @@ func (p *queuePut[T]) Send(c *Ctx) Yield {
 func (p *queuePut[T]) Throw(_ *Ctx, err error) Yield {
 	switch p.state {
 	case primNew:
-		p.finish(err)
+		p.finish(err) // ours, which drops the item
 	case primWaiting:
 		p.fail(err)
 	}
@@ -414,15 +392,11 @@ func (p *queuePut[T]) run(c *Ctx) Yield {
 			p.finish(ErrQueueShutDown)
 			return Yield{}
 		}
-		loop, err := q.bindLoop(c, "Queue")
+		y, err := p.bindWait(c, &q.loopBound, "Queue", &q.putters)
 		if err != nil {
 			p.finish(err)
-			return Yield{}
 		}
-		armWaiter(&p.fut, loop)
-		q.putters.pushBack(&p.fut)
-		p.state = primWaiting
-		return Yield{fut: &p.fut, kind: yieldFuture}
+		return y
 	}
 	p.finish(q.PutNowait(p.v))
 	return Yield{}
@@ -436,8 +410,7 @@ func (p *queuePut[T]) fail(err error) Yield {
 
 func (p *queuePut[T]) finish(err error) {
 	var zero T
-	p.state = primDone
-	p.err = err
+	p.primOp.finish(err)
 	p.v = zero // the queue has it, or nobody needs it
 }
 
@@ -447,23 +420,5 @@ func (p *queuePut[T]) Close() {
 	if p.state == primWaiting {
 		p.fail(errRefClosed)
 	}
-	p.state = primDone
-	p.recycle()
-}
-
-func (p *queuePut[T]) Result() (Void, error) {
-	if p.state != primDone {
-		return Void{}, errNotFinished()
-	}
-	err := p.err
-	p.recycle()
-	return Void{}, err
-}
-
-func (p *queuePut[T]) recycle() {
-	if p.pooled {
-		p.pooled = false
-		p.err = nil
-		p.q.putBusy = false
-	}
+	p.close()
 }

@@ -23,7 +23,6 @@ type Semaphore struct {
 	loopBound
 	waiters waitq
 	value   int
-	opBusy  bool
 	op      semAcquire // handed out by Acquire while not in use
 }
 
@@ -54,12 +53,11 @@ func (s *Semaphore) Locked() bool {
 // while it is zero. Awaiting it when the semaphore is not locked does not
 // suspend and does not allocate.
 func (s *Semaphore) Acquire() Coro[Void] {
-	if !s.opBusy {
-		s.opBusy = true
-		s.op = semAcquire{s: s, pooled: true}
-		return &s.op
+	if s.op.lent {
+		return &semAcquire{s: s}
 	}
-	return &semAcquire{s: s}
+	s.op = semAcquire{s: s, primOp: primOp{lent: true}}
+	return &s.op
 }
 
 // Release increments the counter and wakes the first waiter. It never fails
@@ -128,11 +126,8 @@ func (b *BoundedSemaphore) String() string { return b.describe("BoundedSemaphore
 
 // semAcquire is the coroutine returned by Semaphore.Acquire.
 type semAcquire struct {
-	s      *Semaphore
-	fut    Future[Void]
-	err    error
-	state  primState
-	pooled bool
+	primOp
+	s *Semaphore
 }
 
 func (a *semAcquire) Send(c *Ctx) Yield {
@@ -141,7 +136,7 @@ func (a *semAcquire) Send(c *Ctx) Yield {
 		return a.start(c)
 	case primWaiting:
 		if !a.fut.Done() {
-			return Yield{fut: &a.fut, kind: yieldFuture} // spurious wake-up
+			return a.suspend() // spurious wake-up
 		}
 		a.wake(a.fut.err)
 	}
@@ -149,10 +144,7 @@ func (a *semAcquire) Send(c *Ctx) Yield {
 }
 
 func (a *semAcquire) Throw(_ *Ctx, err error) Yield {
-	switch a.state {
-	case primNew:
-		a.finish(err)
-	case primWaiting:
+	if a.thrown(err) {
 		a.wake(err)
 	}
 	return Yield{}
@@ -165,15 +157,11 @@ func (a *semAcquire) start(c *Ctx) Yield {
 		a.finish(nil)
 		return Yield{}
 	}
-	loop, err := s.bindLoop(c, "Semaphore")
+	y, err := a.bindWait(c, &s.loopBound, "Semaphore", &s.waiters)
 	if err != nil {
 		a.finish(err)
-		return Yield{}
 	}
-	armWaiter(&a.fut, loop)
-	s.waiters.pushBack(&a.fut)
-	a.state = primWaiting
-	return Yield{fut: &a.fut, kind: yieldFuture}
+	return y
 }
 
 // wake ends the wait; err is what ended it, nil when Release woke us (and
@@ -192,33 +180,10 @@ func (a *semAcquire) wake(err error) {
 	a.finish(err)
 }
 
-func (a *semAcquire) finish(err error) {
-	a.state = primDone
-	a.err = err
-}
-
 // Close abandons the acquisition like a cancellation.
 func (a *semAcquire) Close() {
 	if a.state == primWaiting {
 		a.wake(errRefClosed)
 	}
-	a.state = primDone
-	a.recycle()
-}
-
-func (a *semAcquire) Result() (Void, error) {
-	if a.state != primDone {
-		return Void{}, errNotFinished()
-	}
-	err := a.err
-	a.recycle()
-	return Void{}, err
-}
-
-func (a *semAcquire) recycle() {
-	if a.pooled {
-		a.pooled = false
-		a.err = nil
-		a.s.opBusy = false
-	}
+	a.close()
 }
