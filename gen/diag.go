@@ -14,6 +14,7 @@ type Diagnostic struct {
 	Message string
 }
 
+// String is the diagnostic in the compiler's form, file:line:col: message.
 func (d Diagnostic) String() string {
 	if !d.Pos.IsValid() {
 		return d.Message
@@ -25,6 +26,7 @@ func (d Diagnostic) String() string {
 // the diagnostics, sorted by position.
 type Diagnostics struct{ List []Diagnostic }
 
+// Error lists every diagnostic, one per line.
 func (e *Diagnostics) Error() string {
 	var b strings.Builder
 	for i, d := range e.List {

@@ -27,6 +27,7 @@ var (
 // given to Cancel, if any.
 type CancelledError struct{ Msg string }
 
+// Error says what was cancelled, with the message given to Cancel.
 func (e *CancelledError) Error() string {
 	if e.Msg == "" {
 		return "cancelled"
@@ -45,6 +46,7 @@ func (e *CancelledError) Is(target error) bool { return target == ErrCancelled }
 // coroutine returns a TimeoutError fails; it is not cancelled.
 type TimeoutError struct{ Cause error }
 
+// Error reads "timeout"; the cancellation it replaced is in Cause.
 func (e *TimeoutError) Error() string { return "timeout" }
 
 // Is makes errors.Is(err, ErrTimeout) hold.
@@ -54,6 +56,7 @@ func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
 // a result read before it is done, a result set twice.
 type InvalidStateError struct{ Msg string }
 
+// Error names the operation the future's state forbids.
 func (e *InvalidStateError) Error() string { return "invalid state: " + e.Msg }
 
 // Is makes errors.Is(err, ErrInvalidState) hold.
@@ -67,6 +70,7 @@ type RuntimeError struct {
 	Err error // the sentinel it stands for, if any (ErrLoopClosed, ...)
 }
 
+// Error describes the misuse.
 func (e *RuntimeError) Error() string { return e.Msg }
 
 // Unwrap returns the sentinel the error stands for, so that
@@ -80,6 +84,7 @@ type PanicError struct {
 	Stack []byte // the goroutine stack at the panic
 }
 
+// Error shows the panic value; Stack holds where it happened.
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
 // Unwrap returns the panic value when it is an error.
@@ -101,6 +106,7 @@ func NewPanicError(v any) *PanicError {
 // *Raised, and if nothing recovers it the coroutine fails with Err itself.
 type Raised struct{ Err error }
 
+// Error is the awaited error's text.
 func (r *Raised) Error() string { return r.Err.Error() }
 
 // Unwrap returns the awaited error.

@@ -312,6 +312,7 @@ func (f *Future[T]) Throw(*Ctx, error) Yield { return Yield{} }
 // Close implements Awaitable; a future has nothing to unwind.
 func (f *Future[T]) Close() {}
 
+// String shows the future's state, for logs and test failures.
 func (f *Future[T]) String() string { return "<Future " + f.describe() + ">" }
 
 // errLog tracks an error nobody has retrieved yet. It is separate from the

@@ -167,6 +167,7 @@ func (t *Task[T]) PrintStack(w io.Writer) {
 	}
 }
 
+// String shows the task's name and state.
 func (t *Task[T]) String() string {
 	return "<Task " + t.Name() + " " + t.describe() + ">"
 }
