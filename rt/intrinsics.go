@@ -7,7 +7,9 @@ package rt
 // as written on a goroutine and these calls are served by the reference
 // driver that runs it (see ref.go).
 
-const outsideMsg = "called outside a coroutine: run asyncgen (go generate) or build with -tags asyncgen_ref"
+const outsideMsg = "called outside a coroutine: run a template through its generated constructor " +
+	"(fAsync for a template f, driven by a Task) after running asyncgen (go generate), " +
+	"or build with -tags asyncgen_ref"
 
 // Await suspends the calling coroutine until a is done and returns its
 // outcome: the result or the error of a Future or Task, or the return values
