@@ -13,10 +13,18 @@ import (
 // sock_sendall, sock_accept, sock_connect in selector_events.py) on raw
 // non-blocking file descriptors. Each is a hand-written coroutine: it tries
 // the syscall at once and, only if the socket is not ready (EAGAIN),
-// registers a reader or writer with the loop and waits on a future that
-// the I/O callback completes. The reader or writer is removed as soon as
-// the operation completes, fails, is cancelled, is thrown into or closed,
-// so the fd is left as it was found and can be used again.
+// registers itself as the reader or writer of the fd and waits on a future
+// that it completes when the fd is ready. The operation itself is the
+// callback the loop runs, so a wait allocates nothing.
+//
+// When the operation has received or sent its data, or is cancelled, its
+// registration is parked rather than removed (see fdHandlers): the task it
+// wakes usually waits on the same fd again before the next pass and takes
+// the registration over, so a conversation costs no epoll_ctl per message.
+// Whatever nobody took over is removed at the end of the next pass. After
+// an error or end of file, or when the coroutine is thrown into or closed,
+// the registration is removed at once. Either way the fd is left as it was
+// found and can be used again; but see AddReader before closing it.
 //
 // One operation per fd and direction may wait at a time: a second one that
 // would have to wait fails with ErrFDBusy instead of silently replacing the
@@ -85,6 +93,7 @@ func (l *Loop) SockAccept(fd int) Coro[Accepted] {
 func (l *Loop) SockConnect(fd int, sa unix.Sockaddr) Coro[Void] {
 	c := &sockConnect{sa: sa}
 	c.init(l, fd, selector.Write, "SockConnect", c)
+	c.fresh = true
 	return c
 }
 
@@ -108,9 +117,15 @@ type fdWait struct {
 	fd    int
 	ev    selector.Event
 	state uint8
+	// eof: the read met end of file, so nothing more will be read and the
+	// registration is removed rather than parked.
+	eof bool
+	// fresh: the fd is new (SockConnect), so a parked registration under
+	// its number belongs to a closed file and must not be taken over.
+	fresh bool
 	name  string
 	op    attempter
-	h     *Handle // our reader/writer while registered
+	reg   *fdHandlers // where we are the reader/writer while registered
 	fut   Future[Void]
 	err   error
 }
@@ -142,7 +157,7 @@ func (w *fdWait) Send(c *Ctx) Yield {
 		}
 		w.state = opDone
 		if w.fut.Cancelled() {
-			w.unwatch()
+			w.unwatch(false)
 			w.err = w.fut.err
 		}
 	}
@@ -153,7 +168,7 @@ func (w *fdWait) Send(c *Ctx) Yield {
 // never touches the socket.
 func (w *fdWait) Throw(_ *Ctx, err error) Yield {
 	if w.state != opDone {
-		w.unwatch()
+		w.unwatch(true)
 		w.state = opDone
 		w.err = err
 	}
@@ -163,7 +178,7 @@ func (w *fdWait) Throw(_ *Ctx, err error) Yield {
 // Close abandons a pending operation, leaving the fd unwatched.
 func (w *fdWait) Close() {
 	if w.state != opDone {
-		w.unwatch()
+		w.unwatch(true)
 		w.state = opDone
 		w.err = errRefClosed
 	}
@@ -189,63 +204,64 @@ func (w *fdWait) check(c *Ctx) error {
 	return nil
 }
 
-// watch registers our reader or writer, refusing to displace another one.
+// watch registers the operation as the fd's reader or writer, refusing
+// to displace another one.
 func (w *fdWait) watch() error {
 	l := w.l
-	if e := l.fds[w.fd]; e != nil && *w.slot(e) != nil {
+	e := l.fds[w.fd]
+	if e != nil && *e.slot(w.ev) != nil {
 		return fmt.Errorf("rt: %s: fd %d: %w", w.name, w.fd, ErrFDBusy)
 	}
-	var err error
-	if w.ev == selector.Read {
-		err = l.AddReader(w.fd, w.onReady)
-	} else {
-		err = l.AddWriter(w.fd, w.onReady)
+	if w.fresh && e != nil && e.mask&w.ev != 0 {
+		// Re-register instead of taking the parked bit over: setInterest
+		// re-registers a number whose file was closed.
+		if err := l.setInterest(e, e.mask&^w.ev); err != nil {
+			return err
+		}
 	}
+	e, err := l.arm(w.fd, w.ev, w)
 	if err != nil {
 		return err
 	}
-	w.h = *w.slot(l.fds[w.fd])
+	w.reg = e
 	w.fut.loop = l
 	return nil
 }
 
-func (w *fdWait) slot(e *fdHandlers) **Handle {
-	if w.ev == selector.Read {
-		return &e.reader
-	}
-	return &e.writer
-}
-
-// unwatch removes our reader or writer, unless someone has replaced it
-// since (asyncio checks handle.cancelled() for the same reason).
-func (w *fdWait) unwatch() {
-	h := w.h
-	if h == nil {
+// unwatch gives up our reader or writer, unless someone has replaced it
+// since (asyncio checks handle.cancelled() for the same reason): at once,
+// or parked for the task to take over (see fdHandlers).
+func (w *fdWait) unwatch(now bool) {
+	e := w.reg
+	if e == nil {
 		return
 	}
-	w.h = nil
-	if w.l.closed {
+	w.reg = nil
+	l := w.l
+	if l.closed || e.dead || *e.slot(w.ev) != callback(w) {
 		return
 	}
-	if e := w.l.fds[w.fd]; e != nil && *w.slot(e) == h {
-		if w.ev == selector.Read {
-			w.l.RemoveReader(w.fd)
-		} else {
-			w.l.RemoveWriter(w.fd)
-		}
+	if now {
+		*e.slot(w.ev) = nil
+		l.setInterest(e, e.want())
+	} else {
+		l.park(e, w.ev)
 	}
 }
 
-// onReady is the I/O callback: retry the syscall, and once it has an
-// outcome stop watching at once (level-triggered readiness would call us
-// again) and wake the task.
-func (w *fdWait) onReady() {
+// run is the I/O callback: retry the syscall and, once it has an outcome,
+// wake the task and then give up the registration; parked, it is swept
+// after the task has had a chance to wait on the fd again.
+func (w *fdWait) run() {
 	if w.fut.Done() {
 		return // cancelled; the task has not resumed yet
 	}
+	if e := w.reg; e == nil || e.dead || *e.slot(w.ev) != callback(w) {
+		return // replaced or removed by AddReader/RemoveReader...
+	}
 	if w.op.attempt() {
-		w.unwatch()
 		w.fut.SetResult(Void{})
+		w.unwatch(w.err != nil || w.eof)
 	}
 }
 
@@ -271,6 +287,7 @@ func (r *sockRecv) attempt() bool {
 		return false
 	}
 	r.data = r.data[:n]
+	r.eof = n == 0
 	if err != nil {
 		r.data, r.err = nil, os.NewSyscallError("read", err)
 	}
@@ -303,6 +320,7 @@ func (r *sockRecvInto) attempt() bool {
 		return false
 	}
 	r.n = n
+	r.eof = n == 0
 	if err != nil {
 		r.err = os.NewSyscallError("read", err)
 	}
@@ -366,6 +384,7 @@ func (a *sockAccept) attempt() bool {
 		a.err = os.NewSyscallError("accept4", err)
 		return true
 	}
+	a.l.forgetParked(nfd)
 	a.conn = Accepted{FD: nfd, Addr: sa}
 	return true
 }
