@@ -435,8 +435,11 @@ func (l *Loop) runReady() {
 		}
 		return
 	}
-	for l.todo > 0 {
-		l.todo--
+	// n mirrors l.todo in a register; l.todo is stored before each call
+	// so that a panic leaves it exact for runPasses to resume from.
+	for n := l.todo; n > 0; {
+		n--
+		l.todo = n
 		l.ready.pop().run()
 	}
 }

@@ -191,7 +191,9 @@ func (t *Task[T]) step(exc error) {
 	}
 	t.waiter = nil
 	l := t.loop
-	if l.current != nil {
+	if l.debug && l.current != nil {
+		// Only the loop runs steps, one at a time; this can fire only
+		// if that invariant is broken, which debug mode reports.
 		l.CallExceptionHandler(ErrorContext{
 			Message: fmt.Sprintf("cannot enter task %s while another task is being executed", t.Name()),
 			Future:  t,
