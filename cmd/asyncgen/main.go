@@ -37,6 +37,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/asyncgen/asyncgen/gen"
 )
@@ -72,7 +74,15 @@ func run(args []string) int {
 	}
 	res, err := gen.Generate(cfg)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		var ds *gen.Diagnostics
+		if errors.As(err, &ds) {
+			for _, d := range ds.List {
+				d.Pos.Filename = relative(d.Pos.Filename)
+				fmt.Fprintln(os.Stderr, d)
+			}
+		} else {
+			fmt.Fprintln(os.Stderr, err)
+		}
 		return 1
 	}
 	if *check && res.Stale() {
@@ -85,4 +95,19 @@ func run(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// relative shortens a path under the working directory to the "./x.go"
+// form the go command prints, so diagnostics are as easy to click as the
+// compiler's.
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(path) {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return path
+	}
+	return "." + string(filepath.Separator) + rel
 }
