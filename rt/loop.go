@@ -514,7 +514,8 @@ func (l *Loop) recovered(v any) {
 	l.CallExceptionHandler(ErrorContext{Message: "exception in callback", Err: err})
 }
 
-// runHandle runs a Handle's function (its panic is caught by runOne).
+// runHandle runs a Handle's function (a panic is caught by runPasses, or
+// by runOne in debug mode).
 func (l *Loop) runHandle(fn func()) { fn() }
 
 // poll waits for I/O up to timeout (<0: until something happens) and queues

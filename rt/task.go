@@ -203,7 +203,7 @@ func (t *Task[T]) step(exc error) {
 	l.current = t
 	// A panic escaping the coroutine unwinds to the loop's recover, which
 	// finishes the current task with it (Loop.recovered): one deferred
-	// recover per pass instead of one more per step.
+	// recover per RunForever instead of one more per step.
 	var y Yield
 	if exc != nil {
 		y = t.coro.Throw(&t.ctx, exc)
