@@ -12,6 +12,7 @@ import (
 // clean.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
+		// -short is the quick edit-compile loop; CI runs it in full.
 		t.Skip("builds and runs generated code")
 	}
 	dirs, _ := filepath.Glob(filepath.Join("testdata", "e2e", "*"))

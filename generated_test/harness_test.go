@@ -131,6 +131,7 @@ func TestDumpTraces(t *testing.T) {
 // plain Go shows up here even where the tables' expectations are loose.
 func TestModesAgree(t *testing.T) {
 	if testing.Short() {
+		// -short is the quick edit-compile loop; CI runs it in full.
 		t.Skip("builds the package a second time")
 	}
 	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")

@@ -121,6 +121,7 @@ func main() {
 
 func TestIsolatedCases(t *testing.T) {
 	if testing.Short() {
+		// -short is the quick edit-compile loop; CI runs it in full.
 		t.Skip("compiles generated programs")
 	}
 	if err := os.MkdirAll("testdata", 0o755); err != nil {

@@ -27,6 +27,7 @@ const randomBatch = 100
 // same result, error, final virtual time and trace for each.
 func TestRandomProgramsAgree(t *testing.T) {
 	if testing.Short() {
+		// -short is the quick edit-compile loop; CI runs it in full.
 		t.Skip("compiles generated programs")
 	}
 	seed := *randomSeed

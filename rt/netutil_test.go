@@ -64,6 +64,7 @@ func TestSockaddrStringOfNilAndZone(t *testing.T) {
 	sa := &unix.SockaddrInet6{Port: 80, Addr: [16]byte{0: 0xfe, 1: 0x80, 15: 1}, ZoneId: 1}
 	lo, err := net.InterfaceByIndex(1)
 	if err != nil {
+		// A sandbox without a loopback at index 1 cannot name the zone.
 		t.Skip("no interface 1:", err)
 	}
 	if got, want := rt.SockaddrString(sa), "[fe80::1%"+lo.Name+"]:80"; got != want {
@@ -94,6 +95,7 @@ func TestListenTCPBindsAPortWithReuseAddr(t *testing.T) {
 			fd, bound, err := rt.Listen(network, addr, 0)
 			if err != nil {
 				if network == "tcp6" {
+					// Machines with IPv6 disabled have no ::1 to bind.
 					t.Skip("no IPv6 loopback:", err)
 				}
 				t.Fatal(err)

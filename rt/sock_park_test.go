@@ -316,6 +316,9 @@ func TestSockAcceptedFDDoesNotInheritParkedRegistration(t *testing.T) {
 		}
 		defer closeFD(second.FD)
 		if second.FD != first.FD {
+			// The case needs the kernel to reuse the number (Linux hands
+			// out the lowest free one, so this holds unless another
+			// goroutine opened a file in between).
 			t.Skipf("accept returned fd %d, not the freed %d", second.FD, first.FD)
 		}
 		l.CallSoon(func() { writeFD(clients[1], []byte("2")) })
@@ -349,6 +352,7 @@ func TestAddWriterOnReusedNumberWithParkedReader(t *testing.T) {
 		defer closeFD(nfds[0])
 		defer closeFD(nfds[1])
 		if nfds[0] != a {
+			// As above: the case needs the freed number back.
 			t.Skipf("socketpair returned fd %d, not the freed %d", nfds[0], a)
 		}
 		ran := false
