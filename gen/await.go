@@ -85,21 +85,8 @@ func argName(call *ast.CallExpr) string {
 
 // awaitType is T for Await[T] or Must[T].
 func (l *lowerer) awaitType(call *ast.CallExpr) types.Type {
-	fun := ast.Unparen(call.Fun)
-	switch x := fun.(type) {
-	case *ast.IndexExpr:
-		fun = x.X
-	case *ast.IndexListExpr:
-		fun = x.X
-	}
-	var id *ast.Ident
-	switch x := ast.Unparen(fun).(type) {
-	case *ast.Ident:
-		id = x
-	case *ast.SelectorExpr:
-		id = x.Sel
-	}
-	if inst, ok := l.info.Instances[id]; ok && inst.TypeArgs.Len() == 1 {
+	id := calleeIdent(call.Fun)
+	if inst, ok := l.info.Instances[id]; id != nil && ok && inst.TypeArgs.Len() == 1 {
 		return inst.TypeArgs.At(0)
 	}
 	return types.Typ[types.Invalid]

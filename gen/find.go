@@ -60,10 +60,10 @@ func isTemplate(d *ast.FuncDecl) bool {
 	return false
 }
 
-// intrinsicObj resolves the function named by a call's Fun (through parens
-// and explicit instantiation) and says which intrinsic it is, by its
-// types.Object: renamed and dot imports resolve like any other.
-func intrinsicObj(info *types.Info, fun ast.Expr) intrinsic {
+// calleeIdent is the identifier naming a call's function, seen through
+// parens, explicit instantiation and a package qualifier (f, f[T], pkg.f,
+// (pkg.f)[T]); nil when the function is not named (a literal, a call).
+func calleeIdent(fun ast.Expr) *ast.Ident {
 	fun = ast.Unparen(fun)
 	switch x := fun.(type) {
 	case *ast.IndexExpr:
@@ -71,13 +71,21 @@ func intrinsicObj(info *types.Info, fun ast.Expr) intrinsic {
 	case *ast.IndexListExpr:
 		fun = x.X
 	}
-	var id *ast.Ident
 	switch x := ast.Unparen(fun).(type) {
 	case *ast.Ident:
-		id = x
+		return x
 	case *ast.SelectorExpr:
-		id = x.Sel
-	default:
+		return x.Sel
+	}
+	return nil
+}
+
+// intrinsicObj resolves the function named by a call's Fun (through parens
+// and explicit instantiation) and says which intrinsic it is, by its
+// types.Object: renamed and dot imports resolve like any other.
+func intrinsicObj(info *types.Info, fun ast.Expr) intrinsic {
+	id := calleeIdent(fun)
+	if id == nil {
 		return notIntrinsic
 	}
 	fn, ok := info.Uses[id].(*types.Func)
