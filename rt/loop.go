@@ -71,6 +71,8 @@ type Loop struct {
 	logSeq   uint64
 	exec     *executor
 	signals  *signalState
+
+	net netState // transports, servers and their shared buffers
 }
 
 // Option configures a Loop at construction.
@@ -342,8 +344,11 @@ func (l *Loop) Close() error {
 	if l.closed {
 		return nil
 	}
-	// Before the loop is marked closed, so the coroutines' defers may
-	// still cancel timers and schedule (dropped) callbacks.
+	// Transports and servers first: ConnectionLost may still wake tasks,
+	// which are then closed with the rest. All of it before the loop is
+	// marked closed, so the coroutines' defers may still cancel timers and
+	// schedule (dropped) callbacks.
+	l.closeResources()
 	l.abandonTasks()
 	l.closed = true
 	l.tsMu.Lock()

@@ -2,6 +2,7 @@ package rt
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/asyncgen/asyncgen/rt/selector"
 	"golang.org/x/sys/unix"
@@ -31,6 +32,13 @@ type fdHandlers struct {
 	swept bool
 	// dead: the entry left l.fds; a sweep queued before must do nothing.
 	dead bool
+	// owned: a transport or server owns fd. The entry stays while owned
+	// even with no interest (muted in the selector), so that AddReader and
+	// the socket operations see the owner and refuse (ErrFDBusy).
+	owned bool
+	// inSel: fd is registered with the selector. An owned entry is made
+	// before the selector hears of fd, at the first interest.
+	inSel bool
 }
 
 func (e *fdHandlers) slot(ev selector.Event) *callback {
@@ -96,6 +104,9 @@ func (l *Loop) addHandler(fd int, fn func(), ev selector.Event) error {
 	if l.debug && l.running {
 		l.checkGoroutine("AddReader/AddWriter")
 	}
+	if e := l.fds[fd]; e != nil && e.owned {
+		return fmt.Errorf("rt: AddReader/AddWriter: fd %d is used by a transport: %w", fd, ErrFDBusy)
+	}
 	_, err := l.arm(fd, ev, &Handle{fn: fn, loop: l})
 	return err
 }
@@ -109,7 +120,7 @@ func (l *Loop) arm(fd int, ev selector.Event, cb callback) (*fdHandlers, error) 
 		if err := l.sel.Register(fd, ev); err != nil {
 			return nil, err
 		}
-		e = &fdHandlers{loop: l, fd: fd, mask: ev}
+		e = &fdHandlers{loop: l, fd: fd, mask: ev, inSel: true}
 		l.fds[fd] = e
 	} else if e.mask&ev == 0 {
 		if err := l.setInterest(e, e.mask|ev); err != nil {
@@ -129,7 +140,7 @@ func (l *Loop) removeHandler(fd int, ev selector.Event) bool {
 		return false
 	}
 	e := l.fds[fd]
-	if e == nil {
+	if e == nil || e.owned {
 		return false
 	}
 	slot := e.slot(ev)
@@ -170,8 +181,15 @@ func (l *Loop) setInterest(e *fdHandlers, m selector.Event) error {
 	if m == e.mask {
 		return nil
 	}
-	if m == 0 {
+	if m == 0 && !e.owned {
 		l.dropEntry(e)
+		return nil
+	}
+	if !e.inSel {
+		if err := l.sel.Register(e.fd, m); err != nil {
+			return err
+		}
+		e.inSel, e.mask = true, m
 		return nil
 	}
 	err := l.sel.Modify(e.fd, m)
@@ -192,8 +210,10 @@ func (l *Loop) setInterest(e *fdHandlers, m selector.Event) error {
 }
 
 func (l *Loop) dropEntry(e *fdHandlers) {
-	l.sel.Unregister(e.fd) // nil for a closed fd; the kernel forgot it
-	e.mask = 0
+	if e.inSel {
+		l.sel.Unregister(e.fd) // nil for a closed fd; the kernel forgot it
+	}
+	e.mask, e.inSel, e.owned = 0, false, false
 	delete(l.fds, e.fd)
 	e.dead = true
 }
@@ -225,4 +245,46 @@ func (l *Loop) dispatchIO(ev selector.Ready) {
 	if idle && !e.swept {
 		l.setInterest(e, e.want())
 	}
+}
+
+// own reserves fd for a transport or server: from now on AddReader,
+// AddWriter and the socket operations refuse it, and the entry lives until
+// disown, whatever its interest. A registration that a finished socket
+// operation left parked under fd is dropped first: it may belong to a file
+// closed since, whose number the kernel handed out again.
+func (l *Loop) own(fd int) (*fdHandlers, error) {
+	if l.closed {
+		return nil, ErrLoopClosed
+	}
+	if e := l.fds[fd]; e != nil {
+		if e.owned || e.reader != nil || e.writer != nil {
+			return nil, fmt.Errorf("rt: fd %d: %w", fd, ErrFDBusy)
+		}
+		l.dropEntry(e)
+	}
+	e := &fdHandlers{loop: l, fd: fd, owned: true}
+	l.fds[fd] = e
+	return e, nil
+}
+
+// disown removes an owned fd from the selector and the loop: the step
+// before the owner closes it, so the kernel never sees a closed number
+// still registered (or the number reused under a live registration).
+func (l *Loop) disown(e *fdHandlers) {
+	if e.dead {
+		return
+	}
+	e.reader, e.writer = nil, nil
+	l.dropEntry(e)
+}
+
+// setSlot makes cb (or nil) the reader or writer of an owned fd and
+// brings the selector's interest in line: one epoll_ctl when it changes,
+// none otherwise.
+func (l *Loop) setSlot(e *fdHandlers, ev selector.Event, cb callback) error {
+	if e.dead {
+		return ErrLoopClosed
+	}
+	*e.slot(ev) = cb
+	return l.setInterest(e, e.want())
 }

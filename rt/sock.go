@@ -209,7 +209,7 @@ func (w *fdWait) check(c *Ctx) error {
 func (w *fdWait) watch() error {
 	l := w.l
 	e := l.fds[w.fd]
-	if e != nil && *e.slot(w.ev) != nil {
+	if e != nil && (e.owned || *e.slot(w.ev) != nil) {
 		return fmt.Errorf("rt: %s: fd %d: %w", w.name, w.fd, ErrFDBusy)
 	}
 	if w.fresh && e != nil && e.mask&w.ev != 0 {

@@ -1,0 +1,582 @@
+package rt
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/asyncgen/asyncgen/rt/selector"
+	"golang.org/x/sys/unix"
+)
+
+// sockTransport is the selector socket transport (asyncio's
+// _SelectorSocketTransport), the hot path of every server and client.
+//
+// The syscall budget per message is one read and one write plus a share
+// of one epoll_wait:
+//   - the fd is watched for reading (level-triggered) from ConnectionMade
+//     until EOF, close or PauseReading; a readiness event costs exactly one
+//     read, into the loop's buffer, and DataReceived gets a view of it;
+//   - Write sends at once and buffers only what the socket did not take;
+//     only then is the fd watched for writing, and only until the buffer
+//     drains, so a conversation that keeps up costs no epoll_ctl;
+//   - pending chunks leave in one writev; chunks exist only while they hold
+//     data and go back to the loop's pool when they drain.
+//
+// ConnectionLost is called exactly once on every path (EOF, Close, Abort,
+// a fatal error, the loop closing). The fd is removed from the selector
+// before it is closed, and it is closed exactly once, by connectionLost.
+type sockTransport struct {
+	loop  *Loop
+	reg   *fdHandlers // our entry in the loop (owned)
+	fd    int         // -1 once closed
+	proto StreamProtocol
+	data  Protocol         // proto, when it is a plain Protocol
+	bufp  BufferedProtocol // proto, when it is a BufferedProtocol
+	srv   *Server          // the server that accepted us, if any
+
+	peer, local unix.Sockaddr
+	network     string        // "tcp4", "tcp6", "unix"
+
+	wq    []wchunk // pending output, oldest first
+	wsize int      // bytes in wq
+	fc    flowControl
+
+	lostErr  error
+	dropped  int32 // writes dropped after the connection was lost
+	connLost bool  // ConnectionLost is scheduled (or done): drop writes
+	closing  bool
+	eof      bool    // WriteEOF was called
+	paused   bool    // PauseReading
+	readEOF  bool    // the peer's EOF was received, reading is over
+	lostDone bool    // ConnectionLost was called
+	link     resLink // in the loop's live resources
+	slink    resLink // in the server's clients
+}
+
+// wchunk is one buffer of pending output; buf[off:] is still to be sent.
+type wchunk struct {
+	buf []byte
+	off int
+}
+
+// Callbacks of a transport, as conversions of the same pointer, so that
+// scheduling one costs no closure.
+type (
+	sockWriter sockTransport // the fd is writable: flush the buffer
+	sockStart  sockTransport // ConnectionMade, then start reading
+	sockLost   sockTransport // ConnectionLost(lostErr), then close the fd
+)
+
+// newSockTransport wraps the connected, non-blocking stream socket fd.
+// ConnectionMade runs in the next pass, then reading starts (the order of
+// asyncio's call_soon calls in _SelectorSocketTransport.__init__). e is
+// fd's entry when the caller already owns fd (a connect), else nil. The
+// caller must not use fd again; on error fd is left to the caller.
+func newSockTransport(l *Loop, e *fdHandlers, fd int, p StreamProtocol, peer unix.Sockaddr, srv *Server) (*sockTransport, error) {
+	if p == nil {
+		return nil, errors.New("rt: transport: nil protocol")
+	}
+	if e == nil {
+		var err error
+		if e, err = l.own(fd); err != nil {
+			return nil, err
+		}
+	}
+	t := &sockTransport{loop: l, reg: e, fd: fd, peer: peer, srv: srv}
+	// Read now, as asyncio does, so that it is still known after close.
+	t.local, _ = unix.Getsockname(fd)
+	t.fc.init()
+	t.setProtocol(p)
+	switch peer.(type) {
+	case *unix.SockaddrInet4:
+		t.network = "tcp4"
+		setNoDelay(fd)
+	case *unix.SockaddrInet6:
+		t.network = "tcp6"
+		setNoDelay(fd)
+	default:
+		t.network = "unix"
+	}
+	if srv != nil {
+		srv.attach(t)
+	}
+	l.addResource(&t.link, t)
+	l.callSoon((*sockStart)(t))
+	return t, nil
+}
+
+func (s *sockStart) run() {
+	t := (*sockTransport)(s)
+	if t.lostDone {
+		return
+	}
+	t.proto.ConnectionMade(t)
+	if !t.closing && !t.paused {
+		t.loop.setSlot(t.reg, selector.Read, t)
+	}
+}
+
+func (t *sockTransport) setProtocol(p StreamProtocol) {
+	t.proto, t.data, t.bufp = p, nil, nil
+	if b, ok := p.(BufferedProtocol); ok {
+		t.bufp = b
+	} else if d, ok := p.(Protocol); ok {
+		t.data = d
+	}
+}
+
+// GetProtocol returns the protocol the transport calls.
+func (t *sockTransport) GetProtocol() StreamProtocol { return t.proto }
+
+// SetProtocol switches the transport to p.
+func (t *sockTransport) SetProtocol(p StreamProtocol) {
+	if p == nil {
+		panic("rt: Transport.SetProtocol(nil)")
+	}
+	t.setProtocol(p)
+}
+
+// run is the read callback (asyncio's _read_ready): one read per
+// readiness event.
+func (t *sockTransport) run() {
+	if t.connLost {
+		return
+	}
+	var buf []byte
+	if t.bufp != nil {
+		var err error
+		if buf, err = t.getBuffer(); err != nil {
+			t.fatalError(err, "Fatal error: protocol.GetBuffer() call failed.")
+			return
+		}
+	} else {
+		buf = t.loop.readBuffer()
+	}
+	n, err := readFD(t.fd, buf)
+	switch {
+	case isAgain(err):
+		return
+	case err != nil:
+		t.fatalError(os.NewSyscallError("read", err), "Fatal read error on socket transport")
+		return
+	case n == 0:
+		t.onEOF()
+		return
+	}
+	if t.bufp != nil {
+		t.bufp.BufferUpdated(n)
+	} else if t.data != nil {
+		t.data.DataReceived(buf[:n])
+	}
+}
+
+func (t *sockTransport) getBuffer() (buf []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = FailureOf(v)
+		}
+	}()
+	buf = t.bufp.GetBuffer(-1)
+	if len(buf) == 0 {
+		return nil, &RuntimeError{Msg: "rt: GetBuffer() returned an empty buffer"}
+	}
+	return buf, nil
+}
+
+// onEOF asks the protocol whether to stay half-open (asyncio's
+// _read_ready__on_eof).
+func (t *sockTransport) onEOF() {
+	keep, err := t.eofReceived()
+	if err != nil {
+		t.fatalError(err, "Fatal error: protocol.EOFReceived() call failed.")
+		return
+	}
+	if !keep {
+		t.Close()
+		return
+	}
+	t.readEOF = true
+	t.loop.setSlot(t.reg, selector.Read, nil)
+}
+
+func (t *sockTransport) eofReceived() (keep bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = FailureOf(v)
+		}
+	}()
+	return t.proto.EOFReceived(), nil
+}
+
+// Write sends p now and buffers what the socket does not take.
+func (t *sockTransport) Write(p []byte) error {
+	if t.eof {
+		return fmt.Errorf("rt: Transport.Write: %w", ErrWriteAfterEOF)
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	if t.connLost {
+		t.dropWrite()
+		return nil
+	}
+	if t.wsize == 0 {
+		n, err := writeFD(t.fd, p)
+		if err != nil && !isAgain(err) {
+			t.fatalError(os.NewSyscallError("write", err), "Fatal write error on socket transport")
+			return nil
+		}
+		if p = p[n:]; len(p) == 0 {
+			return nil
+		}
+		t.loop.setSlot(t.reg, selector.Write, (*sockWriter)(t))
+	}
+	t.buffer(p)
+	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	return nil
+}
+
+// WriteLines writes every buffer of bufs, in one writev when nothing is
+// pending.
+func (t *sockTransport) WriteLines(bufs [][]byte) error {
+	if t.eof {
+		return fmt.Errorf("rt: Transport.WriteLines: %w", ErrWriteAfterEOF)
+	}
+	total := 0
+	for _, b := range bufs {
+		total += len(b)
+	}
+	if total == 0 {
+		return nil
+	}
+	if t.connLost {
+		t.dropWrite()
+		return nil
+	}
+	if t.wsize == 0 {
+		n, err := writevAll(t.fd, bufs)
+		if err != nil && !isAgain(err) {
+			t.fatalError(os.NewSyscallError("writev", err), "Fatal write error on socket transport")
+			return nil
+		}
+		for len(bufs) > 0 && n >= len(bufs[0]) {
+			n -= len(bufs[0])
+			bufs = bufs[1:]
+		}
+		if len(bufs) == 0 {
+			return nil
+		}
+		bufs[0] = bufs[0][n:] // our copy of the slice header only
+		t.loop.setSlot(t.reg, selector.Write, (*sockWriter)(t))
+	}
+	for _, b := range bufs {
+		t.buffer(b)
+	}
+	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	return nil
+}
+
+// dropWrite counts a write after the connection was lost and warns once,
+// as asyncio does (it warns on every such write past the threshold).
+func (t *sockTransport) dropWrite() {
+	t.dropped++
+	if t.dropped == maxDroppedWritesBeforeWarning {
+		t.loop.CallExceptionHandler(ErrorContext{
+			Message: "rt: transport: writes after the connection was lost are dropped",
+			Err:     net.ErrClosed,
+		})
+	}
+}
+
+// buffer copies p behind the pending output, filling the last chunk
+// before taking a new one.
+func (t *sockTransport) buffer(p []byte) {
+	t.wsize += len(p)
+	if k := len(t.wq); k > 0 {
+		last := &t.wq[k-1]
+		n := min(cap(last.buf)-len(last.buf), len(p))
+		last.buf = append(last.buf, p[:n]...)
+		p = p[n:]
+	}
+	if len(p) > 0 {
+		c := t.loop.getChunk(len(p))
+		t.wq = append(t.wq, wchunk{buf: append(c, p...)})
+	}
+}
+
+// run is the write callback (asyncio's _write_ready): flush what is
+// pending in one writev.
+func (w *sockWriter) run() {
+	t := (*sockTransport)(w)
+	if t.connLost || t.wsize == 0 {
+		return
+	}
+	l := t.loop
+	iov := l.net.iov[:0]
+	for i := range t.wq {
+		if len(iov) == maxIov {
+			break
+		}
+		c := &t.wq[i]
+		iov = append(iov, c.buf[c.off:])
+	}
+	n, err := writevAll(t.fd, iov)
+	clear(iov)
+	l.net.iov = iov[:0]
+	if err != nil && !isAgain(err) {
+		t.clearBuffer()
+		t.fatalError(os.NewSyscallError("writev", err), "Fatal write error on socket transport")
+		return
+	}
+	t.consume(n)
+	t.fc.maybeResume(l, t.proto, t.wsize) // may write more, or abort
+	if t.wsize > 0 || t.connLost {
+		return
+	}
+	l.setSlot(t.reg, selector.Write, nil)
+	switch {
+	case t.closing:
+		t.connectionLost(nil)
+	case t.eof:
+		unix.Shutdown(t.fd, unix.SHUT_WR)
+	}
+}
+
+// consume drops n sent bytes from the front of the buffer.
+func (t *sockTransport) consume(n int) {
+	t.wsize -= n
+	i := 0
+	for ; i < len(t.wq); i++ {
+		c := &t.wq[i]
+		left := len(c.buf) - c.off
+		if n < left {
+			c.off += n
+			break
+		}
+		n -= left
+		t.loop.putChunk(c.buf)
+		c.buf = nil
+	}
+	if i == len(t.wq) {
+		t.wq = nil // no pending output, no buffer
+		return
+	}
+	t.wq = t.wq[i:]
+}
+
+func (t *sockTransport) clearBuffer() {
+	for i := range t.wq {
+		t.loop.putChunk(t.wq[i].buf)
+	}
+	t.wq, t.wsize = nil, 0
+	t.loop.setSlot(t.reg, selector.Write, nil)
+}
+
+// WriteEOF shuts the write side down once the buffer is sent.
+func (t *sockTransport) WriteEOF() error {
+	if t.closing || t.eof {
+		return nil
+	}
+	t.eof = true
+	if t.wsize == 0 {
+		if err := unix.Shutdown(t.fd, unix.SHUT_WR); err != nil {
+			return os.NewSyscallError("shutdown", err)
+		}
+	}
+	return nil
+}
+
+// CanWriteEOF reports true: stream sockets can shut their write side.
+func (t *sockTransport) CanWriteEOF() bool { return true }
+
+// IsClosing reports whether Close or Abort was called or the connection
+// was lost.
+func (t *sockTransport) IsClosing() bool { return t.closing }
+
+// IsReading reports whether the transport is receiving.
+func (t *sockTransport) IsReading() bool { return !t.paused && !t.closing }
+
+// PauseReading stops reading until ResumeReading.
+func (t *sockTransport) PauseReading() {
+	if !t.IsReading() {
+		return
+	}
+	t.paused = true
+	t.loop.setSlot(t.reg, selector.Read, nil)
+}
+
+// ResumeReading starts reading again after PauseReading.
+func (t *sockTransport) ResumeReading() {
+	if t.closing || !t.paused {
+		return
+	}
+	t.paused = false
+	if !t.readEOF {
+		t.loop.setSlot(t.reg, selector.Read, t)
+	}
+}
+
+// SetWriteBufferLimits sets the water marks and applies them at once.
+func (t *sockTransport) SetWriteBufferLimits(high, low int) error {
+	if err := t.fc.setLimits(high, low); err != nil {
+		return err
+	}
+	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	return nil
+}
+
+// GetWriteBufferSize returns how many bytes wait to be sent.
+func (t *sockTransport) GetWriteBufferSize() int { return t.wsize }
+
+// GetWriteBufferLimits returns the low- and high-water marks.
+func (t *sockTransport) GetWriteBufferLimits() (low, high int) {
+	return int(t.fc.low), int(t.fc.high)
+}
+
+// GetExtraInfo returns "peername", "sockname" (net.Addr) or "socket" (the
+// fd, -1 once closed).
+func (t *sockTransport) GetExtraInfo(name string) any {
+	switch name {
+	case "peername":
+		return sockNetAddr(t.network, t.peer)
+	case "sockname":
+		return sockNetAddr(t.network, t.local)
+	case "socket":
+		return t.fd
+	}
+	return nil
+}
+
+// Close closes the transport after the buffer is sent.
+func (t *sockTransport) Close() {
+	if t.closing {
+		return
+	}
+	t.closing = true
+	t.loop.setSlot(t.reg, selector.Read, nil)
+	if t.wsize == 0 {
+		t.scheduleLost(nil)
+	}
+}
+
+// Abort closes the transport now, dropping the buffer.
+func (t *sockTransport) Abort() { t.forceClose(nil) }
+
+// fatalError ends the connection with err. Socket errors (a reset, a
+// broken pipe) are the peer's doing and are only passed to ConnectionLost;
+// anything else is also reported, as asyncio's _fatal_error does.
+func (t *sockTransport) fatalError(err error, msg string) {
+	var se *os.SyscallError
+	if !errors.As(err, &se) {
+		t.loop.CallExceptionHandler(ErrorContext{Message: msg, Err: err})
+	}
+	t.forceClose(err)
+}
+
+// forceClose drops the buffer and schedules ConnectionLost(err).
+func (t *sockTransport) forceClose(err error) {
+	if t.connLost {
+		return
+	}
+	if t.wsize > 0 {
+		t.clearBuffer()
+	}
+	if !t.closing {
+		t.closing = true
+		t.loop.setSlot(t.reg, selector.Read, nil)
+	}
+	t.scheduleLost(err)
+}
+
+func (t *sockTransport) scheduleLost(err error) {
+	t.connLost = true
+	t.lostErr = err
+	t.loop.setSlot(t.reg, selector.Write, nil)
+	t.loop.callSoon((*sockLost)(t))
+}
+
+func (s *sockLost) run() { (*sockTransport)(s).connectionLost((*sockTransport)(s).lostErr) }
+
+// connectionLost calls ConnectionLost once, then removes the fd from the
+// selector and closes it, even if the protocol panics.
+func (t *sockTransport) connectionLost(err error) {
+	if t.lostDone {
+		return
+	}
+	t.lostDone, t.connLost, t.closing = true, true, true
+	defer t.release()
+	t.proto.ConnectionLost(err)
+}
+
+// release gives everything back: the fd (unregistered first, closed
+// once), the buffer, the server's count and the loop's list.
+func (t *sockTransport) release() {
+	l := t.loop
+	for i := range t.wq {
+		l.putChunk(t.wq[i].buf)
+	}
+	t.wq, t.wsize, t.lostErr = nil, 0, nil
+	if t.fd >= 0 {
+		l.disown(t.reg)
+		closeFD(t.fd)
+		t.fd = -1
+	}
+	l.removeResource(&t.link)
+	if s := t.srv; s != nil {
+		t.srv = nil
+		s.detach(t)
+	}
+}
+
+// closeWithLoop is the loop closing under a live transport: the protocol
+// hears of it now, since no later pass will run.
+func (t *sockTransport) closeWithLoop() {
+	err := error(ErrTransportClosed)
+	if t.connLost {
+		err = t.lostErr // ConnectionLost was scheduled: keep its cause
+	}
+	t.connectionLost(err)
+}
+
+// String describes the transport for logs.
+func (t *sockTransport) String() string {
+	state := "open"
+	switch {
+	case t.lostDone:
+		state = "closed"
+	case t.closing:
+		state = "closing"
+	}
+	return fmt.Sprintf("<sockTransport fd=%d %s peer=%s>", t.fd, state, SockaddrString(t.peer))
+}
+
+// sockNetAddr converts a socket address to the net.Addr of its network.
+func sockNetAddr(network string, sa unix.Sockaddr) net.Addr {
+	if sa == nil {
+		return nil
+	}
+	sotype := unix.SOCK_STREAM
+	if network == "udp4" || network == "udp6" || network == "unixgram" {
+		sotype = unix.SOCK_DGRAM
+	}
+	return netAddr(sotype, sa)
+}
+
+// writevAll writes bufs with one writev (one write for a single buffer),
+// retrying EINTR; the errno comes back unwrapped.
+func writevAll(fd int, bufs [][]byte) (int, error) {
+	if len(bufs) == 1 {
+		return writeFD(fd, bufs[0])
+	}
+	for {
+		n, err := sysWritev(fd, bufs)
+		if err != unix.EINTR {
+			if n < 0 {
+				n = 0
+			}
+			return n, err
+		}
+	}
+}
