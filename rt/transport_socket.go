@@ -37,7 +37,7 @@ type sockTransport struct {
 	srv   *Server          // the server that accepted us, if any
 
 	peer, local unix.Sockaddr
-	network     string        // "tcp4", "tcp6", "unix"
+	network     string // "tcp4", "tcp6", "unix"
 
 	wq    []wchunk // pending output, oldest first
 	wsize int      // bytes in wq
