@@ -2,6 +2,7 @@ package rt
 
 import (
 	"errors"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -90,7 +91,9 @@ func WithSelector(s selector.Selector) Option { return func(l *Loop) { l.sel = s
 func WithDebug(on bool) Option { return func(l *Loop) { l.debug = on } }
 
 // NewLoop creates an event loop. It opens a selector and a waker (two file
-// descriptors) that Close releases.
+// descriptors) that Close releases. The selector is the platform's best
+// (epoll on Linux) unless WithSelector is given or the environment has
+// ASYNCGEN_SELECTOR=poll, which picks the portable poll(2) backend.
 func NewLoop(opts ...Option) (*Loop, error) {
 	l := &Loop{
 		fds:        make(map[int]*fdHandlers),
@@ -106,7 +109,13 @@ func NewLoop(opts ...Option) (*Loop, error) {
 	}
 	l.virtual, _ = l.clock.(*VirtualClock)
 	if l.sel == nil {
-		s, err := selector.New()
+		newSel := selector.New
+		if os.Getenv("ASYNCGEN_SELECTOR") == "poll" {
+			// The portable backend, so that the whole suite can be
+			// run on it: ASYNCGEN_SELECTOR=poll go test ./...
+			newSel = selector.NewPoll
+		}
+		s, err := newSel()
 		if err != nil {
 			return nil, err
 		}
