@@ -95,8 +95,24 @@ func (l *Loop) ConnectAcceptedSocket(factory func() StreamProtocol, fd int) *Fut
 		fut.SetException(err)
 		return fut
 	}
-	fut.SetResult(Conn{Transport: t, Protocol: p})
+	connReady(l, fut, t, p)
 	return fut
+}
+
+// connReady completes fut with the new connection in the pass in which
+// ConnectionMade runs, right after it (callbacks run in FIFO order), so an
+// await of fut never sees a connection whose protocol was not told yet,
+// even when the future is awaited only later. If fut was cancelled in the
+// meantime, the connection is closed, as asyncio's create_connection does
+// when cancelled while waiting for connection_made.
+func connReady(l *Loop, fut *Future[Conn], t *sockTransport, p StreamProtocol) {
+	l.callSoon(funcCallback(func() {
+		if fut.Done() {
+			t.Close()
+			return
+		}
+		fut.SetResult(Conn{Transport: t, Protocol: p})
+	}))
 }
 
 // dialer runs one CreateConnection: it tries the addresses, one at a time
@@ -344,7 +360,7 @@ func (d *dialer) win(a *dialAttempt) {
 		return
 	}
 	a.fd = -1
-	d.fut.SetResult(Conn{Transport: t, Protocol: p})
+	connReady(l, d.fut, t, p)
 }
 
 // abandon closes every socket of a cancelled attempt.

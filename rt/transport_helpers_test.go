@@ -2,6 +2,7 @@ package rt_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -111,6 +112,10 @@ func dial(l *rt.Loop, network, addr string, opts ...rt.ConnOption) (*recorder, e
 func runMain(t testing.TB, body func(l *rt.Loop) error, opts ...rt.Option) {
 	t.Helper()
 	_, err := rt.Run(rt.NewRef(func() (rt.Void, error) { return rt.Void{}, body(rt.RunningLoop()) }), opts...)
+	var pe *rt.PanicError
+	if errors.As(err, &pe) {
+		t.Fatalf("%v\n%s", err, pe.Stack)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

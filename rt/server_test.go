@@ -1,0 +1,300 @@
+package rt_test
+
+import (
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+	"golang.org/x/sys/unix"
+)
+
+// ServeForever refuses a second caller and a closed server; cancelling
+// the task that serves closes the server and cancels the task.
+func TestServerServeForever(t *testing.T) {
+	leakCheck(t)
+	runMain(t, func(l *rt.Loop) error {
+		srv, _, err := serve(l, "tcp4", "127.0.0.1:0", nil, rt.WithStartServing(false))
+		if err != nil {
+			return err
+		}
+		if srv.IsServing() {
+			t.Error("IsServing with WithStartServing(false)")
+		}
+		addr := srv.Addrs()[0].String()
+		task := rt.CreateTask(l, srv.ServeForever())
+		rt.Await(rt.Sleep(0))
+		if !srv.IsServing() {
+			t.Error("not serving under ServeForever")
+		}
+		if _, err := rt.Await(srv.ServeForever()); !errors.Is(err, rt.ErrAlreadyServing) {
+			t.Errorf("second ServeForever: %v, want ErrAlreadyServing", err)
+		}
+		c, err := dial(l, "tcp4", addr)
+		if err != nil {
+			return err
+		}
+		task.Cancel()
+		if _, err := rt.Await(task); !errors.Is(err, rt.ErrCancelled) || !task.Cancelled() {
+			t.Errorf("cancelled ServeForever: %v (task cancelled %v), want a cancellation", err, task.Cancelled())
+		}
+		if srv.IsServing() || len(srv.Sockets()) != 0 {
+			t.Error("server still serving after ServeForever was cancelled")
+		}
+		if _, err := rt.Await(srv.ServeForever()); !errors.Is(err, rt.ErrServerClosed) {
+			t.Errorf("ServeForever on a closed server: %v, want ErrServerClosed", err)
+		}
+		if _, err := dial(l, "tcp4", addr); !errors.Is(err, unix.ECONNREFUSED) {
+			t.Errorf("connecting to a closed server: %v, want ECONNREFUSED", err)
+		}
+		// The accepted connection outlives the server.
+		c.t.Write([]byte("still here"))
+		c.t.Close()
+		if err := until(c.lost, "ConnectionLost"); err != nil {
+			return err
+		}
+		_, err = rt.Await(srv.WaitClosed())
+		return err
+	})
+}
+
+// Close makes a running ServeForever return a cancellation.
+func TestServerCloseEndsServeForever(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		srv, _, err := serve(l, "tcp4", "127.0.0.1:0", nil)
+		if err != nil {
+			return err
+		}
+		task := rt.CreateTask(l, srv.ServeForever())
+		rt.Await(rt.Sleep(0))
+		srv.Close()
+		srv.Close()
+		if _, err := rt.Await(task); !errors.Is(err, rt.ErrCancelled) {
+			t.Errorf("ServeForever after Close: %v, want a cancellation", err)
+		}
+		return nil
+	})
+}
+
+// WaitClosed returns only once the server is closed and its last
+// connection is gone (asyncio 3.12.1); Close keeps the connections.
+func TestServerWaitClosedWaitsForConnections(t *testing.T) {
+	leakCheck(t)
+	runMain(t, func(l *rt.Loop) error {
+		c, s, srv, err := pairUp(l, nil)
+		if err != nil {
+			return err
+		}
+		early := srv.WaitClosed()
+		srv.Close()
+		late := srv.WaitClosed()
+		for range 3 {
+			rt.Await(rt.Sleep(0))
+		}
+		if early.Done() || late.Done() {
+			t.Fatal("WaitClosed returned with a connection still open")
+		}
+		s.t.Write([]byte("after close"))
+		if err := until(c.waitFor(11), "data from a connection of a closed server"); err != nil {
+			return err
+		}
+		c.t.Close()
+		if err := until(early, "WaitClosed"); err != nil {
+			return err
+		}
+		if err := until(late, "WaitClosed"); err != nil {
+			return err
+		}
+		// Once closed and empty, WaitClosed is done at once.
+		if !srv.WaitClosed().Done() {
+			t.Error("WaitClosed on a closed, empty server is pending")
+		}
+		return nil
+	})
+}
+
+func TestServerCloseClientsAndAbortClients(t *testing.T) {
+	leakCheck(t)
+	for _, abort := range []bool{false, true} {
+		runMain(t, func(l *rt.Loop) error {
+			srv, conns, err := serve(l, "tcp4", "127.0.0.1:0", nil)
+			if err != nil {
+				return err
+			}
+			var cs []*recorder
+			for range 3 {
+				c, err := dial(l, "tcp4", srv.Addrs()[0].String())
+				if err != nil {
+					return err
+				}
+				cs = append(cs, c)
+			}
+			for len(*conns) < 3 {
+				rt.Await(rt.Sleep(0))
+			}
+			srv.Close()
+			if abort {
+				srv.AbortClients()
+			} else {
+				srv.CloseClients()
+			}
+			for i, s := range *conns {
+				if err := until(s.lost, "server-side ConnectionLost"); err != nil {
+					return err
+				}
+				if err := until(cs[i].lost, "client ConnectionLost"); err != nil {
+					return err
+				}
+			}
+			_, err = rt.Await(rt.WaitFor(srv.WaitClosed(), 10*time.Second))
+			return err
+		})
+	}
+}
+
+// A server made without serving is bound but refuses connections until
+// StartServing, which yields once so the socket is watched before the
+// caller goes on.
+func TestServerStartServing(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		srv, _, err := serve(l, "tcp4", "127.0.0.1:0", nil, rt.WithStartServing(false))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		addr := srv.Addrs()[0].String()
+		if _, err := dial(l, "tcp4", addr); !errors.Is(err, unix.ECONNREFUSED) {
+			t.Errorf("before StartServing: %v, want ECONNREFUSED", err)
+		}
+		if _, err := rt.Await(srv.StartServing()); err != nil {
+			return err
+		}
+		c, err := dial(l, "tcp4", addr)
+		if err != nil {
+			return err
+		}
+		c.t.Close()
+		return nil
+	})
+}
+
+// The empty host listens on every interface: a socket per family, all on
+// the port the kernel chose for the first.
+func TestServerEmptyHostListensOnEveryFamily(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		srv, _, err := serve(l, "tcp", ":0", nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		addrs := srv.Addrs()
+		want := 1
+		if hasIPv6() {
+			want = 2
+		}
+		if len(addrs) != want {
+			t.Fatalf("listening on %v, want %d sockets", addrs, want)
+		}
+		port := addrs[0].(*net.TCPAddr).Port
+		for _, a := range addrs {
+			if a.(*net.TCPAddr).Port != port {
+				t.Errorf("listening on %v: ports differ", addrs)
+			}
+		}
+		for _, host := range []string{"127.0.0.1", "[::1]"}[:want] {
+			c, err := dial(l, "tcp", host+":"+strconv.Itoa(port))
+			if err != nil {
+				return err
+			}
+			c.t.Close()
+		}
+		return nil
+	})
+}
+
+// ReusePort lets two servers share a port; without it the second bind
+// fails with EADDRINUSE.
+func TestServerReusePort(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		a, _, err := serve(l, "tcp4", "127.0.0.1:0", nil, rt.WithReusePort(true))
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		addr := a.Addrs()[0].String()
+		b, _, err := serve(l, "tcp4", addr, nil, rt.WithReusePort(true))
+		if err != nil {
+			return err
+		}
+		b.Close()
+		if _, _, err := serve(l, "tcp4", addr, nil); !errors.Is(err, unix.EADDRINUSE) {
+			t.Errorf("second bind without ReusePort: %v, want EADDRINUSE", err)
+		}
+		return nil
+	})
+}
+
+// A Unix server replaces a stale socket file, refuses a live server's and
+// removes its own file at Close.
+func TestServerUnixSocketFile(t *testing.T) {
+	leakCheck(t)
+	path := filepath.Join(t.TempDir(), "s.sock")
+	runMain(t, func(l *rt.Loop) error {
+		// A stale file: a socket bound and closed without unlinking.
+		fd, _ := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+			return err
+		}
+		unix.Close(fd)
+		var conns []*recorder
+		srv, err := rt.Await(l.CreateUnixServer(func() rt.StreamProtocol {
+			r := newRecorder(l)
+			r.echo = true
+			conns = append(conns, r)
+			return r
+		}, path))
+		if err != nil {
+			return err
+		}
+		if _, err := rt.Await(l.CreateUnixServer(func() rt.StreamProtocol { return newRecorder(l) }, path)); !errors.Is(err, unix.EADDRINUSE) {
+			t.Errorf("second server on a live socket: %v, want EADDRINUSE", err)
+		}
+		c := newRecorder(l)
+		if _, err := rt.Await(l.CreateUnixConnection(func() rt.StreamProtocol { return c }, path)); err != nil {
+			return err
+		}
+		c.t.Write([]byte("over unix"))
+		if err := until(c.waitFor(9), "the echo"); err != nil {
+			return err
+		}
+		if got := c.t.GetExtraInfo("peername").(net.Addr).String(); got != path {
+			t.Errorf("peername %q, want %q", got, path)
+		}
+		c.t.Close()
+		srv.Close()
+		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("socket file after Close: %v, want it removed", err)
+		}
+		_, err = rt.Await(srv.WaitClosed())
+		return err
+	})
+}
+
+// A regular file at the path is not the server's to remove.
+func TestServerUnixRefusesToReplaceAFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(path, []byte("keep me"), 0o600)
+	runMain(t, func(l *rt.Loop) error {
+		if _, err := rt.Await(l.CreateUnixServer(func() rt.StreamProtocol { return newRecorder(l) }, path)); !errors.Is(err, unix.EADDRINUSE) {
+			t.Errorf("server over a regular file: %v, want EADDRINUSE", err)
+		}
+		return nil
+	})
+	if b, _ := os.ReadFile(path); string(b) != "keep me" {
+		t.Error("the file was touched")
+	}
+}
