@@ -95,23 +95,23 @@ func (l *Loop) ConnectAcceptedSocket(factory func() StreamProtocol, fd int) *Fut
 		fut.SetException(err)
 		return fut
 	}
-	connReady(l, fut, t, p)
+	completeAfterMade(l, fut, Conn{Transport: t, Protocol: p}, t)
 	return fut
 }
 
-// connReady completes fut with the new connection in the pass in which
-// ConnectionMade runs, right after it (callbacks run in FIFO order), so an
-// await of fut never sees a connection whose protocol was not told yet,
-// even when the future is awaited only later. If fut was cancelled in the
-// meantime, the connection is closed, as asyncio's create_connection does
-// when cancelled while waiting for connection_made.
-func connReady(l *Loop, fut *Future[Conn], t *sockTransport, p StreamProtocol) {
+// completeAfterMade completes fut with v in the pass in which the
+// transport's ConnectionMade runs, right after it (callbacks run in FIFO
+// order), so an await of fut never sees a connection whose protocol was
+// not told yet, even when the future is awaited only later. If fut was
+// cancelled in the meantime, the transport is closed, as asyncio's
+// create_connection does when cancelled while waiting for connection_made.
+func completeAfterMade[T any](l *Loop, fut *Future[T], v T, t BaseTransport) {
 	l.callSoon(funcCallback(func() {
 		if fut.Done() {
 			t.Close()
 			return
 		}
-		fut.SetResult(Conn{Transport: t, Protocol: p})
+		fut.SetResult(v)
 	}))
 }
 
@@ -360,7 +360,7 @@ func (d *dialer) win(a *dialAttempt) {
 		return
 	}
 	a.fd = -1
-	connReady(l, d.fut, t, p)
+	completeAfterMade(l, d.fut, Conn{Transport: t, Protocol: p}, t)
 }
 
 // abandon closes every socket of a cancelled attempt.

@@ -92,7 +92,7 @@ func (l *Loop) CreateDatagramEndpoint(factory func() DatagramProtocol, network s
 		if c, err := l.newDatagram(factory, network, unix.AF_UNIX, local, remote, o); err != nil {
 			fut.SetException(opErr(err))
 		} else {
-			fut.SetResult(c)
+			completeAfterMade(l, fut, c, c.Transport)
 		}
 		return fut
 	}
@@ -145,7 +145,7 @@ func (l *Loop) CreateDatagramEndpoint(factory func() DatagramProtocol, network s
 				fut.SetException(opErr(err))
 				return
 			}
-			fut.SetResult(c)
+			completeAfterMade(l, fut, c, c.Transport)
 		})
 	})
 	return fut

@@ -1,0 +1,214 @@
+package rt_test
+
+import (
+	"errors"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+	"golang.org/x/sys/unix"
+)
+
+// freePort returns a loopback port nobody listens on (bound and released).
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func TestCreateConnectionRefusedIsAnOpError(t *testing.T) {
+	leakCheck(t)
+	port := freePort(t)
+	runMain(t, func(l *rt.Loop) error {
+		_, err := dial(l, "tcp4", "127.0.0.1:"+strconv.Itoa(port))
+		var oe *net.OpError
+		if !errors.Is(err, unix.ECONNREFUSED) || !errors.As(err, &oe) || oe.Addr == nil || oe.Addr.String() != "127.0.0.1:"+strconv.Itoa(port) {
+			t.Errorf("refused connection: %#v, want a *net.OpError with the address wrapping ECONNREFUSED", err)
+		}
+		return nil
+	})
+}
+
+// Every address of a host is tried in order: with nothing on 127.0.0.1
+// but a server on ::1, "localhost" reaches the server; with nothing on
+// either, the error is the first address's, and errors.Is sees both.
+func TestCreateConnectionTriesEveryAddress(t *testing.T) {
+	if !hasIPv6() {
+		t.Skip("no IPv6 loopback: localhost has one address here")
+	}
+	leakCheck(t)
+	for _, happy := range []bool{false, true} {
+		runMain(t, func(l *rt.Loop) error {
+			var opts []rt.ConnOption
+			if happy {
+				opts = append(opts, rt.WithHappyEyeballs(250*time.Millisecond))
+			}
+			srv, conns, err := serve(l, "tcp6", "[::1]:0", nil)
+			if err != nil {
+				return err
+			}
+			port := srv.Addrs()[0].(*net.TCPAddr).Port
+			c, err := dial(l, "tcp", "localhost:"+strconv.Itoa(port), opts...)
+			if err != nil {
+				t.Errorf("happy=%v: localhost with a server on ::1 only: %v", happy, err)
+			} else {
+				if got := c.t.GetExtraInfo("peername").(net.Addr).String(); !strings.HasPrefix(got, "[::1]") {
+					t.Errorf("connected to %s, want ::1", got)
+				}
+				c.t.Close()
+			}
+			for len(*conns) == 0 {
+				rt.Await(rt.Sleep(0))
+			}
+			if err := until((*conns)[0].lost, "server ConnectionLost"); err != nil {
+				return err
+			}
+			srv.Close()
+			rt.Await(srv.WaitClosed())
+			_, err = dial(l, "tcp", "localhost:"+strconv.Itoa(port), opts...)
+			var ce *rt.ConnectErrors
+			if !errors.As(err, &ce) || len(ce.Errs) != 2 || !errors.Is(err, unix.ECONNREFUSED) ||
+				!strings.Contains(err.Error(), "127.0.0.1") {
+				t.Errorf("happy=%v: both refused: %v, want ConnectErrors led by 127.0.0.1's error", happy, err)
+			}
+			return nil
+		})
+	}
+}
+
+func TestCreateConnectionLocalAddr(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		srv, conns, err := serve(l, "tcp4", "127.0.0.1:0", nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		local := "127.0.0.1:" + strconv.Itoa(freePort(t))
+		c, err := dial(l, "tcp4", srv.Addrs()[0].String(), rt.WithLocalAddr(local))
+		if err != nil {
+			return err
+		}
+		defer c.t.Close()
+		if got := c.t.GetExtraInfo("sockname").(net.Addr).String(); got != local {
+			t.Errorf("sockname %s, want %s", got, local)
+		}
+		for len(*conns) == 0 {
+			rt.Await(rt.Sleep(0))
+		}
+		if got := (*conns)[0].t.GetExtraInfo("peername").(net.Addr).String(); got != local {
+			t.Errorf("server sees %s, want %s", got, local)
+		}
+		return nil
+	})
+}
+
+// A host name is looked up (on the executor) and connected to; an unknown
+// one fails with the resolver's error.
+func TestCreateConnectionResolvesHostNames(t *testing.T) {
+	// The machine's own name, from /etc/hosts: a real lookup, not the
+	// shortcut taken for literals and "localhost".
+	name, err := os.Hostname()
+	if err != nil {
+		t.Skip("no host name:", err)
+	}
+	if ips, err := net.LookupIP(name); err != nil || !slices.ContainsFunc(ips, func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil }) {
+		t.Skip("this machine's name does not resolve to an IPv4 loopback address:", ips, err)
+	}
+	runMain(t, func(l *rt.Loop) error {
+		srv, _, err := serve(l, "tcp4", "127.0.0.1:0", nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		port := srv.Addrs()[0].(*net.TCPAddr).Port
+		c, err := dial(l, "tcp4", name+":"+strconv.Itoa(port))
+		if err != nil {
+			return err
+		}
+		c.t.Close()
+		_, err = dial(l, "tcp4", "no-such-host.invalid:80")
+		var de *net.DNSError
+		if !errors.As(err, &de) {
+			t.Errorf("unknown host: %v, want a *net.DNSError", err)
+		}
+		return nil
+	})
+}
+
+// Cancelling CreateConnection while it connects closes its socket; the
+// loop keeps nothing of it.
+func TestCreateConnectionCancelledClosesItsSocket(t *testing.T) {
+	leakCheck(t)
+	runMain(t, func(l *rt.Loop) error {
+		// A listener whose backlog is full leaves further connects
+		// pending (SYNs are dropped), so the attempt is in flight.
+		lfd, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+		defer unix.Close(lfd)
+		unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
+		unix.Listen(lfd, 0)
+		sa, _ := unix.Getsockname(lfd)
+		addr := rt.SockaddrString(sa)
+		var pending []*rt.Future[rt.Conn]
+		for range 8 {
+			pending = append(pending, l.CreateConnection(func() rt.StreamProtocol { return newRecorder(l) }, "tcp4", addr))
+		}
+		rt.Await(rt.Sleep(10 * time.Millisecond))
+		for _, f := range pending {
+			f.Cancel()
+		}
+		for _, f := range pending {
+			if v, err := rt.Await(f); err == nil {
+				v.Transport.Close() // it connected before the cancel
+			}
+		}
+		for range 3 {
+			rt.Await(rt.Sleep(0))
+		}
+		return nil
+	})
+}
+
+// ConnectAcceptedSocket wraps a socket connected elsewhere.
+func TestConnectAcceptedSocket(t *testing.T) {
+	leakCheck(t)
+	runMain(t, func(l *rt.Loop) error {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		if err != nil {
+			return err
+		}
+		a, b := newRecorder(l), newRecorder(l)
+		b.echo = true
+		for i, r := range []*recorder{a, b} {
+			if _, err := rt.Await(l.ConnectAcceptedSocket(func() rt.StreamProtocol { return r }, fds[i])); err != nil {
+				return err
+			}
+			if !r.made.Done() {
+				t.Error("the future completed before ConnectionMade")
+			}
+		}
+		a.t.Write([]byte("ping"))
+		if err := until(a.waitFor(4), "the echo"); err != nil {
+			return err
+		}
+		a.t.Close()
+		if err := until(b.lost, "ConnectionLost"); err != nil {
+			return err
+		}
+		// Not a stream socket: refused, and left to the caller.
+		dg, _ := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
+		defer unix.Close(dg)
+		if _, err := rt.Await(l.ConnectAcceptedSocket(func() rt.StreamProtocol { return newRecorder(l) }, dg)); err == nil {
+			t.Error("ConnectAcceptedSocket took a datagram socket")
+		}
+		return nil
+	})
+}

@@ -1,0 +1,169 @@
+package rt_test
+
+import (
+	"errors"
+	"net"
+	"path/filepath"
+	"testing"
+
+	"github.com/asyncgen/asyncgen/rt"
+	"golang.org/x/sys/unix"
+)
+
+// dgramRecorder records datagrams and errors.
+type dgramRecorder struct {
+	rt.DatagramProtocolBase
+	l     *rt.Loop
+	t     rt.DatagramTransport
+	got   []string
+	from  []net.Addr
+	errs  []error
+	echo  bool
+	next  *rt.Future[rt.Void] // completed at the next datagram or error
+	lost  *rt.Future[rt.Void]
+	lostE error
+}
+
+func newDgramRecorder(l *rt.Loop) *dgramRecorder {
+	return &dgramRecorder{l: l, lost: rt.NewFuture[rt.Void](l)}
+}
+
+func (d *dgramRecorder) ConnectionMade(t rt.DatagramTransport) { d.t = t }
+
+func (d *dgramRecorder) DatagramReceived(p []byte, addr net.Addr) {
+	d.got = append(d.got, string(p))
+	d.from = append(d.from, addr)
+	if d.echo {
+		d.t.SendTo(p, addr)
+	}
+	d.wake()
+}
+
+func (d *dgramRecorder) ErrorReceived(err error) {
+	d.errs = append(d.errs, err)
+	d.wake()
+}
+
+func (d *dgramRecorder) ConnectionLost(err error) {
+	d.lostE = err
+	d.lost.SetResult(rt.Void{})
+}
+
+func (d *dgramRecorder) wake() {
+	if d.next != nil {
+		d.next.SetResult(rt.Void{})
+		d.next = nil
+	}
+}
+
+// event returns a future of the next datagram or error.
+func (d *dgramRecorder) event() *rt.Future[rt.Void] {
+	d.next = rt.NewFuture[rt.Void](d.l)
+	return d.next
+}
+
+func endpoint(l *rt.Loop, network string, d *dgramRecorder, opts ...rt.DatagramOption) error {
+	_, err := rt.Await(l.CreateDatagramEndpoint(func() rt.DatagramProtocol { return d }, network, opts...))
+	return err
+}
+
+// A UDP echo: a bound server, a connected client; a connected endpoint
+// refuses other destinations; ICMP port unreachable reaches ErrorReceived
+// and leaves the endpoint open.
+func TestDatagramEchoAndErrors(t *testing.T) {
+	leakCheck(t)
+	runMain(t, func(l *rt.Loop) error {
+		srv := newDgramRecorder(l)
+		srv.echo = true
+		if err := endpoint(l, "udp4", srv, rt.WithDatagramLocalAddr("127.0.0.1:0")); err != nil {
+			return err
+		}
+		saddr := srv.t.GetExtraInfo("sockname").(net.Addr)
+		cl := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", cl, rt.WithDatagramRemoteAddr(saddr.String())); err != nil {
+			return err
+		}
+		for _, msg := range []string{"one", "two", ""} {
+			ev := cl.event()
+			if err := cl.t.SendTo([]byte(msg), nil); err != nil {
+				return err
+			}
+			if err := until(ev, "the echo of "+msg); err != nil {
+				return err
+			}
+		}
+		if len(cl.got) != 3 || cl.got[0] != "one" || cl.got[1] != "two" || cl.got[2] != "" {
+			t.Errorf("client got %q", cl.got)
+		}
+		if srv.from[0].String() != cl.t.GetExtraInfo("sockname").(net.Addr).String() {
+			t.Errorf("server saw %v, the client is %v", srv.from[0], cl.t.GetExtraInfo("sockname"))
+		}
+		other := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}
+		if err := cl.t.SendTo([]byte("x"), other); !errors.Is(err, rt.ErrAddrMismatch) {
+			t.Errorf("SendTo another address on a connected endpoint: %v", err)
+		}
+		// The server goes away; the client's next send meets port
+		// unreachable, on the send or on the receive after it.
+		srv.t.Close()
+		if err := until(srv.lost, "server ConnectionLost"); err != nil {
+			return err
+		}
+		ev := cl.event()
+		cl.t.SendTo([]byte("anyone?"), nil)
+		cl.t.SendTo([]byte("anyone?"), nil)
+		if err := until(ev, "an error"); err != nil {
+			return err
+		}
+		if len(cl.errs) == 0 || !errors.Is(cl.errs[0], unix.ECONNREFUSED) {
+			t.Errorf("errors %v, want ECONNREFUSED", cl.errs)
+		}
+		if cl.t.IsClosing() {
+			t.Error("an ICMP error closed the endpoint")
+		}
+		cl.t.Abort()
+		return until(cl.lost, "client ConnectionLost")
+	})
+}
+
+func TestDatagramUnixgram(t *testing.T) {
+	leakCheck(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	runMain(t, func(l *rt.Loop) error {
+		srv := newDgramRecorder(l)
+		srv.echo = true
+		if err := endpoint(l, "unixgram", srv, rt.WithDatagramLocalAddr(a)); err != nil {
+			return err
+		}
+		cl := newDgramRecorder(l)
+		if err := endpoint(l, "unixgram", cl, rt.WithDatagramLocalAddr(b), rt.WithDatagramRemoteAddr(a)); err != nil {
+			return err
+		}
+		ev := cl.event()
+		cl.t.SendTo([]byte("hello"), nil)
+		if err := until(ev, "the echo"); err != nil {
+			return err
+		}
+		if len(cl.got) != 1 || cl.got[0] != "hello" || srv.from[0].String() != b {
+			t.Errorf("client got %q; server saw it from %v", cl.got, srv.from)
+		}
+		cl.t.Close()
+		srv.t.Close()
+		if err := until(cl.lost, "ConnectionLost"); err != nil {
+			return err
+		}
+		return until(srv.lost, "ConnectionLost")
+	})
+}
+
+func TestDatagramNeedsAnAddress(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		if err := endpoint(l, "udp4", newDgramRecorder(l)); err == nil {
+			t.Error("an endpoint with neither a local nor a remote address")
+		}
+		if err := endpoint(l, "tcp", newDgramRecorder(l), rt.WithDatagramLocalAddr("127.0.0.1:0")); err == nil {
+			t.Error("a datagram endpoint on tcp")
+		}
+		return nil
+	})
+}
