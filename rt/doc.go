@@ -43,6 +43,39 @@
 // (FIFO, LIFO, priority) are created without a loop and bind to the loop of
 // their first waiter. None of them starts a goroutine.
 //
+// # Transports, protocols and servers
+//
+// The networking layer is asyncio's: a protocol is a set of callbacks
+// (Protocol, BufferedProtocol, DatagramProtocol; embed ProtocolBase to
+// implement only some), a transport is the connection it talks through
+// (Transport, DatagramTransport), and the loop makes both:
+//
+//	srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol { return &echo{} }, "tcp", ":8080"))
+//	conn, err := rt.Await(l.CreateConnection(newClient, "tcp", "example.com:80"))
+//
+// CreateServer, CreateUnixServer, CreateConnection, CreateUnixConnection,
+// ConnectAcceptedSocket and CreateDatagramEndpoint return futures; options
+// are functional (WithReusePort, WithBacklog, WithHappyEyeballs, ...). Host
+// names are resolved on the executor, never on the loop.
+//
+// The socket transport is built for the fewest syscalls per message: a
+// readiness event costs one read, into a buffer the loop owns and lends
+// to DataReceived for the duration of the call; Write sends at once and
+// buffers only what the socket does not take; the fd is watched for
+// writing only while that buffer holds data, and pending buffers leave in
+// one writev. A conversation that keeps up therefore costs one read and
+// one write per message and a share of one epoll_wait, with no epoll_ctl
+// and no allocation. Flow control is asyncio's: PauseWriting above the
+// high-water mark (64 KiB), ResumeWriting at the low one (16 KiB).
+//
+// ConnectionLost is called exactly once per connection, on every path
+// (EOF, Close, Abort, a reset, a protocol's failure, Loop.Close); the fd is
+// removed from the selector before it is closed, and closed exactly once.
+// Socket errors wrap the errno (errors.Is(err, unix.ECONNRESET)) and, for
+// connects and listens, come as *net.OpError with the address. A Server
+// survives running out of file descriptors: it reports EMFILE through the
+// exception handler, stops accepting for a second, and goes on.
+//
 // # Testing
 //
 // A loop on a VirtualClock (WithClock(NewVirtualClock())) never sleeps for
