@@ -149,25 +149,24 @@ func TestCreateConnectionResolvesHostNames(t *testing.T) {
 func TestCreateConnectionCancelledClosesItsSocket(t *testing.T) {
 	leakCheck(t)
 	runMain(t, func(l *rt.Loop) error {
-		// A listener whose backlog is full leaves further connects
-		// pending (SYNs are dropped), so the attempt is in flight.
-		lfd, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
-		defer unix.Close(lfd)
-		unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
-		unix.Listen(lfd, 0)
-		sa, _ := unix.Getsockname(lfd)
-		addr := rt.SockaddrString(sa)
+		addr, stalled := fullListener(t, 0)
+		if !stalled() {
+			t.Skip("this kernel completes connects to a full accept queue; no pending connect to cancel")
+		}
 		var pending []*rt.Future[rt.Conn]
 		for range 8 {
 			pending = append(pending, l.CreateConnection(func() rt.StreamProtocol { return newRecorder(l) }, "tcp4", addr))
 		}
 		rt.Await(rt.Sleep(10 * time.Millisecond))
 		for _, f := range pending {
+			if f.Done() {
+				t.Fatal("a connect to a full accept queue completed")
+			}
 			f.Cancel()
 		}
 		for _, f := range pending {
-			if v, err := rt.Await(f); err == nil {
-				v.Transport.Close() // it connected before the cancel
+			if _, err := rt.Await(f); !errors.Is(err, rt.ErrCancelled) {
+				t.Errorf("cancelled CreateConnection: %v", err)
 			}
 		}
 		for range 3 {
@@ -208,6 +207,73 @@ func TestConnectAcceptedSocket(t *testing.T) {
 		defer unix.Close(dg)
 		if _, err := rt.Await(l.ConnectAcceptedSocket(func() rt.StreamProtocol { return newRecorder(l) }, dg)); err == nil {
 			t.Error("ConnectAcceptedSocket took a datagram socket")
+		}
+		return nil
+	})
+}
+
+// fullListener returns a loopback listener whose accept queue is full, so
+// that a further connect to it stays pending (the kernel drops its SYNs),
+// and the port it listens on. port 0 picks one.
+func fullListener(t *testing.T, port int) (addr string, pending func() bool) {
+	t.Helper()
+	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(lfd) })
+	if err := unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}); err != nil {
+		t.Fatal(err)
+	}
+	unix.Listen(lfd, 0)
+	sa, _ := unix.Getsockname(lfd)
+	// Fill the queue: connects that complete and are never accepted.
+	for range 4 {
+		fd, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
+		t.Cleanup(func() { unix.Close(fd) })
+		unix.Connect(fd, sa)
+	}
+	probe := func() bool {
+		fd, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
+		defer unix.Close(fd)
+		unix.Connect(fd, sa)
+		p := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		n, _ := unix.Poll(p, 100)
+		return n == 0
+	}
+	return rt.SockaddrString(sa), probe
+}
+
+// With happy eyeballs, an address that does not answer delays the
+// connection by the stagger delay only: the next address is tried
+// meanwhile and wins, and the pending attempt is abandoned.
+func TestCreateConnectionHappyEyeballsSkipsAStalledAddress(t *testing.T) {
+	if !hasIPv6() {
+		t.Skip("no IPv6 loopback: localhost has one address here")
+	}
+	leakCheck(t)
+	runMain(t, func(l *rt.Loop) error {
+		srv, _, err := serve(l, "tcp6", "[::1]:0", nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		port := srv.Addrs()[0].(*net.TCPAddr).Port
+		_, stalled := fullListener(t, port)
+		if !stalled() {
+			t.Skip("this kernel completes connects to a full accept queue; no stalled address to test with")
+		}
+		start := time.Now()
+		c, err := dial(l, "tcp", "localhost:"+strconv.Itoa(port), rt.WithHappyEyeballs(50*time.Millisecond))
+		if err != nil {
+			return err
+		}
+		defer c.t.Close()
+		if got := c.t.GetExtraInfo("peername").(net.Addr).String(); !strings.HasPrefix(got, "[::1]") {
+			t.Errorf("connected to %s, want the answering ::1", got)
+		}
+		if d := time.Since(start); d < 50*time.Millisecond {
+			t.Errorf("connected after %v, before the stagger delay: the stalled address did not stall", d)
 		}
 		return nil
 	})
