@@ -266,6 +266,9 @@ func (t *dgramTransport) run() {
 
 // SendTo sends one datagram to addr (nil: the remote address).
 func (t *dgramTransport) SendTo(p []byte, addr net.Addr) error {
+	if t.loop.debug && t.loop.running {
+		t.loop.checkGoroutine("DatagramTransport.SendTo")
+	}
 	var sa unix.Sockaddr
 	if addr != nil {
 		var err error

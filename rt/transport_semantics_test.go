@@ -429,3 +429,25 @@ func TestTransportPanicInDataReceivedIsReported(t *testing.T) {
 		return until(p.lost, "ConnectionLost")
 	})
 }
+
+// In debug mode a transport used from another goroutine panics with a
+// message pointing at CallSoonThreadsafe, instead of racing the loop.
+func TestTransportDebugModeCatchesWrongGoroutine(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		c, _, srv, err := pairUp(l, nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		defer c.t.Close()
+		got := make(chan any)
+		go func() {
+			defer func() { got <- recover() }()
+			c.t.Write([]byte("from elsewhere"))
+		}()
+		if v := <-got; v == nil || !strings.Contains(fmt.Sprint(v), "CallSoonThreadsafe") {
+			t.Errorf("Write from another goroutine: recovered %v, want the debug-mode error", v)
+		}
+		return nil
+	}, rt.WithDebug(true))
+}

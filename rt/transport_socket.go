@@ -212,6 +212,9 @@ func (t *sockTransport) eofReceived() (keep bool, err error) {
 
 // Write sends p now and buffers what the socket does not take.
 func (t *sockTransport) Write(p []byte) error {
+	if t.loop.debug && t.loop.running {
+		t.loop.checkGoroutine("Transport.Write")
+	}
 	if t.eof {
 		return fmt.Errorf("rt: Transport.Write: %w", ErrWriteAfterEOF)
 	}
@@ -241,6 +244,9 @@ func (t *sockTransport) Write(p []byte) error {
 // WriteLines writes every buffer of bufs, in one writev when nothing is
 // pending.
 func (t *sockTransport) WriteLines(bufs [][]byte) error {
+	if t.loop.debug && t.loop.running {
+		t.loop.checkGoroutine("Transport.WriteLines")
+	}
 	if t.eof {
 		return fmt.Errorf("rt: Transport.WriteLines: %w", ErrWriteAfterEOF)
 	}
@@ -451,6 +457,9 @@ func (t *sockTransport) GetExtraInfo(name string) any {
 
 // Close closes the transport after the buffer is sent.
 func (t *sockTransport) Close() {
+	if t.loop.debug && t.loop.running {
+		t.loop.checkGoroutine("Transport.Close")
+	}
 	if t.closing {
 		return
 	}
