@@ -1,0 +1,219 @@
+package streams
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+//go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
+
+// The reads of a StreamReader, written as coroutine templates that asyncgen
+// turns into state machines (read_async.go). Each waits only through
+// waitForData and consumes the buffer only after its last await, so a
+// cancellation at any await leaves every byte in the buffer.
+
+var errEmptySep = errors.New("streams: ReadUntil: the separator must not be empty")
+
+// Read returns a coroutine reading up to n bytes: it returns as soon as at
+// least one byte is buffered (or an empty slice at EOF). Read(-1) reads to
+// EOF. The slice belongs to the caller.
+func (r *StreamReader) Read(n int) rt.Coro[[]byte] { return r.readAsync(n) }
+
+// ReadLine returns a coroutine reading one line, "\n" included. At EOF it
+// returns the partial last line (empty when there is none). A line longer
+// than the limit is discarded (through its newline, or the whole buffer
+// if none is buffered) and the error matches ErrLimitOverrun.
+func (r *StreamReader) ReadLine() rt.Coro[[]byte] { return r.readLineAsync() }
+
+// ReadUntil returns a coroutine reading up to and including sep (which
+// may be several bytes long). At EOF without sep it fails with an
+// *IncompleteReadError holding what was buffered; with more than the
+// limit buffered and no sep it fails with a *LimitOverrunError and leaves
+// the data in the buffer.
+func (r *StreamReader) ReadUntil(sep []byte) rt.Coro[[]byte] { return r.readUntilAsync(sep) }
+
+// ReadExactly returns a coroutine reading exactly n bytes, or failing at
+// EOF with an *IncompleteReadError holding the partial data.
+func (r *StreamReader) ReadExactly(n int) rt.Coro[[]byte] { return r.readExactlyAsync(n) }
+
+// ReadInto returns a coroutine that copies up to len(p) bytes into p as
+// soon as at least one is buffered, and returns how many; at EOF it
+// returns 0 and io.EOF, as an io.Reader does. Nothing is allocated when
+// data is already buffered.
+func (r *StreamReader) ReadInto(p []byte) rt.Coro[int] { return r.readIntoAsync(p) }
+
+// ReadMore returns a coroutine that waits until more than the n bytes
+// now buffered are (or EOF), for parsers that work on Peek: it returns
+// the new Buffered count, and io.EOF when the stream ended with no more.
+func (r *StreamReader) ReadMore() rt.Coro[int] { return r.readMoreAsync() }
+
+// read is Read's template.
+//
+//asyncgen:coroutine
+func (r *StreamReader) read(n int) ([]byte, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n == 0 {
+		return []byte{}, nil
+	}
+	if n < 0 {
+		// Everything stays in the buffer until EOF, so that a
+		// cancelled Read(-1) loses nothing (asyncio's, which gathers
+		// blocks of the limit, would lose what it gathered).
+		for !r.eof {
+			w := r.waitForData(rt.RunningLoop(), "Read")
+			_, err := rt.Await(w)
+			r.doneWaiting(w)
+			if err != nil {
+				return nil, err
+			}
+		}
+		return r.take(r.Buffered()), nil
+	}
+	if r.Buffered() == 0 && !r.eof {
+		w := r.waitForData(rt.RunningLoop(), "Read")
+		_, err := rt.Await(w)
+		r.doneWaiting(w)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r.take(min(n, r.Buffered())), nil
+}
+
+// readInto is ReadInto's template.
+//
+//asyncgen:coroutine
+func (r *StreamReader) readInto(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if r.Buffered() == 0 && !r.eof {
+		w := r.waitForData(rt.RunningLoop(), "ReadInto")
+		_, err := rt.Await(w)
+		r.doneWaiting(w)
+		if err != nil {
+			return 0, err
+		}
+	}
+	if r.Buffered() == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.buf[r.off:])
+	r.off += n
+	r.consumed()
+	return n, nil
+}
+
+// readMore is ReadMore's template.
+//
+//asyncgen:coroutine
+func (r *StreamReader) readMore() (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	have := r.Buffered()
+	for r.Buffered() == have && !r.eof {
+		w := r.waitForData(rt.RunningLoop(), "ReadMore")
+		_, err := rt.Await(w)
+		r.doneWaiting(w)
+		if err != nil {
+			return r.Buffered(), err
+		}
+	}
+	if r.Buffered() == have {
+		return have, io.EOF
+	}
+	return r.Buffered(), nil
+}
+
+// readUntil is ReadUntil's template.
+//
+//asyncgen:coroutine
+func (r *StreamReader) readUntil(sep []byte) ([]byte, error) {
+	if len(sep) == 0 {
+		return nil, errEmptySep
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	offset := 0
+	for {
+		isep, next, err := r.scan(sep, offset)
+		if err != nil {
+			return nil, err
+		}
+		if isep >= 0 {
+			if isep > r.limit {
+				return nil, &LimitOverrunError{Msg: "Separator is found, but chunk is longer than limit", Consumed: isep}
+			}
+			return r.take(isep + len(sep)), nil
+		}
+		offset = next
+		if r.eof {
+			return nil, &IncompleteReadError{Partial: r.take(r.Buffered()), Expected: -1}
+		}
+		w := r.waitForData(rt.RunningLoop(), "ReadUntil")
+		_, err = rt.Await(w)
+		r.doneWaiting(w)
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readLine is ReadLine's template.
+//
+//asyncgen:coroutine
+func (r *StreamReader) readLine() ([]byte, error) {
+	line, err := rt.Await(r.readUntilAsync(newline))
+	if err == nil {
+		return line, nil
+	}
+	var ie *IncompleteReadError
+	if errors.As(err, &ie) {
+		return ie.Partial, nil
+	}
+	var le *LimitOverrunError
+	if errors.As(err, &le) {
+		r.discardLine(le.Consumed)
+		return nil, fmt.Errorf("streams: ReadLine: %s: %w", le.Msg, ErrLimitOverrun)
+	}
+	return nil, err
+}
+
+var newline = []byte{'\n'}
+
+// readExactly is ReadExactly's template.
+//
+//asyncgen:coroutine
+func (r *StreamReader) readExactly(n int) ([]byte, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("streams: ReadExactly(%d): the size must not be negative", n)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if n == 0 {
+		return []byte{}, nil
+	}
+	for r.Buffered() < n {
+		if r.eof {
+			return nil, &IncompleteReadError{Partial: r.take(r.Buffered()), Expected: n}
+		}
+		w := r.waitForData(rt.RunningLoop(), "ReadExactly")
+		_, err := rt.Await(w)
+		r.doneWaiting(w)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r.take(n), nil
+}

@@ -1,0 +1,277 @@
+package streams
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// DefaultLimit is the default buffer limit of a StreamReader (asyncio's
+// _DEFAULT_LIMIT): the longest line ReadLine returns, and half the
+// buffered size at which the transport stops reading.
+const DefaultLimit = 64 * 1024
+
+// poolBufSize is the size of the pooled buffers a reader holds its data
+// in. A reader holds one only while it has unread data, so an idle
+// connection costs no buffer.
+const poolBufSize = 16 * 1024
+
+// minRead is the least free space a read from the socket is given.
+const minRead = 4 * 1024
+
+var bufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, poolBufSize)
+	return &b
+}}
+
+// StreamReader is a buffered byte stream fed by a transport (asyncio's
+// StreamReader). Its read methods return coroutines to await; one read
+// may wait at a time.
+//
+// Byte ownership: Read, ReadLine, ReadUntil and ReadExactly return fresh
+// slices that belong to the caller. ReadInto copies into the caller's
+// buffer. Peek returns a view of the reader's own buffer, valid only until
+// the next read, Consume, or the next time the loop runs (new data may
+// move it): parse from it in place, then Consume what was parsed.
+//
+// A read that is cancelled leaves the buffer as it was: every byte it had
+// not returned is still there for the next read, in order.
+type StreamReader struct {
+	bp     *[]byte // the pooled buffer, or nil
+	buf    []byte  // buf[off:] is the unread data; nil when there is none
+	off    int
+	limit  int
+	eof    bool
+	err    error
+	waiter *rt.Future[rt.Void]
+	t      rt.Transport
+	paused bool // we paused the transport's reading (over 2×limit)
+}
+
+// NewStreamReader returns a reader with the given limit (DefaultLimit if
+// limit is 0) that is fed by FeedData and FeedEOF, for tests and for
+// protocols of one's own. A negative limit panics, as a ValueError would.
+func NewStreamReader(limit int) *StreamReader {
+	r := &StreamReader{}
+	r.init(limit)
+	return r
+}
+
+func (r *StreamReader) init(limit int) {
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	if limit < 0 {
+		panic(fmt.Sprintf("streams: limit %d: %v", limit, ErrBadLimit))
+	}
+	r.limit = limit
+}
+
+// Limit returns the reader's limit.
+func (r *StreamReader) Limit() int { return r.limit }
+
+// Exception returns the error the stream failed with, if any.
+func (r *StreamReader) Exception() error { return r.err }
+
+// SetException makes every later read fail with err, and wakes a waiting
+// one with it.
+func (r *StreamReader) SetException(err error) {
+	r.err = err
+	if w := r.waiter; w != nil {
+		r.waiter = nil
+		if !w.Cancelled() {
+			w.SetException(err)
+		}
+	}
+}
+
+// AtEOF reports whether the stream ended and every byte was read.
+func (r *StreamReader) AtEOF() bool { return r.eof && r.Buffered() == 0 }
+
+// Buffered returns how many unread bytes the reader holds.
+func (r *StreamReader) Buffered() int { return len(r.buf) - r.off }
+
+// Peek returns the unread bytes as a view of the reader's buffer, valid
+// until the next read or Consume, and only while the loop does not run.
+func (r *StreamReader) Peek() []byte { return r.buf[r.off:] }
+
+// Consume drops the first n unread bytes (after parsing them from Peek).
+func (r *StreamReader) Consume(n int) {
+	if n < 0 || n > r.Buffered() {
+		panic(fmt.Sprintf("streams: Consume(%d) with %d bytes buffered", n, r.Buffered()))
+	}
+	r.off += n
+	r.consumed()
+}
+
+// FeedData appends p to the buffer (a copy) and wakes a waiting read.
+func (r *StreamReader) FeedData(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	if r.eof {
+		panic("streams: FeedData after FeedEOF")
+	}
+	dst := r.space(len(p))
+	copy(dst, p)
+	r.fed(len(p))
+}
+
+// FeedEOF marks the end of the stream and wakes a waiting read.
+func (r *StreamReader) FeedEOF() {
+	r.eof = true
+	if r.Buffered() == 0 {
+		r.release()
+	}
+	r.wakeup()
+}
+
+// space returns at least n bytes of free space after the unread data,
+// compacting or growing the buffer as needed.
+func (r *StreamReader) space(n int) []byte {
+	if r.buf == nil {
+		if n <= poolBufSize {
+			r.bp = bufPool.Get().(*[]byte)
+			r.buf = (*r.bp)[:0]
+		} else {
+			r.buf = make([]byte, 0, n)
+		}
+		r.off = 0
+	}
+	if cap(r.buf)-len(r.buf) < n {
+		unread := len(r.buf) - r.off
+		if r.off > 0 && cap(r.buf)-unread >= n {
+			copy(r.buf, r.buf[r.off:])
+		} else {
+			nb := make([]byte, unread, max(2*cap(r.buf), unread+n))
+			copy(nb, r.buf[r.off:])
+			r.putBack()
+			r.buf = nb
+		}
+		r.buf = r.buf[:unread]
+		r.off = 0
+	}
+	return r.buf[len(r.buf):cap(r.buf)][:n:n]
+}
+
+// fed records n new bytes written into the space, wakes a reader, and
+// pauses the transport when the buffer is over twice the limit.
+func (r *StreamReader) fed(n int) {
+	r.buf = r.buf[:len(r.buf)+n]
+	r.wakeup()
+	if r.t != nil && !r.paused && r.Buffered() > 2*r.limit {
+		r.t.PauseReading()
+		r.paused = true
+	}
+}
+
+func (r *StreamReader) wakeup() {
+	if w := r.waiter; w != nil {
+		r.waiter = nil
+		if !w.Cancelled() {
+			w.SetResult(rt.Void{})
+		}
+	}
+}
+
+// consumed is called after bytes were taken: it gives an emptied buffer
+// back and resumes the transport once the buffer is within the limit.
+func (r *StreamReader) consumed() {
+	if r.Buffered() == 0 {
+		r.release()
+	}
+	if r.paused && r.Buffered() <= r.limit {
+		r.paused = false
+		r.t.ResumeReading()
+	}
+}
+
+func (r *StreamReader) release() {
+	r.putBack()
+	r.buf, r.off = nil, 0
+}
+
+func (r *StreamReader) putBack() {
+	if r.bp != nil {
+		*r.bp = (*r.bp)[:0]
+		bufPool.Put(r.bp)
+		r.bp = nil
+	}
+}
+
+// take returns a copy of the first n unread bytes and consumes them.
+func (r *StreamReader) take(n int) []byte {
+	out := make([]byte, n)
+	copy(out, r.buf[r.off:])
+	r.off += n
+	r.consumed()
+	return out
+}
+
+// waitForData returns the future a read awaits until data or EOF arrive
+// (asyncio's _wait_for_data). A read paused by the limit is resumed first.
+func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
+	f := rt.NewFuture[rt.Void](l)
+	if r.waiter != nil {
+		f.SetException(fmt.Errorf("streams: %s: %w", op, ErrConcurrentRead))
+		return f
+	}
+	if r.paused {
+		r.paused = false
+		r.t.ResumeReading()
+	}
+	r.waiter = f
+	return f
+}
+
+// doneWaiting forgets f, however its await ended (a cancelled read must
+// not block the next one).
+func (r *StreamReader) doneWaiting(f *rt.Future[rt.Void]) {
+	if r.waiter == f {
+		r.waiter = nil
+	}
+}
+
+// scan looks for sep in the unread data from offset on. It returns the
+// separator's index, or -1 and the offset to resume from, or the
+// LimitOverrunError of a chunk over the limit without a separator.
+func (r *StreamReader) scan(sep []byte, offset int) (int, int, error) {
+	data := r.buf[r.off:]
+	if len(data)-offset < len(sep) {
+		return -1, offset, nil
+	}
+	if i := bytes.Index(data[offset:], sep); i >= 0 {
+		return offset + i, offset, nil
+	}
+	offset = len(data) + 1 - len(sep)
+	if offset > r.limit {
+		return -1, offset, &LimitOverrunError{Msg: "Separator is not found, and chunk exceed the limit", Consumed: offset}
+	}
+	return -1, offset, nil
+}
+
+// discardLine is ReadLine's answer to a line over the limit: drop it
+// through its newline, or drop everything if no newline is buffered.
+func (r *StreamReader) discardLine(consumed int) {
+	data := r.buf[r.off:]
+	if consumed < len(data) && data[consumed] == '\n' {
+		r.off += consumed + 1
+	} else {
+		r.off = len(r.buf)
+	}
+	r.consumed()
+}
+
+// String describes the reader for logs.
+func (r *StreamReader) String() string {
+	s := fmt.Sprintf("<StreamReader %d bytes", r.Buffered())
+	if r.eof {
+		s += " eof"
+	}
+	if r.paused {
+		s += " paused"
+	}
+	return s + ">"
+}

@@ -1,0 +1,88 @@
+package streams
+
+import (
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// StreamWriter writes to a transport with flow control (asyncio's
+// StreamWriter): Write never blocks, Drain waits while the transport's
+// buffer is over its high-water mark.
+type StreamWriter struct {
+	t rt.Transport
+	p *streamProtocol
+	r *StreamReader
+}
+
+// Transport returns the underlying transport.
+func (w *StreamWriter) Transport() rt.Transport { return w.t }
+
+// Write sends p (the transport copies what it cannot send at once). Await
+// Drain now and then, so that a slow peer does not make the buffer grow
+// without bound.
+func (w *StreamWriter) Write(p []byte) error { return w.t.Write(p) }
+
+// WriteLines writes every buffer of bufs, in one writev when possible.
+func (w *StreamWriter) WriteLines(bufs [][]byte) error { return w.t.WriteLines(bufs) }
+
+// WriteEOF shuts the write side down once the buffer is sent.
+func (w *StreamWriter) WriteEOF() error { return w.t.WriteEOF() }
+
+// CanWriteEOF reports whether WriteEOF is supported.
+func (w *StreamWriter) CanWriteEOF() bool { return w.t.CanWriteEOF() }
+
+// Close closes the transport once its buffer is sent; WaitClosed waits
+// for that.
+func (w *StreamWriter) Close() { w.t.Close() }
+
+// IsClosing reports whether the transport is closing or closed.
+func (w *StreamWriter) IsClosing() bool { return w.t.IsClosing() }
+
+// GetExtraInfo returns the transport's extra information ("peername",
+// "sockname", "socket").
+func (w *StreamWriter) GetExtraInfo(name string) any { return w.t.GetExtraInfo(name) }
+
+// Drain returns what to await before writing more: it is done at once
+// while the transport's buffer is under its high-water mark, and
+// otherwise completes when the buffer has drained to the low one. Several
+// tasks may drain at once. After the connection is lost it yields once
+// and fails with ErrConnectionLost (or the reader's error).
+func (w *StreamWriter) Drain() rt.Awaitable[rt.Void] {
+	p := w.p
+	if !p.paused && !p.lost && (w.r == nil || w.r.err == nil) && !w.t.IsClosing() {
+		return p.ready() // nothing to wait for: no coroutine, no allocation
+	}
+	return w.drainAsync()
+}
+
+// WaitClosed returns what to await until the connection is closed: nil,
+// or the error it was lost with.
+func (w *StreamWriter) WaitClosed() rt.Awaitable[rt.Void] { return w.p.closedFuture() }
+
+// drain is Drain's template (asyncio's StreamWriter.drain and
+// FlowControlMixin._drain_helper).
+//
+//asyncgen:coroutine
+func (w *StreamWriter) drain() error {
+	if w.r != nil && w.r.err != nil {
+		return w.r.err
+	}
+	if w.t.IsClosing() {
+		// Yield, so that ConnectionLost may run and tell us how the
+		// connection ended (asyncio's sleep(0) here).
+		if _, err := rt.Await(rt.Sleep(0)); err != nil {
+			return err
+		}
+	}
+	p := w.p
+	if p.lost {
+		return ErrConnectionLost
+	}
+	if !p.paused {
+		return nil
+	}
+	f := rt.NewFuture[rt.Void](rt.RunningLoop())
+	p.drainers = append(p.drainers, f)
+	_, err := rt.Await(f)
+	p.removeDrainer(f)
+	return err
+}
