@@ -1,10 +1,11 @@
-//go:build unix && !linux
+//go:build unix && !linux && !darwin && !freebsd && !netbsd && !openbsd && !dragonfly
 
 package selector_test
 
 import "github.com/asyncgen/asyncgen/rt/selector"
 
-// backends lists the Selectors every test in the suite runs against.
+// backends lists the Selectors every test in the suite runs against; the
+// first is the one New returns.
 var backends = []backend{
 	{"poll", selector.NewPoll},
 }

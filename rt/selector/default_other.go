@@ -1,8 +1,7 @@
-//go:build unix && !linux
+//go:build unix && !linux && !darwin && !freebsd && !netbsd && !openbsd && !dragonfly
 
 package selector
 
-// New returns the best backend for the platform: poll(2) outside Linux.
-// (kqueue would be the better choice on the BSDs and darwin; poll keeps
-// one portable code path until someone needs it.)
+// New returns the best backend for the platform: poll(2) on the Unixes
+// that have neither epoll nor kqueue (Solaris, illumos, AIX).
 func New() (Selector, error) { return NewPoll() }

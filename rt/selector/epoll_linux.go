@@ -11,15 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Sizes of the buffer epoll_wait fills. It starts small and grows with the
-// number of watched fds, so one Select can report them all; the cap bounds
-// the memory for huge servers, where level triggering reports the rest on
-// the next Select and the kernel rotates its ready list, so none starves.
-const (
-	minEvents = 64
-	maxEvents = 4096
-)
-
 // epoll is the Linux backend: level-triggered epoll(7).
 //
 // Only fds with a non-empty interest are in the kernel's set. epoll always

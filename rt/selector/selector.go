@@ -8,9 +8,15 @@
 // dropped. The loop goroutine owns a Selector; a Waker is the one piece that
 // other goroutines may touch, to interrupt a blocked Select.
 //
-// Two backends sit behind the same interface: epoll on Linux and poll(2)
-// everywhere else (and on Linux too, through NewPoll, for tests and
-// comparison). New picks the best one for the platform.
+// Three backends sit behind the same interface: epoll on Linux (NewEpoll),
+// kqueue on darwin, FreeBSD, NetBSD, OpenBSD and DragonFly (NewKqueue), and
+// poll(2) on every Unix (NewPoll), the one the others (Solaris, illumos,
+// AIX) use, and available beside epoll or kqueue for tests and comparison.
+// New picks the best one for the platform. They behave alike: the same
+// misuse errors, the same muting, the same reports on hangup and error.
+// Only what the kernel agrees to watch differs (epoll refuses regular
+// files, poll(2) takes any fd, kqueue varies with the system and the
+// kind of file). The package needs a Unix: on Windows it does not build.
 //
 // A typical loop:
 //
@@ -111,7 +117,7 @@ type Selector interface {
 	// call returns an error or nil, never panics, never double-closes).
 	// It does not close the registered fds: they belong to the caller.
 	Close() error
-	// Name is "epoll" or "poll".
+	// Name is "epoll", "kqueue" or "poll".
 	Name() string
 }
 
@@ -133,8 +139,18 @@ var (
 // every kernel's int argument; a longer wait is simply another Select.
 const MaxTimeout = 24 * time.Hour
 
+// Sizes of the buffer epoll_wait or kevent fills. It starts small and
+// grows with the number of watched fds, so one Select can report them all;
+// the cap bounds the memory for huge servers, where level triggering
+// reports the rest on the next Select and the kernel rotates its ready
+// list, so none starves.
+const (
+	minEvents = 64
+	maxEvents = 4096
+)
+
 // msec converts a Select timeout to the milliseconds epoll_wait and poll
-// take. It rounds up, like asyncio's math.ceil(timeout*1e3): rounding down
+// take (kevent takes a timespec, made from the milliseconds). It rounds up, like asyncio's math.ceil(timeout*1e3): rounding down
 // would wake the loop just before a timer is due, find nothing to run and
 // poll again with a 0 timeout, spinning until the deadline.
 func msec(timeout time.Duration) int {

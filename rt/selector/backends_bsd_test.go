@@ -1,0 +1,12 @@
+//go:build darwin || freebsd || netbsd || openbsd || dragonfly
+
+package selector_test
+
+import "github.com/asyncgen/asyncgen/rt/selector"
+
+// backends lists the Selectors every test in the suite runs against; the
+// first is the one New returns.
+var backends = []backend{
+	{"kqueue", selector.NewKqueue},
+	{"poll", selector.NewPoll},
+}

@@ -1,0 +1,7 @@
+//go:build darwin || freebsd || netbsd || openbsd || dragonfly
+
+package selector
+
+// New returns the best backend for the platform: kqueue on darwin and the
+// BSDs.
+func New() (Selector, error) { return NewKqueue() }
