@@ -1,0 +1,265 @@
+package streams_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/streams"
+)
+
+// lineEcho is a client-connected callback: it echoes lines until EOF,
+// then closes. It runs on the reference driver (tests cannot hold
+// templates); the streams methods it awaits are the generated ones.
+func lineEcho(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rt.NewRef(func() (rt.Void, error) {
+		defer w.Close()
+		for {
+			line, err := rt.Await(r.ReadLine())
+			if err != nil || len(line) == 0 {
+				return rt.Void{}, err
+			}
+			w.Write(line)
+			if _, err := rt.Await(w.Drain()); err != nil {
+				return rt.Void{}, err
+			}
+		}
+	})
+}
+
+func bound[T any](a rt.Awaitable[T], what string) (T, error) {
+	v, err := rt.Await(rt.WaitFor(a, 10*time.Second))
+	if err != nil {
+		err = fmt.Errorf("%s: %w", what, err)
+	}
+	return v, err
+}
+
+// StartServer and OpenConnection over TCP and Unix sockets: lines split
+// across writes come back whole, the client half-closes, the server's
+// callback sees EOF and closes, and the client reads EOF.
+func TestStreamsEchoOverTCPAndUnix(t *testing.T) {
+	for _, network := range []string{"tcp4", "unix"} {
+		t.Run(network, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "echo.sock")
+			run(t, func(l *rt.Loop) error {
+				var srv *rt.Server
+				var err error
+				if network == "unix" {
+					srv, err = rt.Await(streams.StartUnixServer(lineEcho, path))
+				} else {
+					srv, err = rt.Await(streams.StartServer(lineEcho, network, "127.0.0.1:0"))
+				}
+				if err != nil {
+					return err
+				}
+				defer srv.Close()
+				var s streams.Stream
+				if network == "unix" {
+					s, err = rt.Await(streams.OpenUnixConnection(path))
+				} else {
+					s, err = rt.Await(streams.OpenConnection(network, srv.Addrs()[0].String()))
+				}
+				if err != nil {
+					return err
+				}
+				var want bytes.Buffer
+				for i := range 50 {
+					line := fmt.Sprintf("line %d %s\n", i, strings.Repeat("x", i*37))
+					want.WriteString(line)
+					// Split each line over two writes.
+					s.Writer.Write([]byte(line[:len(line)/2]))
+					s.Writer.Write([]byte(line[len(line)/2:]))
+				}
+				if _, err := rt.Await(s.Writer.Drain()); err != nil {
+					return err
+				}
+				s.Writer.WriteEOF()
+				got, err := bound(s.Reader.Read(-1), "the echo")
+				if err != nil {
+					return err
+				}
+				if !bytes.Equal(got, want.Bytes()) {
+					t.Errorf("echo: %d bytes, want %d", len(got), want.Len())
+				}
+				if !s.Reader.AtEOF() {
+					t.Error("not at EOF after Read(-1)")
+				}
+				s.Writer.Close()
+				_, err = bound(s.Writer.WaitClosed(), "WaitClosed")
+				return err
+			})
+		})
+	}
+}
+
+// A reader pauses its transport above twice its limit and resumes it once
+// reads bring the buffer to the limit; nothing is lost on the way.
+func TestStreamsReaderPausesTheTransport(t *testing.T) {
+	const limit = 1024
+	run(t, func(l *rt.Loop) error {
+		accepted := rt.NewFuture[streams.Stream](l)
+		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+			accepted.SetResult(streams.Stream{Reader: r, Writer: w})
+			return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, nil })
+		}, "tcp4", "127.0.0.1:0", streams.WithLimit(limit)))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		c, err := rt.Await(streams.OpenConnection("tcp4", srv.Addrs()[0].String()))
+		if err != nil {
+			return err
+		}
+		payload := bytes.Repeat([]byte("0123456789abcdef"), 64*1024/16)
+		c.Writer.Write(payload)
+		s, err := bound(accepted, "the server side")
+		if err != nil {
+			return err
+		}
+		// Let data arrive until the reader pauses.
+		for s.Writer.Transport().IsReading() {
+			if _, err := rt.Await(rt.Sleep(time.Millisecond)); err != nil {
+				return err
+			}
+		}
+		if n := s.Reader.Buffered(); n <= 2*limit || n > 2*limit+64*1024 {
+			t.Errorf("paused with %d bytes buffered; want just over %d", n, 2*limit)
+		}
+		var got []byte
+		for len(got) < len(payload) {
+			chunk, err := bound(s.Reader.Read(limit), "a read")
+			if err != nil {
+				return err
+			}
+			got = append(got, chunk...)
+			if s.Reader.Buffered() <= limit && !s.Writer.Transport().IsReading() {
+				t.Fatalf("transport still paused with %d bytes buffered", s.Reader.Buffered())
+			}
+		}
+		if !bytes.Equal(got, payload) {
+			t.Error("bytes lost or reordered across pauses")
+		}
+		c.Writer.Close()
+		return nil
+	})
+}
+
+// Drain is done at once under the high-water mark; with a peer that
+// does not read, several drainers wait and all finish when it reads.
+func TestStreamsConcurrentDrainers(t *testing.T) {
+	run(t, func(l *rt.Loop) error {
+		accepted := rt.NewFuture[streams.Stream](l)
+		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+			accepted.SetResult(streams.Stream{Reader: r, Writer: w})
+			return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, nil })
+		}, "tcp4", "127.0.0.1:0"))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		c, err := rt.Await(streams.OpenConnection("tcp4", srv.Addrs()[0].String()))
+		if err != nil {
+			return err
+		}
+		if d := c.Writer.Drain(); !d.(*rt.Future[rt.Void]).Done() {
+			t.Error("Drain under the high-water mark is not done at once")
+		}
+		s, err := bound(accepted, "the server side")
+		if err != nil {
+			return err
+		}
+		s.Writer.Transport().PauseReading() // the peer stops reading
+		chunk := make([]byte, 64*1024)
+		total := 0
+		for c.Writer.Transport().GetWriteBufferSize() <= 64*1024 {
+			c.Writer.Write(chunk)
+			total += len(chunk)
+		}
+		d1 := rt.CreateTask(l, c.Writer.Drain())
+		d2 := rt.CreateTask(l, c.Writer.Drain())
+		for range 3 {
+			rt.Await(rt.Sleep(time.Millisecond))
+		}
+		if d1.Done() || d2.Done() {
+			t.Fatal("a drainer finished while the peer was not reading")
+		}
+		s.Writer.Transport().ResumeReading()
+		reading := rt.CreateTask(l, s.Reader.ReadExactly(total))
+		if _, err := bound(rt.Gather(d1, d2), "both drainers"); err != nil {
+			return err
+		}
+		got, err := bound(reading, "every byte")
+		if err != nil || len(got) != total {
+			return fmt.Errorf("read %d of %d: %v", len(got), total, err)
+		}
+		c.Writer.Close()
+		return nil
+	})
+}
+
+// After the connection is lost, Drain yields once and fails with a
+// connection-reset error.
+func TestStreamsDrainAfterConnectionLost(t *testing.T) {
+	run(t, func(l *rt.Loop) error {
+		srv, err := rt.Await(streams.StartServer(lineEcho, "tcp4", "127.0.0.1:0"))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		c, err := rt.Await(streams.OpenConnection("tcp4", srv.Addrs()[0].String()))
+		if err != nil {
+			return err
+		}
+		c.Writer.Close()
+		_, err = rt.Await(c.Writer.Drain())
+		if !errors.Is(err, streams.ErrConnectionLost) || !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("Drain after close: %v, want ErrConnectionLost (ECONNRESET)", err)
+		}
+		return nil
+	})
+}
+
+// An error from the client-connected callback is reported and closes its
+// connection; the server goes on.
+func TestStreamsCallbackErrorIsReportedAndCloses(t *testing.T) {
+	run(t, func(l *rt.Loop) error {
+		var reports []rt.ErrorContext
+		l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c) })
+		boom := errors.New("handler failed")
+		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+			return rt.NewRef(func() (rt.Void, error) {
+				if _, err := rt.Await(r.ReadLine()); err != nil {
+					return rt.Void{}, err
+				}
+				return rt.Void{}, boom
+			})
+		}, "tcp4", "127.0.0.1:0"))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		for range 2 {
+			c, err := rt.Await(streams.OpenConnection("tcp4", srv.Addrs()[0].String()))
+			if err != nil {
+				return err
+			}
+			c.Writer.Write([]byte("hi\n"))
+			rest, err := bound(c.Reader.Read(-1), "EOF from the failed handler")
+			if err != nil || len(rest) != 0 {
+				return fmt.Errorf("after the handler failed: %q, %v", rest, err)
+			}
+			c.Writer.Close()
+		}
+		if len(reports) != 2 || !errors.Is(reports[0].Err, boom) {
+			t.Errorf("reports %v, want the handler's error twice", reports)
+		}
+		return nil
+	})
+}
