@@ -23,7 +23,7 @@ const listenBacklog = 100
 // NewSocket creates a socket that is non-blocking and close-on-exec, as
 // every fd the loop watches must be (a blocking fd would stall the loop).
 func NewSocket(family, sotype int) (int, error) {
-	fd, err := unix.Socket(family, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, err := sysSocket(family, sotype, 0)
 	if err != nil {
 		return -1, os.NewSyscallError("socket", err)
 	}
@@ -33,7 +33,7 @@ func NewSocket(family, sotype int) (int, error) {
 // socketPair returns a connected pair of non-blocking, close-on-exec
 // sockets (Python's socket.socketpair), for self-pipes and tests.
 func socketPair(sotype int) ([2]int, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fds, err := sysSocketpair(unix.AF_UNIX, sotype, 0)
 	if err != nil {
 		return [2]int{-1, -1}, os.NewSyscallError("socketpair", err)
 	}
@@ -68,7 +68,7 @@ func Listen(network, addr string, backlog int) (fd int, bound unix.Sockaddr, err
 	}
 	fd = -1
 	family := sockaddrFamily(sa)
-	if fd, err = unix.Socket(family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0); err != nil {
+	if fd, err = sysSocket(family, unix.SOCK_STREAM, 0); err != nil {
 		return fail("socket", err)
 	}
 	switch family {
@@ -335,7 +335,7 @@ func writeFD(fd int, p []byte) (int, error) {
 // Go's internal/poll does: there is nothing for the caller to handle.
 func acceptFD(fd int) (int, unix.Sockaddr, error) {
 	for {
-		nfd, sa, err := unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		nfd, sa, err := sysAccept(fd)
 		if err != unix.EINTR && err != unix.ECONNABORTED {
 			return nfd, sa, err
 		}

@@ -332,7 +332,7 @@ func BenchmarkSockRecvSendPingPong(b *testing.B) {
 			name = "SockRecv"
 		}
 		b.Run(name, func(b *testing.B) {
-			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			fds, err := nonblockingPair()
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -364,7 +364,7 @@ func BenchmarkSockRecvSendPingPong(b *testing.B) {
 // BenchmarkSockRecvSendPingPong: the same socket pair as net.Conns served
 // by Go's netpoller, a goroutine echoing.
 func BenchmarkNetConnPingPong(b *testing.B) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fds, err := nonblockingPair()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -403,4 +403,23 @@ func BenchmarkNetConnPingPong(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// nonblockingPair returns a connected pair of non-blocking, close-on-exec
+// Unix stream sockets, portably: darwin's socketpair takes no
+// SOCK_NONBLOCK or SOCK_CLOEXEC.
+func nonblockingPair() ([2]int, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		return fds, err
+	}
+	for _, fd := range fds {
+		unix.CloseOnExec(fd)
+		if err := unix.SetNonblock(fd, true); err != nil {
+			unix.Close(fds[0])
+			unix.Close(fds[1])
+			return [2]int{-1, -1}, err
+		}
+	}
+	return fds, nil
 }

@@ -56,12 +56,6 @@ func (c *countingSelector) Select(buf []selector.Ready, timeout time.Duration) (
 	return c.Selector.Select(buf, timeout)
 }
 
-// backends are the selectors the tests run against.
-var backends = []struct {
-	name string
-	new  func() (selector.Selector, error)
-}{{"epoll", selector.NewEpoll}, {"poll", selector.NewPoll}}
-
 func TestSockPingPongCostsNoSelectorCallsPerRoundTrip(t *testing.T) {
 	const rounds = 1000
 	for _, b := range backends {
