@@ -322,7 +322,7 @@ func TestInteropOurClientAgainstPythonServer(t *testing.T) {
 	py := itPython(t)
 	ps := itStartPyServer(t, py)
 	run(t, func(l *rt.Loop) error {
-		n, err := itRunClient("127.0.0.1:"+ps.port)
+		n, err := itRunClient("127.0.0.1:" + ps.port)
 		if err != nil {
 			return fmt.Errorf("after %d replies: %w", n, err)
 		}
