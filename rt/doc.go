@@ -19,7 +19,7 @@
 //
 // # The loop
 //
-// A Loop is asyncio's event loop: a ready queue, a timer heap and an epoll
+// A Loop is asyncio's event loop: a ready queue, a timer heap and a
 // selector (package rt/selector), with one pass (runOnce) ported closely
 // from base_events._run_once. Callbacks (CallSoon, CallLater, CallAt) run
 // on the loop's goroutine; only CallSoonThreadsafe, RunInExecutor's
@@ -75,6 +75,14 @@
 // connects and listens, come as *net.OpError with the address. A Server
 // survives running out of file descriptors: it reports EMFILE through the
 // exception handler, stops accepting for a second, and goes on.
+//
+// # Platforms
+//
+// The runtime works on raw file descriptors through golang.org/x/sys/unix,
+// so it needs a Unix. The selector is epoll on Linux, kqueue on darwin,
+// FreeBSD, NetBSD, OpenBSD and DragonFly, and poll(2) on the other Unixes.
+// Windows is not supported: building for it stops at once with the error
+// "undefined: asyncgen_requires_a_Unix_system__Linux_macOS_or_a_BSD__Windows_is_not_supported".
 //
 // # Testing
 //
