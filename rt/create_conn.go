@@ -130,6 +130,7 @@ type dialer struct {
 	next    int
 	flying  []*dialAttempt
 	timer   *TimerHandle
+	link    resLink // in the loop's resources while attempts are in flight
 }
 
 // dialAttempt is one connecting socket; it is its fd's writer.
@@ -268,10 +269,18 @@ func (d *dialer) attempt(i int) bool {
 		}
 		d.win(a)
 		return true
-	case unix.EINPROGRESS, unix.EALREADY, unix.EAGAIN:
+	case unix.EINPROGRESS, unix.EALREADY:
+	case unix.EAGAIN:
+		if sockaddrFamily(sa) == unix.AF_UNIX {
+			// A Unix listener's full queue: not in progress, refused
+			// for now (Go's net package fails the same way).
+			d.errs[i] = connectError(fd, sa, err)
+			closeFD(fd)
+			return false
+		}
 	default:
+		d.errs[i] = connectError(fd, sa, err) // before the close: it reads fd's type
 		closeFD(fd)
-		d.errs[i] = connectError(fd, sa, err)
 		return false
 	}
 	if a.reg, err = d.l.own(fd); err == nil {
@@ -285,8 +294,20 @@ func (d *dialer) attempt(i int) bool {
 		d.errs[i] = err
 		return false
 	}
+	if len(d.flying) == 0 {
+		d.l.addResource(&d.link, d)
+	}
 	d.flying = append(d.flying, a)
 	return false
+}
+
+// closeWithLoop abandons the attempts in flight when the loop closes
+// under them, closing their sockets and failing the future.
+func (d *dialer) closeWithLoop() {
+	d.abandon()
+	if !d.fut.Done() {
+		d.fut.SetException(ErrLoopClosed)
+	}
 }
 
 // run is the attempt's writability: the connect finished one way or the
@@ -325,8 +346,11 @@ func (d *dialer) land(a *dialAttempt) {
 	for i, b := range d.flying {
 		if b == a {
 			d.flying = append(d.flying[:i], d.flying[i+1:]...)
-			return
+			break
 		}
+	}
+	if len(d.flying) == 0 {
+		d.l.removeResource(&d.link)
 	}
 }
 
@@ -340,6 +364,7 @@ func (d *dialer) win(a *dialAttempt) {
 		b.close()
 	}
 	d.flying = nil
+	d.l.removeResource(&d.link)
 	l := d.l
 	l.setSlot(a.reg, selector.Write, nil)
 	p, err := callFactory(d.factory)
@@ -373,5 +398,6 @@ func (d *dialer) abandon() {
 		a.close()
 	}
 	d.flying = nil
+	d.l.removeResource(&d.link)
 	d.next = len(d.addrs)
 }

@@ -33,6 +33,7 @@ type dgramTransport struct {
 	connLost bool
 	closing  bool
 	lostDone bool
+	made     bool
 	link     resLink
 }
 
@@ -231,6 +232,7 @@ func (s *dgramStart) run() {
 	if t.lostDone {
 		return
 	}
+	t.made = true
 	t.proto.ConnectionMade(t)
 	if !t.closing {
 		t.loop.setSlot(t.reg, selector.Read, t)
@@ -389,16 +391,22 @@ func (t *dgramTransport) connectionLost(err error) {
 		return
 	}
 	t.lostDone, t.connLost, t.closing = true, true, true
-	defer func() {
-		t.wq, t.wsize, t.lostErr = nil, 0, nil
-		if t.fd >= 0 {
-			t.loop.disown(t.reg)
-			closeFD(t.fd)
-			t.fd = -1
-		}
-		t.loop.removeResource(&t.link)
-	}()
-	t.proto.ConnectionLost(err)
+	defer t.release()
+	if t.made {
+		t.proto.ConnectionLost(err)
+	}
+}
+
+// release closes the fd (unregistered first) and leaves the loop's list.
+// release closes the fd (unregistered first) and leaves the loop's list.
+func (t *dgramTransport) release() {
+	t.wq, t.wsize, t.lostErr = nil, 0, nil
+	if t.fd >= 0 {
+		t.loop.disown(t.reg)
+		closeFD(t.fd)
+		t.fd = -1
+	}
+	t.loop.removeResource(&t.link)
 }
 
 func (t *dgramTransport) closeWithLoop() {

@@ -51,6 +51,7 @@ type sockTransport struct {
 	paused   bool    // PauseReading
 	readEOF  bool    // the peer's EOF was received, reading is over
 	lostDone bool    // ConnectionLost was called
+	made     bool    // ConnectionMade was called
 	link     resLink // in the loop's live resources
 	slink    resLink // in the server's clients
 }
@@ -112,6 +113,7 @@ func (s *sockStart) run() {
 	if t.lostDone {
 		return
 	}
+	t.made = true
 	t.proto.ConnectionMade(t)
 	if !t.closing && !t.paused {
 		t.loop.setSlot(t.reg, selector.Read, t)
@@ -540,8 +542,16 @@ func (t *sockTransport) release() {
 }
 
 // closeWithLoop is the loop closing under a live transport: the protocol
-// hears of it now, since no later pass will run.
+// hears of it now, since no later pass will run. A protocol that never had
+// ConnectionMade (the loop closed in between) hears nothing, as asyncio's
+// protocol state machine has no ConnectionLost without ConnectionMade;
+// the fd is closed all the same.
 func (t *sockTransport) closeWithLoop() {
+	if !t.made {
+		t.lostDone, t.connLost, t.closing = true, true, true
+		t.release()
+		return
+	}
 	err := error(ErrTransportClosed)
 	if t.connLost {
 		err = t.lostErr // ConnectionLost was scheduled: keep its cause
