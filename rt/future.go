@@ -290,6 +290,23 @@ func (f *Future[T]) Cancel(msg ...string) bool {
 	return f.cancel(m)
 }
 
+// Reset makes a done future pending again, for an owner that signals the
+// same event over and over (a stream reader's "data arrived") and would
+// otherwise allocate a future per event. Only the future's owner may call
+// it, and only once whoever awaited the future has taken its outcome: a
+// task woken by the future but not yet run would find it pending again
+// and wait for the next completion instead. An error nobody retrieved is
+// forgotten. It fails with an *InvalidStateError on a pending future.
+func (f *Future[T]) Reset() error {
+	if f.state == pending {
+		return &InvalidStateError{Msg: "Reset of a pending future"}
+	}
+	f.disarmLog()
+	var zero T
+	f.result, f.err, f.state = zero, nil, pending
+	return nil
+}
+
 // AddDoneCallback arranges for fn to run (through the loop's ready queue)
 // once the future is done, immediately-scheduled if it already is.
 func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) CallbackID {

@@ -291,3 +291,29 @@ func TestTaskWakeupAndDoneCallbacksKeepRegistrationOrder(t *testing.T) {
 		t.Fatalf("ran %v", got)
 	}
 }
+
+// A reset future can be completed and awaited again, and forgets an
+// unretrieved error instead of reporting it.
+func TestFutureResetReuses(t *testing.T) {
+	l := newLoop(t)
+	errs := collectErrors(l)
+	f := rt.NewFuture[int](l)
+	if err := f.Reset(); !errors.Is(err, rt.ErrInvalidState) {
+		t.Errorf("Reset of a pending future: %v, want ErrInvalidState", err)
+	}
+	for i := range 3 {
+		f.SetResult(i)
+		if v, err := rt.RunUntilComplete(l, rt.Awaitable[int](f)); v != i || err != nil {
+			t.Errorf("round %d: %v, %v", i, v, err)
+		}
+		if err := f.Reset(); err != nil || f.Done() {
+			t.Fatalf("Reset: %v (done %v)", err, f.Done())
+		}
+	}
+	f.SetException(errors.New("dropped"))
+	f.Reset()
+	l.Close()
+	if len(*errs) != 0 {
+		t.Errorf("a reset future's error was reported: %v", *errs)
+	}
+}

@@ -3,7 +3,6 @@ package streams
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/asyncgen/asyncgen/rt"
 )
@@ -39,17 +38,6 @@ func (r *StreamReader) ReadUntil(sep []byte) rt.Coro[[]byte] { return r.readUnti
 // EOF with an *IncompleteReadError holding the partial data.
 func (r *StreamReader) ReadExactly(n int) rt.Coro[[]byte] { return r.readExactlyAsync(n) }
 
-// ReadInto returns a coroutine that copies up to len(p) bytes into p as
-// soon as at least one is buffered, and returns how many; at EOF it
-// returns 0 and io.EOF, as an io.Reader does. Nothing is allocated when
-// data is already buffered.
-func (r *StreamReader) ReadInto(p []byte) rt.Coro[int] { return r.readIntoAsync(p) }
-
-// ReadMore returns a coroutine that waits until more than the n bytes
-// now buffered are (or EOF), for parsers that work on Peek: it returns
-// the new Buffered count, and io.EOF when the stream ended with no more.
-func (r *StreamReader) ReadMore() rt.Coro[int] { return r.readMoreAsync() }
-
 // read is Read's template.
 //
 //asyncgen:coroutine
@@ -83,55 +71,6 @@ func (r *StreamReader) read(n int) ([]byte, error) {
 		}
 	}
 	return r.take(min(n, r.Buffered())), nil
-}
-
-// readInto is ReadInto's template.
-//
-//asyncgen:coroutine
-func (r *StreamReader) readInto(p []byte) (int, error) {
-	if r.err != nil {
-		return 0, r.err
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if r.Buffered() == 0 && !r.eof {
-		w := r.waitForData(rt.RunningLoop(), "ReadInto")
-		_, err := rt.Await(w)
-		r.doneWaiting(w)
-		if err != nil {
-			return 0, err
-		}
-	}
-	if r.Buffered() == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.buf[r.off:])
-	r.off += n
-	r.consumed()
-	return n, nil
-}
-
-// readMore is ReadMore's template.
-//
-//asyncgen:coroutine
-func (r *StreamReader) readMore() (int, error) {
-	if r.err != nil {
-		return 0, r.err
-	}
-	have := r.Buffered()
-	for r.Buffered() == have && !r.eof {
-		w := r.waitForData(rt.RunningLoop(), "ReadMore")
-		_, err := rt.Await(w)
-		r.doneWaiting(w)
-		if err != nil {
-			return r.Buffered(), err
-		}
-	}
-	if r.Buffered() == have {
-		return have, io.EOF
-	}
-	return r.Buffered(), nil
 }
 
 // readUntil is ReadUntil's template.

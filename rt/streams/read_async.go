@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
-	"io"
 )
 
 // readAsync is read as a coroutine (see asyncgen).
@@ -52,7 +51,7 @@ func (f *streamReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line read.go:57
+//line read.go:45
 	if f.r.err != nil {
 		return f.Finish(nil, f.r.err)
 	}
@@ -66,7 +65,7 @@ for2:
 	if f.r.eof {
 		goto endfor4
 	}
-//line read.go:68
+//line read.go:56
 	f.w = f.r.waitForData(c.Loop(), "Read")
 	if y, ok := f.aw.Start(c, f.w); ok {
 		f.State = 1
@@ -74,20 +73,20 @@ for2:
 	}
 resume5:
 	_, err_1 = f.aw.Result()
-//line read.go:70
+//line read.go:58
 	f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for2
 endfor4:
-//line read.go:75
+//line read.go:63
 	return f.Finish(f.r.take(f.r.Buffered()), nil)
 endif1:
 	if !(f.r.Buffered() == 0 && !f.r.eof) {
 		goto endif6
 	}
-//line read.go:78
+//line read.go:66
 	f.w_1 = f.r.waitForData(c.Loop(), "Read")
 	if y, ok := f.aw.Start(c, f.w_1); ok {
 		f.State = 2
@@ -95,168 +94,18 @@ endif1:
 	}
 resume7:
 	_, err_2 = f.aw.Result()
-//line read.go:80
+//line read.go:68
 	f.r.doneWaiting(f.w_1)
 	if err_2 != nil {
 		return f.Finish(nil, err_2)
 	}
 endif6:
 	return f.Finish(f.r.take(min(f.n, f.r.Buffered())), nil)
-//line read_async.go:106
+//line read_async.go:105
 }
 func (f *streamReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).read", "rt/streams/read.go", 69, 79))
-}
-
-// readIntoAsync is readInto as a coroutine (see asyncgen).
-func (r *StreamReader) readIntoAsync(p []byte) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return r.readInto(p) })
-	}
-	return &streamReaderReadIntoFrame{r: r, p: p}
-}
-
-// streamReaderReadIntoFrame is the state of a suspended readInto.
-type streamReaderReadIntoFrame struct {
-	rt.Frame[int]
-	r  *StreamReader
-	p  []byte
-	w  *rt.Future[rt.Void]
-	aw rt.Awaiting[rt.Void]
-}
-
-func (f *streamReaderReadIntoFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
-func (f *streamReaderReadIntoFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.Catch()
-	return f.step(c, err)
-}
-func (f *streamReaderReadIntoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err_1 error
-	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
-	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
-		goto resume2
-	default:
-		return rt.Yield{}
-	}
-//line read.go:92
-	if f.r.err != nil {
-		return f.Finish(0, f.r.err)
-	}
-	if len(f.p) == 0 {
-		return f.Finish(0, nil)
-	}
-	if !(f.r.Buffered() == 0 && !f.r.eof) {
-		goto endif1
-	}
-//line read.go:99
-	f.w = f.r.waitForData(c.Loop(), "ReadInto")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
-resume2:
-	_, err_1 = f.aw.Result()
-//line read.go:101
-	f.r.doneWaiting(f.w)
-	if err_1 != nil {
-		return f.Finish(0, err_1)
-	}
-endif1:
-	if f.r.Buffered() == 0 {
-		return f.Finish(0, io.EOF)
-	}
-	n = copy(f.p, f.r.buf[f.r.off:])
-	f.r.off += n
-	f.r.consumed()
-	return f.Finish(n, nil)
-//line read_async.go:182
-}
-func (f *streamReaderReadIntoFrame) Close() { f.aw.Close(); f.Frame.Close() }
-func (f *streamReaderReadIntoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readInto", "rt/streams/read.go", 100))
-}
-
-// readMoreAsync is readMore as a coroutine (see asyncgen).
-func (r *StreamReader) readMoreAsync() rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return r.readMore() })
-	}
-	return &streamReaderReadMoreFrame{r: r}
-}
-
-// streamReaderReadMoreFrame is the state of a suspended readMore.
-type streamReaderReadMoreFrame struct {
-	rt.Frame[int]
-	r    *StreamReader
-	have int
-	w    *rt.Future[rt.Void]
-	aw   rt.Awaiting[rt.Void]
-}
-
-func (f *streamReaderReadMoreFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
-func (f *streamReaderReadMoreFrame) Throw(c *rt.Ctx, err error) rt.Yield {
-	defer f.Catch()
-	return f.step(c, err)
-}
-func (f *streamReaderReadMoreFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
-	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
-		goto resume4
-	default:
-		return rt.Yield{}
-	}
-//line read.go:119
-	if f.r.err != nil {
-		return f.Finish(0, f.r.err)
-	}
-	f.have = f.r.Buffered()
-for1:
-//line read.go:123
-	if !(f.r.Buffered() == f.have && !f.r.eof) {
-		goto endfor3
-	}
-//line read.go:124
-	f.w = f.r.waitForData(c.Loop(), "ReadMore")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
-resume4:
-	_, err_1 = f.aw.Result()
-//line read.go:126
-	f.r.doneWaiting(f.w)
-	if err_1 != nil {
-		return f.Finish(f.r.Buffered(), err_1)
-	}
-	goto for1
-endfor3:
-//line read.go:131
-	if f.r.Buffered() == f.have {
-		return f.Finish(f.have, io.EOF)
-	}
-	return f.Finish(f.r.Buffered(), nil)
-//line read_async.go:256
-}
-func (f *streamReaderReadMoreFrame) Close() { f.aw.Close(); f.Frame.Close() }
-func (f *streamReaderReadMoreFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readMore", "rt/streams/read.go", 125))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).read", "rt/streams/read.go", 57, 67))
 }
 
 // readUntilAsync is readUntil as a coroutine (see asyncgen).
@@ -298,7 +147,7 @@ func (f *streamReaderReadUntilFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line read.go:141
+//line read.go:80
 	if len(f.sep) == 0 {
 		return f.Finish(nil, errEmptySep)
 	}
@@ -328,17 +177,17 @@ for1:
 	}
 resume4:
 	_, err_1 = f.aw.Result()
-//line read.go:165
+//line read.go:104
 	f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:338
+//line read_async.go:187
 }
 func (f *streamReaderReadUntilFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readUntil", "rt/streams/read.go", 164))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readUntil", "rt/streams/read.go", 103))
 }
 
 // readLineAsync is readLine as a coroutine (see asyncgen).
@@ -379,14 +228,14 @@ func (f *streamReaderReadLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line read.go:176
+//line read.go:115
 	if y, ok := f.aw.Start(c, f.r.readUntilAsync(newline)); ok {
 		f.State = 1
 		return y
 	}
 resume1:
 	line, err = f.aw.Result()
-//line read.go:177
+//line read.go:116
 	if err == nil {
 		return f.Finish(line, nil)
 	}
@@ -400,11 +249,11 @@ resume1:
 		return f.Finish(nil, fmt.Errorf("streams: ReadLine: %s: %w", f.le.Msg, ErrLimitOverrun))
 	}
 	return f.Finish(nil, err)
-//line read_async.go:404
+//line read_async.go:253
 }
 func (f *streamReaderReadLineFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readLine", "rt/streams/read.go", 176))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readLine", "rt/streams/read.go", 115))
 }
 
 // readExactlyAsync is readExactly as a coroutine (see asyncgen).
@@ -447,7 +296,7 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line read.go:198
+//line read.go:137
 	if f.n < 0 {
 		return f.Finish(nil, fmt.Errorf("streams: ReadExactly(%d): the size must not be negative", f.n))
 	}
@@ -458,11 +307,11 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish([]byte{}, nil)
 	}
 for1:
-//line read.go:207
+//line read.go:146
 	if !(f.r.Buffered() < f.n) {
 		goto endfor3
 	}
-//line read.go:208
+//line read.go:147
 	if f.r.eof {
 		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: f.n})
 	}
@@ -473,18 +322,18 @@ for1:
 	}
 resume4:
 	_, err_1 = f.aw.Result()
-//line read.go:213
+//line read.go:152
 	f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
 endfor3:
-//line read.go:218
+//line read.go:157
 	return f.Finish(f.r.take(f.n), nil)
-//line read_async.go:486
+//line read_async.go:335
 }
 func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 212))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 151))
 }

@@ -48,6 +48,11 @@ type StreamReader struct {
 	waiter *rt.Future[rt.Void]
 	t      rt.Transport
 	paused bool // we paused the transport's reading (over 2×limit)
+	// wfut is the future waits reuse (Reset after each), and op the
+	// coroutine of ReadInto and ReadMore, reused once finished: a message
+	// read with ReadInto costs no allocation.
+	wfut *rt.Future[rt.Void]
+	op   *intoOp
 }
 
 // NewStreamReader returns a reader with the given limit (DefaultLimit if
@@ -213,14 +218,21 @@ func (r *StreamReader) take(n int) []byte {
 // waitForData returns the future a read awaits until data or EOF arrive
 // (asyncio's _wait_for_data). A read paused by the limit is resumed first.
 func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
-	f := rt.NewFuture[rt.Void](l)
 	if r.waiter != nil {
+		f := rt.NewFuture[rt.Void](l)
 		f.SetException(fmt.Errorf("streams: %s: %w", op, ErrConcurrentRead))
 		return f
 	}
 	if r.paused {
 		r.paused = false
 		r.t.ResumeReading()
+	}
+	// The previous wait's future is done and its reader has resumed (we
+	// are that reader, or a later one): it can be reused.
+	f := r.wfut
+	if f == nil || f.Loop() != l || f.Reset() != nil {
+		f = rt.NewFuture[rt.Void](l)
+		r.wfut = f
 	}
 	r.waiter = f
 	return f
