@@ -857,8 +857,10 @@ func countFDs(t *testing.T) int {
 
 // Closing the loop under live transports and a live server: every
 // transport, whatever it was doing (idle, half-closed, closing with data
-// pending), gets ConnectionLost(ErrTransportClosed) exactly once; every fd
-// is closed, the listening socket included (a new connect is refused).
+// pending), gets ConnectionLost(ErrTransportClosed) exactly once; one
+// aborted in the last pass, whose ConnectionLost(nil) was due, gets that
+// once instead; every fd is closed, the listening socket included (a new
+// connect is refused).
 func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 	leakCheck(t)
 	fd0 := countFDs(t)
@@ -875,7 +877,7 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 			return rt.Void{}, err
 		}
 		srv, addr = fs.srv, fs.srv.Addrs()[0]
-		for range 3 {
+		for range 4 {
 			c, err := dial(l, "tcp4", addr.String())
 			if err != nil {
 				return rt.Void{}, err
@@ -895,6 +897,10 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 		if all[1].t.GetWriteBufferSize() == 0 {
 			return rt.Void{}, errors.New("8 MiB went out at once: nothing pending")
 		}
+		// all[6] is aborted in the loop's last pass: its ConnectionLost is
+		// scheduled, not yet run, when the loop closes.
+		all[6].t.Abort()
+		l.Stop()
 		return rt.Void{}, nil
 	}))
 	if err != nil {
@@ -910,7 +916,11 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, r := range all {
-		if n := lostCount(r); n != 1 || !errors.Is(r.lostErr, rt.ErrTransportClosed) {
+		if i == 6 {
+			if n := lostCount(r); n != 1 || r.lostErr != nil {
+				t.Errorf("aborted connection: ConnectionLost ran %d times, last with %v; want once with nil", n, r.lostErr)
+			}
+		} else if n := lostCount(r); n != 1 || !errors.Is(r.lostErr, rt.ErrTransportClosed) {
 			t.Errorf("connection %d: ConnectionLost ran %d times, last with %v; want once with ErrTransportClosed", i, n, r.lostErr)
 		}
 		if fd := r.t.GetExtraInfo("socket"); fd != -1 {
@@ -1033,6 +1043,168 @@ func TestFaultWriteAfterConnectionLost(t *testing.T) {
 		}
 		if lostCount(s) != 1 {
 			t.Errorf("ConnectionLost ran %d times", lostCount(s))
+		}
+		return nil
+	})
+}
+
+// Closing the loop while CreateConnection waits for a connect to finish
+// (the server's accept queue is full, so the kernel drops our SYN and the
+// connect stays in progress): the connecting socket must be closed with
+// the loop, and the future must not stay pending forever.
+func TestFaultLoopClosedDuringConnect(t *testing.T) {
+	leakCheck(t)
+	fd0 := countFDs(t)
+	// A listener nobody accepts on, with its queue (backlog 0: one
+	// connection) filled.
+	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := -1
+	closeFDs := func() {
+		for _, fd := range []*int{&lfd, &filler} {
+			if *fd >= 0 {
+				unix.Close(*fd)
+				*fd = -1
+			}
+		}
+	}
+	defer closeFDs()
+	if err := unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(lfd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := unix.Getsockname(lfd)
+	filler, err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Connect(filler, sa); err != nil {
+		t.Fatal(err)
+	}
+	l, err := rt.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fut *rt.Future[rt.Conn]
+	_, err = rt.RunUntilComplete(l, rt.NewRef(func() (rt.Void, error) {
+		fut = l.CreateConnection(func() rt.StreamProtocol { return newRecorder(l) },
+			"tcp4", fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port))
+		for range 3 {
+			rt.Await(rt.Sleep(0))
+		}
+		return rt.Void{}, nil
+	}))
+	if err != nil {
+		l.Close()
+		t.Fatal(err)
+	}
+	if fut.Done() {
+		l.Close()
+		_, err := fut.Result()
+		t.Skipf("the connect did not stay in progress (%v): the kernel did not drop the SYN", err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !fut.Done() {
+		t.Error("CreateConnection's future is still pending after the loop closed")
+	}
+	closeFDs()
+	if n := countFDs(t); n != fd0 {
+		t.Errorf("%d fds open before, %d after the loop closed: the connecting socket leaked", fd0, n)
+	}
+}
+
+// CreateUnixConnection to a Unix listener whose accept queue is full: a
+// non-blocking AF_UNIX connect then fails with EAGAIN, which means "not
+// connected, try again", not "in progress" as it does for TCP. The
+// connection must either fail (with EAGAIN) or really be made once the
+// queue has room; it must not be handed out unconnected.
+func TestFaultUnixConnectToAFullBacklog(t *testing.T) {
+	leakCheck(t)
+	path := t.TempDir() + "/full.sock"
+	lfd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(lfd)
+	if err := unix.Bind(lfd, &unix.SockaddrUnix{Name: path}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(lfd, 0); err != nil {
+		t.Fatal(err)
+	}
+	// Fill the queue until a non-blocking connect says EAGAIN.
+	var fillers []int
+	defer func() {
+		for _, fd := range fillers {
+			unix.Close(fd)
+		}
+	}()
+	for {
+		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = unix.Connect(fd, &unix.SockaddrUnix{Name: path})
+		fillers = append(fillers, fd)
+		if err == unix.EAGAIN {
+			break
+		}
+		if err != nil || len(fillers) > 64 {
+			t.Fatalf("filling the accept queue: %d connects, last %v", len(fillers), err)
+		}
+	}
+	runMain(t, func(l *rt.Loop) error {
+		c := newRecorder(l)
+		fut := l.CreateUnixConnection(func() rt.StreamProtocol { return c }, path)
+		for range 3 {
+			rt.Await(rt.Sleep(0))
+		}
+		// Make room: accept (and keep) what is queued.
+		var accepted []int
+		defer func() {
+			for _, fd := range accepted {
+				l.RemoveReader(fd)
+				unix.Close(fd)
+			}
+		}()
+		for {
+			nfd, _, err := unix.Accept4(lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+			if err != nil {
+				break
+			}
+			accepted = append(accepted, nfd)
+		}
+		_, err := rt.Await(rt.WaitFor(fut, 10*time.Second))
+		if err != nil {
+			if errors.Is(err, unix.EAGAIN) {
+				return nil // refused plainly: acceptable
+			}
+			return fmt.Errorf("CreateUnixConnection: %w", err)
+		}
+		defer c.t.Close()
+		// Handed out as connected: it must be, so it is already in the
+		// listener's queue, and what we write must reach it.
+		afd, _, err := unix.Accept4(lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		if err != nil {
+			for range 3 {
+				rt.Await(rt.Sleep(0))
+			}
+			return fmt.Errorf("CreateUnixConnection succeeded (events %v, ConnectionLost(%v)), yet the listener has no connection: accept: %w",
+				c.events, c.lostErr, err)
+		}
+		accepted = append(accepted, afd)
+		if err := c.t.Write([]byte("hello")); err != nil {
+			return err
+		}
+		got, err := rt.Await(rt.WaitFor(l.SockRecv(afd, 16), 10*time.Second))
+		if err != nil || string(got) != "hello" {
+			return fmt.Errorf("peer read %q, %v; want hello (events %v, ConnectionLost(%v))", got, err, c.events, c.lostErr)
 		}
 		return nil
 	})
