@@ -66,10 +66,13 @@ func ftLeakCheck(t *testing.T) {
 
 // ftPattern is n bytes in which every 4-byte word holds its own index, so
 // a byte lost, doubled or moved shows.
-func ftPattern(n int) []byte {
+func ftPattern(n int) []byte { return ftPatternAt(0, n) }
+
+// ftPatternAt is ftPattern(off+n)[off:], for off a multiple of 4.
+func ftPatternAt(off, n int) []byte {
 	out := make([]byte, (n+3)/4*4)
 	for i := 0; i < len(out); i += 4 {
-		binary.BigEndian.PutUint32(out[i:], uint32(i/4))
+		binary.BigEndian.PutUint32(out[i:], uint32((off+i)/4))
 	}
 	return out[:n]
 }
@@ -464,18 +467,21 @@ func TestFaultCancelInEveryAwait(t *testing.T) {
 			defer c.Writer.Close()
 			defer s.Writer.Close()
 			const chunk = 64 << 10
-			data := ftPattern(64 << 20)
+			var data []byte // what was written
+			write := func() {
+				p := ftPatternAt(len(data), chunk)
+				c.Writer.Write(p)
+				data = append(data, p...)
+			}
 			s.Writer.Transport().PauseReading() // the peer stops reading
 			tr := c.Writer.Transport()
 			_, high := tr.GetWriteBufferLimits()
-			sent := 0
 			for round := range 3 {
 				for tr.GetWriteBufferSize() <= high {
-					if sent+chunk > len(data) {
-						return errors.New("64 MiB written and the transport never buffered")
+					if len(data) > 1<<30 {
+						return errors.New("1 GiB written and the transport never buffered")
 					}
-					c.Writer.Write(data[sent : sent+chunk])
-					sent += chunk
+					write()
 				}
 				drain := rt.CreateTask(l, rt.NewRef(func() (rt.Void, error) { return rt.Await(c.Writer.Drain()) }))
 				for range 3 {
@@ -489,9 +495,10 @@ func TestFaultCancelInEveryAwait(t *testing.T) {
 					return fmt.Errorf("round %d: cancelled Drain: %v", round, err)
 				}
 				// Written after the cancelled Drain, still in order.
-				c.Writer.Write(data[sent : sent+chunk])
-				sent += chunk
+				write()
 			}
+			sent := len(data)
+			t.Logf("%d bytes written around 3 cancelled Drains", sent)
 			s.Writer.Transport().ResumeReading()
 			reading := rt.CreateTask(l, s.Reader.ReadExactly(sent))
 			if _, err := bound(c.Writer.Drain(), "a Drain after the cancelled ones"); err != nil {
@@ -501,7 +508,7 @@ func TestFaultCancelInEveryAwait(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if !bytes.Equal(got, data[:sent]) {
+			if !bytes.Equal(got, data) {
 				t.Errorf("peer read %d bytes that differ from the %d written", len(got), sent)
 			}
 			return nil
