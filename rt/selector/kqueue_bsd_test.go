@@ -22,7 +22,9 @@ func readableKqueue(t *testing.T) int {
 	if err != nil {
 		t.Fatal(os.NewSyscallError("kqueue", err))
 	}
-	own(t, []int{kfd})
+	// Not own: a kqueue need not take O_NONBLOCK (FIONBIO).
+	unix.CloseOnExec(kfd)
+	t.Cleanup(func() { unix.Close(kfd) })
 	a, b := socketpair(t)
 	write(t, b)
 	var ch [1]unix.Kevent_t
