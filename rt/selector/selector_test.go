@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -583,4 +584,47 @@ func Example() {
 		}
 	}
 	// Output: woken: Read
+}
+
+// A Wake after Drain always wakes the next Select, however Wakes and
+// Drains interleave: wakers announce work and Wake; the loop Drains, then
+// looks at the work, and blocks again only when it has seen all of it. A
+// lost wakeup leaves Select blocked until the hang guard fails the test.
+func TestWakerNeverLosesAWakeup(t *testing.T) {
+	sel, err := selector.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sel.Close()
+	w, err := selector.NewWaker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := sel.Register(w.FD(), selector.Read); err != nil {
+		t.Fatal(err)
+	}
+	const wakers, each = 8, 2000
+	var announced atomic.Int64
+	for range wakers {
+		go func() {
+			for range each {
+				announced.Add(1)
+				w.Wake()
+			}
+		}()
+	}
+	seen := int64(0)
+	buf := make([]selector.Ready, 0, 4)
+	for seen < wakers*each {
+		var err error
+		if buf, err = sel.Select(buf, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if len(buf) == 0 {
+			t.Fatalf("Select slept 5 s with %d of %d wakeups seen: one was lost", seen, wakers*each)
+		}
+		w.Drain()
+		seen = announced.Load()
+	}
 }

@@ -82,10 +82,14 @@ func (w *Waker) Drain() {
 	if w.closed {
 		return
 	}
-	// Reset first: a Wake racing with the read below then writes again
-	// instead of relying on a signal this Drain may already have consumed.
-	w.pending.Store(false)
+	// Read first, then reset. The other order loses wakeups: a Wake
+	// between the reset and the read writes a signal the read consumes,
+	// leaving pending true with nothing to read, so every later Wake
+	// skips its write and a loop blocked in Select never hears of them.
+	// In this order a Wake that sees pending still true comes before the
+	// reset, so its work is in view of the caller, who looks after Drain.
 	w.drain()
+	w.pending.Store(false)
 }
 
 // Close closes the Waker's fd(s) exactly once; later calls return
