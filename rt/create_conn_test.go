@@ -229,12 +229,12 @@ func fullListener(t *testing.T, port int) (addr string, pending func() bool) {
 	sa, _ := unix.Getsockname(lfd)
 	// Fill the queue: connects that complete and are never accepted.
 	for range 4 {
-		fd, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
+		fd, _ := nonblockSocket(unix.AF_INET, unix.SOCK_STREAM)
 		t.Cleanup(func() { unix.Close(fd) })
 		unix.Connect(fd, sa)
 	}
 	probe := func() bool {
-		fd, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
+		fd, _ := nonblockSocket(unix.AF_INET, unix.SOCK_STREAM)
 		defer unix.Close(fd)
 		unix.Connect(fd, sa)
 		p := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}

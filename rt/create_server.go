@@ -209,7 +209,7 @@ func bindSocket(sa unix.Sockaddr, o serverOptions) (fd int, bound unix.Sockaddr,
 		}
 	}
 	if o.reusePort {
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+		if err := setReusePort(fd); err != nil {
 			return fail("setsockopt", err)
 		}
 	}

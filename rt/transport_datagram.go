@@ -192,7 +192,7 @@ func (l *Loop) newDatagram(factory func() DatagramProtocol, network string, fami
 		}
 	}
 	if o.reusePort {
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEPORT, 1); err != nil {
+		if err := setReusePort(fd); err != nil {
 			return fail("setsockopt", err)
 		}
 	}

@@ -201,7 +201,7 @@ func emfileChild() {
 		fail(err)
 	}
 	lim := old
-	lim.Cur = uint64(len(ents) + 8)
+	setRlim(&lim.Cur, uint64(len(ents)+8))
 	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
 		fail(err)
 	}

@@ -96,7 +96,7 @@ func inet4(addr net.Addr) *unix.SockaddrInet4 {
 // handshake, which the kernel completes on loopback before the server
 // accepts.
 func dialRaw(l *rt.Loop, addr net.Addr, rcvbuf int) (*rawPeer, error) {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
 	if err != nil {
 		return nil, err
 	}
@@ -616,10 +616,12 @@ func raiseNoFile(t *testing.T, need uint64) {
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &old); err != nil {
 		t.Skip("cannot read RLIMIT_NOFILE:", err)
 	}
-	if old.Cur >= need {
+	if rlim(old.Cur) >= need {
 		return
 	}
-	lim := syscall.Rlimit{Cur: need, Max: max(old.Max, need)}
+	lim := old
+	setRlim(&lim.Cur, need)
+	setRlim(&lim.Max, max(rlim(old.Max), need))
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		t.Skipf("needs %d file descriptors; RLIMIT_NOFILE is %d (hard limit %d) and cannot be raised: %v", need, old.Cur, old.Max, err)
 	}
@@ -740,7 +742,7 @@ func idleClients() {
 		// Batches well under the server's backlog, so that its accept
 		// queue never overflows (a dropped SYN costs a 1 s retransmit).
 		for range min(500, idleConns-len(fds)) {
-			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+			fd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
 			if err == nil {
 				err = unix.Connect(fd, sa)
 			}
@@ -933,7 +935,7 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 	if n := countFDs(t); n != fd0 {
 		t.Errorf("%d fds open before the loop, %d after it closed", fd0, n)
 	}
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -965,7 +967,7 @@ func TestFaultLoopClosedBeforeConnectionMade(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The kernel completes the handshake; the loop accepts in its next run.
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1057,7 +1059,7 @@ func TestFaultLoopClosedDuringConnect(t *testing.T) {
 	fd0 := countFDs(t)
 	// A listener nobody accepts on, with its queue (backlog 0: one
 	// connection) filled.
-	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	lfd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1078,7 +1080,7 @@ func TestFaultLoopClosedDuringConnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	sa, _ := unix.Getsockname(lfd)
-	filler, err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	filler, err = cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1127,7 +1129,7 @@ func TestFaultLoopClosedDuringConnect(t *testing.T) {
 func TestFaultUnixConnectToAFullBacklog(t *testing.T) {
 	leakCheck(t)
 	path := t.TempDir() + "/full.sock"
-	lfd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	lfd, err := nonblockSocket(unix.AF_UNIX, unix.SOCK_STREAM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1146,7 +1148,7 @@ func TestFaultUnixConnectToAFullBacklog(t *testing.T) {
 		}
 	}()
 	for {
-		fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+		fd, err := nonblockSocket(unix.AF_UNIX, unix.SOCK_STREAM)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1174,7 +1176,7 @@ func TestFaultUnixConnectToAFullBacklog(t *testing.T) {
 			}
 		}()
 		for {
-			nfd, _, err := unix.Accept4(lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+			nfd, _, err := acceptNonblock(lfd)
 			if err != nil {
 				break
 			}
@@ -1190,7 +1192,7 @@ func TestFaultUnixConnectToAFullBacklog(t *testing.T) {
 		defer c.t.Close()
 		// Handed out as connected: it must be, so it is already in the
 		// listener's queue, and what we write must reach it.
-		afd, _, err := unix.Accept4(lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		afd, _, err := acceptNonblock(lfd)
 		if err != nil {
 			for range 3 {
 				rt.Await(rt.Sleep(0))

@@ -651,12 +651,12 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 		t.Skip("no RLIMIT_NOFILE:", err)
 	}
 	need := uint64(n + 256)
-	if lim.Max < need {
+	if rlim(lim.Max) < need {
 		t.Skipf("RLIMIT_NOFILE hard limit %d is below the %d descriptors %d connections need", lim.Max, need, n)
 	}
-	if lim.Cur < need {
+	if rlim(lim.Cur) < need {
 		old := lim
-		lim.Cur = need
+		setRlim(&lim.Cur, need)
 		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 			t.Skipf("cannot raise RLIMIT_NOFILE to %d: %v", need, err)
 		}
