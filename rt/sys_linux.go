@@ -2,11 +2,7 @@
 
 package rt
 
-import (
-	"unsafe"
-
-	"golang.org/x/sys/unix"
-)
+import "golang.org/x/sys/unix"
 
 // The raw socket syscalls whose spelling differs between Unixes. Each
 // returns the errno unwrapped, so callers can test for EAGAIN without an
@@ -26,34 +22,4 @@ func sysSocketpair(family, sotype, proto int) ([2]int, error) {
 // sysAccept accepts a connection as a non-blocking, close-on-exec fd.
 func sysAccept(fd int) (int, unix.Sockaddr, error) {
 	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-}
-
-// maxWritevIov is how many buffers one sysWritev passes to the kernel;
-// the rest waits for the next call, as a short write would.
-const maxWritevIov = 64
-
-// sysWritev writes bufs with one writev(2). It builds the iovec array on
-// the stack, so a call allocates nothing (x/sys's Writev allocates one).
-func sysWritev(fd int, bufs [][]byte) (int, error) {
-	var iov [maxWritevIov]unix.Iovec
-	n := 0
-	for _, b := range bufs {
-		if n == len(iov) {
-			break
-		}
-		if len(b) == 0 {
-			continue
-		}
-		iov[n].Base = &b[0]
-		iov[n].SetLen(len(b))
-		n++
-	}
-	if n == 0 {
-		return 0, nil
-	}
-	r, _, e := unix.Syscall(unix.SYS_WRITEV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(n))
-	if e != 0 {
-		return 0, e
-	}
-	return int(r), nil
 }

@@ -1,4 +1,4 @@
-//go:build freebsd || netbsd || dragonfly
+//go:build linux || freebsd || netbsd || dragonfly
 
 package rt
 
@@ -12,9 +12,10 @@ import (
 // the rest waits for the next call, as a short write would.
 const maxWritevIov = 64
 
-// sysWritev writes bufs with one writev(2), as on Linux: x/sys has no
-// Writev on these systems, so it is the raw syscall, with the iovec array
-// on the stack, so a call allocates nothing. Empty buffers are skipped.
+// sysWritev writes bufs with one writev(2): the raw syscall, with the
+// iovec array on the stack, so a call allocates nothing (x/sys's Writev
+// allocates one on Linux and is missing on these BSDs). Empty buffers are
+// skipped.
 func sysWritev(fd int, bufs [][]byte) (int, error) {
 	var iov [maxWritevIov]unix.Iovec
 	n := 0
