@@ -85,22 +85,11 @@ func (r *StreamReader) readUntil(sep []byte) ([]byte, error) {
 	}
 	offset := 0
 	for {
-		isep, next, err := r.scan(sep, offset)
-		if err != nil {
-			return nil, err
-		}
-		if isep >= 0 {
-			if isep > r.limit {
-				return nil, &LimitOverrunError{Msg: "Separator is found, but chunk is longer than limit", Consumed: isep}
-			}
-			return r.take(isep + len(sep)), nil
-		}
-		offset = next
-		if r.eof {
-			return nil, &IncompleteReadError{Partial: r.take(r.Buffered()), Expected: -1}
+		if chunk, done, err := r.untilStep(sep, &offset); done {
+			return chunk, err
 		}
 		w := r.waitForData(rt.RunningLoop(), "ReadUntil")
-		_, err = rt.Await(w)
+		_, err := rt.Await(w)
 		r.doneWaiting(w)
 		if err != nil {
 			return nil, err
@@ -108,14 +97,55 @@ func (r *StreamReader) readUntil(sep []byte) ([]byte, error) {
 	}
 }
 
-// readLine is ReadLine's template.
+// readLine is ReadLine's template. It runs the loop of readUntil itself
+// rather than awaiting it, so a connection waiting for a line holds one
+// frame, not two.
 //
 //asyncgen:coroutine
 func (r *StreamReader) readLine() ([]byte, error) {
-	line, err := rt.Await(r.readUntilAsync(newline))
-	if err == nil {
-		return line, nil
+	if r.err != nil {
+		return nil, r.err
 	}
+	offset := 0
+	for {
+		if line, done, err := r.untilStep(newline, &offset); done {
+			return r.lineResult(line, err)
+		}
+		w := r.waitForData(rt.RunningLoop(), "ReadLine")
+		_, err := rt.Await(w)
+		r.doneWaiting(w)
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// untilStep is one look of ReadUntil at the buffer: done with the chunk
+// through sep, or with a LimitOverrunError (data kept) or, at EOF, an
+// IncompleteReadError (data taken); not done when it must wait. offset
+// carries where the next look resumes.
+func (r *StreamReader) untilStep(sep []byte, offset *int) ([]byte, bool, error) {
+	isep, next, err := r.scan(sep, *offset)
+	if err != nil {
+		return nil, true, err
+	}
+	if isep >= 0 {
+		if isep > r.limit {
+			return nil, true, &LimitOverrunError{Msg: "Separator is found, but chunk is longer than limit", Consumed: isep}
+		}
+		return r.take(isep + len(sep)), true, nil
+	}
+	*offset = next
+	if r.eof {
+		return nil, true, &IncompleteReadError{Partial: r.take(r.Buffered()), Expected: -1}
+	}
+	return nil, false, nil
+}
+
+// lineResult turns ReadUntil's outcome into ReadLine's (asyncio's
+// readline): the partial line at EOF, and a line over the limit
+// discarded.
+func (r *StreamReader) lineResult(line []byte, err error) ([]byte, error) {
 	var ie *IncompleteReadError
 	if errors.As(err, &ie) {
 		return ie.Partial, nil
@@ -125,7 +155,7 @@ func (r *StreamReader) readLine() ([]byte, error) {
 		r.discardLine(le.Consumed)
 		return nil, fmt.Errorf("streams: ReadLine: %s: %w", le.Msg, ErrLimitOverrun)
 	}
-	return nil, err
+	return line, err
 }
 
 var newline = []byte{'\n'}

@@ -3,7 +3,6 @@
 package streams
 
 import (
-	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
 )
@@ -101,7 +100,7 @@ resume7:
 	}
 endif6:
 	return f.Finish(f.r.take(min(f.n, f.r.Buffered())), nil)
-//line read_async.go:105
+//line read_async.go:104
 }
 func (f *streamReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -132,7 +131,6 @@ func (f *streamReaderReadUntilFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *streamReaderReadUntilFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var isep, next int
 	var err_1 error
 	switch f.State {
 	case 0:
@@ -156,19 +154,8 @@ func (f *streamReaderReadUntilFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	f.offset = 0
 for1:
-	isep, next, err_1 = f.r.scan(f.sep, f.offset)
-	if err_1 != nil {
-		return f.Finish(nil, err_1)
-	}
-	if isep >= 0 {
-		if isep > f.r.limit {
-			return f.Finish(nil, &LimitOverrunError{Msg: "Separator is found, but chunk is longer than limit", Consumed: isep})
-		}
-		return f.Finish(f.r.take(isep+len(f.sep)), nil)
-	}
-	f.offset = next
-	if f.r.eof {
-		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: -1})
+	if chunk, done, err := f.r.untilStep(f.sep, &f.offset); done {
+		return f.Finish(chunk, err)
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadUntil")
 	if y, ok := f.aw.Start(c, f.w); ok {
@@ -177,17 +164,17 @@ for1:
 	}
 resume4:
 	_, err_1 = f.aw.Result()
-//line read.go:104
+//line read.go:93
 	f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:187
+//line read_async.go:174
 }
 func (f *streamReaderReadUntilFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readUntil", "rt/streams/read.go", 103))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readUntil", "rt/streams/read.go", 92))
 }
 
 // readLineAsync is readLine as a coroutine (see asyncgen).
@@ -201,10 +188,10 @@ func (r *StreamReader) readLineAsync() rt.Coro[[]byte] {
 // streamReaderReadLineFrame is the state of a suspended readLine.
 type streamReaderReadLineFrame struct {
 	rt.Frame[[]byte]
-	r  *StreamReader
-	ie *IncompleteReadError
-	le *LimitOverrunError
-	aw rt.Awaiting[[]byte]
+	r      *StreamReader
+	offset int
+	w      *rt.Future[rt.Void]
+	aw     rt.Awaiting[rt.Void]
 }
 
 func (f *streamReaderReadLineFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
@@ -213,8 +200,7 @@ func (f *streamReaderReadLineFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *streamReaderReadLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var line []byte
-	var err error
+	var err_1 error
 	switch f.State {
 	case 0:
 		if thrown != nil {
@@ -224,32 +210,33 @@ func (f *streamReaderReadLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		if y, ok := f.aw.Resume(c, thrown); ok {
 			return y
 		}
-		goto resume1
+		goto resume4
 	default:
 		return rt.Yield{}
 	}
-//line read.go:115
-	if y, ok := f.aw.Start(c, f.r.readUntilAsync(newline)); ok {
+//line read.go:106
+	if f.r.err != nil {
+		return f.Finish(nil, f.r.err)
+	}
+	f.offset = 0
+for1:
+	if line, done, err := f.r.untilStep(newline, &f.offset); done {
+		return f.Finish(f.r.lineResult(line, err))
+	}
+	f.w = f.r.waitForData(c.Loop(), "ReadLine")
+	if y, ok := f.aw.Start(c, f.w); ok {
 		f.State = 1
 		return y
 	}
-resume1:
-	line, err = f.aw.Result()
+resume4:
+	_, err_1 = f.aw.Result()
 //line read.go:116
-	if err == nil {
-		return f.Finish(line, nil)
+	f.r.doneWaiting(f.w)
+	if err_1 != nil {
+		return f.Finish(nil, err_1)
 	}
-	f.ie = nil
-	if errors.As(err, &f.ie) {
-		return f.Finish(f.ie.Partial, nil)
-	}
-	f.le = nil
-	if errors.As(err, &f.le) {
-		f.r.discardLine(f.le.Consumed)
-		return f.Finish(nil, fmt.Errorf("streams: ReadLine: %s: %w", f.le.Msg, ErrLimitOverrun))
-	}
-	return f.Finish(nil, err)
-//line read_async.go:253
+	goto for1
+//line read_async.go:240
 }
 func (f *streamReaderReadLineFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -296,7 +283,7 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line read.go:137
+//line read.go:167
 	if f.n < 0 {
 		return f.Finish(nil, fmt.Errorf("streams: ReadExactly(%d): the size must not be negative", f.n))
 	}
@@ -307,11 +294,11 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish([]byte{}, nil)
 	}
 for1:
-//line read.go:146
+//line read.go:176
 	if !(f.r.Buffered() < f.n) {
 		goto endfor3
 	}
-//line read.go:147
+//line read.go:177
 	if f.r.eof {
 		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: f.n})
 	}
@@ -322,18 +309,18 @@ for1:
 	}
 resume4:
 	_, err_1 = f.aw.Result()
-//line read.go:152
+//line read.go:182
 	f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
 endfor3:
-//line read.go:157
+//line read.go:187
 	return f.Finish(f.r.take(f.n), nil)
-//line read_async.go:335
+//line read_async.go:322
 }
 func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 151))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 181))
 }
