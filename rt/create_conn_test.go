@@ -43,6 +43,8 @@ func TestCreateConnectionRefusedIsAnOpError(t *testing.T) {
 // either, the error is the first address's, and errors.Is sees both.
 func TestCreateConnectionTriesEveryAddress(t *testing.T) {
 	if !hasIPv6() {
+		// Machines without IPv6 (some containers) give localhost one
+		// address: there is no second address to fall back to.
 		t.Skip("no IPv6 loopback: localhost has one address here")
 	}
 	leakCheck(t)
@@ -118,9 +120,13 @@ func TestCreateConnectionResolvesHostNames(t *testing.T) {
 	// shortcut taken for literals and "localhost".
 	name, err := os.Hostname()
 	if err != nil {
+		// Without a host name there is no name to look up here; the
+		// literal paths are tested elsewhere.
 		t.Skip("no host name:", err)
 	}
 	if ips, err := net.LookupIP(name); err != nil || !slices.ContainsFunc(ips, func(ip net.IP) bool { return ip.IsLoopback() && ip.To4() != nil }) {
+		// The test needs a name that resolves without a network; a
+		// machine whose name is not in /etc/hosts has none.
 		t.Skip("this machine's name does not resolve to an IPv4 loopback address:", ips, err)
 	}
 	runMain(t, func(l *rt.Loop) error {
@@ -151,6 +157,9 @@ func TestCreateConnectionCancelledClosesItsSocket(t *testing.T) {
 	runMain(t, func(l *rt.Loop) error {
 		addr, stalled := fullListener(t, 0)
 		if !stalled() {
+			// Linux drops SYNs to a full accept queue, which keeps a
+			// connect pending; a kernel that does not gives us no way
+			// to hold one in flight on loopback.
 			t.Skip("this kernel completes connects to a full accept queue; no pending connect to cancel")
 		}
 		var pending []*rt.Future[rt.Conn]
@@ -249,6 +258,8 @@ func fullListener(t *testing.T, port int) (addr string, pending func() bool) {
 // meanwhile and wins, and the pending attempt is abandoned.
 func TestCreateConnectionHappyEyeballsSkipsAStalledAddress(t *testing.T) {
 	if !hasIPv6() {
+		// Machines without IPv6 (some containers) give localhost one
+		// address: there is no second address to fall back to.
 		t.Skip("no IPv6 loopback: localhost has one address here")
 	}
 	leakCheck(t)
@@ -261,6 +272,7 @@ func TestCreateConnectionHappyEyeballsSkipsAStalledAddress(t *testing.T) {
 		port := srv.Addrs()[0].(*net.TCPAddr).Port
 		_, stalled := fullListener(t, port)
 		if !stalled() {
+			// As above: without dropped SYNs there is no stalled address.
 			t.Skip("this kernel completes connects to a full accept queue; no stalled address to test with")
 		}
 		start := time.Now()

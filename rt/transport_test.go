@@ -23,6 +23,7 @@ func TestTransportEchoAndHalfClose(t *testing.T) {
 			host := "127.0.0.1:0"
 			if network == "tcp6" {
 				if !hasIPv6() {
+					// Some containers have no IPv6 at all.
 					t.Skip("no IPv6 loopback on this machine")
 				}
 				host = "[::1]:0"
