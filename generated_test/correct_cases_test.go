@@ -40,3 +40,12 @@ var posCases = []tcase{
 	{"pos/range-int-operand", co(func(e *Env) rt.Coro[int] { return posRangeIntAsync(e) }),
 		"3", "", "n"},
 }
+
+var namesCases = []tcase{
+	{"names/method-and-func-frames-in-two-files", co(func(e *Env) rt.Coro[int] { return namesBothAsync(e) }),
+		"43", "", ""},
+	{"names/unnamed-receiver", co(func(e *Env) rt.Coro[int] { return Acct{}.unnamedRecvAsync(e) }), "2", "", ""},
+	{"names/blank-receiver", co(func(e *Env) rt.Coro[int] { return (&Acct{}).blankRecvAsync(e) }), "4", "", ""},
+	{"names/non-ascii-initials", co(func(e *Env) rt.Coro[int] { return ärgerAsync(e) }), "7", "", ""},
+	{"names/non-ascii-receiver", co(func(e *Env) rt.Coro[int] { return (&Ölfass{l: 1}).fülleAsync(e) }), "6", "", ""},
+}
