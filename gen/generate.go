@@ -64,7 +64,7 @@ func Generate(cfg Config) (*Result, error) {
 			d.list = append(d.list, Diagnostic{Pos: parsePos(e.Pos), Message: e.Msg})
 		}
 		if len(d.list) == 0 {
-			out, err := generatePackage(p, stubs, d)
+			out, err := generatePackage(p, stubs, nil, d)
 			if err != nil {
 				return nil, err
 			}
@@ -93,10 +93,20 @@ func parsePos(s string) token.Position {
 }
 
 // generatePackage returns the generated file of every template file of p
-// (nil content for generated files to delete).
-func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[string][]byte, error) {
+// (nil content for generated files to delete), or with only set, of the
+// template files it keeps.
+func generatePackage(p *packages.Package, stubs map[string]bool, only func(file string) bool, d *diags) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	tmpls := findTemplates(p, d)
+	if only != nil {
+		var kept []*template
+		for _, t := range tmpls {
+			if only(p.Fset.File(t.file.Pos()).Name()) {
+				kept = append(kept, t)
+			}
+		}
+		tmpls = kept
+	}
 	byFile := map[*ast.File][]*template{}
 	rejected := map[*template]bool{}
 	for _, t := range tmpls {
@@ -125,6 +135,9 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 	for _, f := range p.Syntax {
 		name := p.Fset.File(f.Pos()).Name()
 		if strings.HasSuffix(name, suffix) && stubs[name] {
+			if only != nil {
+				continue // stale files are the whole package's business
+			}
 			if tmpl := strings.TrimSuffix(name, suffix) + ".go"; !have[tmpl] || len(byFile[fileOf(p, tmpl)]) == 0 {
 				if _, err := os.Stat(name); err == nil {
 					out[name] = nil
@@ -134,6 +147,11 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 		}
 		ts := byFile[f]
 		if len(ts) == 0 {
+			continue
+		}
+		if base := filepath.Base(name); !utf8.ValidString(base) || strings.ContainsFunc(base, unicode.IsControl) {
+			// The //line directives of the output name the file.
+			d.errorf(f.Package, "asyncgen cannot generate code for a file whose name is not printable UTF-8: %q", base)
 			continue
 		}
 		src, err := generateFile(p, f, ts, mirror, frames, d)
