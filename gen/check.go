@@ -101,7 +101,10 @@ func hasSuspension(info *types.Info, body ast.Node) map[ast.Node]bool {
 		if _, ok := n.(*ast.FuncLit); ok {
 			return false
 		}
-		if isSuspension(info, n) {
+		if returnsFromRangeFunc(info, n) {
+			m[n.(*ast.RangeStmt).Body] = true
+		}
+		if isSuspension(info, n) || returnsFromRangeFunc(info, n) {
 			m[n] = true
 			for _, s := range stack {
 				m[s] = true
@@ -110,6 +113,32 @@ func hasSuspension(info *types.Info, body ast.Node) map[ast.Node]bool {
 		return true
 	})
 	return m
+}
+
+// returnsFromRangeFunc reports whether n is a range over a function whose
+// body returns from the template. Such a loop is lowered like one that
+// suspends (pulled, its return finishing the iterator before the
+// template's defers run): left as Go code, the rewritten return would run
+// the template's defers inside the loop body, before the iterator ends.
+func returnsFromRangeFunc(info *types.Info, n ast.Node) bool {
+	rs, ok := n.(*ast.RangeStmt)
+	if !ok {
+		return false
+	}
+	if _, ok := coreType(info.TypeOf(rs.X)).(*types.Signature); !ok {
+		return false
+	}
+	found := false
+	ast.Inspect(rs.Body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // checkBlankTypeParams rejects a blank type parameter, of the template or of

@@ -75,6 +75,7 @@ type target struct {
 	brk, cont string       // labels; cont is "" for switch and select
 	label     *types.Label // the template's label on the statement, if any
 	stop      *variable    // range over func: the stop function to call on leaving
+	node      ast.Node     // range over func: the loop, which a goto may leave
 }
 
 // branchFix is how a verbatim break, continue or goto leaves flattened
@@ -420,6 +421,8 @@ func (l *lowerer) branchTarget(b *ast.BranchStmt, brk, loop int) *branchFix {
 	var dst *target
 	var i int
 	switch {
+	case b.Tok == token.GOTO:
+		return l.gotoStops(b)
 	case b.Tok != token.BREAK && b.Tok != token.CONTINUE:
 		return nil
 	case b.Label != nil:
@@ -453,6 +456,27 @@ func (l *lowerer) branchTarget(b *ast.BranchStmt, brk, loop int) *branchFix {
 		if l.targets[j].stop != nil {
 			fix.stops = append(fix.stops, l.targets[j].stop)
 		}
+	}
+	return fix
+}
+
+// gotoStops is the fix of a goto that leaves flattened range-over-func
+// loops: it stops their iterators first, innermost first, as leaving the
+// loop by goto does in Go. It is nil when the goto leaves none.
+func (l *lowerer) gotoStops(b *ast.BranchStmt) *branchFix {
+	lab, _ := l.info.Uses[b.Label].(*types.Label)
+	if lab == nil {
+		return nil
+	}
+	fix := &branchFix{label: b.Label.Name}
+	for j := len(l.targets) - 1; j >= 0; j-- {
+		t := l.targets[j]
+		if t.stop != nil && t.node != nil && (lab.Pos() < t.node.Pos() || lab.Pos() >= t.node.End()) {
+			fix.stops = append(fix.stops, t.stop)
+		}
+	}
+	if len(fix.stops) == 0 {
+		return nil
 	}
 	return fix
 }

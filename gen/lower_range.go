@@ -270,7 +270,7 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, sig *types.Signature, tgt *target,
 	fn := l.operand(s, l.info.TypeOf(s.X), "seq")
 	stop := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, nil, false), "stop")
 	stop.kind = kParam // the frame's exit and Close call it
-	tgt.stop = stop
+	tgt.stop, tgt.node = stop, s
 	var k, v, next *variable
 	ok := l.newTemp(types.Typ[types.Bool], "ok")
 	results := func(vs ...*variable) *types.Tuple {

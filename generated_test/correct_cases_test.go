@@ -49,3 +49,31 @@ var namesCases = []tcase{
 	{"names/non-ascii-initials", co(func(e *Env) rt.Coro[int] { return ärgerAsync(e) }), "7", "", ""},
 	{"names/non-ascii-receiver", co(func(e *Env) rt.Coro[int] { return (&Ölfass{l: 1}).fülleAsync(e) }), "6", "", ""},
 }
+
+// Leaving a range over a func iterator finishes the iterator ("stopped;
+// iter end") before control reaches the target and before the template's
+// defers run.
+var exitCases = []tcase{
+	{"exit/return-awaiting-body", co(func(e *Env) rt.Coro[int] { return exitReturnAAsync(e) }),
+		"1", "", "yield 0; yield 1; stopped; iter end; template defer"},
+	{"exit/return-plain-body", co(func(e *Env) rt.Coro[int] { return exitReturnNAsync(e) }),
+		"1", "", "yield 0; yield 1; stopped; iter end; template defer"},
+	{"exit/goto-forward", co(func(e *Env) rt.Coro[int] { return exitGotoForwardAAsync(e) }),
+		"1", "", "yield 0; yield 1; stopped; iter end; at out"},
+	{"exit/goto-backward-awaiting-body", co(func(e *Env) rt.Coro[int] { return exitGotoBackwardAAsync(e) }),
+		"5", "", "again 0; yield 0; yield 1; stopped; iter end; again 2; yield 0; yield 1; yield 2; iter end"},
+	{"exit/goto-backward-plain-body", co(func(e *Env) rt.Coro[int] { return exitGotoBackwardNAsync(e) }),
+		"5", "", "again 0; yield 0; yield 1; stopped; iter end; again 2; yield 0; yield 1; yield 2; iter end"},
+	{"exit/labelled-break-continue-awaiting-body", co(func(e *Env) rt.Coro[int] { return exitBreakOuterAAsync(e) }),
+		"4", "", "yield 0; yield 1; stopped; iter end; yield 0; yield 1; stopped; iter end; after"},
+	{"exit/labelled-break-continue-plain-body", co(func(e *Env) rt.Coro[int] { return exitBreakOuterNAsync(e) }),
+		"4", "", "yield 0; yield 1; stopped; iter end; yield 0; yield 1; stopped; iter end; after"},
+	{"exit/return-from-nested", co(func(e *Env) rt.Coro[int] { return exitNestedAAsync(e) }),
+		"1", "", "yield 0; yield 0; yield 1; stopped; iter end; stopped; iter end; template defer"},
+	// A failed Must and a panic unwind through the iterator: its defers
+	// run, its "stopped" path does not.
+	{"exit/must-fails", co(func(e *Env) rt.Coro[int] { return exitMustFailsNAsync(e) }),
+		"0", "boom", "yield 0; yield 1; iter end; template defer"},
+	{"exit/panic", co(func(e *Env) rt.Coro[string] { return exitPanicNAsync(e) }),
+		"recovered", "", "yield 0; yield 1; iter end; recovered in body"},
+}
