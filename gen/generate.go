@@ -92,7 +92,7 @@ func parsePos(s string) token.Position {
 // (nil content for generated files to delete).
 func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	tmpls := findTemplates(p, d)
+	tmpls := withClosures(p, findTemplates(p, d), d)
 	byFile := map[*ast.File][]*template{}
 	rejected := map[*template]bool{}
 	for _, t := range tmpls {
@@ -142,6 +142,21 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 		out[generatedName(name)] = src
 	}
 	return out, nil
+}
+
+// withClosures adds after each template the templates of its coroutine
+// literals (see closure.go).
+func withClosures(p *packages.Package, tmpls []*template, d *diags) []*template {
+	taken := map[string]bool{}
+	for _, n := range p.Types.Scope().Names() {
+		taken[n] = true
+	}
+	var all []*template
+	for _, t := range tmpls {
+		all = append(all, t)
+		all = append(all, extractClosures(t, taken, d)...)
+	}
+	return all
 }
 
 func fileOf(p *packages.Package, name string) *ast.File {
