@@ -166,8 +166,8 @@ func (e *emitter) closureConstructor(g *Group) {
 		init = append(init, Id(e.l.params[i].out).Op(":").Id(name))
 	}
 	g.Commentf("%s is the func literal at %s as a coroutine (see asyncgen).", e.ctor, e.litPos())
-	g.Add(Func().Id(e.ctor+e.tps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
-		Return(Op("&").Id(e.frame+e.targs).Values(init...)),
+	g.Add(Func().Id(e.ctor + e.tps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
+		Return(Op("&").Id(e.frame + e.targs).Values(init...)),
 	))
 }
 
