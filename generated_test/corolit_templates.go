@@ -161,3 +161,13 @@ func litGeneric[T any](e *Env, v T) (string, error) {
 	}))
 	return fmt.Sprint(got), nil
 }
+
+// litStack is suspended inside a literal it delegates to, for the async
+// stack trace test.
+//
+//asyncgen:coroutine
+func litStack(gate *rt.Future[int]) (int, error) {
+	return rt.Await(rt.Async(func() (int, error) {
+		return rt.Await(gate)
+	}))
+}

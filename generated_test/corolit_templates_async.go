@@ -1177,3 +1177,101 @@ func (f *litGenericFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGeneric.func1", "generated_test/corolit_templates.go", 158))
 }
+
+// litStackAsync is litStack as a coroutine (see asyncgen).
+func litStackAsync(gate *rt.Future[int]) rt.Coro[int] {
+	if rt.RefMode {
+		return rt.NewRef(func() (int, error) { return litStack(gate) })
+	}
+	return &litStackFrame{gate: gate}
+}
+
+// litStackFrame is the state of a suspended litStack.
+type litStackFrame struct {
+	rt.Frame[int]
+	gate *rt.Future[int]
+	aw   rt.Awaiting[int]
+}
+
+func (f *litStackFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
+func (f *litStackFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
+func (f *litStackFrame) step(c *rt.Ctx, thrown error) rt.Yield {
+	var litStackFunc1 int
+	var err error
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:170
+	if y, ok := f.aw.Start(c, litStackFunc1Async(&f.gate)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	litStackFunc1, err = f.aw.Result()
+//line corolit_templates.go:170
+	return f.Finish(litStackFunc1, err)
+//line corolit_templates_async.go:1224
+}
+func (f *litStackFrame) Close() { f.aw.Close(); f.Frame.Close() }
+func (f *litStackFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litStack", "generated_test/corolit_templates.go", 170))
+}
+
+// litStackFunc1Async is the func literal at generated_test/corolit_templates.go:170 as a coroutine (see asyncgen).
+func litStackFunc1Async(gate **rt.Future[int]) rt.Coro[int] {
+	return &litStackFunc1Frame{gate: gate}
+}
+
+// litStackFunc1Frame is the state of a suspended coroutine literal of litStack (generated_test/corolit_templates.go:170).
+type litStackFunc1Frame struct {
+	rt.Frame[int]
+	gate **rt.Future[int]
+	aw   rt.Awaiting[int]
+}
+
+func (f *litStackFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
+func (f *litStackFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.Catch()
+	return f.step(c, err)
+}
+func (f *litStackFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
+	var v int
+	var err error
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:171
+	if y, ok := f.aw.Start(c, (*f.gate)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	v, err = f.aw.Result()
+//line corolit_templates.go:171
+	return f.Finish(v, err)
+//line corolit_templates_async.go:1273
+}
+func (f *litStackFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
+func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litStack.func1", "generated_test/corolit_templates.go", 171))
+}
