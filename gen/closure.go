@@ -146,11 +146,18 @@ func (t *template) closureTemplate(lit *ast.FuncLit, n int, taken map[string]boo
 func (s *template) ctorCall(orig *ast.CallExpr) *ast.CallExpr {
 	info := s.pkg.TypesInfo
 	pos := orig.Pos()
-	fun := s.decl.Name.Name + "Async"
-	if _, targs := typeParamNames(s.root().sig); targs != "" {
-		fun += targs
+	var fun ast.Expr = &ast.Ident{NamePos: pos, Name: s.decl.Name.Name + "Async"}
+	if tps, _ := typeParamNames(s.root().sig); tps.Len() > 0 {
+		ix := &ast.IndexListExpr{X: fun, Lbrack: pos, Rbrack: pos}
+		for i := 0; i < tps.Len(); i++ {
+			id := &ast.Ident{NamePos: pos, Name: tps.At(i).Obj().Name()}
+			info.Uses[id] = tps.At(i).Obj()
+			ix.Indices = append(ix.Indices, id)
+		}
+		fun = ix
 	}
-	call := &ast.CallExpr{Fun: &ast.Ident{NamePos: pos, Name: fun}, Lparen: orig.Lparen, Rparen: orig.Rparen}
+	s.outer.ctors = append(s.outer.ctors, s.decl.Name.Name+"Async")
+	call := &ast.CallExpr{Fun: fun, Lparen: orig.Lparen, Rparen: orig.Rparen}
 	for _, v := range s.captures {
 		id := &ast.Ident{NamePos: pos, Name: v.Name()}
 		info.Uses[id] = v

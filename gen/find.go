@@ -41,6 +41,7 @@ type template struct {
 	captures []*types.Var // variables of the enclosing templates the literal uses, by first use
 	funcName string       // the literal's name as runtime.Func spells it (path.f.func1)
 	lit      *ast.FuncLit
+	ctors    []string // the constructors of the coroutine literals the body calls
 }
 
 // root is the declared template a coroutine literal is (transitively) in,

@@ -306,3 +306,8 @@ var corolitCases = []tcase{
 	{"corolit/generic", co(func(e *Env) rt.Coro[string] { return litGenericAsync(e, "g") }),
 		"[g g]", "", ""},
 }
+
+var corolit2Cases = []tcase{
+	{"corolit/generic-method-shadowing", co(func(e *Env) rt.Coro[string] { b := &litBox[string]{}; return b.addAsync(e, "s") }),
+		"12 11 [s]", "", "inner x=21"},
+}

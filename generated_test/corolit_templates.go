@@ -171,3 +171,28 @@ func litStack(gate *rt.Future[int]) (int, error) {
 		return rt.Await(gate)
 	}))
 }
+
+type litBox[T any] struct{ v []T }
+
+// add is a method of a generic type whose literals capture the receiver
+// and two variables of the same name, one shadowing the other.
+//
+//asyncgen:coroutine
+func (b *litBox[T]) add(e *Env, v T) (string, error) {
+	x := 1
+	{
+		x := 20
+		rt.Must(rt.AsyncVoid(func() error {
+			rt.Must(e.I(0))
+			b.v = append(b.v, v)
+			x++
+			return nil
+		}))
+		e.Add("inner x=%d", x)
+	}
+	n := rt.Must(rt.Async(func() (int, error) {
+		x += rt.Must(e.I(10))
+		return x + len(b.v), nil
+	}))
+	return fmt.Sprint(n, x, b.v), nil
+}

@@ -1275,3 +1275,178 @@ func (f *litStackFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litStack.func1", "generated_test/corolit_templates.go", 171))
 }
+
+// addAsync is add as a coroutine (see asyncgen).
+func (b *litBox[T]) addAsync(e *Env, v T) rt.Coro[string] {
+	if rt.RefMode {
+		return rt.NewRef(func() (string, error) { return b.add(e, v) })
+	}
+	return &litBoxAddFrame[T]{b: b, e: e, v: v}
+}
+
+// litBoxAddFrame is the state of a suspended add.
+type litBoxAddFrame[T any] struct {
+	rt.Frame[string]
+	b   *litBox[T]
+	e   *Env
+	v   T
+	x   int
+	x_1 int
+	aw  rt.Awaiting[rt.Void]
+	aw1 rt.Awaiting[int]
+}
+
+func (f *litBoxAddFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
+func (f *litBoxAddFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.Catch()
+	return f.step(c, err)
+}
+func (f *litBoxAddFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
+	var n int
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	case 2:
+		if y, ok := f.aw1.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume2
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:182
+	f.x = 1
+//line corolit_templates.go:184
+	f.x_1 = 20
+	if y, ok := f.aw.Start(c, litBoxAddFunc1Async[T](&f.e, &f.b, &f.v, &f.x_1)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	f.aw.Must()
+	f.e.Add("inner x=%d", f.x_1)
+//line corolit_templates.go:193
+	if y, ok := f.aw1.Start(c, litBoxAddFunc2Async[T](&f.x, &f.e, &f.b)); ok {
+		f.State = 2
+		return y
+	}
+resume2:
+	n = f.aw1.Must()
+//line corolit_templates.go:197
+	return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
+//line corolit_templates_async.go:1345
+}
+func (f *litBoxAddFrame[T]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *litBoxAddFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add", "generated_test/corolit_templates.go", 185, 193)))
+}
+
+// litBoxAddFunc1Async is the func literal at generated_test/corolit_templates.go:185 as a coroutine (see asyncgen).
+func litBoxAddFunc1Async[T any](e **Env, b **litBox[T], v *T, x *int) rt.Coro[rt.Void] {
+	return &litBoxAddFunc1Frame[T]{e: e, b: b, v: v, x: x}
+}
+
+// litBoxAddFunc1Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:185).
+type litBoxAddFunc1Frame[T any] struct {
+	rt.Frame[rt.Void]
+	e  **Env
+	b  **litBox[T]
+	v  *T
+	x  *int
+	aw rt.Awaiting[int]
+}
+
+func (f *litBoxAddFunc1Frame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
+func (f *litBoxAddFunc1Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.Catch()
+	return f.step(c, err)
+}
+func (f *litBoxAddFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:186
+	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	f.aw.Must()
+//line corolit_templates.go:187
+	(*f.b).v = append((*f.b).v, (*f.v))
+	(*f.x)++
+	return f.Finish(rt.Void{}, nil)
+//line corolit_templates_async.go:1397
+}
+func (f *litBoxAddFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
+func (f *litBoxAddFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add.func1", "generated_test/corolit_templates.go", 186))
+}
+
+// litBoxAddFunc2Async is the func literal at generated_test/corolit_templates.go:193 as a coroutine (see asyncgen).
+func litBoxAddFunc2Async[T any](x *int, e **Env, b **litBox[T]) rt.Coro[int] {
+	return &litBoxAddFunc2Frame[T]{x: x, e: e, b: b}
+}
+
+// litBoxAddFunc2Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:193).
+type litBoxAddFunc2Frame[T any] struct {
+	rt.Frame[int]
+	x  *int
+	e  **Env
+	b  **litBox[T]
+	aw rt.Awaiting[int]
+}
+
+func (f *litBoxAddFunc2Frame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
+func (f *litBoxAddFunc2Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.Catch()
+	return f.step(c, err)
+}
+func (f *litBoxAddFunc2Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
+	var i int
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:194
+	if y, ok := f.aw.Start(c, (*f.e).I(10)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	i = f.aw.Must()
+//line corolit_templates.go:194
+	(*f.x) += i
+	return f.Finish((*f.x)+len((*f.b).v), nil)
+//line corolit_templates_async.go:1448
+}
+func (f *litBoxAddFunc2Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
+func (f *litBoxAddFunc2Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add.func2", "generated_test/corolit_templates.go", 194))
+}
