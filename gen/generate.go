@@ -97,7 +97,7 @@ func parsePos(s string) token.Position {
 // template files it keeps.
 func generatePackage(p *packages.Package, stubs map[string]bool, only func(file string) bool, d *diags) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	tmpls := findTemplates(p, d)
+	tmpls := withClosures(p, findTemplates(p, d), d)
 	if only != nil {
 		var kept []*template
 		for _, t := range tmpls {
@@ -168,6 +168,21 @@ func generatePackage(p *packages.Package, stubs map[string]bool, only func(file 
 		out[generatedName(name)] = src
 	}
 	return out, nil
+}
+
+// withClosures adds after each template the templates of its coroutine
+// literals (see closure.go).
+func withClosures(p *packages.Package, tmpls []*template, d *diags) []*template {
+	taken := map[string]bool{}
+	for _, n := range p.Types.Scope().Names() {
+		taken[n] = true
+	}
+	var all []*template
+	for _, t := range tmpls {
+		all = append(all, t)
+		all = append(all, extractClosures(t, taken, d)...)
+	}
+	return all
 }
 
 func fileOf(p *packages.Package, name string) *ast.File {
