@@ -117,7 +117,7 @@ func (s *fuzzSession) run(t *testing.T, name string, src []byte) {
 	dir := filepath.Dir(s.pkg.GoFiles[0])
 	target := filepath.Join(dir, name)
 	p, overlay := s.clone(target, src)
-	if err := stubPackage(p, overlay); err != nil {
+	if err := stubPackage(p, overlay, nil); err != nil {
 		t.Fatal(err)
 	}
 	stubs := map[string]bool{}
@@ -159,7 +159,7 @@ func (s *fuzzSession) run(t *testing.T, name string, src []byte) {
 	}
 	// The generated file in place of its stub must type-check.
 	q, overlay := s.clone(target, src)
-	if err := stubPackage(q, overlay); err != nil {
+	if err := stubPackage(q, overlay, nil); err != nil {
 		t.Fatal(err)
 	}
 	overlay[gen] = code

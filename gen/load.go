@@ -63,7 +63,7 @@ func load(cfg Config) ([]*packages.Package, map[string]bool, error) {
 	seen := map[string]bool{rtPath: true}
 	deps = append(deps, rtPath)
 	for _, p := range list {
-		if err := stubPackage(p, overlay); err != nil {
+		if err := stubPackage(p, overlay, nil); err != nil {
 			return nil, nil, err
 		}
 		for _, imp := range p.Imports {
@@ -94,8 +94,44 @@ func load(cfg Config) ([]*packages.Package, map[string]bool, error) {
 			continue
 		}
 		typeCheck(p, fset, overlay, exports, cache)
+		if voids := errorResults(p); len(voids) > 0 {
+			// A template whose only result is error under another
+			// spelling (an alias) returns a Coro[rt.Void]: the stubs,
+			// written from syntax alone, said otherwise.
+			fresh := &packages.Package{ID: p.ID, Name: p.Name, PkgPath: p.PkgPath, GoFiles: p.GoFiles, Imports: p.Imports, Module: p.Module}
+			if err := stubPackage(fresh, overlay, voids); err != nil {
+				return nil, nil, err
+			}
+			typeCheck(fresh, fset, overlay, exports, cache)
+			*p = *fresh
+		}
 	}
 	return list, stubs, nil
+}
+
+// errorResults lists the templates of p whose only result is of type error
+// though not spelled "error", by declKey.
+func errorResults(p *packages.Package) map[string]bool {
+	voids := map[string]bool{}
+	errType := types.Universe.Lookup("error").Type()
+	for _, f := range p.Syntax {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || !isTemplate(fd) || fd.Type.Results.NumFields() != 1 || isErrorIdent(fd.Type.Results.List[0].Type) {
+				continue
+			}
+			if t := p.TypesInfo.TypeOf(fd.Type.Results.List[0].Type); t != nil && types.Identical(t, errType) {
+				voids[declKey(p.Fset, fd)] = true
+			}
+		}
+	}
+	return voids
+}
+
+// declKey names a declaration the same in every parse of its file.
+func declKey(fset *token.FileSet, fd *ast.FuncDecl) string {
+	pos := fset.Position(fd.Pos())
+	return pos.Filename + ":" + strconv.Itoa(pos.Offset)
 }
 
 // typeCheck parses and type-checks p in place (Fset, Syntax, Types,
@@ -213,7 +249,7 @@ func msgOf(err error) string {
 // stubPackage adds to overlay a stub for the generated file of every
 // template file of p, and an empty file for generated files whose templates
 // are gone. A file already in overlay is read from there.
-func stubPackage(p *packages.Package, overlay map[string][]byte) error {
+func stubPackage(p *packages.Package, overlay map[string][]byte, voids map[string]bool) error {
 	have := map[string]bool{}
 	for _, f := range p.GoFiles {
 		have[f] = true
@@ -239,7 +275,7 @@ func stubPackage(p *packages.Package, overlay map[string][]byte) error {
 			continue // the type-checking load reports it
 		}
 		gen := generatedName(f)
-		if stub := stubFile(fset, file); stub != nil {
+		if stub := stubFile(fset, file, voids); stub != nil {
 			overlay[gen] = stub
 		} else if have[gen] {
 			overlay[gen] = []byte("package " + p.Name + "\n")
@@ -249,7 +285,7 @@ func stubPackage(p *packages.Package, overlay map[string][]byte) error {
 }
 
 // stubFile returns the stub constructors of the templates of file, or nil.
-func stubFile(fset *token.FileSet, file *ast.File) []byte {
+func stubFile(fset *token.FileSet, file *ast.File, voids map[string]bool) []byte {
 	var b bytes.Buffer
 	n := 0
 	pr := func(node ast.Node) {
@@ -305,7 +341,7 @@ func stubFile(fset *token.FileSet, file *ast.File) []byte {
 		switch {
 		case res == nil || len(res.List) == 0:
 			b.WriteString("__asyncgen_rt.Void")
-		case res.NumFields() == 1 && isErrorIdent(res.List[0].Type):
+		case res.NumFields() == 1 && (isErrorIdent(res.List[0].Type) || voids[declKey(fset, fd)]):
 			b.WriteString("__asyncgen_rt.Void")
 		default:
 			pr(res.List[0].Type)

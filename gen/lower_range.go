@@ -283,8 +283,9 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, sig *types.Signature, tgt *target,
 	const rethrow = " && $f.rethrow() }) })"
 	switch yield.Len() {
 	case 0:
-		k = l.newTemp(types.NewStruct(nil, nil), "k")
-		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k), false), "next")
+		// No key: next's struct{} result is dropped, no variable holds it.
+		empty := types.NewTuple(types.NewVar(0, nil, "", types.NewStruct(nil, nil)), types.NewVar(0, nil, "", types.Typ[types.Bool]))
+		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, empty, false), "next")
 		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func(struct{}) bool) { $2(func() bool { return yield(struct{}{})"+rethrow, next, stop, fn).defs = []*variable{next}
 		l.label(head)
 		l.text(s.For, "if _, $0 = $1(); !$0 {\ngoto "+tgt.brk+"\n}", ok, next).jumps = []string{tgt.brk}

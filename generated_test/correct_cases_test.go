@@ -77,3 +77,18 @@ var exitCases = []tcase{
 	{"exit/panic", co(func(e *Env) rt.Coro[string] { return exitPanicNAsync(e) }),
 		"recovered", "", "yield 0; yield 1; iter end; recovered in body"},
 }
+
+// Results and range operands spelled through aliases, named types and type
+// parameters behave as their types say.
+var types2Cases = []tcase{
+	{"types/alias-of-error-result", co(func(e *Env) rt.Coro[rt.Void] { return typesAliasErrAsync(e) }),
+		"{}", "via alias", ""},
+	{"types/named-value-aliased-error", co(func(e *Env) rt.Coro[count] { return typesNamedPairAsync(e) }),
+		"4", "", ""},
+	{"types/range-over-type-parameter-iterator", co(func(e *Env) rt.Coro[int] { return typesParamSeqAsync(e, e.Count(3)) }),
+		"3", "", "yield 0; yield 1; yield 2; iter end"},
+	{"types/range-over-zero-value-yield", co(func(e *Env) rt.Coro[int] { return typesZeroYieldAsync(e) }),
+		"3", "", "iter end"},
+	{"types/await-alias-of-error-template", co(func(e *Env) rt.Coro[string] { return typesAwaitAliasErrAsync(e) }),
+		"{} via alias", "", ""},
+}
