@@ -246,7 +246,10 @@ func (f *Future[T]) futureOf() *Future[T] { return f }
 
 // Result returns the result, or the error the future failed with, a
 // *CancelledError if it was cancelled, or an *InvalidStateError if it is not
-// done yet.
+// done yet. With an error the value is the zero value, except for a Task
+// whose coroutine returned a value together with its error (Go's n, err,
+// as io.Reader returns them): that value comes with the error, as it does
+// when the coroutine is awaited directly.
 func (f *Future[T]) Result() (T, error) {
 	if f.state == pending {
 		var zero T
@@ -254,8 +257,7 @@ func (f *Future[T]) Result() (T, error) {
 	}
 	if f.err != nil {
 		f.disarmLog()
-		var zero T
-		return zero, f.err
+		return f.result, f.err
 	}
 	return f.result, nil
 }

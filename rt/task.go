@@ -273,6 +273,9 @@ func (t *Task[T]) finish(_ Yield, perr error) {
 		}
 		t.cancel(msg)
 	default:
+		// The value returned with the error is kept for Result (see
+		// Future.Result): every path to the awaiter gives both.
+		t.Future.result = v
 		t.setException(err)
 	}
 }
