@@ -76,7 +76,7 @@ func (r *Ref[T]) Close() {
 }
 
 // AwaitStack appends where the template is suspended (the file:line of its
-// pending Await, with an absolute path), then the frames of what it awaits.
+// pending Await, its file relative to the module root like a generated frame's), then the frames of what it awaits.
 func (r *Ref[T]) AwaitStack(buf []StackFrame) []StackFrame {
 	if r.done || r.d.stack == nil {
 		return buf
@@ -160,7 +160,7 @@ func templateFrame(pcs []uintptr) StackFrame {
 	for {
 		f, more := frames.Next()
 		if !strings.HasPrefix(f.Function, "github.com/asyncgen/asyncgen/rt.") || !more {
-			return StackFrame{Func: f.Function, File: f.File, Line: f.Line}
+			return StackFrame{Func: f.Function, File: moduleRelative(f.Function, f.File), Line: f.Line}
 		}
 	}
 }

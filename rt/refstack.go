@@ -1,0 +1,63 @@
+package rt
+
+import (
+	"path"
+	"runtime/debug"
+	"strings"
+	"sync"
+)
+
+// moduleRelative turns the absolute file of a template function, as the
+// runtime reports it, into the path generated frames report: relative to
+// its module's root, slash-separated ("generated_test/x.go"), the same on
+// every machine and checkout. The package's import path comes from the
+// function's name, its module from the binary's build information; a
+// file outside every known module keeps its name.
+func moduleRelative(function, file string) string {
+	pkg := funcPackage(function)
+	if pkg == "main" {
+		pkg = buildModules().mainPkg
+	}
+	mod := ""
+	for _, m := range buildModules().paths {
+		if (pkg == m || strings.HasPrefix(pkg, m+"/")) && len(m) > len(mod) {
+			mod = m
+		}
+	}
+	if mod == "" {
+		return file
+	}
+	dir := strings.TrimPrefix(strings.TrimPrefix(pkg, mod), "/")
+	return path.Join(dir, path.Base(strings.ReplaceAll(file, "\\", "/")))
+}
+
+// funcPackage is the import path in a function name as runtime.Frame
+// spells it: "example.com/a/b.(*T).m.func1" -> "example.com/a/b".
+func funcPackage(function string) string {
+	slash := strings.LastIndexByte(function, '/')
+	if i := strings.IndexByte(function[slash+1:], '.'); i >= 0 {
+		return function[:slash+1+i]
+	}
+	return function
+}
+
+type modules struct {
+	paths   []string // the main module and the dependencies
+	mainPkg string   // the main package's import path
+}
+
+var buildModules = sync.OnceValue(func() modules {
+	var m modules
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return m
+	}
+	m.mainPkg = bi.Path
+	if bi.Main.Path != "" {
+		m.paths = append(m.paths, bi.Main.Path)
+	}
+	for _, d := range bi.Deps {
+		m.paths = append(m.paths, d.Path)
+	}
+	return m
+})
