@@ -93,6 +93,33 @@ func (e *env) seq(n int) func(func(int) bool) {
 	}
 }
 
+// seqlog is seq logging how it ends: stopped by its loop (break, return,
+// goto) or unwound by a panic (only its deferred "end").
+func (e *env) seqlog(tag string, n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		defer e.add("%s end", tag)
+		for i := range n {
+			if !yield(i) {
+				e.add("%s stopped", tag)
+				return
+			}
+		}
+	}
+}
+
+// ch logs tag and returns c: when a select operand is evaluated.
+func (e *env) ch(tag string, c chan int) chan int {
+	e.add("%s", tag)
+	return c
+}
+
+// setch points *p at q once its arguments are evaluated and returns x: an
+// operand that changes a variable an earlier operand read.
+func (e *env) setch(p *chan int, q chan int, x int) int {
+	*p = q
+	return x
+}
+
 func run(name string, mk func(e *env) rt.Coro[int]) {
 	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
 	if err != nil {
@@ -132,6 +159,16 @@ type rgen struct {
 type rloop struct {
 	label string
 	used  bool
+	jump  *rjump // a goto target around this loop, if any
+}
+
+// rjump is a label just before (back) or just after a loop, which gotos in
+// the loop's body may jump to; a backward one is guarded by a counter.
+type rjump struct {
+	label   string
+	back    bool
+	counter string
+	used    bool
 }
 
 func (g *rgen) p(format string, args ...any) { fmt.Fprintf(&g.b, format, args...) }
@@ -346,6 +383,14 @@ func (g *rgen) stmt() {
 		} else {
 			g.p("defer func() { e.add(%q, res) }()\n", g.tag("dc")+" res=%d")
 		}
+	case k == 13 && len(g.loops) > 0 && g.n(2) == 0 && g.jumpTarget() != nil:
+		j := g.jumpTarget()
+		j.used = true
+		if j.back {
+			g.p("if %s && %s < 2 {\n%s++\ne.add(%q)\ngoto %s\n}\n", g.cond(1), j.counter, j.counter, g.tag("gb"), j.label)
+		} else {
+			g.p("if %s {\ne.add(%q)\ngoto %s\n}\n", g.cond(1), g.tag("gf"), j.label)
+		}
 	case k == 13 && len(g.loops) > 0:
 		lp := g.loops[g.n(len(g.loops))]
 		kw := []string{"break", "continue"}[g.n(2)]
@@ -378,6 +423,8 @@ func (g *rgen) stmt() {
 		g.block(g.body())
 		g.depth--
 		g.p("\n%s:\ne.add(%q)\n", lbl, g.tag("g"))
+	case k == 17 && g.n(2) == 0 && !deep && !g.leaf:
+		g.selectOperands()
 	case k == 17 && g.n(2) == 0 && !deep:
 		g.depth++
 		g.nvar++
@@ -409,6 +456,13 @@ func (g *rgen) loop() {
 	g.depth++
 	lp := &rloop{label: fmt.Sprintf("L%d_%d", g.fn, g.ntag)}
 	g.ntag++
+	if g.n(2) == 0 {
+		g.ngoto++
+		lp.jump = &rjump{label: fmt.Sprintf("J%d_%d", g.fn, g.ngoto), back: g.n(2) == 0}
+		if lp.jump.back {
+			lp.jump.counter = fmt.Sprintf("jc%d_%d", g.fn, g.ngoto)
+		}
+	}
 	g.loops = append(g.loops, lp)
 	var head strings.Builder
 	var pre []string
@@ -430,7 +484,11 @@ func (g *rgen) loop() {
 		return
 	case 6:
 		v := g.newLoopVar()
-		fmt.Fprintf(&head, "for %s := range e.seq(%d) ", v, 1+g.n(3))
+		if g.n(2) == 0 {
+			fmt.Fprintf(&head, "for %s := range e.seqlog(%q, %d) ", v, g.tag("sq"), 1+g.n(3))
+		} else {
+			fmt.Fprintf(&head, "for %s := range e.seq(%d) ", v, 1+g.n(3))
+		}
 		pre = []string{v}
 	case 7:
 		c, v := g.newLoopVar(), g.newLoopVar()
@@ -500,7 +558,58 @@ func (g *rgen) emitLoop(lp *rloop, head, body string) {
 			head = lp.label + ":\n" + head
 		}
 	}
-	g.p("%s%s\n", head, body)
+	j := lp.jump
+	switch {
+	case j != nil && j.used && j.back:
+		// The counter is declared before the label, so jumping back
+		// brings no declaration into scope.
+		g.p("%s := 0\n%s:\ne.add(%q)\n%s%s\n", j.counter, j.label, g.tag("at"), head, body)
+	case j != nil && j.used:
+		g.p("%s%s\n%s:\ne.add(%q)\n", head, body, j.label, g.tag("at"))
+	default:
+		g.p("%s%s\n", head, body)
+	}
+	g.depth--
+}
+
+// jumpTarget is a goto target of an enclosing loop: the innermost loop's,
+// or an outer one's.
+func (g *rgen) jumpTarget() *rjump {
+	for i := len(g.loops) - 1; i >= 0; i-- {
+		if j := g.loops[i].jump; j != nil && (i == len(g.loops)-1 || g.n(2) == 0) {
+			return j
+		}
+	}
+	return nil
+}
+
+// selectOperands writes a select whose operands are evaluated in source
+// order on entry, with awaits among them, one of which re-points a channel
+// variable an earlier case reads: only the channel the variable held on
+// entry may be received from.
+func (g *rgen) selectOperands() {
+	g.depth++
+	g.nvar++
+	a, b, cv, nv := fmt.Sprintf("sa%d", g.nvar), fmt.Sprintf("sb%d", g.nvar), fmt.Sprintf("cv%d", g.nvar), fmt.Sprintf("nv%d", g.nvar)
+	g.p("%s, %s := make(chan int, 1), make(chan int, 1)\n", a, b)
+	full := g.n(3) > 0
+	if full {
+		g.p("%s <- %s\n", a, g.expr(1))
+	}
+	g.p("%s <- 100 + %s\nvar %s chan int\n%s := %s\n", b, g.expr(1), nv, cv, a)
+	v := g.newLoopVar()
+	g.p("select {\ncase %s := <-%s:\n", v, cv)
+	g.fixed[v] = true
+	g.block(g.body(), v)
+	g.p("\ncase %s <- e.setch(&%s, %s, rt.Must(e.av(%q, %s))):\n", nv, cv, b, g.tag("sv"), g.expr(1))
+	g.block(g.body())
+	g.p("\ncase <-e.ch(%q, %s):\n", g.tag("sc"), nv)
+	g.block(g.body())
+	if !full || g.n(2) == 0 {
+		g.p("\ndefault:\n")
+		g.block(g.body())
+	}
+	g.p("\n}\n_ = %s\n", cv)
 	g.depth--
 }
 
