@@ -15,7 +15,7 @@ type client struct {
 	maxQuery int
 	out      []byte
 	quit     bool
-	name [16]byte // the command name, lower-cased, for the table lookup
+	name     [16]byte // the command name, lower-cased, for the table lookup
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0

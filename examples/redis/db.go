@@ -21,6 +21,7 @@ type db struct {
 	due   deadlines
 	timer *rt.TimerHandle
 	at    time.Duration // the timer's deadline, while timer is set
+	seq   uint64        // numbers deadlines, so that a stale heap item is told from the live one
 }
 
 // entry is a value and its deadline in loop time (0: none). Values are
@@ -28,6 +29,7 @@ type db struct {
 type entry struct {
 	val      []byte
 	expireAt time.Duration
+	seq      uint64 // of the deadline, matching its heap item
 }
 
 // expireBatch bounds the keys one timer callback deletes, so that a mass
@@ -82,11 +84,12 @@ func (d *db) expire(key []byte, e *entry, at time.Duration) {
 		delete(d.m, string(key))
 		return
 	}
-	e.expireAt = at
+	d.seq++
+	e.expireAt, e.seq = at, d.seq
 	if len(d.due) > 2*len(d.m)+1024 {
 		d.compact()
 	}
-	heap.Push(&d.due, deadline{at: at, key: string(key)})
+	heap.Push(&d.due, deadline{at: at, seq: d.seq, key: string(key)})
 	d.arm()
 }
 
@@ -118,7 +121,7 @@ func (d *db) expireDue() {
 	now := d.now()
 	for n := 0; len(d.due) > 0 && d.due[0].at <= now && n < expireBatch; n++ {
 		it := heap.Pop(&d.due).(deadline)
-		if e := d.m[it.key]; e != nil && e.expireAt == it.at {
+		if it.live(d) {
 			delete(d.m, it.key)
 		}
 	}
@@ -130,7 +133,7 @@ func (d *db) expireDue() {
 func (d *db) compact() {
 	live := d.due[:0]
 	for _, it := range d.due {
-		if e := d.m[it.key]; e != nil && e.expireAt == it.at {
+		if it.live(d) {
 			live = append(live, it)
 		}
 	}
@@ -149,7 +152,14 @@ func (d *db) flush() {
 // deadline is one key's deadline in the expiry heap.
 type deadline struct {
 	at  time.Duration
+	seq uint64
 	key string
+}
+
+// live reports whether the item is its key's current deadline.
+func (it deadline) live(d *db) bool {
+	e := d.m[it.key]
+	return e != nil && e.expireAt != 0 && e.seq == it.seq
 }
 
 // deadlines is a min-heap of deadlines (container/heap): Push and Pop are

@@ -23,6 +23,12 @@ var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, max
 type server struct {
 	db  *db
 	lim limits
+	// active counts the connections whose coroutine runs, and idle is
+	// called when it falls to 0 after shutdown began: the loop stops only
+	// once every connection's task has finished.
+	active   int
+	stopping bool
+	idle     func()
 }
 
 // flushAt is the size of output past which a connection stops running
@@ -37,6 +43,8 @@ const flushAt = 64 * 1024
 //
 //asyncgen:coroutine
 func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
+	s.active++
+	defer s.done()
 	defer w.Close()
 	c := s.newClient()
 	for {
@@ -59,6 +67,26 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 				return nil // EOF (a partial request is dropped, as Redis does) or a reset
 			}
 		}
+	}
+}
+
+// done is run as a connection's coroutine ends.
+func (s *server) done() {
+	s.active--
+	if s.stopping && s.active == 0 {
+		s.idle()
+	}
+}
+
+// shutdown stops listening, closes every connection, and stops l once
+// their coroutines have ended.
+func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
+	s.stopping = true
+	s.idle = l.Stop
+	ln.Close()
+	ln.CloseClients()
+	if s.active == 0 {
+		l.Stop()
 	}
 }
 
@@ -111,9 +139,10 @@ func (c *client) flushed() {
 
 // running is a server on a loop of its own goroutine.
 type running struct {
-	addr string
-	loop *rt.Loop
-	done chan error
+	addr     string
+	loop     *rt.Loop
+	shutdown func() // runs on the loop
+	done     chan error
 }
 
 // start starts a server on addr (port 0: a free port) on a new loop and
@@ -136,6 +165,7 @@ func start(addr string, lim limits) (*running, error) {
 			return
 		}
 		s.loop = l
+		s.shutdown = func() { srv.shutdown(ln, l) }
 		s.addr = ln.Addrs()[0].String()
 		ready <- nil
 		s.done <- l.RunForever()
@@ -147,10 +177,10 @@ func start(addr string, lim limits) (*running, error) {
 	return s, nil
 }
 
-// stop stops the server's loop (from any goroutine) and waits for it to
-// close.
+// stop shuts the server down (from any goroutine): it closes every
+// connection, waits for their coroutines to end, and closes the loop.
 func (s *running) stop() error {
-	if _, err := s.loop.CallSoonThreadsafe(s.loop.Stop); err != nil {
+	if _, err := s.loop.CallSoonThreadsafe(s.shutdown); err != nil {
 		return err
 	}
 	var errs []error

@@ -53,7 +53,9 @@ func (f *serverServeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line server.go:40
+//line server.go:46
+	f.s.active++
+	f.defers = append(f.defers, f.s.done)
 	f.defers = append(f.defers, f.w.Close)
 	f.c = f.s.newClient()
 for1:
@@ -61,7 +63,7 @@ for1:
 	if !(len(f.c.out) > 0) {
 		goto endif4
 	}
-//line server.go:45
+//line server.go:53
 	f.w.Write(f.c.out)
 	f.c.flushed()
 	if f.c.quit {
@@ -73,7 +75,7 @@ for1:
 	}
 resume5:
 	_, err = f.aw.Result()
-//line server.go:50
+//line server.go:58
 	if err != nil {
 		return f.done(nil) // the peer is gone: nothing to report
 	}
@@ -84,20 +86,20 @@ endif4:
 	if !f.more {
 		goto endif6
 	}
-//line server.go:58
+//line server.go:66
 	if y, ok := f.aw1.Start(c_1, f.r.ReadMore()); ok {
 		f.State = 2
 		return y
 	}
 resume7:
 	_, err_1 = f.aw1.Result()
-//line server.go:58
+//line server.go:66
 	if err_1 != nil {
 		return f.done(nil) // EOF (a partial request is dropped, as Redis does) or a reset
 	}
 endif6:
 	goto for1
-//line server_async.go:101
+//line server_async.go:103
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -139,5 +141,5 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.(*server).serve", "examples/redis/server.go", 50, 58)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.(*server).serve", "examples/redis/server.go", 58, 66)))
 }
