@@ -129,7 +129,7 @@ func readReply(r *streams.StreamReader) ([]byte, error) {
 //
 //asyncgen:coroutine
 func benchRound(addr, op string, clients, requests, pipeline int) (int, error) {
-	per := max(requests/clients/pipeline, 1)
+	batches := (requests + pipeline - 1) / pipeline // shared out among the clients
 	var one []byte
 	if op == "SET" {
 		one = encode(nil, "SET", "key:__rand_int__", "xxx")
@@ -142,7 +142,11 @@ func benchRound(addr, op string, clients, requests, pipeline int) (int, error) {
 	}
 	tasks := make([]rt.Awaitable[int], clients)
 	for i := range tasks {
-		tasks[i] = rt.CreateTask(rt.RunningLoop(), benchClientAsync(addr, batch, pipeline, per))
+		rounds := batches / clients
+		if i < batches%clients {
+			rounds++
+		}
+		tasks[i] = rt.CreateTask(rt.RunningLoop(), benchClientAsync(addr, batch, pipeline, rounds))
 	}
 	counts, err := rt.Await(rt.Gather(tasks...))
 	total := 0

@@ -356,7 +356,7 @@ func (f *benchRoundFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	return f.step(c_1, err)
 }
 func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	var per, total int
+	var batches, total int
 	var one, batch []byte
 	var tasks []rt.Awaitable[int]
 	var counts []int
@@ -375,7 +375,7 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 //line demo.go:132
-	per = max(f.requests/f.clients/f.pipeline, 1)
+	batches = (f.requests + f.pipeline - 1) / f.pipeline
 	one = nil
 	if f.op == "SET" {
 		one = encode(nil, "SET", "key:__rand_int__", "xxx")
@@ -388,7 +388,11 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	}
 	tasks = make([]rt.Awaitable[int], f.clients)
 	for i := range tasks {
-		tasks[i] = rt.CreateTask(c_1.Loop(), benchClientAsync(f.addr, batch, f.pipeline, per))
+		rounds := batches / f.clients
+		if i < batches%f.clients {
+			rounds++
+		}
+		tasks[i] = rt.CreateTask(c_1.Loop(), benchClientAsync(f.addr, batch, f.pipeline, rounds))
 	}
 	if y, ok := f.aw.Start(c_1, rt.Gather(tasks...)); ok {
 		f.State = 1
@@ -396,17 +400,17 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	}
 resume1:
 	counts, err = f.aw.Result()
-//line demo.go:148
+//line demo.go:152
 	total = 0
 	for _, c := range counts {
 		total += c
 	}
 	return f.Finish(total, err)
-//line demo_async.go:406
+//line demo_async.go:410
 }
 func (f *benchRoundFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchRoundFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchRound", "examples/redis/demo.go", 147))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchRound", "examples/redis/demo.go", 151))
 }
 
 // benchClientAsync is benchClient as a coroutine (see asyncgen).
@@ -458,14 +462,14 @@ func (f *benchClientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line demo.go:161
+//line demo.go:165
 	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.addr)); ok {
 		f.State = 1
 		return y
 	}
 resume1:
 	f.s, err = f.aw.Result()
-//line demo.go:162
+//line demo.go:166
 	if err != nil {
 		return f.done(0, err)
 	}
@@ -476,41 +480,41 @@ range2:
 	if f.i >= f.rounds {
 		goto endrange4
 	}
-//line demo.go:168
+//line demo.go:172
 	f.s.Writer.Write(f.batch)
 	f.want = f.pipeline
 for5:
-//line demo.go:169
+//line demo.go:173
 	if !(f.want > 0) {
 		goto endfor7
 	}
-//line demo.go:170
+//line demo.go:174
 	f.want -= countReplies(f.s.Reader, f.want)
 	if !(f.want > 0) {
 		goto endif8
 	}
-//line demo.go:172
+//line demo.go:176
 	if y, ok := f.aw1.Start(c, f.s.Reader.ReadMore()); ok {
 		f.State = 2
 		return y
 	}
 resume9:
 	_, err_1 = f.aw1.Result()
-//line demo.go:172
+//line demo.go:176
 	if err_1 != nil {
 		return f.done(f.answered, err_1)
 	}
 endif8:
 	goto for5
 endfor7:
-//line demo.go:177
+//line demo.go:181
 	f.answered += f.pipeline
 	f.i++
 	goto range2
 endrange4:
-//line demo.go:179
+//line demo.go:183
 	return f.done(f.answered, nil)
-//line demo_async.go:514
+//line demo_async.go:518
 }
 func (f *benchClientFrame) catch() {
 	if p := recover(); p != nil {
@@ -552,5 +556,5 @@ func (f *benchClientFrame) Close() {
 	f.Frame.Close()
 }
 func (f *benchClientFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchClient", "examples/redis/demo.go", 161, 172)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchClient", "examples/redis/demo.go", 165, 176)))
 }
