@@ -84,7 +84,7 @@ func TestFramingErrorClosesConnection(t *testing.T) {
 		"*2000000\r\n":                        "-ERR Protocol error: invalid multibulk length\r\n",
 		"ECHO \"x\r\nPING\r\n":                "-ERR Protocol error: unbalanced quotes in request\r\n",
 		"PING\r\nQUIT\r\nPING\r\n":            "+PONG\r\n+OK\r\n",
-		"GET k\r\n*1\r\n$3\r\nGE":             "$-1\r\n", // EOF mid-request: dropped
+		"GET unset\r\n*1\r\n$3\r\nGE":         "$-1\r\n", // EOF mid-request: dropped
 		strings.Repeat("x", 70*1024):          "-ERR Protocol error: too big inline request\r\n",
 		"*1\r\n$" + strings.Repeat("9", 70e3): "-ERR Protocol error: too big bulk count string\r\n",
 	}
