@@ -20,7 +20,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:6379", "address to listen on (port 0: a free port)")
 	demo := flag.Bool("demo", false, "start on a free port, drive the server with in-process clients, print what happened, and exit")
 	clients := flag.Int("clients", 50, "demo: concurrent clients")
-	requests := flag.Int("requests", 200000, "demo: requests per benchmark round")
+	requests := flag.Int("requests", 100000, "demo: requests per benchmark round")
 	maxBulk := flag.Int("max-bulk", defaultMaxBulk, "longest bulk string a request may hold, in bytes")
 	maxArgs := flag.Int("max-args", defaultMaxArgs, "most arguments a request may hold")
 	flag.Parse()
