@@ -27,7 +27,7 @@ func cmdConfig(c *client, args [][]byte) {
 	var pairs [][2]string
 	for _, kv := range config {
 		for _, pat := range args[2:] {
-			if globMatch(lowered(pat), []byte(kv[0])) {
+			if globMatch(lowered(pat), kv[0]) {
 				pairs = append(pairs, kv)
 				break
 			}

@@ -431,7 +431,7 @@ func cmdKeys(c *client, args [][]byte) {
 	now := d.now()
 	var keys []string
 	for k, e := range d.m {
-		if (e.expireAt == 0 || e.expireAt > now) && globMatch(args[1], []byte(k)) {
+		if (e.expireAt == 0 || e.expireAt > now) && globMatch(args[1], k) {
 			keys = append(keys, k)
 		}
 	}

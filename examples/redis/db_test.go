@@ -112,5 +112,8 @@ func TestGlob(t *testing.T) {
 		if got := globMatch([]byte(c.pat), []byte(c.s)); got != c.want {
 			t.Errorf("globMatch(%q, %q) = %v", c.pat, c.s, got)
 		}
+		if got := globMatch([]byte(c.pat), c.s); got != c.want {
+			t.Errorf("globMatch(%q, string %q) = %v", c.pat, c.s, got)
+		}
 	}
 }

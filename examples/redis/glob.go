@@ -2,8 +2,9 @@ package main
 
 // globMatch reports whether s matches the glob pattern as Redis's KEYS
 // reads it (stringmatchlen): * any run, ? one byte, [abc] [^abc] [a-z]
-// a set, \x the byte x itself. Bytes, not runes, as in Redis.
-func globMatch(pattern, s []byte) bool {
+// a set, \x the byte x itself. Bytes, not runes, as in Redis. s is a key
+// as the map holds it, or bytes: matching converts neither.
+func globMatch[T string | []byte](pattern []byte, s T) bool {
 	for len(pattern) > 0 {
 		switch pattern[0] {
 		case '*':
