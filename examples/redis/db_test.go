@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -95,6 +96,20 @@ func TestDeadlineHeapStaysBounded(t *testing.T) {
 	})
 }
 
+// A pattern that makes a recursive matcher take exponential time is
+// answered at once.
+func TestGlobIsNotExponential(t *testing.T) {
+	pat := []byte(strings.Repeat("*a", 30) + "*b")
+	s := strings.Repeat("a", 4000)
+	start := time.Now()
+	if globMatch(pat, s) {
+		t.Fatal("matched")
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Fatalf("took %v", el)
+	}
+}
+
 func TestGlob(t *testing.T) {
 	cases := []struct {
 		pat, s string
@@ -107,6 +122,9 @@ func TestGlob(t *testing.T) {
 		{"h[a-b]llo", "hbllo", true}, {"h[b-a]llo", "hallo", true}, {"h[a-b]llo", "hcllo", false},
 		{`h\*llo`, "h*llo", true}, {`h\*llo`, "hello", false}, {"user:*", "user:1", true},
 		{"[", "a", false}, {"[a", "a", true}, {"abc", "abcd", false},
+		{"*a*b", "xaxxb", true}, {"*a*b", "xaxxbx", false}, {"a*", "a", true}, {"**", "", true},
+		{"*?", "", false}, {"*?", "x", true}, {"*[0-9]", "key9", true}, {"*\\*", "a*", true},
+		{"ab*ab*c", "abababxc", true}, {"ab*ab*c", "abababx", false}, {"", "", true}, {"", "a", false},
 	}
 	for _, c := range cases {
 		if got := globMatch([]byte(c.pat), []byte(c.s)); got != c.want {

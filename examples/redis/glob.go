@@ -4,52 +4,54 @@ package main
 // reads it (stringmatchlen): * any run, ? one byte, [abc] [^abc] [a-z]
 // a set, \x the byte x itself. Bytes, not runes, as in Redis. s is a key
 // as the map holds it, or bytes: matching converts neither.
+//
+// It backtracks only to the last star, so it takes O(len(pattern) ×
+// len(s)) at worst: a pattern like "*a*a*a*a*b" cannot stall the loop, as
+// a recursive matcher's exponential time would.
 func globMatch[T string | []byte](pattern []byte, s T) bool {
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for len(pattern) > 1 && pattern[1] == '*' {
-				pattern = pattern[1:]
+	pi, si := 0, 0
+	star, starS := -1, 0 // the last star's position, and where its run ends now
+	for si < len(s) {
+		if pi < len(pattern) && pattern[pi] == '*' {
+			star, starS = pi, si
+			pi++
+			continue
+		}
+		if pi < len(pattern) {
+			if ok, width := matchOne(pattern[pi:], s[si]); ok {
+				pi += width
+				si++
+				continue
 			}
-			if len(pattern) == 1 {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if globMatch(pattern[1:], s[i:]) {
-					return true
-				}
-			}
+		}
+		if star < 0 {
 			return false
-		case '?':
-			if len(s) == 0 {
-				return false
-			}
-			s = s[1:]
-			pattern = pattern[1:]
-		case '[':
-			if len(s) == 0 {
-				return false
-			}
-			ok, rest := matchSet(pattern[1:], s[0])
-			if !ok {
-				return false
-			}
-			s = s[1:]
-			pattern = rest
-		case '\\':
-			if len(pattern) > 1 {
-				pattern = pattern[1:]
-			}
-			fallthrough
-		default:
-			if len(s) == 0 || s[0] != pattern[0] {
-				return false
-			}
-			s = s[1:]
-			pattern = pattern[1:]
+		}
+		// Let the last star take one more byte and retry after it.
+		starS++
+		pi, si = star+1, starS
+	}
+	for pi < len(pattern) && pattern[pi] == '*' {
+		pi++
+	}
+	return pi == len(pattern)
+}
+
+// matchOne matches c against the one-byte token at the start of p (not a
+// star) and returns the token's width.
+func matchOne(p []byte, c byte) (bool, int) {
+	switch p[0] {
+	case '?':
+		return true, 1
+	case '[':
+		ok, rest := matchSet(p[1:], c)
+		return ok, len(p) - len(rest)
+	case '\\':
+		if len(p) > 1 {
+			return p[1] == c, 2
 		}
 	}
-	return len(s) == 0
+	return p[0] == c, 1
 }
 
 // matchSet matches c against the set that starts after '[' in p and
