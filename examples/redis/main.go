@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 )
 
@@ -23,7 +24,19 @@ func main() {
 	requests := flag.Int("requests", 100000, "demo: requests per benchmark round")
 	maxBulk := flag.Int("max-bulk", defaultMaxBulk, "longest bulk string a request may hold, in bytes")
 	maxArgs := flag.Int("max-args", defaultMaxArgs, "most arguments a request may hold")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "redis:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if *maxBulk <= 0 || *maxArgs <= 0 || *clients <= 0 || *requests <= 0 {
 		fmt.Fprintln(os.Stderr, "redis: -max-bulk, -max-args, -clients and -requests must be > 0")
 		os.Exit(2)
