@@ -15,8 +15,9 @@
 //
 // In another module, make it a tool of the module like asyncgen
 // (go get -tool github.com/asyncgen/asyncgen/cmd/asyncvet) and run
-// go tool asyncvet ./... . It exits 1 when it reports anything (3 with
-// the -fix-less default of the analysis framework's checkers: see -h).
+// go tool asyncvet ./... . Standalone, it exits 3 when it reports
+// anything (the analysis framework's convention); under go vet, go vet
+// exits 1.
 package main
 
 import (
