@@ -79,6 +79,10 @@ func (e *emitter) decls(g *Group) {
 //	}
 func (e *emitter) constructor(g *Group) {
 	t := e.l.t
+	if t.outer != nil {
+		e.closureConstructor(g)
+		return
+	}
 	sig := t.sig
 	var params []Code
 	var args []string
@@ -153,6 +157,34 @@ func (e *emitter) constructor(g *Group) {
 	))
 }
 
+// closureConstructor is the constructor of a coroutine literal: it takes
+// the addresses of the variables the literal captures. Only the enclosing
+// template's generated frame calls it; in reference mode the enclosing
+// template runs as written and rt.Async runs the literal itself.
+//
+//	func fooFunc1Async(x *int) rt.Coro[T] { return &fooFunc1Frame{x: x} }
+func (e *emitter) closureConstructor(g *Group) {
+	t := e.l.t
+	nm := newNamer()
+	var params, init []Code
+	for i, c := range t.captures {
+		name := nm.fresh(c.Name())
+		params = append(params, Id(name).Id("*"+e.r.typeString(c.Type())))
+		init = append(init, Id(e.l.params[i].out).Op(":").Id(name))
+	}
+	g.Commentf("%s is the func literal at %s as a coroutine (see asyncgen).", e.ctor, e.litPos())
+	g.Add(Func().Id(e.ctor + e.tps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
+		Return(Op("&").Id(e.frame + e.targs).Values(init...)),
+	))
+}
+
+// litPos is where a coroutine literal is, as file:line relative to the
+// module (deterministic, like the stack traces).
+func (e *emitter) litPos() string {
+	p := e.l.t.pkg.Fset.Position(e.l.t.lit.Pos())
+	return e.l.stackFile(p.Filename) + ":" + itoa(p.Line)
+}
+
 // frameStruct:
 //
 //	type fooFrame struct {
@@ -183,7 +215,11 @@ func (e *emitter) frameStruct(g *Group) {
 	if e.l.hasPull {
 		fields = append(fields, Id("inject").Any())
 	}
-	g.Commentf("%s is the state of a suspended %s.", e.frame, e.l.t.decl.Name.Name)
+	if t := e.l.t; t.outer != nil {
+		g.Commentf("%s is the state of a suspended coroutine literal of %s (%s).", e.frame, t.root().decl.Name.Name, e.litPos())
+	} else {
+		g.Commentf("%s is the state of a suspended %s.", e.frame, t.decl.Name.Name)
+	}
 	g.Type().Id(e.frame + e.tps).Struct(fields...)
 }
 
@@ -445,6 +481,9 @@ func (e *emitter) awaitStack(g *Group) {
 // funcName is the template's name as runtime.Func reports it:
 // path.f or path.(*T).m.
 func funcName(t *template) string {
+	if t.funcName != "" {
+		return t.funcName
+	}
 	name := t.decl.Name.Name
 	if r := t.sig.Recv(); r != nil {
 		rt := r.Type()
@@ -468,19 +507,15 @@ func funcName(t *template) string {
 // typeParams returns the type parameter list and argument list of the
 // frame: the template's own, or its receiver's.
 func (e *emitter) typeParams() (string, string) {
-	sig := e.l.t.sig
-	tps := sig.TypeParams()
-	if sig.RecvTypeParams().Len() > 0 {
-		tps = sig.RecvTypeParams()
-	}
+	// A coroutine literal's frame is generic over its template's.
+	tps, targs := typeParamNames(e.l.t.root().sig)
 	if tps.Len() == 0 {
 		return "", ""
 	}
-	var decl, args []string
+	var decl []string
 	for i := 0; i < tps.Len(); i++ {
 		tp := tps.At(i)
 		decl = append(decl, tp.Obj().Name()+" "+e.r.typeString(tp.Constraint()))
-		args = append(args, tp.Obj().Name())
 	}
-	return "[" + strings.Join(decl, ", ") + "]", "[" + strings.Join(args, ", ") + "]"
+	return "[" + strings.Join(decl, ", ") + "]", targs
 }

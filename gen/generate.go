@@ -97,7 +97,7 @@ func parsePos(s string) token.Position {
 // template files it keeps.
 func generatePackage(p *packages.Package, stubs map[string]bool, only func(file string) bool, d *diags) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	tmpls := findTemplates(p, d)
+	tmpls := withClosures(p, findTemplates(p, d), d)
 	if only != nil {
 		var kept []*template
 		for _, t := range tmpls {
@@ -170,6 +170,21 @@ func generatePackage(p *packages.Package, stubs map[string]bool, only func(file 
 	return out, nil
 }
 
+// withClosures adds after each template the templates of its coroutine
+// literals (see closure.go).
+func withClosures(p *packages.Package, tmpls []*template, d *diags) []*template {
+	taken := map[string]bool{}
+	for _, n := range p.Types.Scope().Names() {
+		taken[n] = true
+	}
+	var all []*template
+	for _, t := range tmpls {
+		all = append(all, t)
+		all = append(all, extractClosures(t, taken, d)...)
+	}
+	return all
+}
+
 func fileOf(p *packages.Package, name string) *ast.File {
 	for _, f := range p.Syntax {
 		if p.Fset.File(f.Pos()).Name() == name {
@@ -198,6 +213,14 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 
 	jf := NewFilePathNameForEmit(p.PkgPath, p.Name)
 	jf.HeaderComment(Header)
+	name := p.Fset.File(f.Pos()).Name()
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if dg := TemplateDigest(p.Fset, f, src); dg != "" {
+		jf.HeaderComment(DigestPrefix + dg)
+	}
 	if c := buildConstraint(f); c != "" {
 		jf.HeaderComment(c)
 	}
@@ -220,7 +243,7 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 	if len(d.list) > 0 {
 		return nil, nil
 	}
-	return renderFile(jf, im, emitters, filepath.Base(generatedName(p.Fset.File(f.Pos()).Name())))
+	return renderFile(jf, im, emitters, filepath.Base(generatedName(name)))
 }
 
 // packageScope is the set of names declared at p's package level.

@@ -98,3 +98,19 @@ func blankTypeParam[_ any, T any](x T) T { // want "blank type parameter of a co
 	rt.Must(fut())
 	return x
 }
+
+//asyncgen:coroutine
+func litBad() {
+	f := func() rt.Coro[int] {
+		return rt.Async(func() (int, error) { // want "coroutine func literal inside a plain func literal"
+			return rt.Must(fut()), nil // want "await inside a function literal"
+		})
+	}
+	_ = f
+	rt.Must(rt.AsyncVoid(func() error {
+		go rt.Must(fut()) // want "await inside a go statement"
+		return nil
+	}))
+	a := rt.Async[int] // want "Async must be called, not used as a value"
+	_ = a
+}
