@@ -235,8 +235,10 @@ type selectAwaitedOperandsFrame struct {
 	chans []chan int
 	out   chan int
 	ch    chan int
-	v     int
 	ch_1  chan int
+	v     int
+	ch_2  chan int
+	ch_3  chan int
 	v_1   int
 	ok    bool
 	aw    rt.Awaiting[int]
@@ -287,6 +289,7 @@ func (f *selectAwaitedOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 resume2:
 	aV = f.aw.Must()
 	f.ch = f.chans[aV]
+	f.ch_1 = f.out
 //line tricky_templates.go:51
 	if y, ok := f.aw.Start(c, f.e.AV("val", 42)); ok {
 		f.State = 2
@@ -301,7 +304,7 @@ resume3:
 		f.v = v
 		goto case4
 
-	case f.out <- ch:
+	case f.ch_1 <- ch:
 		goto case5
 	}
 case4:
@@ -319,7 +322,8 @@ endselect1:
 	}
 resume7:
 	aV_2 = f.aw.Must()
-	f.ch_1 = f.chans[aV_2]
+	f.ch_2 = f.chans[aV_2]
+	f.ch_3 = f.out
 //line tricky_templates.go:57
 	if y, ok := f.aw.Start(c, f.e.AV("val2", 43)); ok {
 		f.State = 4
@@ -330,11 +334,11 @@ resume8:
 	ch_1 = aV_3
 //line tricky_templates.go:54
 	select {
-	case v_1, ok_1 := <-f.ch_1:
+	case v_1, ok_1 := <-f.ch_2:
 		f.v_1, f.ok = v_1, ok_1
 		goto case9
 
-	case f.out <- ch_1:
+	case f.ch_3 <- ch_1:
 		goto case10
 
 	default:
@@ -353,7 +357,7 @@ case11:
 	f.e.Add("default")
 endselect6:
 	return f.Finish(fmt.Sprint(len(f.out), <-f.out), nil)
-//line tricky_templates_async.go:357
+//line tricky_templates_async.go:361
 }
 func (f *selectAwaitedOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectAwaitedOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -473,7 +477,7 @@ resume9:
 	return f.Finish(fmt.Sprint("three-or-four ", i), nil)
 endswitch2:
 	return f.Finish("none", nil)
-//line tricky_templates_async.go:477
+//line tricky_templates_async.go:481
 }
 func (f *lazyCasesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lazyCasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -544,7 +548,7 @@ resume4:
 endrange3:
 //line tricky_templates.go:93
 	return f.Finish(f.total, nil)
-//line tricky_templates_async.go:548
+//line tricky_templates_async.go:552
 }
 func (f *awaitAllFrame[A]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitAllFrame[A]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -635,7 +639,7 @@ resume3:
 //line tricky_templates.go:112
 	f.n += f.fib(i_1)
 	return f.Finish(f.inc, nil)
-//line tricky_templates_async.go:639
+//line tricky_templates_async.go:643
 }
 func (f *counterFuncFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -738,7 +742,7 @@ resume4:
 		parts = append(parts, fmt.Sprint(o.Value, o.Err))
 	}
 	return f.Finish(fmt.Sprint(f.vals, f.err2, f.again, parts), nil)
-//line tricky_templates_async.go:742
+//line tricky_templates_async.go:746
 }
 func (f *tasksAndGatherFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *tasksAndGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -866,7 +870,7 @@ endrange8:
 //line tricky_templates.go:157
 	fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
 	return f.Finish(f.b.String(), nil)
-//line tricky_templates_async.go:870
+//line tricky_templates_async.go:874
 }
 func (f *scopesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *scopesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -945,7 +949,7 @@ resume3:
 	wrapWalk_1 = f.aw1.Must()
 //line tricky_templates.go:181
 	return f.done("up "+wrapWalk_1, nil)
-//line tricky_templates_async.go:949
+//line tricky_templates_async.go:953
 }
 func (f *wrapWalkFrame) catch() {
 	if p := recover(); p != nil {
@@ -1049,7 +1053,7 @@ resume2:
 	f.aw1.Must()
 //line tricky_templates.go:191
 	return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
-//line tricky_templates_async.go:1053
+//line tricky_templates_async.go:1057
 }
 func (f *closureResultFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *closureResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

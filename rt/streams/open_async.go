@@ -51,7 +51,7 @@ func (f_1 *openFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return f_1.Finish(Stream{}, ErrBadLimit)
 	}
 	l = c_1.Loop()
-	f_1.c = newConn(l, f_1.o.limit, nil)
+	f_1.c = newConn(l, f_1.o.limit, newShared(l, nil))
 	factory = func() rt.StreamProtocol { return &f_1.c.p }
 	f = nil
 	if f_1.isUnix {
@@ -94,6 +94,7 @@ type startFrame struct {
 	isUnix  bool
 	o       options
 	l       *rt.Loop
+	sh      *shared
 	aw      rt.Awaiting[*rt.Server]
 }
 
@@ -126,18 +127,19 @@ func (f *startFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish(nil, ErrBadLimit)
 	}
 	f.l = c.Loop()
-	factory = func() rt.StreamProtocol { return &newConn(f.l, f.o.limit, f.cb).p }
+	f.sh = newShared(f.l, f.cb)
+	factory = func() rt.StreamProtocol { return &newConn(f.l, f.o.limit, f.sh).p }
 	if !f.isUnix {
 		goto endif1
 	}
-//line open.go:105
+//line open.go:106
 	if y, ok := f.aw.Start(c, f.l.CreateUnixServer(factory, f.addr, f.o.srv...)); ok {
 		f.State = 1
 		return y
 	}
 resume2:
 	createUnixServer, err = f.aw.Result()
-//line open.go:105
+//line open.go:106
 	return f.Finish(createUnixServer, err)
 endif1:
 	if y, ok := f.aw.Start(c, f.l.CreateServer(factory, f.network, f.addr, f.o.srv...)); ok {
@@ -146,11 +148,11 @@ endif1:
 	}
 resume3:
 	createServer, err_1 = f.aw.Result()
-//line open.go:107
+//line open.go:108
 	return f.Finish(createServer, err_1)
-//line open_async.go:152
+//line open_async.go:154
 }
 func (f *startFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *startFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.start", "rt/streams/open.go", 105, 107))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.start", "rt/streams/open.go", 106, 108))
 }

@@ -283,7 +283,7 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line read.go:167
+//line read.go:170
 	if f.n < 0 {
 		return f.Finish(nil, fmt.Errorf("streams: ReadExactly(%d): the size must not be negative", f.n))
 	}
@@ -294,11 +294,11 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish([]byte{}, nil)
 	}
 for1:
-//line read.go:176
+//line read.go:179
 	if !(f.r.Buffered() < f.n) {
 		goto endfor3
 	}
-//line read.go:177
+//line read.go:180
 	if f.r.eof {
 		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: f.n})
 	}
@@ -309,18 +309,18 @@ for1:
 	}
 resume4:
 	_, err_1 = f.aw.Result()
-//line read.go:182
+//line read.go:185
 	f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
 endfor3:
-//line read.go:187
+//line read.go:190
 	return f.Finish(f.r.take(f.n), nil)
 //line read_async.go:322
 }
 func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 181))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 184))
 }

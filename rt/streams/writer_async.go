@@ -21,15 +21,15 @@ type streamWriterDrainFrame struct {
 	aw rt.Awaiting[rt.Void]
 }
 
-func (f_1 *streamWriterDrainFrame) Send(c *rt.Ctx) rt.Yield {
+func (f_1 *streamWriterDrainFrame) Send(c_1 *rt.Ctx) rt.Yield {
 	defer f_1.Catch()
-	return f_1.step(c, nil)
+	return f_1.step(c_1, nil)
 }
-func (f_1 *streamWriterDrainFrame) Throw(c *rt.Ctx, err error) rt.Yield {
+func (f_1 *streamWriterDrainFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
-	return f_1.step(c, err)
+	return f_1.step(c_1, err)
 }
-func (f_1 *streamWriterDrainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
+func (f_1 *streamWriterDrainFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err_1, err_2 error
 	switch f_1.State {
 	case 0:
@@ -37,32 +37,32 @@ func (f_1 *streamWriterDrainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			return f_1.Fail(thrown)
 		}
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
+		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
 			return y
 		}
 		goto resume2
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
+		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
 			return y
 		}
 		goto resume3
 	default:
 		return rt.Yield{}
 	}
-//line writer.go:66
-	if f_1.w.r != nil && f_1.w.r.err != nil {
-		return f_1.Finish(rt.Void{}, f_1.w.r.err)
+//line writer.go:64
+	if r := &f_1.w.p.c.r; r.err != nil {
+		return f_1.Finish(rt.Void{}, r.err)
 	}
-	if !f_1.w.t.IsClosing() {
+	if !f_1.w.p.t.IsClosing() {
 		goto endif1
 	}
-	if y, ok := f_1.aw.Start(c, rt.Sleep(0)); ok {
+	if y, ok := f_1.aw.Start(c_1, rt.Sleep(0)); ok {
 		f_1.State = 1
 		return y
 	}
 resume2:
 	_, err_1 = f_1.aw.Result()
-//line writer.go:72
+//line writer.go:70
 	if err_1 != nil {
 		return f_1.Finish(rt.Void{}, err_1)
 	}
@@ -74,20 +74,20 @@ endif1:
 	if !f_1.p.paused {
 		return f_1.Finish(rt.Void{}, nil)
 	}
-	f_1.f = rt.NewFuture[rt.Void](c.Loop())
-	f_1.p.drainers = append(f_1.p.drainers, f_1.f)
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
+	f_1.f = rt.NewFuture[rt.Void](c_1.Loop())
+	f_1.p.addDrainer(f_1.f)
+	if y, ok := f_1.aw.Start(c_1, f_1.f); ok {
 		f_1.State = 2
 		return y
 	}
 resume3:
 	_, err_2 = f_1.aw.Result()
-//line writer.go:86
+//line writer.go:84
 	f_1.p.removeDrainer(f_1.f)
 	return f_1.Finish(rt.Void{}, err_2)
 //line writer_async.go:89
 }
 func (f_1 *streamWriterDrainFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *streamWriterDrainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamWriter).drain", "rt/streams/writer.go", 72, 85))
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamWriter).drain", "rt/streams/writer.go", 70, 83))
 }
