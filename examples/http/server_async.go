@@ -6,7 +6,6 @@ import (
 	"errors"
 	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
-	"io"
 )
 
 // serveAsync is serve as a coroutine (see asyncgen).
@@ -95,30 +94,30 @@ func (f *serverServeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line server.go:52
+//line server.go:51
 	f.defers = append(f.defers, f.w.Close)
 	f.c = &conn{s: f.s, r: f.r, w: f.w}
 for1:
 	q = new(request)
-//line server.go:55
+//line server.go:54
 	(*q), ok_1, perr = parseHead(f.r.Peek(), f.s.maxHead)
 	if perr == nil {
 		goto endif4
 	}
-//line server.go:57
+//line server.go:56
 	if y, ok := f.aw.Start(c_1, f.c.refuseAsync(perr, false)); ok {
 		f.State = 1
 		return y
 	}
 resume5:
 	_, err = f.aw.Result()
-//line server.go:58
+//line server.go:57
 	return f.done(err)
 endif4:
 	if ok_1 {
 		goto endif6
 	}
-//line server.go:61
+//line server.go:60
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
@@ -128,7 +127,7 @@ endif4:
 	}
 resume7:
 	_, err_1 = f.aw.Result()
-//line server.go:64
+//line server.go:63
 	if err_1 != nil {
 		return f.done(err_1)
 	}
@@ -138,7 +137,7 @@ resume7:
 	}
 resume8:
 	_, err_2 = f.aw1.Result()
-//line server.go:67
+//line server.go:66
 	if err_2 != nil {
 		// EOF, with or without a partial request: there is
 		// nobody left to answer.
@@ -146,7 +145,7 @@ resume8:
 	}
 	goto post2
 endif6:
-//line server.go:76
+//line server.go:75
 	f.rte = route((*q).method, (*q).target)
 	f.head, f.closing = (*q).isHead(), (*q).close
 	chunked_1, length_1, expect_1 = (*q).chunked, (*q).length, (*q).expect
@@ -155,23 +154,23 @@ endif6:
 		f.rte.path = string(f.rte.target) // copied: it outlives the buffer
 	}
 	f.rte.target = nil
-//line server.go:85
+//line server.go:84
 	f.body = nil
 	if !(chunked_1 || length_1 > 0) {
 		goto endif9
 	}
-//line server.go:87
+//line server.go:86
 	if !(length_1 > f.s.maxBody) {
 		goto endif10
 	}
-//line server.go:88
+//line server.go:87
 	if y, ok := f.aw.Start(c_1, f.c.refuseAsync(&httpError{413, "Content Too Large"}, f.head)); ok {
 		f.State = 4
 		return y
 	}
 resume11:
 	_, err_3 = f.aw.Result()
-//line server.go:89
+//line server.go:88
 	return f.done(err_3)
 endif10:
 	if expect_1 && f.r.Buffered() == 0 {
@@ -186,19 +185,19 @@ endif10:
 	}
 resume12:
 	b, err_4 = f.aw2.Result()
-//line server.go:98
+//line server.go:97
 	he = new(*httpError)
 	if !errors.As(err_4, &(*he)) {
 		goto endif13
 	}
-//line server.go:100
+//line server.go:99
 	if y, ok := f.aw.Start(c_1, f.c.refuseAsync((*he), f.head)); ok {
 		f.State = 6
 		return y
 	}
 resume14:
 	_, err_5 = f.aw.Result()
-//line server.go:101
+//line server.go:100
 	return f.done(err_5)
 endif13:
 	if err_4 != nil {
@@ -206,7 +205,7 @@ endif13:
 	}
 	f.body = b
 endif9:
-//line server.go:109
+//line server.go:108
 	switch f.rte.kind {
 	case routeHello:
 		f.s.out = appendResponse(f.s.out, f.s.date.get(), 200, "text/plain; charset=utf-8", hello, f.head, f.closing)
@@ -224,7 +223,7 @@ endif9:
 	}
 	goto endswitch15
 case18:
-//line server.go:115
+//line server.go:114
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
@@ -234,19 +233,19 @@ case18:
 	}
 resume21:
 	_, err_6 = f.aw.Result()
-//line server.go:118
+//line server.go:117
 	if err_6 != nil {
 		return f.done(err_6)
 	}
 endswitch15:
-//line server.go:128
+//line server.go:127
 	if f.closing {
 		return f.done(f.c.flush())
 	}
 	if !(len(f.s.out) >= 64<<10) {
 		goto endif22
 	}
-//line server.go:132
+//line server.go:131
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
@@ -256,14 +255,14 @@ endswitch15:
 	}
 resume23:
 	_, err_7 = f.aw.Result()
-//line server.go:135
+//line server.go:134
 	if err_7 != nil {
 		return f.done(err_7)
 	}
 endif22:
 post2:
 	goto for1
-//line server_async.go:267
+//line server_async.go:266
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -306,7 +305,7 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*server).serve", "examples/http/server.go", 57, 64, 67, 88, 97, 100, 118, 135))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*server).serve", "examples/http/server.go", 56, 63, 66, 87, 96, 99, 117, 134))))
 }
 
 // refuseAsync is refuse as a coroutine (see asyncgen).
@@ -345,7 +344,7 @@ func (f *connRefuseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line server.go:160
+//line server.go:159
 	f.c.s.out = appendError(f.c.s.out, f.c.s.date.get(), f.e, f.head, true)
 	if err := f.c.flush(); err != nil {
 		return f.Finish(rt.Void{}, err)
@@ -355,20 +354,20 @@ func (f *connRefuseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 			return f.Finish(rt.Void{}, err)
 		}
 	}
-//line server.go:171
+//line server.go:170
 	if y, ok := f.aw.Start(c_1, rt.WaitFor(f.c.discardAsync(4*f.c.s.maxHead+int(min(f.c.s.maxBody, 1<<20))), f.c.s.linger)); ok {
 		f.State = 1
 		return y
 	}
 resume1:
 	f.aw.Result()
-//line server.go:172
+//line server.go:171
 	return f.Finish(rt.Void{}, nil)
-//line server_async.go:368
+//line server_async.go:367
 }
 func (f *connRefuseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connRefuseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).refuse", "examples/http/server.go", 171))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).refuse", "examples/http/server.go", 170))
 }
 
 // discardAsync is discard as a coroutine (see asyncgen).
@@ -408,14 +407,14 @@ func (f *connDiscardFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	default:
 		return rt.Yield{}
 	}
-//line server.go:179
+//line server.go:178
 	f.dropped = 0
 for1:
-//line server.go:180
+//line server.go:179
 	if !(f.dropped < f.limit) {
 		goto endfor3
 	}
-//line server.go:181
+//line server.go:180
 	f.dropped += f.c.r.Buffered()
 	f.c.r.Consume(f.c.r.Buffered())
 	if y, ok := f.aw.Start(c_1, f.c.r.ReadMore()); ok {
@@ -424,179 +423,17 @@ for1:
 	}
 resume4:
 	_, err = f.aw.Result()
-//line server.go:183
+//line server.go:182
 	if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	goto for1
 endfor3:
-//line server.go:187
+//line server.go:186
 	return f.Finish(rt.Void{}, nil)
-//line server_async.go:436
+//line server_async.go:435
 }
 func (f *connDiscardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connDiscardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).discard", "examples/http/server.go", 183))
-}
-
-// readBodyAsync is readBody as a coroutine (see asyncgen).
-func (c *conn) readBodyAsync(chunked bool, length int64) rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return c.readBody(chunked, length) })
-	}
-	return &connReadBodyFrame{c: c, chunked: chunked, length: length}
-}
-
-// connReadBodyFrame is the state of a suspended readBody.
-type connReadBodyFrame struct {
-	rt.Frame[[]byte]
-	c       *conn
-	chunked bool
-	length  int64
-	body    []byte
-	seen    int
-	aw      rt.Awaiting[[]byte]
-}
-
-func (f *connReadBodyFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
-func (f *connReadBodyFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
-	defer f.Catch()
-	return f.step(c_1, err)
-}
-func (f *connReadBodyFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	var readExactly, line, chunk, end, line_1, field []byte
-	var err, err_1, err_2 error
-	var size int64
-	var herr *httpError
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
-	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
-		goto resume2
-	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
-		goto resume6
-	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
-		goto resume7
-	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
-		goto resume8
-	case 5:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
-		goto resume12
-	default:
-		return rt.Yield{}
-	}
-//line server.go:196
-	if f.chunked {
-		goto endif1
-	}
-//line server.go:197
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadExactly(int(f.length))); ok {
-		f.State = 1
-		return y
-	}
-resume2:
-	readExactly, err = f.aw.Result()
-//line server.go:197
-	return f.Finish(readExactly, err)
-endif1:
-	f.body = nil
-for3:
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadLine()); ok {
-		f.State = 2
-		return y
-	}
-resume6:
-	line, err_1 = f.aw.Result()
-//line server.go:202
-	if err_1 != nil {
-		return f.Finish(nil, lineError(err_1))
-	}
-	size, herr = parseChunkSize(line)
-	if herr != nil {
-		return f.Finish(nil, herr)
-	}
-	if size == 0 {
-		goto endfor5
-	}
-	if int64(len(f.body))+size > f.c.s.maxBody {
-		return f.Finish(nil, &httpError{413, "Content Too Large"})
-	}
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadExactly(int(size))); ok {
-		f.State = 3
-		return y
-	}
-resume7:
-	chunk, err_1 = f.aw.Result()
-//line server.go:216
-	if err_1 != nil {
-		return f.Finish(nil, err_1)
-	}
-	f.body = append(f.body, chunk...)
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadLine()); ok {
-		f.State = 4
-		return y
-	}
-resume8:
-	end, err_1 = f.aw.Result()
-//line server.go:221
-	if err_1 != nil {
-		return f.Finish(nil, lineError(err_1))
-	}
-	if len(trimEOL(end)) != 0 || len(end) == 0 {
-		return f.Finish(nil, badRequest("chunk data longer than its size"))
-	}
-	goto for3
-endfor5:
-//line server.go:228
-	f.seen = 0
-for9:
-//line server.go:229
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadLine()); ok {
-		f.State = 5
-		return y
-	}
-resume12:
-	line_1, err_2 = f.aw.Result()
-//line server.go:230
-	if err_2 != nil {
-		return f.Finish(nil, lineError(err_2))
-	}
-	if len(line_1) == 0 {
-		return f.Finish(nil, io.ErrUnexpectedEOF)
-	}
-	if f.seen += len(line_1); f.seen > f.c.s.maxHead {
-		return f.Finish(nil, &httpError{431, "Request Header Fields Too Large"})
-	}
-	field = trimEOL(line_1)
-	if len(field) == 0 {
-		if f.body == nil {
-			f.body = []byte{}
-		}
-		return f.Finish(f.body, nil)
-	}
-	if _, _, herr := splitField(field); herr != nil {
-		return f.Finish(nil, herr)
-	}
-	goto for9
-//line server_async.go:598
-}
-func (f *connReadBodyFrame) Close() { f.aw.Close(); f.Frame.Close() }
-func (f *connReadBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).readBody", "examples/http/server.go", 197, 201, 215, 220, 229))
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).discard", "examples/http/server.go", 182))
 }
