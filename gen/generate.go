@@ -213,6 +213,14 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 
 	jf := NewFilePathNameForEmit(p.PkgPath, p.Name)
 	jf.HeaderComment(Header)
+	name := p.Fset.File(f.Pos()).Name()
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if dg := TemplateDigest(p.Fset, f, src); dg != "" {
+		jf.HeaderComment(DigestPrefix + dg)
+	}
 	if c := buildConstraint(f); c != "" {
 		jf.HeaderComment(c)
 	}
@@ -235,7 +243,7 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 	if len(d.list) > 0 {
 		return nil, nil
 	}
-	return renderFile(jf, im, emitters, filepath.Base(generatedName(p.Fset.File(f.Pos()).Name())))
+	return renderFile(jf, im, emitters, filepath.Base(generatedName(name)))
 }
 
 // packageScope is the set of names declared at p's package level.

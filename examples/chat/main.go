@@ -48,7 +48,7 @@ func (s *running) stop() {
 }
 
 // serve runs the chat server until SIGINT or SIGTERM, d (if positive),
-// or stop; started receives the server once it listens. At the end every
+// or stop; started (buffered, one value) receives the server once it listens. At the end every
 // client is told and disconnected.
 //
 //asyncgen:coroutine
@@ -66,7 +66,7 @@ func serve(cfg config, d time.Duration, started chan<- *running) error {
 	if d > 0 {
 		loop.CallLater(d, s.stop)
 	}
-	started <- s
+	started <- s //asyncvet:nonblocking started has room for one value (see serve's doc)
 	rt.Await(s.quit)
 	srv.Close()
 	h.broadcast(nil, "* the server is shutting down\n")
