@@ -141,3 +141,54 @@ func (f *benchChainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchChainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchChain", "generated_test/bench_templates.go", 29, 31))
 }
+
+// benchWaitAsync is benchWait as a coroutine (see asyncgen).
+func benchWaitAsync(f *rt.Future[rt.Void]) rt.Coro[rt.Void] {
+	if rt.RefMode {
+		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, benchWait(f) })
+	}
+	return &benchWaitFrame{f: f}
+}
+
+// benchWaitFrame is the state of a suspended benchWait.
+type benchWaitFrame struct {
+	rt.Frame[rt.Void]
+	f  *rt.Future[rt.Void]
+	aw rt.Awaiting[rt.Void]
+}
+
+func (f_1 *benchWaitFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
+func (f_1 *benchWaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f_1.Catch()
+	return f_1.step(c, err)
+}
+func (f_1 *benchWaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
+	var err error
+	switch f_1.State {
+	case 0:
+		if thrown != nil {
+			return f_1.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f_1.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line bench_templates.go:39
+	if y, ok := f_1.aw.Start(c, f_1.f); ok {
+		f_1.State = 1
+		return y
+	}
+resume1:
+	_, err = f_1.aw.Result()
+//line bench_templates.go:40
+	return f_1.Finish(rt.Void{}, err)
+//line bench_templates_async.go:190
+}
+func (f_1 *benchWaitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
+func (f_1 *benchWaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchWait", "generated_test/bench_templates.go", 39))
+}
