@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"iter"
 	"strings"
 )
 
@@ -109,7 +110,7 @@ resume6:
 		return f.Finish(0, err)
 	}
 	return f.Finish(f.sum, nil)
-//line corolit_templates_async.go:113
+//line corolit_templates_async.go:114
 }
 func (f *litTaskGroupPerIterationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -164,7 +165,7 @@ resume1:
 	(*f.sum) += v
 	(*f.e).Add("kid%d sum=%d", (*f.i), (*f.sum))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:168
+//line corolit_templates_async.go:169
 }
 func (f *litTaskGroupPerIterationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -238,7 +239,7 @@ resume2:
 	_, err = f.aw.Result()
 //line corolit_templates.go:57
 	return f.Finish(strings.Join(f.got, ","), err)
-//line corolit_templates_async.go:242
+//line corolit_templates_async.go:243
 }
 func (f *litTaskGroupVerbatimLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -291,7 +292,7 @@ resume1:
 //line corolit_templates.go:52
 	(*f.got) = append((*f.got), (*f.name))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:295
+//line corolit_templates_async.go:296
 }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -349,7 +350,7 @@ resume1:
 	gather, err = f.aw.Result()
 //line corolit_templates.go:75
 	return f.Finish(gather, err)
-//line corolit_templates_async.go:353
+//line corolit_templates_async.go:354
 }
 func (f *litGatherFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -400,7 +401,7 @@ resume1:
 //line corolit_templates.go:70
 	(*f.e).Add("lit%d base=%d", (*f.k), (*f.base))
 	return f.Finish((*f.base)*100+v, nil)
-//line corolit_templates_async.go:404
+//line corolit_templates_async.go:405
 }
 func (f *litGatherFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -484,7 +485,7 @@ resume3:
 	v, err = f.aw.Result()
 //line corolit_templates.go:98
 	return f.Finish(fmt.Sprintf("%s d=%d n=%d v=%d err=%v", f.s, f.d, f.n, v, err), nil)
-//line corolit_templates_async.go:488
+//line corolit_templates_async.go:489
 }
 func (f *litTaskAndDelegationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -537,7 +538,7 @@ resume1:
 //line corolit_templates.go:86
 	(*f.n) += aV
 	return f.Finish("task done", nil)
-//line corolit_templates_async.go:541
+//line corolit_templates_async.go:542
 }
 func (f *litTaskAndDelegationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -590,7 +591,7 @@ resume1:
 //line corolit_templates.go:90
 	(*f.n) += aV
 	return f.Finish((*f.n), nil)
-//line corolit_templates_async.go:594
+//line corolit_templates_async.go:595
 }
 func (f *litTaskAndDelegationFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -641,7 +642,7 @@ resume1:
 	f.aw.Must()
 //line corolit_templates.go:96
 	return f.Finish((*f.n), errors.New("lit failed"))
-//line corolit_templates_async.go:645
+//line corolit_templates_async.go:646
 }
 func (f *litTaskAndDelegationFunc3Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc3Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -692,7 +693,7 @@ resume1:
 	out, err = f.aw.Result()
 //line corolit_templates.go:118
 	return f.Finish(out+"/"+f.top, err)
-//line corolit_templates_async.go:696
+//line corolit_templates_async.go:697
 }
 func (f *litNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -746,7 +747,7 @@ resume1:
 	s = f.aw.Must()
 //line corolit_templates.go:116
 	return f.Finish(s+"/"+f.mid, nil)
-//line corolit_templates_async.go:750
+//line corolit_templates_async.go:751
 }
 func (f *litNestedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -797,7 +798,7 @@ resume1:
 	(*f.top) += "1"
 	(*f.mid) += "2"
 	return f.Finish((*f.top)+(*f.mid), nil)
-//line corolit_templates_async.go:801
+//line corolit_templates_async.go:802
 }
 func (f *litNestedFunc1Func1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Func1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -867,7 +868,7 @@ resume2:
 	_, err = f.aw1.Result()
 //line corolit_templates.go:137
 	return f.Finish(f.state, errors.Unwrap(err))
-//line corolit_templates_async.go:871
+//line corolit_templates_async.go:872
 }
 func (f *litDeferCancelFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litDeferCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -923,7 +924,7 @@ resume1:
 //line corolit_templates.go:131
 	(*f.state) += " err=" + fmt.Sprint(errors.Is(err, rt.ErrCancelled))
 	return f.done(err)
-//line corolit_templates_async.go:927
+//line corolit_templates_async.go:928
 }
 func (f *litDeferCancelFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -1014,7 +1015,7 @@ resume1:
 	litCounterBumpFunc1, err = f.aw.Result()
 //line corolit_templates.go:146
 	return f.Finish(litCounterBumpFunc1, err)
-//line corolit_templates_async.go:1018
+//line corolit_templates_async.go:1019
 }
 func (f *litCounterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1068,7 +1069,7 @@ resume1:
 //line corolit_templates.go:147
 	(*f.c).n += i
 	return f.Finish((*f.c).n, nil)
-//line corolit_templates_async.go:1072
+//line corolit_templates_async.go:1073
 }
 func (f *litCounterBumpFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1121,7 +1122,7 @@ resume1:
 	f.aw.Must()
 //line corolit_templates.go:162
 	return f.Finish(fmt.Sprint(f.got), nil)
-//line corolit_templates_async.go:1125
+//line corolit_templates_async.go:1126
 }
 func (f *litGenericFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1171,7 +1172,7 @@ resume1:
 //line corolit_templates.go:159
 	(*f.got) = append((*f.got), (*f.v), (*f.v))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1175
+//line corolit_templates_async.go:1176
 }
 func (f *litGenericFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1220,7 +1221,7 @@ resume1:
 	litStackFunc1, err = f.aw.Result()
 //line corolit_templates.go:170
 	return f.Finish(litStackFunc1, err)
-//line corolit_templates_async.go:1224
+//line corolit_templates_async.go:1225
 }
 func (f *litStackFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1269,7 +1270,7 @@ resume1:
 	v, err = f.aw.Result()
 //line corolit_templates.go:171
 	return f.Finish(v, err)
-//line corolit_templates_async.go:1273
+//line corolit_templates_async.go:1274
 }
 func (f *litStackFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1341,7 +1342,7 @@ resume2:
 	n = f.aw1.Must()
 //line corolit_templates.go:197
 	return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
-//line corolit_templates_async.go:1345
+//line corolit_templates_async.go:1346
 }
 func (f *litBoxAddFrame[T]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litBoxAddFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1393,7 +1394,7 @@ resume1:
 	(*f.b).v = append((*f.b).v, (*f.v))
 	(*f.x)++
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1397
+//line corolit_templates_async.go:1398
 }
 func (f *litBoxAddFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1444,9 +1445,322 @@ resume1:
 //line corolit_templates.go:194
 	(*f.x) += i
 	return f.Finish((*f.x)+len((*f.b).v), nil)
-//line corolit_templates_async.go:1448
+//line corolit_templates_async.go:1449
 }
 func (f *litBoxAddFunc2Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc2Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add.func2", "generated_test/corolit_templates.go", 194))
+}
+
+// litInRangeFuncAndSelectAsync is litInRangeFuncAndSelect as a coroutine (see asyncgen).
+func litInRangeFuncAndSelectAsync(e *Env) rt.Coro[string] {
+	if rt.RefMode {
+		return rt.NewRef(func() (string, error) { return litInRangeFuncAndSelect(e) })
+	}
+	return &litInRangeFuncAndSelectFrame{e: e}
+}
+
+// litInRangeFuncAndSelectFrame is the state of a suspended litInRangeFuncAndSelect.
+type litInRangeFuncAndSelectFrame struct {
+	rt.Frame[string]
+	e      *Env
+	cs     []rt.Awaitable[string]
+	stop   func()
+	ok     bool
+	k      int
+	next   func() (int, bool)
+	aw     rt.Awaiting[int]
+	aw1    rt.Awaiting[[]string]
+	defers []func(func())
+	inject any
+}
+
+func (f *litInRangeFuncAndSelectFrame) Send(c *rt.Ctx) rt.Yield {
+	defer f.catch()
+	return f.step(c, nil)
+}
+func (f *litInRangeFuncAndSelectFrame) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.catch()
+	return f.step(c, err)
+}
+func (f *litInRangeFuncAndSelectFrame) step(c *rt.Ctx, thrown error) rt.Yield {
+	var seq iter.Seq[int]
+	var v *int
+	var ch chan int
+	var out []string
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume4
+	case 2:
+		if y, ok := f.aw1.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume5
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:206
+	f.cs = nil
+	seq = f.e.Count(3)
+	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+range1:
+	if f.k, f.ok = f.next(); !f.ok {
+		goto endrange3
+	}
+	v = new(int)
+//line corolit_templates.go:207
+	(*v) = f.k
+	f.cs = append(f.cs, litInRangeFuncAndSelectFunc1Async(&f.e, &(*v)))
+//line corolit_templates.go:212
+	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
+		f.State = 1
+		return y
+	}
+resume4:
+	f.aw.Must()
+	goto range1
+endrange3:
+	f.stop()
+	f.stop = nil
+//line corolit_templates.go:214
+	ch = make(chan int, 1)
+	ch <- 7
+	select {
+	case got := <-ch:
+		f.cs = append(f.cs, litInRangeFuncAndSelectFunc2Async(&got, &f.e))
+	}
+//line corolit_templates.go:222
+	{
+		d := c.Loop()
+		d_1 := litInRangeFuncAndSelectFunc3Async(&f.e)
+		f.defers = append(f.defers, func(next func()) {
+			defer rt.CreateTask(d, d_1)
+			next()
+		})
+	}
+//line corolit_templates.go:226
+	if y, ok := f.aw1.Start(c, rt.Gather(f.cs...)); ok {
+		f.State = 2
+		return y
+	}
+resume5:
+	out = f.aw1.Must()
+//line corolit_templates.go:227
+	return f.done(strings.Join(out, " "), nil)
+//line corolit_templates_async.go:1558
+}
+func (f *litInRangeFuncAndSelectFrame) catch() {
+	if p := recover(); p != nil {
+		f.exit(p)
+	}
+}
+func (f *litInRangeFuncAndSelectFrame) done(r0 string, r1 error) rt.Yield {
+	f.Res, f.Err = r0, r1
+	return f.exit(nil)
+}
+func (f *litInRangeFuncAndSelectFrame) exit(p any) rt.Yield {
+	f.State = rt.FrameDone
+	defer f.settle()
+	f.unwind(p)
+	return rt.Yield{}
+}
+func (f *litInRangeFuncAndSelectFrame) unwind(p any) {
+	if len(f.defers) == 0 {
+		defer f.leave(&f.stop, func() {
+			f.next()
+		})
+		if p != nil {
+			panic(p)
+		}
+		return
+	}
+	d := f.defers[0]
+	f.defers = f.defers[1:]
+	d(func() { f.unwind(p) })
+}
+func (f *litInRangeFuncAndSelectFrame) settle() {
+	switch p := recover(); p {
+	case nil:
+		f.Finish(f.Res, f.Err)
+	case rt.ErrCoroutineClosed:
+		f.Finish("", rt.ErrCoroutineClosed)
+	default:
+		f.Finish("", rt.FailureOf(p))
+	}
+}
+func (f *litInRangeFuncAndSelectFrame) leave(stop *func(), next func()) {
+	if *stop == nil {
+		return
+	}
+	s := *stop
+	*stop = nil
+	p := recover()
+	if p == nil {
+		s()
+		return
+	}
+	f.inject = p
+	next()
+	panic(p)
+}
+func (f *litInRangeFuncAndSelectFrame) rethrow() bool {
+	if f.inject != nil {
+		panic(f.inject)
+	}
+	return true
+}
+func (f *litInRangeFuncAndSelectFrame) Close() {
+	f.aw.Close()
+	f.aw1.Close()
+	if f.State > 0 {
+		f.exit(rt.ErrCoroutineClosed)
+	}
+	f.Frame.Close()
+}
+func (f *litInRangeFuncAndSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect", "generated_test/corolit_templates.go", 212, 226)))
+}
+
+// litInRangeFuncAndSelectFunc1Async is the func literal at generated_test/corolit_templates.go:208 as a coroutine (see asyncgen).
+func litInRangeFuncAndSelectFunc1Async(e **Env, v *int) rt.Coro[string] {
+	return &litInRangeFuncAndSelectFunc1Frame{e: e, v: v}
+}
+
+// litInRangeFuncAndSelectFunc1Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:208).
+type litInRangeFuncAndSelectFunc1Frame struct {
+	rt.Frame[string]
+	e  **Env
+	v  *int
+	aw rt.Awaiting[int]
+}
+
+func (f *litInRangeFuncAndSelectFunc1Frame) Send(c *rt.Ctx) rt.Yield {
+	defer f.Catch()
+	return f.step(c, nil)
+}
+func (f *litInRangeFuncAndSelectFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.Catch()
+	return f.step(c, err)
+}
+func (f *litInRangeFuncAndSelectFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:209
+	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	f.aw.Must()
+//line corolit_templates.go:210
+	return f.Finish(fmt.Sprint("v", (*f.v)), nil)
+//line corolit_templates_async.go:1676
+}
+func (f *litInRangeFuncAndSelectFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
+func (f *litInRangeFuncAndSelectFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func1", "generated_test/corolit_templates.go", 209))
+}
+
+// litInRangeFuncAndSelectFunc2Async is the func literal at generated_test/corolit_templates.go:218 as a coroutine (see asyncgen).
+func litInRangeFuncAndSelectFunc2Async(got *int, e **Env) rt.Coro[string] {
+	return &litInRangeFuncAndSelectFunc2Frame{got: got, e: e}
+}
+
+// litInRangeFuncAndSelectFunc2Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:218).
+type litInRangeFuncAndSelectFunc2Frame struct {
+	rt.Frame[string]
+	got *int
+	e   **Env
+	aw  rt.Awaiting[int]
+}
+
+func (f *litInRangeFuncAndSelectFunc2Frame) Send(c *rt.Ctx) rt.Yield {
+	defer f.Catch()
+	return f.step(c, nil)
+}
+func (f *litInRangeFuncAndSelectFunc2Frame) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.Catch()
+	return f.step(c, err)
+}
+func (f *litInRangeFuncAndSelectFunc2Frame) step(c *rt.Ctx, thrown error) rt.Yield {
+	var i int
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	case 1:
+		if y, ok := f.aw.Resume(c, thrown); ok {
+			return y
+		}
+		goto resume1
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:219
+	if y, ok := f.aw.Start(c, (*f.e).I(1)); ok {
+		f.State = 1
+		return y
+	}
+resume1:
+	i = f.aw.Must()
+//line corolit_templates.go:219
+	return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
+//line corolit_templates_async.go:1728
+}
+func (f *litInRangeFuncAndSelectFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
+func (f *litInRangeFuncAndSelectFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func2", "generated_test/corolit_templates.go", 219))
+}
+
+// litInRangeFuncAndSelectFunc3Async is the func literal at generated_test/corolit_templates.go:222 as a coroutine (see asyncgen).
+func litInRangeFuncAndSelectFunc3Async(e **Env) rt.Coro[rt.Void] {
+	return &litInRangeFuncAndSelectFunc3Frame{e: e}
+}
+
+// litInRangeFuncAndSelectFunc3Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:222).
+type litInRangeFuncAndSelectFunc3Frame struct {
+	rt.Frame[rt.Void]
+	e **Env
+}
+
+func (f *litInRangeFuncAndSelectFunc3Frame) Send(c *rt.Ctx) rt.Yield {
+	defer f.Catch()
+	return f.step(c, nil)
+}
+func (f *litInRangeFuncAndSelectFunc3Frame) Throw(c *rt.Ctx, err error) rt.Yield {
+	defer f.Catch()
+	return f.step(c, err)
+}
+func (f *litInRangeFuncAndSelectFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yield {
+	switch f.State {
+	case 0:
+		if thrown != nil {
+			return f.Fail(thrown)
+		}
+	default:
+		return rt.Yield{}
+	}
+//line corolit_templates.go:223
+	(*f.e).Add("deferred task ran")
+	return f.Finish(rt.Void{}, nil)
+//line corolit_templates_async.go:1766
 }
