@@ -95,8 +95,13 @@ func (e *emitter) constructor(g *Group) {
 	}
 	nm := newNamer(taken)
 	first := 0
-	if sig.Recv() != nil {
+	recv := "" // the constructor's receiver: the template's, or a fresh name for an unnamed or blank one
+	if r := sig.Recv(); r != nil {
 		first = 1
+		recv = r.Name()
+		if recv == "" || recv == "_" {
+			recv = nm.fresh("recv")
+		}
 	}
 	for i := 0; i < sig.Params().Len(); i++ {
 		p := sig.Params().At(i)
@@ -117,9 +122,11 @@ func (e *emitter) constructor(g *Group) {
 		}
 	}
 	call := t.decl.Name.Name + e.targs + "(" + strings.Join(args, ", ") + ")"
-	if r := sig.Recv(); r != nil {
-		init = append([]Code{Id(e.l.params[0].out).Op(":").Id(r.Name())}, init...)
-		call = r.Name() + "." + t.decl.Name.Name + "(" + strings.Join(args, ", ") + ")"
+	if sig.Recv() != nil {
+		if v := e.l.params[0]; v != nil {
+			init = append([]Code{Id(v.out).Op(":").Id(recv)}, init...)
+		}
+		call = recv + "." + t.decl.Name.Name + "(" + strings.Join(args, ", ") + ")"
 	}
 	void := e.q("Void") + "{}"
 	var adapt string
@@ -136,7 +143,7 @@ func (e *emitter) constructor(g *Group) {
 	g.Commentf("%s is %s as a coroutine (see asyncgen).", e.ctor, t.decl.Name.Name)
 	fn := Func()
 	if r := sig.Recv(); r != nil {
-		fn = fn.Params(Id(r.Name()).Id(e.r.typeString(r.Type())))
+		fn = fn.Params(Id(recv).Id(e.r.typeString(r.Type())))
 	}
 	ctorTps := e.tps
 	if sig.Recv() != nil {

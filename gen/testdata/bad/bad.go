@@ -13,6 +13,16 @@ func inGo() {
 }
 
 //asyncgen:coroutine
+func deferredMust() {
+	defer rt.Must(fut()) // want "deferred await: the call would run as the coroutine finishes"
+}
+
+//asyncgen:coroutine
+func deferredAwait() {
+	defer rt.Await(fut()) // want "deferred await"
+}
+
+//asyncgen:coroutine
 func inLiteral() int {
 	f := func() int {
 		return rt.Must(fut()) // want "await inside a function literal"
