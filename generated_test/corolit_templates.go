@@ -226,3 +226,26 @@ func litInRangeFuncAndSelect(e *Env) (string, error) {
 	out := rt.Must(rt.Gather(cs...))
 	return strings.Join(out, " "), nil
 }
+
+// litSharedWhileSuspended changes a captured variable while the literal's
+// task is suspended; the literal reads the new value when it resumes, and
+// what it writes is what the template reads after awaiting it.
+//
+//asyncgen:coroutine
+func litSharedWhileSuspended(e *Env) (string, error) {
+	x, y := 1, 0
+	gate := rt.NewFuture[int](rt.RunningLoop())
+	t := rt.CreateTask(rt.RunningLoop(), rt.AsyncVoid(func() error {
+		e.Add("lit sees x=%d", x)
+		rt.Must(gate)
+		e.Add("lit resumed x=%d", x)
+		y = x * 10
+		x = -1
+		return nil
+	}))
+	rt.Must(e.I(0))
+	x = 5
+	gate.SetResult(0)
+	rt.Must(t)
+	return fmt.Sprint(x, " ", y), nil
+}
