@@ -101,6 +101,7 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 		rejected[t] = len(d.list) > n
 		byFile[t.file] = append(byFile[t.file], t)
 	}
+	checkHelperAwaits(p, tmpls, d)
 	if len(d.list) > 0 {
 		// Lowering the others finds the rest: report all at once.
 		for _, t := range tmpls {

@@ -88,3 +88,14 @@ func blankTypeParam[_ any, T any](x T) T { // want "blank type parameter of a co
 	rt.Must(fut())
 	return x
 }
+
+// awaitHelper awaits, but is no template: the template calling it is refused.
+func awaitHelper(c rt.Coro[int]) int {
+	v, _ := rt.Await(c)   // want "rt.Await in awaitHelper, which template callsAwaitHelper calls: only a template suspends"
+	return v + rt.Must(c) // want "rt.Must in awaitHelper, which template callsAwaitHelper calls"
+}
+
+//asyncgen:coroutine
+func callsAwaitHelper() int {
+	return awaitHelper(fut())
+}
