@@ -90,11 +90,27 @@ func rootVar(info *types.Info, e ast.Expr) types.Object {
 	}
 }
 
-// loopsMadeIn lists the variables that body assigns a new loop to
-// (l, err = rt.NewLoop()): the goroutine running body owns that loop.
+// loopsMadeIn lists the loops the goroutine running body owns: those it
+// assigns a new loop to (l, err = rt.NewLoop()) and those it runs
+// (l.RunForever(), rt.RunUntilComplete(l, t)), whose goroutine it becomes.
 func loopsMadeIn(info *types.Info, body *ast.BlockStmt) map[types.Object]bool {
 	own := map[types.Object]bool{}
 	ast.Inspect(body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			fn := callee(info, call)
+			var l ast.Expr
+			switch {
+			case isRT(fn, "RunUntilComplete") && len(call.Args) > 0:
+				l = call.Args[0]
+			case fn != nil && recvName(fn) == "Loop" && (fn.Name() == "RunForever" || fn.Name() == "RunUntilComplete"):
+				if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+					l = sel.X
+				}
+			}
+			if root := rootVar(info, l); l != nil && root != nil {
+				own[root] = true
+			}
+		}
 		as, ok := n.(*ast.AssignStmt)
 		if !ok || len(as.Rhs) != 1 {
 			return true

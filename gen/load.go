@@ -221,16 +221,20 @@ func msgOf(err error) string {
 
 // stubPackage adds to overlay a stub for the generated file of every
 // template file of p, and an empty file for generated files whose templates
-// are gone.
+// are gone. A file already in overlay is read from there.
 func stubPackage(p *packages.Package, overlay map[string][]byte) error {
 	have := map[string]bool{}
 	for _, f := range p.GoFiles {
 		have[f] = true
 	}
 	for _, f := range p.GoFiles {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			return err
+		src, ok := overlay[f] // a file's new content, when the caller gives one
+		if !ok {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return err
+			}
+			src = b
 		}
 		if isGenerated(src) {
 			if tmpl := strings.TrimSuffix(f, suffix) + ".go"; !have[tmpl] {

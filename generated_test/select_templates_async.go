@@ -145,6 +145,7 @@ type selectOperandsFrame struct {
 	e     *Env
 	ch    chan int
 	never chan int
+	ch_1  chan int
 	v     int
 	aw    rt.Awaiting[int]
 }
@@ -178,7 +179,7 @@ func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line select_templates.go:42
 	f.ch = make(chan int, 1)
 	f.never = nil
-//line select_templates.go:45
+	f.ch_1 = f.ch
 	if y, ok := f.aw.Start(c, f.e.AV("sendval", 3)); ok {
 		f.State = 1
 		return y
@@ -189,7 +190,7 @@ resume2:
 	ch_1 = f.e.Ch("recvchan", f.never)
 //line select_templates.go:44
 	select {
-	case f.ch <- ch:
+	case f.ch_1 <- ch:
 		goto case3
 
 	case v := <-ch_1:
@@ -211,7 +212,7 @@ case4:
 	f.e.Add("got %d", f.v)
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ch), nil)
-//line select_templates_async.go:215
+//line select_templates_async.go:216
 }
 func (f *selectOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -286,7 +287,7 @@ endselect4:
 endfor3:
 //line select_templates.go:73
 	return f.Finish(f.n, nil)
-//line select_templates_async.go:290
+//line select_templates_async.go:291
 }
 func (f *selectBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

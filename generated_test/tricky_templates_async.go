@@ -236,8 +236,10 @@ type selectAwaitedOperandsFrame struct {
 	chans []chan int
 	out   chan int
 	ch    chan int
-	v     int
 	ch_1  chan int
+	v     int
+	ch_2  chan int
+	ch_3  chan int
 	v_1   int
 	ok    bool
 	aw    rt.Awaiting[int]
@@ -288,6 +290,7 @@ func (f *selectAwaitedOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 resume2:
 	aV = f.aw.Must()
 	f.ch = f.chans[aV]
+	f.ch_1 = f.out
 //line tricky_templates.go:51
 	if y, ok := f.aw.Start(c, f.e.AV("val", 42)); ok {
 		f.State = 2
@@ -302,7 +305,7 @@ resume3:
 		f.v = v
 		goto case4
 
-	case f.out <- ch:
+	case f.ch_1 <- ch:
 		goto case5
 	}
 case4:
@@ -320,7 +323,8 @@ endselect1:
 	}
 resume7:
 	aV_2 = f.aw.Must()
-	f.ch_1 = f.chans[aV_2]
+	f.ch_2 = f.chans[aV_2]
+	f.ch_3 = f.out
 //line tricky_templates.go:57
 	if y, ok := f.aw.Start(c, f.e.AV("val2", 43)); ok {
 		f.State = 4
@@ -331,11 +335,11 @@ resume8:
 	ch_1 = aV_3
 //line tricky_templates.go:54
 	select {
-	case v_1, ok_1 := <-f.ch_1:
+	case v_1, ok_1 := <-f.ch_2:
 		f.v_1, f.ok = v_1, ok_1
 		goto case9
 
-	case f.out <- ch_1:
+	case f.ch_3 <- ch_1:
 		goto case10
 
 	default:
@@ -354,7 +358,7 @@ case11:
 	f.e.Add("default")
 endselect6:
 	return f.Finish(fmt.Sprint(len(f.out), <-f.out), nil)
-//line tricky_templates_async.go:358
+//line tricky_templates_async.go:362
 }
 func (f *selectAwaitedOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectAwaitedOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -474,7 +478,7 @@ resume9:
 	return f.Finish(fmt.Sprint("three-or-four ", i), nil)
 endswitch2:
 	return f.Finish("none", nil)
-//line tricky_templates_async.go:478
+//line tricky_templates_async.go:482
 }
 func (f *lazyCasesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lazyCasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -545,7 +549,7 @@ resume4:
 endrange3:
 //line tricky_templates.go:93
 	return f.Finish(f.total, nil)
-//line tricky_templates_async.go:549
+//line tricky_templates_async.go:553
 }
 func (f *awaitAllFrame[A]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitAllFrame[A]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -636,7 +640,7 @@ resume3:
 //line tricky_templates.go:112
 	f.n += f.fib(i_1)
 	return f.Finish(f.inc, nil)
-//line tricky_templates_async.go:640
+//line tricky_templates_async.go:644
 }
 func (f *counterFuncFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -739,7 +743,7 @@ resume4:
 		parts = append(parts, fmt.Sprint(o.Value, o.Err))
 	}
 	return f.Finish(fmt.Sprint(f.vals, f.err2, f.again, parts), nil)
-//line tricky_templates_async.go:743
+//line tricky_templates_async.go:747
 }
 func (f *tasksAndGatherFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *tasksAndGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -867,7 +871,7 @@ endrange8:
 //line tricky_templates.go:157
 	fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
 	return f.Finish(f.b.String(), nil)
-//line tricky_templates_async.go:871
+//line tricky_templates_async.go:875
 }
 func (f *scopesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *scopesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -946,7 +950,7 @@ resume3:
 	wrapWalk_1 = f.aw1.Must()
 //line tricky_templates.go:181
 	return f.done("up "+wrapWalk_1, nil)
-//line tricky_templates_async.go:950
+//line tricky_templates_async.go:954
 }
 func (f *wrapWalkFrame) catch() {
 	if p := recover(); p != nil {
@@ -1050,7 +1054,7 @@ resume2:
 	f.aw1.Must()
 //line tricky_templates.go:191
 	return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
-//line tricky_templates_async.go:1054
+//line tricky_templates_async.go:1058
 }
 func (f *closureResultFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *closureResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

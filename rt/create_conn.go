@@ -89,7 +89,7 @@ func (l *Loop) ConnectAcceptedSocket(factory func() StreamProtocol, fd int) *Fut
 	p, err := callFactory(factory)
 	var t *sockTransport
 	if err == nil {
-		t, err = newSockTransport(l, nil, fd, p, peer, nil)
+		t, err = newSockTransport(l, nil, fd, p, peer, nil, nil)
 	}
 	if err != nil {
 		fut.SetException(err)
@@ -370,7 +370,7 @@ func (d *dialer) win(a *dialAttempt) {
 	p, err := callFactory(d.factory)
 	var t *sockTransport
 	if err == nil {
-		t, err = newSockTransport(l, a.reg, a.fd, p, a.sa, nil)
+		t, err = newSockTransport(l, a.reg, a.fd, p, a.sa, nil, nil)
 	}
 	if err == nil && (d.opts.highW >= 0 || d.opts.lowW >= 0) {
 		err = t.fc.setLimits(d.opts.highW, d.opts.lowW)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/asyncgen/asyncgen/internal/fdtab"
 	"github.com/asyncgen/asyncgen/rt/selector"
 )
 
@@ -34,7 +35,7 @@ type Loop struct {
 	sel     selector.Selector
 	waker   *selector.Waker
 	events  []selector.Ready
-	fds     map[int]*fdHandlers
+	fds     fdtab.Table[*fdHandlers]
 	clock   Clock
 	virtual *VirtualClock
 	// resolution is added to "now" when collecting due timers, so a timer
@@ -100,7 +101,6 @@ func WithDebug(on bool) Option { return func(l *Loop) { l.debug = on } }
 // ASYNCGEN_SELECTOR=poll, which picks the portable poll(2) backend.
 func NewLoop(opts ...Option) (*Loop, error) {
 	l := &Loop{
-		fds:        make(map[int]*fdHandlers),
 		resolution: time.Nanosecond,
 		slow:       100 * time.Millisecond,
 		sincePoll:  maxPollSkips, // the first pass always polls

@@ -104,7 +104,7 @@ func (l *Loop) addHandler(fd int, fn func(), ev selector.Event) error {
 	if l.debug && l.running {
 		l.checkGoroutine("AddReader/AddWriter")
 	}
-	if e := l.fds[fd]; e != nil && e.owned {
+	if e := l.fdsGet(fd); e != nil && e.owned {
 		return fmt.Errorf("rt: AddReader/AddWriter: fd %d is used by a transport: %w", fd, ErrFDBusy)
 	}
 	_, err := l.arm(fd, ev, &Handle{fn: fn, loop: l})
@@ -115,13 +115,13 @@ func (l *Loop) addHandler(fd int, fn func(), ev selector.Event) error {
 // parked slot over without a syscall. A replaced *Handle is cancelled; a
 // replaced socket operation notices it is no longer in the slot.
 func (l *Loop) arm(fd int, ev selector.Event, cb callback) (*fdHandlers, error) {
-	e := l.fds[fd]
+	e := l.fdsGet(fd)
 	if e == nil {
 		if err := l.sel.Register(fd, ev); err != nil {
 			return nil, err
 		}
 		e = &fdHandlers{loop: l, fd: fd, mask: ev, inSel: true}
-		l.fds[fd] = e
+		l.fds.Set(fd, e)
 	} else if e.mask&ev == 0 {
 		if err := l.setInterest(e, e.mask|ev); err != nil {
 			return nil, err
@@ -139,7 +139,7 @@ func (l *Loop) removeHandler(fd int, ev selector.Event) bool {
 	if l.closed {
 		return false
 	}
-	e := l.fds[fd]
+	e := l.fdsGet(fd)
 	if e == nil || e.owned {
 		return false
 	}
@@ -168,7 +168,7 @@ func (l *Loop) park(e *fdHandlers, ev selector.Event) {
 // file closed since, and epoll has forgotten it, so taking the slot over
 // would wait forever.
 func (l *Loop) forgetParked(fd int) {
-	if e := l.fds[fd]; e != nil && e.reader == nil && e.writer == nil {
+	if e := l.fdsGet(fd); e != nil && e.reader == nil && e.writer == nil {
 		l.setInterest(e, 0)
 	}
 }
@@ -197,7 +197,7 @@ func (l *Loop) setInterest(e *fdHandlers, m selector.Event) error {
 		l.sel.Unregister(e.fd)
 		if err = l.sel.Register(e.fd, m); err != nil {
 			e.mask = 0
-			delete(l.fds, e.fd)
+			l.fds.Delete(e.fd)
 			e.dead = true
 			return err
 		}
@@ -214,7 +214,7 @@ func (l *Loop) dropEntry(e *fdHandlers) {
 		l.sel.Unregister(e.fd) // nil for a closed fd; the kernel forgot it
 	}
 	e.mask, e.inSel, e.owned = 0, false, false
-	delete(l.fds, e.fd)
+	l.fds.Delete(e.fd)
 	e.dead = true
 }
 
@@ -223,7 +223,7 @@ func (l *Loop) dropEntry(e *fdHandlers) {
 // interest is dropped before the next poll and cannot make the loop spin
 // (and if no sweep were queued, it is dropped at once).
 func (l *Loop) dispatchIO(ev selector.Ready) {
-	e := l.fds[ev.FD]
+	e := l.fdsGet(ev.FD)
 	if e == nil {
 		return
 	}
@@ -256,14 +256,14 @@ func (l *Loop) own(fd int) (*fdHandlers, error) {
 	if l.closed {
 		return nil, ErrLoopClosed
 	}
-	if e := l.fds[fd]; e != nil {
+	if e := l.fdsGet(fd); e != nil {
 		if e.owned || e.reader != nil || e.writer != nil {
 			return nil, fmt.Errorf("rt: fd %d: %w", fd, ErrFDBusy)
 		}
 		l.dropEntry(e)
 	}
 	e := &fdHandlers{loop: l, fd: fd, owned: true}
-	l.fds[fd] = e
+	l.fds.Set(fd, e)
 	return e, nil
 }
 
@@ -287,4 +287,10 @@ func (l *Loop) setSlot(e *fdHandlers, ev selector.Event, cb callback) error {
 	}
 	*e.slot(ev) = cb
 	return l.setInterest(e, e.want())
+}
+
+// fdsGet returns fd's entry, or nil.
+func (l *Loop) fdsGet(fd int) *fdHandlers {
+	e, _ := l.fds.Get(fd)
+	return e
 }

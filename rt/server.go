@@ -34,10 +34,14 @@ type Server struct {
 // listener is one listening socket of a server; it is the socket's
 // reader.
 type listener struct {
-	srv   *Server
-	fd    int
-	reg   *fdHandlers
-	addr  net.Addr
+	srv  *Server
+	fd   int
+	reg  *fdHandlers
+	addr net.Addr
+	// local is the address every accepted socket has as its own (what
+	// getsockname would say), shared by their transports; nil when the
+	// listener's address is a wildcard, and each socket must be asked.
+	local unix.Sockaddr
 	retry *TimerHandle // accepting resumes when it fires (after EMFILE)
 	// path and ino identify the socket file a Unix listener created, so
 	// that Close removes that file and not one that replaced it.
@@ -63,7 +67,7 @@ func (s *Server) addListener(fd int, bound unix.Sockaddr, path string) error {
 	if err != nil {
 		return err
 	}
-	ln := &listener{srv: s, fd: fd, reg: e, addr: netAddr(unix.SOCK_STREAM, bound), path: path}
+	ln := &listener{srv: s, fd: fd, reg: e, addr: netAddr(unix.SOCK_STREAM, bound), local: acceptedLocal(bound), path: path}
 	if path != "" {
 		var st unix.Stat_t
 		if unix.Stat(path, &st) == nil {
@@ -150,8 +154,31 @@ func (ln *listener) run() {
 			}
 			return
 		}
-		s.accepted(nfd, sa)
+		s.accepted(nfd, sa, ln.local)
 	}
+}
+
+// acceptedLocal is bound when every socket accepted on it has bound as
+// its local address: a Unix path, or a specific IP (and its port); nil
+// for a wildcard IP, where the address depends on the connection.
+func acceptedLocal(bound unix.Sockaddr) unix.Sockaddr {
+	switch a := bound.(type) {
+	case *unix.SockaddrInet4:
+		if a.Addr == [4]byte{} {
+			return nil
+		}
+	case *unix.SockaddrInet6:
+		if a.Addr == [16]byte{} || a.ZoneId != 0 {
+			return nil
+		}
+	case *unix.SockaddrUnix:
+		if a.Name == "" {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return bound
 }
 
 // resume starts accepting again after a resource shortage.
@@ -164,11 +191,11 @@ func (ln *listener) resume() {
 
 // accepted makes a transport for a new connection; a protocol factory
 // that panics loses that connection only.
-func (s *Server) accepted(nfd int, sa unix.Sockaddr) {
+func (s *Server) accepted(nfd int, sa, local unix.Sockaddr) {
 	l := s.loop
 	p, err := callFactory(s.factory)
 	if err == nil {
-		_, err = newSockTransport(l, nil, nfd, p, sa, s)
+		_, err = newSockTransport(l, nil, nfd, p, sa, local, s)
 	}
 	if err != nil {
 		closeFD(nfd)

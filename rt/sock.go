@@ -208,7 +208,7 @@ func (w *fdWait) check(c *Ctx) error {
 // to displace another one.
 func (w *fdWait) watch() error {
 	l := w.l
-	e := l.fds[w.fd]
+	e := l.fdsGet(w.fd)
 	if e != nil && (e.owned || *e.slot(w.ev) != nil) {
 		return fmt.Errorf("rt: %s: fd %d: %w", w.name, w.fd, ErrFDBusy)
 	}

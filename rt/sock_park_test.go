@@ -94,8 +94,8 @@ func TestSockPingPongCostsNoSelectorCallsPerRoundTrip(t *testing.T) {
 					return err
 				}
 				Await(Sleep(0)) // the sweep of the last parked registration
-				if len(l.fds) != 0 {
-					return fmt.Errorf("loop still watches %d fds", len(l.fds))
+				if l.fds.Len() != 0 {
+					return fmt.Errorf("loop still watches %d fds", l.fds.Len())
 				}
 				// Each side registers once and is removed once at the end.
 				if cs.ctl > 8 {
@@ -115,7 +115,7 @@ func recvParked(l *Loop, a, b int) error {
 	if err != nil || string(data) != "1" {
 		return fmt.Errorf("first SockRecv: %q, %v", data, err)
 	}
-	if e := l.fds[a]; e == nil || e.reader != nil || e.mask&selector.Read == 0 {
+	if e := l.fdsGet(a); e == nil || e.reader != nil || e.mask&selector.Read == 0 {
 		return errors.New("the finished SockRecv did not park its registration")
 	}
 	return nil
@@ -139,7 +139,7 @@ func TestSockParkedReaderThatFiresDoesNotSpin(t *testing.T) {
 				if r := op.(*sockRecv); r.err != nil || string(r.data) != "1" {
 					t.Fatalf("SockRecv: %q, %v", r.data, r.err)
 				}
-				if e := l.fds[a]; e == nil || e.reader != nil || !e.swept {
+				if e := l.fdsGet(a); e == nil || e.reader != nil || !e.swept {
 					t.Fatal("registration not parked with its sweep queued")
 				}
 				writeFD(peer, []byte("2")) // the parked interest is now ready
@@ -148,7 +148,7 @@ func TestSockParkedReaderThatFiresDoesNotSpin(t *testing.T) {
 					l.sincePoll = maxPollSkips // this pass polls before the sweep runs
 				}
 				l.runOnce()
-				if l.fds[a] != nil {
+				if l.fdsGet(a) != nil {
 					t.Fatal("parked registration still there after its sweep")
 				}
 				// Nothing waits now but a timer: the loop must block, not
@@ -193,8 +193,8 @@ func TestSockCancelOfOpThatTookOverParkedSlotRemovesEverything(t *testing.T) {
 		if !sub.Cancelled() {
 			return fmt.Errorf("sub-task not cancelled: %v", sub.Exception())
 		}
-		if len(l.fds) != 0 {
-			return fmt.Errorf("loop still watches %d fds", len(l.fds))
+		if l.fds.Len() != 0 {
+			return fmt.Errorf("loop still watches %d fds", l.fds.Len())
 		}
 		if err := cs.Selector.Unregister(a); !errors.Is(err, selector.ErrNotRegistered) {
 			return fmt.Errorf("the selector still had the fd: %v", err)
@@ -241,8 +241,8 @@ func TestAddReaderTakesOverParkedSlot(t *testing.T) {
 			}
 			Await(Sleep(0))
 		}
-		if string(got) != "user" || !removed || l.fds[a] != nil {
-			return fmt.Errorf("got %q, RemoveReader %v, still watched %v", got, removed, l.fds[a] != nil)
+		if string(got) != "user" || !removed || l.fdsGet(a) != nil {
+			return fmt.Errorf("got %q, RemoveReader %v, still watched %v", got, removed, l.fdsGet(a) != nil)
 		}
 		return nil
 	})
@@ -257,7 +257,7 @@ func TestRemoveReaderOfParkedSlotReportsFalseAndDropsIt(t *testing.T) {
 		if l.RemoveReader(a) {
 			return errors.New("RemoveReader reported a parked slot as a reader")
 		}
-		if l.fds[a] != nil {
+		if l.fdsGet(a) != nil {
 			return errors.New("parked registration left after RemoveReader")
 		}
 		return checkRecvWorks(l, a, b)
@@ -360,7 +360,7 @@ func TestAddWriterOnReusedNumberWithParkedReader(t *testing.T) {
 			Await(Sleep(0))
 		}
 		Await(Sleep(0))
-		if l.fds[a] != nil {
+		if l.fdsGet(a) != nil {
 			return errors.New("fd still watched")
 		}
 		return nil

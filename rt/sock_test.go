@@ -64,7 +64,7 @@ func pair(t testing.TB) (int, int) {
 
 // watched reports what the loop watches fd for.
 func watched(l *Loop, fd int) (reader, writer bool) {
-	e := l.fds[fd]
+	e := l.fdsGet(fd)
 	if e == nil {
 		return false, false
 	}
@@ -154,8 +154,8 @@ func echoRoundTrip(l *Loop, network, addr string) error {
 	if data, err := Await(l.SockRecv(fd, 10)); err != nil || len(data) != 0 {
 		return fmt.Errorf("after the server closed: %q, %v; want EOF", data, err)
 	}
-	if len(l.fds) != 0 {
-		return fmt.Errorf("loop still watches %d fds", len(l.fds))
+	if l.fds.Len() != 0 {
+		return fmt.Errorf("loop still watches %d fds", l.fds.Len())
 	}
 	return nil
 }
@@ -463,7 +463,7 @@ func TestSockCancelRemovesHandlerAndFDStillWorks(t *testing.T) {
 				if !task.Cancelled() {
 					return fmt.Errorf("task not cancelled: %v", task.Exception())
 				}
-				if _, ok := l.fds[a]; ok {
+				if _, ok := l.fds.Get(a); ok {
 					return errors.New("the loop still watches the fd after cancellation")
 				}
 				return op.after(l, a, b)
@@ -500,8 +500,8 @@ func TestSockAcceptCancelRemovesReader(t *testing.T) {
 		Await(Sleep(0))
 		task.Cancel()
 		Await(waitDone(l, task))
-		if !task.Cancelled() || l.fds[lfd] != nil {
-			return fmt.Errorf("cancelled %v, still watched %v", task.Cancelled(), l.fds[lfd] != nil)
+		if !task.Cancelled() || l.fdsGet(lfd) != nil {
+			return fmt.Errorf("cancelled %v, still watched %v", task.Cancelled(), l.fdsGet(lfd) != nil)
 		}
 		server := echoServer(l, lfd) // the listener still accepts
 		fd, err := NewSocket(unix.AF_INET, unix.SOCK_STREAM)
@@ -554,7 +554,7 @@ func TestSockReadAndWriteMayWaitOnTheSameFD(t *testing.T) {
 		}
 		send.Cancel()
 		Await(waitDone(l, send))
-		if l.fds[a] != nil {
+		if l.fdsGet(a) != nil {
 			return errors.New("fd still watched")
 		}
 		return nil
@@ -652,7 +652,7 @@ func TestSockCloseAndThrowRemoveTheReader(t *testing.T) {
 			} else if y := op.Throw(nil, boom); !y.Done() {
 				t.Fatal("Throw did not finish the operation")
 			}
-			if l.fds[a] != nil {
+			if l.fdsGet(a) != nil {
 				t.Fatal("still watching the fd")
 			}
 			if _, err := op.Result(); err == nil || (how == "Throw" && err != boom) {

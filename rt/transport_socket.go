@@ -36,8 +36,9 @@ type sockTransport struct {
 	bufp  BufferedProtocol // proto, when it is a BufferedProtocol
 	srv   *Server          // the server that accepted us, if any
 
+	// peer and local are the socket's addresses; local may be shared with
+	// the other connections of its listener.
 	peer, local unix.Sockaddr
-	network     string // "tcp4", "tcp6", "unix"
 
 	wq    []wchunk // pending output, oldest first
 	wsize int      // bytes in wq
@@ -54,6 +55,17 @@ type sockTransport struct {
 	made     bool    // ConnectionMade was called
 	link     resLink // in the loop's live resources
 	slink    resLink // in the server's clients
+}
+
+// network is "tcp4", "tcp6" or "unix", from the peer's address family.
+func (t *sockTransport) network() string {
+	switch t.peer.(type) {
+	case *unix.SockaddrInet4:
+		return "tcp4"
+	case *unix.SockaddrInet6:
+		return "tcp6"
+	}
+	return "unix"
 }
 
 // wchunk is one buffer of pending output; buf[off:] is still to be sent.
@@ -75,7 +87,7 @@ type (
 // asyncio's call_soon calls in _SelectorSocketTransport.__init__). e is
 // fd's entry when the caller already owns fd (a connect), else nil. The
 // caller must not use fd again; on error fd is left to the caller.
-func newSockTransport(l *Loop, e *fdHandlers, fd int, p StreamProtocol, peer unix.Sockaddr, srv *Server) (*sockTransport, error) {
+func newSockTransport(l *Loop, e *fdHandlers, fd int, p StreamProtocol, peer, local unix.Sockaddr, srv *Server) (*sockTransport, error) {
 	if p == nil {
 		return nil, errors.New("rt: transport: nil protocol")
 	}
@@ -85,20 +97,16 @@ func newSockTransport(l *Loop, e *fdHandlers, fd int, p StreamProtocol, peer uni
 			return nil, err
 		}
 	}
-	t := &sockTransport{loop: l, reg: e, fd: fd, peer: peer, srv: srv}
-	// Read now, as asyncio does, so that it is still known after close.
-	t.local, _ = unix.Getsockname(fd)
+	t := &sockTransport{loop: l, reg: e, fd: fd, peer: peer, local: local, srv: srv}
+	if local == nil {
+		// Read now, as asyncio does, so that it is still known after close.
+		t.local, _ = unix.Getsockname(fd)
+	}
 	t.fc.init()
 	t.setProtocol(p)
 	switch peer.(type) {
-	case *unix.SockaddrInet4:
-		t.network = "tcp4"
+	case *unix.SockaddrInet4, *unix.SockaddrInet6:
 		setNoDelay(fd)
-	case *unix.SockaddrInet6:
-		t.network = "tcp6"
-		setNoDelay(fd)
-	default:
-		t.network = "unix"
 	}
 	if srv != nil {
 		srv.attach(t)
@@ -448,9 +456,9 @@ func (t *sockTransport) GetWriteBufferLimits() (low, high int) {
 func (t *sockTransport) GetExtraInfo(name string) any {
 	switch name {
 	case "peername":
-		return sockNetAddr(t.network, t.peer)
+		return sockNetAddr(t.network(), t.peer)
 	case "sockname":
-		return sockNetAddr(t.network, t.local)
+		return sockNetAddr(t.network(), t.local)
 	case "socket":
 		return t.fd
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"golang.org/x/sys/unix"
@@ -92,4 +93,80 @@ func hasIPv6() bool {
 	}
 	defer unix.Close(fd)
 	return unix.Bind(fd, &unix.SockaddrInet6{Addr: [16]byte{15: 1}}) == nil
+}
+
+// An accepted connection's sockname is the client's peername whatever the
+// listener is bound to: a wildcard address (each connection's own), a
+// specific one (shared by every connection of the listener) or a Unix
+// path; and it stays known after the connection is closed.
+func TestAcceptedSocknameIsTheClientsPeername(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ network, addr string }{
+		{"tcp4", "0.0.0.0:0"},
+		{"tcp4", "127.0.0.1:0"},
+		{"unix", dir + "/s.sock"},
+	} {
+		t.Run(tc.addr, func(t *testing.T) {
+			runMain(t, func(l *rt.Loop) error {
+				var srv *rt.Server
+				var conns *[]*recorder
+				var err error
+				if tc.network == "unix" {
+					var cs []*recorder
+					conns = &cs
+					srv, err = rt.Await(l.CreateUnixServer(func() rt.StreamProtocol {
+						r := newRecorder(l)
+						cs = append(cs, r)
+						return r
+					}, tc.addr))
+				} else {
+					srv, conns, err = serve(l, tc.network, tc.addr, nil)
+				}
+				if err != nil {
+					return err
+				}
+				defer srv.Close()
+				target := srv.Addrs()[0].String()
+				if tc.network != "unix" {
+					_, port, _ := net.SplitHostPort(target)
+					target = net.JoinHostPort("127.0.0.1", port)
+				}
+				for i := range 2 {
+					c := newRecorder(l)
+					if tc.network == "unix" {
+						_, err = rt.Await(l.CreateUnixConnection(func() rt.StreamProtocol { return c }, tc.addr))
+					} else {
+						_, err = rt.Await(l.CreateConnection(func() rt.StreamProtocol { return c }, tc.network, target))
+					}
+					if err != nil {
+						return err
+					}
+					// The accept runs when the loop next polls.
+					for n := 0; len(*conns) <= i; n++ {
+						if n == 10000 {
+							return errors.New("the server did not accept the connection")
+						}
+						if _, err := rt.Await(rt.Sleep(time.Millisecond)); err != nil {
+							return err
+						}
+					}
+					if err := until((*conns)[i].made, "the accepted connection"); err != nil {
+						return err
+					}
+					s := (*conns)[i]
+					want := c.t.GetExtraInfo("peername").(net.Addr).String()
+					s.t.Close()
+					c.t.Close()
+					if err := until(s.lost, "server ConnectionLost"); err != nil {
+						return err
+					}
+					got, ok := s.t.GetExtraInfo("sockname").(net.Addr)
+					if !ok || got.String() != want || got.Network() != c.t.GetExtraInfo("peername").(net.Addr).Network() {
+						t.Errorf("connection %d: sockname %v, want the client's peername %v", i, got, want)
+					}
+				}
+				return nil
+			})
+		})
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncgen/asyncgen/internal/fdtab"
 )
 
 // epoll is the Linux backend: level-triggered epoll(7).
@@ -19,10 +21,10 @@ import (
 // and the loop spin; a muted fd is therefore removed from the kernel and
 // kept only in the map.
 type epoll struct {
-	fd     int               // the epoll instance; -1 once closed
-	fds    map[int]Event     // every registered fd and its interest (0: muted)
-	active int               // how many fds are in the kernel's set
-	events []unix.EpollEvent // reused by every Select
+	fd     int                // the epoll instance; -1 once closed
+	fds    fdtab.Table[Event] // every registered fd and its interest (0: muted)
+	active int                // how many fds are in the kernel's set
+	events []unix.EpollEvent  // reused by every Select
 }
 
 // NewEpoll returns a Selector backed by epoll. Its fd is close-on-exec so
@@ -34,7 +36,6 @@ func NewEpoll() (Selector, error) {
 	}
 	return &epoll{
 		fd:     fd,
-		fds:    make(map[int]Event),
 		events: make([]unix.EpollEvent, minEvents),
 	}, nil
 }
@@ -50,13 +51,13 @@ func (ep *epoll) Register(fd int, ev Event) error {
 	if ev == 0 {
 		return fmt.Errorf("epoll: register fd %d: no events: %w", fd, os.ErrInvalid)
 	}
-	if _, ok := ep.fds[fd]; ok {
+	if _, ok := ep.fds.Get(fd); ok {
 		return fmt.Errorf("epoll: register fd %d: %w", fd, ErrAlreadyRegistered)
 	}
 	if err := ep.ctl(unix.EPOLL_CTL_ADD, fd, ev); err != nil {
 		return fmt.Errorf("epoll: register fd %d: %w", fd, err)
 	}
-	ep.fds[fd] = ev
+	ep.fds.Set(fd, ev)
 	ep.active++
 	return nil
 }
@@ -68,7 +69,7 @@ func (ep *epoll) Modify(fd int, ev Event) error {
 	if err := ep.check("modify", fd, ev); err != nil {
 		return err
 	}
-	cur, ok := ep.fds[fd]
+	cur, ok := ep.fds.Get(fd)
 	if !ok {
 		return fmt.Errorf("epoll: modify fd %d: %w", fd, ErrNotRegistered)
 	}
@@ -92,21 +93,21 @@ func (ep *epoll) Modify(fd int, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("epoll: modify fd %d: %w", fd, err)
 	}
-	ep.fds[fd] = ev
+	ep.fds.Set(fd, ev)
 	return nil
 }
 
 // Unregister stops watching fd. It forgets fd even if the kernel refuses,
-// so the map never keeps an fd the caller believes gone.
+// so the table never keeps an fd the caller believes gone.
 func (ep *epoll) Unregister(fd int) error {
 	if ep.fd < 0 {
 		return fmt.Errorf("epoll: unregister fd %d: %w", fd, ErrClosed)
 	}
-	cur, ok := ep.fds[fd]
+	cur, ok := ep.fds.Get(fd)
 	if !ok {
 		return fmt.Errorf("epoll: unregister fd %d: %w", fd, ErrNotRegistered)
 	}
-	delete(ep.fds, fd)
+	ep.fds.Delete(fd)
 	if cur == 0 {
 		return nil // muted: not in the kernel's set
 	}
@@ -151,7 +152,7 @@ func (ep *epoll) Close() error {
 	}
 	fd := ep.fd
 	ep.fd = -1 // before close: whatever close returns, the fd is gone
-	ep.fds = nil
+	ep.fds.Reset()
 	ep.active = 0
 	// No EINTR retry: on Linux the fd is released even when close is
 	// interrupted, and a retry could close an fd another goroutine just

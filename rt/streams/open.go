@@ -78,7 +78,7 @@ func open(network, addr string, isUnix bool, o options) (Stream, error) {
 		return Stream{}, ErrBadLimit
 	}
 	l := rt.RunningLoop()
-	c := newConn(l, o.limit, nil)
+	c := newConn(l, o.limit, newShared(l, nil))
 	factory := func() rt.StreamProtocol { return &c.p }
 	var f *rt.Future[rt.Conn]
 	if isUnix {
@@ -100,7 +100,8 @@ func start(cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void], network, addr
 		return nil, ErrBadLimit
 	}
 	l := rt.RunningLoop()
-	factory := func() rt.StreamProtocol { return &newConn(l, o.limit, cb).p }
+	sh := newShared(l, cb)
+	factory := func() rt.StreamProtocol { return &newConn(l, o.limit, sh).p }
 	if isUnix {
 		return rt.Await(l.CreateUnixServer(factory, addr, o.srv...))
 	}

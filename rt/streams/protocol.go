@@ -1,6 +1,8 @@
 package streams
 
 import (
+	"errors"
+
 	"github.com/asyncgen/asyncgen/rt"
 )
 
@@ -15,25 +17,41 @@ type streamProtocol struct {
 	l      *rt.Loop
 	c      *conn
 	t      rt.Transport
-	cb     func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]
-	paused bool // PauseWriting until ResumeWriting
+	sh     *shared // what the connections of one server have in common
+	paused bool    // PauseWriting until ResumeWriting
 	lost   bool
 	// lostErr is how the connection ended, for a WaitClosed after.
-	lostErr  error
-	closed   *rt.Future[rt.Void] // made on the first WaitClosed
-	done     *rt.Future[rt.Void] // a completed future: Drain's fast path
-	drainers []*rt.Future[rt.Void]
+	lostErr error
+	closed  *rt.Future[rt.Void] // made on the first WaitClosed
+	// drainers are the Drains waiting for ResumeWriting; behind a pointer,
+	// made on the first, since an idle connection has none.
+	drainers *[]*rt.Future[rt.Void]
 }
 
 type conn struct {
-	p streamProtocol
-	r StreamReader
-	w StreamWriter
+	p  streamProtocol
+	r  StreamReader
+	w  StreamWriter
+	cc clientCoro
 }
 
-func newConn(l *rt.Loop, limit int, cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]) *conn {
+// shared is what every connection of one server (or one client
+// connection) points to instead of holding a copy: the client-connected
+// callback and the completed future Drain returns on its fast path.
+type shared struct {
+	cb    func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]
+	ready *rt.Future[rt.Void]
+}
+
+func newShared(l *rt.Loop, cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]) *shared {
+	sh := &shared{cb: cb, ready: rt.NewFuture[rt.Void](l)}
+	sh.ready.SetResult(rt.Void{})
+	return sh
+}
+
+func newConn(l *rt.Loop, limit int, sh *shared) *conn {
 	c := &conn{}
-	c.p = streamProtocol{l: l, c: c, cb: cb}
+	c.p = streamProtocol{l: l, c: c, sh: sh}
 	c.r.init(limit)
 	return c
 }
@@ -42,24 +60,62 @@ func (p *streamProtocol) ConnectionMade(t rt.Transport) {
 	c := p.c
 	p.t = t
 	c.r.t = t
-	c.w = StreamWriter{t: t, p: p, r: &c.r}
-	if p.cb == nil {
+	c.w = StreamWriter{p: p}
+	if p.sh.cb == nil {
 		return
 	}
-	task := rt.CreateTask(p.l, p.cb(&c.r, &c.w))
-	task.AddDoneCallback(func(task *rt.Task[rt.Void]) {
-		if task.Cancelled() {
-			return
-		}
-		if err := task.Exception(); err != nil {
-			p.l.CallExceptionHandler(rt.ErrorContext{
-				Message: "streams: unhandled error in the client-connected callback",
-				Err:     err,
-				Future:  task,
-			})
-			t.Close()
-		}
-	})
+	c.cc = clientCoro{p: p, inner: p.sh.cb(&c.r, &c.w)}
+	rt.CreateTask(p.l, &c.cc)
+}
+
+// clientCoro is the task of a server's connection: it runs the
+// client-connected callback's coroutine and, when that fails, does what
+// asyncio's done callback on that task does (report the error, close the
+// transport). Being part of conn, it costs the connection no callback
+// record, closure or slice.
+type clientCoro struct {
+	p     *streamProtocol
+	inner rt.Coro[rt.Void]
+}
+
+func (cc *clientCoro) Send(c *rt.Ctx) rt.Yield { return cc.after(c, cc.inner.Send(c)) }
+
+func (cc *clientCoro) Throw(c *rt.Ctx, err error) rt.Yield {
+	return cc.after(c, cc.inner.Throw(c, err))
+}
+
+func (cc *clientCoro) Close() { cc.inner.Close() }
+
+// Result is the callback's outcome: a cancellation stays one (the task is
+// cancelled), any other error has been reported and the task succeeds.
+func (cc *clientCoro) Result() (rt.Void, error) {
+	if _, err := cc.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
+		return rt.Void{}, nil
+	}
+	return cc.inner.Result()
+}
+
+// AwaitStack shows where the callback is suspended.
+func (cc *clientCoro) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	if s, ok := cc.inner.(rt.Stacker); ok {
+		return s.AwaitStack(buf)
+	}
+	return buf
+}
+
+func (cc *clientCoro) after(c *rt.Ctx, y rt.Yield) rt.Yield {
+	if !y.Done() {
+		return y
+	}
+	if _, err := cc.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
+		cc.p.l.CallExceptionHandler(rt.ErrorContext{
+			Message: "streams: unhandled error in the client-connected callback",
+			Err:     err,
+			Future:  c.Task(),
+		})
+		cc.p.t.Close()
+	}
+	return y
 }
 
 func (p *streamProtocol) GetBuffer(int) []byte {
@@ -91,7 +147,7 @@ func (p *streamProtocol) ConnectionLost(err error) {
 		}
 	}
 	if p.paused {
-		for _, f := range p.drainers {
+		for _, f := range p.drainList() {
 			if !f.Done() {
 				if err == nil {
 					f.SetResult(rt.Void{})
@@ -107,33 +163,43 @@ func (p *streamProtocol) PauseWriting() { p.paused = true }
 
 func (p *streamProtocol) ResumeWriting() {
 	p.paused = false
-	for _, f := range p.drainers {
+	for _, f := range p.drainList() {
 		if !f.Done() {
 			f.SetResult(rt.Void{})
 		}
 	}
 }
 
+func (p *streamProtocol) drainList() []*rt.Future[rt.Void] {
+	if p.drainers == nil {
+		return nil
+	}
+	return *p.drainers
+}
+
+func (p *streamProtocol) addDrainer(f *rt.Future[rt.Void]) {
+	if p.drainers == nil {
+		p.drainers = new([]*rt.Future[rt.Void])
+	}
+	*p.drainers = append(*p.drainers, f)
+}
+
 func (p *streamProtocol) removeDrainer(f *rt.Future[rt.Void]) {
-	for i, g := range p.drainers {
+	if p.drainers == nil {
+		return
+	}
+	fs := *p.drainers
+	for i, g := range fs {
 		if g == f {
-			p.drainers = append(p.drainers[:i], p.drainers[i+1:]...)
+			*p.drainers = append(fs[:i], fs[i+1:]...)
 			break
 		}
 	}
-	if len(p.drainers) == 0 {
-		p.drainers = nil
-	}
 }
 
-// ready returns the connection's completed future, made once.
-func (p *streamProtocol) ready() *rt.Future[rt.Void] {
-	if p.done == nil {
-		p.done = rt.NewFuture[rt.Void](p.l)
-		p.done.SetResult(rt.Void{})
-	}
-	return p.done
-}
+// ready returns a completed future, shared by the connections of one
+// server.
+func (p *streamProtocol) ready() *rt.Future[rt.Void] { return p.sh.ready }
 
 // closedFuture returns the future WaitClosed awaits.
 func (p *streamProtocol) closedFuture() *rt.Future[rt.Void] {

@@ -43,10 +43,10 @@ type StreamReader struct {
 	buf    []byte  // buf[off:] is the unread data; nil when there is none
 	off    int
 	limit  int
-	eof    bool
 	err    error
 	waiter *rt.Future[rt.Void]
 	t      rt.Transport
+	eof    bool
 	paused bool // we paused the transport's reading (over 2×limit)
 	// wfut is the future waits reuse (Reset after each), and op the
 	// coroutine of ReadInto and ReadMore, reused once finished: a message

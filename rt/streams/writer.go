@@ -8,38 +8,36 @@ import (
 // StreamWriter): Write never blocks, Drain waits while the transport's
 // buffer is over its high-water mark.
 type StreamWriter struct {
-	t rt.Transport
-	p *streamProtocol
-	r *StreamReader
+	p *streamProtocol // its transport and, in its conn, the reader
 }
 
 // Transport returns the underlying transport.
-func (w *StreamWriter) Transport() rt.Transport { return w.t }
+func (w *StreamWriter) Transport() rt.Transport { return w.p.t }
 
 // Write sends p (the transport copies what it cannot send at once). Await
 // Drain now and then, so that a slow peer does not make the buffer grow
 // without bound.
-func (w *StreamWriter) Write(p []byte) error { return w.t.Write(p) }
+func (w *StreamWriter) Write(p []byte) error { return w.p.t.Write(p) }
 
 // WriteLines writes every buffer of bufs, in one writev when possible.
-func (w *StreamWriter) WriteLines(bufs [][]byte) error { return w.t.WriteLines(bufs) }
+func (w *StreamWriter) WriteLines(bufs [][]byte) error { return w.p.t.WriteLines(bufs) }
 
 // WriteEOF shuts the write side down once the buffer is sent.
-func (w *StreamWriter) WriteEOF() error { return w.t.WriteEOF() }
+func (w *StreamWriter) WriteEOF() error { return w.p.t.WriteEOF() }
 
 // CanWriteEOF reports whether WriteEOF is supported.
-func (w *StreamWriter) CanWriteEOF() bool { return w.t.CanWriteEOF() }
+func (w *StreamWriter) CanWriteEOF() bool { return w.p.t.CanWriteEOF() }
 
 // Close closes the transport once its buffer is sent; WaitClosed waits
 // for that.
-func (w *StreamWriter) Close() { w.t.Close() }
+func (w *StreamWriter) Close() { w.p.t.Close() }
 
 // IsClosing reports whether the transport is closing or closed.
-func (w *StreamWriter) IsClosing() bool { return w.t.IsClosing() }
+func (w *StreamWriter) IsClosing() bool { return w.p.t.IsClosing() }
 
 // GetExtraInfo returns the transport's extra information ("peername",
 // "sockname", "socket").
-func (w *StreamWriter) GetExtraInfo(name string) any { return w.t.GetExtraInfo(name) }
+func (w *StreamWriter) GetExtraInfo(name string) any { return w.p.t.GetExtraInfo(name) }
 
 // Drain returns what to await before writing more: it is done at once
 // while the transport's buffer is under its high-water mark, and
@@ -48,7 +46,7 @@ func (w *StreamWriter) GetExtraInfo(name string) any { return w.t.GetExtraInfo(n
 // and fails with ErrConnectionLost (or the reader's error).
 func (w *StreamWriter) Drain() rt.Awaitable[rt.Void] {
 	p := w.p
-	if !p.paused && !p.lost && (w.r == nil || w.r.err == nil) && !w.t.IsClosing() {
+	if !p.paused && !p.lost && w.p.c.r.err == nil && !w.p.t.IsClosing() {
 		return p.ready() // nothing to wait for: no coroutine, no allocation
 	}
 	return w.drainAsync()
@@ -63,10 +61,10 @@ func (w *StreamWriter) WaitClosed() rt.Awaitable[rt.Void] { return w.p.closedFut
 //
 //asyncgen:coroutine
 func (w *StreamWriter) drain() error {
-	if w.r != nil && w.r.err != nil {
-		return w.r.err
+	if r := &w.p.c.r; r.err != nil {
+		return r.err
 	}
-	if w.t.IsClosing() {
+	if w.p.t.IsClosing() {
 		// Yield, so that ConnectionLost may run and tell us how the
 		// connection ended (asyncio's sleep(0) here).
 		if _, err := rt.Await(rt.Sleep(0)); err != nil {
@@ -81,7 +79,7 @@ func (w *StreamWriter) drain() error {
 		return nil
 	}
 	f := rt.NewFuture[rt.Void](rt.RunningLoop())
-	p.drainers = append(p.drainers, f)
+	p.addDrainer(f)
 	_, err := rt.Await(f)
 	p.removeDrainer(f)
 	return err

@@ -50,5 +50,9 @@ func goroutines(l *rt.Loop) {
 		own.CallSoon(own.Stop)
 		own.RunForever()
 	}()
+	go func() {
+		rt.RunUntilComplete(l, rt.CreateTask(l, rt.Sleep(0)))
+		l.Close() // the goroutine ran the loop: it is the loop's now
+	}()
 	l.CallSoon(func() {})
 }

@@ -1,0 +1,225 @@
+//go:build linux
+
+package echobench
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// child is a server child process and its control channel.
+type child struct {
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	out  *bufio.Reader
+	addr string
+}
+
+// startChild re-executes the test binary as the server called name.
+func startChild(tb testing.TB, name string) *child {
+	tb.Helper()
+	args := []string{os.Args[0], "-test.run=^$", "-test.bench=^$"}
+	if cpus := os.Getenv(envServerCPUs); cpus != "" {
+		// taskset sets the affinity and execs the server: its pid is
+		// the server's.
+		args = append([]string{"taskset", "-c", cpus}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), envServer+"="+name, envAddr+"=127.0.0.1:0")
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	c := &child{cmd: cmd, in: in, out: bufio.NewReader(out)}
+	tb.Cleanup(c.stop)
+	f := c.reply(tb)
+	if len(f) != 2 || f[0] != "addr" {
+		tb.Fatalf("echo server %s: got %q, want its address", name, f)
+	}
+	c.addr = f[1]
+	return c
+}
+
+func (c *child) reply(tb testing.TB) []string {
+	tb.Helper()
+	line, err := c.out.ReadString('\n')
+	if err != nil {
+		tb.Fatalf("echo server: %v", err)
+	}
+	return strings.Fields(line)
+}
+
+// call sends a command and returns the numbers of its reply.
+func (c *child) call(tb testing.TB, cmd string, want string) []int64 {
+	tb.Helper()
+	if _, err := io.WriteString(c.in, cmd+"\n"); err != nil {
+		tb.Fatalf("echo server: %v", err)
+	}
+	f := c.reply(tb)
+	if len(f) == 0 || f[0] != want {
+		tb.Fatalf("echo server: %s: got %q", cmd, f)
+	}
+	vs := make([]int64, len(f)-1)
+	for i, s := range f[1:] {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			tb.Fatalf("echo server: %s: %q: %v", cmd, f, err)
+		}
+		vs[i] = v
+	}
+	return vs
+}
+
+// stop ends the child: stdin closes, it stops its server (closing every
+// server-side socket first, so TIME_WAIT stays on the server's port and
+// does not eat the client's ephemeral ports) and exits.
+func (c *child) stop() {
+	if c.in == nil {
+		return
+	}
+	c.in.Close()
+	c.in = nil
+	t := time.AfterFunc(10*time.Second, func() { c.cmd.Process.Kill() })
+	c.cmd.Wait()
+	t.Stop()
+}
+
+// dial opens n connections to addr, each echoing one message, with a few
+// dialers at a time.
+func dial(addr string, n int, shape Shape) ([]net.Conn, error) {
+	conns := make([]net.Conn, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			msg := make([]byte, shape.Size())
+			buf := make([]byte, shape.Size())
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				c, err := net.DialTimeout("tcp4", addr, 10*time.Second)
+				if err != nil {
+					errs <- err
+					return
+				}
+				conns[i] = c
+				shape.fill(msg, i)
+				if err := echoOnce(c, msg, buf); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		closeAll(conns)
+		return nil, err
+	}
+	return conns, nil
+}
+
+func closeAll(conns []net.Conn) {
+	for _, c := range conns {
+		if c != nil {
+			c.Close()
+		}
+	}
+}
+
+func echoOnce(c net.Conn, msg, buf []byte) error {
+	if _, err := c.Write(msg); err != nil {
+		return err
+	}
+	if _, err := io.ReadFull(c, buf); err != nil {
+		return err
+	}
+	if !bytes.Equal(buf, msg) {
+		return errors.New("echo differs from the message")
+	}
+	return nil
+}
+
+// load runs n request/response round trips over conns, one goroutine per
+// connection, until n have been done in all.
+func load(conns []net.Conn, n int64, shape Shape) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, len(conns))
+	deadline := time.Now().Add(10 * time.Minute)
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.SetDeadline(deadline)
+			msg := make([]byte, shape.Size())
+			buf := make([]byte, shape.Size())
+			shape.fill(msg, i)
+			for next.Add(1) <= n {
+				if err := echoOnce(c, msg, buf); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// loadMain is the load client alone (ECHOBENCH_LOAD=addr): ECHOBENCH_CONNS
+// connections (50), ECHOBENCH_MSGS messages in all (200,000), of
+// ECHOBENCH_SHAPE (block or line).
+func loadMain(addr string) int {
+	nconns, msgs, shape := 50, int64(200_000), Block
+	if v, err := strconv.Atoi(os.Getenv("ECHOBENCH_CONNS")); err == nil && v > 0 {
+		nconns = v
+	}
+	if v, err := strconv.ParseInt(os.Getenv("ECHOBENCH_MSGS"), 10, 64); err == nil && v > 0 {
+		msgs = v
+	}
+	if os.Getenv(envShape) == "line" {
+		shape = Line
+	}
+	conns, err := dial(addr, nconns, shape)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "echo load:", err)
+		return 1
+	}
+	defer closeAll(conns)
+	start := time.Now()
+	if err := load(conns, msgs, shape); err != nil {
+		fmt.Fprintln(os.Stderr, "echo load:", err)
+		return 1
+	}
+	d := time.Since(start)
+	fmt.Printf("%d %s messages over %d connections in %v: %.0f req/s\n", msgs, shape, nconns, d.Round(time.Millisecond), float64(msgs)/d.Seconds())
+	return 0
+}

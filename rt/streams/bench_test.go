@@ -1,0 +1,50 @@
+//go:build linux
+
+package streams_test
+
+// The streams echo servers beside the goroutine-per-connection net+bufio
+// servers a Go programmer would write, each in a child process, driven by
+// the same load client (internal/echobench has the harness and its
+// knobs). The README's "Benchmarks" section has the figures.
+//
+//	go test -run '^$' -bench 'Echo' -benchmem -count 10 ./rt/streams/ | tee /tmp/streams.txt
+//	benchstat -col /server /tmp/streams.txt
+//	ECHOBENCH_PERF=1 go test -run '^$' -bench 'Echo' -benchtime 200000x ./rt/streams/
+//	go test -run '^$' -bench 'IdleConns' -benchtime 1x -count 3 ./rt/streams/
+
+import (
+	"testing"
+
+	"github.com/asyncgen/asyncgen/internal/echobench"
+)
+
+// The child modes take over the test binary before the tests run.
+func init() {
+	echobench.Main(map[string]echobench.Server{
+		"streams":        echobench.ServeStreams(echobench.Block),
+		"streams-line":   echobench.ServeStreams(echobench.Line),
+		"net-bufio":      echobench.ServeNetBufio(echobench.Block),
+		"net-bufio-line": echobench.ServeNetBufio(echobench.Line),
+		"net":            echobench.ServeNet,
+		"rt":             echobench.ServeProtocol(1, false),
+	})
+}
+
+// BenchmarkBlockEcho: one op is one 1 KiB message echoed by a task in
+// ReadInto/Write/Drain, against goroutine-per-connection net+bufio.
+func BenchmarkBlockEcho(b *testing.B) {
+	echobench.Compare(b, echobench.Block, echobench.Servers("streams", "net-bufio")...)
+}
+
+// BenchmarkLineEcho: one op is one 128-byte line echoed by a task in
+// ReadLine/Write/Drain, against bufio's ReadSlice and a flushed Writer.
+func BenchmarkLineEcho(b *testing.B) {
+	echobench.Compare(b, echobench.Line, echobench.Servers("streams-line", "net-bufio-line")...)
+}
+
+// BenchmarkIdleConns: memory per idle connection at 10,000 connections,
+// each a task suspended in ReadLine against a goroutine blocked in
+// bufio's ReadSlice. Run it with -benchtime 1x.
+func BenchmarkIdleConns(b *testing.B) {
+	echobench.Idle(b, echobench.Line, "streams-line", "net-bufio-line")
+}
