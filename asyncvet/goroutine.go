@@ -90,24 +90,15 @@ func rootVar(info *types.Info, e ast.Expr) types.Object {
 	}
 }
 
-// loopsMadeIn lists the loops the goroutine running body owns: those it
-// assigns a new loop to (l, err = rt.NewLoop()) and those it runs
-// (l.RunForever(), rt.RunUntilComplete(l, t)), whose goroutine it becomes.
+// loopsMadeIn lists the variables that body assigns a new loop to
+// (l, err = rt.NewLoop()), and those of the loops it runs (l.RunForever(),
+// l.RunUntilComplete(f), rt.RunUntilComplete(l, c)): the goroutine
+// running body is that loop's goroutine.
 func loopsMadeIn(info *types.Info, body *ast.BlockStmt) map[types.Object]bool {
 	own := map[types.Object]bool{}
 	ast.Inspect(body, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
-			fn := callee(info, call)
-			var l ast.Expr
-			switch {
-			case isRT(fn, "RunUntilComplete") && len(call.Args) > 0:
-				l = call.Args[0]
-			case fn != nil && recvName(fn) == "Loop" && (fn.Name() == "RunForever" || fn.Name() == "RunUntilComplete"):
-				if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-					l = sel.X
-				}
-			}
-			if root := rootVar(info, l); l != nil && root != nil {
+			if root := ranLoop(info, call); root != nil {
 				own[root] = true
 			}
 		}
@@ -127,4 +118,22 @@ func loopsMadeIn(info *types.Info, body *ast.BlockStmt) map[types.Object]bool {
 		return true
 	})
 	return own
+}
+
+// ranLoop returns the variable of the loop call runs, when call runs one
+// on the calling goroutine, or nil.
+func ranLoop(info *types.Info, call *ast.CallExpr) types.Object {
+	fn := callee(info, call)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != rtPath {
+		return nil
+	}
+	switch {
+	case recvName(fn) == "Loop" && (fn.Name() == "RunForever" || fn.Name() == "RunUntilComplete"):
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			return rootVar(info, sel.X)
+		}
+	case isRT(fn, "RunUntilComplete") && len(call.Args) > 0:
+		return rootVar(info, call.Args[0])
+	}
+	return nil
 }

@@ -51,8 +51,13 @@ func goroutines(l *rt.Loop) {
 		own.RunForever()
 	}()
 	go func() {
-		rt.RunUntilComplete(l, rt.CreateTask(l, rt.Sleep(0)))
-		l.Close() // the goroutine ran the loop: it is the loop's now
+		// This goroutine runs l: it is the loop's goroutine from here on.
+		rt.RunUntilComplete(l, rt.Sleep(time.Second))
+		l.Close()
+	}()
+	go func() {
+		l.RunForever()
+		l.Close()
 	}()
 	l.CallSoon(func() {})
 }
