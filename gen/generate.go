@@ -115,6 +115,7 @@ func generatePackage(p *packages.Package, stubs map[string]bool, only func(file 
 		rejected[t] = len(d.list) > n
 		byFile[t.file] = append(byFile[t.file], t)
 	}
+	checkHelperAwaits(p, tmpls, d)
 	if len(d.list) > 0 {
 		// Lowering the others finds the rest: report all at once.
 		for _, t := range tmpls {
@@ -213,6 +214,14 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 
 	jf := NewFilePathNameForEmit(p.PkgPath, p.Name)
 	jf.HeaderComment(Header)
+	name := p.Fset.File(f.Pos()).Name()
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if dg := TemplateDigest(p.Fset, f, src); dg != "" {
+		jf.HeaderComment(DigestPrefix + dg)
+	}
 	if c := buildConstraint(f); c != "" {
 		jf.HeaderComment(c)
 	}
@@ -235,7 +244,7 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 	if len(d.list) > 0 {
 		return nil, nil
 	}
-	return renderFile(jf, im, emitters, filepath.Base(generatedName(p.Fset.File(f.Pos()).Name())))
+	return renderFile(jf, im, emitters, filepath.Base(generatedName(name)))
 }
 
 // packageScope is the set of names declared at p's package level.

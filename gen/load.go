@@ -80,6 +80,15 @@ func load(cfg Config) ([]*packages.Package, map[string]bool, error) {
 			return nil, nil, err
 		}
 		for _, d := range dl {
+			if d.ExportFile == "" && d.PkgPath != "unsafe" && d.PkgPath != "C" {
+				// Say what to do, rather than the type checker's "no export
+				// data" (a missing go.sum entry for the runtime's x/sys, say).
+				why := "go build " + d.PkgPath + " says why"
+				if len(d.Errors) > 0 {
+					why = d.Errors[0].Error()
+				}
+				return nil, nil, fmt.Errorf("cannot build %s, which the packages to generate import: %s", d.PkgPath, why)
+			}
 			exports[d.PkgPath] = d.ExportFile
 		}
 	}

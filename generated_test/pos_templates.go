@@ -17,7 +17,7 @@ func posSelectRecvLHS(e *Env) string {
 	ch <- 7
 	var arr [3]int
 	var ok bool
-	select {
+	select { //asyncvet:nonblocking ch is buffered and holds a value
 	case arr[rt.Must(e.AV("index", 1))], ok = <-e.Ch("chan", ch):
 		e.Add("received")
 	}

@@ -21,7 +21,7 @@ func sel2LaterAwaitChangesVar(e *Env) string {
 	c := a
 	a <- 1
 	b <- 2
-	select {
+	select { //asyncvet:nonblocking one case is always ready
 	case v := <-c:
 		return fmt.Sprint("first ", v)
 	case <-e.Ch("second", chanAfter(&c, b, rt.Must(e.AV("await", 0)))):
@@ -43,7 +43,7 @@ func chanAfter(p *chan int, q chan int, _ int) chan int {
 func sel2SendValueOrder(e *Env) string {
 	var never chan int
 	ok := make(chan int, 1)
-	select {
+	select { //asyncvet:nonblocking one case is always ready
 	case e.Ch("ch1", never) <- e.V("v1", 1):
 	case e.Ch("ch2", never) <- rt.Must(e.AV("v2", 2)):
 	case <-e.Ch("ch3", never):
@@ -61,7 +61,7 @@ func sel2ReadBeforeAwait(e *Env) string {
 	out := make(chan int, 1)
 	var never chan int
 	x := 1
-	select {
+	select { //asyncvet:nonblocking one case is always ready
 	case out <- x:
 	case never <- setInt(&x, 9, rt.Must(e.I(0))):
 	}
