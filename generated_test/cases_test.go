@@ -123,7 +123,7 @@ var deferCases = []tcase{
 	{"defer/changes-named-result", co(func(e *Env) rt.Coro[int] { return deferChangesResultAsync(e, 3) }),
 		"6", "", ""},
 	{"defer/sets-named-error", co(func(e *Env) rt.Coro[int] { return deferChangesResultAsync(e, 6) }),
-		"0", "too big: 12", ""},
+		"12", "too big: 12", ""},
 	{"defer/recover-panic-after-resume", co(func(e *Env) rt.Coro[int] { return deferRecoverPanicAsync(e) }),
 		"-1", "", "about to panic; recovered late"},
 	{"defer/recover-raised-error", co(func(e *Env) rt.Coro[int] { return deferRecoverRaisedAsync(e) }),
@@ -173,7 +173,7 @@ var methodCases = []tcase{
 	}), "1", "", "found b at 1"},
 	{"generic/method-not-found", co(func(e *Env) rt.Coro[int] {
 		return (&Box[string]{items: []string{"a"}}).indexAsync(e, "z")
-	}), "0", "z not found", ""},
+	}), "-1", "z not found", ""},
 	{"generic/method-delegates", co(func(e *Env) rt.Coro[int] {
 		return (&Box[string]{items: []string{"a", "b", "c", "b"}}).countAsync(e, "b")
 	}), "2", "", "found b at 1; count n=2 err=<nil>"},
@@ -183,7 +183,7 @@ var methodCases = []tcase{
 	{"named/bare-return", co(func(e *Env) rt.Coro[int] { return namedBareAsync(e, 3) }),
 		"3", "", ""},
 	{"named/bare-return-error", co(func(e *Env) rt.Coro[int] { return namedBareAsync(e, 5) }),
-		"0", "too big", ""},
+		"6", "too big", ""},
 	{"shadowing", co(func(e *Env) rt.Coro[string] { return shadowingAsync(e, 2) }),
 		"1 2", "", "inner x=inner; if x=20; for x=0.5; shadow err=e1; outer err=<nil>; n=200"},
 }
