@@ -171,7 +171,15 @@
 //
 // # What is rejected
 //
-// An await inside a go statement, inside a plain function literal
+// An await that is itself deferred or started as a goroutine (defer
+// rt.Must(x), go rt.Must(x)) is rejected; one in the function value or the
+// arguments of a go or defer statement is evaluated by the template, as Go
+// evaluates them, and lowered like any other. A suspension the lowering
+// would leave in the printed code is a positioned error, never a file that
+// panics with "rt.Await called outside a coroutine"; so is output that does
+// not parse, and then nothing is written.
+//
+// An await inside a plain function literal
 // (deferred or not; wrap the literal in rt.Async to make it a coroutine), a
 // coroutine literal inside a plain function literal, the intrinsics used as
 // values, results other than nothing, error,
