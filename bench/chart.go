@@ -78,6 +78,10 @@ func (r *results) barPlot(title string, groups, legends, servers []string) (*plo
 	p.Title.Text = title
 	p.Y.Label.Text = "× reference"
 	p.Y.Min = 0
+	if len(servers) == 0 {
+		p.Title.Text += "\n(not measured)"
+		return p, nil
+	}
 	width := vg.Points(14)
 	for i, g := range groups {
 		vs := make(plotter.Values, len(servers))
@@ -129,6 +133,7 @@ func (r *results) pairPlot(title string, groups []string) (*plot.Plot, error) {
 	bars.Color = palette[0]
 	bars.LineStyle.Width = 0
 	p.Add(bars, plotter.NewGrid())
+	p.Y.Max = max(p.Y.Max, 1) // an axis even when nothing was measured
 	labels := make([]string, len(groups))
 	for i, g := range groups {
 		labels[i] = strings.TrimSuffix(g, ", wrk -t1 -c50")

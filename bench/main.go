@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -31,6 +32,7 @@ type options struct {
 	idle     int           // idle connections
 	pin      bool
 	out      string
+	only     map[string]bool // the kinds of cell to run: echo, resp, http
 }
 
 func main() {
@@ -41,7 +43,16 @@ func main() {
 	flag.IntVar(&o.idle, "idle", 0, "idle connections for the memory figure (default 10000, 2000 with -short)")
 	flag.BoolVar(&o.pin, "pin", false, "pin the servers to CPU 0 and this process (the echo load client) to CPU 1 with taskset")
 	flag.StringVar(&o.out, "out", "", "directory for bench.md and bench.png (default results, a temporary directory with -short)")
+	only := flag.String("only", "echo,resp,http", "the kinds of cell to run, comma-separated: echo (with its idle memory), resp, http")
 	flag.Parse()
+	o.only = map[string]bool{}
+	for _, k := range strings.Split(*only, ",") {
+		if k = strings.TrimSpace(k); k != "echo" && k != "resp" && k != "http" {
+			fmt.Fprintf(os.Stderr, "bench: -only %q: want echo, resp or http\n", k)
+			os.Exit(2)
+		}
+		o.only[k] = true
+	}
 	defaults(&o)
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

@@ -122,6 +122,17 @@ func (r *results) markdown() string {
 				fmtRange(r.ratio(w), times), fmtRange(cpu, func(v float64) string { return num(v, 2) }), sys)
 		}
 	}
+	if _, ok := r.refs[idleGroup]; ok {
+		r.idleTable(p)
+	}
+	p("\n### targets\n\n| target | measured | verdict |\n| --- | ---: | --- |\n")
+	for _, t := range r.targets() {
+		p("| %s | %s | %s |\n", t.what, t.measured, t.verdict)
+	}
+	return b.String()
+}
+
+func (r *results) idleTable(p func(string, ...any)) {
 	p("\n### memory per idle connection (%d connections, each having echoed 1 KiB; resident set over the server with none)\n\n", r.o.idle)
 	p("| server | RSS per connection |\n| --- | ---: |\n")
 	for _, w := range r.rows {
@@ -137,11 +148,6 @@ func (r *results) markdown() string {
 		}
 		p("| %s | %s |\n", w.server, v)
 	}
-	p("\n### targets\n\n| target | measured | verdict |\n| --- | ---: | --- |\n")
-	for _, t := range r.targets() {
-		p("| %s | %s | %s |\n", t.what, t.measured, t.verdict)
-	}
-	return b.String()
 }
 
 // busyElsewhere summarizes the other processes' cores over every timed run.

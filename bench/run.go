@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"time"
 )
 
@@ -92,6 +91,15 @@ func (r *results) run(s *suite) {
 	r.started = time.Now()
 	r.load0 = loadavg()
 	r.perfSkip = perfUsable()
+	if !r.o.only["echo"] {
+		s.echo = nil
+	}
+	if !r.o.only["resp"] {
+		s.resp = nil
+	}
+	if !r.o.only["http"] {
+		s.http = nil
+	}
 	// Every row exists before the first figure, so that the tables keep
 	// the suite's order whatever fails.
 	for _, conns := range []int{50, 100} {
@@ -138,7 +146,9 @@ func (r *results) run(s *suite) {
 		fmt.Println("syscalls per request (perf stat, fixed request counts)")
 		r.syscalls(s)
 	}
-	fmt.Printf("memory per idle connection (%d connections)\n", r.o.idle)
+	if len(s.echo) > 0 {
+		fmt.Printf("memory per idle connection (%d connections)\n", r.o.idle)
+	}
 	for _, sv := range s.echo {
 		w := r.row(idleGroup, sv.name)
 		if w.skip = sv.skip; sv.skip != "" {
@@ -258,5 +268,3 @@ func (r *results) versus(group, a, b string) summary {
 	}
 	return summarize(ratios(column(wa, reqps), column(wb, reqps)))
 }
-
-var _ = math.NaN
