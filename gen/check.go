@@ -36,10 +36,25 @@ func check(t *template, d *diags) {
 // suspensionContext says why a suspension at the end of stack is rejected,
 // or "" when it is fine.
 func suspensionContext(call *ast.CallExpr, stack []ast.Node) string {
+	if len(stack) > 0 {
+		switch s := stack[len(stack)-1].(type) {
+		case *ast.GoStmt:
+			if s.Call == call {
+				return "await inside a go statement: the goroutine would run it, outside the coroutine"
+			}
+		case *ast.DeferStmt:
+			if s.Call == call {
+				return "deferred await: the call would run as the coroutine finishes, after its last suspension; await in a deferred function's arguments or before the defer"
+			}
+		}
+	}
 	for i := len(stack) - 1; i >= 0; i-- {
 		switch s := stack[i].(type) {
 		case *ast.GoStmt:
-			return "await inside a go statement"
+			// The function value and the arguments of a go statement
+			// are evaluated by the template itself, like a defer's;
+			// an await in the goroutine's body is a function literal's.
+			return ""
 		case *ast.FuncLit:
 			if i > 1 {
 				if c, ok := stack[i-1].(*ast.CallExpr); ok && c.Fun == s {

@@ -44,8 +44,16 @@ type diags struct {
 	list []Diagnostic
 }
 
+// errorf records a diagnostic once: a variable shared by a template and a
+// coroutine literal in it is checked in both.
 func (d *diags) errorf(pos token.Pos, format string, args ...any) {
-	d.list = append(d.list, Diagnostic{Pos: d.fset.Position(pos), Message: fmt.Sprintf(format, args...)})
+	n := Diagnostic{Pos: d.fset.Position(pos), Message: fmt.Sprintf(format, args...)}
+	for _, o := range d.list {
+		if o == n {
+			return
+		}
+	}
+	d.list = append(d.list, n)
 }
 
 func (d *diags) err() error {

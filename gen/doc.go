@@ -96,6 +96,38 @@
 // the reference driver instead: the oracle the generated code is tested
 // against, and the mode to debug in.
 //
+// # Coroutine func literals
+//
+// rt.Async(func() (T, error) { ... }) and rt.AsyncVoid(func() error { ... })
+// in a template's own code make the literal a coroutine object: it can be
+// awaited (delegation), run as a task (rt.CreateTask), spawned into a
+// TaskGroup (rt.Spawn) or given to rt.Gather, and it starts when first
+// driven. Like any Go closure it captures the enclosing template's
+// variables by reference, and a variable declared in a loop is fresh at
+// each iteration (Go 1.22):
+//
+//	for _, name := range names {
+//		rt.Spawn(tg, rt.AsyncVoid(func() error {
+//			n, err := rt.Await(fetch(name))
+//			sizes[name] = n
+//			return err
+//		}))
+//	}
+//
+// Each literal becomes a template of its own, with a frame named after the
+// enclosing one (sizesFunc1Frame, constructor sizesFunc1Async). The
+// variables it captures are pointer fields of that frame, and the call
+// rt.AsyncVoid(func...) becomes sizesFunc1Async(&name, &sizes): the
+// enclosing template keeps those variables where it keeps any variable
+// whose address is taken (a frame field, or a cell fresh at each
+// iteration), so both frames see the same variables. Literals nest. In an
+// async stack trace a literal is named as Go names it: the enclosing
+// function followed by .func1, .func2 in source order (.func1.1 for a
+// literal in a literal), at the template's file and line. In reference
+// mode rt.Async runs the literal as written, on the reference driver, as it
+// does outside templates. A func value (not a literal) given to rt.Async
+// always runs that way.
+//
 // # What the generated code guarantees
 //
 // Evaluation order is gc's: calls, receives and suspensions happen in
@@ -139,8 +171,10 @@
 //
 // # What is rejected
 //
-// An await inside a go statement, inside a function literal (deferred or
-// not), the intrinsics used as values, results other than nothing, error,
+// An await inside a go statement, inside a plain function literal
+// (deferred or not; wrap the literal in rt.Async to make it a coroutine), a
+// coroutine literal inside a plain function literal, the intrinsics used as
+// values, results other than nothing, error,
 // T or (T, error), and what the generated file could not spell: a variable
 // living across an await (or an await) whose type is declared inside the
 // template, a variable of the flat body whose type is unexported in

@@ -79,6 +79,10 @@ func (e *emitter) decls(g *Group) {
 //	}
 func (e *emitter) constructor(g *Group) {
 	t := e.l.t
+	if t.outer != nil {
+		e.closureConstructor(g)
+		return
+	}
 	sig := t.sig
 	var params []Code
 	var args []string
@@ -91,8 +95,13 @@ func (e *emitter) constructor(g *Group) {
 	}
 	nm := newNamer(taken)
 	first := 0
-	if sig.Recv() != nil {
+	recv := "" // the constructor's receiver: the template's, or a fresh name for an unnamed or blank one
+	if r := sig.Recv(); r != nil {
 		first = 1
+		recv = r.Name()
+		if recv == "" || recv == "_" {
+			recv = nm.fresh("recv")
+		}
 	}
 	for i := 0; i < sig.Params().Len(); i++ {
 		p := sig.Params().At(i)
@@ -113,9 +122,11 @@ func (e *emitter) constructor(g *Group) {
 		}
 	}
 	call := t.decl.Name.Name + e.targs + "(" + strings.Join(args, ", ") + ")"
-	if r := sig.Recv(); r != nil {
-		init = append([]Code{Id(e.l.params[0].out).Op(":").Id(r.Name())}, init...)
-		call = r.Name() + "." + t.decl.Name.Name + "(" + strings.Join(args, ", ") + ")"
+	if sig.Recv() != nil {
+		if v := e.l.params[0]; v != nil {
+			init = append([]Code{Id(v.out).Op(":").Id(recv)}, init...)
+		}
+		call = recv + "." + t.decl.Name.Name + "(" + strings.Join(args, ", ") + ")"
 	}
 	void := e.q("Void") + "{}"
 	var adapt string
@@ -132,7 +143,7 @@ func (e *emitter) constructor(g *Group) {
 	g.Commentf("%s is %s as a coroutine (see asyncgen).", e.ctor, t.decl.Name.Name)
 	fn := Func()
 	if r := sig.Recv(); r != nil {
-		fn = fn.Params(Id(r.Name()).Id(e.r.typeString(r.Type())))
+		fn = fn.Params(Id(recv).Id(e.r.typeString(r.Type())))
 	}
 	ctorTps := e.tps
 	if sig.Recv() != nil {
@@ -144,6 +155,34 @@ func (e *emitter) constructor(g *Group) {
 		),
 		Return(Op("&").Id(e.frame+e.targs).Values(init...)),
 	))
+}
+
+// closureConstructor is the constructor of a coroutine literal: it takes
+// the addresses of the variables the literal captures. Only the enclosing
+// template's generated frame calls it; in reference mode the enclosing
+// template runs as written and rt.Async runs the literal itself.
+//
+//	func fooFunc1Async(x *int) rt.Coro[T] { return &fooFunc1Frame{x: x} }
+func (e *emitter) closureConstructor(g *Group) {
+	t := e.l.t
+	nm := newNamer()
+	var params, init []Code
+	for i, c := range t.captures {
+		name := nm.fresh(c.Name())
+		params = append(params, Id(name).Id("*"+e.r.typeString(c.Type())))
+		init = append(init, Id(e.l.params[i].out).Op(":").Id(name))
+	}
+	g.Commentf("%s is the func literal at %s as a coroutine (see asyncgen).", e.ctor, e.litPos())
+	g.Add(Func().Id(e.ctor + e.tps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
+		Return(Op("&").Id(e.frame + e.targs).Values(init...)),
+	))
+}
+
+// litPos is where a coroutine literal is, as file:line relative to the
+// module (deterministic, like the stack traces).
+func (e *emitter) litPos() string {
+	p := e.l.t.pkg.Fset.Position(e.l.t.lit.Pos())
+	return e.l.stackFile(p.Filename) + ":" + itoa(p.Line)
 }
 
 // frameStruct:
@@ -176,7 +215,11 @@ func (e *emitter) frameStruct(g *Group) {
 	if e.l.hasPull {
 		fields = append(fields, Id("inject").Any())
 	}
-	g.Commentf("%s is the state of a suspended %s.", e.frame, e.l.t.decl.Name.Name)
+	if t := e.l.t; t.outer != nil {
+		g.Commentf("%s is the state of a suspended coroutine literal of %s (%s).", e.frame, t.root().decl.Name.Name, e.litPos())
+	} else {
+		g.Commentf("%s is the state of a suspended %s.", e.frame, t.decl.Name.Name)
+	}
 	g.Type().Id(e.frame + e.tps).Struct(fields...)
 }
 
@@ -438,6 +481,9 @@ func (e *emitter) awaitStack(g *Group) {
 // funcName is the template's name as runtime.Func reports it:
 // path.f or path.(*T).m.
 func funcName(t *template) string {
+	if t.funcName != "" {
+		return t.funcName
+	}
 	name := t.decl.Name.Name
 	if r := t.sig.Recv(); r != nil {
 		rt := r.Type()
@@ -461,19 +507,15 @@ func funcName(t *template) string {
 // typeParams returns the type parameter list and argument list of the
 // frame: the template's own, or its receiver's.
 func (e *emitter) typeParams() (string, string) {
-	sig := e.l.t.sig
-	tps := sig.TypeParams()
-	if sig.RecvTypeParams().Len() > 0 {
-		tps = sig.RecvTypeParams()
-	}
+	// A coroutine literal's frame is generic over its template's.
+	tps, targs := typeParamNames(e.l.t.root().sig)
 	if tps.Len() == 0 {
 		return "", ""
 	}
-	var decl, args []string
+	var decl []string
 	for i := 0; i < tps.Len(); i++ {
 		tp := tps.At(i)
 		decl = append(decl, tp.Obj().Name()+" "+e.r.typeString(tp.Constraint()))
-		args = append(args, tp.Obj().Name())
 	}
-	return "[" + strings.Join(decl, ", ") + "]", "[" + strings.Join(args, ", ") + "]"
+	return "[" + strings.Join(decl, ", ") + "]", targs
 }

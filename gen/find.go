@@ -34,6 +34,23 @@ type template struct {
 	sig  *types.Signature
 	kind resultKind
 	val  types.Type // T, or nil when the coroutine's result is rt.Void
+
+	// A coroutine func literal (rt.Async) is a template of its own,
+	// synthesised from the literal (see closure.go).
+	outer    *template    // the template the literal is in; nil for a declared template
+	captures []*types.Var // variables of the enclosing templates the literal uses, by first use
+	funcName string       // the literal's name as runtime.Func spells it (path.f.func1)
+	lit      *ast.FuncLit
+	ctors    []string // the constructors of the coroutine literals the body calls
+}
+
+// root is the declared template a coroutine literal is (transitively) in,
+// or t itself.
+func (t *template) root() *template {
+	for t.outer != nil {
+		t = t.outer
+	}
+	return t
 }
 
 // intrinsic is what a call of the runtime's intrinsics means.
@@ -45,6 +62,8 @@ const (
 	inMust                  // rt.Must: suspension, T or a Raised failure
 	inRunningLoop           // rt.RunningLoop(): the frame's loop
 	inCurrent               // rt.Current(): the frame's task
+	inAsync                 // rt.Async(func() (T, error) {...}): a coroutine literal
+	inAsyncVoid             // rt.AsyncVoid(func() error {...}): a coroutine literal
 )
 
 // isTemplate reports whether the doc comment carries the directive.
@@ -104,6 +123,10 @@ func intrinsicObj(info *types.Info, fun ast.Expr) intrinsic {
 		return inRunningLoop
 	case "Current":
 		return inCurrent
+	case "Async":
+		return inAsync
+	case "AsyncVoid":
+		return inAsyncVoid
 	}
 	return notIntrinsic
 }

@@ -114,6 +114,13 @@ func (l *lowerer) declareSignature() {
 	for i := 0; i < l.t.sig.Params().Len(); i++ {
 		l.params = append(l.params, param(l.t.sig.Params().At(i)))
 	}
+	// A coroutine literal's captured variables: pointers into the
+	// enclosing frame, read and written through like cells.
+	for _, c := range l.t.captures {
+		f := l.declare(c)
+		f.kind, f.cell, f.field = kParam, true, true
+		l.params = append(l.params, f)
+	}
 	for i := 0; i < l.t.sig.Results().Len(); i++ {
 		r := l.t.sig.Results().At(i)
 		v := param(r)

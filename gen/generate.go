@@ -2,10 +2,12 @@ package gen
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"io"
 	"os"
@@ -13,6 +15,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/packages"
@@ -60,7 +64,7 @@ func Generate(cfg Config) (*Result, error) {
 			d.list = append(d.list, Diagnostic{Pos: parsePos(e.Pos), Message: e.Msg})
 		}
 		if len(d.list) == 0 {
-			out, err := generatePackage(p, stubs, d)
+			out, err := generatePackage(p, stubs, nil, d)
 			if err != nil {
 				return nil, err
 			}
@@ -89,10 +93,20 @@ func parsePos(s string) token.Position {
 }
 
 // generatePackage returns the generated file of every template file of p
-// (nil content for generated files to delete).
-func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[string][]byte, error) {
+// (nil content for generated files to delete), or with only set, of the
+// template files it keeps.
+func generatePackage(p *packages.Package, stubs map[string]bool, only func(file string) bool, d *diags) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	tmpls := findTemplates(p, d)
+	tmpls := withClosures(p, findTemplates(p, d), d)
+	if only != nil {
+		var kept []*template
+		for _, t := range tmpls {
+			if only(p.Fset.File(t.file.Pos()).Name()) {
+				kept = append(kept, t)
+			}
+		}
+		tmpls = kept
+	}
 	byFile := map[*ast.File][]*template{}
 	rejected := map[*template]bool{}
 	for _, t := range tmpls {
@@ -111,6 +125,9 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 		return nil, nil
 	}
 	mirror := mirrorFileSet(p)
+	// Frame types are package-level names: one namer for the whole
+	// package, so that two files never declare the same one.
+	frames := newNamer(packageScope(p))
 	have := map[string]bool{}
 	for _, f := range p.GoFiles {
 		have[f] = true
@@ -118,6 +135,9 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 	for _, f := range p.Syntax {
 		name := p.Fset.File(f.Pos()).Name()
 		if strings.HasSuffix(name, suffix) && stubs[name] {
+			if only != nil {
+				continue // stale files are the whole package's business
+			}
 			if tmpl := strings.TrimSuffix(name, suffix) + ".go"; !have[tmpl] || len(byFile[fileOf(p, tmpl)]) == 0 {
 				if _, err := os.Stat(name); err == nil {
 					out[name] = nil
@@ -129,19 +149,40 @@ func generatePackage(p *packages.Package, stubs map[string]bool, d *diags) (map[
 		if len(ts) == 0 {
 			continue
 		}
-		src, err := generateFile(p, f, ts, mirror, d)
+		if base := filepath.Base(name); !utf8.ValidString(base) || strings.ContainsFunc(base, unicode.IsControl) {
+			// The //line directives of the output name the file.
+			d.errorf(f.Package, "asyncgen cannot generate code for a file whose name is not printable UTF-8: %q", base)
+			continue
+		}
+		src, err := generateFile(p, f, ts, mirror, frames, d)
 		if err != nil {
 			if src == nil {
 				return nil, err
 			}
-			d.list = append(d.list, Diagnostic{Pos: token.Position{Filename: generatedName(name)}, Message: "formatting generated code: " + err.Error()})
-			// Still write the bytes, so the user can see the error.
-			os.WriteFile(generatedName(name), src, 0o644)
+			// Nothing is written: a broken file would break the
+			// package. The position is the template's (the output's
+			// //line directives map it there).
+			d.list = append(d.list, Diagnostic{Pos: brokenPos(err, name), Message: "asyncgen produced code that does not compile (a generator bug; nothing written): " + errMsg(err)})
 			continue
 		}
 		out[generatedName(name)] = src
 	}
 	return out, nil
+}
+
+// withClosures adds after each template the templates of its coroutine
+// literals (see closure.go).
+func withClosures(p *packages.Package, tmpls []*template, d *diags) []*template {
+	taken := map[string]bool{}
+	for _, n := range p.Types.Scope().Names() {
+		taken[n] = true
+	}
+	var all []*template
+	for _, t := range tmpls {
+		all = append(all, t)
+		all = append(all, extractClosures(t, taken, d)...)
+	}
+	return all
 }
 
 func fileOf(p *packages.Package, name string) *ast.File {
@@ -154,11 +195,8 @@ func fileOf(p *packages.Package, name string) *ast.File {
 }
 
 // generateFile lowers the templates of one file and renders x_async.go.
-func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *token.FileSet, d *diags) ([]byte, error) {
-	scope := map[string]bool{}
-	for _, n := range p.Types.Scope().Names() {
-		scope[n] = true
-	}
+func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *token.FileSet, frameNames *namer, d *diags) ([]byte, error) {
+	scope := packageScope(p)
 	im := newImports(p.Types, f, scope)
 	idents := map[string]bool{}
 	for _, t := range ts {
@@ -175,10 +213,17 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 
 	jf := NewFilePathNameForEmit(p.PkgPath, p.Name)
 	jf.HeaderComment(Header)
+	name := p.Fset.File(f.Pos()).Name()
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if dg := TemplateDigest(p.Fset, f, src); dg != "" {
+		jf.HeaderComment(DigestPrefix + dg)
+	}
 	if c := buildConstraint(f); c != "" {
 		jf.HeaderComment(c)
 	}
-	frameNames := newNamer(scope)
 	var emitters []*emitter
 	for _, t := range ts {
 		l := lowerTemplate(t, d)
@@ -198,7 +243,44 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 	if len(d.list) > 0 {
 		return nil, nil
 	}
-	return renderFile(jf, im, emitters, filepath.Base(generatedName(p.Fset.File(f.Pos()).Name())))
+	return renderFile(jf, im, emitters, filepath.Base(generatedName(name)))
+}
+
+// packageScope is the set of names declared at p's package level.
+func packageScope(p *packages.Package) map[string]bool {
+	scope := map[string]bool{}
+	for _, n := range p.Types.Scope().Names() {
+		scope[n] = true
+	}
+	return scope
+}
+
+// brokenPos is where the error of output that does not parse points: the
+// first scanner error's position, else the generated file.
+func brokenPos(err error, tmpl string) token.Position {
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		pos := list[0].Pos
+		if !filepath.IsAbs(pos.Filename) {
+			pos.Filename = filepath.Join(filepath.Dir(tmpl), pos.Filename)
+		}
+		return pos
+	}
+	return token.Position{Filename: generatedName(tmpl)}
+}
+
+// errMsg is the message of err without its position (the diagnostic has
+// it).
+func errMsg(err error) string {
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		msg := list[0].Msg
+		if len(list) > 1 {
+			msg += fmt.Sprintf(" (and %d more errors)", len(list)-1)
+		}
+		return msg
+	}
+	return err.Error()
 }
 
 func frameBase(t *template) string {
@@ -215,18 +297,16 @@ func frameBase(t *template) string {
 	return lowerFirst(name) + "Frame"
 }
 
+// upperFirst and lowerFirst change the case of the first letter, which
+// need not be ASCII (identifiers are Unicode letters).
 func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // buildConstraint returns the //go:build line of f, if any.
@@ -251,7 +331,7 @@ func finish(src []byte, im *imports, genName string) ([]byte, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "", src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return src, fmt.Errorf("generated code does not parse: %v", err)
+		return src, fmt.Errorf("generated code does not parse: %w", err)
 	}
 	named, dots := im.list()
 	for _, n := range named {

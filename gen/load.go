@@ -80,6 +80,15 @@ func load(cfg Config) ([]*packages.Package, map[string]bool, error) {
 			return nil, nil, err
 		}
 		for _, d := range dl {
+			if d.ExportFile == "" && d.PkgPath != "unsafe" && d.PkgPath != "C" {
+				// Say what to do, rather than the type checker's "no export
+				// data" (a missing go.sum entry for the runtime's x/sys, say).
+				why := "go build " + d.PkgPath + " says why"
+				if len(d.Errors) > 0 {
+					why = d.Errors[0].Error()
+				}
+				return nil, nil, fmt.Errorf("cannot build %s, which the packages to generate import: %s", d.PkgPath, why)
+			}
 			exports[d.PkgPath] = d.ExportFile
 		}
 	}
@@ -212,16 +221,20 @@ func msgOf(err error) string {
 
 // stubPackage adds to overlay a stub for the generated file of every
 // template file of p, and an empty file for generated files whose templates
-// are gone.
+// are gone. A file already in overlay is read from there.
 func stubPackage(p *packages.Package, overlay map[string][]byte) error {
 	have := map[string]bool{}
 	for _, f := range p.GoFiles {
 		have[f] = true
 	}
 	for _, f := range p.GoFiles {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			return err
+		src, ok := overlay[f] // a file's new content, when the caller gives one
+		if !ok {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return err
+			}
+			src = b
 		}
 		if isGenerated(src) {
 			if tmpl := strings.TrimSuffix(f, suffix) + ".go"; !have[tmpl] {

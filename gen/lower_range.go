@@ -24,7 +24,7 @@ import (
 // value at the snapshot); channels receive until closed; functions are
 // pulled with iter.Pull and stopped when the loop is left.
 func (l *lowerer) rangeStmt(s *ast.RangeStmt, lab *types.Label) {
-	if !l.susp[s.Body] && lab == nil {
+	if !l.susp[s.Body] && lab == nil && !l.susp[s.Key] && !l.susp[s.Value] {
 		// Only the operand suspends. (A labelled loop is flattened
 		// anyway: its label is gone, and its break and continue
 		// become gotos.)

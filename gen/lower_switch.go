@@ -258,13 +258,22 @@ func (l *lowerer) selectStmt(s *ast.SelectStmt, lab *types.Label) {
 	clauses := s.Body.List
 	labels := make([]string, len(clauses))
 	sel := &ast.SelectStmt{Select: s.Select, Body: &ast.BlockStmt{}}
-	var decls []*variable
+	var decls, defs []*variable
+	backs := make([]*ast.AssignStmt, len(clauses))
 	comms := l.selectOperands(clauses)
 	for i, c := range clauses {
 		cc := c.(*ast.CommClause)
 		labels[i] = l.newLabel("case")
 		comm := comms[i]
 		var body []ast.Stmt
+		var back *ast.AssignStmt
+		if as, ok := comm.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && l.anySusp(as.Lhs) {
+			// case a[await], ok = <-ch: receive into temporaries;
+			// the left side is evaluated, awaits included, once the
+			// case is chosen, as Go does.
+			comm, back = l.recvIntoTemps(as, cc.Comm.(*ast.AssignStmt))
+			defs = append(defs, l.identVars(comm.(*ast.AssignStmt).Lhs)...)
+		}
 		if as, ok := comm.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
 			// case v, ok := <-ch: receive into scratch names, then
 			// assign the flat variables.
@@ -291,13 +300,17 @@ func (l *lowerer) selectStmt(s *ast.SelectStmt, lab *types.Label) {
 				body = append(body, &ast.AssignStmt{Lhs: vars, Tok: token.ASSIGN, Rhs: rhs})
 			}
 		}
+		backs[i] = back
 		body = append(body, gotoStmt(token.NoPos, labels[i]))
 		sel.Body.List = append(sel.Body.List, &ast.CommClause{Case: cc.Case, Comm: comm, Colon: cc.Colon, Body: body})
 	}
-	l.emit(&item{stmt: sel, jumps: labels, decl: decls, term: true})
+	l.emit(&item{stmt: sel, jumps: labels, decl: decls, defs: defs, term: true})
 	l.push(&target{brk: end, label: lab})
 	for i, c := range clauses {
 		l.label(labels[i])
+		if backs[i] != nil {
+			l.assign(backs[i])
+		}
 		l.stmts(c.(*ast.CommClause).Body)
 		l.jump(token.NoPos, end)
 	}
@@ -329,8 +342,18 @@ func (l *lowerer) selectOperands(clauses []ast.Stmt) []ast.Stmt {
 	if !suspend {
 		return out
 	}
+	last := 0
 	for i, e := range ops {
-		if l.susp[e] || hasCall(l.info, e) {
+		if l.susp[e] {
+			last = i
+		}
+	}
+	for i, e := range ops {
+		// Before the last await even a variable is read into a
+		// temporary: the await may change it, and the select must
+		// see its value on entry.
+		tv := l.info.Types[e]
+		if l.susp[e] || hasCall(l.info, e) || i < last && tv.Value == nil && !tv.IsNil() {
 			ops[i] = l.tempOf(l.expr(e), l.info.TypeOf(e), "ch")
 		}
 	}
@@ -351,4 +374,38 @@ func (l *lowerer) selectOperands(clauses []ast.Stmt) []ast.Stmt {
 		}
 	}
 	return out
+}
+
+// anySusp reports whether one of list suspends.
+func (l *lowerer) anySusp(list []ast.Expr) bool {
+	for _, e := range list {
+		if l.susp[e] {
+			return true
+		}
+	}
+	return false
+}
+
+// recvIntoTemps turns the receive "lhs... = <-ch" (as, lowered from the
+// template's orig) into "t, tok = <-ch", returning it and the assignment "lhs... = t, tok" to lower after it.
+func (l *lowerer) recvIntoTemps(as, orig *ast.AssignStmt) (*ast.AssignStmt, *ast.AssignStmt) {
+	u := ast.Unparen(orig.Rhs[0]).(*ast.UnaryExpr)
+	elem := coreType(l.info.TypeOf(u.X)).(*types.Chan).Elem()
+	comm := &ast.AssignStmt{TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: as.Rhs}
+	back := &ast.AssignStmt{TokPos: as.TokPos, Tok: token.ASSIGN}
+	for j, e := range as.Lhs {
+		if isBlank(e) {
+			comm.Lhs = append(comm.Lhs, e)
+			continue
+		}
+		t := elem
+		if j == 1 {
+			t = types.Typ[types.Bool]
+		}
+		v := l.newTemp(t, "recv")
+		comm.Lhs = append(comm.Lhs, l.ref(v))
+		back.Lhs = append(back.Lhs, e)
+		back.Rhs = append(back.Rhs, l.ref(v))
+	}
+	return comm, back
 }

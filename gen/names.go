@@ -74,6 +74,9 @@ func (l *lowerer) nameAll(fileTaken map[string]bool) names {
 			external[obj.Name()] = true
 		}
 	}
+	for _, c := range l.t.ctors {
+		external[c] = true
+	}
 	locals := newNamer(external, fileTaken)
 	locals.taken[nm.recv] = true
 	locals.taken[nm.ctx] = true

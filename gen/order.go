@@ -49,6 +49,8 @@ func (l *lowerer) simple(s ast.Stmt) {
 			l.info.Types[call.Fun] = l.info.Types[s.Call.Fun]
 		}
 		l.emit(&item{stmt: &ast.DeferStmt{Defer: s.Defer, Call: call}})
+	case *ast.GoStmt:
+		l.emit(&item{stmt: &ast.GoStmt{Go: s.Go, Call: l.expr(s.Call).(*ast.CallExpr)}})
 	default:
 		l.d.errorf(s.Pos(), "asyncgen cannot lower an await in a %T", s)
 	}

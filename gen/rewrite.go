@@ -55,6 +55,12 @@ func (r *renderer) node(n ast.Node) ast.Node {
 			case inCurrent:
 				return r.ctxCall(n, "Task")
 			}
+			if k := callIntrinsic(info, n); k == inAwait || k == inMust {
+				// Every suspension must have been lifted into the state
+				// machine; printed as is it would panic at run time
+				// ("rt.Await called outside a coroutine").
+				r.l.d.errorf(n.Pos(), "asyncgen cannot lower this await here (generator bug: it would run outside the state machine)")
+			}
 		}
 	}
 	return copyNode(n, r.node)

@@ -144,7 +144,12 @@ func (l *lowerer) scanBody(body *ast.BlockStmt) {
 				l.markAssigned(n.Key)
 				l.markAssigned(n.Value)
 			}
-			if _, ok := types.Unalias(l.info.TypeOf(n.X)).Underlying().(*types.Signature); ok && l.susp[n.Body] {
+			// The lowering pulls the iterator when the loop is
+			// flattened: its body, key or value suspends, or it is
+			// labelled (rangeStmt).
+			_, labelled := stackTop(stack).(*ast.LabeledStmt)
+			flat := l.susp[n.Body] || l.susp[n.Key] || l.susp[n.Value] || labelled && l.susp[n]
+			if _, ok := coreType(l.info.TypeOf(n.X)).(*types.Signature); ok && flat {
 				l.hasPull = true
 			}
 		case *ast.UnaryExpr:
@@ -228,4 +233,12 @@ func (l *lowerer) addrTaken(e ast.Expr) {
 			return
 		}
 	}
+}
+
+// stackTop is the innermost node of stack, or nil.
+func stackTop(stack []ast.Node) ast.Node {
+	if len(stack) == 0 {
+		return nil
+	}
+	return stack[len(stack)-1]
 }

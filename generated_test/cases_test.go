@@ -287,3 +287,27 @@ var loopvarCases = []tcase{
 	{"loopvar/defer-in-iterator-body", co(func(e *Env) rt.Coro[int] { return loopvarDeferInIteratorAsync(e) }),
 		"1", "", "yield 0; yield 1; iter end; loop done; deferred 10; deferred 0"},
 }
+
+var corolitCases = []tcase{
+	{"corolit/taskgroup-per-iteration", co(func(e *Env) rt.Coro[int] { return litTaskGroupPerIterationAsync(e) }),
+		"60", "", "kid1; spawned 1; kid1 sum=10; kid2; spawned 2; kid2 sum=30; kid3; spawned 3; kid3 sum=60"},
+	{"corolit/taskgroup-verbatim-loop", co(func(e *Env) rt.Coro[string] { return litTaskGroupVerbatimLoopAsync(e) }),
+		"a,b,c", "", ""},
+	{"corolit/gather-sees-later-writes", co(func(e *Env) rt.Coro[[]int] { return litGatherAsync(e) }),
+		"[200 201 202]", "", "lit0 base=2; lit1 base=2; lit2 base=2"},
+	{"corolit/task-and-delegation", co(func(e *Env) rt.Coro[string] { return litTaskAndDelegationAsync(e) }),
+		"task done d=7 n=12 v=12 err=lit failed", "", "deleg; task"},
+	{"corolit/nested", co(func(e *Env) rt.Coro[string] { return litNestedAsync(e) }),
+		"t1m2/m2/t1", "", ""},
+	{"corolit/defer-on-cancel", co(func(e *Env) rt.Coro[string] { return litDeferCancelAsync(e) }),
+		"waiting err=true deferred", "", ""},
+	{"corolit/method-receiver", co(func(e *Env) rt.Coro[int] { c := &litCounter{n: 1}; return c.bumpAsync(e, 4) }),
+		"5", "", ""},
+	{"corolit/generic", co(func(e *Env) rt.Coro[string] { return litGenericAsync(e, "g") }),
+		"[g g]", "", ""},
+}
+
+var corolit2Cases = []tcase{
+	{"corolit/generic-method-shadowing", co(func(e *Env) rt.Coro[string] { b := &litBox[string]{}; return b.addAsync(e, "s") }),
+		"12 11 [s]", "", "inner x=21"},
+}

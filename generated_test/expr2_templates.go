@@ -33,7 +33,7 @@ func expr2Forms(e *Env) string {
 	n, found := m[rt.Must(Later(e, "k"))]
 	ch := make(chan int, 1)
 	ch <- 9
-	r, rok := <-rt.Must(Later(e, ch))
+	r, rok := <-rt.Must(Later(e, ch)) //asyncvet:nonblocking ch is buffered and holds a value
 	s := append([]int{}, rt.Must(e.I(1)), rt.Must(e.I(2)), 3, 4)
 	t := s[rt.Must(e.I(1)):rt.Must(e.I(2)):rt.Must(e.I(3))]
 	c := &Counter{n: 1}

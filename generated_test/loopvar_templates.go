@@ -63,7 +63,7 @@ func loopvarSelectContinue(e *Env) string {
 loop:
 	for i := range 4 {
 		ch <- i
-		select {
+		select { //asyncvet:nonblocking one case is always ready
 		case v := <-ch:
 			if rt.Must(e.I(v))%2 == 0 {
 				continue loop

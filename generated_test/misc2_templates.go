@@ -42,7 +42,7 @@ func labelledSelect(e *Env, c chan int) int {
 outer:
 	for {
 	sel:
-		select {
+		select { //asyncvet:nonblocking one case is always ready
 		case v, ok := <-c:
 			if !ok {
 				break outer

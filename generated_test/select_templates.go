@@ -41,7 +41,7 @@ func selectBodies(e *Env) string {
 func selectOperands(e *Env) string {
 	ch := make(chan int, 1)
 	var never chan int
-	select {
+	select { //asyncvet:nonblocking one case is always ready
 	case ch <- rt.Must(e.AV("sendval", 3)):
 		e.Add("sent")
 		rt.Must(e.I(0))
@@ -61,7 +61,7 @@ func selectBreak(e *Env) int {
 loop:
 	for {
 		ch <- n
-		select {
+		select { //asyncvet:nonblocking one case is always ready
 		case v := <-ch:
 			if rt.Must(e.I(v)) < 2 {
 				n++

@@ -23,7 +23,7 @@ func commaOk(e *Env, m map[string]int) string {
 	w, ok2 := m[rt.Must(Later(e, "zz"))]
 	ch := make(chan int, 1)
 	ch <- rt.Must(e.I(9))
-	r, ok3 := <-rt.Must(Later(e, ch))
+	r, ok3 := <-rt.Must(Later(e, ch)) //asyncvet:nonblocking ch is buffered and holds a value
 	var x any = rt.Must(Later[any](e, 2.5))
 	f, ok4 := x.(float64)
 	m[rt.Must(Later(e, "a"))]++
@@ -45,7 +45,7 @@ func commaOk(e *Env, m map[string]int) string {
 //asyncgen:coroutine
 func selectAwaitedOperands(e *Env, chans []chan int) string {
 	out := make(chan int, 1)
-	select {
+	select { //asyncvet:nonblocking one case is always ready
 	case v := <-chans[rt.Must(e.AV("idx", 1))]:
 		e.Add("got %d", v)
 	case out <- rt.Must(e.AV("val", 42)):

@@ -335,3 +335,36 @@ func TestAuditWaitChildErrorIsNotWaitsError(t *testing.T) {
 		t.Fatalf("%+v, want both done and bad failed", res)
 	}
 }
+
+// A task cancelled twice while it waits, before it runs again, sees the
+// first message: the first Cancel cancelled the future it awaits, whose
+// CancelledError it is woken with; the second only records that it must
+// cancel, which the error in hand already does (asyncio's __step keeps a
+// CancelledError it is thrown rather than making a new one).
+func TestAuditTaskCancelledTwiceWhileWaitingSeesTheFirstMessage(t *testing.T) {
+	for _, started := range []bool{true, false} {
+		l := prLoop(t)
+		fut := rt.NewFuture[int](l)
+		seen := ""
+		task := prGo(l, func() (int, error) {
+			_, err := rt.Await(fut)
+			seen, _ = cancelMsg(err)
+			return 0, err
+		})
+		if started {
+			prBriefly(t, l) // the task now waits on fut
+		}
+		task.Cancel("first")
+		task.Cancel("second")
+		prWait(t, l, task)
+		msg, _ := cancelMsg(task.Exception())
+		if started && (seen != "first" || msg != "first") {
+			t.Errorf("waiting: the coroutine saw %q and the task ended with %q, want the first message", seen, msg)
+		}
+		// Never started: asyncio throws into the coroutine before its
+		// first line, with the message in force then, the last one.
+		if !started && msg != "second" {
+			t.Errorf("not started: the task ended with %q, want %q", msg, "second")
+		}
+	}
+}

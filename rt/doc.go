@@ -13,6 +13,11 @@
 // coroutine delegates to it like "yield from"; awaiting a Future or Task
 // suspends until it is done, and not at all if it already is.
 //
+// A coroutine can also be a func literal in a template, wrapped in Async
+// (AsyncVoid for one returning only an error): it captures the template's
+// variables by reference like any closure and is a coroutine object to
+// await, to run as a task, to Spawn into a TaskGroup or to Gather.
+//
 // Built with -tags asyncgen_ref, every generated constructor instead runs
 // its template as written on a goroutine of its own (NewRef): real stacks
 // for a debugger, and the oracle the generator is tested against.

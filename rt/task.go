@@ -184,7 +184,11 @@ func (t *Task[T]) step(exc error) {
 		return
 	}
 	if t.mustCancel {
-		if !errors.Is(exc, ErrCancelled) {
+		// A coroutine woken by the future it awaits reads that future's
+		// outcome itself: when that is a cancellation already (the
+		// first of two Cancels cancelled it), it is the error asyncio's
+		// __wakeup would pass on, message and all.
+		if !errors.Is(exc, ErrCancelled) && !t.waiterCancelled() {
 			exc = &CancelledError{Msg: t.ext.cancelMsg}
 		}
 		t.mustCancel = false
@@ -219,6 +223,16 @@ func (t *Task[T]) step(exc error) {
 	case yieldFuture:
 		t.await(y.fut)
 	}
+}
+
+// waiterCancelled reports whether the task is being woken by the future
+// it awaited, and that future ended in a cancellation.
+func (t *Task[T]) waiterCancelled() bool {
+	if t.waiter == nil {
+		return false
+	}
+	fb := t.waiter.base()
+	return fb.state != pending && errors.Is(fb.err, ErrCancelled)
 }
 
 // stepPanicked finishes the task with the panic that escaped its

@@ -18,6 +18,9 @@
 //
 //	//go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
 //
+// That line is for this module's own packages. Other modules use the
+// tool directive, below.
+//
 // A generated file whose templates were all removed is deleted. Templates
 // asyncgen cannot lower are reported as file:line:col: message, all at
 // once, with exit status 1, and nothing is written.
@@ -28,6 +31,29 @@
 //	-check       write nothing; list stale, missing and extra generated
 //	             files and exit 1 if there are any
 //	-v           list the files written
+//
+// # Using asyncgen in your module
+//
+// Make asyncgen a tool of your module, so that go generate runs the version
+// your go.mod names, with the go.sum entries of its own dependencies:
+//
+//	go get -tool github.com/asyncgen/asyncgen/cmd/asyncgen@latest
+//	go get github.com/asyncgen/asyncgen/rt
+//
+// The first adds a tool directive to go.mod; the second the runtime your
+// templates import, with its dependency golang.org/x/sys. Then write the
+// go:generate line as
+//
+//	//go:generate go tool asyncgen
+//
+// and run go generate ./... after every change to a template. go run
+// github.com/asyncgen/asyncgen/cmd/asyncgen from another module fails with
+// "missing go.sum entry for module providing package
+// github.com/dave/jennifer/jen": the go command does not add the go.sum
+// entries of a package that is only run, and the go get it suggests records
+// them without a tool directive, so go mod tidy drops them again.
+// go tool asyncgen -check ./... (in CI, say) exits 1 when a generated file is
+// stale.
 //
 // See package github.com/asyncgen/asyncgen/gen for the full manual.
 package main

@@ -13,6 +13,16 @@ func inGo() {
 }
 
 //asyncgen:coroutine
+func deferredMust() {
+	defer rt.Must(fut()) // want "deferred await: the call would run as the coroutine finishes"
+}
+
+//asyncgen:coroutine
+func deferredAwait() {
+	defer rt.Await(fut()) // want "deferred await"
+}
+
+//asyncgen:coroutine
 func inLiteral() int {
 	f := func() int {
 		return rt.Must(fut()) // want "await inside a function literal"
@@ -87,4 +97,20 @@ func (t table[K, _]) keys() []K { // want "blank type parameter in the receiver 
 func blankTypeParam[_ any, T any](x T) T { // want "blank type parameter of a coroutine: name it"
 	rt.Must(fut())
 	return x
+}
+
+//asyncgen:coroutine
+func litBad() {
+	f := func() rt.Coro[int] {
+		return rt.Async(func() (int, error) { // want "coroutine func literal inside a plain func literal"
+			return rt.Must(fut()), nil // want "await inside a function literal"
+		})
+	}
+	_ = f
+	rt.Must(rt.AsyncVoid(func() error {
+		go rt.Must(fut()) // want "await inside a go statement"
+		return nil
+	}))
+	a := rt.Async[int] // want "Async must be called, not used as a value"
+	_ = a
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// startServer runs the server on a free port on a loop of its own
+// goroutine, and cancels it when the test ends.
+func startServer(t *testing.T) string {
+	t.Helper()
+	l, err := rt.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan string, 1)
+	task := rt.CreateTask(l, serveAsync("127.0.0.1:0", func(a string) { ready <- a }))
+	done := make(chan error, 1)
+	go func() {
+		_, err := rt.RunUntilComplete(l, task)
+		l.Close()
+		done <- err
+	}()
+	t.Cleanup(func() {
+		l.CallSoonThreadsafe(func() { task.Cancel("test over") })
+		if err := <-done; err == nil || !strings.Contains(err.Error(), "cancel") {
+			t.Errorf("the server ended with %v, want its cancellation", err)
+		}
+	})
+	select {
+	case a := <-ready:
+		return a
+	case err := <-done:
+		t.Fatalf("the server did not start: %v", err)
+	}
+	return ""
+}
+
+// runClient runs a real client program, bounded to 60 s.
+func runClient(t *testing.T, stdin []byte, prog string, args ...string) []byte {
+	t.Helper()
+	if _, err := exec.LookPath(prog); err != nil {
+		// Only a missing client justifies skipping: the test drives it.
+		pkg := map[string]string{"nc": "netcat-openbsd", "python3": "python3"}[prog]
+		t.Skipf("%s not found: install the Debian package %s", prog, pkg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", prog, err, stderr.Bytes())
+	}
+	return out
+}
+
+// nc sends 1 MiB of binary data and half-closes; it gets every byte back,
+// in order, and then the server's close (without which nc -N would not
+// exit).
+func TestEchoWithNetcat(t *testing.T) {
+	addr := startServer(t)
+	host, port, _ := strings.Cut(addr, ":")
+	data := make([]byte, 1<<20)
+	for i := range data {
+		data[i] = byte(i*7 + i>>8)
+	}
+	out := runClient(t, data, "nc", "-N", host, port)
+	if !bytes.Equal(out, data) {
+		t.Fatalf("nc got %d bytes back, want the %d sent", len(out), len(data))
+	}
+}
+
+// A CPython asyncio streams client: 20 concurrent connections each send
+// lines split across writes and a 200 KiB line, read them back with
+// readline, half-close and read EOF.
+const pyClient = `
+import asyncio, sys
+
+async def one(host, port, n):
+    r, w = await asyncio.open_connection(host, port)
+    got = []
+    for i in range(20):
+        line = f"conn {n} line {i} " + "x" * (i * 13) + "\n"
+        half = len(line) // 2
+        w.write(line[:half].encode()); await w.drain()
+        w.write(line[half:].encode()); await w.drain()
+        got.append((await r.readline()).decode() == line)
+    big = b"y" * (200 * 1024) + b"\n"
+    w.write(big)
+    await w.drain()
+    back = await r.readexactly(len(big))
+    w.write_eof()
+    rest = await r.read()
+    w.close()
+    await w.wait_closed()
+    return all(got) and back == big and rest == b""
+
+async def main():
+    host, port = sys.argv[1], int(sys.argv[2])
+    ok = await asyncio.gather(*(one(host, port, n) for n in range(20)))
+    print("ok", sum(ok))
+
+asyncio.run(main())
+`
+
+func TestEchoWithPythonAsyncio(t *testing.T) {
+	addr := startServer(t)
+	host, port, _ := strings.Cut(addr, ":")
+	out := runClient(t, nil, "python3", "-c", pyClient, host, port)
+	if got := strings.TrimSpace(string(out)); got != "ok 20" {
+		t.Fatalf("python3 client: %q, want ok 20", got)
+	}
+}
+
+// Our client sends its arguments, or stdin's lines, and prints the echoes.
+func TestClient(t *testing.T) {
+	addr := startServer(t)
+	for _, c := range []struct {
+		lines []string
+		stdin string
+	}{
+		{lines: []string{"hello", "two words", ""}},
+		{stdin: "from\nstdin\n"},
+	} {
+		var out bytes.Buffer
+		if _, err := rt.Run(clientAsync(addr, c.lines, strings.NewReader(c.stdin), &out)); err != nil {
+			t.Fatal(err)
+		}
+		want := c.stdin
+		if c.lines != nil {
+			want = strings.Join(c.lines, "\n") + "\n"
+		}
+		if out.String() != want {
+			t.Errorf("printed %q, want %q", out.String(), want)
+		}
+	}
+	if _, err := rt.Run(clientAsync("127.0.0.1:1", []string{"x"}, nil, &bytes.Buffer{})); err == nil {
+		t.Error("connecting to a closed port succeeded")
+	}
+}

@@ -1,0 +1,453 @@
+package main
+
+import (
+	"math"
+	"strconv"
+	"time"
+)
+
+// client is one connection's state between requests: its output buffer,
+// which collects the answers to every request of one read so that they go
+// out in one write, and whether it asked to be closed.
+type client struct {
+	db       *db
+	p        parser
+	maxQuery int
+	out      []byte
+	quit     bool
+	name     [16]byte // the command name, lower-cased, for the table lookup
+}
+
+// command is one entry of the command table. arity follows Redis: n > 0
+// takes exactly n arguments (the name included), n < 0 at least -n.
+// flags, first, last and step are what COMMAND reports to clients.
+type command struct {
+	name               string
+	arity              int
+	flags              []string
+	first, last, step  int
+	run                func(c *client, args [][]byte)
+	errArity, errTimes string // preformatted error replies
+}
+
+// commands is the table, by lower-case name (filled by init, since
+// COMMAND refers to it).
+var commands map[string]*command
+
+func init() {
+	list := []*command{
+		{name: "ping", arity: -1, flags: []string{"fast"}, run: cmdPing},
+		{name: "echo", arity: 2, flags: []string{"fast"}, run: cmdEcho},
+		{name: "set", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdSet},
+		{name: "get", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdGet},
+		{name: "del", arity: -2, flags: []string{"write"}, first: 1, last: -1, step: 1, run: cmdDel},
+		{name: "exists", arity: -2, flags: []string{"readonly", "fast"}, first: 1, last: -1, step: 1, run: cmdExists},
+		{name: "incr", arity: 2, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdIncr},
+		{name: "decr", arity: 2, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdDecr},
+		{name: "incrby", arity: 3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdIncrBy},
+		{name: "decrby", arity: 3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdDecrBy},
+		{name: "expire", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdExpire},
+		{name: "pexpire", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdPExpire},
+		{name: "persist", arity: 2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdPersist},
+		{name: "ttl", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdTTL},
+		{name: "pttl", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdPTTL},
+		{name: "mget", arity: -2, flags: []string{"readonly", "fast"}, first: 1, last: -1, step: 1, run: cmdMGet},
+		{name: "mset", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 2, run: cmdMSet},
+		{name: "keys", arity: 2, flags: []string{"readonly"}, run: cmdKeys},
+		{name: "dbsize", arity: 1, flags: []string{"readonly", "fast"}, run: cmdDBSize},
+		{name: "flushall", arity: -1, flags: []string{"write"}, run: cmdFlush},
+		{name: "flushdb", arity: -1, flags: []string{"write"}, run: cmdFlush},
+		{name: "select", arity: 2, flags: []string{"loading", "stale", "fast"}, run: cmdSelect},
+		{name: "config", arity: -2, flags: []string{"admin", "noscript", "loading", "stale"}, run: cmdConfig},
+		{name: "command", arity: -1, flags: []string{"loading", "stale"}, run: cmdCommand},
+		{name: "quit", arity: -1, flags: []string{"allow_busy", "fast"}, run: cmdQuit},
+	}
+	commands = make(map[string]*command, len(list))
+	for _, c := range list {
+		c.errArity = "ERR wrong number of arguments for '" + c.name + "' command"
+		c.errTimes = "ERR invalid expire time in '" + c.name + "' command"
+		commands[c.name] = c
+	}
+}
+
+const (
+	errSyntax   = "ERR syntax error"
+	errNotInt   = "ERR value is not an integer or out of range"
+	errOverflow = "ERR increment or decrement would overflow"
+)
+
+// execute runs one request and appends its answer to c.out. Nothing it
+// does allocates on the GET/SET path once the key exists.
+func (c *client) execute(args [][]byte) {
+	name := args[0]
+	var cmd *command
+	if len(name) <= len(c.name) {
+		for i, b := range name {
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			c.name[i] = b
+		}
+		cmd = commands[string(c.name[:len(name)])]
+	}
+	if cmd == nil {
+		c.unknown(args)
+		return
+	}
+	if cmd.arity > 0 && len(args) != cmd.arity || cmd.arity < 0 && len(args) < -cmd.arity {
+		c.out = appendError(c.out, cmd.errArity)
+		return
+	}
+	cmd.run(c, args)
+}
+
+// unknown answers an unknown command as Redis 7 words it.
+func (c *client) unknown(args [][]byte) {
+	c.out = append(c.out, "-ERR unknown command '"...)
+	c.out = appendClean(c.out, args[0])
+	c.out = append(c.out, "', with args beginning with: "...)
+	for _, a := range args[1:] {
+		c.out = append(c.out, '\'')
+		c.out = appendClean(c.out, a)
+		c.out = append(c.out, "' "...)
+	}
+	c.out = append(c.out, '\r', '\n')
+}
+
+// appendClean appends at most 128 bytes of b, with CR and LF (which would
+// break an error line) turned into spaces, as Redis does.
+func appendClean(out, b []byte) []byte {
+	for _, x := range b[:min(len(b), 128)] {
+		if x == '\r' || x == '\n' {
+			x = ' '
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func (c *client) ok() { c.out = append(c.out, "+OK\r\n"...) }
+
+func cmdPing(c *client, args [][]byte) {
+	switch len(args) {
+	case 1:
+		c.out = append(c.out, "+PONG\r\n"...)
+	case 2:
+		c.out = appendBulk(c.out, args[1])
+	default:
+		c.out = appendError(c.out, commands["ping"].errArity)
+	}
+}
+
+func cmdEcho(c *client, args [][]byte) { c.out = appendBulk(c.out, args[1]) }
+
+func cmdQuit(c *client, _ [][]byte) {
+	c.ok()
+	c.quit = true
+}
+
+func cmdSelect(c *client, args [][]byte) {
+	n, ok := parseInt(args[1])
+	switch {
+	case !ok:
+		c.out = appendError(c.out, errNotInt)
+	case n != 0:
+		c.out = appendError(c.out, "ERR DB index is out of range")
+	default:
+		c.ok()
+	}
+}
+
+// cmdSet is SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL].
+func cmdSet(c *client, args [][]byte) {
+	var nx, xx, get, keep bool
+	var ttl time.Duration
+	var unit time.Duration // of the expiry option given, 0 if none
+	abs := false
+	var n int64
+	for i := 3; i < len(args); i++ {
+		opt := args[i]
+		hasNext := i+1 < len(args)
+		switch {
+		case isWord(opt, "nx") && !xx:
+			nx = true
+		case isWord(opt, "xx") && !nx:
+			xx = true
+		case isWord(opt, "get"):
+			get = true
+		case isWord(opt, "keepttl") && unit == 0:
+			keep = true
+		case hasNext && unit == 0 && !keep && (isWord(opt, "ex") || isWord(opt, "px") || isWord(opt, "exat") || isWord(opt, "pxat")):
+			unit = time.Millisecond
+			if opt[0]|0x20 == 'e' {
+				unit = time.Second
+			}
+			abs = len(opt) == 4
+			v, ok := parseInt(args[i+1])
+			if !ok {
+				c.out = appendError(c.out, errNotInt)
+				return
+			}
+			n = v
+			i++
+		default:
+			c.out = appendError(c.out, errSyntax)
+			return
+		}
+	}
+	if unit != 0 {
+		if n <= 0 || n > math.MaxInt64/int64(unit) {
+			c.out = appendError(c.out, commands["set"].errTimes)
+			return
+		}
+		ttl = time.Duration(n) * unit
+	}
+	d := c.db
+	e := d.lookup(args[1])
+	if get {
+		if e == nil {
+			c.out = appendNull(c.out)
+		} else {
+			c.out = appendBulk(c.out, e.val)
+		}
+	}
+	if nx && e != nil || xx && e == nil {
+		if !get {
+			c.out = appendNull(c.out)
+		}
+		return
+	}
+	e = d.set(args[1], args[2], keep)
+	if unit != 0 {
+		at := d.now() + ttl
+		if abs {
+			at = loopTimeOf(d, ttl)
+		}
+		d.expire(args[1], e, at)
+	}
+	if !get {
+		c.ok()
+	}
+}
+
+// loopTimeOf turns a Unix time (as a Duration since the epoch) into loop
+// time.
+func loopTimeOf(d *db, unix time.Duration) time.Duration {
+	return d.now() + unix - time.Duration(time.Now().UnixNano())
+}
+
+// isWord reports whether b equals the lower-case word w, ignoring case.
+func isWord(b []byte, w string) bool {
+	if len(b) != len(w) {
+		return false
+	}
+	for i := range b {
+		if b[i]|0x20 != w[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func cmdGet(c *client, args [][]byte) {
+	if e := c.db.lookup(args[1]); e != nil {
+		c.out = appendBulk(c.out, e.val)
+		return
+	}
+	c.out = appendNull(c.out)
+}
+
+func cmdDel(c *client, args [][]byte) {
+	n := 0
+	for _, k := range args[1:] {
+		if c.db.del(k) {
+			n++
+		}
+	}
+	c.out = appendInt(c.out, int64(n))
+}
+
+func cmdExists(c *client, args [][]byte) {
+	n := 0
+	for _, k := range args[1:] {
+		if c.db.lookup(k) != nil {
+			n++
+		}
+	}
+	c.out = appendInt(c.out, int64(n))
+}
+
+func cmdIncr(c *client, args [][]byte) { c.incrBy(args[1], 1) }
+func cmdDecr(c *client, args [][]byte) { c.incrBy(args[1], -1) }
+
+func cmdIncrBy(c *client, args [][]byte) {
+	if by, ok := parseInt(args[2]); ok {
+		c.incrBy(args[1], by)
+		return
+	}
+	c.out = appendError(c.out, errNotInt)
+}
+
+func cmdDecrBy(c *client, args [][]byte) {
+	by, ok := parseInt(args[2])
+	switch {
+	case !ok:
+		c.out = appendError(c.out, errNotInt)
+	case by == math.MinInt64:
+		c.out = appendError(c.out, "ERR decrement would overflow")
+	default:
+		c.incrBy(args[1], -by)
+	}
+}
+
+// incrBy adds by to the integer at key (0 if missing), keeping its TTL.
+func (c *client) incrBy(key []byte, by int64) {
+	e := c.db.lookup(key)
+	var v int64
+	if e != nil {
+		var ok bool
+		if v, ok = parseInt(e.val); !ok {
+			c.out = appendError(c.out, errNotInt)
+			return
+		}
+	}
+	if by > 0 && v > math.MaxInt64-by || by < 0 && v < math.MinInt64-by {
+		c.out = appendError(c.out, errOverflow)
+		return
+	}
+	v += by
+	var num [20]byte
+	c.db.set(key, strconv.AppendInt(num[:0], v, 10), true)
+	c.out = appendInt(c.out, v)
+}
+
+func cmdExpire(c *client, args [][]byte)  { c.expire(args, time.Second) }
+func cmdPExpire(c *client, args [][]byte) { c.expire(args, time.Millisecond) }
+
+// expire is EXPIRE/PEXPIRE key n [NX|XX|GT|LT].
+func (c *client) expire(args [][]byte, unit time.Duration) {
+	n, ok := parseInt(args[2])
+	if !ok {
+		c.out = appendError(c.out, errNotInt)
+		return
+	}
+	var nx, xx, gt, lt bool
+	for _, opt := range args[3:] {
+		switch {
+		case isWord(opt, "nx"):
+			nx = true
+		case isWord(opt, "xx"):
+			xx = true
+		case isWord(opt, "gt"):
+			gt = true
+		case isWord(opt, "lt"):
+			lt = true
+		default:
+			c.out = appendError(c.out, "ERR Unsupported option "+string(opt))
+			return
+		}
+	}
+	if nx && (xx || gt || lt) || gt && lt {
+		c.out = appendError(c.out, "ERR NX and XX, GT or LT options at the same time are not compatible")
+		return
+	}
+	name := "expire"
+	if unit == time.Millisecond {
+		name = "pexpire"
+	}
+	if n > math.MaxInt64/int64(unit) || n < math.MinInt64/int64(unit) {
+		c.out = appendError(c.out, commands[name].errTimes)
+		return
+	}
+	d := c.db
+	e := d.lookup(args[1])
+	if e == nil {
+		c.out = appendInt(c.out, 0)
+		return
+	}
+	at := d.now() + time.Duration(n)*unit
+	// GT and LT compare with the current TTL, no TTL counting as infinite.
+	if nx && e.expireAt != 0 || xx && e.expireAt == 0 ||
+		gt && (e.expireAt == 0 || at <= e.expireAt) || lt && e.expireAt != 0 && at >= e.expireAt {
+		c.out = appendInt(c.out, 0)
+		return
+	}
+	d.expire(args[1], e, at)
+	c.out = appendInt(c.out, 1)
+}
+
+func cmdPersist(c *client, args [][]byte) {
+	e := c.db.lookup(args[1])
+	if e == nil || e.expireAt == 0 {
+		c.out = appendInt(c.out, 0)
+		return
+	}
+	e.expireAt = 0
+	c.out = appendInt(c.out, 1)
+}
+
+func cmdTTL(c *client, args [][]byte)  { c.ttl(args[1], time.Second) }
+func cmdPTTL(c *client, args [][]byte) { c.ttl(args[1], time.Millisecond) }
+
+// ttl answers -2 for a missing key, -1 for one without a deadline, else
+// the time left, rounded to the nearest unit as Redis does.
+func (c *client) ttl(key []byte, unit time.Duration) {
+	e := c.db.lookup(key)
+	switch {
+	case e == nil:
+		c.out = appendInt(c.out, -2)
+	case e.expireAt == 0:
+		c.out = appendInt(c.out, -1)
+	default:
+		left := e.expireAt - c.db.now()
+		c.out = appendInt(c.out, int64((left+unit/2)/unit))
+	}
+}
+
+func cmdMGet(c *client, args [][]byte) {
+	c.out = appendArray(c.out, len(args)-1)
+	for _, k := range args[1:] {
+		if e := c.db.lookup(k); e != nil {
+			c.out = appendBulk(c.out, e.val)
+		} else {
+			c.out = appendNull(c.out)
+		}
+	}
+}
+
+func cmdMSet(c *client, args [][]byte) {
+	if len(args)%2 != 1 {
+		c.out = appendError(c.out, commands["mset"].errArity)
+		return
+	}
+	for i := 1; i < len(args); i += 2 {
+		c.db.set(args[i], args[i+1], false)
+	}
+	c.ok()
+}
+
+func cmdKeys(c *client, args [][]byte) {
+	d := c.db
+	now := d.now()
+	var keys []string
+	for k, e := range d.m {
+		if (e.expireAt == 0 || e.expireAt > now) && globMatch(args[1], k) {
+			keys = append(keys, k)
+		}
+	}
+	c.out = appendArray(c.out, len(keys))
+	for _, k := range keys {
+		c.out = appendBulkString(c.out, k)
+	}
+}
+
+func cmdDBSize(c *client, _ [][]byte) { c.out = appendInt(c.out, int64(len(c.db.m))) }
+
+func cmdFlush(c *client, args [][]byte) {
+	if len(args) > 2 || len(args) == 2 && !isWord(args[1], "async") && !isWord(args[1], "sync") {
+		c.out = appendError(c.out, errSyntax)
+		return
+	}
+	c.db.flush()
+	c.ok()
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"container/heap"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// db is the keyspace: string keys to string values, some with a deadline.
+// It belongs to one loop and is used only from it, so it takes no locks.
+//
+// Expiry works as Redis's does, in two ways: a read of a key past its
+// deadline deletes it first (lazy expiry), and a timer of the loop deletes
+// keys as their deadlines pass (active expiry), so that keys nobody reads
+// again do not stay in memory. The timer is one TimerHandle for the
+// earliest deadline over a min-heap of (deadline, key), not one per key.
+type db struct {
+	loop  *rt.Loop
+	m     map[string]*entry
+	due   deadlines
+	timer *rt.TimerHandle
+	at    time.Duration // the timer's deadline, while timer is set
+	seq   uint64        // numbers deadlines, so that a stale heap item is told from the live one
+}
+
+// entry is a value and its deadline in loop time (0: none). Values are
+// updated in place, so that a SET over an existing key reuses its buffer.
+type entry struct {
+	val      []byte
+	expireAt time.Duration
+	seq      uint64 // of the deadline, matching its heap item
+}
+
+// expireBatch bounds the keys one timer callback deletes, so that a mass
+// expiry does not stall every connection; the rest go in the next turn.
+const expireBatch = 256
+
+func newDB(l *rt.Loop) *db {
+	return &db{loop: l, m: make(map[string]*entry)}
+}
+
+func (d *db) now() time.Duration { return d.loop.Time() }
+
+// lookup returns the live entry of key, deleting it if it has expired.
+func (d *db) lookup(key []byte) *entry {
+	e := d.m[string(key)]
+	if e != nil && e.expireAt != 0 && e.expireAt <= d.now() {
+		delete(d.m, string(key))
+		return nil
+	}
+	return e
+}
+
+// set stores val (copied) under key, clearing its deadline unless keepTTL.
+// It returns the entry.
+func (d *db) set(key, val []byte, keepTTL bool) *entry {
+	e := d.lookup(key)
+	if e == nil {
+		e = &entry{val: append([]byte(nil), val...)}
+		d.m[string(key)] = e
+		return e
+	}
+	e.val = append(e.val[:0], val...)
+	if !keepTTL {
+		e.expireAt = 0
+	}
+	return e
+}
+
+// del deletes key and reports whether it was there.
+func (d *db) del(key []byte) bool {
+	if d.lookup(key) == nil {
+		return false
+	}
+	delete(d.m, string(key))
+	return true
+}
+
+// expire gives key's entry e the deadline at (loop time) and arms the
+// timer if at is the earliest. A deadline already past deletes the key.
+func (d *db) expire(key []byte, e *entry, at time.Duration) {
+	if at <= d.now() {
+		delete(d.m, string(key))
+		return
+	}
+	d.seq++
+	e.expireAt, e.seq = at, d.seq
+	if len(d.due) > 2*len(d.m)+1024 {
+		d.compact()
+	}
+	heap.Push(&d.due, deadline{at: at, seq: d.seq, key: string(key)})
+	d.arm()
+}
+
+// arm points the timer at the earliest deadline in the heap.
+func (d *db) arm() {
+	if len(d.due) == 0 {
+		if d.timer != nil {
+			d.timer.Cancel()
+			d.timer = nil
+		}
+		return
+	}
+	first := d.due[0].at
+	if d.timer != nil && d.at <= first {
+		return
+	}
+	if d.timer != nil {
+		d.timer.Cancel()
+	}
+	d.at = first
+	d.timer = d.loop.CallAt(first, d.expireDue)
+}
+
+// expireDue is the timer's callback: it deletes keys whose deadline has
+// passed, at most expireBatch of them, and re-arms. Heap items whose key
+// was deleted, overwritten or given another deadline are dropped.
+func (d *db) expireDue() {
+	d.timer = nil
+	now := d.now()
+	for n := 0; len(d.due) > 0 && d.due[0].at <= now && n < expireBatch; n++ {
+		it := heap.Pop(&d.due).(deadline)
+		if it.live(d) {
+			delete(d.m, it.key)
+		}
+	}
+	d.arm()
+}
+
+// compact drops the heap items that no longer match a key's deadline, so
+// that keys whose TTL is set over and over do not grow it without bound.
+func (d *db) compact() {
+	live := d.due[:0]
+	for _, it := range d.due {
+		if it.live(d) {
+			live = append(live, it)
+		}
+	}
+	clear(d.due[len(live):])
+	d.due = live
+	heap.Init(&d.due)
+}
+
+// flush deletes every key.
+func (d *db) flush() {
+	d.m = make(map[string]*entry)
+	d.due = nil
+	d.arm()
+}
+
+// deadline is one key's deadline in the expiry heap.
+type deadline struct {
+	at  time.Duration
+	seq uint64
+	key string
+}
+
+// live reports whether the item is its key's current deadline.
+func (it deadline) live(d *db) bool {
+	e := d.m[it.key]
+	return e != nil && e.expireAt != 0 && e.seq == it.seq
+}
+
+// deadlines is a min-heap of deadlines (container/heap): Push and Pop are
+// O(log n), the earliest is at index 0.
+type deadlines []deadline
+
+func (h deadlines) Len() int           { return len(h) }
+func (h deadlines) Less(i, j int) bool { return h[i].at < h[j].at }
+func (h deadlines) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *deadlines) Push(x any)        { *h = append(*h, x.(deadline)) }
+func (h *deadlines) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	old[len(old)-1] = deadline{}
+	*h = old[:len(old)-1]
+	return it
+}

@@ -1,0 +1,191 @@
+package main
+
+//go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
+
+import (
+	"errors"
+
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/streams"
+)
+
+// limits bound what one request may hold (Redis's multibulk count,
+// proto-max-bulk-len and client-query-buffer-limit).
+type limits struct {
+	maxArgs  int
+	maxBulk  int
+	maxQuery int
+}
+
+var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, maxQuery: defaultMaxQuery}
+
+// server is the RESP server of one loop: its keyspace and its limits.
+type server struct {
+	db  *db
+	lim limits
+	// active counts the connections whose coroutine runs, and idle is
+	// called when it falls to 0 after shutdown began: the loop stops only
+	// once every connection's task has finished.
+	active   int
+	stopping bool
+	idle     func()
+}
+
+// flushAt is the size of output past which a connection stops running
+// requests to write what it has and wait for Drain, so that a client
+// pipelining large answers without reading them is held back.
+const flushAt = 64 * 1024
+
+// serve runs one connection: it runs every complete request in the
+// reader's buffer, writes all their answers at once, and waits for more.
+// Answers to a pipeline arriving in one read therefore leave in one
+// write. It ends at EOF, on QUIT, or after answering a framing error.
+//
+//asyncgen:coroutine
+func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
+	s.active++
+	defer s.done()
+	defer w.Close()
+	c := s.newClient()
+	for {
+		more := c.process(r)
+		if len(c.out) > 0 {
+			w.Write(c.out)
+			c.flushed()
+			if c.quit {
+				return nil
+			}
+			if _, err := rt.Await(w.Drain()); err != nil {
+				return nil // the peer is gone: nothing to report
+			}
+		}
+		if c.quit {
+			return nil
+		}
+		if more {
+			if _, err := rt.Await(r.ReadMore()); err != nil {
+				return nil // EOF (a partial request is dropped, as Redis does) or a reset
+			}
+		}
+	}
+}
+
+// done is run as a connection's coroutine ends.
+func (s *server) done() {
+	s.active--
+	if s.stopping && s.active == 0 {
+		s.idle()
+	}
+}
+
+// shutdown stops listening, closes every connection, and stops l once
+// their coroutines have ended.
+func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
+	s.stopping = true
+	s.idle = l.Stop
+	ln.Close()
+	ln.CloseClients()
+	if s.active == 0 {
+		l.Stop()
+	}
+}
+
+func (s *server) newClient() *client {
+	return &client{db: s.db, p: parser{maxArgs: s.lim.maxArgs, maxBulk: s.lim.maxBulk}, maxQuery: s.lim.maxQuery}
+}
+
+// process runs the complete requests at the start of r's buffer, appending
+// their answers to c.out, and consumes them. It returns true when it
+// needs more bytes to go on, false when it stopped with requests left
+// (output over flushAt) or the connection is to close (c.quit).
+func (c *client) process(r *streams.StreamReader) bool {
+	buf := r.Peek()
+	used := 0
+	defer func() { r.Consume(used) }()
+	for len(c.out) < flushAt {
+		args, n, err := c.p.parse(buf[used:])
+		if err == nil && n == 0 && len(buf)-used > c.maxQuery {
+			err = errQueryTooLarge
+		}
+		if err != nil {
+			c.out = appendError(c.out, "ERR "+err.Error())
+			c.quit = true
+			return false
+		}
+		if n == 0 {
+			return true
+		}
+		used += n
+		if args != nil {
+			c.execute(args)
+			if c.quit {
+				return false
+			}
+		}
+	}
+	return false
+}
+
+// flushed empties the output buffer after a write (the transport has
+// copied what it could not send), letting go of one that a large answer
+// made big.
+func (c *client) flushed() {
+	if cap(c.out) > 4*flushAt {
+		c.out = nil
+		return
+	}
+	c.out = c.out[:0]
+}
+
+// running is a server on a loop of its own goroutine.
+type running struct {
+	addr     string
+	loop     *rt.Loop
+	shutdown func() // runs on the loop
+	done     chan error
+}
+
+// start starts a server on addr (port 0: a free port) on a new loop and
+// goroutine, and returns once it listens.
+func start(addr string, lim limits) (*running, error) {
+	s := &running{done: make(chan error, 1)}
+	ready := make(chan error, 1)
+	go func() {
+		defer close(s.done)
+		l, err := rt.NewLoop()
+		if err != nil {
+			ready <- err
+			return
+		}
+		defer l.Close() // closes the server and every connection left
+		srv := &server{db: newDB(l), lim: lim}
+		ln, err := rt.RunUntilComplete(l, streams.StartServer(srv.serveAsync, "tcp", addr))
+		if err != nil {
+			ready <- err
+			return
+		}
+		s.loop = l
+		s.shutdown = func() { srv.shutdown(ln, l) }
+		s.addr = ln.Addrs()[0].String()
+		ready <- nil
+		s.done <- l.RunForever()
+	}()
+	if err := <-ready; err != nil {
+		<-s.done
+		return nil, err
+	}
+	return s, nil
+}
+
+// stop shuts the server down (from any goroutine): it closes every
+// connection, waits for their coroutines to end, and closes the loop.
+func (s *running) stop() error {
+	if _, err := s.loop.CallSoonThreadsafe(s.shutdown); err != nil {
+		return err
+	}
+	var errs []error
+	for err := range s.done {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

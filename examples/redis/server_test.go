@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startTest starts a server on a free port for the test and stops it
+// (every connection closed, the loop closed) when the test ends.
+func startTest(t *testing.T, lim limits) string {
+	t.Helper()
+	s, err := start("127.0.0.1:0", lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s.addr
+}
+
+// dial connects to addr with a deadline bounding the whole exchange.
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// exchange writes req in one write, half-closes, and returns all the
+// server wrote before closing.
+func exchange(t *testing.T, addr, req string) string {
+	t.Helper()
+	c := dial(t, addr)
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).CloseWrite()
+	got, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(got)
+}
+
+// The answers to a pipeline that arrives in one read leave in one write:
+// the client's first read, made once the server has answered, gets all of
+// them. (Were they written one by one, that read would get the first few.)
+func TestPipelineAnsweredInOneWrite(t *testing.T) {
+	addr := startTest(t, defaultLimits)
+	c := dial(t, addr)
+	req := strings.Repeat("*1\r\n$4\r\nPING\r\n", 100)
+	if _, err := io.WriteString(c, req+"*2\r\n$4\r\nECHO\r\n$3\r\nend\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Repeat("+PONG\r\n", 100) + "$3\r\nend\r\n"
+	buf := make([]byte, 64*1024)
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != want {
+		t.Fatalf("first read: %d bytes %v; want all %d", n, err, len(want))
+	}
+}
+
+// A framing error is answered, then the connection is closed, after the
+// answers to the requests before it; anything after it is not run.
+func TestFramingErrorClosesConnection(t *testing.T) {
+	addr := startTest(t, defaultLimits)
+	cases := map[string]string{
+		"SET k v\r\n*1\r\n$x\r\nPING\r\n":     "+OK\r\n-ERR Protocol error: invalid bulk length\r\n",
+		"*1\r\n$4\r\nPING\r\n*1\r\n:1\r\n":    "+PONG\r\n-ERR Protocol error: expected '$', got ':'\r\n",
+		"*2000000\r\n":                        "-ERR Protocol error: invalid multibulk length\r\n",
+		"ECHO \"x\r\nPING\r\n":                "-ERR Protocol error: unbalanced quotes in request\r\n",
+		"PING\r\nQUIT\r\nPING\r\n":            "+PONG\r\n+OK\r\n",
+		"GET unset\r\n*1\r\n$3\r\nGE":         "$-1\r\n", // EOF mid-request: dropped
+		strings.Repeat("x", 70*1024):          "-ERR Protocol error: too big inline request\r\n",
+		"*1\r\n$" + strings.Repeat("9", 70e3): "-ERR Protocol error: too big bulk count string\r\n",
+	}
+	for req, want := range cases {
+		t.Run(fmt.Sprintf("%.20q", req), func(t *testing.T) {
+			if got := exchange(t, addr, req); got != want {
+				t.Fatalf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// Errors of a request, not of its framing, leave the connection open.
+func TestCommandErrorsKeepConnection(t *testing.T) {
+	addr := startTest(t, defaultLimits)
+	req := "FROB\r\nGET\r\nSET k v EX 0\r\nINCR nope nope\r\nSET k v\r\nINCR k\r\nGET k\r\n"
+	want := "-ERR unknown command 'FROB', with args beginning with: \r\n" +
+		"-ERR wrong number of arguments for 'get' command\r\n" +
+		"-ERR invalid expire time in 'set' command\r\n" +
+		"-ERR wrong number of arguments for 'incr' command\r\n" +
+		"+OK\r\n-ERR value is not an integer or out of range\r\n$1\r\nv\r\n"
+	if got := exchange(t, addr, req); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// The bulk length and multibulk count limits hold at their edge.
+func TestRequestLimits(t *testing.T) {
+	addr := startTest(t, limits{maxArgs: 4, maxBulk: 16, maxQuery: 1 << 20})
+	ok := "*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$16\r\n0123456789abcdef\r\n$2\r\nNX\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"
+	if got, want := exchange(t, addr, ok), "+OK\r\n$16\r\n0123456789abcdef\r\n"; got != want {
+		t.Fatalf("at the limits: %q, want %q", got, want)
+	}
+	for req, want := range map[string]string{
+		"*5\r\n":                                "-ERR Protocol error: invalid multibulk length\r\n",
+		"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$17\r\n": "-ERR Protocol error: invalid bulk length\r\n",
+		"SET a b c d e\r\n":                     "-ERR Protocol error: invalid multibulk length\r\n",
+	} {
+		if got := exchange(t, addr, req); got != want {
+			t.Errorf("%q: got %q, want %q", req, got, want)
+		}
+	}
+	// A multibulk count line that never ends is a framing error too.
+	big := "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$16\r\n" + strings.Repeat("*", 100*1024)
+	if got, want := exchange(t, addr, big), "+OK\r\n-ERR Protocol error: too big mbulk count string\r\n"; got != want {
+		t.Errorf("got %.80q, want %q", got, want)
+	}
+}
+
+// A request still incomplete past the query buffer limit closes the
+// connection instead of buffering without bound.
+func TestQueryBufferLimit(t *testing.T) {
+	addr := startTest(t, limits{maxArgs: 4, maxBulk: 8 << 20, maxQuery: 1 << 20})
+	c := dial(t, addr)
+	req := "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4000000\r\n" + strings.Repeat("x", 2<<20)
+	go io.WriteString(c, req) // fails once the server has closed
+	got, err := io.ReadAll(c)
+	// The server closes with bytes unread, so the kernel may reset the
+	// connection before its answer is read.
+	if err != nil && !isReset(err) || err == nil && string(got) != "-ERR Protocol error: query buffer limit exceeded\r\n" {
+		t.Fatalf("got %.80q, %v", got, err)
+	}
+}
+
+func isReset(err error) bool { return strings.Contains(err.Error(), "reset") }
+
+// A 4 MiB value arrives over many reads and comes back whole.
+func TestLargeValue(t *testing.T) {
+	addr := startTest(t, defaultLimits)
+	val := bytes.Repeat([]byte("0123456789abcdef"), 256*1024)
+	req := fmt.Sprintf("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$%d\r\n%s\r\n*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n", len(val), val)
+	want := fmt.Sprintf("+OK\r\n$%d\r\n%s\r\n", len(val), val)
+	if got := exchange(t, addr, req); got != want {
+		t.Fatalf("got %d bytes starting %.40q, want %d", len(got), got, len(want))
+	}
+}
+
+// need skips the test when a real client is missing. Only a missing
+// program justifies it: the test drives that program.
+func need(t *testing.T, prog, pkg string) {
+	t.Helper()
+	if _, err := exec.LookPath(prog); err != nil {
+		t.Skipf("%s not found: install the Debian package %s", prog, pkg)
+	}
+}
+
+// run runs a client to completion within 60 s and returns its output.
+func run(t *testing.T, stdin string, prog string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %q: %v\n%s", prog, args, err, out)
+	}
+	return string(out)
+}
+
+func hostPort(t *testing.T, addr string) (string, string) {
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, p
+}
+
+// redis-cli talks to the server: one command per run, a script on stdin,
+// and a mass insertion with --pipe.
+func TestRedisCLI(t *testing.T) {
+	need(t, "redis-cli", "redis-tools")
+	h, p := hostPort(t, startTest(t, defaultLimits))
+	cli := func(args ...string) string {
+		return strings.TrimSpace(run(t, "", "redis-cli", append([]string{"-h", h, "-p", p}, args...)...))
+	}
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{a("PING"), "PONG"},
+		{a("SET", "greeting", "hello world", "EX", "100"), "OK"},
+		{a("GET", "greeting"), "hello world"},
+		{a("TTL", "greeting"), "100"},
+		{a("INCRBY", "n", "42"), "42"},
+		{a("MSET", "u:1", "a", "u:2", "b"), "OK"},
+		{a("MGET", "u:1", "nope", "u:2"), "a\n\nb"},
+		{a("DBSIZE"), "4"},
+		{a("GET", "nope"), ""},
+		{a("INCR", "greeting"), "ERR value is not an integer or out of range"},
+		{a("FROB"), "ERR unknown command 'FROB', with args beginning with:"},
+		{a("COMMAND", "COUNT"), "25"},
+		{a("DEL", "u:1", "u:2", "nope"), "2"},
+		{a("EXISTS", "u:1", "n"), "1"},
+	}
+	for _, s := range steps {
+		if got := cli(s.args...); got != s.want {
+			t.Errorf("redis-cli %q: got %q, want %q", s.args, got, s.want)
+		}
+	}
+	if got := cli("KEYS", "*"); got != "greeting\nn" && got != "n\ngreeting" {
+		t.Errorf("KEYS *: %q", got)
+	}
+	script := "SET a 1\nINCR a\nGET a\nPING\n"
+	if got := strings.TrimSpace(run(t, script, "redis-cli", "-h", h, "-p", p)); got != "OK\n2\n2\nPONG" {
+		t.Errorf("script: %q", got)
+	}
+	var mass strings.Builder
+	for i := range 20000 {
+		mass.Write(encode(nil, "SET", fmt.Sprint("mass:", i), fmt.Sprint(i)))
+	}
+	if got := run(t, mass.String(), "redis-cli", "-h", h, "-p", p, "--pipe"); !strings.Contains(got, "errors: 0, replies: 20000") {
+		t.Errorf("--pipe: %s", got)
+	}
+	if got := cli("GET", "mass:19999"); got != "19999" {
+		t.Errorf("after --pipe: GET mass:19999 = %q", got)
+	}
+	if got := cli("FLUSHALL"); got != "OK" || cli("DBSIZE") != "0" {
+		t.Errorf("FLUSHALL: %q", got)
+	}
+}
+
+// redis-benchmark's SET and GET tests, with and without a pipeline, run
+// without an error against the server and leave its keys in place.
+func TestRedisBenchmark(t *testing.T) {
+	need(t, "redis-benchmark", "redis-tools")
+	addr := startTest(t, defaultLimits)
+	h, p := hostPort(t, addr)
+	for _, pipeline := range []string{"1", "16"} {
+		out := run(t, "", "redis-benchmark", "-h", h, "-p", p, "-t", "set,get", "-c", "50", "-n", "20000", "-r", "1000", "-P", pipeline, "-q")
+		for _, test := range []string{"SET: ", "GET: "} {
+			if !strings.Contains(out, test) || !strings.Contains(out, "requests per second") {
+				t.Errorf("-P %s: no %q result in\n%s", pipeline, test, out)
+			}
+		}
+		if strings.Contains(strings.ToLower(out), "error") {
+			t.Errorf("-P %s: %s", pipeline, out)
+		}
+	}
+	// -r 1000: the keys are key:000000000000 to key:000000000999.
+	got := exchange(t, addr, "DBSIZE\r\nEXISTS key:000000001000\r\n")
+	var n int
+	if _, err := fmt.Sscanf(got, ":%d\r\n:0\r\n", &n); err != nil || n < 1 || n > 1000 {
+		t.Errorf("after the benchmark: %q", got)
+	}
+}
