@@ -55,7 +55,7 @@ func dialAll(addr string, n int) ([]*conn, error) {
 		tv := syscall.Timeval{Sec: 10}
 		syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
 		syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_SNDTIMEO, &tv)
-		if err := syscall.Connect(fd, sa); err != nil {
+		if err := connect(fd, sa); err != nil {
 			closeAll(conns)
 			return nil, fmt.Errorf("connect %d to %s: %w", i, addr, err)
 		}
@@ -71,6 +71,34 @@ func dialAll(addr string, n int) ([]*conn, error) {
 	return conns, nil
 }
 
+// connect connects the blocking socket fd to sa. A signal (the Go
+// runtime preempts its threads with SIGURG) interrupts connect(2) with
+// EINTR while the connection goes on being set up: then it waits for the
+// socket to be writable and takes the outcome from SO_ERROR.
+func connect(fd int, sa syscall.Sockaddr) error {
+	err := syscall.Connect(fd, sa)
+	if err != syscall.EINTR {
+		return err
+	}
+	for {
+		_, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}, 10_000)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	if e, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ERROR); err != nil || e != 0 {
+		if err == nil {
+			err = syscall.Errno(e)
+		}
+		return err
+	}
+	return nil
+}
+
 // echoBlocking sends the message and reads its echo on the still
 // blocking socket.
 func (c *conn) echoBlocking() error {
@@ -79,6 +107,12 @@ func (c *conn) echoBlocking() error {
 	}
 	for c.n = 0; c.n < len(c.got); {
 		k, err := syscall.Read(c.fd, c.got[c.n:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err == syscall.EAGAIN {
+			return errors.New("no echo within 10s")
+		}
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -54,6 +55,15 @@ func main() {
 		o.only[k] = true
 	}
 	defaults(&o)
+	// Interrupted, the suite takes its servers down with it.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sig
+		killAll()
+		fmt.Fprintln(os.Stderr, "bench:", s)
+		os.Exit(1)
+	}()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -55,7 +56,8 @@ func (s *server) start() (*proc, error) {
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.name, err)
 	}
-	go func() { p.cmd.Wait(); close(p.exited) }()
+	live.add(p)
+	go func() { p.cmd.Wait(); live.remove(p); close(p.exited) }()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp4", p.addr, time.Second)
@@ -72,6 +74,26 @@ func (s *server) start() (*proc, error) {
 			p.stop()
 			return nil, fmt.Errorf("%s: nothing listens on %s after 20s", s.name, p.addr)
 		}
+	}
+}
+
+// live is every server still running, for killAll.
+var live = &procSet{m: map[*proc]bool{}}
+
+type procSet struct {
+	mu sync.Mutex
+	m  map[*proc]bool
+}
+
+func (s *procSet) add(p *proc)    { s.mu.Lock(); s.m[p] = true; s.mu.Unlock() }
+func (s *procSet) remove(p *proc) { s.mu.Lock(); delete(s.m, p); s.mu.Unlock() }
+
+// killAll kills every server still running: the suite was interrupted.
+func killAll() {
+	live.mu.Lock()
+	defer live.mu.Unlock()
+	for p := range live.m {
+		p.cmd.Process.Kill()
 	}
 }
 
