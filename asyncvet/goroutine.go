@@ -91,10 +91,17 @@ func rootVar(info *types.Info, e ast.Expr) types.Object {
 }
 
 // loopsMadeIn lists the variables that body assigns a new loop to
-// (l, err = rt.NewLoop()): the goroutine running body owns that loop.
+// (l, err = rt.NewLoop()), and those of the loops it runs (l.RunForever(),
+// l.RunUntilComplete(f), rt.RunUntilComplete(l, c)): the goroutine
+// running body is that loop's goroutine.
 func loopsMadeIn(info *types.Info, body *ast.BlockStmt) map[types.Object]bool {
 	own := map[types.Object]bool{}
 	ast.Inspect(body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if root := ranLoop(info, call); root != nil {
+				own[root] = true
+			}
+		}
 		as, ok := n.(*ast.AssignStmt)
 		if !ok || len(as.Rhs) != 1 {
 			return true
@@ -111,4 +118,22 @@ func loopsMadeIn(info *types.Info, body *ast.BlockStmt) map[types.Object]bool {
 		return true
 	})
 	return own
+}
+
+// ranLoop returns the variable of the loop call runs, when call runs one
+// on the calling goroutine, or nil.
+func ranLoop(info *types.Info, call *ast.CallExpr) types.Object {
+	fn := callee(info, call)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != rtPath {
+		return nil
+	}
+	switch {
+	case recvName(fn) == "Loop" && (fn.Name() == "RunForever" || fn.Name() == "RunUntilComplete"):
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			return rootVar(info, sel.X)
+		}
+	case isRT(fn, "RunUntilComplete") && len(call.Args) > 0:
+		return rootVar(info, call.Args[0])
+	}
+	return nil
 }

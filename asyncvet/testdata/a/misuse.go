@@ -50,5 +50,14 @@ func goroutines(l *rt.Loop) {
 		own.CallSoon(own.Stop)
 		own.RunForever()
 	}()
+	go func() {
+		// This goroutine runs l: it is the loop's goroutine from here on.
+		rt.RunUntilComplete(l, rt.Sleep(time.Second))
+		l.Close()
+	}()
+	go func() {
+		l.RunForever()
+		l.Close()
+	}()
 	l.CallSoon(func() {})
 }

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// startChat runs the server on its own goroutine and a free port, and
+// stops it (checking that it ended cleanly) when the test ends.
+func startChat(t *testing.T, queueSize int) string {
+	t.Helper()
+	started := make(chan *running, 1)
+	done := make(chan error, 1)
+	go func() {
+		_, err := rt.Run(serveAsync(config{addr: "127.0.0.1:0", queueSize: queueSize, limit: 4096}, 0, started))
+		done <- err
+	}()
+	var s *running
+	select {
+	case s = <-started:
+	case err := <-done:
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.stop()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Error(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("the server did not stop")
+		}
+	})
+	return s.addr
+}
+
+// ncClient is a chat client: an nc process the test types into and
+// reads from.
+type ncClient struct {
+	t     *testing.T
+	stdin io.WriteCloser
+	lines chan string
+}
+
+// needNC skips the test when nc is missing: the tests drive the server
+// with a client nobody here wrote, and CI installs it (.ci/run) and
+// fails if any of these tests skipped.
+func needNC(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("nc"); err != nil {
+		t.Skip("nc not installed (Debian package netcat-openbsd)")
+	}
+}
+
+// dial starts nc against addr, with extra flags before the address.
+// With stdout nil the client's output is read into lines; otherwise it
+// goes to stdout.
+func dial(t *testing.T, addr string, stdout *os.File, flags ...string) *ncClient {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command("nc", append(flags, host, port)...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &ncClient{t: t, stdin: stdin, lines: make(chan string, 1024)}
+	var out io.ReadCloser
+	if stdout != nil {
+		cmd.Stdout = stdout
+	} else if out, err = cmd.StdoutPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if out != nil {
+		go func() {
+			defer close(c.lines)
+			sc := bufio.NewScanner(out)
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				c.lines <- sc.Text()
+			}
+		}()
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return c
+}
+
+// say types a line.
+func (c *ncClient) say(line string) {
+	c.t.Helper()
+	if _, err := io.WriteString(c.stdin, line+"\n"); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// expect reads lines until one equals want, failing after 10 s (a bound,
+// not a wait: the line normally comes in microseconds).
+func (c *ncClient) expect(want string) {
+	c.t.Helper()
+	timeout := time.After(10 * time.Second)
+	var seen []string
+	for {
+		select {
+		case line, ok := <-c.lines:
+			if !ok {
+				c.t.Fatalf("connection ended before %q; saw %q", want, seen)
+			}
+			if line == want {
+				return
+			}
+			seen = append(seen, line)
+		case <-timeout:
+			c.t.Fatalf("no %q within 10s; saw %q", want, seen)
+		}
+	}
+}
+
+// join connects and takes nick.
+func join(t *testing.T, addr, nick string) *ncClient {
+	c := dial(t, addr, nil)
+	c.expect("* welcome to asyncgen chat; your nick?")
+	c.say(nick)
+	c.expect("* hello " + nick)
+	c.expect("* " + nick + " joined")
+	return c
+}
+
+func TestChat(t *testing.T) {
+	needNC(t)
+	addr := startChat(t, 128)
+	alice := join(t, addr, "alice")
+	bob := dial(t, addr, nil)
+	bob.expect("* welcome to asyncgen chat; your nick?")
+	bob.say("alice")
+	bob.expect("* nick alice is taken; your nick?")
+	bob.say("b o b")
+	bob.expect("* a nick has only letters, digits, '_' and '-'; your nick?")
+	bob.say("bob")
+	bob.expect("* bob joined")
+	alice.expect("* bob joined")
+
+	alice.say("hello bob")
+	bob.expect("<alice> hello bob")
+	bob.say("/who")
+	bob.expect("* 2 here: alice bob")
+	bob.say("/nick robert")
+	bob.expect("* you are now robert")
+	alice.expect("* bob is now robert")
+	bob.say("/nick alice")
+	bob.expect("* nick alice is taken")
+	bob.say("/dance")
+	bob.expect("* unknown command /dance")
+	bob.say(strings.Repeat("x", 5000))
+	bob.expect("* that line is too long, and was not sent")
+	bob.say("still here")
+	alice.expect("<robert> still here") // neither the command nor the long line went out
+	alice.say("/quit")
+	alice.expect("* bye")
+	bob.expect("* alice quit")
+	carol := join(t, addr, "alice") // the nick is free again
+	carol.say("/who")
+	carol.expect("* 2 here: alice robert")
+}
+
+func TestSlowClientIsDropped(t *testing.T) {
+	needNC(t)
+	const queue, lines = 16, 8000
+	addr := startChat(t, queue)
+	// slow never reads its output: nc blocks writing to a pipe nobody
+	// empties, stops reading its socket (whose receive buffer -I keeps
+	// small), the server's send buffer fills, then its queue.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	watcher := join(t, addr, "watcher")
+	slow := dial(t, addr, w, "-I", "4096")
+	slow.say("slow")
+	watcher.expect("* slow joined")
+	loud := join(t, addr, "loud")
+	watcher.expect("* loud joined")
+
+	// loud sends as fast as the watcher takes the lines, with at most
+	// window lines in flight: a room is only as fast as its readers, and
+	// a flood faster than the watcher reads would (rightly) drop it too.
+	// The window fits in the pipe to loud's nc, so no write blocks.
+	const window = 48
+	pad := strings.Repeat("y", 1000)
+	timeout := time.After(60 * time.Second)
+	sent, next, dropped := 0, 0, false
+	for next < lines {
+		for ; sent < lines && sent < next+window; sent++ {
+			loud.say(fmt.Sprintf("%d %s", sent, pad))
+		}
+		select {
+		case line, ok := <-watcher.lines:
+			if !ok {
+				t.Fatalf("the watcher was disconnected after %d lines", next)
+			}
+			switch line {
+			case "* slow was dropped (too slow)":
+				dropped = true
+				continue
+			case fmt.Sprintf("<loud> %d %s", next, pad):
+				next++
+				continue
+			}
+			t.Fatalf("after line %d the watcher got %.60q", next, line)
+		case <-timeout:
+			t.Fatalf("the watcher got %d of %d lines in 60s (slow dropped: %v)", next, lines, dropped)
+		}
+	}
+	if !dropped {
+		t.Fatal("8 MB went to a client that reads nothing, and it was not dropped")
+	}
+	watcher.say("/who")
+	watcher.expect("* 2 here: loud watcher")
+}

@@ -1,0 +1,167 @@
+package main
+
+//go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"syscall"
+
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/streams"
+)
+
+// One connection's life, as coroutine templates (session_async.go holds
+// their generated state machines): ask for a nick, join, then run the
+// client's reader and writer inside a TaskGroup until either ends.
+
+const help = "* commands: /nick NAME, /who, /quit; anything else is said to everyone\n"
+
+// handle is the connection's task.
+//
+//asyncgen:coroutine
+func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
+	defer w.Close()
+	w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
+	nick, err := rt.Await(h.askNickAsync(r, w))
+	if err != nil || nick == "" {
+		return quiet(err)
+	}
+	c := &client{nick: nick, q: rt.NewQueue[[]byte](h.queueSize), w: w}
+	w.Write([]byte("* hello " + nick + "\n" + help))
+	h.join(c)
+	_, err = rt.Await(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[rt.Void] {
+		return h.sessionAsync(tg, c, r)
+	}))
+	h.leave(c, "left")
+	return quiet(err)
+}
+
+// askNick reads lines until one is an acceptable nick; "" at EOF.
+//
+//asyncgen:coroutine
+func (h *hub) askNick(r *streams.StreamReader, w *streams.StreamWriter) (string, error) {
+	for {
+		line, err := rt.Await(r.ReadLine())
+		if errors.Is(err, streams.ErrLimitOverrun) {
+			w.Write([]byte("* that line is too long; your nick?\n"))
+			continue
+		}
+		if err != nil || len(line) == 0 {
+			return "", err
+		}
+		nick := strings.TrimSpace(string(line))
+		if bad := h.validNick(nick); bad != "" {
+			w.Write([]byte("* " + bad + "; your nick?\n"))
+			continue
+		}
+		return nick, nil
+	}
+}
+
+// session starts c's writer in the group and reads c's lines until EOF
+// or /quit; then the queue is shut down, and the writer ends once it has
+// sent what was queued.
+//
+//asyncgen:coroutine
+func (h *hub) session(tg *rt.TaskGroup, c *client, r *streams.StreamReader) error {
+	if _, err := rt.Spawn(tg, h.writerAsync(c)); err != nil {
+		return err
+	}
+	for {
+		line, err := rt.Await(r.ReadLine())
+		if errors.Is(err, streams.ErrLimitOverrun) {
+			h.send(c, "* that line is too long, and was not sent\n")
+			continue
+		}
+		if err != nil || len(line) == 0 {
+			h.leave(c, "left")
+			return err
+		}
+		text := strings.TrimRight(string(line), "\r\n")
+		if strings.HasPrefix(text, "/") {
+			if h.command(c, text) {
+				h.leave(c, "quit")
+				return nil
+			}
+			continue
+		}
+		if h.broadcastFrom(c, text) >= h.queueSize/2 {
+			// Let the writers run before reading on: a client that
+			// sends a burst must not fill everyone's queue before any
+			// writer had a turn, or healthy clients would be dropped.
+			if _, err := rt.Await(rt.Sleep(0)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// command runs a line that starts with '/', and reports whether the
+// client asked to quit.
+func (h *hub) command(c *client, text string) (quit bool) {
+	cmd, arg, _ := strings.Cut(text, " ")
+	switch cmd {
+	case "/quit":
+		h.send(c, "* bye\n")
+		return true
+	case "/who":
+		h.send(c, h.who())
+	case "/nick":
+		arg = strings.TrimSpace(arg)
+		if bad := h.validNick(arg); bad != "" {
+			h.send(c, "* "+bad+"\n")
+		} else {
+			h.rename(c, arg)
+			h.send(c, "* you are now "+arg+"\n")
+		}
+	case "/help":
+		h.send(c, help)
+	default:
+		h.send(c, "* unknown command "+cmd+"\n"+help)
+	}
+	return false
+}
+
+// broadcastFrom says text to everyone but c; empty lines are not said.
+func (h *hub) broadcastFrom(c *client, text string) int {
+	if strings.TrimSpace(text) == "" || c.dropped {
+		return 0
+	}
+	return h.broadcast(c, "<"+c.nick+"> "+text+"\n")
+}
+
+// writer writes c's queued lines, everything queued at once, and waits
+// for the connection to drain before taking more. When the queue is shut
+// down (the client left, was dropped, or the server is ending) it closes
+// the connection once the lines are sent, which also ends the reader.
+//
+//asyncgen:coroutine
+func (h *hub) writer(c *client) error {
+	for {
+		line, err := rt.Await(c.q.Get())
+		if err != nil {
+			c.w.Close()
+			return nil
+		}
+		c.w.Write(line)
+		for !c.q.Empty() {
+			more, _ := c.q.GetNowait()
+			c.w.Write(more)
+		}
+		if _, err := rt.Await(c.w.Drain()); err != nil {
+			return quiet(err)
+		}
+	}
+}
+
+// quiet makes a client's going away a normal end of its task, so that
+// the loop's exception handler hears only of real failures.
+func quiet(err error) error {
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, streams.ErrConnectionLost) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/streams"
+)
+
+// One HTTP/1.1 GET on a connection of its own, as a coroutine template
+// (get_async.go is its generated state machine).
+
+// target is what a request goes to.
+type target struct {
+	addr string // host:port to connect to
+	host string // the Host header
+	path string // the request target, query included
+}
+
+// get requests t and reads the whole response; the result holds the
+// status and the body's size. Cancelling it (as WaitFor does at the timeout)
+// closes the connection through the deferred Close.
+//
+//asyncgen:coroutine
+func get(t target) (result, error) {
+	var status int
+	s, err := rt.Await(streams.OpenConnection("tcp", t.addr))
+	if err != nil {
+		return result{}, err
+	}
+	defer s.Writer.Close()
+	s.Writer.Write([]byte("GET " + t.path + " HTTP/1.1\r\nHost: " + t.host +
+		"\r\nUser-Agent: asyncgen-fetch\r\nConnection: close\r\n\r\n"))
+	line, err := rt.Await(s.Reader.ReadLine())
+	if err != nil {
+		return result{}, err
+	}
+	status, err = parseStatus(line)
+	if err != nil {
+		return result{}, err
+	}
+	length, chunked := -1, false
+	for {
+		h, err := rt.Await(s.Reader.ReadLine())
+		if err != nil {
+			return result{status: status}, err
+		}
+		if len(h) == 0 {
+			return result{status: status}, errors.New("the response ended in its head")
+		}
+		h = bytes.TrimRight(h, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		name, value, _ := bytes.Cut(h, []byte(":"))
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
+				return result{status: status}, fmt.Errorf("bad Content-Length %q", value)
+			}
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			chunked = bytes.EqualFold(value, []byte("chunked"))
+		}
+	}
+	switch {
+	case status == 204 || status == 304 || status/100 == 1:
+		return result{status: status}, nil
+	case chunked:
+		n, err := rt.Await(readChunkedAsync(s.Reader))
+		return result{status: status, size: n}, err
+	case length >= 0:
+		b, err := rt.Await(s.Reader.ReadExactly(length))
+		return result{status: status, size: len(b)}, err
+	}
+	b, err := rt.Await(s.Reader.Read(-1)) // the body runs to the close
+	return result{status: status, size: len(b)}, err
+}
+
+// readChunked reads a chunked body and its trailers, returning the body's
+// size.
+//
+//asyncgen:coroutine
+func readChunked(r *streams.StreamReader) (int, error) {
+	total := 0
+	for {
+		line, err := rt.Await(r.ReadLine())
+		if err != nil {
+			return total, err
+		}
+		hex, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
+		n, err := strconv.ParseUint(string(bytes.TrimSpace(hex)), 16, 31)
+		if err != nil {
+			return total, fmt.Errorf("bad chunk size %q", line)
+		}
+		if n == 0 {
+			break
+		}
+		if _, err := rt.Await(r.ReadExactly(int(n) + 2)); err != nil { // the data and its CRLF
+			return total, err
+		}
+		total += int(n)
+	}
+	for {
+		line, err := rt.Await(r.ReadLine())
+		if err != nil || len(bytes.TrimRight(line, "\r\n")) == 0 {
+			return total, err
+		}
+	}
+}
+
+// parseStatus reads the status code from "HTTP/1.x NNN reason".
+func parseStatus(line []byte) (int, error) {
+	f := bytes.Fields(line)
+	if len(f) < 2 || !bytes.HasPrefix(f[0], []byte("HTTP/1.")) || len(f[1]) != 3 {
+		return 0, fmt.Errorf("bad status line %q", bytes.TrimSpace(line))
+	}
+	code, err := strconv.Atoi(string(f[1]))
+	if err != nil || code < 100 {
+		return 0, fmt.Errorf("bad status line %q", bytes.TrimSpace(line))
+	}
+	return code, nil
+}

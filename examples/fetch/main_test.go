@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// testServer is a local net/http server that counts requests in flight
+// and holds every request whose path is /slow until the test ends.
+type testServer struct {
+	url               string
+	inFlight, maxSeen atomic.Int64
+}
+
+func startServer(t *testing.T) *testServer {
+	ts := &testServer{}
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := ts.inFlight.Add(1)
+		defer ts.inFlight.Add(-1)
+		for {
+			m := ts.maxSeen.Load()
+			if n <= m || ts.maxSeen.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		switch r.URL.Path {
+		case "/slow":
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		case "/chunked":
+			w.Write(bytes.Repeat([]byte("x"), 1000))
+			w.(http.Flusher).Flush() // no Content-Length: the body goes chunked
+			w.Write(bytes.Repeat([]byte("y"), 500))
+		case "/missing":
+			http.NotFound(w, r)
+		default:
+			w.Write([]byte("ok\n"))
+		}
+	}))
+	var once sync.Once
+	t.Cleanup(func() { once.Do(func() { close(release) }); srv.Close() })
+	ts.url = srv.URL
+	return ts
+}
+
+// fetch runs the client as main does, on a loop of its own.
+func fetch(t *testing.T, rawURL string, n, c int, timeout time.Duration) report {
+	t.Helper()
+	tg, err := parseTarget(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := rt.Run(fetchAllAsync(tg, n, c, timeout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != n {
+		t.Fatalf("%d results for %d requests", len(rs), n)
+	}
+	return summarise(rs)
+}
+
+func TestManyRequestsBounded(t *testing.T) {
+	ts := startServer(t)
+	rep := fetch(t, ts.url+"/hello?x=1", 300, 8, 10*time.Second)
+	if rep.ok != 300 || rep.statuses[200] != 300 {
+		t.Fatalf("ok %d, statuses %v, first error %v", rep.ok, rep.statuses, rep.firstErr)
+	}
+	if m := ts.maxSeen.Load(); m > 8 {
+		t.Errorf("the server saw %d requests at once; the bound is 8", m)
+	}
+	var out strings.Builder
+	rep.print(&out, time.Second)
+	if !strings.Contains(out.String(), "300 requests in 1s (300/s): 300 completed, 0 timed out, 0 failed") {
+		t.Errorf("report:\n%s", out.String())
+	}
+	edges, counts := rep.histogram()
+	sum := 0
+	for i, n := range counts {
+		sum += n
+		if edges[i] < firstBucket {
+			t.Errorf("edge %v below the first bucket", edges[i])
+		}
+	}
+	if sum != 300 || counts[0] == 0 || counts[len(counts)-1] == 0 {
+		t.Errorf("histogram %v over %v holds %d of 300", counts, edges, sum)
+	}
+}
+
+func TestTimeouts(t *testing.T) {
+	ts := startServer(t)
+	// Every request is held by the server, so each times out on its own
+	// clock; with 3 slots for 6 requests the second three can start only
+	// when the first three have timed out and given their slots back:
+	// two timeouts in a row at least. (The server's own count of
+	// requests in flight can briefly exceed 3 here: it notices a closed
+	// connection a little after the client has moved on.)
+	const timeout = 50 * time.Millisecond
+	start := time.Now()
+	rep := fetch(t, ts.url+"/slow", 6, 3, timeout)
+	elapsed := time.Since(start)
+	if rep.timedOut != 6 || rep.ok != 0 {
+		t.Fatalf("timed out %d, ok %d, failed %d (%v); want all 6 timed out", rep.timedOut, rep.ok, rep.failed, rep.firstErr)
+	}
+	if elapsed < 2*timeout {
+		t.Errorf("6 requests, 3 at a time, each timing out after %v, took only %v", timeout, elapsed)
+	}
+}
+
+func TestBodiesAndStatuses(t *testing.T) {
+	ts := startServer(t)
+	rep := fetch(t, ts.url+"/missing", 5, 5, 10*time.Second)
+	if rep.statuses[404] != 5 {
+		t.Errorf("statuses %v, want five 404", rep.statuses)
+	}
+	tg, _ := parseTarget(ts.url + "/chunked")
+	rs, err := rt.Run(fetchAllAsync(tg, 3, 2, 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.err != nil || r.status != 200 || r.size != 1500 {
+			t.Errorf("chunked: %+v, want 200 with 1500 bytes", r)
+		}
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	// A port nobody listens on any more.
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	rep := fetch(t, url, 4, 2, 5*time.Second)
+	if rep.failed != 4 || rep.firstErr == nil {
+		t.Errorf("failed %d (%v), want 4 refused connections", rep.failed, rep.firstErr)
+	}
+}
+
+func TestParseTarget(t *testing.T) {
+	for _, tc := range []struct{ in, addr, host, path string }{
+		{"http://example.com", "example.com:80", "example.com", "/"},
+		{"http://127.0.0.1:8080/a?b=c", "127.0.0.1:8080", "127.0.0.1:8080", "/a?b=c"},
+		{"http://[::1]:9/x", "[::1]:9", "[::1]:9", "/x"},
+	} {
+		got, err := parseTarget(tc.in)
+		if err != nil || got != (target{tc.addr, tc.host, tc.path}) {
+			t.Errorf("%s: %+v %v", tc.in, got, err)
+		}
+	}
+	for _, bad := range []string{"https://example.com/", "example.com", "http:///x", "://"} {
+		if _, err := parseTarget(bad); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}

@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startTest starts the server on a free port with root as its static
+// directory and stops it when the test ends.
+func startTest(t *testing.T, root string) string {
+	t.Helper()
+	c, err := start(config{addr: "127.0.0.1:0", loops: 1, root: root, maxHead: 8 << 10, maxBody: 1 << 20, linger: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := c.stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return c.addr
+}
+
+// needTool skips the test when a real client is not installed: the
+// tests drive the server with programs nobody here wrote, and CI
+// installs them (.ci/run) and fails if any of these tests skipped.
+func needTool(t *testing.T, name, pkg string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Skipf("%s not installed (Debian package %s)", name, pkg)
+	}
+}
+
+// run runs a client program with a deadline, returning its stdout.
+func run(t *testing.T, stdin []byte, name string, args ...string) (string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, errb.String())
+	}
+	return out.String(), errb.String()
+}
+
+func TestCurlKeepAlive(t *testing.T) {
+	needTool(t, "curl", "curl")
+	addr := startTest(t, "")
+	out, trace := run(t, nil, "curl", "-sSv", "http://"+addr+"/hello", "http://"+addr+"/")
+	if out != "Hello, World!\nHello, World!\n" {
+		t.Errorf("bodies = %q", out)
+	}
+	if !strings.Contains(trace, "Re-using existing connection") {
+		t.Errorf("curl did not reuse the connection:\n%s", trace)
+	}
+}
+
+func TestCurlChunkedEcho(t *testing.T) {
+	needTool(t, "curl", "curl")
+	addr := startTest(t, "")
+	body := make([]byte, 300<<10)
+	rand.Read(body)
+	file := filepath.Join(t.TempDir(), "body")
+	if err := os.WriteFile(file, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, te := range []string{"chunked", ""} {
+		args := []string{"-sS", "--data-binary", "@" + file, "-H", "Content-Type: application/octet-stream"}
+		if te != "" {
+			args = append(args, "-H", "Transfer-Encoding: "+te)
+		}
+		out, _ := run(t, nil, "curl", append(args, "http://"+addr+"/echo")...)
+		if out != string(body) {
+			t.Errorf("TE %q: echoed %d bytes, want the %d sent", te, len(out), len(body))
+		}
+	}
+}
+
+func TestCurlStatic(t *testing.T) {
+	needTool(t, "curl", "curl")
+	root := t.TempDir()
+	big := make([]byte, 5*smallFile+123) // sent in chunks
+	rand.Read(big)
+	files := map[string][]byte{"big.bin": big, "a b.txt": []byte("spaces\n"), "dir/index.html": []byte("<p>index</p>\n")}
+	for name, data := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o700)
+		if err := os.WriteFile(filepath.Join(root, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(filepath.Dir(root), "secret"), []byte("no"), 0o600)
+	addr := startTest(t, root)
+	base := "http://" + addr + "/static/"
+	for _, tc := range []struct{ path, want string }{{"big.bin", string(big)}, {"a%20b.txt", "spaces\n"}, {"dir/", "<p>index</p>\n"}} {
+		out, _ := run(t, nil, "curl", "-sS", "--fail", base+tc.path)
+		if out != tc.want {
+			t.Errorf("%s: got %d bytes, want %d", tc.path, len(out), len(tc.want))
+		}
+	}
+	head, _ := run(t, nil, "curl", "-sS", "-I", base+"big.bin")
+	if !strings.Contains(head, "Content-Length: "+strconv.Itoa(len(big))) || !strings.Contains(head, "200 OK") {
+		t.Errorf("HEAD:\n%s", head)
+	}
+	for _, p := range []string{"missing", "../secret", "%2e%2e/secret"} {
+		code, _ := run(t, nil, "curl", "-sS", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base+p)
+		if code != "404" {
+			t.Errorf("%s: status %s, want 404", p, code)
+		}
+	}
+}
+
+func TestCurlErrorStatuses(t *testing.T) {
+	needTool(t, "curl", "curl")
+	addr := startTest(t, "")
+	url := "http://" + addr
+	bigBody := filepath.Join(t.TempDir(), "big")
+	os.WriteFile(bigBody, make([]byte, 2<<20), 0o600)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown path", []string{url + "/nope"}, "404"},
+		{"wrong method", []string{"-X", "DELETE", url + "/hello"}, "405"},
+		{"body over the limit", []string{"--data-binary", "@" + bigBody, url + "/echo"}, "413"},
+		{"chunked body over the limit", []string{"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + bigBody, url + "/echo"}, "413"},
+		{"header over the limit", []string{"-H", "X-Big: " + strings.Repeat("x", 9<<10), url + "/hello"}, "431"},
+		{"HTTP/1.0", []string{"-0", url + "/hello"}, "200"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _ := run(t, nil, "curl", append([]string{"-sS", "-o", "/dev/null", "-w", "%{http_code}"}, tc.args...)...)
+			if code != tc.want {
+				t.Errorf("status %s, want %s", code, tc.want)
+			}
+		})
+	}
+}
+
+func TestWrk(t *testing.T) {
+	needTool(t, "wrk", "wrk")
+	addr := startTest(t, "")
+	out, _ := run(t, nil, "wrk", "-t1", "-c20", "-d1s", "http://"+addr+"/hello")
+	m := regexp.MustCompile(`(\d+) requests in`).FindStringSubmatch(out)
+	if m == nil || m[1] == "0" {
+		t.Fatalf("wrk made no requests:\n%s", out)
+	}
+	if strings.Contains(out, "Non-2xx") || strings.Contains(out, "Socket errors") {
+		t.Errorf("wrk saw errors:\n%s", out)
+	}
+	t.Logf("wrk -t1 -c20 -d1s: %s requests", m[1])
+}
+
+// exchange sends raw bytes on one connection, half-closes it, and parses
+// every response that comes back; the responses whose index is in heads
+// answer HEAD requests, which have no body.
+func exchange(t *testing.T, addr, raw string, heads ...int) []*http.Response {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).CloseWrite()
+	br := bufio.NewReader(c)
+	var rs []*http.Response
+	for {
+		if _, err := br.Peek(1); err == io.EOF {
+			return rs
+		}
+		req := &http.Request{Method: "GET"}
+		for _, h := range heads {
+			if h == len(rs) {
+				req.Method = "HEAD"
+			}
+		}
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			t.Fatalf("after %d responses: %v", len(rs), err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.Status = string(body) // kept for the checks below
+		rs = append(rs, resp)
+	}
+}
+
+func TestPipelining(t *testing.T) {
+	addr := startTest(t, "")
+	raw := "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: t\r\n\r\n" +
+		"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfghij" +
+		"HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"GET / HTTP/1.1\nHost: x\nConnection: close\n\n" +
+		"GET /never HTTP/1.1\r\nHost: x\r\n\r\n"
+	rs := exchange(t, addr, raw, 3)
+	want := []struct {
+		code int
+		body string
+	}{{200, "Hello, World!\n"}, {200, "abcde"}, {200, "fghij"}, {200, ""}, {404, "Not Found\n"}, {200, "Hello, World!\n"}}
+	if len(rs) != len(want) {
+		t.Fatalf("%d responses, want %d (the last request comes after Connection: close)", len(rs), len(want))
+	}
+	for i, w := range want {
+		if rs[i].StatusCode != w.code || rs[i].Status != w.body {
+			t.Errorf("response %d: %d %q, want %d %q", i, rs[i].StatusCode, rs[i].Status, w.code, w.body)
+		}
+	}
+	if rs[3].ContentLength != 14 {
+		t.Errorf("HEAD Content-Length = %d, want 14", rs[3].ContentLength)
+	}
+	if !rs[5].Close {
+		t.Error("the last response does not say Connection: close")
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	addr := startTest(t, "")
+	for _, tc := range []struct {
+		name, raw string
+		code      int
+	}{
+		{"garbage", "GARBAGE\r\n\r\n", 400},
+		{"no Host", "GET / HTTP/1.1\r\n\r\n", 400},
+		{"two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+		{"space before colon", "GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400},
+		{"folded header", "GET / HTTP/1.1\r\nHost: a\r\n  more\r\n\r\n", 400},
+		{"bad length", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n", 400},
+		{"conflicting lengths", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400},
+		{"both framings", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+		{"bad chunk size", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+		{"chunk longer than its size", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n0\r\n\r\n", 400},
+		{"gzip coding", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+		{"HTTP/2.0", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505},
+		{"huge length", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", 413},
+		{"endless head", "GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("y", 10<<10), 431},
+		{"odd expectation", "GET / HTTP/1.1\r\nHost: a\r\nExpect: tea\r\n\r\n", 417},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// A valid request first: the error must not cost it its answer.
+			rs := exchange(t, addr, "GET / HTTP/1.1\r\nHost: a\r\n\r\n"+tc.raw+"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+			if len(rs) != 2 {
+				t.Fatalf("%d responses, want the hello and the error, then the connection closed", len(rs))
+			}
+			if rs[0].StatusCode != 200 || rs[1].StatusCode != tc.code || !rs[1].Close {
+				t.Errorf("statuses %d, %d (close %v); want 200, %d and Connection: close", rs[0].StatusCode, rs[1].StatusCode, rs[1].Close, tc.code)
+			}
+		})
+	}
+}
+
+func TestExpectContinue(t *testing.T) {
+	addr := startTest(t, "")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+	br := bufio.NewReader(c)
+	line, err := br.ReadString('\n')
+	if err != nil || line != "HTTP/1.1 100 Continue\r\n" {
+		t.Fatalf("before the body: %q, %v; want a 100 Continue", line, err)
+	}
+	br.ReadString('\n') // the blank line ending the interim response
+	io.WriteString(c, "ping")
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 10))
+	if resp.StatusCode != 200 || string(body) != "ping" {
+		t.Errorf("%d %q, want 200 \"ping\"", resp.StatusCode, body)
+	}
+}

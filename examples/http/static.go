@@ -1,0 +1,161 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// The static-file handler. File system calls block, so they run on the
+// loop's executor (asyncio's run_in_executor) and come back as futures;
+// the loop never waits on a disk.
+
+// smallFile is the size up to which a file is read whole in one executor
+// call; bigger files are sent in chunks of this size, each written and
+// drained before the next is read, so a slow client holds one chunk.
+const smallFile = 64 << 10
+
+// staticFile is an opened file, or a small one already read.
+type staticFile struct {
+	f       *os.File // nil once data holds the whole file
+	data    []byte
+	size    int64
+	ctype   string
+	modTime time.Time
+}
+
+// static answers GET or HEAD of the file at rawPath under the server's
+// root.
+//
+//asyncgen:coroutine
+func (c *conn) static(rawPath string, head, closing bool) error {
+	s := c.s
+	name, ok := resolve(s.root, rawPath)
+	if !ok {
+		s.out = appendResponse(s.out, s.date.get(), 404, "text/plain; charset=utf-8", []byte("Not Found\n"), head, closing)
+		return nil
+	}
+	l := rt.RunningLoop()
+	sf, err := rt.Await(rt.RunInExecutor(l, func() (*staticFile, error) { return openStatic(name) }))
+	if err != nil {
+		status := 500
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			status = 404
+		case errors.Is(err, fs.ErrPermission):
+			status = 403
+		}
+		body := []byte(http.StatusText(status) + "\n")
+		s.out = appendResponse(s.out, s.date.get(), status, "text/plain; charset=utf-8", body, head, closing)
+		return nil
+	}
+	if sf.f != nil {
+		defer sf.f.Close()
+	}
+	s.out = appendHead(s.out, s.date.get(), 200, sf.ctype, sf.size, closing,
+		header{"Last-Modified", sf.modTime.UTC().Format(http.TimeFormat)})
+	if head {
+		return nil
+	}
+	if sf.f == nil {
+		s.out = append(s.out, sf.data...)
+		return nil
+	}
+	for off := int64(0); off < sf.size; {
+		if err := c.flush(); err != nil {
+			return err
+		}
+		if _, err := rt.Await(c.w.Drain()); err != nil {
+			return err
+		}
+		at := off
+		chunk, err := rt.Await(rt.RunInExecutor(l, func() ([]byte, error) { return readChunk(sf.f, at, sf.size) }))
+		if err != nil {
+			// The head is gone already: all that is left is to end
+			// the connection, so that the client sees a short body.
+			return err
+		}
+		off += int64(len(chunk))
+		if err := c.w.Write(chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolve maps a request path below /static/ to a file name under root;
+// ok is false when there is no root or the path cannot name a file there.
+// Cleaning the path as an absolute one removes every ".." that would
+// climb above root.
+func resolve(root, rawPath string) (string, bool) {
+	if root == "" {
+		return "", false
+	}
+	p, err := url.PathUnescape(rawPath)
+	if err != nil || strings.ContainsRune(p, 0) {
+		return "", false
+	}
+	return filepath.Join(root, filepath.FromSlash(path.Clean("/"+p))), true
+}
+
+// openStatic opens name (its index.html for a directory), on an executor
+// goroutine. Anything but a regular file is not found: opening a FIFO
+// would block the executor for good.
+func openStatic(name string) (*staticFile, error) {
+	fi, err := os.Stat(name)
+	if err == nil && fi.IsDir() {
+		name = filepath.Join(name, "index.html")
+		fi, err = os.Stat(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fs.ErrNotExist
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	sf := &staticFile{f: f, size: fi.Size(), modTime: fi.ModTime()}
+	sniff := make([]byte, min(sf.size, smallFile))
+	n, err := io.ReadFull(f, sniff)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		f.Close()
+		return nil, err
+	}
+	sniff = sniff[:n]
+	sf.ctype = mime.TypeByExtension(filepath.Ext(name))
+	if sf.ctype == "" {
+		sf.ctype = http.DetectContentType(sniff)
+	}
+	if sf.size <= smallFile {
+		// A file that changed size since Stat is sent as it was read.
+		sf.data, sf.size, sf.f = sniff, int64(n), nil
+		f.Close()
+	}
+	return sf, nil
+}
+
+// readChunk reads the chunk of f at off, on an executor goroutine.
+func readChunk(f *os.File, off, size int64) ([]byte, error) {
+	buf := make([]byte, min(size-off, smallFile))
+	n, err := f.ReadAt(buf, off)
+	if n == len(buf) {
+		return buf, nil
+	}
+	if err == nil || errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF // the file shrank under us
+	}
+	return nil, err
+}
