@@ -180,8 +180,12 @@
 // template, a variable of the flat body whose type is unexported in
 // another package (asyncgen does not hoist or rename types: %T and
 // reflection would tell), and a blank type parameter of the template or of
-// its receiver (the frame must name it to instantiate itself). They are reported as file:line:col: message, all
-// at once; Generate then returns *Diagnostics and writes nothing.
+// its receiver (the frame must name it to instantiate itself), and an
+// await in an ordinary function of the package that a template calls
+// (only the template's own awaits become suspension points; the helper's
+// would panic, and under the reference driver it panics too). They are
+// reported as file:line:col: message, all at once; Generate then returns
+// *Diagnostics and writes nothing.
 //
 // # Pipeline
 //

@@ -115,6 +115,7 @@ func generatePackage(p *packages.Package, stubs map[string]bool, only func(file 
 		rejected[t] = len(d.list) > n
 		byFile[t.file] = append(byFile[t.file], t)
 	}
+	checkHelperAwaits(p, tmpls, d)
 	if len(d.list) > 0 {
 		// Lowering the others finds the rest: report all at once.
 		for _, t := range tmpls {

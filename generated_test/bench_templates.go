@@ -30,3 +30,12 @@ func benchChain(src Source, n, depth int) int {
 	}
 	return rt.Must(benchChainAsync(src, n, depth-1))
 }
+
+// benchWait awaits f once: the frame whose size BenchmarkSuspendedMemory
+// reports.
+//
+//asyncgen:coroutine
+func benchWait(f *rt.Future[rt.Void]) error {
+	_, err := rt.Await(f)
+	return err
+}

@@ -47,12 +47,44 @@ func (b *bareOnce) Result() (int, error)          { return 1, nil }
 
 // futureSource hands out fresh futures that a loop callback completes: the
 // full path of asyncio's "await fut", including creating the future and
-// scheduling its completion.
-type futureSource struct{ l *rt.Loop }
+// scheduling its completion, written as a user would, with the public API
+// only. A new closure per future, given to CallSoon, is the naive form;
+// a callback made once and scheduled with CallSoonNoHandle is what a
+// protocol or a server does (its callback outlives the awaits), and leaves
+// the future as the only allocation of an await.
+type futureSource struct {
+	l        *rt.Loop
+	how      scheduling
+	cur      *rt.Future[int]
+	complete func()
+}
+
+type scheduling int
+
+const (
+	closurePerAwait scheduling = iota // CallSoon(func() { f.SetResult(1) })
+	handlePerAwait                    // CallSoon(complete), complete made once
+	noHandle                          // CallSoonNoHandle(complete)
+)
+
+func newFutureSource(l *rt.Loop, how scheduling) *futureSource {
+	s := &futureSource{l: l, how: how}
+	s.complete = func() { s.cur.SetResult(1) }
+	return s
+}
 
 func (s *futureSource) Next() rt.Coro[int] {
 	f := rt.NewFuture[int](s.l)
-	s.l.CallSoon(func() { f.SetResult(1) })
+	switch s.how {
+	case closurePerAwait:
+		s.l.CallSoon(func() { f.SetResult(1) })
+	case handlePerAwait:
+		s.cur = f
+		s.l.CallSoon(s.complete)
+	case noHandle:
+		s.cur = f
+		s.l.CallSoonNoHandle(s.complete)
+	}
 	return f
 }
 
@@ -138,16 +170,25 @@ func BenchmarkAwaitBareYield(b *testing.B) {
 	}
 }
 
+// BenchmarkAwaitFuture is the figure users get: a generated coroutine
+// awaiting a fresh future that a loop callback completes, side by side
+// with the goroutine ping-pong anchor in the same run.
 func BenchmarkAwaitFuture(b *testing.B) {
-	b.Run("generated", func(b *testing.B) {
-		runAwaits(b, func(l *rt.Loop, n int) rt.Coro[int] { return benchAwaitLoopAsync(&futureSource{l}, n) })
+	for _, how := range []struct {
+		name string
+		s    scheduling
+	}{{"closure-per-await", closurePerAwait}, {"callsoon", handlePerAwait}, {"callsoon-nohandle", noHandle}} {
+		b.Run("generated/"+how.name, func(b *testing.B) {
+			runAwaits(b, func(l *rt.Loop, n int) rt.Coro[int] { return benchAwaitLoopAsync(newFutureSource(l, how.s), n) })
+		})
+	}
+	b.Run("handwritten/callsoon-nohandle", func(b *testing.B) {
+		runAwaits(b, func(l *rt.Loop, n int) rt.Coro[int] { return &handLoop{src: newFutureSource(l, noHandle), n: n} })
 	})
-	b.Run("handwritten", func(b *testing.B) {
-		runAwaits(b, func(l *rt.Loop, n int) rt.Coro[int] { return &handLoop{src: &futureSource{l}, n: n} })
+	b.Run("generated-depth4/callsoon-nohandle", func(b *testing.B) {
+		runAwaits(b, func(l *rt.Loop, n int) rt.Coro[int] { return benchChainAsync(newFutureSource(l, noHandle), n, 4) })
 	})
-	b.Run("generated-depth4", func(b *testing.B) {
-		runAwaits(b, func(l *rt.Loop, n int) rt.Coro[int] { return benchChainAsync(&futureSource{l}, n, 4) })
-	})
+	b.Run("goroutine-pingpong", BenchmarkGoroutinePingPong)
 }
 
 // BenchmarkGoroutinePingPong is the anchor: one round trip between two

@@ -310,4 +310,8 @@ var corolitCases = []tcase{
 var corolit2Cases = []tcase{
 	{"corolit/generic-method-shadowing", co(func(e *Env) rt.Coro[string] { b := &litBox[string]{}; return b.addAsync(e, "s") }),
 		"12 11 [s]", "", "inner x=21"},
+	{"corolit/range-func-select-defer", co(func(e *Env) rt.Coro[string] { return litInRangeFuncAndSelectAsync(e) }),
+		"v0 v1 v2 got8", "", "yield 0; yield 1; yield 2; iter end; deferred task ran"},
+	{"corolit/shared-while-suspended", co(func(e *Env) rt.Coro[string] { return litSharedWhileSuspendedAsync(e) }),
+		"-1 50", "", "lit sees x=1; lit resumed x=5"},
 }

@@ -196,3 +196,56 @@ func (b *litBox[T]) add(e *Env, v T) (string, error) {
 	}))
 	return fmt.Sprint(n, x, b.v), nil
 }
+
+// litInRangeFuncAndSelect creates literals in the body of a range over a
+// function iterator that awaits, and in a select case, and runs them
+// after the loop: each keeps its own v.
+//
+//asyncgen:coroutine
+func litInRangeFuncAndSelect(e *Env) (string, error) {
+	var cs []rt.Awaitable[string]
+	for v := range e.Count(3) {
+		cs = append(cs, rt.Async(func() (string, error) {
+			rt.Must(e.I(0))
+			return fmt.Sprint("v", v), nil
+		}))
+		rt.Must(e.I(0))
+	}
+	ch := make(chan int, 1)
+	ch <- 7
+	select {
+	case got := <-ch:
+		cs = append(cs, rt.Async(func() (string, error) {
+			return fmt.Sprint("got", got+rt.Must(e.I(1))), nil
+		}))
+	}
+	defer rt.CreateTask(rt.RunningLoop(), rt.AsyncVoid(func() error {
+		e.Add("deferred task ran")
+		return nil
+	}))
+	out := rt.Must(rt.Gather(cs...))
+	return strings.Join(out, " "), nil
+}
+
+// litSharedWhileSuspended changes a captured variable while the literal's
+// task is suspended; the literal reads the new value when it resumes, and
+// what it writes is what the template reads after awaiting it.
+//
+//asyncgen:coroutine
+func litSharedWhileSuspended(e *Env) (string, error) {
+	x, y := 1, 0
+	gate := rt.NewFuture[int](rt.RunningLoop())
+	t := rt.CreateTask(rt.RunningLoop(), rt.AsyncVoid(func() error {
+		e.Add("lit sees x=%d", x)
+		rt.Must(gate)
+		e.Add("lit resumed x=%d", x)
+		y = x * 10
+		x = -1
+		return nil
+	}))
+	rt.Must(e.I(0))
+	x = 5
+	gate.SetResult(0)
+	rt.Must(t)
+	return fmt.Sprint(x, " ", y), nil
+}

@@ -212,3 +212,19 @@ func ExampleGatherReturnErrors() {
 	// 1 <nil>
 	// 0 no luck
 }
+
+// Futures and tasks of one result type gather with their type inferred, as
+// in asyncio: no rt.Gather[int](…). (Results of different types gather as
+// Gather[any] over Awaitable[any] values.)
+func ExampleGather_futuresAndTasks() {
+	v, err := rt.Run(rt.NewRef(func() ([]int, error) {
+		l := rt.RunningLoop()
+		f := rt.NewFuture[int](l)
+		l.CallLater(time.Second, func() { f.SetResult(1) })
+		task := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 2, nil }))
+		shielded := rt.CreateTask(l, rt.Shield(task))
+		return rt.Await(rt.WaitFor(rt.Gather(f, task, shielded), time.Minute))
+	}), rt.WithClock(rt.NewVirtualClock()))
+	fmt.Println(v, err)
+	// Output: [1 2 2] <nil>
+}

@@ -20,6 +20,7 @@ func Await[T any](a Awaitable[T]) (T, error) {
 	if d == nil {
 		panic("rt.Await " + outsideMsg)
 	}
+	d.checkAwaitCaller("Await")
 	return refAwait(d, a)
 }
 

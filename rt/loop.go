@@ -153,6 +153,15 @@ func (l *Loop) CallSoon(fn func()) *Handle {
 	return h
 }
 
+// CallSoonNoHandle is CallSoon for a callback nobody will cancel, which is
+// most of them: with no Handle to return it allocates nothing, so a
+// callback created once (a protocol's, a server's) can be scheduled at
+// every event for free. It panics if the loop is closed.
+func (l *Loop) CallSoonNoHandle(fn func()) {
+	l.checkUsable("CallSoonNoHandle")
+	l.ready.push(funcCallback(fn))
+}
+
 // callSoon schedules an internal callback without allocating a Handle.
 // Completing a future schedules its callbacks here, so in debug mode this
 // is where a future completed from the wrong goroutine is caught (asyncio

@@ -32,6 +32,9 @@ type refDriver struct {
 	toLoop chan Yield
 	// stack reports where the template is suspended, for AwaitStack.
 	stack func([]StackFrame) []StackFrame
+	// template names the generated closure that calls the template, ""
+	// for a coroutine written by hand (see checkAwaitCaller).
+	template string
 }
 
 // Ref is a coroutine whose body runs on its own goroutine (reference mode).
@@ -111,6 +114,7 @@ func (r *Ref[T]) resume(c *Ctx, m refResume) Yield {
 
 func (r *Ref[T]) run() {
 	id := goid()
+	r.d.template = refTemplate(r.fn)
 	refByG.Store(id, &r.d)
 	defer func() {
 		if v := recover(); v != nil {

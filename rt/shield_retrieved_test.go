@@ -18,7 +18,7 @@ func TestShieldInnerErrorSeenAfterCancelIsNotReported(t *testing.T) {
 	var reports []string
 	l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c.Message) })
 	inner := rt.NewFuture[int](l)
-	task := rt.CreateTask(l, rt.Shield[int](inner))
+	task := rt.CreateTask(l, rt.Shield(inner))
 	step := rt.NewFuture[int](l)
 	l.CallSoon(func() { l.CallSoon(func() { step.SetResult(0) }) })
 	if err := l.RunUntilComplete(step); err != nil {

@@ -29,7 +29,7 @@ func TestShieldReturnsTheInnerOutcome(t *testing.T) {
 func TestShieldCancelOuterLeavesInnerRunning(t *testing.T) {
 	l := cmbLoop(t)
 	inner := rt.CreateTask(l, cmbAfter(5*time.Second, 1, nil))
-	outer := rt.CreateTask(l, rt.Shield[int](inner))
+	outer := rt.CreateTask(l, rt.Shield(inner))
 	l.CallLater(time.Second, func() { outer.Cancel() })
 	if err := l.RunUntilComplete(outer); !cmbIsCancel(err) || l.Time() != time.Second {
 		t.Fatalf("outer ended with %v at %v", err, l.Time())
@@ -45,7 +45,7 @@ func TestShieldCancelOuterLeavesInnerRunning(t *testing.T) {
 func TestShieldCancelInnerCancelsOuter(t *testing.T) {
 	l := cmbLoop(t)
 	inner := rt.CreateTask(l, cmbAfter(5*time.Second, 1, nil))
-	outer := rt.CreateTask(l, rt.Shield[int](inner))
+	outer := rt.CreateTask(l, rt.Shield(inner))
 	l.CallLater(time.Second, func() { inner.Cancel() })
 	if err := l.RunUntilComplete(outer); !cmbIsCancel(err) || !outer.Cancelled() {
 		t.Fatalf("outer ended with %v", err)
@@ -56,7 +56,7 @@ func TestShieldOfADoneFutureDoesNotSuspend(t *testing.T) {
 	l := cmbLoop(t)
 	f := rt.NewFuture[int](l)
 	f.SetResult(3)
-	s := rt.Shield[int](f)
+	s := rt.Shield(f)
 	v, err := rt.RunUntilComplete(l, rt.NewRef(func() (int, error) {
 		// Nothing else is scheduled: a suspension would show as a
 		// callback queued before it running first.
@@ -77,8 +77,8 @@ func TestShieldKeepsAGatherRunning(t *testing.T) {
 	l := cmbLoop(t)
 	a := rt.CreateTask(l, cmbAfter(2*time.Second, 1, nil))
 	b := rt.CreateTask(l, cmbAfter(3*time.Second, 2, nil))
-	gathered := rt.CreateTask(l, rt.Gather[int](a, b))
-	outer := rt.CreateTask(l, rt.Shield[[]int](gathered))
+	gathered := rt.CreateTask(l, rt.Gather(a, b))
+	outer := rt.CreateTask(l, rt.Shield(gathered))
 	l.CallLater(time.Second, func() { outer.Cancel() })
 	if err := l.RunUntilComplete(outer); !cmbIsCancel(err) {
 		t.Fatalf("outer ended with %v", err)
@@ -93,7 +93,7 @@ func ExampleShield() {
 	v, _ := rt.Run(rt.NewRef(func() (string, error) {
 		l := rt.RunningLoop()
 		save := rt.CreateTask(l, cmbAfter(2*time.Second, "saved", nil))
-		waiter := rt.CreateTask(l, rt.Shield[string](save))
+		waiter := rt.CreateTask(l, rt.Shield(save))
 		l.CallLater(time.Second, func() { waiter.Cancel() })
 		if _, err := rt.Await(waiter); err != nil {
 			fmt.Println("waiter:", err)

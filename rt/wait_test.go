@@ -289,13 +289,13 @@ func TestCombinatorsCancelledAsTheyCompleteEndCancelled(t *testing.T) {
 		{"Wait", func(f *rt.Future[int]) rt.Coroutine {
 			return rt.Wait([]rt.AnyFuture{f}, rt.AllCompleted, rt.NoTimeout)
 		}, false},
-		{"Gather", func(f *rt.Future[int]) rt.Coroutine { return rt.Gather[int](f) }, false},
+		{"Gather", func(f *rt.Future[int]) rt.Coroutine { return rt.Gather(f) }, false},
 		{"GatherReturnErrors", func(f *rt.Future[int]) rt.Coroutine { return rt.GatherReturnErrors[int](f) }, false},
-		{"Shield", func(f *rt.Future[int]) rt.Coroutine { return rt.Shield[int](f) }, false},
+		{"Shield", func(f *rt.Future[int]) rt.Coroutine { return rt.Shield(f) }, false},
 		{"AsCompleted", func(f *rt.Future[int]) rt.Coroutine {
 			return rt.AsCompleted([]rt.Awaitable[int]{f}, rt.NoTimeout)[0]
 		}, false},
-		{"WaitFor", func(f *rt.Future[int]) rt.Coroutine { return rt.WaitFor[int](f, time.Hour) }, true},
+		{"WaitFor", func(f *rt.Future[int]) rt.Coroutine { return rt.WaitFor(f, time.Hour) }, true},
 		{"Timeout", func(f *rt.Future[int]) rt.Coroutine { return rt.Timeout[int](time.Hour, f) }, true},
 	}
 	for _, tc := range tests {

@@ -212,18 +212,20 @@ func exchange(t *testing.T, addr, raw string, heads ...int) []*http.Response {
 
 func TestPipelining(t *testing.T) {
 	addr := startTest(t, "")
+	// Eight requests in one write, the last after Connection: close.
 	raw := "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n" +
 		"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: t\r\n\r\n" +
 		"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfghij" +
 		"HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n" +
 		"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"GET http://x/hello?q HTTP/1.1\r\nHost: x\r\n\r\n" +
 		"GET / HTTP/1.1\nHost: x\nConnection: close\n\n" +
 		"GET /never HTTP/1.1\r\nHost: x\r\n\r\n"
 	rs := exchange(t, addr, raw, 3)
 	want := []struct {
 		code int
 		body string
-	}{{200, "Hello, World!\n"}, {200, "abcde"}, {200, "fghij"}, {200, ""}, {404, "Not Found\n"}, {200, "Hello, World!\n"}}
+	}{{200, "Hello, World!\n"}, {200, "abcde"}, {200, "fghij"}, {200, ""}, {404, "Not Found\n"}, {200, "Hello, World!\n"}, {200, "Hello, World!\n"}}
 	if len(rs) != len(want) {
 		t.Fatalf("%d responses, want %d (the last request comes after Connection: close)", len(rs), len(want))
 	}
@@ -235,7 +237,7 @@ func TestPipelining(t *testing.T) {
 	if rs[3].ContentLength != 14 {
 		t.Errorf("HEAD Content-Length = %d, want 14", rs[3].ContentLength)
 	}
-	if !rs[5].Close {
+	if !rs[6].Close {
 		t.Error("the last response does not say Connection: close")
 	}
 }

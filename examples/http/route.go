@@ -29,7 +29,19 @@ type routed struct {
 }
 
 // route picks the handler for method and target, without allocating.
+// A target in absolute form ("http://host/path", RFC 9112 section 3.2.2,
+// which servers must accept) is routed by its path.
 func route(method, target []byte) routed {
+	for _, scheme := range []string{"http://", "https://"} {
+		if len(target) > len(scheme) && equalFold(target[:len(scheme)], scheme) {
+			rest := target[len(scheme):]
+			if i := bytes.IndexByte(rest, '/'); i >= 0 {
+				target = rest[i:]
+			} else {
+				target = []byte("/")
+			}
+		}
+	}
 	if i := bytes.IndexByte(target, '?'); i >= 0 {
 		target = target[:i]
 	}

@@ -114,3 +114,14 @@ func litBad() {
 	a := rt.Async[int] // want "Async must be called, not used as a value"
 	_ = a
 }
+
+// awaitHelper awaits, but is no template: the template calling it is refused.
+func awaitHelper(c rt.Coro[int]) int {
+	v, _ := rt.Await(c)   // want "rt.Await in awaitHelper, which template callsAwaitHelper calls: only a template suspends"
+	return v + rt.Must(c) // want "rt.Must in awaitHelper, which template callsAwaitHelper calls"
+}
+
+//asyncgen:coroutine
+func callsAwaitHelper() int {
+	return awaitHelper(fut())
+}
