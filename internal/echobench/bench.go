@@ -47,7 +47,7 @@ func Compare(b *testing.B, shape Shape, servers ...string) {
 // allocs/op are the client's. With ECHOBENCH_PERF it adds the server's
 // syscalls per message.
 func Run(b *testing.B, server string, nconns int, shape Shape) {
-	child := startChild(b, server)
+	child := startChild(b, server, shape)
 	conns, err := dial(child.addr, nconns, shape)
 	if err != nil {
 		b.Fatal(err)
@@ -157,7 +157,7 @@ func Idle(b *testing.B, shape Shape, servers ...string) {
 }
 
 func idleMemory(b *testing.B, server string, n int, shape Shape) (heap, stack, rss float64) {
-	child := startChild(b, server)
+	child := startChild(b, server, shape)
 	m0 := child.call(b, "mem", "mem")
 	conns, err := dial(child.addr, n, shape)
 	if err != nil {

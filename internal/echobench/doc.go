@@ -39,6 +39,8 @@
 //	ECHOBENCH_LOAD=127.0.0.1:9000 ECHOBENCH_CONNS=50 ECHOBENCH_MSGS=200000 /tmp/rt.test
 package echobench
 
+import "os"
+
 //go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
 
 const (
@@ -79,6 +81,15 @@ func (s Shape) Size() int {
 		return 128
 	}
 	return 1024
+}
+
+// shapeOfEnv is the shape ECHOBENCH_SHAPE names (the child's requests, or
+// the load client's): line, or block by default.
+func shapeOfEnv() Shape {
+	if os.Getenv(envShape) == "line" {
+		return Line
+	}
+	return Block
 }
 
 func (s Shape) String() string {

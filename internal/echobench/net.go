@@ -29,35 +29,34 @@ func ServeNet(addr string) (string, func(), error) {
 // ServeNetBufio is the goroutine-per-connection server a Go programmer
 // writes with bufio: a 4 KiB bufio.Reader and bufio.Writer per connection,
 // the writer flushed when the reader has nothing more buffered (so that
-// pipelined requests leave in one write). For Line it reads with
+// pipelined requests leave in one write). For Line requests it reads with
 // ReadSlice('\n'); for Block it reads what is there.
-func ServeNetBufio(shape Shape) Server {
-	return func(addr string) (string, func(), error) {
-		return serveGoroutines(addr, func(c net.Conn) {
-			r, w := bufio.NewReader(c), bufio.NewWriter(c)
-			buf := make([]byte, 1024)
-			for {
-				var p []byte
-				var err error
-				if shape == Line {
-					p, err = r.ReadSlice('\n')
-				} else {
-					var n int
-					n, err = r.Read(buf)
-					p = buf[:n]
-				}
-				if err != nil {
+func ServeNetBufio(addr string) (string, func(), error) {
+	shape := shapeOfEnv()
+	return serveGoroutines(addr, func(c net.Conn) {
+		r, w := bufio.NewReader(c), bufio.NewWriter(c)
+		buf := make([]byte, 1024)
+		for {
+			var p []byte
+			var err error
+			if shape == Line {
+				p, err = r.ReadSlice('\n')
+			} else {
+				var n int
+				n, err = r.Read(buf)
+				p = buf[:n]
+			}
+			if err != nil {
+				return
+			}
+			w.Write(p)
+			if r.Buffered() == 0 {
+				if err := w.Flush(); err != nil {
 					return
 				}
-				w.Write(p)
-				if r.Buffered() == 0 {
-					if err := w.Flush(); err != nil {
-						return
-					}
-				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // serveGoroutines accepts on addr and runs handle on its own goroutine

@@ -27,8 +27,9 @@ type child struct {
 	addr string
 }
 
-// startChild re-executes the test binary as the server called name.
-func startChild(tb testing.TB, name string) *child {
+// startChild re-executes the test binary as the server called name, for
+// requests of shape.
+func startChild(tb testing.TB, name string, shape Shape) *child {
 	tb.Helper()
 	args := []string{os.Args[0], "-test.run=^$", "-test.bench=^$"}
 	if cpus := os.Getenv(envServerCPUs); cpus != "" {
@@ -37,7 +38,7 @@ func startChild(tb testing.TB, name string) *child {
 		args = append([]string{"taskset", "-c", cpus}, args...)
 	}
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = append(os.Environ(), envServer+"="+name, envAddr+"=127.0.0.1:0")
+	cmd.Env = append(os.Environ(), envServer+"="+name, envAddr+"=127.0.0.1:0", envShape+"="+shape.String())
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -205,9 +206,7 @@ func loadMain(addr string) int {
 	if v, err := strconv.ParseInt(os.Getenv("ECHOBENCH_MSGS"), 10, 64); err == nil && v > 0 {
 		msgs = v
 	}
-	if os.Getenv(envShape) == "line" {
-		shape = Line
-	}
+	shape = shapeOfEnv()
 	conns, err := dial(addr, nconns, shape)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "echo load:", err)

@@ -13,10 +13,10 @@ import (
 // ServeStreams is the echo server written with rt/streams on one loop,
 // each connection its own task running a generated coroutine: echoBlocks
 // (ReadInto a 1 KiB buffer of its own, Write, Drain) for Block, echoLines
-// (ReadLine, Write, Drain) for Line.
-func ServeStreams(shape Shape) Server {
+// (ReadLine, Write, Drain) for Line requests.
+func ServeStreams(addr string) (string, func(), error) {
 	handler := echoBlocksAsync
-	if shape == Line {
+	if shapeOfEnv() == Line {
 		handler = echoLinesAsync
 	}
 	return OnLoops(1, func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error) {
@@ -26,7 +26,7 @@ func ServeStreams(shape Shape) Server {
 		}
 		return rt.RunUntilComplete(l, streams.StartServer(cb, "tcp4", addr,
 			streams.WithServerOptions(rt.WithBacklog(Somaxconn()), rt.WithReusePort(reusePort))))
-	})
+	})(addr)
 }
 
 // echoBlocks echoes what it reads until EOF, through a buffer of its own:

@@ -21,12 +21,10 @@ import (
 // The child modes take over the test binary before the tests run.
 func init() {
 	echobench.Main(map[string]echobench.Server{
-		"streams":        echobench.ServeStreams(echobench.Block),
-		"streams-line":   echobench.ServeStreams(echobench.Line),
-		"net-bufio":      echobench.ServeNetBufio(echobench.Block),
-		"net-bufio-line": echobench.ServeNetBufio(echobench.Line),
-		"net":            echobench.ServeNet,
-		"rt":             echobench.ServeProtocol(1, false),
+		"streams":   echobench.ServeStreams,
+		"net-bufio": echobench.ServeNetBufio,
+		"net":       echobench.ServeNet,
+		"rt":        echobench.ServeProtocol(1, false),
 	})
 }
 
@@ -39,12 +37,12 @@ func BenchmarkBlockEcho(b *testing.B) {
 // BenchmarkLineEcho: one op is one 128-byte line echoed by a task in
 // ReadLine/Write/Drain, against bufio's ReadSlice and a flushed Writer.
 func BenchmarkLineEcho(b *testing.B) {
-	echobench.Compare(b, echobench.Line, echobench.Servers("streams-line", "net-bufio-line")...)
+	echobench.Compare(b, echobench.Line, echobench.Servers("streams", "net-bufio")...)
 }
 
 // BenchmarkIdleConns: memory per idle connection at 10,000 connections,
 // each a task suspended in ReadLine against a goroutine blocked in
 // bufio's ReadSlice. Run it with -benchtime 1x.
 func BenchmarkIdleConns(b *testing.B) {
-	echobench.Idle(b, echobench.Line, "streams-line", "net-bufio-line")
+	echobench.Idle(b, echobench.Line, "streams", "net-bufio")
 }
