@@ -79,7 +79,8 @@ func (r *Ref[T]) Close() {
 }
 
 // AwaitStack appends where the template is suspended (the file:line of its
-// pending Await, its file relative to the module root like a generated frame's), then the frames of what it awaits.
+// pending Await, the file relative to the module root as a generated frame
+// names it), then the frames of what it awaits.
 func (r *Ref[T]) AwaitStack(buf []StackFrame) []StackFrame {
 	if r.done || r.d.stack == nil {
 		return buf
