@@ -213,7 +213,7 @@ func litInRangeFuncAndSelect(e *Env) (string, error) {
 	}
 	ch := make(chan int, 1)
 	ch <- 7
-	select {
+	select { //asyncvet:nonblocking ch is buffered and holds a value
 	case got := <-ch:
 		cs = append(cs, rt.Async(func() (string, error) {
 			return fmt.Sprint("got", got+rt.Must(e.I(1))), nil
