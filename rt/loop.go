@@ -555,9 +555,13 @@ func (l *Loop) poll(timeout time.Duration) {
 		// time) so that blocking work takes no virtual time.
 		wait = 0
 	}
+	var waited time.Time
+	if wait != 0 {
+		waited = time.Now()
+	}
 	evs, err := l.sel.Select(l.events[:0], wait)
 	l.sincePoll = 0
-	l.yieldToScheduler()
+	l.yieldToScheduler(waited)
 	if err != nil {
 		l.CallExceptionHandler(ErrorContext{Message: "selector failed", Err: err})
 	}
@@ -593,9 +597,15 @@ func (l *Loop) poll(timeout time.Duration) {
 const yieldInterval = 4 * time.Millisecond
 
 // yieldToScheduler calls runtime.Gosched when yieldInterval has passed
-// since the last time.
-func (l *Loop) yieldToScheduler() {
-	if now := time.Now(); now.Sub(l.lastYield) >= yieldInterval {
+// since the last time. A poll that slept that long (waited is when it
+// began, zero for a poll that could not block) counts as a yield: the
+// loop was idle, and the first event after it is not delayed by one.
+func (l *Loop) yieldToScheduler(waited time.Time) {
+	now := time.Now()
+	switch {
+	case !waited.IsZero() && now.Sub(waited) >= yieldInterval:
+		l.lastYield = now
+	case now.Sub(l.lastYield) >= yieldInterval:
 		l.lastYield = now
 		runtime.Gosched()
 	}

@@ -315,11 +315,6 @@ func (t *Task[T]) abandon() {
 	if c == nil {
 		return
 	}
-	if w := t.waiter; w != nil && w.Done() {
-		// The task would have taken this outcome on its next step: it
-		// is reported as pending, its waiter's error not a second time.
-		w.base().disarmLog()
-	}
 	t.coro, t.waiter = nil, nil
 	defer func() {
 		if v := recover(); v != nil {

@@ -758,35 +758,3 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 		n, per(m1.HeapInuse, m0.HeapInuse), per(m1.HeapAlloc, m0.HeapAlloc), per(m1.StackInuse, m0.StackInuse),
 		per(m1.HeapObjects, m0.HeapObjects), rt.RefMode)
 }
-
-// A loop closed while a task still waits in ReadLine: the task is
-// reported once, as destroyed while pending; the read it was waiting on,
-// failed by the connection's loss as the loop closed, is not reported a
-// second time as an exception nobody retrieved.
-func TestFaultLoopClosedUnderAWaitingReader(t *testing.T) {
-	l, err := rt.NewLoop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var messages []string
-	l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { messages = append(messages, c.Message) })
-	var srv *rt.Server
-	_, err = rt.RunUntilComplete(l, rt.NewRef(func() (rt.Void, error) {
-		s, client, _, err := ftPair(l)
-		if err != nil {
-			return rt.Void{}, err
-		}
-		srv = s
-		rt.CreateTask(l, client.Reader.ReadLine())
-		_, err = rt.Await(rt.Sleep(0)) // the reader starts waiting
-		return rt.Void{}, err
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Close()
-	l.Close()
-	if len(messages) != 1 || messages[0] != "Task was destroyed but it is pending" {
-		t.Fatalf("reported %q, want only the pending task", messages)
-	}
-}

@@ -2,6 +2,7 @@ package streams
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/asyncgen/asyncgen/rt"
 )
@@ -69,28 +70,44 @@ func (p *streamProtocol) ConnectionMade(t rt.Transport) {
 }
 
 // clientCoro is the task of a server's connection: it runs the
-// client-connected callback's coroutine and, when that fails, does what
-// asyncio's done callback on that task does (report the error, close the
-// transport). Being part of conn, it costs the connection no callback
-// record, closure or slice.
+// client-connected callback's coroutine and, when that fails (an error or
+// a panic), does what asyncio's done callback on that task does: once the
+// task has finished with the error, report it and close the transport.
+// Being part of conn, it costs a connection that does not fail no
+// callback record, closure or slice.
 type clientCoro struct {
 	p     *streamProtocol
 	inner rt.Coro[rt.Void]
+	// panicked is the failure of an inner coroutine that panicked instead
+	// of finishing (a hand-written one: generated frames turn a panic into
+	// their error themselves).
+	panicked error
 }
 
-func (cc *clientCoro) Send(c *rt.Ctx) rt.Yield { return cc.after(c, cc.inner.Send(c)) }
+func (cc *clientCoro) Send(c *rt.Ctx) (y rt.Yield) {
+	defer cc.catch(c, &y)
+	return cc.after(c, cc.inner.Send(c))
+}
 
-func (cc *clientCoro) Throw(c *rt.Ctx, err error) rt.Yield {
+func (cc *clientCoro) Throw(c *rt.Ctx, err error) (y rt.Yield) {
+	defer cc.catch(c, &y)
 	return cc.after(c, cc.inner.Throw(c, err))
+}
+
+func (cc *clientCoro) catch(c *rt.Ctx, y *rt.Yield) {
+	if v := recover(); v != nil {
+		cc.panicked = rt.FailureOf(v)
+		*y = rt.Yield{}
+		cc.failed(c, cc.panicked)
+	}
 }
 
 func (cc *clientCoro) Close() { cc.inner.Close() }
 
-// Result is the callback's outcome: a cancellation stays one (the task is
-// cancelled), any other error has been reported and the task succeeds.
+// Result is the callback's outcome, which is the task's.
 func (cc *clientCoro) Result() (rt.Void, error) {
-	if _, err := cc.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
-		return rt.Void{}, nil
+	if cc.panicked != nil {
+		return rt.Void{}, cc.panicked
 	}
 	return cc.inner.Result()
 }
@@ -104,18 +121,28 @@ func (cc *clientCoro) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 }
 
 func (cc *clientCoro) after(c *rt.Ctx, y rt.Yield) rt.Yield {
-	if !y.Done() {
-		return y
-	}
-	if _, err := cc.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
-		cc.p.l.CallExceptionHandler(rt.ErrorContext{
-			Message: "streams: unhandled error in the client-connected callback",
-			Err:     err,
-			Future:  c.Task(),
-		})
-		cc.p.t.Close()
+	if y.Done() {
+		if _, err := cc.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
+			cc.failed(c, err)
+		}
 	}
 	return y
+}
+
+// failed schedules the report of err for when the task has finished with
+// it: the report names the finished task and retrieves its error, so it
+// is not also logged as never retrieved.
+func (cc *clientCoro) failed(c *rt.Ctx, err error) {
+	task, t, l := c.Task(), cc.p.t, cc.p.l
+	l.CallSoon(func() {
+		task.Exception() // retrieved: reported here
+		l.CallExceptionHandler(rt.ErrorContext{
+			Message: "streams: unhandled error in the client-connected callback",
+			Err:     err,
+			Future:  task,
+		})
+		t.Close()
+	})
 }
 
 func (p *streamProtocol) GetBuffer(int) []byte {
@@ -188,12 +215,11 @@ func (p *streamProtocol) removeDrainer(f *rt.Future[rt.Void]) {
 	if p.drainers == nil {
 		return
 	}
-	fs := *p.drainers
-	for i, g := range fs {
-		if g == f {
-			*p.drainers = append(fs[:i], fs[i+1:]...)
-			break
-		}
+	if i := slices.Index(*p.drainers, f); i >= 0 {
+		*p.drainers = slices.Delete(*p.drainers, i, i+1)
+	}
+	if len(*p.drainers) == 0 {
+		p.drainers = nil // an idle connection keeps no list
 	}
 }
 

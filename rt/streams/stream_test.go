@@ -263,3 +263,48 @@ func TestStreamsCallbackErrorIsReportedAndCloses(t *testing.T) {
 		return nil
 	})
 }
+
+// panicker is a hand-written client-connected coroutine whose first step
+// panics (a generated frame would have turned the panic into its error).
+type panicker struct{}
+
+func (panicker) Send(*rt.Ctx) rt.Yield         { panic("handler exploded") }
+func (panicker) Throw(*rt.Ctx, error) rt.Yield { panic("handler exploded") }
+func (panicker) Close()                        {}
+func (panicker) Result() (rt.Void, error)      { return rt.Void{}, nil }
+
+// A callback coroutine that panics is reported like one that fails: once,
+// with the panic as the error and its finished task as the future, and
+// its connection is closed; the task holds the error (asyncio's done
+// callback sees the exception and the task keeps it).
+func TestStreamsCallbackPanicIsReportedAndCloses(t *testing.T) {
+	run(t, func(l *rt.Loop) error {
+		var reports []rt.ErrorContext
+		l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c) })
+		srv, err := rt.Await(streams.StartServer(func(*streams.StreamReader, *streams.StreamWriter) rt.Coro[rt.Void] {
+			return panicker{}
+		}, "tcp4", "127.0.0.1:0"))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		c, err := rt.Await(streams.OpenConnection("tcp4", srv.Addrs()[0].String()))
+		if err != nil {
+			return err
+		}
+		rest, err := bound(c.Reader.Read(-1), "EOF from the panicked handler")
+		if err != nil || len(rest) != 0 {
+			return fmt.Errorf("after the handler panicked: %q, %v", rest, err)
+		}
+		c.Writer.Close()
+		var pe *rt.PanicError
+		if len(reports) != 1 || !errors.As(reports[0].Err, &pe) || fmt.Sprint(pe.Value) != "handler exploded" {
+			t.Fatalf("reports %v, want the panic once", reports)
+		}
+		task, ok := reports[0].Future.(rt.AnyTask)
+		if !ok || !task.Done() || !errors.As(task.Exception(), &pe) {
+			t.Errorf("the report's future %v: want the finished task holding the panic", reports[0].Future)
+		}
+		return nil
+	})
+}
