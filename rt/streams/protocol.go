@@ -78,11 +78,17 @@ func (p *streamProtocol) ConnectionMade(t rt.Transport) {
 type clientCoro struct {
 	p     *streamProtocol
 	inner rt.Coro[rt.Void]
-	// panicked is the failure of an inner coroutine that panicked instead
-	// of finishing (a hand-written one: generated frames turn a panic into
-	// their error themselves).
-	panicked error
 }
+
+// failedCoro stands in for an inner coroutine that panicked instead of
+// finishing (a hand-written one: generated frames turn a panic into their
+// error themselves), so that clientCoro needs no field for that rare case.
+type failedCoro struct{ err error }
+
+func (f failedCoro) Send(*rt.Ctx) rt.Yield         { return rt.Yield{} }
+func (f failedCoro) Throw(*rt.Ctx, error) rt.Yield { return rt.Yield{} }
+func (f failedCoro) Close()                        {}
+func (f failedCoro) Result() (rt.Void, error)      { return rt.Void{}, f.err }
 
 func (cc *clientCoro) Send(c *rt.Ctx) (y rt.Yield) {
 	defer cc.catch(c, &y)
@@ -96,21 +102,17 @@ func (cc *clientCoro) Throw(c *rt.Ctx, err error) (y rt.Yield) {
 
 func (cc *clientCoro) catch(c *rt.Ctx, y *rt.Yield) {
 	if v := recover(); v != nil {
-		cc.panicked = rt.FailureOf(v)
+		err := rt.FailureOf(v)
+		cc.inner = failedCoro{err}
 		*y = rt.Yield{}
-		cc.failed(c, cc.panicked)
+		cc.failed(c, err)
 	}
 }
 
 func (cc *clientCoro) Close() { cc.inner.Close() }
 
 // Result is the callback's outcome, which is the task's.
-func (cc *clientCoro) Result() (rt.Void, error) {
-	if cc.panicked != nil {
-		return rt.Void{}, cc.panicked
-	}
-	return cc.inner.Result()
-}
+func (cc *clientCoro) Result() (rt.Void, error) { return cc.inner.Result() }
 
 // AwaitStack shows where the callback is suspended.
 func (cc *clientCoro) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
