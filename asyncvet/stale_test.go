@@ -25,6 +25,8 @@ func twice(f *rt.Future[int]) int {
 // quiet again after regenerating; and a file without a digest is named.
 func TestStale(t *testing.T) {
 	if testing.Short() {
+		// About 40 s: left out of -short edit-test loops only; CI's
+		// `go test ./...` runs it.
 		t.Skip("loads the runtime from source four times")
 	}
 	dir := t.TempDir()

@@ -70,6 +70,8 @@ func TestCount(t *testing.T) {
 
 func TestUserModule(t *testing.T) {
 	if testing.Short() {
+		// -short is for quick edit-test loops; the full run (CI's
+		// `go test ./...`) always builds the module.
 		t.Skip("builds a module and its tool from scratch")
 	}
 	checkout, err := filepath.Abs(filepath.Join("..", ".."))
