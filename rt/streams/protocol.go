@@ -22,7 +22,6 @@ import (
 // that task does: once the task has finished with the error, report it and
 // close the transport.
 type conn struct {
-	l  *rt.Loop
 	sh *shared // what the connections of one server have in common
 	r  StreamReader
 	w  StreamWriter
@@ -30,30 +29,42 @@ type conn struct {
 	inner rt.Coro[rt.Void]
 	// lostErr is how the connection ended, for a WaitClosed after.
 	lostErr error
-	closed  *rt.Future[rt.Void] // made on the first WaitClosed
-	// drainers are the Drains waiting for ResumeWriting; behind a pointer,
-	// made on the first, since an idle connection has none.
-	drainers *[]*rt.Future[rt.Void]
-	paused   bool // PauseWriting until ResumeWriting
-	lost     bool
+	// waits holds the futures of WaitClosed and of Drains waiting for
+	// ResumeWriting; made on the first, since most connections have none.
+	waits  *connWaits
+	paused bool // PauseWriting until ResumeWriting
+	lost   bool
+}
+
+type connWaits struct {
+	closed   *rt.Future[rt.Void] // made on the first WaitClosed
+	drainers []*rt.Future[rt.Void]
+}
+
+func (c *conn) waitList() *connWaits {
+	if c.waits == nil {
+		c.waits = &connWaits{}
+	}
+	return c.waits
 }
 
 // shared is what every connection of one server (or one client
 // connection) points to instead of holding a copy: the client-connected
 // callback and the completed future Drain returns on its fast path.
 type shared struct {
+	l     *rt.Loop
 	cb    func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]
 	ready *rt.Future[rt.Void]
 }
 
 func newShared(l *rt.Loop, cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]) *shared {
-	sh := &shared{cb: cb, ready: rt.NewFuture[rt.Void](l)}
+	sh := &shared{l: l, cb: cb, ready: rt.NewFuture[rt.Void](l)}
 	sh.ready.SetResult(rt.Void{})
 	return sh
 }
 
-func newConn(l *rt.Loop, limit int, sh *shared) *conn {
-	c := &conn{l: l, sh: sh}
+func newConn(limit int, sh *shared) *conn {
+	c := &conn{sh: sh}
 	c.w.c = c
 	c.r.init(limit)
 	return c
@@ -65,7 +76,7 @@ func (c *conn) ConnectionMade(t rt.Transport) {
 		return
 	}
 	c.inner = c.sh.cb(&c.r, &c.w)
-	rt.CreateTask(c.l, c)
+	rt.CreateTask(c.sh.l, c)
 }
 
 // failedCoro stands in for an inner coroutine that panicked instead of
@@ -126,7 +137,7 @@ func (c *conn) after(x *rt.Ctx, y rt.Yield) rt.Yield {
 // it: the report names the finished task and retrieves its error, so it
 // is not also logged as never retrieved.
 func (c *conn) failed(x *rt.Ctx, err error) {
-	task, t, l := x.Task(), c.r.t, c.l
+	task, t, l := x.Task(), c.r.t, c.sh.l
 	l.CallSoon(func() {
 		task.Exception() // retrieved: reported here
 		l.CallExceptionHandler(rt.ErrorContext{
@@ -159,7 +170,10 @@ func (c *conn) ConnectionLost(err error) {
 		r.SetException(err)
 	}
 	c.lost, c.lostErr = true, err
-	if f := c.closed; f != nil && !f.Done() {
+	if c.waits == nil {
+		return
+	}
+	if f := c.waits.closed; f != nil && !f.Done() {
 		if err == nil {
 			f.SetResult(rt.Void{})
 		} else {
@@ -191,28 +205,27 @@ func (c *conn) ResumeWriting() {
 }
 
 func (c *conn) drainList() []*rt.Future[rt.Void] {
-	if c.drainers == nil {
+	if c.waits == nil {
 		return nil
 	}
-	return *c.drainers
+	return c.waits.drainers
 }
 
 func (c *conn) addDrainer(f *rt.Future[rt.Void]) {
-	if c.drainers == nil {
-		c.drainers = new([]*rt.Future[rt.Void])
-	}
-	*c.drainers = append(*c.drainers, f)
+	w := c.waitList()
+	w.drainers = append(w.drainers, f)
 }
 
 func (c *conn) removeDrainer(f *rt.Future[rt.Void]) {
-	if c.drainers == nil {
+	if c.waits == nil {
 		return
 	}
-	if i := slices.Index(*c.drainers, f); i >= 0 {
-		*c.drainers = slices.Delete(*c.drainers, i, i+1)
+	w := c.waits
+	if i := slices.Index(w.drainers, f); i >= 0 {
+		w.drainers = slices.Delete(w.drainers, i, i+1)
 	}
-	if len(*c.drainers) == 0 {
-		c.drainers = nil // an idle connection keeps no list
+	if len(w.drainers) == 0 {
+		w.drainers = nil // an idle connection keeps no list
 	}
 }
 
@@ -222,15 +235,16 @@ func (c *conn) ready() *rt.Future[rt.Void] { return c.sh.ready }
 
 // closedFuture returns the future WaitClosed awaits.
 func (c *conn) closedFuture() *rt.Future[rt.Void] {
-	if c.closed == nil {
-		c.closed = rt.NewFuture[rt.Void](c.l)
+	w := c.waitList()
+	if w.closed == nil {
+		w.closed = rt.NewFuture[rt.Void](c.sh.l)
 		if c.lost {
 			if c.lostErr == nil {
-				c.closed.SetResult(rt.Void{})
+				w.closed.SetResult(rt.Void{})
 			} else {
-				c.closed.SetException(c.lostErr)
+				w.closed.SetException(c.lostErr)
 			}
 		}
 	}
-	return c.closed
+	return w.closed
 }
