@@ -360,6 +360,42 @@ func TestTransportWriteLines(t *testing.T) {
 	})
 }
 
+// A WriteLines the socket takes only part of buffers the rest without
+// touching the caller's slice: its buffers keep their lengths, and the
+// bytes arrive once, in order.
+func TestTransportWriteLinesLeavesTheCallersSlice(t *testing.T) {
+	runMain(t, func(l *rt.Loop) error {
+		c, s, srv, err := pairUp(l, nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		s.t.PauseReading()                                     // the peer reads nothing until the write is made
+		big := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MiB: more than the socket takes
+		tail := []byte("and the tail")
+		bufs := [][]byte{big, tail}
+		if err := c.t.WriteLines(bufs); err != nil {
+			return err
+		}
+		if c.t.GetWriteBufferSize() == 0 {
+			return errors.New("the socket took 16 MiB at once: the test needs a partial write")
+		}
+		if len(bufs) != 2 || len(bufs[0]) != len(big) || &bufs[0][0] != &big[0] || len(bufs[1]) != len(tail) {
+			t.Errorf("WriteLines changed its argument: lengths %d, %d", len(bufs[0]), len(bufs[1]))
+		}
+		s.t.ResumeReading()
+		want := append(append([]byte(nil), big...), tail...)
+		if err := until(s.waitFor(len(want)), "the lines"); err != nil {
+			return fmt.Errorf("%w (%d of %d bytes arrived, %d still buffered, events %v)", err, s.data.Len(), len(want), c.t.GetWriteBufferSize(), s.events)
+		}
+		if !bytes.Equal(s.data.Bytes(), want) {
+			t.Errorf("got %d bytes, not the %d written", s.data.Len(), len(want))
+		}
+		c.t.Close()
+		return until(s.lost, "server ConnectionLost")
+	})
+}
+
 // The fd of a transport belongs to it: AddReader and the socket
 // operations refuse it with ErrFDBusy (asyncio's _ensure_fd_no_transport).
 func TestTransportFDIsNotForOthers(t *testing.T) {

@@ -37,8 +37,8 @@ type sockTransport struct {
 	// the other connections of its listener.
 	peer, local unix.Sockaddr
 
-	// wq is the pending output, made the first time the socket does not
-	// take a whole write: most connections never need one.
+	// wq is the pending output, made when the socket does not take a
+	// whole write and dropped once sent: an idle connection has none.
 	wq *wqueue
 	fc flowControl
 	fd int32 // -1 once closed
@@ -311,7 +311,10 @@ func (t *sockTransport) WriteLines(bufs [][]byte) error {
 		if len(bufs) == 0 {
 			return nil
 		}
-		bufs[0] = bufs[0][n:] // our copy of the slice header only
+		// The rest of the first buffer is buffered without writing it
+		// into bufs: the caller's slice stays as it was.
+		t.buffer(bufs[0][n:])
+		bufs = bufs[1:]
 		t.loop.setSlot(t.reg, selector.Write, (*sockWriter)(t))
 	}
 	for _, b := range bufs {
@@ -408,7 +411,7 @@ func (t *sockTransport) consume(n int) {
 		c.buf = nil
 	}
 	if i == len(q.chunks) {
-		q.chunks = nil // no pending output, no buffer
+		t.wq = nil // no pending output, no buffer
 		return
 	}
 	q.chunks = q.chunks[i:]

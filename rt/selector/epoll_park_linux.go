@@ -68,34 +68,38 @@ func (p *parkedEpoll) Name() string { return "epoll-gopoller" }
 type parker struct {
 	f  *os.File // a duplicate of the epoll fd, registered with the runtime
 	rc syscall.RawConn
-	// ep and n carry the wait's state into ready without a closure.
-	ep  *epoll
-	n   int
-	err error
-	// first is set for each wait: the epoll fd was just found empty, so
-	// the first call of ready parks without another syscall.
-	first bool
+	// deadline is the one f has, so that a wait without a timeout after
+	// one without sets nothing.
+	deadline time.Time
+	// ep, n and err carry the wait's state into poll without a closure.
+	ep    *epoll
+	n     int
+	err   error
 	ready func(uintptr) bool
 }
 
-// wait is epoll_wait for a non-zero timeout: one look, then a park until
-// the epoll fd is readable or the timeout passes.
+// wait is epoll_wait for a non-zero timeout. It looks only from inside
+// RawConn.Read, which first clears the runtime's readiness flag for the
+// fd: an event arriving after that look sets the flag again, so the park
+// that follows an empty look cannot miss it. (A look before Read could
+// see nothing, then have its event's edge cleared by Read's reset, and
+// park until the timeout: with a waker that writes once until drained,
+// for ever.)
 func (p *parker) wait(ep *epoll, timeout time.Duration) (int, error) {
-	n, err := unix.EpollWait(ep.fd, ep.events, 0)
-	if n > 0 || err != nil {
-		return n, err
-	}
 	var deadline time.Time
 	if timeout > 0 {
 		deadline = time.Now().Add(timeout)
 	}
-	if err := p.f.SetReadDeadline(deadline); err != nil {
-		return unix.EpollWait(ep.fd, ep.events, msec(timeout))
+	if !deadline.Equal(p.deadline) {
+		if err := p.f.SetReadDeadline(deadline); err != nil {
+			return unix.EpollWait(ep.fd, ep.events, msec(timeout))
+		}
+		p.deadline = deadline
 	}
 	if p.ready == nil {
 		p.ready = p.poll
 	}
-	p.ep, p.n, p.err, p.first = ep, 0, nil, true
+	p.ep, p.n, p.err = ep, 0, nil
 	werr := p.rc.Read(p.ready)
 	p.ep = nil
 	switch {
@@ -109,10 +113,6 @@ func (p *parker) wait(ep *epoll, timeout time.Duration) (int, error) {
 
 // poll is the RawConn callback: false parks until the fd is readable.
 func (p *parker) poll(uintptr) bool {
-	if p.first {
-		p.first = false
-		return false
-	}
 	p.n, p.err = unix.EpollWait(p.ep.fd, p.ep.events, 0)
 	return p.n > 0 || p.err != nil
 }

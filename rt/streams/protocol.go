@@ -18,9 +18,9 @@ import (
 // transport, which keeps an idle stream connection small.
 //
 // As the task's coroutine, conn runs the callback's coroutine and, when
-// that fails (an error or a panic), does what asyncio's done callback on
-// that task does: once the task has finished with the error, report it and
-// close the transport.
+// that fails (an error or a panic) or is cancelled, does what asyncio's
+// done callback on that task does: once the task has finished, report the
+// error (not a cancellation) and close the transport.
 type conn struct {
 	sh *shared // what the connections of one server have in common
 	r  StreamReader
@@ -126,7 +126,13 @@ func (c *conn) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 func (c *conn) after(x *rt.Ctx, y rt.Yield) rt.Yield {
 	if y.Done() {
-		if _, err := c.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
+		switch _, err := c.inner.Result(); {
+		case errors.Is(err, rt.ErrCancelled):
+			// Cancelled: no report, but the connection is closed once the
+			// task has finished (asyncio 3.12+).
+			t := c.r.t
+			c.sh.l.CallSoon(func() { t.Close() })
+		case err != nil:
 			c.failed(x, err)
 		}
 	}
@@ -226,6 +232,9 @@ func (c *conn) removeDrainer(f *rt.Future[rt.Void]) {
 	}
 	if len(w.drainers) == 0 {
 		w.drainers = nil // an idle connection keeps no list
+		if w.closed == nil {
+			c.waits = nil
+		}
 	}
 }
 

@@ -308,3 +308,82 @@ func TestStreamsCallbackPanicIsReportedAndCloses(t *testing.T) {
 		return nil
 	})
 }
+
+// serveOne starts a server whose connections run cb, on a free loopback
+// port, and connects a client to it.
+func serveOne(cb func(*streams.StreamReader, *streams.StreamWriter) rt.Coro[rt.Void]) (*rt.Server, streams.Stream, error) {
+	srv, err := rt.Await(streams.StartServer(cb, "tcp4", "127.0.0.1:0"))
+	if err != nil {
+		return nil, streams.Stream{}, err
+	}
+	c, err := rt.Await(streams.OpenConnection("tcp4", srv.Addrs()[0].String()))
+	if err != nil {
+		srv.Close()
+		return nil, streams.Stream{}, err
+	}
+	return srv, c, nil
+}
+
+// parked is a callback coroutine that waits on a future nobody completes,
+// and hands its task to the test.
+type parked struct {
+	task   *rt.AnyTask
+	f      *rt.Future[rt.Void]
+	aw     rt.Awaiting[rt.Void]
+	result error
+}
+
+func (p *parked) Send(c *rt.Ctx) rt.Yield { return p.step(c, nil) }
+
+func (p *parked) Throw(c *rt.Ctx, err error) rt.Yield { return p.step(c, err) }
+
+func (p *parked) step(c *rt.Ctx, thrown error) rt.Yield {
+	if !p.aw.Pending() {
+		*p.task = c.Task()
+		y, _ := p.aw.Start(c, p.f) // never completed: it suspends
+		return y
+	}
+	if y, suspend := p.aw.Resume(c, thrown); suspend {
+		return y
+	}
+	_, p.result = p.aw.Result()
+	return rt.Yield{}
+}
+
+func (p *parked) Close()                   {}
+func (p *parked) Result() (rt.Void, error) { return rt.Void{}, p.result }
+
+// Cancelling a client-connected task closes its connection, with nothing
+// reported (asyncio 3.12+): the peer reads EOF.
+func TestStreamsCancelledCallbackCloses(t *testing.T) {
+	run(t, func(l *rt.Loop) error {
+		var reports []rt.ErrorContext
+		l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c) })
+		var task rt.AnyTask
+		srv, c, err := serveOne(func(*streams.StreamReader, *streams.StreamWriter) rt.Coro[rt.Void] {
+			return &parked{task: &task, f: rt.NewFuture[rt.Void](l)}
+		})
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		for task == nil {
+			if _, err := rt.Await(rt.Sleep(0)); err != nil {
+				return err
+			}
+		}
+		task.Cancel()
+		rest, err := bound(c.Reader.Read(-1), "EOF after the handler was cancelled")
+		if err != nil || len(rest) != 0 {
+			return fmt.Errorf("after the handler was cancelled: %q, %v", rest, err)
+		}
+		c.Writer.Close()
+		if !task.Cancelled() {
+			t.Errorf("the task is not cancelled: %v", task.Exception())
+		}
+		if len(reports) != 0 {
+			t.Errorf("reports %v, want none for a cancellation", reports)
+		}
+		return nil
+	})
+}
