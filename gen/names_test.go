@@ -5,15 +5,15 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // TestFrameFieldsAvoidEveryMemberOfRtFrame checks that frameMethods lists
-// every field and method of rt.Frame: a frame field named like one would
+// every field and method of rtimpl.Frame: a frame field named like one would
 // hide it (a template local named Stack once broke the generated
 // AwaitStack).
 func TestFrameFieldsAvoidEveryMemberOfRtFrame(t *testing.T) {
-	typ := reflect.TypeFor[*rt.Frame[int]]()
+	typ := reflect.TypeFor[*rtimpl.Frame[int]]()
 	var members []string
 	for i := 0; i < typ.NumMethod(); i++ {
 		members = append(members, typ.Method(i).Name)
@@ -23,7 +23,7 @@ func TestFrameFieldsAvoidEveryMemberOfRtFrame(t *testing.T) {
 	}
 	for _, m := range members {
 		if !slices.Contains(frameMethods, m) {
-			t.Errorf("rt.Frame has %s, which frameMethods does not reserve", m)
+			t.Errorf("rtimpl.Frame has %s, which frameMethods does not reserve", m)
 		}
 	}
 }

@@ -3,19 +3,22 @@
 
 package generated_test
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // panicsAfterAwaitAsync is panicsAfterAwait as a coroutine (see asyncgen).
 func panicsAfterAwaitAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return panicsAfterAwait(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return panicsAfterAwait(e), nil })
 	}
 	return &panicsAfterAwaitFrame{e: e}
 }
 
 // panicsAfterAwaitFrame is the state of a suspended panicsAfterAwait.
 type panicsAfterAwaitFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -52,7 +55,7 @@ resume1:
 	m = nil
 	m["boom"] = x
 	return f.Finish(x, nil)
-//line panic_templates_async.go:56
+//line panic_templates_async.go:59
 }
 func (f *panicsAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -61,15 +64,15 @@ func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // panicsWithErrorAsync is panicsWithError as a coroutine (see asyncgen).
 func panicsWithErrorAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return panicsWithError(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return panicsWithError(e), nil })
 	}
 	return &panicsWithErrorFrame{e: e}
 }
 
 // panicsWithErrorFrame is the state of a suspended panicsWithError.
 type panicsWithErrorFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -102,7 +105,7 @@ resume1:
 	f.aw.Must()
 //line panic_templates.go:23
 	panic(errPanicValue)
-//line panic_templates_async.go:106
+//line panic_templates_async.go:109
 }
 func (f *panicsWithErrorFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsWithErrorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -95,7 +95,7 @@ func TestDebugRejectsCallsFromOtherGoroutines(t *testing.T) {
 
 func TestDebugAllowsReferenceCoroutines(t *testing.T) {
 	l := newLoop(t, rt.WithDebug(true))
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		f := rt.NewFuture[int](l)
 		l.CallSoon(func() { f.SetResult(3) })
 		return rt.Await(f)
@@ -110,7 +110,7 @@ func TestDebugUnretrievedErrorSaysWhereFutureWasCreated(t *testing.T) {
 	errs := collectErrors(l)
 	f := rt.NewFuture[int](l) // the line the report must name
 	f.SetException(errors.New("lost"))
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 0, errors.New("task lost") }))
+	task := rt.CreateTask(l, rt.Async(func() (int, error) { return 0, errors.New("task lost") }))
 	runOnce(t, l)
 	l.Close()
 	if len(*errs) != 2 {

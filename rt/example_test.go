@@ -50,7 +50,7 @@ func ExampleLoop_CallSoon() {
 // Run is asyncio.run: it runs the main coroutine on a new loop and returns
 // its outcome. On a virtual clock an hour of sleeping takes no time.
 func ExampleRun() {
-	v, err := rt.Run(rt.NewRef(func() (string, error) {
+	v, err := rt.Run(rt.Async(func() (string, error) {
 		start := rt.RunningLoop().Time()
 		if _, err := rt.Await(rt.Sleep(time.Hour)); err != nil {
 			return "", err
@@ -84,7 +84,7 @@ func ExampleFuture_AddDoneCallback() {
 func ExampleTask_Cancel() {
 	l, _ := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
 	defer l.Close()
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		_, err := rt.Await(rt.Sleep(time.Hour))
 		fmt.Println("sleep returned:", err)
 		return 0, err

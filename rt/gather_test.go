@@ -45,7 +45,7 @@ func TestGatherOfNothingReturnsEmptyWithoutSuspending(t *testing.T) {
 
 func TestGatherRunsARepeatedArgumentOnce(t *testing.T) {
 	runs := 0
-	c := rt.NewRef(func() (int, error) {
+	c := rt.Async(func() (int, error) {
 		runs++
 		_, err := rt.Await(rt.Sleep(time.Second))
 		return 7, err
@@ -128,7 +128,7 @@ func TestGatherCancelCancelsEveryChild(t *testing.T) {
 
 func TestGatherCancelWaitsForChildrenToFinish(t *testing.T) {
 	l := cmbLoop(t)
-	stubborn := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	stubborn := rt.CreateTask(l, rt.Async(func() (int, error) {
 		_, err := rt.Await(rt.Sleep(time.Hour))
 		if err != nil {
 			// Takes a while to clean up, then swallows the cancel.
@@ -173,7 +173,7 @@ func TestGatherRejectsAFutureOfAnotherLoop(t *testing.T) {
 
 func TestGatherThrownBeforeStartRunsNothing(t *testing.T) {
 	started := false
-	c := rt.NewRef(func() (int, error) { started = true; return 0, nil })
+	c := rt.Async(func() (int, error) { started = true; return 0, nil })
 	g := rt.Gather[int](c)
 	g.Throw(&rt.Ctx{}, &rt.CancelledError{})
 	if _, err := g.Result(); !cmbIsCancel(err) {
@@ -186,12 +186,12 @@ func TestGatherThrownBeforeStartRunsNothing(t *testing.T) {
 
 func ExampleGather() {
 	square := func(n int) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			_, err := rt.Await(rt.Sleep(time.Duration(10-n) * time.Second))
 			return n * n, err
 		})
 	}
-	v, err := rt.Run(rt.NewRef(func() ([]int, error) {
+	v, err := rt.Run(rt.Async(func() ([]int, error) {
 		return rt.Await(rt.Gather(square(1), square(2), square(3)))
 	}), rt.WithClock(rt.NewVirtualClock()))
 	fmt.Println(v, err)
@@ -199,7 +199,7 @@ func ExampleGather() {
 }
 
 func ExampleGatherReturnErrors() {
-	v, _ := rt.Run(rt.NewRef(func() ([]rt.Outcome[int], error) {
+	v, _ := rt.Run(rt.Async(func() ([]rt.Outcome[int], error) {
 		return rt.Await(rt.GatherReturnErrors(
 			cmbAfter(time.Second, 1, nil),
 			cmbAfter(time.Second, 0, errors.New("no luck")),
@@ -217,11 +217,11 @@ func ExampleGatherReturnErrors() {
 // in asyncio: no rt.Gather[int](…). (Results of different types gather as
 // Gather[any] over Awaitable[any] values.)
 func ExampleGather_futuresAndTasks() {
-	v, err := rt.Run(rt.NewRef(func() ([]int, error) {
+	v, err := rt.Run(rt.Async(func() ([]int, error) {
 		l := rt.RunningLoop()
 		f := rt.NewFuture[int](l)
 		l.CallLater(time.Second, func() { f.SetResult(1) })
-		task := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 2, nil }))
+		task := rt.CreateTask(l, rt.Async(func() (int, error) { return 2, nil }))
 		shielded := rt.CreateTask(l, rt.Shield(task))
 		return rt.Await(rt.WaitFor(rt.Gather(f, task, shielded), time.Minute))
 	}), rt.WithClock(rt.NewVirtualClock()))

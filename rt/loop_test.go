@@ -291,7 +291,7 @@ func TestRunUntilCompleteGenericNestedCreatesNoTask(t *testing.T) {
 	var nested error
 	f := rt.NewFuture[int](l)
 	l.CallSoon(func() {
-		_, nested = rt.RunUntilComplete[int](l, rt.NewRef(func() (int, error) { return 1, nil }))
+		_, nested = rt.RunUntilComplete[int](l, rt.Async(func() (int, error) { return 1, nil }))
 		f.SetResult(len(l.AllTasks()))
 	})
 	if err := l.RunUntilComplete(f); err != nil {
@@ -368,7 +368,7 @@ func TestLoopMethodsAfterCloseFail(t *testing.T) {
 	mustPanicClosed("CallSoon", func() { l.CallSoon(func() {}) })
 	mustPanicClosed("CallLater", func() { l.CallLater(time.Second, func() {}) })
 	mustPanicClosed("CallAt", func() { l.CallAt(time.Second, func() {}) })
-	mustPanicClosed("CreateTask", func() { rt.CreateTask[int](l, rt.NewRef(func() (int, error) { return 0, nil })) })
+	mustPanicClosed("CreateTask", func() { rt.CreateTask[int](l, rt.Async(func() (int, error) { return 0, nil })) })
 	if err := l.RunForever(); !errors.Is(err, rt.ErrLoopClosed) {
 		t.Errorf("RunForever: %v", err)
 	}
@@ -507,7 +507,7 @@ func TestCloseClosesPendingTasksAndReportsThem(t *testing.T) {
 	errs := collectErrors(l)
 	f := rt.NewFuture[int](l)
 	unwound := false
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		defer func() { unwound = true }()
 		return rt.Await(f)
 	}))

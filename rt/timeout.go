@@ -145,7 +145,7 @@ type TimeoutCoro[T any] struct {
 // To move the deadline from inside a, capture the returned value:
 //
 //	var tc *rt.TimeoutCoro[int]
-//	tc = rt.Timeout(time.Second, rt.NewRef(func() (int, error) {
+//	tc = rt.Timeout(time.Second, rt.Async(func() (int, error) {
 //		tc.Reschedule(tc.When() + time.Second)
 //		...
 //	}))

@@ -18,7 +18,7 @@ func cmbIsTimeout(err error) bool {
 func cmbTimed[T any](t *testing.T, fn func() (T, error)) (T, time.Duration, error) {
 	t.Helper()
 	l := cmbLoop(t)
-	v, err := rt.RunUntilComplete(l, rt.NewRef(fn))
+	v, err := rt.RunUntilComplete(l, rt.Async(fn))
 	return v, l.Time(), err
 }
 
@@ -98,7 +98,7 @@ func TestTimeoutZeroOrPastWithSleepZeroExpires(t *testing.T) {
 
 func TestTimeoutZeroWithoutSuspensionDoesNotExpire(t *testing.T) {
 	v, _, err := cmbTimed(t, func() (int, error) {
-		v, err := rt.Await(rt.Timeout(0, rt.NewRef(func() (int, error) { return 3, nil })))
+		v, err := rt.Await(rt.Timeout(0, rt.Async(func() (int, error) { return 3, nil })))
 		if err != nil {
 			return v, err
 		}
@@ -122,7 +122,7 @@ func TestTimeoutPassesOtherErrorsThrough(t *testing.T) {
 
 func TestTimeoutPassesAForeignCancelWhenNotExpired(t *testing.T) {
 	l := cmbLoop(t)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		return rt.Await(rt.Timeout(time.Minute, cmbAfter(time.Hour, 0, nil)))
 	}))
 	l.CallLater(time.Second, func() { task.Cancel("foreign") })
@@ -151,7 +151,7 @@ func TestTimeoutLeavesTheTaskUncancelled(t *testing.T) {
 
 func TestNestedTimeoutsOnlyTheExpiredScopeConverts(t *testing.T) {
 	_, at, err := cmbTimed(t, func() (rt.Void, error) {
-		return rt.Await(rt.Timeout(10*time.Second, rt.NewRef(func() (rt.Void, error) {
+		return rt.Await(rt.Timeout(10*time.Second, rt.Async(func() (rt.Void, error) {
 			_, err := rt.Await(rt.Timeout(time.Second, cmbAfter(time.Hour, 0, nil)))
 			if !cmbIsTimeout(err) {
 				return rt.Void{}, fmt.Errorf("inner scope: %v", err)
@@ -168,7 +168,7 @@ func TestNestedTimeoutsOnlyTheExpiredScopeConverts(t *testing.T) {
 func TestNestedTimeoutsExpiringTogetherConvertOnceOutside(t *testing.T) {
 	var inner error
 	_, at, err := cmbTimed(t, func() (rt.Void, error) {
-		return rt.Await(rt.Timeout(time.Second, rt.NewRef(func() (rt.Void, error) {
+		return rt.Await(rt.Timeout(time.Second, rt.Async(func() (rt.Void, error) {
 			_, inner = rt.Await(rt.Timeout(time.Second, rt.Sleep(time.Hour)))
 			return rt.Void{}, inner
 		})))
@@ -184,7 +184,7 @@ func TestNestedTimeoutsExpiringTogetherConvertOnceOutside(t *testing.T) {
 func TestTimeoutRescheduleMovesTheDeadline(t *testing.T) {
 	l := cmbLoop(t)
 	var scope *rt.TimeoutCoro[rt.Void]
-	scope = rt.TimeoutAt(10*time.Second, rt.NewRef(func() (rt.Void, error) {
+	scope = rt.TimeoutAt(10*time.Second, rt.Async(func() (rt.Void, error) {
 		if err := scope.Reschedule(30 * time.Second); err != nil {
 			return rt.Void{}, err
 		}
@@ -245,7 +245,7 @@ func TestCancelInTimeoutAfterCancellationStaysACancellation(t *testing.T) {
 	_, _, err := cmbTimed(t, func() (rt.Void, error) {
 		rt.Current().Cancel()
 		rt.Await(rt.Sleep(time.Second))
-		_, err := rt.Await(rt.Timeout(time.Second, rt.NewRef(func() (rt.Void, error) {
+		_, err := rt.Await(rt.Timeout(time.Second, rt.Async(func() (rt.Void, error) {
 			rt.Current().Cancel()
 			return rt.Await(rt.Sleep(2 * time.Second))
 		})))
@@ -304,7 +304,7 @@ func TestTimeoutOutsideATaskFails(t *testing.T) {
 }
 
 func ExampleTimeout() {
-	_, err := rt.Run(rt.NewRef(func() (rt.Void, error) {
+	_, err := rt.Run(rt.Async(func() (rt.Void, error) {
 		return rt.Await(rt.Timeout(time.Second, rt.Sleep(time.Minute)))
 	}), rt.WithClock(rt.NewVirtualClock()))
 	fmt.Println(err, errors.Is(err, rt.ErrTimeout))

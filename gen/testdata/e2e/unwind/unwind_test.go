@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 func mode() string {
-	if rt.RefMode {
+	if rtimpl.RefMode {
 		return "reference"
 	}
 	return "generated"
