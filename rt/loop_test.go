@@ -3,6 +3,7 @@ package rt_test
 import (
 	"bytes"
 	"errors"
+	"log"
 	"log/slog"
 	"slices"
 	"strings"
@@ -496,9 +497,15 @@ func TestCallSoonThreadsafeRacingClose(t *testing.T) {
 func captureSlog(t *testing.T) *bytes.Buffer {
 	t.Helper()
 	var buf bytes.Buffer
-	old := slog.Default()
+	old, w, flags := slog.Default(), log.Writer(), log.Flags()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
-	t.Cleanup(func() { slog.SetDefault(old) })
+	t.Cleanup(func() {
+		// Restoring slog's own default leaves package log writing to the
+		// handler replaced above: point it back too.
+		slog.SetDefault(old)
+		log.SetOutput(w)
+		log.SetFlags(flags)
+	})
 	return &buf
 }
 
