@@ -120,3 +120,34 @@ func ExampleVirtualClock() {
 	l.RunForever()
 	// Output: a day later: 24h0m0s
 }
+
+// Gather takes awaitables of one result type; AsAny gathers different ones
+// together, each result to be asserted back to its type.
+func ExampleAsAny() {
+	vs, err := rt.Run(rt.Async(func() ([]any, error) {
+		l := rt.RunningLoop()
+		count := rt.NewFuture[int](l)
+		l.CallLater(time.Second, func() { count.SetResult(3) })
+		name := rt.CreateTask(l, rt.Async(func() (string, error) { return "three", nil }))
+		return rt.Await(rt.Gather(rt.AsAny(count), rt.AsAny(name)))
+	}), rt.WithClock(rt.NewVirtualClock()))
+	n, s := vs[0].(int), vs[1].(string)
+	fmt.Println(n, s, err)
+	// Output: 3 three <nil>
+}
+
+// RunTimeout hands the scope to the code under the deadline, which may
+// move it: asyncio's "async with timeout(d) as cm: cm.reschedule(...)".
+func ExampleRunTimeout() {
+	v, err := rt.Run(rt.RunTimeout(time.Second, func(s *rt.TimeoutScope) rt.Coro[string] {
+		return rt.Async(func() (string, error) {
+			s.Reschedule(s.When() + time.Second) // this one needs 1.5s
+			if _, err := rt.Await(rt.Sleep(1500 * time.Millisecond)); err != nil {
+				return "", err
+			}
+			return fmt.Sprint("done at ", rt.RunningLoop().Time(), ", deadline ", s.When()), nil
+		})
+	}), rt.WithClock(rt.NewVirtualClock()))
+	fmt.Println(v, err)
+	// Output: done at 1.5s, deadline 2s <nil>
+}

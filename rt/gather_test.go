@@ -228,3 +228,42 @@ func ExampleGather_futuresAndTasks() {
 	fmt.Println(v, err)
 	// Output: [1 2 2] <nil>
 }
+
+// TestGatherOfMixedTypesThroughAsAny gathers a future, a task and a
+// coroutine of three result types: AsAny makes each an Awaitable[any], the
+// results come back in argument order, and the future and the task are
+// awaited as they are (the gather's cancellation reaches them) rather than
+// wrapped in tasks.
+func TestGatherOfMixedTypesThroughAsAny(t *testing.T) {
+	l := cmbLoop(t)
+	count := rt.NewFuture[int](l)
+	l.CallLater(time.Second, func() { count.SetResult(3) })
+	name := rt.CreateTask(l, cmbAfter(2*time.Second, "three", nil))
+	before := len(l.AllTasks())
+	var during int
+	main := rt.CreateTask(l, rt.Async(func() ([]any, error) {
+		l.CallSoon(func() { during = len(l.AllTasks()) })
+		return rt.Await(rt.Gather(rt.AsAny(count), rt.AsAny(name), rt.AsAny(cmbAfter(0, 3.0, nil))))
+	}))
+	if err := l.RunUntilComplete(main); err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := main.Result()
+	n, s, f := vs[0].(int), vs[1].(string), vs[2].(float64)
+	if n != 3 || s != "three" || f != 3.0 {
+		t.Fatalf("got %v", vs)
+	}
+	// main and the coroutine's task are new; count and name were not wrapped.
+	if during != before+2 {
+		t.Fatalf("%d tasks while gathering, %d before: the future or the task got a task of its own", during, before)
+	}
+
+	// Cancelling the gather cancels the future it awaits.
+	pending := rt.NewFuture[int](l)
+	g := rt.CreateTask(l, rt.Gather(rt.AsAny(pending), rt.AsAny(cmbAfter(time.Hour, "x", nil))))
+	l.CallLater(time.Second, func() { g.Cancel() })
+	l.RunUntilComplete(g)
+	if !g.Cancelled() || !pending.Cancelled() {
+		t.Fatalf("gather cancelled %v, its future cancelled %v", g.Cancelled(), pending.Cancelled())
+	}
+}

@@ -310,3 +310,59 @@ func ExampleTimeout() {
 	fmt.Println(err, errors.Is(err, rt.ErrTimeout))
 	// Output: timeout true
 }
+
+// TestTimeoutKnowsItsDeadlineWhenCreated: like asyncio.timeout(delay),
+// a Timeout made in a running coroutine counts its delay from then, and
+// When says so before it is awaited.
+func TestTimeoutKnowsItsDeadlineWhenCreated(t *testing.T) {
+	v, at, err := cmbTimed(t, func() (int, error) {
+		if _, err := rt.Await(rt.Sleep(time.Second)); err != nil {
+			return 0, err
+		}
+		tc := rt.Timeout(10*time.Second, cmbAfter(time.Hour, 1, nil))
+		if tc.When() != 11*time.Second {
+			return 0, fmt.Errorf("When %v before the await, want 11s", tc.When())
+		}
+		if _, err := rt.Await(rt.Sleep(4 * time.Second)); err != nil {
+			return 0, err
+		}
+		return rt.Await(tc) // expires at 11s, not at 15s
+	})
+	if !cmbIsTimeout(err) || at != 11*time.Second || v != 0 {
+		t.Fatalf("got %v, %v at %v", v, err, at)
+	}
+}
+
+// TestRunTimeoutHandsTheScopeToItsBody: the code under the deadline moves
+// it through the scope RunTimeout gives it, with no variable referring to
+// the Timeout being built.
+func TestRunTimeoutHandsTheScopeToItsBody(t *testing.T) {
+	v, at, err := cmbTimed(t, func() (int, error) {
+		return rt.Await(rt.RunTimeout(time.Second, func(s *rt.TimeoutScope) rt.Coro[int] {
+			return rt.Async(func() (int, error) {
+				if err := s.Reschedule(s.When() + 2*time.Second); err != nil {
+					return 0, err
+				}
+				return rt.Await(cmbAfter(2*time.Second, 5, nil)) // done at 2s, before 3s
+			})
+		}))
+	})
+	if v != 5 || err != nil || at != 2*time.Second {
+		t.Fatalf("got %v, %v at %v", v, err, at)
+	}
+	_, at, err = cmbTimed(t, func() (int, error) {
+		return rt.Await(rt.RunTimeout(time.Second, func(s *rt.TimeoutScope) rt.Coro[int] {
+			return rt.Async(func() (int, error) {
+				s.Reschedule(s.When() + time.Second)
+				v, err := rt.Await(cmbAfter(time.Hour, 5, nil))
+				if !s.Expired() {
+					return 0, errors.New("not expired")
+				}
+				return v, err
+			})
+		}))
+	})
+	if !cmbIsTimeout(err) || at != 2*time.Second {
+		t.Fatalf("got %v at %v, want a timeout at 2s", err, at)
+	}
+}
