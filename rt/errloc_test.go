@@ -110,3 +110,24 @@ func TestDefaultExceptionHandlerGivesAnInstalledHandlerTheStack(t *testing.T) {
 		t.Fatalf("slog output:\n%s", out)
 	}
 }
+
+// TestPanicInTheRuntimeNamesTheCallersLine: a panic raised by package rt
+// itself, here rt.Await where no coroutine runs, names the line of the
+// code that called it, not the runtime's.
+func TestPanicInTheRuntimeNamesTheCallersLine(t *testing.T) {
+	l := newLoop(t)
+	errs := collectErrors(l)
+	var line int
+	l.CallSoon(func() {
+		_, _, line, _ = runtime.Caller(0)
+		rt.Await(rt.Sleep(0)) // the line after Caller
+	})
+	runOnce(t, l)
+	var pe *rt.PanicError
+	if len(*errs) != 1 || !errors.As((*errs)[0].Err, &pe) {
+		t.Fatalf("reports %+v", *errs)
+	}
+	if want := "rt/errloc_test.go:" + strconv.Itoa(line+1); pe.Site != want {
+		t.Fatalf("site %q, want %q (%v)", pe.Site, want, pe)
+	}
+}

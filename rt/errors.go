@@ -90,8 +90,9 @@ func (e *RuntimeError) Unwrap() error { return e.Err }
 type PanicError struct {
 	Value any // what was passed to panic
 	// Site is "file:line" of the statement that panicked: the first frame
-	// below the panic outside the standard library ("" if there is none),
-	// so a nil map write or a failed strings.Repeat names the caller's line.
+	// below the panic outside the standard library and package rt ("" if
+	// there is none), so a nil map write, a failed strings.Repeat or an
+	// rt.Await where none may be names the caller's line.
 	Site string
 	// Stack is the goroutine's stack from the panicking frame down, one
 	// function per line followed by its indented file:line, as Go prints
@@ -143,7 +144,7 @@ func panicStack(pcs []uintptr) (site string, stack []byte) {
 	var b []byte
 	for _, f := range frames {
 		file := moduleRelative(f.Function, f.File)
-		if site == "" && !isStdPkg(funcPackage(f.Function)) {
+		if pkg := funcPackage(f.Function); site == "" && !isStdPkg(pkg) && pkg != rtPkg {
 			site = file + ":" + strconv.Itoa(f.Line)
 		}
 		b = append(b, f.Function...)

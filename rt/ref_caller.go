@@ -62,4 +62,8 @@ func (d *refDriver) checkAwaitCaller(name string) {
 		", which the template calls): only a function marked //asyncgen:coroutine suspends; mark it, and await its constructor")
 }
 
-const rtPkgPrefix = "github.com/asyncgen/asyncgen/rt."
+// rtPkg is this package's import path; rtPkgPrefix starts the names of its functions.
+const (
+	rtPkg       = "github.com/asyncgen/asyncgen/rt"
+	rtPkgPrefix = rtPkg + "."
+)
