@@ -504,6 +504,9 @@ func funcName(t *template) string {
 			name = tn + "." + name
 		}
 	}
+	if t.pkg.Name == "main" {
+		return "main." + name // the runtime names a command's functions main.f
+	}
 	return t.pkg.PkgPath + "." + name
 }
 

@@ -106,5 +106,5 @@ resume3:
 }
 func (f *serveFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.serve", "examples/chat/main.go", 58, 70, 76)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.serve", "examples/chat/main.go", 58, 70, 76)))
 }

@@ -126,7 +126,7 @@ func (f *hubHandleFrame) Close() {
 	f.Frame.Close()
 }
 func (f *hubHandleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).handle", "examples/chat/session.go", 27, 34)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).handle", "examples/chat/session.go", 27, 34)))
 }
 
 // askNickAsync is askNick as a coroutine (see asyncgen).
@@ -196,7 +196,7 @@ post2:
 }
 func (f *hubAskNickFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hubAskNickFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).askNick", "examples/chat/session.go", 46))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*hub).askNick", "examples/chat/session.go", 46))
 }
 
 // sessionAsync is session as a coroutine (see asyncgen).
@@ -294,7 +294,7 @@ post2:
 }
 func (f *hubSessionFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubSessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).session", "examples/chat/session.go", 73, 94)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).session", "examples/chat/session.go", 73, 94)))
 }
 
 // writerAsync is writer as a coroutine (see asyncgen).
@@ -373,5 +373,5 @@ resume5:
 }
 func (f *hubWriterFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubWriterFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).writer", "examples/chat/session.go", 143, 153)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).writer", "examples/chat/session.go", 143, 153)))
 }

@@ -75,7 +75,7 @@ endfor3:
 }
 func (f *countdownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *countdownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.countdown", "examples/demo/main.go", 28))
+	return f.aw.AwaitStack(f.Stack(buf, "main.countdown", "examples/demo/main.go", 28))
 }
 
 // produceAsync is produce as a coroutine (see asyncgen).
@@ -141,7 +141,7 @@ endfor3:
 }
 func (f *produceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *produceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.produce", "examples/demo/main.go", 40))
+	return f.aw.AwaitStack(f.Stack(buf, "main.produce", "examples/demo/main.go", 40))
 }
 
 // consumeAsync is consume as a coroutine (see asyncgen).
@@ -197,7 +197,7 @@ resume4:
 }
 func (f *consumeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *consumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.consume", "examples/demo/main.go", 54))
+	return f.aw.AwaitStack(f.Stack(buf, "main.consume", "examples/demo/main.go", 54))
 }
 
 // parkAsync is park as a coroutine (see asyncgen).
@@ -248,7 +248,7 @@ resume1:
 }
 func (f_1 *parkFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *parkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.park", "examples/demo/main.go", 66))
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "main.park", "examples/demo/main.go", 66))
 }
 
 // demoAsync is demo as a coroutine (see asyncgen).
@@ -410,5 +410,5 @@ resume6:
 }
 func (f_1 *demoFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.aw2.Close(); f_1.Frame.Close() }
 func (f_1 *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.demo", "examples/demo/main.go", 76, 89, 93, 99, 112, 121))))
+	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "main.demo", "examples/demo/main.go", 76, 89, 93, 99, 112, 121))))
 }

@@ -120,7 +120,7 @@ func (f *handleFrame) Close() {
 	f.Frame.Close()
 }
 func (f *handleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/echo.handle", "examples/echo/main.go", 37, 42)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.handle", "examples/echo/main.go", 37, 42)))
 }
 
 // clientAsync is client as a coroutine (see asyncgen).
@@ -311,7 +311,7 @@ func (f *clientFrame) Close() {
 	f.Frame.Close()
 }
 func (f *clientFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/echo.client", "examples/echo/main.go", 55, 72, 84, 97))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.client", "examples/echo/main.go", 55, 72, 84, 97))))
 }
 
 // serveAsync is serve as a coroutine (see asyncgen).
@@ -418,5 +418,5 @@ func (f *serveFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/echo.serve", "examples/echo/main.go", 112, 118)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.serve", "examples/echo/main.go", 112, 118)))
 }

@@ -65,7 +65,7 @@ resume1:
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.fetchAll", "examples/fetch/fetch.go", 34))
+	return f.aw.AwaitStack(f.Stack(buf, "main.fetchAll", "examples/fetch/fetch.go", 34))
 }
 
 // spawnAllAsync is spawnAll as a coroutine (see asyncgen).
@@ -127,7 +127,7 @@ resume1:
 }
 func (f *spawnAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *spawnAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.spawnAll", "examples/fetch/fetch.go", 53))
+	return f.aw.AwaitStack(f.Stack(buf, "main.spawnAll", "examples/fetch/fetch.go", 53))
 }
 
 // fetchOneAsync is fetchOne as a coroutine (see asyncgen).
@@ -254,5 +254,5 @@ func (f *fetchOneFrame) Close() {
 	f.Frame.Close()
 }
 func (f *fetchOneFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.fetchOne", "examples/fetch/fetch.go", 60, 66)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.fetchOne", "examples/fetch/fetch.go", 60, 66)))
 }

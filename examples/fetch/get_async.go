@@ -221,7 +221,7 @@ func (f *getFrame) Close() {
 	f.Frame.Close()
 }
 func (f *getFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.get", "examples/fetch/get.go", 30, 37, 47, 73, 76, 79))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.get", "examples/fetch/get.go", 30, 37, 47, 73, 76, 79))))
 }
 
 // readChunkedAsync is readChunked as a coroutine (see asyncgen).
@@ -323,5 +323,5 @@ resume9:
 }
 func (f *readChunkedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readChunkedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.readChunked", "examples/fetch/get.go", 90, 102, 108))
+	return f.aw.AwaitStack(f.Stack(buf, "main.readChunked", "examples/fetch/get.go", 90, 102, 108))
 }

@@ -168,5 +168,5 @@ resume12:
 }
 func (f *connReadBodyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connReadBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).readBody", "examples/http/body.go", 22, 26, 40, 45, 54))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).readBody", "examples/http/body.go", 22, 26, 40, 45, 54))
 }

@@ -307,7 +307,7 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*server).serve", "examples/http/server.go", 56, 63, 66, 87, 96, 99, 117, 134))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/http/server.go", 56, 63, 66, 87, 96, 99, 117, 134))))
 }
 
 // refuseAsync is refuse as a coroutine (see asyncgen).
@@ -369,7 +369,7 @@ resume1:
 }
 func (f *connRefuseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connRefuseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).refuse", "examples/http/server.go", 170))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).refuse", "examples/http/server.go", 170))
 }
 
 // discardAsync is discard as a coroutine (see asyncgen).
@@ -437,5 +437,5 @@ endfor3:
 }
 func (f *connDiscardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connDiscardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).discard", "examples/http/server.go", 182))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).discard", "examples/http/server.go", 182))
 }

@@ -211,5 +211,5 @@ func (f_1 *connStaticFrame) Close() {
 	f_1.Frame.Close()
 }
 func (f_1 *connStaticFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).static", "examples/http/static.go", 49, 78, 82))))
+	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "main.(*conn).static", "examples/http/static.go", 49, 78, 82))))
 }

@@ -118,7 +118,7 @@ endrange4:
 }
 func (f *demoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.demo", "examples/redis/demo.go", 60, 68)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.demo", "examples/redis/demo.go", 60, 68)))
 }
 
 // sessionAsync is session as a coroutine (see asyncgen).
@@ -268,7 +268,7 @@ func (f *sessionFrame) Close() {
 	f.Frame.Close()
 }
 func (f *sessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.session", "examples/redis/demo.go", 85, 93, 98))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.session", "examples/redis/demo.go", 85, 93, 98))))
 }
 
 // readReplyAsync is readReply as a coroutine (see asyncgen).
@@ -330,7 +330,7 @@ resume4:
 }
 func (f *readReplyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readReplyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.readReply", "examples/redis/demo.go", 121))
+	return f.aw.AwaitStack(f.Stack(buf, "main.readReply", "examples/redis/demo.go", 121))
 }
 
 // benchRoundAsync is benchRound as a coroutine (see asyncgen).
@@ -412,7 +412,7 @@ resume1:
 }
 func (f *benchRoundFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchRoundFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchRound", "examples/redis/demo.go", 151))
+	return f.aw.AwaitStack(f.Stack(buf, "main.benchRound", "examples/redis/demo.go", 151))
 }
 
 // benchClientAsync is benchClient as a coroutine (see asyncgen).
@@ -558,5 +558,5 @@ func (f *benchClientFrame) Close() {
 	f.Frame.Close()
 }
 func (f *benchClientFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchClient", "examples/redis/demo.go", 165, 176)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.benchClient", "examples/redis/demo.go", 165, 176)))
 }

@@ -143,5 +143,5 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.(*server).serve", "examples/redis/server.go", 58, 66)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/redis/server.go", 58, 66)))
 }

@@ -85,5 +85,5 @@ resume5:
 }
 func (f *echoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/bench/servers/streams.echo", "servers/streams/echo.go", 21, 30)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.echo", "servers/streams/echo.go", 21, 30)))
 }
