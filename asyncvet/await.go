@@ -13,7 +13,7 @@ import (
 // it catches is a helper called by a template: the helper's await panics in
 // the generated state machine, yet works in reference mode, where the
 // template's goroutine runs it. Awaits inside func literals, and in the
-// functions called from one, are left alone: a literal handed to rt.NewRef
+// functions called from one, are left alone: a literal handed to rt.Async
 // is a coroutine written by hand, run on a goroutine in both modes.
 func checkAwaits(pass *analysis.Pass, refReached map[*types.Func]bool) {
 	if pass.Pkg.Path() == rtPath {
@@ -44,7 +44,7 @@ func checkAwaits(pass *analysis.Pass, refReached map[*types.Func]bool) {
 
 // refReachable lists the functions of the package that a func literal
 // calls, directly or through each other: code a hand-written coroutine
-// (rt.NewRef) may be running.
+// (rt.Async) may be running.
 func refReachable(pass *analysis.Pass) map[*types.Func]bool {
 	decls := map[*types.Func]*ast.FuncDecl{}
 	for _, f := range pass.Files {

@@ -33,12 +33,12 @@
 //
 // used as rt.Run(countAsync(t, 3)), rt.CreateTask(loop, countAsync(t, 3)) or
 // rt.Await(countAsync(t, 3)), and behind it the state machine. It embeds
-// rt.Frame, which holds the resume point (State: 0 not started, N
-// suspended at await N, rt.FrameDone finished) and the outcome, and gives
+// rtimpl.Frame, which holds the resume point (State: 0 not started, N
+// suspended at await N, rtimpl.FrameDone finished) and the outcome, and gives
 // the frame Result and Close and the verbs Finish, Fail, Catch and Stack:
 //
 //	type countFrame struct {
-//		rt.Frame[int]
+//		rtimpl.Frame[int]
 //		tick func() *rt.Future[int]
 //		n    int
 //		seen int

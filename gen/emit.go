@@ -9,7 +9,7 @@ import (
 
 // emitter writes the declarations of one template with jennifer: the
 // constructor, the frame struct and its methods. Bodies of template code
-// come from the renderer as text. The frame embeds rt.Frame, which holds
+// come from the renderer as text. The frame embeds rtimpl.Frame, which holds
 // the resume point and the outcome and supplies Result, Close and the
 // verbs the generated code uses (Finish, Fail, Catch, Stack); only what is
 // particular to the template is generated.
@@ -24,6 +24,9 @@ type emitter struct {
 }
 
 func (e *emitter) rt(name string) *Statement { return Qual(rtPath, name) }
+
+// impl is a name of rt/rtimpl, the runtime support only generated code uses.
+func (e *emitter) impl(name string) *Statement { return Qual(rtimplPath, name) }
 
 // q is an rt name as text, for the declarations written as text so that
 // gofmt keeps them on one line.
@@ -72,8 +75,8 @@ func (e *emitter) decls(g *Group) {
 //
 //	// fooAsync is foo as a coroutine (see asyncgen).
 //	func fooAsync(a int) rt.Coro[T] {
-//		if rt.RefMode {
-//			return rt.NewRef(func() (T, error) { return foo(a) })
+//		if rtimpl.RefMode {
+//			return rtimpl.NewRef(func() (T, error) { return foo(a) })
 //		}
 //		return &fooFrame{a: a}
 //	}
@@ -150,8 +153,8 @@ func (e *emitter) constructor(g *Group) {
 		ctorTps = "" // the receiver's type parameters are in scope
 	}
 	g.Add(fn.Id(e.ctor+ctorTps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
-		If(e.rt("RefMode")).Block(
-			Return(e.rt("NewRef").Call(Id("func() ("+e.resultType()+", error) { "+adapt+" }"))),
+		If(e.impl("RefMode")).Block(
+			Return(e.impl("NewRef").Call(Id("func() ("+e.resultType()+", error) { "+adapt+" }"))),
 		),
 		Return(Op("&").Id(e.frame+e.targs).Values(init...)),
 	))
@@ -188,12 +191,12 @@ func (e *emitter) litPos() string {
 // frameStruct:
 //
 //	type fooFrame struct {
-//		rt.Frame[T]
+//		rtimpl.Frame[T]
 //		a  int // parameters, and the variables live across awaits
 //		aw rt.Awaiting[T]
 //	}
 func (e *emitter) frameStruct(g *Group) {
-	fields := []Code{e.rt("Frame").Types(Id(e.resultType()))}
+	fields := []Code{e.impl("Frame").Types(Id(e.resultType()))}
 	for _, v := range e.l.varList {
 		if !v.field || v.frame || v.kind == kConst {
 			continue
@@ -306,7 +309,7 @@ func (e *emitter) step(g *Group) {
 //	func (f *fooFrame) catch() { if p := recover(); p != nil { f.exit(p) } }
 //	func (f *fooFrame) done(r0 T, r1 error) rt.Yield { f.Res, f.Err = r0, r1; return f.exit(nil) }
 //	func (f *fooFrame) exit(p any) rt.Yield {
-//		f.State = rt.FrameDone
+//		f.State = rtimpl.FrameDone
 //		defer f.settle()
 //		for _, d := range f.defers { defer d() }
 //		f.defers = nil
@@ -345,7 +348,7 @@ func (e *emitter) exitMethods(g *Group) {
 		}
 	}
 	g.Func().Add(e.recv()).Id("exit").Params(Id("p").Any()).Add(e.rt("Yield")).BlockFunc(func(b *Group) {
-		b.Add(e.f("State").Op("=").Add(e.rt("FrameDone")))
+		b.Add(e.f("State").Op("=").Add(e.impl("FrameDone")))
 		b.Defer().Add(e.f("settle").Call())
 		if e.l.deferChain {
 			b.Add(e.f("unwind").Call(Id("p")))
@@ -428,7 +431,7 @@ func (e *emitter) exitMethods(g *Group) {
 
 // closeMethod closes the awaited coroutine, then, when the template
 // defers, unwinds its defers with rt.ErrCoroutineClosed panicking through
-// them, as the reference driver does; rt.Frame's Close finishes the rest:
+// them, as the reference driver does; rtimpl.Frame's Close finishes the rest:
 //
 //	func (f *fooFrame) Close() { f.aw.Close(); f.Frame.Close() }
 //
@@ -439,7 +442,7 @@ func (e *emitter) exitMethods(g *Group) {
 //	}
 func (e *emitter) closeMethod(g *Group) {
 	if len(e.l.awaits) == 0 && !e.hasExit() {
-		return // rt.Frame's Close
+		return // rtimpl.Frame's Close
 	}
 	if !e.hasExit() {
 		var calls []string
@@ -500,6 +503,9 @@ func funcName(t *template) string {
 		} else {
 			name = tn + "." + name
 		}
+	}
+	if t.pkg.Name == "main" {
+		return "main." + name // the runtime names a command's functions main.f
 	}
 	return t.pkg.PkgPath + "." + name
 }

@@ -15,6 +15,9 @@ const Directive = "//asyncgen:coroutine"
 // rtPath is the runtime package whose intrinsics the generator recognises.
 const rtPath = "github.com/asyncgen/asyncgen/rt"
 
+// rtimplPath is the runtime's generated-code support package.
+const rtimplPath = rtPath + "/rtimpl"
+
 // resultKind is the shape of a template's results.
 type resultKind int
 

@@ -32,7 +32,7 @@ type lowerer struct {
 	synth         map[*ast.Ident]*variable
 	scratchIdents map[*ast.Ident]bool
 	params        []*variable // receiver, then parameters (nil for unnamed)
-	results       []*variable // the results: named ones, or the rt.Frame's Res and Err
+	results       []*variable // the results: named ones, or the rtimpl.Frame's Res and Err
 	hoisted       []*ast.DeclStmt
 	pulls         []pullLoop // the range-over-func loops, outer first
 
@@ -126,7 +126,7 @@ func (l *lowerer) declareSignature() {
 		v := param(r)
 		if v == nil {
 			// An unnamed result waits for the deferred calls in the
-			// embedded rt.Frame's own fields.
+			// embedded rtimpl.Frame's own fields.
 			name := "Res"
 			if l.t.kind == resErr || i == 1 {
 				name = "Err"

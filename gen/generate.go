@@ -211,6 +211,7 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 	im.reserve(idents)
 	// The runtime keeps the name the template file gives it.
 	im.usePath(rtPath, "rt")
+	im.usePath(rtimplPath, "rtimpl")
 
 	jf := NewFilePathNameForEmit(p.PkgPath, p.Name)
 	jf.HeaderComment(Header)

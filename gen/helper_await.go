@@ -13,7 +13,7 @@ import (
 // and would work in reference mode, where the helper runs on the
 // template's goroutine. Rejecting it here makes the two modes agree before
 // anything runs. Awaits inside func literals are the hand-written
-// coroutines' (rt.NewRef) and are left alone.
+// coroutines' (rt.Async) and are left alone.
 func checkHelperAwaits(p *packages.Package, tmpls []*template, d *diags) {
 	decls := map[*types.Func]*ast.FuncDecl{}
 	for _, f := range p.Syntax {

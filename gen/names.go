@@ -33,7 +33,7 @@ func (n *namer) fresh(base string) string {
 // names.
 var frameMethods = []string{"Send", "Throw", "Close", "AwaitStack", "step",
 	"catch", "done", "exit", "unwind", "later", "settle", "leave", "rethrow", "defers", "inject",
-	// the embedded rt.Frame's
+	// the embedded rtimpl.Frame's
 	"Frame", "State", "Res", "Err", "Result", "Done", "Finish", "Fail", "Unstarted", "Catch", "Stack"}
 
 // names holds the identifiers chosen for one template's generated code.

@@ -26,7 +26,7 @@ type variable struct {
 	cell  bool      // *T, fresh per declaration (invariant 5)
 	field bool      // lives in the frame
 	pos   token.Pos // where a temporary was introduced
-	frame bool      // is a field of the embedded rt.Frame (Res, Err)
+	frame bool      // is a field of the embedded rtimpl.Frame (Res, Err)
 	out   string
 }
 

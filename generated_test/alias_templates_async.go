@@ -6,19 +6,20 @@ package generated_test
 import (
 	"fmt"
 	art "github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // aliasImportAsync is aliasImport as a coroutine (see asyncgen).
 func aliasImportAsync(e *Env) art.Coro[string] {
-	if art.RefMode {
-		return art.NewRef(func() (string, error) { return aliasImport(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return aliasImport(e), nil })
 	}
 	return &aliasImportFrame{e: e}
 }
 
 // aliasImportFrame is the state of a suspended aliasImport.
 type aliasImportFrame struct {
-	art.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	v   int
 	err error
@@ -66,7 +67,7 @@ resume2:
 	i = f.aw.Must()
 //line alias_templates.go:15
 	return f.Finish(fmt.Sprint(f.v+i, f.err), nil)
-//line alias_templates_async.go:70
+//line alias_templates_async.go:71
 }
 func (f *aliasImportFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *aliasImportFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {

@@ -6,20 +6,21 @@ package generated_test
 import (
 	"fmt"
 	art "github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"strings"
 )
 
 // artPipelineAsync is artPipeline as a coroutine (see asyncgen).
 func artPipelineAsync(e *Env, words ...string) art.Coro[string] {
-	if art.RefMode {
-		return art.NewRef(func() (string, error) { return artPipeline(e, words...) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return artPipeline(e, words...) })
 	}
 	return &artPipelineFrame{e: e, words: words}
 }
 
 // artPipelineFrame is the state of a suspended artPipeline.
 type artPipelineFrame struct {
-	art.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	words  []string
 	res    string
@@ -112,7 +113,7 @@ resume7:
 endif6:
 //line art_templates.go:40
 	return f.done(strings.Join(f.parts, ","), nil)
-//line art_templates_async.go:116
+//line art_templates_async.go:117
 }
 func (f *artPipelineFrame) catch() {
 	if p := recover(); p != nil {
@@ -124,7 +125,7 @@ func (f *artPipelineFrame) done(r0 string, r1 error) art.Yield {
 	return f.exit(nil)
 }
 func (f *artPipelineFrame) exit(p any) art.Yield {
-	f.State = art.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -159,15 +160,15 @@ func (f *artPipelineFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
 
 // artCurrentAsync is artCurrent as a coroutine (see asyncgen).
 func artCurrentAsync(e *Env) art.Coro[bool] {
-	if art.RefMode {
-		return art.NewRef(func() (bool, error) { return artCurrent(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (bool, error) { return artCurrent(e) })
 	}
 	return &artCurrentFrame{e: e}
 }
 
 // artCurrentFrame is the state of a suspended artCurrent.
 type artCurrentFrame struct {
-	art.Frame[bool]
+	rtimpl.Frame[bool]
 	e  *Env
 	rt *art.Loop
 	aw art.Awaiting[art.Void]
@@ -208,7 +209,7 @@ resume1:
 //line art_templates.go:50
 	c = c_1.Task()
 	return f_1.Finish(f_1.rt == f_1.e.L && c == f_1.e.Task && f == art.Void{}, nil)
-//line art_templates_async.go:212
+//line art_templates_async.go:213
 }
 func (f_1 *artCurrentFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *artCurrentFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {

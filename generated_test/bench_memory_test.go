@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // Memory per suspended task, the generated way, against goroutines.
@@ -24,7 +25,7 @@ func heapAlloc() uint64 {
 // coroutine is a generated frame (benchWait) awaiting its own future:
 // task, frame and future all counted, as a user's program holds them.
 func BenchmarkSuspendedMemory(b *testing.B) {
-	if rt.RefMode {
+	if rtimpl.RefMode {
 		b.Skip("the reference driver parks a goroutine per coroutine: see the goroutine rows")
 	}
 	for i := 0; i < b.N; i++ {

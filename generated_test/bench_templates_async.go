@@ -3,19 +3,22 @@
 
 package generated_test
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // benchAwaitLoopAsync is benchAwaitLoop as a coroutine (see asyncgen).
 func benchAwaitLoopAsync(src Source, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return benchAwaitLoop(src, n), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return benchAwaitLoop(src, n), nil })
 	}
 	return &benchAwaitLoopFrame{src: src, n: n}
 }
 
 // benchAwaitLoopFrame is the state of a suspended benchAwaitLoop.
 type benchAwaitLoopFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	src Source
 	n   int
 	sum int
@@ -65,7 +68,7 @@ resume4:
 	goto for1
 endfor3:
 	return f.Finish(f.sum, nil)
-//line bench_templates_async.go:69
+//line bench_templates_async.go:72
 }
 func (f *benchAwaitLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchAwaitLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -74,15 +77,15 @@ func (f *benchAwaitLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // benchChainAsync is benchChain as a coroutine (see asyncgen).
 func benchChainAsync(src Source, n int, depth int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return benchChain(src, n, depth), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return benchChain(src, n, depth), nil })
 	}
 	return &benchChainFrame{src: src, n: n, depth: depth}
 }
 
 // benchChainFrame is the state of a suspended benchChain.
 type benchChainFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	src   Source
 	n     int
 	depth int
@@ -136,7 +139,7 @@ resume3:
 	benchChain_1 = f.aw.Must()
 //line bench_templates.go:31
 	return f.Finish(benchChain_1, nil)
-//line bench_templates_async.go:140
+//line bench_templates_async.go:143
 }
 func (f *benchChainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchChainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -145,15 +148,15 @@ func (f *benchChainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // benchWaitAsync is benchWait as a coroutine (see asyncgen).
 func benchWaitAsync(f *rt.Future[rt.Void]) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, benchWait(f) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, benchWait(f) })
 	}
 	return &benchWaitFrame{f: f}
 }
 
 // benchWaitFrame is the state of a suspended benchWait.
 type benchWaitFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	f  *rt.Future[rt.Void]
 	aw rt.Awaiting[rt.Void]
 }
@@ -187,7 +190,7 @@ resume1:
 	_, err = f_1.aw.Result()
 //line bench_templates.go:40
 	return f_1.Finish(rt.Void{}, err)
-//line bench_templates_async.go:191
+//line bench_templates_async.go:194
 }
 func (f_1 *benchWaitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *benchWaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // The benchmarks report the cost of one await (ns/op and allocs/op are per
@@ -227,7 +228,7 @@ func driveDirect(b *testing.B, c rt.Coro[int]) {
 // BenchmarkResumeDirect is one await (a suspension and a resume) per op,
 // driven directly: it isolates what a generated frame costs per level.
 func BenchmarkResumeDirect(b *testing.B) {
-	if rt.RefMode {
+	if rtimpl.RefMode {
 		b.Skip("the reference driver needs a task")
 	}
 	b.Run("generated", func(b *testing.B) { driveDirect(b, benchAwaitLoopAsync(newBareSource(), b.N)) })

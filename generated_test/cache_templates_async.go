@@ -8,21 +8,22 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"slices"
 	"strings"
 )
 
 // getAsync is get as a coroutine (see asyncgen).
 func (c *Cache[K, V]) getAsync(k K) rt.Coro[entry[V]] {
-	if rt.RefMode {
-		return rt.NewRef(func() (entry[V], error) { return c.get(k) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (entry[V], error) { return c.get(k) })
 	}
 	return &cacheGetFrame[K, V]{c: c, k: k}
 }
 
 // cacheGetFrame is the state of a suspended get.
 type cacheGetFrame[K comparable, V any] struct {
-	rt.Frame[entry[V]]
+	rtimpl.Frame[entry[V]]
 	c  *Cache[K, V]
 	k  K
 	aw rt.Awaiting[V]
@@ -64,7 +65,7 @@ resume1:
 	f.c.m[f.k] = entry[V]{Gen: f.c.gen, Val: load_1}
 	f.c.order = append(f.c.order, f.k)
 	return f.Finish(f.c.m[f.k], nil)
-//line cache_templates_async.go:68
+//line cache_templates_async.go:69
 }
 func (f *cacheGetFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheGetFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -73,15 +74,15 @@ func (f *cacheGetFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // getAllAsync is getAll as a coroutine (see asyncgen).
 func (c *Cache[K, V]) getAllAsync(keys ...K) rt.Coro[report[K, V]] {
-	if rt.RefMode {
-		return rt.NewRef(func() (report[K, V], error) { return c.getAll(keys...) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (report[K, V], error) { return c.getAll(keys...) })
 	}
 	return &cacheGetAllFrame[K, V]{c: c, keys: keys}
 }
 
 // cacheGetAllFrame is the state of a suspended getAll.
 type cacheGetAllFrame[K comparable, V any] struct {
-	rt.Frame[report[K, V]]
+	rtimpl.Frame[report[K, V]]
 	c      *Cache[K, V]
 	keys   []K
 	r      report[K, V]
@@ -147,7 +148,7 @@ next2:
 endrange3:
 //line cache_templates.go:77
 	return f.done(f.r, nil)
-//line cache_templates_async.go:151
+//line cache_templates_async.go:152
 }
 func (f *cacheGetAllFrame[K, V]) catch() {
 	if p := recover(); p != nil {
@@ -159,7 +160,7 @@ func (f *cacheGetAllFrame[K, V]) done(r0 report[K, V], r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *cacheGetAllFrame[K, V]) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -196,8 +197,8 @@ func (c Cache[K, V]) statsAsync(e *Env) rt.Coro[struct {
 	Hits int
 	Size int
 }] {
-	if rt.RefMode {
-		return rt.NewRef(func() (struct {
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (struct {
 			Hits int
 			Size int
 		}, error) {
@@ -209,7 +210,7 @@ func (c Cache[K, V]) statsAsync(e *Env) rt.Coro[struct {
 
 // cacheStatsFrame is the state of a suspended stats.
 type cacheStatsFrame[K comparable, V any] struct {
-	rt.Frame[struct {
+	rtimpl.Frame[struct {
 		Hits int
 		Size int
 	}]
@@ -246,7 +247,7 @@ resume1:
 	f.aw.Must()
 //line cache_templates.go:85
 	return f.Finish(struct{ Hits, Size int }{f.c.hits, len(f.c.m)}, nil)
-//line cache_templates_async.go:250
+//line cache_templates_async.go:251
 }
 func (f *cacheStatsFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheStatsFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -255,15 +256,15 @@ func (f *cacheStatsFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // loadLenAsync is loadLen as a coroutine (see asyncgen).
 func loadLenAsync(e *Env, k string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return loadLen(e, k) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return loadLen(e, k) })
 	}
 	return &loadLenFrame{e: e, k: k}
 }
 
 // loadLenFrame is the state of a suspended loadLen.
 type loadLenFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	k  string
 	aw rt.Awaiting[int]
@@ -299,7 +300,7 @@ resume1:
 		return f.Finish(0, errors.New("empty key"))
 	}
 	return f.Finish(n, nil)
-//line cache_templates_async.go:303
+//line cache_templates_async.go:304
 }
 func (f *loadLenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loadLenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -308,15 +309,15 @@ func (f *loadLenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // cacheUseAsync is cacheUse as a coroutine (see asyncgen).
 func cacheUseAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return cacheUse(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return cacheUse(e) })
 	}
 	return &cacheUseFrame{e: e}
 }
 
 // cacheUseFrame is the state of a suspended cacheUse.
 type cacheUseFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	c      *Cache[string, int]
 	counts map[int]int
@@ -464,7 +465,7 @@ resume8:
 	keys = slices.Sorted(mapKeys(f.counts))
 	return f.Finish(fmt.Sprintf("counts=%v keys=%v vals=%v failed=%v allErr=%v stats=%+v last=%+v order=%q",
 		f.counts, keys, f.r.Vals, f.r.Failed, f.allErr, f.st, last, f.c.order), nil)
-//line cache_templates_async.go:468
+//line cache_templates_async.go:469
 }
 func (f *cacheUseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *cacheUseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -473,15 +474,15 @@ func (f *cacheUseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // fetchAsync is fetch as a coroutine (see asyncgen).
 func (s *coroSource) fetchAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return s.fetch(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return s.fetch(e) })
 	}
 	return &coroSourceFetchFrame{s: s, e: e}
 }
 
 // coroSourceFetchFrame is the state of a suspended fetch.
 type coroSourceFetchFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	s  *coroSource
 	e  *Env
 	aw rt.Awaiting[int]
@@ -519,7 +520,7 @@ resume1:
 		return f.Finish("", fmt.Errorf("%s: unavailable", f.s.prefix))
 	}
 	return f.Finish(strings.Repeat(f.s.prefix, n), nil)
-//line cache_templates_async.go:523
+//line cache_templates_async.go:524
 }
 func (f *coroSourceFetchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coroSourceFetchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -528,15 +529,15 @@ func (f *coroSourceFetchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // fetchAllAsync is fetchAll as a coroutine (see asyncgen).
 func fetchAllAsync(e *Env, srcs []Fetcher) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return fetchAll(e, srcs) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return fetchAll(e, srcs) })
 	}
 	return &fetchAllFrame{e: e, srcs: srcs}
 }
 
 // fetchAllFrame is the state of a suspended fetchAll.
 type fetchAllFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e        *Env
 	srcs     []Fetcher
 	byName   map[string]rt.Awaitable[string]
@@ -663,7 +664,7 @@ resume12:
 endfor11:
 //line cache_templates.go:192
 	return f.Finish(strings.Join(f.got, " "), nil)
-//line cache_templates_async.go:667
+//line cache_templates_async.go:668
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -672,15 +673,15 @@ func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // buildTeamAsync is buildTeam as a coroutine (see asyncgen).
 func buildTeamAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return buildTeam(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return buildTeam(e) })
 	}
 	return &buildTeamFrame{e: e}
 }
 
 // buildTeamFrame is the state of a suspended buildTeam.
 type buildTeamFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e       *Env
 	t       Team
 	aV      int
@@ -821,7 +822,7 @@ resume8:
 	arr = [...]Address{3: {City: "far"}, 1: {Zip: aV_1}}
 	return f.Finish(fmt.Sprintf("%+v lead=%+v tags=%q arr=%v", f.t.Members, *f.t.Lead, f.t.Lead.Tags, arr)+
 		fmt.Sprint(" ", f.t.ByCity), nil)
-//line cache_templates_async.go:825
+//line cache_templates_async.go:826
 }
 func (f *buildTeamFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *buildTeamFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -830,15 +831,15 @@ func (f *buildTeamFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // divmodAsync is divmod as a coroutine (see asyncgen).
 func divmodAsync(e *Env, a int, b int) rt.Coro[pair] {
-	if rt.RefMode {
-		return rt.NewRef(func() (pair, error) { return divmod(e, a, b) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (pair, error) { return divmod(e, a, b) })
 	}
 	return &divmodFrame{e: e, a: a, b: b}
 }
 
 // divmodFrame is the state of a suspended divmod.
 type divmodFrame struct {
-	rt.Frame[pair]
+	rtimpl.Frame[pair]
 	e      *Env
 	a      int
 	b      int
@@ -900,7 +901,7 @@ resume2:
 	}
 	f.p.Q, f.p.R = x/y_1, x%y_1
 	return f.done(f.p, f.err)
-//line cache_templates_async.go:904
+//line cache_templates_async.go:905
 }
 func (f *divmodFrame) catch() {
 	if p := recover(); p != nil {
@@ -912,7 +913,7 @@ func (f *divmodFrame) done(r0 pair, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *divmodFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -946,15 +947,15 @@ func (f *divmodFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // divmodsAsync is divmods as a coroutine (see asyncgen).
 func divmodsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return divmods(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return divmods(e), nil })
 	}
 	return &divmodsFrame{e: e}
 }
 
 // divmodsFrame is the state of a suspended divmods.
 type divmodsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	err error
 	out map[string]pair
@@ -1017,7 +1018,7 @@ resume3:
 //line cache_templates.go:277
 	f.out["-9/4"] = q
 	return f.Finish(fmt.Sprint(f.out, " ", f.err), nil)
-//line cache_templates_async.go:1021
+//line cache_templates_async.go:1022
 }
 func (f *divmodsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *divmodsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1026,15 +1027,15 @@ func (f *divmodsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // maxOfAsync is maxOf as a coroutine (see asyncgen).
 func maxOfAsync[T cmp.Ordered](e *Env, xs ...T) rt.Coro[T] {
-	if rt.RefMode {
-		return rt.NewRef(func() (T, error) { return maxOf[T](e, xs...) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (T, error) { return maxOf[T](e, xs...) })
 	}
 	return &maxOfFrame[T]{e: e, xs: xs}
 }
 
 // maxOfFrame is the state of a suspended maxOf.
 type maxOfFrame[T cmp.Ordered] struct {
-	rt.Frame[T]
+	rtimpl.Frame[T]
 	e  *Env
 	xs []T
 	m  T
@@ -1097,7 +1098,7 @@ resume5:
 endrange4:
 //line cache_templates.go:293
 	return f.Finish(f.m, nil)
-//line cache_templates_async.go:1101
+//line cache_templates_async.go:1102
 }
 func (f *maxOfFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *maxOfFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1106,15 +1107,15 @@ func (f *maxOfFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // maxesAsync is maxes as a coroutine (see asyncgen).
 func maxesAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return maxes(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return maxes(e), nil })
 	}
 	return &maxesFrame{e: e}
 }
 
 // maxesFrame is the state of a suspended maxes.
 type maxesFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	a   int
 	b   string
@@ -1189,7 +1190,7 @@ resume4:
 	_, err = f.aw3.Result()
 //line cache_templates.go:306
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, err), nil)
-//line cache_templates_async.go:1193
+//line cache_templates_async.go:1194
 }
 func (f *maxesFrame) Close() {
 	f.aw.Close()

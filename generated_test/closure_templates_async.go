@@ -6,21 +6,22 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 	"unicode/utf8"
 )
 
 // closuresPerIterationAsync is closuresPerIteration as a coroutine (see asyncgen).
 func closuresPerIterationAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return closuresPerIteration(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return closuresPerIteration(e), nil })
 	}
 	return &closuresPerIterationFrame{e: e}
 }
 
 // closuresPerIterationFrame is the state of a suspended closuresPerIteration.
 type closuresPerIterationFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	fs     []func() string
 	i      *int
@@ -406,7 +407,7 @@ resume41:
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:410
+//line closure_templates_async.go:411
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -418,7 +419,7 @@ func (f_1 *closuresPerIterationFrame) done(r0 string) rt.Yield {
 	return f_1.exit(nil)
 }
 func (f_1 *closuresPerIterationFrame) exit(p any) rt.Yield {
-	f_1.State = rt.FrameDone
+	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
 	defer f_1.leave(&f_1.stop, func() {
 		f_1.next()
@@ -472,15 +473,15 @@ func (f_1 *closuresPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.Stack
 
 // closureChangesLoopVarAsync is closureChangesLoopVar as a coroutine (see asyncgen).
 func closureChangesLoopVarAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closureChangesLoopVar(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closureChangesLoopVar(e), nil })
 	}
 	return &closureChangesLoopVarFrame{e: e}
 }
 
 // closureChangesLoopVarFrame is the state of a suspended closureChangesLoopVar.
 type closureChangesLoopVarFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	n   int
 	i   *int
@@ -543,7 +544,7 @@ resume4:
 endfor3:
 //line closure_templates.go:86
 	return f.Finish(f.n, nil)
-//line closure_templates_async.go:547
+//line closure_templates_async.go:548
 }
 func (f *closureChangesLoopVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -552,15 +553,15 @@ func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackF
 
 // closureSharedAcrossAwaitAsync is closureSharedAcrossAwait as a coroutine (see asyncgen).
 func closureSharedAcrossAwaitAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closureSharedAcrossAwait(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closureSharedAcrossAwait(e), nil })
 	}
 	return &closureSharedAcrossAwaitFrame{e: e}
 }
 
 // closureSharedAcrossAwaitFrame is the state of a suspended closureSharedAcrossAwait.
 type closureSharedAcrossAwaitFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e     *Env
 	count int
 	bump  func()
@@ -604,7 +605,7 @@ resume1:
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:608
+//line closure_templates_async.go:609
 }
 func (f *closureSharedAcrossAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -613,15 +614,15 @@ func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.Sta
 
 // closureAnnotatedLiteralAsync is closureAnnotatedLiteral as a coroutine (see asyncgen).
 func closureAnnotatedLiteralAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return closureAnnotatedLiteral(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return closureAnnotatedLiteral(e), nil })
 	}
 	return &closureAnnotatedLiteralFrame{e: e}
 }
 
 // closureAnnotatedLiteralFrame is the state of a suspended closureAnnotatedLiteral.
 type closureAnnotatedLiteralFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	total int
 	add   func(n int) int
@@ -677,7 +678,7 @@ resume4:
 endrange3:
 //line closure_templates.go:117
 	return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:681
+//line closure_templates_async.go:682
 }
 func (f *closureAnnotatedLiteralFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

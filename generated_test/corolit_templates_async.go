@@ -7,21 +7,22 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 	"strings"
 )
 
 // litTaskGroupPerIterationAsync is litTaskGroupPerIteration as a coroutine (see asyncgen).
 func litTaskGroupPerIterationAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return litTaskGroupPerIteration(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return litTaskGroupPerIteration(e) })
 	}
 	return &litTaskGroupPerIterationFrame{e: e}
 }
 
 // litTaskGroupPerIterationFrame is the state of a suspended litTaskGroupPerIteration.
 type litTaskGroupPerIterationFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	sum int
 	tg  *rt.TaskGroup
@@ -111,7 +112,7 @@ resume6:
 		return f.Finish(0, err)
 	}
 	return f.Finish(f.sum, nil)
-//line corolit_templates_async.go:115
+//line corolit_templates_async.go:116
 }
 func (f *litTaskGroupPerIterationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -125,7 +126,7 @@ func litTaskGroupPerIterationFunc1Async(e **Env, i *int, sum *int) rt.Coro[rt.Vo
 
 // litTaskGroupPerIterationFunc1Frame is the state of a suspended coroutine literal of litTaskGroupPerIteration (generated_test/corolit_templates.go:26).
 type litTaskGroupPerIterationFunc1Frame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e   **Env
 	i   *int
 	sum *int
@@ -166,7 +167,7 @@ resume1:
 	(*f.sum) += v
 	(*f.e).Add("kid%d sum=%d", (*f.i), (*f.sum))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:170
+//line corolit_templates_async.go:171
 }
 func (f *litTaskGroupPerIterationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -175,15 +176,15 @@ func (f *litTaskGroupPerIterationFunc1Frame) AwaitStack(buf []rt.StackFrame) []r
 
 // litTaskGroupVerbatimLoopAsync is litTaskGroupVerbatimLoop as a coroutine (see asyncgen).
 func litTaskGroupVerbatimLoopAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return litTaskGroupVerbatimLoop(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return litTaskGroupVerbatimLoop(e) })
 	}
 	return &litTaskGroupVerbatimLoopFrame{e: e}
 }
 
 // litTaskGroupVerbatimLoopFrame is the state of a suspended litTaskGroupVerbatimLoop.
 type litTaskGroupVerbatimLoopFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	got []string
 	tg  *rt.TaskGroup
@@ -240,7 +241,7 @@ resume2:
 	_, err = f.aw.Result()
 //line corolit_templates.go:57
 	return f.Finish(strings.Join(f.got, ","), err)
-//line corolit_templates_async.go:244
+//line corolit_templates_async.go:245
 }
 func (f *litTaskGroupVerbatimLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -254,7 +255,7 @@ func litTaskGroupVerbatimLoopFunc1Async(e **Env, got *[]string, name *string) rt
 
 // litTaskGroupVerbatimLoopFunc1Frame is the state of a suspended coroutine literal of litTaskGroupVerbatimLoop (generated_test/corolit_templates.go:50).
 type litTaskGroupVerbatimLoopFunc1Frame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e    **Env
 	got  *[]string
 	name *string
@@ -293,7 +294,7 @@ resume1:
 //line corolit_templates.go:52
 	(*f.got) = append((*f.got), (*f.name))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:297
+//line corolit_templates_async.go:298
 }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -302,15 +303,15 @@ func (f *litTaskGroupVerbatimLoopFunc1Frame) AwaitStack(buf []rt.StackFrame) []r
 
 // litGatherAsync is litGather as a coroutine (see asyncgen).
 func litGatherAsync(e *Env) rt.Coro[[]int] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]int, error) { return litGather(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]int, error) { return litGather(e) })
 	}
 	return &litGatherFrame{e: e}
 }
 
 // litGatherFrame is the state of a suspended litGather.
 type litGatherFrame struct {
-	rt.Frame[[]int]
+	rtimpl.Frame[[]int]
 	e    *Env
 	base int
 	aw   rt.Awaiting[[]int]
@@ -351,7 +352,7 @@ resume1:
 	gather, err = f.aw.Result()
 //line corolit_templates.go:75
 	return f.Finish(gather, err)
-//line corolit_templates_async.go:355
+//line corolit_templates_async.go:356
 }
 func (f *litGatherFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -365,7 +366,7 @@ func litGatherFunc1Async(e **Env, k *int, base *int) rt.Coro[int] {
 
 // litGatherFunc1Frame is the state of a suspended coroutine literal of litGather (generated_test/corolit_templates.go:68).
 type litGatherFunc1Frame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e    **Env
 	k    *int
 	base *int
@@ -402,7 +403,7 @@ resume1:
 //line corolit_templates.go:70
 	(*f.e).Add("lit%d base=%d", (*f.k), (*f.base))
 	return f.Finish((*f.base)*100+v, nil)
-//line corolit_templates_async.go:406
+//line corolit_templates_async.go:407
 }
 func (f *litGatherFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -411,15 +412,15 @@ func (f *litGatherFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // litTaskAndDelegationAsync is litTaskAndDelegation as a coroutine (see asyncgen).
 func litTaskAndDelegationAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return litTaskAndDelegation(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return litTaskAndDelegation(e) })
 	}
 	return &litTaskAndDelegationFrame{e: e}
 }
 
 // litTaskAndDelegationFrame is the state of a suspended litTaskAndDelegation.
 type litTaskAndDelegationFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	n   int
 	t   *rt.Task[string]
@@ -486,7 +487,7 @@ resume3:
 	v, err = f.aw.Result()
 //line corolit_templates.go:98
 	return f.Finish(fmt.Sprintf("%s d=%d n=%d v=%d err=%v", f.s, f.d, f.n, v, err), nil)
-//line corolit_templates_async.go:490
+//line corolit_templates_async.go:491
 }
 func (f *litTaskAndDelegationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -500,7 +501,7 @@ func litTaskAndDelegationFunc1Async(n *int, e **Env) rt.Coro[string] {
 
 // litTaskAndDelegationFunc1Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:85).
 type litTaskAndDelegationFunc1Frame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	n  *int
 	e  **Env
 	aw rt.Awaiting[int]
@@ -539,7 +540,7 @@ resume1:
 //line corolit_templates.go:86
 	(*f.n) += aV
 	return f.Finish("task done", nil)
-//line corolit_templates_async.go:543
+//line corolit_templates_async.go:544
 }
 func (f *litTaskAndDelegationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -553,7 +554,7 @@ func litTaskAndDelegationFunc2Async(n *int, e **Env) rt.Coro[int] {
 
 // litTaskAndDelegationFunc2Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:89).
 type litTaskAndDelegationFunc2Frame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	n  *int
 	e  **Env
 	aw rt.Awaiting[int]
@@ -592,7 +593,7 @@ resume1:
 //line corolit_templates.go:90
 	(*f.n) += aV
 	return f.Finish((*f.n), nil)
-//line corolit_templates_async.go:596
+//line corolit_templates_async.go:597
 }
 func (f *litTaskAndDelegationFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -606,7 +607,7 @@ func litTaskAndDelegationFunc3Async(e **Env, n *int) rt.Coro[int] {
 
 // litTaskAndDelegationFunc3Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:94).
 type litTaskAndDelegationFunc3Frame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  **Env
 	n  *int
 	aw rt.Awaiting[int]
@@ -643,7 +644,7 @@ resume1:
 	f.aw.Must()
 //line corolit_templates.go:96
 	return f.Finish((*f.n), errors.New("lit failed"))
-//line corolit_templates_async.go:647
+//line corolit_templates_async.go:648
 }
 func (f *litTaskAndDelegationFunc3Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc3Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -652,15 +653,15 @@ func (f *litTaskAndDelegationFunc3Frame) AwaitStack(buf []rt.StackFrame) []rt.St
 
 // litNestedAsync is litNested as a coroutine (see asyncgen).
 func litNestedAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return litNested(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return litNested(e) })
 	}
 	return &litNestedFrame{e: e}
 }
 
 // litNestedFrame is the state of a suspended litNested.
 type litNestedFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	top string
 	aw  rt.Awaiting[string]
@@ -694,7 +695,7 @@ resume1:
 	out, err = f.aw.Result()
 //line corolit_templates.go:118
 	return f.Finish(out+"/"+f.top, err)
-//line corolit_templates_async.go:698
+//line corolit_templates_async.go:699
 }
 func (f *litNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -708,7 +709,7 @@ func litNestedFunc1Async(e **Env, top *string) rt.Coro[string] {
 
 // litNestedFunc1Frame is the state of a suspended coroutine literal of litNested (generated_test/corolit_templates.go:107).
 type litNestedFunc1Frame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   **Env
 	top *string
 	mid string
@@ -748,7 +749,7 @@ resume1:
 	s = f.aw.Must()
 //line corolit_templates.go:116
 	return f.Finish(s+"/"+f.mid, nil)
-//line corolit_templates_async.go:752
+//line corolit_templates_async.go:753
 }
 func (f *litNestedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -762,7 +763,7 @@ func litNestedFunc1Func1Async(e **Env, top *string, mid *string) rt.Coro[string]
 
 // litNestedFunc1Func1Frame is the state of a suspended coroutine literal of litNested (generated_test/corolit_templates.go:109).
 type litNestedFunc1Func1Frame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   **Env
 	top *string
 	mid *string
@@ -799,7 +800,7 @@ resume1:
 	(*f.top) += "1"
 	(*f.mid) += "2"
 	return f.Finish((*f.top)+(*f.mid), nil)
-//line corolit_templates_async.go:803
+//line corolit_templates_async.go:804
 }
 func (f *litNestedFunc1Func1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Func1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -808,15 +809,15 @@ func (f *litNestedFunc1Func1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFra
 
 // litDeferCancelAsync is litDeferCancel as a coroutine (see asyncgen).
 func litDeferCancelAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return litDeferCancel(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return litDeferCancel(e) })
 	}
 	return &litDeferCancelFrame{e: e}
 }
 
 // litDeferCancelFrame is the state of a suspended litDeferCancel.
 type litDeferCancelFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	state string
 	t     *rt.Task[rt.Void]
@@ -869,7 +870,7 @@ resume2:
 	_, err = f.aw1.Result()
 //line corolit_templates.go:137
 	return f.Finish(f.state, errors.Unwrap(err))
-//line corolit_templates_async.go:873
+//line corolit_templates_async.go:874
 }
 func (f *litDeferCancelFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litDeferCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -883,7 +884,7 @@ func litDeferCancelFunc1Async(state *string) rt.Coro[rt.Void] {
 
 // litDeferCancelFunc1Frame is the state of a suspended coroutine literal of litDeferCancel (generated_test/corolit_templates.go:127).
 type litDeferCancelFunc1Frame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	state  *string
 	aw     rt.Awaiting[rt.Void]
 	defers []func()
@@ -925,7 +926,7 @@ resume1:
 //line corolit_templates.go:131
 	(*f.state) += " err=" + fmt.Sprint(errors.Is(err, rt.ErrCancelled))
 	return f.done(err)
-//line corolit_templates_async.go:929
+//line corolit_templates_async.go:930
 }
 func (f *litDeferCancelFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -937,7 +938,7 @@ func (f *litDeferCancelFunc1Frame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *litDeferCancelFunc1Frame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -971,15 +972,15 @@ func (f *litDeferCancelFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFra
 
 // bumpAsync is bump as a coroutine (see asyncgen).
 func (c *litCounter) bumpAsync(e *Env, by int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return c.bump(e, by) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return c.bump(e, by) })
 	}
 	return &litCounterBumpFrame{c: c, e: e, by: by}
 }
 
 // litCounterBumpFrame is the state of a suspended bump.
 type litCounterBumpFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	c  *litCounter
 	e  *Env
 	by int
@@ -1016,7 +1017,7 @@ resume1:
 	litCounterBumpFunc1, err = f.aw.Result()
 //line corolit_templates.go:146
 	return f.Finish(litCounterBumpFunc1, err)
-//line corolit_templates_async.go:1020
+//line corolit_templates_async.go:1021
 }
 func (f *litCounterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1030,7 +1031,7 @@ func litCounterBumpFunc1Async(c **litCounter, e **Env, by *int) rt.Coro[int] {
 
 // litCounterBumpFunc1Frame is the state of a suspended coroutine literal of bump (generated_test/corolit_templates.go:146).
 type litCounterBumpFunc1Frame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	c  **litCounter
 	e  **Env
 	by *int
@@ -1070,7 +1071,7 @@ resume1:
 //line corolit_templates.go:147
 	(*f.c).n += i
 	return f.Finish((*f.c).n, nil)
-//line corolit_templates_async.go:1074
+//line corolit_templates_async.go:1075
 }
 func (f *litCounterBumpFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1079,15 +1080,15 @@ func (f *litCounterBumpFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFra
 
 // litGenericAsync is litGeneric as a coroutine (see asyncgen).
 func litGenericAsync[T any](e *Env, v T) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return litGeneric[T](e, v) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return litGeneric[T](e, v) })
 	}
 	return &litGenericFrame[T]{e: e, v: v}
 }
 
 // litGenericFrame is the state of a suspended litGeneric.
 type litGenericFrame[T any] struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	v   T
 	got []T
@@ -1123,7 +1124,7 @@ resume1:
 	f.aw.Must()
 //line corolit_templates.go:162
 	return f.Finish(fmt.Sprint(f.got), nil)
-//line corolit_templates_async.go:1127
+//line corolit_templates_async.go:1128
 }
 func (f *litGenericFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1137,7 +1138,7 @@ func litGenericFunc1Async[T any](e **Env, got *[]T, v *T) rt.Coro[rt.Void] {
 
 // litGenericFunc1Frame is the state of a suspended coroutine literal of litGeneric (generated_test/corolit_templates.go:157).
 type litGenericFunc1Frame[T any] struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e   **Env
 	got *[]T
 	v   *T
@@ -1173,7 +1174,7 @@ resume1:
 //line corolit_templates.go:159
 	(*f.got) = append((*f.got), (*f.v), (*f.v))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1177
+//line corolit_templates_async.go:1178
 }
 func (f *litGenericFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1182,15 +1183,15 @@ func (f *litGenericFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // litStackAsync is litStack as a coroutine (see asyncgen).
 func litStackAsync(gate *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return litStack(gate) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return litStack(gate) })
 	}
 	return &litStackFrame{gate: gate}
 }
 
 // litStackFrame is the state of a suspended litStack.
 type litStackFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	gate *rt.Future[int]
 	aw   rt.Awaiting[int]
 }
@@ -1222,7 +1223,7 @@ resume1:
 	litStackFunc1, err = f.aw.Result()
 //line corolit_templates.go:170
 	return f.Finish(litStackFunc1, err)
-//line corolit_templates_async.go:1226
+//line corolit_templates_async.go:1227
 }
 func (f *litStackFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1236,7 +1237,7 @@ func litStackFunc1Async(gate **rt.Future[int]) rt.Coro[int] {
 
 // litStackFunc1Frame is the state of a suspended coroutine literal of litStack (generated_test/corolit_templates.go:170).
 type litStackFunc1Frame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	gate **rt.Future[int]
 	aw   rt.Awaiting[int]
 }
@@ -1271,7 +1272,7 @@ resume1:
 	v, err = f.aw.Result()
 //line corolit_templates.go:171
 	return f.Finish(v, err)
-//line corolit_templates_async.go:1275
+//line corolit_templates_async.go:1276
 }
 func (f *litStackFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1280,15 +1281,15 @@ func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // addAsync is add as a coroutine (see asyncgen).
 func (b *litBox[T]) addAsync(e *Env, v T) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return b.add(e, v) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return b.add(e, v) })
 	}
 	return &litBoxAddFrame[T]{b: b, e: e, v: v}
 }
 
 // litBoxAddFrame is the state of a suspended add.
 type litBoxAddFrame[T any] struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	b   *litBox[T]
 	e   *Env
 	v   T
@@ -1343,7 +1344,7 @@ resume2:
 	n = f.aw1.Must()
 //line corolit_templates.go:197
 	return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
-//line corolit_templates_async.go:1347
+//line corolit_templates_async.go:1348
 }
 func (f *litBoxAddFrame[T]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litBoxAddFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1357,7 +1358,7 @@ func litBoxAddFunc1Async[T any](e **Env, b **litBox[T], v *T, x *int) rt.Coro[rt
 
 // litBoxAddFunc1Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:185).
 type litBoxAddFunc1Frame[T any] struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e  **Env
 	b  **litBox[T]
 	v  *T
@@ -1395,7 +1396,7 @@ resume1:
 	(*f.b).v = append((*f.b).v, (*f.v))
 	(*f.x)++
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1399
+//line corolit_templates_async.go:1400
 }
 func (f *litBoxAddFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1409,7 +1410,7 @@ func litBoxAddFunc2Async[T any](x *int, e **Env, b **litBox[T]) rt.Coro[int] {
 
 // litBoxAddFunc2Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:193).
 type litBoxAddFunc2Frame[T any] struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	x  *int
 	e  **Env
 	b  **litBox[T]
@@ -1446,7 +1447,7 @@ resume1:
 //line corolit_templates.go:194
 	(*f.x) += i
 	return f.Finish((*f.x)+len((*f.b).v), nil)
-//line corolit_templates_async.go:1450
+//line corolit_templates_async.go:1451
 }
 func (f *litBoxAddFunc2Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc2Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1455,15 +1456,15 @@ func (f *litBoxAddFunc2Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // litInRangeFuncAndSelectAsync is litInRangeFuncAndSelect as a coroutine (see asyncgen).
 func litInRangeFuncAndSelectAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return litInRangeFuncAndSelect(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return litInRangeFuncAndSelect(e) })
 	}
 	return &litInRangeFuncAndSelectFrame{e: e}
 }
 
 // litInRangeFuncAndSelectFrame is the state of a suspended litInRangeFuncAndSelect.
 type litInRangeFuncAndSelectFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	cs     []rt.Awaitable[string]
 	stop   func()
@@ -1555,7 +1556,7 @@ resume5:
 	out = f.aw1.Must()
 //line corolit_templates.go:227
 	return f.done(strings.Join(out, " "), nil)
-//line corolit_templates_async.go:1559
+//line corolit_templates_async.go:1560
 }
 func (f *litInRangeFuncAndSelectFrame) catch() {
 	if p := recover(); p != nil {
@@ -1567,7 +1568,7 @@ func (f *litInRangeFuncAndSelectFrame) done(r0 string, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *litInRangeFuncAndSelectFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1636,7 +1637,7 @@ func litInRangeFuncAndSelectFunc1Async(e **Env, v *int) rt.Coro[string] {
 
 // litInRangeFuncAndSelectFunc1Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:208).
 type litInRangeFuncAndSelectFunc1Frame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  **Env
 	v  *int
 	aw rt.Awaiting[int]
@@ -1673,7 +1674,7 @@ resume1:
 	f.aw.Must()
 //line corolit_templates.go:210
 	return f.Finish(fmt.Sprint("v", (*f.v)), nil)
-//line corolit_templates_async.go:1677
+//line corolit_templates_async.go:1678
 }
 func (f *litInRangeFuncAndSelectFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1687,7 +1688,7 @@ func litInRangeFuncAndSelectFunc2Async(got *int, e **Env) rt.Coro[string] {
 
 // litInRangeFuncAndSelectFunc2Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:218).
 type litInRangeFuncAndSelectFunc2Frame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	got *int
 	e   **Env
 	aw  rt.Awaiting[int]
@@ -1725,7 +1726,7 @@ resume1:
 	i = f.aw.Must()
 //line corolit_templates.go:219
 	return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
-//line corolit_templates_async.go:1729
+//line corolit_templates_async.go:1730
 }
 func (f *litInRangeFuncAndSelectFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1739,7 +1740,7 @@ func litInRangeFuncAndSelectFunc3Async(e **Env) rt.Coro[rt.Void] {
 
 // litInRangeFuncAndSelectFunc3Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:222).
 type litInRangeFuncAndSelectFunc3Frame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e **Env
 }
 
@@ -1763,20 +1764,20 @@ func (f *litInRangeFuncAndSelectFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yie
 //line corolit_templates.go:223
 	(*f.e).Add("deferred task ran")
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1767
+//line corolit_templates_async.go:1768
 }
 
 // litSharedWhileSuspendedAsync is litSharedWhileSuspended as a coroutine (see asyncgen).
 func litSharedWhileSuspendedAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return litSharedWhileSuspended(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return litSharedWhileSuspended(e) })
 	}
 	return &litSharedWhileSuspendedFrame{e: e}
 }
 
 // litSharedWhileSuspendedFrame is the state of a suspended litSharedWhileSuspended.
 type litSharedWhileSuspendedFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	x    int
 	y    int
@@ -1835,7 +1836,7 @@ resume2:
 	f.aw1.Must()
 //line corolit_templates.go:250
 	return f.Finish(fmt.Sprint(f.x, " ", f.y), nil)
-//line corolit_templates_async.go:1839
+//line corolit_templates_async.go:1840
 }
 func (f *litSharedWhileSuspendedFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1849,7 +1850,7 @@ func litSharedWhileSuspendedFunc1Async(e **Env, x *int, gate **rt.Future[int], y
 
 // litSharedWhileSuspendedFunc1Frame is the state of a suspended coroutine literal of litSharedWhileSuspended (generated_test/corolit_templates.go:238).
 type litSharedWhileSuspendedFunc1Frame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e    **Env
 	x    *int
 	gate **rt.Future[int]
@@ -1892,7 +1893,7 @@ resume1:
 	(*f.y) = (*f.x) * 10
 	(*f.x) = -1
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1896
+//line corolit_templates_async.go:1897
 }
 func (f *litSharedWhileSuspendedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,19 +6,20 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // ctrlIfAsync is ctrlIf as a coroutine (see asyncgen).
 func ctrlIfAsync(e *Env, x int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return ctrlIf(e, x), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return ctrlIf(e, x), nil })
 	}
 	return &ctrlIfFrame{e: e, x: x}
 }
 
 // ctrlIfFrame is the state of a suspended ctrlIf.
 type ctrlIfFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	x   int
 	y   int
@@ -109,7 +110,7 @@ endif6:
 endif2:
 //line ctrl_templates.go:29
 	return f.Finish(f.x, nil)
-//line ctrl_templates_async.go:113
+//line ctrl_templates_async.go:114
 }
 func (f *ctrlIfFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlIfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -118,15 +119,15 @@ func (f *ctrlIfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlSwitchTagAsync is ctrlSwitchTag as a coroutine (see asyncgen).
 func ctrlSwitchTagAsync(e *Env, x int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return ctrlSwitchTag(e, x), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return ctrlSwitchTag(e, x), nil })
 	}
 	return &ctrlSwitchTagFrame{e: e, x: x}
 }
 
 // ctrlSwitchTagFrame is the state of a suspended ctrlSwitchTag.
 type ctrlSwitchTagFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	x   int
 	out string
@@ -251,7 +252,7 @@ case7:
 	f.out += "five"
 endswitch2:
 	return f.Finish(fmt.Sprintf("%s x=%d", f.out, f.x), nil)
-//line ctrl_templates_async.go:255
+//line ctrl_templates_async.go:256
 }
 func (f *ctrlSwitchTagFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTagFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -260,15 +261,15 @@ func (f *ctrlSwitchTagFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlSwitchTaglessAsync is ctrlSwitchTagless as a coroutine (see asyncgen).
 func ctrlSwitchTaglessAsync(e *Env, x int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return ctrlSwitchTagless(e, x), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return ctrlSwitchTagless(e, x), nil })
 	}
 	return &ctrlSwitchTaglessFrame{e: e, x: x}
 }
 
 // ctrlSwitchTaglessFrame is the state of a suspended ctrlSwitchTagless.
 type ctrlSwitchTaglessFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	x   int
 	aw  rt.Awaiting[bool]
@@ -352,7 +353,7 @@ resume7:
 	return f.Finish("unreachable", nil)
 endswitch1:
 	return f.Finish(fmt.Sprintf("end x=%d", f.x), nil)
-//line ctrl_templates_async.go:356
+//line ctrl_templates_async.go:357
 }
 func (f *ctrlSwitchTaglessFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTaglessFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -361,15 +362,15 @@ func (f *ctrlSwitchTaglessFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // ctrlTypeSwitchAsync is ctrlTypeSwitch as a coroutine (see asyncgen).
 func ctrlTypeSwitchAsync(e *Env, v any) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return ctrlTypeSwitch(e, v), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return ctrlTypeSwitch(e, v), nil })
 	}
 	return &ctrlTypeSwitchFrame{e: e, v: v}
 }
 
 // ctrlTypeSwitchFrame is the state of a suspended ctrlTypeSwitch.
 type ctrlTypeSwitchFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	v   any
 	t   int
@@ -475,7 +476,7 @@ resume10:
 	return f.Finish("error "+f.t_2.Error(), nil)
 case7:
 	return f.Finish(fmt.Sprintf("other %T", f.t_3), nil)
-//line ctrl_templates_async.go:479
+//line ctrl_templates_async.go:480
 }
 func (f *ctrlTypeSwitchFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlTypeSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -484,15 +485,15 @@ func (f *ctrlTypeSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlForFormsAsync is ctrlForForms as a coroutine (see asyncgen).
 func ctrlForFormsAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return ctrlForForms(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return ctrlForForms(e), nil })
 	}
 	return &ctrlForFormsFrame{e: e}
 }
 
 // ctrlForFormsFrame is the state of a suspended ctrlForForms.
 type ctrlForFormsFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	n   int
 	i   int
@@ -688,7 +689,7 @@ post24:
 endfor25:
 //line ctrl_templates.go:140
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:692
+//line ctrl_templates_async.go:693
 }
 func (f *ctrlForFormsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlForFormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -697,15 +698,15 @@ func (f *ctrlForFormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlLabelsAsync is ctrlLabels as a coroutine (see asyncgen).
 func ctrlLabelsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return ctrlLabels(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return ctrlLabels(e), nil })
 	}
 	return &ctrlLabelsFrame{e: e}
 }
 
 // ctrlLabelsFrame is the state of a suspended ctrlLabels.
 type ctrlLabelsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	i   int
@@ -832,7 +833,7 @@ post2:
 endfor3:
 //line ctrl_templates.go:174
 	return f.Finish(f.out, nil)
-//line ctrl_templates_async.go:836
+//line ctrl_templates_async.go:837
 }
 func (f *ctrlLabelsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlLabelsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -841,15 +842,15 @@ func (f *ctrlLabelsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlGotoAsync is ctrlGoto as a coroutine (see asyncgen).
 func ctrlGotoAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return ctrlGoto(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return ctrlGoto(e), nil })
 	}
 	return &ctrlGotoFrame{e: e}
 }
 
 // ctrlGotoFrame is the state of a suspended ctrlGoto.
 type ctrlGotoFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	n  int
 	i  int
@@ -893,7 +894,7 @@ resume1:
 done:
 	f.e.Add("n=%d", f.n)
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:897
+//line ctrl_templates_async.go:898
 }
 func (f *ctrlGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -902,15 +903,15 @@ func (f *ctrlGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlGotoOutOfLoopAsync is ctrlGotoOutOfLoop as a coroutine (see asyncgen).
 func ctrlGotoOutOfLoopAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return ctrlGotoOutOfLoop(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return ctrlGotoOutOfLoop(e), nil })
 	}
 	return &ctrlGotoOutOfLoopFrame{e: e}
 }
 
 // ctrlGotoOutOfLoopFrame is the state of a suspended ctrlGotoOutOfLoop.
 type ctrlGotoOutOfLoopFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	tries int
 	i     int
@@ -965,7 +966,7 @@ resume4:
 endfor3:
 //line ctrl_templates.go:210
 	return f.Finish(fmt.Sprintf("tries=%d", f.tries), nil)
-//line ctrl_templates_async.go:969
+//line ctrl_templates_async.go:970
 }
 func (f *ctrlGotoOutOfLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoOutOfLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -974,15 +975,15 @@ func (f *ctrlGotoOutOfLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // ctrlVoidAsync is ctrlVoid as a coroutine (see asyncgen).
 func ctrlVoidAsync(e *Env, n int) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { ctrlVoid(e, n); return rt.Void{}, nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { ctrlVoid(e, n); return rt.Void{}, nil })
 	}
 	return &ctrlVoidFrame{e: e, n: n}
 }
 
 // ctrlVoidFrame is the state of a suspended ctrlVoid.
 type ctrlVoidFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e  *Env
 	n  int
 	i  int
@@ -1027,7 +1028,7 @@ resume4:
 endrange3:
 //line ctrl_templates.go:224
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1031
+//line ctrl_templates_async.go:1032
 }
 func (f *ctrlVoidFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlVoidFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1036,15 +1037,15 @@ func (f *ctrlVoidFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlErrOnlyAsync is ctrlErrOnly as a coroutine (see asyncgen).
 func ctrlErrOnlyAsync(e *Env, fail bool) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, ctrlErrOnly(e, fail) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, ctrlErrOnly(e, fail) })
 	}
 	return &ctrlErrOnlyFrame{e: e, fail: fail}
 }
 
 // ctrlErrOnlyFrame is the state of a suspended ctrlErrOnly.
 type ctrlErrOnlyFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e    *Env
 	fail bool
 	aw   rt.Awaiting[int]
@@ -1097,7 +1098,7 @@ resume3:
 	return f.Finish(rt.Void{}, fmt.Errorf("failed after %d", i))
 endif2:
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1101
+//line ctrl_templates_async.go:1102
 }
 func (f *ctrlErrOnlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlErrOnlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1106,15 +1107,15 @@ func (f *ctrlErrOnlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ctrlIntrinsicsAsync is ctrlIntrinsics as a coroutine (see asyncgen).
 func ctrlIntrinsicsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return ctrlIntrinsics(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return ctrlIntrinsics(e), nil })
 	}
 	return &ctrlIntrinsicsFrame{e: e}
 }
 
 // ctrlIntrinsicsFrame is the state of a suspended ctrlIntrinsics.
 type ctrlIntrinsicsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	before bool
 	aw     rt.Awaiting[int]
@@ -1151,7 +1152,7 @@ resume1:
 //line ctrl_templates.go:243
 	after = c.Task() == f.e.Task && c.Loop() == f.e.L
 	return f.Finish(fmt.Sprint(f.before, after), nil)
-//line ctrl_templates_async.go:1155
+//line ctrl_templates_async.go:1156
 }
 func (f *ctrlIntrinsicsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlIntrinsicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -7,20 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 )
 
 // deferArgsAsync is deferArgs as a coroutine (see asyncgen).
 func deferArgsAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferArgs(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferArgs(e), nil })
 	}
 	return &deferArgsFrame{e: e}
 }
 
 // deferArgsFrame is the state of a suspended deferArgs.
 type deferArgsFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	res    int
 	x      int
@@ -110,7 +111,7 @@ resume3:
 	f.aw.Must()
 //line defer_templates.go:27
 	return f.done(f.x * 10)
-//line defer_templates_async.go:114
+//line defer_templates_async.go:115
 }
 func (f *deferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -122,7 +123,7 @@ func (f *deferArgsFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferArgsFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -164,15 +165,15 @@ func (f *deferArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // deferChangesResultAsync is deferChangesResult as a coroutine (see asyncgen).
 func deferChangesResultAsync(e *Env, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferChangesResult(e, n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferChangesResult(e, n) })
 	}
 	return &deferChangesResultFrame{e: e, n: n}
 }
 
 // deferChangesResultFrame is the state of a suspended deferChangesResult.
 type deferChangesResultFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	n      int
 	res    int
@@ -216,7 +217,7 @@ resume1:
 	i = f.aw.Must()
 //line defer_templates.go:40
 	return f.done(i, nil)
-//line defer_templates_async.go:220
+//line defer_templates_async.go:221
 }
 func (f *deferChangesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -228,7 +229,7 @@ func (f *deferChangesResultFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferChangesResultFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -262,15 +263,15 @@ func (f *deferChangesResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // deferRecoverPanicAsync is deferRecoverPanic as a coroutine (see asyncgen).
 func deferRecoverPanicAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferRecoverPanic(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferRecoverPanic(e) })
 	}
 	return &deferRecoverPanicFrame{e: e}
 }
 
 // deferRecoverPanicFrame is the state of a suspended deferRecoverPanic.
 type deferRecoverPanicFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	res    int
 	err    error
@@ -313,7 +314,7 @@ resume1:
 //line defer_templates.go:55
 	f.e.Add("about to panic")
 	panic("late")
-//line defer_templates_async.go:317
+//line defer_templates_async.go:318
 }
 func (f *deferRecoverPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -325,7 +326,7 @@ func (f *deferRecoverPanicFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferRecoverPanicFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -359,15 +360,15 @@ func (f *deferRecoverPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // deferRecoverRaisedAsync is deferRecoverRaised as a coroutine (see asyncgen).
 func deferRecoverRaisedAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferRecoverRaised(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferRecoverRaised(e) })
 	}
 	return &deferRecoverRaisedFrame{e: e}
 }
 
 // deferRecoverRaisedFrame is the state of a suspended deferRecoverRaised.
 type deferRecoverRaisedFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	res    int
 	err    error
@@ -441,7 +442,7 @@ resume2:
 //line defer_templates.go:76
 	f.e.Add("unreachable %d", v)
 	return f.done(v, nil)
-//line defer_templates_async.go:445
+//line defer_templates_async.go:446
 }
 func (f *deferRecoverRaisedFrame) catch() {
 	if p := recover(); p != nil {
@@ -453,7 +454,7 @@ func (f *deferRecoverRaisedFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferRecoverRaisedFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -495,15 +496,15 @@ func (f *deferRecoverRaisedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // deferUnrecoveredAsync is deferUnrecovered as a coroutine (see asyncgen).
 func deferUnrecoveredAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferUnrecovered(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferUnrecovered(e), nil })
 	}
 	return &deferUnrecoveredFrame{e: e}
 }
 
 // deferUnrecoveredFrame is the state of a suspended deferUnrecovered.
 type deferUnrecoveredFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
 	defers []func(func())
@@ -549,7 +550,7 @@ resume1:
 	fail = f.aw.Must()
 //line defer_templates.go:90
 	return f.done(fail)
-//line defer_templates_async.go:553
+//line defer_templates_async.go:554
 }
 func (f *deferUnrecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -561,7 +562,7 @@ func (f *deferUnrecoveredFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferUnrecoveredFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -603,15 +604,15 @@ func (f *deferUnrecoveredFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // deferRepanicAsync is deferRepanic as a coroutine (see asyncgen).
 func deferRepanicAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferRepanic(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferRepanic(e), nil })
 	}
 	return &deferRepanicFrame{e: e}
 }
 
 // deferRepanicFrame is the state of a suspended deferRepanic.
 type deferRepanicFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
 	defers []func()
@@ -654,7 +655,7 @@ resume1:
 	f.aw.Must()
 //line defer_templates.go:111
 	panic("first")
-//line defer_templates_async.go:658
+//line defer_templates_async.go:659
 }
 func (f *deferRepanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -666,7 +667,7 @@ func (f *deferRepanicFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferRepanicFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -700,15 +701,15 @@ func (f *deferRepanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // deferSwallowCancelAsync is deferSwallowCancel as a coroutine (see asyncgen).
 func deferSwallowCancelAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferSwallowCancel(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferSwallowCancel(e) })
 	}
 	return &deferSwallowCancelFrame{e: e}
 }
 
 // deferSwallowCancelFrame is the state of a suspended deferSwallowCancel.
 type deferSwallowCancelFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	res    int
 	err    error
@@ -753,7 +754,7 @@ resume1:
 //line defer_templates.go:128
 	f.e.Add("unreachable")
 	return f.done(1, nil)
-//line defer_templates_async.go:757
+//line defer_templates_async.go:758
 }
 func (f *deferSwallowCancelFrame) catch() {
 	if p := recover(); p != nil {
@@ -765,7 +766,7 @@ func (f *deferSwallowCancelFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferSwallowCancelFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -799,15 +800,15 @@ func (f *deferSwallowCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // cancelAwaitAsync is cancelAwait as a coroutine (see asyncgen).
 func cancelAwaitAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return cancelAwait(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return cancelAwait(e) })
 	}
 	return &cancelAwaitFrame{e: e}
 }
 
 // cancelAwaitFrame is the state of a suspended cancelAwait.
 type cancelAwaitFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -855,7 +856,7 @@ resume2:
 	v = f.aw.Must()
 //line defer_templates.go:140
 	return f.Finish(v, nil)
-//line defer_templates_async.go:859
+//line defer_templates_async.go:860
 }
 func (f *cancelAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -864,15 +865,15 @@ func (f *cancelAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // cancelPropagateAsync is cancelPropagate as a coroutine (see asyncgen).
 func cancelPropagateAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return cancelPropagate(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return cancelPropagate(e), nil })
 	}
 	return &cancelPropagateFrame{e: e}
 }
 
 // cancelPropagateFrame is the state of a suspended cancelPropagate.
 type cancelPropagateFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
 	defers []func(func())
@@ -914,7 +915,7 @@ resume1:
 	f.aw.Must()
 //line defer_templates.go:150
 	return f.done(1)
-//line defer_templates_async.go:918
+//line defer_templates_async.go:919
 }
 func (f *cancelPropagateFrame) catch() {
 	if p := recover(); p != nil {
@@ -926,7 +927,7 @@ func (f *cancelPropagateFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *cancelPropagateFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -965,15 +966,15 @@ func (f *cancelPropagateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // cancelThrownAsync is cancelThrown as a coroutine (see asyncgen).
 func cancelThrownAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return cancelThrown(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return cancelThrown(e) })
 	}
 	return &cancelThrownFrame{e: e}
 }
 
 // cancelThrownFrame is the state of a suspended cancelThrown.
 type cancelThrownFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -1010,7 +1011,7 @@ resume1:
 //line defer_templates.go:160
 	f.e.Add("parent v=%d err=%v", v, err)
 	return f.Finish(v+1, err)
-//line defer_templates_async.go:1014
+//line defer_templates_async.go:1015
 }
 func (f *cancelThrownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelThrownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1019,15 +1020,15 @@ func (f *cancelThrownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // cancelThrownChildAsync is cancelThrownChild as a coroutine (see asyncgen).
 func cancelThrownChildAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return cancelThrownChild(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return cancelThrownChild(e) })
 	}
 	return &cancelThrownChildFrame{e: e}
 }
 
 // cancelThrownChildFrame is the state of a suspended cancelThrownChild.
 type cancelThrownChildFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[rt.Void]
 	defers []func(func())
@@ -1071,7 +1072,7 @@ resume1:
 //line defer_templates.go:168
 	f.e.Add("child err=%v", err)
 	return f.done(10, err)
-//line defer_templates_async.go:1075
+//line defer_templates_async.go:1076
 }
 func (f *cancelThrownChildFrame) catch() {
 	if p := recover(); p != nil {
@@ -1083,7 +1084,7 @@ func (f *cancelThrownChildFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *cancelThrownChildFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1122,15 +1123,15 @@ func (f *cancelThrownChildFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // closeRunsDefersAsync is closeRunsDefers as a coroutine (see asyncgen).
 func closeRunsDefersAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closeRunsDefers(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closeRunsDefers(e), nil })
 	}
 	return &closeRunsDefersFrame{e: e}
 }
 
 // closeRunsDefersFrame is the state of a suspended closeRunsDefers.
 type closeRunsDefersFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
 	defers []func(func())
@@ -1185,7 +1186,7 @@ resume1:
 //line defer_templates.go:183
 	f.e.Add("unreachable")
 	return f.done(0)
-//line defer_templates_async.go:1189
+//line defer_templates_async.go:1190
 }
 func (f *closeRunsDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1197,7 +1198,7 @@ func (f *closeRunsDefersFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *closeRunsDefersFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1236,15 +1237,15 @@ func (f *closeRunsDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // closeDelegatingAsync is closeDelegating as a coroutine (see asyncgen).
 func closeDelegatingAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closeDelegating(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closeDelegating(e), nil })
 	}
 	return &closeDelegatingFrame{e: e}
 }
 
 // closeDelegatingFrame is the state of a suspended closeDelegating.
 type closeDelegatingFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
 	defers []func(func())
@@ -1287,7 +1288,7 @@ resume1:
 	closeRunsDefers_1 = f.aw.Must()
 //line defer_templates.go:193
 	return f.done(closeRunsDefers_1)
-//line defer_templates_async.go:1291
+//line defer_templates_async.go:1292
 }
 func (f *closeDelegatingFrame) catch() {
 	if p := recover(); p != nil {
@@ -1299,7 +1300,7 @@ func (f *closeDelegatingFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *closeDelegatingFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1338,15 +1339,15 @@ func (f *closeDelegatingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // closeInIteratorAsync is closeInIterator as a coroutine (see asyncgen).
 func closeInIteratorAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closeInIterator(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closeInIterator(e), nil })
 	}
 	return &closeInIteratorFrame{e: e}
 }
 
 // closeInIteratorFrame is the state of a suspended closeInIterator.
 type closeInIteratorFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	stop   func()
 	ok     bool
@@ -1407,7 +1408,7 @@ endrange3:
 	f.stop = nil
 //line defer_templates.go:205
 	return f.done(0)
-//line defer_templates_async.go:1411
+//line defer_templates_async.go:1412
 }
 func (f *closeInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -1419,7 +1420,7 @@ func (f *closeInIteratorFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *closeInIteratorFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}

@@ -7,19 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // fibAsync is fib as a coroutine (see asyncgen).
 func fibAsync(e *Env, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return fib(e, n), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return fib(e, n), nil })
 	}
 	return &fibFrame{e: e, n: n}
 }
 
 // fibFrame is the state of a suspended fib.
 type fibFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	n   int
 	fib int
@@ -82,7 +83,7 @@ resume4:
 	fib_1 = f.aw.Must()
 //line deleg_templates.go:20
 	return f.Finish(f.fib+fib_1, nil)
-//line deleg_templates_async.go:86
+//line deleg_templates_async.go:87
 }
 func (f *fibFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fibFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -91,15 +92,15 @@ func (f *fibFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // childAsync is child as a coroutine (see asyncgen).
 func childAsync(e *Env, tag string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return child(e, tag), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return child(e, tag), nil })
 	}
 	return &childFrame{e: e, tag: tag}
 }
 
 // childFrame is the state of a suspended child.
 type childFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	tag string
 	aw  rt.Awaiting[int]
@@ -133,7 +134,7 @@ resume1:
 //line deleg_templates.go:29
 	f.e.Add("%s end", f.tag)
 	return f.Finish(v, nil)
-//line deleg_templates_async.go:137
+//line deleg_templates_async.go:138
 }
 func (f *childFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *childFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -142,15 +143,15 @@ func (f *childFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // delegateAsync is delegate as a coroutine (see asyncgen).
 func delegateAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return delegate(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return delegate(e), nil })
 	}
 	return &delegateFrame{e: e}
 }
 
 // delegateFrame is the state of a suspended delegate.
 type delegateFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	t  *rt.Task[int]
 	a  int
@@ -196,7 +197,7 @@ resume2:
 	b = f.aw.Must()
 //line deleg_templates.go:40
 	return f.Finish(f.a+b, nil)
-//line deleg_templates_async.go:200
+//line deleg_templates_async.go:201
 }
 func (f *delegateFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -205,15 +206,15 @@ func (f *delegateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // failingAsync is failing as a coroutine (see asyncgen).
 func failingAsync(e *Env, msg string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return failing(e, msg) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return failing(e, msg) })
 	}
 	return &failingFrame{e: e, msg: msg}
 }
 
 // failingFrame is the state of a suspended failing.
 type failingFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	msg string
 	aw  rt.Awaiting[int]
@@ -244,7 +245,7 @@ resume1:
 	f.aw.Must()
 //line deleg_templates.go:48
 	return f.Finish(5, errors.New(f.msg))
-//line deleg_templates_async.go:248
+//line deleg_templates_async.go:249
 }
 func (f *failingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *failingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -253,15 +254,15 @@ func (f *failingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // delegateErrorsAsync is delegateErrors as a coroutine (see asyncgen).
 func delegateErrorsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return delegateErrors(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return delegateErrors(e) })
 	}
 	return &delegateErrorsFrame{e: e}
 }
 
 // delegateErrorsFrame is the state of a suspended delegateErrors.
 type delegateErrorsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
@@ -338,7 +339,7 @@ resume4:
 	failing_1 = f.aw.Must()
 //line deleg_templates.go:61
 	return f.Finish(fmt.Sprint(failing_1), nil)
-//line deleg_templates_async.go:342
+//line deleg_templates_async.go:343
 }
 func (f *delegateErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *delegateErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -347,15 +348,15 @@ func (f *delegateErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // delegateDeepAsync is delegateDeep as a coroutine (see asyncgen).
 func delegateDeepAsync(e *Env, depth int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return delegateDeep(e, depth), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return delegateDeep(e, depth), nil })
 	}
 	return &delegateDeepFrame{e: e, depth: depth}
 }
 
 // delegateDeepFrame is the state of a suspended delegateDeep.
 type delegateDeepFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	depth  int
 	aw     rt.Awaiting[int]
@@ -418,7 +419,7 @@ resume3:
 	delegateDeep_1 = f.aw.Must()
 //line deleg_templates.go:72
 	return f.done(delegateDeep_1 + f.depth)
-//line deleg_templates_async.go:422
+//line deleg_templates_async.go:423
 }
 func (f *delegateDeepFrame) catch() {
 	if p := recover(); p != nil {
@@ -430,7 +431,7 @@ func (f *delegateDeepFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *delegateDeepFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -469,15 +470,15 @@ func (f *delegateDeepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // delegateTwiceAsync is delegateTwice as a coroutine (see asyncgen).
 func delegateTwiceAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return delegateTwice(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return delegateTwice(e), nil })
 	}
 	return &delegateTwiceFrame{e: e}
 }
 
 // delegateTwiceFrame is the state of a suspended delegateTwice.
 type delegateTwiceFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	c  rt.Coro[int]
 	a  int
@@ -527,7 +528,7 @@ resume2:
 	b, err = f.aw.Result()
 //line deleg_templates.go:83
 	return f.Finish(fmt.Sprint(f.a, b, err), nil)
-//line deleg_templates_async.go:531
+//line deleg_templates_async.go:532
 }
 func (f *delegateTwiceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateTwiceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -7,19 +7,20 @@ import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
 	. "github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // dotDoubleAsync is dotDouble as a coroutine (see asyncgen).
 func dotDoubleAsync(e *Env, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return dotDouble(e, n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return dotDouble(e, n) })
 	}
 	return &dotDoubleFrame{e: e, n: n}
 }
 
 // dotDoubleFrame is the state of a suspended dotDouble.
 type dotDoubleFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	n  int
 	v  int
@@ -68,7 +69,7 @@ resume2:
 	i = f.aw.Must()
 //line dot_templates.go:20
 	return f.Finish(f.v+i, nil)
-//line dot_templates_async.go:72
+//line dot_templates_async.go:73
 }
 func (f *dotDoubleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *dotDoubleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -77,15 +78,15 @@ func (f *dotDoubleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // dotSumAsync is dotSum as a coroutine (see asyncgen).
 func dotSumAsync(e *Env, ns ...int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return dotSum(e, ns...), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return dotSum(e, ns...), nil })
 	}
 	return &dotSumFrame{e: e, ns: ns}
 }
 
 // dotSumFrame is the state of a suspended dotSum.
 type dotSumFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	ns  []int
 	got []int
@@ -146,7 +147,7 @@ resume5:
 	_, err = f.aw1.Result()
 //line dot_templates.go:42
 	return f.Finish(fmt.Sprint(dotHelper(f.got), f.got, err), nil)
-//line dot_templates_async.go:150
+//line dot_templates_async.go:151
 }
 func (f *dotSumFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *dotSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -7,20 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 )
 
 // edgeNamesAsync is edgeNames as a coroutine (see asyncgen).
 func edgeNamesAsync(f *Env, c int, thrown string, state int) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, edgeNames(f, c, thrown, state) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, edgeNames(f, c, thrown, state) })
 	}
 	return &edgeNamesFrame{f: f, c: c, thrown: thrown, state: state}
 }
 
 // edgeNamesFrame is the state of a suspended edgeNames.
 type edgeNamesFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	f      *Env
 	c      int
 	thrown string
@@ -116,7 +117,7 @@ endrange6:
 		return f_1.Finish(rt.Void{}, errors.New("big c"))
 	}
 	return f_1.Finish(rt.Void{}, nil)
-//line edge_templates_async.go:120
+//line edge_templates_async.go:121
 }
 func (f_1 *edgeNamesFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *edgeNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -125,15 +126,15 @@ func (f_1 *edgeNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // edgeBlankParamsAsync is edgeBlankParams as a coroutine (see asyncgen).
 func edgeBlankParamsAsync(e *Env, p1 int, p2 string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return edgeBlankParams(e, p1, p2), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return edgeBlankParams(e, p1, p2), nil })
 	}
 	return &edgeBlankParamsFrame{e: e}
 }
 
 // edgeBlankParamsFrame is the state of a suspended edgeBlankParams.
 type edgeBlankParamsFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -167,7 +168,7 @@ resume1:
 	i = f.aw.Must()
 //line edge_templates.go:38
 	return f.Finish(i, nil)
-//line edge_templates_async.go:171
+//line edge_templates_async.go:172
 }
 func (f *edgeBlankParamsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -176,15 +177,15 @@ func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // edgeChanFilledWhileSuspendedAsync is edgeChanFilledWhileSuspended as a coroutine (see asyncgen).
 func edgeChanFilledWhileSuspendedAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return edgeChanFilledWhileSuspended(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return edgeChanFilledWhileSuspended(e), nil })
 	}
 	return &edgeChanFilledWhileSuspendedFrame{e: e}
 }
 
 // edgeChanFilledWhileSuspendedFrame is the state of a suspended edgeChanFilledWhileSuspended.
 type edgeChanFilledWhileSuspendedFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	ch   chan int
 	out  string
@@ -245,7 +246,7 @@ resume4:
 endrange3:
 //line edge_templates.go:59
 	return f.Finish(f.out, nil)
-//line edge_templates_async.go:249
+//line edge_templates_async.go:250
 }
 func (f *edgeChanFilledWhileSuspendedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -254,15 +255,15 @@ func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt
 
 // edgeReadAfterAwaitAsync is edgeReadAfterAwait as a coroutine (see asyncgen).
 func edgeReadAfterAwaitAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return edgeReadAfterAwait(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return edgeReadAfterAwait(e), nil })
 	}
 	return &edgeReadAfterAwaitFrame{e: e}
 }
 
 // edgeReadAfterAwaitFrame is the state of a suspended edgeReadAfterAwait.
 type edgeReadAfterAwaitFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	x    int
 	a    int
@@ -340,7 +341,7 @@ skip3:
 //line edge_templates.go:75
 	b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:344
+//line edge_templates_async.go:345
 }
 func (f *edgeReadAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -349,15 +350,15 @@ func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // edgeRangeFuncPanicAsync is edgeRangeFuncPanic as a coroutine (see asyncgen).
 func edgeRangeFuncPanicAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return edgeRangeFuncPanic(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return edgeRangeFuncPanic(e), nil })
 	}
 	return &edgeRangeFuncPanicFrame{e: e}
 }
 
 // edgeRangeFuncPanicFrame is the state of a suspended edgeRangeFuncPanic.
 type edgeRangeFuncPanicFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	res    string
 	stop   func()
@@ -420,7 +421,7 @@ endrange3:
 	f.stop = nil
 //line edge_templates.go:96
 	return f.done("end")
-//line edge_templates_async.go:424
+//line edge_templates_async.go:425
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -432,7 +433,7 @@ func (f *edgeRangeFuncPanicFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *edgeRangeFuncPanicFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -490,15 +491,15 @@ func (f *edgeRangeFuncPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // edgeRangeFuncMustFailsAsync is edgeRangeFuncMustFails as a coroutine (see asyncgen).
 func edgeRangeFuncMustFailsAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return edgeRangeFuncMustFails(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return edgeRangeFuncMustFails(e), nil })
 	}
 	return &edgeRangeFuncMustFailsFrame{e: e}
 }
 
 // edgeRangeFuncMustFailsFrame is the state of a suspended edgeRangeFuncMustFails.
 type edgeRangeFuncMustFailsFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	stop   func()
 	next   func() (int, bool)
@@ -567,7 +568,7 @@ endrange3:
 	f.stop = nil
 //line edge_templates.go:109
 	return f.done(0)
-//line edge_templates_async.go:571
+//line edge_templates_async.go:572
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -579,7 +580,7 @@ func (f *edgeRangeFuncMustFailsFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *edgeRangeFuncMustFailsFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -642,15 +643,15 @@ func (f *edgeRangeFuncMustFailsFrame) AwaitStack(buf []rt.StackFrame) []rt.Stack
 
 // edgeChildPanicsAsync is edgeChildPanics as a coroutine (see asyncgen).
 func edgeChildPanicsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return edgeChildPanics(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return edgeChildPanics(e), nil })
 	}
 	return &edgeChildPanicsFrame{e: e}
 }
 
 // edgeChildPanicsFrame is the state of a suspended edgeChildPanics.
 type edgeChildPanicsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	res    string
 	aw     rt.Awaiting[int]
@@ -692,7 +693,7 @@ resume1:
 	f.aw.Must()
 //line edge_templates.go:126
 	return f.done("unreachable")
-//line edge_templates_async.go:696
+//line edge_templates_async.go:697
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -704,7 +705,7 @@ func (f *edgeChildPanicsFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *edgeChildPanicsFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -738,15 +739,15 @@ func (f *edgeChildPanicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // edgePanicInDeferAsync is edgePanicInDefer as a coroutine (see asyncgen).
 func edgePanicInDeferAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return edgePanicInDefer(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return edgePanicInDefer(e), nil })
 	}
 	return &edgePanicInDeferFrame{e: e}
 }
 
 // edgePanicInDeferFrame is the state of a suspended edgePanicInDefer.
 type edgePanicInDeferFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
 	defers []func()
@@ -786,7 +787,7 @@ resume1:
 	f.aw.Must()
 //line edge_templates.go:141
 	panic("first")
-//line edge_templates_async.go:790
+//line edge_templates_async.go:791
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -798,7 +799,7 @@ func (f *edgePanicInDeferFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *edgePanicInDeferFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -832,15 +833,15 @@ func (f *edgePanicInDeferFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // edgeDeferValuesAsync is edgeDeferValues as a coroutine (see asyncgen).
 func edgeDeferValuesAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return edgeDeferValues(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return edgeDeferValues(e), nil })
 	}
 	return &edgeDeferValuesFrame{e: e}
 }
 
 // edgeDeferValuesFrame is the state of a suspended edgeDeferValues.
 type edgeDeferValuesFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	aw     rt.Awaiting[int]
 	defers []func(func())
@@ -890,7 +891,7 @@ resume1:
 	f.aw.Must()
 //line edge_templates.go:160
 	return f.done(0)
-//line edge_templates_async.go:894
+//line edge_templates_async.go:895
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -902,7 +903,7 @@ func (f *edgeDeferValuesFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *edgeDeferValuesFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -944,15 +945,15 @@ func (f *edgeDeferValuesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // edgeCurrentInClosureAsync is edgeCurrentInClosure as a coroutine (see asyncgen).
 func edgeCurrentInClosureAsync(e *Env) rt.Coro[bool] {
-	if rt.RefMode {
-		return rt.NewRef(func() (bool, error) { return edgeCurrentInClosure(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (bool, error) { return edgeCurrentInClosure(e), nil })
 	}
 	return &edgeCurrentInClosureFrame{e: e}
 }
 
 // edgeCurrentInClosureFrame is the state of a suspended edgeCurrentInClosure.
 type edgeCurrentInClosureFrame struct {
-	rt.Frame[bool]
+	rtimpl.Frame[bool]
 	e     *Env
 	check func() bool
 	aw    rt.Awaiting[int]
@@ -987,7 +988,7 @@ resume1:
 	f.aw.Must()
 //line edge_templates.go:170
 	return f.Finish(f.check(), nil)
-//line edge_templates_async.go:991
+//line edge_templates_async.go:992
 }
 func (f *edgeCurrentInClosureFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -996,15 +997,15 @@ func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFr
 
 // edgeCaseScopedCaptureAsync is edgeCaseScopedCapture as a coroutine (see asyncgen).
 func edgeCaseScopedCaptureAsync(e *Env, k int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return edgeCaseScopedCapture(e, k), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return edgeCaseScopedCapture(e, k), nil })
 	}
 	return &edgeCaseScopedCaptureFrame{e: e, k: k}
 }
 
 // edgeCaseScopedCaptureFrame is the state of a suspended edgeCaseScopedCapture.
 type edgeCaseScopedCaptureFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	k  int
 	fs []func() string
@@ -1104,7 +1105,7 @@ endrange3:
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:1108
+//line edge_templates_async.go:1109
 }
 func (f_1 *edgeCaseScopedCaptureFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -5,20 +5,21 @@ package generated_test
 
 import (
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 )
 
 // exitReturnAAsync is exitReturnA as a coroutine (see asyncgen).
 func exitReturnAAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitReturnA(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitReturnA(e), nil })
 	}
 	return &exitReturnAFrame{e: e}
 }
 
 // exitReturnAFrame is the state of a suspended exitReturnA.
 type exitReturnAFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	stop   func()
 	ok     bool
@@ -82,7 +83,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:25
 	return f.done(-1)
-//line exit_templates_async.go:86
+//line exit_templates_async.go:87
 }
 func (f *exitReturnAFrame) catch() {
 	if p := recover(); p != nil {
@@ -94,7 +95,7 @@ func (f *exitReturnAFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitReturnAFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -157,15 +158,15 @@ func (f *exitReturnAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exitReturnNAsync is exitReturnN as a coroutine (see asyncgen).
 func exitReturnNAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitReturnN(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitReturnN(e), nil })
 	}
 	return &exitReturnNFrame{e: e}
 }
 
 // exitReturnNFrame is the state of a suspended exitReturnN.
 type exitReturnNFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	stop   func()
 	ok     bool
@@ -229,7 +230,7 @@ endrange4:
 	f.stop = nil
 //line exit_templates.go:37
 	return f.done(-1)
-//line exit_templates_async.go:233
+//line exit_templates_async.go:234
 }
 func (f *exitReturnNFrame) catch() {
 	if p := recover(); p != nil {
@@ -241,7 +242,7 @@ func (f *exitReturnNFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitReturnNFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -304,15 +305,15 @@ func (f *exitReturnNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exitGotoForwardAAsync is exitGotoForwardA as a coroutine (see asyncgen).
 func exitGotoForwardAAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitGotoForwardA(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitGotoForwardA(e), nil })
 	}
 	return &exitGotoForwardAFrame{e: e}
 }
 
 // exitGotoForwardAFrame is the state of a suspended exitGotoForwardA.
 type exitGotoForwardAFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	n      int
 	stop   func()
@@ -379,7 +380,7 @@ endrange3:
 out:
 	f.e.Add("at out")
 	return f.done(f.n)
-//line exit_templates_async.go:383
+//line exit_templates_async.go:384
 }
 func (f *exitGotoForwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -391,7 +392,7 @@ func (f *exitGotoForwardAFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitGotoForwardAFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -445,15 +446,15 @@ func (f *exitGotoForwardAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // exitGotoBackwardAAsync is exitGotoBackwardA as a coroutine (see asyncgen).
 func exitGotoBackwardAAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitGotoBackwardA(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitGotoBackwardA(e), nil })
 	}
 	return &exitGotoBackwardAFrame{e: e}
 }
 
 // exitGotoBackwardAFrame is the state of a suspended exitGotoBackwardA.
 type exitGotoBackwardAFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	n      int
 	stop   func()
@@ -519,7 +520,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:66
 	return f.done(f.n)
-//line exit_templates_async.go:523
+//line exit_templates_async.go:524
 }
 func (f *exitGotoBackwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -531,7 +532,7 @@ func (f *exitGotoBackwardAFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitGotoBackwardAFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -585,15 +586,15 @@ func (f *exitGotoBackwardAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // exitGotoBackwardNAsync is exitGotoBackwardN as a coroutine (see asyncgen).
 func exitGotoBackwardNAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitGotoBackwardN(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitGotoBackwardN(e), nil })
 	}
 	return &exitGotoBackwardNFrame{e: e}
 }
 
 // exitGotoBackwardNFrame is the state of a suspended exitGotoBackwardN.
 type exitGotoBackwardNFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -635,7 +636,7 @@ again:
 		}
 	}
 	return f.Finish(n, nil)
-//line exit_templates_async.go:639
+//line exit_templates_async.go:640
 }
 func (f *exitGotoBackwardNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitGotoBackwardNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -644,15 +645,15 @@ func (f *exitGotoBackwardNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // exitBreakOuterAAsync is exitBreakOuterA as a coroutine (see asyncgen).
 func exitBreakOuterAAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitBreakOuterA(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitBreakOuterA(e), nil })
 	}
 	return &exitBreakOuterAFrame{e: e}
 }
 
 // exitBreakOuterAFrame is the state of a suspended exitBreakOuterA.
 type exitBreakOuterAFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	n      int
 	i      int
@@ -737,7 +738,7 @@ endfor3:
 //line exit_templates.go:98
 	f.e.Add("after")
 	return f.done(f.n)
-//line exit_templates_async.go:741
+//line exit_templates_async.go:742
 }
 func (f *exitBreakOuterAFrame) catch() {
 	if p := recover(); p != nil {
@@ -749,7 +750,7 @@ func (f *exitBreakOuterAFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitBreakOuterAFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -803,15 +804,15 @@ func (f *exitBreakOuterAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exitBreakOuterNAsync is exitBreakOuterN as a coroutine (see asyncgen).
 func exitBreakOuterNAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitBreakOuterN(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitBreakOuterN(e), nil })
 	}
 	return &exitBreakOuterNFrame{e: e}
 }
 
 // exitBreakOuterNFrame is the state of a suspended exitBreakOuterN.
 type exitBreakOuterNFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -858,7 +859,7 @@ outer:
 	}
 	f.e.Add("after")
 	return f.Finish(n, nil)
-//line exit_templates_async.go:862
+//line exit_templates_async.go:863
 }
 func (f *exitBreakOuterNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitBreakOuterNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -867,15 +868,15 @@ func (f *exitBreakOuterNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exitNestedAAsync is exitNestedA as a coroutine (see asyncgen).
 func exitNestedAAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitNestedA(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitNestedA(e), nil })
 	}
 	return &exitNestedAFrame{e: e}
 }
 
 // exitNestedAFrame is the state of a suspended exitNestedA.
 type exitNestedAFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	stop   func()
 	ok     bool
@@ -957,7 +958,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:131
 	return f.done(-1)
-//line exit_templates_async.go:961
+//line exit_templates_async.go:962
 }
 func (f *exitNestedAFrame) catch() {
 	if p := recover(); p != nil {
@@ -969,7 +970,7 @@ func (f *exitNestedAFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitNestedAFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1035,15 +1036,15 @@ func (f *exitNestedAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exitMustFailsNAsync is exitMustFailsN as a coroutine (see asyncgen).
 func exitMustFailsNAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exitMustFailsN(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exitMustFailsN(e) })
 	}
 	return &exitMustFailsNFrame{e: e}
 }
 
 // exitMustFailsNFrame is the state of a suspended exitMustFailsN.
 type exitMustFailsNFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	res    int
 	err    error
@@ -1110,7 +1111,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:142
 	return f.done(0, nil)
-//line exit_templates_async.go:1114
+//line exit_templates_async.go:1115
 }
 func (f *exitMustFailsNFrame) catch() {
 	if p := recover(); p != nil {
@@ -1122,7 +1123,7 @@ func (f *exitMustFailsNFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitMustFailsNFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1185,15 +1186,15 @@ func (f *exitMustFailsNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exitPanicNAsync is exitPanicN as a coroutine (see asyncgen).
 func exitPanicNAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return exitPanicN(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return exitPanicN(e), nil })
 	}
 	return &exitPanicNFrame{e: e}
 }
 
 // exitPanicNFrame is the state of a suspended exitPanicN.
 type exitPanicNFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	res    string
 	aw     rt.Awaiting[int]
@@ -1239,7 +1240,7 @@ resume1:
 		}
 	}
 	return f.done("end")
-//line exit_templates_async.go:1243
+//line exit_templates_async.go:1244
 }
 func (f *exitPanicNFrame) catch() {
 	if p := recover(); p != nil {
@@ -1251,7 +1252,7 @@ func (f *exitPanicNFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *exitPanicNFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()

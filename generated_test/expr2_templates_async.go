@@ -6,19 +6,20 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // expr2UnaryAsync is expr2Unary as a coroutine (see asyncgen).
 func expr2UnaryAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return expr2Unary(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return expr2Unary(e), nil })
 	}
 	return &expr2UnaryFrame{e: e}
 }
 
 // expr2UnaryFrame is the state of a suspended expr2Unary.
 type expr2UnaryFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	x   int
 	a   int
@@ -129,7 +130,7 @@ resume6:
 	d = *later_1
 	f.x = 6
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, *f.p, d, f.x), nil)
-//line expr2_templates_async.go:133
+//line expr2_templates_async.go:134
 }
 func (f *expr2UnaryFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *expr2UnaryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -138,15 +139,15 @@ func (f *expr2UnaryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // expr2FormsAsync is expr2Forms as a coroutine (see asyncgen).
 func expr2FormsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return expr2Forms(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return expr2Forms(e), nil })
 	}
 	return &expr2FormsFrame{e: e}
 }
 
 // expr2FormsFrame is the state of a suspended expr2Forms.
 type expr2FormsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e       *Env
 	v       string
 	ok      bool
@@ -358,7 +359,7 @@ resume13:
 //line expr2_templates.go:41
 	lit = map[string][]point{f.later_2: {{i_3, 8}}}
 	return f.Finish(fmt.Sprintf("%q %v %d %v %d %v %v %v %d %v", f.v, f.ok, f.n, f.found, f.r, f.rok, f.s, f.t, f.bumped, lit), nil)
-//line expr2_templates_async.go:362
+//line expr2_templates_async.go:363
 }
 func (f *expr2FormsFrame) Close() {
 	f.aw.Close()
@@ -374,15 +375,15 @@ func (f *expr2FormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // expr2SwapAsync is expr2Swap as a coroutine (see asyncgen).
 func expr2SwapAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return expr2Swap(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return expr2Swap(e), nil })
 	}
 	return &expr2SwapFrame{e: e}
 }
 
 // expr2SwapFrame is the state of a suspended expr2Swap.
 type expr2SwapFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	x   int
 	y   int
@@ -447,7 +448,7 @@ resume3:
 //line expr2_templates.go:53
 	f.i, f.arr[f.i] = f.i_1, i_1
 	return f.Finish(fmt.Sprint(f.x, f.y, f.arr, f.i), nil)
-//line expr2_templates_async.go:451
+//line expr2_templates_async.go:452
 }
 func (f *expr2SwapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2SwapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -456,15 +457,15 @@ func (f *expr2SwapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // expr2RangeVarWritesAsync is expr2RangeVarWrites as a coroutine (see asyncgen).
 func expr2RangeVarWritesAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return expr2RangeVarWrites(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return expr2RangeVarWrites(e), nil })
 	}
 	return &expr2RangeVarWritesFrame{e: e}
 }
 
 // expr2RangeVarWritesFrame is the state of a suspended expr2RangeVarWrites.
 type expr2RangeVarWritesFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	i   int
@@ -573,7 +574,7 @@ resume12:
 endfor11:
 //line expr2_templates.go:80
 	return f.Finish(f.out, nil)
-//line expr2_templates_async.go:577
+//line expr2_templates_async.go:578
 }
 func (f *expr2RangeVarWritesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2RangeVarWritesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -582,15 +583,15 @@ func (f *expr2RangeVarWritesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFra
 
 // expr2FuncArgsAsync is expr2FuncArgs as a coroutine (see asyncgen).
 func expr2FuncArgsAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return expr2FuncArgs(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return expr2FuncArgs(e), nil })
 	}
 	return &expr2FuncArgsFrame{e: e}
 }
 
 // expr2FuncArgsFrame is the state of a suspended expr2FuncArgs.
 type expr2FuncArgsFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e     *Env
 	apply func(f func(int) int, x int) int
 	r     int
@@ -649,7 +650,7 @@ resume2:
 	}
 //line expr2_templates.go:98
 	return f_1.Finish(f_1.r, nil)
-//line expr2_templates_async.go:653
+//line expr2_templates_async.go:654
 }
 func (f_1 *expr2FuncArgsFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *expr2FuncArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,20 +6,21 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"time"
 )
 
 // exprCallArgsAsync is exprCallArgs as a coroutine (see asyncgen).
 func exprCallArgsAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exprCallArgs(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exprCallArgs(e), nil })
 	}
 	return &exprCallArgsFrame{e: e}
 }
 
 // exprCallArgsFrame is the state of a suspended exprCallArgs.
 type exprCallArgsFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	fn func(int) int
 	aV int
@@ -72,7 +73,7 @@ resume2:
 	x = f.fn(f.aV + f.v*aV)
 	f.e.Add("x=%d", x)
 	return f.Finish(x, nil)
-//line expr_templates_async.go:76
+//line expr_templates_async.go:77
 }
 func (f *exprCallArgsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprCallArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -81,15 +82,15 @@ func (f *exprCallArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprNestedAsync is exprNested as a coroutine (see asyncgen).
 func exprNestedAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exprNested(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exprNested(e), nil })
 	}
 	return &exprNestedFrame{e: e}
 }
 
 // exprNestedFrame is the state of a suspended exprNested.
 type exprNestedFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -147,7 +148,7 @@ resume3:
 	aV = f.aw.Must()
 //line expr_templates.go:29
 	return f.Finish(aV+f.e.V("tail", 5), nil)
-//line expr_templates_async.go:151
+//line expr_templates_async.go:152
 }
 func (f *exprNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -156,15 +157,15 @@ func (f *exprNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprCompositeAsync is exprComposite as a coroutine (see asyncgen).
 func exprCompositeAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return exprComposite(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return exprComposite(e), nil })
 	}
 	return &exprCompositeFrame{e: e}
 }
 
 // exprCompositeFrame is the state of a suspended exprComposite.
 type exprCompositeFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	p   point
 	s   []int
@@ -328,7 +329,7 @@ resume10:
 //line expr_templates.go:47
 	pp = &point{aV_8, 4}
 	return f_1.Finish(fmt.Sprintf("%v %v %v %v %v %v %v %s %v", f_1.p, f_1.s, f_1.m, f_1.arr, f_1.v_1, f_1.sub, f_1.f, f_1.str, *pp), nil)
-//line expr_templates_async.go:332
+//line expr_templates_async.go:333
 }
 func (f_1 *exprCompositeFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprCompositeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -337,15 +338,15 @@ func (f_1 *exprCompositeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprAssignAsync is exprAssign as a coroutine (see asyncgen).
 func exprAssignAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return exprAssign(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return exprAssign(e), nil })
 	}
 	return &exprAssignFrame{e: e}
 }
 
 // exprAssignFrame is the state of a suspended exprAssign.
 type exprAssignFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	a      []int
 	v      int
@@ -543,7 +544,7 @@ resume12:
 //line expr_templates.go:69
 	f_1.st.f[f_1.aV_1] = aV_7
 	return f_1.Finish(fmt.Sprintf("a=%v x=%d p=%d q=%d m=%v n=%d err=%v st=%v", f_1.a, f_1.x, f_1.p, f_1.q, f_1.m, f_1.n, f_1.err, f_1.st), nil)
-//line expr_templates_async.go:547
+//line expr_templates_async.go:548
 }
 func (f_1 *exprAssignFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -552,15 +553,15 @@ func (f_1 *exprAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprShortCircuitAsync is exprShortCircuit as a coroutine (see asyncgen).
 func exprShortCircuitAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return exprShortCircuit(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return exprShortCircuit(e), nil })
 	}
 	return &exprShortCircuitFrame{e: e}
 }
 
 // exprShortCircuitFrame is the state of a suspended exprShortCircuit.
 type exprShortCircuitFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	a      bool
 	cond   bool
@@ -747,7 +748,7 @@ skip17:
 	goto for14
 endfor16:
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, f.d), nil)
-//line expr_templates_async.go:751
+//line expr_templates_async.go:752
 }
 func (f *exprShortCircuitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprShortCircuitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -756,15 +757,15 @@ func (f *exprShortCircuitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // exprReturnAsync is exprReturn as a coroutine (see asyncgen).
 func exprReturnAsync(e *Env, direct bool) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exprReturn(e, direct) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exprReturn(e, direct) })
 	}
 	return &exprReturnFrame{e: e, direct: direct}
 }
 
 // exprReturnFrame is the state of a suspended exprReturn.
 type exprReturnFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	direct bool
 	aV     int
@@ -831,7 +832,7 @@ resume4:
 	aV = f.aw.Must()
 //line expr_templates.go:99
 	return f.Finish(f.aV+aV, nil)
-//line expr_templates_async.go:835
+//line expr_templates_async.go:836
 }
 func (f *exprReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -840,15 +841,15 @@ func (f *exprReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprReadyAsync is exprReady as a coroutine (see asyncgen).
 func exprReadyAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return exprReady(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return exprReady(e), nil })
 	}
 	return &exprReadyFrame{e: e}
 }
 
 // exprReadyFrame is the state of a suspended exprReady.
 type exprReadyFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	x  int
 	aw rt.Awaiting[int]
@@ -908,7 +909,7 @@ resume3:
 //line expr_templates.go:112
 	f.e.Add("after later")
 	return f.Finish(f.x+y_1, nil)
-//line expr_templates_async.go:912
+//line expr_templates_async.go:913
 }
 func (f *exprReadyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReadyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -917,15 +918,15 @@ func (f *exprReadyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprAwaitErrorsAsync is exprAwaitErrors as a coroutine (see asyncgen).
 func exprAwaitErrorsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return exprAwaitErrors(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return exprAwaitErrors(e) })
 	}
 	return &exprAwaitErrorsFrame{e: e}
 }
 
 // exprAwaitErrorsFrame is the state of a suspended exprAwaitErrors.
 type exprAwaitErrorsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
@@ -1000,7 +1001,7 @@ resume4:
 	_, err = f.aw1.Result()
 //line expr_templates.go:128
 	return f.Finish(fmt.Sprint(err), nil)
-//line expr_templates_async.go:1004
+//line expr_templates_async.go:1005
 }
 func (f *exprAwaitErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *exprAwaitErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1009,15 +1010,15 @@ func (f *exprAwaitErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprAddrTakenAsync is exprAddrTaken as a coroutine (see asyncgen).
 func exprAddrTakenAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return exprAddrTaken(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return exprAddrTaken(e), nil })
 	}
 	return &exprAddrTakenFrame{e: e}
 }
 
 // exprAddrTakenFrame is the state of a suspended exprAddrTaken.
 type exprAddrTakenFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	x  int
 	p  *int
@@ -1099,7 +1100,7 @@ resume4:
 //line expr_templates.go:145
 	*f.py += i_1
 	return f.Finish(fmt.Sprintf("%d %d %v", f.x, *f.p, f.pt), nil)
-//line expr_templates_async.go:1103
+//line expr_templates_async.go:1104
 }
 func (f *exprAddrTakenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprAddrTakenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1108,15 +1109,15 @@ func (f *exprAddrTakenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // exprMultiValueAsync is exprMultiValue as a coroutine (see asyncgen).
 func exprMultiValueAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return exprMultiValue(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return exprMultiValue(e), nil })
 	}
 	return &exprMultiValueFrame{e: e}
 }
 
 // exprMultiValueFrame is the state of a suspended exprMultiValue.
 type exprMultiValueFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	s     string
 	fs    []float64
@@ -1225,7 +1226,7 @@ resume6:
 //line expr_templates.go:160
 	n = f.iface.(int) + later.(int)
 	return f.Finish(fmt.Sprintf("%s %v %d", f.s, f.fs, n), nil)
-//line expr_templates_async.go:1229
+//line expr_templates_async.go:1230
 }
 func (f *exprMultiValueFrame) Close() {
 	f.aw.Close()

@@ -7,21 +7,22 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"strconv"
 	"strings"
 )
 
 // describeAllAsync is describeAll as a coroutine (see asyncgen).
 func describeAllAsync(e *Env, items ...any) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return describeAll(e, items...), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return describeAll(e, items...), nil })
 	}
 	return &describeAllFrame{e: e, items: items}
 }
 
 // describeAllFrame is the state of a suspended describeAll.
 type describeAllFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e        *Env
 	items    []any
 	b        strings.Builder
@@ -223,7 +224,7 @@ resume18:
 	later_5 = f_1.aw4.Must()
 //line flow_templates.go:63
 	return f_1.Finish(f_1.string_1+fmt.Sprintf(" | %v %v %c %s", f_1.sh.R, f_1.f, f_1.r, string(later_5)), nil)
-//line flow_templates_async.go:227
+//line flow_templates_async.go:228
 }
 func (f_1 *describeAllFrame) Close() {
 	f_1.aw.Close()
@@ -239,15 +240,15 @@ func (f_1 *describeAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // palindromeAsync is palindrome as a coroutine (see asyncgen).
 func palindromeAsync(e *Env, s string) rt.Coro[bool] {
-	if rt.RefMode {
-		return rt.NewRef(func() (bool, error) { return palindrome(e, s) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (bool, error) { return palindrome(e, s) })
 	}
 	return &palindromeFrame{e: e, s: s}
 }
 
 // palindromeFrame is the state of a suspended palindrome.
 type palindromeFrame struct {
-	rt.Frame[bool]
+	rtimpl.Frame[bool]
 	e   *Env
 	s   string
 	i   int
@@ -315,7 +316,7 @@ resume5:
 endfor4:
 //line flow_templates.go:78
 	return f.Finish(true, nil)
-//line flow_templates_async.go:319
+//line flow_templates_async.go:320
 }
 func (f *palindromeFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *palindromeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -324,15 +325,15 @@ func (f *palindromeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // gotoRetryAsync is gotoRetry as a coroutine (see asyncgen).
 func gotoRetryAsync(e *Env, failUntil int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return gotoRetry(e, failUntil) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return gotoRetry(e, failUntil) })
 	}
 	return &gotoRetryFrame{e: e, failUntil: failUntil}
 }
 
 // gotoRetryFrame is the state of a suspended gotoRetry.
 type gotoRetryFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e         *Env
 	failUntil int
 	attempt   int
@@ -410,7 +411,7 @@ done:
 	return f.Finish(strings.Join(f.log, ",")+" ok at "+strconv.Itoa(f.attempt), nil)
 giveUp:
 	return f.Finish(strings.Join(f.log, ","), errors.New("gave up"))
-//line flow_templates_async.go:414
+//line flow_templates_async.go:415
 }
 func (f *gotoRetryFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoRetryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -419,15 +420,15 @@ func (f *gotoRetryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // parseSizesAsync is parseSizes as a coroutine (see asyncgen).
 func parseSizesAsync(e *Env, specs []string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return parseSizes(e, specs) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return parseSizes(e, specs) })
 	}
 	return &parseSizesFrame{e: e, specs: specs}
 }
 
 // parseSizesFrame is the state of a suspended parseSizes.
 type parseSizesFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e     *Env
 	specs []string
 	total int
@@ -524,7 +525,7 @@ next2:
 endrange3:
 //line flow_templates.go:132
 	return f.Finish(f.total, f.err)
-//line flow_templates_async.go:528
+//line flow_templates_async.go:529
 }
 func (f *parseSizesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *parseSizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -533,15 +534,15 @@ func (f *parseSizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // unitOfAsync is unitOf as a coroutine (see asyncgen).
 func unitOfAsync(e *Env, u string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return unitOf(e, u) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return unitOf(e, u) })
 	}
 	return &unitOfFrame{e: e, u: u}
 }
 
 // unitOfFrame is the state of a suspended unitOf.
 type unitOfFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	u  string
 	aw rt.Awaiting[string]
@@ -579,7 +580,7 @@ resume1:
 		return f.Finish(1000, nil)
 	}
 	return f.Finish(0, fmt.Errorf("unknown unit %q", f.u))
-//line flow_templates_async.go:583
+//line flow_templates_async.go:584
 }
 func (f *unitOfFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *unitOfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -588,15 +589,15 @@ func (f *unitOfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // deferMethodValuesAsync is deferMethodValues as a coroutine (see asyncgen).
 func deferMethodValuesAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferMethodValues(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferMethodValues(e), nil })
 	}
 	return &deferMethodValuesFrame{e: e}
 }
 
 // deferMethodValuesFrame is the state of a suspended deferMethodValues.
 type deferMethodValuesFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	n      int
 	wg     *waitGroup
@@ -682,7 +683,7 @@ resume5:
 	f.n = i
 	f.e.Add("body end")
 	return f.done(f.n + 1)
-//line flow_templates_async.go:686
+//line flow_templates_async.go:687
 }
 func (f *deferMethodValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -694,7 +695,7 @@ func (f *deferMethodValuesFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferMethodValuesFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -737,15 +738,15 @@ func (f *deferMethodValuesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // sumAsync is sum as a coroutine (see asyncgen).
 func (t *tree) sumAsync(e *Env, depth int, visit func(int) bool) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return t.sum(e, depth, visit) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return t.sum(e, depth, visit) })
 	}
 	return &treeSumFrame{t: t, e: e, depth: depth, visit: visit}
 }
 
 // treeSumFrame is the state of a suspended sum.
 type treeSumFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	t     *tree
 	e     *Env
 	depth int
@@ -815,7 +816,7 @@ resume3:
 	sum = f.aw.Must()
 //line flow_templates.go:210
 	return f.Finish(f.v+f.l+sum, nil)
-//line flow_templates_async.go:819
+//line flow_templates_async.go:820
 }
 func (f *treeSumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *treeSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -824,15 +825,15 @@ func (f *treeSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // joinAllAsync is joinAll as a coroutine (see asyncgen).
 func joinAllAsync(e *Env, sep string, xs ...string) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return joinAll(e, sep, xs...), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return joinAll(e, sep, xs...), nil })
 	}
 	return &joinAllFrame{e: e, sep: sep, xs: xs}
 }
 
 // joinAllFrame is the state of a suspended joinAll.
 type joinAllFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	sep  string
 	xs   []string
@@ -884,7 +885,7 @@ resume2:
 	joinAll_1 = f.aw.Must()
 //line flow_templates.go:224
 	return f.Finish(f.head+f.sep+joinAll_1, nil)
-//line flow_templates_async.go:888
+//line flow_templates_async.go:889
 }
 func (f *joinAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *joinAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -893,15 +894,15 @@ func (f *joinAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // validateAsync is validate as a coroutine (see asyncgen).
 func validateAsync(e *Env, fields map[string]string, keys ...string) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, validate(e, fields, keys...) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, validate(e, fields, keys...) })
 	}
 	return &validateFrame{e: e, fields: fields, keys: keys}
 }
 
 // validateFrame is the state of a suspended validate.
 type validateFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e         *Env
 	fields    map[string]string
 	keys      []string
@@ -966,7 +967,7 @@ resume4:
 endrange3:
 //line flow_templates.go:249
 	return f.done(nil)
-//line flow_templates_async.go:970
+//line flow_templates_async.go:971
 }
 func (f *validateFrame) catch() {
 	if p := recover(); p != nil {
@@ -978,7 +979,7 @@ func (f *validateFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *validateFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -1012,15 +1013,15 @@ func (f *validateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // lookupAsync is lookup as a coroutine (see asyncgen).
 func lookupAsync(e *Env, m map[string]string, k string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return lookup(e, m, k) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return lookup(e, m, k) })
 	}
 	return &lookupFrame{e: e, m: m, k: k}
 }
 
 // lookupFrame is the state of a suspended lookup.
 type lookupFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	m  map[string]string
 	k  string
@@ -1058,7 +1059,7 @@ resume1:
 		return f.Finish(0, fmt.Errorf("missing %q", f.k))
 	}
 	return f.Finish(len(f.v), nil)
-//line flow_templates_async.go:1062
+//line flow_templates_async.go:1063
 }
 func (f *lookupFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lookupFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -86,7 +86,7 @@ func (t Table[K, Unused]) keys(e *Env) []K {
 }
 
 // frameNames names its parameters and locals after members of the frame
-// the generator writes (embedded rt.Frame fields and methods, the awaiting
+// the generator writes (embedded rtimpl.Frame fields and methods, the awaiting
 // fields, the step method and its parameters).
 //
 //asyncgen:coroutine

@@ -6,21 +6,22 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"strings"
 	"unicode/utf8"
 )
 
 // firstNonZeroAsync is firstNonZero as a coroutine (see asyncgen).
 func firstNonZeroAsync[S ~[]E, E comparable](e *Env, s S) rt.Coro[E] {
-	if rt.RefMode {
-		return rt.NewRef(func() (E, error) { return firstNonZero[S, E](e, s) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (E, error) { return firstNonZero[S, E](e, s) })
 	}
 	return &firstNonZeroFrame[S, E]{e: e, s: s}
 }
 
 // firstNonZeroFrame is the state of a suspended firstNonZero.
 type firstNonZeroFrame[S ~[]E, E comparable] struct {
-	rt.Frame[E]
+	rtimpl.Frame[E]
 	e    *Env
 	s    S
 	zero E
@@ -74,7 +75,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:28
 	return f.Finish(f.zero, fmt.Errorf("all %d zero", len(f.s)))
-//line generic2_templates_async.go:78
+//line generic2_templates_async.go:79
 }
 func (f *firstNonZeroFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *firstNonZeroFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -86,8 +87,8 @@ func labelAllAsync[T interface {
 	String() string
 	~int
 }](e *Env, xs ...T) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return labelAll[T](e, xs...), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return labelAll[T](e, xs...), nil })
 	}
 	return &labelAllFrame[T]{e: e, xs: xs}
 }
@@ -97,7 +98,7 @@ type labelAllFrame[T interface {
 	String() string
 	~int
 }] struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	xs    []T
 	parts []string
@@ -150,7 +151,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:50
 	return f.Finish(strings.Join(f.parts, ",")+" sum="+f.sum.String(), nil)
-//line generic2_templates_async.go:154
+//line generic2_templates_async.go:155
 }
 func (f *labelAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -159,15 +160,15 @@ func (f *labelAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // findAsync is find as a coroutine (see asyncgen).
 func (t *Table[Key, Value]) findAsync(e *Env, k Key) rt.Coro[Pair[Key, Value]] {
-	if rt.RefMode {
-		return rt.NewRef(func() (Pair[Key, Value], error) { return t.find(e, k) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (Pair[Key, Value], error) { return t.find(e, k) })
 	}
 	return &tableFindFrame[Key, Value]{t: t, e: e, k: k}
 }
 
 // tableFindFrame is the state of a suspended find.
 type tableFindFrame[Key comparable, Value any] struct {
-	rt.Frame[Pair[Key, Value]]
+	rtimpl.Frame[Pair[Key, Value]]
 	t  *Table[Key, Value]
 	e  *Env
 	k  Key
@@ -220,7 +221,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:74
 	return f.Finish(Pair[Key, Value]{}, fmt.Errorf("no key %v", f.k))
-//line generic2_templates_async.go:224
+//line generic2_templates_async.go:225
 }
 func (f *tableFindFrame[Key, Value]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableFindFrame[Key, Value]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -229,15 +230,15 @@ func (f *tableFindFrame[Key, Value]) AwaitStack(buf []rt.StackFrame) []rt.StackF
 
 // keysAsync is keys as a coroutine (see asyncgen).
 func (t Table[K, Unused]) keysAsync(e *Env) rt.Coro[[]K] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]K, error) { return t.keys(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]K, error) { return t.keys(e), nil })
 	}
 	return &tableKeysFrame[K, Unused]{t: t, e: e}
 }
 
 // tableKeysFrame is the state of a suspended keys.
 type tableKeysFrame[K comparable, Unused any] struct {
-	rt.Frame[[]K]
+	rtimpl.Frame[[]K]
 	t   Table[K, Unused]
 	e   *Env
 	out []K
@@ -288,7 +289,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:85
 	return f.Finish(f.out, nil)
-//line generic2_templates_async.go:292
+//line generic2_templates_async.go:293
 }
 func (f *tableKeysFrame[K, Unused]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableKeysFrame[K, Unused]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -297,15 +298,15 @@ func (f *tableKeysFrame[K, Unused]) AwaitStack(buf []rt.StackFrame) []rt.StackFr
 
 // frameNamesAsync is frameNames as a coroutine (see asyncgen).
 func frameNamesAsync(e *Env, State int, Frame string, step bool) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return frameNames(e, State, Frame, step) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return frameNames(e, State, Frame, step) })
 	}
 	return &frameNamesFrame{e: e, State_1: State, Frame_1: Frame, step_1: step}
 }
 
 // frameNamesFrame is the state of a suspended frameNames.
 type frameNamesFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e            *Env
 	State_1      int
 	Frame_1      string
@@ -435,7 +436,7 @@ resume6:
 //line generic2_templates.go:104
 	return f.done(fmt.Sprint(f.State_1, f.Frame_1, f.step_1, f.Catch_1, f.Finish_1, f.Fail_1, f.aw_1, f.aw1_1, f.defers_1,
 		f.Send_1, f.Throw_1, f.Close_1, f.Result_1, f.done_1, f.exit_1, f.catch_1, f.later_2, f.Stack_1, f.AwaitStack_1, f.FrameDone), nil)
-//line generic2_templates_async.go:439
+//line generic2_templates_async.go:440
 }
 func (f *frameNamesFrame) catch() {
 	if p := recover(); p != nil {
@@ -447,7 +448,7 @@ func (f *frameNamesFrame) done(r0 string, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *frameNamesFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -482,15 +483,15 @@ func (f *frameNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // segmentsAsync is segments as a coroutine (see asyncgen).
 func segmentsAsync[S ~string](e *Env, p Path, extra S) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return segments[S](e, p, extra) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return segments[S](e, p, extra) })
 	}
 	return &segmentsFrame[S]{e: e, p: p, extra: extra}
 }
 
 // segmentsFrame is the state of a suspended segments.
 type segmentsFrame[S ~string] struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	p     Path
 	extra S
@@ -620,7 +621,7 @@ resume14:
 endrange13:
 //line generic2_templates.go:135
 	return f.Finish(strings.Join(f.out, "|")+fmt.Sprint(" n=", f.n), nil)
-//line generic2_templates_async.go:624
+//line generic2_templates_async.go:625
 }
 func (f *segmentsFrame[S]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *segmentsFrame[S]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

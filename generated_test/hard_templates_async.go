@@ -6,19 +6,20 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // hardForPostContinueAsync is hardForPostContinue as a coroutine (see asyncgen).
 func hardForPostContinueAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return hardForPostContinue(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return hardForPostContinue(e), nil })
 	}
 	return &hardForPostContinueFrame{e: e}
 }
 
 // hardForPostContinueFrame is the state of a suspended hardForPostContinue.
 type hardForPostContinueFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	i   int
@@ -97,7 +98,7 @@ resume8:
 endfor3:
 //line hard_templates.go:32
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:101
+//line hard_templates_async.go:102
 }
 func (f *hardForPostContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardForPostContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -106,15 +107,15 @@ func (f *hardForPostContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFra
 
 // hardSwitchInitAsync is hardSwitchInit as a coroutine (see asyncgen).
 func hardSwitchInitAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return hardSwitchInit(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return hardSwitchInit(e), nil })
 	}
 	return &hardSwitchInitFrame{e: e}
 }
 
 // hardSwitchInitFrame is the state of a suspended hardSwitchInit.
 type hardSwitchInitFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	t   int
@@ -189,7 +190,7 @@ resume7:
 	f.out += fmt.Sprint("int", f.t+i)
 endswitch5:
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:193
+//line hard_templates_async.go:194
 }
 func (f *hardSwitchInitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardSwitchInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -198,15 +199,15 @@ func (f *hardSwitchInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // hardIndexOpAssignAsync is hardIndexOpAssign as a coroutine (see asyncgen).
 func hardIndexOpAssignAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return hardIndexOpAssign(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return hardIndexOpAssign(e), nil })
 	}
 	return &hardIndexOpAssignFrame{e: e}
 }
 
 // hardIndexOpAssignFrame is the state of a suspended hardIndexOpAssign.
 type hardIndexOpAssignFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	m     map[string]int
 	key   func(k string) string
@@ -325,7 +326,7 @@ resume6:
 	_, _ = f.aw.Result()
 //line hard_templates.go:69
 	return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
-//line hard_templates_async.go:329
+//line hard_templates_async.go:330
 }
 func (f *hardIndexOpAssignFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hardIndexOpAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -334,15 +335,15 @@ func (f *hardIndexOpAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // hardRangeOperandOnceAsync is hardRangeOperandOnce as a coroutine (see asyncgen).
 func hardRangeOperandOnceAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return hardRangeOperandOnce(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return hardRangeOperandOnce(e), nil })
 	}
 	return &hardRangeOperandOnceFrame{e: e}
 }
 
 // hardRangeOperandOnceFrame is the state of a suspended hardRangeOperandOnce.
 type hardRangeOperandOnceFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	n  int
 	x  []int
@@ -393,7 +394,7 @@ resume4:
 endrange3:
 //line hard_templates.go:80
 	return f.Finish(f.n, nil)
-//line hard_templates_async.go:397
+//line hard_templates_async.go:398
 }
 func (f *hardRangeOperandOnceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardRangeOperandOnceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -402,15 +403,15 @@ func (f *hardRangeOperandOnceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFr
 
 // hardConstructorValueAsync is hardConstructorValue as a coroutine (see asyncgen).
 func hardConstructorValueAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return hardConstructorValue(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return hardConstructorValue(e), nil })
 	}
 	return &hardConstructorValueFrame{e: e}
 }
 
 // hardConstructorValueFrame is the state of a suspended hardConstructorValue.
 type hardConstructorValueFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e    *Env
 	bump func(e *Env, by int) rt.Coro[int]
 	v    int
@@ -467,7 +468,7 @@ resume2:
 	bump = f.aw.Must()
 //line hard_templates.go:93
 	return f.Finish(f.v+bump, nil)
-//line hard_templates_async.go:471
+//line hard_templates_async.go:472
 }
 func (f *hardConstructorValueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardConstructorValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -476,15 +477,15 @@ func (f *hardConstructorValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFr
 
 // hardCaptureParamsAsync is hardCaptureParams as a coroutine (see asyncgen).
 func hardCaptureParamsAsync(e *Env, p int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return hardCaptureParams(e, p), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return hardCaptureParams(e, p), nil })
 	}
 	return &hardCaptureParamsFrame{e: e, p: p}
 }
 
 // hardCaptureParamsFrame is the state of a suspended hardCaptureParams.
 type hardCaptureParamsFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	p      int
 	r      int
@@ -539,7 +540,7 @@ resume2:
 	f.e.Add("get=%d", f.get())
 	f.defers = append(f.defers, func() { f.r = f.get() })
 	return f.done(5)
-//line hard_templates_async.go:543
+//line hard_templates_async.go:544
 }
 func (f *hardCaptureParamsFrame) catch() {
 	if p := recover(); p != nil {
@@ -551,7 +552,7 @@ func (f *hardCaptureParamsFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *hardCaptureParamsFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -585,15 +586,15 @@ func (f *hardCaptureParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // hardGotoForwardAsync is hardGotoForward as a coroutine (see asyncgen).
 func hardGotoForwardAsync(e *Env, skip bool) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return hardGotoForward(e, skip), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return hardGotoForward(e, skip), nil })
 	}
 	return &hardGotoForwardFrame{e: e, skip: skip}
 }
 
 // hardGotoForwardFrame is the state of a suspended hardGotoForward.
 type hardGotoForwardFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	skip bool
 	out  string
@@ -664,7 +665,7 @@ resume4:
 	f.aw.Must()
 //line hard_templates.go:123
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:668
+//line hard_templates_async.go:669
 }
 func (f *hardGotoForwardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardGotoForwardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -673,15 +674,15 @@ func (f *hardGotoForwardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // hardDeferLoopAsync is hardDeferLoop as a coroutine (see asyncgen).
 func hardDeferLoopAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return hardDeferLoop(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return hardDeferLoop(e), nil })
 	}
 	return &hardDeferLoopFrame{e: e}
 }
 
 // hardDeferLoopFrame is the state of a suspended hardDeferLoop.
 type hardDeferLoopFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	i      int
 	aw     rt.Awaiting[int]
@@ -735,7 +736,7 @@ resume4:
 endrange3:
 //line hard_templates.go:133
 	return f.done(0)
-//line hard_templates_async.go:739
+//line hard_templates_async.go:740
 }
 func (f *hardDeferLoopFrame) catch() {
 	if p := recover(); p != nil {
@@ -747,7 +748,7 @@ func (f *hardDeferLoopFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *hardDeferLoopFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -786,15 +787,15 @@ func (f *hardDeferLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // hardAwaitInitAsync is hardAwaitInit as a coroutine (see asyncgen).
 func hardAwaitInitAsync(e *Env, fail bool) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return hardAwaitInit(e, fail), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return hardAwaitInit(e, fail), nil })
 	}
 	return &hardAwaitInitFrame{e: e, fail: fail}
 }
 
 // hardAwaitInitFrame is the state of a suspended hardAwaitInit.
 type hardAwaitInitFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	fail bool
 	aw   rt.Awaiting[int]
@@ -840,7 +841,7 @@ resume1:
 		return f_1.Finish(fmt.Sprint("big ", v), nil)
 	}
 	return f_1.Finish("none", nil)
-//line hard_templates_async.go:844
+//line hard_templates_async.go:845
 }
 func (f_1 *hardAwaitInitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *hardAwaitInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -849,15 +850,15 @@ func (f_1 *hardAwaitInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // hardLoopGuardChangedAsync is hardLoopGuardChanged as a coroutine (see asyncgen).
 func hardLoopGuardChangedAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return hardLoopGuardChanged(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return hardLoopGuardChanged(e), nil })
 	}
 	return &hardLoopGuardChangedFrame{e: e}
 }
 
 // hardLoopGuardChangedFrame is the state of a suspended hardLoopGuardChanged.
 type hardLoopGuardChangedFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	x  int
 	n  int
@@ -905,7 +906,7 @@ resume4:
 endfor3:
 //line hard_templates.go:163
 	return f.Finish(f.n, nil)
-//line hard_templates_async.go:909
+//line hard_templates_async.go:910
 }
 func (f *hardLoopGuardChangedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardLoopGuardChangedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

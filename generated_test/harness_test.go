@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // A case runs one coroutine as the main task of a fresh loop on a virtual
@@ -79,7 +80,7 @@ func allCases() []tcase {
 }
 
 func mode() string {
-	if rt.RefMode {
+	if rtimpl.RefMode {
 		return "reference"
 	}
 	return "generated"
@@ -137,7 +138,7 @@ func TestModesAgree(t *testing.T) {
 	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
 	dump := filepath.Join(t.TempDir(), "other.txt")
 	args := []string{"test", "-count=1", "-run", "^TestDumpTraces$"}
-	if !rt.RefMode {
+	if !rtimpl.RefMode {
 		args = append(args, "-tags", "asyncgen_ref")
 	}
 	cmd := exec.Command(goTool, append(args, ".")...)

@@ -6,20 +6,21 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 )
 
 // loopvarAwaitedHeaderAsync is loopvarAwaitedHeader as a coroutine (see asyncgen).
 func loopvarAwaitedHeaderAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return loopvarAwaitedHeader(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return loopvarAwaitedHeader(e), nil })
 	}
 	return &loopvarAwaitedHeaderFrame{e: e}
 }
 
 // loopvarAwaitedHeaderFrame is the state of a suspended loopvarAwaitedHeader.
 type loopvarAwaitedHeaderFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	fs []func() string
 	i  *int
@@ -104,7 +105,7 @@ endfor4:
 		out += f()
 	}
 	return f_1.Finish(out, nil)
-//line loopvar_templates_async.go:108
+//line loopvar_templates_async.go:109
 }
 func (f_1 *loopvarAwaitedHeaderFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *loopvarAwaitedHeaderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -113,15 +114,15 @@ func (f_1 *loopvarAwaitedHeaderFrame) AwaitStack(buf []rt.StackFrame) []rt.Stack
 
 // loopvarNestedIteratorsAsync is loopvarNestedIterators as a coroutine (see asyncgen).
 func loopvarNestedIteratorsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return loopvarNestedIterators(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return loopvarNestedIterators(e), nil })
 	}
 	return &loopvarNestedIteratorsFrame{e: e}
 }
 
 // loopvarNestedIteratorsFrame is the state of a suspended loopvarNestedIterators.
 type loopvarNestedIteratorsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	out    string
 	stop   func()
@@ -213,7 +214,7 @@ endrange3:
 	f.stop = nil
 //line loopvar_templates.go:53
 	return f.done(f.out)
-//line loopvar_templates_async.go:217
+//line loopvar_templates_async.go:218
 }
 func (f *loopvarNestedIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -225,7 +226,7 @@ func (f *loopvarNestedIteratorsFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *loopvarNestedIteratorsFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -282,15 +283,15 @@ func (f *loopvarNestedIteratorsFrame) AwaitStack(buf []rt.StackFrame) []rt.Stack
 
 // loopvarSelectContinueAsync is loopvarSelectContinue as a coroutine (see asyncgen).
 func loopvarSelectContinueAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return loopvarSelectContinue(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return loopvarSelectContinue(e), nil })
 	}
 	return &loopvarSelectContinueFrame{e: e}
 }
 
 // loopvarSelectContinueFrame is the state of a suspended loopvarSelectContinue.
 type loopvarSelectContinueFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	ch  chan int
@@ -355,7 +356,7 @@ next2:
 endrange3:
 //line loopvar_templates.go:75
 	return f.Finish(f.out, nil)
-//line loopvar_templates_async.go:359
+//line loopvar_templates_async.go:360
 }
 func (f *loopvarSelectContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -364,15 +365,15 @@ func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackF
 
 // loopvarDeferInIteratorAsync is loopvarDeferInIterator as a coroutine (see asyncgen).
 func loopvarDeferInIteratorAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return loopvarDeferInIterator(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return loopvarDeferInIterator(e), nil })
 	}
 	return &loopvarDeferInIteratorFrame{e: e}
 }
 
 // loopvarDeferInIteratorFrame is the state of a suspended loopvarDeferInIterator.
 type loopvarDeferInIteratorFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	stop   func()
 	ok     bool
@@ -437,7 +438,7 @@ endrange3:
 //line loopvar_templates.go:86
 	f.e.Add("loop done")
 	return f.done(1)
-//line loopvar_templates_async.go:441
+//line loopvar_templates_async.go:442
 }
 func (f *loopvarDeferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -449,7 +450,7 @@ func (f *loopvarDeferInIteratorFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *loopvarDeferInIteratorFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}

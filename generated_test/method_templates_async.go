@@ -7,19 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // bumpAsync is bump as a coroutine (see asyncgen).
 func (c *Counter) bumpAsync(e *Env, by int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return c.bump(e, by), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return c.bump(e, by), nil })
 	}
 	return &counterBumpFrame{c: c, e: e, by: by}
 }
 
 // counterBumpFrame is the state of a suspended bump.
 type counterBumpFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	c  *Counter
 	e  *Env
 	by int
@@ -56,7 +57,7 @@ resume1:
 //line method_templates.go:23
 	f.c.n += i
 	return f.Finish(f.c.n, nil)
-//line method_templates_async.go:60
+//line method_templates_async.go:61
 }
 func (f *counterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -65,15 +66,15 @@ func (f *counterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // describeAsync is describe as a coroutine (see asyncgen).
 func (c Counter) describeAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return c.describe(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return c.describe(e), nil })
 	}
 	return &counterDescribeFrame{c: c, e: e}
 }
 
 // counterDescribeFrame is the state of a suspended describe.
 type counterDescribeFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	c  Counter
 	e  *Env
 	aw rt.Awaiting[int]
@@ -108,7 +109,7 @@ resume1:
 	f.aw.Must()
 //line method_templates.go:33
 	return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
-//line method_templates_async.go:112
+//line method_templates_async.go:113
 }
 func (f *counterDescribeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterDescribeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -117,15 +118,15 @@ func (f *counterDescribeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // sumAllAsync is sumAll as a coroutine (see asyncgen).
 func sumAllAsync[T Number](e *Env, xs ...T) rt.Coro[T] {
-	if rt.RefMode {
-		return rt.NewRef(func() (T, error) { return sumAll[T](e, xs...), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (T, error) { return sumAll[T](e, xs...), nil })
 	}
 	return &sumAllFrame[T]{e: e, xs: xs}
 }
 
 // sumAllFrame is the state of a suspended sumAll.
 type sumAllFrame[T Number] struct {
-	rt.Frame[T]
+	rtimpl.Frame[T]
 	e  *Env
 	xs []T
 	s  T
@@ -172,7 +173,7 @@ resume4:
 endrange3:
 //line method_templates.go:47
 	return f.Finish(f.s, nil)
-//line method_templates_async.go:176
+//line method_templates_async.go:177
 }
 func (f *sumAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -181,15 +182,15 @@ func (f *sumAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // mapEachAsync is mapEach as a coroutine (see asyncgen).
 func mapEachAsync[T any, U any](e *Env, xs []T, f func(T) U) rt.Coro[[]U] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]U, error) { return mapEach[T, U](e, xs, f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]U, error) { return mapEach[T, U](e, xs, f), nil })
 	}
 	return &mapEachFrame[T, U]{e: e, xs: xs, f: f}
 }
 
 // mapEachFrame is the state of a suspended mapEach.
 type mapEachFrame[T any, U any] struct {
-	rt.Frame[[]U]
+	rtimpl.Frame[[]U]
 	e   *Env
 	xs  []T
 	f   func(T) U
@@ -240,7 +241,7 @@ resume4:
 endrange3:
 //line method_templates.go:59
 	return f_1.Finish(f_1.out, nil)
-//line method_templates_async.go:244
+//line method_templates_async.go:245
 }
 func (f_1 *mapEachFrame[T, U]) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *mapEachFrame[T, U]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -249,15 +250,15 @@ func (f_1 *mapEachFrame[T, U]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // indexAsync is index as a coroutine (see asyncgen).
 func (b *Box[T]) indexAsync(e *Env, want T) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return b.index(e, want) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return b.index(e, want) })
 	}
 	return &boxIndexFrame[T]{b: b, e: e, want: want}
 }
 
 // boxIndexFrame is the state of a suspended index.
 type boxIndexFrame[T comparable] struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	b    *Box[T]
 	e    *Env
 	want T
@@ -310,7 +311,7 @@ resume4:
 endrange3:
 //line method_templates.go:76
 	return f.Finish(-1, fmt.Errorf("%v not found", f.want))
-//line method_templates_async.go:314
+//line method_templates_async.go:315
 }
 func (f *boxIndexFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *boxIndexFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -319,15 +320,15 @@ func (f *boxIndexFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // countAsync is count as a coroutine (see asyncgen).
 func (b *Box[T]) countAsync(e *Env, want T) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return b.count(e, want) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return b.count(e, want) })
 	}
 	return &boxCountFrame[T]{b: b, e: e, want: want}
 }
 
 // boxCountFrame is the state of a suspended count.
 type boxCountFrame[T comparable] struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	b      *Box[T]
 	e      *Env
 	want   T
@@ -401,7 +402,7 @@ resume5:
 endrange4:
 //line method_templates.go:94
 	return f.done(f.n, f.err)
-//line method_templates_async.go:405
+//line method_templates_async.go:406
 }
 func (f *boxCountFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -413,7 +414,7 @@ func (f *boxCountFrame[T]) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *boxCountFrame[T]) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -448,15 +449,15 @@ func (f *boxCountFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // namedBareAsync is namedBare as a coroutine (see asyncgen).
 func namedBareAsync(e *Env, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return namedBare(e, n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return namedBare(e, n) })
 	}
 	return &namedBareFrame{e: e, n: n}
 }
 
 // namedBareFrame is the state of a suspended namedBare.
 type namedBareFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e     *Env
 	n     int
 	total int
@@ -505,7 +506,7 @@ resume4:
 endrange3:
 //line method_templates.go:108
 	return f.Finish(f.total, f.err)
-//line method_templates_async.go:509
+//line method_templates_async.go:510
 }
 func (f *namedBareFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namedBareFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -514,15 +515,15 @@ func (f *namedBareFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // shadowingAsync is shadowing as a coroutine (see asyncgen).
 func shadowingAsync(e *Env, n int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return shadowing(e, n), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return shadowing(e, n), nil })
 	}
 	return &shadowingFrame{e: e, n: n}
 }
 
 // shadowingFrame is the state of a suspended shadowing.
 type shadowingFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	n   int
 	x   int
@@ -655,7 +656,7 @@ resume10:
 	f.e.Add("n=%d", f.n_1)
 //line method_templates.go:141
 	return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
-//line method_templates_async.go:659
+//line method_templates_async.go:660
 }
 func (f *shadowingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *shadowingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -664,15 +665,15 @@ func (f *shadowingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // methodCallsAsync is methodCalls as a coroutine (see asyncgen).
 func methodCallsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return methodCalls(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return methodCalls(e), nil })
 	}
 	return &methodCallsFrame{e: e}
 }
 
 // methodCallsFrame is the state of a suspended methodCalls.
 type methodCallsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	c   Counter
 	d   string
@@ -722,7 +723,7 @@ resume2:
 	b = f.aw1.Must()
 //line method_templates.go:151
 	return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
-//line method_templates_async.go:726
+//line method_templates_async.go:727
 }
 func (f *methodCallsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *methodCallsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,21 +6,22 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 	"strings"
 )
 
 // postAndGotoAsync is postAndGoto as a coroutine (see asyncgen).
 func postAndGotoAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return postAndGoto(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return postAndGoto(e), nil })
 	}
 	return &postAndGotoFrame{e: e}
 }
 
 // postAndGotoFrame is the state of a suspended postAndGoto.
 type postAndGotoFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	b     *strings.Builder
 	i     int
@@ -93,7 +94,7 @@ resume5:
 endfor3:
 //line misc2_templates.go:34
 	return f.Finish((*f.b).String(), nil)
-//line misc2_templates_async.go:97
+//line misc2_templates_async.go:98
 }
 func (f *postAndGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *postAndGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -102,15 +103,15 @@ func (f *postAndGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // labelledSelectAsync is labelledSelect as a coroutine (see asyncgen).
 func labelledSelectAsync(e *Env, c chan int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return labelledSelect(e, c), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return labelledSelect(e, c), nil })
 	}
 	return &labelledSelectFrame{e: e, c: c}
 }
 
 // labelledSelectFrame is the state of a suspended labelledSelect.
 type labelledSelectFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	c   chan int
 	sum int
@@ -182,7 +183,7 @@ resume7:
 endfor3:
 //line misc2_templates.go:57
 	return f.Finish(f.sum, nil)
-//line misc2_templates_async.go:186
+//line misc2_templates_async.go:187
 }
 func (f *labelledSelectFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -191,15 +192,15 @@ func (f *labelledSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // deferInIteratorAsync is deferInIterator as a coroutine (see asyncgen).
 func deferInIteratorAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return deferInIterator(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return deferInIterator(e), nil })
 	}
 	return &deferInIteratorFrame{e: e}
 }
 
 // deferInIteratorFrame is the state of a suspended deferInIterator.
 type deferInIteratorFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	out    string
 	stop   func()
@@ -264,7 +265,7 @@ endrange3:
 //line misc2_templates.go:70
 	f.e.Add("after loop")
 	return f.done("body")
-//line misc2_templates_async.go:268
+//line misc2_templates_async.go:269
 }
 func (f *deferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -276,7 +277,7 @@ func (f *deferInIteratorFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferInIteratorFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -342,15 +343,15 @@ func (f *deferInIteratorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // groupedAsync is grouped as a coroutine (see asyncgen).
 func groupedAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return grouped(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return grouped(e), nil })
 	}
 	return &groupedFrame{e: e}
 }
 
 // groupedFrame is the state of a suspended grouped.
 type groupedFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	a  int
 	c  int
@@ -481,7 +482,7 @@ resume7:
 //line misc2_templates.go:94
 	f.pt.Y += i_1
 	return f.Finish(fmt.Sprintf("%+v %v %v", f.pt, f.arr, f.d), nil)
-//line misc2_templates_async.go:485
+//line misc2_templates_async.go:486
 }
 func (f *groupedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *groupedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -490,15 +491,15 @@ func (f *groupedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // awaitTupleAsync is awaitTuple as a coroutine (see asyncgen).
 func awaitTupleAsync(e *Env, fail bool) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return awaitTuple(e, fail) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return awaitTuple(e, fail) })
 	}
 	return &awaitTupleFrame{e: e, fail: fail}
 }
 
 // awaitTupleFrame is the state of a suspended awaitTuple.
 type awaitTupleFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e        *Env
 	fail     bool
 	describe func(v int, err error) string
@@ -569,7 +570,7 @@ resume4:
 	i_1, err_2 = f.aw.Result()
 //line misc2_templates.go:109
 	return f.Finish(i_1, err_2)
-//line misc2_templates_async.go:573
+//line misc2_templates_async.go:574
 }
 func (f *awaitTupleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitTupleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

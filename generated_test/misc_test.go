@@ -124,40 +124,6 @@ func markerLine(t *testing.T, file, marker string) int {
 	return 0
 }
 
-func TestPanicReportsTemplateFileAndLine(t *testing.T) {
-	line := markerLine(t, "panic_templates.go", "// PANIC LINE")
-	l := newLoop(t)
-	e := NewEnv(l)
-	task := rt.CreateTask(l, panicsAfterAwaitAsync(e))
-	e.Task = task
-	l.RunUntilComplete(task)
-	_, err := task.Result()
-	var pe *rt.PanicError
-	if !errors.As(err, &pe) {
-		t.Fatalf("task error %v (%T), want *rt.PanicError", err, err)
-	}
-	site := fmt.Sprintf("panic_templates.go:%d", line)
-	if !strings.Contains(string(pe.Stack), site) {
-		t.Fatalf("%s mode: panic stack does not mention %s:\n%s", mode(), site, pe.Stack)
-	}
-	if !strings.Contains(pe.Error(), "assignment to entry in nil map") {
-		t.Fatalf("panic error %q", pe.Error())
-	}
-}
-
-func TestPanicWithErrorValueUnwraps(t *testing.T) {
-	l := newLoop(t)
-	e := NewEnv(l)
-	task := rt.CreateTask(l, panicsWithErrorAsync(e))
-	e.Task = task
-	l.RunUntilComplete(task)
-	_, err := task.Result()
-	var pe *rt.PanicError
-	if !errors.As(err, &pe) || !errors.Is(err, errPanicValue) {
-		t.Fatalf("task error %v (%T), want a *rt.PanicError wrapping errPanicValue", err, err)
-	}
-}
-
 // goTool is the go command of the toolchain running the test.
 func goTool() string { return filepath.Join(runtime.GOROOT(), "bin", "go") }
 

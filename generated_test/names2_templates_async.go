@@ -3,19 +3,22 @@
 
 package generated_test
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // acctDepAsync is acctDep as a coroutine (see asyncgen).
 func acctDepAsync(e *Env, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return acctDep(e, n), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return acctDep(e, n), nil })
 	}
 	return &acctDepFrame{e: e, n: n}
 }
 
 // acctDepFrame is the state of a suspended acctDep.
 type acctDepFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	n  int
 	aw rt.Awaiting[int]
@@ -47,7 +50,7 @@ resume1:
 	i = f.aw.Must()
 //line names2_templates.go:9
 	return f.Finish(i*10, nil)
-//line names2_templates_async.go:51
+//line names2_templates_async.go:54
 }
 func (f *acctDepFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -56,15 +59,15 @@ func (f *acctDepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // namesBothAsync is namesBoth as a coroutine (see asyncgen).
 func namesBothAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return namesBoth(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return namesBoth(e), nil })
 	}
 	return &namesBothFrame{e: e}
 }
 
 // namesBothFrame is the state of a suspended namesBoth.
 type namesBothFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	dep int
 	aw  rt.Awaiting[int]
@@ -108,7 +111,7 @@ resume2:
 	acctDep_1 = f.aw.Must()
 //line names2_templates.go:15
 	return f.Finish(f.dep+acctDep_1, nil)
-//line names2_templates_async.go:112
+//line names2_templates_async.go:115
 }
 func (f *namesBothFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namesBothFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -3,19 +3,22 @@
 
 package generated_test
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // depAsync is dep as a coroutine (see asyncgen).
 func (a *Acct) depAsync(e *Env, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return a.dep(e, n), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return a.dep(e, n), nil })
 	}
 	return &acctDepFrame_1{a: a, e: e, n: n}
 }
 
 // acctDepFrame_1 is the state of a suspended dep.
 type acctDepFrame_1 struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	a  *Acct
 	e  *Env
 	n  int
@@ -49,7 +52,7 @@ resume1:
 //line names_templates.go:18
 	f.a.bal += i
 	return f.Finish(f.a.bal, nil)
-//line names_templates_async.go:53
+//line names_templates_async.go:56
 }
 func (f *acctDepFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -58,15 +61,15 @@ func (f *acctDepFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // unnamedRecvAsync is unnamedRecv as a coroutine (see asyncgen).
 func (recv Acct) unnamedRecvAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return recv.unnamedRecv(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return recv.unnamedRecv(e), nil })
 	}
 	return &acctUnnamedRecvFrame{e: e}
 }
 
 // acctUnnamedRecvFrame is the state of a suspended unnamedRecv.
 type acctUnnamedRecvFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -100,7 +103,7 @@ resume1:
 	i = f.aw.Must()
 //line names_templates.go:25
 	return f.Finish(i+1, nil)
-//line names_templates_async.go:104
+//line names_templates_async.go:107
 }
 func (f *acctUnnamedRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctUnnamedRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -109,15 +112,15 @@ func (f *acctUnnamedRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // blankRecvAsync is blankRecv as a coroutine (see asyncgen).
 func (recv *Acct) blankRecvAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return recv.blankRecv(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return recv.blankRecv(e), nil })
 	}
 	return &acctBlankRecvFrame{e: e}
 }
 
 // acctBlankRecvFrame is the state of a suspended blankRecv.
 type acctBlankRecvFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -151,7 +154,7 @@ resume1:
 	i = f.aw.Must()
 //line names_templates.go:30
 	return f.Finish(i+2, nil)
-//line names_templates_async.go:155
+//line names_templates_async.go:158
 }
 func (f *acctBlankRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctBlankRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -160,15 +163,15 @@ func (f *acctBlankRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ÄrgerAsync is Ärger as a coroutine (see asyncgen).
 func ÄrgerAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return Ärger(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return Ärger(e), nil })
 	}
 	return &ärgerFrame{e: e}
 }
 
 // ärgerFrame is the state of a suspended Ärger.
 type ärgerFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -199,7 +202,7 @@ resume1:
 	i = f.aw.Must()
 //line names_templates.go:36
 	return f.Finish(i, nil)
-//line names_templates_async.go:203
+//line names_templates_async.go:206
 }
 func (f *ärgerFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -208,15 +211,15 @@ func (f *ärgerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // ärgerAsync is ärger as a coroutine (see asyncgen).
 func ärgerAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return ärger(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return ärger(e), nil })
 	}
 	return &ärgerFrame_1{e: e}
 }
 
 // ärgerFrame_1 is the state of a suspended ärger.
 type ärgerFrame_1 struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	i  int
 	aw rt.Awaiting[int]
@@ -260,7 +263,7 @@ resume2:
 	Ärger_1 = f.aw.Must()
 //line names_templates.go:39
 	return f.Finish(f.i+Ärger_1, nil)
-//line names_templates_async.go:264
+//line names_templates_async.go:267
 }
 func (f *ärgerFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -269,15 +272,15 @@ func (f *ärgerFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // fülleAsync is fülle as a coroutine (see asyncgen).
 func (ö *Ölfass) fülleAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return ö.fülle(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return ö.fülle(e), nil })
 	}
 	return &ölfassFülleFrame{ö: ö, e: e}
 }
 
 // ölfassFülleFrame is the state of a suspended fülle.
 type ölfassFülleFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	ö  *Ölfass
 	e  *Env
 	aw rt.Awaiting[int]
@@ -313,7 +316,7 @@ resume1:
 //line names_templates.go:46
 	f.ö.l += i
 	return f.Finish(f.ö.l, nil)
-//line names_templates_async.go:317
+//line names_templates_async.go:320
 }
 func (f *ölfassFülleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ölfassFülleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

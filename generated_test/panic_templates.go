@@ -22,3 +22,13 @@ func panicsWithError(e *Env) int {
 	rt.Must(e.I(0))
 	panic(errPanicValue)
 }
+
+// slowSteps awaits twice, for the test that debug mode's slow-callback
+// report names the awaits between which a step ran.
+//
+//asyncgen:coroutine
+func slowSteps(e *Env) int {
+	a := rt.Must(e.I(1)) // FIRST AWAIT
+	b := rt.Must(e.I(2)) // SECOND AWAIT
+	return a + b
+}

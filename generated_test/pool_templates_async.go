@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"io"
 	"slices"
 	"strings"
@@ -16,15 +17,15 @@ import (
 
 // poolWorkerAsync is poolWorker as a coroutine (see asyncgen).
 func poolWorkerAsync(e *Env, name string, q *rt.Queue[poolJob], out map[int]poolResult) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return poolWorker(e, name, q, out) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return poolWorker(e, name, q, out) })
 	}
 	return &poolWorkerFrame{e: e, name: name, q: q, out: out}
 }
 
 // poolWorkerFrame is the state of a suspended poolWorker.
 type poolWorkerFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e       *Env
 	name    string
 	q       *rt.Queue[poolJob]
@@ -90,7 +91,7 @@ resume5:
 		return f.done(f.handled, err)
 	}
 	goto for1
-//line pool_templates_async.go:94
+//line pool_templates_async.go:95
 }
 func (f *poolWorkerFrame) catch() {
 	if p := recover(); p != nil {
@@ -102,7 +103,7 @@ func (f *poolWorkerFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *poolWorkerFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -137,15 +138,15 @@ func (f *poolWorkerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // poolRunAsync is poolRun as a coroutine (see asyncgen).
 func poolRunAsync(e *Env, workers int, inputs ...string) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return poolRun(e, workers, inputs...) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return poolRun(e, workers, inputs...) })
 	}
 	return &poolRunFrame{e: e, workers: workers, inputs: inputs}
 }
 
 // poolRunFrame is the state of a suspended poolRun.
 type poolRunFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e       *Env
 	workers int
 	inputs  []string
@@ -287,7 +288,7 @@ resume11:
 endrange10:
 //line pool_templates.go:94
 	return f.Finish(f.b.String(), nil)
-//line pool_templates_async.go:291
+//line pool_templates_async.go:292
 }
 func (f *poolRunFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *poolRunFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -296,15 +297,15 @@ func (f *poolRunFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // callAsync is call as a coroutine (see asyncgen).
 func (s *flakyService) callAsync(e *Env, req string) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return s.call(e, req) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return s.call(e, req) })
 	}
 	return &flakyServiceCallFrame{s: s, e: e, req: req}
 }
 
 // flakyServiceCallFrame is the state of a suspended call.
 type flakyServiceCallFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	s      *flakyService
 	e      *Env
 	req    string
@@ -356,7 +357,7 @@ resume1:
 		return f.done("", fmt.Errorf("call %d: %w", f.n, errFlaky))
 	}
 	return f.done(strings.ToUpper(f.req), nil)
-//line pool_templates_async.go:360
+//line pool_templates_async.go:361
 }
 func (f *flakyServiceCallFrame) catch() {
 	if p := recover(); p != nil {
@@ -368,7 +369,7 @@ func (f *flakyServiceCallFrame) done(r0 string, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *flakyServiceCallFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -407,15 +408,15 @@ func (f *flakyServiceCallFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // retryBackoffAsync is retryBackoff as a coroutine (see asyncgen).
 func retryBackoffAsync(e *Env, s *flakyService, req string, attempts int, timeout time.Duration) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return retryBackoff(e, s, req, attempts, timeout) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return retryBackoff(e, s, req, attempts, timeout) })
 	}
 	return &retryBackoffFrame{e: e, s: s, req: req, attempts: attempts, timeout: timeout}
 }
 
 // retryBackoffFrame is the state of a suspended retryBackoff.
 type retryBackoffFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e        *Env
 	s        *flakyService
 	req      string
@@ -490,7 +491,7 @@ resume5:
 //line pool_templates.go:141
 	f.attempt++
 	goto for1
-//line pool_templates_async.go:494
+//line pool_templates_async.go:495
 }
 func (f *retryBackoffFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryBackoffFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -499,15 +500,15 @@ func (f *retryBackoffFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // retryTimeoutScopeAsync is retryTimeoutScope as a coroutine (see asyncgen).
 func retryTimeoutScopeAsync(e *Env, s *flakyService, overall time.Duration) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return retryTimeoutScope(e, s, overall) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return retryTimeoutScope(e, s, overall) })
 	}
 	return &retryTimeoutScopeFrame{e: e, s: s, overall: overall}
 }
 
 // retryTimeoutScopeFrame is the state of a suspended retryTimeoutScope.
 type retryTimeoutScopeFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e       *Env
 	s       *flakyService
 	overall time.Duration
@@ -549,7 +550,7 @@ resume1:
 		return f.Finish(fmt.Sprintf("deadline after %d tries at %v", f.tries, f.e.Now()), nil)
 	}
 	return f.Finish(v, err)
-//line pool_templates_async.go:553
+//line pool_templates_async.go:554
 }
 func (f *retryTimeoutScopeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *retryTimeoutScopeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -558,15 +559,15 @@ func (f *retryTimeoutScopeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // retryForeverAsync is retryForever as a coroutine (see asyncgen).
 func retryForeverAsync(e *Env, s *flakyService, tries *int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return retryForever(e, s, tries), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return retryForever(e, s, tries), nil })
 	}
 	return &retryForeverFrame{e: e, s: s, tries: tries}
 }
 
 // retryForeverFrame is the state of a suspended retryForever.
 type retryForeverFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	s     *flakyService
 	tries *int
@@ -625,7 +626,7 @@ resume5:
 //line pool_templates.go:179
 	f.wait *= 3
 	goto for1
-//line pool_templates_async.go:629
+//line pool_templates_async.go:630
 }
 func (f *retryForeverFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryForeverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -634,15 +635,15 @@ func (f *retryForeverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // readAsync is read as a coroutine (see asyncgen).
 func (r *fakeReader) readAsync(p []byte) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return r.read(p) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return r.read(p) })
 	}
 	return &fakeReaderReadFrame{r: r, p: p}
 }
 
 // fakeReaderReadFrame is the state of a suspended read.
 type fakeReaderReadFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	r   *fakeReader
 	p   []byte
 	n   int
@@ -686,7 +687,7 @@ resume1:
 		f.r.chunks = f.r.chunks[1:]
 	}
 	return f.Finish(f.n, f.err)
-//line pool_templates_async.go:690
+//line pool_templates_async.go:691
 }
 func (f *fakeReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -695,15 +696,15 @@ func (f *fakeReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // nextAsync is next as a coroutine (see asyncgen).
 func (r *fakeReader) nextAsync() rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return r.next() })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]byte, error) { return r.next() })
 	}
 	return &fakeReaderNextFrame{r: r}
 }
 
 // fakeReaderNextFrame is the state of a suspended next.
 type fakeReaderNextFrame struct {
-	rt.Frame[[]byte]
+	rtimpl.Frame[[]byte]
 	r  *fakeReader
 	aw rt.Awaiting[rt.Void]
 }
@@ -746,7 +747,7 @@ resume1:
 		return f.Finish(nil, errors.New("reset by peer"))
 	}
 	return f.Finish(b, nil)
-//line pool_templates_async.go:750
+//line pool_templates_async.go:751
 }
 func (f *fakeReaderNextFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderNextFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -755,15 +756,15 @@ func (f *fakeReaderNextFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // readLinesAsync is readLines as a coroutine (see asyncgen).
 func readLinesAsync(r *fakeReader, bufSize int) rt.Coro[[]string] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]string, error) { return readLines(r, bufSize) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]string, error) { return readLines(r, bufSize) })
 	}
 	return &readLinesFrame{r: r, bufSize: bufSize}
 }
 
 // readLinesFrame is the state of a suspended readLines.
 type readLinesFrame struct {
-	rt.Frame[[]string]
+	rtimpl.Frame[[]string]
 	r       *fakeReader
 	bufSize int
 	lines   []string
@@ -822,7 +823,7 @@ resume4:
 		return f.Finish(f.lines, err)
 	}
 	goto for1
-//line pool_templates_async.go:826
+//line pool_templates_async.go:827
 }
 func (f *readLinesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -831,15 +832,15 @@ func (f *readLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // readFieldsAsync is readFields as a coroutine (see asyncgen).
 func readFieldsAsync(r *fakeReader) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return readFields(r) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return readFields(r) })
 	}
 	return &readFieldsFrame{r: r}
 }
 
 // readFieldsFrame is the state of a suspended readFields.
 type readFieldsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	r      *fakeReader
 	out    string
 	err    error
@@ -899,7 +900,7 @@ endfor3:
 //line pool_templates.go:280
 	fields = strings.Split(string(f.data[:len(f.data)-1]), ",")
 	return f.done(fmt.Sprintf("%d %q", len(fields), fields), nil)
-//line pool_templates_async.go:903
+//line pool_templates_async.go:904
 }
 func (f *readFieldsFrame) catch() {
 	if p := recover(); p != nil {
@@ -911,7 +912,7 @@ func (f *readFieldsFrame) done(r0 string, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *readFieldsFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()

@@ -6,20 +6,21 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 )
 
 // posSelectRecvLHSAsync is posSelectRecvLHS as a coroutine (see asyncgen).
 func posSelectRecvLHSAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return posSelectRecvLHS(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return posSelectRecvLHS(e), nil })
 	}
 	return &posSelectRecvLHSFrame{e: e}
 }
 
 // posSelectRecvLHSFrame is the state of a suspended posSelectRecvLHS.
 type posSelectRecvLHSFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	arr    [3]int
 	recv   int
@@ -73,7 +74,7 @@ resume3:
 	f.e.Add("received")
 //line pos_templates.go:24
 	return f.Finish(fmt.Sprint(f.arr, ok_1), nil)
-//line pos_templates_async.go:77
+//line pos_templates_async.go:78
 }
 func (f *posSelectRecvLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSelectRecvLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -82,15 +83,15 @@ func (f *posSelectRecvLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // posRangeKeyLHSAsync is posRangeKeyLHS as a coroutine (see asyncgen).
 func posRangeKeyLHSAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return posRangeKeyLHS(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return posRangeKeyLHS(e), nil })
 	}
 	return &posRangeKeyLHSFrame{e: e}
 }
 
 // posRangeKeyLHSFrame is the state of a suspended posRangeKeyLHS.
 type posRangeKeyLHSFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	k  [3]int
 	v  [3]string
@@ -156,7 +157,7 @@ resume5:
 endrange3:
 //line pos_templates.go:36
 	return f.Finish(fmt.Sprint(f.k, f.v), nil)
-//line pos_templates_async.go:160
+//line pos_templates_async.go:161
 }
 func (f *posRangeKeyLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeKeyLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -165,15 +166,15 @@ func (f *posRangeKeyLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // posRangeFuncKeyLHSAsync is posRangeFuncKeyLHS as a coroutine (see asyncgen).
 func posRangeFuncKeyLHSAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return posRangeFuncKeyLHS(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return posRangeFuncKeyLHS(e), nil })
 	}
 	return &posRangeFuncKeyLHSFrame{e: e}
 }
 
 // posRangeFuncKeyLHSFrame is the state of a suspended posRangeFuncKeyLHS.
 type posRangeFuncKeyLHSFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	k      [3]int
 	stop   func()
@@ -228,7 +229,7 @@ endrange3:
 	f.stop = nil
 //line pos_templates.go:46
 	return f.done(fmt.Sprint(f.k))
-//line pos_templates_async.go:232
+//line pos_templates_async.go:233
 }
 func (f *posRangeFuncKeyLHSFrame) catch() {
 	if p := recover(); p != nil {
@@ -240,7 +241,7 @@ func (f *posRangeFuncKeyLHSFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *posRangeFuncKeyLHSFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -294,15 +295,15 @@ func (f *posRangeFuncKeyLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // posForPostAsync is posForPost as a coroutine (see asyncgen).
 func posForPostAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return posForPost(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return posForPost(e), nil })
 	}
 	return &posForPostFrame{e: e}
 }
 
 // posForPostFrame is the state of a suspended posForPost.
 type posForPostFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e   *Env
 	n   int
 	i   int
@@ -364,7 +365,7 @@ resume5:
 	goto for1
 endfor3:
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:368
+//line pos_templates_async.go:369
 }
 func (f *posForPostFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *posForPostFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -373,15 +374,15 @@ func (f *posForPostFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // posLiteralsAsync is posLiterals as a coroutine (see asyncgen).
 func posLiteralsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return posLiterals(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return posLiterals(e), nil })
 	}
 	return &posLiteralsFrame{e: e}
 }
 
 // posLiteralsFrame is the state of a suspended posLiterals.
 type posLiteralsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	m    map[int]int
 	aV   int
@@ -510,7 +511,7 @@ resume8:
 //line pos_templates.go:68
 	f.m[aV_4]++
 	return f.Finish(fmt.Sprint(f.m, f.s, f.t), nil)
-//line pos_templates_async.go:514
+//line pos_templates_async.go:515
 }
 func (f *posLiteralsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posLiteralsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -519,15 +520,15 @@ func (f *posLiteralsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // posSwitchCaseAsync is posSwitchCase as a coroutine (see asyncgen).
 func posSwitchCaseAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return posSwitchCase(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return posSwitchCase(e), nil })
 	}
 	return &posSwitchCaseFrame{e: e}
 }
 
 // posSwitchCaseFrame is the state of a suspended posSwitchCase.
 type posSwitchCaseFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	tag int
 	aw  rt.Awaiting[int]
@@ -598,7 +599,7 @@ case5:
 endswitch3:
 endswitch1:
 	return f.Finish("none", nil)
-//line pos_templates_async.go:602
+//line pos_templates_async.go:603
 }
 func (f *posSwitchCaseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSwitchCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -607,15 +608,15 @@ func (f *posSwitchCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // posVarDeclAsync is posVarDecl as a coroutine (see asyncgen).
 func posVarDeclAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return posVarDecl(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return posVarDecl(e), nil })
 	}
 	return &posVarDeclFrame{e: e}
 }
 
 // posVarDeclFrame is the state of a suspended posVarDecl.
 type posVarDeclFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	a  int
 	b  int
@@ -681,7 +682,7 @@ resume3:
 		goto L
 	}
 	return f.Finish(f.a+f.b+c, nil)
-//line pos_templates_async.go:685
+//line pos_templates_async.go:686
 }
 func (f *posVarDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -690,15 +691,15 @@ func (f *posVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // posDeferArgsAsync is posDeferArgs as a coroutine (see asyncgen).
 func posDeferArgsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return posDeferArgs(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return posDeferArgs(e), nil })
 	}
 	return &posDeferArgsFrame{e: e}
 }
 
 // posDeferArgsFrame is the state of a suspended posDeferArgs.
 type posDeferArgsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	res    string
 	done_1 chan int
@@ -757,7 +758,7 @@ resume2:
 //line pos_templates.go:109
 	go func(v int) { f.done_1 <- v }(aV_1)
 	return f.done(fmt.Sprint("got ", <-f.done_1))
-//line pos_templates_async.go:761
+//line pos_templates_async.go:762
 }
 func (f *posDeferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -769,7 +770,7 @@ func (f *posDeferArgsFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *posDeferArgsFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -808,15 +809,15 @@ func (f *posDeferArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // posRangeIntAsync is posRangeInt as a coroutine (see asyncgen).
 func posRangeIntAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return posRangeInt(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return posRangeInt(e), nil })
 	}
 	return &posRangeIntFrame{e: e}
 }
 
 // posRangeIntFrame is the state of a suspended posRangeInt.
 type posRangeIntFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	n  int
 	aw rt.Awaiting[int]
@@ -855,7 +856,7 @@ resume1:
 		f.n += i
 	}
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:859
+//line pos_templates_async.go:860
 }
 func (f *posRangeIntFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,6 +6,7 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 	"sort"
 	"unicode/utf8"
@@ -13,15 +14,15 @@ import (
 
 // rangeSliceAsync is rangeSlice as a coroutine (see asyncgen).
 func rangeSliceAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeSlice(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeSlice(e), nil })
 	}
 	return &rangeSliceFrame{e: e}
 }
 
 // rangeSliceFrame is the state of a suspended rangeSlice.
 type rangeSliceFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	s   []int
 	out string
@@ -121,7 +122,7 @@ resume9:
 endrange8:
 //line range_templates.go:36
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:125
+//line range_templates_async.go:126
 }
 func (f *rangeSliceFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeSliceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -130,15 +131,15 @@ func (f *rangeSliceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeArrayAsync is rangeArray as a coroutine (see asyncgen).
 func rangeArrayAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeArray(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeArray(e), nil })
 	}
 	return &rangeArrayFrame{e: e}
 }
 
 // rangeArrayFrame is the state of a suspended rangeArray.
 type rangeArrayFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	arr [3]int
 	out string
@@ -269,7 +270,7 @@ resume13:
 endrange11:
 //line range_templates.go:65
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:273
+//line range_templates_async.go:274
 }
 func (f *rangeArrayFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeArrayFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -278,15 +279,15 @@ func (f *rangeArrayFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeStringAsync is rangeString as a coroutine (see asyncgen).
 func rangeStringAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeString(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeString(e), nil })
 	}
 	return &rangeStringFrame{e: e}
 }
 
 // rangeStringFrame is the state of a suspended rangeString.
 type rangeStringFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	s   string
@@ -370,7 +371,7 @@ resume8:
 endrange7:
 //line range_templates.go:83
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:374
+//line range_templates_async.go:375
 }
 func (f *rangeStringFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStringFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -379,15 +380,15 @@ func (f *rangeStringFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeMapAsync is rangeMap as a coroutine (see asyncgen).
 func rangeMapAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeMap(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeMap(e), nil })
 	}
 	return &rangeMapFrame{e: e}
 }
 
 // rangeMapFrame is the state of a suspended rangeMap.
 type rangeMapFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	m      map[string]int
 	sum    int
@@ -502,7 +503,7 @@ resume8:
 endrange7:
 //line range_templates.go:111
 	return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
-//line range_templates_async.go:506
+//line range_templates_async.go:507
 }
 func (f *rangeMapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -511,15 +512,15 @@ func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeChanAsync is rangeChan as a coroutine (see asyncgen).
 func rangeChanAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeChan(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeChan(e), nil })
 	}
 	return &rangeChanFrame{e: e}
 }
 
 // rangeChanFrame is the state of a suspended rangeChan.
 type rangeChanFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	ch  chan int
@@ -592,7 +593,7 @@ next2:
 endrange3:
 //line range_templates.go:131
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:596
+//line range_templates_async.go:597
 }
 func (f *rangeChanFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -601,15 +602,15 @@ func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeIntAsync is rangeInt as a coroutine (see asyncgen).
 func rangeIntAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeInt(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeInt(e), nil })
 	}
 	return &rangeIntFrame{e: e}
 }
 
 // rangeIntFrame is the state of a suspended rangeInt.
 type rangeIntFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	n   int
 	out string
@@ -686,7 +687,7 @@ resume8:
 endrange7:
 //line range_templates.go:149
 	return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:690
+//line range_templates_async.go:691
 }
 func (f *rangeIntFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -695,15 +696,15 @@ func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeFuncAsync is rangeFunc as a coroutine (see asyncgen).
 func rangeFuncAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeFunc(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeFunc(e), nil })
 	}
 	return &rangeFuncFrame{e: e}
 }
 
 // rangeFuncFrame is the state of a suspended rangeFunc.
 type rangeFuncFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	out    string
 	stop   func()
@@ -833,7 +834,7 @@ endrange11:
 	f.stop_2 = nil
 //line range_templates.go:177
 	return f.done(f.out)
-//line range_templates_async.go:837
+//line range_templates_async.go:838
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -845,7 +846,7 @@ func (f *rangeFuncFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *rangeFuncFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -906,15 +907,15 @@ func (f *rangeFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeFuncReturnAsync is rangeFuncReturn as a coroutine (see asyncgen).
 func rangeFuncReturnAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeFuncReturn(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeFuncReturn(e), nil })
 	}
 	return &rangeFuncReturnFrame{e: e}
 }
 
 // rangeFuncReturnFrame is the state of a suspended rangeFuncReturn.
 type rangeFuncReturnFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	res    string
 	stop   func()
@@ -982,7 +983,7 @@ endrange3:
 	f.stop = nil
 //line range_templates.go:192
 	return f.done("end")
-//line range_templates_async.go:986
+//line range_templates_async.go:987
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -994,7 +995,7 @@ func (f *rangeFuncReturnFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *rangeFuncReturnFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1060,15 +1061,15 @@ func (f *rangeFuncReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // rangeNestedAsync is rangeNested as a coroutine (see asyncgen).
 func rangeNestedAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return rangeNested(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return rangeNested(e), nil })
 	}
 	return &rangeNestedFrame{e: e}
 }
 
 // rangeNestedFrame is the state of a suspended rangeNested.
 type rangeNestedFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	out string
 	x   [][]int
@@ -1164,7 +1165,7 @@ next2:
 endrange3:
 //line range_templates.go:212
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:1168
+//line range_templates_async.go:1169
 }
 func (f *rangeNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,19 +6,20 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // sel2LaterAwaitChangesVarAsync is sel2LaterAwaitChangesVar as a coroutine (see asyncgen).
 func sel2LaterAwaitChangesVarAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return sel2LaterAwaitChangesVar(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return sel2LaterAwaitChangesVar(e), nil })
 	}
 	return &sel2LaterAwaitChangesVarFrame{e: e}
 }
 
 // sel2LaterAwaitChangesVarFrame is the state of a suspended sel2LaterAwaitChangesVar.
 type sel2LaterAwaitChangesVarFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	b  chan int
 	c  chan int
@@ -80,7 +81,7 @@ case3:
 	return f.Finish(fmt.Sprint("first ", f.v), nil)
 case4:
 	return f.Finish("second", nil)
-//line sel2_templates_async.go:84
+//line sel2_templates_async.go:85
 }
 func (f *sel2LaterAwaitChangesVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2LaterAwaitChangesVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -89,15 +90,15 @@ func (f *sel2LaterAwaitChangesVarFrame) AwaitStack(buf []rt.StackFrame) []rt.Sta
 
 // sel2SendValueOrderAsync is sel2SendValueOrder as a coroutine (see asyncgen).
 func sel2SendValueOrderAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return sel2SendValueOrder(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return sel2SendValueOrder(e), nil })
 	}
 	return &sel2SendValueOrderFrame{e: e}
 }
 
 // sel2SendValueOrderFrame is the state of a suspended sel2SendValueOrder.
 type sel2SendValueOrderFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	never chan int
 	ok    chan int
@@ -181,7 +182,7 @@ case7:
 	f.e.Add("sent 4")
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ok), nil)
-//line sel2_templates_async.go:185
+//line sel2_templates_async.go:186
 }
 func (f *sel2SendValueOrderFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2SendValueOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -190,15 +191,15 @@ func (f *sel2SendValueOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // sel2ReadBeforeAwaitAsync is sel2ReadBeforeAwait as a coroutine (see asyncgen).
 func sel2ReadBeforeAwaitAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return sel2ReadBeforeAwait(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return sel2ReadBeforeAwait(e), nil })
 	}
 	return &sel2ReadBeforeAwaitFrame{e: e}
 }
 
 // sel2ReadBeforeAwaitFrame is the state of a suspended sel2ReadBeforeAwait.
 type sel2ReadBeforeAwaitFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	out  chan int
 	x    int
@@ -257,7 +258,7 @@ case4:
 endselect1:
 //line sel2_templates.go:68
 	return f.Finish(fmt.Sprint(<-f.out, f.x), nil)
-//line sel2_templates_async.go:261
+//line sel2_templates_async.go:262
 }
 func (f *sel2ReadBeforeAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2ReadBeforeAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,19 +6,20 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // selectBodiesAsync is selectBodies as a coroutine (see asyncgen).
 func selectBodiesAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return selectBodies(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return selectBodies(e), nil })
 	}
 	return &selectBodiesFrame{e: e}
 }
 
 // selectBodiesFrame is the state of a suspended selectBodies.
 type selectBodiesFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	ch1 chan int
 	ch2 chan string
@@ -124,7 +125,7 @@ endselect4:
 endfor3:
 //line select_templates.go:34
 	return f.Finish(f.out, nil)
-//line select_templates_async.go:128
+//line select_templates_async.go:129
 }
 func (f *selectBodiesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBodiesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -133,15 +134,15 @@ func (f *selectBodiesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // selectOperandsAsync is selectOperands as a coroutine (see asyncgen).
 func selectOperandsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return selectOperands(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return selectOperands(e), nil })
 	}
 	return &selectOperandsFrame{e: e}
 }
 
 // selectOperandsFrame is the state of a suspended selectOperands.
 type selectOperandsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	ch    chan int
 	never chan int
@@ -212,7 +213,7 @@ case4:
 	f.e.Add("got %d", f.v)
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ch), nil)
-//line select_templates_async.go:216
+//line select_templates_async.go:217
 }
 func (f *selectOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -221,15 +222,15 @@ func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // selectBreakAsync is selectBreak as a coroutine (see asyncgen).
 func selectBreakAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return selectBreak(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return selectBreak(e), nil })
 	}
 	return &selectBreakFrame{e: e}
 }
 
 // selectBreakFrame is the state of a suspended selectBreak.
 type selectBreakFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	ch chan int
 	n  int
@@ -287,7 +288,7 @@ endselect4:
 endfor3:
 //line select_templates.go:73
 	return f.Finish(f.n, nil)
-//line select_templates_async.go:291
+//line select_templates_async.go:292
 }
 func (f *selectBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -4,19 +4,22 @@
 
 package generated_test
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // taggedCountAsync is taggedCount as a coroutine (see asyncgen).
 func taggedCountAsync(e *Env, n int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return taggedCount(e, n), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return taggedCount(e, n), nil })
 	}
 	return &taggedCountFrame{e: e, n: n}
 }
 
 // taggedCountFrame is the state of a suspended taggedCount.
 type taggedCountFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e     *Env
 	n     int
 	total int
@@ -64,7 +67,7 @@ resume4:
 endfor3:
 //line tagged_templates.go:21
 	return f.Finish(f.total, nil)
-//line tagged_templates_async.go:68
+//line tagged_templates_async.go:71
 }
 func (f *taggedCountFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *taggedCountFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,6 +6,7 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 	"strings"
 	"unicode"
@@ -14,15 +15,15 @@ import (
 
 // titleCaseAsync is titleCase as a coroutine (see asyncgen).
 func titleCaseAsync(e *Env, s string) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return titleCase(e, s) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return titleCase(e, s) })
 	}
 	return &titleCaseFrame{e: e, s: s}
 }
 
 // titleCaseFrame is the state of a suspended titleCase.
 type titleCaseFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e         *Env
 	s         string
 	out       string
@@ -136,7 +137,7 @@ resume12:
 endrange11:
 //line text_templates.go:39
 	return f.Finish(f.out+fmt.Sprint(" runes=", f.count), nil)
-//line text_templates_async.go:140
+//line text_templates_async.go:141
 }
 func (f *titleCaseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *titleCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -145,15 +146,15 @@ func (f *titleCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // gridAssignAsync is gridAssign as a coroutine (see asyncgen).
 func gridAssignAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return gridAssign(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return gridAssign(e), nil })
 	}
 	return &gridAssignFrame{e: e}
 }
 
 // gridAssignFrame is the state of a suspended gridAssign.
 type gridAssignFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e       *Env
 	s       *grid
 	v       int
@@ -276,7 +277,7 @@ resume6:
 //line text_templates.go:67
 	f_1.s.rows[f_1.i].f[f_1.i].g, f_1.i = aV_3, 2
 	return f_1.Finish(fmt.Sprint(f_1.s.rows, " i=", f_1.i), nil)
-//line text_templates_async.go:280
+//line text_templates_async.go:281
 }
 func (f_1 *gridAssignFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *gridAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -285,15 +286,15 @@ func (f_1 *gridAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // eventLoopAsync is eventLoop as a coroutine (see asyncgen).
 func eventLoopAsync(e *Env, msgs chan string, quit chan struct{}) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return eventLoop(e, msgs, quit) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return eventLoop(e, msgs, quit) })
 	}
 	return &eventLoopFrame{e: e, msgs: msgs, quit: quit}
 }
 
 // eventLoopFrame is the state of a suspended eventLoop.
 type eventLoopFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	msgs  chan string
 	quit  chan struct{}
@@ -395,7 +396,7 @@ post2:
 //line text_templates.go:77
 	f.round++
 	goto for1
-//line text_templates_async.go:399
+//line text_templates_async.go:400
 }
 func (f *eventLoopFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *eventLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -404,15 +405,15 @@ func (f *eventLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // closuresOverIteratorsAsync is closuresOverIterators as a coroutine (see asyncgen).
 func closuresOverIteratorsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return closuresOverIterators(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return closuresOverIterators(e), nil })
 	}
 	return &closuresOverIteratorsFrame{e: e}
 }
 
 // closuresOverIteratorsFrame is the state of a suspended closuresOverIterators.
 type closuresOverIteratorsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	fs     []func() string
 	stop   func()
@@ -561,7 +562,7 @@ resume13:
 endrange12:
 //line text_templates.go:123
 	return f_1.done(strings.Join(f_1.out, " "))
-//line text_templates_async.go:565
+//line text_templates_async.go:566
 }
 func (f_1 *closuresOverIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -573,7 +574,7 @@ func (f_1 *closuresOverIteratorsFrame) done(r0 string) rt.Yield {
 	return f_1.exit(nil)
 }
 func (f_1 *closuresOverIteratorsFrame) exit(p any) rt.Yield {
-	f_1.State = rt.FrameDone
+	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
 	defer f_1.leave(&f_1.stop, func() {
 		f_1.next()

@@ -7,21 +7,22 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"sort"
 	"strings"
 )
 
 // commaOkAsync is commaOk as a coroutine (see asyncgen).
 func commaOkAsync(e *Env, m map[string]int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return commaOk(e, m), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return commaOk(e, m), nil })
 	}
 	return &commaOkFrame{e: e, m: m}
 }
 
 // commaOkFrame is the state of a suspended commaOk.
 type commaOkFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e       *Env
 	m       map[string]int
 	v       int
@@ -208,7 +209,7 @@ skip10:
 	}
 	sort.Strings(keys)
 	return f_1.Finish(fmt.Sprint(f_1.v, f_1.ok, f_1.w, f_1.ok2, f_1.r, f_1.ok3, f_1.f, f_1.ok4, keys, f_1.m), nil)
-//line tricky_templates_async.go:212
+//line tricky_templates_async.go:213
 }
 func (f_1 *commaOkFrame) Close() {
 	f_1.aw.Close()
@@ -223,15 +224,15 @@ func (f_1 *commaOkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // selectAwaitedOperandsAsync is selectAwaitedOperands as a coroutine (see asyncgen).
 func selectAwaitedOperandsAsync(e *Env, chans []chan int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return selectAwaitedOperands(e, chans), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return selectAwaitedOperands(e, chans), nil })
 	}
 	return &selectAwaitedOperandsFrame{e: e, chans: chans}
 }
 
 // selectAwaitedOperandsFrame is the state of a suspended selectAwaitedOperands.
 type selectAwaitedOperandsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	chans []chan int
 	out   chan int
@@ -358,7 +359,7 @@ case11:
 	f.e.Add("default")
 endselect6:
 	return f.Finish(fmt.Sprint(len(f.out), <-f.out), nil)
-//line tricky_templates_async.go:362
+//line tricky_templates_async.go:363
 }
 func (f *selectAwaitedOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectAwaitedOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -367,15 +368,15 @@ func (f *selectAwaitedOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackF
 
 // lazyCasesAsync is lazyCases as a coroutine (see asyncgen).
 func lazyCasesAsync(e *Env, x int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return lazyCases(e, x), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return lazyCases(e, x), nil })
 	}
 	return &lazyCasesFrame{e: e, x: x}
 }
 
 // lazyCasesFrame is the state of a suspended lazyCases.
 type lazyCasesFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	x   int
 	tag int
@@ -478,7 +479,7 @@ resume9:
 	return f.Finish(fmt.Sprint("three-or-four ", i), nil)
 endswitch2:
 	return f.Finish("none", nil)
-//line tricky_templates_async.go:482
+//line tricky_templates_async.go:483
 }
 func (f *lazyCasesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lazyCasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -487,15 +488,15 @@ func (f *lazyCasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // awaitAllAsync is awaitAll as a coroutine (see asyncgen).
 func awaitAllAsync[A rt.Awaitable[int]](xs ...A) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return awaitAll[A](xs...) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return awaitAll[A](xs...) })
 	}
 	return &awaitAllFrame[A]{xs: xs}
 }
 
 // awaitAllFrame is the state of a suspended awaitAll.
 type awaitAllFrame[A rt.Awaitable[int]] struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	xs    []A
 	total int
 	i     int
@@ -549,7 +550,7 @@ resume4:
 endrange3:
 //line tricky_templates.go:93
 	return f.Finish(f.total, nil)
-//line tricky_templates_async.go:553
+//line tricky_templates_async.go:554
 }
 func (f *awaitAllFrame[A]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitAllFrame[A]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -558,15 +559,15 @@ func (f *awaitAllFrame[A]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // counterFuncAsync is counterFunc as a coroutine (see asyncgen).
 func counterFuncAsync(e *Env, start int) rt.Coro[func() int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (func() int, error) { return counterFunc(e, start) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (func() int, error) { return counterFunc(e, start) })
 	}
 	return &counterFuncFrame{e: e, start: start}
 }
 
 // counterFuncFrame is the state of a suspended counterFunc.
 type counterFuncFrame struct {
-	rt.Frame[func() int]
+	rtimpl.Frame[func() int]
 	e      *Env
 	start  int
 	n      int
@@ -640,7 +641,7 @@ resume3:
 //line tricky_templates.go:112
 	f.n += f.fib(i_1)
 	return f.Finish(f.inc, nil)
-//line tricky_templates_async.go:644
+//line tricky_templates_async.go:645
 }
 func (f *counterFuncFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -649,15 +650,15 @@ func (f *counterFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // tasksAndGatherAsync is tasksAndGather as a coroutine (see asyncgen).
 func tasksAndGatherAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return tasksAndGather(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return tasksAndGather(e) })
 	}
 	return &tasksAndGatherFrame{e: e}
 }
 
 // tasksAndGatherFrame is the state of a suspended tasksAndGather.
 type tasksAndGatherFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e     *Env
 	t1    *rt.Task[int]
 	t2    *rt.Task[int]
@@ -743,7 +744,7 @@ resume4:
 		parts = append(parts, fmt.Sprint(o.Value, o.Err))
 	}
 	return f.Finish(fmt.Sprint(f.vals, f.err2, f.again, parts), nil)
-//line tricky_templates_async.go:747
+//line tricky_templates_async.go:748
 }
 func (f *tasksAndGatherFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *tasksAndGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -752,15 +753,15 @@ func (f *tasksAndGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // scopesAsync is scopes as a coroutine (see asyncgen).
 func scopesAsync(e *Env, x int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return scopes(e, x), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return scopes(e, x), nil })
 	}
 	return &scopesFrame{e: e, x: x}
 }
 
 // scopesFrame is the state of a suspended scopes.
 type scopesFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	x   int
 	b   strings.Builder
@@ -871,7 +872,7 @@ endrange8:
 //line tricky_templates.go:157
 	fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
 	return f.Finish(f.b.String(), nil)
-//line tricky_templates_async.go:875
+//line tricky_templates_async.go:876
 }
 func (f *scopesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *scopesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -880,15 +881,15 @@ func (f *scopesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // wrapWalkAsync is wrapWalk as a coroutine (see asyncgen).
 func wrapWalkAsync(e *Env, depth int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return wrapWalk(e, depth) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return wrapWalk(e, depth) })
 	}
 	return &wrapWalkFrame{e: e, depth: depth}
 }
 
 // wrapWalkFrame is the state of a suspended wrapWalk.
 type wrapWalkFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e      *Env
 	depth  int
 	res    string
@@ -950,7 +951,7 @@ resume3:
 	wrapWalk_1 = f.aw1.Must()
 //line tricky_templates.go:181
 	return f.done("up "+wrapWalk_1, nil)
-//line tricky_templates_async.go:954
+//line tricky_templates_async.go:955
 }
 func (f *wrapWalkFrame) catch() {
 	if p := recover(); p != nil {
@@ -962,7 +963,7 @@ func (f *wrapWalkFrame) done(r0 string, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *wrapWalkFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -997,15 +998,15 @@ func (f *wrapWalkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // closureResultAsync is closureResult as a coroutine (see asyncgen).
 func closureResultAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return closureResult(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return closureResult(e), nil })
 	}
 	return &closureResultFrame{e: e}
 }
 
 // closureResultFrame is the state of a suspended closureResult.
 type closureResultFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e   *Env
 	inc func() int
 	a   int
@@ -1054,7 +1055,7 @@ resume2:
 	f.aw1.Must()
 //line tricky_templates.go:191
 	return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
-//line tricky_templates_async.go:1058
+//line tricky_templates_async.go:1059
 }
 func (f *closureResultFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *closureResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -7,20 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 )
 
 // typesAliasErrAsync is typesAliasErr as a coroutine (see asyncgen).
 func typesAliasErrAsync(e *Env) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, typesAliasErr(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, typesAliasErr(e) })
 	}
 	return &typesAliasErrFrame{e: e}
 }
 
 // typesAliasErrFrame is the state of a suspended typesAliasErr.
 type typesAliasErrFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -57,7 +58,7 @@ resume1:
 		return f.Finish(rt.Void{}, errors.New("via alias"))
 	}
 	return f.Finish(rt.Void{}, nil)
-//line types2_templates_async.go:61
+//line types2_templates_async.go:62
 }
 func (f *typesAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -66,15 +67,15 @@ func (f *typesAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // typesNamedPairAsync is typesNamedPair as a coroutine (see asyncgen).
 func typesNamedPairAsync(e *Env) rt.Coro[count] {
-	if rt.RefMode {
-		return rt.NewRef(func() (count, error) { return typesNamedPair(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (count, error) { return typesNamedPair(e) })
 	}
 	return &typesNamedPairFrame{e: e}
 }
 
 // typesNamedPairFrame is the state of a suspended typesNamedPair.
 type typesNamedPairFrame struct {
-	rt.Frame[count]
+	rtimpl.Frame[count]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -108,7 +109,7 @@ resume1:
 	i = f.aw.Must()
 //line types2_templates.go:35
 	return f.Finish(count(i), nil)
-//line types2_templates_async.go:112
+//line types2_templates_async.go:113
 }
 func (f *typesNamedPairFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesNamedPairFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -117,15 +118,15 @@ func (f *typesNamedPairFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // typesParamSeqAsync is typesParamSeq as a coroutine (see asyncgen).
 func typesParamSeqAsync[S iter.Seq[int]](e *Env, seq S) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return typesParamSeq[S](e, seq), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return typesParamSeq[S](e, seq), nil })
 	}
 	return &typesParamSeqFrame[S]{e: e, seq: seq}
 }
 
 // typesParamSeqFrame is the state of a suspended typesParamSeq.
 type typesParamSeqFrame[S iter.Seq[int]] struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	seq    S
 	n      int
@@ -180,7 +181,7 @@ endrange3:
 	f.stop = nil
 //line types2_templates.go:46
 	return f.done(f.n)
-//line types2_templates_async.go:184
+//line types2_templates_async.go:185
 }
 func (f *typesParamSeqFrame[S]) catch() {
 	if p := recover(); p != nil {
@@ -192,7 +193,7 @@ func (f *typesParamSeqFrame[S]) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *typesParamSeqFrame[S]) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -246,15 +247,15 @@ func (f *typesParamSeqFrame[S]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // typesZeroYieldAsync is typesZeroYield as a coroutine (see asyncgen).
 func typesZeroYieldAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return typesZeroYield(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return typesZeroYield(e), nil })
 	}
 	return &typesZeroYieldFrame{e: e}
 }
 
 // typesZeroYieldFrame is the state of a suspended typesZeroYield.
 type typesZeroYieldFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e      *Env
 	n      int
 	stop   func()
@@ -312,7 +313,7 @@ endrange3:
 	f.stop = nil
 //line types2_templates.go:61
 	return f.done(f.n)
-//line types2_templates_async.go:316
+//line types2_templates_async.go:317
 }
 func (f *typesZeroYieldFrame) catch() {
 	if p := recover(); p != nil {
@@ -324,7 +325,7 @@ func (f *typesZeroYieldFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *typesZeroYieldFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -378,15 +379,15 @@ func (f *typesZeroYieldFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // typesAwaitAliasErrAsync is typesAwaitAliasErr as a coroutine (see asyncgen).
 func typesAwaitAliasErrAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return typesAwaitAliasErr(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return typesAwaitAliasErr(e), nil })
 	}
 	return &typesAwaitAliasErrFrame{e: e}
 }
 
 // typesAwaitAliasErrFrame is the state of a suspended typesAwaitAliasErr.
 type typesAwaitAliasErrFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e  *Env
 	aw rt.Awaiting[rt.Void]
 }
@@ -421,7 +422,7 @@ resume1:
 	v, err = f.aw.Result()
 //line types2_templates.go:70
 	return f.Finish(fmt.Sprint(v, err), nil)
-//line types2_templates_async.go:425
+//line types2_templates_async.go:426
 }
 func (f *typesAwaitAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAwaitAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -6,20 +6,21 @@ package generated_test
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"io"
 )
 
 // valErrReadAsync is valErrRead as a coroutine (see asyncgen).
 func valErrReadAsync(e *Env) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return valErrRead(e) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return valErrRead(e) })
 	}
 	return &valErrReadFrame{e: e}
 }
 
 // valErrReadFrame is the state of a suspended valErrRead.
 type valErrReadFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	e  *Env
 	aw rt.Awaiting[int]
 }
@@ -53,7 +54,7 @@ resume1:
 	i = f.aw.Must()
 //line valerr_templates.go:19
 	return f.Finish(i, io.EOF)
-//line valerr_templates_async.go:57
+//line valerr_templates_async.go:58
 }
 func (f *valErrReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -62,15 +63,15 @@ func (f *valErrReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // valErrPathsAsync is valErrPaths as a coroutine (see asyncgen).
 func valErrPathsAsync(e *Env) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return valErrPaths(e), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return valErrPaths(e), nil })
 	}
 	return &valErrPathsFrame{e: e}
 }
 
 // valErrPathsFrame is the state of a suspended valErrPaths.
 type valErrPathsFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	e    *Env
 	n1   int
 	err1 error
@@ -121,7 +122,7 @@ resume2:
 	n2, err2 = f.aw.Result()
 //line valerr_templates.go:29
 	return f.Finish(fmt.Sprint(f.n1, f.err1, n2, err2), nil)
-//line valerr_templates_async.go:125
+//line valerr_templates_async.go:126
 }
 func (f *valErrPathsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrPathsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -130,15 +131,15 @@ func (f *valErrPathsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // valErrMainAsync is valErrMain as a coroutine (see asyncgen).
 func valErrMainAsync() rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return valErrMain() })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return valErrMain() })
 	}
 	return &valErrMainFrame{}
 }
 
 // valErrMainFrame is the state of a suspended valErrMain.
 type valErrMainFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	aw rt.Awaiting[int]
 }
 
@@ -174,7 +175,7 @@ resume1:
 	v, err = f.aw.Result()
 //line valerr_templates.go:38
 	return f.Finish(v, err)
-//line valerr_templates_async.go:178
+//line valerr_templates_async.go:179
 }
 func (f *valErrMainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrMainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

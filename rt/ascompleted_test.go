@@ -152,7 +152,7 @@ func TestAsCompletedCancelledAwaitPassesItsTurnOn(t *testing.T) {
 }
 
 func ExampleAsCompleted() {
-	rt.Run(rt.NewRef(func() (rt.Void, error) {
+	rt.Run(rt.Async(func() (rt.Void, error) {
 		aws := []rt.Awaitable[string]{
 			cmbAfter(3*time.Second, "slow", nil),
 			cmbAfter(time.Second, "fast", nil),

@@ -66,7 +66,7 @@ func TestAuditPanickingCallbackContext(t *testing.T) {
 // never retrieved.
 func TestAuditRunMainErrorIsReturnedNotReported(t *testing.T) {
 	logs := captureSlog(t)
-	_, err := rt.Run(rt.NewRef(func() (int, error) { return 0, errAudit }), rt.WithClock(rt.NewVirtualClock()))
+	_, err := rt.Run(rt.Async(func() (int, error) { return 0, errAudit }), rt.WithClock(rt.NewVirtualClock()))
 	if err != errAudit {
 		t.Fatalf("Run: %v", err)
 	}
@@ -82,13 +82,13 @@ func TestAuditRunShutdownReportsTheFailingLeftoverAfterItsCleanup(t *testing.T) 
 	var contexts []rt.ErrorContext
 	var left *rt.Task[int]
 	var order []string
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
 		l := rt.RunningLoop()
 		l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) {
 			order = append(order, "reported")
 			contexts = append(contexts, c)
 		})
-		left = rt.CreateTask(l, rt.NewRef(func() (int, error) {
+		left = rt.CreateTask(l, rt.Async(func() (int, error) {
 			rt.Await(rt.Sleep(time.Hour))
 			rt.Await(rt.Sleep(time.Second)) // clean-up that suspends
 			order = append(order, "cleaned up")
@@ -115,10 +115,10 @@ func TestAuditRunShutdownReportsTheFailingLeftoverAfterItsCleanup(t *testing.T) 
 func TestAuditRunTaskCreatedDuringShutdownIsReportedPending(t *testing.T) {
 	var contexts []rt.ErrorContext
 	var late *rt.Task[rt.Void]
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
 		l := rt.RunningLoop()
 		l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { contexts = append(contexts, c) })
-		rt.CreateTask(l, rt.NewRef(func() (int, error) {
+		rt.CreateTask(l, rt.Async(func() (int, error) {
 			_, err := rt.Await(rt.Sleep(time.Hour))
 			late = rt.CreateTask(l, rt.Sleep(time.Hour))
 			return 0, err
@@ -138,7 +138,7 @@ func TestAuditRunTaskCreatedDuringShutdownIsReportedPending(t *testing.T) {
 // gives a *RuntimeError and is then cancelled like any leftover.
 func TestAuditRunStoppedEarlyCancelsTheMainTask(t *testing.T) {
 	var mainErr error
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
 		rt.RunningLoop().Stop()
 		_, mainErr = rt.Await(rt.Sleep(time.Hour))
 		return 0, mainErr

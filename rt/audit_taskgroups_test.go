@@ -18,7 +18,7 @@ var errAudit = errors.New("audit failure")
 func TestAuditTaskGroupBodyTurningACancelIntoAnErrorFailsWithIt(t *testing.T) {
 	l := prLoop(t)
 	task := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			if _, err := rt.Await(rt.Sleep(10 * time.Second)); err != nil {
 				return 0, errAudit
 			}
@@ -38,15 +38,15 @@ func TestAuditTaskGroupChildSpawningWhileExitingIsWaitedFor(t *testing.T) {
 	l := prLoop(t)
 	var done []time.Duration
 	leaf := func(d time.Duration) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			rt.Await(rt.Sleep(d))
 			done = append(done, l.Time())
 			return 0, nil
 		})
 	}
 	task := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
-			_, err := rt.Spawn(tg, rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
+			_, err := rt.Spawn(tg, rt.Async(func() (int, error) {
 				rt.Await(rt.Sleep(100 * time.Millisecond))
 				if _, err := rt.Spawn(tg, leaf(100*time.Millisecond)); err != nil {
 					return 0, err
@@ -72,7 +72,7 @@ func TestAuditTaskGroupSpawningDuringShutdownIsRefused(t *testing.T) {
 	spawned, refused := 0, 0
 	var hydra func(tg *rt.TaskGroup) rt.Coro[int]
 	hydra = func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			spawned++
 			if _, err := rt.Await(rt.Sleep(10 * time.Millisecond)); err != nil {
 				return 0, err
@@ -87,9 +87,9 @@ func TestAuditTaskGroupSpawningDuringShutdownIsRefused(t *testing.T) {
 		})
 	}
 	task := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			rt.Spawn(tg, hydra(tg))
-			_, err := rt.Spawn(tg, rt.NewRef(func() (int, error) {
+			_, err := rt.Spawn(tg, rt.Async(func() (int, error) {
 				for spawned < 10 {
 					rt.Await(rt.Sleep(15 * time.Millisecond))
 				}
@@ -117,9 +117,9 @@ func TestAuditTimeoutAroundATaskGroupExpiringInExit(t *testing.T) {
 	l := prLoop(t)
 	var child *rt.Task[int]
 	task := rt.CreateTask(l, rt.Timeout(time.Second, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			var err error
-			child, err = rt.Spawn(tg, rt.NewRef(func() (int, error) {
+			child, err = rt.Spawn(tg, rt.Async(func() (int, error) {
 				_, err := rt.Await(rt.Sleep(time.Hour))
 				return 0, err
 			}))
@@ -139,8 +139,8 @@ func TestAuditTaskGroupCancellingABodyInsideAnUnexpiredTimeout(t *testing.T) {
 	l := prLoop(t)
 	var bodyErr error
 	task := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
-			rt.Spawn(tg, rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
+			rt.Spawn(tg, rt.Async(func() (int, error) {
 				rt.Await(rt.Sleep(time.Second))
 				return 0, errAudit
 			}))
@@ -163,8 +163,8 @@ func TestAuditTaskGroupCancellingABodyInsideAnUnexpiredTimeout(t *testing.T) {
 func TestAuditTaskGroupChildFailureAndEnclosingTimeoutTogether(t *testing.T) {
 	l := prLoop(t)
 	task := rt.CreateTask(l, rt.Timeout(time.Second, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
-			rt.Spawn(tg, rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
+			rt.Spawn(tg, rt.Async(func() (int, error) {
 				rt.Await(rt.Sleep(time.Second))
 				return 0, errAudit
 			}))
@@ -185,11 +185,11 @@ func TestAuditTaskGroupSpawnAfterExitIsRefused(t *testing.T) {
 	var group *rt.TaskGroup
 	task := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
 		group = tg
-		return rt.NewRef(func() (int, error) { return 0, nil })
+		return rt.Async(func() (int, error) { return 0, nil })
 	}))
 	prWait(t, l, task)
 	ran := false
-	if _, err := rt.Spawn(group, rt.NewRef(func() (int, error) { ran = true; return 0, nil })); !isRuntimeError(err) {
+	if _, err := rt.Spawn(group, rt.Async(func() (int, error) { ran = true; return 0, nil })); !isRuntimeError(err) {
 		t.Fatalf("Spawn after exit: %v", err)
 	}
 	prBriefly(t, l)
@@ -204,8 +204,8 @@ func TestAuditTaskGroupBodySpawnAfterAChildFailedIsRefused(t *testing.T) {
 	l := prLoop(t)
 	var spawnErr error
 	task := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
-			rt.Spawn(tg, rt.NewRef(func() (int, error) { return 0, errAudit }))
+		return rt.Async(func() (int, error) {
+			rt.Spawn(tg, rt.Async(func() (int, error) { return 0, errAudit }))
 			_, err := rt.Await(rt.Sleep(time.Hour))
 			_, spawnErr = rt.Spawn(tg, rt.Sleep(0))
 			return 0, err

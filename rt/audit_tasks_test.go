@@ -204,7 +204,7 @@ func TestAuditCurrentTaskFollowsInterleavedTasks(t *testing.T) {
 // test_get_coro: the coroutine stays reachable after the task is done.
 func TestAuditTaskCoroIsKeptAfterTheTaskIsDone(t *testing.T) {
 	l := prLoop(t)
-	c := rt.NewRef(func() (int, error) { return 1, nil })
+	c := rt.Async(func() (int, error) { return 1, nil })
 	task := rt.CreateTask[int](l, c)
 	prWait(t, l, task)
 	if task.Coro() != rt.Coro[int](c) {

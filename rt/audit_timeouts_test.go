@@ -20,7 +20,7 @@ func isTimeout(err error) bool {
 func TestAuditTimeoutNestedInCleanupOfAnExpiredOneConvertsItsOwn(t *testing.T) {
 	l := prLoop(t)
 	var innerErr error
-	task := rt.CreateTask(l, rt.Timeout(10*time.Millisecond, rt.NewRef(func() (rt.Void, error) {
+	task := rt.CreateTask(l, rt.Timeout(10*time.Millisecond, rt.Async(func() (rt.Void, error) {
 		_, err := rt.Await(rt.Sleep(time.Second))
 		// The clean-up runs under a timeout of its own.
 		_, innerErr = rt.Await(rt.Timeout(10*time.Millisecond, rt.Sleep(10*time.Second)))
@@ -53,7 +53,7 @@ func TestAuditTimeoutErrorCauseIsTheCancellation(t *testing.T) {
 func TestAuditTimeoutPassesAnErrorRaisedWhileCancelling(t *testing.T) {
 	l := prLoop(t)
 	boom := errors.New("boom")
-	task := rt.CreateTask(l, rt.Timeout(time.Millisecond, rt.NewRef(func() (rt.Void, error) {
+	task := rt.CreateTask(l, rt.Timeout(time.Millisecond, rt.Async(func() (rt.Void, error) {
 		rt.Await(rt.Sleep(time.Second))
 		return rt.Void{}, boom
 	})))
@@ -66,7 +66,7 @@ func TestAuditTimeoutPassesAnErrorRaisedWhileCancelling(t *testing.T) {
 // expiry's cancellation and returns a value gives that value.
 func TestAuditTimeoutSwallowedCancellationGivesTheValue(t *testing.T) {
 	l := prLoop(t)
-	scope := rt.Timeout(time.Millisecond, rt.NewRef(func() (int, error) {
+	scope := rt.Timeout(time.Millisecond, rt.Async(func() (int, error) {
 		if _, err := rt.Await(rt.Sleep(time.Second)); err != nil {
 			return 42, nil
 		}
@@ -96,7 +96,7 @@ func TestAuditTimeoutRescheduleWhileExpiringFails(t *testing.T) {
 	var scope *rt.TimeoutCoro[rt.Void]
 	var rerr error
 	expired := false
-	scope = rt.Timeout(time.Millisecond, rt.NewRef(func() (rt.Void, error) {
+	scope = rt.Timeout(time.Millisecond, rt.Async(func() (rt.Void, error) {
 		_, err := rt.Await(rt.Sleep(time.Second))
 		expired = scope.Expired()
 		rerr = scope.Reschedule(l.Time() + time.Hour)
@@ -144,7 +144,7 @@ func TestAuditTimeoutRescheduleBeforeEntryFails(t *testing.T) {
 func TestAuditTimeoutRescheduleEarlierExpiresAtTheNewDeadline(t *testing.T) {
 	l := prLoop(t)
 	var scope *rt.TimeoutCoro[rt.Void]
-	scope = rt.TimeoutAt(10*time.Second, rt.NewRef(func() (rt.Void, error) {
+	scope = rt.TimeoutAt(10*time.Second, rt.Async(func() (rt.Void, error) {
 		if err := scope.Reschedule(2 * time.Second); err != nil {
 			return rt.Void{}, err
 		}
@@ -205,8 +205,8 @@ func TestAuditNestedTimeoutsDueInOnePassOnlyTheOuterConverts(t *testing.T) {
 	}
 	defer l.Close()
 	var innerErr error
-	task := rt.CreateTask(l, rt.TimeoutAt(2*time.Second, rt.NewRef(func() (rt.Void, error) {
-		_, innerErr = rt.Await(rt.TimeoutAt(time.Second, rt.NewRef(func() (rt.Void, error) {
+	task := rt.CreateTask(l, rt.TimeoutAt(2*time.Second, rt.Async(func() (rt.Void, error) {
+		_, innerErr = rt.Await(rt.TimeoutAt(time.Second, rt.Async(func() (rt.Void, error) {
 			clock.Advance(3 * time.Second) // a step that blocks the loop
 			return rt.Await(rt.Sleep(time.Hour))
 		})))

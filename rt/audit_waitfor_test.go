@@ -42,7 +42,7 @@ func TestAuditWaitForCancelledAfterTheInnerFinishedStillCancels(t *testing.T) {
 // test_wait_for_cancel_suppressed
 func TestAuditWaitForReturnsTheValueOfACoroutineThatSwallowsTheTimeout(t *testing.T) {
 	l := prLoop(t)
-	task := rt.CreateTask(l, rt.WaitFor[int](rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.WaitFor[int](rt.Async(func() (int, error) {
 		if _, err := rt.Await(rt.Sleep(10 * time.Second)); err != nil {
 			return 42, nil
 		}
@@ -143,7 +143,7 @@ func TestAuditWaitForOfAShieldTimesOutWithoutCancellingTheTask(t *testing.T) {
 // suspends gives its value.
 func TestAuditWaitForWithoutTimeoutOfAnImmediateCoroutine(t *testing.T) {
 	l := prLoop(t)
-	task := rt.CreateTask(l, rt.WaitFor[int](rt.NewRef(func() (int, error) { return 7, nil }), rt.NoTimeout))
+	task := rt.CreateTask(l, rt.WaitFor[int](rt.Async(func() (int, error) { return 7, nil }), rt.NoTimeout))
 	prWait(t, l, task)
 	if v, err := task.Result(); v != 7 || err != nil {
 		t.Fatalf("got %d, %v", v, err)

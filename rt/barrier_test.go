@@ -209,7 +209,7 @@ func TestBarrierAbortBreaksUntilReset(t *testing.T) {
 
 func ExampleBarrier() {
 	b := rt.NewBarrier(3)
-	rt.Run(rt.NewRef(func() (rt.Void, error) {
+	rt.Run(rt.Async(func() (rt.Void, error) {
 		l := rt.RunningLoop()
 		var tasks []*rt.Task[int]
 		for range 3 {

@@ -71,7 +71,7 @@ func TestTenThousandTimersOverAnHourRunInstantlyInOrder(t *testing.T) {
 
 func TestSleepOnVirtualClock(t *testing.T) {
 	var woke time.Duration
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
 		l := rt.RunningLoop()
 		if _, err := rt.Await(rt.Sleep(time.Hour)); err != nil {
 			return 0, err

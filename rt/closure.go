@@ -18,10 +18,10 @@ package rt
 // Inside a template the literal is compiled by asyncgen (see package gen);
 // elsewhere fn runs on a goroutine of its own that hands control back and
 // forth with the loop, as every coroutine does in reference mode.
-func Async[T any](fn func() (T, error)) Coro[T] { return NewRef(fn) }
+func Async[T any](fn func() (T, error)) Coro[T] { return newRef(fn) }
 
 // AsyncVoid is Async for a literal that returns only an error, the usual
 // shape of a TaskGroup body: the coroutine's result is Void.
 func AsyncVoid(fn func() error) Coro[Void] {
-	return NewRef(func() (Void, error) { return Void{}, fn() })
+	return newRef(func() (Void, error) { return Void{}, fn() })
 }

@@ -329,9 +329,9 @@ func TestConditionBoundToOneLoop(t *testing.T) {
 func ExampleCondition() {
 	cond := rt.NewCondition(nil)
 	var items []string
-	rt.Run(rt.NewRef(func() (rt.Void, error) {
+	rt.Run(rt.Async(func() (rt.Void, error) {
 		l := rt.RunningLoop()
-		consumer := rt.CreateTask(l, rt.NewRef(func() (string, error) {
+		consumer := rt.CreateTask(l, rt.Async(func() (string, error) {
 			rt.Must(cond.Acquire())
 			defer cond.Release()
 			rt.Must(cond.WaitFor(func() bool { return len(items) > 0 }))

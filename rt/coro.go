@@ -120,8 +120,8 @@ func (t *thrown[T]) Result() (T, error) {
 	return zero, t.err
 }
 
-// Awaiting is the state of one suspension point in a generated frame: the
-// thing being awaited. Generated code uses it in three steps:
+// Awaiting is the state of one suspension point of a coroutine, generated
+// or written by hand: the thing being awaited. It is used in three steps:
 //
 //	if y, suspend := f.aw.Start(c, x); suspend { f.state = 1; return y }
 //	// resume point 1 (on every later Send/Throw):

@@ -19,8 +19,19 @@
 // await, to run as a task, to Spawn into a TaskGroup or to Gather.
 //
 // Built with -tags asyncgen_ref, every generated constructor instead runs
-// its template as written on a goroutine of its own (NewRef): real stacks
-// for a debugger, and the oracle the generator is tested against.
+// its template as written on a goroutine of its own (through Async): real
+// stacks for a debugger, and the oracle the generator is tested against.
+//
+// What generated code alone needs (the Frame every generated coroutine
+// embeds, RefMode, NewRef) is in package rt/rtimpl, out of the way. What is
+// left of the coroutine protocol here is for coroutines written by hand,
+// as the combinators below are: implement Coro's Send, Throw, Close and
+// Result; hand the driver a Yield (BareYield to give way; the Yield that
+// Awaiting.Start or Resume returns to wait on something); keep one Awaiting
+// per thing awaited; implement Stacker for async stack traces. Ctx is the
+// driver passed in on every resumption. Raised is how Must propagates a
+// failed await, and FailureOf turns a recovered panic into the
+// coroutine's error.
 //
 // # The loop
 //

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 )
 
 // Sentinels for errors.Is. Their text never changes.
@@ -79,13 +80,33 @@ func (e *RuntimeError) Unwrap() error { return e.Err }
 
 // PanicError is the error of a coroutine or callback that panicked: the loop
 // survives and the task fails with it.
+//
+// Site and Stack name files relative to their module's root
+// ("examples/chat/chat.go", the standard library's as "runtime/panic.go"),
+// the same in both modes and on every machine. In a normal build the
+// generated state machine carries //line directives back to its template, so
+// the site is the template's line, as it is in reference mode where the
+// template runs as written.
 type PanicError struct {
-	Value any    // what was passed to panic
-	Stack []byte // the goroutine stack at the panic
+	Value any // what was passed to panic
+	// Site is "file:line" of the statement that panicked: the first frame
+	// below the panic outside the standard library and package rt ("" if
+	// there is none), so a nil map write, a failed strings.Repeat or an
+	// rt.Await where none may be names the caller's line.
+	Site string
+	// Stack is the goroutine's stack from the panicking frame down, one
+	// function per line followed by its indented file:line, as Go prints
+	// a traceback.
+	Stack []byte
 }
 
-// Error shows the panic value; Stack holds where it happened.
-func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+// Error shows the panic value and the file:line where it happened.
+func (e *PanicError) Error() string {
+	if e.Site == "" {
+		return fmt.Sprintf("panic: %v", e.Value)
+	}
+	return fmt.Sprintf("panic: %v [%s]", e.Value, e.Site)
+}
 
 // Unwrap returns the panic value when it is an error.
 func (e *PanicError) Unwrap() error {
@@ -94,11 +115,46 @@ func (e *PanicError) Unwrap() error {
 }
 
 // NewPanicError captures the current stack; call it from the deferred
-// function that recovered v.
+// function that recovered v. The frames above the panic (the recovering
+// ones and the runtime's panic machinery) are left out.
 func NewPanicError(v any) *PanicError {
-	buf := make([]byte, 16<<10)
-	buf = buf[:runtime.Stack(buf, false)]
-	return &PanicError{Value: v, Stack: buf}
+	var pcs [64]uintptr
+	n := runtime.Callers(1, pcs[:])
+	e := &PanicError{Value: v}
+	e.Site, e.Stack = panicStack(pcs[:n])
+	return e
+}
+
+// panicStack formats the frames below the last runtime.gopanic in pcs (all
+// of them if there is none) and finds the panic's site among them.
+func panicStack(pcs []uintptr) (site string, stack []byte) {
+	var frames []runtime.Frame
+	it := runtime.CallersFrames(pcs)
+	for {
+		f, more := it.Next()
+		if f.Function == "runtime.gopanic" {
+			frames = frames[:0] // what came before recovered it
+		} else {
+			frames = append(frames, f)
+		}
+		if !more {
+			break
+		}
+	}
+	var b []byte
+	for _, f := range frames {
+		file := moduleRelative(f.Function, f.File)
+		if pkg := funcPackage(f.Function); site == "" && !isStdPkg(pkg) && pkg != rtPkg {
+			site = file + ":" + strconv.Itoa(f.Line)
+		}
+		b = append(b, f.Function...)
+		b = append(b, "()\n\t"...)
+		b = append(b, file...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(f.Line), 10)
+		b = append(b, '\n')
+	}
+	return site, b
 }
 
 // Raised is the panic value with which Must propagates a failed await, like

@@ -111,9 +111,9 @@ func TestEventWaitAfterClearBlocks(t *testing.T) {
 
 func ExampleEvent() {
 	ev := rt.NewEvent()
-	rt.Run(rt.NewRef(func() (rt.Void, error) {
+	rt.Run(rt.Async(func() (rt.Void, error) {
 		l := rt.RunningLoop()
-		waiter := rt.CreateTask(l, rt.NewRef(func() (rt.Void, error) {
+		waiter := rt.CreateTask(l, rt.Async(func() (rt.Void, error) {
 			rt.Await(ev.Wait())
 			fmt.Println("event seen")
 			return rt.Void{}, nil

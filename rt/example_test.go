@@ -50,7 +50,7 @@ func ExampleLoop_CallSoon() {
 // Run is asyncio.run: it runs the main coroutine on a new loop and returns
 // its outcome. On a virtual clock an hour of sleeping takes no time.
 func ExampleRun() {
-	v, err := rt.Run(rt.NewRef(func() (string, error) {
+	v, err := rt.Run(rt.Async(func() (string, error) {
 		start := rt.RunningLoop().Time()
 		if _, err := rt.Await(rt.Sleep(time.Hour)); err != nil {
 			return "", err
@@ -84,7 +84,7 @@ func ExampleFuture_AddDoneCallback() {
 func ExampleTask_Cancel() {
 	l, _ := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
 	defer l.Close()
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		_, err := rt.Await(rt.Sleep(time.Hour))
 		fmt.Println("sleep returned:", err)
 		return 0, err
@@ -119,4 +119,35 @@ func ExampleVirtualClock() {
 	l.CallLater(24*time.Hour, func() { fmt.Println("a day later:", clock.Now()); l.Stop() })
 	l.RunForever()
 	// Output: a day later: 24h0m0s
+}
+
+// Gather takes awaitables of one result type; AsAny gathers different ones
+// together, each result to be asserted back to its type.
+func ExampleAsAny() {
+	vs, err := rt.Run(rt.Async(func() ([]any, error) {
+		l := rt.RunningLoop()
+		count := rt.NewFuture[int](l)
+		l.CallLater(time.Second, func() { count.SetResult(3) })
+		name := rt.CreateTask(l, rt.Async(func() (string, error) { return "three", nil }))
+		return rt.Await(rt.Gather(rt.AsAny(count), rt.AsAny(name)))
+	}), rt.WithClock(rt.NewVirtualClock()))
+	n, s := vs[0].(int), vs[1].(string)
+	fmt.Println(n, s, err)
+	// Output: 3 three <nil>
+}
+
+// RunTimeout hands the scope to the code under the deadline, which may
+// move it: asyncio's "async with timeout(d) as cm: cm.reschedule(...)".
+func ExampleRunTimeout() {
+	v, err := rt.Run(rt.RunTimeout(time.Second, func(s *rt.TimeoutScope) rt.Coro[string] {
+		return rt.Async(func() (string, error) {
+			s.Reschedule(s.When() + time.Second) // this one needs 1.5s
+			if _, err := rt.Await(rt.Sleep(1500 * time.Millisecond)); err != nil {
+				return "", err
+			}
+			return fmt.Sprint("done at ", rt.RunningLoop().Time(), ", deadline ", s.When()), nil
+		})
+	}), rt.WithClock(rt.NewVirtualClock()))
+	fmt.Println(v, err)
+	// Output: done at 1.5s, deadline 2s <nil>
 }

@@ -63,7 +63,7 @@ func (c *exEchoClient) ConnectionLost(err error) {
 // factory makes a protocol per accepted connection, CreateConnection
 // connects the client's, and every callback runs on the loop's goroutine.
 func ExampleLoop_CreateServer() {
-	echo, err := rt.Run(rt.NewRef(func() (string, error) {
+	echo, err := rt.Run(rt.Async(func() (string, error) {
 		l := rt.RunningLoop()
 		srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol { return &exEchoServer{} },
 			"tcp4", "127.0.0.1:0")) // port 0: the kernel picks one, Addrs tells it
@@ -134,7 +134,7 @@ func (p *exAsker) DatagramReceived(b []byte, _ net.Addr) {
 // to it asks. Each datagram arrives whole (loopback does not lose or
 // reorder them, a real network may).
 func ExampleLoop_CreateDatagramEndpoint() {
-	answers, err := rt.Run(rt.NewRef(func() ([]string, error) {
+	answers, err := rt.Run(rt.Async(func() ([]string, error) {
 		l := rt.RunningLoop()
 		server, err := rt.Await(l.CreateDatagramEndpoint(func() rt.DatagramProtocol { return &exUpper{} },
 			"udp4", rt.WithDatagramLocalAddr("127.0.0.1:0")))

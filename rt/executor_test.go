@@ -117,7 +117,7 @@ func TestVirtualClockWaitsForExecutorJobs(t *testing.T) {
 
 func TestRunWaitsForExecutorJobs(t *testing.T) {
 	var finished atomic.Bool
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
 		rt.RunInExecutor(rt.RunningLoop(), func() (int, error) {
 			finished.Store(true)
 			return 0, nil

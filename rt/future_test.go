@@ -225,7 +225,7 @@ func TestRetrievedErrorIsNotReported(t *testing.T) {
 func TestUnretrievedTaskErrorSaysTask(t *testing.T) {
 	l := newLoop(t)
 	errs := collectErrors(l)
-	rt.CreateTask(l, rt.NewRef(func() (int, error) { return 0, errors.New("task failed") }))
+	rt.CreateTask(l, rt.Async(func() (int, error) { return 0, errors.New("task failed") }))
 	runOnce(t, l)
 	l.Close()
 	if len(*errs) != 1 || !strings.HasPrefix((*errs)[0].Message, "Task exception was never retrieved") {

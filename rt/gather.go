@@ -17,8 +17,11 @@ type Outcome[T any] struct {
 // awaits the Gather cancels every child still running, and the await fails
 // with a *CancelledError once they are all done.
 //
-// Go generics have no heterogeneous tuples: to gather results of different
-// types, use Gather[any] over awaitables of type Awaitable[any].
+// Go has no heterogeneous tuples: to gather results of different types,
+// wrap each awaitable in AsAny and assert the results back:
+//
+//	vs, err := rt.Await(rt.Gather(rt.AsAny(count), rt.AsAny(name)))
+//	n, s := vs[0].(int), vs[1].(string)
 func Gather[T any](aws ...Awaitable[T]) Coro[[]T] {
 	return &gatherValues[T]{gatherCoro[T]{aws: aws}}
 }
@@ -241,3 +244,44 @@ func (g *gatherValues[T]) Result() ([]T, error) {
 type gatherOutcomes[T any] struct{ gatherCoro[T] }
 
 func (g *gatherOutcomes[T]) Result() ([]Outcome[T], error) { return g.outcome() }
+
+// AsAny makes a an Awaitable[any], for gathering (or waiting on) awaitables
+// of different result types together; see Gather. A future or task stays
+// one (Gather does not wrap it in a task, and cancelling the gather cancels
+// it); a coroutine stays a coroutine. Its result is boxed in an interface.
+func AsAny[T any](a Awaitable[T]) Awaitable[any] {
+	if a == nil {
+		return nil
+	}
+	if f, ok := asFuture(a); ok {
+		return &anyFuture[T]{typedFuture: f, a: a}
+	}
+	return &anyCoro[T]{a: a}
+}
+
+// anyFuture is a future or task seen as an Awaitable[any].
+type anyFuture[T any] struct {
+	typedFuture[T]
+	a Awaitable[T]
+}
+
+func (f *anyFuture[T]) Send(c *Ctx) Yield             { return f.a.Send(c) }
+func (f *anyFuture[T]) Throw(c *Ctx, err error) Yield { return f.a.Throw(c, err) }
+func (f *anyFuture[T]) Close()                        { f.a.Close() }
+func (f *anyFuture[T]) Result() (any, error)          { return f.typedFuture.Result() }
+
+// anyCoro is a coroutine seen as an Awaitable[any].
+type anyCoro[T any] struct{ a Awaitable[T] }
+
+func (c *anyCoro[T]) Send(x *Ctx) Yield             { return c.a.Send(x) }
+func (c *anyCoro[T]) Throw(x *Ctx, err error) Yield { return c.a.Throw(x, err) }
+func (c *anyCoro[T]) Close()                        { c.a.Close() }
+func (c *anyCoro[T]) Result() (any, error)          { return c.a.Result() }
+
+// AwaitStack lets an async stack go through the wrapper.
+func (c *anyCoro[T]) AwaitStack(buf []StackFrame) []StackFrame {
+	if s, ok := c.a.(Stacker); ok {
+		return s.AwaitStack(buf)
+	}
+	return buf
+}

@@ -45,7 +45,7 @@ func TestGatherOfNothingReturnsEmptyWithoutSuspending(t *testing.T) {
 
 func TestGatherRunsARepeatedArgumentOnce(t *testing.T) {
 	runs := 0
-	c := rt.NewRef(func() (int, error) {
+	c := rt.Async(func() (int, error) {
 		runs++
 		_, err := rt.Await(rt.Sleep(time.Second))
 		return 7, err
@@ -128,7 +128,7 @@ func TestGatherCancelCancelsEveryChild(t *testing.T) {
 
 func TestGatherCancelWaitsForChildrenToFinish(t *testing.T) {
 	l := cmbLoop(t)
-	stubborn := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	stubborn := rt.CreateTask(l, rt.Async(func() (int, error) {
 		_, err := rt.Await(rt.Sleep(time.Hour))
 		if err != nil {
 			// Takes a while to clean up, then swallows the cancel.
@@ -173,7 +173,7 @@ func TestGatherRejectsAFutureOfAnotherLoop(t *testing.T) {
 
 func TestGatherThrownBeforeStartRunsNothing(t *testing.T) {
 	started := false
-	c := rt.NewRef(func() (int, error) { started = true; return 0, nil })
+	c := rt.Async(func() (int, error) { started = true; return 0, nil })
 	g := rt.Gather[int](c)
 	g.Throw(&rt.Ctx{}, &rt.CancelledError{})
 	if _, err := g.Result(); !cmbIsCancel(err) {
@@ -186,12 +186,12 @@ func TestGatherThrownBeforeStartRunsNothing(t *testing.T) {
 
 func ExampleGather() {
 	square := func(n int) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			_, err := rt.Await(rt.Sleep(time.Duration(10-n) * time.Second))
 			return n * n, err
 		})
 	}
-	v, err := rt.Run(rt.NewRef(func() ([]int, error) {
+	v, err := rt.Run(rt.Async(func() ([]int, error) {
 		return rt.Await(rt.Gather(square(1), square(2), square(3)))
 	}), rt.WithClock(rt.NewVirtualClock()))
 	fmt.Println(v, err)
@@ -199,7 +199,7 @@ func ExampleGather() {
 }
 
 func ExampleGatherReturnErrors() {
-	v, _ := rt.Run(rt.NewRef(func() ([]rt.Outcome[int], error) {
+	v, _ := rt.Run(rt.Async(func() ([]rt.Outcome[int], error) {
 		return rt.Await(rt.GatherReturnErrors(
 			cmbAfter(time.Second, 1, nil),
 			cmbAfter(time.Second, 0, errors.New("no luck")),
@@ -217,14 +217,53 @@ func ExampleGatherReturnErrors() {
 // in asyncio: no rt.Gather[int](…). (Results of different types gather as
 // Gather[any] over Awaitable[any] values.)
 func ExampleGather_futuresAndTasks() {
-	v, err := rt.Run(rt.NewRef(func() ([]int, error) {
+	v, err := rt.Run(rt.Async(func() ([]int, error) {
 		l := rt.RunningLoop()
 		f := rt.NewFuture[int](l)
 		l.CallLater(time.Second, func() { f.SetResult(1) })
-		task := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 2, nil }))
+		task := rt.CreateTask(l, rt.Async(func() (int, error) { return 2, nil }))
 		shielded := rt.CreateTask(l, rt.Shield(task))
 		return rt.Await(rt.WaitFor(rt.Gather(f, task, shielded), time.Minute))
 	}), rt.WithClock(rt.NewVirtualClock()))
 	fmt.Println(v, err)
 	// Output: [1 2 2] <nil>
+}
+
+// TestGatherOfMixedTypesThroughAsAny gathers a future, a task and a
+// coroutine of three result types: AsAny makes each an Awaitable[any], the
+// results come back in argument order, and the future and the task are
+// awaited as they are (the gather's cancellation reaches them) rather than
+// wrapped in tasks.
+func TestGatherOfMixedTypesThroughAsAny(t *testing.T) {
+	l := cmbLoop(t)
+	count := rt.NewFuture[int](l)
+	l.CallLater(time.Second, func() { count.SetResult(3) })
+	name := rt.CreateTask(l, cmbAfter(2*time.Second, "three", nil))
+	before := len(l.AllTasks())
+	var during int
+	main := rt.CreateTask(l, rt.Async(func() ([]any, error) {
+		l.CallSoon(func() { during = len(l.AllTasks()) })
+		return rt.Await(rt.Gather(rt.AsAny(count), rt.AsAny(name), rt.AsAny(cmbAfter(0, 3.0, nil))))
+	}))
+	if err := l.RunUntilComplete(main); err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := main.Result()
+	n, s, f := vs[0].(int), vs[1].(string), vs[2].(float64)
+	if n != 3 || s != "three" || f != 3.0 {
+		t.Fatalf("got %v", vs)
+	}
+	// main and the coroutine's task are new; count and name were not wrapped.
+	if during != before+2 {
+		t.Fatalf("%d tasks while gathering, %d before: the future or the task got a task of its own", during, before)
+	}
+
+	// Cancelling the gather cancels the future it awaits.
+	pending := rt.NewFuture[int](l)
+	g := rt.CreateTask(l, rt.Gather(rt.AsAny(pending), rt.AsAny(cmbAfter(time.Hour, "x", nil))))
+	l.CallLater(time.Second, func() { g.Cancel() })
+	l.RunUntilComplete(g)
+	if !g.Cancelled() || !pending.Cancelled() {
+		t.Fatalf("gather cancelled %v, its future cancelled %v", g.Cancelled(), pending.Cancelled())
+	}
 }

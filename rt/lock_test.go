@@ -35,7 +35,7 @@ func prBriefly(t testing.TB, l *rt.Loop) {
 
 // prGo starts body as a task driven by the reference driver.
 func prGo[T any](l *rt.Loop, body func() (T, error)) *rt.Task[T] {
-	return rt.CreateTask(l, rt.NewRef(body))
+	return rt.CreateTask(l, rt.Async(body))
 }
 
 // prWait runs l until f is done and returns f's error. A guard timer an
@@ -343,7 +343,7 @@ func ExampleLock() {
 	lock := rt.NewLock()
 	var log []string
 	worker := func(name string) rt.Coro[rt.Void] {
-		return rt.NewRef(func() (rt.Void, error) {
+		return rt.Async(func() (rt.Void, error) {
 			if _, err := rt.Await(lock.Acquire()); err != nil {
 				return rt.Void{}, err
 			}
@@ -354,7 +354,7 @@ func ExampleLock() {
 			return rt.Void{}, nil
 		})
 	}
-	rt.Run(rt.NewRef(func() (rt.Void, error) {
+	rt.Run(rt.Async(func() (rt.Void, error) {
 		l := rt.RunningLoop()
 		a, b := rt.CreateTask(l, worker("a")), rt.CreateTask(l, worker("b"))
 		rt.Await(a)

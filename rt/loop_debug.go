@@ -1,7 +1,10 @@
 package rt
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -42,13 +45,20 @@ func (l *Loop) CallExceptionHandler(ctx ErrorContext) {
 	l.excHandler(l, ctx)
 }
 
-// DefaultExceptionHandler logs ctx at error level through log/slog.
+// DefaultExceptionHandler logs ctx at error level through log/slog: the
+// message with err, future and created_at attributes, and the stack of a
+// *PanicError. With log/slog's own default handler, which prints through
+// package log and would quote the stack onto one line, the stack follows
+// the record's line as lines of its own, indented; a handler installed
+// with slog.SetDefault gets it as the "stack" attribute.
 func DefaultExceptionHandler(_ *Loop, ctx ErrorContext) {
-	attrs := []any{}
+	var attrs []any
+	stack := ""
 	if ctx.Err != nil {
 		attrs = append(attrs, "err", ctx.Err)
-		if p, ok := ctx.Err.(*PanicError); ok {
-			attrs = append(attrs, "stack", string(p.Stack))
+		var p *PanicError
+		if errors.As(ctx.Err, &p) {
+			stack = strings.TrimSuffix(string(p.Stack), "\n")
 		}
 	}
 	if ctx.Future != nil {
@@ -57,7 +67,44 @@ func DefaultExceptionHandler(_ *Loop, ctx ErrorContext) {
 	if ctx.Source != "" {
 		attrs = append(attrs, "created_at", ctx.Source)
 	}
-	slog.Error(ctx.Message, attrs...)
+	logger := slog.Default()
+	if logger.Handler() != stockSlogHandler || stack == "" {
+		if stack != "" {
+			attrs = append(attrs, "stack", stack)
+		}
+		logger.Error(ctx.Message, attrs...)
+		return
+	}
+	if !logger.Enabled(context.Background(), slog.LevelError) {
+		return
+	}
+	line := "ERROR " + ctx.Message
+	if kv := textAttrs(attrs); kv != "" {
+		line += " " + kv
+	}
+	log.Output(2, line+"\n\t"+strings.ReplaceAll(stack, "\n", "\n\t"))
+}
+
+// stockSlogHandler is log/slog's default handler as the program started
+// (rt is initialised before any package that imports it can replace it).
+var stockSlogHandler = slog.Default().Handler()
+
+// textAttrs formats attrs as the stock handler does: key=value, quoted
+// where needed.
+func textAttrs(attrs []any) string {
+	var b strings.Builder
+	h := slog.NewTextHandler(&b, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && (a.Key == slog.LevelKey || a.Key == slog.MessageKey) {
+				return slog.Attr{}
+			}
+			return a
+		},
+	})
+	r := slog.NewRecord(time.Time{}, slog.LevelError, "", 0)
+	r.Add(attrs...)
+	h.Handle(context.Background(), r)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // SetDebug turns debug mode on or off (PYTHONASYNCIODEBUG's role): slow
@@ -93,15 +140,47 @@ func (l *Loop) checkGoroutine(what string) {
 
 // runTimed runs one callback and reports it when it took longer than the
 // slow-callback threshold. Timing uses the wall clock even on a virtual
-// clock: slowness is about real CPU time.
+// clock: slowness is about real CPU time. A task's step is reported with
+// the await it resumed at and the one it suspended at next, where the slow
+// code lies between.
 func (l *Loop) runTimed(cb callback) {
+	task, _ := cb.(AnyTask)
+	var from []StackFrame
+	if task != nil {
+		from = task.GetStack()
+	}
 	start := time.Now()
 	l.runOne(cb)
 	if d := time.Since(start); d >= l.slow {
-		l.CallExceptionHandler(ErrorContext{
-			Message: fmt.Sprintf("executing %s took %.3f seconds", describe(cb), d.Seconds()),
-		})
+		msg := fmt.Sprintf("executing %s took %.3f seconds", describe(cb), d.Seconds())
+		if task != nil {
+			msg += ": " + stepSpan(from, task)
+		}
+		l.CallExceptionHandler(ErrorContext{Message: msg})
 	}
+}
+
+// stepSpan says where a task's step started and where it stopped: the
+// innermost await of its async stack before and after the step.
+func stepSpan(from []StackFrame, t AnyTask) string {
+	s := "started"
+	if len(from) > 0 {
+		s = "resumed at " + stackSite(from[len(from)-1])
+	}
+	switch to := t.GetStack(); {
+	case len(to) > 0:
+		s += ", suspended next at " + stackSite(to[len(to)-1])
+	case t.Done():
+		s += ", then finished"
+	default:
+		s += ", then gave way" // a bare yield, or a coroutine that cannot tell
+	}
+	return s
+}
+
+func stackSite(f StackFrame) string {
+	fn := f.Func[strings.LastIndexByte(f.Func, '/')+1:] // pkg.Func
+	return fmt.Sprintf("%s:%d (%s)", f.File, f.Line, fn)
 }
 
 func describe(cb callback) string {
@@ -133,7 +212,7 @@ func callerSite() string {
 	for {
 		f, more := frames.Next()
 		if !strings.Contains(f.Function, "asyncgen/asyncgen/rt.") || strings.HasSuffix(f.File, "_test.go") {
-			return fmt.Sprintf("%s:%d", f.File, f.Line)
+			return fmt.Sprintf("%s:%d", moduleRelative(f.Function, f.File), f.Line)
 		}
 		if !more {
 			return ""

@@ -3,6 +3,7 @@ package rt_test
 import (
 	"bytes"
 	"errors"
+	"log"
 	"log/slog"
 	"slices"
 	"strings"
@@ -291,7 +292,7 @@ func TestRunUntilCompleteGenericNestedCreatesNoTask(t *testing.T) {
 	var nested error
 	f := rt.NewFuture[int](l)
 	l.CallSoon(func() {
-		_, nested = rt.RunUntilComplete[int](l, rt.NewRef(func() (int, error) { return 1, nil }))
+		_, nested = rt.RunUntilComplete[int](l, rt.Async(func() (int, error) { return 1, nil }))
 		f.SetResult(len(l.AllTasks()))
 	})
 	if err := l.RunUntilComplete(f); err != nil {
@@ -368,7 +369,7 @@ func TestLoopMethodsAfterCloseFail(t *testing.T) {
 	mustPanicClosed("CallSoon", func() { l.CallSoon(func() {}) })
 	mustPanicClosed("CallLater", func() { l.CallLater(time.Second, func() {}) })
 	mustPanicClosed("CallAt", func() { l.CallAt(time.Second, func() {}) })
-	mustPanicClosed("CreateTask", func() { rt.CreateTask[int](l, rt.NewRef(func() (int, error) { return 0, nil })) })
+	mustPanicClosed("CreateTask", func() { rt.CreateTask[int](l, rt.Async(func() (int, error) { return 0, nil })) })
 	if err := l.RunForever(); !errors.Is(err, rt.ErrLoopClosed) {
 		t.Errorf("RunForever: %v", err)
 	}
@@ -496,9 +497,15 @@ func TestCallSoonThreadsafeRacingClose(t *testing.T) {
 func captureSlog(t *testing.T) *bytes.Buffer {
 	t.Helper()
 	var buf bytes.Buffer
-	old := slog.Default()
+	old, w, flags := slog.Default(), log.Writer(), log.Flags()
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
-	t.Cleanup(func() { slog.SetDefault(old) })
+	t.Cleanup(func() {
+		// Restoring slog's own default leaves package log writing to the
+		// handler replaced above: point it back too.
+		slog.SetDefault(old)
+		log.SetOutput(w)
+		log.SetFlags(flags)
+	})
 	return &buf
 }
 
@@ -507,7 +514,7 @@ func TestCloseClosesPendingTasksAndReportsThem(t *testing.T) {
 	errs := collectErrors(l)
 	f := rt.NewFuture[int](l)
 	unwound := false
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		defer func() { unwound = true }()
 		return rt.Await(f)
 	}))

@@ -173,14 +173,14 @@ func TestListenErrors(t *testing.T) {
 // An echo over loopback with the loop's socket operations: the server task
 // accepts and echoes, the main coroutine connects, sends and reads back.
 func ExampleLoop_SockAccept() {
-	msg, err := rt.Run(rt.NewRef(func() (string, error) {
+	msg, err := rt.Run(rt.Async(func() (string, error) {
 		l := rt.RunningLoop()
 		lfd, addr, err := rt.Listen("tcp4", "127.0.0.1:0", 0)
 		if err != nil {
 			return "", err
 		}
 		defer unix.Close(lfd)
-		rt.CreateTask(l, rt.NewRef(func() (rt.Void, error) {
+		rt.CreateTask(l, rt.Async(func() (rt.Void, error) {
 			conn := rt.Must(l.SockAccept(lfd))
 			defer unix.Close(conn.FD)
 			data := rt.Must(l.SockRecv(conn.FD, 100))

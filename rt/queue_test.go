@@ -486,9 +486,9 @@ func BenchmarkChanPutGet(b *testing.B) {
 
 func ExampleQueue() {
 	q := rt.NewQueue[string](2)
-	rt.Run(rt.NewRef(func() (rt.Void, error) {
+	rt.Run(rt.Async(func() (rt.Void, error) {
 		l := rt.RunningLoop()
-		worker := rt.CreateTask(l, rt.NewRef(func() (rt.Void, error) {
+		worker := rt.CreateTask(l, rt.Async(func() (rt.Void, error) {
 			for {
 				item, err := rt.Await(q.Get())
 				if errors.Is(err, rt.ErrQueueShutDown) {

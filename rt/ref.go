@@ -37,9 +37,10 @@ type refDriver struct {
 	template string
 }
 
-// Ref is a coroutine whose body runs on its own goroutine (reference mode).
-// asyncgen's constructors return one under -tags asyncgen_ref.
-type Ref[T any] struct {
+// refCoro is a coroutine whose body runs on its own goroutine (reference
+// mode): what Async returns, and so what asyncgen's constructors return
+// under -tags asyncgen_ref (through rtimpl.NewRef).
+type refCoro[T any] struct {
 	d       refDriver
 	fn      func() (T, error)
 	res     T
@@ -48,17 +49,17 @@ type Ref[T any] struct {
 	done    bool
 }
 
-// NewRef wraps fn, the template called with its arguments, as a coroutine
+// newRef wraps fn, the template called with its arguments, as a coroutine
 // driven by the reference driver. fn does not start until the first Send.
-func NewRef[T any](fn func() (T, error)) *Ref[T] {
-	return &Ref[T]{fn: fn}
+func newRef[T any](fn func() (T, error)) *refCoro[T] {
+	return &refCoro[T]{fn: fn}
 }
 
 // Send starts or resumes the template.
-func (r *Ref[T]) Send(c *Ctx) Yield { return r.resume(c, refResume{}) }
+func (r *refCoro[T]) Send(c *Ctx) Yield { return r.resume(c, refResume{}) }
 
 // Throw makes the template's pending Await return err.
-func (r *Ref[T]) Throw(c *Ctx, err error) Yield {
+func (r *refCoro[T]) Throw(c *Ctx, err error) Yield {
 	if !r.started {
 		r.started, r.done, r.err = true, true, err
 		return Yield{}
@@ -67,7 +68,7 @@ func (r *Ref[T]) Throw(c *Ctx, err error) Yield {
 }
 
 // Close unwinds a suspended template, running its defers.
-func (r *Ref[T]) Close() {
+func (r *refCoro[T]) Close() {
 	if !r.started {
 		r.started, r.done = true, true
 		r.err = errRefClosed
@@ -81,7 +82,7 @@ func (r *Ref[T]) Close() {
 // AwaitStack appends where the template is suspended (the file:line of its
 // pending Await, the file relative to the module root as a generated frame
 // names it), then the frames of what it awaits.
-func (r *Ref[T]) AwaitStack(buf []StackFrame) []StackFrame {
+func (r *refCoro[T]) AwaitStack(buf []StackFrame) []StackFrame {
 	if r.done || r.d.stack == nil {
 		return buf
 	}
@@ -89,7 +90,7 @@ func (r *Ref[T]) AwaitStack(buf []StackFrame) []StackFrame {
 }
 
 // Result returns the template's results once it has finished.
-func (r *Ref[T]) Result() (T, error) {
+func (r *refCoro[T]) Result() (T, error) {
 	if !r.done {
 		var zero T
 		return zero, &InvalidStateError{Msg: "coroutine has not finished"}
@@ -97,7 +98,7 @@ func (r *Ref[T]) Result() (T, error) {
 	return r.res, r.err
 }
 
-func (r *Ref[T]) resume(c *Ctx, m refResume) Yield {
+func (r *refCoro[T]) resume(c *Ctx, m refResume) Yield {
 	if r.done {
 		return Yield{}
 	}
@@ -113,7 +114,7 @@ func (r *Ref[T]) resume(c *Ctx, m refResume) Yield {
 	return <-r.d.toLoop
 }
 
-func (r *Ref[T]) run() {
+func (r *refCoro[T]) run() {
 	id := goid()
 	r.d.template = refTemplate(r.fn)
 	refByG.Store(id, &r.d)

@@ -12,11 +12,11 @@ import (
 // template's goroutine, where an Await would work. So that both modes
 // refuse the mistake the same way, the driver of a generated constructor
 // checks that each Await is the template's own: called by the function its
-// closure calls. A coroutine written by hand with NewRef may await anywhere
+// closure calls. A coroutine written by hand with Async may await anywhere
 // in its body and the functions it calls, in both modes.
 
 // refTemplate names the closure of a generated constructor
-// (pkg.fAsync.func1), or is "" for a hand-written NewRef. The generated
+// (pkg.fAsync.func1), or is "" for a hand-written Async. The generated
 // closures are the ones declared in a file asyncgen wrote.
 func refTemplate(fn any) string {
 	f := runtime.FuncForPC(reflect.ValueOf(fn).Pointer())
@@ -62,4 +62,8 @@ func (d *refDriver) checkAwaitCaller(name string) {
 		", which the template calls): only a function marked //asyncgen:coroutine suspends; mark it, and await its constructor")
 }
 
-const rtPkgPrefix = "github.com/asyncgen/asyncgen/rt."
+// rtPkg is this package's import path; rtPkgPrefix starts the names of its functions.
+const (
+	rtPkg       = "github.com/asyncgen/asyncgen/rt"
+	rtPkgPrefix = rtPkg + "."
+)

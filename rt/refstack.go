@@ -24,11 +24,30 @@ func moduleRelative(function, file string) string {
 			mod = m
 		}
 	}
+	slashed := strings.ReplaceAll(file, "\\", "/")
+	base := path.Base(slashed)
 	if mod == "" {
+		if i := strings.LastIndex(slashed, "/src/"); isStdPkg(pkg) && i >= 0 {
+			// GOROOT/src/runtime/panic.go as -trimpath names it. The
+			// directory comes from the file: a function linknamed into
+			// runtime may live in internal/runtime/maps.
+			return slashed[i+len("/src/"):]
+		}
 		return file
 	}
 	dir := strings.TrimPrefix(strings.TrimPrefix(pkg, mod), "/")
-	return path.Join(dir, path.Base(strings.ReplaceAll(file, "\\", "/")))
+	if strings.HasSuffix(dir, "_test") && path.IsAbs(slashed) && path.Base(path.Dir(slashed)) != path.Base(dir) {
+		// An external test package (pkg_test) lives in pkg's directory.
+		dir = strings.TrimSuffix(dir, "_test")
+	}
+	return path.Join(dir, base)
+}
+
+// isStdPkg reports whether pkg is in the standard library: its first path
+// element has no dot.
+func isStdPkg(pkg string) bool {
+	first, _, _ := strings.Cut(pkg, "/")
+	return pkg != "" && !strings.Contains(first, ".") && pkg != "main"
 }
 
 // funcPackage is the import path in a function name as runtime.Frame

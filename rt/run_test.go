@@ -25,7 +25,7 @@ func TestRunReturnsMainOutcome(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := rt.Run(rt.NewRef(tc.body), rt.WithClock(rt.NewVirtualClock()))
+			v, err := rt.Run(rt.Async(tc.body), rt.WithClock(rt.NewVirtualClock()))
 			if v != tc.v || err != tc.err {
 				t.Fatalf("got %v, %v", v, err)
 			}
@@ -36,9 +36,9 @@ func TestRunReturnsMainOutcome(t *testing.T) {
 func TestRunCancelsTasksLeftBehind(t *testing.T) {
 	var leftErr error
 	var leftDone bool
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
 		l := rt.RunningLoop()
-		rt.CreateTask(l, rt.NewRef(func() (int, error) {
+		rt.CreateTask(l, rt.Async(func() (int, error) {
 			defer func() { leftDone = true }()
 			_, err := rt.Await(rt.Sleep(time.Hour))
 			leftErr = err
@@ -57,8 +57,8 @@ func TestRunCancelsTasksLeftBehind(t *testing.T) {
 
 func TestRunReportsErrorOfCancelledLeftover(t *testing.T) {
 	logs := captureSlog(t)
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
-		rt.CreateTask(rt.RunningLoop(), rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
+		rt.CreateTask(rt.RunningLoop(), rt.Async(func() (int, error) {
 			rt.Await(rt.Sleep(time.Hour))
 			return 0, errors.New("refused to die quietly")
 		}))
@@ -74,7 +74,7 @@ func TestRunReportsErrorOfCancelledLeftover(t *testing.T) {
 }
 
 func TestRunStoppedEarlyReturnsRuntimeError(t *testing.T) {
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
+	_, err := rt.Run(rt.Async(func() (int, error) {
 		rt.RunningLoop().Stop()
 		_, err := rt.Await(rt.Sleep(time.Hour))
 		return 0, err
@@ -86,8 +86,8 @@ func TestRunStoppedEarlyReturnsRuntimeError(t *testing.T) {
 }
 
 func TestRunInsideRunningLoopFails(t *testing.T) {
-	_, err := rt.Run(rt.NewRef(func() (int, error) {
-		return rt.Run(rt.NewRef(func() (int, error) { return 1, nil }))
+	_, err := rt.Run(rt.Async(func() (int, error) {
+		return rt.Run(rt.Async(func() (int, error) { return 1, nil }))
 	}), rt.WithClock(rt.NewVirtualClock()))
 	var re *rt.RuntimeError
 	if !errors.As(err, &re) {

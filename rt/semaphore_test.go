@@ -245,11 +245,11 @@ func TestSemaphoreUncontendedAcquireDoesNotAllocate(t *testing.T) {
 func ExampleSemaphore() {
 	sem := rt.NewSemaphore(2)
 	inside, most := 0, 0
-	rt.Run(rt.NewRef(func() (rt.Void, error) {
+	rt.Run(rt.Async(func() (rt.Void, error) {
 		l := rt.RunningLoop()
 		var tasks []*rt.Task[rt.Void]
 		for range 5 {
-			tasks = append(tasks, rt.CreateTask(l, rt.NewRef(func() (rt.Void, error) {
+			tasks = append(tasks, rt.CreateTask(l, rt.Async(func() (rt.Void, error) {
 				rt.Must(sem.Acquire())
 				defer sem.Release()
 				inside++

@@ -57,7 +57,7 @@ func TestShieldOfADoneFutureDoesNotSuspend(t *testing.T) {
 	f := rt.NewFuture[int](l)
 	f.SetResult(3)
 	s := rt.Shield(f)
-	v, err := rt.RunUntilComplete(l, rt.NewRef(func() (int, error) {
+	v, err := rt.RunUntilComplete(l, rt.Async(func() (int, error) {
 		// Nothing else is scheduled: a suspension would show as a
 		// callback queued before it running first.
 		ran := false
@@ -90,7 +90,7 @@ func TestShieldKeepsAGatherRunning(t *testing.T) {
 }
 
 func ExampleShield() {
-	v, _ := rt.Run(rt.NewRef(func() (string, error) {
+	v, _ := rt.Run(rt.Async(func() (string, error) {
 		l := rt.RunningLoop()
 		save := rt.CreateTask(l, cmbAfter(2*time.Second, "saved", nil))
 		waiter := rt.CreateTask(l, rt.Shield(save))

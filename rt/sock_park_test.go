@@ -64,7 +64,7 @@ func TestSockPingPongCostsNoSelectorCallsPerRoundTrip(t *testing.T) {
 			cs := newCountingSelector(t, b.new)
 			runSock(t, func(l *Loop) error {
 				cs.ctl = 0 // the waker's registration
-				echo := CreateTask(l, NewRef(func() (Void, error) {
+				echo := CreateTask(l, Async(func() (Void, error) {
 					buf := make([]byte, 4)
 					for range rounds {
 						n, err := Await(l.SockRecvInto(y, buf))
@@ -170,7 +170,7 @@ func TestSockCancelOfOpThatTookOverParkedSlotRemovesEverything(t *testing.T) {
 	cs := newCountingSelector(t, selector.New)
 	runSock(t, func(l *Loop) error {
 		ctlAtPark := -1
-		sub := CreateTask(l, NewRef(func() (Void, error) {
+		sub := CreateTask(l, Async(func() (Void, error) {
 			if err := recvParked(l, a, b); err != nil {
 				return Void{}, err
 			}

@@ -20,7 +20,7 @@ import (
 // test with its error.
 func runSock(t testing.TB, body func(l *Loop) error, opts ...Option) {
 	t.Helper()
-	_, err := Run(NewRef(func() (Void, error) { return Void{}, body(RunningLoop()) }), opts...)
+	_, err := Run(Async(func() (Void, error) { return Void{}, body(RunningLoop()) }), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func watched(l *Loop, fd int) (reader, writer bool) {
 // echoServer accepts one connection and echoes it until EOF; it returns
 // how many bytes it echoed.
 func echoServer(l *Loop, lfd int) *Task[int] {
-	return CreateTask(l, NewRef(func() (int, error) {
+	return CreateTask(l, Async(func() (int, error) {
 		acc, err := Await(l.SockAccept(lfd))
 		if err != nil {
 			return 0, err
@@ -422,7 +422,7 @@ func TestSockCancelRemovesHandlerAndFDStillWorks(t *testing.T) {
 			checkRecvWorks},
 		{"SockRecv awaited by a coroutine", false,
 			func(_ *testing.T, l *Loop, a, _ int) AnyTask {
-				return CreateTask(l, NewRef(func() ([]byte, error) { return Await(l.SockRecv(a, 10)) }))
+				return CreateTask(l, Async(func() ([]byte, error) { return Await(l.SockRecv(a, 10)) }))
 			},
 			checkRecvWorks},
 		{"SockRecvInto", false,
@@ -622,7 +622,7 @@ func TestSockRecvSizes(t *testing.T) {
 // loop closes with no pending task.
 func startOp[T any](t *testing.T, l *Loop, op Coro[T]) {
 	t.Helper()
-	host := CreateTask(l, NewRef(func() (Void, error) { return Void{}, nil }))
+	host := CreateTask(l, Async(func() (Void, error) { return Void{}, nil }))
 	y := op.Send(&host.ctx)
 	if err := l.RunUntilComplete(host); err != nil {
 		t.Fatal(err)

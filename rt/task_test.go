@@ -76,7 +76,7 @@ func (a *awaitFut) Result() (int, error) { return a.res, a.err }
 func TestTaskRunsCoroutineToResult(t *testing.T) {
 	l := newLoop(t)
 	f := rt.NewFuture[int](l)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		v, err := rt.Await(f)
 		return v * 2, err
 	}))
@@ -147,7 +147,7 @@ func TestTaskAwaitingItselfGetsError(t *testing.T) {
 func TestTaskAwaitingFutureOfAnotherLoopGetsError(t *testing.T) {
 	l, other := newLoop(t), newLoop(t)
 	foreign := rt.NewFuture[int](other)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		return rt.Await(foreign)
 	}))
 	_, err := rt.RunUntilComplete[int](l, task)
@@ -160,7 +160,7 @@ func TestTaskAwaitingFutureOfAnotherLoopGetsError(t *testing.T) {
 func TestTaskCancelBeforeStartNeverRunsBody(t *testing.T) {
 	l := newLoop(t)
 	ran := false
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) { ran = true; return 1, nil }))
+	task := rt.CreateTask(l, rt.Async(func() (int, error) { ran = true; return 1, nil }))
 	if !task.Cancel("early") {
 		t.Fatal("Cancel returned false")
 	}
@@ -178,7 +178,7 @@ func TestTaskCancelCancelsAwaitedFuture(t *testing.T) {
 	l := newLoop(t)
 	f := rt.NewFuture[int](l)
 	var seen error
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		_, err := rt.Await(f)
 		seen = err
 		return 0, err
@@ -197,7 +197,7 @@ func TestTaskCancelCancelsAwaitedFuture(t *testing.T) {
 
 func TestTaskCancellingCountsAndUncancel(t *testing.T) {
 	l := newLoop(t)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 1, nil }))
+	task := rt.CreateTask(l, rt.Async(func() (int, error) { return 1, nil }))
 	if task.Cancelling() != 0 {
 		t.Fatal("fresh task is cancelling")
 	}
@@ -221,7 +221,7 @@ func TestTaskCancellingCountsAndUncancel(t *testing.T) {
 func TestTaskSwallowingCancellationFinishesNormally(t *testing.T) {
 	l := newLoop(t)
 	f := rt.NewFuture[int](l)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		if _, err := rt.Await(f); errors.Is(err, rt.ErrCancelled) {
 			return 42, nil
 		}
@@ -304,13 +304,13 @@ func TestTaskCancelWhileWakeupPendingThrowsCancellation(t *testing.T) {
 func TestTaskCancelWhileAwaitingTaskThatSwallowsIt(t *testing.T) {
 	l := newLoop(t)
 	f := rt.NewFuture[int](l)
-	inner := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	inner := rt.CreateTask(l, rt.Async(func() (int, error) {
 		if _, err := rt.Await(f); err != nil {
 			return 5, nil // swallow
 		}
 		return 0, nil
 	}))
-	outer := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	outer := rt.CreateTask(l, rt.Async(func() (int, error) {
 		v, err := rt.Await(inner)
 		return v + 1, err
 	}))
@@ -329,7 +329,7 @@ func TestTaskCancelWhileAwaitingTaskThatSwallowsIt(t *testing.T) {
 
 func TestTaskReturningCancelledErrorIsCancelled(t *testing.T) {
 	l := newLoop(t)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		return 0, &rt.CancelledError{Msg: "own"}
 	}))
 	err := l.RunUntilComplete(task)
@@ -344,7 +344,7 @@ func TestTaskPanicBecomesPanicErrorWithStack(t *testing.T) {
 		name string
 		coro rt.Coro[int]
 	}{
-		{"reference coroutine", rt.NewRef(func() (int, error) { panic("boom") })},
+		{"reference coroutine", rt.Async(func() (int, error) { panic("boom") })},
 		{"hand-written coroutine", &script{step: func(*script, *rt.Ctx, int, error) rt.Yield { panic("boom") }}},
 	}
 	for _, tc := range tests {
@@ -365,7 +365,7 @@ func TestTaskErrorAndResultThroughMust(t *testing.T) {
 	boom := errors.New("boom")
 	f := rt.NewFuture[int](l)
 	f.SetException(boom)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		return rt.Must[int](f) + 1, nil
 	}))
 	if err := l.RunUntilComplete(task); err != boom {
@@ -376,8 +376,8 @@ func TestTaskErrorAndResultThroughMust(t *testing.T) {
 func TestTaskNames(t *testing.T) {
 	l := newLoop(t)
 	noop := func() (int, error) { return 0, nil }
-	a := rt.CreateTask(l, rt.NewRef(noop))
-	b := rt.CreateTask(l, rt.NewRef(noop))
+	a := rt.CreateTask(l, rt.Async(noop))
+	b := rt.CreateTask(l, rt.Async(noop))
 	if a.Name() != "Task-1" || b.Name() != "Task-2" {
 		t.Fatalf("names %q %q", a.Name(), b.Name())
 	}
@@ -406,7 +406,7 @@ func TestCurrentTask(t *testing.T) {
 		t.Fatalf("in task %v, via ctx %v, in callback %v", inTask, viaCtx, inCallback)
 	}
 	var ref rt.AnyTask
-	refTask := rt.CreateTask(l, rt.NewRef(func() (int, error) { ref = rt.Current(); return 0, nil }))
+	refTask := rt.CreateTask(l, rt.Async(func() (int, error) { ref = rt.Current(); return 0, nil }))
 	l.RunUntilComplete(refTask)
 	if ref != refTask {
 		t.Fatal("rt.Current inside a reference coroutine")
@@ -417,7 +417,7 @@ func TestAllTasksListsPendingTasksInCreationOrder(t *testing.T) {
 	l := newLoop(t)
 	f := rt.NewFuture[int](l)
 	a := rt.CreateTask[int](l, &awaitFut{f: f})
-	b := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 0, nil }))
+	b := rt.CreateTask(l, rt.Async(func() (int, error) { return 0, nil }))
 	c := rt.CreateTask[int](l, &awaitFut{f: f})
 	if got := l.AllTasks(); !slices.Equal(got, []rt.AnyTask{a, b, c}) {
 		t.Fatalf("AllTasks %v", got)
@@ -435,7 +435,7 @@ func TestAllTasksListsPendingTasksInCreationOrder(t *testing.T) {
 
 func TestTaskSetResultIsRejected(t *testing.T) {
 	l := newLoop(t)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 1, nil }))
+	task := rt.CreateTask(l, rt.Async(func() (int, error) { return 1, nil }))
 	var re *rt.RuntimeError
 	if err := task.SetResult(2); !errors.As(err, &re) {
 		t.Fatalf("SetResult on a task: %v", err)
@@ -451,7 +451,7 @@ func TestTaskSetResultIsRejected(t *testing.T) {
 func TestCancelOfDoneTaskMarksErrorRetrieved(t *testing.T) {
 	l := newLoop(t)
 	errs := collectErrors(l)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) { return 0, errors.New("boom") }))
+	task := rt.CreateTask(l, rt.Async(func() (int, error) { return 0, errors.New("boom") }))
 	runOnce(t, l)
 	if !task.Done() || task.Cancel() {
 		t.Fatal("task not done, or Cancel returned true")

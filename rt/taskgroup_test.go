@@ -18,7 +18,7 @@ func cmbGroup(t *testing.T, body func(tg *rt.TaskGroup) (int, error)) (int, time
 	t.Helper()
 	return cmbTimed(t, func() (int, error) {
 		return rt.Await(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-			return rt.NewRef(func() (int, error) { return body(tg) })
+			return rt.Async(func() (int, error) { return body(tg) })
 		}))
 	})
 }
@@ -66,7 +66,7 @@ func TestTaskGroupJoinsEveryChildError(t *testing.T) {
 	_, _, err := cmbGroup(t, func(tg *rt.TaskGroup) (int, error) {
 		rt.Spawn(tg, cmbAfter(time.Second, 0, errCmbBoom))
 		// Fails in its turn when the group cancels it.
-		rt.Spawn(tg, rt.NewRef(func() (int, error) {
+		rt.Spawn(tg, rt.Async(func() (int, error) {
 			rt.Await(rt.Sleep(time.Hour))
 			return 0, errCmbOther
 		}))
@@ -152,7 +152,7 @@ func TestTaskGroupBodyErrorAfterACancelIsJoined(t *testing.T) {
 	// cancellation into an error of its own.
 	l := cmbLoop(t)
 	parent := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
-		return rt.NewRef(func() (int, error) {
+		return rt.Async(func() (int, error) {
 			if _, err := rt.Await(rt.Sleep(time.Hour)); err != nil {
 				return 0, errCmbBoom
 			}
@@ -169,7 +169,7 @@ func TestTaskGroupBodyErrorAfterACancelIsJoined(t *testing.T) {
 func TestTaskGroupChildErrorsOutrankACancellation(t *testing.T) {
 	l := cmbLoop(t)
 	parent := rt.CreateTask(l, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[rt.Void] {
-		rt.Spawn(tg, rt.NewRef(func() (int, error) {
+		rt.Spawn(tg, rt.Async(func() (int, error) {
 			rt.Await(rt.Sleep(time.Hour))
 			return 0, errCmbBoom // fails when cancelled
 		}))
@@ -187,7 +187,7 @@ func TestTaskGroupSpawnFailsWhileShuttingDown(t *testing.T) {
 	var late rt.Coro[int]
 	_, _, err := cmbGroup(t, func(tg *rt.TaskGroup) (int, error) {
 		rt.Spawn(tg, cmbAfter(time.Second, 0, errCmbBoom))
-		rt.Spawn(tg, rt.NewRef(func() (int, error) {
+		rt.Spawn(tg, rt.Async(func() (int, error) {
 			_, err := rt.Await(rt.Sleep(time.Hour))
 			late = cmbAfter(0, 1, nil)
 			_, spawnErr = rt.Spawn(tg, late)
@@ -250,7 +250,7 @@ func TestTaskGroupEnterAndExitByHand(t *testing.T) {
 			return 0, err
 		}
 		for i := 3; i > 0; i-- {
-			rt.Spawn(tg, rt.NewRef(func() (int, error) {
+			rt.Spawn(tg, rt.Async(func() (int, error) {
 				_, err := rt.Await(rt.Sleep(time.Duration(i) * time.Second))
 				order = append(order, i)
 				return i, err
@@ -287,7 +287,7 @@ func (cmbPanicky) Close()                        {}
 func (cmbPanicky) Result() (int, error)          { return 0, nil }
 
 func ExampleRunGroup() {
-	v, err := rt.Run(rt.NewRef(func() (int, error) {
+	v, err := rt.Run(rt.Async(func() (int, error) {
 		var a, b *rt.Task[int]
 		_, err := rt.Await(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[rt.Void] {
 			a, _ = rt.Spawn(tg, cmbAfter(time.Second, 20, nil))
@@ -303,7 +303,7 @@ func ExampleRunGroup() {
 	}), rt.WithClock(rt.NewVirtualClock()))
 	fmt.Println(v, err)
 
-	_, err = rt.Run(rt.NewRef(func() (rt.Void, error) {
+	_, err = rt.Run(rt.Async(func() (rt.Void, error) {
 		return rt.Await(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[rt.Void] {
 			rt.Spawn(tg, cmbAfter(time.Second, 0, errors.New("disk full")))
 			rt.Spawn(tg, cmbAfter(time.Hour, 0, nil)) // cancelled by the failure

@@ -31,8 +31,10 @@ type TimeoutScope struct {
 }
 
 // When returns the deadline on the loop clock (Loop.Time), or NoTimeout if
-// there is none. A Timeout given a delay knows its deadline only once it is
-// entered, that is first awaited; before that When returns NoTimeout.
+// there is none. Like asyncio's, a Timeout created in a coroutine or a loop
+// callback knows it at once: its delay counts from that moment. One created
+// where no loop runs counts from when it is first awaited, and until then
+// When returns NoTimeout.
 func (s *TimeoutScope) When() time.Duration {
 	if s.relative {
 		return NoTimeout
@@ -79,12 +81,7 @@ func (s *TimeoutScope) enter(c *Ctx) error {
 	s.loop, s.task = c.Loop(), c.task
 	s.state = scopeEntered
 	s.cancelling = s.task.Cancelling()
-	if s.relative {
-		s.relative = false
-		if s.when != NoTimeout {
-			s.when += s.loop.Time()
-		}
-	}
+	s.fix(s.loop)
 	return s.Reschedule(s.when)
 }
 
@@ -134,29 +131,62 @@ type TimeoutCoro[T any] struct {
 	err  error
 }
 
-// Timeout awaits a with a deadline d after the moment it is first awaited
-// (asyncio.timeout; NoTimeout: none). a runs in the awaiting task, not in a
-// task of its own: at the deadline the task is cancelled, and the resulting
-// cancellation comes out of the await as a *TimeoutError (errors.Is(err,
-// ErrTimeout)). Only the scope whose deadline caused the cancellation
-// converts it; a cancellation from elsewhere, or from an enclosing scope
-// that expired too, comes out as the *CancelledError it is.
+// Timeout awaits a with a deadline d from now (asyncio.timeout; NoTimeout:
+// none), or, where no loop runs, from the moment it is first awaited. a runs
+// in the awaiting task, not in a task of its own: at the deadline the task
+// is cancelled, and the resulting cancellation comes out of the await as a
+// *TimeoutError (errors.Is(err, ErrTimeout)). Only the scope whose deadline
+// caused the cancellation converts it; a cancellation from elsewhere, or
+// from an enclosing scope that expired too, comes out as the
+// *CancelledError it is.
 //
-// To move the deadline from inside a, capture the returned value:
-//
-//	var tc *rt.TimeoutCoro[int]
-//	tc = rt.Timeout(time.Second, rt.NewRef(func() (int, error) {
-//		tc.Reschedule(tc.When() + time.Second)
-//		...
-//	}))
+// The embedded TimeoutScope reads and moves the deadline (When, Reschedule,
+// Expired); RunTimeout hands it to the code running under it.
 func Timeout[T any](d time.Duration, a Awaitable[T]) *TimeoutCoro[T] {
-	return &TimeoutCoro[T]{TimeoutScope: TimeoutScope{when: d, relative: true}, a: a}
+	tc := &TimeoutCoro[T]{TimeoutScope: TimeoutScope{when: d, relative: true}, a: a}
+	if l := runningLoopOrNil(); l != nil {
+		tc.fix(l)
+	}
+	return tc
+}
+
+// RunTimeout runs the coroutine body makes under a Timeout of d, giving body
+// the scope so that the code under the deadline can read or move it, as
+// "async with asyncio.timeout(d) as cm:" gives cm:
+//
+//	v, err := rt.Await(rt.RunTimeout(time.Second, func(s *rt.TimeoutScope) rt.Coro[int] {
+//		return fetchAsync(s) // fetchAsync may call s.Reschedule(s.When() + time.Second)
+//	}))
+//
+// body is called at once; its coroutine starts when the Timeout is awaited.
+func RunTimeout[T any](d time.Duration, body func(s *TimeoutScope) Coro[T]) *TimeoutCoro[T] {
+	tc := Timeout[T](d, nil)
+	tc.a = body(&tc.TimeoutScope)
+	return tc
 }
 
 // TimeoutAt is Timeout with a deadline given as loop time (Loop.Time), like
 // asyncio.timeout_at.
 func TimeoutAt[T any](when time.Duration, a Awaitable[T]) *TimeoutCoro[T] {
 	return &TimeoutCoro[T]{TimeoutScope: TimeoutScope{when: when}, a: a}
+}
+
+// fix turns a relative deadline into loop time on l.
+func (s *TimeoutScope) fix(l *Loop) {
+	if s.relative {
+		s.relative = false
+		if s.when != NoTimeout {
+			s.when += l.Time()
+		}
+	}
+}
+
+// runningLoopOrNil is the loop running the calling coroutine or callback.
+func runningLoopOrNil() *Loop {
+	if d := currentRef(); d != nil && d.ctx != nil {
+		return d.ctx.Loop()
+	}
+	return loopOfGoroutine()
 }
 
 // Send enters the scope on the first call, then runs the awaitable.
@@ -270,7 +300,9 @@ func (w *waitForCoro[T]) Send(c *Ctx) Yield {
 	}
 	w.started = true
 	if w.timeout == NoTimeout || w.timeout > 0 {
-		w.tc = Timeout(w.timeout, w.a)
+		// The loop is c's: no need for Timeout to look it up.
+		w.tc = &TimeoutCoro[T]{TimeoutScope: TimeoutScope{when: w.timeout, relative: true}, a: w.a}
+		w.tc.fix(c.Loop())
 		return w.pass(w.tc.Send(c))
 	}
 	f, ok := asFuture(w.a)

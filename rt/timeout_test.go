@@ -18,7 +18,7 @@ func cmbIsTimeout(err error) bool {
 func cmbTimed[T any](t *testing.T, fn func() (T, error)) (T, time.Duration, error) {
 	t.Helper()
 	l := cmbLoop(t)
-	v, err := rt.RunUntilComplete(l, rt.NewRef(fn))
+	v, err := rt.RunUntilComplete(l, rt.Async(fn))
 	return v, l.Time(), err
 }
 
@@ -98,7 +98,7 @@ func TestTimeoutZeroOrPastWithSleepZeroExpires(t *testing.T) {
 
 func TestTimeoutZeroWithoutSuspensionDoesNotExpire(t *testing.T) {
 	v, _, err := cmbTimed(t, func() (int, error) {
-		v, err := rt.Await(rt.Timeout(0, rt.NewRef(func() (int, error) { return 3, nil })))
+		v, err := rt.Await(rt.Timeout(0, rt.Async(func() (int, error) { return 3, nil })))
 		if err != nil {
 			return v, err
 		}
@@ -122,7 +122,7 @@ func TestTimeoutPassesOtherErrorsThrough(t *testing.T) {
 
 func TestTimeoutPassesAForeignCancelWhenNotExpired(t *testing.T) {
 	l := cmbLoop(t)
-	task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
 		return rt.Await(rt.Timeout(time.Minute, cmbAfter(time.Hour, 0, nil)))
 	}))
 	l.CallLater(time.Second, func() { task.Cancel("foreign") })
@@ -151,7 +151,7 @@ func TestTimeoutLeavesTheTaskUncancelled(t *testing.T) {
 
 func TestNestedTimeoutsOnlyTheExpiredScopeConverts(t *testing.T) {
 	_, at, err := cmbTimed(t, func() (rt.Void, error) {
-		return rt.Await(rt.Timeout(10*time.Second, rt.NewRef(func() (rt.Void, error) {
+		return rt.Await(rt.Timeout(10*time.Second, rt.Async(func() (rt.Void, error) {
 			_, err := rt.Await(rt.Timeout(time.Second, cmbAfter(time.Hour, 0, nil)))
 			if !cmbIsTimeout(err) {
 				return rt.Void{}, fmt.Errorf("inner scope: %v", err)
@@ -168,7 +168,7 @@ func TestNestedTimeoutsOnlyTheExpiredScopeConverts(t *testing.T) {
 func TestNestedTimeoutsExpiringTogetherConvertOnceOutside(t *testing.T) {
 	var inner error
 	_, at, err := cmbTimed(t, func() (rt.Void, error) {
-		return rt.Await(rt.Timeout(time.Second, rt.NewRef(func() (rt.Void, error) {
+		return rt.Await(rt.Timeout(time.Second, rt.Async(func() (rt.Void, error) {
 			_, inner = rt.Await(rt.Timeout(time.Second, rt.Sleep(time.Hour)))
 			return rt.Void{}, inner
 		})))
@@ -184,7 +184,7 @@ func TestNestedTimeoutsExpiringTogetherConvertOnceOutside(t *testing.T) {
 func TestTimeoutRescheduleMovesTheDeadline(t *testing.T) {
 	l := cmbLoop(t)
 	var scope *rt.TimeoutCoro[rt.Void]
-	scope = rt.TimeoutAt(10*time.Second, rt.NewRef(func() (rt.Void, error) {
+	scope = rt.TimeoutAt(10*time.Second, rt.Async(func() (rt.Void, error) {
 		if err := scope.Reschedule(30 * time.Second); err != nil {
 			return rt.Void{}, err
 		}
@@ -245,7 +245,7 @@ func TestCancelInTimeoutAfterCancellationStaysACancellation(t *testing.T) {
 	_, _, err := cmbTimed(t, func() (rt.Void, error) {
 		rt.Current().Cancel()
 		rt.Await(rt.Sleep(time.Second))
-		_, err := rt.Await(rt.Timeout(time.Second, rt.NewRef(func() (rt.Void, error) {
+		_, err := rt.Await(rt.Timeout(time.Second, rt.Async(func() (rt.Void, error) {
 			rt.Current().Cancel()
 			return rt.Await(rt.Sleep(2 * time.Second))
 		})))
@@ -304,9 +304,65 @@ func TestTimeoutOutsideATaskFails(t *testing.T) {
 }
 
 func ExampleTimeout() {
-	_, err := rt.Run(rt.NewRef(func() (rt.Void, error) {
+	_, err := rt.Run(rt.Async(func() (rt.Void, error) {
 		return rt.Await(rt.Timeout(time.Second, rt.Sleep(time.Minute)))
 	}), rt.WithClock(rt.NewVirtualClock()))
 	fmt.Println(err, errors.Is(err, rt.ErrTimeout))
 	// Output: timeout true
+}
+
+// TestTimeoutKnowsItsDeadlineWhenCreated: like asyncio.timeout(delay),
+// a Timeout made in a running coroutine counts its delay from then, and
+// When says so before it is awaited.
+func TestTimeoutKnowsItsDeadlineWhenCreated(t *testing.T) {
+	v, at, err := cmbTimed(t, func() (int, error) {
+		if _, err := rt.Await(rt.Sleep(time.Second)); err != nil {
+			return 0, err
+		}
+		tc := rt.Timeout(10*time.Second, cmbAfter(time.Hour, 1, nil))
+		if tc.When() != 11*time.Second {
+			return 0, fmt.Errorf("When %v before the await, want 11s", tc.When())
+		}
+		if _, err := rt.Await(rt.Sleep(4 * time.Second)); err != nil {
+			return 0, err
+		}
+		return rt.Await(tc) // expires at 11s, not at 15s
+	})
+	if !cmbIsTimeout(err) || at != 11*time.Second || v != 0 {
+		t.Fatalf("got %v, %v at %v", v, err, at)
+	}
+}
+
+// TestRunTimeoutHandsTheScopeToItsBody: the code under the deadline moves
+// it through the scope RunTimeout gives it, with no variable referring to
+// the Timeout being built.
+func TestRunTimeoutHandsTheScopeToItsBody(t *testing.T) {
+	v, at, err := cmbTimed(t, func() (int, error) {
+		return rt.Await(rt.RunTimeout(time.Second, func(s *rt.TimeoutScope) rt.Coro[int] {
+			return rt.Async(func() (int, error) {
+				if err := s.Reschedule(s.When() + 2*time.Second); err != nil {
+					return 0, err
+				}
+				return rt.Await(cmbAfter(2*time.Second, 5, nil)) // done at 2s, before 3s
+			})
+		}))
+	})
+	if v != 5 || err != nil || at != 2*time.Second {
+		t.Fatalf("got %v, %v at %v", v, err, at)
+	}
+	_, at, err = cmbTimed(t, func() (int, error) {
+		return rt.Await(rt.RunTimeout(time.Second, func(s *rt.TimeoutScope) rt.Coro[int] {
+			return rt.Async(func() (int, error) {
+				s.Reschedule(s.When() + time.Second)
+				v, err := rt.Await(cmbAfter(time.Hour, 5, nil))
+				if !s.Expired() {
+					return 0, errors.New("not expired")
+				}
+				return v, err
+			})
+		}))
+	})
+	if !cmbIsTimeout(err) || at != 2*time.Second {
+		t.Fatalf("got %v at %v, want a timeout at 2s", err, at)
+	}
 }

@@ -873,7 +873,7 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 	var all []*recorder
 	var addr net.Addr
 	var srv *rt.Server
-	_, err = rt.RunUntilComplete(l, rt.NewRef(func() (rt.Void, error) {
+	_, err = rt.RunUntilComplete(l, rt.Async(func() (rt.Void, error) {
 		fs, err := newFaultServer(l, func(r *recorder) { r.keepOpen = true })
 		if err != nil {
 			return rt.Void{}, err
@@ -1092,7 +1092,7 @@ func TestFaultLoopClosedDuringConnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fut *rt.Future[rt.Conn]
-	_, err = rt.RunUntilComplete(l, rt.NewRef(func() (rt.Void, error) {
+	_, err = rt.RunUntilComplete(l, rt.Async(func() (rt.Void, error) {
 		fut = l.CreateConnection(func() rt.StreamProtocol { return newRecorder(l) },
 			"tcp4", fmt.Sprintf("127.0.0.1:%d", sa.(*unix.SockaddrInet4).Port))
 		for range 3 {

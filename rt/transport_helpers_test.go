@@ -111,7 +111,7 @@ func dial(l *rt.Loop, network, addr string, opts ...rt.ConnOption) (*recorder, e
 // and fails the test with its error.
 func runMain(t testing.TB, body func(l *rt.Loop) error, opts ...rt.Option) {
 	t.Helper()
-	_, err := rt.Run(rt.NewRef(func() (rt.Void, error) { return rt.Void{}, body(rt.RunningLoop()) }), opts...)
+	_, err := rt.Run(rt.Async(func() (rt.Void, error) { return rt.Void{}, body(rt.RunningLoop()) }), opts...)
 	var pe *rt.PanicError
 	if errors.As(err, &pe) {
 		t.Fatalf("%v\n%s", err, pe.Stack)

@@ -30,12 +30,12 @@ func cmbLoop(t *testing.T) *rt.Loop {
 // cmbRun runs fn as the main coroutine of a loop on a virtual clock.
 func cmbRun[T any](t *testing.T, fn func() (T, error)) (T, error) {
 	t.Helper()
-	return rt.Run(rt.NewRef(fn), rt.WithClock(rt.NewVirtualClock()))
+	return rt.Run(rt.Async(fn), rt.WithClock(rt.NewVirtualClock()))
 }
 
 // cmbAfter is a coroutine that sleeps d, then returns v and err.
 func cmbAfter[T any](d time.Duration, v T, err error) rt.Coro[T] {
-	return rt.NewRef(func() (T, error) {
+	return rt.Async(func() (T, error) {
 		if _, serr := rt.Await(rt.Sleep(d)); serr != nil {
 			var zero T
 			return zero, serr
@@ -260,7 +260,7 @@ func TestWaitRejectsBadArguments(t *testing.T) {
 }
 
 func ExampleWait() {
-	v, _ := rt.Run(rt.NewRef(func() (string, error) {
+	v, _ := rt.Run(rt.Async(func() (string, error) {
 		l := rt.RunningLoop()
 		fast := rt.CreateTask(l, cmbAfter(time.Second, "fast", nil))
 		slow := rt.CreateTask(l, cmbAfter(time.Minute, "slow", nil))
@@ -302,7 +302,7 @@ func TestCombinatorsCancelledAsTheyCompleteEndCancelled(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := cmbLoop(t)
 			f := rt.NewFuture[int](l)
-			task := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+			task := rt.CreateTask(l, rt.Async(func() (int, error) {
 				return 0, cmbAwaitAny(tc.coro(f))
 			}))
 			l.CallLater(time.Second, func() {

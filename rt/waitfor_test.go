@@ -37,7 +37,7 @@ func TestWaitForZeroNeverStartsACoroutine(t *testing.T) {
 	for _, timeout := range []time.Duration{0, -time.Second} {
 		t.Run(timeout.String(), func(t *testing.T) {
 			started := false
-			c := rt.NewRef(func() (int, error) { started = true; return 1, nil })
+			c := rt.Async(func() (int, error) { started = true; return 1, nil })
 			_, _, err := cmbTimed(t, func() (int, error) {
 				return rt.Await(rt.WaitFor[int](c, timeout))
 			})
@@ -62,7 +62,7 @@ func TestWaitForZeroReturnsADoneFuturesResult(t *testing.T) {
 // cmbSlowToCancel is a task body that needs d to clean up once cancelled,
 // then ends with what finish says.
 func cmbSlowToCancel(d time.Duration, finish func(error) (int, error)) rt.Coro[int] {
-	return rt.NewRef(func() (int, error) {
+	return rt.Async(func() (int, error) {
 		_, err := rt.Await(rt.Sleep(time.Hour))
 		if err == nil {
 			return 0, nil
@@ -124,7 +124,7 @@ func TestWaitForReraisesAnErrorRaisedWhileCancelling(t *testing.T) {
 func TestWaitForNeverSwallowsACancelOfItsTask(t *testing.T) {
 	l := cmbLoop(t)
 	var inner *rt.Task[int]
-	outer := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	outer := rt.CreateTask(l, rt.Async(func() (int, error) {
 		inner = rt.CreateTask(rt.RunningLoop(), cmbAfter(time.Hour, 1, nil))
 		return rt.Await(rt.WaitFor[int](inner, time.Minute))
 	}))
@@ -139,7 +139,7 @@ func TestWaitForRacingCancelAndTimeoutStaysACancellation(t *testing.T) {
 	// gh-96764: the task is cancelled at the very moment the timeout
 	// expires; the cancellation must not be turned into a timeout.
 	l := cmbLoop(t)
-	outer := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	outer := rt.CreateTask(l, rt.Async(func() (int, error) {
 		return rt.Await(rt.WaitFor(cmbAfter(time.Hour, 1, nil), time.Second))
 	}))
 	l.CallLater(time.Second, func() { outer.Cancel() })
@@ -152,7 +152,7 @@ func TestWaitForRacingCancelAndTimeoutStaysACancellation(t *testing.T) {
 func TestWaitForZeroCancelledWhileWaitingPropagates(t *testing.T) {
 	l := cmbLoop(t)
 	inner := rt.CreateTask(l, cmbSlowToCancel(time.Hour, func(err error) (int, error) { return 0, err }))
-	outer := rt.CreateTask(l, rt.NewRef(func() (int, error) {
+	outer := rt.CreateTask(l, rt.Async(func() (int, error) {
 		rt.Await(rt.Sleep(0))
 		return rt.Await(rt.WaitFor[int](inner, 0))
 	}))
@@ -164,7 +164,7 @@ func TestWaitForZeroCancelledWhileWaitingPropagates(t *testing.T) {
 }
 
 func ExampleWaitFor() {
-	v, err := rt.Run(rt.NewRef(func() (string, error) {
+	v, err := rt.Run(rt.Async(func() (string, error) {
 		if _, err := rt.Await(rt.WaitFor(cmbAfter(time.Hour, "late", nil), time.Second)); err != nil {
 			fmt.Println("first:", err)
 		}

@@ -5,6 +5,7 @@ package main
 
 import (
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 	"os"
 	"syscall"
@@ -13,15 +14,15 @@ import (
 
 // serveAsync is serve as a coroutine (see asyncgen).
 func serveAsync(cfg config, d time.Duration, started chan<- *running) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, serve(cfg, d, started) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, serve(cfg, d, started) })
 	}
 	return &serveFrame{cfg: cfg, d: d, started: started}
 }
 
 // serveFrame is the state of a suspended serve.
 type serveFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	cfg     config
 	d       time.Duration
 	started chan<- *running
@@ -101,9 +102,9 @@ resume3:
 	_, err = f.aw1.Result()
 //line main.go:77
 	return f.Finish(rt.Void{}, err)
-//line main_async.go:105
+//line main_async.go:106
 }
 func (f *serveFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.serve", "examples/chat/main.go", 58, 70, 76)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.serve", "examples/chat/main.go", 58, 70, 76)))
 }

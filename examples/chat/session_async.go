@@ -6,21 +6,22 @@ package main
 import (
 	"errors"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 	"strings"
 )
 
 // handleAsync is handle as a coroutine (see asyncgen).
 func (h *hub) handleAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, h.handle(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, h.handle(r, w) })
 	}
 	return &hubHandleFrame{h: h, r: r, w: w}
 }
 
 // hubHandleFrame is the state of a suspended handle.
 type hubHandleFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	h      *hub
 	r      *streams.StreamReader
 	w      *streams.StreamWriter
@@ -83,7 +84,7 @@ resume2:
 //line session.go:37
 	f.h.leave(f.c, "left")
 	return f.done(quiet(err))
-//line session_async.go:87
+//line session_async.go:88
 }
 func (f *hubHandleFrame) catch() {
 	if p := recover(); p != nil {
@@ -95,7 +96,7 @@ func (f *hubHandleFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *hubHandleFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -125,20 +126,20 @@ func (f *hubHandleFrame) Close() {
 	f.Frame.Close()
 }
 func (f *hubHandleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).handle", "examples/chat/session.go", 27, 34)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).handle", "examples/chat/session.go", 27, 34)))
 }
 
 // askNickAsync is askNick as a coroutine (see asyncgen).
 func (h *hub) askNickAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return h.askNick(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return h.askNick(r, w) })
 	}
 	return &hubAskNickFrame{h: h, r: r, w: w}
 }
 
 // hubAskNickFrame is the state of a suspended askNick.
 type hubAskNickFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	h  *hub
 	r  *streams.StreamReader
 	w  *streams.StreamWriter
@@ -191,24 +192,24 @@ resume4:
 	return f.Finish(nick, nil)
 post2:
 	goto for1
-//line session_async.go:195
+//line session_async.go:196
 }
 func (f *hubAskNickFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hubAskNickFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).askNick", "examples/chat/session.go", 46))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*hub).askNick", "examples/chat/session.go", 46))
 }
 
 // sessionAsync is session as a coroutine (see asyncgen).
 func (h *hub) sessionAsync(tg *rt.TaskGroup, c *client, r *streams.StreamReader) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, h.session(tg, c, r) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, h.session(tg, c, r) })
 	}
 	return &hubSessionFrame{h: h, tg: tg, c: c, r: r}
 }
 
 // hubSessionFrame is the state of a suspended session.
 type hubSessionFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	h   *hub
 	tg  *rt.TaskGroup
 	c   *client
@@ -289,24 +290,24 @@ resume6:
 endif5:
 post2:
 	goto for1
-//line session_async.go:293
+//line session_async.go:294
 }
 func (f *hubSessionFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubSessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).session", "examples/chat/session.go", 73, 94)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).session", "examples/chat/session.go", 73, 94)))
 }
 
 // writerAsync is writer as a coroutine (see asyncgen).
 func (h *hub) writerAsync(c *client) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, h.writer(c) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, h.writer(c) })
 	}
 	return &hubWriterFrame{h: h, c: c}
 }
 
 // hubWriterFrame is the state of a suspended writer.
 type hubWriterFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	h   *hub
 	c   *client
 	aw  rt.Awaiting[[]byte]
@@ -368,9 +369,9 @@ resume5:
 		return f.Finish(rt.Void{}, quiet(err_1))
 	}
 	goto for1
-//line session_async.go:372
+//line session_async.go:373
 }
 func (f *hubWriterFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubWriterFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/chat.(*hub).writer", "examples/chat/session.go", 143, 153)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).writer", "examples/chat/session.go", 143, 153)))
 }

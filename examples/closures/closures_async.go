@@ -3,19 +3,22 @@
 
 package closures
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // SizesAsync is Sizes as a coroutine (see asyncgen).
 func SizesAsync(names []string) rt.Coro[map[string]int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (map[string]int, error) { return Sizes(names) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (map[string]int, error) { return Sizes(names) })
 	}
 	return &sizesFrame{names: names}
 }
 
 // sizesFrame is the state of a suspended Sizes.
 type sizesFrame struct {
-	rt.Frame[map[string]int]
+	rtimpl.Frame[map[string]int]
 	names []string
 	sizes map[string]int
 	tg    *rt.TaskGroup
@@ -69,7 +72,7 @@ resume2:
 	_, err_1 = f.aw.Result()
 //line closures.go:48
 	return f.Finish(f.sizes, err_1)
-//line closures_async.go:73
+//line closures_async.go:76
 }
 func (f *sizesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -83,7 +86,7 @@ func sizesFunc1Async(name *string, sizes *map[string]int) rt.Coro[rt.Void] {
 
 // sizesFunc1Frame is the state of a suspended coroutine literal of Sizes (examples/closures/closures.go:38).
 type sizesFunc1Frame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	name  *string
 	sizes *map[string]int
 	aw    rt.Awaiting[int]
@@ -123,7 +126,7 @@ resume1:
 	}
 	(*f.sizes)[(*f.name)] = n
 	return f.Finish(rt.Void{}, nil)
-//line closures_async.go:127
+//line closures_async.go:130
 }
 func (f *sizesFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -132,15 +135,15 @@ func (f *sizesFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // TotalAsync is Total as a coroutine (see asyncgen).
 func TotalAsync(names []string) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return Total(names) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return Total(names) })
 	}
 	return &totalFrame{names: names}
 }
 
 // totalFrame is the state of a suspended Total.
 type totalFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	names []string
 	total int
 	aw    rt.Awaiting[rt.Void]
@@ -173,7 +176,7 @@ resume1:
 	_, err = f.aw.Result()
 //line closures.go:64
 	return f.Finish(f.total, err)
-//line closures_async.go:177
+//line closures_async.go:180
 }
 func (f *totalFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -187,7 +190,7 @@ func totalFunc1Async(names *[]string, total *int) rt.Coro[rt.Void] {
 
 // totalFunc1Frame is the state of a suspended coroutine literal of Total (examples/closures/closures.go:57).
 type totalFunc1Frame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	names *[]string
 	total *int
 	aw    rt.Awaiting[map[string]int]
@@ -226,7 +229,7 @@ resume1:
 		(*f.total) += n
 	}
 	return f.Finish(rt.Void{}, err)
-//line closures_async.go:230
+//line closures_async.go:233
 }
 func (f *totalFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

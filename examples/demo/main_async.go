@@ -6,21 +6,22 @@ package main
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"runtime"
 	"time"
 )
 
 // countdownAsync is countdown as a coroutine (see asyncgen).
 func countdownAsync(name string, n int, tick time.Duration) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return countdown(name, n, tick) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return countdown(name, n, tick) })
 	}
 	return &countdownFrame{name: name, n: n, tick: tick}
 }
 
 // countdownFrame is the state of a suspended countdown.
 type countdownFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	name string
 	n    int
 	tick time.Duration
@@ -70,24 +71,24 @@ resume4:
 endfor3:
 //line main.go:32
 	return f.Finish(f.n, nil)
-//line main_async.go:74
+//line main_async.go:75
 }
 func (f *countdownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *countdownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.countdown", "examples/demo/main.go", 28))
+	return f.aw.AwaitStack(f.Stack(buf, "main.countdown", "examples/demo/main.go", 28))
 }
 
 // produceAsync is produce as a coroutine (see asyncgen).
 func produceAsync(q *rt.Queue[int], n int) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, produce(q, n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, produce(q, n) })
 	}
 	return &produceFrame{q: q, n: n}
 }
 
 // produceFrame is the state of a suspended produce.
 type produceFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	q  *rt.Queue[int]
 	n  int
 	i  int
@@ -136,24 +137,24 @@ endfor3:
 //line main.go:44
 	f.q.Shutdown(false)
 	return f.Finish(rt.Void{}, nil)
-//line main_async.go:140
+//line main_async.go:141
 }
 func (f *produceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *produceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.produce", "examples/demo/main.go", 40))
+	return f.aw.AwaitStack(f.Stack(buf, "main.produce", "examples/demo/main.go", 40))
 }
 
 // consumeAsync is consume as a coroutine (see asyncgen).
 func consumeAsync(q *rt.Queue[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return consume(q), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return consume(q), nil })
 	}
 	return &consumeFrame{q: q}
 }
 
 // consumeFrame is the state of a suspended consume.
 type consumeFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	q   *rt.Queue[int]
 	sum int
 	aw  rt.Awaiting[int]
@@ -192,24 +193,24 @@ resume4:
 	}
 	f.sum += v
 	goto for1
-//line main_async.go:196
+//line main_async.go:197
 }
 func (f *consumeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *consumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.consume", "examples/demo/main.go", 54))
+	return f.aw.AwaitStack(f.Stack(buf, "main.consume", "examples/demo/main.go", 54))
 }
 
 // parkAsync is park as a coroutine (see asyncgen).
 func parkAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return park(f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return park(f), nil })
 	}
 	return &parkFrame{f: f}
 }
 
 // parkFrame is the state of a suspended park.
 type parkFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	f  *rt.Future[int]
 	aw rt.Awaiting[int]
 }
@@ -243,24 +244,24 @@ resume1:
 	v = f_1.aw.Must()
 //line main.go:66
 	return f_1.Finish(v+1, nil)
-//line main_async.go:247
+//line main_async.go:248
 }
 func (f_1 *parkFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *parkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.park", "examples/demo/main.go", 66))
+	return f_1.aw.AwaitStack(f_1.Stack(buf, "main.park", "examples/demo/main.go", 66))
 }
 
 // demoAsync is demo as a coroutine (see asyncgen).
 func demoAsync() rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, demo() })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, demo() })
 	}
 	return &demoFrame{}
 }
 
 // demoFrame is the state of a suspended demo.
 type demoFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	loop    *rt.Loop
 	sleeper *rt.Task[rt.Void]
 	before  runtime.MemStats
@@ -405,9 +406,9 @@ resume6:
 //line main.go:122
 	fmt.Println("  all woke up; last result:", results[n-1])
 	return f_1.Finish(rt.Void{}, nil)
-//line main_async.go:409
+//line main_async.go:410
 }
 func (f_1 *demoFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.aw2.Close(); f_1.Frame.Close() }
 func (f_1 *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/demo.demo", "examples/demo/main.go", 76, 89, 93, 99, 112, 121))))
+	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "main.demo", "examples/demo/main.go", 76, 89, 93, 99, 112, 121))))
 }

@@ -26,7 +26,7 @@ func TestProducerConsumerSum(t *testing.T) {
 
 // consumeThenProduce starts the producer as a task and awaits the consumer.
 func consumeThenProduce(q *rt.Queue[int]) rt.Coro[int] {
-	return rt.NewRef(func() (int, error) {
+	return rt.Async(func() (int, error) {
 		rt.CreateTask(rt.RunningLoop(), produceAsync(q, 10))
 		return rt.Await(consumeAsync(q))
 	})

@@ -7,21 +7,22 @@ import (
 	"bufio"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 	"io"
 )
 
 // handleAsync is handle as a coroutine (see asyncgen).
 func handleAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, handle(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, handle(r, w) })
 	}
 	return &handleFrame{r: r, w: w}
 }
 
 // handleFrame is the state of a suspended handle.
 type handleFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	r      *streams.StreamReader
 	w      *streams.StreamWriter
 	aw     rt.Awaiting[int]
@@ -77,7 +78,7 @@ resume5:
 		return f.done(nil)
 	}
 	goto for1
-//line main_async.go:81
+//line main_async.go:82
 }
 func (f *handleFrame) catch() {
 	if p := recover(); p != nil {
@@ -89,7 +90,7 @@ func (f *handleFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *handleFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -119,20 +120,20 @@ func (f *handleFrame) Close() {
 	f.Frame.Close()
 }
 func (f *handleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/echo.handle", "examples/echo/main.go", 37, 42)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.handle", "examples/echo/main.go", 37, 42)))
 }
 
 // clientAsync is client as a coroutine (see asyncgen).
 func clientAsync(addr string, lines []string, in io.Reader, out io.Writer) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, client(addr, lines, in, out) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, client(addr, lines, in, out) })
 	}
 	return &clientFrame{addr: addr, lines: lines, in: in, out: out}
 }
 
 // clientFrame is the state of a suspended client.
 type clientFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	addr   string
 	lines  []string
 	in     io.Reader
@@ -267,7 +268,7 @@ resume9:
 		return f.done(fmt.Errorf("echo: %d unexpected bytes after the last line", len(rest)))
 	}
 	return f.done(nil)
-//line main_async.go:271
+//line main_async.go:272
 }
 func (f *clientFrame) catch() {
 	if p := recover(); p != nil {
@@ -279,7 +280,7 @@ func (f *clientFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *clientFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -310,20 +311,20 @@ func (f *clientFrame) Close() {
 	f.Frame.Close()
 }
 func (f *clientFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/echo.client", "examples/echo/main.go", 55, 72, 84, 97))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.client", "examples/echo/main.go", 55, 72, 84, 97))))
 }
 
 // serveAsync is serve as a coroutine (see asyncgen).
 func serveAsync(addr string, ready func(string)) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, serve(addr, ready) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, serve(addr, ready) })
 	}
 	return &serveFrame{addr: addr, ready: ready}
 }
 
 // serveFrame is the state of a suspended serve.
 type serveFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	addr   string
 	ready  func(string)
 	aw     rt.Awaiting[*rt.Server]
@@ -375,7 +376,7 @@ resume2:
 	_, err = f.aw1.Result()
 //line main.go:119
 	return f.done(err)
-//line main_async.go:379
+//line main_async.go:380
 }
 func (f *serveFrame) catch() {
 	if p := recover(); p != nil {
@@ -387,7 +388,7 @@ func (f *serveFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *serveFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -417,5 +418,5 @@ func (f *serveFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/echo.serve", "examples/echo/main.go", 112, 118)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.serve", "examples/echo/main.go", 112, 118)))
 }

@@ -5,20 +5,21 @@ package main
 
 import (
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"time"
 )
 
 // fetchAllAsync is fetchAll as a coroutine (see asyncgen).
 func fetchAllAsync(t target, n int, c int, timeout time.Duration) rt.Coro[[]result] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]result, error) { return fetchAll(t, n, c, timeout) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]result, error) { return fetchAll(t, n, c, timeout) })
 	}
 	return &fetchAllFrame{t: t, n: n, c: c, timeout: timeout}
 }
 
 // fetchAllFrame is the state of a suspended fetchAll.
 type fetchAllFrame struct {
-	rt.Frame[[]result]
+	rtimpl.Frame[[]result]
 	t       target
 	n       int
 	c       int
@@ -60,24 +61,24 @@ resume1:
 	runGroup, err = f.aw.Result()
 //line fetch.go:34
 	return f.Finish(runGroup, err)
-//line fetch_async.go:64
+//line fetch_async.go:65
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.fetchAll", "examples/fetch/fetch.go", 34))
+	return f.aw.AwaitStack(f.Stack(buf, "main.fetchAll", "examples/fetch/fetch.go", 34))
 }
 
 // spawnAllAsync is spawnAll as a coroutine (see asyncgen).
 func spawnAllAsync(tg *rt.TaskGroup, t target, n int, sem *rt.Semaphore, timeout time.Duration) rt.Coro[[]result] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]result, error) { return spawnAll(tg, t, n, sem, timeout) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]result, error) { return spawnAll(tg, t, n, sem, timeout) })
 	}
 	return &spawnAllFrame{tg: tg, t: t, n: n, sem: sem, timeout: timeout}
 }
 
 // spawnAllFrame is the state of a suspended spawnAll.
 type spawnAllFrame struct {
-	rt.Frame[[]result]
+	rtimpl.Frame[[]result]
 	tg      *rt.TaskGroup
 	t       target
 	n       int
@@ -122,24 +123,24 @@ resume1:
 	gather, err = f.aw.Result()
 //line fetch.go:53
 	return f.Finish(gather, err)
-//line fetch_async.go:126
+//line fetch_async.go:127
 }
 func (f *spawnAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *spawnAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.spawnAll", "examples/fetch/fetch.go", 53))
+	return f.aw.AwaitStack(f.Stack(buf, "main.spawnAll", "examples/fetch/fetch.go", 53))
 }
 
 // fetchOneAsync is fetchOne as a coroutine (see asyncgen).
 func fetchOneAsync(t target, sem *rt.Semaphore, timeout time.Duration) rt.Coro[result] {
-	if rt.RefMode {
-		return rt.NewRef(func() (result, error) { return fetchOne(t, sem, timeout), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (result, error) { return fetchOne(t, sem, timeout), nil })
 	}
 	return &fetchOneFrame{t: t, sem: sem, timeout: timeout}
 }
 
 // fetchOneFrame is the state of a suspended fetchOne.
 type fetchOneFrame struct {
-	rt.Frame[result]
+	rtimpl.Frame[result]
 	t       target
 	sem     *rt.Semaphore
 	timeout time.Duration
@@ -206,7 +207,7 @@ resume2:
 		r.err = err_2
 	}
 	return f.done(r)
-//line fetch_async.go:210
+//line fetch_async.go:211
 }
 func (f *fetchOneFrame) catch() {
 	if p := recover(); p != nil {
@@ -218,7 +219,7 @@ func (f *fetchOneFrame) done(r0 result) rt.Yield {
 	return f.exit(nil)
 }
 func (f *fetchOneFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -253,5 +254,5 @@ func (f *fetchOneFrame) Close() {
 	f.Frame.Close()
 }
 func (f *fetchOneFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.fetchOne", "examples/fetch/fetch.go", 60, 66)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.fetchOne", "examples/fetch/fetch.go", 60, 66)))
 }

@@ -8,21 +8,22 @@ import (
 	"errors"
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 	"strconv"
 )
 
 // getAsync is get as a coroutine (see asyncgen).
 func getAsync(t target) rt.Coro[result] {
-	if rt.RefMode {
-		return rt.NewRef(func() (result, error) { return get(t) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (result, error) { return get(t) })
 	}
 	return &getFrame{t: t}
 }
 
 // getFrame is the state of a suspended get.
 type getFrame struct {
-	rt.Frame[result]
+	rtimpl.Frame[result]
 	t       target
 	status  int
 	s       streams.Stream
@@ -177,7 +178,7 @@ resume13:
 	b_1, err = f.aw1.Result()
 //line get.go:80
 	return f.done(result{status: f.status, size: len(b_1)}, err)
-//line get_async.go:181
+//line get_async.go:182
 }
 func (f *getFrame) catch() {
 	if p := recover(); p != nil {
@@ -189,7 +190,7 @@ func (f *getFrame) done(r0 result, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *getFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -220,20 +221,20 @@ func (f *getFrame) Close() {
 	f.Frame.Close()
 }
 func (f *getFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.get", "examples/fetch/get.go", 30, 37, 47, 73, 76, 79))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.get", "examples/fetch/get.go", 30, 37, 47, 73, 76, 79))))
 }
 
 // readChunkedAsync is readChunked as a coroutine (see asyncgen).
 func readChunkedAsync(r *streams.StreamReader) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return readChunked(r) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return readChunked(r) })
 	}
 	return &readChunkedFrame{r: r}
 }
 
 // readChunkedFrame is the state of a suspended readChunked.
 type readChunkedFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	r     *streams.StreamReader
 	total int
 	n     uint64
@@ -318,9 +319,9 @@ resume9:
 		return f.Finish(f.total, err_2)
 	}
 	goto for6
-//line get_async.go:322
+//line get_async.go:323
 }
 func (f *readChunkedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readChunkedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/fetch.readChunked", "examples/fetch/get.go", 90, 102, 108))
+	return f.aw.AwaitStack(f.Stack(buf, "main.readChunked", "examples/fetch/get.go", 90, 102, 108))
 }

@@ -5,20 +5,21 @@ package main
 
 import (
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"io"
 )
 
 // readBodyAsync is readBody as a coroutine (see asyncgen).
 func (c *conn) readBodyAsync(chunked bool, length int64) rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return c.readBody(chunked, length) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]byte, error) { return c.readBody(chunked, length) })
 	}
 	return &connReadBodyFrame{c: c, chunked: chunked, length: length}
 }
 
 // connReadBodyFrame is the state of a suspended readBody.
 type connReadBodyFrame struct {
-	rt.Frame[[]byte]
+	rtimpl.Frame[[]byte]
 	c       *conn
 	chunked bool
 	length  int64
@@ -163,9 +164,9 @@ resume12:
 		return f.Finish(nil, herr)
 	}
 	goto for9
-//line body_async.go:167
+//line body_async.go:168
 }
 func (f *connReadBodyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connReadBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).readBody", "examples/http/body.go", 22, 26, 40, 45, 54))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).readBody", "examples/http/body.go", 22, 26, 40, 45, 54))
 }

@@ -6,20 +6,21 @@ package main
 import (
 	"errors"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
 // serveAsync is serve as a coroutine (see asyncgen).
 func (s *server) serveAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
 	}
 	return &serverServeFrame{s: s, r: r, w: w}
 }
 
 // serverServeFrame is the state of a suspended serve.
 type serverServeFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	s       *server
 	r       *streams.StreamReader
 	w       *streams.StreamWriter
@@ -263,7 +264,7 @@ resume23:
 endif22:
 post2:
 	goto for1
-//line server_async.go:267
+//line server_async.go:268
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -275,7 +276,7 @@ func (f *serverServeFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *serverServeFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -306,20 +307,20 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*server).serve", "examples/http/server.go", 56, 63, 66, 87, 96, 99, 117, 134))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/http/server.go", 56, 63, 66, 87, 96, 99, 117, 134))))
 }
 
 // refuseAsync is refuse as a coroutine (see asyncgen).
 func (c *conn) refuseAsync(e *httpError, head bool) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, c.refuse(e, head) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, c.refuse(e, head) })
 	}
 	return &connRefuseFrame{c: c, e: e, head: head}
 }
 
 // connRefuseFrame is the state of a suspended refuse.
 type connRefuseFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	c    *conn
 	e    *httpError
 	head bool
@@ -364,24 +365,24 @@ resume1:
 	f.aw.Result()
 //line server.go:171
 	return f.Finish(rt.Void{}, nil)
-//line server_async.go:368
+//line server_async.go:369
 }
 func (f *connRefuseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connRefuseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).refuse", "examples/http/server.go", 170))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).refuse", "examples/http/server.go", 170))
 }
 
 // discardAsync is discard as a coroutine (see asyncgen).
 func (c *conn) discardAsync(limit int) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, c.discard(limit) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, c.discard(limit) })
 	}
 	return &connDiscardFrame{c: c, limit: limit}
 }
 
 // connDiscardFrame is the state of a suspended discard.
 type connDiscardFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	c       *conn
 	limit   int
 	dropped int
@@ -432,9 +433,9 @@ resume4:
 endfor3:
 //line server.go:186
 	return f.Finish(rt.Void{}, nil)
-//line server_async.go:436
+//line server_async.go:437
 }
 func (f *connDiscardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connDiscardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).discard", "examples/http/server.go", 182))
+	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).discard", "examples/http/server.go", 182))
 }

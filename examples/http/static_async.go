@@ -6,21 +6,22 @@ package main
 import (
 	"errors"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"io/fs"
 	"net/http"
 )
 
 // staticAsync is static as a coroutine (see asyncgen).
 func (c *conn) staticAsync(rawPath string, head bool, closing bool) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, c.static(rawPath, head, closing) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, c.static(rawPath, head, closing) })
 	}
 	return &connStaticFrame{c: c, rawPath: rawPath, head: head, closing: closing}
 }
 
 // connStaticFrame is the state of a suspended static.
 type connStaticFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	c       *conn
 	rawPath string
 	head    bool
@@ -162,7 +163,7 @@ resume6:
 endfor4:
 //line static.go:93
 	return f_1.done(nil)
-//line static_async.go:166
+//line static_async.go:167
 }
 func (f_1 *connStaticFrame) catch() {
 	if p := recover(); p != nil {
@@ -174,7 +175,7 @@ func (f_1 *connStaticFrame) done(r0 error) rt.Yield {
 	return f_1.exit(nil)
 }
 func (f_1 *connStaticFrame) exit(p any) rt.Yield {
-	f_1.State = rt.FrameDone
+	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
 	f_1.unwind(p)
 	return rt.Yield{}
@@ -210,5 +211,5 @@ func (f_1 *connStaticFrame) Close() {
 	f_1.Frame.Close()
 }
 func (f_1 *connStaticFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/examples/http.(*conn).static", "examples/http/static.go", 49, 78, 82))))
+	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "main.(*conn).static", "examples/http/static.go", 49, 78, 82))))
 }

@@ -26,7 +26,7 @@ func do(c *client, args ...string) string {
 // with a client of a fresh keyspace; fn may sleep to let time pass.
 func onVirtualLoop(t *testing.T, fn func(c *client)) {
 	t.Helper()
-	_, err := rt.Run(rt.Coro[rt.Void](rt.NewRef(func() (rt.Void, error) {
+	_, err := rt.Run(rt.Coro[rt.Void](rt.Async(func() (rt.Void, error) {
 		s := &server{db: newDB(rt.RunningLoop()), lim: defaultLimits}
 		fn(s.newClient())
 		return rt.Void{}, nil

@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 	"io"
 	"time"
@@ -13,15 +14,15 @@ import (
 
 // demoAsync is demo as a coroutine (see asyncgen).
 func demoAsync(w io.Writer, addr string, clients int, requests int) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, demo(w, addr, clients, requests) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, demo(w, addr, clients, requests) })
 	}
 	return &demoFrame{w: w, addr: addr, clients: clients, requests: requests}
 }
 
 // demoFrame is the state of a suspended demo.
 type demoFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	w        io.Writer
 	addr     string
 	clients  int
@@ -113,24 +114,24 @@ endrange7:
 endrange4:
 //line demo.go:77
 	return f.Finish(rt.Void{}, nil)
-//line demo_async.go:117
+//line demo_async.go:118
 }
 func (f *demoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.demo", "examples/redis/demo.go", 60, 68)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.demo", "examples/redis/demo.go", 60, 68)))
 }
 
 // sessionAsync is session as a coroutine (see asyncgen).
 func sessionAsync(w io.Writer, addr string) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, session(w, addr) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, session(w, addr) })
 	}
 	return &sessionFrame{w: w, addr: addr}
 }
 
 // sessionFrame is the state of a suspended session.
 type sessionFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	w      io.Writer
 	addr   string
 	s      streams.Stream
@@ -224,7 +225,7 @@ next3:
 endrange4:
 //line demo.go:104
 	return f.done(nil)
-//line demo_async.go:228
+//line demo_async.go:229
 }
 func (f *sessionFrame) catch() {
 	if p := recover(); p != nil {
@@ -236,7 +237,7 @@ func (f *sessionFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *sessionFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -267,20 +268,20 @@ func (f *sessionFrame) Close() {
 	f.Frame.Close()
 }
 func (f *sessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.session", "examples/redis/demo.go", 85, 93, 98))))
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.session", "examples/redis/demo.go", 85, 93, 98))))
 }
 
 // readReplyAsync is readReply as a coroutine (see asyncgen).
 func readReplyAsync(r *streams.StreamReader) rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return readReply(r) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]byte, error) { return readReply(r) })
 	}
 	return &readReplyFrame{r: r}
 }
 
 // readReplyFrame is the state of a suspended readReply.
 type readReplyFrame struct {
-	rt.Frame[[]byte]
+	rtimpl.Frame[[]byte]
 	r  *streams.StreamReader
 	aw rt.Awaiting[int]
 }
@@ -325,24 +326,24 @@ resume4:
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line demo_async.go:329
+//line demo_async.go:330
 }
 func (f *readReplyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readReplyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.readReply", "examples/redis/demo.go", 121))
+	return f.aw.AwaitStack(f.Stack(buf, "main.readReply", "examples/redis/demo.go", 121))
 }
 
 // benchRoundAsync is benchRound as a coroutine (see asyncgen).
 func benchRoundAsync(addr string, op string, clients int, requests int, pipeline int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return benchRound(addr, op, clients, requests, pipeline) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return benchRound(addr, op, clients, requests, pipeline) })
 	}
 	return &benchRoundFrame{addr: addr, op: op, clients: clients, requests: requests, pipeline: pipeline}
 }
 
 // benchRoundFrame is the state of a suspended benchRound.
 type benchRoundFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	addr     string
 	op       string
 	clients  int
@@ -407,24 +408,24 @@ resume1:
 		total += c
 	}
 	return f.Finish(total, err)
-//line demo_async.go:411
+//line demo_async.go:412
 }
 func (f *benchRoundFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchRoundFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchRound", "examples/redis/demo.go", 151))
+	return f.aw.AwaitStack(f.Stack(buf, "main.benchRound", "examples/redis/demo.go", 151))
 }
 
 // benchClientAsync is benchClient as a coroutine (see asyncgen).
 func benchClientAsync(addr string, batch []byte, pipeline int, rounds int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return benchClient(addr, batch, pipeline, rounds) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return benchClient(addr, batch, pipeline, rounds) })
 	}
 	return &benchClientFrame{addr: addr, batch: batch, pipeline: pipeline, rounds: rounds}
 }
 
 // benchClientFrame is the state of a suspended benchClient.
 type benchClientFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	addr     string
 	batch    []byte
 	pipeline int
@@ -515,7 +516,7 @@ endfor7:
 endrange4:
 //line demo.go:183
 	return f.done(f.answered, nil)
-//line demo_async.go:519
+//line demo_async.go:520
 }
 func (f *benchClientFrame) catch() {
 	if p := recover(); p != nil {
@@ -527,7 +528,7 @@ func (f *benchClientFrame) done(r0 int, r1 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *benchClientFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -557,5 +558,5 @@ func (f *benchClientFrame) Close() {
 	f.Frame.Close()
 }
 func (f *benchClientFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.benchClient", "examples/redis/demo.go", 165, 176)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.benchClient", "examples/redis/demo.go", 165, 176)))
 }

@@ -41,7 +41,7 @@ func FuzzProcessChunking(f *testing.F) {
 		if bytes.Contains(bytes.ToLower(in), []byte("keys")) {
 			return // KEYS answers in map order, which differs between the two
 		}
-		_, err := rt.Run(rt.Coro[rt.Void](rt.NewRef(func() (rt.Void, error) {
+		_, err := rt.Run(rt.Coro[rt.Void](rt.Async(func() (rt.Void, error) {
 			l := rt.RunningLoop()
 			whole := (&server{db: newDB(l), lim: fuzzLimits}).newClient()
 			split := (&server{db: newDB(l), lim: fuzzLimits}).newClient()

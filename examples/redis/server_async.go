@@ -5,20 +5,21 @@ package main
 
 import (
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
 // serveAsync is serve as a coroutine (see asyncgen).
 func (s *server) serveAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
 	}
 	return &serverServeFrame{s: s, r: r, w: w}
 }
 
 // serverServeFrame is the state of a suspended serve.
 type serverServeFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	s      *server
 	r      *streams.StreamReader
 	w      *streams.StreamWriter
@@ -100,7 +101,7 @@ resume7:
 	}
 endif6:
 	goto for1
-//line server_async.go:104
+//line server_async.go:105
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -112,7 +113,7 @@ func (f *serverServeFrame) done(r0 error) rt.Yield {
 	return f.exit(nil)
 }
 func (f *serverServeFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -142,5 +143,5 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/redis.(*server).serve", "examples/redis/server.go", 58, 66)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/redis/server.go", 58, 66)))
 }

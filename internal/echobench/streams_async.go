@@ -7,21 +7,22 @@ package echobench
 import (
 	"errors"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 	"io"
 )
 
 // echoBlocksAsync is echoBlocks as a coroutine (see asyncgen).
 func echoBlocksAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, echoBlocks(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, echoBlocks(r, w) })
 	}
 	return &echoBlocksFrame{r: r, w: w}
 }
 
 // echoBlocksFrame is the state of a suspended echoBlocks.
 type echoBlocksFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	r   *streams.StreamReader
 	w   *streams.StreamWriter
 	buf []byte
@@ -84,7 +85,7 @@ resume5:
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:88
+//line streams_async.go:89
 }
 func (f *echoBlocksFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoBlocksFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -93,15 +94,15 @@ func (f *echoBlocksFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // echoLinesAsync is echoLines as a coroutine (see asyncgen).
 func echoLinesAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, echoLines(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, echoLines(r, w) })
 	}
 	return &echoLinesFrame{r: r, w: w}
 }
 
 // echoLinesFrame is the state of a suspended echoLines.
 type echoLinesFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	r   *streams.StreamReader
 	w   *streams.StreamWriter
 	aw  rt.Awaiting[[]byte]
@@ -159,7 +160,7 @@ resume5:
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:163
+//line streams_async.go:164
 }
 func (f *echoLinesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
@@ -114,7 +115,7 @@ func (p *pingProto) DataReceived(b []byte) {
 // ReadInto coroutine are reused, the transport reads into the reader's
 // pooled buffer, Drain's fast path is a completed future.
 func TestReadIntoEchoAllocatesNothingPerMessage(t *testing.T) {
-	if rt.RefMode || raceEnabled {
+	if rtimpl.RefMode || raceEnabled {
 		t.Skip("reference mode and the race detector allocate on their own account: allocation counts mean nothing there")
 	}
 	l, err := rt.NewLoop()

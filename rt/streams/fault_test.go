@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
@@ -98,7 +99,7 @@ func ftPair(l *rt.Loop, opts ...streams.Option) (srv *rt.Server, client, server 
 	accepted := rt.NewFuture[streams.Stream](l)
 	srv, err = rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
 		accepted.SetResult(streams.Stream{Reader: r, Writer: w})
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, nil })
+		return rt.Async(func() (rt.Void, error) { return rt.Void{}, nil })
 	}, "tcp4", "127.0.0.1:0", opts...))
 	if err != nil {
 		return nil, client, server, err
@@ -133,7 +134,7 @@ func TestFaultLineFloodOverTheLimit(t *testing.T) {
 		handled := rt.NewFuture[[]string](l)
 		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
 			reader = r
-			return rt.NewRef(func() (rt.Void, error) {
+			return rt.Async(func() (rt.Void, error) {
 				defer w.Close()
 				var seen []string
 				skipping := false
@@ -254,7 +255,7 @@ func TestFaultSlowReaderDrainingWriter(t *testing.T) {
 		firstWait := rt.NewFuture[rt.Void](l)
 		written := rt.NewFuture[rt.Void](l)
 		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-			return rt.NewRef(func() (rt.Void, error) {
+			return rt.Async(func() (rt.Void, error) {
 				tr := w.Transport()
 				_, high = tr.GetWriteBufferLimits()
 				for off := 0; off < total; off += chunk {
@@ -378,7 +379,7 @@ func TestFaultPeerResetDuringDrain(t *testing.T) {
 				return err
 			}
 		}
-		drain := rt.CreateTask(l, rt.NewRef(func() (rt.Void, error) { return rt.Await(s.Writer.Drain()) }))
+		drain := rt.CreateTask(l, rt.Async(func() (rt.Void, error) { return rt.Await(s.Writer.Drain()) }))
 		for range 3 {
 			rt.Await(rt.Sleep(0))
 		}
@@ -483,7 +484,7 @@ func TestFaultCancelInEveryAwait(t *testing.T) {
 					}
 					write()
 				}
-				drain := rt.CreateTask(l, rt.NewRef(func() (rt.Void, error) { return rt.Await(c.Writer.Drain()) }))
+				drain := rt.CreateTask(l, rt.Async(func() (rt.Void, error) { return rt.Await(c.Writer.Drain()) }))
 				for range 3 {
 					rt.Await(rt.Sleep(0))
 				}
@@ -527,7 +528,7 @@ type ftIdleStats struct {
 // small struct rather than a goroutine: it reads lines until the end,
 // then closes.
 type ftIdleHandler struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	r  *streams.StreamReader
 	w  *streams.StreamWriter
 	st *ftIdleStats
@@ -640,7 +641,7 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 		t.Skip("10,000 connections: not in -short")
 	}
 	n := 10000
-	if rt.RefMode {
+	if rtimpl.RefMode {
 		// Each suspended read is a goroutine on the reference driver:
 		// fewer, so that -race (8128 goroutines at most) copes, and the
 		// memory figure means nothing.
@@ -756,5 +757,5 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 	per := func(after, before uint64) float64 { return (float64(after) - float64(before)) / float64(n) }
 	t.Logf("%d idle stream connections (server ends, tasks suspended in ReadLine): HeapInuse %.0f B/conn, HeapAlloc %.0f B/conn, StackInuse %.0f B/conn, HeapObjects %.1f/conn (RefMode %v)",
 		n, per(m1.HeapInuse, m0.HeapInuse), per(m1.HeapAlloc, m0.HeapAlloc), per(m1.StackInuse, m0.StackInuse),
-		per(m1.HeapObjects, m0.HeapObjects), rt.RefMode)
+		per(m1.HeapObjects, m0.HeapObjects), rtimpl.RefMode)
 }

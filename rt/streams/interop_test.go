@@ -120,7 +120,7 @@ func (s *itServerStats) String() string {
 // callback.
 func itUpperServer(st *itServerStats) func(*streams.StreamReader, *streams.StreamWriter) rt.Coro[rt.Void] {
 	return func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-		return rt.NewRef(func() (rt.Void, error) {
+		return rt.Async(func() (rt.Void, error) {
 			err := func() error {
 				for {
 					line, long, err := itReadLineSkipping(r)

@@ -3,19 +3,22 @@
 
 package streams
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // openAsync is open as a coroutine (see asyncgen).
 func openAsync(network string, addr string, isUnix bool, o options) rt.Coro[Stream] {
-	if rt.RefMode {
-		return rt.NewRef(func() (Stream, error) { return open(network, addr, isUnix, o) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (Stream, error) { return open(network, addr, isUnix, o) })
 	}
 	return &openFrame{network: network, addr: addr, isUnix: isUnix, o: o}
 }
 
 // openFrame is the state of a suspended open.
 type openFrame struct {
-	rt.Frame[Stream]
+	rtimpl.Frame[Stream]
 	network string
 	addr    string
 	isUnix  bool
@@ -71,7 +74,7 @@ resume1:
 		return f_1.Finish(Stream{}, err)
 	}
 	return f_1.Finish(Stream{Reader: &f_1.c.r, Writer: &f_1.c.w}, nil)
-//line open_async.go:75
+//line open_async.go:78
 }
 func (f_1 *openFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *openFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -80,15 +83,15 @@ func (f_1 *openFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // startAsync is start as a coroutine (see asyncgen).
 func startAsync(cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void], network string, addr string, isUnix bool, o options) rt.Coro[*rt.Server] {
-	if rt.RefMode {
-		return rt.NewRef(func() (*rt.Server, error) { return start(cb, network, addr, isUnix, o) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (*rt.Server, error) { return start(cb, network, addr, isUnix, o) })
 	}
 	return &startFrame{cb: cb, network: network, addr: addr, isUnix: isUnix, o: o}
 }
 
 // startFrame is the state of a suspended start.
 type startFrame struct {
-	rt.Frame[*rt.Server]
+	rtimpl.Frame[*rt.Server]
 	cb      func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]
 	network string
 	addr    string
@@ -151,7 +154,7 @@ resume3:
 	createServer, err_1 = f.aw.Result()
 //line open.go:108
 	return f.Finish(createServer, err_1)
-//line open_async.go:155
+//line open_async.go:158
 }
 func (f *startFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *startFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -716,7 +716,7 @@ func TestPortedSequentialReaders(t *testing.T) {
 		r := streams.NewStreamReader(0)
 		var order []string
 		for i := range 5 {
-			task := rt.CreateTask(l, rt.NewRef(func() (string, error) {
+			task := rt.CreateTask(l, rt.Async(func() (string, error) {
 				line, err := rt.Await(r.ReadLine())
 				return string(line), err
 			}))
@@ -845,7 +845,7 @@ func TestPortedDrainFailsWhenPeerCloses(t *testing.T) {
 			return err
 		}
 		defer s.Writer.Close()
-		writer := rt.NewRef(func() (int, error) {
+		writer := rt.Async(func() (int, error) {
 			for i := 0; ; i++ {
 				s.Writer.Write([]byte("foo\n"))
 				if _, err := rt.Await(s.Writer.Drain()); err != nil {

@@ -6,19 +6,20 @@ package streams
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
 // readAsync is read as a coroutine (see asyncgen).
 func (r *StreamReader) readAsync(n int) rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return r.read(n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]byte, error) { return r.read(n) })
 	}
 	return &streamReaderReadFrame{r: r, n: n}
 }
 
 // streamReaderReadFrame is the state of a suspended read.
 type streamReaderReadFrame struct {
-	rt.Frame[[]byte]
+	rtimpl.Frame[[]byte]
 	r   *StreamReader
 	n   int
 	w   *rt.Future[rt.Void]
@@ -101,7 +102,7 @@ resume7:
 	}
 endif6:
 	return f.Finish(f.r.take(min(f.n, f.r.Buffered())), nil)
-//line read_async.go:105
+//line read_async.go:106
 }
 func (f *streamReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -110,15 +111,15 @@ func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // readUntilAsync is readUntil as a coroutine (see asyncgen).
 func (r *StreamReader) readUntilAsync(sep []byte) rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return r.readUntil(sep) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]byte, error) { return r.readUntil(sep) })
 	}
 	return &streamReaderReadUntilFrame{r: r, sep: sep}
 }
 
 // streamReaderReadUntilFrame is the state of a suspended readUntil.
 type streamReaderReadUntilFrame struct {
-	rt.Frame[[]byte]
+	rtimpl.Frame[[]byte]
 	r      *StreamReader
 	sep    []byte
 	offset int
@@ -171,7 +172,7 @@ resume4:
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:175
+//line read_async.go:176
 }
 func (f *streamReaderReadUntilFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -180,15 +181,15 @@ func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackF
 
 // readLineAsync is readLine as a coroutine (see asyncgen).
 func (r *StreamReader) readLineAsync() rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return r.readLine() })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]byte, error) { return r.readLine() })
 	}
 	return &streamReaderReadLineFrame{r: r}
 }
 
 // streamReaderReadLineFrame is the state of a suspended readLine.
 type streamReaderReadLineFrame struct {
-	rt.Frame[[]byte]
+	rtimpl.Frame[[]byte]
 	r      *StreamReader
 	offset int
 	w      *rt.Future[rt.Void]
@@ -237,7 +238,7 @@ resume4:
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:241
+//line read_async.go:242
 }
 func (f *streamReaderReadLineFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -246,15 +247,15 @@ func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFr
 
 // readExactlyAsync is readExactly as a coroutine (see asyncgen).
 func (r *StreamReader) readExactlyAsync(n int) rt.Coro[[]byte] {
-	if rt.RefMode {
-		return rt.NewRef(func() ([]byte, error) { return r.readExactly(n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() ([]byte, error) { return r.readExactly(n) })
 	}
 	return &streamReaderReadExactlyFrame{r: r, n: n}
 }
 
 // streamReaderReadExactlyFrame is the state of a suspended readExactly.
 type streamReaderReadExactlyFrame struct {
-	rt.Frame[[]byte]
+	rtimpl.Frame[[]byte]
 	r  *StreamReader
 	n  int
 	w  *rt.Future[rt.Void]
@@ -319,7 +320,7 @@ resume4:
 endfor3:
 //line read.go:190
 	return f.Finish(f.r.take(f.n), nil)
-//line read_async.go:323
+//line read_async.go:324
 }
 func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -14,7 +14,7 @@ import (
 // run runs body as the main coroutine of a fresh loop.
 func run(t testing.TB, body func(l *rt.Loop) error, opts ...rt.Option) {
 	t.Helper()
-	_, err := rt.Run(rt.NewRef(func() (rt.Void, error) { return rt.Void{}, body(rt.RunningLoop()) }), opts...)
+	_, err := rt.Run(rt.Async(func() (rt.Void, error) { return rt.Void{}, body(rt.RunningLoop()) }), opts...)
 	var pe *rt.PanicError
 	if errors.As(err, &pe) {
 		t.Fatalf("%v\n%s", err, pe.Stack)

@@ -18,7 +18,7 @@ import (
 // then closes. It runs on the reference driver (tests cannot hold
 // templates); the streams methods it awaits are the generated ones.
 func lineEcho(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	return rt.NewRef(func() (rt.Void, error) {
+	return rt.Async(func() (rt.Void, error) {
 		defer w.Close()
 		for {
 			line, err := rt.Await(r.ReadLine())
@@ -107,7 +107,7 @@ func TestStreamsReaderPausesTheTransport(t *testing.T) {
 		accepted := rt.NewFuture[streams.Stream](l)
 		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
 			accepted.SetResult(streams.Stream{Reader: r, Writer: w})
-			return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, nil })
+			return rt.Async(func() (rt.Void, error) { return rt.Void{}, nil })
 		}, "tcp4", "127.0.0.1:0", streams.WithLimit(limit)))
 		if err != nil {
 			return err
@@ -158,7 +158,7 @@ func TestStreamsConcurrentDrainers(t *testing.T) {
 		accepted := rt.NewFuture[streams.Stream](l)
 		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
 			accepted.SetResult(streams.Stream{Reader: r, Writer: w})
-			return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, nil })
+			return rt.Async(func() (rt.Void, error) { return rt.Void{}, nil })
 		}, "tcp4", "127.0.0.1:0"))
 		if err != nil {
 			return err
@@ -234,7 +234,7 @@ func TestStreamsCallbackErrorIsReportedAndCloses(t *testing.T) {
 		l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c) })
 		boom := errors.New("handler failed")
 		srv, err := rt.Await(streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-			return rt.NewRef(func() (rt.Void, error) {
+			return rt.Async(func() (rt.Void, error) {
 				if _, err := rt.Await(r.ReadLine()); err != nil {
 					return rt.Void{}, err
 				}

@@ -3,19 +3,22 @@
 
 package streams
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // drainAsync is drain as a coroutine (see asyncgen).
 func (w *StreamWriter) drainAsync() rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, w.drain() })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, w.drain() })
 	}
 	return &streamWriterDrainFrame{w: w}
 }
 
 // streamWriterDrainFrame is the state of a suspended drain.
 type streamWriterDrainFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	w  *StreamWriter
 	c  *conn
 	f  *rt.Future[rt.Void]
@@ -86,7 +89,7 @@ resume3:
 //line writer.go:84
 	f_1.c.removeDrainer(f_1.f)
 	return f_1.Finish(rt.Void{}, err_2)
-//line writer_async.go:90
+//line writer_async.go:93
 }
 func (f_1 *streamWriterDrainFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *streamWriterDrainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

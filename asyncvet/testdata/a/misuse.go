@@ -12,11 +12,11 @@ func awaitsOutside(f *rt.Future[int]) int {
 	return v + rt.Must(f) // want `rt.Must outside a coroutine template`
 }
 
-// refHelper is run by a hand-written coroutine (rt.NewRef), where awaiting is allowed.
+// refHelper is run by a hand-written coroutine (rt.Async), where awaiting is allowed.
 func refHelper(f *rt.Future[int]) int { return rt.Must(f) }
 
 func handWritten(f *rt.Future[int]) rt.Coro[int] {
-	return rt.NewRef(func() (int, error) {
+	return rt.Async(func() (int, error) {
 		v, err := rt.Await(f)
 		return v + refHelper(f), err
 	})

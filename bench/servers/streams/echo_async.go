@@ -6,21 +6,22 @@ package main
 import (
 	"errors"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 	"io"
 )
 
 // echoAsync is echo as a coroutine (see asyncgen).
 func echoAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rt.RefMode {
-		return rt.NewRef(func() (rt.Void, error) { return rt.Void{}, echo(r, w) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, echo(r, w) })
 	}
 	return &echoFrame{r: r, w: w}
 }
 
 // echoFrame is the state of a suspended echo.
 type echoFrame struct {
-	rt.Frame[rt.Void]
+	rtimpl.Frame[rt.Void]
 	r   *streams.StreamReader
 	w   *streams.StreamWriter
 	aw  rt.Awaiting[int]
@@ -80,9 +81,9 @@ resume5:
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line echo_async.go:84
+//line echo_async.go:85
 }
 func (f *echoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/bench/servers/streams.echo", "servers/streams/echo.go", 22, 33)))
+	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.echo", "servers/streams/echo.go", 22, 33)))
 }

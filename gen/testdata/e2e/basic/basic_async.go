@@ -6,20 +6,21 @@ package basic
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"time"
 )
 
 // sumAsync is sum as a coroutine (see asyncgen).
 func sumAsync(a int, b int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return sum(a, b) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return sum(a, b) })
 	}
 	return &sumFrame{a: a, b: b}
 }
 
 // sumFrame is the state of a suspended sum.
 type sumFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	a  int
 	b  int
 	n  int
@@ -83,7 +84,7 @@ resume5:
 endfor4:
 //line basic.go:23
 	return f.Finish(f.n, nil)
-//line basic_async.go:87
+//line basic_async.go:88
 }
 func (f *sumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -92,15 +93,15 @@ func (f *sumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // localTypeAsync is localType as a coroutine (see asyncgen).
 func localTypeAsync(n int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return localType(n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return localType(n) })
 	}
 	return &localTypeFrame{n: n}
 }
 
 // localTypeFrame is the state of a suspended localType.
 type localTypeFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	n  int
 	aw rt.Awaiting[rt.Void]
 }
@@ -135,7 +136,7 @@ resume1:
 //line basic.go:35
 	q = pair{f.n, 2}
 	return f.Finish(fmt.Sprint(q), nil)
-//line basic_async.go:139
+//line basic_async.go:140
 }
 func (f *localTypeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *localTypeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

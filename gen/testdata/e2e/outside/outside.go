@@ -24,5 +24,5 @@ func viaHelper(f *rt.Future[int]) int {
 // byHand is a coroutine written by hand: its body runs on a goroutine in
 // both modes, and the functions it calls may await.
 func byHand(f *rt.Future[int]) rt.Coro[int] {
-	return rt.NewRef(func() (int, error) { return indirect(f) + 1, nil })
+	return rt.Async(func() (int, error) { return indirect(f) + 1, nil })
 }

@@ -3,19 +3,22 @@
 
 package outside
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // viaHelperAsync is viaHelper as a coroutine (see asyncgen).
 func viaHelperAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return viaHelper(f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return viaHelper(f), nil })
 	}
 	return &viaHelperFrame{f: f}
 }
 
 // viaHelperFrame is the state of a suspended viaHelper.
 type viaHelperFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	f *rt.Future[int]
 }
 
@@ -35,5 +38,5 @@ func (f_1 *viaHelperFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 //line outside.go:21
 	return f_1.Finish(indirect(f_1.f)+1, nil)
-//line outside_async.go:39
+//line outside_async.go:42
 }

@@ -90,7 +90,7 @@ func coreRange[S ~[]E, E any](s S, n Name, tick func() rt.Coro[int]) (string, er
 	return b.String(), nil
 }
 
-// Stack is named like a method of the embedded rt.Frame; as a frame field it
+// Stack is named like a method of the embedded rtimpl.Frame; as a frame field it
 // once hid the method the generated AwaitStack calls.
 //
 //asyncgen:coroutine

@@ -6,21 +6,22 @@ package regress
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"strings"
 	"unicode/utf8"
 )
 
 // deferAwaitedReceiverAsync is deferAwaitedReceiver as a coroutine (see asyncgen).
 func deferAwaitedReceiverAsync(log *[]string, mk func(int) rt.Coro[closer]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferAwaitedReceiver(log, mk), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferAwaitedReceiver(log, mk), nil })
 	}
 	return &deferAwaitedReceiverFrame{log: log, mk: mk}
 }
 
 // deferAwaitedReceiverFrame is the state of a suspended deferAwaitedReceiver.
 type deferAwaitedReceiverFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	log    *[]string
 	mk     func(int) rt.Coro[closer]
 	i      int
@@ -74,7 +75,7 @@ endrange3:
 //line regress.go:30
 	*f.log = append(*f.log, "body")
 	return f.done(2)
-//line regress_async.go:78
+//line regress_async.go:79
 }
 func (f *deferAwaitedReceiverFrame) catch() {
 	if p := recover(); p != nil {
@@ -86,7 +87,7 @@ func (f *deferAwaitedReceiverFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferAwaitedReceiverFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -125,15 +126,15 @@ func (f *deferAwaitedReceiverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFr
 
 // gotoLabelledReturnAsync is gotoLabelledReturn as a coroutine (see asyncgen).
 func gotoLabelledReturnAsync(n rt.Coro[int]) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return gotoLabelledReturn(n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return gotoLabelledReturn(n) })
 	}
 	return &gotoLabelledReturnFrame{n: n}
 }
 
 // gotoLabelledReturnFrame is the state of a suspended gotoLabelledReturn.
 type gotoLabelledReturnFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	n  rt.Coro[int]
 	aw rt.Awaiting[int]
 }
@@ -172,7 +173,7 @@ resume1:
 	return f.Finish("small", nil)
 big:
 	return f.Finish("big", nil)
-//line regress_async.go:176
+//line regress_async.go:177
 }
 func (f *gotoLabelledReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoLabelledReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -181,15 +182,15 @@ func (f *gotoLabelledReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // terminatingSwitchAsync is terminatingSwitch as a coroutine (see asyncgen).
 func terminatingSwitchAsync(n rt.Coro[int], s string) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return terminatingSwitch(n, s), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return terminatingSwitch(n, s), nil })
 	}
 	return &terminatingSwitchFrame{n: n, s: s}
 }
 
 // terminatingSwitchFrame is the state of a suspended terminatingSwitch.
 type terminatingSwitchFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	n  rt.Coro[int]
 	s  string
 	aw rt.Awaiting[int]
@@ -240,7 +241,7 @@ resume1:
 			v++
 		}
 	}
-//line regress_async.go:244
+//line regress_async.go:245
 }
 func (f *terminatingSwitchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *terminatingSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -249,15 +250,15 @@ func (f *terminatingSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 
 // coreRangeAsync is coreRange as a coroutine (see asyncgen).
 func coreRangeAsync[S ~[]E, E any](s S, n Name, tick func() rt.Coro[int]) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return coreRange[S, E](s, n, tick) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return coreRange[S, E](s, n, tick) })
 	}
 	return &coreRangeFrame[S, E]{s: s, n: n, tick: tick}
 }
 
 // coreRangeFrame is the state of a suspended coreRange.
 type coreRangeFrame[S ~[]E, E any] struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	s    S
 	n    Name
 	tick func() rt.Coro[int]
@@ -337,7 +338,7 @@ resume8:
 endrange7:
 //line regress.go:90
 	return f.Finish(f.b.String(), nil)
-//line regress_async.go:341
+//line regress_async.go:342
 }
 func (f *coreRangeFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coreRangeFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -346,15 +347,15 @@ func (f *coreRangeFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // memberNamesAsync is memberNames as a coroutine (see asyncgen).
 func memberNamesAsync(tick func() rt.Coro[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return memberNames(tick), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return memberNames(tick), nil })
 	}
 	return &memberNamesFrame{tick: tick}
 }
 
 // memberNamesFrame is the state of a suspended memberNames.
 type memberNamesFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	tick        func() rt.Coro[int]
 	Stack_1     int
 	Unstarted_1 int
@@ -403,7 +404,7 @@ resume2:
 	f.aw.Must()
 //line regress.go:100
 	return f.Finish(f.Stack_1+f.Unstarted_1, nil)
-//line regress_async.go:407
+//line regress_async.go:408
 }
 func (f *memberNamesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *memberNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -9,7 +9,7 @@ import (
 )
 
 func later[T any](v T) rt.Coro[T] {
-	return rt.NewRef(func() (T, error) {
+	return rt.Async(func() (T, error) {
 		rt.Must(rt.Sleep(0))
 		return v, nil
 	})

@@ -5,21 +5,22 @@ package shadow
 
 import (
 	art "github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"strings"
 	"time"
 )
 
 // joinAsync is join as a coroutine (see asyncgen).
 func joinAsync(ws ...art.Coro[string]) art.Coro[string] {
-	if art.RefMode {
-		return art.NewRef(func() (string, error) { return join(ws...) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return join(ws...) })
 	}
 	return &joinFrame{ws: ws}
 }
 
 // joinFrame is the state of a suspended join.
 type joinFrame struct {
-	art.Frame[string]
+	rtimpl.Frame[string]
 	ws  []art.Coro[string]
 	out []string
 	fr  Frame
@@ -85,7 +86,7 @@ resume5:
 	f.aw1.Must()
 //line shadow.go:36
 	return f.Finish(strings.Join(f.out, "+")+" "+f.fr.Name, nil)
-//line shadow_async.go:89
+//line shadow_async.go:90
 }
 func (f *joinFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *joinFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
@@ -94,15 +95,15 @@ func (f *joinFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
 
 // countAsync is count as a coroutine (see asyncgen).
 func countAsync(n art.Coro[int]) art.Coro[errors] {
-	if art.RefMode {
-		return art.NewRef(func() (errors, error) { return count(n) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (errors, error) { return count(n) })
 	}
 	return &countFrame{n: n}
 }
 
 // countFrame is the state of a suspended count.
 type countFrame struct {
-	art.Frame[errors]
+	rtimpl.Frame[errors]
 	n      art.Coro[int]
 	e      errors
 	err    error
@@ -138,7 +139,7 @@ resume1:
 //line shadow.go:44
 	f.e.n = v
 	return f.done(f.e, nil)
-//line shadow_async.go:142
+//line shadow_async.go:143
 }
 func (f *countFrame) catch() {
 	if p := recover(); p != nil {
@@ -150,7 +151,7 @@ func (f *countFrame) done(r0 errors, r1 error) art.Yield {
 	return f.exit(nil)
 }
 func (f *countFrame) exit(p any) art.Yield {
-	f.State = art.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()

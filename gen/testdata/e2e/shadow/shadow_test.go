@@ -7,7 +7,7 @@ import (
 )
 
 func later[T any](v T) art.Coro[T] {
-	return art.NewRef(func() (T, error) {
+	return art.Async(func() (T, error) {
 		art.Must(art.Sleep(0))
 		return v, nil
 	})

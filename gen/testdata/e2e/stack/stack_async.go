@@ -3,19 +3,22 @@
 
 package stack
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
+)
 
 // outerAsync is outer as a coroutine (see asyncgen).
 func outerAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return outer(f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return outer(f), nil })
 	}
 	return &outerFrame{f: f}
 }
 
 // outerFrame is the state of a suspended outer.
 type outerFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	f  *rt.Future[int]
 	aw rt.Awaiting[int]
 }
@@ -49,7 +52,7 @@ resume1:
 	middle_1 = f_1.aw.Must()
 //line stack.go:10
 	return f_1.Finish(middle_1+1, nil)
-//line stack_async.go:53
+//line stack_async.go:56
 }
 func (f_1 *outerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *outerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -58,15 +61,15 @@ func (f_1 *outerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // middleAsync is middle as a coroutine (see asyncgen).
 func middleAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return middle(f) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return middle(f) })
 	}
 	return &middleFrame{f: f}
 }
 
 // middleFrame is the state of a suspended middle.
 type middleFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	f   *rt.Future[int]
 	aw  rt.Awaiting[rt.Void]
 	aw1 rt.Awaiting[int]
@@ -114,7 +117,7 @@ resume2:
 	v, err = f_1.aw1.Result()
 //line stack.go:17
 	return f_1.Finish(v, err)
-//line stack_async.go:118
+//line stack_async.go:121
 }
 func (f_1 *middleFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *middleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -123,15 +126,15 @@ func (f_1 *middleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // innerAsync is inner as a coroutine (see asyncgen).
 func innerAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return inner(f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return inner(f), nil })
 	}
 	return &innerFrame{f: f}
 }
 
 // innerFrame is the state of a suspended inner.
 type innerFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	f  *rt.Future[int]
 	n  int
 	i  int
@@ -180,7 +183,7 @@ resume4:
 	goto for1
 endfor3:
 	return f_1.Finish(f_1.n, nil)
-//line stack_async.go:184
+//line stack_async.go:187
 }
 func (f_1 *innerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *innerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -36,11 +36,11 @@ func (l *log) count(n int) iter.Seq[int] {
 }
 
 // ready is an awaitable that finishes at once with v.
-func ready[T any](v T) rt.Coro[T] { return rt.NewRef(func() (T, error) { return v, nil }) }
+func ready[T any](v T) rt.Coro[T] { return rt.Async(func() (T, error) { return v, nil }) }
 
 // failed is an awaitable that fails with msg.
 func failed(msg string) rt.Coro[int] {
-	return rt.NewRef(func() (int, error) { return 0, fmt.Errorf("%s", msg) })
+	return rt.Async(func() (int, error) { return 0, fmt.Errorf("%s", msg) })
 }
 
 //asyncgen:coroutine

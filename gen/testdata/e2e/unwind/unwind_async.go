@@ -6,20 +6,21 @@ package unwind
 import (
 	"fmt"
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"iter"
 )
 
 // panicInPullBodyAsync is panicInPullBody as a coroutine (see asyncgen).
 func panicInPullBodyAsync(l *log) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return panicInPullBody(l), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return panicInPullBody(l), nil })
 	}
 	return &panicInPullBodyFrame{l: l}
 }
 
 // panicInPullBodyFrame is the state of a suspended panicInPullBody.
 type panicInPullBodyFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	l      *log
 	res    string
 	stop   func()
@@ -82,7 +83,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:59
 	return f.done("end")
-//line unwind_async.go:86
+//line unwind_async.go:87
 }
 func (f *panicInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -94,7 +95,7 @@ func (f *panicInPullBodyFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *panicInPullBodyFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -152,15 +153,15 @@ func (f *panicInPullBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // mustFailsInPullBodyAsync is mustFailsInPullBody as a coroutine (see asyncgen).
 func mustFailsInPullBodyAsync(l *log) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return mustFailsInPullBody(l), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return mustFailsInPullBody(l), nil })
 	}
 	return &mustFailsInPullBodyFrame{l: l}
 }
 
 // mustFailsInPullBodyFrame is the state of a suspended mustFailsInPullBody.
 type mustFailsInPullBodyFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	l      *log
 	stop   func()
 	next   func() (int, bool)
@@ -226,7 +227,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:70
 	return f.done(0)
-//line unwind_async.go:230
+//line unwind_async.go:231
 }
 func (f *mustFailsInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -238,7 +239,7 @@ func (f *mustFailsInPullBodyFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *mustFailsInPullBodyFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -301,15 +302,15 @@ func (f *mustFailsInPullBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFra
 
 // breakPullAsync is breakPull as a coroutine (see asyncgen).
 func breakPullAsync(l *log) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return breakPull(l), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return breakPull(l), nil })
 	}
 	return &breakPullFrame{l: l}
 }
 
 // breakPullFrame is the state of a suspended breakPull.
 type breakPullFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	l      *log
 	n      int
 	stop   func()
@@ -366,7 +367,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:82
 	return f.done(f.n)
-//line unwind_async.go:370
+//line unwind_async.go:371
 }
 func (f *breakPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -378,7 +379,7 @@ func (f *breakPullFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *breakPullFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.leave(&f.stop, func() {
 		f.next()
@@ -432,15 +433,15 @@ func (f *breakPullFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // nestedPullPanicAsync is nestedPullPanic as a coroutine (see asyncgen).
 func nestedPullPanicAsync(l *log) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return nestedPullPanic(l), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return nestedPullPanic(l), nil })
 	}
 	return &nestedPullPanicFrame{l: l}
 }
 
 // nestedPullPanicFrame is the state of a suspended nestedPullPanic.
 type nestedPullPanicFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	l      *log
 	res    string
 	stop   func()
@@ -516,7 +517,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:96
 	return f.done("end")
-//line unwind_async.go:520
+//line unwind_async.go:521
 }
 func (f *nestedPullPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -528,7 +529,7 @@ func (f *nestedPullPanicFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *nestedPullPanicFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	for _, d := range f.defers {
 		defer d()
@@ -589,15 +590,15 @@ func (f *nestedPullPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // closeInPullAsync is closeInPull as a coroutine (see asyncgen).
 func closeInPullAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closeInPull(l, f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closeInPull(l, f), nil })
 	}
 	return &closeInPullFrame{l: l, f: f}
 }
 
 // closeInPullFrame is the state of a suspended closeInPull.
 type closeInPullFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	l      *log
 	f      *rt.Future[int]
 	stop   func()
@@ -659,7 +660,7 @@ endrange3:
 	f_1.stop = nil
 //line unwind.go:106
 	return f_1.done(0)
-//line unwind_async.go:663
+//line unwind_async.go:664
 }
 func (f_1 *closeInPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -671,7 +672,7 @@ func (f_1 *closeInPullFrame) done(r0 int) rt.Yield {
 	return f_1.exit(nil)
 }
 func (f_1 *closeInPullFrame) exit(p any) rt.Yield {
-	f_1.State = rt.FrameDone
+	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
 	f_1.unwind(p)
 	return rt.Yield{}
@@ -734,15 +735,15 @@ func (f_1 *closeInPullFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // closeRecoveredAsync is closeRecovered as a coroutine (see asyncgen).
 func closeRecoveredAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closeRecovered(l, f) })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closeRecovered(l, f) })
 	}
 	return &closeRecoveredFrame{l: l, f: f}
 }
 
 // closeRecoveredFrame is the state of a suspended closeRecovered.
 type closeRecoveredFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	l      *log
 	f      *rt.Future[int]
 	n      int
@@ -786,7 +787,7 @@ resume1:
 	v = f_1.aw.Must()
 //line unwind.go:118
 	return f_1.done(v, nil)
-//line unwind_async.go:790
+//line unwind_async.go:791
 }
 func (f_1 *closeRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -798,7 +799,7 @@ func (f_1 *closeRecoveredFrame) done(r0 int, r1 error) rt.Yield {
 	return f_1.exit(nil)
 }
 func (f_1 *closeRecoveredFrame) exit(p any) rt.Yield {
-	f_1.State = rt.FrameDone
+	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
 	for _, d := range f_1.defers {
 		defer d()
@@ -832,15 +833,15 @@ func (f_1 *closeRecoveredFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // closeNotRecoveredAsync is closeNotRecovered as a coroutine (see asyncgen).
 func closeNotRecoveredAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closeNotRecovered(l, f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closeNotRecovered(l, f), nil })
 	}
 	return &closeNotRecoveredFrame{l: l, f: f}
 }
 
 // closeNotRecoveredFrame is the state of a suspended closeNotRecovered.
 type closeNotRecoveredFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	l      *log
 	f      *rt.Future[int]
 	n      int
@@ -881,7 +882,7 @@ resume1:
 	f_1.aw.Must()
 //line unwind.go:126
 	return f_1.done(1)
-//line unwind_async.go:885
+//line unwind_async.go:886
 }
 func (f_1 *closeNotRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -893,7 +894,7 @@ func (f_1 *closeNotRecoveredFrame) done(r0 int) rt.Yield {
 	return f_1.exit(nil)
 }
 func (f_1 *closeNotRecoveredFrame) exit(p any) rt.Yield {
-	f_1.State = rt.FrameDone
+	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
 	for _, d := range f_1.defers {
 		defer d()
@@ -927,15 +928,15 @@ func (f_1 *closeNotRecoveredFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFra
 
 // closeNoDefersAsync is closeNoDefers as a coroutine (see asyncgen).
 func closeNoDefersAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return closeNoDefers(f), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return closeNoDefers(f), nil })
 	}
 	return &closeNoDefersFrame{f: f}
 }
 
 // closeNoDefersFrame is the state of a suspended closeNoDefers.
 type closeNoDefersFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	f  *rt.Future[int]
 	aw rt.Awaiting[int]
 }
@@ -969,7 +970,7 @@ resume1:
 	v = f_1.aw.Must()
 //line unwind.go:131
 	return f_1.Finish(v+1, nil)
-//line unwind_async.go:973
+//line unwind_async.go:974
 }
 func (f_1 *closeNoDefersFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *closeNoDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -978,15 +979,15 @@ func (f_1 *closeNoDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 
 // labelledRangeBreakAsync is labelledRangeBreak as a coroutine (see asyncgen).
 func labelledRangeBreakAsync(p int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return labelledRangeBreak(p), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return labelledRangeBreak(p), nil })
 	}
 	return &labelledRangeBreakFrame{p: p}
 }
 
 // labelledRangeBreakFrame is the state of a suspended labelledRangeBreak.
 type labelledRangeBreakFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	p  int
 	n  int
 	aw rt.Awaiting[int]
@@ -1037,7 +1038,7 @@ range1:
 endrange3:
 //line unwind.go:144
 	return f.Finish(f.n, nil)
-//line unwind_async.go:1041
+//line unwind_async.go:1042
 }
 func (f *labelledRangeBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1046,15 +1047,15 @@ func (f *labelledRangeBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFram
 
 // labelledRangeContinueAsync is labelledRangeContinue as a coroutine (see asyncgen).
 func labelledRangeContinueAsync(p int) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return labelledRangeContinue(p), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return labelledRangeContinue(p), nil })
 	}
 	return &labelledRangeContinueFrame{p: p}
 }
 
 // labelledRangeContinueFrame is the state of a suspended labelledRangeContinue.
 type labelledRangeContinueFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	p  int
 	n  int
 	aw rt.Awaiting[int]
@@ -1110,7 +1111,7 @@ next2:
 endrange3:
 //line unwind.go:159
 	return f.Finish(f.n, nil)
-//line unwind_async.go:1114
+//line unwind_async.go:1115
 }
 func (f *labelledRangeContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1119,15 +1120,15 @@ func (f *labelledRangeContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackF
 
 // deferArgsRecoverAsync is deferArgsRecover as a coroutine (see asyncgen).
 func deferArgsRecoverAsync(l *log, how int) rt.Coro[string] {
-	if rt.RefMode {
-		return rt.NewRef(func() (string, error) { return deferArgsRecover(l, how), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (string, error) { return deferArgsRecover(l, how), nil })
 	}
 	return &deferArgsRecoverFrame{l: l, how: how}
 }
 
 // deferArgsRecoverFrame is the state of a suspended deferArgsRecover.
 type deferArgsRecoverFrame struct {
-	rt.Frame[string]
+	rtimpl.Frame[string]
 	l      *log
 	how    int
 	res    string
@@ -1203,7 +1204,7 @@ resume1:
 	f.aw.Must()
 //line unwind.go:193
 	panic("boom")
-//line unwind_async.go:1207
+//line unwind_async.go:1208
 }
 func (f *deferArgsRecoverFrame) catch() {
 	if p := recover(); p != nil {
@@ -1215,7 +1216,7 @@ func (f *deferArgsRecoverFrame) done(r0 string) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferArgsRecoverFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}
@@ -1257,15 +1258,15 @@ func (f *deferArgsRecoverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 
 // deferRecoverBuiltinAsync is deferRecoverBuiltin as a coroutine (see asyncgen).
 func deferRecoverBuiltinAsync(l *log) rt.Coro[int] {
-	if rt.RefMode {
-		return rt.NewRef(func() (int, error) { return deferRecoverBuiltin(l), nil })
+	if rtimpl.RefMode {
+		return rtimpl.NewRef(func() (int, error) { return deferRecoverBuiltin(l), nil })
 	}
 	return &deferRecoverBuiltinFrame{l: l}
 }
 
 // deferRecoverBuiltinFrame is the state of a suspended deferRecoverBuiltin.
 type deferRecoverBuiltinFrame struct {
-	rt.Frame[int]
+	rtimpl.Frame[int]
 	l      *log
 	aw     rt.Awaiting[int]
 	defers []func(func())
@@ -1312,7 +1313,7 @@ resume1:
 	f.aw.Must()
 //line unwind.go:201
 	panic("not recovered")
-//line unwind_async.go:1316
+//line unwind_async.go:1317
 }
 func (f *deferRecoverBuiltinFrame) catch() {
 	if p := recover(); p != nil {
@@ -1324,7 +1325,7 @@ func (f *deferRecoverBuiltinFrame) done(r0 int) rt.Yield {
 	return f.exit(nil)
 }
 func (f *deferRecoverBuiltinFrame) exit(p any) rt.Yield {
-	f.State = rt.FrameDone
+	f.State = rtimpl.FrameDone
 	defer f.settle()
 	f.unwind(p)
 	return rt.Yield{}

@@ -1,4 +1,6 @@
-package rt
+package rtimpl
+
+import "github.com/asyncgen/asyncgen/rt"
 
 // FrameDone is the State of a finished Frame.
 const FrameDone = -1
@@ -20,7 +22,7 @@ type Frame[T any] struct {
 func (f *Frame[T]) Result() (T, error) {
 	if f.State != FrameDone {
 		var zero T
-		return zero, &InvalidStateError{Msg: "coroutine has not finished"}
+		return zero, &rt.InvalidStateError{Msg: "coroutine has not finished"}
 	}
 	return f.Res, f.Err
 }
@@ -30,16 +32,16 @@ func (f *Frame[T]) Done() bool { return f.State == FrameDone }
 
 // Finish records the outcome and returns the Yield that says so
 // (StopIteration).
-func (f *Frame[T]) Finish(v T, err error) Yield {
+func (f *Frame[T]) Finish(v T, err error) rt.Yield {
 	f.State, f.Res, f.Err = FrameDone, v, err
-	return Yield{}
+	return rt.Yield{}
 }
 
 // Fail finishes the coroutine with err, keeping Res as it is (a deferred
 // function may have set a named result).
-func (f *Frame[T]) Fail(err error) Yield {
+func (f *Frame[T]) Fail(err error) rt.Yield {
 	f.State, f.Err = FrameDone, err
-	return Yield{}
+	return rt.Yield{}
 }
 
 // Unstarted handles Throw and Close on a frame that never ran: Python
@@ -59,7 +61,7 @@ func (f *Frame[T]) Unstarted(err error) bool {
 // because it is itself the deferred call.
 func (f *Frame[T]) Catch() {
 	if p := recover(); p != nil {
-		f.Fail(FailureOf(p))
+		f.Fail(rt.FailureOf(p))
 	}
 }
 
@@ -68,7 +70,7 @@ func (f *Frame[T]) Catch() {
 // it; one that awaits nothing uses it as its Close.
 func (f *Frame[T]) Close() {
 	if f.State != FrameDone {
-		f.Fail(ErrCoroutineClosed)
+		f.Fail(rt.ErrCoroutineClosed)
 	}
 }
 
@@ -76,9 +78,9 @@ func (f *Frame[T]) Close() {
 // suspended: the template fn, its file, and lines[State-1], the line of the
 // await it is suspended at. Generated AwaitStack methods call it, then the
 // AwaitStack of what they await.
-func (f *Frame[T]) Stack(buf []StackFrame, fn, file string, lines ...int) []StackFrame {
+func (f *Frame[T]) Stack(buf []rt.StackFrame, fn, file string, lines ...int) []rt.StackFrame {
 	if f.State <= 0 || f.State > len(lines) {
 		return buf
 	}
-	return append(buf, StackFrame{Func: fn, File: file, Line: lines[f.State-1]})
+	return append(buf, rt.StackFrame{Func: fn, File: file, Line: lines[f.State-1]})
 }

@@ -1,6 +1,6 @@
 //go:build asyncgen_ref
 
-package rt
+package rtimpl
 
 // RefMode reports whether this build runs coroutines through the
 // goroutine-backed reference driver (-tags asyncgen_ref).

@@ -1,0 +1,11 @@
+// Package rtimpl is the part of asyncgen's runtime that only generated code
+// uses: the bookkeeping every generated frame embeds (Frame), the build
+// mode (RefMode) and the reference driver behind each constructor in that
+// mode (NewRef). It keeps these out of package rt's documentation, the way
+// protobuf-go keeps its generated-code support in runtime/protoimpl: code
+// written by hand never needs to import it, and its API may change with the
+// generator.
+//
+// A coroutine written by hand implements rt.Coro directly, with
+// rt.Awaiting for each thing it awaits (rt/streams' ReadInto is one).
+package rtimpl
