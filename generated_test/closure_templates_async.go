@@ -68,67 +68,30 @@ func (f_1 *closuresPerIterationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var k, out string
 	var ch chan int
 	var seq iter.Seq[int]
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 4:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume16
 	case 5:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume20
 	case 6:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume24
 	case 7:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume28
 	case 8:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume32
 	case 9:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume36
 	case 10:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume40
 	case 11:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume41
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line closure_templates.go:18
@@ -147,11 +110,11 @@ for1:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("for", (*i_5)) })
 	}
 //line closure_templates.go:21
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f_1.aw.Must()
 	{
 		v := *f_1.i
@@ -177,11 +140,11 @@ range5:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("sl", (*i_6), (*v_6)) })
 	}
 //line closure_templates.go:25
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume8:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	f_1.aw.Must()
 	f_1.i_1++
 	goto range5
@@ -204,11 +167,11 @@ range9:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("arr", (*i_7), (*v_7)) })
 	}
 //line closure_templates.go:30
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 3
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume12:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	f_1.aw.Must()
 	f_1.i_2++
 	goto range9
@@ -229,11 +192,11 @@ range13:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("parr", (*i_8), (*v_8)) })
 	}
 //line closure_templates.go:34
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 4
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume16:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	f_1.aw.Must()
 	f_1.i_3++
 	goto range13
@@ -254,11 +217,11 @@ range17:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("str", (*i_9), string((*r_2))) })
 	}
 //line closure_templates.go:38
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 5
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume20:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	f_1.aw.Must()
 	f_1.i_4 += f_1.w
 	goto range17
@@ -288,11 +251,11 @@ range21:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("map", (*k_2), (*v_9)) })
 	}
 //line closure_templates.go:42
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 6
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume24:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
+	}
 	f_1.aw.Must()
 	goto range21
 endrange23:
@@ -314,11 +277,11 @@ range25:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("ch", (*v_10)) })
 	}
 //line closure_templates.go:50
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 7
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume28:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(7, y)
+	}
 	f_1.aw.Must()
 	goto range25
 endrange27:
@@ -335,11 +298,11 @@ range29:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("int", (*i_10)) })
 	}
 //line closure_templates.go:54
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 8
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume32:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(8, y)
+	}
 	f_1.aw.Must()
 	f_1.i_6++
 	goto range29
@@ -358,11 +321,11 @@ range33:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("fn", (*v_11)) })
 	}
 //line closure_templates.go:58
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 9
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume36:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(9, y)
+	}
 	f_1.aw.Must()
 	goto range33
 endrange35:
@@ -378,11 +341,11 @@ for37:
 	f_1.x_3 = new(int)
 //line closure_templates.go:61
 	(*f_1.x_3) = f_1.i_7 * 10
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 10
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume40:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(10, y)
+	}
 	f_1.aw.Must()
 //line closure_templates.go:63
 	{
@@ -394,11 +357,11 @@ resume40:
 	goto for37
 endfor39:
 //line closure_templates.go:65
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 11
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume41:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(11, y)
+	}
 	f_1.aw.Must()
 //line closure_templates.go:66
 	out = ""
@@ -406,7 +369,7 @@ resume41:
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:410
+//line closure_templates_async.go:373
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -494,17 +457,10 @@ func (f *closureChangesLoopVarFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closureChangesLoopVarFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line closure_templates.go:78
@@ -523,11 +479,11 @@ for1:
 		f.inc = func() { (*i)++ }
 	}
 //line closure_templates.go:81
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line closure_templates.go:82
 	f.inc()
@@ -543,7 +499,7 @@ resume4:
 endfor3:
 //line closure_templates.go:86
 	return f.Finish(f.n, nil)
-//line closure_templates_async.go:547
+//line closure_templates_async.go:503
 }
 func (f *closureChangesLoopVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -576,35 +532,28 @@ func (f *closureSharedAcrossAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closureSharedAcrossAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line closure_templates.go:94
 	f.count = 0
 	f.bump = func() { f.count++ }
 	f.e.L.CallSoon(f.bump)
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line closure_templates.go:98
 	f.e.Add("count=%d", f.count)
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:608
+//line closure_templates_async.go:557
 }
 func (f *closureSharedAcrossAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -639,17 +588,10 @@ func (f *closureAnnotatedLiteralFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *closureAnnotatedLiteralFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line closure_templates.go:109
@@ -664,11 +606,11 @@ range1:
 		goto endrange3
 	}
 //line closure_templates.go:115
-	if y, ok := f.aw.Start(c, f.e.I(f.i+1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.i + 1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line closure_templates.go:115
 	f.add(i)
@@ -677,7 +619,7 @@ resume4:
 endrange3:
 //line closure_templates.go:117
 	return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:681
+//line closure_templates_async.go:623
 }
 func (f *closureAnnotatedLiteralFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

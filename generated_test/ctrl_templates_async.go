@@ -30,40 +30,24 @@ func (f *ctrlIfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); re
 func (f *ctrlIfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlIfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aB bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:18
-	if y, ok := f.aw.Start(c, f.e.AV("init", f.x)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("init", f.x))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.y = f.aw.Must()
 //line ctrl_templates.go:18
 	if !(f.y > 0) {
@@ -71,22 +55,22 @@ resume1:
 	}
 //line ctrl_templates.go:19
 	f.x = -1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:21
 	f.e.Add("pos y=%d x=%d", f.y, f.x)
 	goto endif2
 else3:
 //line ctrl_templates.go:22
-	if y, ok := f.aw1.Start(c, f.e.AB("cond2", f.x < -5)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.e.AB("cond2", f.x < -5))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aB = f.aw1.Must()
 	if !aB {
 		goto else7
@@ -97,11 +81,11 @@ resume5:
 else7:
 //line ctrl_templates.go:25
 	f.x = 100
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:27
 	f.e.Add("else y=%d", f.y)
@@ -109,7 +93,7 @@ endif6:
 endif2:
 //line ctrl_templates.go:29
 	return f.Finish(f.x, nil)
-//line ctrl_templates_async.go:113
+//line ctrl_templates_async.go:97
 }
 func (f *ctrlIfFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlIfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -141,46 +125,27 @@ func (f *ctrlSwitchTagFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlSwitchTagFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume11
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:37
 	f.out = ""
-	if y, ok := f.aw.Start(c, f.e.AV("tag", f.x)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("tag", f.x))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
 	f.tag = v
 	if f.tag ==
@@ -188,11 +153,11 @@ resume1:
 		goto case3
 	}
 //line ctrl_templates.go:44
-	if y, ok := f.aw.Start(c, f.e.AV("c2", 2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("c2", 2))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
 	if f.tag == aV {
 		goto case4
@@ -213,21 +178,21 @@ resume8:
 case3:
 //line ctrl_templates.go:40
 	f.x = 2
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:42
 	f.out += "one"
 case4:
 //line ctrl_templates.go:45
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume10:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:46
 	f.out += "two"
@@ -238,11 +203,11 @@ case5:
 	goto endswitch2
 case6:
 //line ctrl_templates.go:50
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume11:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:51
 	f.out += "default"
@@ -251,7 +216,7 @@ case7:
 	f.out += "five"
 endswitch2:
 	return f.Finish(fmt.Sprintf("%s x=%d", f.out, f.x), nil)
-//line ctrl_templates_async.go:255
+//line ctrl_templates_async.go:220
 }
 func (f *ctrlSwitchTagFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTagFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -282,27 +247,14 @@ func (f *ctrlSwitchTaglessFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlSwitchTaglessFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aB bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:64
@@ -310,11 +262,11 @@ func (f *ctrlSwitchTaglessFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		goto case2
 	}
 //line ctrl_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AB("mid?", f.x > 5)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AB("mid?", f.x > 5))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aB = f.aw.Must()
 	if aB {
 		goto case3
@@ -329,21 +281,21 @@ case2:
 	return f.Finish("big", nil)
 case3:
 	f.x = 0
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
 //line ctrl_templates.go:69
 	return f.Finish(fmt.Sprintf("mid x=%d", f.x), nil)
 case4:
 	f.x = 100
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.e.I(0))
 resume7:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw1.Must()
 //line ctrl_templates.go:73
 	if f.x > 50 {
@@ -352,7 +304,7 @@ resume7:
 	return f.Finish("unreachable", nil)
 endswitch1:
 	return f.Finish(fmt.Sprintf("end x=%d", f.x), nil)
-//line ctrl_templates_async.go:356
+//line ctrl_templates_async.go:308
 }
 func (f *ctrlSwitchTaglessFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTaglessFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -388,40 +340,24 @@ func (f *ctrlTypeSwitchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *ctrlTypeSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later any
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 4:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:86
-	if y, ok := f.aw.Start(c, Later(f.e, f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.v))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line ctrl_templates.go:86
 	switch t := later.(type) {
@@ -445,37 +381,37 @@ resume1:
 	}
 case3:
 //line ctrl_templates.go:88
-	if y, ok := f.aw1.Start(c, f.e.I(f.t*2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.e.I(f.t * 2))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	n = f.aw1.Must()
 //line ctrl_templates.go:89
 	return f.Finish(fmt.Sprintf("int %d", n), nil)
 case4:
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.e.I(0))
 resume9:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw1.Must()
 //line ctrl_templates.go:92
 	return f.Finish(fmt.Sprintf("str-ish %v", f.t_1), nil)
 case5:
 	return f.Finish("nil", nil)
 case6:
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw1.Begin(f.e.I(0))
 resume10:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw1.Must()
 //line ctrl_templates.go:97
 	return f.Finish("error "+f.t_2.Error(), nil)
 case7:
 	return f.Finish(fmt.Sprintf("other %T", f.t_3), nil)
-//line ctrl_templates_async.go:479
+//line ctrl_templates_async.go:415
 }
 func (f *ctrlTypeSwitchFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlTypeSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -508,62 +444,34 @@ func (f *ctrlForFormsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlForFormsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, aV, aV_1, i_2, aV_2 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume17
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume18
 	case 7:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume22
 	case 8:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume27
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:108
 	f.n = 0
 for1:
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line ctrl_templates.go:110
 	f.n += i
@@ -578,11 +486,11 @@ for5:
 		goto endfor7
 	}
 //line ctrl_templates.go:116
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
 //line ctrl_templates.go:116
 	f.n += i_1
@@ -592,11 +500,11 @@ endfor7:
 	f.i = 0
 for9:
 //line ctrl_templates.go:118
-	if y, ok := f.aw.Start(c, f.e.AV("lim", 2)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.AV("lim", 2))
 resume12:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV = f.aw.Must()
 //line ctrl_templates.go:118
 	if !(f.i < aV) {
@@ -605,11 +513,11 @@ resume12:
 //line ctrl_templates.go:119
 	f.e.Add("i=%d", f.i)
 //line ctrl_templates.go:118
-	if y, ok := f.aw.Start(c, f.e.AV("post", 1)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.AV("post", 1))
 resume13:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aV_1 = f.aw.Must()
 //line ctrl_templates.go:118
 	f.i += aV_1
@@ -621,11 +529,11 @@ range14:
 		goto endrange16
 	}
 //line ctrl_templates.go:122
-	if y, ok := f.aw.Start(c, f.e.I(10)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(f.e.I(10))
 resume17:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	i_2 = f.aw.Must()
 //line ctrl_templates.go:122
 	f.n += i_2
@@ -633,11 +541,11 @@ resume17:
 	goto range14
 endrange16:
 //line ctrl_templates.go:124
-	if y, ok := f.aw.Start(c, f.e.AV("rng", 2)); ok {
-		f.State = 6
-		return y
-	}
+	f.aw.Begin(f.e.AV("rng", 2))
 resume18:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	aV_2 = f.aw.Must()
 //line ctrl_templates.go:124
 	for i := range aV_2 {
@@ -651,11 +559,11 @@ for19:
 		goto endfor21
 	}
 //line ctrl_templates.go:129
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 7
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume22:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:128
 	f.i_2++
@@ -673,11 +581,11 @@ for23:
 		goto endif26
 	}
 //line ctrl_templates.go:135
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 8
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume27:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:136
 	goto post24
@@ -688,7 +596,7 @@ post24:
 endfor25:
 //line ctrl_templates.go:140
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:692
+//line ctrl_templates_async.go:600
 }
 func (f *ctrlForFormsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlForFormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -719,32 +627,16 @@ func (f *ctrlLabelsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *ctrlLabelsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume14
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume15
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:149
@@ -781,39 +673,39 @@ for4:
 case8:
 //line ctrl_templates.go:156
 	f.j = 10
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume12:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:158
 	f.e.Add("cont outer at i=%d j=%d", f.i, f.j)
 	goto post2
 case9:
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume13:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:162
 	goto endswitch7
 case10:
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume14:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:165
 	goto endfor6
 case11:
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume15:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:168
 	goto endfor3
@@ -832,7 +724,7 @@ post2:
 endfor3:
 //line ctrl_templates.go:174
 	return f.Finish(f.out, nil)
-//line ctrl_templates_async.go:836
+//line ctrl_templates_async.go:728
 }
 func (f *ctrlLabelsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlLabelsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -860,17 +752,10 @@ func (f *ctrlGotoFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); 
 func (f *ctrlGotoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:181
@@ -880,11 +765,11 @@ loop:
 	if f.i >= 3 {
 		goto done
 	}
-	if y, ok := f.aw.Start(c, f.e.AV("step", f.i)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("step", f.i))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line ctrl_templates.go:187
 	f.n += aV
@@ -893,7 +778,7 @@ resume1:
 done:
 	f.e.Add("n=%d", f.n)
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:897
+//line ctrl_templates_async.go:782
 }
 func (f *ctrlGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -924,17 +809,10 @@ func (f *ctrlGotoOutOfLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlGotoOutOfLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:200
@@ -948,11 +826,11 @@ for1:
 		goto endfor3
 	}
 //line ctrl_templates.go:204
-	if y, ok := f.aw.Start(c, f.e.I(f.i)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.i))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
 //line ctrl_templates.go:205
 	if v == 1 && f.tries < 3 {
@@ -965,7 +843,7 @@ resume4:
 endfor3:
 //line ctrl_templates.go:210
 	return f.Finish(fmt.Sprintf("tries=%d", f.tries), nil)
-//line ctrl_templates_async.go:969
+//line ctrl_templates_async.go:847
 }
 func (f *ctrlGotoOutOfLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoOutOfLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -992,17 +870,10 @@ type ctrlVoidFrame struct {
 func (f *ctrlVoidFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlVoidFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlVoidFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -1014,11 +885,11 @@ range1:
 	if f.i == 2 {
 		return f.Finish(rt.Void{}, nil)
 	}
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:222
 	f.e.Add("void %d", f.i)
@@ -1027,7 +898,7 @@ resume4:
 endrange3:
 //line ctrl_templates.go:224
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1031
+//line ctrl_templates_async.go:902
 }
 func (f *ctrlVoidFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlVoidFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1057,47 +928,37 @@ func (f *ctrlErrOnlyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlErrOnlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:230
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:231
 	if !f.fail {
 		goto endif2
 	}
 //line ctrl_templates.go:232
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
 //line ctrl_templates.go:232
 	return f.Finish(rt.Void{}, fmt.Errorf("failed after %d", i))
 endif2:
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1101
+//line ctrl_templates_async.go:962
 }
 func (f *ctrlErrOnlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlErrOnlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1127,31 +988,24 @@ func (f *ctrlIntrinsicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlIntrinsicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var after bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line ctrl_templates.go:241
 	f.before = c.Task() == f.e.Task && c.Loop() == f.e.L
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line ctrl_templates.go:243
 	after = c.Task() == f.e.Task && c.Loop() == f.e.L
 	return f.Finish(fmt.Sprint(f.before, after), nil)
-//line ctrl_templates_async.go:1155
+//line ctrl_templates_async.go:1009
 }
 func (f *ctrlIntrinsicsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlIntrinsicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

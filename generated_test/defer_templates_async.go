@@ -32,27 +32,14 @@ func (f *deferArgsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch();
 func (f *deferArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:18
@@ -67,11 +54,11 @@ func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 //line defer_templates.go:20
 	f.defers = append(f.defers, f.later(func() { f.e.Add("closure x=%d res=%d", f.x, f.res) }))
-	if y, ok := f.aw.Start(c, f.e.AV("darg", 7)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("darg", 7))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line defer_templates.go:21
 	{
@@ -83,11 +70,11 @@ resume1:
 		})
 	}
 //line defer_templates.go:22
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
 //line defer_templates.go:22
 	f.x = i
@@ -102,15 +89,15 @@ resume2:
 		}
 	}
 //line defer_templates.go:26
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line defer_templates.go:27
 	return f.done(f.x * 10)
-//line defer_templates_async.go:114
+//line defer_templates_async.go:101
 }
 func (f *deferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -188,17 +175,10 @@ func (f *deferChangesResultFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferChangesResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:34
@@ -208,15 +188,15 @@ func (f *deferChangesResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.err = fmt.Errorf("too big: %d", f.res)
 		}
 	})
-	if y, ok := f.aw.Start(c, f.e.I(f.n)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.n))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line defer_templates.go:40
 	return f.done(i, nil)
-//line defer_templates_async.go:220
+//line defer_templates_async.go:200
 }
 func (f *deferChangesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -284,17 +264,10 @@ func (f *deferRecoverPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRecoverPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:48
@@ -304,16 +277,16 @@ func (f *deferRecoverPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.res = -1
 		}
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line defer_templates.go:55
 	f.e.Add("about to panic")
 	panic("late")
-//line defer_templates_async.go:317
+//line defer_templates_async.go:290
 }
 func (f *deferRecoverPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -382,22 +355,12 @@ func (f *deferRecoverRaisedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:64
@@ -425,23 +388,23 @@ func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 //line defer_templates.go:74
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line defer_templates.go:75
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "boom")); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(Fail[int](f.e, "boom"))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	v = f.aw.Must()
 //line defer_templates.go:76
 	f.e.Add("unreachable %d", v)
 	return f.done(v, nil)
-//line defer_templates_async.go:445
+//line defer_templates_async.go:408
 }
 func (f *deferRecoverRaisedFrame) catch() {
 	if p := recover(); p != nil {
@@ -516,17 +479,10 @@ func (f *deferUnrecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferUnrecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var fail int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:86
@@ -541,15 +497,15 @@ func (f *deferUnrecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.defers = append(f.defers, f.later(func() {
 		f.e.Add("helper recover nil=%v", recoverInHelper() == nil)
 	}))
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "escaped")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Fail[int](f.e, "escaped"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	fail = f.aw.Must()
 //line defer_templates.go:90
 	return f.done(fail)
-//line defer_templates_async.go:553
+//line defer_templates_async.go:509
 }
 func (f *deferUnrecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -623,17 +579,10 @@ func (f *deferRepanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:101
@@ -646,15 +595,15 @@ func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f.e.Add("first recover %v", r)
 		panic(fmt.Sprintf("again(%v)", r))
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line defer_templates.go:111
 	panic("first")
-//line defer_templates_async.go:658
+//line defer_templates_async.go:607
 }
 func (f *deferRepanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -722,17 +671,10 @@ func (f *deferSwallowCancelFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:119
@@ -744,16 +686,16 @@ func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	})
 	f.e.Add("before")
-	if y, ok := f.aw.Start(c, f.e.Cancel("stop")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.Cancel("stop"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line defer_templates.go:128
 	f.e.Add("unreachable")
 	return f.done(1, nil)
-//line defer_templates_async.go:757
+//line defer_templates_async.go:699
 }
 func (f *deferSwallowCancelFrame) catch() {
 	if p := recover(); p != nil {
@@ -820,42 +762,32 @@ func (f *cancelAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *cancelAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:137
-	if y, ok := f.aw.Start(c, f.e.Cancel("go away")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.Cancel("go away"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line defer_templates.go:138
 	f.e.Add("err=%v", err)
-	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(5))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	v = f.aw.Must()
 //line defer_templates.go:140
 	return f.Finish(v, nil)
-//line defer_templates_async.go:859
+//line defer_templates_async.go:791
 }
 func (f *cancelAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -884,17 +816,10 @@ func (f *cancelPropagateFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:148
@@ -906,15 +831,15 @@ func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 //line defer_templates.go:149
-	if y, ok := f.aw.Start(c, f.e.Cancel("bye")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.Cancel("bye"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line defer_templates.go:150
 	return f.done(1)
-//line defer_templates_async.go:918
+//line defer_templates_async.go:843
 }
 func (f *cancelPropagateFrame) catch() {
 	if p := recover(); p != nil {
@@ -986,31 +911,24 @@ func (f *cancelThrownFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *cancelThrownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:158
 	f.e.CancelSoon("thrown")
-	if y, ok := f.aw.Start(c, cancelThrownChildAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(cancelThrownChildAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
 //line defer_templates.go:160
 	f.e.Add("parent v=%d err=%v", v, err)
 	return f.Finish(v+1, err)
-//line defer_templates_async.go:1014
+//line defer_templates_async.go:932
 }
 func (f *cancelThrownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelThrownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1040,17 +958,10 @@ func (f *cancelThrownChildFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *cancelThrownChildFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:166
@@ -1062,16 +973,16 @@ func (f *cancelThrownChildFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 //line defer_templates.go:167
-	if y, ok := f.aw.Start(c, f.e.Sleep(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.Sleep(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line defer_templates.go:168
 	f.e.Add("child err=%v", err)
 	return f.done(10, err)
-//line defer_templates_async.go:1075
+//line defer_templates_async.go:986
 }
 func (f *cancelThrownChildFrame) catch() {
 	if p := recover(); p != nil {
@@ -1142,17 +1053,10 @@ func (f *closeRunsDefersFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:177
@@ -1176,16 +1080,16 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 //line defer_templates.go:181
 	f.e.Add("suspending")
-	if y, ok := f.aw.Start(c, rt.NewFuture[int](f.e.L)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.NewFuture[int](f.e.L))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line defer_templates.go:183
 	f.e.Add("unreachable")
 	return f.done(0)
-//line defer_templates_async.go:1189
+//line defer_templates_async.go:1093
 }
 func (f *closeRunsDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1257,17 +1161,10 @@ func (f *closeDelegatingFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var closeRunsDefers_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:192
@@ -1279,15 +1176,15 @@ func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 //line defer_templates.go:193
-	if y, ok := f.aw.Start(c, closeRunsDefersAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(closeRunsDefersAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	closeRunsDefers_1 = f.aw.Must()
 //line defer_templates.go:193
 	return f.done(closeRunsDefers_1)
-//line defer_templates_async.go:1291
+//line defer_templates_async.go:1188
 }
 func (f *closeDelegatingFrame) catch() {
 	if p := recover(); p != nil {
@@ -1365,17 +1262,10 @@ func (f *closeInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *closeInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line defer_templates.go:200
@@ -1395,11 +1285,11 @@ range1:
 //line defer_templates.go:201
 	v = f.k
 	f.e.Add("suspending at %d", v)
-	if y, ok := f.aw.Start(c, rt.NewFuture[int](f.e.L)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.NewFuture[int](f.e.L))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	goto range1
 endrange3:
@@ -1407,7 +1297,7 @@ endrange3:
 	f.stop = nil
 //line defer_templates.go:205
 	return f.done(0)
-//line defer_templates_async.go:1411
+//line defer_templates_async.go:1301
 }
 func (f *closeInIteratorFrame) catch() {
 	if p := recover(); p != nil {

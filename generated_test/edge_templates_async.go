@@ -42,56 +42,40 @@ func (f_1 *edgeNamesFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *edgeNamesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i, next, r int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f_1.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:19
-	if y, ok := f_1.aw.Start(c_1, f_1.f.I(f_1.c)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f.I(f_1.c))
 resume1:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	i = f_1.aw.Must()
 //line edge_templates.go:19
 	f_1.y, f_1.ok = i, true
-	if y, ok := f_1.aw.Start(c_1, f_1.f.I(f_1.state)); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw.Begin(f_1.f.I(f_1.state))
 resume2:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	next = f_1.aw.Must()
 //line edge_templates.go:21
 	f_1.res = fmt.Sprint(f_1.y, f_1.ok, next, f_1.thrown)
-	if y, ok := f_1.aw1.Start(c_1, Later(f_1.f, "aw")); ok {
-		f_1.State = 3
-		return y
-	}
+	f_1.aw1.Begin(Later(f_1.f, "aw"))
 resume3:
+	if y, ok := f_1.aw1.Step(c_1, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	f_1.aw_1 = f_1.aw1.Must()
 	f_1.frame = 0
 range4:
@@ -99,11 +83,11 @@ range4:
 		goto endrange6
 	}
 //line edge_templates.go:24
-	if y, ok := f_1.aw.Start(c_1, f_1.f.I(f_1.frame)); ok {
-		f_1.State = 4
-		return y
-	}
+	f_1.aw.Begin(f_1.f.I(f_1.frame))
 resume7:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	r = f_1.aw.Must()
 //line edge_templates.go:25
 	f_1.f.Add("frame=%d r=%d", f_1.frame, r)
@@ -116,7 +100,7 @@ endrange6:
 		return f_1.Finish(rt.Void{}, errors.New("big c"))
 	}
 	return f_1.Finish(rt.Void{}, nil)
-//line edge_templates_async.go:120
+//line edge_templates_async.go:104
 }
 func (f_1 *edgeNamesFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *edgeNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -145,29 +129,22 @@ func (f *edgeBlankParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *edgeBlankParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:38
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(4))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line edge_templates.go:38
 	return f.Finish(i, nil)
-//line edge_templates_async.go:171
+//line edge_templates_async.go:148
 }
 func (f *edgeBlankParamsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -204,17 +181,10 @@ func (f *edgeChanFilledWhileSuspendedFrame) Throw(c *rt.Ctx, err error) rt.Yield
 	return f.step(c, err)
 }
 func (f *edgeChanFilledWhileSuspendedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:47
@@ -233,11 +203,11 @@ range1:
 	}
 //line edge_templates.go:55
 	f.v_1 = f.v
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line edge_templates.go:57
 	f.out += fmt.Sprint(f.v_1)
@@ -245,7 +215,7 @@ resume4:
 endrange3:
 //line edge_templates.go:59
 	return f.Finish(f.out, nil)
-//line edge_templates_async.go:249
+//line edge_templates_async.go:219
 }
 func (f *edgeChanFilledWhileSuspendedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -279,46 +249,33 @@ func (f *edgeReadAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *edgeReadAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, later int
 	var b bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:69
 	f.x = 1
 	f.e.L.CallSoon(func() { f.x = 10 })
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line edge_templates.go:71
 	f.a = f.x + i
 	f.e.L.CallSoon(func() { f.x = 20 })
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
 //line edge_templates.go:73
 	f.s = fmt.Sprint(f.x, i_1)
@@ -328,11 +285,11 @@ resume2:
 		goto skip3
 	}
 //line edge_templates.go:75
-	if y, ok := f.aw.Start(c, Later(f.e, f.x)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.x))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	later = f.aw.Must()
 	f.cond = later ==
 		20
@@ -340,7 +297,7 @@ skip3:
 //line edge_templates.go:75
 	b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:344
+//line edge_templates_async.go:301
 }
 func (f *edgeReadAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -377,17 +334,10 @@ func (f *edgeRangeFuncPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *edgeRangeFuncPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:85
@@ -404,11 +354,11 @@ range1:
 	}
 //line edge_templates.go:90
 	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line edge_templates.go:92
 	if f.v == 1 {
@@ -420,7 +370,7 @@ endrange3:
 	f.stop = nil
 //line edge_templates.go:96
 	return f.done("end")
-//line edge_templates_async.go:424
+//line edge_templates_async.go:374
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -519,17 +469,10 @@ func (f *edgeRangeFuncMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var ok_1 bool
 	var k, v, fail int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:103
@@ -552,11 +495,11 @@ range1:
 		goto endif4
 	}
 //line edge_templates.go:106
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "failed in body")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Fail[int](f.e, "failed in body"))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	fail = f.aw.Must()
 //line edge_templates.go:106
 	return f.done(fail)
@@ -567,7 +510,7 @@ endrange3:
 	f.stop = nil
 //line edge_templates.go:109
 	return f.done(0)
-//line edge_templates_async.go:571
+//line edge_templates_async.go:514
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -663,17 +606,10 @@ func (f *edgeChildPanicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgeChildPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:118
@@ -684,15 +620,15 @@ func (f *edgeChildPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.res = fmt.Sprint("child panicked: ", pe.Value)
 		}
 	})
-	if y, ok := f.aw.Start(c, panicsWithErrorAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(panicsWithErrorAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line edge_templates.go:126
 	return f.done("unreachable")
-//line edge_templates_async.go:696
+//line edge_templates_async.go:632
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -758,17 +694,10 @@ func (f *edgePanicInDeferFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgePanicInDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:134
@@ -778,15 +707,15 @@ func (f *edgePanicInDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.defers = append(f.defers, func() {
 		panic("second")
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line edge_templates.go:141
 	panic("first")
-//line edge_templates_async.go:790
+//line edge_templates_async.go:719
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -854,17 +783,10 @@ func (f *edgeDeferValuesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var lg logger
 	var fn func()
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:153
@@ -882,15 +804,15 @@ func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.defers = append(f.defers, f.later(fn))
 	lg.tag = "second"
 	fn = func() { f.e.Add("fn two") }
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line edge_templates.go:160
 	return f.done(0)
-//line edge_templates_async.go:894
+//line edge_templates_async.go:816
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -964,30 +886,23 @@ func (f *edgeCurrentInClosureFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgeCurrentInClosureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:168
 	f.check = func() bool { return rt.Current() == f.e.Task }
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line edge_templates.go:170
 	return f.Finish(f.check(), nil)
-//line edge_templates_async.go:991
+//line edge_templates_async.go:906
 }
 func (f *edgeCurrentInClosureFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1026,22 +941,12 @@ func (f_1 *edgeCaseScopedCaptureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var w *int
 	var i int
 	var out string
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line edge_templates.go:178
@@ -1064,11 +969,11 @@ range1:
 	}
 case5:
 //line edge_templates.go:182
-	if y, ok := f_1.aw.Start(c, f_1.e.I(1)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(1))
 resume7:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	i = f_1.aw.Must()
 	w = new(int)
 //line edge_templates.go:182
@@ -1082,11 +987,11 @@ case6:
 	f_1.w = new(string)
 //line edge_templates.go:185
 	(*f_1.w) = "small"
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume8:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	f_1.aw.Must()
 //line edge_templates.go:187
 	{
@@ -1104,7 +1009,7 @@ endrange3:
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:1108
+//line edge_templates_async.go:1013
 }
 func (f_1 *edgeCaseScopedCaptureFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -37,17 +37,10 @@ func (f *exitReturnAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exitReturnAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:18
@@ -66,11 +59,11 @@ range1:
 	}
 //line exit_templates.go:19
 	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line exit_templates.go:21
 	if f.v == 1 {
@@ -82,7 +75,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:25
 	return f.done(-1)
-//line exit_templates_async.go:86
+//line exit_templates_async.go:79
 }
 func (f *exitReturnAFrame) catch() {
 	if p := recover(); p != nil {
@@ -184,17 +177,10 @@ func (f *exitReturnNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitReturnNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:30
@@ -206,11 +192,11 @@ func (f *exitReturnNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 //line exit_templates.go:31
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
@@ -229,7 +215,7 @@ endrange4:
 	f.stop = nil
 //line exit_templates.go:37
 	return f.done(-1)
-//line exit_templates_async.go:233
+//line exit_templates_async.go:219
 }
 func (f *exitReturnNFrame) catch() {
 	if p := recover(); p != nil {
@@ -332,17 +318,10 @@ func (f *exitGotoForwardAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitGotoForwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:42
@@ -355,11 +334,11 @@ range1:
 	}
 //line exit_templates.go:43
 	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line exit_templates.go:44
 	f.n += i
@@ -379,7 +358,7 @@ endrange3:
 out:
 	f.e.Add("at out")
 	return f.done(f.n)
-//line exit_templates_async.go:383
+//line exit_templates_async.go:362
 }
 func (f *exitGotoForwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -473,17 +452,10 @@ func (f *exitGotoBackwardAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitGotoBackwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:57
@@ -498,11 +470,11 @@ range1:
 	}
 //line exit_templates.go:60
 	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line exit_templates.go:61
 	f.n += i
@@ -519,7 +491,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:66
 	return f.done(f.n)
-//line exit_templates_async.go:523
+//line exit_templates_async.go:495
 }
 func (f *exitGotoBackwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -605,28 +577,21 @@ func (f *exitGotoBackwardNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exitGotoBackwardNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:71
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n = f.aw.Must()
-//line exit_templates.go:72
 again:
+//line exit_templates.go:73
 	f.e.Add("again %d", n)
 	for v := range f.e.Count(3) {
 		n++
@@ -635,7 +600,7 @@ again:
 		}
 	}
 	return f.Finish(n, nil)
-//line exit_templates_async.go:639
+//line exit_templates_async.go:604
 }
 func (f *exitGotoBackwardNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitGotoBackwardNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -673,17 +638,10 @@ func (f *exitBreakOuterAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitBreakOuterAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:85
@@ -703,11 +661,11 @@ range4:
 	}
 //line exit_templates.go:88
 	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line exit_templates.go:89
 	f.n += i
@@ -737,7 +695,7 @@ endfor3:
 //line exit_templates.go:98
 	f.e.Add("after")
 	return f.done(f.n)
-//line exit_templates_async.go:741
+//line exit_templates_async.go:699
 }
 func (f *exitBreakOuterAFrame) catch() {
 	if p := recover(); p != nil {
@@ -823,25 +781,18 @@ func (f *exitBreakOuterNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exitBreakOuterNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:104
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n = f.aw.Must()
 //line exit_templates.go:105
 outer:
@@ -858,7 +809,7 @@ outer:
 	}
 	f.e.Add("after")
 	return f.Finish(n, nil)
-//line exit_templates_async.go:862
+//line exit_templates_async.go:813
 }
 func (f *exitBreakOuterNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitBreakOuterNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -900,17 +851,10 @@ func (f *exitNestedAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitNestedAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq, seq_1 iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:123
@@ -937,11 +881,11 @@ range4:
 	}
 //line exit_templates.go:125
 	f.w = f.k_1
-	if y, ok := f.aw.Start(c, f.e.I(f.v+f.w)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v + f.w))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line exit_templates.go:126
 	if i == 1 {
@@ -957,7 +901,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:131
 	return f.done(-1)
-//line exit_templates_async.go:961
+//line exit_templates_async.go:905
 }
 func (f *exitNestedAFrame) catch() {
 	if p := recover(); p != nil {
@@ -1064,17 +1008,10 @@ func (f *exitMustFailsNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitMustFailsNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:136
@@ -1097,11 +1034,11 @@ range1:
 		goto endif4
 	}
 //line exit_templates.go:139
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "boom")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Fail[int](f.e, "boom"))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 endif4:
 	goto range1
@@ -1110,7 +1047,7 @@ endrange3:
 	f.stop = nil
 //line exit_templates.go:142
 	return f.done(0, nil)
-//line exit_templates_async.go:1114
+//line exit_templates_async.go:1051
 }
 func (f *exitMustFailsNFrame) catch() {
 	if p := recover(); p != nil {
@@ -1206,17 +1143,10 @@ func (f *exitPanicNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *exitPanicNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line exit_templates.go:147
@@ -1226,11 +1156,11 @@ func (f *exitPanicNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.res = "recovered"
 		}
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line exit_templates.go:154
 	for v := range f.e.Count(3) {
@@ -1239,7 +1169,7 @@ resume1:
 		}
 	}
 	return f.done("end")
-//line exit_templates_async.go:1243
+//line exit_templates_async.go:1173
 }
 func (f *exitPanicNFrame) catch() {
 	if p := recover(); p != nil {

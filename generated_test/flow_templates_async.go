@@ -57,47 +57,22 @@ func (f_1 *describeAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later_3 Shape
 	var i int
 	var later_5 []byte
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume14
 	case 4:
-		if y, ok := f_1.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume15
 	case 5:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume16
 	case 6:
-		if y, ok := f_1.aw3.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume17
 	case 7:
-		if y, ok := f_1.aw4.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume18
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:37
@@ -109,11 +84,11 @@ range1:
 	}
 //line flow_templates.go:38
 	f_1.it = f_1.items[f_1.i]
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, f_1.it)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(Later(f_1.e, f_1.it))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	later = f_1.aw.Must()
 //line flow_templates.go:39
 	switch x := later.(type) {
@@ -150,11 +125,11 @@ case8:
 	f_1.string = s.String()
 	f_1.area = f_1.x_1.Area()
 //line flow_templates.go:46
-	if y, ok := f_1.aw1.Start(c, Later(f_1.e, 0.5)); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw1.Begin(Later(f_1.e, 0.5))
 resume13:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	later_1 = f_1.aw1.Must()
 //line flow_templates.go:46
 	f_1.b.WriteString(f_1.string + "=" + fmt.Sprint(f_1.area+later_1))
@@ -172,11 +147,11 @@ case9:
 	goto endswitch5
 case10:
 //line flow_templates.go:53
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, f_1.it)); ok {
-		f_1.State = 3
-		return y
-	}
+	f_1.aw.Begin(Later(f_1.e, f_1.it))
 resume14:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	later_2 = f_1.aw.Must()
 //line flow_templates.go:53
 	n, ok_2 = later_2.(string)
@@ -189,41 +164,41 @@ endswitch5:
 	goto range1
 endrange3:
 //line flow_templates.go:60
-	if y, ok := f_1.aw2.Start(c, Later[Shape](f_1.e, &Circle{R: 2})); ok {
-		f_1.State = 4
-		return y
-	}
+	f_1.aw2.Begin(Later[Shape](f_1.e, &Circle{R: 2}))
 resume15:
+	if y, ok := f_1.aw2.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	later_3 = f_1.aw2.Must()
 //line flow_templates.go:60
 	f_1.sh = later_3.(*Circle)
-	if y, ok := f_1.aw1.Start(c, Later(f_1.e, 2.75)); ok {
-		f_1.State = 5
-		return y
-	}
+	f_1.aw1.Begin(Later(f_1.e, 2.75))
 resume16:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	later_4 = f_1.aw1.Must()
 //line flow_templates.go:61
 	f_1.f = float32(later_4)
-	if y, ok := f_1.aw3.Start(c, f_1.e.I(0x263A)); ok {
-		f_1.State = 6
-		return y
-	}
+	f_1.aw3.Begin(f_1.e.I(0x263A))
 resume17:
+	if y, ok := f_1.aw3.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
+	}
 	i = f_1.aw3.Must()
 //line flow_templates.go:62
 	f_1.r = rune(i)
 	f_1.string_1 = f_1.b.String()
 //line flow_templates.go:63
-	if y, ok := f_1.aw4.Start(c, Later(f_1.e, []byte("bs"))); ok {
-		f_1.State = 7
-		return y
-	}
+	f_1.aw4.Begin(Later(f_1.e, []byte("bs")))
 resume18:
+	if y, ok := f_1.aw4.Step(c, &thrown); ok {
+		return f_1.Suspend(7, y)
+	}
 	later_5 = f_1.aw4.Must()
 //line flow_templates.go:63
 	return f_1.Finish(f_1.string_1+fmt.Sprintf(" | %v %v %c %s", f_1.sh.R, f_1.f, f_1.r, string(later_5)), nil)
-//line flow_templates_async.go:227
+//line flow_templates_async.go:202
 }
 func (f_1 *describeAllFrame) Close() {
 	f_1.aw.Close()
@@ -264,30 +239,20 @@ func (f *palindromeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *palindromeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var a, b, later byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:71
-	if y, ok := f.aw.Start(c, f.e.I(len(f.s))); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(len(f.s)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line flow_templates.go:71
 	f.i, f.j = 0, i-1
@@ -297,11 +262,11 @@ for2:
 		goto endfor4
 	}
 //line flow_templates.go:72
-	if y, ok := f.aw1.Start(c, Later(f.e, f.s[f.i])); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(Later(f.e, f.s[f.i]))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
 //line flow_templates.go:72
 	a, b = later, f.s[f.j]
@@ -315,7 +280,7 @@ resume5:
 endfor4:
 //line flow_templates.go:78
 	return f.Finish(true, nil)
-//line flow_templates_async.go:319
+//line flow_templates_async.go:284
 }
 func (f *palindromeFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *palindromeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -345,22 +310,12 @@ func (f *gotoRetryFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *gotoRetryFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *gotoRetryFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:86
@@ -369,11 +324,11 @@ func (f *gotoRetryFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 again:
 	f.attempt++
 //line flow_templates.go:91
-	if y, ok := f.aw.Start(c, f.e.I(f.attempt)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.attempt))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
 //line flow_templates.go:92
 	if v < f.failUntil {
@@ -390,11 +345,11 @@ for2:
 		goto endfor4
 	}
 //line flow_templates.go:100
-	if y, ok := f.aw.Start(c, f.e.I(f.k)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(f.k))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
 //line flow_templates.go:100
 	if i == 1 {
@@ -405,12 +360,12 @@ resume5:
 	f.k++
 	goto for2
 endfor4:
-//line flow_templates.go:106
 done:
+//line flow_templates.go:107
 	return f.Finish(strings.Join(f.log, ",")+" ok at "+strconv.Itoa(f.attempt), nil)
 giveUp:
 	return f.Finish(strings.Join(f.log, ","), errors.New("gave up"))
-//line flow_templates_async.go:414
+//line flow_templates_async.go:369
 }
 func (f *gotoRetryFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoRetryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -450,27 +405,14 @@ func (f *parseSizesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var num, later string
 	var err, err_1 error
 	var mult int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -481,11 +423,11 @@ range1:
 //line flow_templates.go:116
 	f.spec = f.specs[f.i]
 	num, f.unit, _ = strings.Cut(f.spec, " ")
-	if y, ok := f.aw.Start(c, Later(f.e, num)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, num))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line flow_templates.go:118
 	f.n, f.err_1 = strconv.Atoi(later)
@@ -493,11 +435,11 @@ resume4:
 		goto endif5
 	}
 //line flow_templates.go:120
-	if y, ok := f.aw1.Start(c, Fail[int](f.e, "noise")); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(Fail[int](f.e, "noise"))
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
 //line flow_templates.go:120
 	if err != nil {
@@ -506,11 +448,11 @@ resume6:
 	f.e.Add("skip %q: %v", f.spec, f.err_1)
 	goto next2
 endif5:
-	if y, ok := f.aw1.Start(c, unitOfAsync(f.e, f.unit)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(unitOfAsync(f.e, f.unit))
 resume7:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	mult, err_1 = f.aw1.Result()
 //line flow_templates.go:126
 	if err_1 != nil {
@@ -524,7 +466,7 @@ next2:
 endrange3:
 //line flow_templates.go:132
 	return f.Finish(f.total, f.err)
-//line flow_templates_async.go:528
+//line flow_templates_async.go:470
 }
 func (f *parseSizesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *parseSizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -551,25 +493,18 @@ func (f *unitOfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); re
 func (f *unitOfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *unitOfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:139
-	if y, ok := f.aw.Start(c, Later(f.e, f.u)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.u))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line flow_templates.go:139
 	switch later {
@@ -579,7 +514,7 @@ resume1:
 		return f.Finish(1000, nil)
 	}
 	return f.Finish(0, fmt.Errorf("unknown unit %q", f.u))
-//line flow_templates_async.go:583
+//line flow_templates_async.go:518
 }
 func (f *unitOfFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *unitOfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -615,22 +550,12 @@ func (f *deferMethodValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var done func()
 	var later closer
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:173
@@ -653,11 +578,11 @@ range1:
 		goto endrange3
 	}
 //line flow_templates.go:180
-	if y, ok := f.aw.Start(c, Later(f.e, closer{f.e, f.i})); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, closer{f.e, f.i}))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line flow_templates.go:180
 	{
@@ -672,17 +597,17 @@ resume4:
 endrange3:
 //line flow_templates.go:182
 	f.wg = &waitGroup{e: f.e, name: "other", n: 10}
-	if y, ok := f.aw1.Start(c, f.e.I(f.wg.n)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.e.I(f.wg.n))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw1.Must()
 //line flow_templates.go:183
 	f.n = i
 	f.e.Add("body end")
 	return f.done(f.n + 1)
-//line flow_templates_async.go:686
+//line flow_templates_async.go:611
 }
 func (f *deferMethodValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -760,27 +685,14 @@ func (f *treeSumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); r
 func (f *treeSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
 	var sum int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:199
@@ -790,32 +702,32 @@ func (f *treeSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if !f.visit(f.t.Val) {
 		return f.Finish(0, fmt.Errorf("refused %d at depth %d", f.t.Val, f.depth))
 	}
-	if y, ok := f.aw.Start(c, f.e.I(f.t.Val)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.t.Val))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.v = f.aw.Must()
 //line flow_templates.go:206
-	if y, ok := f.aw.Start(c, f.t.Left.sumAsync(f.e, f.depth+1, f.visit)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.t.Left.sumAsync(f.e, f.depth+1, f.visit))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.l, err = f.aw.Result()
 //line flow_templates.go:207
 	if err != nil {
 		f.e.Add("left of %d: %v", f.t.Val, err)
 	}
-	if y, ok := f.aw.Start(c, f.t.Right.sumAsync(f.e, f.depth+1, f.visit)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.t.Right.sumAsync(f.e, f.depth+1, f.visit))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	sum = f.aw.Must()
 //line flow_templates.go:210
 	return f.Finish(f.v+f.l+sum, nil)
-//line flow_templates_async.go:819
+//line flow_templates_async.go:731
 }
 func (f *treeSumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *treeSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -844,47 +756,37 @@ func (f *joinAllFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); r
 func (f *joinAllFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *joinAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var joinAll_1 string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:217
 	if len(f.xs) == 0 {
 		return f.Finish("", nil)
 	}
-	if y, ok := f.aw.Start(c, Later(f.e, f.xs[0])); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.xs[0]))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.head = f.aw.Must()
 //line flow_templates.go:221
 	if len(f.xs) == 1 {
 		return f.Finish(f.head, nil)
 	}
-	if y, ok := f.aw.Start(c, joinAllAsync(f.e, f.sep, f.xs[1:]...)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(joinAllAsync(f.e, f.sep, f.xs[1:]...))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	joinAll_1 = f.aw.Must()
 //line flow_templates.go:224
 	return f.Finish(f.head+f.sep+joinAll_1, nil)
-//line flow_templates_async.go:888
+//line flow_templates_async.go:790
 }
 func (f *joinAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *joinAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -917,17 +819,10 @@ func (f *validateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); 
 func (f *validateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *validateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n, lookup_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:235
@@ -949,11 +844,11 @@ range1:
 	f.k = f.keys[f.i]
 	f.trimSpace = strings.TrimSpace(f.fields[f.k])
 //line flow_templates.go:245
-	if y, ok := f.aw.Start(c, lookupAsync(f.e, f.fields, f.k)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(lookupAsync(f.e, f.fields, f.k))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	lookup_1 = f.aw.Must()
 //line flow_templates.go:245
 	n = len(f.trimSpace) + lookup_1*2
@@ -966,7 +861,7 @@ resume4:
 endrange3:
 //line flow_templates.go:249
 	return f.done(nil)
-//line flow_templates_async.go:970
+//line flow_templates_async.go:865
 }
 func (f *validateFrame) catch() {
 	if p := recover(); p != nil {
@@ -1032,33 +927,26 @@ type lookupFrame struct {
 func (f *lookupFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *lookupFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *lookupFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line flow_templates.go:256
 	f.v, f.ok = f.m[f.k]
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line flow_templates.go:258
 	if !f.ok {
 		return f.Finish(0, fmt.Errorf("missing %q", f.k))
 	}
 	return f.Finish(len(f.v), nil)
-//line flow_templates_async.go:1062
+//line flow_templates_async.go:950
 }
 func (f *lookupFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lookupFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

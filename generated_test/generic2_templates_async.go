@@ -36,17 +36,10 @@ func (f *firstNonZeroFrame[S, E]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *firstNonZeroFrame[S, E]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later E
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line generic2_templates.go:21
@@ -58,11 +51,11 @@ range1:
 	}
 //line generic2_templates.go:22
 	f.v = f.s[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line generic2_templates.go:23
 	if later != f.zero {
@@ -74,7 +67,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:28
 	return f.Finish(f.zero, fmt.Errorf("all %d zero", len(f.s)))
-//line generic2_templates_async.go:78
+//line generic2_templates_async.go:71
 }
 func (f *firstNonZeroFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *firstNonZeroFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -113,17 +106,10 @@ func (f *labelAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *labelAllFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, y_1 T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line generic2_templates.go:43
@@ -136,11 +122,11 @@ range1:
 	}
 //line generic2_templates.go:45
 	x = f.xs[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, x*2)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, x*2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	y_1 = f.aw.Must()
 //line generic2_templates.go:47
 	f.sum += y_1
@@ -150,7 +136,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:50
 	return f.Finish(strings.Join(f.parts, ",")+" sum="+f.sum.String(), nil)
-//line generic2_templates_async.go:154
+//line generic2_templates_async.go:140
 }
 func (f *labelAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -184,17 +170,10 @@ func (f *tableFindFrame[Key, Value]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *tableFindFrame[Key, Value]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later Key
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	f.x = f.t.rows
@@ -205,11 +184,11 @@ range1:
 	}
 //line generic2_templates.go:69
 	f.p = f.x[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, f.p.Key)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.p.Key))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line generic2_templates.go:70
 	if later == f.k {
@@ -220,7 +199,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:74
 	return f.Finish(Pair[Key, Value]{}, fmt.Errorf("no key %v", f.k))
-//line generic2_templates_async.go:224
+//line generic2_templates_async.go:203
 }
 func (f *tableFindFrame[Key, Value]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableFindFrame[Key, Value]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -253,17 +232,10 @@ func (f *tableKeysFrame[K, Unused]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *tableKeysFrame[K, Unused]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later K
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line generic2_templates.go:81
@@ -275,11 +247,11 @@ range1:
 		goto endrange3
 	}
 //line generic2_templates.go:83
-	if y, ok := f.aw.Start(c, Later(f.e, f.t.rows[f.i].Key)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.t.rows[f.i].Key))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line generic2_templates.go:83
 	f.out = append(f.out, later)
@@ -288,7 +260,7 @@ resume4:
 endrange3:
 //line generic2_templates.go:85
 	return f.Finish(f.out, nil)
-//line generic2_templates_async.go:292
+//line generic2_templates_async.go:264
 }
 func (f *tableKeysFrame[K, Unused]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableKeysFrame[K, Unused]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -343,72 +315,50 @@ func (f *frameNamesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *frameNamesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, i_2 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line generic2_templates.go:94
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.i = f.aw.Must()
 //line generic2_templates.go:94
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
 //line generic2_templates.go:94
 	f.Catch_1, f.Finish_1, f.Fail_1 = f.i, i, 3
-	if y, ok := f.aw1.Start(c, Later(f.e, "aw")); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(Later(f.e, "aw"))
 resume3:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.later_1 = f.aw1.Must()
 //line generic2_templates.go:95
-	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.I(5))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	i_1 = f.aw.Must()
 //line generic2_templates.go:95
 	f.aw_1, f.aw1_1, f.defers_1 = f.later_1, i_1, []string{"d"}
@@ -418,24 +368,24 @@ resume4:
 	f.defers = append(f.defers, func() {
 		f.res += fmt.Sprint(" deferred State=", f.State_1)
 	})
-	if y, ok := f.aw.Start(c, f.e.I(100)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(f.e.I(100))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	i_2 = f.aw.Must()
 //line generic2_templates.go:102
 	f.State_1 += i_2
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 6
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.aw.Must()
 //line generic2_templates.go:104
 	return f.done(fmt.Sprint(f.State_1, f.Frame_1, f.step_1, f.Catch_1, f.Finish_1, f.Fail_1, f.aw_1, f.aw1_1, f.defers_1,
 		f.Send_1, f.Throw_1, f.Close_1, f.Result_1, f.done_1, f.exit_1, f.catch_1, f.later_2, f.Stack_1, f.AwaitStack_1, f.FrameDone), nil)
-//line generic2_templates_async.go:439
+//line generic2_templates_async.go:389
 }
 func (f *frameNamesFrame) catch() {
 	if p := recover(); p != nil {
@@ -519,27 +469,14 @@ func (f *segmentsFrame[S]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var r_1 rune
 	var later string
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume14
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line generic2_templates.go:116
@@ -562,11 +499,11 @@ range1:
 		goto endif5
 	}
 //line generic2_templates.go:121
-	if y, ok := f.aw.Start(c, Later(f.e, f.cur)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.cur))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line generic2_templates.go:121
 	f.out = append(f.out, later)
@@ -589,11 +526,11 @@ range7:
 	r_2, f.w_1 = utf8.DecodeRuneInString(string(f.extra[f.i_1:]))
 //line generic2_templates.go:129
 	f.r = r_2
-	if y, ok := f.aw1.Start(c, f.e.I(f.i_1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.e.I(f.i_1))
 resume10:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw1.Must()
 //line generic2_templates.go:130
 	f.n += i + int(f.r-'a')
@@ -607,11 +544,11 @@ range11:
 	}
 	_, f.w_2 = utf8.DecodeRuneInString(string(f.extra[f.i_2:]))
 //line generic2_templates.go:133
-	if y, ok := f.aw1.Start(c, f.e.I(f.i_2)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.e.I(f.i_2))
 resume14:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1 = f.aw1.Must()
 //line generic2_templates.go:133
 	f.n += i_1
@@ -620,7 +557,7 @@ resume14:
 endrange13:
 //line generic2_templates.go:135
 	return f.Finish(strings.Join(f.out, "|")+fmt.Sprint(" n=", f.n), nil)
-//line generic2_templates_async.go:624
+//line generic2_templates_async.go:561
 }
 func (f *segmentsFrame[S]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *segmentsFrame[S]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -33,22 +33,12 @@ func (f *hardForPostContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardForPostContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:18
@@ -74,22 +64,22 @@ range4:
 		goto post2
 	}
 	f.out += fmt.Sprintf("%d%d ", f.i, f.j)
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	f.j++
 	goto range4
 endrange6:
 post2:
 //line hard_templates.go:20
-	if y, ok := f.aw.Start(c, f.e.AV("post", 1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("post", 1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
 //line hard_templates.go:20
 	f.i += aV
@@ -97,7 +87,7 @@ resume8:
 endfor3:
 //line hard_templates.go:32
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:101
+//line hard_templates_async.go:91
 }
 func (f *hardForPostContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardForPostContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -128,47 +118,34 @@ func (f *hardSwitchInitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardSwitchInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, y_1, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:39
 	f.out = ""
-	if y, ok := f.aw.Start(c, f.e.AV("init", 2)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("init", 2))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	x = f.aw.Must()
 //line hard_templates.go:40
 	switch {
 	case x > 1:
 		f.out += "gt1 "
 	}
-	if y, ok := f.aw.Start(c, f.e.AV("init2", 3)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("init2", 3))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	y_1 = f.aw.Must()
 //line hard_templates.go:44
 	switch t := any(y_1).(type) {
@@ -179,17 +156,17 @@ resume4:
 	goto endswitch5
 case6:
 //line hard_templates.go:46
-	if y, ok := f.aw.Start(c, f.e.I(y_1)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(y_1))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i = f.aw.Must()
 //line hard_templates.go:46
 	f.out += fmt.Sprint("int", f.t+i)
 endswitch5:
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:193
+//line hard_templates_async.go:170
 }
 func (f *hardSwitchInitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardSwitchInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -227,42 +204,20 @@ func (f *hardIndexOpAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *hardIndexOpAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, i int
 	var later string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:56
@@ -273,59 +228,59 @@ func (f *hardIndexOpAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	f.key_1 = f.key("a")
 //line hard_templates.go:61
-	if y, ok := f.aw.Start(c, f.e.AV("v", 10)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("v", 10))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line hard_templates.go:61
 	f.m[f.key_1] += aV
 	f.m[f.key("b")]++
 	f.s = "x"
-	if y, ok := f.aw1.Start(c, Later(f.e, "y")); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(Later(f.e, "y"))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
 //line hard_templates.go:64
 	f.s += later + f.s
 	f.arr = [2][2]int{}
 	f.v = f.e.V("r", 1)
 //line hard_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AV("c", 0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.AV("c", 0))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aV = f.aw.Must()
 //line hard_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AV("val", 7)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.AV("val", 7))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aV_1 = f.aw.Must()
 //line hard_templates.go:66
 	f.arr[f.v][f.aV] = aV_1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	i = f.aw.Must()
 //line hard_templates.go:67
 	_ = i
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 6
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	_, _ = f.aw.Result()
 //line hard_templates.go:69
 	return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
-//line hard_templates_async.go:329
+//line hard_templates_async.go:284
 }
 func (f *hardIndexOpAssignFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hardIndexOpAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -357,17 +312,10 @@ func (f *hardRangeOperandOnceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardRangeOperandOnceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:76
@@ -380,11 +328,11 @@ range1:
 	}
 //line hard_templates.go:77
 	v = f.x[f.i]
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line hard_templates.go:78
 	f.n += i
@@ -393,7 +341,7 @@ resume4:
 endrange3:
 //line hard_templates.go:80
 	return f.Finish(f.n, nil)
-//line hard_templates_async.go:397
+//line hard_templates_async.go:345
 }
 func (f *hardRangeOperandOnceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardRangeOperandOnceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -429,22 +377,12 @@ func (f *hardConstructorValueFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var c *Counter
 	var co rt.Coro[int]
 	var bump int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:88
@@ -452,22 +390,22 @@ func (f *hardConstructorValueFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	f.bump = c.bumpAsync
 	co = f.bump(f.e, 2)
 	f.e.Add("created n=%d", c.n)
-	if y, ok := f.aw.Start(c_1, co); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(co)
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.v = f.aw.Must()
 //line hard_templates.go:93
-	if y, ok := f.aw.Start(c_1, f.bump(f.e, 3)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.bump(f.e, 3))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	bump = f.aw.Must()
 //line hard_templates.go:93
 	return f.Finish(f.v+bump, nil)
-//line hard_templates_async.go:471
+//line hard_templates_async.go:409
 }
 func (f *hardConstructorValueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardConstructorValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -500,46 +438,36 @@ func (f *hardCaptureParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardCaptureParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:101
 	f.get = func() int { return f.p*100 + f.r }
-	if y, ok := f.aw.Start(c, f.e.I(3)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(3))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line hard_templates.go:102
 	f.p = i
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(4))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
 //line hard_templates.go:103
 	f.r = i_1
 	f.e.Add("get=%d", f.get())
 	f.defers = append(f.defers, func() { f.r = f.get() })
 	return f.done(5)
-//line hard_templates_async.go:543
+//line hard_templates_async.go:471
 }
 func (f *hardCaptureParamsFrame) catch() {
 	if p := recover(); p != nil {
@@ -607,27 +535,14 @@ func (f *hardGotoForwardFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardGotoForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:113
@@ -636,35 +551,35 @@ func (f *hardGotoForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		goto endif1
 	}
 //line hard_templates.go:115
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line hard_templates.go:116
 	f.out += "a"
 	goto tail
 endif1:
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
 //line hard_templates.go:119
 	f.out += fmt.Sprint(i)
 tail:
 	f.out += "t"
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line hard_templates.go:123
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:668
+//line hard_templates_async.go:583
 }
 func (f *hardGotoForwardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardGotoForwardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -695,17 +610,10 @@ func (f *hardDeferLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardDeferLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -714,11 +622,11 @@ range1:
 		goto endrange3
 	}
 //line hard_templates.go:131
-	if y, ok := f.aw.Start(c, f.e.AV("arg", f.i*10)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("arg", f.i*10))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line hard_templates.go:131
 	{
@@ -735,7 +643,7 @@ resume4:
 endrange3:
 //line hard_templates.go:133
 	return f.done(0)
-//line hard_templates_async.go:739
+//line hard_templates_async.go:647
 }
 func (f *hardDeferLoopFrame) catch() {
 	if p := recover(); p != nil {
@@ -809,17 +717,10 @@ func (f_1 *hardAwaitInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var f *rt.Future[int]
 	var v int
 	var err error
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:140
@@ -827,11 +728,11 @@ func (f_1 *hardAwaitInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if f_1.fail {
 		f = Fail[int](f_1.e, "x")
 	}
-	if y, ok := f_1.aw.Start(c, f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v, err = f_1.aw.Result()
 //line hard_templates.go:144
 	if err != nil {
@@ -840,7 +741,7 @@ resume1:
 		return f_1.Finish(fmt.Sprint("big ", v), nil)
 	}
 	return f_1.Finish("none", nil)
-//line hard_templates_async.go:844
+//line hard_templates_async.go:745
 }
 func (f_1 *hardAwaitInitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *hardAwaitInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -870,17 +771,10 @@ func (f *hardLoopGuardChangedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *hardLoopGuardChangedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line hard_templates.go:156
@@ -892,11 +786,11 @@ for1:
 	}
 //line hard_templates.go:158
 	f.x = 0
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line hard_templates.go:160
 	f.n++
@@ -905,7 +799,7 @@ resume4:
 endfor3:
 //line hard_templates.go:163
 	return f.Finish(f.n, nil)
-//line hard_templates_async.go:909
+//line hard_templates_async.go:803
 }
 func (f *hardLoopGuardChangedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardLoopGuardChangedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -37,31 +37,21 @@ func (f_1 *loopvarAwaitedHeaderFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f_1 *loopvarAwaitedHeaderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var out string
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line loopvar_templates.go:18
 	f_1.fs = nil
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 //line loopvar_templates.go:19
 	f_1.i = new(int)
 	(*f_1.i) = f_1.aw.Must()
@@ -88,11 +78,11 @@ for2:
 		f_1.i = &v
 	}
 //line loopvar_templates.go:19
-	if y, ok := f_1.aw.Start(c, f_1.e.I(1)); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(1))
 resume5:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	i = f_1.aw.Must()
 //line loopvar_templates.go:19
 	(*f_1.i) += i
@@ -104,7 +94,7 @@ endfor4:
 		out += f()
 	}
 	return f_1.Finish(out, nil)
-//line loopvar_templates_async.go:108
+//line loopvar_templates_async.go:98
 }
 func (f_1 *loopvarAwaitedHeaderFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *loopvarAwaitedHeaderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -150,17 +140,10 @@ func (f *loopvarNestedIteratorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *loopvarNestedIteratorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var seq_1 iter.Seq2[int, string]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line loopvar_templates.go:39
@@ -183,11 +166,11 @@ range4:
 	}
 //line loopvar_templates.go:42
 	f.b = f.k_1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line loopvar_templates.go:44
 	if f.a == 0 && f.b == 1 {
@@ -213,7 +196,7 @@ endrange3:
 	f.stop = nil
 //line loopvar_templates.go:53
 	return f.done(f.out)
-//line loopvar_templates_async.go:217
+//line loopvar_templates_async.go:200
 }
 func (f *loopvarNestedIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -306,17 +289,10 @@ func (f *loopvarSelectContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *loopvarSelectContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line loopvar_templates.go:61
@@ -336,11 +312,11 @@ range1:
 	}
 case5:
 //line loopvar_templates.go:68
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line loopvar_templates.go:68
 	if i%2 == 0 {
@@ -355,7 +331,7 @@ next2:
 endrange3:
 //line loopvar_templates.go:75
 	return f.Finish(f.out, nil)
-//line loopvar_templates_async.go:359
+//line loopvar_templates_async.go:335
 }
 func (f *loopvarSelectContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -394,17 +370,10 @@ func (f *loopvarDeferInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *loopvarDeferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	seq = f.e.Count(2)
@@ -415,11 +384,11 @@ range1:
 	}
 //line loopvar_templates.go:83
 	v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(v*10)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v * 10))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line loopvar_templates.go:84
 	{
@@ -437,7 +406,7 @@ endrange3:
 //line loopvar_templates.go:86
 	f.e.Add("loop done")
 	return f.done(1)
-//line loopvar_templates_async.go:441
+//line loopvar_templates_async.go:410
 }
 func (f *loopvarDeferInIteratorFrame) catch() {
 	if p := recover(); p != nil {

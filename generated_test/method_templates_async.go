@@ -33,30 +33,23 @@ func (f *counterBumpFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *counterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line method_templates.go:23
-	if y, ok := f.aw.Start(c_1, f.e.I(f.by)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.by))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line method_templates.go:23
 	f.c.n += i
 	return f.Finish(f.c.n, nil)
-//line method_templates_async.go:60
+//line method_templates_async.go:53
 }
 func (f *counterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -85,30 +78,23 @@ func (f *counterDescribeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	return f.step(c_1, err)
 }
 func (f *counterDescribeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line method_templates.go:31
 	f.c.n = 1000
-	if y, ok := f.aw.Start(c_1, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line method_templates.go:33
 	return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
-//line method_templates_async.go:112
+//line method_templates_async.go:98
 }
 func (f *counterDescribeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterDescribeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -137,17 +123,10 @@ func (f *sumAllFrame[T]) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *sumAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumAllFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, later T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line method_templates.go:43
@@ -159,11 +138,11 @@ range1:
 	}
 //line method_templates.go:44
 	x = f.xs[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, x)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, x))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
 //line method_templates.go:45
 	f.s += later
@@ -172,7 +151,7 @@ resume4:
 endrange3:
 //line method_templates.go:47
 	return f.Finish(f.s, nil)
-//line method_templates_async.go:176
+//line method_templates_async.go:155
 }
 func (f *sumAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -205,17 +184,10 @@ func (f_1 *mapEachFrame[T, U]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *mapEachFrame[T, U]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, later T
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line method_templates.go:55
@@ -227,11 +199,11 @@ range1:
 	}
 //line method_templates.go:56
 	x = f_1.xs[f_1.i]
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, x)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(Later(f_1.e, x))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	later = f_1.aw.Must()
 //line method_templates.go:57
 	f_1.out = append(f_1.out, f_1.f(later))
@@ -240,7 +212,7 @@ resume4:
 endrange3:
 //line method_templates.go:59
 	return f_1.Finish(f_1.out, nil)
-//line method_templates_async.go:244
+//line method_templates_async.go:216
 }
 func (f_1 *mapEachFrame[T, U]) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *mapEachFrame[T, U]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -273,17 +245,10 @@ func (f *boxIndexFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *boxIndexFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, got T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	f.x = f.b.items
@@ -294,11 +259,11 @@ range1:
 	}
 //line method_templates.go:69
 	v = f.x[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	got = f.aw.Must()
 //line method_templates.go:71
 	if got == f.want {
@@ -310,7 +275,7 @@ resume4:
 endrange3:
 //line method_templates.go:76
 	return f.Finish(-1, fmt.Errorf("%v not found", f.want))
-//line method_templates_async.go:314
+//line method_templates_async.go:279
 }
 func (f *boxIndexFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *boxIndexFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -348,31 +313,21 @@ func (f *boxCountFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *boxCountFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var v, ready T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line method_templates.go:84
 	f.defers = append(f.defers, func() { f.e.Add("count n=%d err=%v", f.n, f.err) })
-	if y, ok := f.aw.Start(c, f.b.indexAsync(f.e, f.want)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.b.indexAsync(f.e, f.want))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i, f.err = f.aw.Result()
 //line method_templates.go:86
 	if f.err != nil {
@@ -386,11 +341,11 @@ range2:
 	}
 //line method_templates.go:89
 	v = f.x[f.i]
-	if y, ok := f.aw1.Start(c, Ready(f.e, v)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(Ready(f.e, v))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	ready = f.aw1.Must()
 //line method_templates.go:90
 	if ready == f.want {
@@ -401,7 +356,7 @@ resume5:
 endrange4:
 //line method_templates.go:94
 	return f.done(f.n, f.err)
-//line method_templates_async.go:405
+//line method_templates_async.go:360
 }
 func (f *boxCountFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -469,17 +424,10 @@ func (f *namedBareFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *namedBareFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *namedBareFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -488,11 +436,11 @@ range1:
 		goto endrange3
 	}
 //line method_templates.go:102
-	if y, ok := f.aw.Start(c, f.e.I(f.i)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.i))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line method_templates.go:102
 	f.total += i
@@ -505,7 +453,7 @@ resume4:
 endrange3:
 //line method_templates.go:108
 	return f.Finish(f.total, f.err)
-//line method_templates_async.go:509
+//line method_templates_async.go:457
 }
 func (f *namedBareFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namedBareFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -539,62 +487,40 @@ func (f *shadowingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *shadowingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line method_templates.go:116
 	f.x = 1
 //line method_templates.go:118
 	f.x_1 = "inner"
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line method_templates.go:120
 	f.e.Add("inner x=%s", f.x_1)
 //line method_templates.go:122
-	if y, ok := f.aw.Start(c, f.e.I(10)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(10))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	x = f.aw.Must()
 //line method_templates.go:122
 	if !(x > 5) {
@@ -602,11 +528,11 @@ resume2:
 	}
 //line method_templates.go:123
 	f.x_2 = x * 2
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line method_templates.go:125
 	f.e.Add("if x=%d", f.x_2)
@@ -618,11 +544,11 @@ for5:
 		goto endfor7
 	}
 //line method_templates.go:128
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
 //line method_templates.go:129
 	f.e.Add("for x=%v", f.x_3)
@@ -632,11 +558,11 @@ resume8:
 endfor7:
 //line method_templates.go:131
 	f.err = nil
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "e1")); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(Fail[int](f.e, "e1"))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	_, err = f.aw.Result()
 //line method_templates.go:132
 	if err != nil {
@@ -645,17 +571,17 @@ resume9:
 	f.e.Add("outer err=%v", f.err)
 //line method_templates.go:137
 	f.n_1 = f.n * 100
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 6
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume10:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.aw.Must()
 //line method_templates.go:139
 	f.e.Add("n=%d", f.n_1)
 //line method_templates.go:141
 	return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
-//line method_templates_async.go:659
+//line method_templates_async.go:585
 }
 func (f *shadowingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *shadowingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -687,42 +613,32 @@ func (f *methodCallsFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *methodCallsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var b int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line method_templates.go:148
 	f.c = Counter{name: "k", n: 3}
-	if y, ok := f.aw.Start(c_1, f.c.describeAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.c.describeAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.d = f.aw.Must()
 //line method_templates.go:150
-	if y, ok := f.aw1.Start(c_1, f.c.bumpAsync(f.e, 2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.c.bumpAsync(f.e, 2))
 resume2:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	b = f.aw1.Must()
 //line method_templates.go:151
 	return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
-//line method_templates_async.go:726
+//line method_templates_async.go:642
 }
 func (f *methodCallsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *methodCallsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -28,31 +28,24 @@ func (f *panicsAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x int
 	var m map[string]int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line panic_templates.go:12
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	x = f.aw.Must()
 //line panic_templates.go:13
 	m = nil
 	m["boom"] = x
 	return f.Finish(x, nil)
-//line panic_templates_async.go:56
+//line panic_templates_async.go:49
 }
 func (f *panicsAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -80,29 +73,22 @@ func (f *panicsWithErrorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *panicsWithErrorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line panic_templates.go:22
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line panic_templates.go:23
 	panic(errPanicValue)
-//line panic_templates_async.go:106
+//line panic_templates_async.go:92
 }
 func (f *panicsWithErrorFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsWithErrorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

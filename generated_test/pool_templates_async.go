@@ -44,32 +44,22 @@ func (f *poolWorkerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *poolWorkerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:38
 	f.defers = append(f.defers, func() { f.e.Add("%s done handled=%d", f.name, f.handled) })
 for1:
-	if y, ok := f.aw.Start(c, f.q.Get()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.q.Get())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.job, err = f.aw.Result()
 //line pool_templates.go:41
 	if errors.Is(err, rt.ErrQueueShutDown) {
@@ -77,11 +67,11 @@ resume4:
 	} else if err != nil {
 		return f.done(f.handled, err)
 	}
-	if y, ok := f.aw1.Start(c, rt.Sleep(time.Duration(len(f.job.Input))*time.Millisecond)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.Sleep(time.Duration(len(f.job.Input)) * time.Millisecond))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
 //line pool_templates.go:47
 	f.out[f.job.ID] = poolResult{Worker: f.name, Len: len(f.job.Input), At: f.e.Now()}
@@ -90,7 +80,7 @@ resume5:
 		return f.done(f.handled, err)
 	}
 	goto for1
-//line pool_templates_async.go:94
+//line pool_templates_async.go:84
 }
 func (f *poolWorkerFrame) catch() {
 	if p := recover(); p != nil {
@@ -168,48 +158,29 @@ func (f *poolRunFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
 	var in string
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 5:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume11
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:61
 	f.q = rt.NewQueue[poolJob](2)
 	f.results = make(map[int]poolResult)
 	f.tg = rt.NewTaskGroup()
-	if y, ok := f.aw.Start(c, f.tg.Enter()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.tg.Enter())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line pool_templates.go:64
 	if err != nil {
@@ -231,11 +202,11 @@ range2:
 	}
 //line pool_templates.go:76
 	in = f.inputs[f.id]
-	if y, ok := f.aw.Start(c, f.q.Put(poolJob{ID: f.id, Input: in})); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.q.Put(poolJob{ID: f.id, Input: in}))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line pool_templates.go:78
 	f.e.Add("put %d at %v", f.id, f.e.Now())
@@ -243,19 +214,19 @@ resume5:
 	goto range2
 endrange4:
 //line pool_templates.go:80
-	if y, ok := f.aw.Start(c, f.q.Join()); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.q.Join())
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line pool_templates.go:81
 	f.q.Shutdown(false)
-	if y, ok := f.aw.Start(c, f.tg.Exit(nil)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.tg.Exit(nil))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	_, err_1 = f.aw.Result()
 //line pool_templates.go:82
 	if err_1 != nil {
@@ -274,11 +245,11 @@ range8:
 	}
 //line pool_templates.go:91
 	f.name = f.names[f.i]
-	if y, ok := f.aw1.Start(c, f.tasks[f.name]); ok {
-		f.State = 5
-		return y
-	}
+	f.aw1.Begin(f.tasks[f.name])
 resume11:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	v = f.aw1.Must()
 //line pool_templates.go:92
 	fmt.Fprintf(&f.b, "%s=%d ", f.name, v)
@@ -287,7 +258,7 @@ resume11:
 endrange10:
 //line pool_templates.go:94
 	return f.Finish(f.b.String(), nil)
-//line pool_templates_async.go:291
+//line pool_templates_async.go:262
 }
 func (f *poolRunFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *poolRunFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -319,17 +290,10 @@ func (f *flakyServiceCallFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *flakyServiceCallFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:125
@@ -345,18 +309,18 @@ func (f *flakyServiceCallFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 //line pool_templates.go:128
-	if y, ok := f.aw.Start(c, rt.Sleep(f.s.delay-time.Duration(f.n)*f.s.slow)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Sleep(f.s.delay - time.Duration(f.n)*f.s.slow))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line pool_templates.go:129
 	if f.n <= f.s.failures {
 		return f.done("", fmt.Errorf("call %d: %w", f.n, errFlaky))
 	}
 	return f.done(strings.ToUpper(f.req), nil)
-//line pool_templates_async.go:360
+//line pool_templates_async.go:324
 }
 func (f *flakyServiceCallFrame) catch() {
 	if p := recover(); p != nil {
@@ -435,22 +399,12 @@ func (f *retryBackoffFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *retryBackoffFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:140
@@ -458,11 +412,11 @@ func (f *retryBackoffFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.attempt = 1
 for1:
 //line pool_templates.go:142
-	if y, ok := f.aw.Start(c, rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.resp, f.err = f.aw.Result()
 //line pool_templates.go:143
 	switch {
@@ -479,18 +433,18 @@ resume4:
 	if f.attempt == f.attempts {
 		return f.Finish("", fmt.Errorf("giving up after %d attempts: %w", f.attempt, f.err))
 	}
-	if y, ok := f.aw1.Start(c, rt.Sleep(f.backoff)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.Sleep(f.backoff))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
 //line pool_templates.go:158
 	f.backoff *= 2
 //line pool_templates.go:141
 	f.attempt++
 	goto for1
-//line pool_templates_async.go:494
+//line pool_templates_async.go:448
 }
 func (f *retryBackoffFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryBackoffFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -523,33 +477,26 @@ func (f *retryTimeoutScopeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *retryTimeoutScopeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:167
 	f.tries = 0
-	if y, ok := f.aw.Start(c, rt.Timeout(f.overall, retryForeverAsync(f.e, f.s, &f.tries))); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Timeout(f.overall, retryForeverAsync(f.e, f.s, &f.tries)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
 //line pool_templates.go:169
 	if errors.Is(err, rt.ErrTimeout) {
 		return f.Finish(fmt.Sprintf("deadline after %d tries at %v", f.tries, f.e.Now()), nil)
 	}
 	return f.Finish(v, err)
-//line pool_templates_async.go:553
+//line pool_templates_async.go:500
 }
 func (f *retryTimeoutScopeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *retryTimeoutScopeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -583,22 +530,12 @@ func (f *retryForeverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *retryForeverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:179
@@ -606,26 +543,26 @@ func (f *retryForeverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 for1:
 //line pool_templates.go:180
 	*f.tries++
-	if y, ok := f.aw.Start(c, f.s.callAsync(f.e, "x")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.s.callAsync(f.e, "x"))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
 //line pool_templates.go:181
 	if err == nil {
 		return f.Finish(v, nil)
 	}
-	if y, ok := f.aw1.Start(c, rt.Sleep(f.wait)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.Sleep(f.wait))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
 //line pool_templates.go:179
 	f.wait *= 3
 	goto for1
-//line pool_templates_async.go:629
+//line pool_templates_async.go:566
 }
 func (f *retryForeverFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryForeverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -656,26 +593,19 @@ func (f *fakeReaderReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *fakeReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:202
 	f.r.reads++
-	if y, ok := f.aw.Start(c, rt.Sleep(time.Millisecond)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line pool_templates.go:204
 	if len(f.r.chunks) == 0 {
@@ -686,7 +616,7 @@ resume1:
 		f.r.chunks = f.r.chunks[1:]
 	}
 	return f.Finish(f.n, f.err)
-//line pool_templates_async.go:690
+//line pool_templates_async.go:620
 }
 func (f *fakeReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -715,26 +645,19 @@ func (f *fakeReaderNextFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *fakeReaderNextFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var b []byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:218
 	f.r.reads++
-	if y, ok := f.aw.Start(c, f.r.e.Sleep(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.e.Sleep(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line pool_templates.go:220
 	if len(f.r.chunks) == 0 {
@@ -746,7 +669,7 @@ resume1:
 		return f.Finish(nil, errors.New("reset by peer"))
 	}
 	return f.Finish(b, nil)
-//line pool_templates_async.go:750
+//line pool_templates_async.go:673
 }
 func (f *fakeReaderNextFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderNextFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -778,28 +701,21 @@ func (f *readLinesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *readLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:236
 	f.buf = make([]byte, 0, 8)
 	f.tmp = make([]byte, f.bufSize)
 for1:
-	if y, ok := f.aw.Start(c, f.r.readAsync(f.tmp)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.readAsync(f.tmp))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n, err = f.aw.Result()
 //line pool_templates.go:240
 	f.buf = append(f.buf, f.tmp[:n]...)
@@ -822,7 +738,7 @@ resume4:
 		return f.Finish(f.lines, err)
 	}
 	goto for1
-//line pool_templates_async.go:826
+//line pool_templates_async.go:742
 }
 func (f *readLinesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -856,17 +772,10 @@ func (f *readFieldsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *readFieldsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var next []byte
 	var fields []string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pool_templates.go:267
@@ -886,11 +795,11 @@ for1:
 		goto endfor3
 	}
 //line pool_templates.go:278
-	if y, ok := f.aw.Start(c, f.r.nextAsync()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.nextAsync())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	next = f.aw.Must()
 //line pool_templates.go:278
 	f.data = append(f.data, next...)
@@ -899,7 +808,7 @@ endfor3:
 //line pool_templates.go:280
 	fields = strings.Split(string(f.data[:len(f.data)-1]), ",")
 	return f.done(fmt.Sprintf("%d %q", len(fields), fields), nil)
-//line pool_templates_async.go:903
+//line pool_templates_async.go:812
 }
 func (f *readFieldsFrame) catch() {
 	if p := recover(); p != nil {

@@ -36,17 +36,10 @@ func (f *posSelectRecvLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ch, ch_1 chan int
 	var ok_1 bool
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:16
@@ -62,18 +55,18 @@ func (f *posSelectRecvLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 case2:
 //line pos_templates.go:21
-	if y, ok := f.aw.Start(c, f.e.AV("index", 1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("index", 1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line pos_templates.go:21
 	f.arr[aV], ok_1 = f.recv, f.recv_1
 	f.e.Add("received")
 //line pos_templates.go:24
 	return f.Finish(fmt.Sprint(f.arr, ok_1), nil)
-//line pos_templates_async.go:77
+//line pos_templates_async.go:70
 }
 func (f *posSelectRecvLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSelectRecvLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -107,22 +100,12 @@ func (f *posRangeKeyLHSFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posRangeKeyLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:31
@@ -135,18 +118,18 @@ range1:
 		goto endrange3
 	}
 //line pos_templates.go:33
-	if y, ok := f.aw.Start(c, f.e.AV("k", 0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("k", 0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aV = f.aw.Must()
 //line pos_templates.go:33
-	if y, ok := f.aw.Start(c, f.e.AV("v", 1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("v", 1))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
 //line pos_templates.go:33
 	f.k[f.aV], f.v[aV] = f.i, f.x[f.i]
@@ -156,7 +139,7 @@ resume5:
 endrange3:
 //line pos_templates.go:36
 	return f.Finish(fmt.Sprint(f.k, f.v), nil)
-//line pos_templates_async.go:160
+//line pos_templates_async.go:143
 }
 func (f *posRangeKeyLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeKeyLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -192,17 +175,10 @@ func (f *posRangeFuncKeyLHSFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *posRangeFuncKeyLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:43
@@ -214,11 +190,11 @@ range1:
 		goto endrange3
 	}
 //line pos_templates.go:44
-	if y, ok := f.aw.Start(c, f.e.AV("k", 2)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("k", 2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line pos_templates.go:44
 	f.k[aV] = f.k_1
@@ -228,7 +204,7 @@ endrange3:
 	f.stop = nil
 //line pos_templates.go:46
 	return f.done(fmt.Sprint(f.k))
-//line pos_templates_async.go:232
+//line pos_templates_async.go:208
 }
 func (f *posRangeFuncKeyLHSFrame) catch() {
 	if p := recover(); p != nil {
@@ -318,22 +294,12 @@ func (f *posForPostFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *posForPostFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aB bool
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:53
@@ -341,11 +307,11 @@ func (f *posForPostFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.i = 0
 for1:
 //line pos_templates.go:54
-	if y, ok := f.aw.Start(c, f.e.AB("cond", f.i < 2)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AB("cond", f.i < 2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aB = f.aw.Must()
 	if !aB {
 		goto endfor3
@@ -353,18 +319,18 @@ resume4:
 //line pos_templates.go:55
 	f.n++
 //line pos_templates.go:54
-	if y, ok := f.aw1.Start(c, f.e.AV("post", 1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.e.AV("post", 1))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw1.Must()
 //line pos_templates.go:54
 	f.i += aV
 	goto for1
 endfor3:
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:368
+//line pos_templates_async.go:334
 }
 func (f *posForPostFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *posForPostFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -399,118 +365,90 @@ func (f *posLiteralsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posLiteralsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2, aV_3, aV_4 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:64
-	if y, ok := f.aw.Start(c, f.e.AV("key", 1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("key", 1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aV = f.aw.Must()
 //line pos_templates.go:64
-	if y, ok := f.aw.Start(c, f.e.AV("val", 2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("val", 2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
 //line pos_templates.go:64
 	f.m = map[int]int{f.aV: aV}
-	if y, ok := f.aw.Start(c, f.e.AV("s0", 3)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.AV("s0", 3))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV_1 = f.aw.Must()
 //line pos_templates.go:65
 	f.s = []int{aV_1, 2: 9}
-	if y, ok := f.aw.Start(c, f.e.AV("lo", 0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.AV("lo", 0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aV_1 = f.aw.Must()
 //line pos_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AV("hi", 2)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(f.e.AV("hi", 2))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	aV_2 = f.aw.Must()
 //line pos_templates.go:66
 	f.t = f.s[f.aV_1:aV_2]
-	if y, ok := f.aw.Start(c, f.e.AV("idx", 1)); ok {
-		f.State = 6
-		return y
-	}
+	f.aw.Begin(f.e.AV("idx", 1))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.aV_2 = f.aw.Must()
 //line pos_templates.go:67
-	if y, ok := f.aw.Start(c, f.e.AV("inc", 5)); ok {
-		f.State = 7
-		return y
-	}
+	f.aw.Begin(f.e.AV("inc", 5))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	aV_3 = f.aw.Must()
 //line pos_templates.go:67
 	f.s[f.aV_2] += aV_3
-	if y, ok := f.aw.Start(c, f.e.AV("mk", 1)); ok {
-		f.State = 8
-		return y
-	}
+	f.aw.Begin(f.e.AV("mk", 1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	aV_4 = f.aw.Must()
 //line pos_templates.go:68
 	f.m[aV_4]++
 	return f.Finish(fmt.Sprint(f.m, f.s, f.t), nil)
-//line pos_templates_async.go:514
+//line pos_templates_async.go:452
 }
 func (f *posLiteralsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posLiteralsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -541,22 +479,12 @@ func (f *posSwitchCaseFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *posSwitchCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x any
 	var v, aV, aV_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:76
@@ -570,21 +498,21 @@ func (f *posSwitchCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 case2:
 	f.tag = v
 //line pos_templates.go:80
-	if y, ok := f.aw.Start(c, f.e.AV("case1", 1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("case1", 1))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	if f.tag == aV {
 		goto case4
 	}
 //line pos_templates.go:82
-	if y, ok := f.aw.Start(c, f.e.AV("case3", 3)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("case3", 3))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
 	if f.tag == aV_1 {
 		goto case5
@@ -598,7 +526,7 @@ case5:
 endswitch3:
 endswitch1:
 	return f.Finish("none", nil)
-//line pos_templates_async.go:602
+//line pos_templates_async.go:530
 }
 func (f *posSwitchCaseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSwitchCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -630,58 +558,45 @@ func (f *posVarDeclFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *posVarDeclFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var aV, c int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:93
-	if y, ok := f.aw.Start(c_1, f.e.AV("a", 1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("a", 1))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aV = f.aw.Must()
 //line pos_templates.go:93
-	if y, ok := f.aw.Start(c_1, f.e.AV("b", 2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("b", 2))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
 //line pos_templates.go:93
 	f.a, f.b = f.aV, aV
 L:
-	if y, ok := f.aw.Start(c_1, f.e.AV("c", 3)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.AV("c", 3))
 resume3:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	c = f.aw.Must()
 //line pos_templates.go:96
 	if c < 3 {
 		goto L
 	}
 	return f.Finish(f.a+f.b+c, nil)
-//line pos_templates_async.go:685
+//line pos_templates_async.go:600
 }
 func (f *posVarDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -713,30 +628,20 @@ func (f *posDeferArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posDeferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:107
-	if y, ok := f.aw.Start(c, f.e.AV("defer arg", 4)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("defer arg", 4))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line pos_templates.go:107
 	{
@@ -748,16 +653,16 @@ resume1:
 	}
 //line pos_templates.go:108
 	f.done_1 = make(chan int, 1)
-	if y, ok := f.aw.Start(c, f.e.AV("go arg", 5)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("go arg", 5))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
 //line pos_templates.go:109
 	go func(v int) { f.done_1 <- v }(aV_1)
 	return f.done(fmt.Sprint("got ", <-f.done_1))
-//line pos_templates_async.go:761
+//line pos_templates_async.go:666
 }
 func (f *posDeferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -829,33 +734,26 @@ func (f *posRangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posRangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line pos_templates.go:117
 	f.n = 0
-	if y, ok := f.aw.Start(c, f.e.AV("n", 3)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("n", 3))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 //line pos_templates.go:118
 	for i := range aV {
 		f.n += i
 	}
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:859
+//line pos_templates_async.go:757
 }
 func (f *posRangeIntFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

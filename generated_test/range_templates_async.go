@@ -41,27 +41,14 @@ func (f *rangeSliceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *rangeSliceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, v2 int
 	var later []string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:19
@@ -79,11 +66,11 @@ range1:
 		f.s[2] = 30
 		f.s = append(f.s, 4)
 	}
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v2 = f.aw.Must()
 //line range_templates.go:27
 	f.out += fmt.Sprintf("%d:%d ", f.i, v2)
@@ -91,11 +78,11 @@ resume4:
 	goto range1
 endrange3:
 //line range_templates.go:29
-	if y, ok := f.aw1.Start(c, Later(f.e, []string{"a", "b"})); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(Later(f.e, []string{"a", "b"}))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
 //line range_templates.go:29
 	for i := range later {
@@ -108,11 +95,11 @@ range6:
 		goto endrange8
 	}
 //line range_templates.go:33
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line range_templates.go:34
 	f.out += "."
@@ -121,7 +108,7 @@ resume9:
 endrange8:
 //line range_templates.go:36
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:125
+//line range_templates_async.go:112
 }
 func (f *rangeSliceFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeSliceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -162,32 +149,16 @@ func (f *rangeArrayFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *rangeArrayFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i, v_1, i_1 int
 	var later [2]string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:44
@@ -204,11 +175,11 @@ range1:
 	if f.i == 0 {
 		f.arr[2] = 30
 	}
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line range_templates.go:50
 	f.out += fmt.Sprintf("%d:%d ", f.i, i)
@@ -229,11 +200,11 @@ range5:
 	if f.i_1 == 0 {
 		f.p[2] = 300
 	}
-	if y, ok := f.aw.Start(c, f.e.I(v_1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(v_1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
 //line range_templates.go:58
 	f.out += fmt.Sprintf("%d:%d ", f.i_1, i_1)
@@ -242,11 +213,11 @@ resume8:
 endrange7:
 //line range_templates.go:60
 	f.out += "| "
-	if y, ok := f.aw1.Start(c, Later(f.e, [2]string{"x", "y"})); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(Later(f.e, [2]string{"x", "y"}))
 resume12:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	later = f.aw1.Must()
 	f.x_2 = later
 	f.i_2 = 0
@@ -256,11 +227,11 @@ range9:
 	}
 //line range_templates.go:61
 	f.v = f.x_2[f.i_2]
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume13:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
 //line range_templates.go:63
 	f.out += fmt.Sprintf("%d:%s ", f.i_2, f.v)
@@ -269,7 +240,7 @@ resume13:
 endrange11:
 //line range_templates.go:65
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:273
+//line range_templates_async.go:244
 }
 func (f *rangeArrayFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeArrayFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -308,22 +279,12 @@ func (f *rangeStringFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var r int32
 	var r_1, r2 rune
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:73
@@ -339,11 +300,11 @@ range1:
 //line range_templates.go:75
 	r_1 = r
 	s = "changed"
-	if y, ok := f.aw.Start(c, Later(f.e, r_1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, r_1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	r2 = f.aw.Must()
 //line range_templates.go:78
 	f.out += fmt.Sprintf("%d:%U ", f.i, r2)
@@ -357,11 +318,11 @@ range5:
 	}
 	_, f.w_1 = utf8.DecodeRuneInString("ab"[f.i_1:])
 //line range_templates.go:81
-	if y, ok := f.aw1.Start(c, f.e.I(f.i_1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.e.I(f.i_1))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw1.Must()
 //line range_templates.go:81
 	f.out += fmt.Sprint(i)
@@ -370,7 +331,7 @@ resume8:
 endrange7:
 //line range_templates.go:83
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:374
+//line range_templates_async.go:335
 }
 func (f *rangeStringFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStringFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -413,22 +374,12 @@ func (f *rangeMapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); 
 func (f *rangeMapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var k string
 	var i, k_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:91
@@ -452,11 +403,11 @@ range1:
 	}
 //line range_templates.go:94
 	f.k, f.v_1 = k, f.v
-	if y, ok := f.aw.Start(c, f.e.I(f.v_1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v_1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line range_templates.go:95
 	f.sum += i
@@ -485,11 +436,11 @@ range5:
 	}
 //line range_templates.go:102
 	f.k_1 = k_1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line range_templates.go:104
 	for _, k2 := range []int{1, 2, 3, 4} {
@@ -502,7 +453,7 @@ resume8:
 endrange7:
 //line range_templates.go:111
 	return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
-//line range_templates_async.go:506
+//line range_templates_async.go:457
 }
 func (f *rangeMapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -534,22 +485,12 @@ func (f *rangeChanFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *rangeChanFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ch chan int
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:118
@@ -566,11 +507,11 @@ range1:
 	}
 //line range_templates.go:124
 	f.v_1 = f.v
-	if y, ok := f.aw.Start(c, f.e.I(f.v_1*10)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v_1 * 10))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line range_templates.go:125
 	f.out += fmt.Sprint(i, " ")
@@ -578,11 +519,11 @@ resume4:
 		goto endif5
 	}
 //line range_templates.go:127
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line range_templates.go:128
 	goto next2
@@ -592,7 +533,7 @@ next2:
 endrange3:
 //line range_templates.go:131
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:596
+//line range_templates_async.go:537
 }
 func (f *rangeChanFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -625,22 +566,12 @@ func (f *rangeIntFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); 
 func (f *rangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later int64
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:138
@@ -654,11 +585,11 @@ range1:
 	}
 //line range_templates.go:141
 	f.n = 10
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line range_templates.go:143
 	f.out += fmt.Sprint(f.i)
@@ -673,11 +604,11 @@ range5:
 		goto endrange7
 	}
 //line range_templates.go:147
-	if y, ok := f.aw1.Start(c, Later(f.e, f.j)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(Later(f.e, f.j))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
 //line range_templates.go:147
 	f.out += fmt.Sprintf(" %T%d", f.j, later)
@@ -686,7 +617,7 @@ resume8:
 endrange7:
 //line range_templates.go:149
 	return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:690
+//line range_templates_async.go:621
 }
 func (f *rangeIntFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -734,27 +665,14 @@ func (f *rangeFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var seq_2 iter.Seq2[int, string]
 	var s, later string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:158
@@ -767,11 +685,11 @@ range1:
 	}
 //line range_templates.go:159
 	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line range_templates.go:160
 	f.out += fmt.Sprint(i)
@@ -791,11 +709,11 @@ range5:
 	if f.v_1 == 1 {
 		goto next6
 	}
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line range_templates.go:168
 	f.e.Add("body %d", f.v_1)
@@ -819,11 +737,11 @@ range9:
 	}
 //line range_templates.go:174
 	f.i, s = f.k_2, f.v_2
-	if y, ok := f.aw1.Start(c, Later(f.e, s)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(Later(f.e, s))
 resume12:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	later = f.aw1.Must()
 //line range_templates.go:175
 	f.out += fmt.Sprintf(" %d%s", f.i, later)
@@ -833,7 +751,7 @@ endrange11:
 	f.stop_2 = nil
 //line range_templates.go:177
 	return f.done(f.out)
-//line range_templates_async.go:837
+//line range_templates_async.go:755
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -934,17 +852,10 @@ func (f *rangeFuncReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *rangeFuncReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:185
@@ -966,11 +877,11 @@ range1:
 		})
 	}
 //line range_templates.go:188
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line range_templates.go:188
 	if i == 1 {
@@ -982,7 +893,7 @@ endrange3:
 	f.stop = nil
 //line range_templates.go:192
 	return f.done("end")
-//line range_templates_async.go:986
+//line range_templates_async.go:897
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1089,22 +1000,12 @@ func (f *rangeNestedFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *rangeNestedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var r int32
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line range_templates.go:199
@@ -1135,20 +1036,20 @@ range7:
 		goto endif10
 	}
 //line range_templates.go:205
-	if y, ok := f.aw.Start(c_1, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume11:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line range_templates.go:206
 	goto next2
 endif10:
-	if y, ok := f.aw.Start(c_1, f.e.I(f.row[f.v])); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(f.row[f.v]))
 resume12:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
 //line range_templates.go:208
 	f.out += fmt.Sprintf("%c%d ", f.c, i)
@@ -1164,7 +1065,7 @@ next2:
 endrange3:
 //line range_templates.go:212
 	return f.Finish(f.out, nil)
-//line range_templates_async.go:1168
+//line range_templates_async.go:1069
 }
 func (f *rangeNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

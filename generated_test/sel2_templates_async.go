@@ -38,17 +38,10 @@ func (f *sel2LaterAwaitChangesVarFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *sel2LaterAwaitChangesVarFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var a, ch chan int
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line sel2_templates.go:19
@@ -59,11 +52,11 @@ func (f *sel2LaterAwaitChangesVarFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield
 	f.b <- 2
 	f.ch = f.c
 //line sel2_templates.go:27
-	if y, ok := f.aw.Start(c_1, f.e.AV("await", 0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("await", 0))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	ch = f.e.Ch("second", chanAfter(&f.c, f.b, aV))
 //line sel2_templates.go:24
@@ -80,7 +73,7 @@ case3:
 	return f.Finish(fmt.Sprint("first ", f.v), nil)
 case4:
 	return f.Finish("second", nil)
-//line sel2_templates_async.go:84
+//line sel2_templates_async.go:77
 }
 func (f *sel2LaterAwaitChangesVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2LaterAwaitChangesVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -117,22 +110,12 @@ func (f *sel2SendValueOrderFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *sel2SendValueOrderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, ch int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line sel2_templates.go:44
@@ -142,21 +125,21 @@ func (f *sel2SendValueOrderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.ch_1 = f.e.V("v1", 1)
 	f.ch_2 = f.e.Ch("ch2", f.never)
 //line sel2_templates.go:48
-	if y, ok := f.aw.Start(c, f.e.AV("v2", 2)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("v2", 2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	f.ch_3 = aV
 	f.ch_4 = f.e.Ch("ch3", f.never)
 	f.ch_5 = f.e.Ch("ch4", f.ok)
 //line sel2_templates.go:50
-	if y, ok := f.aw.Start(c, f.e.AV("v4await", 4)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("v4await", 4))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
 	ch = f.e.V("v4", aV_1)
 //line sel2_templates.go:46
@@ -181,7 +164,7 @@ case7:
 	f.e.Add("sent 4")
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ok), nil)
-//line sel2_templates_async.go:185
+//line sel2_templates_async.go:168
 }
 func (f *sel2SendValueOrderFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2SendValueOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -216,17 +199,10 @@ func (f *sel2ReadBeforeAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *sel2ReadBeforeAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var never chan int
 	var i, ch int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line sel2_templates.go:61
@@ -237,11 +213,11 @@ func (f *sel2ReadBeforeAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.ch_1 = f.x
 	f.ch_2 = never
 //line sel2_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 	ch = setInt(&f.x, 9, i)
 //line sel2_templates.go:64
@@ -257,7 +233,7 @@ case4:
 endselect1:
 //line sel2_templates.go:68
 	return f.Finish(fmt.Sprint(<-f.out, f.x), nil)
-//line sel2_templates_async.go:261
+//line sel2_templates_async.go:237
 }
 func (f *sel2ReadBeforeAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2ReadBeforeAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

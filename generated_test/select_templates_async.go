@@ -37,27 +37,14 @@ func (f *selectBodiesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *selectBodiesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var w int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line select_templates.go:16
@@ -86,11 +73,11 @@ for1:
 	}
 case5:
 //line select_templates.go:23
-	if y, ok := f.aw.Start(c, f.e.I(f.v*2)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v * 2))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	w = f.aw.Must()
 //line select_templates.go:24
 	f.ch2 <- fmt.Sprint(w)
@@ -98,22 +85,22 @@ resume8:
 	goto endselect4
 case6:
 //line select_templates.go:27
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line select_templates.go:28
 	f.out += fmt.Sprintf("ch2 %s %v ", f.s, f.ok)
 	goto endselect4
 case7:
 //line select_templates.go:30
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume10:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
 //line select_templates.go:31
 	f.out += "default "
@@ -124,7 +111,7 @@ endselect4:
 endfor3:
 //line select_templates.go:34
 	return f.Finish(f.out, nil)
-//line select_templates_async.go:128
+//line select_templates_async.go:115
 }
 func (f *selectBodiesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBodiesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -158,33 +145,23 @@ func (f *selectOperandsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, ch int
 	var ch_1 chan int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line select_templates.go:42
 	f.ch = make(chan int, 1)
 	f.never = nil
 	f.ch_1 = f.ch
-	if y, ok := f.aw.Start(c, f.e.AV("sendval", 3)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("sendval", 3))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	ch = aV
 	ch_1 = f.e.Ch("recvchan", f.never)
@@ -200,11 +177,11 @@ resume2:
 case3:
 //line select_templates.go:46
 	f.e.Add("sent")
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 	goto endselect1
 case4:
@@ -212,7 +189,7 @@ case4:
 	f.e.Add("got %d", f.v)
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ch), nil)
-//line select_templates_async.go:216
+//line select_templates_async.go:193
 }
 func (f *selectOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -244,17 +221,10 @@ func (f *selectBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *selectBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line select_templates.go:59
@@ -270,11 +240,11 @@ for1:
 	}
 case5:
 //line select_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line select_templates.go:66
 	if i < 2 {
@@ -287,7 +257,7 @@ endselect4:
 endfor3:
 //line select_templates.go:73
 	return f.Finish(f.n, nil)
-//line select_templates_async.go:291
+//line select_templates_async.go:261
 }
 func (f *selectBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -32,32 +32,25 @@ func (f *typesAliasErrFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *typesAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line types2_templates.go:25
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line types2_templates.go:25
 	if i == 1 {
 		return f.Finish(rt.Void{}, errors.New("via alias"))
 	}
 	return f.Finish(rt.Void{}, nil)
-//line types2_templates_async.go:61
+//line types2_templates_async.go:54
 }
 func (f *typesAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -86,29 +79,22 @@ func (f *typesNamedPairFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *typesNamedPairFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line types2_templates.go:35
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(4))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line types2_templates.go:35
 	return f.Finish(count(i), nil)
-//line types2_templates_async.go:112
+//line types2_templates_async.go:98
 }
 func (f *typesNamedPairFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesNamedPairFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -144,17 +130,10 @@ func (f *typesParamSeqFrame[S]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *typesParamSeqFrame[S]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line types2_templates.go:42
@@ -166,11 +145,11 @@ range1:
 	}
 //line types2_templates.go:43
 	v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line types2_templates.go:44
 	f.n += i
@@ -180,7 +159,7 @@ endrange3:
 	f.stop = nil
 //line types2_templates.go:46
 	return f.done(f.n)
-//line types2_templates_async.go:184
+//line types2_templates_async.go:163
 }
 func (f *typesParamSeqFrame[S]) catch() {
 	if p := recover(); p != nil {
@@ -272,17 +251,10 @@ func (f *typesZeroYieldFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *typesZeroYieldFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq func(yield func() bool)
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line types2_templates.go:53
@@ -298,11 +270,11 @@ range1:
 		goto endrange3
 	}
 //line types2_templates.go:59
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 //line types2_templates.go:59
 	f.n += i
@@ -312,7 +284,7 @@ endrange3:
 	f.stop = nil
 //line types2_templates.go:61
 	return f.done(f.n)
-//line types2_templates_async.go:316
+//line types2_templates_async.go:288
 }
 func (f *typesZeroYieldFrame) catch() {
 	if p := recover(); p != nil {
@@ -399,29 +371,22 @@ func (f *typesAwaitAliasErrFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *typesAwaitAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v rt.Void
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line types2_templates.go:69
-	if y, ok := f.aw.Start(c, typesAliasErrAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(typesAliasErrAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
 //line types2_templates.go:70
 	return f.Finish(fmt.Sprint(v, err), nil)
-//line types2_templates_async.go:425
+//line types2_templates_async.go:390
 }
 func (f *typesAwaitAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAwaitAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -33,32 +33,22 @@ func (f *handleFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); re
 func (f *handleFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *handleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line main.go:35
 	f.defers = append(f.defers, f.w.Close)
 for1:
-	if y, ok := f.aw.Start(c, f.r.ReadMore()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.ReadMore())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line main.go:37
 	if err != nil {
@@ -66,18 +56,18 @@ resume4:
 	}
 	f.w.Write(f.r.Peek())
 	f.r.Consume(f.r.Buffered())
-	if y, ok := f.aw1.Start(c, f.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.w.Drain())
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
 //line main.go:42
 	if err_1 != nil {
 		return f.done(nil)
 	}
 	goto for1
-//line main_async.go:81
+//line main_async.go:71
 }
 func (f *handleFrame) catch() {
 	if p := recover(); p != nil {
@@ -153,40 +143,24 @@ func (f *clientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1, err_2 error
 	var got string
 	var echoed, rest []byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 3:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 4:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line main.go:55
-	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s, err = f.aw.Result()
 //line main.go:56
 	if err != nil {
@@ -212,16 +186,16 @@ for2:
 	goto endif5
 else6:
 //line main.go:72
-	if y, ok := f.aw1.Start(c, rt.RunInExecutor(c.Loop(), func() (string, error) {
+	f.aw1.Begin(rt.RunInExecutor(c.Loop(), func() (string, error) {
 		if !f.scan.Scan() {
 			return "", io.EOF
 		}
 		return f.scan.Text(), nil
-	})); ok {
-		f.State = 2
-		return y
-	}
+	}))
 resume7:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	got, err_1 = f.aw1.Result()
 //line main.go:78
 	if err_1 != nil {
@@ -230,11 +204,11 @@ resume7:
 	f.line = got
 endif5:
 	f.s.Writer.Write([]byte(f.line + "\n"))
-	if y, ok := f.aw2.Start(c, f.s.Reader.ReadLine()); ok {
-		f.State = 3
-		return y
-	}
+	f.aw2.Begin(f.s.Reader.ReadLine())
 resume8:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	echoed, err_2 = f.aw2.Result()
 //line main.go:85
 	if err_2 != nil {
@@ -253,11 +227,11 @@ endfor4:
 		return f.done(f.scan.Err())
 	}
 	f.s.Writer.WriteEOF()
-	if y, ok := f.aw2.Start(c, f.s.Reader.Read(-1)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw2.Begin(f.s.Reader.Read(-1))
 resume9:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	rest, err = f.aw2.Result()
 //line main.go:98
 	if err != nil {
@@ -267,7 +241,7 @@ resume9:
 		return f.done(fmt.Errorf("echo: %d unexpected bytes after the last line", len(rest)))
 	}
 	return f.done(nil)
-//line main_async.go:271
+//line main_async.go:245
 }
 func (f *clientFrame) catch() {
 	if p := recover(); p != nil {
@@ -336,30 +310,20 @@ func (f *serveFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); ret
 func (f *serveFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var srv *rt.Server
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line main.go:112
-	if y, ok := f.aw.Start(c, streams.StartServer(handleAsync, "tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(streams.StartServer(handleAsync, "tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	srv, err = f.aw.Result()
 //line main.go:113
 	if err != nil {
@@ -367,15 +331,15 @@ resume1:
 	}
 	f.defers = append(f.defers, srv.Close)
 	f.ready(srv.Addrs()[0].String())
-	if y, ok := f.aw1.Start(c, srv.ServeForever()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(srv.ServeForever())
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
 //line main.go:119
 	return f.done(err)
-//line main_async.go:379
+//line main_async.go:343
 }
 func (f *serveFrame) catch() {
 	if p := recover(); p != nil {

@@ -35,32 +35,25 @@ func (f *fetchAllFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *fetchAllFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var runGroup []result
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line fetch.go:33
 	f.sem = rt.NewSemaphore(f.c)
-	if y, ok := f.aw.Start(c_1, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[[]result] {
+	f.aw.Begin(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[[]result] {
 		return spawnAllAsync(tg, f.t, f.n, f.sem, f.timeout)
-	})); ok {
-		f.State = 1
-		return y
-	}
+	}))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	runGroup, err = f.aw.Result()
 //line fetch.go:34
 	return f.Finish(runGroup, err)
-//line fetch_async.go:64
+//line fetch_async.go:57
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -92,17 +85,10 @@ func (f *spawnAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var tasks []rt.Awaitable[result]
 	var gather []result
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line fetch.go:45
@@ -114,15 +100,15 @@ func (f *spawnAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 		tasks = append(tasks, task)
 	}
-	if y, ok := f.aw.Start(c, rt.Gather(tasks...)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Gather(tasks...))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	gather, err = f.aw.Result()
 //line fetch.go:53
 	return f.Finish(gather, err)
-//line fetch_async.go:126
+//line fetch_async.go:112
 }
 func (f *spawnAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *spawnAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -155,30 +141,20 @@ func (f *fetchOneFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); 
 func (f *fetchOneFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1, err_2 error
 	var r result
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line fetch.go:60
-	if y, ok := f.aw.Start(c, f.sem.Acquire()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.sem.Acquire())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
 //line fetch.go:60
 	if err_1 != nil {
@@ -194,11 +170,11 @@ resume1:
 //line fetch.go:64
 	f.loop = c.Loop()
 	f.start = f.loop.Time()
-	if y, ok := f.aw1.Start(c, rt.WaitFor(getAsync(f.t), f.timeout)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.WaitFor(getAsync(f.t), f.timeout))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	r, err_2 = f.aw1.Result()
 //line fetch.go:67
 	r.latency = f.loop.Time() - f.start
@@ -206,7 +182,7 @@ resume2:
 		r.err = err_2
 	}
 	return f.done(r)
-//line fetch_async.go:210
+//line fetch_async.go:186
 }
 func (f *fetchOneFrame) catch() {
 	if p := recover(); p != nil {

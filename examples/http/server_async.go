@@ -47,52 +47,24 @@ func (f *serverServeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var length_1 int64
 	var b []byte
 	var he **httpError
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 3:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 5:
-		if y, ok := f.aw2.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 6:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume14
 	case 7:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume21
 	case 8:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume23
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line server.go:51
@@ -106,11 +78,11 @@ for1:
 		goto endif4
 	}
 //line server.go:56
-	if y, ok := f.aw.Start(c_1, f.c.refuseAsync(perr, false)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.c.refuseAsync(perr, false))
 resume5:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line server.go:57
 	return f.done(err)
@@ -122,21 +94,21 @@ endif4:
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw.Start(c_1, f.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.w.Drain())
 resume7:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw.Result()
 //line server.go:63
 	if err_1 != nil {
 		return f.done(err_1)
 	}
-	if y, ok := f.aw1.Start(c_1, f.r.ReadMore()); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.r.ReadMore())
 resume8:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	_, err_2 = f.aw1.Result()
 //line server.go:66
 	if err_2 != nil {
@@ -165,11 +137,11 @@ endif6:
 		goto endif10
 	}
 //line server.go:87
-	if y, ok := f.aw.Start(c_1, f.c.refuseAsync(&httpError{413, "Content Too Large"}, f.head)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.c.refuseAsync(&httpError{413, "Content Too Large"}, f.head))
 resume11:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	_, err_3 = f.aw.Result()
 //line server.go:88
 	return f.done(err_3)
@@ -180,11 +152,11 @@ endif10:
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw2.Start(c_1, f.c.readBodyAsync(chunked_1, length_1)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw2.Begin(f.c.readBodyAsync(chunked_1, length_1))
 resume12:
+	if y, ok := f.aw2.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	b, err_4 = f.aw2.Result()
 //line server.go:97
 	he = new(*httpError)
@@ -192,11 +164,11 @@ resume12:
 		goto endif13
 	}
 //line server.go:99
-	if y, ok := f.aw.Start(c_1, f.c.refuseAsync((*he), f.head)); ok {
-		f.State = 6
-		return y
-	}
+	f.aw.Begin(f.c.refuseAsync((*he), f.head))
 resume14:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	_, err_5 = f.aw.Result()
 //line server.go:100
 	return f.done(err_5)
@@ -228,11 +200,11 @@ case18:
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw.Start(c_1, f.c.staticAsync(f.rte.path, f.head, f.closing)); ok {
-		f.State = 7
-		return y
-	}
+	f.aw.Begin(f.c.staticAsync(f.rte.path, f.head, f.closing))
 resume21:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	_, err_6 = f.aw.Result()
 //line server.go:117
 	if err_6 != nil {
@@ -250,11 +222,11 @@ endswitch15:
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw.Start(c_1, f.w.Drain()); ok {
-		f.State = 8
-		return y
-	}
+	f.aw.Begin(f.w.Drain())
 resume23:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	_, err_7 = f.aw.Result()
 //line server.go:134
 	if err_7 != nil {
@@ -263,7 +235,7 @@ resume23:
 endif22:
 post2:
 	goto for1
-//line server_async.go:267
+//line server_async.go:239
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -332,17 +304,10 @@ func (f *connRefuseFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	return f.step(c_1, err)
 }
 func (f *connRefuseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line server.go:159
@@ -356,15 +321,15 @@ func (f *connRefuseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		}
 	}
 //line server.go:170
-	if y, ok := f.aw.Start(c_1, rt.WaitFor(f.c.discardAsync(4*f.c.s.maxHead+int(min(f.c.s.maxBody, 1<<20))), f.c.s.linger)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.WaitFor(f.c.discardAsync(4*f.c.s.maxHead+int(min(f.c.s.maxBody, 1<<20))), f.c.s.linger))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Result()
 //line server.go:171
 	return f.Finish(rt.Void{}, nil)
-//line server_async.go:368
+//line server_async.go:333
 }
 func (f *connRefuseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connRefuseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -395,17 +360,10 @@ func (f *connDiscardFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *connDiscardFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line server.go:178
@@ -418,11 +376,11 @@ for1:
 //line server.go:180
 	f.dropped += f.c.r.Buffered()
 	f.c.r.Consume(f.c.r.Buffered())
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadMore()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.c.r.ReadMore())
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line server.go:182
 	if err != nil {
@@ -432,7 +390,7 @@ resume4:
 endfor3:
 //line server.go:186
 	return f.Finish(rt.Void{}, nil)
-//line server_async.go:436
+//line server_async.go:394
 }
 func (f *connDiscardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connDiscardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

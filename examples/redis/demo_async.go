@@ -43,31 +43,21 @@ func (f *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
 	var n int
 	var el time.Duration
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line demo.go:59
 	fmt.Fprintln(f.w, "a session, as redis-cli prints it:")
-	if y, ok := f.aw.Start(c, sessionAsync(f.w, f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(sessionAsync(f.w, f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line demo.go:60
 	if err != nil {
@@ -92,11 +82,11 @@ range5:
 //line demo.go:66
 	f.op = f.x_1[f.i_1]
 	f.start = time.Now()
-	if y, ok := f.aw1.Start(c, benchRoundAsync(f.addr, f.op, f.clients, f.requests, f.pipeline)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(benchRoundAsync(f.addr, f.op, f.clients, f.requests, f.pipeline))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	n, err_1 = f.aw1.Result()
 //line demo.go:69
 	if err_1 != nil {
@@ -113,7 +103,7 @@ endrange7:
 endrange4:
 //line demo.go:77
 	return f.Finish(rt.Void{}, nil)
-//line demo_async.go:117
+//line demo_async.go:107
 }
 func (f *demoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -148,35 +138,22 @@ func (f *sessionFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
 	var args []string
 	var reply []byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line demo.go:85
-	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s, err = f.aw.Result()
 //line demo.go:86
 	if err != nil {
@@ -196,22 +173,22 @@ range2:
 	}
 //line demo.go:92
 	fmt.Fprintln(f.w, "  (200 ms pass: the server's timer deletes \"session\")")
-	if y, ok := f.aw1.Start(c, rt.Sleep(200*time.Millisecond)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.Sleep(200 * time.Millisecond))
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
 //line demo.go:94
 	goto next3
 endif5:
 	fmt.Fprintf(f.w, "  > %s\n", quoteArgs(args))
 	f.s.Writer.Write(encode(nil, args...))
-	if y, ok := f.aw2.Start(c, readReplyAsync(f.s.Reader)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw2.Begin(readReplyAsync(f.s.Reader))
 resume7:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	reply, err_1 = f.aw2.Result()
 //line demo.go:99
 	if err_1 != nil {
@@ -224,7 +201,7 @@ next3:
 endrange4:
 //line demo.go:104
 	return f.done(nil)
-//line demo_async.go:228
+//line demo_async.go:205
 }
 func (f *sessionFrame) catch() {
 	if p := recover(); p != nil {
@@ -290,17 +267,10 @@ func (f *readReplyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *readReplyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 for1:
@@ -314,18 +284,18 @@ for1:
 		f.r.Consume(n)
 		return f.Finish(reply, nil)
 	}
-	if y, ok := f.aw.Start(c, f.r.ReadMore()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.ReadMore())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
 //line demo.go:121
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line demo_async.go:329
+//line demo_async.go:299
 }
 func (f *readReplyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readReplyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -362,17 +332,10 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var tasks []rt.Awaitable[int]
 	var counts []int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line demo.go:132
@@ -395,11 +358,11 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		}
 		tasks[i] = rt.CreateTask(c_1.Loop(), benchClientAsync(f.addr, batch, f.pipeline, rounds))
 	}
-	if y, ok := f.aw.Start(c_1, rt.Gather(tasks...)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Gather(tasks...))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	counts, err = f.aw.Result()
 //line demo.go:152
 	total = 0
@@ -407,7 +370,7 @@ resume1:
 		total += c
 	}
 	return f.Finish(total, err)
-//line demo_async.go:411
+//line demo_async.go:374
 }
 func (f *benchRoundFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchRoundFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -445,30 +408,20 @@ func (f *benchClientFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *benchClientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line demo.go:165
-	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s, err = f.aw.Result()
 //line demo.go:166
 	if err != nil {
@@ -495,11 +448,11 @@ for5:
 		goto endif8
 	}
 //line demo.go:176
-	if y, ok := f.aw1.Start(c, f.s.Reader.ReadMore()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.s.Reader.ReadMore())
 resume9:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
 //line demo.go:176
 	if err_1 != nil {
@@ -515,7 +468,7 @@ endfor7:
 endrange4:
 //line demo.go:183
 	return f.done(f.answered, nil)
-//line demo_async.go:519
+//line demo_async.go:472
 }
 func (f *benchClientFrame) catch() {
 	if p := recover(); p != nil {

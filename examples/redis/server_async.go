@@ -36,22 +36,12 @@ func (f *serverServeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *serverServeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line server.go:46
@@ -70,11 +60,11 @@ for1:
 	if f.c.quit {
 		return f.done(nil)
 	}
-	if y, ok := f.aw.Start(c_1, f.w.Drain()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w.Drain())
 resume5:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
 //line server.go:58
 	if err != nil {
@@ -88,11 +78,11 @@ endif4:
 		goto endif6
 	}
 //line server.go:66
-	if y, ok := f.aw1.Start(c_1, f.r.ReadMore()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.r.ReadMore())
 resume7:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
 //line server.go:66
 	if err_1 != nil {
@@ -100,7 +90,7 @@ resume7:
 	}
 endif6:
 	goto for1
-//line server_async.go:104
+//line server_async.go:94
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {

@@ -33,22 +33,12 @@ func (f *streamReaderReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1, err_2 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line read.go:45
@@ -67,11 +57,11 @@ for2:
 	}
 //line read.go:56
 	f.w = f.r.waitForData(c.Loop(), "Read")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w)
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
 //line read.go:58
 	f.r.doneWaiting(f.w)
@@ -88,11 +78,11 @@ endif1:
 	}
 //line read.go:66
 	f.w_1 = f.r.waitForData(c.Loop(), "Read")
-	if y, ok := f.aw.Start(c, f.w_1); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.w_1)
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_2 = f.aw.Result()
 //line read.go:68
 	f.r.doneWaiting(f.w_1)
@@ -101,7 +91,7 @@ resume7:
 	}
 endif6:
 	return f.Finish(f.r.take(min(f.n, f.r.Buffered())), nil)
-//line read_async.go:105
+//line read_async.go:95
 }
 func (f *streamReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -133,17 +123,10 @@ func (f *streamReaderReadUntilFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadUntilFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line read.go:80
@@ -159,11 +142,11 @@ for1:
 		return f.Finish(chunk, err)
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadUntil")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
 //line read.go:93
 	f.r.doneWaiting(f.w)
@@ -171,7 +154,7 @@ resume4:
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:175
+//line read_async.go:158
 }
 func (f *streamReaderReadUntilFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -202,17 +185,10 @@ func (f *streamReaderReadLineFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line read.go:106
@@ -225,11 +201,11 @@ for1:
 		return f.Finish(f.r.lineResult(line, err))
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadLine")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
 //line read.go:116
 	f.r.doneWaiting(f.w)
@@ -237,7 +213,7 @@ resume4:
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:241
+//line read_async.go:217
 }
 func (f *streamReaderReadLineFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -271,17 +247,10 @@ func (f *streamReaderReadExactlyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line read.go:170
@@ -304,11 +273,11 @@ for1:
 		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: f.n})
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadExactly")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
 //line read.go:185
 	f.r.doneWaiting(f.w)
@@ -319,7 +288,7 @@ resume4:
 endfor3:
 //line read.go:190
 	return f.Finish(f.r.take(f.n), nil)
-//line read_async.go:323
+//line read_async.go:292
 }
 func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

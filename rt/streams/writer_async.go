@@ -32,22 +32,12 @@ func (f_1 *streamWriterDrainFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *streamWriterDrainFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err_1, err_2 error
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line writer.go:64
@@ -57,11 +47,11 @@ func (f_1 *streamWriterDrainFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	if !f_1.w.p.t.IsClosing() {
 		goto endif1
 	}
-	if y, ok := f_1.aw.Start(c_1, rt.Sleep(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(rt.Sleep(0))
 resume2:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	_, err_1 = f_1.aw.Result()
 //line writer.go:70
 	if err_1 != nil {
@@ -77,16 +67,16 @@ endif1:
 	}
 	f_1.f = rt.NewFuture[rt.Void](c_1.Loop())
 	f_1.p.addDrainer(f_1.f)
-	if y, ok := f_1.aw.Start(c_1, f_1.f); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume3:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	_, err_2 = f_1.aw.Result()
 //line writer.go:84
 	f_1.p.removeDrainer(f_1.f)
 	return f_1.Finish(rt.Void{}, err_2)
-//line writer_async.go:90
+//line writer_async.go:80
 }
 func (f_1 *streamWriterDrainFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *streamWriterDrainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -31,31 +31,21 @@ func (f *sumFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); retur
 func (f *sumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line basic.go:14
 	f.n = f.a
-	if y, ok := f.aw.Start(c, rt.Sleep(time.Millisecond)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line basic.go:16
 	f.n += f.b
@@ -66,11 +56,11 @@ for2:
 		goto endfor4
 	}
 //line basic.go:18
-	if y, ok := f.aw.Start(c, rt.Sleep(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(rt.Sleep(0))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw.Result()
 //line basic.go:18
 	if err != nil {
@@ -83,7 +73,7 @@ resume5:
 endfor4:
 //line basic.go:23
 	return f.Finish(f.n, nil)
-//line basic_async.go:87
+//line basic_async.go:77
 }
 func (f *sumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -110,32 +100,25 @@ func (f *localTypeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *localTypeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	type pair struct{ a, b int }
 	var p, q pair
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line basic.go:32
 	p = pair{f.n, 0}
 	f.n = p.a + 1
-	if y, ok := f.aw.Start(c, rt.Sleep(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Sleep(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line basic.go:35
 	q = pair{f.n, 2}
 	return f.Finish(fmt.Sprint(q), nil)
-//line basic_async.go:139
+//line basic_async.go:122
 }
 func (f *localTypeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *localTypeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

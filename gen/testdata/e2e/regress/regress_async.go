@@ -35,17 +35,10 @@ func (f *deferAwaitedReceiverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferAwaitedReceiverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var mk closer
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -54,11 +47,11 @@ range1:
 		goto endrange3
 	}
 //line regress.go:28
-	if y, ok := f.aw.Start(c, f.mk(f.i)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.mk(f.i))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	mk = f.aw.Must()
 //line regress.go:28
 	{
@@ -74,7 +67,7 @@ endrange3:
 //line regress.go:30
 	*f.log = append(*f.log, "body")
 	return f.done(2)
-//line regress_async.go:78
+//line regress_async.go:71
 }
 func (f *deferAwaitedReceiverFrame) catch() {
 	if p := recover(); p != nil {
@@ -145,25 +138,18 @@ func (f *gotoLabelledReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *gotoLabelledReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line regress.go:40
-	if y, ok := f.aw.Start(c, f.n); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.n)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
 //line regress.go:40
 	if v > 2 {
@@ -172,7 +158,7 @@ resume1:
 	return f.Finish("small", nil)
 big:
 	return f.Finish("big", nil)
-//line regress_async.go:176
+//line regress_async.go:162
 }
 func (f *gotoLabelledReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoLabelledReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -202,25 +188,18 @@ func (f *terminatingSwitchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *terminatingSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line regress.go:53
-	if y, ok := f.aw.Start(c, f.n); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.n)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
 //line regress.go:54
 	switch {
@@ -240,7 +219,7 @@ resume1:
 			v++
 		}
 	}
-//line regress_async.go:244
+//line regress_async.go:223
 }
 func (f *terminatingSwitchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *terminatingSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -278,22 +257,12 @@ func (f *coreRangeFrame[S, E]) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *coreRangeFrame[S, E]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var tick, tick_1 int
 	var r int32
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line regress.go:83
@@ -305,11 +274,11 @@ range1:
 	}
 //line regress.go:84
 	f.v = f.s[f.i]
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.tick())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	tick = f.aw.Must()
 //line regress.go:85
 	fmt.Fprint(&f.b, f.i+tick, f.v, " ")
@@ -324,11 +293,11 @@ range5:
 	r, f.w = utf8.DecodeRuneInString(string(f.n[f.i_1:]))
 //line regress.go:87
 	f.r = r
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.tick())
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	tick_1 = f.aw.Must()
 //line regress.go:88
 	fmt.Fprintf(&f.b, "%d%c", f.i_1+tick_1, f.r)
@@ -337,7 +306,7 @@ resume8:
 endrange7:
 //line regress.go:90
 	return f.Finish(f.b.String(), nil)
-//line regress_async.go:341
+//line regress_async.go:310
 }
 func (f *coreRangeFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coreRangeFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -368,42 +337,32 @@ func (f *memberNamesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *memberNamesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var tick int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line regress.go:98
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.tick())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	tick = f.aw.Must()
 //line regress.go:98
 	f.Stack_1, f.Unstarted_1 = tick, 2
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.tick())
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 //line regress.go:100
 	return f.Finish(f.Stack_1+f.Unstarted_1, nil)
-//line regress_async.go:407
+//line regress_async.go:366
 }
 func (f *memberNamesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *memberNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

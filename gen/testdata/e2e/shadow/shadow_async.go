@@ -34,22 +34,12 @@ func (f *joinFrame) step(c *art.Ctx, thrown error) art.Yield {
 	var w art.Coro[string]
 	var v string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case art.FrameDone:
 		return art.Yield{}
 	}
 //line shadow.go:26
@@ -62,11 +52,11 @@ range1:
 	}
 //line shadow.go:28
 	w = f.ws[f.i]
-	if y, ok := f.aw.Start(c, w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
 //line shadow.go:30
 	if err != nil {
@@ -77,15 +67,15 @@ resume4:
 	goto range1
 endrange3:
 //line shadow.go:35
-	if y, ok := f.aw1.Start(c, art.Sleep(time.Millisecond)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(art.Sleep(time.Millisecond))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
 //line shadow.go:36
 	return f.Finish(strings.Join(f.out, "+")+" "+f.fr.Name, nil)
-//line shadow_async.go:89
+//line shadow_async.go:79
 }
 func (f *joinFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *joinFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
@@ -114,31 +104,24 @@ func (f *countFrame) Send(c *art.Ctx) art.Yield             { defer f.catch(); r
 func (f *countFrame) Throw(c *art.Ctx, err error) art.Yield { defer f.catch(); return f.step(c, err) }
 func (f *countFrame) step(c *art.Ctx, thrown error) art.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case art.FrameDone:
 		return art.Yield{}
 	}
 //line shadow.go:43
 	f.defers = append(f.defers, func() { f.e.n++ })
-	if y, ok := f.aw.Start(c, f.n); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.n)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
 //line shadow.go:44
 	f.e.n = v
 	return f.done(f.e, nil)
-//line shadow_async.go:142
+//line shadow_async.go:125
 }
 func (f *countFrame) catch() {
 	if p := recover(); p != nil {

@@ -39,17 +39,10 @@ func (f *panicInPullBodyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *panicInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:48
@@ -66,11 +59,11 @@ range1:
 	}
 //line unwind.go:53
 	f.v = f.k
-	if y, ok := f.aw.Start(c, ready(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line unwind.go:55
 	if f.v == 1 {
@@ -82,7 +75,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:59
 	return f.done("end")
-//line unwind_async.go:86
+//line unwind_async.go:79
 }
 func (f *panicInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -178,17 +171,10 @@ func (f *mustFailsInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var ok_1 bool
 	var k, v, failed_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:64
@@ -211,11 +197,11 @@ range1:
 		goto endif4
 	}
 //line unwind.go:67
-	if y, ok := f.aw.Start(c, failed("failed in body")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(failed("failed in body"))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	failed_1 = f.aw.Must()
 //line unwind.go:67
 	return f.done(failed_1)
@@ -226,7 +212,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:70
 	return f.done(0)
-//line unwind_async.go:230
+//line unwind_async.go:216
 }
 func (f *mustFailsInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -326,17 +312,10 @@ func (f *breakPullFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch();
 func (f *breakPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var ready_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:75
@@ -349,11 +328,11 @@ range1:
 	}
 //line unwind.go:76
 	f.v = f.k
-	if y, ok := f.aw.Start(c, ready(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	ready_1 = f.aw.Must()
 //line unwind.go:77
 	f.n += ready_1
@@ -366,7 +345,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:82
 	return f.done(f.n)
-//line unwind_async.go:370
+//line unwind_async.go:349
 }
 func (f *breakPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -465,17 +444,10 @@ func (f *nestedPullPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *nestedPullPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq, seq_1 iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:87
@@ -496,11 +468,11 @@ range4:
 	}
 //line unwind.go:89
 	f.j = f.k_1
-	if y, ok := f.aw.Start(c, ready(f.j)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(f.j))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line unwind.go:91
 	if f.i == 0 && f.j == 1 {
@@ -516,7 +488,7 @@ endrange3:
 	f.stop = nil
 //line unwind.go:96
 	return f.done("end")
-//line unwind_async.go:520
+//line unwind_async.go:492
 }
 func (f *nestedPullPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -617,17 +589,10 @@ func (f_1 *closeInPullFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f_1 *closeInPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:101
@@ -647,11 +612,11 @@ range1:
 //line unwind.go:102
 	v = f_1.k
 	f_1.l.add("suspending at %d", v)
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f_1.aw.Must()
 	goto range1
 endrange3:
@@ -659,7 +624,7 @@ endrange3:
 	f_1.stop = nil
 //line unwind.go:106
 	return f_1.done(0)
-//line unwind_async.go:663
+//line unwind_async.go:628
 }
 func (f_1 *closeInPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -758,17 +723,10 @@ func (f_1 *closeRecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *closeRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:111
@@ -778,15 +736,15 @@ func (f_1 *closeRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f_1.n = 42
 	})
 	f_1.n = 7
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v = f_1.aw.Must()
 //line unwind.go:118
 	return f_1.done(v, nil)
-//line unwind_async.go:790
+//line unwind_async.go:748
 }
 func (f_1 *closeRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -857,31 +815,24 @@ func (f_1 *closeNotRecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f_1.step(c, err)
 }
 func (f_1 *closeNotRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:123
 	f_1.defers = append(f_1.defers, func() { f_1.l.add("defer sees n=%d", f_1.n) })
 	f_1.n = 7
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f_1.aw.Must()
 //line unwind.go:126
 	return f_1.done(1)
-//line unwind_async.go:885
+//line unwind_async.go:836
 }
 func (f_1 *closeNotRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -947,29 +898,22 @@ func (f_1 *closeNoDefersFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *closeNoDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:131
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v = f_1.aw.Must()
 //line unwind.go:131
 	return f_1.Finish(v+1, nil)
-//line unwind_async.go:973
+//line unwind_async.go:917
 }
 func (f_1 *closeNoDefersFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *closeNoDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -999,27 +943,20 @@ func (f *labelledRangeBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *labelledRangeBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ready_1, n, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:136
 	f.n = 0
 //line unwind.go:138
-	if y, ok := f.aw.Start(c, ready(3)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(3))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	ready_1 = f.aw.Must()
 	n = ready_1
 	i = 0
@@ -1037,7 +974,7 @@ range1:
 endrange3:
 //line unwind.go:144
 	return f.Finish(f.n, nil)
-//line unwind_async.go:1041
+//line unwind_async.go:978
 }
 func (f *labelledRangeBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1068,27 +1005,20 @@ func (f *labelledRangeContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *labelledRangeContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ready_1, i, v int
 	var x []int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:149
 	f.n = 0
 //line unwind.go:151
-	if y, ok := f.aw.Start(c, ready(2)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	ready_1 = f.aw.Must()
 	x = []int{1, ready_1, 3}
 	i = 0
@@ -1110,7 +1040,7 @@ next2:
 endrange3:
 //line unwind.go:159
 	return f.Finish(f.n, nil)
-//line unwind_async.go:1114
+//line unwind_async.go:1044
 }
 func (f *labelledRangeContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1141,17 +1071,10 @@ func (f *deferArgsRecoverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:180
@@ -1195,15 +1118,15 @@ func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //line unwind.go:190
 	f.defers = append(f.defers, f.later(f.l.mark))
 	f.res = "set"
-	if y, ok := f.aw.Start(c, ready(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line unwind.go:193
 	panic("boom")
-//line unwind_async.go:1207
+//line unwind_async.go:1130
 }
 func (f *deferArgsRecoverFrame) catch() {
 	if p := recover(); p != nil {
@@ -1277,17 +1200,10 @@ func (f *deferRecoverBuiltinFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRecoverBuiltinFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rt.FrameDone:
 		return rt.Yield{}
 	}
 //line unwind.go:198
@@ -1304,15 +1220,15 @@ func (f *deferRecoverBuiltinFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		next()
 	})
 //line unwind.go:200
-	if y, ok := f.aw.Start(c, ready(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 //line unwind.go:201
 	panic("not recovered")
-//line unwind_async.go:1316
+//line unwind_async.go:1232
 }
 func (f *deferRecoverBuiltinFrame) catch() {
 	if p := recover(); p != nil {
