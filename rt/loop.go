@@ -97,8 +97,9 @@ func WithDebug(on bool) Option { return func(l *Loop) { l.debug = on } }
 
 // NewLoop creates an event loop. It opens a selector and a waker (two file
 // descriptors) that Close releases. The selector is the platform's best
-// (epoll on Linux) unless WithSelector is given or the environment has
-// ASYNCGEN_SELECTOR=poll, which picks the portable poll(2) backend.
+// (epoll on Linux) unless WithSelector is given or the environment names
+// another in ASYNCGEN_SELECTOR (see selector.Named): poll, the portable
+// poll(2) backend, or epoll-gopoller (selector.NewEpollInGoPoller).
 func NewLoop(opts ...Option) (*Loop, error) {
 	l := &Loop{
 		resolution: time.Nanosecond,
@@ -114,10 +115,10 @@ func NewLoop(opts ...Option) (*Loop, error) {
 	l.virtual, _ = l.clock.(*VirtualClock)
 	if l.sel == nil {
 		newSel := selector.New
-		if os.Getenv("ASYNCGEN_SELECTOR") == "poll" {
-			// The portable backend, so that the whole suite can be
-			// run on it: ASYNCGEN_SELECTOR=poll go test ./...
-			newSel = selector.NewPoll
+		if name := os.Getenv("ASYNCGEN_SELECTOR"); name != "" {
+			// Another backend, so that the whole suite can be run on
+			// it: ASYNCGEN_SELECTOR=poll go test ./...
+			newSel = selector.Named(name)
 		}
 		s, err := newSel()
 		if err != nil {

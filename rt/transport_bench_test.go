@@ -17,15 +17,19 @@ import (
 	"testing"
 
 	"github.com/asyncgen/asyncgen/internal/echobench"
+	"github.com/asyncgen/asyncgen/rt/selector"
 )
 
 // The child modes take over the test binary before the tests run.
 func init() {
 	echobench.Main(map[string]echobench.Server{
-		"rt":      echobench.ServeProtocol(1, false),
-		"rt2":     echobench.ServeProtocol(2, false), // one loop per core of a 2-core machine
-		"rt-spin": echobench.ServeProtocol(1, true),  // an experiment: a loop that never sleeps
-		"net":     echobench.ServeNet,
+		"rt":  echobench.ServeProtocol(echobench.Loops{}),
+		"rt2": echobench.ServeProtocol(echobench.Loops{N: 2}), // one loop per core of a 2-core machine
+		// The loop parked in Go's poller when idle instead of blocked in
+		// epoll_wait (selector.NewEpollInGoPoller).
+		"rt-gopoller": echobench.ServeProtocol(echobench.Loops{Selector: selector.NewEpollInGoPoller}),
+		"rt-spin":     echobench.ServeProtocol(echobench.Loops{Spin: true}), // an experiment: a loop that never sleeps
+		"net":         echobench.ServeNet,
 	})
 }
 
@@ -33,6 +37,14 @@ func init() {
 // default (ECHOBENCH_SERVERS picks others).
 func BenchmarkEcho(b *testing.B) {
 	echobench.Compare(b, echobench.Block, echobench.Servers("rt", "net")...)
+}
+
+// BenchmarkEchoInProcess is BenchmarkEcho with the server in the
+// benchmark's process, beside the load client: req/s as the two share one
+// Go scheduler (BenchmarkEcho's child process keeps the server's CPU,
+// allocations and syscalls apart).
+func BenchmarkEchoInProcess(b *testing.B) {
+	echobench.CompareInProcess(b, echobench.Block, echobench.Servers("rt", "net")...)
 }
 
 // BenchmarkIdleConns: memory per idle connection at 10,000 connections.

@@ -30,31 +30,55 @@ import (
 type sockTransport struct {
 	loop  *Loop
 	reg   *fdHandlers // our entry in the loop (owned)
-	fd    int         // -1 once closed
 	proto StreamProtocol
-	data  Protocol         // proto, when it is a plain Protocol
-	bufp  BufferedProtocol // proto, when it is a BufferedProtocol
-	srv   *Server          // the server that accepted us, if any
+	srv   *Server // the server that accepted us, if any
 
 	// peer and local are the socket's addresses; local may be shared with
 	// the other connections of its listener.
 	peer, local unix.Sockaddr
 
-	wq    []wchunk // pending output, oldest first
-	wsize int      // bytes in wq
-	fc    flowControl
+	// wq is the pending output, made the first time the socket does not
+	// take a whole write: most connections never need one.
+	wq *wqueue
+	fc flowControl
+	fd int32 // -1 once closed
 
-	lostErr  error
 	dropped  int32 // writes dropped after the connection was lost
-	connLost bool  // ConnectionLost is scheduled (or done): drop writes
+	kind     protoKind
+	connLost bool // ConnectionLost is scheduled (or done): drop writes
 	closing  bool
-	eof      bool    // WriteEOF was called
-	paused   bool    // PauseReading
-	readEOF  bool    // the peer's EOF was received, reading is over
-	lostDone bool    // ConnectionLost was called
-	made     bool    // ConnectionMade was called
+	eof      bool // WriteEOF was called
+	paused   bool // PauseReading
+	readEOF  bool // the peer's EOF was received, reading is over
+	lostDone bool // ConnectionLost was called
+	made     bool // ConnectionMade was called
+	lostErr  error
 	link     resLink // in the loop's live resources
 	slink    resLink // in the server's clients
+}
+
+// protoKind says which read path the protocol takes, so that the
+// transport keeps one interface value instead of one per kind.
+type protoKind uint8
+
+const (
+	kindBase     protoKind = iota // neither: reads are dropped
+	kindData                      // a Protocol: DataReceived
+	kindBuffered                  // a BufferedProtocol: GetBuffer, BufferUpdated
+)
+
+// wqueue is a transport's pending output.
+type wqueue struct {
+	chunks []wchunk // oldest first; nil while nothing is pending
+	size   int      // bytes in chunks
+}
+
+// wsize is how many bytes are pending.
+func (t *sockTransport) wsize() int {
+	if t.wq == nil {
+		return 0
+	}
+	return t.wq.size
 }
 
 // network is "tcp4", "tcp6" or "unix", from the peer's address family.
@@ -97,7 +121,7 @@ func newSockTransport(l *Loop, e *fdHandlers, fd int, p StreamProtocol, peer, lo
 			return nil, err
 		}
 	}
-	t := &sockTransport{loop: l, reg: e, fd: fd, peer: peer, local: local, srv: srv}
+	t := &sockTransport{loop: l, reg: e, fd: int32(fd), peer: peer, local: local, srv: srv}
 	if local == nil {
 		// Read now, as asyncio does, so that it is still known after close.
 		t.local, _ = unix.Getsockname(fd)
@@ -129,11 +153,11 @@ func (s *sockStart) run() {
 }
 
 func (t *sockTransport) setProtocol(p StreamProtocol) {
-	t.proto, t.data, t.bufp = p, nil, nil
-	if b, ok := p.(BufferedProtocol); ok {
-		t.bufp = b
-	} else if d, ok := p.(Protocol); ok {
-		t.data = d
+	t.proto, t.kind = p, kindBase
+	if _, ok := p.(BufferedProtocol); ok {
+		t.kind = kindBuffered
+	} else if _, ok := p.(Protocol); ok {
+		t.kind = kindData
 	}
 }
 
@@ -155,16 +179,18 @@ func (t *sockTransport) run() {
 		return
 	}
 	var buf []byte
-	if t.bufp != nil {
+	var bp BufferedProtocol
+	if t.kind == kindBuffered {
+		bp = t.proto.(BufferedProtocol)
 		var err error
-		if buf, err = t.getBuffer(); err != nil {
+		if buf, err = getBuffer(bp); err != nil {
 			t.fatalError(err, "Fatal error: protocol.GetBuffer() call failed.")
 			return
 		}
 	} else {
 		buf = t.loop.readBuffer()
 	}
-	n, err := readFD(t.fd, buf)
+	n, err := readFD(int(t.fd), buf)
 	switch {
 	case isAgain(err):
 		return
@@ -175,20 +201,21 @@ func (t *sockTransport) run() {
 		t.onEOF()
 		return
 	}
-	if t.bufp != nil {
-		t.bufp.BufferUpdated(n)
-	} else if t.data != nil {
-		t.data.DataReceived(buf[:n])
+	switch t.kind {
+	case kindBuffered:
+		bp.BufferUpdated(n)
+	case kindData:
+		t.proto.(Protocol).DataReceived(buf[:n])
 	}
 }
 
-func (t *sockTransport) getBuffer() (buf []byte, err error) {
+func getBuffer(bp BufferedProtocol) (buf []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = FailureOf(v)
 		}
 	}()
-	buf = t.bufp.GetBuffer(-1)
+	buf = bp.GetBuffer(-1)
 	if len(buf) == 0 {
 		return nil, &RuntimeError{Msg: "rt: GetBuffer() returned an empty buffer"}
 	}
@@ -235,8 +262,8 @@ func (t *sockTransport) Write(p []byte) error {
 		t.dropWrite()
 		return nil
 	}
-	if t.wsize == 0 {
-		n, err := writeFD(t.fd, p)
+	if t.wq == nil || t.wq.size == 0 {
+		n, err := writeFD(int(t.fd), p)
 		if err != nil && !isAgain(err) {
 			t.fatalError(os.NewSyscallError("write", err), "Fatal write error on socket transport")
 			return nil
@@ -247,7 +274,7 @@ func (t *sockTransport) Write(p []byte) error {
 		t.loop.setSlot(t.reg, selector.Write, (*sockWriter)(t))
 	}
 	t.buffer(p)
-	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	t.fc.maybePause(t.loop, t.proto, t.wsize())
 	return nil
 }
 
@@ -271,8 +298,8 @@ func (t *sockTransport) WriteLines(bufs [][]byte) error {
 		t.dropWrite()
 		return nil
 	}
-	if t.wsize == 0 {
-		n, err := writevAll(t.fd, bufs)
+	if t.wsize() == 0 {
+		n, err := writevAll(int(t.fd), bufs)
 		if err != nil && !isAgain(err) {
 			t.fatalError(os.NewSyscallError("writev", err), "Fatal write error on socket transport")
 			return nil
@@ -290,7 +317,7 @@ func (t *sockTransport) WriteLines(bufs [][]byte) error {
 	for _, b := range bufs {
 		t.buffer(b)
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	t.fc.maybePause(t.loop, t.proto, t.wsize())
 	return nil
 }
 
@@ -309,16 +336,20 @@ func (t *sockTransport) dropWrite() {
 // buffer copies p behind the pending output, filling the last chunk
 // before taking a new one.
 func (t *sockTransport) buffer(p []byte) {
-	t.wsize += len(p)
-	if k := len(t.wq); k > 0 {
-		last := &t.wq[k-1]
+	if t.wq == nil {
+		t.wq = new(wqueue)
+	}
+	q := t.wq
+	q.size += len(p)
+	if k := len(q.chunks); k > 0 {
+		last := &q.chunks[k-1]
 		n := min(cap(last.buf)-len(last.buf), len(p))
 		last.buf = append(last.buf, p[:n]...)
 		p = p[n:]
 	}
 	if len(p) > 0 {
 		c := t.loop.getChunk(len(p))
-		t.wq = append(t.wq, wchunk{buf: append(c, p...)})
+		q.chunks = append(q.chunks, wchunk{buf: append(c, p...)})
 	}
 }
 
@@ -326,19 +357,19 @@ func (t *sockTransport) buffer(p []byte) {
 // pending in one writev.
 func (w *sockWriter) run() {
 	t := (*sockTransport)(w)
-	if t.connLost || t.wsize == 0 {
+	if t.connLost || t.wsize() == 0 {
 		return
 	}
 	l := t.loop
 	iov := l.net.iov[:0]
-	for i := range t.wq {
+	for i := range t.wq.chunks {
 		if len(iov) == maxIov {
 			break
 		}
-		c := &t.wq[i]
+		c := &t.wq.chunks[i]
 		iov = append(iov, c.buf[c.off:])
 	}
-	n, err := writevAll(t.fd, iov)
+	n, err := writevAll(int(t.fd), iov)
 	clear(iov)
 	l.net.iov = iov[:0]
 	if err != nil && !isAgain(err) {
@@ -347,8 +378,8 @@ func (w *sockWriter) run() {
 		return
 	}
 	t.consume(n)
-	t.fc.maybeResume(l, t.proto, t.wsize) // may write more, or abort
-	if t.wsize > 0 || t.connLost {
+	t.fc.maybeResume(l, t.proto, t.wsize()) // may write more, or abort
+	if t.wsize() > 0 || t.connLost {
 		return
 	}
 	l.setSlot(t.reg, selector.Write, nil)
@@ -356,16 +387,17 @@ func (w *sockWriter) run() {
 	case t.closing:
 		t.connectionLost(nil)
 	case t.eof:
-		unix.Shutdown(t.fd, unix.SHUT_WR)
+		unix.Shutdown(int(t.fd), unix.SHUT_WR)
 	}
 }
 
 // consume drops n sent bytes from the front of the buffer.
 func (t *sockTransport) consume(n int) {
-	t.wsize -= n
+	q := t.wq
+	q.size -= n
 	i := 0
-	for ; i < len(t.wq); i++ {
-		c := &t.wq[i]
+	for ; i < len(q.chunks); i++ {
+		c := &q.chunks[i]
 		left := len(c.buf) - c.off
 		if n < left {
 			c.off += n
@@ -375,19 +407,26 @@ func (t *sockTransport) consume(n int) {
 		t.loop.putChunk(c.buf)
 		c.buf = nil
 	}
-	if i == len(t.wq) {
-		t.wq = nil // no pending output, no buffer
+	if i == len(q.chunks) {
+		q.chunks = nil // no pending output, no buffer
 		return
 	}
-	t.wq = t.wq[i:]
+	q.chunks = q.chunks[i:]
 }
 
 func (t *sockTransport) clearBuffer() {
-	for i := range t.wq {
-		t.loop.putChunk(t.wq[i].buf)
-	}
-	t.wq, t.wsize = nil, 0
+	t.dropBuffer()
 	t.loop.setSlot(t.reg, selector.Write, nil)
+}
+
+// dropBuffer gives the pending output's chunks back to the loop.
+func (t *sockTransport) dropBuffer() {
+	if q := t.wq; q != nil {
+		for i := range q.chunks {
+			t.loop.putChunk(q.chunks[i].buf)
+		}
+		t.wq = nil
+	}
 }
 
 // WriteEOF shuts the write side down once the buffer is sent.
@@ -396,8 +435,8 @@ func (t *sockTransport) WriteEOF() error {
 		return nil
 	}
 	t.eof = true
-	if t.wsize == 0 {
-		if err := unix.Shutdown(t.fd, unix.SHUT_WR); err != nil {
+	if t.wsize() == 0 {
+		if err := unix.Shutdown(int(t.fd), unix.SHUT_WR); err != nil {
 			return os.NewSyscallError("shutdown", err)
 		}
 	}
@@ -439,12 +478,12 @@ func (t *sockTransport) SetWriteBufferLimits(high, low int) error {
 	if err := t.fc.setLimits(high, low); err != nil {
 		return err
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	t.fc.maybePause(t.loop, t.proto, t.wsize())
 	return nil
 }
 
 // GetWriteBufferSize returns how many bytes wait to be sent.
-func (t *sockTransport) GetWriteBufferSize() int { return t.wsize }
+func (t *sockTransport) GetWriteBufferSize() int { return t.wsize() }
 
 // GetWriteBufferLimits returns the low- and high-water marks.
 func (t *sockTransport) GetWriteBufferLimits() (low, high int) {
@@ -460,7 +499,7 @@ func (t *sockTransport) GetExtraInfo(name string) any {
 	case "sockname":
 		return sockNetAddr(t.network(), t.local)
 	case "socket":
-		return t.fd
+		return int(t.fd)
 	}
 	return nil
 }
@@ -475,7 +514,7 @@ func (t *sockTransport) Close() {
 	}
 	t.closing = true
 	t.loop.setSlot(t.reg, selector.Read, nil)
-	if t.wsize == 0 {
+	if t.wsize() == 0 {
 		t.scheduleLost(nil)
 	}
 }
@@ -499,7 +538,7 @@ func (t *sockTransport) forceClose(err error) {
 	if t.connLost {
 		return
 	}
-	if t.wsize > 0 {
+	if t.wsize() > 0 {
 		t.clearBuffer()
 	}
 	if !t.closing {
@@ -533,13 +572,11 @@ func (t *sockTransport) connectionLost(err error) {
 // once), the buffer, the server's count and the loop's list.
 func (t *sockTransport) release() {
 	l := t.loop
-	for i := range t.wq {
-		l.putChunk(t.wq[i].buf)
-	}
-	t.wq, t.wsize, t.lostErr = nil, 0, nil
+	t.dropBuffer()
+	t.lostErr = nil
 	if t.fd >= 0 {
 		l.disown(t.reg)
-		closeFD(t.fd)
+		closeFD(int(t.fd))
 		t.fd = -1
 	}
 	l.removeResource(&t.link)

@@ -23,12 +23,19 @@ func Servers(defaults ...string) []string {
 // Compare runs Run for each server at 50 and 100 connections, as
 // sub-benchmarks server=NAME/conns=N (benchstat -col /server puts them
 // side by side).
-func Compare(b *testing.B, shape Shape, servers ...string) {
+func Compare(b *testing.B, shape Shape, servers ...string) { compare(b, Run, shape, servers) }
+
+// CompareInProcess is Compare with RunInProcess.
+func CompareInProcess(b *testing.B, shape Shape, servers ...string) {
+	compare(b, RunInProcess, shape, servers)
+}
+
+func compare(b *testing.B, run func(*testing.B, string, int, Shape), shape Shape, servers []string) {
 	for _, server := range servers {
 		b.Run("server="+server, func(b *testing.B) {
 			for _, conns := range []int{50, 100} {
 				b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
-					Run(b, server, conns, shape)
+					run(b, server, conns, shape)
 				})
 			}
 		})
@@ -208,4 +215,43 @@ func machineBusyMicros() int64 {
 		busy += n
 	}
 	return busy * 1e6 / 100 // USER_HZ
+}
+
+// RunInProcess is Run with the server in this process, beside the load
+// client on goroutines of its own: the two share the process's Go
+// scheduler and its cores, the way the benchmarks of the issue that
+// specified them put it. It reports req/s, and the process's CPU and
+// context switches per request (cpu-us/req, csw/req: server and client
+// together; Run tells them apart).
+func RunInProcess(b *testing.B, server string, nconns int, shape Shape) {
+	srv, ok := registered[server]
+	if !ok {
+		b.Fatalf("no server %q", server)
+	}
+	// The servers read the shape where a child would: its environment.
+	os.Setenv(envShape, shape.String())
+	addr, stop, err := srv("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	conns, err := dial(addr, nconns, shape)
+	if err != nil {
+		stop()
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stop(); closeAll(conns) })
+	if err := load(conns, int64(50*nconns), shape); err != nil {
+		b.Fatal(err)
+	}
+	cpu0, csw0 := cpuMicros()
+	b.ResetTimer()
+	if err := load(conns, int64(b.N), shape); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	cpu1, csw1 := cpuMicros()
+	n := float64(b.N)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "req/s")
+	b.ReportMetric(float64(cpu1-cpu0)/n, "cpu-us/req")
+	b.ReportMetric(float64(csw1-csw0)/n, "csw/req")
 }

@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/selector"
 )
 
 // echoProto is the Protocol echo server: DataReceived writes back what it
@@ -22,15 +23,35 @@ func (p *echoProto) ConnectionMade(t rt.Transport) {
 
 func (p *echoProto) DataReceived(b []byte) { p.t.Write(b) }
 
-// ServeProtocol is the Protocol echo server on loops rt loops, each on a
-// goroutine of its own; with loops > 1 each has its own listening socket
-// on the same port (SO_REUSEPORT; see examples/multicore). With spin the
-// loop never sleeps in epoll_wait: a pipe holding a byte is watched for
-// reading, so every poll returns at once (an experiment: what the loop
-// would gain from busy-polling before it blocks).
-func ServeProtocol(loops int, spin bool) Server {
-	return OnLoops(loops, func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error) {
-		if spin {
+// Loops is how an rt server runs.
+type Loops struct {
+	// N loops, each on a goroutine of its own (0 means 1); with more than
+	// one, each has its own listening socket on the same port
+	// (SO_REUSEPORT; see examples/multicore).
+	N int
+	// Spin: the loop never sleeps in epoll_wait: a pipe holding a byte is
+	// watched for reading, so every poll returns at once (an experiment:
+	// what the loop would gain from busy-polling before it blocks).
+	Spin bool
+	// Selector makes each loop's selector; nil is the platform's default.
+	Selector func() (selector.Selector, error)
+}
+
+func (lo Loops) newLoop() (*rt.Loop, error) {
+	if lo.Selector == nil {
+		return rt.NewLoop()
+	}
+	s, err := lo.Selector()
+	if err != nil {
+		return nil, err
+	}
+	return rt.NewLoop(rt.WithSelector(s))
+}
+
+// ServeProtocol is the Protocol echo server on the loops lo describes.
+func ServeProtocol(lo Loops) Server {
+	return OnLoops(lo, func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error) {
+		if lo.Spin {
 			if err := spinLoop(l); err != nil {
 				return nil, err
 			}
@@ -51,12 +72,13 @@ func spinLoop(l *rt.Loop) error {
 	return l.AddReader(p[0], func() {})
 }
 
-// OnLoops is a Server made of loops rt loops, each on a goroutine of its
-// own, each set up by start (which creates the listening server on addr,
+// OnLoops is a Server made of the loops lo describes, each on a goroutine
+// of its own, each set up by start (which creates the listening server on addr,
 // with SO_REUSEPORT when reusePort). Stop ends each loop with Stop through
 // CallSoonThreadsafe, closes its server, aborts its connections, runs the
 // loop until the server has none, and closes the loop.
-func OnLoops(loops int, start func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error)) Server {
+func OnLoops(lo Loops, start func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error)) Server {
+	loops := max(lo.N, 1)
 	return func(addr string) (string, func(), error) {
 		var stops []func()
 		stopAll := func() {
@@ -66,7 +88,7 @@ func OnLoops(loops int, start func(l *rt.Loop, addr string, reusePort bool) (*rt
 		}
 		bound := addr
 		for range loops {
-			b, s, err := onLoop(bound, loops > 1, start)
+			b, s, err := onLoop(lo, bound, loops > 1, start)
 			if err != nil {
 				stopAll()
 				return "", nil, err
@@ -77,7 +99,7 @@ func OnLoops(loops int, start func(l *rt.Loop, addr string, reusePort bool) (*rt
 	}
 }
 
-func onLoop(addr string, reusePort bool, start func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error)) (string, func(), error) {
+func onLoop(lo Loops, addr string, reusePort bool, start func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error)) (string, func(), error) {
 	type started struct {
 		addr string
 		err  error
@@ -88,7 +110,7 @@ func onLoop(addr string, reusePort bool, start func(l *rt.Loop, addr string, reu
 	go func() {
 		defer close(done)
 		var err error
-		if l, err = rt.NewLoop(); err != nil {
+		if l, err = lo.newLoop(); err != nil {
 			ready <- started{err: err}
 			return
 		}

@@ -10,16 +10,22 @@ import (
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
-// ServeStreams is the echo server written with rt/streams on one loop,
-// each connection its own task running a generated coroutine: echoBlocks
+// ServeStreams is the echo server written with rt/streams on the loops lo
+// describes, each connection its own task running a generated coroutine: echoBlocks
 // (ReadInto a 1 KiB buffer of its own, Write, Drain) for Block, echoLines
 // (ReadLine, Write, Drain) for Line requests.
-func ServeStreams(addr string) (string, func(), error) {
+func ServeStreams(lo Loops) Server {
+	return func(addr string) (string, func(), error) {
+		return serveStreams(lo, addr)
+	}
+}
+
+func serveStreams(lo Loops, addr string) (string, func(), error) {
 	handler := echoBlocksAsync
 	if shapeOfEnv() == Line {
 		handler = echoLinesAsync
 	}
-	return OnLoops(1, func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error) {
+	return OnLoops(lo, func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error) {
 		cb := func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
 			CountConn()
 			return handler(r, w)

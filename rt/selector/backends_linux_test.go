@@ -9,4 +9,5 @@ import "github.com/asyncgen/asyncgen/rt/selector"
 var backends = []backend{
 	{"epoll", selector.NewEpoll},
 	{"poll", selector.NewPoll},
+	{"epoll-gopoller", selector.NewEpollInGoPoller},
 }

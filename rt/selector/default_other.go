@@ -5,3 +5,7 @@ package selector
 // New returns the best backend for the platform: poll(2) on the Unixes
 // that have neither epoll nor kqueue (Solaris, illumos, AIX).
 func New() (Selector, error) { return NewPoll() }
+
+var named = map[string]func() (Selector, error){
+	"poll": NewPoll,
+}

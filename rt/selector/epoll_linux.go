@@ -25,6 +25,7 @@ type epoll struct {
 	fds    fdtab.Table[Event] // every registered fd and its interest (0: muted)
 	active int                // how many fds are in the kernel's set
 	events []unix.EpollEvent  // reused by every Select
+	park   *parker            // waits in Go's poller (NewEpollInGoPoller)
 }
 
 // NewEpoll returns a Selector backed by epoll. Its fd is close-on-exec so
@@ -125,7 +126,13 @@ func (ep *epoll) Select(buf []Ready, timeout time.Duration) ([]Ready, error) {
 		return buf, fmt.Errorf("epoll: select: %w", ErrClosed)
 	}
 	ep.grow()
-	n, err := unix.EpollWait(ep.fd, ep.events, msec(timeout))
+	var n int
+	var err error
+	if ep.park != nil && timeout != 0 {
+		n, err = ep.park.wait(ep, timeout)
+	} else {
+		n, err = unix.EpollWait(ep.fd, ep.events, msec(timeout))
+	}
 	if err != nil {
 		if err == unix.EINTR {
 			// A signal (Go's preemption SIGURG, for one) cut the wait
@@ -152,6 +159,10 @@ func (ep *epoll) Close() error {
 	}
 	fd := ep.fd
 	ep.fd = -1 // before close: whatever close returns, the fd is gone
+	if ep.park != nil {
+		ep.park.close()
+		ep.park = nil
+	}
 	ep.fds.Reset()
 	ep.active = 0
 	// No EINTR retry: on Linux the fd is released even when close is

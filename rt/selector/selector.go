@@ -12,7 +12,10 @@
 // kqueue on darwin, FreeBSD, NetBSD, OpenBSD and DragonFly (NewKqueue), and
 // poll(2) on every Unix (NewPoll), the one the others (Solaris, illumos,
 // AIX) use, and available beside epoll or kqueue for tests and comparison.
-// New picks the best one for the platform. They behave alike: the same
+// New picks the best one for the platform. On Linux a fourth,
+// NewEpollInGoPoller, is epoll that waits by parking in Go's own poller,
+// for a loop that shares its process with busy goroutines; Named finds a
+// backend by name. They behave alike: the same
 // misuse errors, the same muting, the same reports on hangup and error.
 // Only what the kernel agrees to watch differs (epoll refuses regular
 // files, poll(2) takes any fd, kqueue varies with the system and the
@@ -46,6 +49,8 @@ package selector
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"strconv"
 	"time"
 )
@@ -161,4 +166,17 @@ func msec(timeout time.Duration) int {
 		return int(MaxTimeout / time.Millisecond)
 	}
 	return int((timeout + time.Millisecond - 1) / time.Millisecond)
+}
+
+// Named returns the constructor of the backend called name on this
+// platform ("epoll", "epoll-gopoller", "kqueue", "poll"); for a name the
+// platform does not have, a constructor that fails saying so. It lets a
+// test suite or a deployment pick a backend from configuration.
+func Named(name string) func() (Selector, error) {
+	if f, ok := named[name]; ok {
+		return f
+	}
+	return func() (Selector, error) {
+		return nil, fmt.Errorf("selector: no backend %q on this platform: %w", name, os.ErrNotExist)
+	}
 }

@@ -460,7 +460,7 @@ func TestSyscallError(t *testing.T) {
 			err = sel.Register(int(f.Fd()), selector.Read)
 			var se *os.SyscallError
 			switch b.name {
-			case "epoll":
+			case "epoll", "epoll-gopoller":
 				if !errors.As(err, &se) || se.Syscall != "epoll_ctl" || !errors.Is(err, unix.EPERM) {
 					t.Fatalf("register %s = %v; want epoll_ctl EPERM", os.DevNull, err)
 				}
@@ -626,5 +626,23 @@ func TestWakerNeverLosesAWakeup(t *testing.T) {
 		}
 		w.Drain()
 		seen = announced.Load()
+	}
+}
+
+// TestNamed checks that every backend of the suite is found by its name
+// and that an unknown name fails at construction, saying which.
+func TestNamed(t *testing.T) {
+	for _, b := range backends {
+		s, err := selector.Named(b.name)()
+		if err != nil {
+			t.Fatalf("Named(%q): %v", b.name, err)
+		}
+		if s.Name() != b.name {
+			t.Errorf("Named(%q) made %q", b.name, s.Name())
+		}
+		s.Close()
+	}
+	if _, err := selector.Named("nonesuch")(); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "nonesuch") {
+		t.Errorf("Named(nonesuch) = %v", err)
 	}
 }

@@ -16,15 +16,17 @@ import (
 	"testing"
 
 	"github.com/asyncgen/asyncgen/internal/echobench"
+	"github.com/asyncgen/asyncgen/rt/selector"
 )
 
 // The child modes take over the test binary before the tests run.
 func init() {
 	echobench.Main(map[string]echobench.Server{
-		"streams":   echobench.ServeStreams,
-		"net-bufio": echobench.ServeNetBufio,
-		"net":       echobench.ServeNet,
-		"rt":        echobench.ServeProtocol(1, false),
+		"streams":          echobench.ServeStreams(echobench.Loops{}),
+		"streams-gopoller": echobench.ServeStreams(echobench.Loops{Selector: selector.NewEpollInGoPoller}),
+		"net-bufio":        echobench.ServeNetBufio,
+		"net":              echobench.ServeNet,
+		"rt":               echobench.ServeProtocol(echobench.Loops{}),
 	})
 }
 
@@ -32,6 +34,19 @@ func init() {
 // ReadInto/Write/Drain, against goroutine-per-connection net+bufio.
 func BenchmarkBlockEcho(b *testing.B) {
 	echobench.Compare(b, echobench.Block, echobench.Servers("streams", "net-bufio")...)
+}
+
+// BenchmarkBlockEchoInProcess is BenchmarkBlockEcho with the server in
+// the benchmark's process, beside the load client (see
+// echobench.RunInProcess).
+func BenchmarkBlockEchoInProcess(b *testing.B) {
+	echobench.CompareInProcess(b, echobench.Block, echobench.Servers("streams", "net-bufio")...)
+}
+
+// BenchmarkLineEchoInProcess is BenchmarkLineEcho in the benchmark's
+// process.
+func BenchmarkLineEchoInProcess(b *testing.B) {
+	echobench.CompareInProcess(b, echobench.Line, echobench.Servers("streams", "net-bufio")...)
 }
 
 // BenchmarkLineEcho: one op is one 128-byte line echoed by a task in

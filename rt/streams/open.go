@@ -78,8 +78,8 @@ func open(network, addr string, isUnix bool, o options) (Stream, error) {
 		return Stream{}, ErrBadLimit
 	}
 	l := rt.RunningLoop()
-	c := newConn(l, o.limit, newShared(l, nil))
-	factory := func() rt.StreamProtocol { return &c.p }
+	c := newConn(o.limit, newShared(l, nil))
+	factory := func() rt.StreamProtocol { return c }
 	var f *rt.Future[rt.Conn]
 	if isUnix {
 		f = l.CreateUnixConnection(factory, addr, o.conn...)
@@ -101,7 +101,7 @@ func start(cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void], network, addr
 	}
 	l := rt.RunningLoop()
 	sh := newShared(l, cb)
-	factory := func() rt.StreamProtocol { return &newConn(l, o.limit, sh).p }
+	factory := func() rt.StreamProtocol { return newConn(o.limit, sh) }
 	if isUnix {
 		return rt.Await(l.CreateUnixServer(factory, addr, o.srv...))
 	}

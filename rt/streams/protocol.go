@@ -7,82 +7,81 @@ import (
 	"github.com/asyncgen/asyncgen/rt"
 )
 
-// streamProtocol adapts a transport to a StreamReader and StreamWriter
-// (asyncio's StreamReaderProtocol with its FlowControlMixin). It is a
-// BufferedProtocol: the transport reads straight into the reader's
-// buffer, so a byte is copied once, from the socket to the caller.
+// conn is one stream connection: the protocol that adapts a transport to
+// a StreamReader and a StreamWriter (asyncio's StreamReaderProtocol with
+// its FlowControlMixin), the reader and the writer, and, on a server, the
+// task running the client-connected callback. It is a BufferedProtocol:
+// the transport reads straight into the reader's buffer, so a byte is
+// copied once, from the socket to the caller.
 //
-// The protocol, the reader and the writer of one connection are one
-// allocation (conn), which keeps an idle stream connection small.
-type streamProtocol struct {
-	l      *rt.Loop
-	c      *conn
-	t      rt.Transport
-	sh     *shared // what the connections of one server have in common
-	paused bool    // PauseWriting until ResumeWriting
-	lost   bool
-	// lostErr is how the connection ended, for a WaitClosed after.
-	lostErr error
-	closed  *rt.Future[rt.Void] // made on the first WaitClosed
-	// drainers are the Drains waiting for ResumeWriting; behind a pointer,
-	// made on the first, since an idle connection has none.
-	drainers *[]*rt.Future[rt.Void]
-}
-
+// All of it is one allocation, and the reader holds the one copy of the
+// transport, which keeps an idle stream connection small.
+//
+// As the task's coroutine, conn runs the callback's coroutine and, when
+// that fails (an error or a panic), does what asyncio's done callback on
+// that task does: once the task has finished with the error, report it and
+// close the transport.
 type conn struct {
-	p  streamProtocol
+	sh *shared // what the connections of one server have in common
 	r  StreamReader
 	w  StreamWriter
-	cc clientCoro
+	// inner is the client-connected callback's coroutine, on a server.
+	inner rt.Coro[rt.Void]
+	// lostErr is how the connection ended, for a WaitClosed after.
+	lostErr error
+	// waits holds the futures of WaitClosed and of Drains waiting for
+	// ResumeWriting; made on the first, since most connections have none.
+	waits  *connWaits
+	paused bool // PauseWriting until ResumeWriting
+	lost   bool
+}
+
+type connWaits struct {
+	closed   *rt.Future[rt.Void] // made on the first WaitClosed
+	drainers []*rt.Future[rt.Void]
+}
+
+func (c *conn) waitList() *connWaits {
+	if c.waits == nil {
+		c.waits = &connWaits{}
+	}
+	return c.waits
 }
 
 // shared is what every connection of one server (or one client
 // connection) points to instead of holding a copy: the client-connected
 // callback and the completed future Drain returns on its fast path.
 type shared struct {
+	l     *rt.Loop
 	cb    func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]
 	ready *rt.Future[rt.Void]
 }
 
 func newShared(l *rt.Loop, cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]) *shared {
-	sh := &shared{cb: cb, ready: rt.NewFuture[rt.Void](l)}
+	sh := &shared{l: l, cb: cb, ready: rt.NewFuture[rt.Void](l)}
 	sh.ready.SetResult(rt.Void{})
 	return sh
 }
 
-func newConn(l *rt.Loop, limit int, sh *shared) *conn {
-	c := &conn{}
-	c.p = streamProtocol{l: l, c: c, sh: sh}
+func newConn(limit int, sh *shared) *conn {
+	c := &conn{sh: sh}
+	c.w.c = c
 	c.r.init(limit)
 	return c
 }
 
-func (p *streamProtocol) ConnectionMade(t rt.Transport) {
-	c := p.c
-	p.t = t
+func (c *conn) ConnectionMade(t rt.Transport) {
 	c.r.t = t
-	c.w = StreamWriter{p: p}
-	if p.sh.cb == nil {
+	if c.sh.cb == nil {
 		return
 	}
-	c.cc = clientCoro{p: p, inner: p.sh.cb(&c.r, &c.w)}
-	rt.CreateTask(p.l, &c.cc)
-}
-
-// clientCoro is the task of a server's connection: it runs the
-// client-connected callback's coroutine and, when that fails (an error or
-// a panic), does what asyncio's done callback on that task does: once the
-// task has finished with the error, report it and close the transport.
-// Being part of conn, it costs a connection that does not fail no
-// callback record, closure or slice.
-type clientCoro struct {
-	p     *streamProtocol
-	inner rt.Coro[rt.Void]
+	c.inner = c.sh.cb(&c.r, &c.w)
+	rt.CreateTask(c.sh.l, c)
 }
 
 // failedCoro stands in for an inner coroutine that panicked instead of
 // finishing (a hand-written one: generated frames turn a panic into their
-// error themselves), so that clientCoro needs no field for that rare case.
+// error themselves), so that conn needs no field for that rare case.
 type failedCoro struct{ err error }
 
 func (f failedCoro) Send(*rt.Ctx) rt.Yield         { return rt.Yield{} }
@@ -90,42 +89,45 @@ func (f failedCoro) Throw(*rt.Ctx, error) rt.Yield { return rt.Yield{} }
 func (f failedCoro) Close()                        {}
 func (f failedCoro) Result() (rt.Void, error)      { return rt.Void{}, f.err }
 
-func (cc *clientCoro) Send(c *rt.Ctx) (y rt.Yield) {
-	defer cc.catch(c, &y)
-	return cc.after(c, cc.inner.Send(c))
+// Send resumes the callback's coroutine (conn is its task's coroutine).
+func (c *conn) Send(x *rt.Ctx) (y rt.Yield) {
+	defer c.catch(x, &y)
+	return c.after(x, c.inner.Send(x))
 }
 
-func (cc *clientCoro) Throw(c *rt.Ctx, err error) (y rt.Yield) {
-	defer cc.catch(c, &y)
-	return cc.after(c, cc.inner.Throw(c, err))
+// Throw throws err into the callback's coroutine.
+func (c *conn) Throw(x *rt.Ctx, err error) (y rt.Yield) {
+	defer c.catch(x, &y)
+	return c.after(x, c.inner.Throw(x, err))
 }
 
-func (cc *clientCoro) catch(c *rt.Ctx, y *rt.Yield) {
+func (c *conn) catch(x *rt.Ctx, y *rt.Yield) {
 	if v := recover(); v != nil {
 		err := rt.FailureOf(v)
-		cc.inner = failedCoro{err}
+		c.inner = failedCoro{err}
 		*y = rt.Yield{}
-		cc.failed(c, err)
+		c.failed(x, err)
 	}
 }
 
-func (cc *clientCoro) Close() { cc.inner.Close() }
+// Close abandons the callback's coroutine.
+func (c *conn) Close() { c.inner.Close() }
 
 // Result is the callback's outcome, which is the task's.
-func (cc *clientCoro) Result() (rt.Void, error) { return cc.inner.Result() }
+func (c *conn) Result() (rt.Void, error) { return c.inner.Result() }
 
 // AwaitStack shows where the callback is suspended.
-func (cc *clientCoro) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	if s, ok := cc.inner.(rt.Stacker); ok {
+func (c *conn) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
+	if s, ok := c.inner.(rt.Stacker); ok {
 		return s.AwaitStack(buf)
 	}
 	return buf
 }
 
-func (cc *clientCoro) after(c *rt.Ctx, y rt.Yield) rt.Yield {
+func (c *conn) after(x *rt.Ctx, y rt.Yield) rt.Yield {
 	if y.Done() {
-		if _, err := cc.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
-			cc.failed(c, err)
+		if _, err := c.inner.Result(); err != nil && !errors.Is(err, rt.ErrCancelled) {
+			c.failed(x, err)
 		}
 	}
 	return y
@@ -134,8 +136,8 @@ func (cc *clientCoro) after(c *rt.Ctx, y rt.Yield) rt.Yield {
 // failed schedules the report of err for when the task has finished with
 // it: the report names the finished task and retrieves its error, so it
 // is not also logged as never retrieved.
-func (cc *clientCoro) failed(c *rt.Ctx, err error) {
-	task, t, l := c.Task(), cc.p.t, cc.p.l
+func (c *conn) failed(x *rt.Ctx, err error) {
+	task, t, l := x.Task(), c.r.t, c.sh.l
 	l.CallSoon(func() {
 		task.Exception() // retrieved: reported here
 		l.CallExceptionHandler(rt.ErrorContext{
@@ -147,36 +149,39 @@ func (cc *clientCoro) failed(c *rt.Ctx, err error) {
 	})
 }
 
-func (p *streamProtocol) GetBuffer(int) []byte {
-	r := &p.c.r
+func (c *conn) GetBuffer(int) []byte {
+	r := &c.r
 	r.space(minRead)
 	return r.buf[len(r.buf):cap(r.buf)]
 }
 
-func (p *streamProtocol) BufferUpdated(n int) { p.c.r.fed(n) }
+func (c *conn) BufferUpdated(n int) { c.r.fed(n) }
 
-func (p *streamProtocol) EOFReceived() bool {
-	p.c.r.FeedEOF()
+func (c *conn) EOFReceived() bool {
+	c.r.FeedEOF()
 	return true // keep the write side open: the peer only half-closed
 }
 
-func (p *streamProtocol) ConnectionLost(err error) {
-	r := &p.c.r
+func (c *conn) ConnectionLost(err error) {
+	r := &c.r
 	if err == nil {
 		r.FeedEOF()
 	} else {
 		r.SetException(err)
 	}
-	p.lost, p.lostErr = true, err
-	if f := p.closed; f != nil && !f.Done() {
+	c.lost, c.lostErr = true, err
+	if c.waits == nil {
+		return
+	}
+	if f := c.waits.closed; f != nil && !f.Done() {
 		if err == nil {
 			f.SetResult(rt.Void{})
 		} else {
 			f.SetException(err)
 		}
 	}
-	if p.paused {
-		for _, f := range p.drainList() {
+	if c.paused {
+		for _, f := range c.drainList() {
 			if !f.Done() {
 				if err == nil {
 					f.SetResult(rt.Void{})
@@ -188,58 +193,58 @@ func (p *streamProtocol) ConnectionLost(err error) {
 	}
 }
 
-func (p *streamProtocol) PauseWriting() { p.paused = true }
+func (c *conn) PauseWriting() { c.paused = true }
 
-func (p *streamProtocol) ResumeWriting() {
-	p.paused = false
-	for _, f := range p.drainList() {
+func (c *conn) ResumeWriting() {
+	c.paused = false
+	for _, f := range c.drainList() {
 		if !f.Done() {
 			f.SetResult(rt.Void{})
 		}
 	}
 }
 
-func (p *streamProtocol) drainList() []*rt.Future[rt.Void] {
-	if p.drainers == nil {
+func (c *conn) drainList() []*rt.Future[rt.Void] {
+	if c.waits == nil {
 		return nil
 	}
-	return *p.drainers
+	return c.waits.drainers
 }
 
-func (p *streamProtocol) addDrainer(f *rt.Future[rt.Void]) {
-	if p.drainers == nil {
-		p.drainers = new([]*rt.Future[rt.Void])
-	}
-	*p.drainers = append(*p.drainers, f)
+func (c *conn) addDrainer(f *rt.Future[rt.Void]) {
+	w := c.waitList()
+	w.drainers = append(w.drainers, f)
 }
 
-func (p *streamProtocol) removeDrainer(f *rt.Future[rt.Void]) {
-	if p.drainers == nil {
+func (c *conn) removeDrainer(f *rt.Future[rt.Void]) {
+	if c.waits == nil {
 		return
 	}
-	if i := slices.Index(*p.drainers, f); i >= 0 {
-		*p.drainers = slices.Delete(*p.drainers, i, i+1)
+	w := c.waits
+	if i := slices.Index(w.drainers, f); i >= 0 {
+		w.drainers = slices.Delete(w.drainers, i, i+1)
 	}
-	if len(*p.drainers) == 0 {
-		p.drainers = nil // an idle connection keeps no list
+	if len(w.drainers) == 0 {
+		w.drainers = nil // an idle connection keeps no list
 	}
 }
 
 // ready returns a completed future, shared by the connections of one
 // server.
-func (p *streamProtocol) ready() *rt.Future[rt.Void] { return p.sh.ready }
+func (c *conn) ready() *rt.Future[rt.Void] { return c.sh.ready }
 
 // closedFuture returns the future WaitClosed awaits.
-func (p *streamProtocol) closedFuture() *rt.Future[rt.Void] {
-	if p.closed == nil {
-		p.closed = rt.NewFuture[rt.Void](p.l)
-		if p.lost {
-			if p.lostErr == nil {
-				p.closed.SetResult(rt.Void{})
+func (c *conn) closedFuture() *rt.Future[rt.Void] {
+	w := c.waitList()
+	if w.closed == nil {
+		w.closed = rt.NewFuture[rt.Void](c.sh.l)
+		if c.lost {
+			if c.lostErr == nil {
+				w.closed.SetResult(rt.Void{})
 			} else {
-				p.closed.SetException(p.lostErr)
+				w.closed.SetException(c.lostErr)
 			}
 		}
 	}
-	return p.closed
+	return w.closed
 }

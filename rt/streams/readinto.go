@@ -47,9 +47,9 @@ const (
 type intoOp struct {
 	r     *StreamReader
 	p     []byte
-	more  bool
 	have  int // ReadMore: the bytes buffered when it was called
-	state uint8
+	more  bool
+	state uint8 // beside more: one word for both
 	w     *rt.Future[rt.Void]
 	aw    rt.Awaiting[rt.Void]
 	n     int

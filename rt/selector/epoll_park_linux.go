@@ -1,0 +1,120 @@
+//go:build linux
+
+package selector
+
+import (
+	"errors"
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// NewEpollInGoPoller returns an epoll Selector whose waits park the
+// calling goroutine in Go's own network poller instead of blocking its
+// thread in epoll_wait. A Select that finds nothing ready at once hands
+// the epoll fd (an fd like any other: readable while it has events) to
+// the Go runtime and parks; the runtime wakes the goroutine when an event
+// or the timeout arrives.
+//
+// Why: a goroutine blocked in a syscall keeps its thread, and after 20µs
+// the runtime gives its P to another thread; on waking it must win a P
+// back, or wait in the run queue behind the process's other goroutines. A
+// loop sharing its process with busy goroutines (its own clients, a
+// net/http server, workers) wakes faster and costs the scheduler less
+// parked than blocked. The price is one more epoll_wait each time the loop
+// goes idle: a loop alone in its process is better off with NewEpoll.
+//
+// If the Go runtime refuses the fd, waits fall back to blocking.
+func NewEpollInGoPoller() (Selector, error) {
+	s, err := NewEpoll()
+	if err != nil {
+		return nil, err
+	}
+	ep := s.(*epoll)
+	d, err := unix.FcntlInt(uintptr(ep.fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		ep.Close()
+		return nil, os.NewSyscallError("fcntl", err)
+	}
+	if err := unix.SetNonblock(d, true); err != nil {
+		unix.Close(d)
+		ep.Close()
+		return nil, os.NewSyscallError("fcntl", err)
+	}
+	// os.NewFile registers a non-blocking fd with the runtime's poller; a
+	// deadline is refused when it did not.
+	f := os.NewFile(uintptr(d), "epoll")
+	rc, err := f.SyscallConn()
+	if err == nil {
+		err = f.SetReadDeadline(time.Time{})
+	}
+	if err != nil {
+		f.Close()
+		return ep, nil // plain blocking waits
+	}
+	ep.park = &parker{f: f, rc: rc}
+	return &parkedEpoll{ep}, nil
+}
+
+// parkedEpoll is an epoll whose Name says how it waits.
+type parkedEpoll struct{ *epoll }
+
+// Name returns "epoll-gopoller".
+func (p *parkedEpoll) Name() string { return "epoll-gopoller" }
+
+// parker waits for the epoll fd in Go's poller.
+type parker struct {
+	f  *os.File // a duplicate of the epoll fd, registered with the runtime
+	rc syscall.RawConn
+	// ep and n carry the wait's state into ready without a closure.
+	ep  *epoll
+	n   int
+	err error
+	// first is set for each wait: the epoll fd was just found empty, so
+	// the first call of ready parks without another syscall.
+	first bool
+	ready func(uintptr) bool
+}
+
+// wait is epoll_wait for a non-zero timeout: one look, then a park until
+// the epoll fd is readable or the timeout passes.
+func (p *parker) wait(ep *epoll, timeout time.Duration) (int, error) {
+	n, err := unix.EpollWait(ep.fd, ep.events, 0)
+	if n > 0 || err != nil {
+		return n, err
+	}
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	if err := p.f.SetReadDeadline(deadline); err != nil {
+		return unix.EpollWait(ep.fd, ep.events, msec(timeout))
+	}
+	if p.ready == nil {
+		p.ready = p.poll
+	}
+	p.ep, p.n, p.err, p.first = ep, 0, nil, true
+	werr := p.rc.Read(p.ready)
+	p.ep = nil
+	switch {
+	case werr == nil:
+		return p.n, p.err
+	case errors.Is(werr, os.ErrDeadlineExceeded):
+		return 0, nil
+	}
+	return 0, werr
+}
+
+// poll is the RawConn callback: false parks until the fd is readable.
+func (p *parker) poll(uintptr) bool {
+	if p.first {
+		p.first = false
+		return false
+	}
+	p.n, p.err = unix.EpollWait(p.ep.fd, p.ep.events, 0)
+	return p.n > 0 || p.err != nil
+}
+
+func (p *parker) close() error { return p.f.Close() }
