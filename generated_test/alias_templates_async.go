@@ -40,23 +40,20 @@ func (f *aliasImportFrame) step(c *art.Ctx, thrown error) art.Yield {
 	case art.FrameDone:
 		return art.Yield{}
 	}
-//line alias_templates.go:14
-	f.aw.Begin(f.e.I(2))
+	/*line alias_templates.go:14*/ f.aw.Begin(f.e.I(2))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.v, f.err = f.aw.Result()
-//line alias_templates.go:15
-	f.aw.Begin(f.e.I(3))
+	/*line alias_templates.go:15*/ f.aw.Begin(f.e.I(3))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line alias_templates.go:15
-	return f.Finish(fmt.Sprint(f.v+i, f.err), nil)
-//line alias_templates_async.go:60
+	/*line alias_templates.go:15*/ return f.Finish(fmt.Sprint(f.v+i, f.err), nil)
+//line alias_templates_async.go:57
 }
 func (f *aliasImportFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *aliasImportFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {

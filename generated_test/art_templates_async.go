@@ -50,8 +50,7 @@ func (f *artPipelineFrame) step(c *art.Ctx, thrown error) art.Yield {
 	case art.FrameDone:
 		return art.Yield{}
 	}
-//line art_templates.go:21
-	f.defers = append(f.defers, func() {
+	/*line art_templates.go:21*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.err = fmt.Errorf("pipeline: %w", art.FailureOf(r))
 		}
@@ -62,24 +61,21 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	later = f.aw.Must()
-//line art_templates.go:26
-	f.rt = label{text: later}
+	/*line art_templates.go:26*/ f.rt = label{text: later}
 	f.parts = nil
 	f.i = 0
 range2:
 	if f.i >= len(f.words) {
 		goto endrange4
 	}
-//line art_templates.go:28
-	w = f.words[f.i]
+	/*line art_templates.go:28*/ w = f.words[f.i]
 	f.aw.Begin(Later(f.e, strings.ToUpper(w)))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	v, err = f.aw.Result()
-//line art_templates.go:30
-	if err != nil {
+	/*line art_templates.go:30*/ if err != nil {
 		return f.done("", err)
 	}
 	f.parts = append(f.parts, fmt.Sprintf("%s%d=%s", f.rt.text, f.i, v))
@@ -89,17 +85,15 @@ endrange4:
 	if !(len(f.words) > 2) {
 		goto endif6
 	}
-//line art_templates.go:38
-	f.aw1.Begin(Fail[int](f.e, "too many words"))
+	/*line art_templates.go:38*/ f.aw1.Begin(Fail[int](f.e, "too many words"))
 resume7:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aw1.Must()
 endif6:
-//line art_templates.go:40
-	return f.done(strings.Join(f.parts, ","), nil)
-//line art_templates_async.go:103
+	/*line art_templates.go:40*/ return f.done(strings.Join(f.parts, ","), nil)
+//line art_templates_async.go:97
 }
 func (f *artPipelineFrame) catch() {
 	if p := recover(); p != nil {
@@ -177,18 +171,16 @@ func (f_1 *artCurrentFrame) step(c_1 *art.Ctx, thrown error) art.Yield {
 	case art.FrameDone:
 		return art.Yield{}
 	}
-//line art_templates.go:48
-	f_1.rt = c_1.Loop()
+	/*line art_templates.go:48*/ f_1.rt = c_1.Loop()
 	f_1.aw.Begin(art.Sleep(0))
 resume1:
 	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	f = f_1.aw.Must()
-//line art_templates.go:50
-	c = c_1.Task()
+	/*line art_templates.go:50*/ c = c_1.Task()
 	return f_1.Finish(f_1.rt == f_1.e.L && c == f_1.e.Task && f == art.Void{}, nil)
-//line art_templates_async.go:192
+//line art_templates_async.go:184
 }
 func (f_1 *artCurrentFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *artCurrentFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {

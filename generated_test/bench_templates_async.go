@@ -36,29 +36,24 @@ func (f *benchAwaitLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line bench_templates.go:16
-	f.sum = 0
+	/*line bench_templates.go:16*/ f.sum = 0
 	f.i = 0
 for1:
-//line bench_templates.go:17
-	if !(f.i < f.n) {
+	/*line bench_templates.go:17*/ if !(f.i < f.n) {
 		goto endfor3
 	}
-//line bench_templates.go:18
-	f.aw.Begin(f.src.Next())
+	/*line bench_templates.go:18*/ f.aw.Begin(f.src.Next())
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	next = f.aw.Must()
-//line bench_templates.go:18
-	f.sum += next
-//line bench_templates.go:17
-	f.i++
+	/*line bench_templates.go:18*/ f.sum += next
+	/*line bench_templates.go:17*/ f.i++
 	goto for1
 endfor3:
 	return f.Finish(f.sum, nil)
-//line bench_templates_async.go:62
+//line bench_templates_async.go:57
 }
 func (f *benchAwaitLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchAwaitLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -97,19 +92,16 @@ func (f *benchChainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line bench_templates.go:28
-	if f.depth != 0 {
+	/*line bench_templates.go:28*/ if f.depth != 0 {
 		goto endif1
 	}
-//line bench_templates.go:29
-	f.aw.Begin(benchAwaitLoopAsync(f.src, f.n))
+	/*line bench_templates.go:29*/ f.aw.Begin(benchAwaitLoopAsync(f.src, f.n))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	benchAwaitLoop_1 = f.aw.Must()
-//line bench_templates.go:29
-	return f.Finish(benchAwaitLoop_1, nil)
+	/*line bench_templates.go:29*/ return f.Finish(benchAwaitLoop_1, nil)
 endif1:
 	f.aw.Begin(benchChainAsync(f.src, f.n, f.depth-1))
 resume3:
@@ -117,9 +109,8 @@ resume3:
 		return f.Suspend(2, y)
 	}
 	benchChain_1 = f.aw.Must()
-//line bench_templates.go:31
-	return f.Finish(benchChain_1, nil)
-//line bench_templates_async.go:123
+	/*line bench_templates.go:31*/ return f.Finish(benchChain_1, nil)
+//line bench_templates_async.go:114
 }
 func (f *benchChainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchChainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -154,16 +145,14 @@ func (f_1 *benchWaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line bench_templates.go:39
-	f_1.aw.Begin(f_1.f)
+	/*line bench_templates.go:39*/ f_1.aw.Begin(f_1.f)
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	_, err = f_1.aw.Result()
-//line bench_templates.go:40
-	return f_1.Finish(rt.Void{}, err)
-//line bench_templates_async.go:167
+	/*line bench_templates.go:40*/ return f_1.Finish(rt.Void{}, err)
+//line bench_templates_async.go:156
 }
 func (f_1 *benchWaitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *benchWaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

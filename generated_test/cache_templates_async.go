@@ -41,8 +41,7 @@ func (f *cacheGetFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:43
-	if en, ok := f.c.m[f.k]; ok {
+	/*line cache_templates.go:43*/ if en, ok := f.c.m[f.k]; ok {
 		f.c.hits++
 		return f.Finish(en, nil)
 	}
@@ -53,11 +52,10 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	load_1 = f.aw.Must()
-//line cache_templates.go:48
-	f.c.m[f.k] = entry[V]{Gen: f.c.gen, Val: load_1}
+	/*line cache_templates.go:48*/ f.c.m[f.k] = entry[V]{Gen: f.c.gen, Val: load_1}
 	f.c.order = append(f.c.order, f.k)
 	return f.Finish(f.c.m[f.k], nil)
-//line cache_templates_async.go:61
+//line cache_templates_async.go:59
 }
 func (f *cacheGetFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheGetFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -100,8 +98,7 @@ func (f *cacheGetAllFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:63
-	f.r.Failed = map[K]string{}
+	/*line cache_templates.go:63*/ f.r.Failed = map[K]string{}
 	f.defers = append(f.defers, func() {
 		if len(f.r.Failed) == len(f.keys) && len(f.keys) > 0 {
 			f.err = fmt.Errorf("all %d loads failed", len(f.keys))
@@ -113,16 +110,14 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line cache_templates.go:69
-	f.k = f.x[f.i]
+	/*line cache_templates.go:69*/ f.k = f.x[f.i]
 	f.aw.Begin(f.c.getAsync(f.k))
 resume4:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	en, err = f.aw.Result()
-//line cache_templates.go:71
-	if err != nil {
+	/*line cache_templates.go:71*/ if err != nil {
 		f.r.Failed[f.k] = err.Error()
 		goto next2
 	}
@@ -131,9 +126,8 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line cache_templates.go:77
-	return f.done(f.r, nil)
-//line cache_templates_async.go:137
+	/*line cache_templates.go:77*/ return f.done(f.r, nil)
+//line cache_templates_async.go:131
 }
 func (f *cacheGetAllFrame[K, V]) catch() {
 	if p := recover(); p != nil {
@@ -216,16 +210,14 @@ func (f *cacheStatsFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:84
-	f.aw.Begin(f.e.I(0))
+	/*line cache_templates.go:84*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line cache_templates.go:85
-	return f.Finish(struct{ Hits, Size int }{f.c.hits, len(f.c.m)}, nil)
-//line cache_templates_async.go:229
+	/*line cache_templates.go:85*/ return f.Finish(struct{ Hits, Size int }{f.c.hits, len(f.c.m)}, nil)
+//line cache_templates_async.go:221
 }
 func (f *cacheStatsFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheStatsFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -258,20 +250,18 @@ func (f *loadLenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:92
-	f.e.Add("load %q", f.k)
+	/*line cache_templates.go:92*/ f.e.Add("load %q", f.k)
 	f.aw.Begin(f.e.I(len(f.k)))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	n = f.aw.Must()
-//line cache_templates.go:94
-	if n == 0 {
+	/*line cache_templates.go:94*/ if n == 0 {
 		return f.Finish(0, errors.New("empty key"))
 	}
 	return f.Finish(n, nil)
-//line cache_templates_async.go:275
+//line cache_templates_async.go:265
 }
 func (f *loadLenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loadLenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -338,8 +328,7 @@ func (f *cacheUseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:106
-	f.c = newCache(func(k string) rt.Coro[int] { return loadLenAsync(f.e, k) })
+	/*line cache_templates.go:106*/ f.c = newCache(func(k string) rt.Coro[int] { return loadLenAsync(f.e, k) })
 	f.counts = map[int]int{}
 	f.aw.Begin(f.c.getAsync("abc"))
 resume1:
@@ -347,31 +336,27 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	get = f.aw.Must()
-//line cache_templates.go:108
-	f.counts[get.Val]++
+	/*line cache_templates.go:108*/ f.counts[get.Val]++
 	f.aw.Begin(f.c.getAsync("abc"))
 resume2:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	get_1 = f.aw.Must()
-//line cache_templates.go:109
-	f.counts[get_1.Val] += 10
+	/*line cache_templates.go:109*/ f.counts[get_1.Val] += 10
 	f.aw.Begin(f.c.getAsync("de"))
 resume3:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.get = f.aw.Must()
-//line cache_templates.go:110
-	f.aw.Begin(f.c.getAsync("abc"))
+	/*line cache_templates.go:110*/ f.aw.Begin(f.c.getAsync("abc"))
 resume4:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	get_2 = f.aw.Must()
-//line cache_templates.go:110
-	f.counts[f.get.Gen*100] = get_2.Gen
+	/*line cache_templates.go:110*/ f.counts[f.get.Gen*100] = get_2.Gen
 	f.get_1 = f.c.getAsync
 	f.all = (*Cache[string, int]).getAllAsync
 	f.aw1.Begin(f.all(f.c, "x", "", "yz", "de"))
@@ -380,8 +365,7 @@ resume5:
 		return f.Suspend(5, y)
 	}
 	f.r, err = f.aw1.Result()
-//line cache_templates.go:114
-	if err != nil {
+	/*line cache_templates.go:114*/ if err != nil {
 		return f.Finish("", err)
 	}
 	f.aw1.Begin(f.all(f.c, "", ""))
@@ -390,25 +374,22 @@ resume6:
 		return f.Suspend(6, y)
 	}
 	_, f.allErr = f.aw1.Result()
-//line cache_templates.go:118
-	f.aw2.Begin(Cache[string, int].statsAsync(*f.c, f.e))
+	/*line cache_templates.go:118*/ f.aw2.Begin(Cache[string, int].statsAsync(*f.c, f.e))
 resume7:
 	if y, ok := f.aw2.Step(c_1, &thrown); ok {
 		return f.Suspend(7, y)
 	}
 	f.st = f.aw2.Must()
-//line cache_templates.go:119
-	f.aw.Begin(f.get_1(f.c.order[len(f.c.order)-1]))
+	/*line cache_templates.go:119*/ f.aw.Begin(f.get_1(f.c.order[len(f.c.order)-1]))
 resume8:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(8, y)
 	}
 	last = f.aw.Must()
-//line cache_templates.go:120
-	keys = slices.Sorted(mapKeys(f.counts))
+	/*line cache_templates.go:120*/ keys = slices.Sorted(mapKeys(f.counts))
 	return f.Finish(fmt.Sprintf("counts=%v keys=%v vals=%v failed=%v allErr=%v stats=%+v last=%+v order=%q",
 		f.counts, keys, f.r.Vals, f.r.Failed, f.allErr, f.st, last, f.c.order), nil)
-//line cache_templates_async.go:412
+//line cache_templates_async.go:393
 }
 func (f *cacheUseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *cacheUseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -444,19 +425,17 @@ func (f *coroSourceFetchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:149
-	f.aw.Begin(f.e.I(len(f.s.prefix)))
+	/*line cache_templates.go:149*/ f.aw.Begin(f.e.I(len(f.s.prefix)))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	n = f.aw.Must()
-//line cache_templates.go:150
-	if strings.HasPrefix(f.s.prefix, "bad") {
+	/*line cache_templates.go:150*/ if strings.HasPrefix(f.s.prefix, "bad") {
 		return f.Finish("", fmt.Errorf("%s: unavailable", f.s.prefix))
 	}
 	return f.Finish(strings.Repeat(f.s.prefix, n), nil)
-//line cache_templates_async.go:460
+//line cache_templates_async.go:439
 }
 func (f *coroSourceFetchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coroSourceFetchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -505,8 +484,7 @@ func (f *fetchAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:162
-	pending = make([]rt.Awaitable[string], 0, len(f.srcs))
+	/*line cache_templates.go:162*/ pending = make([]rt.Awaitable[string], 0, len(f.srcs))
 	f.byName = map[string]rt.Awaitable[string]{}
 	for _, s := range f.srcs {
 		pending = append(pending, s.Fetch(f.e))
@@ -519,16 +497,14 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line cache_templates.go:169
-	aw = f.x[f.i]
+	/*line cache_templates.go:169*/ aw = f.x[f.i]
 	f.aw.Begin(aw)
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line cache_templates.go:171
-	if err != nil {
+	/*line cache_templates.go:171*/ if err != nil {
 		f.got = append(f.got, fmt.Sprintf("%d:err(%v)", f.i, err))
 		goto next2
 	}
@@ -537,57 +513,48 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line cache_templates.go:177
-	f.names = slices.Sorted(mapKeys(f.byName))
+	/*line cache_templates.go:177*/ f.names = slices.Sorted(mapKeys(f.byName))
 	f.i_1 = 0
 range5:
 	if f.i_1 >= len(f.names) {
 		goto endrange7
 	}
-//line cache_templates.go:178
-	f.name = f.names[f.i_1]
+	/*line cache_templates.go:178*/ f.name = f.names[f.i_1]
 	f.aw.Begin(f.byName[f.name])
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	v_1, err_1 = f.aw.Result()
-//line cache_templates.go:179
-	if err_1 == nil {
+	/*line cache_templates.go:179*/ if err_1 == nil {
 		f.got = append(f.got, f.name+"="+v_1)
 	}
 	f.i_1++
 	goto range5
 endrange7:
-//line cache_templates.go:183
-	f.fetchers = []func(*Env) rt.Awaitable[string]{}
+	/*line cache_templates.go:183*/ f.fetchers = []func(*Env) rt.Awaitable[string]{}
 	for _, s := range f.srcs {
 		f.fetchers = append(f.fetchers, s.Fetch)
 	}
 	f.i_2 = len(f.fetchers) - 1
 for9:
-//line cache_templates.go:187
-	if !(f.i_2 >= 0) {
+	/*line cache_templates.go:187*/ if !(f.i_2 >= 0) {
 		goto endfor11
 	}
-//line cache_templates.go:188
-	f.aw.Begin(f.fetchers[f.i_2](f.e))
+	/*line cache_templates.go:188*/ f.aw.Begin(f.fetchers[f.i_2](f.e))
 resume12:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	v_2, err_2 = f.aw.Result()
-//line cache_templates.go:188
-	if err_2 == nil {
+	/*line cache_templates.go:188*/ if err_2 == nil {
 		f.got = append(f.got, "m"+v_2)
 	}
-//line cache_templates.go:187
-	f.i_2--
+	/*line cache_templates.go:187*/ f.i_2--
 	goto for9
 endfor11:
-//line cache_templates.go:192
-	return f.Finish(strings.Join(f.got, " "), nil)
-//line cache_templates_async.go:591
+	/*line cache_templates.go:192*/ return f.Finish(strings.Join(f.got, " "), nil)
+//line cache_templates_async.go:558
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -644,59 +611,51 @@ func (f *buildTeamFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:225
-	f.aw.Begin(f.e.AV("ann.age", 30))
+	/*line cache_templates.go:225*/ f.aw.Begin(f.e.AV("ann.age", 30))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aV = f.aw.Must()
-//line cache_templates.go:225
-	f.aw.Begin(f.e.AV("ann.zip", 1000))
+	/*line cache_templates.go:225*/ f.aw.Begin(f.e.AV("ann.zip", 1000))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aV_1 = f.aw.Must()
-//line cache_templates.go:226
-	f.aw.Begin(f.e.AV("bob.go", 9))
+	/*line cache_templates.go:226*/ f.aw.Begin(f.e.AV("bob.go", 9))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aV_2 = f.aw.Must()
 	f.v = f.e.V("bob.py", 7)
-//line cache_templates.go:228
-	f.aw1.Begin(Later(f.e, "boss"))
+	/*line cache_templates.go:228*/ f.aw1.Begin(Later(f.e, "boss"))
 resume4:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	f.later_1 = f.aw1.Must()
-//line cache_templates.go:230
-	f.aw.Begin(f.e.AV("oslo0", 0))
+	/*line cache_templates.go:230*/ f.aw.Begin(f.e.AV("oslo0", 0))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	f.aV_3 = f.aw.Must()
-//line cache_templates.go:231
-	f.aw1.Begin(Later(f.e, "Bergen"))
+	/*line cache_templates.go:231*/ f.aw1.Begin(Later(f.e, "Bergen"))
 resume6:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	f.later_2 = f.aw1.Must()
 	f.v_1 = f.e.V("bergen0", 1)
-//line cache_templates.go:231
-	f.aw.Begin(f.e.AV("bergen1", 2))
+	/*line cache_templates.go:231*/ f.aw.Begin(f.e.AV("bergen1", 2))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(7, y)
 	}
 	aV = f.aw.Must()
-//line cache_templates.go:223
-	f.t = Team{
+	/*line cache_templates.go:223*/ f.t = Team{
 		Members: []Person{
 			{Name: "ann", Age: f.aV, Home: Address{Zip: f.aV_1, City: "Oslo"}},
 			1: {Score: map[string]int{"go": f.aV_2, "py": f.v}, Name: "bob"},
@@ -706,18 +665,16 @@ resume7:
 			"Oslo": {f.aV_3}, f.later_2: {f.v_1, aV},
 		},
 	}
-//line cache_templates.go:234
-	f.aw.Begin(f.e.AV("arr1", 11))
+	/*line cache_templates.go:234*/ f.aw.Begin(f.e.AV("arr1", 11))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(8, y)
 	}
 	aV_1 = f.aw.Must()
-//line cache_templates.go:234
-	arr = [...]Address{3: {City: "far"}, 1: {Zip: aV_1}}
+	/*line cache_templates.go:234*/ arr = [...]Address{3: {City: "far"}, 1: {Zip: aV_1}}
 	return f.Finish(fmt.Sprintf("%+v lead=%+v tags=%q arr=%v", f.t.Members, *f.t.Lead, f.t.Lead.Tags, arr)+
 		fmt.Sprint(" ", f.t.ByCity), nil)
-//line cache_templates_async.go:721
+//line cache_templates_async.go:678
 }
 func (f *buildTeamFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *buildTeamFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -757,8 +714,7 @@ func (f *divmodFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:247
-	f.defers = append(f.defers, func() {
+	/*line cache_templates.go:247*/ f.defers = append(f.defers, func() {
 		if f.err != nil {
 			f.err = fmt.Errorf("divmod(%d, %d): %w", f.a, f.b, f.err)
 			f.p = pair{-1, -1}
@@ -772,21 +728,19 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.i = f.aw.Must()
-//line cache_templates.go:255
-	f.aw.Begin(f.e.I(f.b))
+	/*line cache_templates.go:255*/ f.aw.Begin(f.e.I(f.b))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line cache_templates.go:255
-	x, y_1 = f.i, i
+	/*line cache_templates.go:255*/ x, y_1 = f.i, i
 	if y_1 == 0 {
 		return f.done(pair{}, errors.New("division by zero"))
 	}
 	f.p.Q, f.p.R = x/y_1, x%y_1
 	return f.done(f.p, f.err)
-//line cache_templates_async.go:790
+//line cache_templates_async.go:744
 }
 func (f *divmodFrame) catch() {
 	if p := recover(); p != nil {
@@ -861,8 +815,7 @@ func (f *divmodsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:269
-	p = pair{}
+	/*line cache_templates.go:269*/ p = pair{}
 	f.err = nil
 	f.out = map[string]pair{}
 	f.aw.Begin(divmodAsync(f.e, 17, 5))
@@ -871,26 +824,23 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	p, f.err = f.aw.Result()
-//line cache_templates.go:273
-	f.out["17/5"] = p
+	/*line cache_templates.go:273*/ f.out["17/5"] = p
 	f.aw.Begin(divmodAsync(f.e, 1, 0))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	p, f.err = f.aw.Result()
-//line cache_templates.go:275
-	f.out["1/0"] = p
+	/*line cache_templates.go:275*/ f.out["1/0"] = p
 	f.aw.Begin(divmodAsync(f.e, -9, 4))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	q, _ = f.aw.Result()
-//line cache_templates.go:277
-	f.out["-9/4"] = q
+	/*line cache_templates.go:277*/ f.out["-9/4"] = q
 	return f.Finish(fmt.Sprint(f.out, " ", f.err), nil)
-//line cache_templates_async.go:894
+//line cache_templates_async.go:844
 }
 func (f *divmodsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *divmodsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -928,8 +878,7 @@ func (f *maxOfFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:285
-	if len(f.xs) == 0 {
+	/*line cache_templates.go:285*/ if len(f.xs) == 0 {
 		var zero T
 		return f.Finish(zero, errors.New("maxOf: no values"))
 	}
@@ -945,22 +894,19 @@ range2:
 	if f.i >= len(f.x) {
 		goto endrange4
 	}
-//line cache_templates.go:290
-	x = f.x[f.i]
+	/*line cache_templates.go:290*/ x = f.x[f.i]
 	f.aw.Begin(Later(f.e, x))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	later = f.aw.Must()
-//line cache_templates.go:291
-	f.m = max(f.m, later)
+	/*line cache_templates.go:291*/ f.m = max(f.m, later)
 	f.i++
 	goto range2
 endrange4:
-//line cache_templates.go:293
-	return f.Finish(f.m, nil)
-//line cache_templates_async.go:964
+	/*line cache_templates.go:293*/ return f.Finish(f.m, nil)
+//line cache_templates_async.go:910
 }
 func (f *maxOfFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *maxOfFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1005,38 +951,33 @@ func (f *maxesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:301
-	ints = []int{3, 9, 2}
+	/*line cache_templates.go:301*/ ints = []int{3, 9, 2}
 	f.aw.Begin(maxOfAsync(f.e, ints...))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.a = f.aw.Must()
-//line cache_templates.go:303
-	f.aw1.Begin(maxOfAsync[string](f.e, "pear", "apple", "zoo", "fig"))
+	/*line cache_templates.go:303*/ f.aw1.Begin(maxOfAsync[string](f.e, "pear", "apple", "zoo", "fig"))
 resume2:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.b = f.aw1.Must()
-//line cache_templates.go:304
-	f.aw2.Begin(maxOfAsync[float64](f.e, 1, 2.5))
+	/*line cache_templates.go:304*/ f.aw2.Begin(maxOfAsync[float64](f.e, 1, 2.5))
 resume3:
 	if y, ok := f.aw2.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.c = f.aw2.Must()
-//line cache_templates.go:305
-	f.aw3.Begin(maxOfAsync[int8](f.e))
+	/*line cache_templates.go:305*/ f.aw3.Begin(maxOfAsync[int8](f.e))
 resume4:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	_, err = f.aw3.Result()
-//line cache_templates.go:306
-	return f.Finish(fmt.Sprint(f.a, f.b, f.c, err), nil)
-//line cache_templates_async.go:1040
+	/*line cache_templates.go:306*/ return f.Finish(fmt.Sprint(f.a, f.b, f.c, err), nil)
+//line cache_templates_async.go:981
 }
 func (f *maxesFrame) Close() {
 	f.aw.Close()

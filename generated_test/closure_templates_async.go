@@ -94,23 +94,18 @@ func (f_1 *closuresPerIterationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:18
-	f_1.fs = nil
+	/*line closure_templates.go:18*/ f_1.fs = nil
 	f_1.i = new(int)
-//line closure_templates.go:19
-	(*f_1.i) = 0
+	/*line closure_templates.go:19*/ (*f_1.i) = 0
 for1:
-//line closure_templates.go:19
-	if !((*f_1.i) < 2) {
+	/*line closure_templates.go:19*/ if !((*f_1.i) < 2) {
 		goto endfor3
 	}
-//line closure_templates.go:20
-	{
+	/*line closure_templates.go:20*/ {
 		i_5 := f_1.i
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("for", (*i_5)) })
 	}
-//line closure_templates.go:21
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:21*/ f_1.aw.Begin(f_1.e.I(0))
 resume4:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
@@ -120,8 +115,7 @@ resume4:
 		v := *f_1.i
 		f_1.i = &v
 	}
-//line closure_templates.go:19
-	(*f_1.i)++
+	/*line closure_templates.go:19*/ (*f_1.i)++
 	goto for1
 endfor3:
 	f_1.x = []string{"a", "b"}
@@ -132,15 +126,13 @@ range5:
 	}
 	i = new(int)
 	v = new(string)
-//line closure_templates.go:23
-	(*i), (*v) = f_1.i_1, f_1.x[f_1.i_1]
+	/*line closure_templates.go:23*/ (*i), (*v) = f_1.i_1, f_1.x[f_1.i_1]
 	{
 		i_6 := i
 		v_6 := v
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("sl", (*i_6), (*v_6)) })
 	}
-//line closure_templates.go:25
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:25*/ f_1.aw.Begin(f_1.e.I(0))
 resume8:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
@@ -149,8 +141,7 @@ resume8:
 	f_1.i_1++
 	goto range5
 endrange7:
-//line closure_templates.go:27
-	f_1.arr = [2]int{5, 6}
+	/*line closure_templates.go:27*/ f_1.arr = [2]int{5, 6}
 	f_1.x_1 = f_1.arr
 	f_1.i_2 = 0
 range9:
@@ -159,15 +150,13 @@ range9:
 	}
 	i_1 = new(int)
 	v_1 = new(int)
-//line closure_templates.go:28
-	(*i_1), (*v_1) = f_1.i_2, f_1.x_1[f_1.i_2]
+	/*line closure_templates.go:28*/ (*i_1), (*v_1) = f_1.i_2, f_1.x_1[f_1.i_2]
 	{
 		i_7 := i_1
 		v_7 := v_1
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("arr", (*i_7), (*v_7)) })
 	}
-//line closure_templates.go:30
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:30*/ f_1.aw.Begin(f_1.e.I(0))
 resume12:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
@@ -184,15 +173,13 @@ range13:
 	}
 	i_2 = new(int)
 	v_2 = new(int)
-//line closure_templates.go:32
-	(*i_2), (*v_2) = f_1.i_3, f_1.x_2[f_1.i_3]
+	/*line closure_templates.go:32*/ (*i_2), (*v_2) = f_1.i_3, f_1.x_2[f_1.i_3]
 	{
 		i_8 := i_2
 		v_8 := v_2
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("parr", (*i_8), (*v_8)) })
 	}
-//line closure_templates.go:34
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:34*/ f_1.aw.Begin(f_1.e.I(0))
 resume16:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(4, y)
@@ -209,15 +196,13 @@ range17:
 	r, f_1.w = utf8.DecodeRuneInString("xy"[f_1.i_4:])
 	i_3 = new(int)
 	r_1 = new(rune)
-//line closure_templates.go:36
-	(*i_3), (*r_1) = f_1.i_4, r
+	/*line closure_templates.go:36*/ (*i_3), (*r_1) = f_1.i_4, r
 	{
 		i_9 := i_3
 		r_2 := r_1
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("str", (*i_9), string((*r_2))) })
 	}
-//line closure_templates.go:38
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:38*/ f_1.aw.Begin(f_1.e.I(0))
 resume20:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(5, y)
@@ -243,15 +228,13 @@ range21:
 	}
 	k_1 = new(string)
 	v_3 = new(int)
-//line closure_templates.go:40
-	(*k_1), (*v_3) = k, f_1.v
+	/*line closure_templates.go:40*/ (*k_1), (*v_3) = k, f_1.v
 	{
 		k_2 := k_1
 		v_9 := v_3
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("map", (*k_2), (*v_9)) })
 	}
-//line closure_templates.go:42
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:42*/ f_1.aw.Begin(f_1.e.I(0))
 resume24:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
@@ -259,8 +242,7 @@ resume24:
 	f_1.aw.Must()
 	goto range21
 endrange23:
-//line closure_templates.go:44
-	ch = make(chan int, 2)
+	/*line closure_templates.go:44*/ ch = make(chan int, 2)
 	ch <- 7
 	ch <- 8
 	close(ch)
@@ -270,14 +252,12 @@ range25:
 		goto endrange27
 	}
 	v_4 = new(int)
-//line closure_templates.go:48
-	(*v_4) = f_1.v_1
+	/*line closure_templates.go:48*/ (*v_4) = f_1.v_1
 	{
 		v_10 := v_4
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("ch", (*v_10)) })
 	}
-//line closure_templates.go:50
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:50*/ f_1.aw.Begin(f_1.e.I(0))
 resume28:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(7, y)
@@ -291,14 +271,12 @@ range29:
 		goto endrange31
 	}
 	i_4 = new(int)
-//line closure_templates.go:52
-	(*i_4) = f_1.i_6
+	/*line closure_templates.go:52*/ (*i_4) = f_1.i_6
 	{
 		i_10 := i_4
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("int", (*i_10)) })
 	}
-//line closure_templates.go:54
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:54*/ f_1.aw.Begin(f_1.e.I(0))
 resume32:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(8, y)
@@ -314,14 +292,12 @@ range33:
 		goto endrange35
 	}
 	v_5 = new(int)
-//line closure_templates.go:56
-	(*v_5) = f_1.k
+	/*line closure_templates.go:56*/ (*v_5) = f_1.k
 	{
 		v_11 := v_5
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("fn", (*v_11)) })
 	}
-//line closure_templates.go:58
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:58*/ f_1.aw.Begin(f_1.e.I(0))
 resume36:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(9, y)
@@ -331,45 +307,38 @@ resume36:
 endrange35:
 	f_1.stop()
 	f_1.stop = nil
-//line closure_templates.go:60
-	f_1.i_7 = 0
+	/*line closure_templates.go:60*/ f_1.i_7 = 0
 for37:
-//line closure_templates.go:60
-	if !(f_1.i_7 < 2) {
+	/*line closure_templates.go:60*/ if !(f_1.i_7 < 2) {
 		goto endfor39
 	}
 	f_1.x_3 = new(int)
-//line closure_templates.go:61
-	(*f_1.x_3) = f_1.i_7 * 10
+	/*line closure_templates.go:61*/ (*f_1.x_3) = f_1.i_7 * 10
 	f_1.aw.Begin(f_1.e.I(0))
 resume40:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(10, y)
 	}
 	f_1.aw.Must()
-//line closure_templates.go:63
-	{
+	/*line closure_templates.go:63*/ {
 		x := f_1.x_3
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("body", (*x)) })
 	}
-//line closure_templates.go:60
-	f_1.i_7++
+	/*line closure_templates.go:60*/ f_1.i_7++
 	goto for37
 endfor39:
-//line closure_templates.go:65
-	f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:65*/ f_1.aw.Begin(f_1.e.I(0))
 resume41:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(11, y)
 	}
 	f_1.aw.Must()
-//line closure_templates.go:66
-	out = ""
+	/*line closure_templates.go:66*/ out = ""
 	for _, f := range f_1.fs {
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:373
+//line closure_templates_async.go:342
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -463,43 +432,35 @@ func (f *closureChangesLoopVarFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:78
-	f.n = 0
+	/*line closure_templates.go:78*/ f.n = 0
 	f.i = new(int)
-//line closure_templates.go:79
-	(*f.i) = 0
+	/*line closure_templates.go:79*/ (*f.i) = 0
 for1:
-//line closure_templates.go:79
-	if !((*f.i) < 6) {
+	/*line closure_templates.go:79*/ if !((*f.i) < 6) {
 		goto endfor3
 	}
-//line closure_templates.go:80
-	{
+	/*line closure_templates.go:80*/ {
 		i := f.i
 		f.inc = func() { (*i)++ }
 	}
-//line closure_templates.go:81
-	f.aw.Begin(f.e.I(0))
+	/*line closure_templates.go:81*/ f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line closure_templates.go:82
-	f.inc()
+	/*line closure_templates.go:82*/ f.inc()
 	f.e.Add("i=%d", (*f.i))
 	f.n++
 	{
 		v := *f.i
 		f.i = &v
 	}
-//line closure_templates.go:79
-	(*f.i)++
+	/*line closure_templates.go:79*/ (*f.i)++
 	goto for1
 endfor3:
-//line closure_templates.go:86
-	return f.Finish(f.n, nil)
-//line closure_templates_async.go:503
+	/*line closure_templates.go:86*/ return f.Finish(f.n, nil)
+//line closure_templates_async.go:464
 }
 func (f *closureChangesLoopVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -538,8 +499,7 @@ func (f *closureSharedAcrossAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:94
-	f.count = 0
+	/*line closure_templates.go:94*/ f.count = 0
 	f.bump = func() { f.count++ }
 	f.e.L.CallSoon(f.bump)
 	f.aw.Begin(f.e.I(0))
@@ -548,12 +508,11 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line closure_templates.go:98
-	f.e.Add("count=%d", f.count)
+	/*line closure_templates.go:98*/ f.e.Add("count=%d", f.count)
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:557
+//line closure_templates_async.go:516
 }
 func (f *closureSharedAcrossAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -594,8 +553,7 @@ func (f *closureAnnotatedLiteralFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:109
-	f.total = 0
+	/*line closure_templates.go:109*/ f.total = 0
 	f.add = func(n int) int {
 		f.total += n
 		return f.total
@@ -605,21 +563,18 @@ range1:
 	if f.i >= 3 {
 		goto endrange3
 	}
-//line closure_templates.go:115
-	f.aw.Begin(f.e.I(f.i + 1))
+	/*line closure_templates.go:115*/ f.aw.Begin(f.e.I(f.i + 1))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line closure_templates.go:115
-	f.add(i)
+	/*line closure_templates.go:115*/ f.add(i)
 	f.i++
 	goto range1
 endrange3:
-//line closure_templates.go:117
-	return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:623
+	/*line closure_templates.go:117*/ return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
+//line closure_templates_async.go:578
 }
 func (f *closureAnnotatedLiteralFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -50,8 +50,7 @@ func (f *litTaskGroupPerIterationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:22
-	f.sum = 0
+	/*line corolit_templates.go:22*/ f.sum = 0
 	f.tg = rt.NewTaskGroup()
 	f.aw.Begin(f.tg.Enter())
 resume1:
@@ -60,45 +59,37 @@ resume1:
 	}
 	f.aw.Must()
 	f.i = new(int)
-//line corolit_templates.go:25
-	(*f.i) = 1
+	/*line corolit_templates.go:25*/ (*f.i) = 1
 for2:
-//line corolit_templates.go:25
-	if !((*f.i) <= 3) {
+	/*line corolit_templates.go:25*/ if !((*f.i) <= 3) {
 		goto endfor4
 	}
-//line corolit_templates.go:26
-	rt.Spawn(f.tg, litTaskGroupPerIterationFunc1Async(&f.e, &(*f.i), &f.sum))
-//line corolit_templates.go:32
-	f.aw1.Begin(f.e.I(0))
+	/*line corolit_templates.go:26*/ rt.Spawn(f.tg, litTaskGroupPerIterationFunc1Async(&f.e, &(*f.i), &f.sum))
+	/*line corolit_templates.go:32*/ f.aw1.Begin(f.e.I(0))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-//line corolit_templates.go:33
-	f.e.Add("spawned %d", (*f.i))
+	/*line corolit_templates.go:33*/ f.e.Add("spawned %d", (*f.i))
 	{
 		v := *f.i
 		f.i = &v
 	}
-//line corolit_templates.go:25
-	(*f.i)++
+	/*line corolit_templates.go:25*/ (*f.i)++
 	goto for2
 endfor4:
-//line corolit_templates.go:35
-	f.aw.Begin(f.tg.Exit(nil))
+	/*line corolit_templates.go:35*/ f.aw.Begin(f.tg.Exit(nil))
 resume6:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	_, err = f.aw.Result()
-//line corolit_templates.go:35
-	if err != nil {
+	/*line corolit_templates.go:35*/ if err != nil {
 		return f.Finish(0, err)
 	}
 	return f.Finish(f.sum, nil)
-//line corolit_templates_async.go:102
+//line corolit_templates_async.go:93
 }
 func (f *litTaskGroupPerIterationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -135,18 +126,16 @@ func (f *litTaskGroupPerIterationFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yi
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:27
-	f.aw.Begin((*f.e).AV(fmt.Sprint("kid", (*f.i)), (*f.i)*10))
+	/*line corolit_templates.go:27*/ f.aw.Begin((*f.e).AV(fmt.Sprint("kid", (*f.i)), (*f.i)*10))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.aw.Must()
-//line corolit_templates.go:28
-	(*f.sum) += v
+	/*line corolit_templates.go:28*/ (*f.sum) += v
 	(*f.e).Add("kid%d sum=%d", (*f.i), (*f.sum))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:150
+//line corolit_templates_async.go:139
 }
 func (f *litTaskGroupPerIterationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -188,8 +177,7 @@ func (f *litTaskGroupVerbatimLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:46
-	f.got = nil
+	/*line corolit_templates.go:46*/ f.got = nil
 	f.tg = rt.NewTaskGroup()
 	f.aw.Begin(f.tg.Enter())
 resume1:
@@ -197,20 +185,17 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:49
-	for _, name := range []string{"a", "b", "c"} {
+	/*line corolit_templates.go:49*/ for _, name := range []string{"a", "b", "c"} {
 		rt.Spawn(f.tg, litTaskGroupVerbatimLoopFunc1Async(&f.e, &f.got, &name))
 	}
-//line corolit_templates.go:56
-	f.aw.Begin(f.tg.Exit(nil))
+	/*line corolit_templates.go:56*/ f.aw.Begin(f.tg.Exit(nil))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw.Result()
-//line corolit_templates.go:57
-	return f.Finish(strings.Join(f.got, ","), err)
-//line corolit_templates_async.go:214
+	/*line corolit_templates.go:57*/ return f.Finish(strings.Join(f.got, ","), err)
+//line corolit_templates_async.go:199
 }
 func (f *litTaskGroupVerbatimLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -246,17 +231,15 @@ func (f *litTaskGroupVerbatimLoopFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yi
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:51
-	f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:51*/ f.aw.Begin((*f.e).I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:52
-	(*f.got) = append((*f.got), (*f.name))
+	/*line corolit_templates.go:52*/ (*f.got) = append((*f.got), (*f.name))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:260
+//line corolit_templates_async.go:243
 }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -291,23 +274,20 @@ func (f *litGatherFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:65
-	f.base = 1
+	/*line corolit_templates.go:65*/ f.base = 1
 	cs = nil
 	for k := range 3 {
 		cs = append(cs, litGatherFunc1Async(&f.e, &k, &f.base))
 	}
-//line corolit_templates.go:74
-	f.base = 2
+	/*line corolit_templates.go:74*/ f.base = 2
 	f.aw.Begin(rt.Gather(cs...))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	gather, err = f.aw.Result()
-//line corolit_templates.go:75
-	return f.Finish(gather, err)
-//line corolit_templates_async.go:311
+	/*line corolit_templates.go:75*/ return f.Finish(gather, err)
+//line corolit_templates_async.go:291
 }
 func (f *litGatherFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -341,17 +321,15 @@ func (f *litGatherFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:69
-	f.aw.Begin((*f.e).I((*f.k)))
+	/*line corolit_templates.go:69*/ f.aw.Begin((*f.e).I((*f.k)))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.aw.Must()
-//line corolit_templates.go:70
-	(*f.e).Add("lit%d base=%d", (*f.k), (*f.base))
+	/*line corolit_templates.go:70*/ (*f.e).Add("lit%d base=%d", (*f.k), (*f.base))
 	return f.Finish((*f.base)*100+v, nil)
-//line corolit_templates_async.go:355
+//line corolit_templates_async.go:333
 }
 func (f *litGatherFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -396,33 +374,28 @@ func (f *litTaskAndDelegationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:84
-	f.n = 0
+	/*line corolit_templates.go:84*/ f.n = 0
 	f.t = rt.CreateTask(c.Loop(), litTaskAndDelegationFunc1Async(&f.n, &f.e))
-//line corolit_templates.go:89
-	f.aw.Begin(litTaskAndDelegationFunc2Async(&f.n, &f.e))
+	/*line corolit_templates.go:89*/ f.aw.Begin(litTaskAndDelegationFunc2Async(&f.n, &f.e))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.d = f.aw.Must()
-//line corolit_templates.go:93
-	f.aw1.Begin(f.t)
+	/*line corolit_templates.go:93*/ f.aw1.Begin(f.t)
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.s = f.aw1.Must()
-//line corolit_templates.go:94
-	f.aw.Begin(litTaskAndDelegationFunc3Async(&f.e, &f.n))
+	/*line corolit_templates.go:94*/ f.aw.Begin(litTaskAndDelegationFunc3Async(&f.e, &f.n))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	v, err = f.aw.Result()
-//line corolit_templates.go:98
-	return f.Finish(fmt.Sprintf("%s d=%d n=%d v=%d err=%v", f.s, f.d, f.n, v, err), nil)
-//line corolit_templates_async.go:426
+	/*line corolit_templates.go:98*/ return f.Finish(fmt.Sprintf("%s d=%d n=%d v=%d err=%v", f.s, f.d, f.n, v, err), nil)
+//line corolit_templates_async.go:399
 }
 func (f *litTaskAndDelegationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -458,17 +431,15 @@ func (f *litTaskAndDelegationFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield 
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:86
-	f.aw.Begin((*f.e).AV("task", 5))
+	/*line corolit_templates.go:86*/ f.aw.Begin((*f.e).AV("task", 5))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line corolit_templates.go:86
-	(*f.n) += aV
+	/*line corolit_templates.go:86*/ (*f.n) += aV
 	return f.Finish("task done", nil)
-//line corolit_templates_async.go:472
+//line corolit_templates_async.go:443
 }
 func (f *litTaskAndDelegationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -504,17 +475,15 @@ func (f *litTaskAndDelegationFunc2Frame) step(c *rt.Ctx, thrown error) rt.Yield 
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:90
-	f.aw.Begin((*f.e).AV("deleg", 7))
+	/*line corolit_templates.go:90*/ f.aw.Begin((*f.e).AV("deleg", 7))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line corolit_templates.go:90
-	(*f.n) += aV
+	/*line corolit_templates.go:90*/ (*f.n) += aV
 	return f.Finish((*f.n), nil)
-//line corolit_templates_async.go:518
+//line corolit_templates_async.go:487
 }
 func (f *litTaskAndDelegationFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -549,16 +518,14 @@ func (f *litTaskAndDelegationFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yield 
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:95
-	f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:95*/ f.aw.Begin((*f.e).I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:96
-	return f.Finish((*f.n), errors.New("lit failed"))
-//line corolit_templates_async.go:562
+	/*line corolit_templates.go:96*/ return f.Finish((*f.n), errors.New("lit failed"))
+//line corolit_templates_async.go:529
 }
 func (f *litTaskAndDelegationFunc3Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc3Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -592,17 +559,15 @@ func (f *litNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:106
-	f.top = "t"
+	/*line corolit_templates.go:106*/ f.top = "t"
 	f.aw.Begin(litNestedFunc1Async(&f.e, &f.top))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	out, err = f.aw.Result()
-//line corolit_templates.go:118
-	return f.Finish(out+"/"+f.top, err)
-//line corolit_templates_async.go:606
+	/*line corolit_templates.go:118*/ return f.Finish(out+"/"+f.top, err)
+//line corolit_templates_async.go:571
 }
 func (f *litNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -637,19 +602,16 @@ func (f *litNestedFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:108
-	f.mid = "m"
+	/*line corolit_templates.go:108*/ f.mid = "m"
 	inner = litNestedFunc1Func1Async(&(*f.e), &(*f.top), &f.mid)
-//line corolit_templates.go:115
-	f.aw.Begin(inner)
+	/*line corolit_templates.go:115*/ f.aw.Begin(inner)
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	s = f.aw.Must()
-//line corolit_templates.go:116
-	return f.Finish(s+"/"+f.mid, nil)
-//line corolit_templates_async.go:653
+	/*line corolit_templates.go:116*/ return f.Finish(s+"/"+f.mid, nil)
+//line corolit_templates_async.go:615
 }
 func (f *litNestedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -682,18 +644,16 @@ func (f *litNestedFunc1Func1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:110
-	f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:110*/ f.aw.Begin((*f.e).I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:111
-	(*f.top) += "1"
+	/*line corolit_templates.go:111*/ (*f.top) += "1"
 	(*f.mid) += "2"
 	return f.Finish((*f.top)+(*f.mid), nil)
-//line corolit_templates_async.go:697
+//line corolit_templates_async.go:657
 }
 func (f *litNestedFunc1Func1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Func1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -733,27 +693,23 @@ func (f *litDeferCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:126
-	f.state = "new"
+	/*line corolit_templates.go:126*/ f.state = "new"
 	f.t = rt.CreateTask(c.Loop(), litDeferCancelFunc1Async(&f.state))
-//line corolit_templates.go:134
-	f.aw.Begin(f.e.I(0))
+	/*line corolit_templates.go:134*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:135
-	f.t.Cancel("stop")
+	/*line corolit_templates.go:135*/ f.t.Cancel("stop")
 	f.aw1.Begin(f.t)
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw1.Result()
-//line corolit_templates.go:137
-	return f.Finish(f.state, errors.Unwrap(err))
-//line corolit_templates_async.go:757
+	/*line corolit_templates.go:137*/ return f.Finish(f.state, errors.Unwrap(err))
+//line corolit_templates_async.go:713
 }
 func (f *litDeferCancelFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litDeferCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -786,23 +742,20 @@ func (f *litDeferCancelFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:128
-	{
+	/*line corolit_templates.go:128*/ {
 		state := f.state
 		f.defers = append(f.defers, func() { (*state) += " deferred" })
 	}
-//line corolit_templates.go:129
-	(*f.state) = "waiting"
+	/*line corolit_templates.go:129*/ (*f.state) = "waiting"
 	f.aw.Begin(rt.Sleep(1e9))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line corolit_templates.go:131
-	(*f.state) += " err=" + fmt.Sprint(errors.Is(err, rt.ErrCancelled))
+	/*line corolit_templates.go:131*/ (*f.state) += " err=" + fmt.Sprint(errors.Is(err, rt.ErrCancelled))
 	return f.done(err)
-//line corolit_templates_async.go:806
+//line corolit_templates_async.go:759
 }
 func (f *litDeferCancelFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -877,16 +830,14 @@ func (f *litCounterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:146
-	f.aw.Begin(litCounterBumpFunc1Async(&f.c, &f.e, &f.by))
+	/*line corolit_templates.go:146*/ f.aw.Begin(litCounterBumpFunc1Async(&f.c, &f.e, &f.by))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	litCounterBumpFunc1, err = f.aw.Result()
-//line corolit_templates.go:146
-	return f.Finish(litCounterBumpFunc1, err)
-//line corolit_templates_async.go:890
+	/*line corolit_templates.go:146*/ return f.Finish(litCounterBumpFunc1, err)
+//line corolit_templates_async.go:841
 }
 func (f *litCounterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -923,17 +874,15 @@ func (f *litCounterBumpFunc1Frame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:147
-	f.aw.Begin((*f.e).I((*f.by)))
+	/*line corolit_templates.go:147*/ f.aw.Begin((*f.e).I((*f.by)))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line corolit_templates.go:147
-	(*f.c).n += i
+	/*line corolit_templates.go:147*/ (*f.c).n += i
 	return f.Finish((*f.c).n, nil)
-//line corolit_templates_async.go:937
+//line corolit_templates_async.go:886
 }
 func (f *litCounterBumpFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -969,17 +918,15 @@ func (f *litGenericFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:156
-	f.got = nil
+	/*line corolit_templates.go:156*/ f.got = nil
 	f.aw.Begin(litGenericFunc1Async[T](&f.e, &f.got, &f.v))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:162
-	return f.Finish(fmt.Sprint(f.got), nil)
-//line corolit_templates_async.go:983
+	/*line corolit_templates.go:162*/ return f.Finish(fmt.Sprint(f.got), nil)
+//line corolit_templates_async.go:930
 }
 func (f *litGenericFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1012,17 +959,15 @@ func (f *litGenericFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:158
-	f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:158*/ f.aw.Begin((*f.e).I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:159
-	(*f.got) = append((*f.got), (*f.v), (*f.v))
+	/*line corolit_templates.go:159*/ (*f.got) = append((*f.got), (*f.v), (*f.v))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1026
+//line corolit_templates_async.go:971
 }
 func (f *litGenericFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1055,16 +1000,14 @@ func (f *litStackFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:170
-	f.aw.Begin(litStackFunc1Async(&f.gate))
+	/*line corolit_templates.go:170*/ f.aw.Begin(litStackFunc1Async(&f.gate))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	litStackFunc1, err = f.aw.Result()
-//line corolit_templates.go:170
-	return f.Finish(litStackFunc1, err)
-//line corolit_templates_async.go:1068
+	/*line corolit_templates.go:170*/ return f.Finish(litStackFunc1, err)
+//line corolit_templates_async.go:1011
 }
 func (f *litStackFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1097,16 +1040,14 @@ func (f *litStackFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:171
-	f.aw.Begin((*f.gate))
+	/*line corolit_templates.go:171*/ f.aw.Begin((*f.gate))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line corolit_templates.go:171
-	return f.Finish(v, err)
-//line corolit_templates_async.go:1110
+	/*line corolit_templates.go:171*/ return f.Finish(v, err)
+//line corolit_templates_async.go:1051
 }
 func (f *litStackFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1148,10 +1089,8 @@ func (f *litBoxAddFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:182
-	f.x = 1
-//line corolit_templates.go:184
-	f.x_1 = 20
+	/*line corolit_templates.go:182*/ f.x = 1
+	/*line corolit_templates.go:184*/ f.x_1 = 20
 	f.aw.Begin(litBoxAddFunc1Async[T](&f.e, &f.b, &f.v, &f.x_1))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
@@ -1159,16 +1098,14 @@ resume1:
 	}
 	f.aw.Must()
 	f.e.Add("inner x=%d", f.x_1)
-//line corolit_templates.go:193
-	f.aw1.Begin(litBoxAddFunc2Async[T](&f.x, &f.e, &f.b))
+	/*line corolit_templates.go:193*/ f.aw1.Begin(litBoxAddFunc2Async[T](&f.x, &f.e, &f.b))
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	n = f.aw1.Must()
-//line corolit_templates.go:197
-	return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
-//line corolit_templates_async.go:1172
+	/*line corolit_templates.go:197*/ return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
+//line corolit_templates_async.go:1109
 }
 func (f *litBoxAddFrame[T]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litBoxAddFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1202,18 +1139,16 @@ func (f *litBoxAddFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:186
-	f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:186*/ f.aw.Begin((*f.e).I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:187
-	(*f.b).v = append((*f.b).v, (*f.v))
+	/*line corolit_templates.go:187*/ (*f.b).v = append((*f.b).v, (*f.v))
 	(*f.x)++
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1217
+//line corolit_templates_async.go:1152
 }
 func (f *litBoxAddFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1247,17 +1182,15 @@ func (f *litBoxAddFunc2Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:194
-	f.aw.Begin((*f.e).I(10))
+	/*line corolit_templates.go:194*/ f.aw.Begin((*f.e).I(10))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line corolit_templates.go:194
-	(*f.x) += i
+	/*line corolit_templates.go:194*/ (*f.x) += i
 	return f.Finish((*f.x)+len((*f.b).v), nil)
-//line corolit_templates_async.go:1261
+//line corolit_templates_async.go:1194
 }
 func (f *litBoxAddFunc2Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc2Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1308,8 +1241,7 @@ func (f *litInRangeFuncAndSelectFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:206
-	f.cs = nil
+	/*line corolit_templates.go:206*/ f.cs = nil
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
@@ -1317,11 +1249,9 @@ range1:
 		goto endrange3
 	}
 	v = new(int)
-//line corolit_templates.go:207
-	(*v) = f.k
+	/*line corolit_templates.go:207*/ (*v) = f.k
 	f.cs = append(f.cs, litInRangeFuncAndSelectFunc1Async(&f.e, &(*v)))
-//line corolit_templates.go:212
-	f.aw.Begin(f.e.I(0))
+	/*line corolit_templates.go:212*/ f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -1331,15 +1261,13 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line corolit_templates.go:214
-	ch = make(chan int, 1)
+	/*line corolit_templates.go:214*/ ch = make(chan int, 1)
 	ch <- 7
 	select { //asyncvet:nonblocking ch is buffered and holds a value
 	case got := <-ch:
 		f.cs = append(f.cs, litInRangeFuncAndSelectFunc2Async(&got, &f.e))
 	}
-//line corolit_templates.go:222
-	{
+	/*line corolit_templates.go:222*/ {
 		d := c.Loop()
 		d_1 := litInRangeFuncAndSelectFunc3Async(&f.e)
 		f.defers = append(f.defers, func(next func()) {
@@ -1347,16 +1275,14 @@ endrange3:
 			next()
 		})
 	}
-//line corolit_templates.go:226
-	f.aw1.Begin(rt.Gather(f.cs...))
+	/*line corolit_templates.go:226*/ f.aw1.Begin(rt.Gather(f.cs...))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	out = f.aw1.Must()
-//line corolit_templates.go:227
-	return f.done(strings.Join(out, " "), nil)
-//line corolit_templates_async.go:1360
+	/*line corolit_templates.go:227*/ return f.done(strings.Join(out, " "), nil)
+//line corolit_templates_async.go:1286
 }
 func (f *litInRangeFuncAndSelectFrame) catch() {
 	if p := recover(); p != nil {
@@ -1458,16 +1384,14 @@ func (f *litInRangeFuncAndSelectFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:209
-	f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:209*/ f.aw.Begin((*f.e).I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:210
-	return f.Finish(fmt.Sprint("v", (*f.v)), nil)
-//line corolit_templates_async.go:1471
+	/*line corolit_templates.go:210*/ return f.Finish(fmt.Sprint("v", (*f.v)), nil)
+//line corolit_templates_async.go:1395
 }
 func (f *litInRangeFuncAndSelectFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1503,16 +1427,14 @@ func (f *litInRangeFuncAndSelectFunc2Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:219
-	f.aw.Begin((*f.e).I(1))
+	/*line corolit_templates.go:219*/ f.aw.Begin((*f.e).I(1))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line corolit_templates.go:219
-	return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
-//line corolit_templates_async.go:1516
+	/*line corolit_templates.go:219*/ return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
+//line corolit_templates_async.go:1438
 }
 func (f *litInRangeFuncAndSelectFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1543,10 +1465,9 @@ func (f *litInRangeFuncAndSelectFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:223
-	(*f.e).Add("deferred task ran")
+	/*line corolit_templates.go:223*/ (*f.e).Add("deferred task ran")
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1550
+//line corolit_templates_async.go:1471
 }
 
 // litSharedWhileSuspendedAsync is litSharedWhileSuspended as a coroutine (see asyncgen).
@@ -1586,19 +1507,16 @@ func (f *litSharedWhileSuspendedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:236
-	f.x, f.y = 1, 0
+	/*line corolit_templates.go:236*/ f.x, f.y = 1, 0
 	f.gate = rt.NewFuture[int](c.Loop())
 	f.t = rt.CreateTask(c.Loop(), litSharedWhileSuspendedFunc1Async(&f.e, &f.x, &f.gate, &f.y))
-//line corolit_templates.go:246
-	f.aw.Begin(f.e.I(0))
+	/*line corolit_templates.go:246*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:247
-	f.x = 5
+	/*line corolit_templates.go:247*/ f.x = 5
 	f.gate.SetResult(0)
 	f.aw1.Begin(f.t)
 resume2:
@@ -1606,9 +1524,8 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-//line corolit_templates.go:250
-	return f.Finish(fmt.Sprint(f.x, " ", f.y), nil)
-//line corolit_templates_async.go:1612
+	/*line corolit_templates.go:250*/ return f.Finish(fmt.Sprint(f.x, " ", f.y), nil)
+//line corolit_templates_async.go:1529
 }
 func (f *litSharedWhileSuspendedFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1645,20 +1562,18 @@ func (f *litSharedWhileSuspendedFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:239
-	(*f.e).Add("lit sees x=%d", (*f.x))
+	/*line corolit_templates.go:239*/ (*f.e).Add("lit sees x=%d", (*f.x))
 	f.aw.Begin((*f.gate))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line corolit_templates.go:241
-	(*f.e).Add("lit resumed x=%d", (*f.x))
+	/*line corolit_templates.go:241*/ (*f.e).Add("lit resumed x=%d", (*f.x))
 	(*f.y) = (*f.x) * 10
 	(*f.x) = -1
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1662
+//line corolit_templates_async.go:1577
 }
 func (f *litSharedWhileSuspendedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -42,8 +42,7 @@ func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:18
-	f.x = 1
+	/*line defer_templates.go:18*/ f.x = 1
 	{
 		fn := f.e.Add
 		d := f.x
@@ -52,16 +51,14 @@ func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line defer_templates.go:20
-	f.defers = append(f.defers, f.later(func() { f.e.Add("closure x=%d res=%d", f.x, f.res) }))
+	/*line defer_templates.go:20*/ f.defers = append(f.defers, f.later(func() { f.e.Add("closure x=%d res=%d", f.x, f.res) }))
 	f.aw.Begin(f.e.AV("darg", 7))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line defer_templates.go:21
-	{
+	/*line defer_templates.go:21*/ {
 		fn_1 := f.e.Add
 		d_1 := aV
 		f.defers = append(f.defers, func(next func()) {
@@ -69,15 +66,13 @@ resume1:
 			next()
 		})
 	}
-//line defer_templates.go:22
-	f.aw.Begin(f.e.I(2))
+	/*line defer_templates.go:22*/ f.aw.Begin(f.e.I(2))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line defer_templates.go:22
-	f.x = i
+	/*line defer_templates.go:22*/ f.x = i
 	for i := 0; i < 3; i++ {
 		{
 			fn_2 := f.e.Add
@@ -88,16 +83,14 @@ resume2:
 			})
 		}
 	}
-//line defer_templates.go:26
-	f.aw.Begin(f.e.I(0))
+	/*line defer_templates.go:26*/ f.aw.Begin(f.e.I(0))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aw.Must()
-//line defer_templates.go:27
-	return f.done(f.x * 10)
-//line defer_templates_async.go:101
+	/*line defer_templates.go:27*/ return f.done(f.x * 10)
+//line defer_templates_async.go:94
 }
 func (f *deferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -181,8 +174,7 @@ func (f *deferChangesResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:34
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:34*/ f.defers = append(f.defers, func() {
 		f.res *= 2
 		if f.res > 10 {
 			f.err = fmt.Errorf("too big: %d", f.res)
@@ -194,9 +186,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line defer_templates.go:40
-	return f.done(i, nil)
-//line defer_templates_async.go:200
+	/*line defer_templates.go:40*/ return f.done(i, nil)
+//line defer_templates_async.go:191
 }
 func (f *deferChangesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -270,8 +261,7 @@ func (f *deferRecoverPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:48
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:48*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.e.Add("recovered %v", r)
 			f.res = -1
@@ -283,10 +273,9 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line defer_templates.go:55
-	f.e.Add("about to panic")
+	/*line defer_templates.go:55*/ f.e.Add("about to panic")
 	panic("late")
-//line defer_templates_async.go:290
+//line defer_templates_async.go:279
 }
 func (f *deferRecoverPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -363,16 +352,14 @@ func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:64
-	{
+	/*line defer_templates.go:64*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("outer defer")
 			next()
 		})
 	}
-//line defer_templates.go:65
-	f.defers = append(f.defers, f.later(func() {
+	/*line defer_templates.go:65*/ f.defers = append(f.defers, f.later(func() {
 		r := recover()
 		if re, ok := r.(*rt.Raised); ok {
 			f.e.Add("raised %v", re.Err)
@@ -387,24 +374,21 @@ func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line defer_templates.go:74
-	f.aw.Begin(f.e.I(0))
+	/*line defer_templates.go:74*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line defer_templates.go:75
-	f.aw.Begin(Fail[int](f.e, "boom"))
+	/*line defer_templates.go:75*/ f.aw.Begin(Fail[int](f.e, "boom"))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	v = f.aw.Must()
-//line defer_templates.go:76
-	f.e.Add("unreachable %d", v)
+	/*line defer_templates.go:76*/ f.e.Add("unreachable %d", v)
 	return f.done(v, nil)
-//line defer_templates_async.go:408
+//line defer_templates_async.go:392
 }
 func (f *deferRecoverRaisedFrame) catch() {
 	if p := recover(); p != nil {
@@ -485,16 +469,14 @@ func (f *deferUnrecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:86
-	{
+	/*line defer_templates.go:86*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("defer ran")
 			next()
 		})
 	}
-//line defer_templates.go:87
-	f.defers = append(f.defers, f.later(func() {
+	/*line defer_templates.go:87*/ f.defers = append(f.defers, f.later(func() {
 		f.e.Add("helper recover nil=%v", recoverInHelper() == nil)
 	}))
 	f.aw.Begin(Fail[int](f.e, "escaped"))
@@ -503,9 +485,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	fail = f.aw.Must()
-//line defer_templates.go:90
-	return f.done(fail)
-//line defer_templates_async.go:509
+	/*line defer_templates.go:90*/ return f.done(fail)
+//line defer_templates_async.go:490
 }
 func (f *deferUnrecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -585,8 +566,7 @@ func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:101
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:101*/ f.defers = append(f.defers, func() {
 		r := recover()
 		f.e.Add("second recover %v", r)
 	})
@@ -601,9 +581,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line defer_templates.go:111
-	panic("first")
-//line defer_templates_async.go:607
+	/*line defer_templates.go:111*/ panic("first")
+//line defer_templates_async.go:586
 }
 func (f *deferRepanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -677,8 +656,7 @@ func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:119
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:119*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			re, ok := r.(*rt.Raised)
 			f.e.Add("recovered cancelled=%v", ok && errors.Is(re.Err, rt.ErrCancelled))
@@ -692,10 +670,9 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line defer_templates.go:128
-	f.e.Add("unreachable")
+	/*line defer_templates.go:128*/ f.e.Add("unreachable")
 	return f.done(1, nil)
-//line defer_templates_async.go:699
+//line defer_templates_async.go:676
 }
 func (f *deferSwallowCancelFrame) catch() {
 	if p := recover(); p != nil {
@@ -770,24 +747,21 @@ func (f *cancelAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:137
-	f.aw.Begin(f.e.Cancel("go away"))
+	/*line defer_templates.go:137*/ f.aw.Begin(f.e.Cancel("go away"))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line defer_templates.go:138
-	f.e.Add("err=%v", err)
+	/*line defer_templates.go:138*/ f.e.Add("err=%v", err)
 	f.aw.Begin(f.e.I(5))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	v = f.aw.Must()
-//line defer_templates.go:140
-	return f.Finish(v, nil)
-//line defer_templates_async.go:791
+	/*line defer_templates.go:140*/ return f.Finish(v, nil)
+//line defer_templates_async.go:765
 }
 func (f *cancelAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -822,24 +796,21 @@ func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:148
-	{
+	/*line defer_templates.go:148*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("cleanup")
 			next()
 		})
 	}
-//line defer_templates.go:149
-	f.aw.Begin(f.e.Cancel("bye"))
+	/*line defer_templates.go:149*/ f.aw.Begin(f.e.Cancel("bye"))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line defer_templates.go:150
-	return f.done(1)
-//line defer_templates_async.go:843
+	/*line defer_templates.go:150*/ return f.done(1)
+//line defer_templates_async.go:814
 }
 func (f *cancelPropagateFrame) catch() {
 	if p := recover(); p != nil {
@@ -917,18 +888,16 @@ func (f *cancelThrownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:158
-	f.e.CancelSoon("thrown")
+	/*line defer_templates.go:158*/ f.e.CancelSoon("thrown")
 	f.aw.Begin(cancelThrownChildAsync(f.e))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line defer_templates.go:160
-	f.e.Add("parent v=%d err=%v", v, err)
+	/*line defer_templates.go:160*/ f.e.Add("parent v=%d err=%v", v, err)
 	return f.Finish(v+1, err)
-//line defer_templates_async.go:932
+//line defer_templates_async.go:901
 }
 func (f *cancelThrownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelThrownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -964,25 +933,22 @@ func (f *cancelThrownChildFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:166
-	{
+	/*line defer_templates.go:166*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("child defer")
 			next()
 		})
 	}
-//line defer_templates.go:167
-	f.aw.Begin(f.e.Sleep(0))
+	/*line defer_templates.go:167*/ f.aw.Begin(f.e.Sleep(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line defer_templates.go:168
-	f.e.Add("child err=%v", err)
+	/*line defer_templates.go:168*/ f.e.Add("child err=%v", err)
 	return f.done(10, err)
-//line defer_templates_async.go:986
+//line defer_templates_async.go:952
 }
 func (f *cancelThrownChildFrame) catch() {
 	if p := recover(); p != nil {
@@ -1059,16 +1025,14 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:177
-	{
+	/*line defer_templates.go:177*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("closed defer 1")
 			next()
 		})
 	}
-//line defer_templates.go:178
-	for i := 0; i < 2; i++ {
+	/*line defer_templates.go:178*/ for i := 0; i < 2; i++ {
 		{
 			fn_1 := f.e.Add
 			d := i
@@ -1078,18 +1042,16 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			})
 		}
 	}
-//line defer_templates.go:181
-	f.e.Add("suspending")
+	/*line defer_templates.go:181*/ f.e.Add("suspending")
 	f.aw.Begin(rt.NewFuture[int](f.e.L))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line defer_templates.go:183
-	f.e.Add("unreachable")
+	/*line defer_templates.go:183*/ f.e.Add("unreachable")
 	return f.done(0)
-//line defer_templates_async.go:1093
+//line defer_templates_async.go:1055
 }
 func (f *closeRunsDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1167,24 +1129,21 @@ func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:192
-	{
+	/*line defer_templates.go:192*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("parent defer")
 			next()
 		})
 	}
-//line defer_templates.go:193
-	f.aw.Begin(closeRunsDefersAsync(f.e))
+	/*line defer_templates.go:193*/ f.aw.Begin(closeRunsDefersAsync(f.e))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	closeRunsDefers_1 = f.aw.Must()
-//line defer_templates.go:193
-	return f.done(closeRunsDefers_1)
-//line defer_templates_async.go:1188
+	/*line defer_templates.go:193*/ return f.done(closeRunsDefers_1)
+//line defer_templates_async.go:1147
 }
 func (f *closeDelegatingFrame) catch() {
 	if p := recover(); p != nil {
@@ -1268,8 +1227,7 @@ func (f *closeInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:200
-	{
+	/*line defer_templates.go:200*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -1282,8 +1240,7 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line defer_templates.go:201
-	v = f.k
+	/*line defer_templates.go:201*/ v = f.k
 	f.e.Add("suspending at %d", v)
 	f.aw.Begin(rt.NewFuture[int](f.e.L))
 resume4:
@@ -1295,9 +1252,8 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line defer_templates.go:205
-	return f.done(0)
-//line defer_templates_async.go:1301
+	/*line defer_templates.go:205*/ return f.done(0)
+//line defer_templates_async.go:1257
 }
 func (f *closeInIteratorFrame) catch() {
 	if p := recover(); p != nil {

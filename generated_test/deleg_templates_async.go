@@ -40,19 +40,16 @@ func (f *fibFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:17
-	if !(f.n < 2) {
+	/*line deleg_templates.go:17*/ if !(f.n < 2) {
 		goto endif1
 	}
-//line deleg_templates.go:18
-	f.aw.Begin(f.e.I(f.n))
+	/*line deleg_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line deleg_templates.go:18
-	return f.Finish(i, nil)
+	/*line deleg_templates.go:18*/ return f.Finish(i, nil)
 endif1:
 	f.aw.Begin(fibAsync(f.e, f.n-1))
 resume3:
@@ -60,16 +57,14 @@ resume3:
 		return f.Suspend(2, y)
 	}
 	f.fib = f.aw.Must()
-//line deleg_templates.go:20
-	f.aw.Begin(fibAsync(f.e, f.n-2))
+	/*line deleg_templates.go:20*/ f.aw.Begin(fibAsync(f.e, f.n-2))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	fib_1 = f.aw.Must()
-//line deleg_templates.go:20
-	return f.Finish(f.fib+fib_1, nil)
-//line deleg_templates_async.go:73
+	/*line deleg_templates.go:20*/ return f.Finish(f.fib+fib_1, nil)
+//line deleg_templates_async.go:68
 }
 func (f *fibFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fibFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -102,18 +97,16 @@ func (f *childFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:27
-	f.e.Add("%s start", f.tag)
+	/*line deleg_templates.go:27*/ f.e.Add("%s start", f.tag)
 	f.aw.Begin(f.e.I(1))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.aw.Must()
-//line deleg_templates.go:29
-	f.e.Add("%s end", f.tag)
+	/*line deleg_templates.go:29*/ f.e.Add("%s end", f.tag)
 	return f.Finish(v, nil)
-//line deleg_templates_async.go:117
+//line deleg_templates_async.go:110
 }
 func (f *childFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *childFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -149,24 +142,21 @@ func (f *delegateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:37
-	f.t = rt.CreateTask(f.e.L, childAsync(f.e, "t"))
+	/*line deleg_templates.go:37*/ f.t = rt.CreateTask(f.e.L, childAsync(f.e, "t"))
 	f.aw.Begin(childAsync(f.e, "c"))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.a = f.aw.Must()
-//line deleg_templates.go:39
-	f.aw.Begin(f.t)
+	/*line deleg_templates.go:39*/ f.aw.Begin(f.t)
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	b = f.aw.Must()
-//line deleg_templates.go:40
-	return f.Finish(f.a+b, nil)
-//line deleg_templates_async.go:170
+	/*line deleg_templates.go:40*/ return f.Finish(f.a+b, nil)
+//line deleg_templates_async.go:160
 }
 func (f *delegateFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -198,16 +188,14 @@ func (f *failingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:47
-	f.aw.Begin(f.e.I(0))
+	/*line deleg_templates.go:47*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line deleg_templates.go:48
-	return f.Finish(5, errors.New(f.msg))
-//line deleg_templates_async.go:211
+	/*line deleg_templates.go:48*/ return f.Finish(5, errors.New(f.msg))
+//line deleg_templates_async.go:199
 }
 func (f *failingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *failingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -251,31 +239,27 @@ func (f *delegateErrorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:55
-	f.aw.Begin(failingAsync(f.e, "first"))
+	/*line deleg_templates.go:55*/ f.aw.Begin(failingAsync(f.e, "first"))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line deleg_templates.go:56
-	f.e.Add("v=%d err=%v", v, err)
+	/*line deleg_templates.go:56*/ f.e.Add("v=%d err=%v", v, err)
 	f.aw1.Begin(ctrlVoidAsync(f.e, 3))
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw1.Result()
-//line deleg_templates.go:58
-	f.e.Add("void err=%v", err)
+	/*line deleg_templates.go:58*/ f.e.Add("void err=%v", err)
 	f.aw2.Begin(Later(f.e, errors.New("as value")))
 resume3:
 	if y, ok := f.aw2.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	later = f.aw2.Must()
-//line deleg_templates.go:59
-	err = later
+	/*line deleg_templates.go:59*/ err = later
 	f.e.Add("value %v", err)
 	f.aw.Begin(failingAsync(f.e, "second"))
 resume4:
@@ -283,9 +267,8 @@ resume4:
 		return f.Suspend(4, y)
 	}
 	failing_1 = f.aw.Must()
-//line deleg_templates.go:61
-	return f.Finish(fmt.Sprint(failing_1), nil)
-//line deleg_templates_async.go:289
+	/*line deleg_templates.go:61*/ return f.Finish(fmt.Sprint(failing_1), nil)
+//line deleg_templates_async.go:272
 }
 func (f *delegateErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *delegateErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -324,19 +307,16 @@ func (f *delegateDeepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:68
-	if f.depth != 0 {
+	/*line deleg_templates.go:68*/ if f.depth != 0 {
 		goto endif1
 	}
-//line deleg_templates.go:69
-	f.aw.Begin(f.e.AV("leaf", 1))
+	/*line deleg_templates.go:69*/ f.aw.Begin(f.e.AV("leaf", 1))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line deleg_templates.go:69
-	return f.done(aV)
+	/*line deleg_templates.go:69*/ return f.done(aV)
 endif1:
 	{
 		fn := f.e.Add
@@ -346,16 +326,14 @@ endif1:
 			next()
 		})
 	}
-//line deleg_templates.go:72
-	f.aw.Begin(delegateDeepAsync(f.e, f.depth-1))
+	/*line deleg_templates.go:72*/ f.aw.Begin(delegateDeepAsync(f.e, f.depth-1))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	delegateDeep_1 = f.aw.Must()
-//line deleg_templates.go:72
-	return f.done(delegateDeep_1 + f.depth)
-//line deleg_templates_async.go:359
+	/*line deleg_templates.go:72*/ return f.done(delegateDeep_1 + f.depth)
+//line deleg_templates_async.go:337
 }
 func (f *delegateDeepFrame) catch() {
 	if p := recover(); p != nil {
@@ -437,24 +415,21 @@ func (f *delegateTwiceFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:80
-	f.c = childAsync(f.e, "once")
+	/*line deleg_templates.go:80*/ f.c = childAsync(f.e, "once")
 	f.aw.Begin(f.c)
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.a = f.aw.Must()
-//line deleg_templates.go:82
-	f.aw.Begin(f.c)
+	/*line deleg_templates.go:82*/ f.aw.Begin(f.c)
 resume2:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	b, err = f.aw.Result()
-//line deleg_templates.go:83
-	return f.Finish(fmt.Sprint(f.a, b, err), nil)
-//line deleg_templates_async.go:458
+	/*line deleg_templates.go:83*/ return f.Finish(fmt.Sprint(f.a, b, err), nil)
+//line deleg_templates_async.go:433
 }
 func (f *delegateTwiceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateTwiceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

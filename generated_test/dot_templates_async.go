@@ -39,15 +39,13 @@ func (f *dotDoubleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line dot_templates.go:16
-	f.aw.Begin(f.e.I(f.n))
+	/*line dot_templates.go:16*/ f.aw.Begin(f.e.I(f.n))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.v, err = f.aw.Result()
-//line dot_templates.go:17
-	if err != nil {
+	/*line dot_templates.go:17*/ if err != nil {
 		return f.Finish(0, err)
 	}
 	f.aw.Begin(f.e.I(f.v))
@@ -56,9 +54,8 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line dot_templates.go:20
-	return f.Finish(f.v+i, nil)
-//line dot_templates_async.go:62
+	/*line dot_templates.go:20*/ return f.Finish(f.v+i, nil)
+//line dot_templates_async.go:59
 }
 func (f *dotDoubleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *dotDoubleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -97,36 +94,31 @@ func (f *dotSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line dot_templates.go:37
-	f.got = nil
+	/*line dot_templates.go:37*/ f.got = nil
 	f.i = 0
 range1:
 	if f.i >= len(f.ns) {
 		goto endrange3
 	}
-//line dot_templates.go:38
-	n = f.ns[f.i]
+	/*line dot_templates.go:38*/ n = f.ns[f.i]
 	f.aw.Begin(dotDoubleAsync(f.e, n))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	dotDouble_1 = f.aw.Must()
-//line dot_templates.go:39
-	f.got = append(f.got, dotDouble_1)
+	/*line dot_templates.go:39*/ f.got = append(f.got, dotDouble_1)
 	f.i++
 	goto range1
 endrange3:
-//line dot_templates.go:41
-	f.aw1.Begin(WaitFor(Sleep(5), 1))
+	/*line dot_templates.go:41*/ f.aw1.Begin(WaitFor(Sleep(5), 1))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw1.Result()
-//line dot_templates.go:42
-	return f.Finish(fmt.Sprint(dotHelper(f.got), f.got, err), nil)
-//line dot_templates_async.go:130
+	/*line dot_templates.go:42*/ return f.Finish(fmt.Sprint(dotHelper(f.got), f.got, err), nil)
+//line dot_templates_async.go:122
 }
 func (f *dotSumFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *dotSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -54,23 +54,20 @@ func (f_1 *edgeNamesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:19
-	f_1.aw.Begin(f_1.f.I(f_1.c))
+	/*line edge_templates.go:19*/ f_1.aw.Begin(f_1.f.I(f_1.c))
 resume1:
 	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	i = f_1.aw.Must()
-//line edge_templates.go:19
-	f_1.y, f_1.ok = i, true
+	/*line edge_templates.go:19*/ f_1.y, f_1.ok = i, true
 	f_1.aw.Begin(f_1.f.I(f_1.state))
 resume2:
 	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
 	next = f_1.aw.Must()
-//line edge_templates.go:21
-	f_1.res = fmt.Sprint(f_1.y, f_1.ok, next, f_1.thrown)
+	/*line edge_templates.go:21*/ f_1.res = fmt.Sprint(f_1.y, f_1.ok, next, f_1.thrown)
 	f_1.aw1.Begin(Later(f_1.f, "aw"))
 resume3:
 	if y, ok := f_1.aw1.Step(c_1, &thrown); ok {
@@ -82,25 +79,22 @@ range4:
 	if f_1.frame >= 2 {
 		goto endrange6
 	}
-//line edge_templates.go:24
-	f_1.aw.Begin(f_1.f.I(f_1.frame))
+	/*line edge_templates.go:24*/ f_1.aw.Begin(f_1.f.I(f_1.frame))
 resume7:
 	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
 	r = f_1.aw.Must()
-//line edge_templates.go:25
-	f_1.f.Add("frame=%d r=%d", f_1.frame, r)
+	/*line edge_templates.go:25*/ f_1.f.Add("frame=%d r=%d", f_1.frame, r)
 	f_1.frame++
 	goto range4
 endrange6:
-//line edge_templates.go:27
-	f_1.f.Add("res=%s aw=%s", f_1.res, f_1.aw_1)
+	/*line edge_templates.go:27*/ f_1.f.Add("res=%s aw=%s", f_1.res, f_1.aw_1)
 	if f_1.c > 100 {
 		return f_1.Finish(rt.Void{}, errors.New("big c"))
 	}
 	return f_1.Finish(rt.Void{}, nil)
-//line edge_templates_async.go:104
+//line edge_templates_async.go:98
 }
 func (f_1 *edgeNamesFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *edgeNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -135,16 +129,14 @@ func (f *edgeBlankParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:38
-	f.aw.Begin(f.e.I(4))
+	/*line edge_templates.go:38*/ f.aw.Begin(f.e.I(4))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line edge_templates.go:38
-	return f.Finish(i, nil)
-//line edge_templates_async.go:148
+	/*line edge_templates.go:38*/ return f.Finish(i, nil)
+//line edge_templates_async.go:140
 }
 func (f *edgeBlankParamsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -187,8 +179,7 @@ func (f *edgeChanFilledWhileSuspendedFrame) step(c *rt.Ctx, thrown error) rt.Yie
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:47
-	f.ch = make(chan int, 4)
+	/*line edge_templates.go:47*/ f.ch = make(chan int, 4)
 	f.ch <- 1
 	f.e.L.CallSoon(func() {
 		f.ch <- 2
@@ -201,21 +192,18 @@ range1:
 	if f.v, f.ok = <-f.ch_1; !f.ok {
 		goto endrange3
 	}
-//line edge_templates.go:55
-	f.v_1 = f.v
+	/*line edge_templates.go:55*/ f.v_1 = f.v
 	f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line edge_templates.go:57
-	f.out += fmt.Sprint(f.v_1)
+	/*line edge_templates.go:57*/ f.out += fmt.Sprint(f.v_1)
 	goto range1
 endrange3:
-//line edge_templates.go:59
-	return f.Finish(f.out, nil)
-//line edge_templates_async.go:219
+	/*line edge_templates.go:59*/ return f.Finish(f.out, nil)
+//line edge_templates_async.go:207
 }
 func (f *edgeChanFilledWhileSuspendedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -259,8 +247,7 @@ func (f *edgeReadAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:69
-	f.x = 1
+	/*line edge_templates.go:69*/ f.x = 1
 	f.e.L.CallSoon(func() { f.x = 10 })
 	f.aw.Begin(f.e.I(0))
 resume1:
@@ -268,8 +255,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line edge_templates.go:71
-	f.a = f.x + i
+	/*line edge_templates.go:71*/ f.a = f.x + i
 	f.e.L.CallSoon(func() { f.x = 20 })
 	f.aw.Begin(f.e.I(0))
 resume2:
@@ -277,15 +263,13 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	i_1 = f.aw.Must()
-//line edge_templates.go:73
-	f.s = fmt.Sprint(f.x, i_1)
+	/*line edge_templates.go:73*/ f.s = fmt.Sprint(f.x, i_1)
 	b = false
 	f.cond = f.e.B("set", true)
 	if !f.cond {
 		goto skip3
 	}
-//line edge_templates.go:75
-	f.aw.Begin(Later(f.e, f.x))
+	/*line edge_templates.go:75*/ f.aw.Begin(Later(f.e, f.x))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
@@ -294,10 +278,9 @@ resume4:
 	f.cond = later ==
 		20
 skip3:
-//line edge_templates.go:75
-	b = f.cond
+	/*line edge_templates.go:75*/ b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:301
+//line edge_templates_async.go:284
 }
 func (f *edgeReadAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -340,8 +323,7 @@ func (f *edgeRangeFuncPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:85
-	f.defers = append(f.defers, func() {
+	/*line edge_templates.go:85*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.res = fmt.Sprint("recovered ", r)
 		}
@@ -352,25 +334,22 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line edge_templates.go:90
-	f.v = f.k
+	/*line edge_templates.go:90*/ f.v = f.k
 	f.aw.Begin(f.e.I(f.v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line edge_templates.go:92
-	if f.v == 1 {
+	/*line edge_templates.go:92*/ if f.v == 1 {
 		panic("in body")
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line edge_templates.go:96
-	return f.done("end")
-//line edge_templates_async.go:374
+	/*line edge_templates.go:96*/ return f.done("end")
+//line edge_templates_async.go:353
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -475,8 +454,7 @@ func (f *edgeRangeFuncMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:103
-	{
+	/*line edge_templates.go:103*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -489,28 +467,24 @@ range1:
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
 	}
-//line edge_templates.go:104
-	v = k
+	/*line edge_templates.go:104*/ v = k
 	if v != 1 {
 		goto endif4
 	}
-//line edge_templates.go:106
-	f.aw.Begin(Fail[int](f.e, "failed in body"))
+	/*line edge_templates.go:106*/ f.aw.Begin(Fail[int](f.e, "failed in body"))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	fail = f.aw.Must()
-//line edge_templates.go:106
-	return f.done(fail)
+	/*line edge_templates.go:106*/ return f.done(fail)
 endif4:
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line edge_templates.go:109
-	return f.done(0)
-//line edge_templates_async.go:514
+	/*line edge_templates.go:109*/ return f.done(0)
+//line edge_templates_async.go:488
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -612,8 +586,7 @@ func (f *edgeChildPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:118
-	f.defers = append(f.defers, func() {
+	/*line edge_templates.go:118*/ f.defers = append(f.defers, func() {
 		r := recover()
 		var pe *rt.PanicError
 		if re, ok := r.(*rt.Raised); ok && errors.As(re.Err, &pe) {
@@ -626,9 +599,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line edge_templates.go:126
-	return f.done("unreachable")
-//line edge_templates_async.go:632
+	/*line edge_templates.go:126*/ return f.done("unreachable")
+//line edge_templates_async.go:604
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -700,8 +672,7 @@ func (f *edgePanicInDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:134
-	f.defers = append(f.defers, func() {
+	/*line edge_templates.go:134*/ f.defers = append(f.defers, func() {
 		f.e.Add("outer sees %v", recover())
 	})
 	f.defers = append(f.defers, func() {
@@ -713,9 +684,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line edge_templates.go:141
-	panic("first")
-//line edge_templates_async.go:719
+	/*line edge_templates.go:141*/ panic("first")
+//line edge_templates_async.go:689
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -789,8 +759,7 @@ func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:153
-	lg = logger{"first"}
+	/*line edge_templates.go:153*/ lg = logger{"first"}
 	{
 		fn_1 := lg.log
 		d := f.e
@@ -799,8 +768,7 @@ func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line edge_templates.go:155
-	fn = func() { f.e.Add("fn one") }
+	/*line edge_templates.go:155*/ fn = func() { f.e.Add("fn one") }
 	f.defers = append(f.defers, f.later(fn))
 	lg.tag = "second"
 	fn = func() { f.e.Add("fn two") }
@@ -810,9 +778,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line edge_templates.go:160
-	return f.done(0)
-//line edge_templates_async.go:816
+	/*line edge_templates.go:160*/ return f.done(0)
+//line edge_templates_async.go:783
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -892,17 +859,15 @@ func (f *edgeCurrentInClosureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:168
-	f.check = func() bool { return rt.Current() == f.e.Task }
+	/*line edge_templates.go:168*/ f.check = func() bool { return rt.Current() == f.e.Task }
 	f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line edge_templates.go:170
-	return f.Finish(f.check(), nil)
-//line edge_templates_async.go:906
+	/*line edge_templates.go:170*/ return f.Finish(f.check(), nil)
+//line edge_templates_async.go:871
 }
 func (f *edgeCurrentInClosureFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -949,18 +914,15 @@ func (f_1 *edgeCaseScopedCaptureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:178
-	f_1.fs = nil
+	/*line edge_templates.go:178*/ f_1.fs = nil
 	f_1.i = 0
 range1:
 	if f_1.i >= 3 {
 		goto endrange3
 	}
 	f_1.v = new(int)
-//line edge_templates.go:180
-	(*f_1.v) = f_1.i * f_1.k
-//line edge_templates.go:180
-	switch {
+	/*line edge_templates.go:180*/ (*f_1.v) = f_1.i * f_1.k
+	/*line edge_templates.go:180*/ switch {
 	case (*f_1.v) > 2:
 		goto case5
 
@@ -968,16 +930,14 @@ range1:
 		goto case6
 	}
 case5:
-//line edge_templates.go:182
-	f_1.aw.Begin(f_1.e.I(1))
+	/*line edge_templates.go:182*/ f_1.aw.Begin(f_1.e.I(1))
 resume7:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	i = f_1.aw.Must()
 	w = new(int)
-//line edge_templates.go:182
-	(*w) = (*f_1.v) + i
+	/*line edge_templates.go:182*/ (*w) = (*f_1.v) + i
 	{
 		w_1 := w
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("big", (*w_1)) })
@@ -985,16 +945,14 @@ resume7:
 	goto endswitch4
 case6:
 	f_1.w = new(string)
-//line edge_templates.go:185
-	(*f_1.w) = "small"
+	/*line edge_templates.go:185*/ (*f_1.w) = "small"
 	f_1.aw.Begin(f_1.e.I(0))
 resume8:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
 	f_1.aw.Must()
-//line edge_templates.go:187
-	{
+	/*line edge_templates.go:187*/ {
 		w_2 := f_1.w
 		v := f_1.v
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint((*w_2), (*v)) })
@@ -1003,13 +961,12 @@ endswitch4:
 	f_1.i++
 	goto range1
 endrange3:
-//line edge_templates.go:190
-	out = ""
+	/*line edge_templates.go:190*/ out = ""
 	for _, f := range f_1.fs {
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:1013
+//line edge_templates_async.go:970
 }
 func (f_1 *edgeCaseScopedCaptureFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

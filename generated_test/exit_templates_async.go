@@ -43,8 +43,7 @@ func (f *exitReturnAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:18
-	{
+	/*line exit_templates.go:18*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -57,25 +56,22 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:19
-	f.v = f.k
+	/*line exit_templates.go:19*/ f.v = f.k
 	f.aw.Begin(f.e.I(f.v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line exit_templates.go:21
-	if f.v == 1 {
+	/*line exit_templates.go:21*/ if f.v == 1 {
 		return f.done(f.v)
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:25
-	return f.done(-1)
-//line exit_templates_async.go:79
+	/*line exit_templates.go:25*/ return f.done(-1)
+//line exit_templates_async.go:75
 }
 func (f *exitReturnAFrame) catch() {
 	if p := recover(); p != nil {
@@ -183,16 +179,14 @@ func (f *exitReturnNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:30
-	{
+	/*line exit_templates.go:30*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
 			next()
 		})
 	}
-//line exit_templates.go:31
-	f.aw.Begin(f.e.I(0))
+	/*line exit_templates.go:31*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -204,8 +198,7 @@ range2:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange4
 	}
-//line exit_templates.go:32
-	v = f.k
+	/*line exit_templates.go:32*/ v = f.k
 	if v == 1 {
 		return f.done(v)
 	}
@@ -213,9 +206,8 @@ range2:
 endrange4:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:37
-	return f.done(-1)
-//line exit_templates_async.go:219
+	/*line exit_templates.go:37*/ return f.done(-1)
+//line exit_templates_async.go:211
 }
 func (f *exitReturnNFrame) catch() {
 	if p := recover(); p != nil {
@@ -324,24 +316,21 @@ func (f *exitGotoForwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:42
-	f.n = 0
+	/*line exit_templates.go:42*/ f.n = 0
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:43
-	f.v = f.k
+	/*line exit_templates.go:43*/ f.v = f.k
 	f.aw.Begin(f.e.I(f.v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line exit_templates.go:44
-	f.n += i
+	/*line exit_templates.go:44*/ f.n += i
 	if f.v == 1 {
 		{
 			f.stop()
@@ -353,12 +342,11 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:49
-	f.e.Add("not reached")
+	/*line exit_templates.go:49*/ f.e.Add("not reached")
 out:
 	f.e.Add("at out")
 	return f.done(f.n)
-//line exit_templates_async.go:362
+//line exit_templates_async.go:350
 }
 func (f *exitGotoForwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -458,8 +446,7 @@ func (f *exitGotoBackwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:57
-	f.n = 0
+	/*line exit_templates.go:57*/ f.n = 0
 again:
 	f.e.Add("again %d", f.n)
 	seq = f.e.Count(3)
@@ -468,16 +455,14 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:60
-	f.v = f.k
+	/*line exit_templates.go:60*/ f.v = f.k
 	f.aw.Begin(f.e.I(1))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line exit_templates.go:61
-	f.n += i
+	/*line exit_templates.go:61*/ f.n += i
 	if f.v == 1 && f.n < 4 {
 		{
 			f.stop()
@@ -489,9 +474,8 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:66
-	return f.done(f.n)
-//line exit_templates_async.go:495
+	/*line exit_templates.go:66*/ return f.done(f.n)
+//line exit_templates_async.go:479
 }
 func (f *exitGotoBackwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -583,16 +567,14 @@ func (f *exitGotoBackwardNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:71
-	f.aw.Begin(f.e.I(0))
+	/*line exit_templates.go:71*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	n = f.aw.Must()
 again:
-//line exit_templates.go:73
-	f.e.Add("again %d", n)
+	/*line exit_templates.go:73*/ f.e.Add("again %d", n)
 	for v := range f.e.Count(3) {
 		n++
 		if v == 1 && n < 4 {
@@ -600,7 +582,7 @@ again:
 		}
 	}
 	return f.Finish(n, nil)
-//line exit_templates_async.go:604
+//line exit_templates_async.go:586
 }
 func (f *exitGotoBackwardNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitGotoBackwardNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -644,13 +626,10 @@ func (f *exitBreakOuterAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:85
-	f.n = 0
-//line exit_templates.go:87
-	f.i = 0
+	/*line exit_templates.go:85*/ f.n = 0
+	/*line exit_templates.go:87*/ f.i = 0
 for1:
-//line exit_templates.go:87
-	if !(f.i < 3) {
+	/*line exit_templates.go:87*/ if !(f.i < 3) {
 		goto endfor3
 	}
 	seq = f.e.Count(3)
@@ -659,16 +638,14 @@ range4:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange6
 	}
-//line exit_templates.go:88
-	f.v = f.k
+	/*line exit_templates.go:88*/ f.v = f.k
 	f.aw.Begin(f.e.I(1))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line exit_templates.go:89
-	f.n += i
+	/*line exit_templates.go:89*/ f.n += i
 	if f.v == 1 {
 		if f.i == 0 {
 			{
@@ -688,14 +665,12 @@ endrange6:
 	f.stop()
 	f.stop = nil
 post2:
-//line exit_templates.go:87
-	f.i++
+	/*line exit_templates.go:87*/ f.i++
 	goto for1
 endfor3:
-//line exit_templates.go:98
-	f.e.Add("after")
+	/*line exit_templates.go:98*/ f.e.Add("after")
 	return f.done(f.n)
-//line exit_templates_async.go:699
+//line exit_templates_async.go:674
 }
 func (f *exitBreakOuterAFrame) catch() {
 	if p := recover(); p != nil {
@@ -787,8 +762,7 @@ func (f *exitBreakOuterNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:104
-	f.aw.Begin(f.e.I(0))
+	/*line exit_templates.go:104*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -809,7 +783,7 @@ outer:
 	}
 	f.e.Add("after")
 	return f.Finish(n, nil)
-//line exit_templates_async.go:813
+//line exit_templates_async.go:787
 }
 func (f *exitBreakOuterNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitBreakOuterNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -857,8 +831,7 @@ func (f *exitNestedAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:123
-	{
+	/*line exit_templates.go:123*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -871,24 +844,21 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:124
-	f.v = f.k
+	/*line exit_templates.go:124*/ f.v = f.k
 	seq_1 = f.e.Count(2)
 	f.next_1, f.stop_1 = iter.Pull(func(yield func(int) bool) { seq_1(func(k int) bool { return yield(k) && f.rethrow() }) })
 range4:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
-//line exit_templates.go:125
-	f.w = f.k_1
+	/*line exit_templates.go:125*/ f.w = f.k_1
 	f.aw.Begin(f.e.I(f.v + f.w))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line exit_templates.go:126
-	if i == 1 {
+	/*line exit_templates.go:126*/ if i == 1 {
 		return f.done(10*f.v + f.w)
 	}
 	goto range4
@@ -899,9 +869,8 @@ endrange6:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:131
-	return f.done(-1)
-//line exit_templates_async.go:905
+	/*line exit_templates.go:131*/ return f.done(-1)
+//line exit_templates_async.go:874
 }
 func (f *exitNestedAFrame) catch() {
 	if p := recover(); p != nil {
@@ -1014,8 +983,7 @@ func (f *exitMustFailsNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:136
-	{
+	/*line exit_templates.go:136*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -1028,13 +996,11 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:137
-	v = f.k
+	/*line exit_templates.go:137*/ v = f.k
 	if v != 1 {
 		goto endif4
 	}
-//line exit_templates.go:139
-	f.aw.Begin(Fail[int](f.e, "boom"))
+	/*line exit_templates.go:139*/ f.aw.Begin(Fail[int](f.e, "boom"))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -1045,9 +1011,8 @@ endif4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:142
-	return f.done(0, nil)
-//line exit_templates_async.go:1051
+	/*line exit_templates.go:142*/ return f.done(0, nil)
+//line exit_templates_async.go:1016
 }
 func (f *exitMustFailsNFrame) catch() {
 	if p := recover(); p != nil {
@@ -1149,8 +1114,7 @@ func (f *exitPanicNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:147
-	f.defers = append(f.defers, func() {
+	/*line exit_templates.go:147*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.e.Add("recovered %v", r)
 			f.res = "recovered"
@@ -1162,14 +1126,13 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line exit_templates.go:154
-	for v := range f.e.Count(3) {
+	/*line exit_templates.go:154*/ for v := range f.e.Count(3) {
 		if v == 1 {
 			panic("in body")
 		}
 	}
 	return f.done("end")
-//line exit_templates_async.go:1173
+//line exit_templates_async.go:1136
 }
 func (f *exitPanicNFrame) catch() {
 	if p := recover(); p != nil {

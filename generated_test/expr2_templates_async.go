@@ -56,58 +56,51 @@ func (f *expr2UnaryFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:16
-	f.x = 5
+	/*line expr2_templates.go:16*/ f.x = 5
 	f.aw.Begin(f.e.I(3))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line expr2_templates.go:17
-	f.a = -i
+	/*line expr2_templates.go:17*/ f.a = -i
 	f.aw1.Begin(Later(f.e, false))
 resume2:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	later = f.aw1.Must()
-//line expr2_templates.go:18
-	f.b = !later
+	/*line expr2_templates.go:18*/ f.b = !later
 	f.aw.Begin(f.e.I(0))
 resume3:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	i_1 = f.aw.Must()
-//line expr2_templates.go:19
-	f.c = ^i_1
+	/*line expr2_templates.go:19*/ f.c = ^i_1
 	f.aw.Begin(f.e.I(1))
 resume4:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	f.i = f.aw.Must()
-//line expr2_templates.go:20
-	f.aw.Begin(f.e.I(2))
+	/*line expr2_templates.go:20*/ f.aw.Begin(f.e.I(2))
 resume5:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	i_2 = f.aw.Must()
-//line expr2_templates.go:20
-	f.p = &point{f.i, -i_2}
+	/*line expr2_templates.go:20*/ f.p = &point{f.i, -i_2}
 	f.aw2.Begin(Later(f.e, &f.x))
 resume6:
 	if y, ok := f.aw2.Step(c_1, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	later_1 = f.aw2.Must()
-//line expr2_templates.go:21
-	d = *later_1
+	/*line expr2_templates.go:21*/ d = *later_1
 	f.x = 6
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, *f.p, d, f.x), nil)
-//line expr2_templates_async.go:111
+//line expr2_templates_async.go:104
 }
 func (f *expr2UnaryFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *expr2UnaryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -190,15 +183,13 @@ func (f *expr2FormsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:31
-	f.aw.Begin(Later[any](f.e, 1))
+	/*line expr2_templates.go:31*/ f.aw.Begin(Later[any](f.e, 1))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	later = f.aw.Must()
-//line expr2_templates.go:31
-	f.v, f.ok = later.(string)
+	/*line expr2_templates.go:31*/ f.v, f.ok = later.(string)
 	f.m = map[string]int{"k": 1}
 	f.aw1.Begin(Later(f.e, "k"))
 resume2:
@@ -206,8 +197,7 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	later_1 = f.aw1.Must()
-//line expr2_templates.go:33
-	f.n, f.found = f.m[later_1]
+	/*line expr2_templates.go:33*/ f.n, f.found = f.m[later_1]
 	ch = make(chan int, 1)
 	ch <- 9
 	f.aw2.Begin(Later(f.e, ch))
@@ -216,45 +206,39 @@ resume3:
 		return f.Suspend(3, y)
 	}
 	later_2 = f.aw2.Must()
-//line expr2_templates.go:36
-	f.r, f.rok = <-later_2
+	/*line expr2_templates.go:36*/ f.r, f.rok = <-later_2
 	f.aw3.Begin(f.e.I(1))
 resume4:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	f.i = f.aw3.Must()
-//line expr2_templates.go:37
-	f.aw3.Begin(f.e.I(2))
+	/*line expr2_templates.go:37*/ f.aw3.Begin(f.e.I(2))
 resume5:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	i = f.aw3.Must()
-//line expr2_templates.go:37
-	f.s = append([]int{}, f.i, i, 3, 4)
+	/*line expr2_templates.go:37*/ f.s = append([]int{}, f.i, i, 3, 4)
 	f.aw3.Begin(f.e.I(1))
 resume6:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	f.i_1 = f.aw3.Must()
-//line expr2_templates.go:38
-	f.aw3.Begin(f.e.I(2))
+	/*line expr2_templates.go:38*/ f.aw3.Begin(f.e.I(2))
 resume7:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(7, y)
 	}
 	f.i_2 = f.aw3.Must()
-//line expr2_templates.go:38
-	f.aw3.Begin(f.e.I(3))
+	/*line expr2_templates.go:38*/ f.aw3.Begin(f.e.I(3))
 resume8:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(8, y)
 	}
 	i_1 = f.aw3.Must()
-//line expr2_templates.go:38
-	f.t = f.s[f.i_1:f.i_2:i_1]
+	/*line expr2_templates.go:38*/ f.t = f.s[f.i_1:f.i_2:i_1]
 	c = &Counter{n: 1}
 	f.aw4.Begin(Later(f.e, c))
 resume9:
@@ -262,38 +246,33 @@ resume9:
 		return f.Suspend(9, y)
 	}
 	f.later_1 = f.aw4.Must()
-//line expr2_templates.go:40
-	f.aw3.Begin(f.e.I(4))
+	/*line expr2_templates.go:40*/ f.aw3.Begin(f.e.I(4))
 resume10:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(10, y)
 	}
 	i_2 = f.aw3.Must()
-//line expr2_templates.go:40
-	f.aw3.Begin(f.later_1.bumpAsync(f.e, i_2))
+	/*line expr2_templates.go:40*/ f.aw3.Begin(f.later_1.bumpAsync(f.e, i_2))
 resume11:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(11, y)
 	}
 	f.bumped = f.aw3.Must()
-//line expr2_templates.go:41
-	f.aw1.Begin(Later(f.e, "key"))
+	/*line expr2_templates.go:41*/ f.aw1.Begin(Later(f.e, "key"))
 resume12:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
 		return f.Suspend(12, y)
 	}
 	f.later_2 = f.aw1.Must()
-//line expr2_templates.go:41
-	f.aw3.Begin(f.e.I(7))
+	/*line expr2_templates.go:41*/ f.aw3.Begin(f.e.I(7))
 resume13:
 	if y, ok := f.aw3.Step(c_1, &thrown); ok {
 		return f.Suspend(13, y)
 	}
 	i_3 = f.aw3.Must()
-//line expr2_templates.go:41
-	lit = map[string][]point{f.later_2: {{i_3, 8}}}
+	/*line expr2_templates.go:41*/ lit = map[string][]point{f.later_2: {{i_3, 8}}}
 	return f.Finish(fmt.Sprintf("%q %v %d %v %d %v %v %v %d %v", f.v, f.ok, f.n, f.found, f.r, f.rok, f.s, f.t, f.bumped, lit), nil)
-//line expr2_templates_async.go:297
+//line expr2_templates_async.go:276
 }
 func (f *expr2FormsFrame) Close() {
 	f.aw.Close()
@@ -341,16 +320,14 @@ func (f *expr2SwapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:49
-	f.x, f.y = 1, 2
+	/*line expr2_templates.go:49*/ f.x, f.y = 1, 2
 	f.aw.Begin(f.e.I(10))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line expr2_templates.go:50
-	f.x, f.y = f.y+i, f.x
+	/*line expr2_templates.go:50*/ f.x, f.y = f.y+i, f.x
 	f.arr = []int{1, 2, 3}
 	f.i = 0
 	f.aw.Begin(f.e.I(2))
@@ -359,17 +336,15 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	f.i_1 = f.aw.Must()
-//line expr2_templates.go:53
-	f.aw.Begin(f.e.I(100))
+	/*line expr2_templates.go:53*/ f.aw.Begin(f.e.I(100))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	i_1 = f.aw.Must()
-//line expr2_templates.go:53
-	f.i, f.arr[f.i] = f.i_1, i_1
+	/*line expr2_templates.go:53*/ f.i, f.arr[f.i] = f.i_1, i_1
 	return f.Finish(fmt.Sprint(f.x, f.y, f.arr, f.i), nil)
-//line expr2_templates_async.go:373
+//line expr2_templates_async.go:348
 }
 func (f *expr2SwapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2SwapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -415,74 +390,62 @@ func (f *expr2RangeVarWritesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:62
-	f.out = ""
+	/*line expr2_templates.go:62*/ f.out = ""
 	f.i = 0
 range1:
 	if f.i >= 5 {
 		goto endrange3
 	}
-//line expr2_templates.go:63
-	f.i_1 = f.i
+	/*line expr2_templates.go:63*/ f.i_1 = f.i
 	f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line expr2_templates.go:65
-	f.i_1 += 2
+	/*line expr2_templates.go:65*/ f.i_1 += 2
 	f.out += fmt.Sprint(f.i_1)
 	f.i++
 	goto range1
 endrange3:
-//line expr2_templates.go:68
-	f.out += " "
+	/*line expr2_templates.go:68*/ f.out += " "
 	f.x = [3]int{7, 8, 9}
 	f.i_2 = 0
 range5:
 	if f.i_2 >= len(f.x) {
 		goto endrange7
 	}
-//line expr2_templates.go:69
-	f.i_3, f.v = f.i_2, f.x[f.i_2]
+	/*line expr2_templates.go:69*/ f.i_3, f.v = f.i_2, f.x[f.i_2]
 	f.aw.Begin(f.e.I(0))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line expr2_templates.go:71
-	f.i_3, f.v = f.i_3+10, f.v*2
+	/*line expr2_templates.go:71*/ f.i_3, f.v = f.i_3+10, f.v*2
 	f.out += fmt.Sprint(f.i_3, f.v)
 	f.i_2++
 	goto range5
 endrange7:
-//line expr2_templates.go:74
-	f.out += " "
+	/*line expr2_templates.go:74*/ f.out += " "
 	f.i_4 = 0
 for9:
-//line expr2_templates.go:75
-	if !(f.i_4 < 5) {
+	/*line expr2_templates.go:75*/ if !(f.i_4 < 5) {
 		goto endfor11
 	}
-//line expr2_templates.go:76
-	f.aw.Begin(f.e.I(0))
+	/*line expr2_templates.go:76*/ f.aw.Begin(f.e.I(0))
 resume12:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aw.Must()
-//line expr2_templates.go:77
-	f.i_4++
+	/*line expr2_templates.go:77*/ f.i_4++
 	f.out += fmt.Sprint(f.i_4)
-//line expr2_templates.go:75
-	f.i_4++
+	/*line expr2_templates.go:75*/ f.i_4++
 	goto for9
 endfor11:
-//line expr2_templates.go:80
-	return f.Finish(f.out, nil)
-//line expr2_templates_async.go:486
+	/*line expr2_templates.go:80*/ return f.Finish(f.out, nil)
+//line expr2_templates_async.go:449
 }
 func (f *expr2RangeVarWritesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2RangeVarWritesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -522,18 +485,15 @@ func (f_1 *expr2FuncArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:88
-	f_1.apply = func(f func(int) int, x int) int { return f(x) }
+	/*line expr2_templates.go:88*/ f_1.apply = func(f func(int) int, x int) int { return f(x) }
 	f_1.aw.Begin(f_1.e.I(21))
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	i = f_1.aw.Must()
-//line expr2_templates.go:89
-	f_1.r = f_1.apply(func(x int) int { return x * 2 }, i)
-//line expr2_templates.go:91
-	f_1.e_1 = &Env{L: f_1.e.L}
+	/*line expr2_templates.go:89*/ f_1.r = f_1.apply(func(x int) int { return x * 2 }, i)
+	/*line expr2_templates.go:91*/ f_1.e_1 = &Env{L: f_1.e.L}
 	f_1.e_1.Add("shadow")
 	f_1.aw.Begin(f_1.e_1.I(0))
 resume2:
@@ -541,14 +501,12 @@ resume2:
 		return f_1.Suspend(2, y)
 	}
 	i_1 = f_1.aw.Must()
-//line expr2_templates.go:93
-	f_1.r += i_1
+	/*line expr2_templates.go:93*/ f_1.r += i_1
 	if len(f_1.e_1.Lines()) != 1 {
 		return f_1.Finish(-1, nil)
 	}
-//line expr2_templates.go:98
-	return f_1.Finish(f_1.r, nil)
-//line expr2_templates_async.go:552
+	/*line expr2_templates.go:98*/ return f_1.Finish(f_1.r, nil)
+//line expr2_templates_async.go:510
 }
 func (f_1 *expr2FuncArgsFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *expr2FuncArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

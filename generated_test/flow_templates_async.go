@@ -75,23 +75,20 @@ func (f_1 *describeAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:37
-	f_1.b = strings.Builder{}
+	/*line flow_templates.go:37*/ f_1.b = strings.Builder{}
 	f_1.i = 0
 range1:
 	if f_1.i >= len(f_1.items) {
 		goto endrange3
 	}
-//line flow_templates.go:38
-	f_1.it = f_1.items[f_1.i]
+	/*line flow_templates.go:38*/ f_1.it = f_1.items[f_1.i]
 	f_1.aw.Begin(Later(f_1.e, f_1.it))
 resume4:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	later = f_1.aw.Must()
-//line flow_templates.go:39
-	switch x := later.(type) {
+	/*line flow_templates.go:39*/ switch x := later.(type) {
 	case nil:
 		goto case6
 	case int, int64:
@@ -108,53 +105,43 @@ resume4:
 		goto case10
 	}
 case6:
-//line flow_templates.go:41
-	f_1.b.WriteString("nil")
+	/*line flow_templates.go:41*/ f_1.b.WriteString("nil")
 	goto endswitch5
 case7:
-//line flow_templates.go:43
-	f_1.b.WriteString(fmt.Sprintf("int-ish %v", f_1.x))
+	/*line flow_templates.go:43*/ f_1.b.WriteString(fmt.Sprintf("int-ish %v", f_1.x))
 	goto endswitch5
 case8:
-//line flow_templates.go:45
-	s, ok_1 = f_1.x_1.(fmt.Stringer)
-//line flow_templates.go:45
-	if !ok_1 {
+	/*line flow_templates.go:45*/ s, ok_1 = f_1.x_1.(fmt.Stringer)
+	/*line flow_templates.go:45*/ if !ok_1 {
 		goto else12
 	}
 	f_1.string = s.String()
 	f_1.area = f_1.x_1.Area()
-//line flow_templates.go:46
-	f_1.aw1.Begin(Later(f_1.e, 0.5))
+	/*line flow_templates.go:46*/ f_1.aw1.Begin(Later(f_1.e, 0.5))
 resume13:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
 	later_1 = f_1.aw1.Must()
-//line flow_templates.go:46
-	f_1.b.WriteString(f_1.string + "=" + fmt.Sprint(f_1.area+later_1))
+	/*line flow_templates.go:46*/ f_1.b.WriteString(f_1.string + "=" + fmt.Sprint(f_1.area+later_1))
 	goto endif11
 else12:
-//line flow_templates.go:47
-	{
+	/*line flow_templates.go:47*/ {
 		f_1.b.WriteString(fmt.Sprintf("%T=%v", f_1.x_1, f_1.x_1.Area()))
 	}
 endif11:
 	goto endswitch5
 case9:
-//line flow_templates.go:51
-	f_1.b.WriteString("err " + f_1.x_2.Error())
+	/*line flow_templates.go:51*/ f_1.b.WriteString("err " + f_1.x_2.Error())
 	goto endswitch5
 case10:
-//line flow_templates.go:53
-	f_1.aw.Begin(Later(f_1.e, f_1.it))
+	/*line flow_templates.go:53*/ f_1.aw.Begin(Later(f_1.e, f_1.it))
 resume14:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
 	later_2 = f_1.aw.Must()
-//line flow_templates.go:53
-	n, ok_2 = later_2.(string)
+	/*line flow_templates.go:53*/ n, ok_2 = later_2.(string)
 	f_1.b.WriteString(fmt.Sprintf("%q %v %d", n, ok_2, len(n)))
 endswitch5:
 	if f_1.i < len(f_1.items)-1 {
@@ -163,42 +150,36 @@ endswitch5:
 	f_1.i++
 	goto range1
 endrange3:
-//line flow_templates.go:60
-	f_1.aw2.Begin(Later[Shape](f_1.e, &Circle{R: 2}))
+	/*line flow_templates.go:60*/ f_1.aw2.Begin(Later[Shape](f_1.e, &Circle{R: 2}))
 resume15:
 	if y, ok := f_1.aw2.Step(c, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
 	later_3 = f_1.aw2.Must()
-//line flow_templates.go:60
-	f_1.sh = later_3.(*Circle)
+	/*line flow_templates.go:60*/ f_1.sh = later_3.(*Circle)
 	f_1.aw1.Begin(Later(f_1.e, 2.75))
 resume16:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
 		return f_1.Suspend(5, y)
 	}
 	later_4 = f_1.aw1.Must()
-//line flow_templates.go:61
-	f_1.f = float32(later_4)
+	/*line flow_templates.go:61*/ f_1.f = float32(later_4)
 	f_1.aw3.Begin(f_1.e.I(0x263A))
 resume17:
 	if y, ok := f_1.aw3.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
 	i = f_1.aw3.Must()
-//line flow_templates.go:62
-	f_1.r = rune(i)
+	/*line flow_templates.go:62*/ f_1.r = rune(i)
 	f_1.string_1 = f_1.b.String()
-//line flow_templates.go:63
-	f_1.aw4.Begin(Later(f_1.e, []byte("bs")))
+	/*line flow_templates.go:63*/ f_1.aw4.Begin(Later(f_1.e, []byte("bs")))
 resume18:
 	if y, ok := f_1.aw4.Step(c, &thrown); ok {
 		return f_1.Suspend(7, y)
 	}
 	later_5 = f_1.aw4.Must()
-//line flow_templates.go:63
-	return f_1.Finish(f_1.string_1+fmt.Sprintf(" | %v %v %c %s", f_1.sh.R, f_1.f, f_1.r, string(later_5)), nil)
-//line flow_templates_async.go:202
+	/*line flow_templates.go:63*/ return f_1.Finish(f_1.string_1+fmt.Sprintf(" | %v %v %c %s", f_1.sh.R, f_1.f, f_1.r, string(later_5)), nil)
+//line flow_templates_async.go:183
 }
 func (f_1 *describeAllFrame) Close() {
 	f_1.aw.Close()
@@ -247,40 +228,33 @@ func (f *palindromeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:71
-	f.aw.Begin(f.e.I(len(f.s)))
+	/*line flow_templates.go:71*/ f.aw.Begin(f.e.I(len(f.s)))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line flow_templates.go:71
-	f.i, f.j = 0, i-1
+	/*line flow_templates.go:71*/ f.i, f.j = 0, i-1
 for2:
-//line flow_templates.go:71
-	if !(f.i < f.j) {
+	/*line flow_templates.go:71*/ if !(f.i < f.j) {
 		goto endfor4
 	}
-//line flow_templates.go:72
-	f.aw1.Begin(Later(f.e, f.s[f.i]))
+	/*line flow_templates.go:72*/ f.aw1.Begin(Later(f.e, f.s[f.i]))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	later = f.aw1.Must()
-//line flow_templates.go:72
-	a, b = later, f.s[f.j]
+	/*line flow_templates.go:72*/ a, b = later, f.s[f.j]
 	f.e.Add("%c%c", a, b)
 	if a != b {
 		return f.Finish(false, nil)
 	}
-//line flow_templates.go:71
-	f.i, f.j = f.i+1, f.j-1
+	/*line flow_templates.go:71*/ f.i, f.j = f.i+1, f.j-1
 	goto for2
 endfor4:
-//line flow_templates.go:78
-	return f.Finish(true, nil)
-//line flow_templates_async.go:284
+	/*line flow_templates.go:78*/ return f.Finish(true, nil)
+//line flow_templates_async.go:258
 }
 func (f *palindromeFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *palindromeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -318,20 +292,17 @@ func (f *gotoRetryFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:86
-	f.attempt = 0
+	/*line flow_templates.go:86*/ f.attempt = 0
 	f.log = nil
 again:
 	f.attempt++
-//line flow_templates.go:91
-	f.aw.Begin(f.e.I(f.attempt))
+	/*line flow_templates.go:91*/ f.aw.Begin(f.e.I(f.attempt))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.aw.Must()
-//line flow_templates.go:92
-	if v < f.failUntil {
+	/*line flow_templates.go:92*/ if v < f.failUntil {
 		f.log = append(f.log, "fail"+strconv.Itoa(v))
 		if f.attempt > 5 {
 			goto giveUp
@@ -340,32 +311,27 @@ resume1:
 	}
 	f.k = 0
 for2:
-//line flow_templates.go:99
-	if !(f.k < 3) {
+	/*line flow_templates.go:99*/ if !(f.k < 3) {
 		goto endfor4
 	}
-//line flow_templates.go:100
-	f.aw.Begin(f.e.I(f.k))
+	/*line flow_templates.go:100*/ f.aw.Begin(f.e.I(f.k))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line flow_templates.go:100
-	if i == 1 {
+	/*line flow_templates.go:100*/ if i == 1 {
 		f.log = append(f.log, "skip")
 		goto done
 	}
-//line flow_templates.go:99
-	f.k++
+	/*line flow_templates.go:99*/ f.k++
 	goto for2
 endfor4:
 done:
-//line flow_templates.go:107
-	return f.Finish(strings.Join(f.log, ",")+" ok at "+strconv.Itoa(f.attempt), nil)
+	/*line flow_templates.go:107*/ return f.Finish(strings.Join(f.log, ",")+" ok at "+strconv.Itoa(f.attempt), nil)
 giveUp:
 	return f.Finish(strings.Join(f.log, ","), errors.New("gave up"))
-//line flow_templates_async.go:369
+//line flow_templates_async.go:335
 }
 func (f *gotoRetryFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoRetryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -420,8 +386,7 @@ range1:
 	if f.i >= len(f.specs) {
 		goto endrange3
 	}
-//line flow_templates.go:116
-	f.spec = f.specs[f.i]
+	/*line flow_templates.go:116*/ f.spec = f.specs[f.i]
 	num, f.unit, _ = strings.Cut(f.spec, " ")
 	f.aw.Begin(Later(f.e, num))
 resume4:
@@ -429,20 +394,17 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	later = f.aw.Must()
-//line flow_templates.go:118
-	f.n, f.err_1 = strconv.Atoi(later)
+	/*line flow_templates.go:118*/ f.n, f.err_1 = strconv.Atoi(later)
 	if f.err_1 == nil {
 		goto endif5
 	}
-//line flow_templates.go:120
-	f.aw1.Begin(Fail[int](f.e, "noise"))
+	/*line flow_templates.go:120*/ f.aw1.Begin(Fail[int](f.e, "noise"))
 resume6:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw1.Result()
-//line flow_templates.go:120
-	if err != nil {
+	/*line flow_templates.go:120*/ if err != nil {
 		f.e.Add("inner err=%v", err)
 	}
 	f.e.Add("skip %q: %v", f.spec, f.err_1)
@@ -454,8 +416,7 @@ resume7:
 		return f.Suspend(3, y)
 	}
 	mult, err_1 = f.aw1.Result()
-//line flow_templates.go:126
-	if err_1 != nil {
+	/*line flow_templates.go:126*/ if err_1 != nil {
 		return f.Finish(f.total, fmt.Errorf("spec %q: %w", f.spec, err_1))
 	} else {
 		f.total += f.n * mult
@@ -464,9 +425,8 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line flow_templates.go:132
-	return f.Finish(f.total, f.err)
-//line flow_templates_async.go:470
+	/*line flow_templates.go:132*/ return f.Finish(f.total, f.err)
+//line flow_templates_async.go:430
 }
 func (f *parseSizesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *parseSizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -499,22 +459,20 @@ func (f *unitOfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:139
-	f.aw.Begin(Later(f.e, f.u))
+	/*line flow_templates.go:139*/ f.aw.Begin(Later(f.e, f.u))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	later = f.aw.Must()
-//line flow_templates.go:139
-	switch later {
+	/*line flow_templates.go:139*/ switch later {
 	case "", "B":
 		return f.Finish(1, nil)
 	case "KB":
 		return f.Finish(1000, nil)
 	}
 	return f.Finish(0, fmt.Errorf("unknown unit %q", f.u))
-//line flow_templates_async.go:518
+//line flow_templates_async.go:476
 }
 func (f *unitOfFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *unitOfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -558,8 +516,7 @@ func (f *deferMethodValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:173
-	f.wg = &waitGroup{e: f.e, name: "wg"}
+	/*line flow_templates.go:173*/ f.wg = &waitGroup{e: f.e, name: "wg"}
 	f.wg.Add(3)
 	f.defers = append(f.defers, f.later(f.wg.Done))
 	done = f.wg.Done
@@ -577,15 +534,13 @@ range1:
 	if f.i >= 2 {
 		goto endrange3
 	}
-//line flow_templates.go:180
-	f.aw.Begin(Later(f.e, closer{f.e, f.i}))
+	/*line flow_templates.go:180*/ f.aw.Begin(Later(f.e, closer{f.e, f.i}))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	later = f.aw.Must()
-//line flow_templates.go:180
-	{
+	/*line flow_templates.go:180*/ {
 		fn_1 := later.Close
 		f.defers = append(f.defers, func(next func()) {
 			defer fn_1()
@@ -595,19 +550,17 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line flow_templates.go:182
-	f.wg = &waitGroup{e: f.e, name: "other", n: 10}
+	/*line flow_templates.go:182*/ f.wg = &waitGroup{e: f.e, name: "other", n: 10}
 	f.aw1.Begin(f.e.I(f.wg.n))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	i = f.aw1.Must()
-//line flow_templates.go:183
-	f.n = i
+	/*line flow_templates.go:183*/ f.n = i
 	f.e.Add("body end")
 	return f.done(f.n + 1)
-//line flow_templates_async.go:611
+//line flow_templates_async.go:564
 }
 func (f *deferMethodValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -695,8 +648,7 @@ func (f *treeSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:199
-	if f.t == nil {
+	/*line flow_templates.go:199*/ if f.t == nil {
 		return f.Finish(0, nil)
 	}
 	if !f.visit(f.t.Val) {
@@ -708,15 +660,13 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.v = f.aw.Must()
-//line flow_templates.go:206
-	f.aw.Begin(f.t.Left.sumAsync(f.e, f.depth+1, f.visit))
+	/*line flow_templates.go:206*/ f.aw.Begin(f.t.Left.sumAsync(f.e, f.depth+1, f.visit))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.l, err = f.aw.Result()
-//line flow_templates.go:207
-	if err != nil {
+	/*line flow_templates.go:207*/ if err != nil {
 		f.e.Add("left of %d: %v", f.t.Val, err)
 	}
 	f.aw.Begin(f.t.Right.sumAsync(f.e, f.depth+1, f.visit))
@@ -725,9 +675,8 @@ resume3:
 		return f.Suspend(3, y)
 	}
 	sum = f.aw.Must()
-//line flow_templates.go:210
-	return f.Finish(f.v+f.l+sum, nil)
-//line flow_templates_async.go:731
+	/*line flow_templates.go:210*/ return f.Finish(f.v+f.l+sum, nil)
+//line flow_templates_async.go:680
 }
 func (f *treeSumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *treeSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -764,8 +713,7 @@ func (f *joinAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:217
-	if len(f.xs) == 0 {
+	/*line flow_templates.go:217*/ if len(f.xs) == 0 {
 		return f.Finish("", nil)
 	}
 	f.aw.Begin(Later(f.e, f.xs[0]))
@@ -774,8 +722,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.head = f.aw.Must()
-//line flow_templates.go:221
-	if len(f.xs) == 1 {
+	/*line flow_templates.go:221*/ if len(f.xs) == 1 {
 		return f.Finish(f.head, nil)
 	}
 	f.aw.Begin(joinAllAsync(f.e, f.sep, f.xs[1:]...))
@@ -784,9 +731,8 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	joinAll_1 = f.aw.Must()
-//line flow_templates.go:224
-	return f.Finish(f.head+f.sep+joinAll_1, nil)
-//line flow_templates_async.go:790
+	/*line flow_templates.go:224*/ return f.Finish(f.head+f.sep+joinAll_1, nil)
+//line flow_templates_async.go:736
 }
 func (f *joinAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *joinAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -825,8 +771,7 @@ func (f *validateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:235
-	f.defers = append(f.defers, func() {
+	/*line flow_templates.go:235*/ f.defers = append(f.defers, func() {
 		switch r := recover().(type) {
 		case nil:
 		case *rt.Raised:
@@ -840,28 +785,23 @@ range1:
 	if f.i >= len(f.keys) {
 		goto endrange3
 	}
-//line flow_templates.go:244
-	f.k = f.keys[f.i]
+	/*line flow_templates.go:244*/ f.k = f.keys[f.i]
 	f.trimSpace = strings.TrimSpace(f.fields[f.k])
-//line flow_templates.go:245
-	f.aw.Begin(lookupAsync(f.e, f.fields, f.k))
+	/*line flow_templates.go:245*/ f.aw.Begin(lookupAsync(f.e, f.fields, f.k))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	lookup_1 = f.aw.Must()
-//line flow_templates.go:245
-	n = len(f.trimSpace) + lookup_1*2
-//line flow_templates.go:245
-	if n > 10 {
+	/*line flow_templates.go:245*/ n = len(f.trimSpace) + lookup_1*2
+	/*line flow_templates.go:245*/ if n > 10 {
 		return f.done(fmt.Errorf("%s too long (%d)", f.k, n))
 	}
 	f.i++
 	goto range1
 endrange3:
-//line flow_templates.go:249
-	return f.done(nil)
-//line flow_templates_async.go:865
+	/*line flow_templates.go:249*/ return f.done(nil)
+//line flow_templates_async.go:805
 }
 func (f *validateFrame) catch() {
 	if p := recover(); p != nil {
@@ -933,20 +873,18 @@ func (f *lookupFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:256
-	f.v, f.ok = f.m[f.k]
+	/*line flow_templates.go:256*/ f.v, f.ok = f.m[f.k]
 	f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line flow_templates.go:258
-	if !f.ok {
+	/*line flow_templates.go:258*/ if !f.ok {
 		return f.Finish(0, fmt.Errorf("missing %q", f.k))
 	}
 	return f.Finish(len(f.v), nil)
-//line flow_templates_async.go:950
+//line flow_templates_async.go:888
 }
 func (f *lookupFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lookupFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

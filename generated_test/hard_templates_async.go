@@ -41,17 +41,13 @@ func (f *hardForPostContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:18
-	f.out = ""
-//line hard_templates.go:20
-	f.i = 0
+	/*line hard_templates.go:18*/ f.out = ""
+	/*line hard_templates.go:20*/ f.i = 0
 for1:
-//line hard_templates.go:20
-	if !(f.i < 4) {
+	/*line hard_templates.go:20*/ if !(f.i < 4) {
 		goto endfor3
 	}
-//line hard_templates.go:21
-	if f.i == 1 {
+	/*line hard_templates.go:21*/ if f.i == 1 {
 		goto post2
 	}
 	f.j = 0
@@ -59,8 +55,7 @@ range4:
 	if f.j >= 3 {
 		goto endrange6
 	}
-//line hard_templates.go:25
-	if f.j == 1 && f.i == 2 {
+	/*line hard_templates.go:25*/ if f.j == 1 && f.i == 2 {
 		goto post2
 	}
 	f.out += fmt.Sprintf("%d%d ", f.i, f.j)
@@ -74,20 +69,17 @@ resume7:
 	goto range4
 endrange6:
 post2:
-//line hard_templates.go:20
-	f.aw.Begin(f.e.AV("post", 1))
+	/*line hard_templates.go:20*/ f.aw.Begin(f.e.AV("post", 1))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	aV = f.aw.Must()
-//line hard_templates.go:20
-	f.i += aV
+	/*line hard_templates.go:20*/ f.i += aV
 	goto for1
 endfor3:
-//line hard_templates.go:32
-	return f.Finish(f.out, nil)
-//line hard_templates_async.go:91
+	/*line hard_templates.go:32*/ return f.Finish(f.out, nil)
+//line hard_templates_async.go:83
 }
 func (f *hardForPostContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardForPostContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -128,16 +120,14 @@ func (f *hardSwitchInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:39
-	f.out = ""
+	/*line hard_templates.go:39*/ f.out = ""
 	f.aw.Begin(f.e.AV("init", 2))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	x = f.aw.Must()
-//line hard_templates.go:40
-	switch {
+	/*line hard_templates.go:40*/ switch {
 	case x > 1:
 		f.out += "gt1 "
 	}
@@ -147,26 +137,23 @@ resume4:
 		return f.Suspend(2, y)
 	}
 	y_1 = f.aw.Must()
-//line hard_templates.go:44
-	switch t := any(y_1).(type) {
+	/*line hard_templates.go:44*/ switch t := any(y_1).(type) {
 	case int:
 		f.t = t
 		goto case6
 	}
 	goto endswitch5
 case6:
-//line hard_templates.go:46
-	f.aw.Begin(f.e.I(y_1))
+	/*line hard_templates.go:46*/ f.aw.Begin(f.e.I(y_1))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	i = f.aw.Must()
-//line hard_templates.go:46
-	f.out += fmt.Sprint("int", f.t+i)
+	/*line hard_templates.go:46*/ f.out += fmt.Sprint("int", f.t+i)
 endswitch5:
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:170
+//line hard_templates_async.go:157
 }
 func (f *hardSwitchInitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardSwitchInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -220,22 +207,19 @@ func (f *hardIndexOpAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:56
-	f.m = map[string]int{"a": 1}
+	/*line hard_templates.go:56*/ f.m = map[string]int{"a": 1}
 	f.key = func(k string) string {
 		f.e.Add("key %s", k)
 		return k
 	}
 	f.key_1 = f.key("a")
-//line hard_templates.go:61
-	f.aw.Begin(f.e.AV("v", 10))
+	/*line hard_templates.go:61*/ f.aw.Begin(f.e.AV("v", 10))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line hard_templates.go:61
-	f.m[f.key_1] += aV
+	/*line hard_templates.go:61*/ f.m[f.key_1] += aV
 	f.m[f.key("b")]++
 	f.s = "x"
 	f.aw1.Begin(Later(f.e, "y"))
@@ -244,43 +228,37 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	later = f.aw1.Must()
-//line hard_templates.go:64
-	f.s += later + f.s
+	/*line hard_templates.go:64*/ f.s += later + f.s
 	f.arr = [2][2]int{}
 	f.v = f.e.V("r", 1)
-//line hard_templates.go:66
-	f.aw.Begin(f.e.AV("c", 0))
+	/*line hard_templates.go:66*/ f.aw.Begin(f.e.AV("c", 0))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aV = f.aw.Must()
-//line hard_templates.go:66
-	f.aw.Begin(f.e.AV("val", 7))
+	/*line hard_templates.go:66*/ f.aw.Begin(f.e.AV("val", 7))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	aV_1 = f.aw.Must()
-//line hard_templates.go:66
-	f.arr[f.v][f.aV] = aV_1
+	/*line hard_templates.go:66*/ f.arr[f.v][f.aV] = aV_1
 	f.aw.Begin(f.e.I(0))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	i = f.aw.Must()
-//line hard_templates.go:67
-	_ = i
+	/*line hard_templates.go:67*/ _ = i
 	f.aw.Begin(f.e.I(0))
 resume6:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	_, _ = f.aw.Result()
-//line hard_templates.go:69
-	return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
-//line hard_templates_async.go:284
+	/*line hard_templates.go:69*/ return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
+//line hard_templates_async.go:262
 }
 func (f *hardIndexOpAssignFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hardIndexOpAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -318,30 +296,26 @@ func (f *hardRangeOperandOnceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:76
-	f.n = 0
+	/*line hard_templates.go:76*/ f.n = 0
 	f.x = f.e.Slice("once", 3)
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line hard_templates.go:77
-	v = f.x[f.i]
+	/*line hard_templates.go:77*/ v = f.x[f.i]
 	f.aw.Begin(f.e.I(v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line hard_templates.go:78
-	f.n += i
+	/*line hard_templates.go:78*/ f.n += i
 	f.i++
 	goto range1
 endrange3:
-//line hard_templates.go:80
-	return f.Finish(f.n, nil)
-//line hard_templates_async.go:345
+	/*line hard_templates.go:80*/ return f.Finish(f.n, nil)
+//line hard_templates_async.go:319
 }
 func (f *hardRangeOperandOnceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardRangeOperandOnceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -385,8 +359,7 @@ func (f *hardConstructorValueFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:88
-	c = &Counter{}
+	/*line hard_templates.go:88*/ c = &Counter{}
 	f.bump = c.bumpAsync
 	co = f.bump(f.e, 2)
 	f.e.Add("created n=%d", c.n)
@@ -396,16 +369,14 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.v = f.aw.Must()
-//line hard_templates.go:93
-	f.aw.Begin(f.bump(f.e, 3))
+	/*line hard_templates.go:93*/ f.aw.Begin(f.bump(f.e, 3))
 resume2:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	bump = f.aw.Must()
-//line hard_templates.go:93
-	return f.Finish(f.v+bump, nil)
-//line hard_templates_async.go:409
+	/*line hard_templates.go:93*/ return f.Finish(f.v+bump, nil)
+//line hard_templates_async.go:380
 }
 func (f *hardConstructorValueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardConstructorValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -446,28 +417,25 @@ func (f *hardCaptureParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:101
-	f.get = func() int { return f.p*100 + f.r }
+	/*line hard_templates.go:101*/ f.get = func() int { return f.p*100 + f.r }
 	f.aw.Begin(f.e.I(3))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line hard_templates.go:102
-	f.p = i
+	/*line hard_templates.go:102*/ f.p = i
 	f.aw.Begin(f.e.I(4))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	i_1 = f.aw.Must()
-//line hard_templates.go:103
-	f.r = i_1
+	/*line hard_templates.go:103*/ f.r = i_1
 	f.e.Add("get=%d", f.get())
 	f.defers = append(f.defers, func() { f.r = f.get() })
 	return f.done(5)
-//line hard_templates_async.go:471
+//line hard_templates_async.go:439
 }
 func (f *hardCaptureParamsFrame) catch() {
 	if p := recover(); p != nil {
@@ -545,20 +513,17 @@ func (f *hardGotoForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:113
-	f.out = ""
+	/*line hard_templates.go:113*/ f.out = ""
 	if !f.skip {
 		goto endif1
 	}
-//line hard_templates.go:115
-	f.aw.Begin(f.e.I(0))
+	/*line hard_templates.go:115*/ f.aw.Begin(f.e.I(0))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line hard_templates.go:116
-	f.out += "a"
+	/*line hard_templates.go:116*/ f.out += "a"
 	goto tail
 endif1:
 	f.aw.Begin(f.e.I(1))
@@ -567,8 +532,7 @@ resume3:
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line hard_templates.go:119
-	f.out += fmt.Sprint(i)
+	/*line hard_templates.go:119*/ f.out += fmt.Sprint(i)
 tail:
 	f.out += "t"
 	f.aw.Begin(f.e.I(0))
@@ -577,9 +541,8 @@ resume4:
 		return f.Suspend(3, y)
 	}
 	f.aw.Must()
-//line hard_templates.go:123
-	return f.Finish(f.out, nil)
-//line hard_templates_async.go:583
+	/*line hard_templates.go:123*/ return f.Finish(f.out, nil)
+//line hard_templates_async.go:546
 }
 func (f *hardGotoForwardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardGotoForwardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -621,15 +584,13 @@ range1:
 	if f.i >= 3 {
 		goto endrange3
 	}
-//line hard_templates.go:131
-	f.aw.Begin(f.e.AV("arg", f.i*10))
+	/*line hard_templates.go:131*/ f.aw.Begin(f.e.AV("arg", f.i*10))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line hard_templates.go:131
-	{
+	/*line hard_templates.go:131*/ {
 		fn := f.e.Add
 		d := f.i
 		d_1 := aV
@@ -641,9 +602,8 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line hard_templates.go:133
-	return f.done(0)
-//line hard_templates_async.go:647
+	/*line hard_templates.go:133*/ return f.done(0)
+//line hard_templates_async.go:607
 }
 func (f *hardDeferLoopFrame) catch() {
 	if p := recover(); p != nil {
@@ -723,8 +683,7 @@ func (f_1 *hardAwaitInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:140
-	f = f_1.e.I(2)
+	/*line hard_templates.go:140*/ f = f_1.e.I(2)
 	if f_1.fail {
 		f = Fail[int](f_1.e, "x")
 	}
@@ -734,14 +693,13 @@ resume1:
 		return f_1.Suspend(1, y)
 	}
 	v, err = f_1.aw.Result()
-//line hard_templates.go:144
-	if err != nil {
+	/*line hard_templates.go:144*/ if err != nil {
 		return f_1.Finish("err "+err.Error(), nil)
 	} else if v > 1 {
 		return f_1.Finish(fmt.Sprint("big ", v), nil)
 	}
 	return f_1.Finish("none", nil)
-//line hard_templates_async.go:745
+//line hard_templates_async.go:703
 }
 func (f_1 *hardAwaitInitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *hardAwaitInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -777,29 +735,24 @@ func (f *hardLoopGuardChangedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:156
-	f.x, f.n = 5, 0
+	/*line hard_templates.go:156*/ f.x, f.n = 5, 0
 for1:
-//line hard_templates.go:157
-	if !(f.x > 0) {
+	/*line hard_templates.go:157*/ if !(f.x > 0) {
 		goto endfor3
 	}
-//line hard_templates.go:158
-	f.x = 0
+	/*line hard_templates.go:158*/ f.x = 0
 	f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line hard_templates.go:160
-	f.n++
+	/*line hard_templates.go:160*/ f.n++
 	f.e.Add("body x=%d", f.x)
 	goto for1
 endfor3:
-//line hard_templates.go:163
-	return f.Finish(f.n, nil)
-//line hard_templates_async.go:803
+	/*line hard_templates.go:163*/ return f.Finish(f.n, nil)
+//line hard_templates_async.go:756
 }
 func (f *hardLoopGuardChangedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardLoopGuardChangedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -35,32 +35,28 @@ func (f *labelShortDeclFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:29
-	f.i = 0
+	/*line label_templates.go:29*/ f.i = 0
 	f.fs = nil
 L:
 	f.j = new(int)
-//line label_templates.go:32
-	(*f.j) = f.i
+	/*line label_templates.go:32*/ (*f.j) = f.i
 	{
 		j := f.j
 		f.fs = append(f.fs, func() int { return (*j) * 10 })
 	}
-//line label_templates.go:34
-	f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:34*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line label_templates.go:35
-	f.i++
+	/*line label_templates.go:35*/ f.i++
 	if f.i < 3 {
 		goto L
 	}
 	(*f.j)++
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:64
+//line label_templates_async.go:60
 }
 func (f *labelShortDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelShortDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -98,13 +94,11 @@ func (f *labelVarDeclFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:45
-	f.i = 0
+	/*line label_templates.go:45*/ f.i = 0
 	f.fs = nil
 L:
 	f.j = new(int)
-//line label_templates.go:48
-	(*f.j) = f.i
+	/*line label_templates.go:48*/ (*f.j) = f.i
 	f.k = new(int)
 	f.aw.Begin(f.e.I(0))
 resume1:
@@ -112,20 +106,18 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line label_templates.go:51
-	(*f.k) += f.i
+	/*line label_templates.go:51*/ (*f.k) += f.i
 	{
 		j := f.j
 		k := f.k
 		f.fs = append(f.fs, func() int { return (*j)*10 + (*k) })
 	}
-//line label_templates.go:53
-	f.i++
+	/*line label_templates.go:53*/ f.i++
 	if f.i < 3 {
 		goto L
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:129
+//line label_templates_async.go:121
 }
 func (f *labelVarDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -163,8 +155,7 @@ func (f *labelZeroDeclFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:62
-	f.i = 0
+	/*line label_templates.go:62*/ f.i = 0
 	f.fs = nil
 L:
 	f.j = new(int)
@@ -172,21 +163,19 @@ L:
 		j := f.j
 		f.fs = append(f.fs, func() int { return (*j) })
 	}
-//line label_templates.go:67
-	f.aw.Begin(f.e.AV("v", f.i*10))
+	/*line label_templates.go:67*/ f.aw.Begin(f.e.AV("v", f.i*10))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line label_templates.go:67
-	(*f.j) = aV
+	/*line label_templates.go:67*/ (*f.j) = aV
 	f.i++
 	if f.i < 3 {
 		goto L
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:190
+//line label_templates_async.go:179
 }
 func (f *labelZeroDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelZeroDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -223,33 +212,29 @@ func (f *labelMultiDeclFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:77
-	f.i = 0
+	/*line label_templates.go:77*/ f.i = 0
 	f.fs = nil
 L:
 	a = new(int)
 	b = new(int)
-//line label_templates.go:80
-	(*a), (*b) = f.i, f.i*100
+	/*line label_templates.go:80*/ (*a), (*b) = f.i, f.i*100
 	{
 		a_1 := a
 		b_1 := b
 		f.fs = append(f.fs, func() int { (*a_1)++; return (*a_1) + (*b_1) })
 	}
-//line label_templates.go:82
-	f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:82*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line label_templates.go:83
-	f.i++
+	/*line label_templates.go:83*/ f.i++
 	if f.i < 2 {
 		goto L
 	}
 	return f.Finish(show(f.fs)+show(f.fs), nil)
-//line label_templates_async.go:253
+//line label_templates_async.go:238
 }
 func (f *labelMultiDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelMultiDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -286,8 +271,7 @@ func (f *labelAwaitingDeclFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:92
-	f.i = 0
+	/*line label_templates.go:92*/ f.i = 0
 	f.fs = nil
 L:
 	f.aw.Begin(f.e.AV("v", f.i))
@@ -295,21 +279,18 @@ resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-//line label_templates.go:95
-	j = new(int)
+	/*line label_templates.go:95*/ j = new(int)
 	(*j) = f.aw.Must()
-//line label_templates.go:96
-	{
+	/*line label_templates.go:96*/ {
 		j_1 := j
 		f.fs = append(f.fs, func() int { return (*j_1) })
 	}
-//line label_templates.go:97
-	f.i++
+	/*line label_templates.go:97*/ f.i++
 	if f.i < 3 {
 		goto L
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:313
+//line label_templates_async.go:294
 }
 func (f *labelAwaitingDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelAwaitingDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -347,41 +328,35 @@ func (f *labelInLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:106
-	f.fs = nil
+	/*line label_templates.go:106*/ f.fs = nil
 	f.n = 0
 range1:
 	if f.n >= 2 {
 		goto endrange3
 	}
-//line label_templates.go:108
-	f.tries = 0
+	/*line label_templates.go:108*/ f.tries = 0
 again:
 	j = new(int)
-//line label_templates.go:110
-	(*j) = f.n*10 + f.tries
+	/*line label_templates.go:110*/ (*j) = f.n*10 + f.tries
 	{
 		j_1 := j
 		f.fs = append(f.fs, func() int { return (*j_1) })
 	}
-//line label_templates.go:112
-	f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:112*/ f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line label_templates.go:113
-	f.tries++
+	/*line label_templates.go:113*/ f.tries++
 	if f.tries < 2 {
 		goto again
 	}
 	f.n++
 	goto range1
 endrange3:
-//line label_templates.go:118
-	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:385
+	/*line label_templates.go:118*/ return f.Finish(show(f.fs), nil)
+//line label_templates_async.go:360
 }
 func (f *labelInLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelInLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -418,27 +393,23 @@ func (f *labelNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:123
-	f.i = 0
+	/*line label_templates.go:123*/ f.i = 0
 	f.fs = nil
 A:
 B:
 	j = new(int)
-//line label_templates.go:127
-	(*j) = f.i
+	/*line label_templates.go:127*/ (*j) = f.i
 	{
 		j_1 := j
 		f.fs = append(f.fs, func() int { return (*j_1) })
 	}
-//line label_templates.go:129
-	f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:129*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line label_templates.go:130
-	f.i++
+	/*line label_templates.go:130*/ f.i++
 	switch f.i {
 	case 1:
 		goto A
@@ -446,7 +417,7 @@ resume1:
 		goto B
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:450
+//line label_templates_async.go:421
 }
 func (f *labelNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -487,34 +458,29 @@ func (f *cellAssignedAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line label_templates.go:146
-	f.fs = nil
+	/*line label_templates.go:146*/ f.fs = nil
 	f.i = 0
 range1:
 	if f.i >= 3 {
 		goto endrange3
 	}
-//line label_templates.go:148
-	f.j = new(int)
+	/*line label_templates.go:148*/ f.j = new(int)
 	{
 		j := f.j
 		f.fs = append(f.fs, func() int { return (*j) })
 	}
-//line label_templates.go:150
-	f.aw.Begin(f.e.AV("v", f.i*10))
+	/*line label_templates.go:150*/ f.aw.Begin(f.e.AV("v", f.i*10))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
-//line label_templates.go:150
-	(*f.j) = aV
+	/*line label_templates.go:150*/ (*f.j) = aV
 	f.i++
 	goto range1
 endrange3:
-//line label_templates.go:152
-	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:518
+	/*line label_templates.go:152*/ return f.Finish(show(f.fs), nil)
+//line label_templates_async.go:484
 }
 func (f *cellAssignedAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cellAssignedAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -39,17 +39,15 @@ func (f *counterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:23
-	f.aw.Begin(f.e.I(f.by))
+	/*line method_templates.go:23*/ f.aw.Begin(f.e.I(f.by))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line method_templates.go:23
-	f.c.n += i
+	/*line method_templates.go:23*/ f.c.n += i
 	return f.Finish(f.c.n, nil)
-//line method_templates_async.go:53
+//line method_templates_async.go:51
 }
 func (f *counterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -84,17 +82,15 @@ func (f *counterDescribeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:31
-	f.c.n = 1000
+	/*line method_templates.go:31*/ f.c.n = 1000
 	f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line method_templates.go:33
-	return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
-//line method_templates_async.go:98
+	/*line method_templates.go:33*/ return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
+//line method_templates_async.go:94
 }
 func (f *counterDescribeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterDescribeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -129,29 +125,25 @@ func (f *sumAllFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:43
-	f.s = *new(T)
+	/*line method_templates.go:43*/ f.s = *new(T)
 	f.i = 0
 range1:
 	if f.i >= len(f.xs) {
 		goto endrange3
 	}
-//line method_templates.go:44
-	x = f.xs[f.i]
+	/*line method_templates.go:44*/ x = f.xs[f.i]
 	f.aw.Begin(Later(f.e, x))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	later = f.aw.Must()
-//line method_templates.go:45
-	f.s += later
+	/*line method_templates.go:45*/ f.s += later
 	f.i++
 	goto range1
 endrange3:
-//line method_templates.go:47
-	return f.Finish(f.s, nil)
-//line method_templates_async.go:155
+	/*line method_templates.go:47*/ return f.Finish(f.s, nil)
+//line method_templates_async.go:147
 }
 func (f *sumAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -190,29 +182,25 @@ func (f_1 *mapEachFrame[T, U]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:55
-	f_1.out = make([]U, 0, len(f_1.xs))
+	/*line method_templates.go:55*/ f_1.out = make([]U, 0, len(f_1.xs))
 	f_1.i = 0
 range1:
 	if f_1.i >= len(f_1.xs) {
 		goto endrange3
 	}
-//line method_templates.go:56
-	x = f_1.xs[f_1.i]
+	/*line method_templates.go:56*/ x = f_1.xs[f_1.i]
 	f_1.aw.Begin(Later(f_1.e, x))
 resume4:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	later = f_1.aw.Must()
-//line method_templates.go:57
-	f_1.out = append(f_1.out, f_1.f(later))
+	/*line method_templates.go:57*/ f_1.out = append(f_1.out, f_1.f(later))
 	f_1.i++
 	goto range1
 endrange3:
-//line method_templates.go:59
-	return f_1.Finish(f_1.out, nil)
-//line method_templates_async.go:216
+	/*line method_templates.go:59*/ return f_1.Finish(f_1.out, nil)
+//line method_templates_async.go:204
 }
 func (f_1 *mapEachFrame[T, U]) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *mapEachFrame[T, U]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -257,25 +245,22 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line method_templates.go:69
-	v = f.x[f.i]
+	/*line method_templates.go:69*/ v = f.x[f.i]
 	f.aw.Begin(Later(f.e, v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	got = f.aw.Must()
-//line method_templates.go:71
-	if got == f.want {
+	/*line method_templates.go:71*/ if got == f.want {
 		f.e.Add("found %v at %d", f.want, f.i)
 		return f.Finish(f.i, nil)
 	}
 	f.i++
 	goto range1
 endrange3:
-//line method_templates.go:76
-	return f.Finish(-1, fmt.Errorf("%v not found", f.want))
-//line method_templates_async.go:279
+	/*line method_templates.go:76*/ return f.Finish(-1, fmt.Errorf("%v not found", f.want))
+//line method_templates_async.go:264
 }
 func (f *boxIndexFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *boxIndexFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -321,16 +306,14 @@ func (f *boxCountFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:84
-	f.defers = append(f.defers, func() { f.e.Add("count n=%d err=%v", f.n, f.err) })
+	/*line method_templates.go:84*/ f.defers = append(f.defers, func() { f.e.Add("count n=%d err=%v", f.n, f.err) })
 	f.aw.Begin(f.b.indexAsync(f.e, f.want))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i, f.err = f.aw.Result()
-//line method_templates.go:86
-	if f.err != nil {
+	/*line method_templates.go:86*/ if f.err != nil {
 		return f.done(f.n, f.err)
 	}
 	f.x = f.b.items[i:]
@@ -339,24 +322,21 @@ range2:
 	if f.i >= len(f.x) {
 		goto endrange4
 	}
-//line method_templates.go:89
-	v = f.x[f.i]
+	/*line method_templates.go:89*/ v = f.x[f.i]
 	f.aw1.Begin(Ready(f.e, v))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	ready = f.aw1.Must()
-//line method_templates.go:90
-	if ready == f.want {
+	/*line method_templates.go:90*/ if ready == f.want {
 		f.n++
 	}
 	f.i++
 	goto range2
 endrange4:
-//line method_templates.go:94
-	return f.done(f.n, f.err)
-//line method_templates_async.go:360
+	/*line method_templates.go:94*/ return f.done(f.n, f.err)
+//line method_templates_async.go:340
 }
 func (f *boxCountFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -435,15 +415,13 @@ range1:
 	if f.i >= f.n {
 		goto endrange3
 	}
-//line method_templates.go:102
-	f.aw.Begin(f.e.I(f.i))
+	/*line method_templates.go:102*/ f.aw.Begin(f.e.I(f.i))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line method_templates.go:102
-	f.total += i
+	/*line method_templates.go:102*/ f.total += i
 	if f.total > 3 {
 		f.err = errors.New("too big")
 		return f.Finish(f.total, f.err)
@@ -451,9 +429,8 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line method_templates.go:108
-	return f.Finish(f.total, f.err)
-//line method_templates_async.go:457
+	/*line method_templates.go:108*/ return f.Finish(f.total, f.err)
+//line method_templates_async.go:434
 }
 func (f *namedBareFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namedBareFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -503,85 +480,69 @@ func (f *shadowingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:116
-	f.x = 1
-//line method_templates.go:118
-	f.x_1 = "inner"
+	/*line method_templates.go:116*/ f.x = 1
+	/*line method_templates.go:118*/ f.x_1 = "inner"
 	f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line method_templates.go:120
-	f.e.Add("inner x=%s", f.x_1)
-//line method_templates.go:122
-	f.aw.Begin(f.e.I(10))
+	/*line method_templates.go:120*/ f.e.Add("inner x=%s", f.x_1)
+	/*line method_templates.go:122*/ f.aw.Begin(f.e.I(10))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	x = f.aw.Must()
-//line method_templates.go:122
-	if !(x > 5) {
+	/*line method_templates.go:122*/ if !(x > 5) {
 		goto endif3
 	}
-//line method_templates.go:123
-	f.x_2 = x * 2
+	/*line method_templates.go:123*/ f.x_2 = x * 2
 	f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aw.Must()
-//line method_templates.go:125
-	f.e.Add("if x=%d", f.x_2)
+	/*line method_templates.go:125*/ f.e.Add("if x=%d", f.x_2)
 endif3:
 	f.x_3 = 0.5
 for5:
-//line method_templates.go:127
-	if !(f.x_3 < 1) {
+	/*line method_templates.go:127*/ if !(f.x_3 < 1) {
 		goto endfor7
 	}
-//line method_templates.go:128
-	f.aw.Begin(f.e.I(0))
+	/*line method_templates.go:128*/ f.aw.Begin(f.e.I(0))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	f.aw.Must()
-//line method_templates.go:129
-	f.e.Add("for x=%v", f.x_3)
-//line method_templates.go:127
-	f.x_3++
+	/*line method_templates.go:129*/ f.e.Add("for x=%v", f.x_3)
+	/*line method_templates.go:127*/ f.x_3++
 	goto for5
 endfor7:
-//line method_templates.go:131
-	f.err = nil
+	/*line method_templates.go:131*/ f.err = nil
 	f.aw.Begin(Fail[int](f.e, "e1"))
 resume9:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	_, err = f.aw.Result()
-//line method_templates.go:132
-	if err != nil {
+	/*line method_templates.go:132*/ if err != nil {
 		f.e.Add("shadow err=%v", err)
 	}
 	f.e.Add("outer err=%v", f.err)
-//line method_templates.go:137
-	f.n_1 = f.n * 100
+	/*line method_templates.go:137*/ f.n_1 = f.n * 100
 	f.aw.Begin(f.e.I(0))
 resume10:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	f.aw.Must()
-//line method_templates.go:139
-	f.e.Add("n=%d", f.n_1)
-//line method_templates.go:141
-	return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
-//line method_templates_async.go:585
+	/*line method_templates.go:139*/ f.e.Add("n=%d", f.n_1)
+	/*line method_templates.go:141*/ return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
+//line method_templates_async.go:546
 }
 func (f *shadowingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *shadowingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -621,24 +582,21 @@ func (f *methodCallsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:148
-	f.c = Counter{name: "k", n: 3}
+	/*line method_templates.go:148*/ f.c = Counter{name: "k", n: 3}
 	f.aw.Begin(f.c.describeAsync(f.e))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.d = f.aw.Must()
-//line method_templates.go:150
-	f.aw1.Begin(f.c.bumpAsync(f.e, 2))
+	/*line method_templates.go:150*/ f.aw1.Begin(f.c.bumpAsync(f.e, 2))
 resume2:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	b = f.aw1.Must()
-//line method_templates.go:151
-	return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
-//line method_templates_async.go:642
+	/*line method_templates.go:151*/ return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
+//line method_templates_async.go:600
 }
 func (f *methodCallsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *methodCallsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

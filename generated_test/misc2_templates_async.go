@@ -43,16 +43,13 @@ func (f *postAndGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:21
-	f.b = new(strings.Builder)
+	/*line misc2_templates.go:21*/ f.b = new(strings.Builder)
 	f.i = 0
 for1:
-//line misc2_templates.go:22
-	if !(f.i < 10) {
+	/*line misc2_templates.go:22*/ if !(f.i < 10) {
 		goto endfor3
 	}
-//line misc2_templates.go:23
-	f.tries = 0
+	/*line misc2_templates.go:23*/ f.tries = 0
 retry:
 	f.tries++
 	f.aw.Begin(f.e.I(f.tries))
@@ -61,8 +58,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line misc2_templates.go:26
-	if i < 2 {
+	/*line misc2_templates.go:26*/ if i < 2 {
 		goto retry
 	}
 	if f.i == 3 {
@@ -70,20 +66,17 @@ resume4:
 	}
 	fmt.Fprint(&(*f.b), f.i, ":", f.tries, " ")
 post2:
-//line misc2_templates.go:22
-	f.aw.Begin(f.e.AV("post", 3))
+	/*line misc2_templates.go:22*/ f.aw.Begin(f.e.AV("post", 3))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	aV = f.aw.Must()
-//line misc2_templates.go:22
-	f.i += aV
+	/*line misc2_templates.go:22*/ f.i += aV
 	goto for1
 endfor3:
-//line misc2_templates.go:34
-	return f.Finish((*f.b).String(), nil)
-//line misc2_templates_async.go:87
+	/*line misc2_templates.go:34*/ return f.Finish((*f.b).String(), nil)
+//line misc2_templates_async.go:80
 }
 func (f *postAndGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *postAndGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -124,18 +117,15 @@ func (f *labelledSelectFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:41
-	f.sum = 0
+	/*line misc2_templates.go:41*/ f.sum = 0
 for1:
-//line misc2_templates.go:45
-	select {
+	/*line misc2_templates.go:45*/ select {
 	case v, ok_1 := <-f.c:
 		f.v, f.ok = v, ok_1
 		goto case5
 	}
 case5:
-//line misc2_templates.go:47
-	if !f.ok {
+	/*line misc2_templates.go:47*/ if !f.ok {
 		goto endfor3
 	}
 	if f.v < 0 {
@@ -147,8 +137,7 @@ resume6:
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line misc2_templates.go:53
-	f.sum += i
+	/*line misc2_templates.go:53*/ f.sum += i
 endselect4:
 	f.aw.Begin(f.e.I(1))
 resume7:
@@ -156,13 +145,11 @@ resume7:
 		return f.Suspend(2, y)
 	}
 	i_1 = f.aw.Must()
-//line misc2_templates.go:55
-	f.sum *= i_1
+	/*line misc2_templates.go:55*/ f.sum *= i_1
 	goto for1
 endfor3:
-//line misc2_templates.go:57
-	return f.Finish(f.sum, nil)
-//line misc2_templates_async.go:166
+	/*line misc2_templates.go:57*/ return f.Finish(f.sum, nil)
+//line misc2_templates_async.go:153
 }
 func (f *labelledSelectFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -205,16 +192,14 @@ func (f *deferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:65
-	f.defers = append(f.defers, f.later(func() { f.out += " end" }))
+	/*line misc2_templates.go:65*/ f.defers = append(f.defers, f.later(func() { f.out += " end" }))
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line misc2_templates.go:66
-	v = f.k
+	/*line misc2_templates.go:66*/ v = f.k
 	{
 		fn := f.e.Add
 		d := v
@@ -223,8 +208,7 @@ range1:
 			next()
 		})
 	}
-//line misc2_templates.go:68
-	f.aw.Begin(f.e.I(v))
+	/*line misc2_templates.go:68*/ f.aw.Begin(f.e.I(v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -234,10 +218,9 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line misc2_templates.go:70
-	f.e.Add("after loop")
+	/*line misc2_templates.go:70*/ f.e.Add("after loop")
 	return f.done("body")
-//line misc2_templates_async.go:241
+//line misc2_templates_async.go:224
 }
 func (f *deferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -364,25 +347,21 @@ func (f *groupedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:80
-	f.aw.Begin(f.e.AV("a", 1))
+	/*line misc2_templates.go:80*/ f.aw.Begin(f.e.AV("a", 1))
 resume1:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.a = f.aw.Must()
-//line misc2_templates.go:81
-	f.aw.Begin(f.e.AV("b", 2))
+	/*line misc2_templates.go:81*/ f.aw.Begin(f.e.AV("b", 2))
 resume2:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	aV = f.aw.Must()
-//line misc2_templates.go:81
-	b, f.c = aV, f.e.V("c", 3)
+	/*line misc2_templates.go:81*/ b, f.c = aV, f.e.V("c", 3)
 	f.d = nil
-//line misc2_templates.go:84
-	f.pt = struct {
+	/*line misc2_templates.go:84*/ f.pt = struct {
 		X, Y int
 		Tag  string `json:"tag"`
 	}{f.a, b, "p"}
@@ -393,15 +372,13 @@ resume3:
 		return f.Suspend(3, y)
 	}
 	f.aV = f.aw.Must()
-//line misc2_templates.go:89
-	f.aw.Begin(f.e.AV("v", 10))
+	/*line misc2_templates.go:89*/ f.aw.Begin(f.e.AV("v", 10))
 resume4:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	aV_1 = f.aw.Must()
-//line misc2_templates.go:89
-	f.arr[f.aV] = aV_1
+	/*line misc2_templates.go:89*/ f.arr[f.aV] = aV_1
 	f.p = &f.arr
 	f.aw.Begin(f.e.AV("j", 2))
 resume5:
@@ -409,16 +386,14 @@ resume5:
 		return f.Suspend(5, y)
 	}
 	aV_2 = f.aw.Must()
-//line misc2_templates.go:91
-	f.p[aV_2]++
+	/*line misc2_templates.go:91*/ f.p[aV_2]++
 	f.aw.Begin(f.e.I(5))
 resume6:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	i = f.aw.Must()
-//line misc2_templates.go:92
-	f.p[3] += i
+	/*line misc2_templates.go:92*/ f.p[3] += i
 	f.d = append(f.d, f.arr[:]...)
 	f.aw.Begin(f.e.I(f.c))
 resume7:
@@ -426,10 +401,9 @@ resume7:
 		return f.Suspend(7, y)
 	}
 	i_1 = f.aw.Must()
-//line misc2_templates.go:94
-	f.pt.Y += i_1
+	/*line misc2_templates.go:94*/ f.pt.Y += i_1
 	return f.Finish(fmt.Sprintf("%+v %v %v", f.pt, f.arr, f.d), nil)
-//line misc2_templates_async.go:433
+//line misc2_templates_async.go:407
 }
 func (f *groupedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *groupedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -472,29 +446,25 @@ func (f *awaitTupleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:103
-	f.describe = func(v int, err error) string { return fmt.Sprint(v, "/", err) }
+	/*line misc2_templates.go:103*/ f.describe = func(v int, err error) string { return fmt.Sprint(v, "/", err) }
 	f.aw.Begin(f.e.I(4))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i, err = f.aw.Result()
-//line misc2_templates.go:104
-	s = f.describe(i, err)
+	/*line misc2_templates.go:104*/ s = f.describe(i, err)
 	f.e.Add("%s", s)
 	if !f.fail {
 		goto endif2
 	}
-//line misc2_templates.go:107
-	f.aw.Begin(Fail[int](f.e, "failed"))
+	/*line misc2_templates.go:107*/ f.aw.Begin(Fail[int](f.e, "failed"))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	fail, err_1 = f.aw.Result()
-//line misc2_templates.go:107
-	return f.Finish(fail, err_1)
+	/*line misc2_templates.go:107*/ return f.Finish(fail, err_1)
 endif2:
 	f.aw.Begin(f.e.I(len(s)))
 resume4:
@@ -502,9 +472,8 @@ resume4:
 		return f.Suspend(3, y)
 	}
 	i_1, err_2 = f.aw.Result()
-//line misc2_templates.go:109
-	return f.Finish(i_1, err_2)
-//line misc2_templates_async.go:508
+	/*line misc2_templates.go:109*/ return f.Finish(i_1, err_2)
+//line misc2_templates_async.go:477
 }
 func (f *awaitTupleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitTupleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

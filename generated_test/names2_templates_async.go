@@ -31,16 +31,14 @@ func (f *acctDepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names2_templates.go:9
-	f.aw.Begin(f.e.I(f.n))
+	/*line names2_templates.go:9*/ f.aw.Begin(f.e.I(f.n))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line names2_templates.go:9
-	return f.Finish(i*10, nil)
-//line names2_templates_async.go:44
+	/*line names2_templates.go:9*/ return f.Finish(i*10, nil)
+//line names2_templates_async.go:42
 }
 func (f *acctDepFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -75,23 +73,20 @@ func (f *namesBothFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names2_templates.go:15
-	f.aw.Begin((&Acct{bal: 1}).depAsync(f.e, 2))
+	/*line names2_templates.go:15*/ f.aw.Begin((&Acct{bal: 1}).depAsync(f.e, 2))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.dep = f.aw.Must()
-//line names2_templates.go:15
-	f.aw.Begin(acctDepAsync(f.e, 4))
+	/*line names2_templates.go:15*/ f.aw.Begin(acctDepAsync(f.e, 4))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	acctDep_1 = f.aw.Must()
-//line names2_templates.go:15
-	return f.Finish(f.dep+acctDep_1, nil)
-//line names2_templates_async.go:95
+	/*line names2_templates.go:15*/ return f.Finish(f.dep+acctDep_1, nil)
+//line names2_templates_async.go:90
 }
 func (f *namesBothFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namesBothFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

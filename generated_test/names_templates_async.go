@@ -32,17 +32,15 @@ func (f *acctDepFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:18
-	f.aw.Begin(f.e.I(f.n))
+	/*line names_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line names_templates.go:18
-	f.a.bal += i
+	/*line names_templates.go:18*/ f.a.bal += i
 	return f.Finish(f.a.bal, nil)
-//line names_templates_async.go:46
+//line names_templates_async.go:44
 }
 func (f *acctDepFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -77,16 +75,14 @@ func (f *acctUnnamedRecvFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:25
-	f.aw.Begin(f.e.I(1))
+	/*line names_templates.go:25*/ f.aw.Begin(f.e.I(1))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line names_templates.go:25
-	return f.Finish(i+1, nil)
-//line names_templates_async.go:90
+	/*line names_templates.go:25*/ return f.Finish(i+1, nil)
+//line names_templates_async.go:86
 }
 func (f *acctUnnamedRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctUnnamedRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -121,16 +117,14 @@ func (f *acctBlankRecvFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:30
-	f.aw.Begin(f.e.I(2))
+	/*line names_templates.go:30*/ f.aw.Begin(f.e.I(2))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line names_templates.go:30
-	return f.Finish(i+2, nil)
-//line names_templates_async.go:134
+	/*line names_templates.go:30*/ return f.Finish(i+2, nil)
+//line names_templates_async.go:128
 }
 func (f *acctBlankRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctBlankRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -162,16 +156,14 @@ func (f *ärgerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:36
-	f.aw.Begin(f.e.I(3))
+	/*line names_templates.go:36*/ f.aw.Begin(f.e.I(3))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line names_templates.go:36
-	return f.Finish(i, nil)
-//line names_templates_async.go:175
+	/*line names_templates.go:36*/ return f.Finish(i, nil)
+//line names_templates_async.go:167
 }
 func (f *ärgerFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -206,23 +198,20 @@ func (f *ärgerFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:39
-	f.aw.Begin(f.e.I(4))
+	/*line names_templates.go:39*/ f.aw.Begin(f.e.I(4))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.i = f.aw.Must()
-//line names_templates.go:39
-	f.aw.Begin(ÄrgerAsync(f.e))
+	/*line names_templates.go:39*/ f.aw.Begin(ÄrgerAsync(f.e))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	Ärger_1 = f.aw.Must()
-//line names_templates.go:39
-	return f.Finish(f.i+Ärger_1, nil)
-//line names_templates_async.go:226
+	/*line names_templates.go:39*/ return f.Finish(f.i+Ärger_1, nil)
+//line names_templates_async.go:215
 }
 func (f *ärgerFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -258,17 +247,15 @@ func (f *ölfassFülleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:46
-	f.aw.Begin(f.e.I(5))
+	/*line names_templates.go:46*/ f.aw.Begin(f.e.I(5))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line names_templates.go:46
-	f.ö.l += i
+	/*line names_templates.go:46*/ f.ö.l += i
 	return f.Finish(f.ö.l, nil)
-//line names_templates_async.go:272
+//line names_templates_async.go:259
 }
 func (f *ölfassFülleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ölfassFülleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

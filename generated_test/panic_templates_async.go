@@ -34,18 +34,16 @@ func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line panic_templates.go:12
-	f.aw.Begin(f.e.I(1))
+	/*line panic_templates.go:12*/ f.aw.Begin(f.e.I(1))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	x = f.aw.Must()
-//line panic_templates.go:13
-	m = nil
+	/*line panic_templates.go:13*/ m = nil
 	m["boom"] = x
 	return f.Finish(x, nil)
-//line panic_templates_async.go:49
+//line panic_templates_async.go:47
 }
 func (f *panicsAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -79,16 +77,14 @@ func (f *panicsWithErrorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line panic_templates.go:22
-	f.aw.Begin(f.e.I(0))
+	/*line panic_templates.go:22*/ f.aw.Begin(f.e.I(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line panic_templates.go:23
-	panic(errPanicValue)
-//line panic_templates_async.go:92
+	/*line panic_templates.go:23*/ panic(errPanicValue)
+//line panic_templates_async.go:88
 }
 func (f *panicsWithErrorFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsWithErrorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -52,8 +52,7 @@ func (f *poolWorkerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:38
-	f.defers = append(f.defers, func() { f.e.Add("%s done handled=%d", f.name, f.handled) })
+	/*line pool_templates.go:38*/ f.defers = append(f.defers, func() { f.e.Add("%s done handled=%d", f.name, f.handled) })
 for1:
 	f.aw.Begin(f.q.Get())
 resume4:
@@ -61,8 +60,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	f.job, err = f.aw.Result()
-//line pool_templates.go:41
-	if errors.Is(err, rt.ErrQueueShutDown) {
+	/*line pool_templates.go:41*/ if errors.Is(err, rt.ErrQueueShutDown) {
 		return f.done(f.handled, nil)
 	} else if err != nil {
 		return f.done(f.handled, err)
@@ -73,14 +71,13 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-//line pool_templates.go:47
-	f.out[f.job.ID] = poolResult{Worker: f.name, Len: len(f.job.Input), At: f.e.Now()}
+	/*line pool_templates.go:47*/ f.out[f.job.ID] = poolResult{Worker: f.name, Len: len(f.job.Input), At: f.e.Now()}
 	f.handled++
 	if err := f.q.TaskDone(); err != nil {
 		return f.done(f.handled, err)
 	}
 	goto for1
-//line pool_templates_async.go:84
+//line pool_templates_async.go:81
 }
 func (f *poolWorkerFrame) catch() {
 	if p := recover(); p != nil {
@@ -172,8 +169,7 @@ func (f *poolRunFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:61
-	f.q = rt.NewQueue[poolJob](2)
+	/*line pool_templates.go:61*/ f.q = rt.NewQueue[poolJob](2)
 	f.results = make(map[int]poolResult)
 	f.tg = rt.NewTaskGroup()
 	f.aw.Begin(f.tg.Enter())
@@ -182,8 +178,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line pool_templates.go:64
-	if err != nil {
+	/*line pool_templates.go:64*/ if err != nil {
 		return f.Finish("", err)
 	}
 	f.tasks = make(map[string]*rt.Task[int], f.workers)
@@ -200,36 +195,31 @@ range2:
 	if f.id >= len(f.inputs) {
 		goto endrange4
 	}
-//line pool_templates.go:76
-	in = f.inputs[f.id]
+	/*line pool_templates.go:76*/ in = f.inputs[f.id]
 	f.aw.Begin(f.q.Put(poolJob{ID: f.id, Input: in}))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line pool_templates.go:78
-	f.e.Add("put %d at %v", f.id, f.e.Now())
+	/*line pool_templates.go:78*/ f.e.Add("put %d at %v", f.id, f.e.Now())
 	f.id++
 	goto range2
 endrange4:
-//line pool_templates.go:80
-	f.aw.Begin(f.q.Join())
+	/*line pool_templates.go:80*/ f.aw.Begin(f.q.Join())
 resume6:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aw.Must()
-//line pool_templates.go:81
-	f.q.Shutdown(false)
+	/*line pool_templates.go:81*/ f.q.Shutdown(false)
 	f.aw.Begin(f.tg.Exit(nil))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	_, err_1 = f.aw.Result()
-//line pool_templates.go:82
-	if err_1 != nil {
+	/*line pool_templates.go:82*/ if err_1 != nil {
 		return f.Finish("", err_1)
 	}
 	f.b = strings.Builder{}
@@ -243,22 +233,19 @@ range8:
 	if f.i >= len(f.names) {
 		goto endrange10
 	}
-//line pool_templates.go:91
-	f.name = f.names[f.i]
+	/*line pool_templates.go:91*/ f.name = f.names[f.i]
 	f.aw1.Begin(f.tasks[f.name])
 resume11:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	v = f.aw1.Must()
-//line pool_templates.go:92
-	fmt.Fprintf(&f.b, "%s=%d ", f.name, v)
+	/*line pool_templates.go:92*/ fmt.Fprintf(&f.b, "%s=%d ", f.name, v)
 	f.i++
 	goto range8
 endrange10:
-//line pool_templates.go:94
-	return f.Finish(f.b.String(), nil)
-//line pool_templates_async.go:262
+	/*line pool_templates.go:94*/ return f.Finish(f.b.String(), nil)
+//line pool_templates_async.go:249
 }
 func (f *poolRunFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *poolRunFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -296,8 +283,7 @@ func (f *flakyServiceCallFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:125
-	f.s.calls++
+	/*line pool_templates.go:125*/ f.s.calls++
 	f.n = f.s.calls
 	{
 		fn := f.e.Add
@@ -308,19 +294,17 @@ func (f *flakyServiceCallFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line pool_templates.go:128
-	f.aw.Begin(rt.Sleep(f.s.delay - time.Duration(f.n)*f.s.slow))
+	/*line pool_templates.go:128*/ f.aw.Begin(rt.Sleep(f.s.delay - time.Duration(f.n)*f.s.slow))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line pool_templates.go:129
-	if f.n <= f.s.failures {
+	/*line pool_templates.go:129*/ if f.n <= f.s.failures {
 		return f.done("", fmt.Errorf("call %d: %w", f.n, errFlaky))
 	}
 	return f.done(strings.ToUpper(f.req), nil)
-//line pool_templates_async.go:324
+//line pool_templates_async.go:308
 }
 func (f *flakyServiceCallFrame) catch() {
 	if p := recover(); p != nil {
@@ -407,19 +391,16 @@ func (f *retryBackoffFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:140
-	f.backoff = 10 * time.Millisecond
+	/*line pool_templates.go:140*/ f.backoff = 10 * time.Millisecond
 	f.attempt = 1
 for1:
-//line pool_templates.go:142
-	f.aw.Begin(rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout))
+	/*line pool_templates.go:142*/ f.aw.Begin(rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.resp, f.err = f.aw.Result()
-//line pool_templates.go:143
-	switch {
+	/*line pool_templates.go:143*/ switch {
 	case f.err == nil:
 		f.e.Add("ok after %d at %v", f.attempt, f.e.Now())
 		return f.Finish(f.resp, nil)
@@ -439,12 +420,10 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-//line pool_templates.go:158
-	f.backoff *= 2
-//line pool_templates.go:141
-	f.attempt++
+	/*line pool_templates.go:158*/ f.backoff *= 2
+	/*line pool_templates.go:141*/ f.attempt++
 	goto for1
-//line pool_templates_async.go:448
+//line pool_templates_async.go:427
 }
 func (f *retryBackoffFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryBackoffFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -483,20 +462,18 @@ func (f *retryTimeoutScopeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:167
-	f.tries = 0
+	/*line pool_templates.go:167*/ f.tries = 0
 	f.aw.Begin(rt.Timeout(f.overall, retryForeverAsync(f.e, f.s, &f.tries)))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line pool_templates.go:169
-	if errors.Is(err, rt.ErrTimeout) {
+	/*line pool_templates.go:169*/ if errors.Is(err, rt.ErrTimeout) {
 		return f.Finish(fmt.Sprintf("deadline after %d tries at %v", f.tries, f.e.Now()), nil)
 	}
 	return f.Finish(v, err)
-//line pool_templates_async.go:500
+//line pool_templates_async.go:477
 }
 func (f *retryTimeoutScopeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *retryTimeoutScopeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -538,19 +515,16 @@ func (f *retryForeverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:179
-	f.wait = time.Millisecond
+	/*line pool_templates.go:179*/ f.wait = time.Millisecond
 for1:
-//line pool_templates.go:180
-	*f.tries++
+	/*line pool_templates.go:180*/ *f.tries++
 	f.aw.Begin(f.s.callAsync(f.e, "x"))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line pool_templates.go:181
-	if err == nil {
+	/*line pool_templates.go:181*/ if err == nil {
 		return f.Finish(v, nil)
 	}
 	f.aw1.Begin(rt.Sleep(f.wait))
@@ -559,10 +533,9 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-//line pool_templates.go:179
-	f.wait *= 3
+	/*line pool_templates.go:179*/ f.wait *= 3
 	goto for1
-//line pool_templates_async.go:566
+//line pool_templates_async.go:539
 }
 func (f *retryForeverFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryForeverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -599,16 +572,14 @@ func (f *fakeReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:202
-	f.r.reads++
+	/*line pool_templates.go:202*/ f.r.reads++
 	f.aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line pool_templates.go:204
-	if len(f.r.chunks) == 0 {
+	/*line pool_templates.go:204*/ if len(f.r.chunks) == 0 {
 		return f.Finish(0, io.EOF)
 	}
 	f.n = copy(f.p, f.r.chunks[0])
@@ -616,7 +587,7 @@ resume1:
 		f.r.chunks = f.r.chunks[1:]
 	}
 	return f.Finish(f.n, f.err)
-//line pool_templates_async.go:620
+//line pool_templates_async.go:591
 }
 func (f *fakeReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -651,16 +622,14 @@ func (f *fakeReaderNextFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:218
-	f.r.reads++
+	/*line pool_templates.go:218*/ f.r.reads++
 	f.aw.Begin(f.r.e.Sleep(0))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line pool_templates.go:220
-	if len(f.r.chunks) == 0 {
+	/*line pool_templates.go:220*/ if len(f.r.chunks) == 0 {
 		return f.Finish(nil, io.EOF)
 	}
 	b = []byte(f.r.chunks[0])
@@ -669,7 +638,7 @@ resume1:
 		return f.Finish(nil, errors.New("reset by peer"))
 	}
 	return f.Finish(b, nil)
-//line pool_templates_async.go:673
+//line pool_templates_async.go:642
 }
 func (f *fakeReaderNextFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderNextFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -707,8 +676,7 @@ func (f *readLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:236
-	f.buf = make([]byte, 0, 8)
+	/*line pool_templates.go:236*/ f.buf = make([]byte, 0, 8)
 	f.tmp = make([]byte, f.bufSize)
 for1:
 	f.aw.Begin(f.r.readAsync(f.tmp))
@@ -717,8 +685,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	n, err = f.aw.Result()
-//line pool_templates.go:240
-	f.buf = append(f.buf, f.tmp[:n]...)
+	/*line pool_templates.go:240*/ f.buf = append(f.buf, f.tmp[:n]...)
 	for {
 		i := bytes.IndexByte(f.buf, '\n')
 		if i < 0 {
@@ -738,7 +705,7 @@ resume4:
 		return f.Finish(f.lines, err)
 	}
 	goto for1
-//line pool_templates_async.go:742
+//line pool_templates_async.go:709
 }
 func (f *readLinesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -778,8 +745,7 @@ func (f *readFieldsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:267
-	f.defers = append(f.defers, func() {
+	/*line pool_templates.go:267*/ f.defers = append(f.defers, func() {
 		if p := recover(); p != nil {
 			if raised, ok := p.(*rt.Raised); ok {
 				f.err = fmt.Errorf("after %d reads: %w", f.r.reads, raised.Err)
@@ -790,25 +756,21 @@ func (f *readFieldsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	})
 	f.data = nil
 for1:
-//line pool_templates.go:277
-	if !(len(f.data) == 0 || f.data[len(f.data)-1] != '.') {
+	/*line pool_templates.go:277*/ if !(len(f.data) == 0 || f.data[len(f.data)-1] != '.') {
 		goto endfor3
 	}
-//line pool_templates.go:278
-	f.aw.Begin(f.r.nextAsync())
+	/*line pool_templates.go:278*/ f.aw.Begin(f.r.nextAsync())
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	next = f.aw.Must()
-//line pool_templates.go:278
-	f.data = append(f.data, next...)
+	/*line pool_templates.go:278*/ f.data = append(f.data, next...)
 	goto for1
 endfor3:
-//line pool_templates.go:280
-	fields = strings.Split(string(f.data[:len(f.data)-1]), ",")
+	/*line pool_templates.go:280*/ fields = strings.Split(string(f.data[:len(f.data)-1]), ",")
 	return f.done(fmt.Sprintf("%d %q", len(fields), fields), nil)
-//line pool_templates_async.go:812
+//line pool_templates_async.go:774
 }
 func (f *readFieldsFrame) catch() {
 	if p := recover(); p != nil {

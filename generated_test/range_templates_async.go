@@ -51,8 +51,7 @@ func (f *rangeSliceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:19
-	f.s = []int{1, 2, 3}
+	/*line range_templates.go:19*/ f.s = []int{1, 2, 3}
 	f.out = ""
 	f.x = f.s
 	f.i = 0
@@ -60,8 +59,7 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line range_templates.go:21
-	v = f.x[f.i]
+	/*line range_templates.go:21*/ v = f.x[f.i]
 	if f.i == 0 {
 		f.s[2] = 30
 		f.s = append(f.s, 4)
@@ -72,20 +70,17 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	v2 = f.aw.Must()
-//line range_templates.go:27
-	f.out += fmt.Sprintf("%d:%d ", f.i, v2)
+	/*line range_templates.go:27*/ f.out += fmt.Sprintf("%d:%d ", f.i, v2)
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:29
-	f.aw1.Begin(Later(f.e, []string{"a", "b"}))
+	/*line range_templates.go:29*/ f.aw1.Begin(Later(f.e, []string{"a", "b"}))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	later = f.aw1.Must()
-//line range_templates.go:29
-	for i := range later {
+	/*line range_templates.go:29*/ for i := range later {
 		f.out += fmt.Sprint(i)
 	}
 	f.x_1 = f.s
@@ -94,21 +89,18 @@ range6:
 	if f.i_1 >= len(f.x_1) {
 		goto endrange8
 	}
-//line range_templates.go:33
-	f.aw.Begin(f.e.I(0))
+	/*line range_templates.go:33*/ f.aw.Begin(f.e.I(0))
 resume9:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aw.Must()
-//line range_templates.go:34
-	f.out += "."
+	/*line range_templates.go:34*/ f.out += "."
 	f.i_1++
 	goto range6
 endrange8:
-//line range_templates.go:36
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:112
+	/*line range_templates.go:36*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:104
 }
 func (f *rangeSliceFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeSliceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -161,8 +153,7 @@ func (f *rangeArrayFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:44
-	f.arr = [3]int{1, 2, 3}
+	/*line range_templates.go:44*/ f.arr = [3]int{1, 2, 3}
 	f.out = ""
 	f.x = f.arr
 	f.i = 0
@@ -170,8 +161,7 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line range_templates.go:46
-	v = f.x[f.i]
+	/*line range_templates.go:46*/ v = f.x[f.i]
 	if f.i == 0 {
 		f.arr[2] = 30
 	}
@@ -181,13 +171,11 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line range_templates.go:50
-	f.out += fmt.Sprintf("%d:%d ", f.i, i)
+	/*line range_templates.go:50*/ f.out += fmt.Sprintf("%d:%d ", f.i, i)
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:52
-	f.out += "| "
+	/*line range_templates.go:52*/ f.out += "| "
 	f.p = &f.arr
 	f.x_1 = f.p
 	f.i_1 = 0
@@ -195,8 +183,7 @@ range5:
 	if f.i_1 >= len(f.x_1) {
 		goto endrange7
 	}
-//line range_templates.go:54
-	v_1 = f.x_1[f.i_1]
+	/*line range_templates.go:54*/ v_1 = f.x_1[f.i_1]
 	if f.i_1 == 0 {
 		f.p[2] = 300
 	}
@@ -206,13 +193,11 @@ resume8:
 		return f.Suspend(2, y)
 	}
 	i_1 = f.aw.Must()
-//line range_templates.go:58
-	f.out += fmt.Sprintf("%d:%d ", f.i_1, i_1)
+	/*line range_templates.go:58*/ f.out += fmt.Sprintf("%d:%d ", f.i_1, i_1)
 	f.i_1++
 	goto range5
 endrange7:
-//line range_templates.go:60
-	f.out += "| "
+	/*line range_templates.go:60*/ f.out += "| "
 	f.aw1.Begin(Later(f.e, [2]string{"x", "y"}))
 resume12:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -225,22 +210,19 @@ range9:
 	if f.i_2 >= len(f.x_2) {
 		goto endrange11
 	}
-//line range_templates.go:61
-	f.v = f.x_2[f.i_2]
+	/*line range_templates.go:61*/ f.v = f.x_2[f.i_2]
 	f.aw.Begin(f.e.I(0))
 resume13:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	f.aw.Must()
-//line range_templates.go:63
-	f.out += fmt.Sprintf("%d:%s ", f.i_2, f.v)
+	/*line range_templates.go:63*/ f.out += fmt.Sprintf("%d:%s ", f.i_2, f.v)
 	f.i_2++
 	goto range9
 endrange11:
-//line range_templates.go:65
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:244
+	/*line range_templates.go:65*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:226
 }
 func (f *rangeArrayFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeArrayFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -287,8 +269,7 @@ func (f *rangeStringFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:73
-	s = "a\u00e9\xffz\U0001F600"
+	/*line range_templates.go:73*/ s = "a\u00e9\xffz\U0001F600"
 	f.out = ""
 	f.s = s
 	f.i = 0
@@ -297,8 +278,7 @@ range1:
 		goto endrange3
 	}
 	r, f.w = utf8.DecodeRuneInString(f.s[f.i:])
-//line range_templates.go:75
-	r_1 = r
+	/*line range_templates.go:75*/ r_1 = r
 	s = "changed"
 	f.aw.Begin(Later(f.e, r_1))
 resume4:
@@ -306,8 +286,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	r2 = f.aw.Must()
-//line range_templates.go:78
-	f.out += fmt.Sprintf("%d:%U ", f.i, r2)
+	/*line range_templates.go:78*/ f.out += fmt.Sprintf("%d:%U ", f.i, r2)
 	f.i += f.w
 	goto range1
 endrange3:
@@ -317,21 +296,18 @@ range5:
 		goto endrange7
 	}
 	_, f.w_1 = utf8.DecodeRuneInString("ab"[f.i_1:])
-//line range_templates.go:81
-	f.aw1.Begin(f.e.I(f.i_1))
+	/*line range_templates.go:81*/ f.aw1.Begin(f.e.I(f.i_1))
 resume8:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	i = f.aw1.Must()
-//line range_templates.go:81
-	f.out += fmt.Sprint(i)
+	/*line range_templates.go:81*/ f.out += fmt.Sprint(i)
 	f.i_1 += f.w_1
 	goto range5
 endrange7:
-//line range_templates.go:83
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:335
+	/*line range_templates.go:83*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:311
 }
 func (f *rangeStringFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStringFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -382,8 +358,7 @@ func (f *rangeMapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:91
-	f.m = map[string]int{"a": 1, "b": 2, "c": 3}
+	/*line range_templates.go:91*/ f.m = map[string]int{"a": 1, "b": 2, "c": 3}
 	f.sum = 0
 	f.keys = nil
 	f.m_1 = f.m
@@ -401,22 +376,19 @@ range1:
 	if f.v, f.ok = f.m_1[k]; !f.ok && k == k {
 		goto range1
 	}
-//line range_templates.go:94
-	f.k, f.v_1 = k, f.v
+	/*line range_templates.go:94*/ f.k, f.v_1 = k, f.v
 	f.aw.Begin(f.e.I(f.v_1))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line range_templates.go:95
-	f.sum += i
+	/*line range_templates.go:95*/ f.sum += i
 	f.keys = append(f.keys, f.k)
 	f.m[f.k] = f.v_1 * 10
 	goto range1
 endrange3:
-//line range_templates.go:99
-	sort.Strings(f.keys)
+	/*line range_templates.go:99*/ sort.Strings(f.keys)
 	f.m2 = map[int]bool{1: true, 2: true, 3: true, 4: true}
 	f.n = 0
 	f.m_2 = f.m2
@@ -434,16 +406,14 @@ range5:
 	if _, ok := f.m_2[k_1]; !ok && k_1 == k_1 {
 		goto range5
 	}
-//line range_templates.go:102
-	f.k_1 = k_1
+	/*line range_templates.go:102*/ f.k_1 = k_1
 	f.aw.Begin(f.e.I(0))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line range_templates.go:104
-	for _, k2 := range []int{1, 2, 3, 4} {
+	/*line range_templates.go:104*/ for _, k2 := range []int{1, 2, 3, 4} {
 		if k2 != f.k_1 {
 			delete(f.m2, k2)
 		}
@@ -451,9 +421,8 @@ resume8:
 	f.n++
 	goto range5
 endrange7:
-//line range_templates.go:111
-	return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
-//line range_templates_async.go:457
+	/*line range_templates.go:111*/ return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
+//line range_templates_async.go:426
 }
 func (f *rangeMapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -493,8 +462,7 @@ func (f *rangeChanFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:118
-	ch = make(chan int, 3)
+	/*line range_templates.go:118*/ ch = make(chan int, 3)
 	ch <- 1
 	ch <- 2
 	ch <- 3
@@ -505,35 +473,30 @@ range1:
 	if f.v, f.ok = <-f.ch; !f.ok {
 		goto endrange3
 	}
-//line range_templates.go:124
-	f.v_1 = f.v
+	/*line range_templates.go:124*/ f.v_1 = f.v
 	f.aw.Begin(f.e.I(f.v_1 * 10))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line range_templates.go:125
-	f.out += fmt.Sprint(i, " ")
+	/*line range_templates.go:125*/ f.out += fmt.Sprint(i, " ")
 	if f.v_1 != 2 {
 		goto endif5
 	}
-//line range_templates.go:127
-	f.aw.Begin(f.e.I(0))
+	/*line range_templates.go:127*/ f.aw.Begin(f.e.I(0))
 resume6:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line range_templates.go:128
-	goto next2
+	/*line range_templates.go:128*/ goto next2
 endif5:
 next2:
 	goto range1
 endrange3:
-//line range_templates.go:131
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:537
+	/*line range_templates.go:131*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:500
 }
 func (f *rangeChanFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -574,8 +537,7 @@ func (f *rangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:138
-	f.n = 3
+	/*line range_templates.go:138*/ f.n = 3
 	f.out = ""
 	f.n_1 = f.n
 	f.i = 0
@@ -583,41 +545,35 @@ range1:
 	if f.i >= f.n_1 {
 		goto endrange3
 	}
-//line range_templates.go:141
-	f.n = 10
+	/*line range_templates.go:141*/ f.n = 10
 	f.aw.Begin(f.e.I(0))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line range_templates.go:143
-	f.out += fmt.Sprint(f.i)
+	/*line range_templates.go:143*/ f.out += fmt.Sprint(f.i)
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:145
-	f.k = 2
+	/*line range_templates.go:145*/ f.k = 2
 	f.j = 0
 range5:
 	if f.j >= f.k {
 		goto endrange7
 	}
-//line range_templates.go:147
-	f.aw1.Begin(Later(f.e, f.j))
+	/*line range_templates.go:147*/ f.aw1.Begin(Later(f.e, f.j))
 resume8:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	later = f.aw1.Must()
-//line range_templates.go:147
-	f.out += fmt.Sprintf(" %T%d", f.j, later)
+	/*line range_templates.go:147*/ f.out += fmt.Sprintf(" %T%d", f.j, later)
 	f.j++
 	goto range5
 endrange7:
-//line range_templates.go:149
-	return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:621
+	/*line range_templates.go:149*/ return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
+//line range_templates_async.go:577
 }
 func (f *rangeIntFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -675,24 +631,21 @@ func (f *rangeFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:158
-	f.out = ""
+	/*line range_templates.go:158*/ f.out = ""
 	seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line range_templates.go:159
-	f.v = f.k
+	/*line range_templates.go:159*/ f.v = f.k
 	f.aw.Begin(f.e.I(f.v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line range_templates.go:160
-	f.out += fmt.Sprint(i)
+	/*line range_templates.go:160*/ f.out += fmt.Sprint(i)
 	f.e.Add("body %d", f.v)
 	goto range1
 endrange3:
@@ -704,8 +657,7 @@ range5:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange7
 	}
-//line range_templates.go:163
-	f.v_1 = f.k_1
+	/*line range_templates.go:163*/ f.v_1 = f.k_1
 	if f.v_1 == 1 {
 		goto next6
 	}
@@ -715,8 +667,7 @@ resume8:
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line range_templates.go:168
-	f.e.Add("body %d", f.v_1)
+	/*line range_templates.go:168*/ f.e.Add("body %d", f.v_1)
 	if f.v_1 == 2 {
 		goto endrange7
 	}
@@ -725,8 +676,7 @@ next6:
 endrange7:
 	f.stop_1()
 	f.stop_1 = nil
-//line range_templates.go:173
-	f.e.Add("after break")
+	/*line range_templates.go:173*/ f.e.Add("after break")
 	seq_2 = f.e.Pairs("p", "q")
 	f.next_2, f.stop_2 = iter.Pull2(func(yield func(int, string) bool) {
 		seq_2(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
@@ -735,23 +685,20 @@ range9:
 	if f.k_2, f.v_2, f.ok_2 = f.next_2(); !f.ok_2 {
 		goto endrange11
 	}
-//line range_templates.go:174
-	f.i, s = f.k_2, f.v_2
+	/*line range_templates.go:174*/ f.i, s = f.k_2, f.v_2
 	f.aw1.Begin(Later(f.e, s))
 resume12:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	later = f.aw1.Must()
-//line range_templates.go:175
-	f.out += fmt.Sprintf(" %d%s", f.i, later)
+	/*line range_templates.go:175*/ f.out += fmt.Sprintf(" %d%s", f.i, later)
 	goto range9
 endrange11:
 	f.stop_2()
 	f.stop_2 = nil
-//line range_templates.go:177
-	return f.done(f.out)
-//line range_templates_async.go:755
+	/*line range_templates.go:177*/ return f.done(f.out)
+//line range_templates_async.go:702
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -858,16 +805,14 @@ func (f *rangeFuncReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:185
-	f.defers = append(f.defers, f.later(func() { f.e.Add("deferred res=%s", f.res) }))
+	/*line range_templates.go:185*/ f.defers = append(f.defers, f.later(func() { f.e.Add("deferred res=%s", f.res) }))
 	seq = f.e.Count(4)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line range_templates.go:186
-	v = f.k
+	/*line range_templates.go:186*/ v = f.k
 	{
 		fn := f.e.Add
 		d := v
@@ -876,24 +821,21 @@ range1:
 			next()
 		})
 	}
-//line range_templates.go:188
-	f.aw.Begin(f.e.I(v))
+	/*line range_templates.go:188*/ f.aw.Begin(f.e.I(v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line range_templates.go:188
-	if i == 1 {
+	/*line range_templates.go:188*/ if i == 1 {
 		return f.done("returned at 1")
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line range_templates.go:192
-	return f.done("end")
-//line range_templates_async.go:897
+	/*line range_templates.go:192*/ return f.done("end")
+//line range_templates_async.go:839
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1008,42 +950,36 @@ func (f *rangeNestedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:199
-	f.out = ""
+	/*line range_templates.go:199*/ f.out = ""
 	f.x = [][]int{{1, 2, 3}, {4, 5}, {6}}
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line range_templates.go:201
-	f.row = f.x[f.i]
+	/*line range_templates.go:201*/ f.row = f.x[f.i]
 	f.i_1 = 0
 range4:
 	if f.i_1 >= len("xyz") {
 		goto endrange6
 	}
 	r, f.w = utf8.DecodeRuneInString("xyz"[f.i_1:])
-//line range_templates.go:202
-	f.c = r
+	/*line range_templates.go:202*/ f.c = r
 	f.v = 0
 range7:
 	if f.v >= len(f.row) {
 		goto endrange9
 	}
-//line range_templates.go:204
-	if !(f.v == 1 && f.c == 'y') {
+	/*line range_templates.go:204*/ if !(f.v == 1 && f.c == 'y') {
 		goto endif10
 	}
-//line range_templates.go:205
-	f.aw.Begin(f.e.I(0))
+	/*line range_templates.go:205*/ f.aw.Begin(f.e.I(0))
 resume11:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line range_templates.go:206
-	goto next2
+	/*line range_templates.go:206*/ goto next2
 endif10:
 	f.aw.Begin(f.e.I(f.row[f.v]))
 resume12:
@@ -1051,8 +987,7 @@ resume12:
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line range_templates.go:208
-	f.out += fmt.Sprintf("%c%d ", f.c, i)
+	/*line range_templates.go:208*/ f.out += fmt.Sprintf("%c%d ", f.c, i)
 	f.v++
 	goto range7
 endrange9:
@@ -1063,9 +998,8 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:212
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:1069
+	/*line range_templates.go:212*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:1003
 }
 func (f *rangeNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

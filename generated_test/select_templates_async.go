@@ -47,19 +47,16 @@ func (f *selectBodiesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line select_templates.go:16
-	f.ch1 = make(chan int, 1)
+	/*line select_templates.go:16*/ f.ch1 = make(chan int, 1)
 	f.ch2 = make(chan string, 1)
 	f.ch1 <- 5
 	f.out = ""
 	f.i = 0
 for1:
-//line select_templates.go:20
-	if !(f.i < 3) {
+	/*line select_templates.go:20*/ if !(f.i < 3) {
 		goto endfor3
 	}
-//line select_templates.go:21
-	select {
+	/*line select_templates.go:21*/ select {
 	case v := <-f.ch1:
 		f.v = v
 		goto case5
@@ -72,46 +69,38 @@ for1:
 		goto case7
 	}
 case5:
-//line select_templates.go:23
-	f.aw.Begin(f.e.I(f.v * 2))
+	/*line select_templates.go:23*/ f.aw.Begin(f.e.I(f.v * 2))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	w = f.aw.Must()
-//line select_templates.go:24
-	f.ch2 <- fmt.Sprint(w)
+	/*line select_templates.go:24*/ f.ch2 <- fmt.Sprint(w)
 	f.out += "ch1 "
 	goto endselect4
 case6:
-//line select_templates.go:27
-	f.aw.Begin(f.e.I(0))
+	/*line select_templates.go:27*/ f.aw.Begin(f.e.I(0))
 resume9:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line select_templates.go:28
-	f.out += fmt.Sprintf("ch2 %s %v ", f.s, f.ok)
+	/*line select_templates.go:28*/ f.out += fmt.Sprintf("ch2 %s %v ", f.s, f.ok)
 	goto endselect4
 case7:
-//line select_templates.go:30
-	f.aw.Begin(f.e.I(0))
+	/*line select_templates.go:30*/ f.aw.Begin(f.e.I(0))
 resume10:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.aw.Must()
-//line select_templates.go:31
-	f.out += "default "
+	/*line select_templates.go:31*/ f.out += "default "
 endselect4:
-//line select_templates.go:20
-	f.i++
+	/*line select_templates.go:20*/ f.i++
 	goto for1
 endfor3:
-//line select_templates.go:34
-	return f.Finish(f.out, nil)
-//line select_templates_async.go:115
+	/*line select_templates.go:34*/ return f.Finish(f.out, nil)
+//line select_templates_async.go:104
 }
 func (f *selectBodiesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBodiesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -153,8 +142,7 @@ func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line select_templates.go:42
-	f.ch = make(chan int, 1)
+	/*line select_templates.go:42*/ f.ch = make(chan int, 1)
 	f.never = nil
 	f.ch_1 = f.ch
 	f.aw.Begin(f.e.AV("sendval", 3))
@@ -165,8 +153,7 @@ resume2:
 	aV = f.aw.Must()
 	ch = aV
 	ch_1 = f.e.Ch("recvchan", f.never)
-//line select_templates.go:44
-	select {
+	/*line select_templates.go:44*/ select {
 	case f.ch_1 <- ch:
 		goto case3
 
@@ -175,8 +162,7 @@ resume2:
 		goto case4
 	}
 case3:
-//line select_templates.go:46
-	f.e.Add("sent")
+	/*line select_templates.go:46*/ f.e.Add("sent")
 	f.aw.Begin(f.e.I(0))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
@@ -185,11 +171,10 @@ resume5:
 	f.aw.Must()
 	goto endselect1
 case4:
-//line select_templates.go:49
-	f.e.Add("got %d", f.v)
+	/*line select_templates.go:49*/ f.e.Add("got %d", f.v)
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ch), nil)
-//line select_templates_async.go:193
+//line select_templates_async.go:178
 }
 func (f *selectOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -227,27 +212,23 @@ func (f *selectBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line select_templates.go:59
-	f.ch = make(chan int, 1)
+	/*line select_templates.go:59*/ f.ch = make(chan int, 1)
 	f.n = 0
 for1:
-//line select_templates.go:63
-	f.ch <- f.n
+	/*line select_templates.go:63*/ f.ch <- f.n
 	select {
 	case v := <-f.ch:
 		f.v = v
 		goto case5
 	}
 case5:
-//line select_templates.go:66
-	f.aw.Begin(f.e.I(f.v))
+	/*line select_templates.go:66*/ f.aw.Begin(f.e.I(f.v))
 resume6:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line select_templates.go:66
-	if i < 2 {
+	/*line select_templates.go:66*/ if i < 2 {
 		f.n++
 		goto endselect4
 	}
@@ -255,9 +236,8 @@ resume6:
 endselect4:
 	goto for1
 endfor3:
-//line select_templates.go:73
-	return f.Finish(f.n, nil)
-//line select_templates_async.go:261
+	/*line select_templates.go:73*/ return f.Finish(f.n, nil)
+//line select_templates_async.go:241
 }
 func (f *selectBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

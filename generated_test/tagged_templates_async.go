@@ -36,28 +36,23 @@ func (f *taggedCountFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tagged_templates.go:16
-	f.total = 0
+	/*line tagged_templates.go:16*/ f.total = 0
 for1:
-//line tagged_templates.go:17
-	if !(f.n > 0) {
+	/*line tagged_templates.go:17*/ if !(f.n > 0) {
 		goto endfor3
 	}
-//line tagged_templates.go:18
-	f.aw.Begin(f.e.I(f.n))
+	/*line tagged_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line tagged_templates.go:18
-	f.total += i
+	/*line tagged_templates.go:18*/ f.total += i
 	f.n--
 	goto for1
 endfor3:
-//line tagged_templates.go:21
-	return f.Finish(f.total, nil)
-//line tagged_templates_async.go:61
+	/*line tagged_templates.go:21*/ return f.Finish(f.total, nil)
+//line tagged_templates_async.go:56
 }
 func (f *taggedCountFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *taggedCountFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -78,23 +78,20 @@ func (f_1 *commaOkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:22
-	f_1.aw.Begin(Later(f_1.e, "a"))
+	/*line tricky_templates.go:22*/ f_1.aw.Begin(Later(f_1.e, "a"))
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	later = f_1.aw.Must()
-//line tricky_templates.go:22
-	f_1.v, f_1.ok = f_1.m[later]
+	/*line tricky_templates.go:22*/ f_1.v, f_1.ok = f_1.m[later]
 	f_1.aw.Begin(Later(f_1.e, "zz"))
 resume2:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
 	later_1 = f_1.aw.Must()
-//line tricky_templates.go:23
-	f_1.w, f_1.ok2 = f_1.m[later_1]
+	/*line tricky_templates.go:23*/ f_1.w, f_1.ok2 = f_1.m[later_1]
 	f_1.ch = make(chan int, 1)
 	f_1.aw1.Begin(f_1.e.I(9))
 resume3:
@@ -102,61 +99,53 @@ resume3:
 		return f_1.Suspend(3, y)
 	}
 	i = f_1.aw1.Must()
-//line tricky_templates.go:25
-	f_1.ch <- i
+	/*line tricky_templates.go:25*/ f_1.ch <- i
 	f_1.aw2.Begin(Later(f_1.e, f_1.ch))
 resume4:
 	if y, ok := f_1.aw2.Step(c, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
 	later_2 = f_1.aw2.Must()
-//line tricky_templates.go:26
-	f_1.r, f_1.ok3 = <-later_2
+	/*line tricky_templates.go:26*/ f_1.r, f_1.ok3 = <-later_2
 	f_1.aw3.Begin(Later[any](f_1.e, 2.5))
 resume5:
 	if y, ok := f_1.aw3.Step(c, &thrown); ok {
 		return f_1.Suspend(5, y)
 	}
 	x = f_1.aw3.Must()
-//line tricky_templates.go:28
-	f_1.f, f_1.ok4 = x.(float64)
+	/*line tricky_templates.go:28*/ f_1.f, f_1.ok4 = x.(float64)
 	f_1.aw.Begin(Later(f_1.e, "a"))
 resume6:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
 	later_3 = f_1.aw.Must()
-//line tricky_templates.go:29
-	f_1.m[later_3]++
+	/*line tricky_templates.go:29*/ f_1.m[later_3]++
 	f_1.aw.Begin(Later(f_1.e, "b"))
 resume7:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(7, y)
 	}
 	f_1.later_1 = f_1.aw.Must()
-//line tricky_templates.go:30
-	f_1.aw1.Begin(f_1.e.I(3))
+	/*line tricky_templates.go:30*/ f_1.aw1.Begin(f_1.e.I(3))
 resume8:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
 		return f_1.Suspend(8, y)
 	}
 	i_1 = f_1.aw1.Must()
-//line tricky_templates.go:30
-	f_1.m[f_1.later_1] += i_1
+	/*line tricky_templates.go:30*/ f_1.m[f_1.later_1] += i_1
 	f_1.aw.Begin(Later(f_1.e, "b"))
 resume9:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(9, y)
 	}
 	later_4 = f_1.aw.Must()
-//line tricky_templates.go:31
-	f_1.n, found = f_1.m[later_4]
+	/*line tricky_templates.go:31*/ f_1.n, found = f_1.m[later_4]
 	f_1.cond = found
 	if !f_1.cond {
 		goto skip10
 	}
-//line tricky_templates.go:31
-	f_1.aw1.Begin(f_1.e.I(2))
+	/*line tricky_templates.go:31*/ f_1.aw1.Begin(f_1.e.I(2))
 resume11:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
 		return f_1.Suspend(10, y)
@@ -164,8 +153,7 @@ resume11:
 	i_2 = f_1.aw1.Must()
 	f_1.cond = f_1.n > i_2
 skip10:
-//line tricky_templates.go:31
-	if f_1.cond {
+	/*line tricky_templates.go:31*/ if f_1.cond {
 		f_1.e.Add("b=%d", f_1.n)
 	}
 	keys = make([]string, 0, len(f_1.m))
@@ -174,7 +162,7 @@ skip10:
 	}
 	sort.Strings(keys)
 	return f_1.Finish(fmt.Sprint(f_1.v, f_1.ok, f_1.w, f_1.ok2, f_1.r, f_1.ok3, f_1.f, f_1.ok4, keys, f_1.m), nil)
-//line tricky_templates_async.go:178
+//line tricky_templates_async.go:166
 }
 func (f_1 *commaOkFrame) Close() {
 	f_1.aw.Close()
@@ -230,10 +218,8 @@ func (f *selectAwaitedOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:47
-	f.out = make(chan int, 1)
-//line tricky_templates.go:49
-	f.aw.Begin(f.e.AV("idx", 1))
+	/*line tricky_templates.go:47*/ f.out = make(chan int, 1)
+	/*line tricky_templates.go:49*/ f.aw.Begin(f.e.AV("idx", 1))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -241,16 +227,14 @@ resume2:
 	aV = f.aw.Must()
 	f.ch = f.chans[aV]
 	f.ch_1 = f.out
-//line tricky_templates.go:51
-	f.aw.Begin(f.e.AV("val", 42))
+	/*line tricky_templates.go:51*/ f.aw.Begin(f.e.AV("val", 42))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	aV_1 = f.aw.Must()
 	ch = aV_1
-//line tricky_templates.go:48
-	select {
+	/*line tricky_templates.go:48*/ select {
 	case v := <-f.ch:
 		f.v = v
 		goto case4
@@ -259,15 +243,12 @@ resume3:
 		goto case5
 	}
 case4:
-//line tricky_templates.go:50
-	f.e.Add("got %d", f.v)
+	/*line tricky_templates.go:50*/ f.e.Add("got %d", f.v)
 	goto endselect1
 case5:
-//line tricky_templates.go:52
-	f.e.Add("sent")
+	/*line tricky_templates.go:52*/ f.e.Add("sent")
 endselect1:
-//line tricky_templates.go:55
-	f.aw.Begin(f.e.AV("idx2", 0))
+	/*line tricky_templates.go:55*/ f.aw.Begin(f.e.AV("idx2", 0))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
@@ -275,16 +256,14 @@ resume7:
 	aV_2 = f.aw.Must()
 	f.ch_2 = f.chans[aV_2]
 	f.ch_3 = f.out
-//line tricky_templates.go:57
-	f.aw.Begin(f.e.AV("val2", 43))
+	/*line tricky_templates.go:57*/ f.aw.Begin(f.e.AV("val2", 43))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	aV_3 = f.aw.Must()
 	ch_1 = aV_3
-//line tricky_templates.go:54
-	select {
+	/*line tricky_templates.go:54*/ select {
 	case v_1, ok_1 := <-f.ch_2:
 		f.v_1, f.ok = v_1, ok_1
 		goto case9
@@ -296,19 +275,16 @@ resume8:
 		goto case11
 	}
 case9:
-//line tricky_templates.go:56
-	f.e.Add("got %d %v", f.v_1, f.ok)
+	/*line tricky_templates.go:56*/ f.e.Add("got %d %v", f.v_1, f.ok)
 	goto endselect6
 case10:
-//line tricky_templates.go:58
-	f.e.Add("sent again")
+	/*line tricky_templates.go:58*/ f.e.Add("sent again")
 	goto endselect6
 case11:
-//line tricky_templates.go:60
-	f.e.Add("default")
+	/*line tricky_templates.go:60*/ f.e.Add("default")
 endselect6:
 	return f.Finish(fmt.Sprint(len(f.out), <-f.out), nil)
-//line tricky_templates_async.go:312
+//line tricky_templates_async.go:288
 }
 func (f *selectAwaitedOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectAwaitedOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -350,16 +326,14 @@ func (f *lazyCasesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:70
-	f.aw.Begin(f.e.AV("tag", f.x))
+	/*line tricky_templates.go:70*/ f.aw.Begin(f.e.AV("tag", f.x))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.aw.Must()
 	f.tag = aV
-//line tricky_templates.go:71
-	f.aw.Begin(f.e.AV("c1", 1))
+	/*line tricky_templates.go:71*/ f.aw.Begin(f.e.AV("c1", 1))
 resume6:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
@@ -368,8 +342,7 @@ resume6:
 	if f.tag == aV_1 {
 		goto case3
 	}
-//line tricky_templates.go:71
-	f.aw.Begin(f.e.AV("c2", 2))
+	/*line tricky_templates.go:71*/ f.aw.Begin(f.e.AV("c2", 2))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
@@ -378,8 +351,7 @@ resume7:
 	if f.tag == aV_2 {
 		goto case3
 	}
-//line tricky_templates.go:73
-	f.aw.Begin(f.e.AV("c3", 3))
+	/*line tricky_templates.go:73*/ f.aw.Begin(f.e.AV("c3", 3))
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
@@ -394,22 +366,19 @@ resume8:
 	}
 	goto endswitch2
 case3:
-//line tricky_templates.go:72
-	return f.Finish("one-or-two", nil)
+	/*line tricky_templates.go:72*/ return f.Finish("one-or-two", nil)
 case4:
 case5:
-//line tricky_templates.go:76
-	f.aw.Begin(f.e.I(f.x))
+	/*line tricky_templates.go:76*/ f.aw.Begin(f.e.I(f.x))
 resume9:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	i = f.aw.Must()
-//line tricky_templates.go:76
-	return f.Finish(fmt.Sprint("three-or-four ", i), nil)
+	/*line tricky_templates.go:76*/ return f.Finish(fmt.Sprint("three-or-four ", i), nil)
 endswitch2:
 	return f.Finish("none", nil)
-//line tricky_templates_async.go:413
+//line tricky_templates_async.go:382
 }
 func (f *lazyCasesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lazyCasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -448,32 +417,28 @@ func (f *awaitAllFrame[A]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:85
-	f.total = 0
+	/*line tricky_templates.go:85*/ f.total = 0
 	f.i = 0
 range1:
 	if f.i >= len(f.xs) {
 		goto endrange3
 	}
-//line tricky_templates.go:86
-	x = f.xs[f.i]
+	/*line tricky_templates.go:86*/ x = f.xs[f.i]
 	f.aw.Begin(x)
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line tricky_templates.go:88
-	if err != nil {
+	/*line tricky_templates.go:88*/ if err != nil {
 		return f.Finish(f.total, fmt.Errorf("item %d: %w", f.i, err))
 	}
 	f.total += v
 	f.i++
 	goto range1
 endrange3:
-//line tricky_templates.go:93
-	return f.Finish(f.total, nil)
-//line tricky_templates_async.go:477
+	/*line tricky_templates.go:93*/ return f.Finish(f.total, nil)
+//line tricky_templates_async.go:442
 }
 func (f *awaitAllFrame[A]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitAllFrame[A]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -517,15 +482,13 @@ func (f *counterFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:101
-	f.aw.Begin(f.e.I(f.start))
+	/*line tricky_templates.go:101*/ f.aw.Begin(f.e.I(f.start))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.n = f.aw.Must()
-//line tricky_templates.go:102
-	f.step_1 = 0
+	/*line tricky_templates.go:102*/ f.step_1 = 0
 	f.inc = func() int { f.n += f.step_1; return f.n }
 	f.aw.Begin(f.e.I(10))
 resume2:
@@ -533,8 +496,7 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	i = f.aw.Must()
-//line tricky_templates.go:104
-	f.step_1 = i
+	/*line tricky_templates.go:104*/ f.step_1 = i
 	f.fib = nil
 	f.fib = func(k int) int {
 		if k < 2 {
@@ -548,10 +510,9 @@ resume3:
 		return f.Suspend(3, y)
 	}
 	i_1 = f.aw.Must()
-//line tricky_templates.go:112
-	f.n += f.fib(i_1)
+	/*line tricky_templates.go:112*/ f.n += f.fib(i_1)
 	return f.Finish(f.inc, nil)
-//line tricky_templates_async.go:555
+//line tricky_templates_async.go:516
 }
 func (f *counterFuncFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -601,8 +562,7 @@ func (f *tasksAndGatherFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:121
-	l = c.Loop()
+	/*line tricky_templates.go:121*/ l = c.Loop()
 	f.t1 = rt.CreateTask(l, loadLenAsync(f.e, "task1"))
 	f.t2 = rt.CreateTask(l, loadLenAsync(f.e, ""))
 	f.aw.Begin(rt.Gather[int](loadLenAsync(f.e, "g1"), f.t1, f.e.I(100)))
@@ -611,34 +571,30 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.vals = f.aw.Must()
-//line tricky_templates.go:125
-	f.aw1.Begin(f.t2)
+	/*line tricky_templates.go:125*/ f.aw1.Begin(f.t2)
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, f.err2 = f.aw1.Result()
-//line tricky_templates.go:126
-	f.aw1.Begin(f.t1)
+	/*line tricky_templates.go:126*/ f.aw1.Begin(f.t1)
 resume3:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	f.again = f.aw1.Must()
-//line tricky_templates.go:127
-	f.aw2.Begin(rt.GatherReturnErrors[int](loadLenAsync(f.e, "xy"), Fail[int](f.e, "nope")))
+	/*line tricky_templates.go:127*/ f.aw2.Begin(rt.GatherReturnErrors[int](loadLenAsync(f.e, "xy"), Fail[int](f.e, "nope")))
 resume4:
 	if y, ok := f.aw2.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	outs = f.aw2.Must()
-//line tricky_templates.go:128
-	parts = nil
+	/*line tricky_templates.go:128*/ parts = nil
 	for _, o := range outs {
 		parts = append(parts, fmt.Sprint(o.Value, o.Err))
 	}
 	return f.Finish(fmt.Sprint(f.vals, f.err2, f.again, parts), nil)
-//line tricky_templates_async.go:642
+//line tricky_templates_async.go:598
 }
 func (f *tasksAndGatherFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *tasksAndGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -684,39 +640,32 @@ func (f *scopesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:140
-	f.b = strings.Builder{}
+	/*line tricky_templates.go:140*/ f.b = strings.Builder{}
 	f.aw.Begin(f.e.I(f.x))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line tricky_templates.go:141
-	f.x, f.y = f.x+1, i
-//line tricky_templates.go:143
-	f.x_1 = f.x * 10
+	/*line tricky_templates.go:141*/ f.x, f.y = f.x+1, i
+	/*line tricky_templates.go:143*/ f.x_1 = f.x * 10
 	f.aw.Begin(f.e.I(0))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line tricky_templates.go:145
-	f.aw.Begin(f.e.I(1))
+	/*line tricky_templates.go:145*/ f.aw.Begin(f.e.I(1))
 resume3:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	i_1 = f.aw.Must()
-//line tricky_templates.go:145
-	x = f.x_1 + i_1
-//line tricky_templates.go:145
-	if !(x > 0) {
+	/*line tricky_templates.go:145*/ x = f.x_1 + i_1
+	/*line tricky_templates.go:145*/ if !(x > 0) {
 		goto endif4
 	}
-//line tricky_templates.go:146
-	fmt.Fprint(&f.b, "inner ", x, " ")
+	/*line tricky_templates.go:146*/ fmt.Fprint(&f.b, "inner ", x, " ")
 	f.x_2 = "str"
 	f.aw.Begin(f.e.I(0))
 resume5:
@@ -724,8 +673,7 @@ resume5:
 		return f.Suspend(4, y)
 	}
 	f.aw.Must()
-//line tricky_templates.go:149
-	fmt.Fprint(&f.b, f.x_2, " ")
+	/*line tricky_templates.go:149*/ fmt.Fprint(&f.b, f.x_2, " ")
 endif4:
 	fmt.Fprint(&f.b, "block ", f.x_1, " ")
 	f.x_3 = 0
@@ -733,8 +681,7 @@ range6:
 	if f.x_3 >= 2 {
 		goto endrange8
 	}
-//line tricky_templates.go:154
-	f.y += f.x_3
+	/*line tricky_templates.go:154*/ f.y += f.x_3
 	f.aw.Begin(f.e.I(f.x_3))
 resume9:
 	if y, ok := f.aw.Step(c, &thrown); ok {
@@ -744,10 +691,9 @@ resume9:
 	f.x_3++
 	goto range6
 endrange8:
-//line tricky_templates.go:157
-	fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
+	/*line tricky_templates.go:157*/ fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
 	return f.Finish(f.b.String(), nil)
-//line tricky_templates_async.go:751
+//line tricky_templates_async.go:697
 }
 func (f *scopesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *scopesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -786,8 +732,7 @@ func (f *wrapWalkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:169
-	f.defers = append(f.defers, func() {
+	/*line tricky_templates.go:169*/ f.defers = append(f.defers, func() {
 		r := recover()
 		if perr, ok := r.(error); ok && errors.Is(perr, errWrapped) {
 			f.err = fmt.Errorf("depth %d caught: %w", f.depth, perr)
@@ -798,15 +743,13 @@ func (f *wrapWalkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if f.depth != 0 {
 		goto endif1
 	}
-//line tricky_templates.go:178
-	f.aw.Begin(f.e.I(0))
+	/*line tricky_templates.go:178*/ f.aw.Begin(f.e.I(0))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line tricky_templates.go:179
-	panic(fmt.Errorf("bottom: %w", errWrapped))
+	/*line tricky_templates.go:179*/ panic(fmt.Errorf("bottom: %w", errWrapped))
 endif1:
 	f.aw1.Begin(wrapWalkAsync(f.e, f.depth-1))
 resume3:
@@ -814,9 +757,8 @@ resume3:
 		return f.Suspend(2, y)
 	}
 	wrapWalk_1 = f.aw1.Must()
-//line tricky_templates.go:181
-	return f.done("up "+wrapWalk_1, nil)
-//line tricky_templates_async.go:820
+	/*line tricky_templates.go:181*/ return f.done("up "+wrapWalk_1, nil)
+//line tricky_templates_async.go:762
 }
 func (f *wrapWalkFrame) catch() {
 	if p := recover(); p != nil {
@@ -893,24 +835,21 @@ func (f *closureResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:188
-	f.aw.Begin(counterFuncAsync(f.e, 5))
+	/*line tricky_templates.go:188*/ f.aw.Begin(counterFuncAsync(f.e, 5))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.inc = f.aw.Must()
-//line tricky_templates.go:189
-	f.a = f.inc()
+	/*line tricky_templates.go:189*/ f.a = f.inc()
 	f.aw1.Begin(f.e.I(0))
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-//line tricky_templates.go:191
-	return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
-//line tricky_templates_async.go:914
+	/*line tricky_templates.go:191*/ return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
+//line tricky_templates_async.go:853
 }
 func (f *closureResultFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *closureResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

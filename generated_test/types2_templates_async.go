@@ -38,19 +38,17 @@ func (f *typesAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:25
-	f.aw.Begin(f.e.I(1))
+	/*line types2_templates.go:25*/ f.aw.Begin(f.e.I(1))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line types2_templates.go:25
-	if i == 1 {
+	/*line types2_templates.go:25*/ if i == 1 {
 		return f.Finish(rt.Void{}, errors.New("via alias"))
 	}
 	return f.Finish(rt.Void{}, nil)
-//line types2_templates_async.go:54
+//line types2_templates_async.go:52
 }
 func (f *typesAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -85,16 +83,14 @@ func (f *typesNamedPairFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:35
-	f.aw.Begin(f.e.I(4))
+	/*line types2_templates.go:35*/ f.aw.Begin(f.e.I(4))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line types2_templates.go:35
-	return f.Finish(count(i), nil)
-//line types2_templates_async.go:98
+	/*line types2_templates.go:35*/ return f.Finish(count(i), nil)
+//line types2_templates_async.go:94
 }
 func (f *typesNamedPairFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesNamedPairFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -136,30 +132,26 @@ func (f *typesParamSeqFrame[S]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:42
-	f.n = 0
+	/*line types2_templates.go:42*/ f.n = 0
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { f.seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line types2_templates.go:43
-	v = f.k
+	/*line types2_templates.go:43*/ v = f.k
 	f.aw.Begin(f.e.I(v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line types2_templates.go:44
-	f.n += i
+	/*line types2_templates.go:44*/ f.n += i
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line types2_templates.go:46
-	return f.done(f.n)
-//line types2_templates_async.go:163
+	/*line types2_templates.go:46*/ return f.done(f.n)
+//line types2_templates_async.go:155
 }
 func (f *typesParamSeqFrame[S]) catch() {
 	if p := recover(); p != nil {
@@ -257,8 +249,7 @@ func (f *typesZeroYieldFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:53
-	f.n = 0
+	/*line types2_templates.go:53*/ f.n = 0
 	seq = func(yield func() bool) {
 		defer f.e.Add("iter end")
 		for i := 0; i < 3 && yield(); i++ {
@@ -269,22 +260,19 @@ range1:
 	if _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line types2_templates.go:59
-	f.aw.Begin(f.e.I(1))
+	/*line types2_templates.go:59*/ f.aw.Begin(f.e.I(1))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line types2_templates.go:59
-	f.n += i
+	/*line types2_templates.go:59*/ f.n += i
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line types2_templates.go:61
-	return f.done(f.n)
-//line types2_templates_async.go:288
+	/*line types2_templates.go:61*/ return f.done(f.n)
+//line types2_templates_async.go:276
 }
 func (f *typesZeroYieldFrame) catch() {
 	if p := recover(); p != nil {
@@ -377,16 +365,14 @@ func (f *typesAwaitAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:69
-	f.aw.Begin(typesAliasErrAsync(f.e))
+	/*line types2_templates.go:69*/ f.aw.Begin(typesAliasErrAsync(f.e))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line types2_templates.go:70
-	return f.Finish(fmt.Sprint(v, err), nil)
-//line types2_templates_async.go:390
+	/*line types2_templates.go:70*/ return f.Finish(fmt.Sprint(v, err), nil)
+//line types2_templates_async.go:376
 }
 func (f *typesAwaitAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAwaitAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

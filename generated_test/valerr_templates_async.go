@@ -37,16 +37,14 @@ func (f *valErrReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line valerr_templates.go:19
-	f.aw.Begin(f.e.I(5))
+	/*line valerr_templates.go:19*/ f.aw.Begin(f.e.I(5))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	i = f.aw.Must()
-//line valerr_templates.go:19
-	return f.Finish(i, io.EOF)
-//line valerr_templates_async.go:50
+	/*line valerr_templates.go:19*/ return f.Finish(i, io.EOF)
+//line valerr_templates_async.go:48
 }
 func (f *valErrReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -87,24 +85,21 @@ func (f *valErrPathsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line valerr_templates.go:26
-	f.aw.Begin(valErrReadAsync(f.e))
+	/*line valerr_templates.go:26*/ f.aw.Begin(valErrReadAsync(f.e))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.n1, f.err1 = f.aw.Result()
-//line valerr_templates.go:27
-	task = rt.CreateTask(c.Loop(), valErrReadAsync(f.e))
+	/*line valerr_templates.go:27*/ task = rt.CreateTask(c.Loop(), valErrReadAsync(f.e))
 	f.aw.Begin(task)
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	n2, err2 = f.aw.Result()
-//line valerr_templates.go:29
-	return f.Finish(fmt.Sprint(f.n1, f.err1, n2, err2), nil)
-//line valerr_templates_async.go:108
+	/*line valerr_templates.go:29*/ return f.Finish(fmt.Sprint(f.n1, f.err1, n2, err2), nil)
+//line valerr_templates_async.go:103
 }
 func (f *valErrPathsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrPathsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -140,17 +135,15 @@ func (f *valErrMainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line valerr_templates.go:37
-	task = rt.CreateTask(c.Loop(), valErrReadAsync(NewEnv(c.Loop())))
+	/*line valerr_templates.go:37*/ task = rt.CreateTask(c.Loop(), valErrReadAsync(NewEnv(c.Loop())))
 	f.aw.Begin(task)
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line valerr_templates.go:38
-	return f.Finish(v, err)
-//line valerr_templates_async.go:154
+	/*line valerr_templates.go:38*/ return f.Finish(v, err)
+//line valerr_templates_async.go:147
 }
 func (f *valErrMainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrMainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -47,8 +47,7 @@ func (f *serveFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:56
-	f.loop = c_1.Loop()
+	/*line main.go:56*/ f.loop = c_1.Loop()
 	f.h = newHub(f.cfg.queueSize)
 	f.aw.Begin(streams.StartServer(f.h.handleAsync, "tcp", f.cfg.addr, streams.WithLimit(f.cfg.limit)))
 resume1:
@@ -56,8 +55,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.srv, err = f.aw.Result()
-//line main.go:59
-	if err != nil {
+	/*line main.go:59*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	s = &running{addr: f.srv.Addrs()[0].String(), loop: f.loop, quit: rt.NewFuture[rt.Void](f.loop)}
@@ -74,8 +72,7 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	f.aw1.Result()
-//line main.go:71
-	f.srv.Close()
+	/*line main.go:71*/ f.srv.Close()
 	f.h.broadcast(nil, "* the server is shutting down\n")
 	for _, c := range f.h.clients {
 		c.q.Shutdown(false) // each writer sends what is queued, then closes
@@ -86,9 +83,8 @@ resume3:
 		return f.Suspend(3, y)
 	}
 	_, err = f.aw1.Result()
-//line main.go:77
-	return f.Finish(rt.Void{}, err)
-//line main_async.go:92
+	/*line main.go:77*/ return f.Finish(rt.Void{}, err)
+//line main_async.go:88
 }
 func (f *serveFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

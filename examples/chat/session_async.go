@@ -46,8 +46,7 @@ func (f *hubHandleFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line session.go:25
-	f.defers = append(f.defers, f.w.Close)
+	/*line session.go:25*/ f.defers = append(f.defers, f.w.Close)
 	f.w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
 	f.aw.Begin(f.h.askNickAsync(f.r, f.w))
 resume1:
@@ -55,8 +54,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	nick_1, err = f.aw.Result()
-//line session.go:28
-	if err != nil || nick_1 == "" {
+	/*line session.go:28*/ if err != nil || nick_1 == "" {
 		return f.done(quiet(err))
 	}
 	f.c = &client{nick: nick_1, q: rt.NewQueue[[]byte](f.h.queueSize), w: f.w}
@@ -70,10 +68,9 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw1.Result()
-//line session.go:37
-	f.h.leave(f.c, "left")
+	/*line session.go:37*/ f.h.leave(f.c, "left")
 	return f.done(quiet(err))
-//line session_async.go:77
+//line session_async.go:74
 }
 func (f *hubHandleFrame) catch() {
 	if p := recover(); p != nil {
@@ -151,15 +148,13 @@ func (f *hubAskNickFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-//line session.go:46
-	f.aw.Begin(f.r.ReadLine())
+	/*line session.go:46*/ f.aw.Begin(f.r.ReadLine())
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	line, err = f.aw.Result()
-//line session.go:47
-	if errors.Is(err, streams.ErrLimitOverrun) {
+	/*line session.go:47*/ if errors.Is(err, streams.ErrLimitOverrun) {
 		f.w.Write([]byte("* that line is too long; your nick?\n"))
 		goto post2
 	}
@@ -174,7 +169,7 @@ resume4:
 	return f.Finish(nick, nil)
 post2:
 	goto for1
-//line session_async.go:178
+//line session_async.go:173
 }
 func (f *hubAskNickFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hubAskNickFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -217,8 +212,7 @@ func (f *hubSessionFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line session.go:69
-	if _, err := rt.Spawn(f.tg, f.h.writerAsync(f.c)); err != nil {
+	/*line session.go:69*/ if _, err := rt.Spawn(f.tg, f.h.writerAsync(f.c)); err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 for1:
@@ -228,8 +222,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	line, err = f.aw.Result()
-//line session.go:74
-	if errors.Is(err, streams.ErrLimitOverrun) {
+	/*line session.go:74*/ if errors.Is(err, streams.ErrLimitOverrun) {
 		f.h.send(f.c, "* that line is too long, and was not sent\n")
 		goto post2
 	}
@@ -248,21 +241,19 @@ resume4:
 	if !(f.h.broadcastFrom(f.c, text) >= f.h.queueSize/2) {
 		goto endif5
 	}
-//line session.go:94
-	f.aw1.Begin(rt.Sleep(0))
+	/*line session.go:94*/ f.aw1.Begin(rt.Sleep(0))
 resume6:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw1.Result()
-//line session.go:94
-	if err_1 != nil {
+	/*line session.go:94*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 endif5:
 post2:
 	goto for1
-//line session_async.go:266
+//line session_async.go:257
 }
 func (f *hubSessionFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubSessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -303,15 +294,13 @@ func (f *hubWriterFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-//line session.go:143
-	f.aw.Begin(f.c.q.Get())
+	/*line session.go:143*/ f.aw.Begin(f.c.q.Get())
 resume4:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	line, err = f.aw.Result()
-//line session.go:144
-	if err != nil {
+	/*line session.go:144*/ if err != nil {
 		f.c.w.Close()
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -326,12 +315,11 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw1.Result()
-//line session.go:153
-	if err_1 != nil {
+	/*line session.go:153*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, quiet(err_1))
 	}
 	goto for1
-//line session_async.go:335
+//line session_async.go:323
 }
 func (f *hubWriterFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubWriterFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -34,8 +34,7 @@ func (f *sizesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:32
-	f.sizes = map[string]int{}
+	/*line closures.go:32*/ f.sizes = map[string]int{}
 	f.tg = rt.NewTaskGroup()
 	f.aw.Begin(f.tg.Enter())
 resume1:
@@ -43,23 +42,20 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line closures.go:34
-	if err != nil {
+	/*line closures.go:34*/ if err != nil {
 		return f.Finish(nil, err)
 	}
 	for _, name := range f.names {
 		rt.Spawn(f.tg, sizesFunc1Async(&name, &f.sizes))
 	}
-//line closures.go:47
-	f.aw.Begin(f.tg.Exit(nil))
+	/*line closures.go:47*/ f.aw.Begin(f.tg.Exit(nil))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw.Result()
-//line closures.go:48
-	return f.Finish(f.sizes, err_1)
-//line closures_async.go:63
+	/*line closures.go:48*/ return f.Finish(f.sizes, err_1)
+//line closures_async.go:59
 }
 func (f *sizesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -93,20 +89,18 @@ func (f *sizesFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:39
-	f.aw.Begin(fetch((*f.name)))
+	/*line closures.go:39*/ f.aw.Begin(fetch((*f.name)))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	n, err = f.aw.Result()
-//line closures.go:40
-	if err != nil {
+	/*line closures.go:40*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	(*f.sizes)[(*f.name)] = n
 	return f.Finish(rt.Void{}, nil)
-//line closures_async.go:110
+//line closures_async.go:104
 }
 func (f *sizesFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -139,17 +133,15 @@ func (f *totalFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:56
-	f.total = 0
+	/*line closures.go:56*/ f.total = 0
 	f.aw.Begin(totalFunc1Async(&f.names, &f.total))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line closures.go:64
-	return f.Finish(f.total, err)
-//line closures_async.go:153
+	/*line closures.go:64*/ return f.Finish(f.total, err)
+//line closures_async.go:145
 }
 func (f *totalFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -183,19 +175,17 @@ func (f *totalFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:58
-	f.aw.Begin(SizesAsync((*f.names)))
+	/*line closures.go:58*/ f.aw.Begin(SizesAsync((*f.names)))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	sizes, err = f.aw.Result()
-//line closures.go:59
-	for _, n := range sizes {
+	/*line closures.go:59*/ for _, n := range sizes {
 		(*f.total) += n
 	}
 	return f.Finish(rt.Void{}, err)
-//line closures_async.go:199
+//line closures_async.go:189
 }
 func (f *totalFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -38,32 +38,26 @@ func (f *countdownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:26
-	f.i = f.n
+	/*line main.go:26*/ f.i = f.n
 for1:
-//line main.go:26
-	if !(f.i > 0) {
+	/*line main.go:26*/ if !(f.i > 0) {
 		goto endfor3
 	}
-//line main.go:27
-	fmt.Printf("  %s: %d\n", f.name, f.i)
+	/*line main.go:27*/ fmt.Printf("  %s: %d\n", f.name, f.i)
 	f.aw.Begin(rt.Sleep(f.tick))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line main.go:28
-	if err != nil {
+	/*line main.go:28*/ if err != nil {
 		return f.Finish(f.n-f.i, err)
 	}
-//line main.go:26
-	f.i--
+	/*line main.go:26*/ f.i--
 	goto for1
 endfor3:
-//line main.go:32
-	return f.Finish(f.n, nil)
-//line main_async.go:67
+	/*line main.go:32*/ return f.Finish(f.n, nil)
+//line main_async.go:61
 }
 func (f *countdownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *countdownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -97,32 +91,26 @@ func (f *produceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:39
-	f.i = 1
+	/*line main.go:39*/ f.i = 1
 for1:
-//line main.go:39
-	if !(f.i <= f.n) {
+	/*line main.go:39*/ if !(f.i <= f.n) {
 		goto endfor3
 	}
-//line main.go:40
-	f.aw.Begin(f.q.Put(f.i))
+	/*line main.go:40*/ f.aw.Begin(f.q.Put(f.i))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line main.go:40
-	if err != nil {
+	/*line main.go:40*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
-//line main.go:39
-	f.i++
+	/*line main.go:39*/ f.i++
 	goto for1
 endfor3:
-//line main.go:44
-	f.q.Shutdown(false)
+	/*line main.go:44*/ f.q.Shutdown(false)
 	return f.Finish(rt.Void{}, nil)
-//line main_async.go:126
+//line main_async.go:114
 }
 func (f *produceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *produceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -156,8 +144,7 @@ func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:52
-	f.sum = 0
+	/*line main.go:52*/ f.sum = 0
 for1:
 	f.aw.Begin(f.q.Get())
 resume4:
@@ -165,13 +152,12 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line main.go:55
-	if err != nil {
+	/*line main.go:55*/ if err != nil {
 		return f.Finish(f.sum, nil)
 	}
 	f.sum += v
 	goto for1
-//line main_async.go:175
+//line main_async.go:161
 }
 func (f *consumeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *consumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -206,16 +192,14 @@ func (f_1 *parkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:66
-	f_1.aw.Begin(f_1.f)
+	/*line main.go:66*/ f_1.aw.Begin(f_1.f)
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	v = f_1.aw.Must()
-//line main.go:66
-	return f_1.Finish(v+1, nil)
-//line main_async.go:219
+	/*line main.go:66*/ return f_1.Finish(v+1, nil)
+//line main_async.go:203
 }
 func (f_1 *parkFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *parkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -271,23 +255,19 @@ func (f_1 *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:73
-	f_1.loop = c.Loop()
-//line main.go:75
-	fmt.Println("three countdowns, concurrently, on one goroutine:")
+	/*line main.go:73*/ f_1.loop = c.Loop()
+	/*line main.go:75*/ fmt.Println("three countdowns, concurrently, on one goroutine:")
 	f_1.aw.Begin(rt.Gather(countdownAsync("a", 3, 30*time.Millisecond), countdownAsync("b", 2, 45*time.Millisecond), countdownAsync("c", 1, 60*time.Millisecond)))
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	counts, err = f_1.aw.Result()
-//line main.go:81
-	if err != nil {
+	/*line main.go:81*/ if err != nil {
 		return f_1.Finish(rt.Void{}, err)
 	}
 	fmt.Println("gathered:", counts)
-//line main.go:86
-	fmt.Println("cancelling a task that would sleep for an hour:")
+	/*line main.go:86*/ fmt.Println("cancelling a task that would sleep for an hour:")
 	f_1.sleeper = rt.CreateTask(f_1.loop, rt.Sleep(time.Hour))
 	f_1.loop.CallLater(20*time.Millisecond, func() { f_1.sleeper.Cancel("demo over") })
 	f_1.aw1.Begin(f_1.sleeper)
@@ -296,20 +276,16 @@ resume2:
 		return f_1.Suspend(2, y)
 	}
 	_, err = f_1.aw1.Result()
-//line main.go:90
-	fmt.Println("  sleeper:", err, "- cancelled:", f_1.sleeper.Cancelled())
-//line main.go:92
-	fmt.Println("an hour-long sleep under WaitFor(20ms):")
+	/*line main.go:90*/ fmt.Println("  sleeper:", err, "- cancelled:", f_1.sleeper.Cancelled())
+	/*line main.go:92*/ fmt.Println("an hour-long sleep under WaitFor(20ms):")
 	f_1.aw1.Begin(rt.WaitFor(rt.Sleep(time.Hour), 20*time.Millisecond))
 resume3:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
 	_, err = f_1.aw1.Result()
-//line main.go:94
-	fmt.Println("  WaitFor:", err)
-//line main.go:96
-	fmt.Println("a producer and a consumer through a bounded queue:")
+	/*line main.go:94*/ fmt.Println("  WaitFor:", err)
+	/*line main.go:96*/ fmt.Println("a producer and a consumer through a bounded queue:")
 	q = rt.NewQueue[int](4)
 	rt.CreateTask(f_1.loop, produceAsync(q, 100))
 	f_1.aw2.Begin(consumeAsync(q))
@@ -318,10 +294,8 @@ resume4:
 		return f_1.Suspend(4, y)
 	}
 	consume_1 = f_1.aw2.Must()
-//line main.go:99
-	fmt.Println("  sum of 1..100 =", consume_1)
-//line main.go:102
-	fmt.Printf("parking %d tasks, each awaiting its own future:\n", n)
+	/*line main.go:99*/ fmt.Println("  sum of 1..100 =", consume_1)
+	/*line main.go:102*/ fmt.Printf("parking %d tasks, each awaiting its own future:\n", n)
 	f_1.before = runtime.MemStats{}
 	runtime.GC()
 	runtime.ReadMemStats(&f_1.before)
@@ -337,8 +311,7 @@ resume5:
 		return f_1.Suspend(5, y)
 	}
 	f_1.aw1.Must()
-//line main.go:113
-	f_1.after = runtime.MemStats{}
+	/*line main.go:113*/ f_1.after = runtime.MemStats{}
 	runtime.GC()
 	runtime.ReadMemStats(&f_1.after)
 	fmt.Printf("  goroutines: %d, heap per parked task: about %d bytes\n",
@@ -352,10 +325,9 @@ resume6:
 		return f_1.Suspend(6, y)
 	}
 	results = f_1.aw.Must()
-//line main.go:122
-	fmt.Println("  all woke up; last result:", results[n-1])
+	/*line main.go:122*/ fmt.Println("  all woke up; last result:", results[n-1])
 	return f_1.Finish(rt.Void{}, nil)
-//line main_async.go:359
+//line main_async.go:331
 }
 func (f_1 *demoFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.aw2.Close(); f_1.Frame.Close() }
 func (f_1 *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -41,8 +41,7 @@ func (f *handleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:35
-	f.defers = append(f.defers, f.w.Close)
+	/*line main.go:35*/ f.defers = append(f.defers, f.w.Close)
 for1:
 	f.aw.Begin(f.r.ReadMore())
 resume4:
@@ -50,8 +49,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line main.go:37
-	if err != nil {
+	/*line main.go:37*/ if err != nil {
 		return f.done(nil) // EOF, or the peer is gone
 	}
 	f.w.Write(f.r.Peek())
@@ -62,12 +60,11 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw1.Result()
-//line main.go:42
-	if err_1 != nil {
+	/*line main.go:42*/ if err_1 != nil {
 		return f.done(nil)
 	}
 	goto for1
-//line main_async.go:71
+//line main_async.go:68
 }
 func (f *handleFrame) catch() {
 	if p := recover(); p != nil {
@@ -155,15 +152,13 @@ func (f *clientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:55
-	f.aw.Begin(streams.OpenConnection("tcp", f.addr))
+	/*line main.go:55*/ f.aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.s, err = f.aw.Result()
-//line main.go:56
-	if err != nil {
+	/*line main.go:56*/ if err != nil {
 		return f.done(err)
 	}
 	f.defers = append(f.defers, f.s.Writer.Close)
@@ -173,20 +168,17 @@ resume1:
 	}
 	f.i = 0
 for2:
-//line main.go:65
-	f.line = ""
+	/*line main.go:65*/ f.line = ""
 	if f.scan != nil {
 		goto else6
 	}
-//line main.go:67
-	if f.i == len(f.lines) {
+	/*line main.go:67*/ if f.i == len(f.lines) {
 		goto endfor4
 	}
 	f.line = f.lines[f.i]
 	goto endif5
 else6:
-//line main.go:72
-	f.aw1.Begin(rt.RunInExecutor(c.Loop(), func() (string, error) {
+	/*line main.go:72*/ f.aw1.Begin(rt.RunInExecutor(c.Loop(), func() (string, error) {
 		if !f.scan.Scan() {
 			return "", io.EOF
 		}
@@ -197,8 +189,7 @@ resume7:
 		return f.Suspend(2, y)
 	}
 	got, err_1 = f.aw1.Result()
-//line main.go:78
-	if err_1 != nil {
+	/*line main.go:78*/ if err_1 != nil {
 		goto endfor4 // stdin ended (or failed: scan.Err below)
 	}
 	f.line = got
@@ -210,20 +201,17 @@ resume8:
 		return f.Suspend(3, y)
 	}
 	echoed, err_2 = f.aw2.Result()
-//line main.go:85
-	if err_2 != nil {
+	/*line main.go:85*/ if err_2 != nil {
 		return f.done(err_2)
 	}
 	if len(echoed) == 0 {
 		return f.done(fmt.Errorf("echo: the server closed the connection"))
 	}
 	fmt.Fprint(f.out, string(echoed))
-//line main.go:64
-	f.i++
+	/*line main.go:64*/ f.i++
 	goto for2
 endfor4:
-//line main.go:93
-	if f.scan != nil && f.scan.Err() != nil {
+	/*line main.go:93*/ if f.scan != nil && f.scan.Err() != nil {
 		return f.done(f.scan.Err())
 	}
 	f.s.Writer.WriteEOF()
@@ -233,15 +221,14 @@ resume9:
 		return f.Suspend(4, y)
 	}
 	rest, err = f.aw2.Result()
-//line main.go:98
-	if err != nil {
+	/*line main.go:98*/ if err != nil {
 		return f.done(err)
 	}
 	if len(rest) > 0 {
 		return f.done(fmt.Errorf("echo: %d unexpected bytes after the last line", len(rest)))
 	}
 	return f.done(nil)
-//line main_async.go:245
+//line main_async.go:232
 }
 func (f *clientFrame) catch() {
 	if p := recover(); p != nil {
@@ -318,15 +305,13 @@ func (f *serveFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:112
-	f.aw.Begin(streams.StartServer(handleAsync, "tcp", f.addr))
+	/*line main.go:112*/ f.aw.Begin(streams.StartServer(handleAsync, "tcp", f.addr))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	srv, err = f.aw.Result()
-//line main.go:113
-	if err != nil {
+	/*line main.go:113*/ if err != nil {
 		return f.done(err)
 	}
 	f.defers = append(f.defers, srv.Close)
@@ -337,9 +322,8 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw1.Result()
-//line main.go:119
-	return f.done(err)
-//line main_async.go:343
+	/*line main.go:119*/ return f.done(err)
+//line main_async.go:327
 }
 func (f *serveFrame) catch() {
 	if p := recover(); p != nil {

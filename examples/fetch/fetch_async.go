@@ -41,8 +41,7 @@ func (f *fetchAllFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line fetch.go:33
-	f.sem = rt.NewSemaphore(f.c)
+	/*line fetch.go:33*/ f.sem = rt.NewSemaphore(f.c)
 	f.aw.Begin(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[[]result] {
 		return spawnAllAsync(tg, f.t, f.n, f.sem, f.timeout)
 	}))
@@ -51,9 +50,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	runGroup, err = f.aw.Result()
-//line fetch.go:34
-	return f.Finish(runGroup, err)
-//line fetch_async.go:57
+	/*line fetch.go:34*/ return f.Finish(runGroup, err)
+//line fetch_async.go:55
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -91,8 +89,7 @@ func (f *spawnAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line fetch.go:45
-	tasks = make([]rt.Awaitable[result], 0, f.n)
+	/*line fetch.go:45*/ tasks = make([]rt.Awaitable[result], 0, f.n)
 	for range f.n {
 		task, err := rt.Spawn(f.tg, fetchOneAsync(f.t, f.sem, f.timeout))
 		if err != nil {
@@ -106,9 +103,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	gather, err = f.aw.Result()
-//line fetch.go:53
-	return f.Finish(gather, err)
-//line fetch_async.go:112
+	/*line fetch.go:53*/ return f.Finish(gather, err)
+//line fetch_async.go:108
 }
 func (f *spawnAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *spawnAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -149,15 +145,13 @@ func (f *fetchOneFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line fetch.go:60
-	f.aw.Begin(f.sem.Acquire())
+	/*line fetch.go:60*/ f.aw.Begin(f.sem.Acquire())
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err_1 = f.aw.Result()
-//line fetch.go:60
-	if err_1 != nil {
+	/*line fetch.go:60*/ if err_1 != nil {
 		return f.done(result{err: err_1})
 	}
 	{
@@ -167,8 +161,7 @@ resume1:
 			next()
 		})
 	}
-//line fetch.go:64
-	f.loop = c.Loop()
+	/*line fetch.go:64*/ f.loop = c.Loop()
 	f.start = f.loop.Time()
 	f.aw1.Begin(rt.WaitFor(getAsync(f.t), f.timeout))
 resume2:
@@ -176,13 +169,12 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	r, err_2 = f.aw1.Result()
-//line fetch.go:67
-	r.latency = f.loop.Time() - f.start
+	/*line fetch.go:67*/ r.latency = f.loop.Time() - f.start
 	if err_2 != nil {
 		r.err = err_2
 	}
 	return f.done(r)
-//line fetch_async.go:186
+//line fetch_async.go:178
 }
 func (f *fetchOneFrame) catch() {
 	if p := recover(); p != nil {

@@ -56,16 +56,14 @@ func (f *getFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line get.go:29
-	f.status = 0
+	/*line get.go:29*/ f.status = 0
 	f.aw.Begin(streams.OpenConnection("tcp", f.t.addr))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.s, err = f.aw.Result()
-//line get.go:31
-	if err != nil {
+	/*line get.go:31*/ if err != nil {
 		return f.done(result{}, err)
 	}
 	f.defers = append(f.defers, f.s.Writer.Close)
@@ -77,8 +75,7 @@ resume2:
 		return f.Suspend(2, y)
 	}
 	line, err = f.aw1.Result()
-//line get.go:38
-	if err != nil {
+	/*line get.go:38*/ if err != nil {
 		return f.done(result{}, err)
 	}
 	f.status, err = parseStatus(line)
@@ -93,8 +90,7 @@ resume6:
 		return f.Suspend(3, y)
 	}
 	h, err_1 = f.aw1.Result()
-//line get.go:48
-	if err_1 != nil {
+	/*line get.go:48*/ if err_1 != nil {
 		return f.done(result{status: f.status}, err_1)
 	}
 	if len(h) == 0 {
@@ -116,8 +112,7 @@ resume6:
 	}
 	goto for3
 endfor5:
-//line get.go:69
-	switch {
+	/*line get.go:69*/ switch {
 	case f.status == 204 || f.status == 304 || f.status/100 == 1:
 		return f.done(result{status: f.status}, nil)
 	case f.chunked:
@@ -128,15 +123,13 @@ endfor5:
 	}
 	goto endswitch7
 case9:
-//line get.go:73
-	f.aw2.Begin(readChunkedAsync(f.s.Reader))
+	/*line get.go:73*/ f.aw2.Begin(readChunkedAsync(f.s.Reader))
 resume11:
 	if y, ok := f.aw2.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	n, err_2 = f.aw2.Result()
-//line get.go:74
-	return f.done(result{status: f.status, size: n}, err_2)
+	/*line get.go:74*/ return f.done(result{status: f.status, size: n}, err_2)
 case10:
 	f.aw1.Begin(f.s.Reader.ReadExactly(f.length))
 resume12:
@@ -144,8 +137,7 @@ resume12:
 		return f.Suspend(5, y)
 	}
 	b, err_3 = f.aw1.Result()
-//line get.go:77
-	return f.done(result{status: f.status, size: len(b)}, err_3)
+	/*line get.go:77*/ return f.done(result{status: f.status, size: len(b)}, err_3)
 endswitch7:
 	f.aw1.Begin(f.s.Reader.Read(-1))
 resume13:
@@ -153,9 +145,8 @@ resume13:
 		return f.Suspend(6, y)
 	}
 	b_1, err = f.aw1.Result()
-//line get.go:80
-	return f.done(result{status: f.status, size: len(b_1)}, err)
-//line get_async.go:159
+	/*line get.go:80*/ return f.done(result{status: f.status, size: len(b_1)}, err)
+//line get_async.go:150
 }
 func (f *getFrame) catch() {
 	if p := recover(); p != nil {
@@ -236,8 +227,7 @@ func (f *readChunkedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line get.go:88
-	f.total = 0
+	/*line get.go:88*/ f.total = 0
 for1:
 	f.aw.Begin(f.r.ReadLine())
 resume4:
@@ -245,8 +235,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	line, err = f.aw.Result()
-//line get.go:91
-	if err != nil {
+	/*line get.go:91*/ if err != nil {
 		return f.Finish(f.total, err)
 	}
 	hex, _, _ = bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
@@ -263,27 +252,24 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw.Result()
-//line get.go:102
-	if err_1 != nil { // the data and its CRLF
+	/*line get.go:102*/ if err_1 != nil { // the data and its CRLF
 		return f.Finish(f.total, err_1)
 	}
 	f.total += int(f.n)
 	goto for1
 endfor3:
 for6:
-//line get.go:108
-	f.aw.Begin(f.r.ReadLine())
+	/*line get.go:108*/ f.aw.Begin(f.r.ReadLine())
 resume9:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	line_1, err_2 = f.aw.Result()
-//line get.go:109
-	if err_2 != nil || len(bytes.TrimRight(line_1, "\r\n")) == 0 {
+	/*line get.go:109*/ if err_2 != nil || len(bytes.TrimRight(line_1, "\r\n")) == 0 {
 		return f.Finish(f.total, err_2)
 	}
 	goto for6
-//line get_async.go:287
+//line get_async.go:273
 }
 func (f *readChunkedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readChunkedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

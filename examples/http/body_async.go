@@ -51,19 +51,16 @@ func (f *connReadBodyFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line body.go:21
-	if f.chunked {
+	/*line body.go:21*/ if f.chunked {
 		goto endif1
 	}
-//line body.go:22
-	f.aw.Begin(f.c.r.ReadExactly(int(f.length)))
+	/*line body.go:22*/ f.aw.Begin(f.c.r.ReadExactly(int(f.length)))
 resume2:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	readExactly, err = f.aw.Result()
-//line body.go:22
-	return f.Finish(readExactly, err)
+	/*line body.go:22*/ return f.Finish(readExactly, err)
 endif1:
 	f.body = nil
 for3:
@@ -73,8 +70,7 @@ resume6:
 		return f.Suspend(2, y)
 	}
 	line, err_1 = f.aw.Result()
-//line body.go:27
-	if err_1 != nil {
+	/*line body.go:27*/ if err_1 != nil {
 		return f.Finish(nil, lineError(err_1))
 	}
 	size, herr = parseChunkSize(line)
@@ -93,8 +89,7 @@ resume7:
 		return f.Suspend(3, y)
 	}
 	chunk, err_1 = f.aw.Result()
-//line body.go:41
-	if err_1 != nil {
+	/*line body.go:41*/ if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	f.body = append(f.body, chunk...)
@@ -104,8 +99,7 @@ resume8:
 		return f.Suspend(4, y)
 	}
 	end, err_1 = f.aw.Result()
-//line body.go:46
-	if err_1 != nil {
+	/*line body.go:46*/ if err_1 != nil {
 		return f.Finish(nil, lineError(err_1))
 	}
 	if len(trimEOL(end)) != 0 || len(end) == 0 {
@@ -113,18 +107,15 @@ resume8:
 	}
 	goto for3
 endfor5:
-//line body.go:53
-	f.seen = 0
+	/*line body.go:53*/ f.seen = 0
 for9:
-//line body.go:54
-	f.aw.Begin(f.c.r.ReadLine())
+	/*line body.go:54*/ f.aw.Begin(f.c.r.ReadLine())
 resume12:
 	if y, ok := f.aw.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	line_1, err_2 = f.aw.Result()
-//line body.go:55
-	if err_2 != nil {
+	/*line body.go:55*/ if err_2 != nil {
 		return f.Finish(nil, lineError(err_2))
 	}
 	if len(line_1) == 0 {
@@ -144,7 +135,7 @@ resume12:
 		return f.Finish(nil, herr)
 	}
 	goto for9
-//line body_async.go:148
+//line body_async.go:139
 }
 func (f *connReadBodyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connReadBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

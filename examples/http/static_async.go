@@ -56,8 +56,7 @@ func (f_1 *connStaticFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line static.go:42
-	f_1.s = f_1.c.s
+	/*line static.go:42*/ f_1.s = f_1.c.s
 	f_1.name, ok_1 = resolve(f_1.s.root, f_1.rawPath)
 	if !ok_1 {
 		f_1.s.out = appendResponse(f_1.s.out, f_1.s.date.get(), 404, "text/plain; charset=utf-8", []byte("Not Found\n"), f_1.head, f_1.closing)
@@ -72,8 +71,7 @@ resume1:
 		return f_1.Suspend(1, y)
 	}
 	f_1.sf, err = f_1.aw.Result()
-//line static.go:50
-	if err != nil {
+	/*line static.go:50*/ if err != nil {
 		status := 500
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -94,8 +92,7 @@ resume1:
 			})
 		}
 	}
-//line static.go:65
-	f_1.s.out = appendHead(f_1.s.out, f_1.s.date.get(), 200, f_1.sf.ctype, f_1.sf.size, f_1.closing,
+	/*line static.go:65*/ f_1.s.out = appendHead(f_1.s.out, f_1.s.date.get(), 200, f_1.sf.ctype, f_1.sf.size, f_1.closing,
 		header{"Last-Modified", f_1.sf.modTime.UTC().Format(http.TimeFormat)})
 	if f_1.head {
 		return f_1.done(nil)
@@ -106,12 +103,10 @@ resume1:
 	}
 	f_1.off = int64(0)
 for2:
-//line static.go:74
-	if !(f_1.off < f_1.sf.size) {
+	/*line static.go:74*/ if !(f_1.off < f_1.sf.size) {
 		goto endfor4
 	}
-//line static.go:75
-	if err := f_1.c.flush(); err != nil {
+	/*line static.go:75*/ if err := f_1.c.flush(); err != nil {
 		return f_1.done(err)
 	}
 	f_1.aw1.Begin(f_1.c.w.Drain())
@@ -120,13 +115,11 @@ resume5:
 		return f_1.Suspend(2, y)
 	}
 	_, err_1 = f_1.aw1.Result()
-//line static.go:78
-	if err_1 != nil {
+	/*line static.go:78*/ if err_1 != nil {
 		return f_1.done(err_1)
 	}
 	at = new(int64)
-//line static.go:81
-	(*at) = f_1.off
+	/*line static.go:81*/ (*at) = f_1.off
 	f_1.aw2.Begin(rt.RunInExecutor(f_1.l, func() ([]byte, error) {
 		return readChunk(f_1.sf.f, (*at), f_1.sf.size)
 	}))
@@ -135,8 +128,7 @@ resume6:
 		return f_1.Suspend(3, y)
 	}
 	chunk, err_2 = f_1.aw2.Result()
-//line static.go:83
-	if err_2 != nil {
+	/*line static.go:83*/ if err_2 != nil {
 		// The head is gone already: all that is left is to end
 		// the connection, so that the client sees a short body.
 		return f_1.done(err_2)
@@ -147,9 +139,8 @@ resume6:
 	}
 	goto for2
 endfor4:
-//line static.go:93
-	return f_1.done(nil)
-//line static_async.go:153
+	/*line static.go:93*/ return f_1.done(nil)
+//line static_async.go:144
 }
 func (f_1 *connStaticFrame) catch() {
 	if p := recover(); p != nil {

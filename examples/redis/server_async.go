@@ -44,8 +44,7 @@ func (f *serverServeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line server.go:46
-	f.s.active++
+	/*line server.go:46*/ f.s.active++
 	f.defers = append(f.defers, f.s.done)
 	f.defers = append(f.defers, f.w.Close)
 	f.c = f.s.newClient()
@@ -54,8 +53,7 @@ for1:
 	if !(len(f.c.out) > 0) {
 		goto endif4
 	}
-//line server.go:53
-	f.w.Write(f.c.out)
+	/*line server.go:53*/ f.w.Write(f.c.out)
 	f.c.flushed()
 	if f.c.quit {
 		return f.done(nil)
@@ -66,8 +64,7 @@ resume5:
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line server.go:58
-	if err != nil {
+	/*line server.go:58*/ if err != nil {
 		return f.done(nil) // the peer is gone: nothing to report
 	}
 endif4:
@@ -77,20 +74,18 @@ endif4:
 	if !f.more {
 		goto endif6
 	}
-//line server.go:66
-	f.aw1.Begin(f.r.ReadMore())
+	/*line server.go:66*/ f.aw1.Begin(f.r.ReadMore())
 resume7:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw1.Result()
-//line server.go:66
-	if err_1 != nil {
+	/*line server.go:66*/ if err_1 != nil {
 		return f.done(nil) // EOF (a partial request is dropped, as Redis does) or a reset
 	}
 endif6:
 	goto for1
-//line server_async.go:94
+//line server_async.go:89
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {

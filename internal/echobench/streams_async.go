@@ -45,8 +45,7 @@ func (f *echoBlocksFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line streams.go:45
-	f.buf = make([]byte, 1024)
+	/*line streams.go:45*/ f.buf = make([]byte, 1024)
 for1:
 	f.aw.Begin(f.r.ReadInto(f.buf))
 resume4:
@@ -54,8 +53,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	n, err = f.aw.Result()
-//line streams.go:48
-	if errors.Is(err, io.EOF) {
+	/*line streams.go:48*/ if errors.Is(err, io.EOF) {
 		f.w.Close()
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -69,12 +67,11 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw1.Result()
-//line streams.go:56
-	if err_1 != nil {
+	/*line streams.go:56*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:78
+//line streams_async.go:75
 }
 func (f *echoBlocksFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoBlocksFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -112,15 +109,13 @@ func (f *echoLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-//line streams.go:68
-	f.aw.Begin(f.r.ReadLine())
+	/*line streams.go:68*/ f.aw.Begin(f.r.ReadLine())
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	line, err = f.aw.Result()
-//line streams.go:69
-	if err != nil {
+	/*line streams.go:69*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	if len(line) == 0 {
@@ -134,12 +129,11 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw1.Result()
-//line streams.go:77
-	if err_1 != nil {
+	/*line streams.go:77*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:143
+//line streams_async.go:137
 }
 func (f *echoLinesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

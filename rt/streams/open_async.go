@@ -40,8 +40,7 @@ func (f_1 *openFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line open.go:77
-	if f_1.o.limit < 0 {
+	/*line open.go:77*/ if f_1.o.limit < 0 {
 		return f_1.Finish(Stream{}, ErrBadLimit)
 	}
 	l = c_1.Loop()
@@ -59,12 +58,11 @@ resume1:
 		return f_1.Suspend(1, y)
 	}
 	_, err = f_1.aw.Result()
-//line open.go:89
-	if err != nil {
+	/*line open.go:89*/ if err != nil {
 		return f_1.Finish(Stream{}, err)
 	}
 	return f_1.Finish(Stream{Reader: &f_1.c.r, Writer: &f_1.c.w}, nil)
-//line open_async.go:68
+//line open_async.go:66
 }
 func (f_1 *openFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *openFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -106,8 +104,7 @@ func (f *startFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line open.go:99
-	if f.o.limit < 0 {
+	/*line open.go:99*/ if f.o.limit < 0 {
 		return f.Finish(nil, ErrBadLimit)
 	}
 	l = c.Loop()
@@ -116,15 +113,13 @@ func (f *startFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if !f.isUnix {
 		goto endif1
 	}
-//line open.go:106
-	f.aw.Begin(l.CreateUnixServer(factory, f.addr, f.o.srv...))
+	/*line open.go:106*/ f.aw.Begin(l.CreateUnixServer(factory, f.addr, f.o.srv...))
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	createUnixServer, err = f.aw.Result()
-//line open.go:106
-	return f.Finish(createUnixServer, err)
+	/*line open.go:106*/ return f.Finish(createUnixServer, err)
 endif1:
 	f.aw.Begin(l.CreateServer(factory, f.network, f.addr, f.o.srv...))
 resume3:
@@ -132,9 +127,8 @@ resume3:
 		return f.Suspend(2, y)
 	}
 	createServer, err_1 = f.aw.Result()
-//line open.go:108
-	return f.Finish(createServer, err_1)
-//line open_async.go:138
+	/*line open.go:108*/ return f.Finish(createServer, err_1)
+//line open_async.go:132
 }
 func (f *startFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *startFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

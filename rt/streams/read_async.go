@@ -41,8 +41,7 @@ func (f *streamReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:45
-	if f.r.err != nil {
+	/*line read.go:45*/ if f.r.err != nil {
 		return f.Finish(nil, f.r.err)
 	}
 	if f.n == 0 {
@@ -55,43 +54,38 @@ for2:
 	if f.r.eof {
 		goto endfor4
 	}
-//line read.go:56
-	f.w = f.r.waitForData(c.Loop(), "Read")
+	/*line read.go:56*/ f.w = f.r.waitForData(c.Loop(), "Read")
 	f.aw.Begin(f.w)
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err_1 = f.aw.Result()
-//line read.go:58
-	f.r.doneWaiting(f.w)
+	/*line read.go:58*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for2
 endfor4:
-//line read.go:63
-	return f.Finish(f.r.take(f.r.Buffered()), nil)
+	/*line read.go:63*/ return f.Finish(f.r.take(f.r.Buffered()), nil)
 endif1:
 	if !(f.r.Buffered() == 0 && !f.r.eof) {
 		goto endif6
 	}
-//line read.go:66
-	f.w_1 = f.r.waitForData(c.Loop(), "Read")
+	/*line read.go:66*/ f.w_1 = f.r.waitForData(c.Loop(), "Read")
 	f.aw.Begin(f.w_1)
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err_2 = f.aw.Result()
-//line read.go:68
-	f.r.doneWaiting(f.w_1)
+	/*line read.go:68*/ f.r.doneWaiting(f.w_1)
 	if err_2 != nil {
 		return f.Finish(nil, err_2)
 	}
 endif6:
 	return f.Finish(f.r.take(min(f.n, f.r.Buffered())), nil)
-//line read_async.go:95
+//line read_async.go:89
 }
 func (f *streamReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -129,8 +123,7 @@ func (f *streamReaderReadUntilFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:80
-	if len(f.sep) == 0 {
+	/*line read.go:80*/ if len(f.sep) == 0 {
 		return f.Finish(nil, errEmptySep)
 	}
 	if f.r.err != nil {
@@ -148,13 +141,12 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	_, err_1 = f.aw.Result()
-//line read.go:93
-	f.r.doneWaiting(f.w)
+	/*line read.go:93*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:158
+//line read_async.go:150
 }
 func (f *streamReaderReadUntilFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -191,8 +183,7 @@ func (f *streamReaderReadLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:106
-	if f.r.err != nil {
+	/*line read.go:106*/ if f.r.err != nil {
 		return f.Finish(nil, f.r.err)
 	}
 	f.offset = 0
@@ -207,13 +198,12 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	_, err_1 = f.aw.Result()
-//line read.go:116
-	f.r.doneWaiting(f.w)
+	/*line read.go:116*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:217
+//line read_async.go:207
 }
 func (f *streamReaderReadLineFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -253,8 +243,7 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:170
-	if f.n < 0 {
+	/*line read.go:170*/ if f.n < 0 {
 		return f.Finish(nil, fmt.Errorf("streams: ReadExactly(%d): the size must not be negative", f.n))
 	}
 	if f.r.err != nil {
@@ -264,12 +253,10 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish([]byte{}, nil)
 	}
 for1:
-//line read.go:179
-	if !(f.r.Buffered() < f.n) {
+	/*line read.go:179*/ if !(f.r.Buffered() < f.n) {
 		goto endfor3
 	}
-//line read.go:180
-	if f.r.eof {
+	/*line read.go:180*/ if f.r.eof {
 		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: f.n})
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadExactly")
@@ -279,16 +266,14 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	_, err_1 = f.aw.Result()
-//line read.go:185
-	f.r.doneWaiting(f.w)
+	/*line read.go:185*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
 endfor3:
-//line read.go:190
-	return f.Finish(f.r.take(f.n), nil)
-//line read_async.go:292
+	/*line read.go:190*/ return f.Finish(f.r.take(f.n), nil)
+//line read_async.go:277
 }
 func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -40,8 +40,7 @@ func (f_1 *streamWriterDrainFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line writer.go:64
-	if r := &f_1.w.c.r; r.err != nil {
+	/*line writer.go:64*/ if r := &f_1.w.c.r; r.err != nil {
 		return f_1.Finish(rt.Void{}, r.err)
 	}
 	if !f_1.w.c.r.t.IsClosing() {
@@ -53,8 +52,7 @@ resume2:
 		return f_1.Suspend(1, y)
 	}
 	_, err_1 = f_1.aw.Result()
-//line writer.go:70
-	if err_1 != nil {
+	/*line writer.go:70*/ if err_1 != nil {
 		return f_1.Finish(rt.Void{}, err_1)
 	}
 endif1:
@@ -73,10 +71,9 @@ resume3:
 		return f_1.Suspend(2, y)
 	}
 	_, err_2 = f_1.aw.Result()
-//line writer.go:84
-	f_1.c.removeDrainer(f_1.f)
+	/*line writer.go:84*/ f_1.c.removeDrainer(f_1.f)
 	return f_1.Finish(rt.Void{}, err_2)
-//line writer_async.go:80
+//line writer_async.go:77
 }
 func (f_1 *streamWriterDrainFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *streamWriterDrainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

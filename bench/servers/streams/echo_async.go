@@ -41,15 +41,13 @@ func (f *echoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-//line echo.go:22
-	f.aw.Begin(f.r.ReadMore())
+	/*line echo.go:22*/ f.aw.Begin(f.r.ReadMore())
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	_, err = f.aw.Result()
-//line echo.go:23
-	if errors.Is(err, io.EOF) {
+	/*line echo.go:23*/ if errors.Is(err, io.EOF) {
 		f.w.Close()
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -65,12 +63,11 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	_, err_1 = f.aw1.Result()
-//line echo.go:33
-	if err_1 != nil {
+	/*line echo.go:33*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line echo_async.go:74
+//line echo_async.go:71
 }
 func (f *echoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -39,41 +39,34 @@ func (f *sumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line basic.go:14
-	f.n = f.a
+	/*line basic.go:14*/ f.n = f.a
 	f.aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line basic.go:16
-	f.n += f.b
+	/*line basic.go:16*/ f.n += f.b
 	f.i = 0
 for2:
-//line basic.go:17
-	if !(f.i < 3) {
+	/*line basic.go:17*/ if !(f.i < 3) {
 		goto endfor4
 	}
-//line basic.go:18
-	f.aw.Begin(rt.Sleep(0))
+	/*line basic.go:18*/ f.aw.Begin(rt.Sleep(0))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	_, err = f.aw.Result()
-//line basic.go:18
-	if err != nil {
+	/*line basic.go:18*/ if err != nil {
 		return f.Finish(0, err)
 	}
 	f.n += f.i
-//line basic.go:17
-	f.i++
+	/*line basic.go:17*/ f.i++
 	goto for2
 endfor4:
-//line basic.go:23
-	return f.Finish(f.n, nil)
-//line basic_async.go:77
+	/*line basic.go:23*/ return f.Finish(f.n, nil)
+//line basic_async.go:70
 }
 func (f *sumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -106,8 +99,7 @@ func (f *localTypeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line basic.go:32
-	p = pair{f.n, 0}
+	/*line basic.go:32*/ p = pair{f.n, 0}
 	f.n = p.a + 1
 	f.aw.Begin(rt.Sleep(0))
 resume1:
@@ -115,10 +107,9 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line basic.go:35
-	q = pair{f.n, 2}
+	/*line basic.go:35*/ q = pair{f.n, 2}
 	return f.Finish(fmt.Sprint(q), nil)
-//line basic_async.go:122
+//line basic_async.go:113
 }
 func (f *localTypeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *localTypeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -29,7 +29,6 @@ func (f_1 *viaHelperFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line outside.go:21
-	return f_1.Finish(indirect(f_1.f)+1, nil)
-//line outside_async.go:35
+	/*line outside.go:21*/ return f_1.Finish(indirect(f_1.f)+1, nil)
+//line outside_async.go:34
 }

@@ -46,15 +46,13 @@ range1:
 	if f.i >= 2 {
 		goto endrange3
 	}
-//line regress.go:28
-	f.aw.Begin(f.mk(f.i))
+	/*line regress.go:28*/ f.aw.Begin(f.mk(f.i))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	mk = f.aw.Must()
-//line regress.go:28
-	{
+	/*line regress.go:28*/ {
 		fn := mk.Close
 		f.defers = append(f.defers, func(next func()) {
 			defer fn()
@@ -64,10 +62,9 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line regress.go:30
-	*f.log = append(*f.log, "body")
+	/*line regress.go:30*/ *f.log = append(*f.log, "body")
 	return f.done(2)
-//line regress_async.go:71
+//line regress_async.go:68
 }
 func (f *deferAwaitedReceiverFrame) catch() {
 	if p := recover(); p != nil {
@@ -144,21 +141,19 @@ func (f *gotoLabelledReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:40
-	f.aw.Begin(f.n)
+	/*line regress.go:40*/ f.aw.Begin(f.n)
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.aw.Must()
-//line regress.go:40
-	if v > 2 {
+	/*line regress.go:40*/ if v > 2 {
 		goto big
 	}
 	return f.Finish("small", nil)
 big:
 	return f.Finish("big", nil)
-//line regress_async.go:162
+//line regress_async.go:157
 }
 func (f *gotoLabelledReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoLabelledReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -194,15 +189,13 @@ func (f *terminatingSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:53
-	f.aw.Begin(f.n)
+	/*line regress.go:53*/ f.aw.Begin(f.n)
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.aw.Must()
-//line regress.go:54
-	switch {
+	/*line regress.go:54*/ switch {
 	case v > 10:
 		return f.Finish(strings.Repeat(f.s, 2), nil)
 	case v > 5:
@@ -219,7 +212,7 @@ resume1:
 			v++
 		}
 	}
-//line regress_async.go:223
+//line regress_async.go:216
 }
 func (f *terminatingSwitchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *terminatingSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -265,23 +258,20 @@ func (f *coreRangeFrame[S, E]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:83
-	f.b = strings.Builder{}
+	/*line regress.go:83*/ f.b = strings.Builder{}
 	f.i = 0
 range1:
 	if f.i >= len(f.s) {
 		goto endrange3
 	}
-//line regress.go:84
-	f.v = f.s[f.i]
+	/*line regress.go:84*/ f.v = f.s[f.i]
 	f.aw.Begin(f.tick())
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	tick = f.aw.Must()
-//line regress.go:85
-	fmt.Fprint(&f.b, f.i+tick, f.v, " ")
+	/*line regress.go:85*/ fmt.Fprint(&f.b, f.i+tick, f.v, " ")
 	f.i++
 	goto range1
 endrange3:
@@ -291,22 +281,19 @@ range5:
 		goto endrange7
 	}
 	r, f.w = utf8.DecodeRuneInString(string(f.n[f.i_1:]))
-//line regress.go:87
-	f.r = r
+	/*line regress.go:87*/ f.r = r
 	f.aw.Begin(f.tick())
 resume8:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	tick_1 = f.aw.Must()
-//line regress.go:88
-	fmt.Fprintf(&f.b, "%d%c", f.i_1+tick_1, f.r)
+	/*line regress.go:88*/ fmt.Fprintf(&f.b, "%d%c", f.i_1+tick_1, f.r)
 	f.i_1 += f.w
 	goto range5
 endrange7:
-//line regress.go:90
-	return f.Finish(f.b.String(), nil)
-//line regress_async.go:310
+	/*line regress.go:90*/ return f.Finish(f.b.String(), nil)
+//line regress_async.go:297
 }
 func (f *coreRangeFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coreRangeFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -345,24 +332,21 @@ func (f *memberNamesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:98
-	f.aw.Begin(f.tick())
+	/*line regress.go:98*/ f.aw.Begin(f.tick())
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	tick = f.aw.Must()
-//line regress.go:98
-	f.Stack_1, f.Unstarted_1 = tick, 2
+	/*line regress.go:98*/ f.Stack_1, f.Unstarted_1 = tick, 2
 	f.aw.Begin(f.tick())
 resume2:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw.Must()
-//line regress.go:100
-	return f.Finish(f.Stack_1+f.Unstarted_1, nil)
-//line regress_async.go:366
+	/*line regress.go:100*/ return f.Finish(f.Stack_1+f.Unstarted_1, nil)
+//line regress_async.go:350
 }
 func (f *memberNamesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *memberNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -42,40 +42,35 @@ func (f *joinFrame) step(c *art.Ctx, thrown error) art.Yield {
 	case art.FrameDone:
 		return art.Yield{}
 	}
-//line shadow.go:26
-	f.out = nil
+	/*line shadow.go:26*/ f.out = nil
 	f.fr = Frame{Name: rt}
 	f.i = 0
 range1:
 	if f.i >= len(f.ws) {
 		goto endrange3
 	}
-//line shadow.go:28
-	w = f.ws[f.i]
+	/*line shadow.go:28*/ w = f.ws[f.i]
 	f.aw.Begin(w)
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v, err = f.aw.Result()
-//line shadow.go:30
-	if err != nil {
+	/*line shadow.go:30*/ if err != nil {
 		return f.Finish("", err)
 	}
 	f.out = append(f.out, fmt(v))
 	f.i++
 	goto range1
 endrange3:
-//line shadow.go:35
-	f.aw1.Begin(art.Sleep(time.Millisecond))
+	/*line shadow.go:35*/ f.aw1.Begin(art.Sleep(time.Millisecond))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-//line shadow.go:36
-	return f.Finish(strings.Join(f.out, "+")+" "+f.fr.Name, nil)
-//line shadow_async.go:79
+	/*line shadow.go:36*/ return f.Finish(strings.Join(f.out, "+")+" "+f.fr.Name, nil)
+//line shadow_async.go:74
 }
 func (f *joinFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *joinFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
@@ -110,18 +105,16 @@ func (f *countFrame) step(c *art.Ctx, thrown error) art.Yield {
 	case art.FrameDone:
 		return art.Yield{}
 	}
-//line shadow.go:43
-	f.defers = append(f.defers, func() { f.e.n++ })
+	/*line shadow.go:43*/ f.defers = append(f.defers, func() { f.e.n++ })
 	f.aw.Begin(f.n)
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.aw.Must()
-//line shadow.go:44
-	f.e.n = v
+	/*line shadow.go:44*/ f.e.n = v
 	return f.done(f.e, nil)
-//line shadow_async.go:125
+//line shadow_async.go:118
 }
 func (f *countFrame) catch() {
 	if p := recover(); p != nil {

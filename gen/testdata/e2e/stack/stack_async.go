@@ -33,16 +33,14 @@ func (f_1 *outerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line stack.go:10
-	f_1.aw.Begin(middleAsync(f_1.f))
+	/*line stack.go:10*/ f_1.aw.Begin(middleAsync(f_1.f))
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	middle_1 = f_1.aw.Must()
-//line stack.go:10
-	return f_1.Finish(middle_1+1, nil)
-//line stack_async.go:46
+	/*line stack.go:10*/ return f_1.Finish(middle_1+1, nil)
+//line stack_async.go:44
 }
 func (f_1 *outerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *outerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -81,23 +79,20 @@ func (f_1 *middleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line stack.go:15
-	f_1.aw.Begin(rt.Sleep(0))
+	/*line stack.go:15*/ f_1.aw.Begin(rt.Sleep(0))
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	f_1.aw.Must()
-//line stack.go:16
-	f_1.aw1.Begin(innerAsync(f_1.f))
+	/*line stack.go:16*/ f_1.aw1.Begin(innerAsync(f_1.f))
 resume2:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
 	v, err = f_1.aw1.Result()
-//line stack.go:17
-	return f_1.Finish(v, err)
-//line stack_async.go:101
+	/*line stack.go:17*/ return f_1.Finish(v, err)
+//line stack_async.go:96
 }
 func (f_1 *middleFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *middleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -134,29 +129,24 @@ func (f_1 *innerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line stack.go:22
-	f_1.n = 0
+	/*line stack.go:22*/ f_1.n = 0
 	f_1.i = 0
 for1:
-//line stack.go:23
-	if !(f_1.i < 2) {
+	/*line stack.go:23*/ if !(f_1.i < 2) {
 		goto endfor3
 	}
-//line stack.go:24
-	f_1.aw.Begin(f_1.f)
+	/*line stack.go:24*/ f_1.aw.Begin(f_1.f)
 resume4:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	v = f_1.aw.Must()
-//line stack.go:24
-	f_1.n += v
-//line stack.go:23
-	f_1.i++
+	/*line stack.go:24*/ f_1.n += v
+	/*line stack.go:23*/ f_1.i++
 	goto for1
 endfor3:
 	return f_1.Finish(f_1.n, nil)
-//line stack_async.go:160
+//line stack_async.go:150
 }
 func (f_1 *innerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *innerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -45,8 +45,7 @@ func (f *panicInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:48
-	f.defers = append(f.defers, func() {
+	/*line unwind.go:48*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.res = fmt.Sprint("recovered ", r)
 		}
@@ -57,25 +56,22 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line unwind.go:53
-	f.v = f.k
+	/*line unwind.go:53*/ f.v = f.k
 	f.aw.Begin(ready(f.v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line unwind.go:55
-	if f.v == 1 {
+	/*line unwind.go:55*/ if f.v == 1 {
 		panic("in body")
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:59
-	return f.done("end")
-//line unwind_async.go:79
+	/*line unwind.go:59*/ return f.done("end")
+//line unwind_async.go:75
 }
 func (f *panicInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -177,8 +173,7 @@ func (f *mustFailsInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:64
-	{
+	/*line unwind.go:64*/ {
 		fn := f.l.add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -191,28 +186,24 @@ range1:
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
 	}
-//line unwind.go:65
-	v = k
+	/*line unwind.go:65*/ v = k
 	if v != 1 {
 		goto endif4
 	}
-//line unwind.go:67
-	f.aw.Begin(failed("failed in body"))
+	/*line unwind.go:67*/ f.aw.Begin(failed("failed in body"))
 resume5:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	failed_1 = f.aw.Must()
-//line unwind.go:67
-	return f.done(failed_1)
+	/*line unwind.go:67*/ return f.done(failed_1)
 endif4:
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:70
-	return f.done(0)
-//line unwind_async.go:216
+	/*line unwind.go:70*/ return f.done(0)
+//line unwind_async.go:207
 }
 func (f *mustFailsInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -318,24 +309,21 @@ func (f *breakPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:75
-	f.n = 0
+	/*line unwind.go:75*/ f.n = 0
 	seq = f.l.count(5)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line unwind.go:76
-	f.v = f.k
+	/*line unwind.go:76*/ f.v = f.k
 	f.aw.Begin(ready(f.v))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	ready_1 = f.aw.Must()
-//line unwind.go:77
-	f.n += ready_1
+	/*line unwind.go:77*/ f.n += ready_1
 	if f.v == 2 {
 		goto endrange3
 	}
@@ -343,9 +331,8 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:82
-	return f.done(f.n)
-//line unwind_async.go:349
+	/*line unwind.go:82*/ return f.done(f.n)
+//line unwind_async.go:336
 }
 func (f *breakPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -450,32 +437,28 @@ func (f *nestedPullPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:87
-	f.defers = append(f.defers, func() { f.res = fmt.Sprint("recovered ", recover()) })
+	/*line unwind.go:87*/ f.defers = append(f.defers, func() { f.res = fmt.Sprint("recovered ", recover()) })
 	seq = f.l.count(2)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line unwind.go:88
-	f.i = f.k
+	/*line unwind.go:88*/ f.i = f.k
 	seq_1 = f.l.count(2)
 	f.next_1, f.stop_1 = iter.Pull(func(yield func(int) bool) { seq_1(func(k int) bool { return yield(k) && f.rethrow() }) })
 range4:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
-//line unwind.go:89
-	f.j = f.k_1
+	/*line unwind.go:89*/ f.j = f.k_1
 	f.aw.Begin(ready(f.j))
 resume7:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line unwind.go:91
-	if f.i == 0 && f.j == 1 {
+	/*line unwind.go:91*/ if f.i == 0 && f.j == 1 {
 		panic("deep")
 	}
 	goto range4
@@ -486,9 +469,8 @@ endrange6:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:96
-	return f.done("end")
-//line unwind_async.go:492
+	/*line unwind.go:96*/ return f.done("end")
+//line unwind_async.go:474
 }
 func (f *nestedPullPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -595,8 +577,7 @@ func (f_1 *closeInPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:101
-	{
+	/*line unwind.go:101*/ {
 		fn := f_1.l.add
 		f_1.defers = append(f_1.defers, func(next func()) {
 			defer fn("template defer")
@@ -609,8 +590,7 @@ range1:
 	if f_1.k, f_1.ok = f_1.next(); !f_1.ok {
 		goto endrange3
 	}
-//line unwind.go:102
-	v = f_1.k
+	/*line unwind.go:102*/ v = f_1.k
 	f_1.l.add("suspending at %d", v)
 	f_1.aw.Begin(f_1.f)
 resume4:
@@ -622,9 +602,8 @@ resume4:
 endrange3:
 	f_1.stop()
 	f_1.stop = nil
-//line unwind.go:106
-	return f_1.done(0)
-//line unwind_async.go:628
+	/*line unwind.go:106*/ return f_1.done(0)
+//line unwind_async.go:607
 }
 func (f_1 *closeInPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -729,8 +708,7 @@ func (f_1 *closeRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:111
-	f_1.defers = append(f_1.defers, func() {
+	/*line unwind.go:111*/ f_1.defers = append(f_1.defers, func() {
 		r := recover()
 		f_1.l.add("recovered %v, closed: %v", r, r == rt.ErrCoroutineClosed)
 		f_1.n = 42
@@ -742,9 +720,8 @@ resume1:
 		return f_1.Suspend(1, y)
 	}
 	v = f_1.aw.Must()
-//line unwind.go:118
-	return f_1.done(v, nil)
-//line unwind_async.go:748
+	/*line unwind.go:118*/ return f_1.done(v, nil)
+//line unwind_async.go:725
 }
 func (f_1 *closeRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -821,8 +798,7 @@ func (f_1 *closeNotRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:123
-	f_1.defers = append(f_1.defers, func() { f_1.l.add("defer sees n=%d", f_1.n) })
+	/*line unwind.go:123*/ f_1.defers = append(f_1.defers, func() { f_1.l.add("defer sees n=%d", f_1.n) })
 	f_1.n = 7
 	f_1.aw.Begin(f_1.f)
 resume1:
@@ -830,9 +806,8 @@ resume1:
 		return f_1.Suspend(1, y)
 	}
 	f_1.aw.Must()
-//line unwind.go:126
-	return f_1.done(1)
-//line unwind_async.go:836
+	/*line unwind.go:126*/ return f_1.done(1)
+//line unwind_async.go:811
 }
 func (f_1 *closeNotRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -904,16 +879,14 @@ func (f_1 *closeNoDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:131
-	f_1.aw.Begin(f_1.f)
+	/*line unwind.go:131*/ f_1.aw.Begin(f_1.f)
 resume1:
 	if y, ok := f_1.aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	v = f_1.aw.Must()
-//line unwind.go:131
-	return f_1.Finish(v+1, nil)
-//line unwind_async.go:917
+	/*line unwind.go:131*/ return f_1.Finish(v+1, nil)
+//line unwind_async.go:890
 }
 func (f_1 *closeNoDefersFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *closeNoDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -949,10 +922,8 @@ func (f *labelledRangeBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:136
-	f.n = 0
-//line unwind.go:138
-	f.aw.Begin(ready(3))
+	/*line unwind.go:136*/ f.n = 0
+	/*line unwind.go:138*/ f.aw.Begin(ready(3))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -964,17 +935,15 @@ range1:
 	if i >= n {
 		goto endrange3
 	}
-//line unwind.go:139
-	if f.p > 2 {
+	/*line unwind.go:139*/ if f.p > 2 {
 		goto endrange3
 	}
 	f.n += i
 	i++
 	goto range1
 endrange3:
-//line unwind.go:144
-	return f.Finish(f.n, nil)
-//line unwind_async.go:978
+	/*line unwind.go:144*/ return f.Finish(f.n, nil)
+//line unwind_async.go:947
 }
 func (f *labelledRangeBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1011,10 +980,8 @@ func (f *labelledRangeContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:149
-	f.n = 0
-//line unwind.go:151
-	f.aw.Begin(ready(2))
+	/*line unwind.go:149*/ f.n = 0
+	/*line unwind.go:151*/ f.aw.Begin(ready(2))
 resume4:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
@@ -1026,8 +993,7 @@ range1:
 	if i >= len(x) {
 		goto endrange3
 	}
-//line unwind.go:151
-	v = x[i]
+	/*line unwind.go:151*/ v = x[i]
 	for j := range 2 {
 		if v == f.p {
 			goto next2
@@ -1038,9 +1004,8 @@ next2:
 	i++
 	goto range1
 endrange3:
-//line unwind.go:159
-	return f.Finish(f.n, nil)
-//line unwind_async.go:1044
+	/*line unwind.go:159*/ return f.Finish(f.n, nil)
+//line unwind_async.go:1009
 }
 func (f *labelledRangeContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1077,8 +1042,7 @@ func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:180
-	switch f.how {
+	/*line unwind.go:180*/ switch f.how {
 	case 0:
 		{
 			d := f.l
@@ -1106,8 +1070,7 @@ func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			})
 		}
 	}
-//line unwind.go:189
-	{
+	/*line unwind.go:189*/ {
 		fn_2 := f.l.add
 		d_2 := f.how
 		f.defers = append(f.defers, func(next func()) {
@@ -1115,8 +1078,7 @@ func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line unwind.go:190
-	f.defers = append(f.defers, f.later(f.l.mark))
+	/*line unwind.go:190*/ f.defers = append(f.defers, f.later(f.l.mark))
 	f.res = "set"
 	f.aw.Begin(ready(1))
 resume1:
@@ -1124,9 +1086,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line unwind.go:193
-	panic("boom")
-//line unwind_async.go:1130
+	/*line unwind.go:193*/ panic("boom")
+//line unwind_async.go:1091
 }
 func (f *deferArgsRecoverFrame) catch() {
 	if p := recover(); p != nil {
@@ -1206,29 +1167,25 @@ func (f *deferRecoverBuiltinFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rt.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:198
-	{
+	/*line unwind.go:198*/ {
 		fn := f.l.add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("after")
 			next()
 		})
 	}
-//line unwind.go:199
-	f.defers = append(f.defers, func(next func()) {
+	/*line unwind.go:199*/ f.defers = append(f.defers, func(next func()) {
 		defer recover()
 		next()
 	})
-//line unwind.go:200
-	f.aw.Begin(ready(1))
+	/*line unwind.go:200*/ f.aw.Begin(ready(1))
 resume1:
 	if y, ok := f.aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aw.Must()
-//line unwind.go:201
-	panic("not recovered")
-//line unwind_async.go:1232
+	/*line unwind.go:201*/ panic("not recovered")
+//line unwind_async.go:1189
 }
 func (f *deferRecoverBuiltinFrame) catch() {
 	if p := recover(); p != nil {
