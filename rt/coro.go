@@ -190,12 +190,18 @@ func (w *Awaiting[T]) Begin(a Awaitable[T]) {
 // that later awaits of the same step start afresh. suspend reports whether
 // the caller must return y to its driver and come back to this Step.
 func (w *Awaiting[T]) Step(c *Ctx, thrown *error) (y Yield, suspend bool) {
-	if err := *thrown; err != nil {
-		*thrown = nil
-		return w.Resume(c, err)
+	if *thrown != nil {
+		return w.throwIn(c, thrown)
 	}
 	y = w.a.Send(c)
 	return y, y.kind != yieldDone
+}
+
+// throwIn is Step's rare path, out of line so that Step inlines.
+func (w *Awaiting[T]) throwIn(c *Ctx, thrown *error) (Yield, bool) {
+	err := *thrown
+	*thrown = nil
+	return w.Resume(c, err)
 }
 
 // Result returns the awaited outcome and forgets the awaitable so the frame
@@ -253,7 +259,10 @@ func (w *Awaiting[T]) AwaitStack(buf []StackFrame) []StackFrame {
 func (w *Awaiting[T]) Must() T {
 	v, err := w.Result()
 	if err != nil {
-		panic(&Raised{Err: err})
+		raise(err)
 	}
 	return v
 }
+
+// raise is Must's failure, out of line so that Must stays small.
+func raise(err error) { panic(&Raised{Err: err}) }

@@ -65,6 +65,12 @@ func (f *futureBase) x() *futureExt {
 
 func (f *futureBase) base() *futureBase { return f }
 
+// noteSource records where the future was created (debug mode), out of
+// line so that NewFuture inlines.
+//
+//go:noinline
+func (f *futureBase) noteSource() { f.x().source = callerSite() }
+
 // failure is the future's error (nil while pending or with a result),
 // without marking it retrieved.
 func (f *futureBase) failure() error {
@@ -248,7 +254,7 @@ type Future[T any] struct {
 func NewFuture[T any](l *Loop) *Future[T] {
 	f := &Future[T]{futureBase: futureBase{loop: l}}
 	if l.debug {
-		f.x().source = callerSite()
+		f.noteSource()
 	}
 	return f
 }
