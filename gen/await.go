@@ -6,16 +6,17 @@ import (
 	"go/types"
 )
 
-// suspend emits the Start item and the resume label of a suspension point:
+// suspend emits the Begin item, the resume label and the Step item of a
+// suspension point:
 //
-//	if y, ok := f.aw.Start(c, x); ok {
-//		f.State = N
-//		return y
-//	}
+//	f.aw.Begin(x)
 //	resumeN:
+//	if y, ok := f.aw.Step(c, &thrown); ok {
+//		return f.Suspend(N, y)
+//	}
 //
-// The jump table sends state N to resumeN after Resume reports the awaited
-// thing done.
+// The jump table sends state N straight to resumeN, where Step continues
+// the await (or throws what Throw brought in) until it is done.
 func (l *lowerer) suspend(call *ast.CallExpr, arg ast.Expr) *suspension {
 	typ := l.awaitType(call)
 	s := &suspension{state: len(l.suspensions) + 1, call: call, typ: typ, pos: call.Pos()}
@@ -23,11 +24,9 @@ func (l *lowerer) suspend(call *ast.CallExpr, arg ast.Expr) *suspension {
 	s.aw.susps = append(s.aw.susps, s)
 	s.label = l.newLabel("resume")
 	l.suspensions = append(l.suspensions, s)
-	l.emit(&item{
-		text: "if y, ok := $f." + s.aw.name + ".Start($c, $0); ok {\n$f.State = " + itoa(s.state) + "\nreturn y\n}",
-		args: []any{arg}, pos: call.Pos(), susp: s,
-	})
+	l.emit(&item{text: "$f." + s.aw.name + ".Begin($0)", args: []any{arg}, pos: call.Pos(), susp: s})
 	l.emit(&item{label: s.label})
+	l.emit(&item{text: "if y, ok := $f." + s.aw.name + ".Step($c, &$t); ok {\nreturn $f.Suspend(" + itoa(s.state) + ", y)\n}", pos: call.Pos()})
 	return s
 }
 

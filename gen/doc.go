@@ -35,7 +35,10 @@
 // rt.Await(countAsync(t, 3)), and behind it the state machine. It embeds
 // rtimpl.Frame, which holds the resume point (State: 0 not started, N
 // suspended at await N, rtimpl.FrameDone finished) and the outcome, and gives
-// the frame Result and Close and the verbs Finish, Fail, Catch and Stack:
+// the frame Result and Close and the verbs Enter, Suspend, Finish, Fail,
+// Catch and Stack. Each await is Begin, a resume label the jump table
+// sends its state to, and a Step that starts or continues it; the
+// /*line*/ comments map the code back to the template:
 //
 //	type countFrame struct {
 //		rtimpl.Frame[int]
@@ -50,42 +53,30 @@
 //	func (f *countFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 //	func (f *countFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 //		var tick int
-//		switch f.State {
-//		case 0:
-//			if thrown != nil {
-//				return f.Fail(thrown)
-//			}
+//		switch f.Enter(thrown) {
 //		case 1:
-//			if y, ok := f.aw.Resume(c, thrown); ok {
-//				return y
-//			}
 //			goto resume4
-//		default:
+//		case rt.FrameDone:
 //			return rt.Yield{}
 //		}
-//	//line echo.go:9
-//		f.seen = 0
+//		/*line echo.go:9*/ f.seen = 0
 //		f.i = 0
 //	for1:
-//	//line echo.go:10
-//		if !(f.i < f.n) {
+//		/*line echo.go:10*/ if !(f.i < f.n) {
 //			goto endfor3
 //		}
-//	//line echo.go:11
-//		if y, ok := f.aw.Start(c, f.tick()); ok {
-//			f.State = 1
-//			return y
-//		}
+//		/*line echo.go:11*/ f.aw.Begin(f.tick())
 //	resume4:
+//		if y, ok := f.aw.Step(c, &thrown); ok {
+//			return f.Suspend(1, y)
+//		}
 //		tick = f.aw.Must()
-//	//line echo.go:11
-//		f.seen += tick
-//	//line echo.go:10
-//		f.i++
+//		/*line echo.go:11*/ f.seen += tick
+//		/*line echo.go:10*/ f.i++
 //		goto for1
 //	endfor3:
 //		return f.Finish(f.seen, nil)
-//	//line echo_async.go:65
+//	//line echo_async.go:58
 //	}
 //	func (f *countFrame) Close() { f.aw.Close(); f.Frame.Close() }
 //	func (f *countFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

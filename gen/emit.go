@@ -245,29 +245,22 @@ func (e *emitter) sendThrow(g *Group) {
 }
 
 // step is the state machine: a jump table to the resume labels, then the
-// flat body.
+// flat body, where each resume label is followed by the Step that
+// continues the await (see suspend).
 //
-//	switch f.State {
-//	case 0:
-//		if thrown != nil { return f.Fail(thrown) }  // thrown in before the start
+//	switch f.Enter(thrown) {
 //	case 1:
-//		if y, ok := f.aw.Resume(c, thrown); ok { return y }
 //		goto resume1
-//	default:
+//	case rt.FrameDone:
 //		return rt.Yield{}
 //	}
 func (e *emitter) step(g *Group) {
 	nm := e.l.nm
-	cases := []Code{Case(Lit(0)).Block(
-		If(Id(nm.thrown).Op("!=").Nil()).Block(Return(e.f("Fail").Call(Id(nm.thrown)))),
-	)}
+	var cases []Code
 	for _, s := range e.l.suspensions {
-		cases = append(cases, Case(Lit(s.state)).Block(
-			If(List(Id("y"), Id("ok")).Op(":=").Add(e.f(s.aw.name)).Dot("Resume").Call(Id(nm.ctx), Id(nm.thrown)), Id("ok")).Block(Return(Id("y"))),
-			Goto().Id(s.label),
-		))
+		cases = append(cases, Case(Lit(s.state)).Block(Goto().Id(s.label)))
 	}
-	cases = append(cases, Default().Block(Return(e.rt("Yield").Values())))
+	cases = append(cases, Case(e.impl("FrameDone")).Block(Return(e.rt("Yield").Values())))
 	// Step-locals, one declaration per type.
 	var order []string
 	byType := map[string][]Code{}
@@ -295,7 +288,7 @@ func (e *emitter) step(g *Group) {
 		for _, typ := range order {
 			b.Var().List(byType[typ]...).Id(typ)
 		}
-		b.Switch(e.f("State")).Block(cases...)
+		b.Switch(e.f("Enter").Call(Id(nm.thrown))).Block(cases...)
 		b.Id(strings.TrimSuffix(e.body, "\n"))
 		b.Id(restoreMarker)
 	})

@@ -50,19 +50,28 @@ func renderFile(jf *File, im *imports, es []*emitter, genName string) ([]byte, e
 }
 
 // pruneLineDirectives drops the //line directives that repeat what line
-// counting already says, and turns restore markers into directives back to
-// the generated file.
+// counting already says, turns restore markers into directives back to
+// the generated file, and writes a directive that comes before a line of
+// code into that line, as a /*line*/ comment (the same mapping: it sets the
+// position of what follows it), so that the mapping costs no lines of its
+// own.
 func pruneLineDirectives(src []byte, genName string) []byte {
 	var out bytes.Buffer
 	nout := 0
 	file, line := "", 0
 	valid := false
+	pending := "" // a directive to write before the next line
 	for _, l := range strings.SplitAfter(string(src), "\n") {
 		if l == "" {
 			continue
 		}
 		t := strings.TrimSpace(l)
 		if t == restoreMarker {
+			if pending != "" {
+				out.WriteString("//line " + pending + "\n")
+				nout++
+				pending = ""
+			}
 			nout++
 			file, line, valid = genName, nout+1, true
 			out.WriteString("//line " + genName + ":" + strconv.Itoa(line) + "\n")
@@ -81,9 +90,22 @@ func pruneLineDirectives(src []byte, genName string) []byte {
 					file, line, valid = f, n, true
 				}
 			}
-			out.WriteString(l)
-			nout++
+			if pending != "" {
+				out.WriteString("//line " + pending + "\n")
+				nout++
+			}
+			pending = spec
 			continue
+		}
+		if pending != "" {
+			if inlineDirective(t) {
+				indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+				l = indent + "/*line " + pending + "*/ " + l[len(indent):]
+			} else {
+				out.WriteString("//line " + pending + "\n")
+				nout++
+			}
+			pending = ""
 		}
 		out.WriteString(l)
 		nout++
@@ -91,5 +113,16 @@ func pruneLineDirectives(src []byte, genName string) []byte {
 			line++
 		}
 	}
+	if pending != "" {
+		out.WriteString("//line " + pending + "\n")
+	}
 	return out.Bytes()
+}
+
+// inlineDirective reports whether a /*line*/ comment may start the line
+// whose text is t: a statement, not a label, a case, a closing brace or a
+// comment.
+func inlineDirective(t string) bool {
+	return t != "" && !strings.HasSuffix(t, ":") && !strings.HasPrefix(t, "}") &&
+		!strings.HasPrefix(t, "//") && !strings.HasPrefix(t, "/*")
 }

@@ -34,6 +34,12 @@ func (l *lowerer) liveness() {
 		use[i], def[i] = newSet(), newSet()
 		for _, v := range it.defs {
 			if j, ok := idx[v]; ok {
+				if v.cell && !containsVar(it.decl, v) {
+					// Assigning a cell writes through its
+					// pointer: only its declaration sets it.
+					use[i][j/64] |= 1 << (j % 64)
+					continue
+				}
 				def[i][j/64] |= 1 << (j % 64)
 			}
 		}

@@ -180,7 +180,22 @@ func (l *lowerer) verbatim(s ast.Stmt) {
 		return
 	case *ast.LabeledStmt:
 		name := s.Label.Name
-		l.emit(&item{stmt: s, label: name, jumps: l.scanBranches(s.Stmt), term: isTerminating(l.info, s)})
+		switch s.Stmt.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			// break and continue may name the label: it stays on
+			// the statement.
+			l.emit(&item{stmt: s, label: name, jumps: l.scanBranches(s.Stmt), term: isTerminating(l.info, s)})
+			return
+		}
+		// Only a goto can name it: the label becomes an item of its
+		// own and the statement is lowered like any other, so that a
+		// declaration becomes an assignment of its flat variable (a
+		// fresh cell when a closure captures it) instead of a
+		// declaration at the top level of step.
+		if l.gotoLabels[name] {
+			l.label(name)
+		}
+		l.verbatim(s.Stmt)
 		return
 	case *ast.EmptyStmt:
 		return

@@ -318,6 +318,8 @@ func (r *renderer) expand(text string, args []any) string {
 			b.WriteString(r.l.nm.recv)
 		case "c":
 			b.WriteString(r.l.nm.ctx)
+		case "t":
+			b.WriteString(r.l.nm.thrown)
 		case "rt", "utf8", "iter":
 			i++ // the dot
 			path := map[string]string{"rt": rtPath, "utf8": "unicode/utf8", "iter": "iter"}[word]

@@ -33,41 +33,28 @@ func (f *aliasImportFrame) Throw(c *art.Ctx, err error) art.Yield {
 }
 func (f *aliasImportFrame) step(c *art.Ctx, thrown error) art.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return art.Yield{}
 	}
-//line alias_templates.go:14
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line alias_templates.go:14*/ f.aw.Begin(f.e.I(2))
 resume1:
-	f.v, f.err = f.aw.Result()
-//line alias_templates.go:15
-	if y, ok := f.aw.Start(c, f.e.I(3)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.v, f.err = f.aw.Result()
+	/*line alias_templates.go:15*/ f.aw.Begin(f.e.I(3))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line alias_templates.go:15
-	return f.Finish(fmt.Sprint(f.v+i, f.err), nil)
-//line alias_templates_async.go:71
+	/*line alias_templates.go:15*/ return f.Finish(fmt.Sprint(f.v+i, f.err), nil)
+//line alias_templates_async.go:58
 }
 func (f *aliasImportFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *aliasImportFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {

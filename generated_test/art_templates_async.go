@@ -41,59 +41,42 @@ func (f *artPipelineFrame) Throw(c *art.Ctx, err error) art.Yield {
 func (f *artPipelineFrame) step(c *art.Ctx, thrown error) art.Yield {
 	var later, w, v string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return art.Yield{}
 	}
-//line art_templates.go:21
-	f.defers = append(f.defers, func() {
+	/*line art_templates.go:21*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.err = fmt.Errorf("pipeline: %w", art.FailureOf(r))
 		}
 	})
-	if y, ok := f.aw.Start(c, Later(f.e, "p")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, "p"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line art_templates.go:26
-	f.rt = label{text: later}
+	/*line art_templates.go:26*/ f.rt = label{text: later}
 	f.parts = nil
 	f.i = 0
 range2:
 	if f.i >= len(f.words) {
 		goto endrange4
 	}
-//line art_templates.go:28
-	w = f.words[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, strings.ToUpper(w))); ok {
-		f.State = 2
-		return y
-	}
+	/*line art_templates.go:28*/ w = f.words[f.i]
+	f.aw.Begin(Later(f.e, strings.ToUpper(w)))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	v, err = f.aw.Result()
-//line art_templates.go:30
-	if err != nil {
+	/*line art_templates.go:30*/ if err != nil {
 		return f.done("", err)
 	}
 	f.parts = append(f.parts, fmt.Sprintf("%s%d=%s", f.rt.text, f.i, v))
@@ -103,17 +86,15 @@ endrange4:
 	if !(len(f.words) > 2) {
 		goto endif6
 	}
-//line art_templates.go:38
-	if y, ok := f.aw1.Start(c, Fail[int](f.e, "too many words")); ok {
-		f.State = 3
-		return y
-	}
+	/*line art_templates.go:38*/ f.aw1.Begin(Fail[int](f.e, "too many words"))
 resume7:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw1.Must()
 endif6:
-//line art_templates.go:40
-	return f.done(strings.Join(f.parts, ","), nil)
-//line art_templates_async.go:117
+	/*line art_templates.go:40*/ return f.done(strings.Join(f.parts, ","), nil)
+//line art_templates_async.go:98
 }
 func (f *artPipelineFrame) catch() {
 	if p := recover(); p != nil {
@@ -185,31 +166,22 @@ func (f_1 *artCurrentFrame) Throw(c_1 *art.Ctx, err error) art.Yield {
 func (f_1 *artCurrentFrame) step(c_1 *art.Ctx, thrown error) art.Yield {
 	var f art.Void
 	var c art.AnyTask
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return art.Yield{}
 	}
-//line art_templates.go:48
-	f_1.rt = c_1.Loop()
-	if y, ok := f_1.aw.Start(c_1, art.Sleep(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line art_templates.go:48*/ f_1.rt = c_1.Loop()
+	f_1.aw.Begin(art.Sleep(0))
 resume1:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f = f_1.aw.Must()
-//line art_templates.go:50
-	c = c_1.Task()
+	/*line art_templates.go:50*/ c = c_1.Task()
 	return f_1.Finish(f_1.rt == f_1.e.L && c == f_1.e.Task && f == art.Void{}, nil)
-//line art_templates_async.go:213
+//line art_templates_async.go:185
 }
 func (f_1 *artCurrentFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *artCurrentFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {

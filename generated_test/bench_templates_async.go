@@ -33,42 +33,30 @@ func (f *benchAwaitLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *benchAwaitLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var next int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line bench_templates.go:16
-	f.sum = 0
+	/*line bench_templates.go:16*/ f.sum = 0
 	f.i = 0
 for1:
-//line bench_templates.go:17
-	if !(f.i < f.n) {
+	/*line bench_templates.go:17*/ if !(f.i < f.n) {
 		goto endfor3
 	}
-//line bench_templates.go:18
-	if y, ok := f.aw.Start(c, f.src.Next()); ok {
-		f.State = 1
-		return y
-	}
+	/*line bench_templates.go:18*/ f.aw.Begin(f.src.Next())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	next = f.aw.Must()
-//line bench_templates.go:18
-	f.sum += next
-//line bench_templates.go:17
-	f.i++
+	/*line bench_templates.go:18*/ f.sum += next
+	/*line bench_templates.go:17*/ f.i++
 	goto for1
 endfor3:
 	return f.Finish(f.sum, nil)
-//line bench_templates_async.go:72
+//line bench_templates_async.go:60
 }
 func (f *benchAwaitLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchAwaitLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -99,47 +87,33 @@ func (f *benchChainFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *benchChainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var benchAwaitLoop_1, benchChain_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line bench_templates.go:28
-	if f.depth != 0 {
+	/*line bench_templates.go:28*/ if f.depth != 0 {
 		goto endif1
 	}
-//line bench_templates.go:29
-	if y, ok := f.aw.Start(c, benchAwaitLoopAsync(f.src, f.n)); ok {
-		f.State = 1
-		return y
-	}
+	/*line bench_templates.go:29*/ f.aw.Begin(benchAwaitLoopAsync(f.src, f.n))
 resume2:
-	benchAwaitLoop_1 = f.aw.Must()
-//line bench_templates.go:29
-	return f.Finish(benchAwaitLoop_1, nil)
-endif1:
-	if y, ok := f.aw.Start(c, benchChainAsync(f.src, f.n, f.depth-1)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	benchAwaitLoop_1 = f.aw.Must()
+	/*line bench_templates.go:29*/ return f.Finish(benchAwaitLoop_1, nil)
+endif1:
+	f.aw.Begin(benchChainAsync(f.src, f.n, f.depth-1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	benchChain_1 = f.aw.Must()
-//line bench_templates.go:31
-	return f.Finish(benchChain_1, nil)
-//line bench_templates_async.go:143
+	/*line bench_templates.go:31*/ return f.Finish(benchChain_1, nil)
+//line bench_templates_async.go:117
 }
 func (f *benchChainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchChainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -168,29 +142,20 @@ func (f_1 *benchWaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *benchWaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line bench_templates.go:39
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line bench_templates.go:39*/ f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	_, err = f_1.aw.Result()
-//line bench_templates.go:40
-	return f_1.Finish(rt.Void{}, err)
-//line bench_templates_async.go:194
+	/*line bench_templates.go:40*/ return f_1.Finish(rt.Void{}, err)
+//line bench_templates_async.go:159
 }
 func (f_1 *benchWaitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *benchWaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

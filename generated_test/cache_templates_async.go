@@ -36,36 +36,27 @@ func (f *cacheGetFrame[K, V]) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *cacheGetFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var load_1 V
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:43
-	if en, ok := f.c.m[f.k]; ok {
+	/*line cache_templates.go:43*/ if en, ok := f.c.m[f.k]; ok {
 		f.c.hits++
 		return f.Finish(en, nil)
 	}
 	f.c.gen++
-	if y, ok := f.aw.Start(c_1, f.c.load(f.k)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.c.load(f.k))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	load_1 = f.aw.Must()
-//line cache_templates.go:48
-	f.c.m[f.k] = entry[V]{Gen: f.c.gen, Val: load_1}
+	/*line cache_templates.go:48*/ f.c.m[f.k] = entry[V]{Gen: f.c.gen, Val: load_1}
 	f.c.order = append(f.c.order, f.k)
 	return f.Finish(f.c.m[f.k], nil)
-//line cache_templates_async.go:69
+//line cache_templates_async.go:60
 }
 func (f *cacheGetFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheGetFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -102,21 +93,13 @@ func (f *cacheGetAllFrame[K, V]) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *cacheGetAllFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var en entry[V]
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:63
-	f.r.Failed = map[K]string{}
+	/*line cache_templates.go:63*/ f.r.Failed = map[K]string{}
 	f.defers = append(f.defers, func() {
 		if len(f.r.Failed) == len(f.keys) && len(f.keys) > 0 {
 			f.err = fmt.Errorf("all %d loads failed", len(f.keys))
@@ -128,16 +111,14 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line cache_templates.go:69
-	f.k = f.x[f.i]
-	if y, ok := f.aw.Start(c_1, f.c.getAsync(f.k)); ok {
-		f.State = 1
-		return y
-	}
+	/*line cache_templates.go:69*/ f.k = f.x[f.i]
+	f.aw.Begin(f.c.getAsync(f.k))
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	en, err = f.aw.Result()
-//line cache_templates.go:71
-	if err != nil {
+	/*line cache_templates.go:71*/ if err != nil {
 		f.r.Failed[f.k] = err.Error()
 		goto next2
 	}
@@ -146,9 +127,8 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line cache_templates.go:77
-	return f.done(f.r, nil)
-//line cache_templates_async.go:152
+	/*line cache_templates.go:77*/ return f.done(f.r, nil)
+//line cache_templates_async.go:132
 }
 func (f *cacheGetAllFrame[K, V]) catch() {
 	if p := recover(); p != nil {
@@ -225,29 +205,20 @@ func (f *cacheStatsFrame[K, V]) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	return f.step(c_1, err)
 }
 func (f *cacheStatsFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:84
-	if y, ok := f.aw.Start(c_1, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line cache_templates.go:84*/ f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line cache_templates.go:85
-	return f.Finish(struct{ Hits, Size int }{f.c.hits, len(f.c.m)}, nil)
-//line cache_templates_async.go:251
+	/*line cache_templates.go:85*/ return f.Finish(struct{ Hits, Size int }{f.c.hits, len(f.c.m)}, nil)
+//line cache_templates_async.go:222
 }
 func (f *cacheStatsFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheStatsFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -274,33 +245,24 @@ func (f *loadLenFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); r
 func (f *loadLenFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *loadLenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:92
-	f.e.Add("load %q", f.k)
-	if y, ok := f.aw.Start(c, f.e.I(len(f.k))); ok {
-		f.State = 1
-		return y
-	}
+	/*line cache_templates.go:92*/ f.e.Add("load %q", f.k)
+	f.aw.Begin(f.e.I(len(f.k)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n = f.aw.Must()
-//line cache_templates.go:94
-	if n == 0 {
+	/*line cache_templates.go:94*/ if n == 0 {
 		return f.Finish(0, errors.New("empty key"))
 	}
 	return f.Finish(n, nil)
-//line cache_templates_async.go:304
+//line cache_templates_async.go:266
 }
 func (f *loadLenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loadLenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -347,125 +309,88 @@ func (f *cacheUseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var get, get_1, get_2, last entry[int]
 	var err error
 	var keys []int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f.aw2.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:106
-	f.c = newCache(func(k string) rt.Coro[int] { return loadLenAsync(f.e, k) })
+	/*line cache_templates.go:106*/ f.c = newCache(func(k string) rt.Coro[int] { return loadLenAsync(f.e, k) })
 	f.counts = map[int]int{}
-	if y, ok := f.aw.Start(c_1, f.c.getAsync("abc")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.c.getAsync("abc"))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	get = f.aw.Must()
-//line cache_templates.go:108
-	f.counts[get.Val]++
-	if y, ok := f.aw.Start(c_1, f.c.getAsync("abc")); ok {
-		f.State = 2
-		return y
-	}
+	/*line cache_templates.go:108*/ f.counts[get.Val]++
+	f.aw.Begin(f.c.getAsync("abc"))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	get_1 = f.aw.Must()
-//line cache_templates.go:109
-	f.counts[get_1.Val] += 10
-	if y, ok := f.aw.Start(c_1, f.c.getAsync("de")); ok {
-		f.State = 3
-		return y
-	}
+	/*line cache_templates.go:109*/ f.counts[get_1.Val] += 10
+	f.aw.Begin(f.c.getAsync("de"))
 resume3:
-	f.get = f.aw.Must()
-//line cache_templates.go:110
-	if y, ok := f.aw.Start(c_1, f.c.getAsync("abc")); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	f.get = f.aw.Must()
+	/*line cache_templates.go:110*/ f.aw.Begin(f.c.getAsync("abc"))
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	get_2 = f.aw.Must()
-//line cache_templates.go:110
-	f.counts[f.get.Gen*100] = get_2.Gen
+	/*line cache_templates.go:110*/ f.counts[f.get.Gen*100] = get_2.Gen
 	f.get_1 = f.c.getAsync
 	f.all = (*Cache[string, int]).getAllAsync
-	if y, ok := f.aw1.Start(c_1, f.all(f.c, "x", "", "yz", "de")); ok {
-		f.State = 5
-		return y
-	}
+	f.aw1.Begin(f.all(f.c, "x", "", "yz", "de"))
 resume5:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	f.r, err = f.aw1.Result()
-//line cache_templates.go:114
-	if err != nil {
+	/*line cache_templates.go:114*/ if err != nil {
 		return f.Finish("", err)
 	}
-	if y, ok := f.aw1.Start(c_1, f.all(f.c, "", "")); ok {
-		f.State = 6
-		return y
-	}
+	f.aw1.Begin(f.all(f.c, "", ""))
 resume6:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	_, f.allErr = f.aw1.Result()
-//line cache_templates.go:118
-	if y, ok := f.aw2.Start(c_1, Cache[string, int].statsAsync(*f.c, f.e)); ok {
-		f.State = 7
-		return y
-	}
+	/*line cache_templates.go:118*/ f.aw2.Begin(Cache[string, int].statsAsync(*f.c, f.e))
 resume7:
-	f.st = f.aw2.Must()
-//line cache_templates.go:119
-	if y, ok := f.aw.Start(c_1, f.get_1(f.c.order[len(f.c.order)-1])); ok {
-		f.State = 8
-		return y
+	if y, ok := f.aw2.Step(c_1, &thrown); ok {
+		return f.Suspend(7, y)
 	}
+	f.st = f.aw2.Must()
+	/*line cache_templates.go:119*/ f.aw.Begin(f.get_1(f.c.order[len(f.c.order)-1]))
 resume8:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	last = f.aw.Must()
-//line cache_templates.go:120
-	keys = slices.Sorted(mapKeys(f.counts))
+	/*line cache_templates.go:120*/ keys = slices.Sorted(mapKeys(f.counts))
 	return f.Finish(fmt.Sprintf("counts=%v keys=%v vals=%v failed=%v allErr=%v stats=%+v last=%+v order=%q",
 		f.counts, keys, f.r.Vals, f.r.Failed, f.allErr, f.st, last, f.c.order), nil)
-//line cache_templates_async.go:469
+//line cache_templates_async.go:394
 }
 func (f *cacheUseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *cacheUseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -495,32 +420,23 @@ func (f *coroSourceFetchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *coroSourceFetchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:149
-	if y, ok := f.aw.Start(c, f.e.I(len(f.s.prefix))); ok {
-		f.State = 1
-		return y
-	}
+	/*line cache_templates.go:149*/ f.aw.Begin(f.e.I(len(f.s.prefix)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n = f.aw.Must()
-//line cache_templates.go:150
-	if strings.HasPrefix(f.s.prefix, "bad") {
+	/*line cache_templates.go:150*/ if strings.HasPrefix(f.s.prefix, "bad") {
 		return f.Finish("", fmt.Errorf("%s: unavailable", f.s.prefix))
 	}
 	return f.Finish(strings.Repeat(f.s.prefix, n), nil)
-//line cache_templates_async.go:524
+//line cache_templates_async.go:440
 }
 func (f *coroSourceFetchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coroSourceFetchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -559,31 +475,17 @@ func (f *fetchAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aw rt.Awaitable[string]
 	var v, v_1, v_2 string
 	var err, err_1, err_2 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:162
-	pending = make([]rt.Awaitable[string], 0, len(f.srcs))
+	/*line cache_templates.go:162*/ pending = make([]rt.Awaitable[string], 0, len(f.srcs))
 	f.byName = map[string]rt.Awaitable[string]{}
 	for _, s := range f.srcs {
 		pending = append(pending, s.Fetch(f.e))
@@ -596,16 +498,14 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line cache_templates.go:169
-	aw = f.x[f.i]
-	if y, ok := f.aw.Start(c, aw); ok {
-		f.State = 1
-		return y
-	}
+	/*line cache_templates.go:169*/ aw = f.x[f.i]
+	f.aw.Begin(aw)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line cache_templates.go:171
-	if err != nil {
+	/*line cache_templates.go:171*/ if err != nil {
 		f.got = append(f.got, fmt.Sprintf("%d:err(%v)", f.i, err))
 		goto next2
 	}
@@ -614,57 +514,48 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line cache_templates.go:177
-	f.names = slices.Sorted(mapKeys(f.byName))
+	/*line cache_templates.go:177*/ f.names = slices.Sorted(mapKeys(f.byName))
 	f.i_1 = 0
 range5:
 	if f.i_1 >= len(f.names) {
 		goto endrange7
 	}
-//line cache_templates.go:178
-	f.name = f.names[f.i_1]
-	if y, ok := f.aw.Start(c, f.byName[f.name]); ok {
-		f.State = 2
-		return y
-	}
+	/*line cache_templates.go:178*/ f.name = f.names[f.i_1]
+	f.aw.Begin(f.byName[f.name])
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	v_1, err_1 = f.aw.Result()
-//line cache_templates.go:179
-	if err_1 == nil {
+	/*line cache_templates.go:179*/ if err_1 == nil {
 		f.got = append(f.got, f.name+"="+v_1)
 	}
 	f.i_1++
 	goto range5
 endrange7:
-//line cache_templates.go:183
-	f.fetchers = []func(*Env) rt.Awaitable[string]{}
+	/*line cache_templates.go:183*/ f.fetchers = []func(*Env) rt.Awaitable[string]{}
 	for _, s := range f.srcs {
 		f.fetchers = append(f.fetchers, s.Fetch)
 	}
 	f.i_2 = len(f.fetchers) - 1
 for9:
-//line cache_templates.go:187
-	if !(f.i_2 >= 0) {
+	/*line cache_templates.go:187*/ if !(f.i_2 >= 0) {
 		goto endfor11
 	}
-//line cache_templates.go:188
-	if y, ok := f.aw.Start(c, f.fetchers[f.i_2](f.e)); ok {
-		f.State = 3
-		return y
-	}
+	/*line cache_templates.go:188*/ f.aw.Begin(f.fetchers[f.i_2](f.e))
 resume12:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	v_2, err_2 = f.aw.Result()
-//line cache_templates.go:188
-	if err_2 == nil {
+	/*line cache_templates.go:188*/ if err_2 == nil {
 		f.got = append(f.got, "m"+v_2)
 	}
-//line cache_templates.go:187
-	f.i_2--
+	/*line cache_templates.go:187*/ f.i_2--
 	goto for9
 endfor11:
-//line cache_templates.go:192
-	return f.Finish(strings.Join(f.got, " "), nil)
-//line cache_templates_async.go:668
+	/*line cache_templates.go:192*/ return f.Finish(strings.Join(f.got, " "), nil)
+//line cache_templates_async.go:559
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -701,107 +592,71 @@ func (f *buildTeamFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *buildTeamFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1 int
 	var arr [4]Address
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:225
-	if y, ok := f.aw.Start(c, f.e.AV("ann.age", 30)); ok {
-		f.State = 1
-		return y
-	}
+	/*line cache_templates.go:225*/ f.aw.Begin(f.e.AV("ann.age", 30))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aV = f.aw.Must()
-//line cache_templates.go:225
-	if y, ok := f.aw.Start(c, f.e.AV("ann.zip", 1000)); ok {
-		f.State = 2
-		return y
-	}
+	/*line cache_templates.go:225*/ f.aw.Begin(f.e.AV("ann.zip", 1000))
 resume2:
-	f.aV_1 = f.aw.Must()
-//line cache_templates.go:226
-	if y, ok := f.aw.Start(c, f.e.AV("bob.go", 9)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	f.aV_1 = f.aw.Must()
+	/*line cache_templates.go:226*/ f.aw.Begin(f.e.AV("bob.go", 9))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aV_2 = f.aw.Must()
 	f.v = f.e.V("bob.py", 7)
-//line cache_templates.go:228
-	if y, ok := f.aw1.Start(c, Later(f.e, "boss")); ok {
-		f.State = 4
-		return y
-	}
+	/*line cache_templates.go:228*/ f.aw1.Begin(Later(f.e, "boss"))
 resume4:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.later_1 = f.aw1.Must()
-//line cache_templates.go:230
-	if y, ok := f.aw.Start(c, f.e.AV("oslo0", 0)); ok {
-		f.State = 5
-		return y
-	}
+	/*line cache_templates.go:230*/ f.aw.Begin(f.e.AV("oslo0", 0))
 resume5:
-	f.aV_3 = f.aw.Must()
-//line cache_templates.go:231
-	if y, ok := f.aw1.Start(c, Later(f.e, "Bergen")); ok {
-		f.State = 6
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
 	}
+	f.aV_3 = f.aw.Must()
+	/*line cache_templates.go:231*/ f.aw1.Begin(Later(f.e, "Bergen"))
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.later_2 = f.aw1.Must()
 	f.v_1 = f.e.V("bergen0", 1)
-//line cache_templates.go:231
-	if y, ok := f.aw.Start(c, f.e.AV("bergen1", 2)); ok {
-		f.State = 7
-		return y
-	}
+	/*line cache_templates.go:231*/ f.aw.Begin(f.e.AV("bergen1", 2))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	aV = f.aw.Must()
-//line cache_templates.go:223
-	f.t = Team{
+	/*line cache_templates.go:223*/ f.t = Team{
 		Members: []Person{
 			{Name: "ann", Age: f.aV, Home: Address{Zip: f.aV_1, City: "Oslo"}},
 			1: {Score: map[string]int{"go": f.aV_2, "py": f.v}, Name: "bob"},
@@ -811,18 +666,16 @@ resume7:
 			"Oslo": {f.aV_3}, f.later_2: {f.v_1, aV},
 		},
 	}
-//line cache_templates.go:234
-	if y, ok := f.aw.Start(c, f.e.AV("arr1", 11)); ok {
-		f.State = 8
-		return y
-	}
+	/*line cache_templates.go:234*/ f.aw.Begin(f.e.AV("arr1", 11))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	aV_1 = f.aw.Must()
-//line cache_templates.go:234
-	arr = [...]Address{3: {City: "far"}, 1: {Zip: aV_1}}
+	/*line cache_templates.go:234*/ arr = [...]Address{3: {City: "far"}, 1: {Zip: aV_1}}
 	return f.Finish(fmt.Sprintf("%+v lead=%+v tags=%q arr=%v", f.t.Members, *f.t.Lead, f.t.Lead.Tags, arr)+
 		fmt.Sprint(" ", f.t.ByCity), nil)
-//line cache_templates_async.go:826
+//line cache_templates_async.go:679
 }
 func (f *buildTeamFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *buildTeamFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -854,26 +707,15 @@ func (f *divmodFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); re
 func (f *divmodFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *divmodFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, y_1, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:247
-	f.defers = append(f.defers, func() {
+	/*line cache_templates.go:247*/ f.defers = append(f.defers, func() {
 		if f.err != nil {
 			f.err = fmt.Errorf("divmod(%d, %d): %w", f.a, f.b, f.err)
 			f.p = pair{-1, -1}
@@ -881,27 +723,25 @@ func (f *divmodFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.p.R = -f.p.R
 		}
 	})
-	if y, ok := f.aw.Start(c, f.e.I(f.a)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.a))
 resume1:
-	f.i = f.aw.Must()
-//line cache_templates.go:255
-	if y, ok := f.aw.Start(c, f.e.I(f.b)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.i = f.aw.Must()
+	/*line cache_templates.go:255*/ f.aw.Begin(f.e.I(f.b))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line cache_templates.go:255
-	x, y_1 = f.i, i
+	/*line cache_templates.go:255*/ x, y_1 = f.i, i
 	if y_1 == 0 {
 		return f.done(pair{}, errors.New("division by zero"))
 	}
 	f.p.Q, f.p.R = x/y_1, x%y_1
 	return f.done(f.p, f.err)
-//line cache_templates_async.go:905
+//line cache_templates_async.go:745
 }
 func (f *divmodFrame) catch() {
 	if p := recover(); p != nil {
@@ -966,59 +806,42 @@ func (f *divmodsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); r
 func (f *divmodsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *divmodsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var p, q pair
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:269
-	p = pair{}
+	/*line cache_templates.go:269*/ p = pair{}
 	f.err = nil
 	f.out = map[string]pair{}
-	if y, ok := f.aw.Start(c, divmodAsync(f.e, 17, 5)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(divmodAsync(f.e, 17, 5))
 resume1:
-	p, f.err = f.aw.Result()
-//line cache_templates.go:273
-	f.out["17/5"] = p
-	if y, ok := f.aw.Start(c, divmodAsync(f.e, 1, 0)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	p, f.err = f.aw.Result()
+	/*line cache_templates.go:273*/ f.out["17/5"] = p
+	f.aw.Begin(divmodAsync(f.e, 1, 0))
 resume2:
-	p, f.err = f.aw.Result()
-//line cache_templates.go:275
-	f.out["1/0"] = p
-	if y, ok := f.aw.Start(c, divmodAsync(f.e, -9, 4)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	p, f.err = f.aw.Result()
+	/*line cache_templates.go:275*/ f.out["1/0"] = p
+	f.aw.Begin(divmodAsync(f.e, -9, 4))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	q, _ = f.aw.Result()
-//line cache_templates.go:277
-	f.out["-9/4"] = q
+	/*line cache_templates.go:277*/ f.out["-9/4"] = q
 	return f.Finish(fmt.Sprint(f.out, " ", f.err), nil)
-//line cache_templates_async.go:1022
+//line cache_templates_async.go:845
 }
 func (f *divmodsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *divmodsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1048,34 +871,23 @@ func (f *maxOfFrame[T]) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); 
 func (f *maxOfFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *maxOfFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, later T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:285
-	if len(f.xs) == 0 {
+	/*line cache_templates.go:285*/ if len(f.xs) == 0 {
 		var zero T
 		return f.Finish(zero, errors.New("maxOf: no values"))
 	}
-	if y, ok := f.aw.Start(c, Later(f.e, f.xs[0])); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.xs[0]))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.m = f.aw.Must()
 	f.x = f.xs[1:]
 	f.i = 0
@@ -1083,22 +895,19 @@ range2:
 	if f.i >= len(f.x) {
 		goto endrange4
 	}
-//line cache_templates.go:290
-	x = f.x[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, x)); ok {
-		f.State = 2
-		return y
-	}
+	/*line cache_templates.go:290*/ x = f.x[f.i]
+	f.aw.Begin(Later(f.e, x))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw.Must()
-//line cache_templates.go:291
-	f.m = max(f.m, later)
+	/*line cache_templates.go:291*/ f.m = max(f.m, later)
 	f.i++
 	goto range2
 endrange4:
-//line cache_templates.go:293
-	return f.Finish(f.m, nil)
-//line cache_templates_async.go:1102
+	/*line cache_templates.go:293*/ return f.Finish(f.m, nil)
+//line cache_templates_async.go:911
 }
 func (f *maxOfFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *maxOfFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1131,66 +940,45 @@ func (f *maxesFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield { defer f.Catch(); r
 func (f *maxesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var ints []int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw2.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line cache_templates.go:301
-	ints = []int{3, 9, 2}
-	if y, ok := f.aw.Start(c_1, maxOfAsync(f.e, ints...)); ok {
-		f.State = 1
-		return y
-	}
+	/*line cache_templates.go:301*/ ints = []int{3, 9, 2}
+	f.aw.Begin(maxOfAsync(f.e, ints...))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.a = f.aw.Must()
-//line cache_templates.go:303
-	if y, ok := f.aw1.Start(c_1, maxOfAsync[string](f.e, "pear", "apple", "zoo", "fig")); ok {
-		f.State = 2
-		return y
-	}
+	/*line cache_templates.go:303*/ f.aw1.Begin(maxOfAsync[string](f.e, "pear", "apple", "zoo", "fig"))
 resume2:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.b = f.aw1.Must()
-//line cache_templates.go:304
-	if y, ok := f.aw2.Start(c_1, maxOfAsync[float64](f.e, 1, 2.5)); ok {
-		f.State = 3
-		return y
-	}
+	/*line cache_templates.go:304*/ f.aw2.Begin(maxOfAsync[float64](f.e, 1, 2.5))
 resume3:
-	f.c = f.aw2.Must()
-//line cache_templates.go:305
-	if y, ok := f.aw3.Start(c_1, maxOfAsync[int8](f.e)); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw2.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	f.c = f.aw2.Must()
+	/*line cache_templates.go:305*/ f.aw3.Begin(maxOfAsync[int8](f.e))
 resume4:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	_, err = f.aw3.Result()
-//line cache_templates.go:306
-	return f.Finish(fmt.Sprint(f.a, f.b, f.c, err), nil)
-//line cache_templates_async.go:1194
+	/*line cache_templates.go:306*/ return f.Finish(fmt.Sprint(f.a, f.b, f.c, err), nil)
+//line cache_templates_async.go:982
 }
 func (f *maxesFrame) Close() {
 	f.aw.Close()

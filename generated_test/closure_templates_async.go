@@ -69,97 +69,54 @@ func (f_1 *closuresPerIterationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var k, out string
 	var ch chan int
 	var seq iter.Seq[int]
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 4:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume16
 	case 5:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume20
 	case 6:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume24
 	case 7:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume28
 	case 8:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume32
 	case 9:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume36
 	case 10:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume40
 	case 11:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume41
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:18
-	f_1.fs = nil
+	/*line closure_templates.go:18*/ f_1.fs = nil
 	f_1.i = new(int)
-//line closure_templates.go:19
-	(*f_1.i) = 0
+	/*line closure_templates.go:19*/ (*f_1.i) = 0
 for1:
-//line closure_templates.go:19
-	if !((*f_1.i) < 2) {
+	/*line closure_templates.go:19*/ if !((*f_1.i) < 2) {
 		goto endfor3
 	}
-//line closure_templates.go:20
-	{
+	/*line closure_templates.go:20*/ {
 		i_5 := f_1.i
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("for", (*i_5)) })
 	}
-//line closure_templates.go:21
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line closure_templates.go:21*/ f_1.aw.Begin(f_1.e.I(0))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f_1.aw.Must()
 	{
 		v := *f_1.i
 		f_1.i = &v
 	}
-//line closure_templates.go:19
-	(*f_1.i)++
+	/*line closure_templates.go:19*/ (*f_1.i)++
 	goto for1
 endfor3:
 	f_1.x = []string{"a", "b"}
@@ -170,25 +127,22 @@ range5:
 	}
 	i = new(int)
 	v = new(string)
-//line closure_templates.go:23
-	(*i), (*v) = f_1.i_1, f_1.x[f_1.i_1]
+	/*line closure_templates.go:23*/ (*i), (*v) = f_1.i_1, f_1.x[f_1.i_1]
 	{
 		i_6 := i
 		v_6 := v
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("sl", (*i_6), (*v_6)) })
 	}
-//line closure_templates.go:25
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line closure_templates.go:25*/ f_1.aw.Begin(f_1.e.I(0))
 resume8:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	f_1.aw.Must()
 	f_1.i_1++
 	goto range5
 endrange7:
-//line closure_templates.go:27
-	f_1.arr = [2]int{5, 6}
+	/*line closure_templates.go:27*/ f_1.arr = [2]int{5, 6}
 	f_1.x_1 = f_1.arr
 	f_1.i_2 = 0
 range9:
@@ -197,19 +151,17 @@ range9:
 	}
 	i_1 = new(int)
 	v_1 = new(int)
-//line closure_templates.go:28
-	(*i_1), (*v_1) = f_1.i_2, f_1.x_1[f_1.i_2]
+	/*line closure_templates.go:28*/ (*i_1), (*v_1) = f_1.i_2, f_1.x_1[f_1.i_2]
 	{
 		i_7 := i_1
 		v_7 := v_1
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("arr", (*i_7), (*v_7)) })
 	}
-//line closure_templates.go:30
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 3
-		return y
-	}
+	/*line closure_templates.go:30*/ f_1.aw.Begin(f_1.e.I(0))
 resume12:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	f_1.aw.Must()
 	f_1.i_2++
 	goto range9
@@ -222,19 +174,17 @@ range13:
 	}
 	i_2 = new(int)
 	v_2 = new(int)
-//line closure_templates.go:32
-	(*i_2), (*v_2) = f_1.i_3, f_1.x_2[f_1.i_3]
+	/*line closure_templates.go:32*/ (*i_2), (*v_2) = f_1.i_3, f_1.x_2[f_1.i_3]
 	{
 		i_8 := i_2
 		v_8 := v_2
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("parr", (*i_8), (*v_8)) })
 	}
-//line closure_templates.go:34
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 4
-		return y
-	}
+	/*line closure_templates.go:34*/ f_1.aw.Begin(f_1.e.I(0))
 resume16:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	f_1.aw.Must()
 	f_1.i_3++
 	goto range13
@@ -247,19 +197,17 @@ range17:
 	r, f_1.w = utf8.DecodeRuneInString("xy"[f_1.i_4:])
 	i_3 = new(int)
 	r_1 = new(rune)
-//line closure_templates.go:36
-	(*i_3), (*r_1) = f_1.i_4, r
+	/*line closure_templates.go:36*/ (*i_3), (*r_1) = f_1.i_4, r
 	{
 		i_9 := i_3
 		r_2 := r_1
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("str", (*i_9), string((*r_2))) })
 	}
-//line closure_templates.go:38
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 5
-		return y
-	}
+	/*line closure_templates.go:38*/ f_1.aw.Begin(f_1.e.I(0))
 resume20:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	f_1.aw.Must()
 	f_1.i_4 += f_1.w
 	goto range17
@@ -281,24 +229,21 @@ range21:
 	}
 	k_1 = new(string)
 	v_3 = new(int)
-//line closure_templates.go:40
-	(*k_1), (*v_3) = k, f_1.v
+	/*line closure_templates.go:40*/ (*k_1), (*v_3) = k, f_1.v
 	{
 		k_2 := k_1
 		v_9 := v_3
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("map", (*k_2), (*v_9)) })
 	}
-//line closure_templates.go:42
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 6
-		return y
-	}
+	/*line closure_templates.go:42*/ f_1.aw.Begin(f_1.e.I(0))
 resume24:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
+	}
 	f_1.aw.Must()
 	goto range21
 endrange23:
-//line closure_templates.go:44
-	ch = make(chan int, 2)
+	/*line closure_templates.go:44*/ ch = make(chan int, 2)
 	ch <- 7
 	ch <- 8
 	close(ch)
@@ -308,18 +253,16 @@ range25:
 		goto endrange27
 	}
 	v_4 = new(int)
-//line closure_templates.go:48
-	(*v_4) = f_1.v_1
+	/*line closure_templates.go:48*/ (*v_4) = f_1.v_1
 	{
 		v_10 := v_4
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("ch", (*v_10)) })
 	}
-//line closure_templates.go:50
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 7
-		return y
-	}
+	/*line closure_templates.go:50*/ f_1.aw.Begin(f_1.e.I(0))
 resume28:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(7, y)
+	}
 	f_1.aw.Must()
 	goto range25
 endrange27:
@@ -329,18 +272,16 @@ range29:
 		goto endrange31
 	}
 	i_4 = new(int)
-//line closure_templates.go:52
-	(*i_4) = f_1.i_6
+	/*line closure_templates.go:52*/ (*i_4) = f_1.i_6
 	{
 		i_10 := i_4
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("int", (*i_10)) })
 	}
-//line closure_templates.go:54
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 8
-		return y
-	}
+	/*line closure_templates.go:54*/ f_1.aw.Begin(f_1.e.I(0))
 resume32:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(8, y)
+	}
 	f_1.aw.Must()
 	f_1.i_6++
 	goto range29
@@ -352,62 +293,53 @@ range33:
 		goto endrange35
 	}
 	v_5 = new(int)
-//line closure_templates.go:56
-	(*v_5) = f_1.k
+	/*line closure_templates.go:56*/ (*v_5) = f_1.k
 	{
 		v_11 := v_5
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("fn", (*v_11)) })
 	}
-//line closure_templates.go:58
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 9
-		return y
-	}
+	/*line closure_templates.go:58*/ f_1.aw.Begin(f_1.e.I(0))
 resume36:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(9, y)
+	}
 	f_1.aw.Must()
 	goto range33
 endrange35:
 	f_1.stop()
 	f_1.stop = nil
-//line closure_templates.go:60
-	f_1.i_7 = 0
+	/*line closure_templates.go:60*/ f_1.i_7 = 0
 for37:
-//line closure_templates.go:60
-	if !(f_1.i_7 < 2) {
+	/*line closure_templates.go:60*/ if !(f_1.i_7 < 2) {
 		goto endfor39
 	}
 	f_1.x_3 = new(int)
-//line closure_templates.go:61
-	(*f_1.x_3) = f_1.i_7 * 10
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 10
-		return y
-	}
+	/*line closure_templates.go:61*/ (*f_1.x_3) = f_1.i_7 * 10
+	f_1.aw.Begin(f_1.e.I(0))
 resume40:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(10, y)
+	}
 	f_1.aw.Must()
-//line closure_templates.go:63
-	{
+	/*line closure_templates.go:63*/ {
 		x := f_1.x_3
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("body", (*x)) })
 	}
-//line closure_templates.go:60
-	f_1.i_7++
+	/*line closure_templates.go:60*/ f_1.i_7++
 	goto for37
 endfor39:
-//line closure_templates.go:65
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 11
-		return y
-	}
+	/*line closure_templates.go:65*/ f_1.aw.Begin(f_1.e.I(0))
 resume41:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(11, y)
+	}
 	f_1.aw.Must()
-//line closure_templates.go:66
-	out = ""
+	/*line closure_templates.go:66*/ out = ""
 	for _, f := range f_1.fs {
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:411
+//line closure_templates_async.go:343
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -495,56 +427,41 @@ func (f *closureChangesLoopVarFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closureChangesLoopVarFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:78
-	f.n = 0
+	/*line closure_templates.go:78*/ f.n = 0
 	f.i = new(int)
-//line closure_templates.go:79
-	(*f.i) = 0
+	/*line closure_templates.go:79*/ (*f.i) = 0
 for1:
-//line closure_templates.go:79
-	if !((*f.i) < 6) {
+	/*line closure_templates.go:79*/ if !((*f.i) < 6) {
 		goto endfor3
 	}
-//line closure_templates.go:80
-	{
+	/*line closure_templates.go:80*/ {
 		i := f.i
 		f.inc = func() { (*i)++ }
 	}
-//line closure_templates.go:81
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line closure_templates.go:81*/ f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line closure_templates.go:82
-	f.inc()
+	/*line closure_templates.go:82*/ f.inc()
 	f.e.Add("i=%d", (*f.i))
 	f.n++
 	{
 		v := *f.i
 		f.i = &v
 	}
-//line closure_templates.go:79
-	(*f.i)++
+	/*line closure_templates.go:79*/ (*f.i)++
 	goto for1
 endfor3:
-//line closure_templates.go:86
-	return f.Finish(f.n, nil)
-//line closure_templates_async.go:548
+	/*line closure_templates.go:86*/ return f.Finish(f.n, nil)
+//line closure_templates_async.go:465
 }
 func (f *closureChangesLoopVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -577,35 +494,26 @@ func (f *closureSharedAcrossAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closureSharedAcrossAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:94
-	f.count = 0
+	/*line closure_templates.go:94*/ f.count = 0
 	f.bump = func() { f.count++ }
 	f.e.L.CallSoon(f.bump)
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line closure_templates.go:98
-	f.e.Add("count=%d", f.count)
+	/*line closure_templates.go:98*/ f.e.Add("count=%d", f.count)
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:609
+//line closure_templates_async.go:517
 }
 func (f *closureSharedAcrossAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -640,21 +548,13 @@ func (f *closureAnnotatedLiteralFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *closureAnnotatedLiteralFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closure_templates.go:109
-	f.total = 0
+	/*line closure_templates.go:109*/ f.total = 0
 	f.add = func(n int) int {
 		f.total += n
 		return f.total
@@ -664,21 +564,18 @@ range1:
 	if f.i >= 3 {
 		goto endrange3
 	}
-//line closure_templates.go:115
-	if y, ok := f.aw.Start(c, f.e.I(f.i+1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line closure_templates.go:115*/ f.aw.Begin(f.e.I(f.i + 1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line closure_templates.go:115
-	f.add(i)
+	/*line closure_templates.go:115*/ f.add(i)
 	f.i++
 	goto range1
 endrange3:
-//line closure_templates.go:117
-	return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:682
+	/*line closure_templates.go:117*/ return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
+//line closure_templates_async.go:579
 }
 func (f *closureAnnotatedLiteralFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -41,78 +41,56 @@ func (f *litTaskGroupPerIterationFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litTaskGroupPerIterationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:22
-	f.sum = 0
+	/*line corolit_templates.go:22*/ f.sum = 0
 	f.tg = rt.NewTaskGroup()
-	if y, ok := f.aw.Start(c, f.tg.Enter()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.tg.Enter())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	f.i = new(int)
-//line corolit_templates.go:25
-	(*f.i) = 1
+	/*line corolit_templates.go:25*/ (*f.i) = 1
 for2:
-//line corolit_templates.go:25
-	if !((*f.i) <= 3) {
+	/*line corolit_templates.go:25*/ if !((*f.i) <= 3) {
 		goto endfor4
 	}
-//line corolit_templates.go:26
-	rt.Spawn(f.tg, litTaskGroupPerIterationFunc1Async(&f.e, &(*f.i), &f.sum))
-//line corolit_templates.go:32
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line corolit_templates.go:26*/ rt.Spawn(f.tg, litTaskGroupPerIterationFunc1Async(&f.e, &(*f.i), &f.sum))
+	/*line corolit_templates.go:32*/ f.aw1.Begin(f.e.I(0))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line corolit_templates.go:33
-	f.e.Add("spawned %d", (*f.i))
+	/*line corolit_templates.go:33*/ f.e.Add("spawned %d", (*f.i))
 	{
 		v := *f.i
 		f.i = &v
 	}
-//line corolit_templates.go:25
-	(*f.i)++
+	/*line corolit_templates.go:25*/ (*f.i)++
 	goto for2
 endfor4:
-//line corolit_templates.go:35
-	if y, ok := f.aw.Start(c, f.tg.Exit(nil)); ok {
-		f.State = 3
-		return y
-	}
+	/*line corolit_templates.go:35*/ f.aw.Begin(f.tg.Exit(nil))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	_, err = f.aw.Result()
-//line corolit_templates.go:35
-	if err != nil {
+	/*line corolit_templates.go:35*/ if err != nil {
 		return f.Finish(0, err)
 	}
 	return f.Finish(f.sum, nil)
-//line corolit_templates_async.go:116
+//line corolit_templates_async.go:94
 }
 func (f *litTaskGroupPerIterationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -143,31 +121,22 @@ func (f *litTaskGroupPerIterationFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yiel
 }
 func (f *litTaskGroupPerIterationFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:27
-	if y, ok := f.aw.Start(c, (*f.e).AV(fmt.Sprint("kid", (*f.i)), (*f.i)*10)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:27*/ f.aw.Begin((*f.e).AV(fmt.Sprint("kid", (*f.i)), (*f.i)*10))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line corolit_templates.go:28
-	(*f.sum) += v
+	/*line corolit_templates.go:28*/ (*f.sum) += v
 	(*f.e).Add("kid%d sum=%d", (*f.i), (*f.sum))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:171
+//line corolit_templates_async.go:140
 }
 func (f *litTaskGroupPerIterationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -201,47 +170,33 @@ func (f *litTaskGroupVerbatimLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litTaskGroupVerbatimLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:46
-	f.got = nil
+	/*line corolit_templates.go:46*/ f.got = nil
 	f.tg = rt.NewTaskGroup()
-	if y, ok := f.aw.Start(c, f.tg.Enter()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.tg.Enter())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:49
-	for _, name := range []string{"a", "b", "c"} {
+	/*line corolit_templates.go:49*/ for _, name := range []string{"a", "b", "c"} {
 		rt.Spawn(f.tg, litTaskGroupVerbatimLoopFunc1Async(&f.e, &f.got, &name))
 	}
-//line corolit_templates.go:56
-	if y, ok := f.aw.Start(c, f.tg.Exit(nil)); ok {
-		f.State = 2
-		return y
-	}
+	/*line corolit_templates.go:56*/ f.aw.Begin(f.tg.Exit(nil))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw.Result()
-//line corolit_templates.go:57
-	return f.Finish(strings.Join(f.got, ","), err)
-//line corolit_templates_async.go:245
+	/*line corolit_templates.go:57*/ return f.Finish(strings.Join(f.got, ","), err)
+//line corolit_templates_async.go:200
 }
 func (f *litTaskGroupVerbatimLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -271,30 +226,21 @@ func (f *litTaskGroupVerbatimLoopFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yiel
 	return f.step(c, err)
 }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:51
-	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:51*/ f.aw.Begin((*f.e).I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:52
-	(*f.got) = append((*f.got), (*f.name))
+	/*line corolit_templates.go:52*/ (*f.got) = append((*f.got), (*f.name))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:298
+//line corolit_templates_async.go:244
 }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -323,36 +269,26 @@ func (f *litGatherFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var cs []rt.Awaitable[int]
 	var gather []int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:65
-	f.base = 1
+	/*line corolit_templates.go:65*/ f.base = 1
 	cs = nil
 	for k := range 3 {
 		cs = append(cs, litGatherFunc1Async(&f.e, &k, &f.base))
 	}
-//line corolit_templates.go:74
-	f.base = 2
-	if y, ok := f.aw.Start(c, rt.Gather(cs...)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:74*/ f.base = 2
+	f.aw.Begin(rt.Gather(cs...))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	gather, err = f.aw.Result()
-//line corolit_templates.go:75
-	return f.Finish(gather, err)
-//line corolit_templates_async.go:356
+	/*line corolit_templates.go:75*/ return f.Finish(gather, err)
+//line corolit_templates_async.go:292
 }
 func (f *litGatherFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -380,30 +316,21 @@ func (f *litGatherFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litGatherFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:69
-	if y, ok := f.aw.Start(c, (*f.e).I((*f.k))); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:69*/ f.aw.Begin((*f.e).I((*f.k)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line corolit_templates.go:70
-	(*f.e).Add("lit%d base=%d", (*f.k), (*f.base))
+	/*line corolit_templates.go:70*/ (*f.e).Add("lit%d base=%d", (*f.k), (*f.base))
 	return f.Finish((*f.base)*100+v, nil)
-//line corolit_templates_async.go:407
+//line corolit_templates_async.go:334
 }
 func (f *litGatherFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -438,56 +365,38 @@ func (f *litTaskAndDelegationFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *litTaskAndDelegationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:84
-	f.n = 0
+	/*line corolit_templates.go:84*/ f.n = 0
 	f.t = rt.CreateTask(c.Loop(), litTaskAndDelegationFunc1Async(&f.n, &f.e))
-//line corolit_templates.go:89
-	if y, ok := f.aw.Start(c, litTaskAndDelegationFunc2Async(&f.n, &f.e)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:89*/ f.aw.Begin(litTaskAndDelegationFunc2Async(&f.n, &f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.d = f.aw.Must()
-//line corolit_templates.go:93
-	if y, ok := f.aw1.Start(c, f.t); ok {
-		f.State = 2
-		return y
-	}
+	/*line corolit_templates.go:93*/ f.aw1.Begin(f.t)
 resume2:
-	f.s = f.aw1.Must()
-//line corolit_templates.go:94
-	if y, ok := f.aw.Start(c, litTaskAndDelegationFunc3Async(&f.e, &f.n)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	f.s = f.aw1.Must()
+	/*line corolit_templates.go:94*/ f.aw.Begin(litTaskAndDelegationFunc3Async(&f.e, &f.n))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	v, err = f.aw.Result()
-//line corolit_templates.go:98
-	return f.Finish(fmt.Sprintf("%s d=%d n=%d v=%d err=%v", f.s, f.d, f.n, v, err), nil)
-//line corolit_templates_async.go:491
+	/*line corolit_templates.go:98*/ return f.Finish(fmt.Sprintf("%s d=%d n=%d v=%d err=%v", f.s, f.d, f.n, v, err), nil)
+//line corolit_templates_async.go:400
 }
 func (f *litTaskAndDelegationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -517,30 +426,21 @@ func (f *litTaskAndDelegationFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litTaskAndDelegationFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:86
-	if y, ok := f.aw.Start(c, (*f.e).AV("task", 5)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:86*/ f.aw.Begin((*f.e).AV("task", 5))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line corolit_templates.go:86
-	(*f.n) += aV
+	/*line corolit_templates.go:86*/ (*f.n) += aV
 	return f.Finish("task done", nil)
-//line corolit_templates_async.go:544
+//line corolit_templates_async.go:444
 }
 func (f *litTaskAndDelegationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -570,30 +470,21 @@ func (f *litTaskAndDelegationFunc2Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litTaskAndDelegationFunc2Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:90
-	if y, ok := f.aw.Start(c, (*f.e).AV("deleg", 7)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:90*/ f.aw.Begin((*f.e).AV("deleg", 7))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line corolit_templates.go:90
-	(*f.n) += aV
+	/*line corolit_templates.go:90*/ (*f.n) += aV
 	return f.Finish((*f.n), nil)
-//line corolit_templates_async.go:597
+//line corolit_templates_async.go:488
 }
 func (f *litTaskAndDelegationFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -622,29 +513,20 @@ func (f *litTaskAndDelegationFunc3Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *litTaskAndDelegationFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:95
-	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:95*/ f.aw.Begin((*f.e).I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:96
-	return f.Finish((*f.n), errors.New("lit failed"))
-//line corolit_templates_async.go:648
+	/*line corolit_templates.go:96*/ return f.Finish((*f.n), errors.New("lit failed"))
+//line corolit_templates_async.go:530
 }
 func (f *litTaskAndDelegationFunc3Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc3Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -672,30 +554,21 @@ func (f *litNestedFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *litNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var out string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:106
-	f.top = "t"
-	if y, ok := f.aw.Start(c, litNestedFunc1Async(&f.e, &f.top)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:106*/ f.top = "t"
+	f.aw.Begin(litNestedFunc1Async(&f.e, &f.top))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	out, err = f.aw.Result()
-//line corolit_templates.go:118
-	return f.Finish(out+"/"+f.top, err)
-//line corolit_templates_async.go:699
+	/*line corolit_templates.go:118*/ return f.Finish(out+"/"+f.top, err)
+//line corolit_templates_async.go:572
 }
 func (f *litNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -724,32 +597,22 @@ func (f *litNestedFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *litNestedFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var inner rt.Coro[string]
 	var s string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:108
-	f.mid = "m"
+	/*line corolit_templates.go:108*/ f.mid = "m"
 	inner = litNestedFunc1Func1Async(&(*f.e), &(*f.top), &f.mid)
-//line corolit_templates.go:115
-	if y, ok := f.aw.Start(c, inner); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:115*/ f.aw.Begin(inner)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	s = f.aw.Must()
-//line corolit_templates.go:116
-	return f.Finish(s+"/"+f.mid, nil)
-//line corolit_templates_async.go:753
+	/*line corolit_templates.go:116*/ return f.Finish(s+"/"+f.mid, nil)
+//line corolit_templates_async.go:616
 }
 func (f *litNestedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -776,31 +639,22 @@ func (f *litNestedFunc1Func1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *litNestedFunc1Func1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:110
-	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:110*/ f.aw.Begin((*f.e).I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:111
-	(*f.top) += "1"
+	/*line corolit_templates.go:111*/ (*f.top) += "1"
 	(*f.mid) += "2"
 	return f.Finish((*f.top)+(*f.mid), nil)
-//line corolit_templates_async.go:804
+//line corolit_templates_async.go:658
 }
 func (f *litNestedFunc1Func1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Func1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -832,45 +686,31 @@ func (f *litDeferCancelFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litDeferCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:126
-	f.state = "new"
+	/*line corolit_templates.go:126*/ f.state = "new"
 	f.t = rt.CreateTask(c.Loop(), litDeferCancelFunc1Async(&f.state))
-//line corolit_templates.go:134
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:134*/ f.aw.Begin(f.e.I(0))
 resume1:
-	f.aw.Must()
-//line corolit_templates.go:135
-	f.t.Cancel("stop")
-	if y, ok := f.aw1.Start(c, f.t); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aw.Must()
+	/*line corolit_templates.go:135*/ f.t.Cancel("stop")
+	f.aw1.Begin(f.t)
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
-//line corolit_templates.go:137
-	return f.Finish(f.state, errors.Unwrap(err))
-//line corolit_templates_async.go:874
+	/*line corolit_templates.go:137*/ return f.Finish(f.state, errors.Unwrap(err))
+//line corolit_templates_async.go:714
 }
 func (f *litDeferCancelFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litDeferCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -897,36 +737,26 @@ func (f *litDeferCancelFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litDeferCancelFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:128
-	{
+	/*line corolit_templates.go:128*/ {
 		state := f.state
 		f.defers = append(f.defers, func() { (*state) += " deferred" })
 	}
-//line corolit_templates.go:129
-	(*f.state) = "waiting"
-	if y, ok := f.aw.Start(c, rt.Sleep(1e9)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:129*/ (*f.state) = "waiting"
+	f.aw.Begin(rt.Sleep(1e9))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line corolit_templates.go:131
-	(*f.state) += " err=" + fmt.Sprint(errors.Is(err, rt.ErrCancelled))
+	/*line corolit_templates.go:131*/ (*f.state) += " err=" + fmt.Sprint(errors.Is(err, rt.ErrCancelled))
 	return f.done(err)
-//line corolit_templates_async.go:930
+//line corolit_templates_async.go:760
 }
 func (f *litDeferCancelFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -995,29 +825,20 @@ func (f *litCounterBumpFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *litCounterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var litCounterBumpFunc1 int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:146
-	if y, ok := f.aw.Start(c_1, litCounterBumpFunc1Async(&f.c, &f.e, &f.by)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:146*/ f.aw.Begin(litCounterBumpFunc1Async(&f.c, &f.e, &f.by))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	litCounterBumpFunc1, err = f.aw.Result()
-//line corolit_templates.go:146
-	return f.Finish(litCounterBumpFunc1, err)
-//line corolit_templates_async.go:1021
+	/*line corolit_templates.go:146*/ return f.Finish(litCounterBumpFunc1, err)
+//line corolit_templates_async.go:842
 }
 func (f *litCounterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1048,30 +869,21 @@ func (f *litCounterBumpFunc1Frame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *litCounterBumpFunc1Frame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:147
-	if y, ok := f.aw.Start(c_1, (*f.e).I((*f.by))); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:147*/ f.aw.Begin((*f.e).I((*f.by)))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line corolit_templates.go:147
-	(*f.c).n += i
+	/*line corolit_templates.go:147*/ (*f.c).n += i
 	return f.Finish((*f.c).n, nil)
-//line corolit_templates_async.go:1075
+//line corolit_templates_async.go:887
 }
 func (f *litCounterBumpFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1101,30 +913,21 @@ func (f *litGenericFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *litGenericFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:156
-	f.got = nil
-	if y, ok := f.aw.Start(c, litGenericFunc1Async[T](&f.e, &f.got, &f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:156*/ f.got = nil
+	f.aw.Begin(litGenericFunc1Async[T](&f.e, &f.got, &f.v))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:162
-	return f.Finish(fmt.Sprint(f.got), nil)
-//line corolit_templates_async.go:1128
+	/*line corolit_templates.go:162*/ return f.Finish(fmt.Sprint(f.got), nil)
+//line corolit_templates_async.go:931
 }
 func (f *litGenericFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1151,30 +954,21 @@ func (f *litGenericFunc1Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *litGenericFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:158
-	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:158*/ f.aw.Begin((*f.e).I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:159
-	(*f.got) = append((*f.got), (*f.v), (*f.v))
+	/*line corolit_templates.go:159*/ (*f.got) = append((*f.got), (*f.v), (*f.v))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1178
+//line corolit_templates_async.go:972
 }
 func (f *litGenericFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1201,29 +995,20 @@ func (f *litStackFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); 
 func (f *litStackFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var litStackFunc1 int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:170
-	if y, ok := f.aw.Start(c, litStackFunc1Async(&f.gate)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:170*/ f.aw.Begin(litStackFunc1Async(&f.gate))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	litStackFunc1, err = f.aw.Result()
-//line corolit_templates.go:170
-	return f.Finish(litStackFunc1, err)
-//line corolit_templates_async.go:1227
+	/*line corolit_templates.go:170*/ return f.Finish(litStackFunc1, err)
+//line corolit_templates_async.go:1012
 }
 func (f *litStackFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1250,29 +1035,20 @@ func (f *litStackFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *litStackFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:171
-	if y, ok := f.aw.Start(c, (*f.gate)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:171*/ f.aw.Begin((*f.gate))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line corolit_templates.go:171
-	return f.Finish(v, err)
-//line corolit_templates_async.go:1276
+	/*line corolit_templates.go:171*/ return f.Finish(v, err)
+//line corolit_templates_async.go:1052
 }
 func (f *litStackFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1306,45 +1082,31 @@ func (f *litBoxAddFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litBoxAddFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:182
-	f.x = 1
-//line corolit_templates.go:184
-	f.x_1 = 20
-	if y, ok := f.aw.Start(c, litBoxAddFunc1Async[T](&f.e, &f.b, &f.v, &f.x_1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:182*/ f.x = 1
+	/*line corolit_templates.go:184*/ f.x_1 = 20
+	f.aw.Begin(litBoxAddFunc1Async[T](&f.e, &f.b, &f.v, &f.x_1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	f.e.Add("inner x=%d", f.x_1)
-//line corolit_templates.go:193
-	if y, ok := f.aw1.Start(c, litBoxAddFunc2Async[T](&f.x, &f.e, &f.b)); ok {
-		f.State = 2
-		return y
-	}
+	/*line corolit_templates.go:193*/ f.aw1.Begin(litBoxAddFunc2Async[T](&f.x, &f.e, &f.b))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	n = f.aw1.Must()
-//line corolit_templates.go:197
-	return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
-//line corolit_templates_async.go:1348
+	/*line corolit_templates.go:197*/ return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
+//line corolit_templates_async.go:1110
 }
 func (f *litBoxAddFrame[T]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litBoxAddFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1372,31 +1134,22 @@ func (f *litBoxAddFunc1Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *litBoxAddFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:186
-	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:186*/ f.aw.Begin((*f.e).I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:187
-	(*f.b).v = append((*f.b).v, (*f.v))
+	/*line corolit_templates.go:187*/ (*f.b).v = append((*f.b).v, (*f.v))
 	(*f.x)++
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1400
+//line corolit_templates_async.go:1153
 }
 func (f *litBoxAddFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1424,30 +1177,21 @@ func (f *litBoxAddFunc2Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *litBoxAddFunc2Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:194
-	if y, ok := f.aw.Start(c, (*f.e).I(10)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:194*/ f.aw.Begin((*f.e).I(10))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line corolit_templates.go:194
-	(*f.x) += i
+	/*line corolit_templates.go:194*/ (*f.x) += i
 	return f.Finish((*f.x)+len((*f.b).v), nil)
-//line corolit_templates_async.go:1451
+//line corolit_templates_async.go:1195
 }
 func (f *litBoxAddFunc2Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc2Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1490,26 +1234,15 @@ func (f *litInRangeFuncAndSelectFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v *int
 	var ch chan int
 	var out []string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:206
-	f.cs = nil
+	/*line corolit_templates.go:206*/ f.cs = nil
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
@@ -1517,29 +1250,25 @@ range1:
 		goto endrange3
 	}
 	v = new(int)
-//line corolit_templates.go:207
-	(*v) = f.k
+	/*line corolit_templates.go:207*/ (*v) = f.k
 	f.cs = append(f.cs, litInRangeFuncAndSelectFunc1Async(&f.e, &(*v)))
-//line corolit_templates.go:212
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:212*/ f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line corolit_templates.go:214
-	ch = make(chan int, 1)
+	/*line corolit_templates.go:214*/ ch = make(chan int, 1)
 	ch <- 7
 	select { //asyncvet:nonblocking ch is buffered and holds a value
 	case got := <-ch:
 		f.cs = append(f.cs, litInRangeFuncAndSelectFunc2Async(&got, &f.e))
 	}
-//line corolit_templates.go:222
-	{
+	/*line corolit_templates.go:222*/ {
 		d := c.Loop()
 		d_1 := litInRangeFuncAndSelectFunc3Async(&f.e)
 		f.defers = append(f.defers, func(next func()) {
@@ -1547,16 +1276,14 @@ endrange3:
 			next()
 		})
 	}
-//line corolit_templates.go:226
-	if y, ok := f.aw1.Start(c, rt.Gather(f.cs...)); ok {
-		f.State = 2
-		return y
-	}
+	/*line corolit_templates.go:226*/ f.aw1.Begin(rt.Gather(f.cs...))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	out = f.aw1.Must()
-//line corolit_templates.go:227
-	return f.done(strings.Join(out, " "), nil)
-//line corolit_templates_async.go:1560
+	/*line corolit_templates.go:227*/ return f.done(strings.Join(out, " "), nil)
+//line corolit_templates_async.go:1287
 }
 func (f *litInRangeFuncAndSelectFrame) catch() {
 	if p := recover(); p != nil {
@@ -1652,29 +1379,20 @@ func (f *litInRangeFuncAndSelectFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield
 	return f.step(c, err)
 }
 func (f *litInRangeFuncAndSelectFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:209
-	if y, ok := f.aw.Start(c, (*f.e).I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:209*/ f.aw.Begin((*f.e).I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:210
-	return f.Finish(fmt.Sprint("v", (*f.v)), nil)
-//line corolit_templates_async.go:1678
+	/*line corolit_templates.go:210*/ return f.Finish(fmt.Sprint("v", (*f.v)), nil)
+//line corolit_templates_async.go:1396
 }
 func (f *litInRangeFuncAndSelectFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1704,29 +1422,20 @@ func (f *litInRangeFuncAndSelectFunc2Frame) Throw(c *rt.Ctx, err error) rt.Yield
 }
 func (f *litInRangeFuncAndSelectFunc2Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:219
-	if y, ok := f.aw.Start(c, (*f.e).I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:219*/ f.aw.Begin((*f.e).I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line corolit_templates.go:219
-	return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
-//line corolit_templates_async.go:1730
+	/*line corolit_templates.go:219*/ return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
+//line corolit_templates_async.go:1439
 }
 func (f *litInRangeFuncAndSelectFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1753,18 +1462,13 @@ func (f *litInRangeFuncAndSelectFunc3Frame) Throw(c *rt.Ctx, err error) rt.Yield
 	return f.step(c, err)
 }
 func (f *litInRangeFuncAndSelectFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
-	default:
+	switch f.Enter(thrown) {
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:223
-	(*f.e).Add("deferred task ran")
+	/*line corolit_templates.go:223*/ (*f.e).Add("deferred task ran")
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1768
+//line corolit_templates_async.go:1472
 }
 
 // litSharedWhileSuspendedAsync is litSharedWhileSuspended as a coroutine (see asyncgen).
@@ -1796,47 +1500,33 @@ func (f *litSharedWhileSuspendedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *litSharedWhileSuspendedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:236
-	f.x, f.y = 1, 0
+	/*line corolit_templates.go:236*/ f.x, f.y = 1, 0
 	f.gate = rt.NewFuture[int](c.Loop())
 	f.t = rt.CreateTask(c.Loop(), litSharedWhileSuspendedFunc1Async(&f.e, &f.x, &f.gate, &f.y))
-//line corolit_templates.go:246
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:246*/ f.aw.Begin(f.e.I(0))
 resume1:
-	f.aw.Must()
-//line corolit_templates.go:247
-	f.x = 5
-	f.gate.SetResult(0)
-	if y, ok := f.aw1.Start(c, f.t); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aw.Must()
+	/*line corolit_templates.go:247*/ f.x = 5
+	f.gate.SetResult(0)
+	f.aw1.Begin(f.t)
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line corolit_templates.go:250
-	return f.Finish(fmt.Sprint(f.x, " ", f.y), nil)
-//line corolit_templates_async.go:1840
+	/*line corolit_templates.go:250*/ return f.Finish(fmt.Sprint(f.x, " ", f.y), nil)
+//line corolit_templates_async.go:1530
 }
 func (f *litSharedWhileSuspendedFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1867,33 +1557,24 @@ func (f *litSharedWhileSuspendedFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield
 	return f.step(c, err)
 }
 func (f *litSharedWhileSuspendedFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line corolit_templates.go:239
-	(*f.e).Add("lit sees x=%d", (*f.x))
-	if y, ok := f.aw.Start(c, (*f.gate)); ok {
-		f.State = 1
-		return y
-	}
+	/*line corolit_templates.go:239*/ (*f.e).Add("lit sees x=%d", (*f.x))
+	f.aw.Begin((*f.gate))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line corolit_templates.go:241
-	(*f.e).Add("lit resumed x=%d", (*f.x))
+	/*line corolit_templates.go:241*/ (*f.e).Add("lit resumed x=%d", (*f.x))
 	(*f.y) = (*f.x) * 10
 	(*f.x) = -1
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1897
+//line corolit_templates_async.go:1578
 }
 func (f *litSharedWhileSuspendedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

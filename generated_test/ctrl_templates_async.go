@@ -31,86 +31,61 @@ func (f *ctrlIfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); re
 func (f *ctrlIfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlIfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aB bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:18
-	if y, ok := f.aw.Start(c, f.e.AV("init", f.x)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:18*/ f.aw.Begin(f.e.AV("init", f.x))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.y = f.aw.Must()
-//line ctrl_templates.go:18
-	if !(f.y > 0) {
+	/*line ctrl_templates.go:18*/ if !(f.y > 0) {
 		goto else3
 	}
-//line ctrl_templates.go:19
-	f.x = -1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line ctrl_templates.go:19*/ f.x = -1
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:21
-	f.e.Add("pos y=%d x=%d", f.y, f.x)
+	/*line ctrl_templates.go:21*/ f.e.Add("pos y=%d x=%d", f.y, f.x)
 	goto endif2
 else3:
-//line ctrl_templates.go:22
-	if y, ok := f.aw1.Start(c, f.e.AB("cond2", f.x < -5)); ok {
-		f.State = 3
-		return y
-	}
+	/*line ctrl_templates.go:22*/ f.aw1.Begin(f.e.AB("cond2", f.x < -5))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aB = f.aw1.Must()
 	if !aB {
 		goto else7
 	}
-//line ctrl_templates.go:23
-	f.e.Add("very neg")
+	/*line ctrl_templates.go:23*/ f.e.Add("very neg")
 	goto endif6
 else7:
-//line ctrl_templates.go:25
-	f.x = 100
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	/*line ctrl_templates.go:25*/ f.x = 100
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:27
-	f.e.Add("else y=%d", f.y)
+	/*line ctrl_templates.go:27*/ f.e.Add("else y=%d", f.y)
 endif6:
 endif2:
-//line ctrl_templates.go:29
-	return f.Finish(f.x, nil)
-//line ctrl_templates_async.go:114
+	/*line ctrl_templates.go:29*/ return f.Finish(f.x, nil)
+//line ctrl_templates_async.go:89
 }
 func (f *ctrlIfFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlIfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -142,58 +117,37 @@ func (f *ctrlSwitchTagFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlSwitchTagFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume11
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:37
-	f.out = ""
-	if y, ok := f.aw.Start(c, f.e.AV("tag", f.x)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:37*/ f.out = ""
+	f.aw.Begin(f.e.AV("tag", f.x))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
 	f.tag = v
 	if f.tag ==
 		f.e.V("c1", 1) {
 		goto case3
 	}
-//line ctrl_templates.go:44
-	if y, ok := f.aw.Start(c, f.e.AV("c2", 2)); ok {
-		f.State = 2
-		return y
-	}
+	/*line ctrl_templates.go:44*/ f.aw.Begin(f.e.AV("c2", 2))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
 	if f.tag == aV {
 		goto case4
@@ -212,47 +166,39 @@ resume8:
 	}
 	goto case6
 case3:
-//line ctrl_templates.go:40
-	f.x = 2
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line ctrl_templates.go:40*/ f.x = 2
+	f.aw.Begin(f.e.I(0))
 resume9:
-	f.aw.Must()
-//line ctrl_templates.go:42
-	f.out += "one"
-case4:
-//line ctrl_templates.go:45
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
-resume10:
 	f.aw.Must()
-//line ctrl_templates.go:46
-	f.out += "two"
+	/*line ctrl_templates.go:42*/ f.out += "one"
+case4:
+	/*line ctrl_templates.go:45*/ f.aw.Begin(f.e.I(0))
+resume10:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
+	f.aw.Must()
+	/*line ctrl_templates.go:46*/ f.out += "two"
 	goto endswitch2
 case5:
-//line ctrl_templates.go:48
-	f.out += "three-or-four"
+	/*line ctrl_templates.go:48*/ f.out += "three-or-four"
 	goto endswitch2
 case6:
-//line ctrl_templates.go:50
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 5
-		return y
-	}
+	/*line ctrl_templates.go:50*/ f.aw.Begin(f.e.I(0))
 resume11:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:51
-	f.out += "default"
+	/*line ctrl_templates.go:51*/ f.out += "default"
 case7:
-//line ctrl_templates.go:54
-	f.out += "five"
+	/*line ctrl_templates.go:54*/ f.out += "five"
 endswitch2:
 	return f.Finish(fmt.Sprintf("%s x=%d", f.out, f.x), nil)
-//line ctrl_templates_async.go:256
+//line ctrl_templates_async.go:202
 }
 func (f *ctrlSwitchTagFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTagFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -283,77 +229,58 @@ func (f *ctrlSwitchTaglessFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlSwitchTaglessFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aB bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:64
-	if f.x > 10 {
+	/*line ctrl_templates.go:64*/ if f.x > 10 {
 		goto case2
 	}
-//line ctrl_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AB("mid?", f.x > 5)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:66*/ f.aw.Begin(f.e.AB("mid?", f.x > 5))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aB = f.aw.Must()
 	if aB {
 		goto case3
 	}
-//line ctrl_templates.go:70
-	if f.x > 0 {
+	/*line ctrl_templates.go:70*/ if f.x > 0 {
 		goto case4
 	}
 	goto endswitch1
 case2:
-//line ctrl_templates.go:65
-	return f.Finish("big", nil)
+	/*line ctrl_templates.go:65*/ return f.Finish("big", nil)
 case3:
 	f.x = 0
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line ctrl_templates.go:69
-	return f.Finish(fmt.Sprintf("mid x=%d", f.x), nil)
+	/*line ctrl_templates.go:69*/ return f.Finish(fmt.Sprintf("mid x=%d", f.x), nil)
 case4:
 	f.x = 100
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.e.I(0))
 resume7:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw1.Must()
-//line ctrl_templates.go:73
-	if f.x > 50 {
+	/*line ctrl_templates.go:73*/ if f.x > 50 {
 		goto endswitch1
 	}
 	return f.Finish("unreachable", nil)
 endswitch1:
 	return f.Finish(fmt.Sprintf("end x=%d", f.x), nil)
-//line ctrl_templates_async.go:357
+//line ctrl_templates_async.go:284
 }
 func (f *ctrlSwitchTaglessFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTaglessFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -389,43 +316,25 @@ func (f *ctrlTypeSwitchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *ctrlTypeSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later any
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 4:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:86
-	if y, ok := f.aw.Start(c, Later(f.e, f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:86*/ f.aw.Begin(Later(f.e, f.v))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line ctrl_templates.go:86
-	switch t := later.(type) {
+	/*line ctrl_templates.go:86*/ switch t := later.(type) {
 	case int:
 		f.t = t
 		goto case3
@@ -445,38 +354,34 @@ resume1:
 		goto case7
 	}
 case3:
-//line ctrl_templates.go:88
-	if y, ok := f.aw1.Start(c, f.e.I(f.t*2)); ok {
-		f.State = 2
-		return y
-	}
+	/*line ctrl_templates.go:88*/ f.aw1.Begin(f.e.I(f.t * 2))
 resume8:
-	n = f.aw1.Must()
-//line ctrl_templates.go:89
-	return f.Finish(fmt.Sprintf("int %d", n), nil)
-case4:
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	n = f.aw1.Must()
+	/*line ctrl_templates.go:89*/ return f.Finish(fmt.Sprintf("int %d", n), nil)
+case4:
+	f.aw1.Begin(f.e.I(0))
 resume9:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw1.Must()
-//line ctrl_templates.go:92
-	return f.Finish(fmt.Sprintf("str-ish %v", f.t_1), nil)
+	/*line ctrl_templates.go:92*/ return f.Finish(fmt.Sprintf("str-ish %v", f.t_1), nil)
 case5:
 	return f.Finish("nil", nil)
 case6:
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw1.Begin(f.e.I(0))
 resume10:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw1.Must()
-//line ctrl_templates.go:97
-	return f.Finish("error "+f.t_2.Error(), nil)
+	/*line ctrl_templates.go:97*/ return f.Finish("error "+f.t_2.Error(), nil)
 case7:
 	return f.Finish(fmt.Sprintf("other %T", f.t_3), nil)
-//line ctrl_templates_async.go:480
+//line ctrl_templates_async.go:385
 }
 func (f *ctrlTypeSwitchFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlTypeSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -509,111 +414,72 @@ func (f *ctrlForFormsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlForFormsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, aV, aV_1, i_2, aV_2 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume17
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume18
 	case 7:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume22
 	case 8:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume27
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:108
-	f.n = 0
+	/*line ctrl_templates.go:108*/ f.n = 0
 for1:
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line ctrl_templates.go:110
-	f.n += i
+	/*line ctrl_templates.go:110*/ f.n += i
 	if f.n >= 2 {
 		goto endfor3
 	}
 	goto for1
 endfor3:
 for5:
-//line ctrl_templates.go:115
-	if !(f.n < 5) {
+	/*line ctrl_templates.go:115*/ if !(f.n < 5) {
 		goto endfor7
 	}
-//line ctrl_templates.go:116
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line ctrl_templates.go:116*/ f.aw.Begin(f.e.I(1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
-//line ctrl_templates.go:116
-	f.n += i_1
+	/*line ctrl_templates.go:116*/ f.n += i_1
 	goto for5
 endfor7:
-//line ctrl_templates.go:118
-	f.i = 0
+	/*line ctrl_templates.go:118*/ f.i = 0
 for9:
-//line ctrl_templates.go:118
-	if y, ok := f.aw.Start(c, f.e.AV("lim", 2)); ok {
-		f.State = 3
-		return y
-	}
+	/*line ctrl_templates.go:118*/ f.aw.Begin(f.e.AV("lim", 2))
 resume12:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV = f.aw.Must()
-//line ctrl_templates.go:118
-	if !(f.i < aV) {
+	/*line ctrl_templates.go:118*/ if !(f.i < aV) {
 		goto endfor11
 	}
-//line ctrl_templates.go:119
-	f.e.Add("i=%d", f.i)
-//line ctrl_templates.go:118
-	if y, ok := f.aw.Start(c, f.e.AV("post", 1)); ok {
-		f.State = 4
-		return y
-	}
+	/*line ctrl_templates.go:119*/ f.e.Add("i=%d", f.i)
+	/*line ctrl_templates.go:118*/ f.aw.Begin(f.e.AV("post", 1))
 resume13:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aV_1 = f.aw.Must()
-//line ctrl_templates.go:118
-	f.i += aV_1
+	/*line ctrl_templates.go:118*/ f.i += aV_1
 	goto for9
 endfor11:
 	f.i_1 = 0
@@ -621,75 +487,63 @@ range14:
 	if f.i_1 >= 2 {
 		goto endrange16
 	}
-//line ctrl_templates.go:122
-	if y, ok := f.aw.Start(c, f.e.I(10)); ok {
-		f.State = 5
-		return y
-	}
+	/*line ctrl_templates.go:122*/ f.aw.Begin(f.e.I(10))
 resume17:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	i_2 = f.aw.Must()
-//line ctrl_templates.go:122
-	f.n += i_2
+	/*line ctrl_templates.go:122*/ f.n += i_2
 	f.i_1++
 	goto range14
 endrange16:
-//line ctrl_templates.go:124
-	if y, ok := f.aw.Start(c, f.e.AV("rng", 2)); ok {
-		f.State = 6
-		return y
-	}
+	/*line ctrl_templates.go:124*/ f.aw.Begin(f.e.AV("rng", 2))
 resume18:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	aV_2 = f.aw.Must()
-//line ctrl_templates.go:124
-	for i := range aV_2 {
+	/*line ctrl_templates.go:124*/ for i := range aV_2 {
 		f.e.Add("r%d", i)
 	}
 	f.i_2 = 0
 	f.i_2 = 0
 for19:
-//line ctrl_templates.go:128
-	if !(f.i_2 < 2) {
+	/*line ctrl_templates.go:128*/ if !(f.i_2 < 2) {
 		goto endfor21
 	}
-//line ctrl_templates.go:129
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 7
-		return y
-	}
+	/*line ctrl_templates.go:129*/ f.aw.Begin(f.e.I(0))
 resume22:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:128
-	f.i_2++
+	/*line ctrl_templates.go:128*/ f.i_2++
 	goto for19
 endfor21:
 	f.e.Add("i=%d", f.i_2)
 for23:
-//line ctrl_templates.go:132
-	if !(f.i_2 < 4) {
+	/*line ctrl_templates.go:132*/ if !(f.i_2 < 4) {
 		goto endfor25
 	}
-//line ctrl_templates.go:133
-	f.i_2++
+	/*line ctrl_templates.go:133*/ f.i_2++
 	if f.i_2 != 3 {
 		goto endif26
 	}
-//line ctrl_templates.go:135
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 8
-		return y
-	}
+	/*line ctrl_templates.go:135*/ f.aw.Begin(f.e.I(0))
 resume27:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:136
-	goto post24
+	/*line ctrl_templates.go:136*/ goto post24
 endif26:
 	f.e.Add("w%d", f.i_2)
 post24:
 	goto for23
 endfor25:
-//line ctrl_templates.go:140
-	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:693
+	/*line ctrl_templates.go:140*/ return f.Finish(f.n, nil)
+//line ctrl_templates_async.go:547
 }
 func (f *ctrlForFormsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlForFormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -720,52 +574,30 @@ func (f *ctrlLabelsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *ctrlLabelsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume14
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume15
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:149
-	f.out = ""
-//line ctrl_templates.go:151
-	f.i = 0
+	/*line ctrl_templates.go:149*/ f.out = ""
+	/*line ctrl_templates.go:151*/ f.i = 0
 for1:
-//line ctrl_templates.go:151
-	if !(f.i < 3) {
+	/*line ctrl_templates.go:151*/ if !(f.i < 3) {
 		goto endfor3
 	}
-//line ctrl_templates.go:153
-	f.j = 0
+	/*line ctrl_templates.go:153*/ f.j = 0
 for4:
-//line ctrl_templates.go:153
-	if !(f.j < 3) {
+	/*line ctrl_templates.go:153*/ if !(f.j < 3) {
 		goto endfor6
 	}
-//line ctrl_templates.go:154
-	switch {
+	/*line ctrl_templates.go:154*/ switch {
 	case f.j == 1 && f.i == 0:
 		goto case8
 
@@ -780,60 +612,51 @@ for4:
 	}
 	goto endswitch7
 case8:
-//line ctrl_templates.go:156
-	f.j = 10
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:156*/ f.j = 10
+	f.aw.Begin(f.e.I(0))
 resume12:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:158
-	f.e.Add("cont outer at i=%d j=%d", f.i, f.j)
+	/*line ctrl_templates.go:158*/ f.e.Add("cont outer at i=%d j=%d", f.i, f.j)
 	goto post2
 case9:
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume13:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:162
-	goto endswitch7
+	/*line ctrl_templates.go:162*/ goto endswitch7
 case10:
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume14:
-	f.aw.Must()
-//line ctrl_templates.go:165
-	goto endfor6
-case11:
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
-resume15:
 	f.aw.Must()
-//line ctrl_templates.go:168
-	goto endfor3
+	/*line ctrl_templates.go:165*/ goto endfor6
+case11:
+	f.aw.Begin(f.e.I(0))
+resume15:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
+	f.aw.Must()
+	/*line ctrl_templates.go:168*/ goto endfor3
 endswitch7:
 	f.out += fmt.Sprintf("%d%d ", f.i, f.j)
-//line ctrl_templates.go:153
-	f.j++
+	/*line ctrl_templates.go:153*/ f.j++
 	goto for4
 endfor6:
-//line ctrl_templates.go:172
-	f.out += "| "
+	/*line ctrl_templates.go:172*/ f.out += "| "
 post2:
-//line ctrl_templates.go:151
-	f.i++
+	/*line ctrl_templates.go:151*/ f.i++
 	goto for1
 endfor3:
-//line ctrl_templates.go:174
-	return f.Finish(f.out, nil)
-//line ctrl_templates_async.go:837
+	/*line ctrl_templates.go:174*/ return f.Finish(f.out, nil)
+//line ctrl_templates_async.go:660
 }
 func (f *ctrlLabelsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlLabelsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -861,40 +684,31 @@ func (f *ctrlGotoFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); 
 func (f *ctrlGotoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:181
-	f.n = 0
+	/*line ctrl_templates.go:181*/ f.n = 0
 	f.i = 0
 loop:
 	if f.i >= 3 {
 		goto done
 	}
-	if y, ok := f.aw.Start(c, f.e.AV("step", f.i)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("step", f.i))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line ctrl_templates.go:187
-	f.n += aV
+	/*line ctrl_templates.go:187*/ f.n += aV
 	f.i++
 	goto loop
 done:
 	f.e.Add("n=%d", f.n)
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:898
+//line ctrl_templates_async.go:712
 }
 func (f *ctrlGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -925,48 +739,35 @@ func (f *ctrlGotoOutOfLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlGotoOutOfLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:200
-	f.tries = 0
+	/*line ctrl_templates.go:200*/ f.tries = 0
 retry:
 	f.tries++
 	f.i = 0
 for1:
-//line ctrl_templates.go:203
-	if !(f.i < 3) {
+	/*line ctrl_templates.go:203*/ if !(f.i < 3) {
 		goto endfor3
 	}
-//line ctrl_templates.go:204
-	if y, ok := f.aw.Start(c, f.e.I(f.i)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:204*/ f.aw.Begin(f.e.I(f.i))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line ctrl_templates.go:205
-	if v == 1 && f.tries < 3 {
+	/*line ctrl_templates.go:205*/ if v == 1 && f.tries < 3 {
 		f.e.Add("retry %d at i=%d", f.tries, f.i)
 		goto retry
 	}
-//line ctrl_templates.go:203
-	f.i++
+	/*line ctrl_templates.go:203*/ f.i++
 	goto for1
 endfor3:
-//line ctrl_templates.go:210
-	return f.Finish(fmt.Sprintf("tries=%d", f.tries), nil)
-//line ctrl_templates_async.go:970
+	/*line ctrl_templates.go:210*/ return f.Finish(fmt.Sprintf("tries=%d", f.tries), nil)
+//line ctrl_templates_async.go:771
 }
 func (f *ctrlGotoOutOfLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoOutOfLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -993,17 +794,10 @@ type ctrlVoidFrame struct {
 func (f *ctrlVoidFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlVoidFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlVoidFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -1011,24 +805,21 @@ range1:
 	if f.i >= f.n {
 		goto endrange3
 	}
-//line ctrl_templates.go:218
-	if f.i == 2 {
+	/*line ctrl_templates.go:218*/ if f.i == 2 {
 		return f.Finish(rt.Void{}, nil)
 	}
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:222
-	f.e.Add("void %d", f.i)
+	/*line ctrl_templates.go:222*/ f.e.Add("void %d", f.i)
 	f.i++
 	goto range1
 endrange3:
-//line ctrl_templates.go:224
-	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1032
+	/*line ctrl_templates.go:224*/ return f.Finish(rt.Void{}, nil)
+//line ctrl_templates_async.go:823
 }
 func (f *ctrlVoidFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlVoidFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1058,47 +849,33 @@ func (f *ctrlErrOnlyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlErrOnlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:230
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:230*/ f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:231
-	if !f.fail {
+	/*line ctrl_templates.go:231*/ if !f.fail {
 		goto endif2
 	}
-//line ctrl_templates.go:232
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line ctrl_templates.go:232*/ f.aw.Begin(f.e.I(1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line ctrl_templates.go:232
-	return f.Finish(rt.Void{}, fmt.Errorf("failed after %d", i))
+	/*line ctrl_templates.go:232*/ return f.Finish(rt.Void{}, fmt.Errorf("failed after %d", i))
 endif2:
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:1102
+//line ctrl_templates_async.go:879
 }
 func (f *ctrlErrOnlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlErrOnlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1128,31 +905,22 @@ func (f *ctrlIntrinsicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ctrlIntrinsicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var after bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line ctrl_templates.go:241
-	f.before = c.Task() == f.e.Task && c.Loop() == f.e.L
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line ctrl_templates.go:241*/ f.before = c.Task() == f.e.Task && c.Loop() == f.e.L
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line ctrl_templates.go:243
-	after = c.Task() == f.e.Task && c.Loop() == f.e.L
+	/*line ctrl_templates.go:243*/ after = c.Task() == f.e.Task && c.Loop() == f.e.L
 	return f.Finish(fmt.Sprint(f.before, after), nil)
-//line ctrl_templates_async.go:1156
+//line ctrl_templates_async.go:924
 }
 func (f *ctrlIntrinsicsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlIntrinsicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -33,31 +33,17 @@ func (f *deferArgsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch();
 func (f *deferArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:18
-	f.x = 1
+	/*line defer_templates.go:18*/ f.x = 1
 	{
 		fn := f.e.Add
 		d := f.x
@@ -66,16 +52,14 @@ func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line defer_templates.go:20
-	f.defers = append(f.defers, f.later(func() { f.e.Add("closure x=%d res=%d", f.x, f.res) }))
-	if y, ok := f.aw.Start(c, f.e.AV("darg", 7)); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:20*/ f.defers = append(f.defers, f.later(func() { f.e.Add("closure x=%d res=%d", f.x, f.res) }))
+	f.aw.Begin(f.e.AV("darg", 7))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line defer_templates.go:21
-	{
+	/*line defer_templates.go:21*/ {
 		fn_1 := f.e.Add
 		d_1 := aV
 		f.defers = append(f.defers, func(next func()) {
@@ -83,15 +67,13 @@ resume1:
 			next()
 		})
 	}
-//line defer_templates.go:22
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 2
-		return y
-	}
+	/*line defer_templates.go:22*/ f.aw.Begin(f.e.I(2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line defer_templates.go:22
-	f.x = i
+	/*line defer_templates.go:22*/ f.x = i
 	for i := 0; i < 3; i++ {
 		{
 			fn_2 := f.e.Add
@@ -102,16 +84,14 @@ resume2:
 			})
 		}
 	}
-//line defer_templates.go:26
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line defer_templates.go:26*/ f.aw.Begin(f.e.I(0))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
-//line defer_templates.go:27
-	return f.done(f.x * 10)
-//line defer_templates_async.go:115
+	/*line defer_templates.go:27*/ return f.done(f.x * 10)
+//line defer_templates_async.go:95
 }
 func (f *deferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -189,35 +169,26 @@ func (f *deferChangesResultFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferChangesResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:34
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:34*/ f.defers = append(f.defers, func() {
 		f.res *= 2
 		if f.res > 10 {
 			f.err = fmt.Errorf("too big: %d", f.res)
 		}
 	})
-	if y, ok := f.aw.Start(c, f.e.I(f.n)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.n))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line defer_templates.go:40
-	return f.done(i, nil)
-//line defer_templates_async.go:221
+	/*line defer_templates.go:40*/ return f.done(i, nil)
+//line defer_templates_async.go:192
 }
 func (f *deferChangesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -285,36 +256,27 @@ func (f *deferRecoverPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRecoverPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:48
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:48*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.e.Add("recovered %v", r)
 			f.res = -1
 		}
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line defer_templates.go:55
-	f.e.Add("about to panic")
+	/*line defer_templates.go:55*/ f.e.Add("about to panic")
 	panic("late")
-//line defer_templates_async.go:318
+//line defer_templates_async.go:280
 }
 func (f *deferRecoverPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -383,34 +345,22 @@ func (f *deferRecoverRaisedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:64
-	{
+	/*line defer_templates.go:64*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("outer defer")
 			next()
 		})
 	}
-//line defer_templates.go:65
-	f.defers = append(f.defers, f.later(func() {
+	/*line defer_templates.go:65*/ f.defers = append(f.defers, f.later(func() {
 		r := recover()
 		if re, ok := r.(*rt.Raised); ok {
 			f.e.Add("raised %v", re.Err)
@@ -425,24 +375,21 @@ func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line defer_templates.go:74
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:74*/ f.aw.Begin(f.e.I(0))
 resume1:
-	f.aw.Must()
-//line defer_templates.go:75
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "boom")); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aw.Must()
+	/*line defer_templates.go:75*/ f.aw.Begin(Fail[int](f.e, "boom"))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	v = f.aw.Must()
-//line defer_templates.go:76
-	f.e.Add("unreachable %d", v)
+	/*line defer_templates.go:76*/ f.e.Add("unreachable %d", v)
 	return f.done(v, nil)
-//line defer_templates_async.go:446
+//line defer_templates_async.go:393
 }
 func (f *deferRecoverRaisedFrame) catch() {
 	if p := recover(); p != nil {
@@ -517,40 +464,30 @@ func (f *deferUnrecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferUnrecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var fail int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:86
-	{
+	/*line defer_templates.go:86*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("defer ran")
 			next()
 		})
 	}
-//line defer_templates.go:87
-	f.defers = append(f.defers, f.later(func() {
+	/*line defer_templates.go:87*/ f.defers = append(f.defers, f.later(func() {
 		f.e.Add("helper recover nil=%v", recoverInHelper() == nil)
 	}))
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "escaped")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Fail[int](f.e, "escaped"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	fail = f.aw.Must()
-//line defer_templates.go:90
-	return f.done(fail)
-//line defer_templates_async.go:554
+	/*line defer_templates.go:90*/ return f.done(fail)
+//line defer_templates_async.go:491
 }
 func (f *deferUnrecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -624,21 +561,13 @@ func (f *deferRepanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:101
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:101*/ f.defers = append(f.defers, func() {
 		r := recover()
 		f.e.Add("second recover %v", r)
 	})
@@ -647,15 +576,14 @@ func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f.e.Add("first recover %v", r)
 		panic(fmt.Sprintf("again(%v)", r))
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line defer_templates.go:111
-	panic("first")
-//line defer_templates_async.go:659
+	/*line defer_templates.go:111*/ panic("first")
+//line defer_templates_async.go:587
 }
 func (f *deferRepanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -723,21 +651,13 @@ func (f *deferSwallowCancelFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:119
-	f.defers = append(f.defers, func() {
+	/*line defer_templates.go:119*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			re, ok := r.(*rt.Raised)
 			f.e.Add("recovered cancelled=%v", ok && errors.Is(re.Err, rt.ErrCancelled))
@@ -745,16 +665,15 @@ func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	})
 	f.e.Add("before")
-	if y, ok := f.aw.Start(c, f.e.Cancel("stop")); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.Cancel("stop"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line defer_templates.go:128
-	f.e.Add("unreachable")
+	/*line defer_templates.go:128*/ f.e.Add("unreachable")
 	return f.done(1, nil)
-//line defer_templates_async.go:758
+//line defer_templates_async.go:677
 }
 func (f *deferSwallowCancelFrame) catch() {
 	if p := recover(); p != nil {
@@ -821,42 +740,29 @@ func (f *cancelAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *cancelAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:137
-	if y, ok := f.aw.Start(c, f.e.Cancel("go away")); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:137*/ f.aw.Begin(f.e.Cancel("go away"))
 resume1:
-	_, err = f.aw.Result()
-//line defer_templates.go:138
-	f.e.Add("err=%v", err)
-	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	_, err = f.aw.Result()
+	/*line defer_templates.go:138*/ f.e.Add("err=%v", err)
+	f.aw.Begin(f.e.I(5))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	v = f.aw.Must()
-//line defer_templates.go:140
-	return f.Finish(v, nil)
-//line defer_templates_async.go:860
+	/*line defer_templates.go:140*/ return f.Finish(v, nil)
+//line defer_templates_async.go:766
 }
 func (f *cancelAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -885,37 +791,27 @@ func (f *cancelPropagateFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:148
-	{
+	/*line defer_templates.go:148*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("cleanup")
 			next()
 		})
 	}
-//line defer_templates.go:149
-	if y, ok := f.aw.Start(c, f.e.Cancel("bye")); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:149*/ f.aw.Begin(f.e.Cancel("bye"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line defer_templates.go:150
-	return f.done(1)
-//line defer_templates_async.go:919
+	/*line defer_templates.go:150*/ return f.done(1)
+//line defer_templates_async.go:815
 }
 func (f *cancelPropagateFrame) catch() {
 	if p := recover(); p != nil {
@@ -987,31 +883,22 @@ func (f *cancelThrownFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *cancelThrownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:158
-	f.e.CancelSoon("thrown")
-	if y, ok := f.aw.Start(c, cancelThrownChildAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:158*/ f.e.CancelSoon("thrown")
+	f.aw.Begin(cancelThrownChildAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line defer_templates.go:160
-	f.e.Add("parent v=%d err=%v", v, err)
+	/*line defer_templates.go:160*/ f.e.Add("parent v=%d err=%v", v, err)
 	return f.Finish(v+1, err)
-//line defer_templates_async.go:1015
+//line defer_templates_async.go:902
 }
 func (f *cancelThrownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelThrownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1041,38 +928,28 @@ func (f *cancelThrownChildFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *cancelThrownChildFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:166
-	{
+	/*line defer_templates.go:166*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("child defer")
 			next()
 		})
 	}
-//line defer_templates.go:167
-	if y, ok := f.aw.Start(c, f.e.Sleep(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:167*/ f.aw.Begin(f.e.Sleep(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line defer_templates.go:168
-	f.e.Add("child err=%v", err)
+	/*line defer_templates.go:168*/ f.e.Add("child err=%v", err)
 	return f.done(10, err)
-//line defer_templates_async.go:1076
+//line defer_templates_async.go:953
 }
 func (f *cancelThrownChildFrame) catch() {
 	if p := recover(); p != nil {
@@ -1143,29 +1020,20 @@ func (f *closeRunsDefersFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:177
-	{
+	/*line defer_templates.go:177*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("closed defer 1")
 			next()
 		})
 	}
-//line defer_templates.go:178
-	for i := 0; i < 2; i++ {
+	/*line defer_templates.go:178*/ for i := 0; i < 2; i++ {
 		{
 			fn_1 := f.e.Add
 			d := i
@@ -1175,18 +1043,16 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			})
 		}
 	}
-//line defer_templates.go:181
-	f.e.Add("suspending")
-	if y, ok := f.aw.Start(c, rt.NewFuture[int](f.e.L)); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:181*/ f.e.Add("suspending")
+	f.aw.Begin(rt.NewFuture[int](f.e.L))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line defer_templates.go:183
-	f.e.Add("unreachable")
+	/*line defer_templates.go:183*/ f.e.Add("unreachable")
 	return f.done(0)
-//line defer_templates_async.go:1190
+//line defer_templates_async.go:1056
 }
 func (f *closeRunsDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1258,37 +1124,27 @@ func (f *closeDelegatingFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var closeRunsDefers_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:192
-	{
+	/*line defer_templates.go:192*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("parent defer")
 			next()
 		})
 	}
-//line defer_templates.go:193
-	if y, ok := f.aw.Start(c, closeRunsDefersAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	/*line defer_templates.go:193*/ f.aw.Begin(closeRunsDefersAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	closeRunsDefers_1 = f.aw.Must()
-//line defer_templates.go:193
-	return f.done(closeRunsDefers_1)
-//line defer_templates_async.go:1292
+	/*line defer_templates.go:193*/ return f.done(closeRunsDefers_1)
+//line defer_templates_async.go:1148
 }
 func (f *closeDelegatingFrame) catch() {
 	if p := recover(); p != nil {
@@ -1366,21 +1222,13 @@ func (f *closeInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *closeInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line defer_templates.go:200
-	{
+	/*line defer_templates.go:200*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -1393,22 +1241,20 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line defer_templates.go:201
-	v = f.k
+	/*line defer_templates.go:201*/ v = f.k
 	f.e.Add("suspending at %d", v)
-	if y, ok := f.aw.Start(c, rt.NewFuture[int](f.e.L)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.NewFuture[int](f.e.L))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line defer_templates.go:205
-	return f.done(0)
-//line defer_templates_async.go:1412
+	/*line defer_templates.go:205*/ return f.done(0)
+//line defer_templates_async.go:1258
 }
 func (f *closeInIteratorFrame) catch() {
 	if p := recover(); p != nil {

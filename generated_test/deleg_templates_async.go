@@ -31,59 +31,41 @@ func (f *fibFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); retur
 func (f *fibFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *fibFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, fib_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:17
-	if !(f.n < 2) {
+	/*line deleg_templates.go:17*/ if !(f.n < 2) {
 		goto endif1
 	}
-//line deleg_templates.go:18
-	if y, ok := f.aw.Start(c, f.e.I(f.n)); ok {
-		f.State = 1
-		return y
-	}
+	/*line deleg_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line deleg_templates.go:18
-	return f.Finish(i, nil)
+	/*line deleg_templates.go:18*/ return f.Finish(i, nil)
 endif1:
-	if y, ok := f.aw.Start(c, fibAsync(f.e, f.n-1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(fibAsync(f.e, f.n-1))
 resume3:
-	f.fib = f.aw.Must()
-//line deleg_templates.go:20
-	if y, ok := f.aw.Start(c, fibAsync(f.e, f.n-2)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	f.fib = f.aw.Must()
+	/*line deleg_templates.go:20*/ f.aw.Begin(fibAsync(f.e, f.n-2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	fib_1 = f.aw.Must()
-//line deleg_templates.go:20
-	return f.Finish(f.fib+fib_1, nil)
-//line deleg_templates_async.go:87
+	/*line deleg_templates.go:20*/ return f.Finish(f.fib+fib_1, nil)
+//line deleg_templates_async.go:69
 }
 func (f *fibFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fibFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -110,31 +92,22 @@ func (f *childFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); ret
 func (f *childFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *childFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:27
-	f.e.Add("%s start", f.tag)
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line deleg_templates.go:27*/ f.e.Add("%s start", f.tag)
+	f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line deleg_templates.go:29
-	f.e.Add("%s end", f.tag)
+	/*line deleg_templates.go:29*/ f.e.Add("%s end", f.tag)
 	return f.Finish(v, nil)
-//line deleg_templates_async.go:138
+//line deleg_templates_async.go:111
 }
 func (f *childFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *childFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -162,42 +135,29 @@ func (f *delegateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); 
 func (f *delegateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *delegateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var b int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:37
-	f.t = rt.CreateTask(f.e.L, childAsync(f.e, "t"))
-	if y, ok := f.aw.Start(c, childAsync(f.e, "c")); ok {
-		f.State = 1
-		return y
-	}
+	/*line deleg_templates.go:37*/ f.t = rt.CreateTask(f.e.L, childAsync(f.e, "t"))
+	f.aw.Begin(childAsync(f.e, "c"))
 resume1:
-	f.a = f.aw.Must()
-//line deleg_templates.go:39
-	if y, ok := f.aw.Start(c, f.t); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.a = f.aw.Must()
+	/*line deleg_templates.go:39*/ f.aw.Begin(f.t)
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	b = f.aw.Must()
-//line deleg_templates.go:40
-	return f.Finish(f.a+b, nil)
-//line deleg_templates_async.go:201
+	/*line deleg_templates.go:40*/ return f.Finish(f.a+b, nil)
+//line deleg_templates_async.go:161
 }
 func (f *delegateFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -223,29 +183,20 @@ type failingFrame struct {
 func (f *failingFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *failingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *failingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:47
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line deleg_templates.go:47*/ f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line deleg_templates.go:48
-	return f.Finish(5, errors.New(f.msg))
-//line deleg_templates_async.go:249
+	/*line deleg_templates.go:48*/ return f.Finish(5, errors.New(f.msg))
+//line deleg_templates_async.go:200
 }
 func (f *failingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *failingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -277,69 +228,48 @@ func (f *delegateErrorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *delegateErrorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, failing_1 int
 	var err, later error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:55
-	if y, ok := f.aw.Start(c, failingAsync(f.e, "first")); ok {
-		f.State = 1
-		return y
-	}
+	/*line deleg_templates.go:55*/ f.aw.Begin(failingAsync(f.e, "first"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line deleg_templates.go:56
-	f.e.Add("v=%d err=%v", v, err)
-	if y, ok := f.aw1.Start(c, ctrlVoidAsync(f.e, 3)); ok {
-		f.State = 2
-		return y
-	}
+	/*line deleg_templates.go:56*/ f.e.Add("v=%d err=%v", v, err)
+	f.aw1.Begin(ctrlVoidAsync(f.e, 3))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
-//line deleg_templates.go:58
-	f.e.Add("void err=%v", err)
-	if y, ok := f.aw2.Start(c, Later(f.e, errors.New("as value"))); ok {
-		f.State = 3
-		return y
-	}
+	/*line deleg_templates.go:58*/ f.e.Add("void err=%v", err)
+	f.aw2.Begin(Later(f.e, errors.New("as value")))
 resume3:
-	later = f.aw2.Must()
-//line deleg_templates.go:59
-	err = later
-	f.e.Add("value %v", err)
-	if y, ok := f.aw.Start(c, failingAsync(f.e, "second")); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	later = f.aw2.Must()
+	/*line deleg_templates.go:59*/ err = later
+	f.e.Add("value %v", err)
+	f.aw.Begin(failingAsync(f.e, "second"))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	failing_1 = f.aw.Must()
-//line deleg_templates.go:61
-	return f.Finish(fmt.Sprint(failing_1), nil)
-//line deleg_templates_async.go:343
+	/*line deleg_templates.go:61*/ return f.Finish(fmt.Sprint(failing_1), nil)
+//line deleg_templates_async.go:273
 }
 func (f *delegateErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *delegateErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -370,37 +300,24 @@ func (f *delegateDeepFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *delegateDeepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, delegateDeep_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:68
-	if f.depth != 0 {
+	/*line deleg_templates.go:68*/ if f.depth != 0 {
 		goto endif1
 	}
-//line deleg_templates.go:69
-	if y, ok := f.aw.Start(c, f.e.AV("leaf", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line deleg_templates.go:69*/ f.aw.Begin(f.e.AV("leaf", 1))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line deleg_templates.go:69
-	return f.done(aV)
+	/*line deleg_templates.go:69*/ return f.done(aV)
 endif1:
 	{
 		fn := f.e.Add
@@ -410,16 +327,14 @@ endif1:
 			next()
 		})
 	}
-//line deleg_templates.go:72
-	if y, ok := f.aw.Start(c, delegateDeepAsync(f.e, f.depth-1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line deleg_templates.go:72*/ f.aw.Begin(delegateDeepAsync(f.e, f.depth-1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	delegateDeep_1 = f.aw.Must()
-//line deleg_templates.go:72
-	return f.done(delegateDeep_1 + f.depth)
-//line deleg_templates_async.go:423
+	/*line deleg_templates.go:72*/ return f.done(delegateDeep_1 + f.depth)
+//line deleg_templates_async.go:338
 }
 func (f *delegateDeepFrame) catch() {
 	if p := recover(); p != nil {
@@ -493,42 +408,29 @@ func (f *delegateTwiceFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *delegateTwiceFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var b int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line deleg_templates.go:80
-	f.c = childAsync(f.e, "once")
-	if y, ok := f.aw.Start(c_1, f.c); ok {
-		f.State = 1
-		return y
-	}
+	/*line deleg_templates.go:80*/ f.c = childAsync(f.e, "once")
+	f.aw.Begin(f.c)
 resume1:
-	f.a = f.aw.Must()
-//line deleg_templates.go:82
-	if y, ok := f.aw.Start(c_1, f.c); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.a = f.aw.Must()
+	/*line deleg_templates.go:82*/ f.aw.Begin(f.c)
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	b, err = f.aw.Result()
-//line deleg_templates.go:83
-	return f.Finish(fmt.Sprint(f.a, b, err), nil)
-//line deleg_templates_async.go:532
+	/*line deleg_templates.go:83*/ return f.Finish(fmt.Sprint(f.a, b, err), nil)
+//line deleg_templates_async.go:434
 }
 func (f *delegateTwiceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateTwiceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -32,44 +32,31 @@ func (f *dotDoubleFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *dotDoubleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line dot_templates.go:16
-	if y, ok := f.aw.Start(c, f.e.I(f.n)); ok {
-		f.State = 1
-		return y
-	}
+	/*line dot_templates.go:16*/ f.aw.Begin(f.e.I(f.n))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.v, err = f.aw.Result()
-//line dot_templates.go:17
-	if err != nil {
+	/*line dot_templates.go:17*/ if err != nil {
 		return f.Finish(0, err)
 	}
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line dot_templates.go:20
-	return f.Finish(f.v+i, nil)
-//line dot_templates_async.go:73
+	/*line dot_templates.go:20*/ return f.Finish(f.v+i, nil)
+//line dot_templates_async.go:60
 }
 func (f *dotDoubleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *dotDoubleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -100,54 +87,39 @@ func (f *dotSumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); re
 func (f *dotSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n, dotDouble_1 int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line dot_templates.go:37
-	f.got = nil
+	/*line dot_templates.go:37*/ f.got = nil
 	f.i = 0
 range1:
 	if f.i >= len(f.ns) {
 		goto endrange3
 	}
-//line dot_templates.go:38
-	n = f.ns[f.i]
-	if y, ok := f.aw.Start(c, dotDoubleAsync(f.e, n)); ok {
-		f.State = 1
-		return y
-	}
+	/*line dot_templates.go:38*/ n = f.ns[f.i]
+	f.aw.Begin(dotDoubleAsync(f.e, n))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	dotDouble_1 = f.aw.Must()
-//line dot_templates.go:39
-	f.got = append(f.got, dotDouble_1)
+	/*line dot_templates.go:39*/ f.got = append(f.got, dotDouble_1)
 	f.i++
 	goto range1
 endrange3:
-//line dot_templates.go:41
-	if y, ok := f.aw1.Start(c, WaitFor(Sleep(5), 1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line dot_templates.go:41*/ f.aw1.Begin(WaitFor(Sleep(5), 1))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
-//line dot_templates.go:42
-	return f.Finish(fmt.Sprint(dotHelper(f.got), f.got, err), nil)
-//line dot_templates_async.go:151
+	/*line dot_templates.go:42*/ return f.Finish(fmt.Sprint(dotHelper(f.got), f.got, err), nil)
+//line dot_templates_async.go:123
 }
 func (f *dotSumFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *dotSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

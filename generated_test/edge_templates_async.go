@@ -43,81 +43,59 @@ func (f_1 *edgeNamesFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *edgeNamesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i, next, r int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f_1.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:19
-	if y, ok := f_1.aw.Start(c_1, f_1.f.I(f_1.c)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line edge_templates.go:19*/ f_1.aw.Begin(f_1.f.I(f_1.c))
 resume1:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	i = f_1.aw.Must()
-//line edge_templates.go:19
-	f_1.y, f_1.ok = i, true
-	if y, ok := f_1.aw.Start(c_1, f_1.f.I(f_1.state)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line edge_templates.go:19*/ f_1.y, f_1.ok = i, true
+	f_1.aw.Begin(f_1.f.I(f_1.state))
 resume2:
-	next = f_1.aw.Must()
-//line edge_templates.go:21
-	f_1.res = fmt.Sprint(f_1.y, f_1.ok, next, f_1.thrown)
-	if y, ok := f_1.aw1.Start(c_1, Later(f_1.f, "aw")); ok {
-		f_1.State = 3
-		return y
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(2, y)
 	}
+	next = f_1.aw.Must()
+	/*line edge_templates.go:21*/ f_1.res = fmt.Sprint(f_1.y, f_1.ok, next, f_1.thrown)
+	f_1.aw1.Begin(Later(f_1.f, "aw"))
 resume3:
+	if y, ok := f_1.aw1.Step(c_1, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	f_1.aw_1 = f_1.aw1.Must()
 	f_1.frame = 0
 range4:
 	if f_1.frame >= 2 {
 		goto endrange6
 	}
-//line edge_templates.go:24
-	if y, ok := f_1.aw.Start(c_1, f_1.f.I(f_1.frame)); ok {
-		f_1.State = 4
-		return y
-	}
+	/*line edge_templates.go:24*/ f_1.aw.Begin(f_1.f.I(f_1.frame))
 resume7:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	r = f_1.aw.Must()
-//line edge_templates.go:25
-	f_1.f.Add("frame=%d r=%d", f_1.frame, r)
+	/*line edge_templates.go:25*/ f_1.f.Add("frame=%d r=%d", f_1.frame, r)
 	f_1.frame++
 	goto range4
 endrange6:
-//line edge_templates.go:27
-	f_1.f.Add("res=%s aw=%s", f_1.res, f_1.aw_1)
+	/*line edge_templates.go:27*/ f_1.f.Add("res=%s aw=%s", f_1.res, f_1.aw_1)
 	if f_1.c > 100 {
 		return f_1.Finish(rt.Void{}, errors.New("big c"))
 	}
 	return f_1.Finish(rt.Void{}, nil)
-//line edge_templates_async.go:121
+//line edge_templates_async.go:99
 }
 func (f_1 *edgeNamesFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *edgeNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -146,29 +124,20 @@ func (f *edgeBlankParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *edgeBlankParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:38
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 1
-		return y
-	}
+	/*line edge_templates.go:38*/ f.aw.Begin(f.e.I(4))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line edge_templates.go:38
-	return f.Finish(i, nil)
-//line edge_templates_async.go:172
+	/*line edge_templates.go:38*/ return f.Finish(i, nil)
+//line edge_templates_async.go:141
 }
 func (f *edgeBlankParamsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -205,21 +174,13 @@ func (f *edgeChanFilledWhileSuspendedFrame) Throw(c *rt.Ctx, err error) rt.Yield
 	return f.step(c, err)
 }
 func (f *edgeChanFilledWhileSuspendedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:47
-	f.ch = make(chan int, 4)
+	/*line edge_templates.go:47*/ f.ch = make(chan int, 4)
 	f.ch <- 1
 	f.e.L.CallSoon(func() {
 		f.ch <- 2
@@ -232,21 +193,18 @@ range1:
 	if f.v, f.ok = <-f.ch_1; !f.ok {
 		goto endrange3
 	}
-//line edge_templates.go:55
-	f.v_1 = f.v
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line edge_templates.go:55*/ f.v_1 = f.v
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line edge_templates.go:57
-	f.out += fmt.Sprint(f.v_1)
+	/*line edge_templates.go:57*/ f.out += fmt.Sprint(f.v_1)
 	goto range1
 endrange3:
-//line edge_templates.go:59
-	return f.Finish(f.out, nil)
-//line edge_templates_async.go:250
+	/*line edge_templates.go:59*/ return f.Finish(f.out, nil)
+//line edge_templates_async.go:208
 }
 func (f *edgeChanFilledWhileSuspendedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -280,68 +238,50 @@ func (f *edgeReadAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *edgeReadAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, later int
 	var b bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:69
-	f.x = 1
+	/*line edge_templates.go:69*/ f.x = 1
 	f.e.L.CallSoon(func() { f.x = 10 })
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
-	i = f.aw.Must()
-//line edge_templates.go:71
-	f.a = f.x + i
-	f.e.L.CallSoon(func() { f.x = 20 })
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	i = f.aw.Must()
+	/*line edge_templates.go:71*/ f.a = f.x + i
+	f.e.L.CallSoon(func() { f.x = 20 })
+	f.aw.Begin(f.e.I(0))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
-//line edge_templates.go:73
-	f.s = fmt.Sprint(f.x, i_1)
+	/*line edge_templates.go:73*/ f.s = fmt.Sprint(f.x, i_1)
 	b = false
 	f.cond = f.e.B("set", true)
 	if !f.cond {
 		goto skip3
 	}
-//line edge_templates.go:75
-	if y, ok := f.aw.Start(c, Later(f.e, f.x)); ok {
-		f.State = 3
-		return y
-	}
+	/*line edge_templates.go:75*/ f.aw.Begin(Later(f.e, f.x))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	later = f.aw.Must()
 	f.cond = later ==
 		20
 skip3:
-//line edge_templates.go:75
-	b = f.cond
+	/*line edge_templates.go:75*/ b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:345
+//line edge_templates_async.go:285
 }
 func (f *edgeReadAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -378,21 +318,13 @@ func (f *edgeRangeFuncPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *edgeRangeFuncPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:85
-	f.defers = append(f.defers, func() {
+	/*line edge_templates.go:85*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.res = fmt.Sprint("recovered ", r)
 		}
@@ -403,25 +335,22 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line edge_templates.go:90
-	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line edge_templates.go:90*/ f.v = f.k
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line edge_templates.go:92
-	if f.v == 1 {
+	/*line edge_templates.go:92*/ if f.v == 1 {
 		panic("in body")
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line edge_templates.go:96
-	return f.done("end")
-//line edge_templates_async.go:425
+	/*line edge_templates.go:96*/ return f.done("end")
+//line edge_templates_async.go:354
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -520,21 +449,13 @@ func (f *edgeRangeFuncMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var ok_1 bool
 	var k, v, fail int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:103
-	{
+	/*line edge_templates.go:103*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -547,28 +468,24 @@ range1:
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
 	}
-//line edge_templates.go:104
-	v = k
+	/*line edge_templates.go:104*/ v = k
 	if v != 1 {
 		goto endif4
 	}
-//line edge_templates.go:106
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "failed in body")); ok {
-		f.State = 1
-		return y
-	}
+	/*line edge_templates.go:106*/ f.aw.Begin(Fail[int](f.e, "failed in body"))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	fail = f.aw.Must()
-//line edge_templates.go:106
-	return f.done(fail)
+	/*line edge_templates.go:106*/ return f.done(fail)
 endif4:
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line edge_templates.go:109
-	return f.done(0)
-//line edge_templates_async.go:572
+	/*line edge_templates.go:109*/ return f.done(0)
+//line edge_templates_async.go:489
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -664,36 +581,27 @@ func (f *edgeChildPanicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgeChildPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:118
-	f.defers = append(f.defers, func() {
+	/*line edge_templates.go:118*/ f.defers = append(f.defers, func() {
 		r := recover()
 		var pe *rt.PanicError
 		if re, ok := r.(*rt.Raised); ok && errors.As(re.Err, &pe) {
 			f.res = fmt.Sprint("child panicked: ", pe.Value)
 		}
 	})
-	if y, ok := f.aw.Start(c, panicsWithErrorAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(panicsWithErrorAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line edge_templates.go:126
-	return f.done("unreachable")
-//line edge_templates_async.go:697
+	/*line edge_templates.go:126*/ return f.done("unreachable")
+//line edge_templates_async.go:605
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -759,35 +667,26 @@ func (f *edgePanicInDeferFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgePanicInDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:134
-	f.defers = append(f.defers, func() {
+	/*line edge_templates.go:134*/ f.defers = append(f.defers, func() {
 		f.e.Add("outer sees %v", recover())
 	})
 	f.defers = append(f.defers, func() {
 		panic("second")
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line edge_templates.go:141
-	panic("first")
-//line edge_templates_async.go:791
+	/*line edge_templates.go:141*/ panic("first")
+//line edge_templates_async.go:690
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -855,21 +754,13 @@ func (f *edgeDeferValuesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var lg logger
 	var fn func()
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:153
-	lg = logger{"first"}
+	/*line edge_templates.go:153*/ lg = logger{"first"}
 	{
 		fn_1 := lg.log
 		d := f.e
@@ -878,20 +769,18 @@ func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line edge_templates.go:155
-	fn = func() { f.e.Add("fn one") }
+	/*line edge_templates.go:155*/ fn = func() { f.e.Add("fn one") }
 	f.defers = append(f.defers, f.later(fn))
 	lg.tag = "second"
 	fn = func() { f.e.Add("fn two") }
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line edge_templates.go:160
-	return f.done(0)
-//line edge_templates_async.go:895
+	/*line edge_templates.go:160*/ return f.done(0)
+//line edge_templates_async.go:784
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -965,30 +854,21 @@ func (f *edgeCurrentInClosureFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *edgeCurrentInClosureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:168
-	f.check = func() bool { return rt.Current() == f.e.Task }
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line edge_templates.go:168*/ f.check = func() bool { return rt.Current() == f.e.Task }
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line edge_templates.go:170
-	return f.Finish(f.check(), nil)
-//line edge_templates_async.go:992
+	/*line edge_templates.go:170*/ return f.Finish(f.check(), nil)
+//line edge_templates_async.go:872
 }
 func (f *edgeCurrentInClosureFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1027,36 +907,23 @@ func (f_1 *edgeCaseScopedCaptureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var w *int
 	var i int
 	var out string
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line edge_templates.go:178
-	f_1.fs = nil
+	/*line edge_templates.go:178*/ f_1.fs = nil
 	f_1.i = 0
 range1:
 	if f_1.i >= 3 {
 		goto endrange3
 	}
 	f_1.v = new(int)
-//line edge_templates.go:180
-	(*f_1.v) = f_1.i * f_1.k
-//line edge_templates.go:180
-	switch {
+	/*line edge_templates.go:180*/ (*f_1.v) = f_1.i * f_1.k
+	/*line edge_templates.go:180*/ switch {
 	case (*f_1.v) > 2:
 		goto case5
 
@@ -1064,16 +931,14 @@ range1:
 		goto case6
 	}
 case5:
-//line edge_templates.go:182
-	if y, ok := f_1.aw.Start(c, f_1.e.I(1)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line edge_templates.go:182*/ f_1.aw.Begin(f_1.e.I(1))
 resume7:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	i = f_1.aw.Must()
 	w = new(int)
-//line edge_templates.go:182
-	(*w) = (*f_1.v) + i
+	/*line edge_templates.go:182*/ (*w) = (*f_1.v) + i
 	{
 		w_1 := w
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("big", (*w_1)) })
@@ -1081,16 +946,14 @@ resume7:
 	goto endswitch4
 case6:
 	f_1.w = new(string)
-//line edge_templates.go:185
-	(*f_1.w) = "small"
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line edge_templates.go:185*/ (*f_1.w) = "small"
+	f_1.aw.Begin(f_1.e.I(0))
 resume8:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	f_1.aw.Must()
-//line edge_templates.go:187
-	{
+	/*line edge_templates.go:187*/ {
 		w_2 := f_1.w
 		v := f_1.v
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint((*w_2), (*v)) })
@@ -1099,13 +962,12 @@ endswitch4:
 	f_1.i++
 	goto range1
 endrange3:
-//line edge_templates.go:190
-	out = ""
+	/*line edge_templates.go:190*/ out = ""
 	for _, f := range f_1.fs {
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:1109
+//line edge_templates_async.go:971
 }
 func (f_1 *edgeCaseScopedCaptureFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -38,21 +38,13 @@ func (f *exitReturnAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exitReturnAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:18
-	{
+	/*line exit_templates.go:18*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -65,25 +57,22 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:19
-	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:19*/ f.v = f.k
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line exit_templates.go:21
-	if f.v == 1 {
+	/*line exit_templates.go:21*/ if f.v == 1 {
 		return f.done(f.v)
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:25
-	return f.done(-1)
-//line exit_templates_async.go:87
+	/*line exit_templates.go:25*/ return f.done(-1)
+//line exit_templates_async.go:76
 }
 func (f *exitReturnAFrame) catch() {
 	if p := recover(); p != nil {
@@ -185,33 +174,24 @@ func (f *exitReturnNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitReturnNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:30
-	{
+	/*line exit_templates.go:30*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
 			next()
 		})
 	}
-//line exit_templates.go:31
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:31*/ f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
@@ -219,8 +199,7 @@ range2:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange4
 	}
-//line exit_templates.go:32
-	v = f.k
+	/*line exit_templates.go:32*/ v = f.k
 	if v == 1 {
 		return f.done(v)
 	}
@@ -228,9 +207,8 @@ range2:
 endrange4:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:37
-	return f.done(-1)
-//line exit_templates_async.go:234
+	/*line exit_templates.go:37*/ return f.done(-1)
+//line exit_templates_async.go:212
 }
 func (f *exitReturnNFrame) catch() {
 	if p := recover(); p != nil {
@@ -333,37 +311,27 @@ func (f *exitGotoForwardAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitGotoForwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:42
-	f.n = 0
+	/*line exit_templates.go:42*/ f.n = 0
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:43
-	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:43*/ f.v = f.k
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line exit_templates.go:44
-	f.n += i
+	/*line exit_templates.go:44*/ f.n += i
 	if f.v == 1 {
 		{
 			f.stop()
@@ -375,12 +343,11 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:49
-	f.e.Add("not reached")
+	/*line exit_templates.go:49*/ f.e.Add("not reached")
 out:
 	f.e.Add("at out")
 	return f.done(f.n)
-//line exit_templates_async.go:384
+//line exit_templates_async.go:351
 }
 func (f *exitGotoForwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -474,21 +441,13 @@ func (f *exitGotoBackwardAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitGotoBackwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:57
-	f.n = 0
+	/*line exit_templates.go:57*/ f.n = 0
 again:
 	f.e.Add("again %d", f.n)
 	seq = f.e.Count(3)
@@ -497,16 +456,14 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:60
-	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:60*/ f.v = f.k
+	f.aw.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line exit_templates.go:61
-	f.n += i
+	/*line exit_templates.go:61*/ f.n += i
 	if f.v == 1 && f.n < 4 {
 		{
 			f.stop()
@@ -518,9 +475,8 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:66
-	return f.done(f.n)
-//line exit_templates_async.go:524
+	/*line exit_templates.go:66*/ return f.done(f.n)
+//line exit_templates_async.go:480
 }
 func (f *exitGotoBackwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -606,29 +562,20 @@ func (f *exitGotoBackwardNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exitGotoBackwardNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:71
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:71*/ f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n = f.aw.Must()
-//line exit_templates.go:72
 again:
-	f.e.Add("again %d", n)
+	/*line exit_templates.go:73*/ f.e.Add("again %d", n)
 	for v := range f.e.Count(3) {
 		n++
 		if v == 1 && n < 4 {
@@ -636,7 +583,7 @@ again:
 		}
 	}
 	return f.Finish(n, nil)
-//line exit_templates_async.go:640
+//line exit_templates_async.go:587
 }
 func (f *exitGotoBackwardNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitGotoBackwardNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -674,26 +621,16 @@ func (f *exitBreakOuterAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitBreakOuterAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:85
-	f.n = 0
-//line exit_templates.go:87
-	f.i = 0
+	/*line exit_templates.go:85*/ f.n = 0
+	/*line exit_templates.go:87*/ f.i = 0
 for1:
-//line exit_templates.go:87
-	if !(f.i < 3) {
+	/*line exit_templates.go:87*/ if !(f.i < 3) {
 		goto endfor3
 	}
 	seq = f.e.Count(3)
@@ -702,16 +639,14 @@ range4:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange6
 	}
-//line exit_templates.go:88
-	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:88*/ f.v = f.k
+	f.aw.Begin(f.e.I(1))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line exit_templates.go:89
-	f.n += i
+	/*line exit_templates.go:89*/ f.n += i
 	if f.v == 1 {
 		if f.i == 0 {
 			{
@@ -731,14 +666,12 @@ endrange6:
 	f.stop()
 	f.stop = nil
 post2:
-//line exit_templates.go:87
-	f.i++
+	/*line exit_templates.go:87*/ f.i++
 	goto for1
 endfor3:
-//line exit_templates.go:98
-	f.e.Add("after")
+	/*line exit_templates.go:98*/ f.e.Add("after")
 	return f.done(f.n)
-//line exit_templates_async.go:742
+//line exit_templates_async.go:675
 }
 func (f *exitBreakOuterAFrame) catch() {
 	if p := recover(); p != nil {
@@ -824,25 +757,17 @@ func (f *exitBreakOuterNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exitBreakOuterNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:104
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:104*/ f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n = f.aw.Must()
 //line exit_templates.go:105
 outer:
@@ -859,7 +784,7 @@ outer:
 	}
 	f.e.Add("after")
 	return f.Finish(n, nil)
-//line exit_templates_async.go:863
+//line exit_templates_async.go:788
 }
 func (f *exitBreakOuterNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitBreakOuterNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -901,21 +826,13 @@ func (f *exitNestedAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitNestedAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq, seq_1 iter.Seq[int]
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:123
-	{
+	/*line exit_templates.go:123*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -928,24 +845,21 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:124
-	f.v = f.k
+	/*line exit_templates.go:124*/ f.v = f.k
 	seq_1 = f.e.Count(2)
 	f.next_1, f.stop_1 = iter.Pull(func(yield func(int) bool) { seq_1(func(k int) bool { return yield(k) && f.rethrow() }) })
 range4:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
-//line exit_templates.go:125
-	f.w = f.k_1
-	if y, ok := f.aw.Start(c, f.e.I(f.v+f.w)); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:125*/ f.w = f.k_1
+	f.aw.Begin(f.e.I(f.v + f.w))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line exit_templates.go:126
-	if i == 1 {
+	/*line exit_templates.go:126*/ if i == 1 {
 		return f.done(10*f.v + f.w)
 	}
 	goto range4
@@ -956,9 +870,8 @@ endrange6:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:131
-	return f.done(-1)
-//line exit_templates_async.go:962
+	/*line exit_templates.go:131*/ return f.done(-1)
+//line exit_templates_async.go:875
 }
 func (f *exitNestedAFrame) catch() {
 	if p := recover(); p != nil {
@@ -1065,21 +978,13 @@ func (f *exitMustFailsNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exitMustFailsNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:136
-	{
+	/*line exit_templates.go:136*/ {
 		fn := f.e.Add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -1092,26 +997,23 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line exit_templates.go:137
-	v = f.k
+	/*line exit_templates.go:137*/ v = f.k
 	if v != 1 {
 		goto endif4
 	}
-//line exit_templates.go:139
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "boom")); ok {
-		f.State = 1
-		return y
-	}
+	/*line exit_templates.go:139*/ f.aw.Begin(Fail[int](f.e, "boom"))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 endif4:
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line exit_templates.go:142
-	return f.done(0, nil)
-//line exit_templates_async.go:1115
+	/*line exit_templates.go:142*/ return f.done(0, nil)
+//line exit_templates_async.go:1017
 }
 func (f *exitMustFailsNFrame) catch() {
 	if p := recover(); p != nil {
@@ -1207,40 +1109,31 @@ func (f *exitPanicNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *exitPanicNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line exit_templates.go:147
-	f.defers = append(f.defers, func() {
+	/*line exit_templates.go:147*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.e.Add("recovered %v", r)
 			f.res = "recovered"
 		}
 	})
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line exit_templates.go:154
-	for v := range f.e.Count(3) {
+	/*line exit_templates.go:154*/ for v := range f.e.Count(3) {
 		if v == 1 {
 			panic("in body")
 		}
 	}
 	return f.done("end")
-//line exit_templates_async.go:1244
+//line exit_templates_async.go:1137
 }
 func (f *exitPanicNFrame) catch() {
 	if p := recover(); p != nil {

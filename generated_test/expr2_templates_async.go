@@ -41,96 +41,67 @@ func (f *expr2UnaryFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, i_2, d int
 	var later bool
 	var later_1 *int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw2.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:16
-	f.x = 5
-	if y, ok := f.aw.Start(c_1, f.e.I(3)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr2_templates.go:16*/ f.x = 5
+	f.aw.Begin(f.e.I(3))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line expr2_templates.go:17
-	f.a = -i
-	if y, ok := f.aw1.Start(c_1, Later(f.e, false)); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr2_templates.go:17*/ f.a = -i
+	f.aw1.Begin(Later(f.e, false))
 resume2:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
-//line expr2_templates.go:18
-	f.b = !later
-	if y, ok := f.aw.Start(c_1, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line expr2_templates.go:18*/ f.b = !later
+	f.aw.Begin(f.e.I(0))
 resume3:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1 = f.aw.Must()
-//line expr2_templates.go:19
-	f.c = ^i_1
-	if y, ok := f.aw.Start(c_1, f.e.I(1)); ok {
-		f.State = 4
-		return y
-	}
+	/*line expr2_templates.go:19*/ f.c = ^i_1
+	f.aw.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.i = f.aw.Must()
-//line expr2_templates.go:20
-	if y, ok := f.aw.Start(c_1, f.e.I(2)); ok {
-		f.State = 5
-		return y
-	}
+	/*line expr2_templates.go:20*/ f.aw.Begin(f.e.I(2))
 resume5:
-	i_2 = f.aw.Must()
-//line expr2_templates.go:20
-	f.p = &point{f.i, -i_2}
-	if y, ok := f.aw2.Start(c_1, Later(f.e, &f.x)); ok {
-		f.State = 6
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
 	}
+	i_2 = f.aw.Must()
+	/*line expr2_templates.go:20*/ f.p = &point{f.i, -i_2}
+	f.aw2.Begin(Later(f.e, &f.x))
 resume6:
+	if y, ok := f.aw2.Step(c_1, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	later_1 = f.aw2.Must()
-//line expr2_templates.go:21
-	d = *later_1
+	/*line expr2_templates.go:21*/ d = *later_1
 	f.x = 6
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, *f.p, d, f.x), nil)
-//line expr2_templates_async.go:134
+//line expr2_templates_async.go:105
 }
 func (f *expr2UnaryFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *expr2UnaryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -183,183 +154,126 @@ func (f *expr2FormsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, i_2, i_3 int
 	var c *Counter
 	var lit map[string][]point
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw2.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 9:
-		if y, ok := f.aw4.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 10:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume10
 	case 11:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 12:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 13:
-		if y, ok := f.aw3.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume13
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:31
-	if y, ok := f.aw.Start(c_1, Later[any](f.e, 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr2_templates.go:31*/ f.aw.Begin(Later[any](f.e, 1))
 resume1:
-	later = f.aw.Must()
-//line expr2_templates.go:31
-	f.v, f.ok = later.(string)
-	f.m = map[string]int{"k": 1}
-	if y, ok := f.aw1.Start(c_1, Later(f.e, "k")); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	later = f.aw.Must()
+	/*line expr2_templates.go:31*/ f.v, f.ok = later.(string)
+	f.m = map[string]int{"k": 1}
+	f.aw1.Begin(Later(f.e, "k"))
 resume2:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later_1 = f.aw1.Must()
-//line expr2_templates.go:33
-	f.n, f.found = f.m[later_1]
+	/*line expr2_templates.go:33*/ f.n, f.found = f.m[later_1]
 	ch = make(chan int, 1)
 	ch <- 9
-	if y, ok := f.aw2.Start(c_1, Later(f.e, ch)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw2.Begin(Later(f.e, ch))
 resume3:
+	if y, ok := f.aw2.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	later_2 = f.aw2.Must()
-//line expr2_templates.go:36
-	f.r, f.rok = <-later_2
-	if y, ok := f.aw3.Start(c_1, f.e.I(1)); ok {
-		f.State = 4
-		return y
-	}
+	/*line expr2_templates.go:36*/ f.r, f.rok = <-later_2
+	f.aw3.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.i = f.aw3.Must()
-//line expr2_templates.go:37
-	if y, ok := f.aw3.Start(c_1, f.e.I(2)); ok {
-		f.State = 5
-		return y
-	}
+	/*line expr2_templates.go:37*/ f.aw3.Begin(f.e.I(2))
 resume5:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	i = f.aw3.Must()
-//line expr2_templates.go:37
-	f.s = append([]int{}, f.i, i, 3, 4)
-	if y, ok := f.aw3.Start(c_1, f.e.I(1)); ok {
-		f.State = 6
-		return y
-	}
+	/*line expr2_templates.go:37*/ f.s = append([]int{}, f.i, i, 3, 4)
+	f.aw3.Begin(f.e.I(1))
 resume6:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.i_1 = f.aw3.Must()
-//line expr2_templates.go:38
-	if y, ok := f.aw3.Start(c_1, f.e.I(2)); ok {
-		f.State = 7
-		return y
-	}
+	/*line expr2_templates.go:38*/ f.aw3.Begin(f.e.I(2))
 resume7:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	f.i_2 = f.aw3.Must()
-//line expr2_templates.go:38
-	if y, ok := f.aw3.Start(c_1, f.e.I(3)); ok {
-		f.State = 8
-		return y
-	}
+	/*line expr2_templates.go:38*/ f.aw3.Begin(f.e.I(3))
 resume8:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	i_1 = f.aw3.Must()
-//line expr2_templates.go:38
-	f.t = f.s[f.i_1:f.i_2:i_1]
+	/*line expr2_templates.go:38*/ f.t = f.s[f.i_1:f.i_2:i_1]
 	c = &Counter{n: 1}
-	if y, ok := f.aw4.Start(c_1, Later(f.e, c)); ok {
-		f.State = 9
-		return y
-	}
+	f.aw4.Begin(Later(f.e, c))
 resume9:
+	if y, ok := f.aw4.Step(c_1, &thrown); ok {
+		return f.Suspend(9, y)
+	}
 	f.later_1 = f.aw4.Must()
-//line expr2_templates.go:40
-	if y, ok := f.aw3.Start(c_1, f.e.I(4)); ok {
-		f.State = 10
-		return y
-	}
+	/*line expr2_templates.go:40*/ f.aw3.Begin(f.e.I(4))
 resume10:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(10, y)
+	}
 	i_2 = f.aw3.Must()
-//line expr2_templates.go:40
-	if y, ok := f.aw3.Start(c_1, f.later_1.bumpAsync(f.e, i_2)); ok {
-		f.State = 11
-		return y
-	}
+	/*line expr2_templates.go:40*/ f.aw3.Begin(f.later_1.bumpAsync(f.e, i_2))
 resume11:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(11, y)
+	}
 	f.bumped = f.aw3.Must()
-//line expr2_templates.go:41
-	if y, ok := f.aw1.Start(c_1, Later(f.e, "key")); ok {
-		f.State = 12
-		return y
-	}
+	/*line expr2_templates.go:41*/ f.aw1.Begin(Later(f.e, "key"))
 resume12:
-	f.later_2 = f.aw1.Must()
-//line expr2_templates.go:41
-	if y, ok := f.aw3.Start(c_1, f.e.I(7)); ok {
-		f.State = 13
-		return y
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(12, y)
 	}
+	f.later_2 = f.aw1.Must()
+	/*line expr2_templates.go:41*/ f.aw3.Begin(f.e.I(7))
 resume13:
+	if y, ok := f.aw3.Step(c_1, &thrown); ok {
+		return f.Suspend(13, y)
+	}
 	i_3 = f.aw3.Must()
-//line expr2_templates.go:41
-	lit = map[string][]point{f.later_2: {{i_3, 8}}}
+	/*line expr2_templates.go:41*/ lit = map[string][]point{f.later_2: {{i_3, 8}}}
 	return f.Finish(fmt.Sprintf("%q %v %d %v %d %v %v %v %d %v", f.v, f.ok, f.n, f.found, f.r, f.rok, f.s, f.t, f.bumped, lit), nil)
-//line expr2_templates_async.go:363
+//line expr2_templates_async.go:277
 }
 func (f *expr2FormsFrame) Close() {
 	f.aw.Close()
@@ -397,58 +311,41 @@ func (f *expr2SwapFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *expr2SwapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *expr2SwapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:49
-	f.x, f.y = 1, 2
-	if y, ok := f.aw.Start(c, f.e.I(10)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr2_templates.go:49*/ f.x, f.y = 1, 2
+	f.aw.Begin(f.e.I(10))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line expr2_templates.go:50
-	f.x, f.y = f.y+i, f.x
+	/*line expr2_templates.go:50*/ f.x, f.y = f.y+i, f.x
 	f.arr = []int{1, 2, 3}
 	f.i = 0
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(2))
 resume2:
-	f.i_1 = f.aw.Must()
-//line expr2_templates.go:53
-	if y, ok := f.aw.Start(c, f.e.I(100)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	f.i_1 = f.aw.Must()
+	/*line expr2_templates.go:53*/ f.aw.Begin(f.e.I(100))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1 = f.aw.Must()
-//line expr2_templates.go:53
-	f.i, f.arr[f.i] = f.i_1, i_1
+	/*line expr2_templates.go:53*/ f.i, f.arr[f.i] = f.i_1, i_1
 	return f.Finish(fmt.Sprint(f.x, f.y, f.arr, f.i), nil)
-//line expr2_templates_async.go:452
+//line expr2_templates_async.go:349
 }
 func (f *expr2SwapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2SwapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -484,97 +381,72 @@ func (f *expr2RangeVarWritesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *expr2RangeVarWritesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:62
-	f.out = ""
+	/*line expr2_templates.go:62*/ f.out = ""
 	f.i = 0
 range1:
 	if f.i >= 5 {
 		goto endrange3
 	}
-//line expr2_templates.go:63
-	f.i_1 = f.i
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr2_templates.go:63*/ f.i_1 = f.i
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line expr2_templates.go:65
-	f.i_1 += 2
+	/*line expr2_templates.go:65*/ f.i_1 += 2
 	f.out += fmt.Sprint(f.i_1)
 	f.i++
 	goto range1
 endrange3:
-//line expr2_templates.go:68
-	f.out += " "
+	/*line expr2_templates.go:68*/ f.out += " "
 	f.x = [3]int{7, 8, 9}
 	f.i_2 = 0
 range5:
 	if f.i_2 >= len(f.x) {
 		goto endrange7
 	}
-//line expr2_templates.go:69
-	f.i_3, f.v = f.i_2, f.x[f.i_2]
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr2_templates.go:69*/ f.i_3, f.v = f.i_2, f.x[f.i_2]
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line expr2_templates.go:71
-	f.i_3, f.v = f.i_3+10, f.v*2
+	/*line expr2_templates.go:71*/ f.i_3, f.v = f.i_3+10, f.v*2
 	f.out += fmt.Sprint(f.i_3, f.v)
 	f.i_2++
 	goto range5
 endrange7:
-//line expr2_templates.go:74
-	f.out += " "
+	/*line expr2_templates.go:74*/ f.out += " "
 	f.i_4 = 0
 for9:
-//line expr2_templates.go:75
-	if !(f.i_4 < 5) {
+	/*line expr2_templates.go:75*/ if !(f.i_4 < 5) {
 		goto endfor11
 	}
-//line expr2_templates.go:76
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line expr2_templates.go:76*/ f.aw.Begin(f.e.I(0))
 resume12:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
-//line expr2_templates.go:77
-	f.i_4++
+	/*line expr2_templates.go:77*/ f.i_4++
 	f.out += fmt.Sprint(f.i_4)
-//line expr2_templates.go:75
-	f.i_4++
+	/*line expr2_templates.go:75*/ f.i_4++
 	goto for9
 endfor11:
-//line expr2_templates.go:80
-	return f.Finish(f.out, nil)
-//line expr2_templates_async.go:578
+	/*line expr2_templates.go:80*/ return f.Finish(f.out, nil)
+//line expr2_templates_async.go:450
 }
 func (f *expr2RangeVarWritesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2RangeVarWritesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -606,51 +478,36 @@ func (f_1 *expr2FuncArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *expr2FuncArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr2_templates.go:88
-	f_1.apply = func(f func(int) int, x int) int { return f(x) }
-	if y, ok := f_1.aw.Start(c, f_1.e.I(21)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line expr2_templates.go:88*/ f_1.apply = func(f func(int) int, x int) int { return f(x) }
+	f_1.aw.Begin(f_1.e.I(21))
 resume1:
-	i = f_1.aw.Must()
-//line expr2_templates.go:89
-	f_1.r = f_1.apply(func(x int) int { return x * 2 }, i)
-//line expr2_templates.go:91
-	f_1.e_1 = &Env{L: f_1.e.L}
-	f_1.e_1.Add("shadow")
-	if y, ok := f_1.aw.Start(c, f_1.e_1.I(0)); ok {
-		f_1.State = 2
-		return y
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
 	}
+	i = f_1.aw.Must()
+	/*line expr2_templates.go:89*/ f_1.r = f_1.apply(func(x int) int { return x * 2 }, i)
+	/*line expr2_templates.go:91*/ f_1.e_1 = &Env{L: f_1.e.L}
+	f_1.e_1.Add("shadow")
+	f_1.aw.Begin(f_1.e_1.I(0))
 resume2:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	i_1 = f_1.aw.Must()
-//line expr2_templates.go:93
-	f_1.r += i_1
+	/*line expr2_templates.go:93*/ f_1.r += i_1
 	if len(f_1.e_1.Lines()) != 1 {
 		return f_1.Finish(-1, nil)
 	}
-//line expr2_templates.go:98
-	return f_1.Finish(f_1.r, nil)
-//line expr2_templates_async.go:654
+	/*line expr2_templates.go:98*/ return f_1.Finish(f_1.r, nil)
+//line expr2_templates_async.go:511
 }
 func (f_1 *expr2FuncArgsFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *expr2FuncArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -35,45 +35,32 @@ func (f *exprCallArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exprCallArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.fn = f.e.Fn("f")
-//line expr_templates.go:20
-	if y, ok := f.aw.Start(c, f.e.AV("a", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr_templates.go:20*/ f.aw.Begin(f.e.AV("a", 1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aV = f.aw.Must()
 	f.v = f.e.V("b", 2)
-//line expr_templates.go:20
-	if y, ok := f.aw.Start(c, f.e.AV("c", 3)); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr_templates.go:20*/ f.aw.Begin(f.e.AV("c", 3))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
-//line expr_templates.go:20
-	x = f.fn(f.aV + f.v*aV)
+	/*line expr_templates.go:20*/ x = f.fn(f.aV + f.v*aV)
 	f.e.Add("x=%d", x)
 	return f.Finish(x, nil)
-//line expr_templates_async.go:77
+//line expr_templates_async.go:64
 }
 func (f *exprCallArgsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprCallArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -102,53 +89,36 @@ func (f *exprNestedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exprNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:29
-	if y, ok := f.aw.Start(c, f.e.AV("inner", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr_templates.go:29*/ f.aw.Begin(f.e.AV("inner", 1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV_2 = f.aw.Must()
-//line expr_templates.go:29
-	if y, ok := f.aw.Start(c, f.e.AV("mid", aV_2+1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr_templates.go:29*/ f.aw.Begin(f.e.AV("mid", aV_2+1))
 resume2:
-	aV_1 = f.aw.Must()
-//line expr_templates.go:29
-	if y, ok := f.aw.Start(c, f.e.AV("outer", aV_1*10)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	aV_1 = f.aw.Must()
+	/*line expr_templates.go:29*/ f.aw.Begin(f.e.AV("outer", aV_1*10))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV = f.aw.Must()
-//line expr_templates.go:29
-	return f.Finish(aV+f.e.V("tail", 5), nil)
-//line expr_templates_async.go:152
+	/*line expr_templates.go:29*/ return f.Finish(aV+f.e.V("tail", 5), nil)
+//line expr_templates_async.go:122
 }
 func (f *exprNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -188,148 +158,102 @@ func (f_1 *exprCompositeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f_1 *exprCompositeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2, aV_3, aV_4, aV_5, aV_6, aV_7, aV_8 int
 	var pp *point
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 9:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 10:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:39
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("x", 1)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line expr_templates.go:39*/ f_1.aw.Begin(f_1.e.AV("x", 1))
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	aV = f_1.aw.Must()
-//line expr_templates.go:39
-	f_1.p = point{X: aV, Y: f_1.e.V("y", 2)}
+	/*line expr_templates.go:39*/ f_1.p = point{X: aV, Y: f_1.e.V("y", 2)}
 	f_1.v = f_1.e.V("s0", 10)
-//line expr_templates.go:40
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("s1", 20)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line expr_templates.go:40*/ f_1.aw.Begin(f_1.e.AV("s1", 20))
 resume2:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	aV_1 = f_1.aw.Must()
-//line expr_templates.go:40
-	f_1.s = []int{f_1.v, aV_1, 30}
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("m", 5)); ok {
-		f_1.State = 3
-		return y
-	}
+	/*line expr_templates.go:40*/ f_1.s = []int{f_1.v, aV_1, 30}
+	f_1.aw.Begin(f_1.e.AV("m", 5))
 resume3:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	aV_2 = f_1.aw.Must()
-//line expr_templates.go:41
-	f_1.m = map[string]int{"k": aV_2}
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("arr", 7)); ok {
-		f_1.State = 4
-		return y
-	}
+	/*line expr_templates.go:41*/ f_1.m = map[string]int{"k": aV_2}
+	f_1.aw.Begin(f_1.e.AV("arr", 7))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	aV_3 = f_1.aw.Must()
-//line expr_templates.go:42
-	f_1.arr = [...]int{aV_3, 8}
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("idx", 1)); ok {
-		f_1.State = 5
-		return y
-	}
+	/*line expr_templates.go:42*/ f_1.arr = [...]int{aV_3, 8}
+	f_1.aw.Begin(f_1.e.AV("idx", 1))
 resume5:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	aV_4 = f_1.aw.Must()
-//line expr_templates.go:43
-	f_1.v_1 = f_1.s[aV_4]
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("lo", 1)); ok {
-		f_1.State = 6
-		return y
-	}
+	/*line expr_templates.go:43*/ f_1.v_1 = f_1.s[aV_4]
+	f_1.aw.Begin(f_1.e.AV("lo", 1))
 resume6:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
+	}
 	f_1.aV = f_1.aw.Must()
-//line expr_templates.go:44
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("hi", 3)); ok {
-		f_1.State = 7
-		return y
-	}
+	/*line expr_templates.go:44*/ f_1.aw.Begin(f_1.e.AV("hi", 3))
 resume7:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(7, y)
+	}
 	aV_5 = f_1.aw.Must()
-//line expr_templates.go:44
-	f_1.sub = f_1.s[f_1.aV:aV_5]
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("conv", 3)); ok {
-		f_1.State = 8
-		return y
-	}
+	/*line expr_templates.go:44*/ f_1.sub = f_1.s[f_1.aV:aV_5]
+	f_1.aw.Begin(f_1.e.AV("conv", 3))
 resume8:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(8, y)
+	}
 	aV_6 = f_1.aw.Must()
-//line expr_templates.go:45
-	f_1.f = float64(aV_6) / 2
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("rune", 65)); ok {
-		f_1.State = 9
-		return y
-	}
+	/*line expr_templates.go:45*/ f_1.f = float64(aV_6) / 2
+	f_1.aw.Begin(f_1.e.AV("rune", 65))
 resume9:
-	aV_7 = f_1.aw.Must()
-//line expr_templates.go:46
-	f_1.str = string(rune(aV_7))
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("px", 3)); ok {
-		f_1.State = 10
-		return y
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(9, y)
 	}
+	aV_7 = f_1.aw.Must()
+	/*line expr_templates.go:46*/ f_1.str = string(rune(aV_7))
+	f_1.aw.Begin(f_1.e.AV("px", 3))
 resume10:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(10, y)
+	}
 	aV_8 = f_1.aw.Must()
-//line expr_templates.go:47
-	pp = &point{aV_8, 4}
+	/*line expr_templates.go:47*/ pp = &point{aV_8, 4}
 	return f_1.Finish(fmt.Sprintf("%v %v %v %v %v %v %v %s %v", f_1.p, f_1.s, f_1.m, f_1.arr, f_1.v_1, f_1.sub, f_1.f, f_1.str, *pp), nil)
-//line expr_templates_async.go:333
+//line expr_templates_async.go:257
 }
 func (f_1 *exprCompositeFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprCompositeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -371,180 +295,124 @@ func (f_1 *exprAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *exprAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, i, aV_2, aV_3, aV_4, aV_5, aV_6, aV_7 int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 9:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 10:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
 	case 11:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 12:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:56
-	f_1.a = []int{0, 0, 0}
+	/*line expr_templates.go:56*/ f_1.a = []int{0, 0, 0}
 	f_1.v = f_1.e.V("i", 1)
-//line expr_templates.go:57
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("r", 5)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line expr_templates.go:57*/ f_1.aw.Begin(f_1.e.AV("r", 5))
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	aV = f_1.aw.Must()
-//line expr_templates.go:57
-	f_1.a[f_1.v] = aV
+	/*line expr_templates.go:57*/ f_1.a[f_1.v] = aV
 	f_1.x = 10
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("inc", 2)); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw.Begin(f_1.e.AV("inc", 2))
 resume2:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	aV_1 = f_1.aw.Must()
-//line expr_templates.go:59
-	f_1.x += aV_1
-	if y, ok := f_1.aw.Start(c, f_1.e.I(3)); ok {
-		f_1.State = 3
-		return y
-	}
+	/*line expr_templates.go:59*/ f_1.x += aV_1
+	f_1.aw.Begin(f_1.e.I(3))
 resume3:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	i = f_1.aw.Must()
-//line expr_templates.go:60
-	f_1.x *= i
+	/*line expr_templates.go:60*/ f_1.x *= i
 	f_1.v_1 = f_1.e.V("j", 2)
-//line expr_templates.go:61
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("add", 4)); ok {
-		f_1.State = 4
-		return y
-	}
+	/*line expr_templates.go:61*/ f_1.aw.Begin(f_1.e.AV("add", 4))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	aV_2 = f_1.aw.Must()
-//line expr_templates.go:61
-	f_1.a[f_1.v_1] += aV_2
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("p", 1)); ok {
-		f_1.State = 5
-		return y
-	}
+	/*line expr_templates.go:61*/ f_1.a[f_1.v_1] += aV_2
+	f_1.aw.Begin(f_1.e.AV("p", 1))
 resume5:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	f_1.aV = f_1.aw.Must()
-//line expr_templates.go:62
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("q", 2)); ok {
-		f_1.State = 6
-		return y
-	}
+	/*line expr_templates.go:62*/ f_1.aw.Begin(f_1.e.AV("q", 2))
 resume6:
-	aV_3 = f_1.aw.Must()
-//line expr_templates.go:62
-	f_1.p, f_1.q = f_1.aV, aV_3
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("pq", 10)); ok {
-		f_1.State = 7
-		return y
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
 	}
+	aV_3 = f_1.aw.Must()
+	/*line expr_templates.go:62*/ f_1.p, f_1.q = f_1.aV, aV_3
+	f_1.aw.Begin(f_1.e.AV("pq", 10))
 resume7:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(7, y)
+	}
 	aV_4 = f_1.aw.Must()
-//line expr_templates.go:63
-	f_1.p, f_1.q = f_1.q, f_1.p+aV_4
+	/*line expr_templates.go:63*/ f_1.p, f_1.q = f_1.q, f_1.p+aV_4
 	f_1.m = map[string]int{}
 	f_1.sprint = fmt.Sprint(f_1.e.V("key", 7))
-//line expr_templates.go:65
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("mv", 8)); ok {
-		f_1.State = 8
-		return y
-	}
+	/*line expr_templates.go:65*/ f_1.aw.Begin(f_1.e.AV("mv", 8))
 resume8:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(8, y)
+	}
 	aV_5 = f_1.aw.Must()
-//line expr_templates.go:65
-	f_1.m[f_1.sprint], f_1.a[0] = aV_5, f_1.e.V("a0", 9)
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("ix", 0)); ok {
-		f_1.State = 9
-		return y
-	}
+	/*line expr_templates.go:65*/ f_1.m[f_1.sprint], f_1.a[0] = aV_5, f_1.e.V("a0", 9)
+	f_1.aw.Begin(f_1.e.AV("ix", 0))
 resume9:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(9, y)
+	}
 	aV_6 = f_1.aw.Must()
-//line expr_templates.go:66
-	f_1.a[aV_6]++
-	if y, ok := f_1.aw.Start(c, f_1.e.I(4)); ok {
-		f_1.State = 10
-		return y
-	}
+	/*line expr_templates.go:66*/ f_1.a[aV_6]++
+	f_1.aw.Begin(f_1.e.I(4))
 resume10:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(10, y)
+	}
 	f_1.n, f_1.err = f_1.aw.Result()
-//line expr_templates.go:68
-	f_1.st = struct{ f [2]int }{}
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("fi", 1)); ok {
-		f_1.State = 11
-		return y
-	}
+	/*line expr_templates.go:68*/ f_1.st = struct{ f [2]int }{}
+	f_1.aw.Begin(f_1.e.AV("fi", 1))
 resume11:
-	f_1.aV_1 = f_1.aw.Must()
-//line expr_templates.go:69
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("fv", 6)); ok {
-		f_1.State = 12
-		return y
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(11, y)
 	}
+	f_1.aV_1 = f_1.aw.Must()
+	/*line expr_templates.go:69*/ f_1.aw.Begin(f_1.e.AV("fv", 6))
 resume12:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(12, y)
+	}
 	aV_7 = f_1.aw.Must()
-//line expr_templates.go:69
-	f_1.st.f[f_1.aV_1] = aV_7
+	/*line expr_templates.go:69*/ f_1.st.f[f_1.aV_1] = aV_7
 	return f_1.Finish(fmt.Sprintf("a=%v x=%d p=%d q=%d m=%v n=%d err=%v st=%v", f_1.a, f_1.x, f_1.p, f_1.q, f_1.m, f_1.n, f_1.err, f_1.st), nil)
-//line expr_templates_async.go:548
+//line expr_templates_async.go:416
 }
 func (f_1 *exprAssignFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -585,89 +453,59 @@ func (f *exprShortCircuitFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *exprShortCircuitFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var aB, aB_1, aB_2, cond, aB_3, aB_4, aB_5, aB_6 bool
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 5:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 6:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume13
 	case 7:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume18
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.cond = f.e.B("l1", false)
 	if !f.cond {
 		goto skip1
 	}
-//line expr_templates.go:78
-	if y, ok := f.aw.Start(c_1, f.e.AB("r1", true)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr_templates.go:78*/ f.aw.Begin(f.e.AB("r1", true))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aB = f.aw.Must()
 	f.cond = aB
 skip1:
-//line expr_templates.go:78
-	f.a = f.cond
+	/*line expr_templates.go:78*/ f.a = f.cond
 	f.cond_1 = f.e.B("l2", true)
 	if f.cond_1 {
 		goto skip3
 	}
-//line expr_templates.go:79
-	if y, ok := f.aw.Start(c_1, f.e.AB("r2", false)); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr_templates.go:79*/ f.aw.Begin(f.e.AB("r2", false))
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aB_1 = f.aw.Must()
 	f.cond_1 = aB_1
 skip3:
-//line expr_templates.go:79
-	f.b = f.cond_1
+	/*line expr_templates.go:79*/ f.b = f.cond_1
 	f.cond_2 = f.e.B("l3", true)
 	if !f.cond_2 {
 		goto skip5
 	}
-//line expr_templates.go:80
-	if y, ok := f.aw.Start(c_1, f.e.AB("r3", true)); ok {
-		f.State = 3
-		return y
-	}
+	/*line expr_templates.go:80*/ f.aw.Begin(f.e.AB("r3", true))
 resume6:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aB_2 = f.aw.Must()
 	f.cond_2 = aB_2
 skip5:
@@ -677,13 +515,12 @@ skip5:
 	}
 	cond = f.e.B("l4", false)
 skip7:
-//line expr_templates.go:80
-	f.c = cond
-	if y, ok := f.aw.Start(c_1, f.e.AB("r5", false)); ok {
-		f.State = 4
-		return y
-	}
+	/*line expr_templates.go:80*/ f.c = cond
+	f.aw.Begin(f.e.AB("r5", false))
 resume8:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aB_3 = f.aw.Must()
 	f.cond_3 = aB_3
 	if f.cond_3 {
@@ -693,34 +530,30 @@ resume8:
 	if !f.cond_4 {
 		goto skip10
 	}
-//line expr_templates.go:81
-	if y, ok := f.aw.Start(c_1, f.e.AB("r6", true)); ok {
-		f.State = 5
-		return y
-	}
+	/*line expr_templates.go:81*/ f.aw.Begin(f.e.AB("r6", true))
 resume11:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	aB_4 = f.aw.Must()
 	f.cond_4 = aB_4
 skip10:
 	f.cond_3 = f.cond_4
 skip9:
-//line expr_templates.go:81
-	f.d = f.cond_3
+	/*line expr_templates.go:81*/ f.d = f.cond_3
 	f.cond_5 = f.e.B("c1", false)
 	if f.cond_5 {
 		goto skip12
 	}
-//line expr_templates.go:82
-	if y, ok := f.aw.Start(c_1, f.e.AB("c2", true)); ok {
-		f.State = 6
-		return y
-	}
+	/*line expr_templates.go:82*/ f.aw.Begin(f.e.AB("c2", true))
 resume13:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	aB_5 = f.aw.Must()
 	f.cond_5 = aB_5
 skip12:
-//line expr_templates.go:82
-	if f.cond_5 {
+	/*line expr_templates.go:82*/ if f.cond_5 {
 		f.e.Add("then")
 	}
 	f.i = 0
@@ -729,26 +562,23 @@ for14:
 	if !f.cond_6 {
 		goto skip17
 	}
-//line expr_templates.go:85
-	if y, ok := f.aw.Start(c_1, f.e.AB("loop", f.i < 2)); ok {
-		f.State = 7
-		return y
-	}
+	/*line expr_templates.go:85*/ f.aw.Begin(f.e.AB("loop", f.i < 2))
 resume18:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	aB_6 = f.aw.Must()
 	f.cond_6 = aB_6
 skip17:
 	if !f.cond_6 {
 		goto endfor16
 	}
-//line expr_templates.go:86
-	f.e.Add("body %d", f.i)
-//line expr_templates.go:85
-	f.i++
+	/*line expr_templates.go:86*/ f.e.Add("body %d", f.i)
+	/*line expr_templates.go:85*/ f.i++
 	goto for14
 endfor16:
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, f.d), nil)
-//line expr_templates_async.go:752
+//line expr_templates_async.go:582
 }
 func (f *exprShortCircuitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprShortCircuitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -780,59 +610,41 @@ func (f *exprReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exprReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, aV int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:96
-	if !f.direct {
+	/*line expr_templates.go:96*/ if !f.direct {
 		goto endif1
 	}
-//line expr_templates.go:97
-	if y, ok := f.aw.Start(c, f.e.I(3)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr_templates.go:97*/ f.aw.Begin(f.e.I(3))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i, err = f.aw.Result()
-//line expr_templates.go:97
-	return f.Finish(i, err)
+	/*line expr_templates.go:97*/ return f.Finish(i, err)
 endif1:
-	if y, ok := f.aw.Start(c, f.e.AV("r1", 1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("r1", 1))
 resume3:
-	f.aV = f.aw.Must()
-//line expr_templates.go:99
-	if y, ok := f.aw.Start(c, f.e.AV("r2", 2)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	f.aV = f.aw.Must()
+	/*line expr_templates.go:99*/ f.aw.Begin(f.e.AV("r2", 2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV = f.aw.Must()
-//line expr_templates.go:99
-	return f.Finish(f.aV+aV, nil)
-//line expr_templates_async.go:836
+	/*line expr_templates.go:99*/ return f.Finish(f.aV+aV, nil)
+//line expr_templates_async.go:648
 }
 func (f *exprReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -860,56 +672,39 @@ func (f *exprReadyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *exprReadyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, y_1 int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:107
-	f.e.Tick("tick")
-	if y, ok := f.aw.Start(c, Ready(f.e, 5)); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr_templates.go:107*/ f.e.Tick("tick")
+	f.aw.Begin(Ready(f.e, 5))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.x = f.aw.Must()
-//line expr_templates.go:109
-	if y, ok := f.aw.Start(c, Ready(f.e, 6)); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr_templates.go:109*/ f.aw.Begin(Ready(f.e, 6))
 resume2:
-	v, err = f.aw.Result()
-//line expr_templates.go:110
-	f.e.Add("after ready v=%d err=%v", v, err)
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	v, err = f.aw.Result()
+	/*line expr_templates.go:110*/ f.e.Add("after ready v=%d err=%v", v, err)
+	f.aw.Begin(f.e.I(1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	y_1 = f.aw.Must()
-//line expr_templates.go:112
-	f.e.Add("after later")
+	/*line expr_templates.go:112*/ f.e.Add("after later")
 	return f.Finish(f.x+y_1, nil)
-//line expr_templates_async.go:913
+//line expr_templates_async.go:708
 }
 func (f *exprReadyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReadyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -940,68 +735,47 @@ func (f *exprAwaitErrorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exprAwaitErrorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:121
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "bad")); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr_templates.go:121*/ f.aw.Begin(Fail[int](f.e, "bad"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line expr_templates.go:122
-	f.e.Add("v=%d err=%v", v, err)
-	if y, ok := f.aw1.Start(c, f.e.Sleep(time.Second)); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr_templates.go:122*/ f.e.Add("v=%d err=%v", v, err)
+	f.aw1.Begin(f.e.Sleep(time.Second))
 resume2:
-	_, err = f.aw1.Result()
-//line expr_templates.go:124
-	f.e.Add("t=%v err=%v", f.e.Now(), err)
-	if y, ok := f.aw1.Start(c, f.e.Sleep(2*time.Second)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	_, err = f.aw1.Result()
+	/*line expr_templates.go:124*/ f.e.Add("t=%v err=%v", f.e.Now(), err)
+	f.aw1.Begin(f.e.Sleep(2 * time.Second))
 resume3:
-	f.aw1.Must()
-//line expr_templates.go:126
-	f.e.Add("t=%v", f.e.Now())
-	if y, ok := f.aw1.Start(c, f.e.Sleep(0)); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	f.aw1.Must()
+	/*line expr_templates.go:126*/ f.e.Add("t=%v", f.e.Now())
+	f.aw1.Begin(f.e.Sleep(0))
 resume4:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	_, err = f.aw1.Result()
-//line expr_templates.go:128
-	return f.Finish(fmt.Sprint(err), nil)
-//line expr_templates_async.go:1005
+	/*line expr_templates.go:128*/ return f.Finish(fmt.Sprint(err), nil)
+//line expr_templates_async.go:779
 }
 func (f *exprAwaitErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *exprAwaitErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1034,73 +808,52 @@ func (f *exprAddrTakenFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exprAddrTakenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:136
-	f.x = 1
+	/*line expr_templates.go:136*/ f.x = 1
 	f.p = &f.x
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume1:
-	f.aw.Must()
-//line expr_templates.go:139
-	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aw.Must()
+	/*line expr_templates.go:139*/ f.aw.Begin(f.e.I(5))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line expr_templates.go:139
-	*f.p = i
+	/*line expr_templates.go:139*/ *f.p = i
 	f.e.Add("x=%d", f.x)
 	f.x++
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume3:
-	f.aw.Must()
-//line expr_templates.go:143
-	f.pt = point{1, 2}
-	f.py = &f.pt.Y
-	if y, ok := f.aw.Start(c, f.e.I(10)); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	f.aw.Must()
+	/*line expr_templates.go:143*/ f.pt = point{1, 2}
+	f.py = &f.pt.Y
+	f.aw.Begin(f.e.I(10))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	i_1 = f.aw.Must()
-//line expr_templates.go:145
-	*f.py += i_1
+	/*line expr_templates.go:145*/ *f.py += i_1
 	return f.Finish(fmt.Sprintf("%d %d %v", f.x, *f.p, f.pt), nil)
-//line expr_templates_async.go:1104
+//line expr_templates_async.go:857
 }
 func (f *exprAddrTakenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprAddrTakenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1139,94 +892,65 @@ func (f *exprMultiValueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *exprMultiValueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, n int
 	var later any
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw3.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw4.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw4.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line expr_templates.go:154
-	if y, ok := f.aw.Start(c, Later(f.e, "str")); ok {
-		f.State = 1
-		return y
-	}
+	/*line expr_templates.go:154*/ f.aw.Begin(Later(f.e, "str"))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s = f.aw.Must()
-//line expr_templates.go:155
-	if y, ok := f.aw1.Start(c, Later(f.e, []float64{1.5, 2.5})); ok {
-		f.State = 2
-		return y
-	}
+	/*line expr_templates.go:155*/ f.aw1.Begin(Later(f.e, []float64{1.5, 2.5}))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.fs = f.aw1.Must()
-//line expr_templates.go:156
-	if y, ok := f.aw2.Start(c, Later(f.e, func(n int) int {
+	/*line expr_templates.go:156*/ f.aw2.Begin(Later(f.e, func(n int) int {
 		return n * 3
-	})); ok {
-		f.State = 3
-		return y
-	}
+	}))
 resume3:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.fn = f.aw2.Must()
-//line expr_templates.go:157
-	f.add = f.e.Add
-	if y, ok := f.aw3.Start(c, f.e.I(2)); ok {
-		f.State = 4
-		return y
-	}
+	/*line expr_templates.go:157*/ f.add = f.e.Add
+	f.aw3.Begin(f.e.I(2))
 resume4:
+	if y, ok := f.aw3.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	i = f.aw3.Must()
-//line expr_templates.go:158
-	f.add("call %d", f.fn(i))
-	if y, ok := f.aw4.Start(c, Later[any](f.e, 9)); ok {
-		f.State = 5
-		return y
-	}
+	/*line expr_templates.go:158*/ f.add("call %d", f.fn(i))
+	f.aw4.Begin(Later[any](f.e, 9))
 resume5:
-	f.iface = f.aw4.Must()
-//line expr_templates.go:160
-	if y, ok := f.aw4.Start(c, Later(f.e, any(1))); ok {
-		f.State = 6
-		return y
+	if y, ok := f.aw4.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
 	}
+	f.iface = f.aw4.Must()
+	/*line expr_templates.go:160*/ f.aw4.Begin(Later(f.e, any(1)))
 resume6:
+	if y, ok := f.aw4.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	later = f.aw4.Must()
-//line expr_templates.go:160
-	n = f.iface.(int) + later.(int)
+	/*line expr_templates.go:160*/ n = f.iface.(int) + later.(int)
 	return f.Finish(fmt.Sprintf("%s %v %d", f.s, f.fs, n), nil)
-//line expr_templates_async.go:1230
+//line expr_templates_async.go:954
 }
 func (f *exprMultiValueFrame) Close() {
 	f.aw.Close()

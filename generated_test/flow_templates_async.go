@@ -58,66 +58,38 @@ func (f_1 *describeAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later_3 Shape
 	var i int
 	var later_5 []byte
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume14
 	case 4:
-		if y, ok := f_1.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume15
 	case 5:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume16
 	case 6:
-		if y, ok := f_1.aw3.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume17
 	case 7:
-		if y, ok := f_1.aw4.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume18
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:37
-	f_1.b = strings.Builder{}
+	/*line flow_templates.go:37*/ f_1.b = strings.Builder{}
 	f_1.i = 0
 range1:
 	if f_1.i >= len(f_1.items) {
 		goto endrange3
 	}
-//line flow_templates.go:38
-	f_1.it = f_1.items[f_1.i]
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, f_1.it)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line flow_templates.go:38*/ f_1.it = f_1.items[f_1.i]
+	f_1.aw.Begin(Later(f_1.e, f_1.it))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	later = f_1.aw.Must()
-//line flow_templates.go:39
-	switch x := later.(type) {
+	/*line flow_templates.go:39*/ switch x := later.(type) {
 	case nil:
 		goto case6
 	case int, int64:
@@ -134,53 +106,43 @@ resume4:
 		goto case10
 	}
 case6:
-//line flow_templates.go:41
-	f_1.b.WriteString("nil")
+	/*line flow_templates.go:41*/ f_1.b.WriteString("nil")
 	goto endswitch5
 case7:
-//line flow_templates.go:43
-	f_1.b.WriteString(fmt.Sprintf("int-ish %v", f_1.x))
+	/*line flow_templates.go:43*/ f_1.b.WriteString(fmt.Sprintf("int-ish %v", f_1.x))
 	goto endswitch5
 case8:
-//line flow_templates.go:45
-	s, ok_1 = f_1.x_1.(fmt.Stringer)
-//line flow_templates.go:45
-	if !ok_1 {
+	/*line flow_templates.go:45*/ s, ok_1 = f_1.x_1.(fmt.Stringer)
+	/*line flow_templates.go:45*/ if !ok_1 {
 		goto else12
 	}
 	f_1.string = s.String()
 	f_1.area = f_1.x_1.Area()
-//line flow_templates.go:46
-	if y, ok := f_1.aw1.Start(c, Later(f_1.e, 0.5)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line flow_templates.go:46*/ f_1.aw1.Begin(Later(f_1.e, 0.5))
 resume13:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	later_1 = f_1.aw1.Must()
-//line flow_templates.go:46
-	f_1.b.WriteString(f_1.string + "=" + fmt.Sprint(f_1.area+later_1))
+	/*line flow_templates.go:46*/ f_1.b.WriteString(f_1.string + "=" + fmt.Sprint(f_1.area+later_1))
 	goto endif11
 else12:
-//line flow_templates.go:47
-	{
+	/*line flow_templates.go:47*/ {
 		f_1.b.WriteString(fmt.Sprintf("%T=%v", f_1.x_1, f_1.x_1.Area()))
 	}
 endif11:
 	goto endswitch5
 case9:
-//line flow_templates.go:51
-	f_1.b.WriteString("err " + f_1.x_2.Error())
+	/*line flow_templates.go:51*/ f_1.b.WriteString("err " + f_1.x_2.Error())
 	goto endswitch5
 case10:
-//line flow_templates.go:53
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, f_1.it)); ok {
-		f_1.State = 3
-		return y
-	}
+	/*line flow_templates.go:53*/ f_1.aw.Begin(Later(f_1.e, f_1.it))
 resume14:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	later_2 = f_1.aw.Must()
-//line flow_templates.go:53
-	n, ok_2 = later_2.(string)
+	/*line flow_templates.go:53*/ n, ok_2 = later_2.(string)
 	f_1.b.WriteString(fmt.Sprintf("%q %v %d", n, ok_2, len(n)))
 endswitch5:
 	if f_1.i < len(f_1.items)-1 {
@@ -189,42 +151,36 @@ endswitch5:
 	f_1.i++
 	goto range1
 endrange3:
-//line flow_templates.go:60
-	if y, ok := f_1.aw2.Start(c, Later[Shape](f_1.e, &Circle{R: 2})); ok {
-		f_1.State = 4
-		return y
-	}
+	/*line flow_templates.go:60*/ f_1.aw2.Begin(Later[Shape](f_1.e, &Circle{R: 2}))
 resume15:
+	if y, ok := f_1.aw2.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	later_3 = f_1.aw2.Must()
-//line flow_templates.go:60
-	f_1.sh = later_3.(*Circle)
-	if y, ok := f_1.aw1.Start(c, Later(f_1.e, 2.75)); ok {
-		f_1.State = 5
-		return y
-	}
+	/*line flow_templates.go:60*/ f_1.sh = later_3.(*Circle)
+	f_1.aw1.Begin(Later(f_1.e, 2.75))
 resume16:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	later_4 = f_1.aw1.Must()
-//line flow_templates.go:61
-	f_1.f = float32(later_4)
-	if y, ok := f_1.aw3.Start(c, f_1.e.I(0x263A)); ok {
-		f_1.State = 6
-		return y
-	}
+	/*line flow_templates.go:61*/ f_1.f = float32(later_4)
+	f_1.aw3.Begin(f_1.e.I(0x263A))
 resume17:
-	i = f_1.aw3.Must()
-//line flow_templates.go:62
-	f_1.r = rune(i)
-	f_1.string_1 = f_1.b.String()
-//line flow_templates.go:63
-	if y, ok := f_1.aw4.Start(c, Later(f_1.e, []byte("bs"))); ok {
-		f_1.State = 7
-		return y
+	if y, ok := f_1.aw3.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
 	}
+	i = f_1.aw3.Must()
+	/*line flow_templates.go:62*/ f_1.r = rune(i)
+	f_1.string_1 = f_1.b.String()
+	/*line flow_templates.go:63*/ f_1.aw4.Begin(Later(f_1.e, []byte("bs")))
 resume18:
+	if y, ok := f_1.aw4.Step(c, &thrown); ok {
+		return f_1.Suspend(7, y)
+	}
 	later_5 = f_1.aw4.Must()
-//line flow_templates.go:63
-	return f_1.Finish(f_1.string_1+fmt.Sprintf(" | %v %v %c %s", f_1.sh.R, f_1.f, f_1.r, string(later_5)), nil)
-//line flow_templates_async.go:228
+	/*line flow_templates.go:63*/ return f_1.Finish(f_1.string_1+fmt.Sprintf(" | %v %v %c %s", f_1.sh.R, f_1.f, f_1.r, string(later_5)), nil)
+//line flow_templates_async.go:184
 }
 func (f_1 *describeAllFrame) Close() {
 	f_1.aw.Close()
@@ -265,58 +221,41 @@ func (f *palindromeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *palindromeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var a, b, later byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:71
-	if y, ok := f.aw.Start(c, f.e.I(len(f.s))); ok {
-		f.State = 1
-		return y
-	}
+	/*line flow_templates.go:71*/ f.aw.Begin(f.e.I(len(f.s)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line flow_templates.go:71
-	f.i, f.j = 0, i-1
+	/*line flow_templates.go:71*/ f.i, f.j = 0, i-1
 for2:
-//line flow_templates.go:71
-	if !(f.i < f.j) {
+	/*line flow_templates.go:71*/ if !(f.i < f.j) {
 		goto endfor4
 	}
-//line flow_templates.go:72
-	if y, ok := f.aw1.Start(c, Later(f.e, f.s[f.i])); ok {
-		f.State = 2
-		return y
-	}
+	/*line flow_templates.go:72*/ f.aw1.Begin(Later(f.e, f.s[f.i]))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
-//line flow_templates.go:72
-	a, b = later, f.s[f.j]
+	/*line flow_templates.go:72*/ a, b = later, f.s[f.j]
 	f.e.Add("%c%c", a, b)
 	if a != b {
 		return f.Finish(false, nil)
 	}
-//line flow_templates.go:71
-	f.i, f.j = f.i+1, f.j-1
+	/*line flow_templates.go:71*/ f.i, f.j = f.i+1, f.j-1
 	goto for2
 endfor4:
-//line flow_templates.go:78
-	return f.Finish(true, nil)
-//line flow_templates_async.go:320
+	/*line flow_templates.go:78*/ return f.Finish(true, nil)
+//line flow_templates_async.go:259
 }
 func (f *palindromeFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *palindromeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -346,38 +285,25 @@ func (f *gotoRetryFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *gotoRetryFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *gotoRetryFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:86
-	f.attempt = 0
+	/*line flow_templates.go:86*/ f.attempt = 0
 	f.log = nil
 again:
 	f.attempt++
-//line flow_templates.go:91
-	if y, ok := f.aw.Start(c, f.e.I(f.attempt)); ok {
-		f.State = 1
-		return y
-	}
+	/*line flow_templates.go:91*/ f.aw.Begin(f.e.I(f.attempt))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line flow_templates.go:92
-	if v < f.failUntil {
+	/*line flow_templates.go:92*/ if v < f.failUntil {
 		f.log = append(f.log, "fail"+strconv.Itoa(v))
 		if f.attempt > 5 {
 			goto giveUp
@@ -386,32 +312,27 @@ resume1:
 	}
 	f.k = 0
 for2:
-//line flow_templates.go:99
-	if !(f.k < 3) {
+	/*line flow_templates.go:99*/ if !(f.k < 3) {
 		goto endfor4
 	}
-//line flow_templates.go:100
-	if y, ok := f.aw.Start(c, f.e.I(f.k)); ok {
-		f.State = 2
-		return y
-	}
+	/*line flow_templates.go:100*/ f.aw.Begin(f.e.I(f.k))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line flow_templates.go:100
-	if i == 1 {
+	/*line flow_templates.go:100*/ if i == 1 {
 		f.log = append(f.log, "skip")
 		goto done
 	}
-//line flow_templates.go:99
-	f.k++
+	/*line flow_templates.go:99*/ f.k++
 	goto for2
 endfor4:
-//line flow_templates.go:106
 done:
-	return f.Finish(strings.Join(f.log, ",")+" ok at "+strconv.Itoa(f.attempt), nil)
+	/*line flow_templates.go:107*/ return f.Finish(strings.Join(f.log, ",")+" ok at "+strconv.Itoa(f.attempt), nil)
 giveUp:
 	return f.Finish(strings.Join(f.log, ","), errors.New("gave up"))
-//line flow_templates_async.go:415
+//line flow_templates_async.go:336
 }
 func (f *gotoRetryFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoRetryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -451,27 +372,14 @@ func (f *parseSizesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var num, later string
 	var err, err_1 error
 	var mult int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -479,42 +387,37 @@ range1:
 	if f.i >= len(f.specs) {
 		goto endrange3
 	}
-//line flow_templates.go:116
-	f.spec = f.specs[f.i]
+	/*line flow_templates.go:116*/ f.spec = f.specs[f.i]
 	num, f.unit, _ = strings.Cut(f.spec, " ")
-	if y, ok := f.aw.Start(c, Later(f.e, num)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, num))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line flow_templates.go:118
-	f.n, f.err_1 = strconv.Atoi(later)
+	/*line flow_templates.go:118*/ f.n, f.err_1 = strconv.Atoi(later)
 	if f.err_1 == nil {
 		goto endif5
 	}
-//line flow_templates.go:120
-	if y, ok := f.aw1.Start(c, Fail[int](f.e, "noise")); ok {
-		f.State = 2
-		return y
-	}
+	/*line flow_templates.go:120*/ f.aw1.Begin(Fail[int](f.e, "noise"))
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
-//line flow_templates.go:120
-	if err != nil {
+	/*line flow_templates.go:120*/ if err != nil {
 		f.e.Add("inner err=%v", err)
 	}
 	f.e.Add("skip %q: %v", f.spec, f.err_1)
 	goto next2
 endif5:
-	if y, ok := f.aw1.Start(c, unitOfAsync(f.e, f.unit)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(unitOfAsync(f.e, f.unit))
 resume7:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	mult, err_1 = f.aw1.Result()
-//line flow_templates.go:126
-	if err_1 != nil {
+	/*line flow_templates.go:126*/ if err_1 != nil {
 		return f.Finish(f.total, fmt.Errorf("spec %q: %w", f.spec, err_1))
 	} else {
 		f.total += f.n * mult
@@ -523,9 +426,8 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line flow_templates.go:132
-	return f.Finish(f.total, f.err)
-//line flow_templates_async.go:529
+	/*line flow_templates.go:132*/ return f.Finish(f.total, f.err)
+//line flow_templates_async.go:431
 }
 func (f *parseSizesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *parseSizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -552,35 +454,26 @@ func (f *unitOfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); re
 func (f *unitOfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *unitOfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:139
-	if y, ok := f.aw.Start(c, Later(f.e, f.u)); ok {
-		f.State = 1
-		return y
-	}
+	/*line flow_templates.go:139*/ f.aw.Begin(Later(f.e, f.u))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line flow_templates.go:139
-	switch later {
+	/*line flow_templates.go:139*/ switch later {
 	case "", "B":
 		return f.Finish(1, nil)
 	case "KB":
 		return f.Finish(1000, nil)
 	}
 	return f.Finish(0, fmt.Errorf("unknown unit %q", f.u))
-//line flow_templates_async.go:584
+//line flow_templates_async.go:477
 }
 func (f *unitOfFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *unitOfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -616,26 +509,15 @@ func (f *deferMethodValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var done func()
 	var later closer
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:173
-	f.wg = &waitGroup{e: f.e, name: "wg"}
+	/*line flow_templates.go:173*/ f.wg = &waitGroup{e: f.e, name: "wg"}
 	f.wg.Add(3)
 	f.defers = append(f.defers, f.later(f.wg.Done))
 	done = f.wg.Done
@@ -653,15 +535,13 @@ range1:
 	if f.i >= 2 {
 		goto endrange3
 	}
-//line flow_templates.go:180
-	if y, ok := f.aw.Start(c, Later(f.e, closer{f.e, f.i})); ok {
-		f.State = 1
-		return y
-	}
+	/*line flow_templates.go:180*/ f.aw.Begin(Later(f.e, closer{f.e, f.i}))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line flow_templates.go:180
-	{
+	/*line flow_templates.go:180*/ {
 		fn_1 := later.Close
 		f.defers = append(f.defers, func(next func()) {
 			defer fn_1()
@@ -671,19 +551,17 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line flow_templates.go:182
-	f.wg = &waitGroup{e: f.e, name: "other", n: 10}
-	if y, ok := f.aw1.Start(c, f.e.I(f.wg.n)); ok {
-		f.State = 2
-		return y
-	}
+	/*line flow_templates.go:182*/ f.wg = &waitGroup{e: f.e, name: "other", n: 10}
+	f.aw1.Begin(f.e.I(f.wg.n))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw1.Must()
-//line flow_templates.go:183
-	f.n = i
+	/*line flow_templates.go:183*/ f.n = i
 	f.e.Add("body end")
 	return f.done(f.n + 1)
-//line flow_templates_async.go:687
+//line flow_templates_async.go:565
 }
 func (f *deferMethodValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -761,62 +639,45 @@ func (f *treeSumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); r
 func (f *treeSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
 	var sum int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:199
-	if f.t == nil {
+	/*line flow_templates.go:199*/ if f.t == nil {
 		return f.Finish(0, nil)
 	}
 	if !f.visit(f.t.Val) {
 		return f.Finish(0, fmt.Errorf("refused %d at depth %d", f.t.Val, f.depth))
 	}
-	if y, ok := f.aw.Start(c, f.e.I(f.t.Val)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.t.Val))
 resume1:
-	f.v = f.aw.Must()
-//line flow_templates.go:206
-	if y, ok := f.aw.Start(c, f.t.Left.sumAsync(f.e, f.depth+1, f.visit)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.v = f.aw.Must()
+	/*line flow_templates.go:206*/ f.aw.Begin(f.t.Left.sumAsync(f.e, f.depth+1, f.visit))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.l, err = f.aw.Result()
-//line flow_templates.go:207
-	if err != nil {
+	/*line flow_templates.go:207*/ if err != nil {
 		f.e.Add("left of %d: %v", f.t.Val, err)
 	}
-	if y, ok := f.aw.Start(c, f.t.Right.sumAsync(f.e, f.depth+1, f.visit)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.t.Right.sumAsync(f.e, f.depth+1, f.visit))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	sum = f.aw.Must()
-//line flow_templates.go:210
-	return f.Finish(f.v+f.l+sum, nil)
-//line flow_templates_async.go:820
+	/*line flow_templates.go:210*/ return f.Finish(f.v+f.l+sum, nil)
+//line flow_templates_async.go:681
 }
 func (f *treeSumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *treeSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -845,47 +706,34 @@ func (f *joinAllFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); r
 func (f *joinAllFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *joinAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var joinAll_1 string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:217
-	if len(f.xs) == 0 {
+	/*line flow_templates.go:217*/ if len(f.xs) == 0 {
 		return f.Finish("", nil)
 	}
-	if y, ok := f.aw.Start(c, Later(f.e, f.xs[0])); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.xs[0]))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.head = f.aw.Must()
-//line flow_templates.go:221
-	if len(f.xs) == 1 {
+	/*line flow_templates.go:221*/ if len(f.xs) == 1 {
 		return f.Finish(f.head, nil)
 	}
-	if y, ok := f.aw.Start(c, joinAllAsync(f.e, f.sep, f.xs[1:]...)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(joinAllAsync(f.e, f.sep, f.xs[1:]...))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	joinAll_1 = f.aw.Must()
-//line flow_templates.go:224
-	return f.Finish(f.head+f.sep+joinAll_1, nil)
-//line flow_templates_async.go:889
+	/*line flow_templates.go:224*/ return f.Finish(f.head+f.sep+joinAll_1, nil)
+//line flow_templates_async.go:737
 }
 func (f *joinAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *joinAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -918,21 +766,13 @@ func (f *validateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); 
 func (f *validateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *validateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n, lookup_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:235
-	f.defers = append(f.defers, func() {
+	/*line flow_templates.go:235*/ f.defers = append(f.defers, func() {
 		switch r := recover().(type) {
 		case nil:
 		case *rt.Raised:
@@ -946,28 +786,23 @@ range1:
 	if f.i >= len(f.keys) {
 		goto endrange3
 	}
-//line flow_templates.go:244
-	f.k = f.keys[f.i]
+	/*line flow_templates.go:244*/ f.k = f.keys[f.i]
 	f.trimSpace = strings.TrimSpace(f.fields[f.k])
-//line flow_templates.go:245
-	if y, ok := f.aw.Start(c, lookupAsync(f.e, f.fields, f.k)); ok {
-		f.State = 1
-		return y
-	}
+	/*line flow_templates.go:245*/ f.aw.Begin(lookupAsync(f.e, f.fields, f.k))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	lookup_1 = f.aw.Must()
-//line flow_templates.go:245
-	n = len(f.trimSpace) + lookup_1*2
-//line flow_templates.go:245
-	if n > 10 {
+	/*line flow_templates.go:245*/ n = len(f.trimSpace) + lookup_1*2
+	/*line flow_templates.go:245*/ if n > 10 {
 		return f.done(fmt.Errorf("%s too long (%d)", f.k, n))
 	}
 	f.i++
 	goto range1
 endrange3:
-//line flow_templates.go:249
-	return f.done(nil)
-//line flow_templates_async.go:971
+	/*line flow_templates.go:249*/ return f.done(nil)
+//line flow_templates_async.go:806
 }
 func (f *validateFrame) catch() {
 	if p := recover(); p != nil {
@@ -1033,33 +868,24 @@ type lookupFrame struct {
 func (f *lookupFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *lookupFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *lookupFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line flow_templates.go:256
-	f.v, f.ok = f.m[f.k]
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line flow_templates.go:256*/ f.v, f.ok = f.m[f.k]
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line flow_templates.go:258
-	if !f.ok {
+	/*line flow_templates.go:258*/ if !f.ok {
 		return f.Finish(0, fmt.Errorf("missing %q", f.k))
 	}
 	return f.Finish(len(f.v), nil)
-//line flow_templates_async.go:1063
+//line flow_templates_async.go:889
 }
 func (f *lookupFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lookupFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

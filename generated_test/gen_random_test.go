@@ -140,26 +140,29 @@ func run(name string, mk func(e *env) rt.Coro[int]) {
 
 // rgen writes one random program.
 type rgen struct {
-	r     *rand.Rand
-	b     strings.Builder
-	fn    int // the template being written
-	ntag  int
-	nvar  int
-	scope [][]string // variables readable in each open block, innermost last
-	fixed map[string]bool
-	loops []*rloop
-	depth int
-	stmts int  // statements left in this template
-	leaf  bool // the template may not call others
-	leafs int  // templates 0..leafs-1 are leaves
-	lit   int  // > 0 inside a func literal, where no await may go
-	ngoto int
+	r      *rand.Rand
+	b      strings.Builder
+	fn     int // the template being written
+	ntag   int
+	nvar   int
+	scope  [][]string // variables readable in each open block, innermost last
+	fixed  map[string]bool
+	loops  []*rloop
+	depth  int
+	stmts  int  // statements left in this template
+	leaf   bool // the template may not call others
+	leafs  int  // templates 0..leafs-1 are leaves
+	lit    int  // > 0 inside a func literal, where no await may go
+	ngoto  int
+	picked *rjump // pickJump's choice
 }
 
 type rloop struct {
-	label string
-	used  bool
-	jump  *rjump // a goto target around this loop, if any
+	label  string
+	used   bool
+	jump   *rjump // a goto target around this loop, if any
+	fn     bool   // a range over a func iterator
+	exited bool   // an exit statement was written into its body
 }
 
 // rjump is a label just before (back) or just after a loop, which gotos in
@@ -319,6 +322,14 @@ func (g *rgen) body() int { return 1 + g.n(3) }
 func (g *rgen) stmt() {
 	g.stmts--
 	deep := g.depth >= 3
+	if lp := g.innerLoop(); lp != nil && lp.fn && !lp.exited && g.n(2) == 0 {
+		// Leaving a range over a func (issue 9 class 2) in every
+		// way, from any depth: the iterator must be finished before
+		// control reaches the target.
+		lp.exited = true
+		g.leaveLoop()
+		return
+	}
 	switch k := g.n(20); {
 	case k < 3:
 		x := g.expr(2)
@@ -383,8 +394,8 @@ func (g *rgen) stmt() {
 		} else {
 			g.p("defer func() { e.add(%q, res) }()\n", g.tag("dc")+" res=%d")
 		}
-	case k == 13 && len(g.loops) > 0 && g.n(2) == 0 && g.jumpTarget() != nil:
-		j := g.jumpTarget()
+	case k == 13 && len(g.loops) > 0 && g.n(2) == 0 && g.pickJump():
+		j := g.picked
 		j.used = true
 		if j.back {
 			g.p("if %s && %s < 2 {\n%s++\ne.add(%q)\ngoto %s\n}\n", g.cond(1), j.counter, j.counter, g.tag("gb"), j.label)
@@ -445,6 +456,8 @@ func (g *rgen) stmt() {
 		g.p("arr[(%s%%3+3)%%3] %s %s\n", g.expr(2), []string{"=", "+=", "-="}[g.n(3)], g.expr(2))
 	case k == 17:
 		g.p("if _, err := rt.Await(e.fail(%q)); err != nil {\ne.add(%q, err)\n}\n", g.tag("E"), g.tag("err")+" %v")
+	case k == 18 && g.n(3) == 0:
+		g.labelledDecl()
 	case k == 18:
 		g.p("rt.Must(e.sl(%d))\ne.add(%q, e.l.Time())\n", g.n(3), g.tag("t")+" %v")
 	default:
@@ -483,6 +496,14 @@ func (g *rgen) loop() {
 		g.emitLoop(lp, head.String(), body)
 		return
 	case 6:
+		lp.fn = true
+		if lp.jump == nil && g.n(3) > 0 {
+			g.ngoto++
+			lp.jump = &rjump{label: fmt.Sprintf("J%d_%d", g.fn, g.ngoto), back: g.n(2) == 0}
+			if lp.jump.back {
+				lp.jump.counter = fmt.Sprintf("jc%d_%d", g.fn, g.ngoto)
+			}
+		}
 		v := g.newLoopVar()
 		if g.n(2) == 0 {
 			fmt.Fprintf(&head, "for %s := range e.seqlog(%q, %d) ", v, g.tag("sq"), 1+g.n(3))
@@ -572,6 +593,13 @@ func (g *rgen) emitLoop(lp *rloop, head, body string) {
 	g.depth--
 }
 
+// pickJump chooses a jumpTarget into g.picked and reports whether there
+// is one (jumpTarget chooses at random: it is called once).
+func (g *rgen) pickJump() bool {
+	g.picked = g.jumpTarget()
+	return g.picked != nil
+}
+
 // jumpTarget is a goto target of an enclosing loop: the innermost loop's,
 // or an outer one's.
 func (g *rgen) jumpTarget() *rjump {
@@ -611,6 +639,65 @@ func (g *rgen) selectOperands() {
 	}
 	g.p("\n}\n_ = %s\n", cv)
 	g.depth--
+}
+
+// innerLoop is the innermost loop being written, or nil.
+func (g *rgen) innerLoop() *rloop {
+	if len(g.loops) == 0 {
+		return nil
+	}
+	return g.loops[len(g.loops)-1]
+}
+
+// leaveLoop writes a conditional exit from the innermost loop (a range
+// over a func): a goto forward past, or back to before, an enclosing
+// loop; a labelled break or continue of an enclosing loop; a plain break
+// or continue; or a return.
+func (g *rgen) leaveLoop() {
+	var jumps []*rjump
+	for _, lp := range g.loops {
+		if lp.jump != nil {
+			jumps = append(jumps, lp.jump)
+		}
+	}
+	cond := g.cond(1)
+	switch k := g.n(6); {
+	case k < 2 && len(jumps) > 0:
+		j := jumps[g.n(len(jumps))]
+		j.used = true
+		if j.back {
+			g.p("if %s && %s < 2 {\n%s++\ne.add(%q)\ngoto %s\n}\n", cond, j.counter, j.counter, g.tag("gb"), j.label)
+		} else {
+			g.p("if %s {\ne.add(%q)\ngoto %s\n}\n", cond, g.tag("gf"), j.label)
+		}
+	case k < 4:
+		lp := g.loops[g.n(len(g.loops))]
+		lp.used = true
+		kw := []string{"break", "continue"}[g.n(2)]
+		g.p("if %s {\ne.add(%q)\n%s %s\n}\n", cond, g.tag(kw[:2]), kw, lp.label)
+	case k == 4:
+		kw := []string{"break", "continue"}[g.n(2)]
+		g.p("if %s {\ne.add(%q)\n%s\n}\n", cond, g.tag(kw[:2]), kw)
+	default:
+		g.p("if %s {\nreturn %s\n}\n", cond, g.expr(1))
+	}
+}
+
+// labelledDecl writes a label on a declaration that a closure captures and
+// a goto back to it after an await: each pass declares a new variable,
+// which the closures of earlier passes keep.
+func (g *rgen) labelledDecl() {
+	g.ngoto++
+	lbl, cnt := fmt.Sprintf("D%d_%d", g.fn, g.ngoto), fmt.Sprintf("dc%d_%d", g.fn, g.ngoto)
+	x := g.expr(1)
+	g.p("%s := 0\n", cnt)
+	g.p("%s:\n", lbl)
+	v := g.newVar("d")
+	g.fixed[v] = true
+	g.p("%s := %s\n", v, x)
+	g.p("fs = append(fs, func() { e.add(%q, %s) })\n", g.tag("cl")+" %d", v)
+	g.p("rt.Must(e.av(%q, %s))\n", g.tag("a"), v)
+	g.p("if %s < 2 {\n%s++\ngoto %s\n}\n", cnt, cnt, lbl)
 }
 
 func (g *rgen) newLoopVar() string {

@@ -37,45 +37,34 @@ func (f *firstNonZeroFrame[S, E]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *firstNonZeroFrame[S, E]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later E
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line generic2_templates.go:21
-	f.zero = *new(E)
+	/*line generic2_templates.go:21*/ f.zero = *new(E)
 	f.i = 0
 range1:
 	if f.i >= len(f.s) {
 		goto endrange3
 	}
-//line generic2_templates.go:22
-	f.v = f.s[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line generic2_templates.go:22*/ f.v = f.s[f.i]
+	f.aw.Begin(Later(f.e, f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line generic2_templates.go:23
-	if later != f.zero {
+	/*line generic2_templates.go:23*/ if later != f.zero {
 		f.e.Add("at %d", f.i)
 		return f.Finish(f.v, nil)
 	}
 	f.i++
 	goto range1
 endrange3:
-//line generic2_templates.go:28
-	return f.Finish(f.zero, fmt.Errorf("all %d zero", len(f.s)))
-//line generic2_templates_async.go:79
+	/*line generic2_templates.go:28*/ return f.Finish(f.zero, fmt.Errorf("all %d zero", len(f.s)))
+//line generic2_templates_async.go:68
 }
 func (f *firstNonZeroFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *firstNonZeroFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -114,44 +103,33 @@ func (f *labelAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *labelAllFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, y_1 T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line generic2_templates.go:43
-	f.parts = nil
+	/*line generic2_templates.go:43*/ f.parts = nil
 	f.sum = T(0)
 	f.i = 0
 range1:
 	if f.i >= len(f.xs) {
 		goto endrange3
 	}
-//line generic2_templates.go:45
-	x = f.xs[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, x*2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line generic2_templates.go:45*/ x = f.xs[f.i]
+	f.aw.Begin(Later(f.e, x*2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	y_1 = f.aw.Must()
-//line generic2_templates.go:47
-	f.sum += y_1
+	/*line generic2_templates.go:47*/ f.sum += y_1
 	f.parts = append(f.parts, y_1.String())
 	f.i++
 	goto range1
 endrange3:
-//line generic2_templates.go:50
-	return f.Finish(strings.Join(f.parts, ",")+" sum="+f.sum.String(), nil)
-//line generic2_templates_async.go:155
+	/*line generic2_templates.go:50*/ return f.Finish(strings.Join(f.parts, ",")+" sum="+f.sum.String(), nil)
+//line generic2_templates_async.go:133
 }
 func (f *labelAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -185,17 +163,10 @@ func (f *tableFindFrame[Key, Value]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *tableFindFrame[Key, Value]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later Key
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.x = f.t.rows
@@ -204,24 +175,21 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line generic2_templates.go:69
-	f.p = f.x[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, f.p.Key)); ok {
-		f.State = 1
-		return y
-	}
+	/*line generic2_templates.go:69*/ f.p = f.x[f.i]
+	f.aw.Begin(Later(f.e, f.p.Key))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line generic2_templates.go:70
-	if later == f.k {
+	/*line generic2_templates.go:70*/ if later == f.k {
 		return f.Finish(f.p, nil)
 	}
 	f.i++
 	goto range1
 endrange3:
-//line generic2_templates.go:74
-	return f.Finish(Pair[Key, Value]{}, fmt.Errorf("no key %v", f.k))
-//line generic2_templates_async.go:225
+	/*line generic2_templates.go:74*/ return f.Finish(Pair[Key, Value]{}, fmt.Errorf("no key %v", f.k))
+//line generic2_templates_async.go:193
 }
 func (f *tableFindFrame[Key, Value]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableFindFrame[Key, Value]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -254,42 +222,31 @@ func (f *tableKeysFrame[K, Unused]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *tableKeysFrame[K, Unused]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later K
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line generic2_templates.go:81
-	f.out = nil
+	/*line generic2_templates.go:81*/ f.out = nil
 	f.x = f.t.rows
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line generic2_templates.go:83
-	if y, ok := f.aw.Start(c, Later(f.e, f.t.rows[f.i].Key)); ok {
-		f.State = 1
-		return y
-	}
+	/*line generic2_templates.go:83*/ f.aw.Begin(Later(f.e, f.t.rows[f.i].Key))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line generic2_templates.go:83
-	f.out = append(f.out, later)
+	/*line generic2_templates.go:83*/ f.out = append(f.out, later)
 	f.i++
 	goto range1
 endrange3:
-//line generic2_templates.go:85
-	return f.Finish(f.out, nil)
-//line generic2_templates_async.go:293
+	/*line generic2_templates.go:85*/ return f.Finish(f.out, nil)
+//line generic2_templates_async.go:250
 }
 func (f *tableKeysFrame[K, Unused]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableKeysFrame[K, Unused]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -344,99 +301,70 @@ func (f *frameNamesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *frameNamesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1, i_2 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line generic2_templates.go:94
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line generic2_templates.go:94*/ f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.i = f.aw.Must()
-//line generic2_templates.go:94
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 2
-		return y
-	}
+	/*line generic2_templates.go:94*/ f.aw.Begin(f.e.I(2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line generic2_templates.go:94
-	f.Catch_1, f.Finish_1, f.Fail_1 = f.i, i, 3
-	if y, ok := f.aw1.Start(c, Later(f.e, "aw")); ok {
-		f.State = 3
-		return y
-	}
+	/*line generic2_templates.go:94*/ f.Catch_1, f.Finish_1, f.Fail_1 = f.i, i, 3
+	f.aw1.Begin(Later(f.e, "aw"))
 resume3:
-	f.later_1 = f.aw1.Must()
-//line generic2_templates.go:95
-	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	f.later_1 = f.aw1.Must()
+	/*line generic2_templates.go:95*/ f.aw.Begin(f.e.I(5))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	i_1 = f.aw.Must()
-//line generic2_templates.go:95
-	f.aw_1, f.aw1_1, f.defers_1 = f.later_1, i_1, []string{"d"}
+	/*line generic2_templates.go:95*/ f.aw_1, f.aw1_1, f.defers_1 = f.later_1, i_1, []string{"d"}
 	f.Send_1, f.Throw_1, f.Close_1, f.Result_1 = 1, 2, 3, 4
 	f.done_1, f.exit_1, f.catch_1, f.later_2 = "done", "exit", "catch", "later"
 	f.Stack_1, f.AwaitStack_1, f.FrameDone = 7, 8, 9
 	f.defers = append(f.defers, func() {
 		f.res += fmt.Sprint(" deferred State=", f.State_1)
 	})
-	if y, ok := f.aw.Start(c, f.e.I(100)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(f.e.I(100))
 resume5:
-	i_2 = f.aw.Must()
-//line generic2_templates.go:102
-	f.State_1 += i_2
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 6
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
 	}
+	i_2 = f.aw.Must()
+	/*line generic2_templates.go:102*/ f.State_1 += i_2
+	f.aw.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.aw.Must()
-//line generic2_templates.go:104
-	return f.done(fmt.Sprint(f.State_1, f.Frame_1, f.step_1, f.Catch_1, f.Finish_1, f.Fail_1, f.aw_1, f.aw1_1, f.defers_1,
+	/*line generic2_templates.go:104*/ return f.done(fmt.Sprint(f.State_1, f.Frame_1, f.step_1, f.Catch_1, f.Finish_1, f.Fail_1, f.aw_1, f.aw1_1, f.defers_1,
 		f.Send_1, f.Throw_1, f.Close_1, f.Result_1, f.done_1, f.exit_1, f.catch_1, f.later_2, f.Stack_1, f.AwaitStack_1, f.FrameDone), nil)
-//line generic2_templates_async.go:440
+//line generic2_templates_async.go:368
 }
 func (f *frameNamesFrame) catch() {
 	if p := recover(); p != nil {
@@ -520,31 +448,17 @@ func (f *segmentsFrame[S]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var r_1 rune
 	var later string
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume14
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line generic2_templates.go:116
-	f.out = nil
+	/*line generic2_templates.go:116*/ f.out = nil
 	f.cur = ""
 	f.s = f.p + "/"
 	f.i = 0
@@ -553,24 +467,20 @@ range1:
 		goto endrange3
 	}
 	r, f.w = utf8.DecodeRuneInString(string(f.s[f.i:]))
-//line generic2_templates.go:118
-	r_1 = r
+	/*line generic2_templates.go:118*/ r_1 = r
 	if r_1 != '/' {
 		goto endif4
 	}
-//line generic2_templates.go:120
-	if f.cur == "" {
+	/*line generic2_templates.go:120*/ if f.cur == "" {
 		goto endif5
 	}
-//line generic2_templates.go:121
-	if y, ok := f.aw.Start(c, Later(f.e, f.cur)); ok {
-		f.State = 1
-		return y
-	}
+	/*line generic2_templates.go:121*/ f.aw.Begin(Later(f.e, f.cur))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line generic2_templates.go:121
-	f.out = append(f.out, later)
+	/*line generic2_templates.go:121*/ f.out = append(f.out, later)
 endif5:
 	f.cur = ""
 	goto next2
@@ -580,24 +490,21 @@ next2:
 	f.i += f.w
 	goto range1
 endrange3:
-//line generic2_templates.go:128
-	f.n = 0
+	/*line generic2_templates.go:128*/ f.n = 0
 	f.i_1 = 0
 range7:
 	if f.i_1 >= len(f.extra) {
 		goto endrange9
 	}
 	r_2, f.w_1 = utf8.DecodeRuneInString(string(f.extra[f.i_1:]))
-//line generic2_templates.go:129
-	f.r = r_2
-	if y, ok := f.aw1.Start(c, f.e.I(f.i_1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line generic2_templates.go:129*/ f.r = r_2
+	f.aw1.Begin(f.e.I(f.i_1))
 resume10:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw1.Must()
-//line generic2_templates.go:130
-	f.n += i + int(f.r-'a')
+	/*line generic2_templates.go:130*/ f.n += i + int(f.r-'a')
 	f.i_1 += f.w_1
 	goto range7
 endrange9:
@@ -607,21 +514,18 @@ range11:
 		goto endrange13
 	}
 	_, f.w_2 = utf8.DecodeRuneInString(string(f.extra[f.i_2:]))
-//line generic2_templates.go:133
-	if y, ok := f.aw1.Start(c, f.e.I(f.i_2)); ok {
-		f.State = 3
-		return y
-	}
+	/*line generic2_templates.go:133*/ f.aw1.Begin(f.e.I(f.i_2))
 resume14:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1 = f.aw1.Must()
-//line generic2_templates.go:133
-	f.n += i_1
+	/*line generic2_templates.go:133*/ f.n += i_1
 	f.i_2 += f.w_2
 	goto range11
 endrange13:
-//line generic2_templates.go:135
-	return f.Finish(strings.Join(f.out, "|")+fmt.Sprint(" n=", f.n), nil)
-//line generic2_templates_async.go:625
+	/*line generic2_templates.go:135*/ return f.Finish(strings.Join(f.out, "|")+fmt.Sprint(" n=", f.n), nil)
+//line generic2_templates_async.go:529
 }
 func (f *segmentsFrame[S]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *segmentsFrame[S]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -34,35 +34,21 @@ func (f *hardForPostContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardForPostContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:18
-	f.out = ""
-//line hard_templates.go:20
-	f.i = 0
+	/*line hard_templates.go:18*/ f.out = ""
+	/*line hard_templates.go:20*/ f.i = 0
 for1:
-//line hard_templates.go:20
-	if !(f.i < 4) {
+	/*line hard_templates.go:20*/ if !(f.i < 4) {
 		goto endfor3
 	}
-//line hard_templates.go:21
-	if f.i == 1 {
+	/*line hard_templates.go:21*/ if f.i == 1 {
 		goto post2
 	}
 	f.j = 0
@@ -70,35 +56,31 @@ range4:
 	if f.j >= 3 {
 		goto endrange6
 	}
-//line hard_templates.go:25
-	if f.j == 1 && f.i == 2 {
+	/*line hard_templates.go:25*/ if f.j == 1 && f.i == 2 {
 		goto post2
 	}
 	f.out += fmt.Sprintf("%d%d ", f.i, f.j)
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	f.j++
 	goto range4
 endrange6:
 post2:
-//line hard_templates.go:20
-	if y, ok := f.aw.Start(c, f.e.AV("post", 1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line hard_templates.go:20*/ f.aw.Begin(f.e.AV("post", 1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
-//line hard_templates.go:20
-	f.i += aV
+	/*line hard_templates.go:20*/ f.i += aV
 	goto for1
 endfor3:
-//line hard_templates.go:32
-	return f.Finish(f.out, nil)
-//line hard_templates_async.go:102
+	/*line hard_templates.go:32*/ return f.Finish(f.out, nil)
+//line hard_templates_async.go:84
 }
 func (f *hardForPostContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardForPostContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -129,68 +111,50 @@ func (f *hardSwitchInitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardSwitchInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, y_1, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:39
-	f.out = ""
-	if y, ok := f.aw.Start(c, f.e.AV("init", 2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line hard_templates.go:39*/ f.out = ""
+	f.aw.Begin(f.e.AV("init", 2))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	x = f.aw.Must()
-//line hard_templates.go:40
-	switch {
+	/*line hard_templates.go:40*/ switch {
 	case x > 1:
 		f.out += "gt1 "
 	}
-	if y, ok := f.aw.Start(c, f.e.AV("init2", 3)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.AV("init2", 3))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	y_1 = f.aw.Must()
-//line hard_templates.go:44
-	switch t := any(y_1).(type) {
+	/*line hard_templates.go:44*/ switch t := any(y_1).(type) {
 	case int:
 		f.t = t
 		goto case6
 	}
 	goto endswitch5
 case6:
-//line hard_templates.go:46
-	if y, ok := f.aw.Start(c, f.e.I(y_1)); ok {
-		f.State = 3
-		return y
-	}
+	/*line hard_templates.go:46*/ f.aw.Begin(f.e.I(y_1))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i = f.aw.Must()
-//line hard_templates.go:46
-	f.out += fmt.Sprint("int", f.t+i)
+	/*line hard_templates.go:46*/ f.out += fmt.Sprint("int", f.t+i)
 endswitch5:
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:194
+//line hard_templates_async.go:158
 }
 func (f *hardSwitchInitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardSwitchInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -228,105 +192,74 @@ func (f *hardIndexOpAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *hardIndexOpAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, i int
 	var later string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:56
-	f.m = map[string]int{"a": 1}
+	/*line hard_templates.go:56*/ f.m = map[string]int{"a": 1}
 	f.key = func(k string) string {
 		f.e.Add("key %s", k)
 		return k
 	}
 	f.key_1 = f.key("a")
-//line hard_templates.go:61
-	if y, ok := f.aw.Start(c, f.e.AV("v", 10)); ok {
-		f.State = 1
-		return y
-	}
+	/*line hard_templates.go:61*/ f.aw.Begin(f.e.AV("v", 10))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line hard_templates.go:61
-	f.m[f.key_1] += aV
+	/*line hard_templates.go:61*/ f.m[f.key_1] += aV
 	f.m[f.key("b")]++
 	f.s = "x"
-	if y, ok := f.aw1.Start(c, Later(f.e, "y")); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(Later(f.e, "y"))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
-//line hard_templates.go:64
-	f.s += later + f.s
+	/*line hard_templates.go:64*/ f.s += later + f.s
 	f.arr = [2][2]int{}
 	f.v = f.e.V("r", 1)
-//line hard_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AV("c", 0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line hard_templates.go:66*/ f.aw.Begin(f.e.AV("c", 0))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aV = f.aw.Must()
-//line hard_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AV("val", 7)); ok {
-		f.State = 4
-		return y
-	}
+	/*line hard_templates.go:66*/ f.aw.Begin(f.e.AV("val", 7))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aV_1 = f.aw.Must()
-//line hard_templates.go:66
-	f.arr[f.v][f.aV] = aV_1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 5
-		return y
-	}
+	/*line hard_templates.go:66*/ f.arr[f.v][f.aV] = aV_1
+	f.aw.Begin(f.e.I(0))
 resume5:
-	i = f.aw.Must()
-//line hard_templates.go:67
-	_ = i
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 6
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
 	}
+	i = f.aw.Must()
+	/*line hard_templates.go:67*/ _ = i
+	f.aw.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	_, _ = f.aw.Result()
-//line hard_templates.go:69
-	return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
-//line hard_templates_async.go:330
+	/*line hard_templates.go:69*/ return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
+//line hard_templates_async.go:263
 }
 func (f *hardIndexOpAssignFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hardIndexOpAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -358,43 +291,32 @@ func (f *hardRangeOperandOnceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardRangeOperandOnceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:76
-	f.n = 0
+	/*line hard_templates.go:76*/ f.n = 0
 	f.x = f.e.Slice("once", 3)
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line hard_templates.go:77
-	v = f.x[f.i]
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line hard_templates.go:77*/ v = f.x[f.i]
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line hard_templates.go:78
-	f.n += i
+	/*line hard_templates.go:78*/ f.n += i
 	f.i++
 	goto range1
 endrange3:
-//line hard_templates.go:80
-	return f.Finish(f.n, nil)
-//line hard_templates_async.go:398
+	/*line hard_templates.go:80*/ return f.Finish(f.n, nil)
+//line hard_templates_async.go:320
 }
 func (f *hardRangeOperandOnceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardRangeOperandOnceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -430,45 +352,32 @@ func (f *hardConstructorValueFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var c *Counter
 	var co rt.Coro[int]
 	var bump int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:88
-	c = &Counter{}
+	/*line hard_templates.go:88*/ c = &Counter{}
 	f.bump = c.bumpAsync
 	co = f.bump(f.e, 2)
 	f.e.Add("created n=%d", c.n)
-	if y, ok := f.aw.Start(c_1, co); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(co)
 resume1:
-	f.v = f.aw.Must()
-//line hard_templates.go:93
-	if y, ok := f.aw.Start(c_1, f.bump(f.e, 3)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.v = f.aw.Must()
+	/*line hard_templates.go:93*/ f.aw.Begin(f.bump(f.e, 3))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	bump = f.aw.Must()
-//line hard_templates.go:93
-	return f.Finish(f.v+bump, nil)
-//line hard_templates_async.go:472
+	/*line hard_templates.go:93*/ return f.Finish(f.v+bump, nil)
+//line hard_templates_async.go:381
 }
 func (f *hardConstructorValueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardConstructorValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -501,46 +410,33 @@ func (f *hardCaptureParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardCaptureParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:101
-	f.get = func() int { return f.p*100 + f.r }
-	if y, ok := f.aw.Start(c, f.e.I(3)); ok {
-		f.State = 1
-		return y
-	}
+	/*line hard_templates.go:101*/ f.get = func() int { return f.p*100 + f.r }
+	f.aw.Begin(f.e.I(3))
 resume1:
-	i = f.aw.Must()
-//line hard_templates.go:102
-	f.p = i
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	i = f.aw.Must()
+	/*line hard_templates.go:102*/ f.p = i
+	f.aw.Begin(f.e.I(4))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
-//line hard_templates.go:103
-	f.r = i_1
+	/*line hard_templates.go:103*/ f.r = i_1
 	f.e.Add("get=%d", f.get())
 	f.defers = append(f.defers, func() { f.r = f.get() })
 	return f.done(5)
-//line hard_templates_async.go:544
+//line hard_templates_async.go:440
 }
 func (f *hardCaptureParamsFrame) catch() {
 	if p := recover(); p != nil {
@@ -608,64 +504,46 @@ func (f *hardGotoForwardFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardGotoForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:113
-	f.out = ""
+	/*line hard_templates.go:113*/ f.out = ""
 	if !f.skip {
 		goto endif1
 	}
-//line hard_templates.go:115
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line hard_templates.go:115*/ f.aw.Begin(f.e.I(0))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line hard_templates.go:116
-	f.out += "a"
+	/*line hard_templates.go:116*/ f.out += "a"
 	goto tail
 endif1:
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line hard_templates.go:119
-	f.out += fmt.Sprint(i)
+	/*line hard_templates.go:119*/ f.out += fmt.Sprint(i)
 tail:
 	f.out += "t"
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
-//line hard_templates.go:123
-	return f.Finish(f.out, nil)
-//line hard_templates_async.go:669
+	/*line hard_templates.go:123*/ return f.Finish(f.out, nil)
+//line hard_templates_async.go:547
 }
 func (f *hardGotoForwardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardGotoForwardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -696,17 +574,10 @@ func (f *hardDeferLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *hardDeferLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -714,15 +585,13 @@ range1:
 	if f.i >= 3 {
 		goto endrange3
 	}
-//line hard_templates.go:131
-	if y, ok := f.aw.Start(c, f.e.AV("arg", f.i*10)); ok {
-		f.State = 1
-		return y
-	}
+	/*line hard_templates.go:131*/ f.aw.Begin(f.e.AV("arg", f.i*10))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line hard_templates.go:131
-	{
+	/*line hard_templates.go:131*/ {
 		fn := f.e.Add
 		d := f.i
 		d_1 := aV
@@ -734,9 +603,8 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line hard_templates.go:133
-	return f.done(0)
-//line hard_templates_async.go:740
+	/*line hard_templates.go:133*/ return f.done(0)
+//line hard_templates_async.go:608
 }
 func (f *hardDeferLoopFrame) catch() {
 	if p := recover(); p != nil {
@@ -810,38 +678,29 @@ func (f_1 *hardAwaitInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var f *rt.Future[int]
 	var v int
 	var err error
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:140
-	f = f_1.e.I(2)
+	/*line hard_templates.go:140*/ f = f_1.e.I(2)
 	if f_1.fail {
 		f = Fail[int](f_1.e, "x")
 	}
-	if y, ok := f_1.aw.Start(c, f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v, err = f_1.aw.Result()
-//line hard_templates.go:144
-	if err != nil {
+	/*line hard_templates.go:144*/ if err != nil {
 		return f_1.Finish("err "+err.Error(), nil)
 	} else if v > 1 {
 		return f_1.Finish(fmt.Sprint("big ", v), nil)
 	}
 	return f_1.Finish("none", nil)
-//line hard_templates_async.go:845
+//line hard_templates_async.go:704
 }
 func (f_1 *hardAwaitInitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *hardAwaitInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -871,42 +730,30 @@ func (f *hardLoopGuardChangedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *hardLoopGuardChangedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line hard_templates.go:156
-	f.x, f.n = 5, 0
+	/*line hard_templates.go:156*/ f.x, f.n = 5, 0
 for1:
-//line hard_templates.go:157
-	if !(f.x > 0) {
+	/*line hard_templates.go:157*/ if !(f.x > 0) {
 		goto endfor3
 	}
-//line hard_templates.go:158
-	f.x = 0
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line hard_templates.go:158*/ f.x = 0
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line hard_templates.go:160
-	f.n++
+	/*line hard_templates.go:160*/ f.n++
 	f.e.Add("body x=%d", f.x)
 	goto for1
 endfor3:
-//line hard_templates.go:163
-	return f.Finish(f.n, nil)
-//line hard_templates_async.go:910
+	/*line hard_templates.go:163*/ return f.Finish(f.n, nil)
+//line hard_templates_async.go:757
 }
 func (f *hardLoopGuardChangedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardLoopGuardChangedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -38,46 +38,31 @@ func (f_1 *loopvarAwaitedHeaderFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f_1 *loopvarAwaitedHeaderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var out string
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line loopvar_templates.go:18
-	f_1.fs = nil
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line loopvar_templates.go:18*/ f_1.fs = nil
+	f_1.aw.Begin(f_1.e.I(0))
 resume1:
-//line loopvar_templates.go:19
-	f_1.i = new(int)
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
+	/*line loopvar_templates.go:19*/ f_1.i = new(int)
 	(*f_1.i) = f_1.aw.Must()
 for2:
-//line loopvar_templates.go:19
-	if !((*f_1.i) < 6) {
+	/*line loopvar_templates.go:19*/ if !((*f_1.i) < 6) {
 		goto endfor4
 	}
-//line loopvar_templates.go:20
-	{
+	/*line loopvar_templates.go:20*/ {
 		i_1 := f_1.i
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint((*i_1)) })
 	}
-//line loopvar_templates.go:21
-	{
+	/*line loopvar_templates.go:21*/ {
 		i_2 := f_1.i
 		if (*i_2) == 2 {
 			bump := func() { (*i_2) += 2 }
@@ -88,24 +73,21 @@ for2:
 		v := *f_1.i
 		f_1.i = &v
 	}
-//line loopvar_templates.go:19
-	if y, ok := f_1.aw.Start(c, f_1.e.I(1)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line loopvar_templates.go:19*/ f_1.aw.Begin(f_1.e.I(1))
 resume5:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	i = f_1.aw.Must()
-//line loopvar_templates.go:19
-	(*f_1.i) += i
+	/*line loopvar_templates.go:19*/ (*f_1.i) += i
 	goto for2
 endfor4:
-//line loopvar_templates.go:26
-	out = ""
+	/*line loopvar_templates.go:26*/ out = ""
 	for _, f := range f_1.fs {
 		out += f()
 	}
 	return f_1.Finish(out, nil)
-//line loopvar_templates_async.go:109
+//line loopvar_templates_async.go:91
 }
 func (f_1 *loopvarAwaitedHeaderFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *loopvarAwaitedHeaderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -151,29 +133,20 @@ func (f *loopvarNestedIteratorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *loopvarNestedIteratorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var seq_1 iter.Seq2[int, string]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line loopvar_templates.go:39
-	f.out = ""
+	/*line loopvar_templates.go:39*/ f.out = ""
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line loopvar_templates.go:41
-	f.a = f.k
+	/*line loopvar_templates.go:41*/ f.a = f.k
 	seq_1 = f.e.Pairs("x", "y")
 	f.next_1, f.stop_1 = iter.Pull2(func(yield func(int, string) bool) {
 		seq_1(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
@@ -182,24 +155,21 @@ range4:
 	if f.k_1, f.v, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
-//line loopvar_templates.go:42
-	f.b = f.k_1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line loopvar_templates.go:42*/ f.b = f.k_1
+	f.aw.Begin(f.e.I(0))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line loopvar_templates.go:44
-	if f.a == 0 && f.b == 1 {
+	/*line loopvar_templates.go:44*/ if f.a == 0 && f.b == 1 {
 		{
 			f.stop_1()
 			f.stop_1 = nil
 			goto next2
 		}
 	}
-//line loopvar_templates.go:47
-	if f.a == 1 {
+	/*line loopvar_templates.go:47*/ if f.a == 1 {
 		return f.done(f.out + "ret")
 	}
 	f.out += fmt.Sprint(f.a, f.b, " ")
@@ -212,9 +182,8 @@ next2:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line loopvar_templates.go:53
-	return f.done(f.out)
-//line loopvar_templates_async.go:218
+	/*line loopvar_templates.go:53*/ return f.done(f.out)
+//line loopvar_templates_async.go:187
 }
 func (f *loopvarNestedIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -307,56 +276,43 @@ func (f *loopvarSelectContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *loopvarSelectContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line loopvar_templates.go:61
-	f.out = ""
+	/*line loopvar_templates.go:61*/ f.out = ""
 	f.ch = make(chan int, 1)
 	f.i = 0
 range1:
 	if f.i >= 4 {
 		goto endrange3
 	}
-//line loopvar_templates.go:65
-	f.ch <- f.i
+	/*line loopvar_templates.go:65*/ f.ch <- f.i
 	select {
 	case v := <-f.ch:
 		f.v = v
 		goto case5
 	}
 case5:
-//line loopvar_templates.go:68
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line loopvar_templates.go:68*/ f.aw.Begin(f.e.I(f.v))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line loopvar_templates.go:68
-	if i%2 == 0 {
+	/*line loopvar_templates.go:68*/ if i%2 == 0 {
 		goto next2
 	}
 	f.out += fmt.Sprint(f.v)
-//line loopvar_templates.go:73
-	f.out += "."
+	/*line loopvar_templates.go:73*/ f.out += "."
 next2:
 	f.i++
 	goto range1
 endrange3:
-//line loopvar_templates.go:75
-	return f.Finish(f.out, nil)
-//line loopvar_templates_async.go:360
+	/*line loopvar_templates.go:75*/ return f.Finish(f.out, nil)
+//line loopvar_templates_async.go:316
 }
 func (f *loopvarSelectContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -395,17 +351,10 @@ func (f *loopvarDeferInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *loopvarDeferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	seq = f.e.Count(2)
@@ -414,16 +363,14 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line loopvar_templates.go:83
-	v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(v*10)); ok {
-		f.State = 1
-		return y
-	}
+	/*line loopvar_templates.go:83*/ v = f.k
+	f.aw.Begin(f.e.I(v * 10))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line loopvar_templates.go:84
-	{
+	/*line loopvar_templates.go:84*/ {
 		fn := f.e.Add
 		d := i
 		f.defers = append(f.defers, func(next func()) {
@@ -435,10 +382,9 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line loopvar_templates.go:86
-	f.e.Add("loop done")
+	/*line loopvar_templates.go:86*/ f.e.Add("loop done")
 	return f.done(1)
-//line loopvar_templates_async.go:442
+//line loopvar_templates_async.go:388
 }
 func (f *loopvarDeferInIteratorFrame) catch() {
 	if p := recover(); p != nil {

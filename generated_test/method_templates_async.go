@@ -34,30 +34,21 @@ func (f *counterBumpFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *counterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:23
-	if y, ok := f.aw.Start(c_1, f.e.I(f.by)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:23*/ f.aw.Begin(f.e.I(f.by))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line method_templates.go:23
-	f.c.n += i
+	/*line method_templates.go:23*/ f.c.n += i
 	return f.Finish(f.c.n, nil)
-//line method_templates_async.go:61
+//line method_templates_async.go:52
 }
 func (f *counterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -86,30 +77,21 @@ func (f *counterDescribeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	return f.step(c_1, err)
 }
 func (f *counterDescribeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:31
-	f.c.n = 1000
-	if y, ok := f.aw.Start(c_1, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:31*/ f.c.n = 1000
+	f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line method_templates.go:33
-	return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
-//line method_templates_async.go:113
+	/*line method_templates.go:33*/ return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
+//line method_templates_async.go:95
 }
 func (f *counterDescribeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterDescribeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -138,42 +120,31 @@ func (f *sumAllFrame[T]) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *sumAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumAllFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, later T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:43
-	f.s = *new(T)
+	/*line method_templates.go:43*/ f.s = *new(T)
 	f.i = 0
 range1:
 	if f.i >= len(f.xs) {
 		goto endrange3
 	}
-//line method_templates.go:44
-	x = f.xs[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, x)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:44*/ x = f.xs[f.i]
+	f.aw.Begin(Later(f.e, x))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line method_templates.go:45
-	f.s += later
+	/*line method_templates.go:45*/ f.s += later
 	f.i++
 	goto range1
 endrange3:
-//line method_templates.go:47
-	return f.Finish(f.s, nil)
-//line method_templates_async.go:177
+	/*line method_templates.go:47*/ return f.Finish(f.s, nil)
+//line method_templates_async.go:148
 }
 func (f *sumAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -206,42 +177,31 @@ func (f_1 *mapEachFrame[T, U]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *mapEachFrame[T, U]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x, later T
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:55
-	f_1.out = make([]U, 0, len(f_1.xs))
+	/*line method_templates.go:55*/ f_1.out = make([]U, 0, len(f_1.xs))
 	f_1.i = 0
 range1:
 	if f_1.i >= len(f_1.xs) {
 		goto endrange3
 	}
-//line method_templates.go:56
-	x = f_1.xs[f_1.i]
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, x)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line method_templates.go:56*/ x = f_1.xs[f_1.i]
+	f_1.aw.Begin(Later(f_1.e, x))
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	later = f_1.aw.Must()
-//line method_templates.go:57
-	f_1.out = append(f_1.out, f_1.f(later))
+	/*line method_templates.go:57*/ f_1.out = append(f_1.out, f_1.f(later))
 	f_1.i++
 	goto range1
 endrange3:
-//line method_templates.go:59
-	return f_1.Finish(f_1.out, nil)
-//line method_templates_async.go:245
+	/*line method_templates.go:59*/ return f_1.Finish(f_1.out, nil)
+//line method_templates_async.go:205
 }
 func (f_1 *mapEachFrame[T, U]) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *mapEachFrame[T, U]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -274,17 +234,10 @@ func (f *boxIndexFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *boxIndexFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, got T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.x = f.b.items
@@ -293,25 +246,22 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line method_templates.go:69
-	v = f.x[f.i]
-	if y, ok := f.aw.Start(c, Later(f.e, v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:69*/ v = f.x[f.i]
+	f.aw.Begin(Later(f.e, v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	got = f.aw.Must()
-//line method_templates.go:71
-	if got == f.want {
+	/*line method_templates.go:71*/ if got == f.want {
 		f.e.Add("found %v at %d", f.want, f.i)
 		return f.Finish(f.i, nil)
 	}
 	f.i++
 	goto range1
 endrange3:
-//line method_templates.go:76
-	return f.Finish(-1, fmt.Errorf("%v not found", f.want))
-//line method_templates_async.go:315
+	/*line method_templates.go:76*/ return f.Finish(-1, fmt.Errorf("%v not found", f.want))
+//line method_templates_async.go:265
 }
 func (f *boxIndexFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *boxIndexFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -349,34 +299,22 @@ func (f *boxCountFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *boxCountFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var v, ready T
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:84
-	f.defers = append(f.defers, func() { f.e.Add("count n=%d err=%v", f.n, f.err) })
-	if y, ok := f.aw.Start(c, f.b.indexAsync(f.e, f.want)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:84*/ f.defers = append(f.defers, func() { f.e.Add("count n=%d err=%v", f.n, f.err) })
+	f.aw.Begin(f.b.indexAsync(f.e, f.want))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i, f.err = f.aw.Result()
-//line method_templates.go:86
-	if f.err != nil {
+	/*line method_templates.go:86*/ if f.err != nil {
 		return f.done(f.n, f.err)
 	}
 	f.x = f.b.items[i:]
@@ -385,24 +323,21 @@ range2:
 	if f.i >= len(f.x) {
 		goto endrange4
 	}
-//line method_templates.go:89
-	v = f.x[f.i]
-	if y, ok := f.aw1.Start(c, Ready(f.e, v)); ok {
-		f.State = 2
-		return y
-	}
+	/*line method_templates.go:89*/ v = f.x[f.i]
+	f.aw1.Begin(Ready(f.e, v))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	ready = f.aw1.Must()
-//line method_templates.go:90
-	if ready == f.want {
+	/*line method_templates.go:90*/ if ready == f.want {
 		f.n++
 	}
 	f.i++
 	goto range2
 endrange4:
-//line method_templates.go:94
-	return f.done(f.n, f.err)
-//line method_templates_async.go:406
+	/*line method_templates.go:94*/ return f.done(f.n, f.err)
+//line method_templates_async.go:341
 }
 func (f *boxCountFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -470,17 +405,10 @@ func (f *namedBareFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *namedBareFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *namedBareFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -488,15 +416,13 @@ range1:
 	if f.i >= f.n {
 		goto endrange3
 	}
-//line method_templates.go:102
-	if y, ok := f.aw.Start(c, f.e.I(f.i)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:102*/ f.aw.Begin(f.e.I(f.i))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line method_templates.go:102
-	f.total += i
+	/*line method_templates.go:102*/ f.total += i
 	if f.total > 3 {
 		f.err = errors.New("too big")
 		return f.Finish(f.total, f.err)
@@ -504,9 +430,8 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line method_templates.go:108
-	return f.Finish(f.total, f.err)
-//line method_templates_async.go:510
+	/*line method_templates.go:108*/ return f.Finish(f.total, f.err)
+//line method_templates_async.go:435
 }
 func (f *namedBareFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namedBareFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -540,123 +465,85 @@ func (f *shadowingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *shadowingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:116
-	f.x = 1
-//line method_templates.go:118
-	f.x_1 = "inner"
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:116*/ f.x = 1
+	/*line method_templates.go:118*/ f.x_1 = "inner"
+	f.aw.Begin(f.e.I(0))
 resume1:
-	f.aw.Must()
-//line method_templates.go:120
-	f.e.Add("inner x=%s", f.x_1)
-//line method_templates.go:122
-	if y, ok := f.aw.Start(c, f.e.I(10)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aw.Must()
+	/*line method_templates.go:120*/ f.e.Add("inner x=%s", f.x_1)
+	/*line method_templates.go:122*/ f.aw.Begin(f.e.I(10))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	x = f.aw.Must()
-//line method_templates.go:122
-	if !(x > 5) {
+	/*line method_templates.go:122*/ if !(x > 5) {
 		goto endif3
 	}
-//line method_templates.go:123
-	f.x_2 = x * 2
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line method_templates.go:123*/ f.x_2 = x * 2
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
-//line method_templates.go:125
-	f.e.Add("if x=%d", f.x_2)
+	/*line method_templates.go:125*/ f.e.Add("if x=%d", f.x_2)
 endif3:
 	f.x_3 = 0.5
 for5:
-//line method_templates.go:127
-	if !(f.x_3 < 1) {
+	/*line method_templates.go:127*/ if !(f.x_3 < 1) {
 		goto endfor7
 	}
-//line method_templates.go:128
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	/*line method_templates.go:128*/ f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
-//line method_templates.go:129
-	f.e.Add("for x=%v", f.x_3)
-//line method_templates.go:127
-	f.x_3++
+	/*line method_templates.go:129*/ f.e.Add("for x=%v", f.x_3)
+	/*line method_templates.go:127*/ f.x_3++
 	goto for5
 endfor7:
-//line method_templates.go:131
-	f.err = nil
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "e1")); ok {
-		f.State = 5
-		return y
-	}
+	/*line method_templates.go:131*/ f.err = nil
+	f.aw.Begin(Fail[int](f.e, "e1"))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	_, err = f.aw.Result()
-//line method_templates.go:132
-	if err != nil {
+	/*line method_templates.go:132*/ if err != nil {
 		f.e.Add("shadow err=%v", err)
 	}
 	f.e.Add("outer err=%v", f.err)
-//line method_templates.go:137
-	f.n_1 = f.n * 100
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 6
-		return y
-	}
+	/*line method_templates.go:137*/ f.n_1 = f.n * 100
+	f.aw.Begin(f.e.I(0))
 resume10:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.aw.Must()
-//line method_templates.go:139
-	f.e.Add("n=%d", f.n_1)
-//line method_templates.go:141
-	return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
-//line method_templates_async.go:660
+	/*line method_templates.go:139*/ f.e.Add("n=%d", f.n_1)
+	/*line method_templates.go:141*/ return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
+//line method_templates_async.go:547
 }
 func (f *shadowingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *shadowingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -688,42 +575,29 @@ func (f *methodCallsFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *methodCallsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var b int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line method_templates.go:148
-	f.c = Counter{name: "k", n: 3}
-	if y, ok := f.aw.Start(c_1, f.c.describeAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	/*line method_templates.go:148*/ f.c = Counter{name: "k", n: 3}
+	f.aw.Begin(f.c.describeAsync(f.e))
 resume1:
-	f.d = f.aw.Must()
-//line method_templates.go:150
-	if y, ok := f.aw1.Start(c_1, f.c.bumpAsync(f.e, 2)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.d = f.aw.Must()
+	/*line method_templates.go:150*/ f.aw1.Begin(f.c.bumpAsync(f.e, 2))
 resume2:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	b = f.aw1.Must()
-//line method_templates.go:151
-	return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
-//line method_templates_async.go:727
+	/*line method_templates.go:151*/ return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
+//line method_templates_async.go:601
 }
 func (f *methodCallsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *methodCallsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -36,44 +36,30 @@ func (f *postAndGotoFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *postAndGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:21
-	f.b = new(strings.Builder)
+	/*line misc2_templates.go:21*/ f.b = new(strings.Builder)
 	f.i = 0
 for1:
-//line misc2_templates.go:22
-	if !(f.i < 10) {
+	/*line misc2_templates.go:22*/ if !(f.i < 10) {
 		goto endfor3
 	}
-//line misc2_templates.go:23
-	f.tries = 0
+	/*line misc2_templates.go:23*/ f.tries = 0
 retry:
 	f.tries++
-	if y, ok := f.aw.Start(c, f.e.I(f.tries)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.tries))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line misc2_templates.go:26
-	if i < 2 {
+	/*line misc2_templates.go:26*/ if i < 2 {
 		goto retry
 	}
 	if f.i == 3 {
@@ -81,20 +67,17 @@ resume4:
 	}
 	fmt.Fprint(&(*f.b), f.i, ":", f.tries, " ")
 post2:
-//line misc2_templates.go:22
-	if y, ok := f.aw.Start(c, f.e.AV("post", 3)); ok {
-		f.State = 2
-		return y
-	}
+	/*line misc2_templates.go:22*/ f.aw.Begin(f.e.AV("post", 3))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
-//line misc2_templates.go:22
-	f.i += aV
+	/*line misc2_templates.go:22*/ f.i += aV
 	goto for1
 endfor3:
-//line misc2_templates.go:34
-	return f.Finish((*f.b).String(), nil)
-//line misc2_templates_async.go:98
+	/*line misc2_templates.go:34*/ return f.Finish((*f.b).String(), nil)
+//line misc2_templates_async.go:81
 }
 func (f *postAndGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *postAndGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -127,63 +110,47 @@ func (f *labelledSelectFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *labelledSelectFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:41
-	f.sum = 0
+	/*line misc2_templates.go:41*/ f.sum = 0
 for1:
-//line misc2_templates.go:45
-	select {
+	/*line misc2_templates.go:45*/ select {
 	case v, ok_1 := <-f.c:
 		f.v, f.ok = v, ok_1
 		goto case5
 	}
 case5:
-//line misc2_templates.go:47
-	if !f.ok {
+	/*line misc2_templates.go:47*/ if !f.ok {
 		goto endfor3
 	}
 	if f.v < 0 {
 		goto endselect4
 	}
-	if y, ok := f.aw.Start(c_1, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(f.v))
 resume6:
-	i = f.aw.Must()
-//line misc2_templates.go:53
-	f.sum += i
-endselect4:
-	if y, ok := f.aw.Start(c_1, f.e.I(1)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	i = f.aw.Must()
+	/*line misc2_templates.go:53*/ f.sum += i
+endselect4:
+	f.aw.Begin(f.e.I(1))
 resume7:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
-//line misc2_templates.go:55
-	f.sum *= i_1
+	/*line misc2_templates.go:55*/ f.sum *= i_1
 	goto for1
 endfor3:
-//line misc2_templates.go:57
-	return f.Finish(f.sum, nil)
-//line misc2_templates_async.go:187
+	/*line misc2_templates.go:57*/ return f.Finish(f.sum, nil)
+//line misc2_templates_async.go:154
 }
 func (f *labelledSelectFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -220,29 +187,20 @@ func (f *deferInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *deferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:65
-	f.defers = append(f.defers, f.later(func() { f.out += " end" }))
+	/*line misc2_templates.go:65*/ f.defers = append(f.defers, f.later(func() { f.out += " end" }))
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line misc2_templates.go:66
-	v = f.k
+	/*line misc2_templates.go:66*/ v = f.k
 	{
 		fn := f.e.Add
 		d := v
@@ -251,21 +209,19 @@ range1:
 			next()
 		})
 	}
-//line misc2_templates.go:68
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line misc2_templates.go:68*/ f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line misc2_templates.go:70
-	f.e.Add("after loop")
+	/*line misc2_templates.go:70*/ f.e.Add("after loop")
 	return f.done("body")
-//line misc2_templates_async.go:269
+//line misc2_templates_async.go:225
 }
 func (f *deferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -374,115 +330,81 @@ func (f *groupedFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *groupedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var b, aV, aV_1, aV_2, i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:80
-	if y, ok := f.aw.Start(c_1, f.e.AV("a", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line misc2_templates.go:80*/ f.aw.Begin(f.e.AV("a", 1))
 resume1:
-	f.a = f.aw.Must()
-//line misc2_templates.go:81
-	if y, ok := f.aw.Start(c_1, f.e.AV("b", 2)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.a = f.aw.Must()
+	/*line misc2_templates.go:81*/ f.aw.Begin(f.e.AV("b", 2))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
-//line misc2_templates.go:81
-	b, f.c = aV, f.e.V("c", 3)
+	/*line misc2_templates.go:81*/ b, f.c = aV, f.e.V("c", 3)
 	f.d = nil
-//line misc2_templates.go:84
-	f.pt = struct {
+	/*line misc2_templates.go:84*/ f.pt = struct {
 		X, Y int
 		Tag  string `json:"tag"`
 	}{f.a, b, "p"}
 	f.arr = [4]int{}
-	if y, ok := f.aw.Start(c_1, f.e.AV("i", 1)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.AV("i", 1))
 resume3:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aV = f.aw.Must()
-//line misc2_templates.go:89
-	if y, ok := f.aw.Start(c_1, f.e.AV("v", 10)); ok {
-		f.State = 4
-		return y
-	}
+	/*line misc2_templates.go:89*/ f.aw.Begin(f.e.AV("v", 10))
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aV_1 = f.aw.Must()
-//line misc2_templates.go:89
-	f.arr[f.aV] = aV_1
+	/*line misc2_templates.go:89*/ f.arr[f.aV] = aV_1
 	f.p = &f.arr
-	if y, ok := f.aw.Start(c_1, f.e.AV("j", 2)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw.Begin(f.e.AV("j", 2))
 resume5:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	aV_2 = f.aw.Must()
-//line misc2_templates.go:91
-	f.p[aV_2]++
-	if y, ok := f.aw.Start(c_1, f.e.I(5)); ok {
-		f.State = 6
-		return y
-	}
+	/*line misc2_templates.go:91*/ f.p[aV_2]++
+	f.aw.Begin(f.e.I(5))
 resume6:
-	i = f.aw.Must()
-//line misc2_templates.go:92
-	f.p[3] += i
-	f.d = append(f.d, f.arr[:]...)
-	if y, ok := f.aw.Start(c_1, f.e.I(f.c)); ok {
-		f.State = 7
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(6, y)
 	}
+	i = f.aw.Must()
+	/*line misc2_templates.go:92*/ f.p[3] += i
+	f.d = append(f.d, f.arr[:]...)
+	f.aw.Begin(f.e.I(f.c))
 resume7:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	i_1 = f.aw.Must()
-//line misc2_templates.go:94
-	f.pt.Y += i_1
+	/*line misc2_templates.go:94*/ f.pt.Y += i_1
 	return f.Finish(fmt.Sprintf("%+v %v %v", f.pt, f.arr, f.d), nil)
-//line misc2_templates_async.go:486
+//line misc2_templates_async.go:408
 }
 func (f *groupedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *groupedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -515,62 +437,44 @@ func (f *awaitTupleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var s string
 	var i, fail, i_1 int
 	var err, err_1, err_2 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line misc2_templates.go:103
-	f.describe = func(v int, err error) string { return fmt.Sprint(v, "/", err) }
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 1
-		return y
-	}
+	/*line misc2_templates.go:103*/ f.describe = func(v int, err error) string { return fmt.Sprint(v, "/", err) }
+	f.aw.Begin(f.e.I(4))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i, err = f.aw.Result()
-//line misc2_templates.go:104
-	s = f.describe(i, err)
+	/*line misc2_templates.go:104*/ s = f.describe(i, err)
 	f.e.Add("%s", s)
 	if !f.fail {
 		goto endif2
 	}
-//line misc2_templates.go:107
-	if y, ok := f.aw.Start(c, Fail[int](f.e, "failed")); ok {
-		f.State = 2
-		return y
-	}
+	/*line misc2_templates.go:107*/ f.aw.Begin(Fail[int](f.e, "failed"))
 resume3:
-	fail, err_1 = f.aw.Result()
-//line misc2_templates.go:107
-	return f.Finish(fail, err_1)
-endif2:
-	if y, ok := f.aw.Start(c, f.e.I(len(s))); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	fail, err_1 = f.aw.Result()
+	/*line misc2_templates.go:107*/ return f.Finish(fail, err_1)
+endif2:
+	f.aw.Begin(f.e.I(len(s)))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1, err_2 = f.aw.Result()
-//line misc2_templates.go:109
-	return f.Finish(i_1, err_2)
-//line misc2_templates_async.go:574
+	/*line misc2_templates.go:109*/ return f.Finish(i_1, err_2)
+//line misc2_templates_async.go:478
 }
 func (f *awaitTupleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitTupleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

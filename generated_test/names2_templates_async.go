@@ -28,29 +28,20 @@ func (f *acctDepFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); r
 func (f *acctDepFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *acctDepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names2_templates.go:9
-	if y, ok := f.aw.Start(c, f.e.I(f.n)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names2_templates.go:9*/ f.aw.Begin(f.e.I(f.n))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line names2_templates.go:9
-	return f.Finish(i*10, nil)
-//line names2_templates_async.go:54
+	/*line names2_templates.go:9*/ return f.Finish(i*10, nil)
+//line names2_templates_async.go:45
 }
 func (f *acctDepFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -77,41 +68,28 @@ func (f *namesBothFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *namesBothFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *namesBothFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var acctDep_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names2_templates.go:15
-	if y, ok := f.aw.Start(c, (&Acct{bal: 1}).depAsync(f.e, 2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names2_templates.go:15*/ f.aw.Begin((&Acct{bal: 1}).depAsync(f.e, 2))
 resume1:
-	f.dep = f.aw.Must()
-//line names2_templates.go:15
-	if y, ok := f.aw.Start(c, acctDepAsync(f.e, 4)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.dep = f.aw.Must()
+	/*line names2_templates.go:15*/ f.aw.Begin(acctDepAsync(f.e, 4))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	acctDep_1 = f.aw.Must()
-//line names2_templates.go:15
-	return f.Finish(f.dep+acctDep_1, nil)
-//line names2_templates_async.go:115
+	/*line names2_templates.go:15*/ return f.Finish(f.dep+acctDep_1, nil)
+//line names2_templates_async.go:93
 }
 func (f *namesBothFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namesBothFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -29,30 +29,21 @@ func (f *acctDepFrame_1) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *acctDepFrame_1) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *acctDepFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:18
-	if y, ok := f.aw.Start(c, f.e.I(f.n)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line names_templates.go:18
-	f.a.bal += i
+	/*line names_templates.go:18*/ f.a.bal += i
 	return f.Finish(f.a.bal, nil)
-//line names_templates_async.go:56
+//line names_templates_async.go:47
 }
 func (f *acctDepFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -81,29 +72,20 @@ func (f *acctUnnamedRecvFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *acctUnnamedRecvFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:25
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names_templates.go:25*/ f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line names_templates.go:25
-	return f.Finish(i+1, nil)
-//line names_templates_async.go:107
+	/*line names_templates.go:25*/ return f.Finish(i+1, nil)
+//line names_templates_async.go:89
 }
 func (f *acctUnnamedRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctUnnamedRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -132,29 +114,20 @@ func (f *acctBlankRecvFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *acctBlankRecvFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:30
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names_templates.go:30*/ f.aw.Begin(f.e.I(2))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line names_templates.go:30
-	return f.Finish(i+2, nil)
-//line names_templates_async.go:158
+	/*line names_templates.go:30*/ return f.Finish(i+2, nil)
+//line names_templates_async.go:131
 }
 func (f *acctBlankRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctBlankRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -180,29 +153,20 @@ func (f *ärgerFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); re
 func (f *ärgerFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ärgerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:36
-	if y, ok := f.aw.Start(c, f.e.I(3)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names_templates.go:36*/ f.aw.Begin(f.e.I(3))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line names_templates.go:36
-	return f.Finish(i, nil)
-//line names_templates_async.go:206
+	/*line names_templates.go:36*/ return f.Finish(i, nil)
+//line names_templates_async.go:170
 }
 func (f *ärgerFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -229,41 +193,28 @@ func (f *ärgerFrame_1) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); 
 func (f *ärgerFrame_1) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ärgerFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
 	var Ärger_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:39
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names_templates.go:39*/ f.aw.Begin(f.e.I(4))
 resume1:
-	f.i = f.aw.Must()
-//line names_templates.go:39
-	if y, ok := f.aw.Start(c, ÄrgerAsync(f.e)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.i = f.aw.Must()
+	/*line names_templates.go:39*/ f.aw.Begin(ÄrgerAsync(f.e))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	Ärger_1 = f.aw.Must()
-//line names_templates.go:39
-	return f.Finish(f.i+Ärger_1, nil)
-//line names_templates_async.go:267
+	/*line names_templates.go:39*/ return f.Finish(f.i+Ärger_1, nil)
+//line names_templates_async.go:218
 }
 func (f *ärgerFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -293,30 +244,21 @@ func (f *ölfassFülleFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *ölfassFülleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line names_templates.go:46
-	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
-		f.State = 1
-		return y
-	}
+	/*line names_templates.go:46*/ f.aw.Begin(f.e.I(5))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line names_templates.go:46
-	f.ö.l += i
+	/*line names_templates.go:46*/ f.ö.l += i
 	return f.Finish(f.ö.l, nil)
-//line names_templates_async.go:320
+//line names_templates_async.go:262
 }
 func (f *ölfassFülleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ölfassFülleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

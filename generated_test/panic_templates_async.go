@@ -31,31 +31,22 @@ func (f *panicsAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x int
 	var m map[string]int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line panic_templates.go:12
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line panic_templates.go:12*/ f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	x = f.aw.Must()
-//line panic_templates.go:13
-	m = nil
+	/*line panic_templates.go:13*/ m = nil
 	m["boom"] = x
 	return f.Finish(x, nil)
-//line panic_templates_async.go:59
+//line panic_templates_async.go:50
 }
 func (f *panicsAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -83,29 +74,20 @@ func (f *panicsWithErrorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *panicsWithErrorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line panic_templates.go:22
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line panic_templates.go:22*/ f.aw.Begin(f.e.I(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line panic_templates.go:23
-	panic(errPanicValue)
-//line panic_templates_async.go:109
+	/*line panic_templates.go:23*/ panic(errPanicValue)
+//line panic_templates_async.go:91
 }
 func (f *panicsWithErrorFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsWithErrorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -132,41 +114,28 @@ func (f *slowStepsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *slowStepsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *slowStepsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var b int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line panic_templates.go:31
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line panic_templates.go:31*/ f.aw.Begin(f.e.I(1))
 resume1:
-	f.a = f.aw.Must()
-//line panic_templates.go:32
-	if y, ok := f.aw.Start(c, f.e.I(2)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.a = f.aw.Must()
+	/*line panic_templates.go:32*/ f.aw.Begin(f.e.I(2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	b = f.aw.Must()
-//line panic_templates.go:33
-	return f.Finish(f.a+b, nil)
-//line panic_templates_async.go:170
+	/*line panic_templates.go:33*/ return f.Finish(f.a+b, nil)
+//line panic_templates_async.go:139
 }
 func (f *slowStepsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *slowStepsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

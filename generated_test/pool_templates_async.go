@@ -45,53 +45,40 @@ func (f *poolWorkerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *poolWorkerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:38
-	f.defers = append(f.defers, func() { f.e.Add("%s done handled=%d", f.name, f.handled) })
+	/*line pool_templates.go:38*/ f.defers = append(f.defers, func() { f.e.Add("%s done handled=%d", f.name, f.handled) })
 for1:
-	if y, ok := f.aw.Start(c, f.q.Get()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.q.Get())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.job, err = f.aw.Result()
-//line pool_templates.go:41
-	if errors.Is(err, rt.ErrQueueShutDown) {
+	/*line pool_templates.go:41*/ if errors.Is(err, rt.ErrQueueShutDown) {
 		return f.done(f.handled, nil)
 	} else if err != nil {
 		return f.done(f.handled, err)
 	}
-	if y, ok := f.aw1.Start(c, rt.Sleep(time.Duration(len(f.job.Input))*time.Millisecond)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.Sleep(time.Duration(len(f.job.Input)) * time.Millisecond))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line pool_templates.go:47
-	f.out[f.job.ID] = poolResult{Worker: f.name, Len: len(f.job.Input), At: f.e.Now()}
+	/*line pool_templates.go:47*/ f.out[f.job.ID] = poolResult{Worker: f.name, Len: len(f.job.Input), At: f.e.Now()}
 	f.handled++
 	if err := f.q.TaskDone(); err != nil {
 		return f.done(f.handled, err)
 	}
 	goto for1
-//line pool_templates_async.go:95
+//line pool_templates_async.go:82
 }
 func (f *poolWorkerFrame) catch() {
 	if p := recover(); p != nil {
@@ -169,51 +156,30 @@ func (f *poolRunFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
 	var in string
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 5:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume11
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:61
-	f.q = rt.NewQueue[poolJob](2)
+	/*line pool_templates.go:61*/ f.q = rt.NewQueue[poolJob](2)
 	f.results = make(map[int]poolResult)
 	f.tg = rt.NewTaskGroup()
-	if y, ok := f.aw.Start(c, f.tg.Enter()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.tg.Enter())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line pool_templates.go:64
-	if err != nil {
+	/*line pool_templates.go:64*/ if err != nil {
 		return f.Finish("", err)
 	}
 	f.tasks = make(map[string]*rt.Task[int], f.workers)
@@ -230,36 +196,31 @@ range2:
 	if f.id >= len(f.inputs) {
 		goto endrange4
 	}
-//line pool_templates.go:76
-	in = f.inputs[f.id]
-	if y, ok := f.aw.Start(c, f.q.Put(poolJob{ID: f.id, Input: in})); ok {
-		f.State = 2
-		return y
-	}
+	/*line pool_templates.go:76*/ in = f.inputs[f.id]
+	f.aw.Begin(f.q.Put(poolJob{ID: f.id, Input: in}))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line pool_templates.go:78
-	f.e.Add("put %d at %v", f.id, f.e.Now())
+	/*line pool_templates.go:78*/ f.e.Add("put %d at %v", f.id, f.e.Now())
 	f.id++
 	goto range2
 endrange4:
-//line pool_templates.go:80
-	if y, ok := f.aw.Start(c, f.q.Join()); ok {
-		f.State = 3
-		return y
-	}
+	/*line pool_templates.go:80*/ f.aw.Begin(f.q.Join())
 resume6:
-	f.aw.Must()
-//line pool_templates.go:81
-	f.q.Shutdown(false)
-	if y, ok := f.aw.Start(c, f.tg.Exit(nil)); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	f.aw.Must()
+	/*line pool_templates.go:81*/ f.q.Shutdown(false)
+	f.aw.Begin(f.tg.Exit(nil))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	_, err_1 = f.aw.Result()
-//line pool_templates.go:82
-	if err_1 != nil {
+	/*line pool_templates.go:82*/ if err_1 != nil {
 		return f.Finish("", err_1)
 	}
 	f.b = strings.Builder{}
@@ -273,22 +234,19 @@ range8:
 	if f.i >= len(f.names) {
 		goto endrange10
 	}
-//line pool_templates.go:91
-	f.name = f.names[f.i]
-	if y, ok := f.aw1.Start(c, f.tasks[f.name]); ok {
-		f.State = 5
-		return y
-	}
+	/*line pool_templates.go:91*/ f.name = f.names[f.i]
+	f.aw1.Begin(f.tasks[f.name])
 resume11:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	v = f.aw1.Must()
-//line pool_templates.go:92
-	fmt.Fprintf(&f.b, "%s=%d ", f.name, v)
+	/*line pool_templates.go:92*/ fmt.Fprintf(&f.b, "%s=%d ", f.name, v)
 	f.i++
 	goto range8
 endrange10:
-//line pool_templates.go:94
-	return f.Finish(f.b.String(), nil)
-//line pool_templates_async.go:292
+	/*line pool_templates.go:94*/ return f.Finish(f.b.String(), nil)
+//line pool_templates_async.go:250
 }
 func (f *poolRunFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *poolRunFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -320,21 +278,13 @@ func (f *flakyServiceCallFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *flakyServiceCallFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:125
-	f.s.calls++
+	/*line pool_templates.go:125*/ f.s.calls++
 	f.n = f.s.calls
 	{
 		fn := f.e.Add
@@ -345,19 +295,17 @@ func (f *flakyServiceCallFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line pool_templates.go:128
-	if y, ok := f.aw.Start(c, rt.Sleep(f.s.delay-time.Duration(f.n)*f.s.slow)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pool_templates.go:128*/ f.aw.Begin(rt.Sleep(f.s.delay - time.Duration(f.n)*f.s.slow))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line pool_templates.go:129
-	if f.n <= f.s.failures {
+	/*line pool_templates.go:129*/ if f.n <= f.s.failures {
 		return f.done("", fmt.Errorf("call %d: %w", f.n, errFlaky))
 	}
 	return f.done(strings.ToUpper(f.req), nil)
-//line pool_templates_async.go:361
+//line pool_templates_async.go:309
 }
 func (f *flakyServiceCallFrame) catch() {
 	if p := recover(); p != nil {
@@ -436,37 +384,24 @@ func (f *retryBackoffFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *retryBackoffFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:140
-	f.backoff = 10 * time.Millisecond
+	/*line pool_templates.go:140*/ f.backoff = 10 * time.Millisecond
 	f.attempt = 1
 for1:
-//line pool_templates.go:142
-	if y, ok := f.aw.Start(c, rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pool_templates.go:142*/ f.aw.Begin(rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.resp, f.err = f.aw.Result()
-//line pool_templates.go:143
-	switch {
+	/*line pool_templates.go:143*/ switch {
 	case f.err == nil:
 		f.e.Add("ok after %d at %v", f.attempt, f.e.Now())
 		return f.Finish(f.resp, nil)
@@ -480,18 +415,16 @@ resume4:
 	if f.attempt == f.attempts {
 		return f.Finish("", fmt.Errorf("giving up after %d attempts: %w", f.attempt, f.err))
 	}
-	if y, ok := f.aw1.Start(c, rt.Sleep(f.backoff)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.Sleep(f.backoff))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line pool_templates.go:158
-	f.backoff *= 2
-//line pool_templates.go:141
-	f.attempt++
+	/*line pool_templates.go:158*/ f.backoff *= 2
+	/*line pool_templates.go:141*/ f.attempt++
 	goto for1
-//line pool_templates_async.go:495
+//line pool_templates_async.go:428
 }
 func (f *retryBackoffFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryBackoffFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -524,33 +457,24 @@ func (f *retryTimeoutScopeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *retryTimeoutScopeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:167
-	f.tries = 0
-	if y, ok := f.aw.Start(c, rt.Timeout(f.overall, retryForeverAsync(f.e, f.s, &f.tries))); ok {
-		f.State = 1
-		return y
-	}
+	/*line pool_templates.go:167*/ f.tries = 0
+	f.aw.Begin(rt.Timeout(f.overall, retryForeverAsync(f.e, f.s, &f.tries)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line pool_templates.go:169
-	if errors.Is(err, rt.ErrTimeout) {
+	/*line pool_templates.go:169*/ if errors.Is(err, rt.ErrTimeout) {
 		return f.Finish(fmt.Sprintf("deadline after %d tries at %v", f.tries, f.e.Now()), nil)
 	}
 	return f.Finish(v, err)
-//line pool_templates_async.go:554
+//line pool_templates_async.go:478
 }
 func (f *retryTimeoutScopeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *retryTimeoutScopeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -584,49 +508,35 @@ func (f *retryForeverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *retryForeverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:179
-	f.wait = time.Millisecond
+	/*line pool_templates.go:179*/ f.wait = time.Millisecond
 for1:
-//line pool_templates.go:180
-	*f.tries++
-	if y, ok := f.aw.Start(c, f.s.callAsync(f.e, "x")); ok {
-		f.State = 1
-		return y
-	}
+	/*line pool_templates.go:180*/ *f.tries++
+	f.aw.Begin(f.s.callAsync(f.e, "x"))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line pool_templates.go:181
-	if err == nil {
+	/*line pool_templates.go:181*/ if err == nil {
 		return f.Finish(v, nil)
 	}
-	if y, ok := f.aw1.Start(c, rt.Sleep(f.wait)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.Sleep(f.wait))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line pool_templates.go:179
-	f.wait *= 3
+	/*line pool_templates.go:179*/ f.wait *= 3
 	goto for1
-//line pool_templates_async.go:630
+//line pool_templates_async.go:540
 }
 func (f *retryForeverFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryForeverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -657,29 +567,20 @@ func (f *fakeReaderReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *fakeReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:202
-	f.r.reads++
-	if y, ok := f.aw.Start(c, rt.Sleep(time.Millisecond)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pool_templates.go:202*/ f.r.reads++
+	f.aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line pool_templates.go:204
-	if len(f.r.chunks) == 0 {
+	/*line pool_templates.go:204*/ if len(f.r.chunks) == 0 {
 		return f.Finish(0, io.EOF)
 	}
 	f.n = copy(f.p, f.r.chunks[0])
@@ -687,7 +588,7 @@ resume1:
 		f.r.chunks = f.r.chunks[1:]
 	}
 	return f.Finish(f.n, f.err)
-//line pool_templates_async.go:691
+//line pool_templates_async.go:592
 }
 func (f *fakeReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -716,29 +617,20 @@ func (f *fakeReaderNextFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *fakeReaderNextFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var b []byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:218
-	f.r.reads++
-	if y, ok := f.aw.Start(c, f.r.e.Sleep(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pool_templates.go:218*/ f.r.reads++
+	f.aw.Begin(f.r.e.Sleep(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line pool_templates.go:220
-	if len(f.r.chunks) == 0 {
+	/*line pool_templates.go:220*/ if len(f.r.chunks) == 0 {
 		return f.Finish(nil, io.EOF)
 	}
 	b = []byte(f.r.chunks[0])
@@ -747,7 +639,7 @@ resume1:
 		return f.Finish(nil, errors.New("reset by peer"))
 	}
 	return f.Finish(b, nil)
-//line pool_templates_async.go:751
+//line pool_templates_async.go:643
 }
 func (f *fakeReaderNextFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderNextFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -779,31 +671,22 @@ func (f *readLinesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *readLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:236
-	f.buf = make([]byte, 0, 8)
+	/*line pool_templates.go:236*/ f.buf = make([]byte, 0, 8)
 	f.tmp = make([]byte, f.bufSize)
 for1:
-	if y, ok := f.aw.Start(c, f.r.readAsync(f.tmp)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.readAsync(f.tmp))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n, err = f.aw.Result()
-//line pool_templates.go:240
-	f.buf = append(f.buf, f.tmp[:n]...)
+	/*line pool_templates.go:240*/ f.buf = append(f.buf, f.tmp[:n]...)
 	for {
 		i := bytes.IndexByte(f.buf, '\n')
 		if i < 0 {
@@ -823,7 +706,7 @@ resume4:
 		return f.Finish(f.lines, err)
 	}
 	goto for1
-//line pool_templates_async.go:827
+//line pool_templates_async.go:710
 }
 func (f *readLinesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -857,21 +740,13 @@ func (f *readFieldsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *readFieldsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var next []byte
 	var fields []string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pool_templates.go:267
-	f.defers = append(f.defers, func() {
+	/*line pool_templates.go:267*/ f.defers = append(f.defers, func() {
 		if p := recover(); p != nil {
 			if raised, ok := p.(*rt.Raised); ok {
 				f.err = fmt.Errorf("after %d reads: %w", f.r.reads, raised.Err)
@@ -882,25 +757,21 @@ func (f *readFieldsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	})
 	f.data = nil
 for1:
-//line pool_templates.go:277
-	if !(len(f.data) == 0 || f.data[len(f.data)-1] != '.') {
+	/*line pool_templates.go:277*/ if !(len(f.data) == 0 || f.data[len(f.data)-1] != '.') {
 		goto endfor3
 	}
-//line pool_templates.go:278
-	if y, ok := f.aw.Start(c, f.r.nextAsync()); ok {
-		f.State = 1
-		return y
-	}
+	/*line pool_templates.go:278*/ f.aw.Begin(f.r.nextAsync())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	next = f.aw.Must()
-//line pool_templates.go:278
-	f.data = append(f.data, next...)
+	/*line pool_templates.go:278*/ f.data = append(f.data, next...)
 	goto for1
 endfor3:
-//line pool_templates.go:280
-	fields = strings.Split(string(f.data[:len(f.data)-1]), ",")
+	/*line pool_templates.go:280*/ fields = strings.Split(string(f.data[:len(f.data)-1]), ",")
 	return f.done(fmt.Sprintf("%d %q", len(fields), fields), nil)
-//line pool_templates_async.go:904
+//line pool_templates_async.go:775
 }
 func (f *readFieldsFrame) catch() {
 	if p := recover(); p != nil {

@@ -37,44 +37,32 @@ func (f *posSelectRecvLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ch, ch_1 chan int
 	var ok_1 bool
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:16
-	ch = make(chan int, 1)
+	/*line pos_templates.go:16*/ ch = make(chan int, 1)
 	ch <- 7
 	f.arr = [3]int{}
 	ok_1 = false
 	ch_1 = f.e.Ch("chan", ch)
-//line pos_templates.go:20
-	select {
+	/*line pos_templates.go:20*/ select {
 	case f.recv, f.recv_1 = <-ch_1:
 		goto case2
 	}
 case2:
-//line pos_templates.go:21
-	if y, ok := f.aw.Start(c, f.e.AV("index", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:21*/ f.aw.Begin(f.e.AV("index", 1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line pos_templates.go:21
-	f.arr[aV], ok_1 = f.recv, f.recv_1
+	/*line pos_templates.go:21*/ f.arr[aV], ok_1 = f.recv, f.recv_1
 	f.e.Add("received")
-//line pos_templates.go:24
-	return f.Finish(fmt.Sprint(f.arr, ok_1), nil)
-//line pos_templates_async.go:78
+	/*line pos_templates.go:24*/ return f.Finish(fmt.Sprint(f.arr, ok_1), nil)
+//line pos_templates_async.go:66
 }
 func (f *posSelectRecvLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSelectRecvLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -108,26 +96,15 @@ func (f *posRangeKeyLHSFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posRangeKeyLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:31
-	f.k = [3]int{}
+	/*line pos_templates.go:31*/ f.k = [3]int{}
 	f.v = [3]string{}
 	f.x = []string{"a", "b"}
 	f.i = 0
@@ -135,29 +112,25 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line pos_templates.go:33
-	if y, ok := f.aw.Start(c, f.e.AV("k", 0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:33*/ f.aw.Begin(f.e.AV("k", 0))
 resume4:
-	f.aV = f.aw.Must()
-//line pos_templates.go:33
-	if y, ok := f.aw.Start(c, f.e.AV("v", 1)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aV = f.aw.Must()
+	/*line pos_templates.go:33*/ f.aw.Begin(f.e.AV("v", 1))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
-//line pos_templates.go:33
-	f.k[f.aV], f.v[aV] = f.i, f.x[f.i]
+	/*line pos_templates.go:33*/ f.k[f.aV], f.v[aV] = f.i, f.x[f.i]
 	f.e.Add("body")
 	f.i++
 	goto range1
 endrange3:
-//line pos_templates.go:36
-	return f.Finish(fmt.Sprint(f.k, f.v), nil)
-//line pos_templates_async.go:161
+	/*line pos_templates.go:36*/ return f.Finish(fmt.Sprint(f.k, f.v), nil)
+//line pos_templates_async.go:134
 }
 func (f *posRangeKeyLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeKeyLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -193,43 +166,32 @@ func (f *posRangeFuncKeyLHSFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *posRangeFuncKeyLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:43
-	f.k = [3]int{}
+	/*line pos_templates.go:43*/ f.k = [3]int{}
 	seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k_1, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line pos_templates.go:44
-	if y, ok := f.aw.Start(c, f.e.AV("k", 2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:44*/ f.aw.Begin(f.e.AV("k", 2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line pos_templates.go:44
-	f.k[aV] = f.k_1
+	/*line pos_templates.go:44*/ f.k[aV] = f.k_1
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line pos_templates.go:46
-	return f.done(fmt.Sprint(f.k))
-//line pos_templates_async.go:233
+	/*line pos_templates.go:46*/ return f.done(fmt.Sprint(f.k))
+//line pos_templates_async.go:195
 }
 func (f *posRangeFuncKeyLHSFrame) catch() {
 	if p := recover(); p != nil {
@@ -319,53 +281,38 @@ func (f *posForPostFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *posForPostFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aB bool
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:53
-	f.n = 0
+	/*line pos_templates.go:53*/ f.n = 0
 	f.i = 0
 for1:
-//line pos_templates.go:54
-	if y, ok := f.aw.Start(c, f.e.AB("cond", f.i < 2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:54*/ f.aw.Begin(f.e.AB("cond", f.i < 2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aB = f.aw.Must()
 	if !aB {
 		goto endfor3
 	}
-//line pos_templates.go:55
-	f.n++
-//line pos_templates.go:54
-	if y, ok := f.aw1.Start(c, f.e.AV("post", 1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line pos_templates.go:55*/ f.n++
+	/*line pos_templates.go:54*/ f.aw1.Begin(f.e.AV("post", 1))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw1.Must()
-//line pos_templates.go:54
-	f.i += aV
+	/*line pos_templates.go:54*/ f.i += aV
 	goto for1
 endfor3:
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:369
+//line pos_templates_async.go:316
 }
 func (f *posForPostFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *posForPostFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -400,118 +347,81 @@ func (f *posLiteralsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posLiteralsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2, aV_3, aV_4 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:64
-	if y, ok := f.aw.Start(c, f.e.AV("key", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:64*/ f.aw.Begin(f.e.AV("key", 1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aV = f.aw.Must()
-//line pos_templates.go:64
-	if y, ok := f.aw.Start(c, f.e.AV("val", 2)); ok {
-		f.State = 2
-		return y
-	}
+	/*line pos_templates.go:64*/ f.aw.Begin(f.e.AV("val", 2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV = f.aw.Must()
-//line pos_templates.go:64
-	f.m = map[int]int{f.aV: aV}
-	if y, ok := f.aw.Start(c, f.e.AV("s0", 3)); ok {
-		f.State = 3
-		return y
-	}
+	/*line pos_templates.go:64*/ f.m = map[int]int{f.aV: aV}
+	f.aw.Begin(f.e.AV("s0", 3))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV_1 = f.aw.Must()
-//line pos_templates.go:65
-	f.s = []int{aV_1, 2: 9}
-	if y, ok := f.aw.Start(c, f.e.AV("lo", 0)); ok {
-		f.State = 4
-		return y
-	}
+	/*line pos_templates.go:65*/ f.s = []int{aV_1, 2: 9}
+	f.aw.Begin(f.e.AV("lo", 0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aV_1 = f.aw.Must()
-//line pos_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.AV("hi", 2)); ok {
-		f.State = 5
-		return y
-	}
+	/*line pos_templates.go:66*/ f.aw.Begin(f.e.AV("hi", 2))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	aV_2 = f.aw.Must()
-//line pos_templates.go:66
-	f.t = f.s[f.aV_1:aV_2]
-	if y, ok := f.aw.Start(c, f.e.AV("idx", 1)); ok {
-		f.State = 6
-		return y
-	}
+	/*line pos_templates.go:66*/ f.t = f.s[f.aV_1:aV_2]
+	f.aw.Begin(f.e.AV("idx", 1))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	f.aV_2 = f.aw.Must()
-//line pos_templates.go:67
-	if y, ok := f.aw.Start(c, f.e.AV("inc", 5)); ok {
-		f.State = 7
-		return y
-	}
+	/*line pos_templates.go:67*/ f.aw.Begin(f.e.AV("inc", 5))
 resume7:
-	aV_3 = f.aw.Must()
-//line pos_templates.go:67
-	f.s[f.aV_2] += aV_3
-	if y, ok := f.aw.Start(c, f.e.AV("mk", 1)); ok {
-		f.State = 8
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(7, y)
 	}
+	aV_3 = f.aw.Must()
+	/*line pos_templates.go:67*/ f.s[f.aV_2] += aV_3
+	f.aw.Begin(f.e.AV("mk", 1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	aV_4 = f.aw.Must()
-//line pos_templates.go:68
-	f.m[aV_4]++
+	/*line pos_templates.go:68*/ f.m[aV_4]++
 	return f.Finish(fmt.Sprint(f.m, f.s, f.t), nil)
-//line pos_templates_async.go:515
+//line pos_templates_async.go:425
 }
 func (f *posLiteralsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posLiteralsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -542,26 +452,15 @@ func (f *posSwitchCaseFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *posSwitchCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x any
 	var v, aV, aV_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:76
-	x = 3
+	/*line pos_templates.go:76*/ x = 3
 	switch v_1 := x.(type) {
 	case int:
 		v = v_1
@@ -570,36 +469,33 @@ func (f *posSwitchCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	goto endswitch1
 case2:
 	f.tag = v
-//line pos_templates.go:80
-	if y, ok := f.aw.Start(c, f.e.AV("case1", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:80*/ f.aw.Begin(f.e.AV("case1", 1))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	if f.tag == aV {
 		goto case4
 	}
-//line pos_templates.go:82
-	if y, ok := f.aw.Start(c, f.e.AV("case3", 3)); ok {
-		f.State = 2
-		return y
-	}
+	/*line pos_templates.go:82*/ f.aw.Begin(f.e.AV("case3", 3))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
 	if f.tag == aV_1 {
 		goto case5
 	}
 	goto endswitch3
 case4:
-//line pos_templates.go:81
-	return f.Finish("one", nil)
+	/*line pos_templates.go:81*/ return f.Finish("one", nil)
 case5:
 	return f.Finish("three", nil)
 endswitch3:
 endswitch1:
 	return f.Finish("none", nil)
-//line pos_templates_async.go:603
+//line pos_templates_async.go:499
 }
 func (f *posSwitchCaseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSwitchCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -631,58 +527,41 @@ func (f *posVarDeclFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *posVarDeclFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var aV, c int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:93
-	if y, ok := f.aw.Start(c_1, f.e.AV("a", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:93*/ f.aw.Begin(f.e.AV("a", 1))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aV = f.aw.Must()
-//line pos_templates.go:93
-	if y, ok := f.aw.Start(c_1, f.e.AV("b", 2)); ok {
-		f.State = 2
-		return y
-	}
+	/*line pos_templates.go:93*/ f.aw.Begin(f.e.AV("b", 2))
 resume2:
-	aV = f.aw.Must()
-//line pos_templates.go:93
-	f.a, f.b = f.aV, aV
-L:
-	if y, ok := f.aw.Start(c_1, f.e.AV("c", 3)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	aV = f.aw.Must()
+	/*line pos_templates.go:93*/ f.a, f.b = f.aV, aV
+L:
+	f.aw.Begin(f.e.AV("c", 3))
 resume3:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	c = f.aw.Must()
-//line pos_templates.go:96
-	if c < 3 {
+	/*line pos_templates.go:96*/ if c < 3 {
 		goto L
 	}
 	return f.Finish(f.a+f.b+c, nil)
-//line pos_templates_async.go:686
+//line pos_templates_async.go:565
 }
 func (f *posVarDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -714,51 +593,37 @@ func (f *posDeferArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posDeferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:107
-	if y, ok := f.aw.Start(c, f.e.AV("defer arg", 4)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:107*/ f.aw.Begin(f.e.AV("defer arg", 4))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line pos_templates.go:107
-	{
+	/*line pos_templates.go:107*/ {
 		d := aV
 		f.defers = append(f.defers, func(next func()) {
 			defer func(v int) { f.res += fmt.Sprint(" deferred ", v) }(d)
 			next()
 		})
 	}
-//line pos_templates.go:108
-	f.done_1 = make(chan int, 1)
-	if y, ok := f.aw.Start(c, f.e.AV("go arg", 5)); ok {
-		f.State = 2
-		return y
-	}
+	/*line pos_templates.go:108*/ f.done_1 = make(chan int, 1)
+	f.aw.Begin(f.e.AV("go arg", 5))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
-//line pos_templates.go:109
-	go func(v int) { f.done_1 <- v }(aV_1)
+	/*line pos_templates.go:109*/ go func(v int) { f.done_1 <- v }(aV_1)
 	return f.done(fmt.Sprint("got ", <-f.done_1))
-//line pos_templates_async.go:762
+//line pos_templates_async.go:627
 }
 func (f *posDeferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -830,33 +695,24 @@ func (f *posRangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *posRangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line pos_templates.go:117
-	f.n = 0
-	if y, ok := f.aw.Start(c, f.e.AV("n", 3)); ok {
-		f.State = 1
-		return y
-	}
+	/*line pos_templates.go:117*/ f.n = 0
+	f.aw.Begin(f.e.AV("n", 3))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
-//line pos_templates.go:118
-	for i := range aV {
+	/*line pos_templates.go:118*/ for i := range aV {
 		f.n += i
 	}
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:860
+//line pos_templates_async.go:716
 }
 func (f *posRangeIntFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

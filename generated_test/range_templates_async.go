@@ -42,31 +42,17 @@ func (f *rangeSliceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *rangeSliceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, v2 int
 	var later []string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:19
-	f.s = []int{1, 2, 3}
+	/*line range_templates.go:19*/ f.s = []int{1, 2, 3}
 	f.out = ""
 	f.x = f.s
 	f.i = 0
@@ -74,32 +60,28 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line range_templates.go:21
-	v = f.x[f.i]
+	/*line range_templates.go:21*/ v = f.x[f.i]
 	if f.i == 0 {
 		f.s[2] = 30
 		f.s = append(f.s, 4)
 	}
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v2 = f.aw.Must()
-//line range_templates.go:27
-	f.out += fmt.Sprintf("%d:%d ", f.i, v2)
+	/*line range_templates.go:27*/ f.out += fmt.Sprintf("%d:%d ", f.i, v2)
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:29
-	if y, ok := f.aw1.Start(c, Later(f.e, []string{"a", "b"})); ok {
-		f.State = 2
-		return y
-	}
+	/*line range_templates.go:29*/ f.aw1.Begin(Later(f.e, []string{"a", "b"}))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
-//line range_templates.go:29
-	for i := range later {
+	/*line range_templates.go:29*/ for i := range later {
 		f.out += fmt.Sprint(i)
 	}
 	f.x_1 = f.s
@@ -108,21 +90,18 @@ range6:
 	if f.i_1 >= len(f.x_1) {
 		goto endrange8
 	}
-//line range_templates.go:33
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line range_templates.go:33*/ f.aw.Begin(f.e.I(0))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
-//line range_templates.go:34
-	f.out += "."
+	/*line range_templates.go:34*/ f.out += "."
 	f.i_1++
 	goto range6
 endrange8:
-//line range_templates.go:36
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:126
+	/*line range_templates.go:36*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:105
 }
 func (f *rangeSliceFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeSliceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -163,36 +142,19 @@ func (f *rangeArrayFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *rangeArrayFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i, v_1, i_1 int
 	var later [2]string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:44
-	f.arr = [3]int{1, 2, 3}
+	/*line range_templates.go:44*/ f.arr = [3]int{1, 2, 3}
 	f.out = ""
 	f.x = f.arr
 	f.i = 0
@@ -200,24 +162,21 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line range_templates.go:46
-	v = f.x[f.i]
+	/*line range_templates.go:46*/ v = f.x[f.i]
 	if f.i == 0 {
 		f.arr[2] = 30
 	}
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line range_templates.go:50
-	f.out += fmt.Sprintf("%d:%d ", f.i, i)
+	/*line range_templates.go:50*/ f.out += fmt.Sprintf("%d:%d ", f.i, i)
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:52
-	f.out += "| "
+	/*line range_templates.go:52*/ f.out += "| "
 	f.p = &f.arr
 	f.x_1 = f.p
 	f.i_1 = 0
@@ -225,29 +184,26 @@ range5:
 	if f.i_1 >= len(f.x_1) {
 		goto endrange7
 	}
-//line range_templates.go:54
-	v_1 = f.x_1[f.i_1]
+	/*line range_templates.go:54*/ v_1 = f.x_1[f.i_1]
 	if f.i_1 == 0 {
 		f.p[2] = 300
 	}
-	if y, ok := f.aw.Start(c, f.e.I(v_1)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(v_1))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i_1 = f.aw.Must()
-//line range_templates.go:58
-	f.out += fmt.Sprintf("%d:%d ", f.i_1, i_1)
+	/*line range_templates.go:58*/ f.out += fmt.Sprintf("%d:%d ", f.i_1, i_1)
 	f.i_1++
 	goto range5
 endrange7:
-//line range_templates.go:60
-	f.out += "| "
-	if y, ok := f.aw1.Start(c, Later(f.e, [2]string{"x", "y"})); ok {
-		f.State = 3
-		return y
-	}
+	/*line range_templates.go:60*/ f.out += "| "
+	f.aw1.Begin(Later(f.e, [2]string{"x", "y"}))
 resume12:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	later = f.aw1.Must()
 	f.x_2 = later
 	f.i_2 = 0
@@ -255,22 +211,19 @@ range9:
 	if f.i_2 >= len(f.x_2) {
 		goto endrange11
 	}
-//line range_templates.go:61
-	f.v = f.x_2[f.i_2]
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	/*line range_templates.go:61*/ f.v = f.x_2[f.i_2]
+	f.aw.Begin(f.e.I(0))
 resume13:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
-//line range_templates.go:63
-	f.out += fmt.Sprintf("%d:%s ", f.i_2, f.v)
+	/*line range_templates.go:63*/ f.out += fmt.Sprintf("%d:%s ", f.i_2, f.v)
 	f.i_2++
 	goto range9
 endrange11:
-//line range_templates.go:65
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:274
+	/*line range_templates.go:65*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:227
 }
 func (f *rangeArrayFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeArrayFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -309,26 +262,15 @@ func (f *rangeStringFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var r int32
 	var r_1, r2 rune
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:73
-	s = "a\u00e9\xffz\U0001F600"
+	/*line range_templates.go:73*/ s = "a\u00e9\xffz\U0001F600"
 	f.out = ""
 	f.s = s
 	f.i = 0
@@ -337,17 +279,15 @@ range1:
 		goto endrange3
 	}
 	r, f.w = utf8.DecodeRuneInString(f.s[f.i:])
-//line range_templates.go:75
-	r_1 = r
+	/*line range_templates.go:75*/ r_1 = r
 	s = "changed"
-	if y, ok := f.aw.Start(c, Later(f.e, r_1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(Later(f.e, r_1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	r2 = f.aw.Must()
-//line range_templates.go:78
-	f.out += fmt.Sprintf("%d:%U ", f.i, r2)
+	/*line range_templates.go:78*/ f.out += fmt.Sprintf("%d:%U ", f.i, r2)
 	f.i += f.w
 	goto range1
 endrange3:
@@ -357,21 +297,18 @@ range5:
 		goto endrange7
 	}
 	_, f.w_1 = utf8.DecodeRuneInString("ab"[f.i_1:])
-//line range_templates.go:81
-	if y, ok := f.aw1.Start(c, f.e.I(f.i_1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line range_templates.go:81*/ f.aw1.Begin(f.e.I(f.i_1))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw1.Must()
-//line range_templates.go:81
-	f.out += fmt.Sprint(i)
+	/*line range_templates.go:81*/ f.out += fmt.Sprint(i)
 	f.i_1 += f.w_1
 	goto range5
 endrange7:
-//line range_templates.go:83
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:375
+	/*line range_templates.go:83*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:312
 }
 func (f *rangeStringFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStringFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -414,26 +351,15 @@ func (f *rangeMapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); 
 func (f *rangeMapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var k string
 	var i, k_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:91
-	f.m = map[string]int{"a": 1, "b": 2, "c": 3}
+	/*line range_templates.go:91*/ f.m = map[string]int{"a": 1, "b": 2, "c": 3}
 	f.sum = 0
 	f.keys = nil
 	f.m_1 = f.m
@@ -451,22 +377,19 @@ range1:
 	if f.v, f.ok = f.m_1[k]; !f.ok && k == k {
 		goto range1
 	}
-//line range_templates.go:94
-	f.k, f.v_1 = k, f.v
-	if y, ok := f.aw.Start(c, f.e.I(f.v_1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line range_templates.go:94*/ f.k, f.v_1 = k, f.v
+	f.aw.Begin(f.e.I(f.v_1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line range_templates.go:95
-	f.sum += i
+	/*line range_templates.go:95*/ f.sum += i
 	f.keys = append(f.keys, f.k)
 	f.m[f.k] = f.v_1 * 10
 	goto range1
 endrange3:
-//line range_templates.go:99
-	sort.Strings(f.keys)
+	/*line range_templates.go:99*/ sort.Strings(f.keys)
 	f.m2 = map[int]bool{1: true, 2: true, 3: true, 4: true}
 	f.n = 0
 	f.m_2 = f.m2
@@ -484,16 +407,14 @@ range5:
 	if _, ok := f.m_2[k_1]; !ok && k_1 == k_1 {
 		goto range5
 	}
-//line range_templates.go:102
-	f.k_1 = k_1
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line range_templates.go:102*/ f.k_1 = k_1
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line range_templates.go:104
-	for _, k2 := range []int{1, 2, 3, 4} {
+	/*line range_templates.go:104*/ for _, k2 := range []int{1, 2, 3, 4} {
 		if k2 != f.k_1 {
 			delete(f.m2, k2)
 		}
@@ -501,9 +422,8 @@ resume8:
 	f.n++
 	goto range5
 endrange7:
-//line range_templates.go:111
-	return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
-//line range_templates_async.go:507
+	/*line range_templates.go:111*/ return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
+//line range_templates_async.go:427
 }
 func (f *rangeMapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -535,26 +455,15 @@ func (f *rangeChanFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *rangeChanFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ch chan int
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:118
-	ch = make(chan int, 3)
+	/*line range_templates.go:118*/ ch = make(chan int, 3)
 	ch <- 1
 	ch <- 2
 	ch <- 3
@@ -565,35 +474,30 @@ range1:
 	if f.v, f.ok = <-f.ch; !f.ok {
 		goto endrange3
 	}
-//line range_templates.go:124
-	f.v_1 = f.v
-	if y, ok := f.aw.Start(c, f.e.I(f.v_1*10)); ok {
-		f.State = 1
-		return y
-	}
+	/*line range_templates.go:124*/ f.v_1 = f.v
+	f.aw.Begin(f.e.I(f.v_1 * 10))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line range_templates.go:125
-	f.out += fmt.Sprint(i, " ")
+	/*line range_templates.go:125*/ f.out += fmt.Sprint(i, " ")
 	if f.v_1 != 2 {
 		goto endif5
 	}
-//line range_templates.go:127
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line range_templates.go:127*/ f.aw.Begin(f.e.I(0))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line range_templates.go:128
-	goto next2
+	/*line range_templates.go:128*/ goto next2
 endif5:
 next2:
 	goto range1
 endrange3:
-//line range_templates.go:131
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:597
+	/*line range_templates.go:131*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:501
 }
 func (f *rangeChanFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -626,26 +530,15 @@ func (f *rangeIntFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); 
 func (f *rangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later int64
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:138
-	f.n = 3
+	/*line range_templates.go:138*/ f.n = 3
 	f.out = ""
 	f.n_1 = f.n
 	f.i = 0
@@ -653,41 +546,35 @@ range1:
 	if f.i >= f.n_1 {
 		goto endrange3
 	}
-//line range_templates.go:141
-	f.n = 10
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line range_templates.go:141*/ f.n = 10
+	f.aw.Begin(f.e.I(0))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line range_templates.go:143
-	f.out += fmt.Sprint(f.i)
+	/*line range_templates.go:143*/ f.out += fmt.Sprint(f.i)
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:145
-	f.k = 2
+	/*line range_templates.go:145*/ f.k = 2
 	f.j = 0
 range5:
 	if f.j >= f.k {
 		goto endrange7
 	}
-//line range_templates.go:147
-	if y, ok := f.aw1.Start(c, Later(f.e, f.j)); ok {
-		f.State = 2
-		return y
-	}
+	/*line range_templates.go:147*/ f.aw1.Begin(Later(f.e, f.j))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later = f.aw1.Must()
-//line range_templates.go:147
-	f.out += fmt.Sprintf(" %T%d", f.j, later)
+	/*line range_templates.go:147*/ f.out += fmt.Sprintf(" %T%d", f.j, later)
 	f.j++
 	goto range5
 endrange7:
-//line range_templates.go:149
-	return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:691
+	/*line range_templates.go:149*/ return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
+//line range_templates_async.go:578
 }
 func (f *rangeIntFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -735,47 +622,31 @@ func (f *rangeFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
 	var seq_2 iter.Seq2[int, string]
 	var s, later string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:158
-	f.out = ""
+	/*line range_templates.go:158*/ f.out = ""
 	seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line range_templates.go:159
-	f.v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line range_templates.go:159*/ f.v = f.k
+	f.aw.Begin(f.e.I(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line range_templates.go:160
-	f.out += fmt.Sprint(i)
+	/*line range_templates.go:160*/ f.out += fmt.Sprint(i)
 	f.e.Add("body %d", f.v)
 	goto range1
 endrange3:
@@ -787,19 +658,17 @@ range5:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange7
 	}
-//line range_templates.go:163
-	f.v_1 = f.k_1
+	/*line range_templates.go:163*/ f.v_1 = f.k_1
 	if f.v_1 == 1 {
 		goto next6
 	}
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line range_templates.go:168
-	f.e.Add("body %d", f.v_1)
+	/*line range_templates.go:168*/ f.e.Add("body %d", f.v_1)
 	if f.v_1 == 2 {
 		goto endrange7
 	}
@@ -808,8 +677,7 @@ next6:
 endrange7:
 	f.stop_1()
 	f.stop_1 = nil
-//line range_templates.go:173
-	f.e.Add("after break")
+	/*line range_templates.go:173*/ f.e.Add("after break")
 	seq_2 = f.e.Pairs("p", "q")
 	f.next_2, f.stop_2 = iter.Pull2(func(yield func(int, string) bool) {
 		seq_2(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
@@ -818,23 +686,20 @@ range9:
 	if f.k_2, f.v_2, f.ok_2 = f.next_2(); !f.ok_2 {
 		goto endrange11
 	}
-//line range_templates.go:174
-	f.i, s = f.k_2, f.v_2
-	if y, ok := f.aw1.Start(c, Later(f.e, s)); ok {
-		f.State = 3
-		return y
-	}
+	/*line range_templates.go:174*/ f.i, s = f.k_2, f.v_2
+	f.aw1.Begin(Later(f.e, s))
 resume12:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	later = f.aw1.Must()
-//line range_templates.go:175
-	f.out += fmt.Sprintf(" %d%s", f.i, later)
+	/*line range_templates.go:175*/ f.out += fmt.Sprintf(" %d%s", f.i, later)
 	goto range9
 endrange11:
 	f.stop_2()
 	f.stop_2 = nil
-//line range_templates.go:177
-	return f.done(f.out)
-//line range_templates_async.go:838
+	/*line range_templates.go:177*/ return f.done(f.out)
+//line range_templates_async.go:703
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -935,29 +800,20 @@ func (f *rangeFuncReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *rangeFuncReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:185
-	f.defers = append(f.defers, f.later(func() { f.e.Add("deferred res=%s", f.res) }))
+	/*line range_templates.go:185*/ f.defers = append(f.defers, f.later(func() { f.e.Add("deferred res=%s", f.res) }))
 	seq = f.e.Count(4)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line range_templates.go:186
-	v = f.k
+	/*line range_templates.go:186*/ v = f.k
 	{
 		fn := f.e.Add
 		d := v
@@ -966,24 +822,21 @@ range1:
 			next()
 		})
 	}
-//line range_templates.go:188
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line range_templates.go:188*/ f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line range_templates.go:188
-	if i == 1 {
+	/*line range_templates.go:188*/ if i == 1 {
 		return f.done("returned at 1")
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line range_templates.go:192
-	return f.done("end")
-//line range_templates_async.go:987
+	/*line range_templates.go:192*/ return f.done("end")
+//line range_templates_async.go:840
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1090,69 +943,52 @@ func (f *rangeNestedFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *rangeNestedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var r int32
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line range_templates.go:199
-	f.out = ""
+	/*line range_templates.go:199*/ f.out = ""
 	f.x = [][]int{{1, 2, 3}, {4, 5}, {6}}
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-//line range_templates.go:201
-	f.row = f.x[f.i]
+	/*line range_templates.go:201*/ f.row = f.x[f.i]
 	f.i_1 = 0
 range4:
 	if f.i_1 >= len("xyz") {
 		goto endrange6
 	}
 	r, f.w = utf8.DecodeRuneInString("xyz"[f.i_1:])
-//line range_templates.go:202
-	f.c = r
+	/*line range_templates.go:202*/ f.c = r
 	f.v = 0
 range7:
 	if f.v >= len(f.row) {
 		goto endrange9
 	}
-//line range_templates.go:204
-	if !(f.v == 1 && f.c == 'y') {
+	/*line range_templates.go:204*/ if !(f.v == 1 && f.c == 'y') {
 		goto endif10
 	}
-//line range_templates.go:205
-	if y, ok := f.aw.Start(c_1, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line range_templates.go:205*/ f.aw.Begin(f.e.I(0))
 resume11:
-	f.aw.Must()
-//line range_templates.go:206
-	goto next2
-endif10:
-	if y, ok := f.aw.Start(c_1, f.e.I(f.row[f.v])); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aw.Must()
+	/*line range_templates.go:206*/ goto next2
+endif10:
+	f.aw.Begin(f.e.I(f.row[f.v]))
 resume12:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line range_templates.go:208
-	f.out += fmt.Sprintf("%c%d ", f.c, i)
+	/*line range_templates.go:208*/ f.out += fmt.Sprintf("%c%d ", f.c, i)
 	f.v++
 	goto range7
 endrange9:
@@ -1163,9 +999,8 @@ next2:
 	f.i++
 	goto range1
 endrange3:
-//line range_templates.go:212
-	return f.Finish(f.out, nil)
-//line range_templates_async.go:1169
+	/*line range_templates.go:212*/ return f.Finish(f.out, nil)
+//line range_templates_async.go:1004
 }
 func (f *rangeNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

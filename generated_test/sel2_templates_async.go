@@ -39,36 +39,26 @@ func (f *sel2LaterAwaitChangesVarFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *sel2LaterAwaitChangesVarFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var a, ch chan int
 	var aV int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line sel2_templates.go:19
-	a = make(chan int, 1)
+	/*line sel2_templates.go:19*/ a = make(chan int, 1)
 	f.b = make(chan int, 1)
 	f.c = a
 	a <- 1
 	f.b <- 2
 	f.ch = f.c
-//line sel2_templates.go:27
-	if y, ok := f.aw.Start(c_1, f.e.AV("await", 0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line sel2_templates.go:27*/ f.aw.Begin(f.e.AV("await", 0))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	ch = f.e.Ch("second", chanAfter(&f.c, f.b, aV))
-//line sel2_templates.go:24
-	select {
+	/*line sel2_templates.go:24*/ select {
 	case v := <-f.ch:
 		f.v = v
 		goto case3
@@ -77,11 +67,10 @@ resume2:
 		goto case4
 	}
 case3:
-//line sel2_templates.go:26
-	return f.Finish(fmt.Sprint("first ", f.v), nil)
+	/*line sel2_templates.go:26*/ return f.Finish(fmt.Sprint("first ", f.v), nil)
 case4:
 	return f.Finish("second", nil)
-//line sel2_templates_async.go:85
+//line sel2_templates_async.go:74
 }
 func (f *sel2LaterAwaitChangesVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2LaterAwaitChangesVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -118,50 +107,36 @@ func (f *sel2SendValueOrderFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *sel2SendValueOrderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, ch int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line sel2_templates.go:44
-	f.never = nil
+	/*line sel2_templates.go:44*/ f.never = nil
 	f.ok = make(chan int, 1)
 	f.ch = f.e.Ch("ch1", f.never)
 	f.ch_1 = f.e.V("v1", 1)
 	f.ch_2 = f.e.Ch("ch2", f.never)
-//line sel2_templates.go:48
-	if y, ok := f.aw.Start(c, f.e.AV("v2", 2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line sel2_templates.go:48*/ f.aw.Begin(f.e.AV("v2", 2))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	f.ch_3 = aV
 	f.ch_4 = f.e.Ch("ch3", f.never)
 	f.ch_5 = f.e.Ch("ch4", f.ok)
-//line sel2_templates.go:50
-	if y, ok := f.aw.Start(c, f.e.AV("v4await", 4)); ok {
-		f.State = 2
-		return y
-	}
+	/*line sel2_templates.go:50*/ f.aw.Begin(f.e.AV("v4await", 4))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
 	ch = f.e.V("v4", aV_1)
-//line sel2_templates.go:46
-	select {
+	/*line sel2_templates.go:46*/ select {
 	case f.ch <- f.ch_1:
 		goto case4
 	case f.ch_2 <- f.ch_3:
@@ -178,11 +153,10 @@ case5:
 case6:
 	goto endselect1
 case7:
-//line sel2_templates.go:51
-	f.e.Add("sent 4")
+	/*line sel2_templates.go:51*/ f.e.Add("sent 4")
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ok), nil)
-//line sel2_templates_async.go:186
+//line sel2_templates_async.go:160
 }
 func (f *sel2SendValueOrderFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2SendValueOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -217,36 +191,26 @@ func (f *sel2ReadBeforeAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *sel2ReadBeforeAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var never chan int
 	var i, ch int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line sel2_templates.go:61
-	f.out = make(chan int, 1)
+	/*line sel2_templates.go:61*/ f.out = make(chan int, 1)
 	never = nil
 	f.x = 1
 	f.ch = f.out
 	f.ch_1 = f.x
 	f.ch_2 = never
-//line sel2_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line sel2_templates.go:66*/ f.aw.Begin(f.e.I(0))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
 	ch = setInt(&f.x, 9, i)
-//line sel2_templates.go:64
-	select {
+	/*line sel2_templates.go:64*/ select {
 	case f.ch <- f.ch_1:
 		goto case3
 	case f.ch_2 <- ch:
@@ -256,9 +220,8 @@ case3:
 	goto endselect1
 case4:
 endselect1:
-//line sel2_templates.go:68
-	return f.Finish(fmt.Sprint(<-f.out, f.x), nil)
-//line sel2_templates_async.go:262
+	/*line sel2_templates.go:68*/ return f.Finish(fmt.Sprint(<-f.out, f.x), nil)
+//line sel2_templates_async.go:225
 }
 func (f *sel2ReadBeforeAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2ReadBeforeAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -38,42 +38,26 @@ func (f *selectBodiesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *selectBodiesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var w int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line select_templates.go:16
-	f.ch1 = make(chan int, 1)
+	/*line select_templates.go:16*/ f.ch1 = make(chan int, 1)
 	f.ch2 = make(chan string, 1)
 	f.ch1 <- 5
 	f.out = ""
 	f.i = 0
 for1:
-//line select_templates.go:20
-	if !(f.i < 3) {
+	/*line select_templates.go:20*/ if !(f.i < 3) {
 		goto endfor3
 	}
-//line select_templates.go:21
-	select {
+	/*line select_templates.go:21*/ select {
 	case v := <-f.ch1:
 		f.v = v
 		goto case5
@@ -86,46 +70,38 @@ for1:
 		goto case7
 	}
 case5:
-//line select_templates.go:23
-	if y, ok := f.aw.Start(c, f.e.I(f.v*2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line select_templates.go:23*/ f.aw.Begin(f.e.I(f.v * 2))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	w = f.aw.Must()
-//line select_templates.go:24
-	f.ch2 <- fmt.Sprint(w)
+	/*line select_templates.go:24*/ f.ch2 <- fmt.Sprint(w)
 	f.out += "ch1 "
 	goto endselect4
 case6:
-//line select_templates.go:27
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line select_templates.go:27*/ f.aw.Begin(f.e.I(0))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line select_templates.go:28
-	f.out += fmt.Sprintf("ch2 %s %v ", f.s, f.ok)
+	/*line select_templates.go:28*/ f.out += fmt.Sprintf("ch2 %s %v ", f.s, f.ok)
 	goto endselect4
 case7:
-//line select_templates.go:30
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line select_templates.go:30*/ f.aw.Begin(f.e.I(0))
 resume10:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	f.aw.Must()
-//line select_templates.go:31
-	f.out += "default "
+	/*line select_templates.go:31*/ f.out += "default "
 endselect4:
-//line select_templates.go:20
-	f.i++
+	/*line select_templates.go:20*/ f.i++
 	goto for1
 endfor3:
-//line select_templates.go:34
-	return f.Finish(f.out, nil)
-//line select_templates_async.go:129
+	/*line select_templates.go:34*/ return f.Finish(f.out, nil)
+//line select_templates_async.go:105
 }
 func (f *selectBodiesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBodiesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -159,38 +135,26 @@ func (f *selectOperandsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, ch int
 	var ch_1 chan int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line select_templates.go:42
-	f.ch = make(chan int, 1)
+	/*line select_templates.go:42*/ f.ch = make(chan int, 1)
 	f.never = nil
 	f.ch_1 = f.ch
-	if y, ok := f.aw.Start(c, f.e.AV("sendval", 3)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.e.AV("sendval", 3))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	ch = aV
 	ch_1 = f.e.Ch("recvchan", f.never)
-//line select_templates.go:44
-	select {
+	/*line select_templates.go:44*/ select {
 	case f.ch_1 <- ch:
 		goto case3
 
@@ -199,21 +163,19 @@ resume2:
 		goto case4
 	}
 case3:
-//line select_templates.go:46
-	f.e.Add("sent")
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line select_templates.go:46*/ f.e.Add("sent")
+	f.aw.Begin(f.e.I(0))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
 	goto endselect1
 case4:
-//line select_templates.go:49
-	f.e.Add("got %d", f.v)
+	/*line select_templates.go:49*/ f.e.Add("got %d", f.v)
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ch), nil)
-//line select_templates_async.go:217
+//line select_templates_async.go:179
 }
 func (f *selectOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -245,40 +207,29 @@ func (f *selectBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *selectBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line select_templates.go:59
-	f.ch = make(chan int, 1)
+	/*line select_templates.go:59*/ f.ch = make(chan int, 1)
 	f.n = 0
 for1:
-//line select_templates.go:63
-	f.ch <- f.n
+	/*line select_templates.go:63*/ f.ch <- f.n
 	select {
 	case v := <-f.ch:
 		f.v = v
 		goto case5
 	}
 case5:
-//line select_templates.go:66
-	if y, ok := f.aw.Start(c, f.e.I(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line select_templates.go:66*/ f.aw.Begin(f.e.I(f.v))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line select_templates.go:66
-	if i < 2 {
+	/*line select_templates.go:66*/ if i < 2 {
 		f.n++
 		goto endselect4
 	}
@@ -286,9 +237,8 @@ resume6:
 endselect4:
 	goto for1
 endfor3:
-//line select_templates.go:73
-	return f.Finish(f.n, nil)
-//line select_templates_async.go:292
+	/*line select_templates.go:73*/ return f.Finish(f.n, nil)
+//line select_templates_async.go:242
 }
 func (f *selectBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -33,41 +33,29 @@ func (f *taggedCountFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *taggedCountFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tagged_templates.go:16
-	f.total = 0
+	/*line tagged_templates.go:16*/ f.total = 0
 for1:
-//line tagged_templates.go:17
-	if !(f.n > 0) {
+	/*line tagged_templates.go:17*/ if !(f.n > 0) {
 		goto endfor3
 	}
-//line tagged_templates.go:18
-	if y, ok := f.aw.Start(c, f.e.I(f.n)); ok {
-		f.State = 1
-		return y
-	}
+	/*line tagged_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line tagged_templates.go:18
-	f.total += i
+	/*line tagged_templates.go:18*/ f.total += i
 	f.n--
 	goto for1
 endfor3:
-//line tagged_templates.go:21
-	return f.Finish(f.total, nil)
-//line tagged_templates_async.go:71
+	/*line tagged_templates.go:21*/ return f.Finish(f.total, nil)
+//line tagged_templates_async.go:59
 }
 func (f *taggedCountFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *taggedCountFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

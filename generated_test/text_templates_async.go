@@ -44,31 +44,17 @@ func (f *titleCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var r int32
 	var later string
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line text_templates.go:22
-	f.out = ""
+	/*line text_templates.go:22*/ f.out = ""
 	f.prevSpace = true
 	f.i = 0
 range1:
@@ -76,68 +62,57 @@ range1:
 		goto endrange3
 	}
 	r, f.w = utf8.DecodeRuneInString(f.s[f.i:])
-//line text_templates.go:24
-	f.r = r
+	/*line text_templates.go:24*/ f.r = r
 	if !f.prevSpace {
 		goto else5
 	}
-//line text_templates.go:26
-	if y, ok := f.aw.Start(c, Later(f.e, string(unicode.ToUpper(f.r)))); ok {
-		f.State = 1
-		return y
-	}
+	/*line text_templates.go:26*/ f.aw.Begin(Later(f.e, string(unicode.ToUpper(f.r))))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line text_templates.go:26
-	f.out += later
+	/*line text_templates.go:26*/ f.out += later
 	goto endif4
 else5:
-//line text_templates.go:27
-	{
+	/*line text_templates.go:27*/ {
 		f.out += string(f.r)
 	}
 endif4:
-//line text_templates.go:30
-	f.prevSpace = f.r == ' '
+	/*line text_templates.go:30*/ f.prevSpace = f.r == ' '
 	if !(f.r >= utf8.RuneSelf) {
 		goto endif7
 	}
-//line text_templates.go:32
-	if y, ok := f.aw1.Start(c, f.e.I(utf8.RuneLen(f.r))); ok {
-		f.State = 2
-		return y
-	}
+	/*line text_templates.go:32*/ f.aw1.Begin(f.e.I(utf8.RuneLen(f.r)))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw1.Must()
-//line text_templates.go:32
-	f.out += fmt.Sprintf("<%d:%d>", f.i, i)
+	/*line text_templates.go:32*/ f.out += fmt.Sprintf("<%d:%d>", f.i, i)
 endif7:
 	f.i += f.w
 	goto range1
 endrange3:
-//line text_templates.go:35
-	f.count = 0
+	/*line text_templates.go:35*/ f.count = 0
 	f.i_1 = 0
 range9:
 	if f.i_1 >= len(f.s) {
 		goto endrange11
 	}
 	_, f.w_1 = utf8.DecodeRuneInString(f.s[f.i_1:])
-//line text_templates.go:37
-	if y, ok := f.aw1.Start(c, f.e.I(1)); ok {
-		f.State = 3
-		return y
-	}
+	/*line text_templates.go:37*/ f.aw1.Begin(f.e.I(1))
 resume12:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1 = f.aw1.Must()
-//line text_templates.go:37
-	f.count += i_1
+	/*line text_templates.go:37*/ f.count += i_1
 	f.i_1 += f.w_1
 	goto range9
 endrange11:
-//line text_templates.go:39
-	return f.Finish(f.out+fmt.Sprint(" runes=", f.count), nil)
-//line text_templates_async.go:141
+	/*line text_templates.go:39*/ return f.Finish(f.out+fmt.Sprint(" runes=", f.count), nil)
+//line text_templates_async.go:116
 }
 func (f *titleCaseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *titleCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -177,107 +152,76 @@ func (f_1 *gridAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *gridAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2, aV_3 int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line text_templates.go:58
-	f_1.s = &grid{rows: make([]row, 3), m: map[string]*row{}}
+	/*line text_templates.go:58*/ f_1.s = &grid{rows: make([]row, 3), m: map[string]*row{}}
 	for i := range f_1.s.rows {
 		f_1.s.rows[i].f = make([]cell, 3)
 	}
 	f_1.s.m["x"] = &f_1.s.rows[2]
 	f_1.v = f_1.e.V("i", 1)
 	f_1.v_1 = f_1.e.V("j", 2)
-//line text_templates.go:63
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("rhs", 7)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line text_templates.go:63*/ f_1.aw.Begin(f_1.e.AV("rhs", 7))
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	aV = f_1.aw.Must()
-//line text_templates.go:63
-	f_1.s.rows[f_1.v].f[f_1.v_1].g = aV
+	/*line text_templates.go:63*/ f_1.s.rows[f_1.v].f[f_1.v_1].g = aV
 	f_1.v_2 = f_1.e.V("i2", 0)
-//line text_templates.go:64
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("j2", 1)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line text_templates.go:64*/ f_1.aw.Begin(f_1.e.AV("j2", 1))
 resume2:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	f_1.aV = f_1.aw.Must()
-//line text_templates.go:64
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("rhs2", 5)); ok {
-		f_1.State = 3
-		return y
-	}
+	/*line text_templates.go:64*/ f_1.aw.Begin(f_1.e.AV("rhs2", 5))
 resume3:
-	aV_1 = f_1.aw.Must()
-//line text_templates.go:64
-	f_1.s.rows[f_1.v_2].f[f_1.aV].h += aV_1 * f_1.e.V("k2", 2)
-	if y, ok := f_1.aw1.Start(c, Later(f_1.e, "x")); ok {
-		f_1.State = 4
-		return y
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
 	}
+	aV_1 = f_1.aw.Must()
+	/*line text_templates.go:64*/ f_1.s.rows[f_1.v_2].f[f_1.aV].h += aV_1 * f_1.e.V("k2", 2)
+	f_1.aw1.Begin(Later(f_1.e, "x"))
 resume4:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	f_1.later_1 = f_1.aw1.Must()
 	f_1.v_3 = f_1.e.V("j3", 0)
 	f_1.v_4 = f_1.e.V("i4", 0)
 	f_1.v_5 = f_1.e.V("v3", 3)
-//line text_templates.go:65
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("v4", 4)); ok {
-		f_1.State = 5
-		return y
-	}
+	/*line text_templates.go:65*/ f_1.aw.Begin(f_1.e.AV("v4", 4))
 resume5:
-	aV_2 = f_1.aw.Must()
-//line text_templates.go:65
-	f_1.s.m[f_1.later_1].f[f_1.v_3].g, f_1.s.rows[f_1.v_4].f[0].h = f_1.v_5, aV_2
-	f_1.i = 0
-	if y, ok := f_1.aw.Start(c, f_1.e.AV("v5", 50)); ok {
-		f_1.State = 6
-		return y
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
 	}
+	aV_2 = f_1.aw.Must()
+	/*line text_templates.go:65*/ f_1.s.m[f_1.later_1].f[f_1.v_3].g, f_1.s.rows[f_1.v_4].f[0].h = f_1.v_5, aV_2
+	f_1.i = 0
+	f_1.aw.Begin(f_1.e.AV("v5", 50))
 resume6:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
+	}
 	aV_3 = f_1.aw.Must()
-//line text_templates.go:67
-	f_1.s.rows[f_1.i].f[f_1.i].g, f_1.i = aV_3, 2
+	/*line text_templates.go:67*/ f_1.s.rows[f_1.i].f[f_1.i].g, f_1.i = aV_3, 2
 	return f_1.Finish(fmt.Sprint(f_1.s.rows, " i=", f_1.i), nil)
-//line text_templates_async.go:281
+//line text_templates_async.go:225
 }
 func (f_1 *gridAssignFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *gridAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -311,42 +255,26 @@ func (f *eventLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *eventLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var later, later_1 string
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume10
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line text_templates.go:76
-	f.b = strings.Builder{}
+	/*line text_templates.go:76*/ f.b = strings.Builder{}
 	f.round = 0
 for1:
-//line text_templates.go:78
-	if y, ok := f.aw.Start(c, Later(f.e, fmt.Sprintf("[%d]", f.round))); ok {
-		f.State = 1
-		return y
-	}
+	/*line text_templates.go:78*/ f.aw.Begin(Later(f.e, fmt.Sprintf("[%d]", f.round)))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	later = f.aw.Must()
-//line text_templates.go:78
-	f.b.WriteString(later)
+	/*line text_templates.go:78*/ f.b.WriteString(later)
 	select {
 	case m, ok_1 := <-f.msgs:
 		f.m, f.ok = m, ok_1
@@ -359,24 +287,21 @@ resume4:
 		goto case8
 	}
 case6:
-//line text_templates.go:81
-	if !f.ok {
+	/*line text_templates.go:81*/ if !f.ok {
 		f.msgs = nil
 		f.b.WriteString("closed ")
 		goto post2
 	}
-	if y, ok := f.aw.Start(c, Later(f.e, f.m)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(Later(f.e, f.m))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	later_1 = f.aw.Must()
-//line text_templates.go:86
-	f.b.WriteString(strings.ToUpper(later_1) + " ")
+	/*line text_templates.go:86*/ f.b.WriteString(strings.ToUpper(later_1) + " ")
 	goto endselect5
 case7:
-//line text_templates.go:88
-	f.b.WriteString("quit")
+	/*line text_templates.go:88*/ f.b.WriteString("quit")
 	return f.Finish(f.b.String(), nil)
 case8:
 	if f.msgs == nil {
@@ -384,19 +309,17 @@ case8:
 	}
 	f.b.WriteString("idle ")
 endselect5:
-	if y, ok := f.aw1.Start(c, f.e.I(f.round)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.e.I(f.round))
 resume10:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i = f.aw1.Must()
-//line text_templates.go:96
-	f.b.WriteString(fmt.Sprint(i, ";"))
+	/*line text_templates.go:96*/ f.b.WriteString(fmt.Sprint(i, ";"))
 post2:
-//line text_templates.go:77
-	f.round++
+	/*line text_templates.go:77*/ f.round++
 	goto for1
-//line text_templates_async.go:400
+//line text_templates_async.go:323
 }
 func (f *eventLoopFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *eventLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -445,36 +368,19 @@ func (f_1 *closuresOverIteratorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var j, k *int
 	var i int
 	var f func() string
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 3:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 4:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line text_templates.go:105
-	f_1.fs = nil
+	/*line text_templates.go:105*/ f_1.fs = nil
 	seq = f_1.e.Pairs("a", "b", "c")
 	f_1.next, f_1.stop = iter.Pull2(func(yield func(int, string) bool) {
 		seq(func(k int, v string) bool { return yield(k, v) && f_1.rethrow() })
@@ -485,18 +391,15 @@ range1:
 	}
 	f_1.i = new(int)
 	f_1.s = new(string)
-//line text_templates.go:106
-	(*f_1.i), (*f_1.s) = f_1.k, f_1.v
-	if y, ok := f_1.aw.Start(c, f_1.e.I((*f_1.i)*10)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line text_templates.go:106*/ (*f_1.i), (*f_1.s) = f_1.k, f_1.v
+	f_1.aw.Begin(f_1.e.I((*f_1.i) * 10))
 resume4:
-//line text_templates.go:107
-	j = new(int)
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
+	/*line text_templates.go:107*/ j = new(int)
 	(*j) = f_1.aw.Must()
-//line text_templates.go:108
-	{
+	/*line text_templates.go:108*/ {
 		i_1 := f_1.i
 		s := f_1.s
 		j_1 := j
@@ -506,12 +409,11 @@ resume4:
 endrange3:
 	f_1.stop()
 	f_1.stop = nil
-//line text_templates.go:110
-	if y, ok := f_1.aw.Start(c, f_1.e.I(2)); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line text_templates.go:110*/ f_1.aw.Begin(f_1.e.I(2))
 resume8:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	i = f_1.aw.Must()
 	f_1.n = i
 	f_1.i_1 = 0
@@ -520,25 +422,22 @@ range5:
 		goto endrange7
 	}
 	k = new(int)
-//line text_templates.go:110
-	(*k) = f_1.i_1
+	/*line text_templates.go:110*/ (*k) = f_1.i_1
 	{
 		k_1 := k
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("k", (*k_1)) })
 	}
-//line text_templates.go:112
-	(*k) += 5
-	if y, ok := f_1.aw.Start(c, f_1.e.I((*k))); ok {
-		f_1.State = 3
-		return y
-	}
+	/*line text_templates.go:112*/ (*k) += 5
+	f_1.aw.Begin(f_1.e.I((*k)))
 resume9:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	f_1.aw.Must()
 	f_1.i_1++
 	goto range5
 endrange7:
-//line text_templates.go:115
-	for v := range f_1.e.Count(2) {
+	/*line text_templates.go:115*/ for v := range f_1.e.Count(2) {
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("v", v) })
 	}
 	f_1.out = nil
@@ -548,21 +447,19 @@ range10:
 	if f_1.i_2 >= len(f_1.x) {
 		goto endrange12
 	}
-//line text_templates.go:119
-	f = f_1.x[f_1.i_2]
+	/*line text_templates.go:119*/ f = f_1.x[f_1.i_2]
 	f_1.out = append(f_1.out, f(), f())
-	if y, ok := f_1.aw.Start(c, f_1.e.I(0)); ok {
-		f_1.State = 4
-		return y
-	}
+	f_1.aw.Begin(f_1.e.I(0))
 resume13:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	f_1.aw.Must()
 	f_1.i_2++
 	goto range10
 endrange12:
-//line text_templates.go:123
-	return f_1.done(strings.Join(f_1.out, " "))
-//line text_templates_async.go:566
+	/*line text_templates.go:123*/ return f_1.done(strings.Join(f_1.out, " "))
+//line text_templates_async.go:463
 }
 func (f_1 *closuresOverIteratorsFrame) catch() {
 	if p := recover(); p != nil {

@@ -55,152 +55,106 @@ func (f_1 *commaOkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x any
 	var found bool
 	var keys []string
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f_1.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f_1.aw3.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 7:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 8:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 9:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
 	case 10:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume11
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:22
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, "a")); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line tricky_templates.go:22*/ f_1.aw.Begin(Later(f_1.e, "a"))
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	later = f_1.aw.Must()
-//line tricky_templates.go:22
-	f_1.v, f_1.ok = f_1.m[later]
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, "zz")); ok {
-		f_1.State = 2
-		return y
-	}
+	/*line tricky_templates.go:22*/ f_1.v, f_1.ok = f_1.m[later]
+	f_1.aw.Begin(Later(f_1.e, "zz"))
 resume2:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	later_1 = f_1.aw.Must()
-//line tricky_templates.go:23
-	f_1.w, f_1.ok2 = f_1.m[later_1]
+	/*line tricky_templates.go:23*/ f_1.w, f_1.ok2 = f_1.m[later_1]
 	f_1.ch = make(chan int, 1)
-	if y, ok := f_1.aw1.Start(c, f_1.e.I(9)); ok {
-		f_1.State = 3
-		return y
-	}
+	f_1.aw1.Begin(f_1.e.I(9))
 resume3:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	i = f_1.aw1.Must()
-//line tricky_templates.go:25
-	f_1.ch <- i
-	if y, ok := f_1.aw2.Start(c, Later(f_1.e, f_1.ch)); ok {
-		f_1.State = 4
-		return y
-	}
+	/*line tricky_templates.go:25*/ f_1.ch <- i
+	f_1.aw2.Begin(Later(f_1.e, f_1.ch))
 resume4:
+	if y, ok := f_1.aw2.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	later_2 = f_1.aw2.Must()
-//line tricky_templates.go:26
-	f_1.r, f_1.ok3 = <-later_2
-	if y, ok := f_1.aw3.Start(c, Later[any](f_1.e, 2.5)); ok {
-		f_1.State = 5
-		return y
-	}
+	/*line tricky_templates.go:26*/ f_1.r, f_1.ok3 = <-later_2
+	f_1.aw3.Begin(Later[any](f_1.e, 2.5))
 resume5:
+	if y, ok := f_1.aw3.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	x = f_1.aw3.Must()
-//line tricky_templates.go:28
-	f_1.f, f_1.ok4 = x.(float64)
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, "a")); ok {
-		f_1.State = 6
-		return y
-	}
+	/*line tricky_templates.go:28*/ f_1.f, f_1.ok4 = x.(float64)
+	f_1.aw.Begin(Later(f_1.e, "a"))
 resume6:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
+	}
 	later_3 = f_1.aw.Must()
-//line tricky_templates.go:29
-	f_1.m[later_3]++
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, "b")); ok {
-		f_1.State = 7
-		return y
-	}
+	/*line tricky_templates.go:29*/ f_1.m[later_3]++
+	f_1.aw.Begin(Later(f_1.e, "b"))
 resume7:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(7, y)
+	}
 	f_1.later_1 = f_1.aw.Must()
-//line tricky_templates.go:30
-	if y, ok := f_1.aw1.Start(c, f_1.e.I(3)); ok {
-		f_1.State = 8
-		return y
-	}
+	/*line tricky_templates.go:30*/ f_1.aw1.Begin(f_1.e.I(3))
 resume8:
-	i_1 = f_1.aw1.Must()
-//line tricky_templates.go:30
-	f_1.m[f_1.later_1] += i_1
-	if y, ok := f_1.aw.Start(c, Later(f_1.e, "b")); ok {
-		f_1.State = 9
-		return y
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(8, y)
 	}
+	i_1 = f_1.aw1.Must()
+	/*line tricky_templates.go:30*/ f_1.m[f_1.later_1] += i_1
+	f_1.aw.Begin(Later(f_1.e, "b"))
 resume9:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(9, y)
+	}
 	later_4 = f_1.aw.Must()
-//line tricky_templates.go:31
-	f_1.n, found = f_1.m[later_4]
+	/*line tricky_templates.go:31*/ f_1.n, found = f_1.m[later_4]
 	f_1.cond = found
 	if !f_1.cond {
 		goto skip10
 	}
-//line tricky_templates.go:31
-	if y, ok := f_1.aw1.Start(c, f_1.e.I(2)); ok {
-		f_1.State = 10
-		return y
-	}
+	/*line tricky_templates.go:31*/ f_1.aw1.Begin(f_1.e.I(2))
 resume11:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(10, y)
+	}
 	i_2 = f_1.aw1.Must()
 	f_1.cond = f_1.n > i_2
 skip10:
-//line tricky_templates.go:31
-	if f_1.cond {
+	/*line tricky_templates.go:31*/ if f_1.cond {
 		f_1.e.Add("b=%d", f_1.n)
 	}
 	keys = make([]string, 0, len(f_1.m))
@@ -209,7 +163,7 @@ skip10:
 	}
 	sort.Strings(keys)
 	return f_1.Finish(fmt.Sprint(f_1.v, f_1.ok, f_1.w, f_1.ok2, f_1.r, f_1.ok3, f_1.f, f_1.ok4, keys, f_1.m), nil)
-//line tricky_templates_async.go:213
+//line tricky_templates_async.go:167
 }
 func (f_1 *commaOkFrame) Close() {
 	f_1.aw.Close()
@@ -253,55 +207,35 @@ func (f *selectAwaitedOperandsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *selectAwaitedOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, ch, aV_2, aV_3, ch_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:47
-	f.out = make(chan int, 1)
-//line tricky_templates.go:49
-	if y, ok := f.aw.Start(c, f.e.AV("idx", 1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line tricky_templates.go:47*/ f.out = make(chan int, 1)
+	/*line tricky_templates.go:49*/ f.aw.Begin(f.e.AV("idx", 1))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	f.ch = f.chans[aV]
 	f.ch_1 = f.out
-//line tricky_templates.go:51
-	if y, ok := f.aw.Start(c, f.e.AV("val", 42)); ok {
-		f.State = 2
-		return y
-	}
+	/*line tricky_templates.go:51*/ f.aw.Begin(f.e.AV("val", 42))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
 	ch = aV_1
-//line tricky_templates.go:48
-	select {
+	/*line tricky_templates.go:48*/ select {
 	case v := <-f.ch:
 		f.v = v
 		goto case4
@@ -310,32 +244,27 @@ resume3:
 		goto case5
 	}
 case4:
-//line tricky_templates.go:50
-	f.e.Add("got %d", f.v)
+	/*line tricky_templates.go:50*/ f.e.Add("got %d", f.v)
 	goto endselect1
 case5:
-//line tricky_templates.go:52
-	f.e.Add("sent")
+	/*line tricky_templates.go:52*/ f.e.Add("sent")
 endselect1:
-//line tricky_templates.go:55
-	if y, ok := f.aw.Start(c, f.e.AV("idx2", 0)); ok {
-		f.State = 3
-		return y
-	}
+	/*line tricky_templates.go:55*/ f.aw.Begin(f.e.AV("idx2", 0))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV_2 = f.aw.Must()
 	f.ch_2 = f.chans[aV_2]
 	f.ch_3 = f.out
-//line tricky_templates.go:57
-	if y, ok := f.aw.Start(c, f.e.AV("val2", 43)); ok {
-		f.State = 4
-		return y
-	}
+	/*line tricky_templates.go:57*/ f.aw.Begin(f.e.AV("val2", 43))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aV_3 = f.aw.Must()
 	ch_1 = aV_3
-//line tricky_templates.go:54
-	select {
+	/*line tricky_templates.go:54*/ select {
 	case v_1, ok_1 := <-f.ch_2:
 		f.v_1, f.ok = v_1, ok_1
 		goto case9
@@ -347,19 +276,16 @@ resume8:
 		goto case11
 	}
 case9:
-//line tricky_templates.go:56
-	f.e.Add("got %d %v", f.v_1, f.ok)
+	/*line tricky_templates.go:56*/ f.e.Add("got %d %v", f.v_1, f.ok)
 	goto endselect6
 case10:
-//line tricky_templates.go:58
-	f.e.Add("sent again")
+	/*line tricky_templates.go:58*/ f.e.Add("sent again")
 	goto endselect6
 case11:
-//line tricky_templates.go:60
-	f.e.Add("default")
+	/*line tricky_templates.go:60*/ f.e.Add("default")
 endselect6:
 	return f.Finish(fmt.Sprint(len(f.out), <-f.out), nil)
-//line tricky_templates_async.go:363
+//line tricky_templates_async.go:289
 }
 func (f *selectAwaitedOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectAwaitedOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -387,73 +313,50 @@ func (f *lazyCasesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *lazyCasesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *lazyCasesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var aV, aV_1, aV_2, aV_3, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:70
-	if y, ok := f.aw.Start(c, f.e.AV("tag", f.x)); ok {
-		f.State = 1
-		return y
-	}
+	/*line tricky_templates.go:70*/ f.aw.Begin(f.e.AV("tag", f.x))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	aV = f.aw.Must()
 	f.tag = aV
-//line tricky_templates.go:71
-	if y, ok := f.aw.Start(c, f.e.AV("c1", 1)); ok {
-		f.State = 2
-		return y
-	}
+	/*line tricky_templates.go:71*/ f.aw.Begin(f.e.AV("c1", 1))
 resume6:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	aV_1 = f.aw.Must()
 	if f.tag == aV_1 {
 		goto case3
 	}
-//line tricky_templates.go:71
-	if y, ok := f.aw.Start(c, f.e.AV("c2", 2)); ok {
-		f.State = 3
-		return y
-	}
+	/*line tricky_templates.go:71*/ f.aw.Begin(f.e.AV("c2", 2))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	aV_2 = f.aw.Must()
 	if f.tag == aV_2 {
 		goto case3
 	}
-//line tricky_templates.go:73
-	if y, ok := f.aw.Start(c, f.e.AV("c3", 3)); ok {
-		f.State = 4
-		return y
-	}
+	/*line tricky_templates.go:73*/ f.aw.Begin(f.e.AV("c3", 3))
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	aV_3 = f.aw.Must()
 	if f.tag == aV_3 {
 		goto case4
@@ -464,22 +367,19 @@ resume8:
 	}
 	goto endswitch2
 case3:
-//line tricky_templates.go:72
-	return f.Finish("one-or-two", nil)
+	/*line tricky_templates.go:72*/ return f.Finish("one-or-two", nil)
 case4:
 case5:
-//line tricky_templates.go:76
-	if y, ok := f.aw.Start(c, f.e.I(f.x)); ok {
-		f.State = 5
-		return y
-	}
+	/*line tricky_templates.go:76*/ f.aw.Begin(f.e.I(f.x))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	i = f.aw.Must()
-//line tricky_templates.go:76
-	return f.Finish(fmt.Sprint("three-or-four ", i), nil)
+	/*line tricky_templates.go:76*/ return f.Finish(fmt.Sprint("three-or-four ", i), nil)
 endswitch2:
 	return f.Finish("none", nil)
-//line tricky_templates_async.go:483
+//line tricky_templates_async.go:383
 }
 func (f *lazyCasesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lazyCasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -512,45 +412,34 @@ func (f *awaitAllFrame[A]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var x A
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:85
-	f.total = 0
+	/*line tricky_templates.go:85*/ f.total = 0
 	f.i = 0
 range1:
 	if f.i >= len(f.xs) {
 		goto endrange3
 	}
-//line tricky_templates.go:86
-	x = f.xs[f.i]
-	if y, ok := f.aw.Start(c, x); ok {
-		f.State = 1
-		return y
-	}
+	/*line tricky_templates.go:86*/ x = f.xs[f.i]
+	f.aw.Begin(x)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line tricky_templates.go:88
-	if err != nil {
+	/*line tricky_templates.go:88*/ if err != nil {
 		return f.Finish(f.total, fmt.Errorf("item %d: %w", f.i, err))
 	}
 	f.total += v
 	f.i++
 	goto range1
 endrange3:
-//line tricky_templates.go:93
-	return f.Finish(f.total, nil)
-//line tricky_templates_async.go:554
+	/*line tricky_templates.go:93*/ return f.Finish(f.total, nil)
+//line tricky_templates_async.go:443
 }
 func (f *awaitAllFrame[A]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitAllFrame[A]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -584,47 +473,31 @@ func (f *counterFuncFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *counterFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:101
-	if y, ok := f.aw.Start(c, f.e.I(f.start)); ok {
-		f.State = 1
-		return y
-	}
+	/*line tricky_templates.go:101*/ f.aw.Begin(f.e.I(f.start))
 resume1:
-	f.n = f.aw.Must()
-//line tricky_templates.go:102
-	f.step_1 = 0
-	f.inc = func() int { f.n += f.step_1; return f.n }
-	if y, ok := f.aw.Start(c, f.e.I(10)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.n = f.aw.Must()
+	/*line tricky_templates.go:102*/ f.step_1 = 0
+	f.inc = func() int { f.n += f.step_1; return f.n }
+	f.aw.Begin(f.e.I(10))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	i = f.aw.Must()
-//line tricky_templates.go:104
-	f.step_1 = i
+	/*line tricky_templates.go:104*/ f.step_1 = i
 	f.fib = nil
 	f.fib = func(k int) int {
 		if k < 2 {
@@ -632,16 +505,15 @@ resume2:
 		}
 		return f.fib(k-1) + f.fib(k-2)
 	}
-	if y, ok := f.aw.Start(c, f.e.I(7)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.e.I(7))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1 = f.aw.Must()
-//line tricky_templates.go:112
-	f.n += f.fib(i_1)
+	/*line tricky_templates.go:112*/ f.n += f.fib(i_1)
 	return f.Finish(f.inc, nil)
-//line tricky_templates_async.go:645
+//line tricky_templates_async.go:517
 }
 func (f *counterFuncFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -679,72 +551,51 @@ func (f *tasksAndGatherFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var l *rt.Loop
 	var outs []rt.Outcome[int]
 	var parts []string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:121
-	l = c.Loop()
+	/*line tricky_templates.go:121*/ l = c.Loop()
 	f.t1 = rt.CreateTask(l, loadLenAsync(f.e, "task1"))
 	f.t2 = rt.CreateTask(l, loadLenAsync(f.e, ""))
-	if y, ok := f.aw.Start(c, rt.Gather[int](loadLenAsync(f.e, "g1"), f.t1, f.e.I(100))); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Gather[int](loadLenAsync(f.e, "g1"), f.t1, f.e.I(100)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.vals = f.aw.Must()
-//line tricky_templates.go:125
-	if y, ok := f.aw1.Start(c, f.t2); ok {
-		f.State = 2
-		return y
-	}
+	/*line tricky_templates.go:125*/ f.aw1.Begin(f.t2)
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, f.err2 = f.aw1.Result()
-//line tricky_templates.go:126
-	if y, ok := f.aw1.Start(c, f.t1); ok {
-		f.State = 3
-		return y
-	}
+	/*line tricky_templates.go:126*/ f.aw1.Begin(f.t1)
 resume3:
-	f.again = f.aw1.Must()
-//line tricky_templates.go:127
-	if y, ok := f.aw2.Start(c, rt.GatherReturnErrors[int](loadLenAsync(f.e, "xy"), Fail[int](f.e, "nope"))); ok {
-		f.State = 4
-		return y
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
 	}
+	f.again = f.aw1.Must()
+	/*line tricky_templates.go:127*/ f.aw2.Begin(rt.GatherReturnErrors[int](loadLenAsync(f.e, "xy"), Fail[int](f.e, "nope")))
 resume4:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	outs = f.aw2.Must()
-//line tricky_templates.go:128
-	parts = nil
+	/*line tricky_templates.go:128*/ parts = nil
 	for _, o := range outs {
 		parts = append(parts, fmt.Sprint(o.Value, o.Err))
 	}
 	return f.Finish(fmt.Sprint(f.vals, f.err2, f.again, parts), nil)
-//line tricky_templates_async.go:748
+//line tricky_templates_async.go:599
 }
 func (f *tasksAndGatherFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *tasksAndGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -776,81 +627,54 @@ func (f *scopesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); re
 func (f *scopesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *scopesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, x, i_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 5:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:140
-	f.b = strings.Builder{}
-	if y, ok := f.aw.Start(c, f.e.I(f.x)); ok {
-		f.State = 1
-		return y
-	}
+	/*line tricky_templates.go:140*/ f.b = strings.Builder{}
+	f.aw.Begin(f.e.I(f.x))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line tricky_templates.go:141
-	f.x, f.y = f.x+1, i
-//line tricky_templates.go:143
-	f.x_1 = f.x * 10
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line tricky_templates.go:141*/ f.x, f.y = f.x+1, i
+	/*line tricky_templates.go:143*/ f.x_1 = f.x * 10
+	f.aw.Begin(f.e.I(0))
 resume2:
-	f.aw.Must()
-//line tricky_templates.go:145
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 3
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
 	}
+	f.aw.Must()
+	/*line tricky_templates.go:145*/ f.aw.Begin(f.e.I(1))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	i_1 = f.aw.Must()
-//line tricky_templates.go:145
-	x = f.x_1 + i_1
-//line tricky_templates.go:145
-	if !(x > 0) {
+	/*line tricky_templates.go:145*/ x = f.x_1 + i_1
+	/*line tricky_templates.go:145*/ if !(x > 0) {
 		goto endif4
 	}
-//line tricky_templates.go:146
-	fmt.Fprint(&f.b, "inner ", x, " ")
+	/*line tricky_templates.go:146*/ fmt.Fprint(&f.b, "inner ", x, " ")
 	f.x_2 = "str"
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.e.I(0))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	f.aw.Must()
-//line tricky_templates.go:149
-	fmt.Fprint(&f.b, f.x_2, " ")
+	/*line tricky_templates.go:149*/ fmt.Fprint(&f.b, f.x_2, " ")
 endif4:
 	fmt.Fprint(&f.b, "block ", f.x_1, " ")
 	f.x_3 = 0
@@ -858,21 +682,19 @@ range6:
 	if f.x_3 >= 2 {
 		goto endrange8
 	}
-//line tricky_templates.go:154
-	f.y += f.x_3
-	if y, ok := f.aw.Start(c, f.e.I(f.x_3)); ok {
-		f.State = 5
-		return y
-	}
+	/*line tricky_templates.go:154*/ f.y += f.x_3
+	f.aw.Begin(f.e.I(f.x_3))
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	f.aw.Must()
 	f.x_3++
 	goto range6
 endrange8:
-//line tricky_templates.go:157
-	fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
+	/*line tricky_templates.go:157*/ fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
 	return f.Finish(f.b.String(), nil)
-//line tricky_templates_async.go:876
+//line tricky_templates_async.go:698
 }
 func (f *scopesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *scopesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -903,26 +725,15 @@ func (f *wrapWalkFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); 
 func (f *wrapWalkFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *wrapWalkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var wrapWalk_1 string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:169
-	f.defers = append(f.defers, func() {
+	/*line tricky_templates.go:169*/ f.defers = append(f.defers, func() {
 		r := recover()
 		if perr, ok := r.(error); ok && errors.Is(perr, errWrapped) {
 			f.err = fmt.Errorf("depth %d caught: %w", f.depth, perr)
@@ -933,25 +744,22 @@ func (f *wrapWalkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if f.depth != 0 {
 		goto endif1
 	}
-//line tricky_templates.go:178
-	if y, ok := f.aw.Start(c, f.e.I(0)); ok {
-		f.State = 1
-		return y
-	}
+	/*line tricky_templates.go:178*/ f.aw.Begin(f.e.I(0))
 resume2:
-	f.aw.Must()
-//line tricky_templates.go:179
-	panic(fmt.Errorf("bottom: %w", errWrapped))
-endif1:
-	if y, ok := f.aw1.Start(c, wrapWalkAsync(f.e, f.depth-1)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.aw.Must()
+	/*line tricky_templates.go:179*/ panic(fmt.Errorf("bottom: %w", errWrapped))
+endif1:
+	f.aw1.Begin(wrapWalkAsync(f.e, f.depth-1))
 resume3:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	wrapWalk_1 = f.aw1.Must()
-//line tricky_templates.go:181
-	return f.done("up "+wrapWalk_1, nil)
-//line tricky_templates_async.go:955
+	/*line tricky_templates.go:181*/ return f.done("up "+wrapWalk_1, nil)
+//line tricky_templates_async.go:763
 }
 func (f *wrapWalkFrame) catch() {
 	if p := recover(); p != nil {
@@ -1020,42 +828,29 @@ func (f *closureResultFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *closureResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line tricky_templates.go:188
-	if y, ok := f.aw.Start(c, counterFuncAsync(f.e, 5)); ok {
-		f.State = 1
-		return y
-	}
+	/*line tricky_templates.go:188*/ f.aw.Begin(counterFuncAsync(f.e, 5))
 resume1:
-	f.inc = f.aw.Must()
-//line tricky_templates.go:189
-	f.a = f.inc()
-	if y, ok := f.aw1.Start(c, f.e.I(0)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.inc = f.aw.Must()
+	/*line tricky_templates.go:189*/ f.a = f.inc()
+	f.aw1.Begin(f.e.I(0))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line tricky_templates.go:191
-	return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
-//line tricky_templates_async.go:1059
+	/*line tricky_templates.go:191*/ return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
+//line tricky_templates_async.go:854
 }
 func (f *closureResultFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *closureResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -33,32 +33,23 @@ func (f *typesAliasErrFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *typesAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:25
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line types2_templates.go:25*/ f.aw.Begin(f.e.I(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line types2_templates.go:25
-	if i == 1 {
+	/*line types2_templates.go:25*/ if i == 1 {
 		return f.Finish(rt.Void{}, errors.New("via alias"))
 	}
 	return f.Finish(rt.Void{}, nil)
-//line types2_templates_async.go:62
+//line types2_templates_async.go:53
 }
 func (f *typesAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -87,29 +78,20 @@ func (f *typesNamedPairFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *typesNamedPairFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:35
-	if y, ok := f.aw.Start(c, f.e.I(4)); ok {
-		f.State = 1
-		return y
-	}
+	/*line types2_templates.go:35*/ f.aw.Begin(f.e.I(4))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line types2_templates.go:35
-	return f.Finish(count(i), nil)
-//line types2_templates_async.go:113
+	/*line types2_templates.go:35*/ return f.Finish(count(i), nil)
+//line types2_templates_async.go:95
 }
 func (f *typesNamedPairFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesNamedPairFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -145,43 +127,32 @@ func (f *typesParamSeqFrame[S]) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *typesParamSeqFrame[S]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:42
-	f.n = 0
+	/*line types2_templates.go:42*/ f.n = 0
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { f.seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line types2_templates.go:43
-	v = f.k
-	if y, ok := f.aw.Start(c, f.e.I(v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line types2_templates.go:43*/ v = f.k
+	f.aw.Begin(f.e.I(v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line types2_templates.go:44
-	f.n += i
+	/*line types2_templates.go:44*/ f.n += i
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line types2_templates.go:46
-	return f.done(f.n)
-//line types2_templates_async.go:185
+	/*line types2_templates.go:46*/ return f.done(f.n)
+//line types2_templates_async.go:156
 }
 func (f *typesParamSeqFrame[S]) catch() {
 	if p := recover(); p != nil {
@@ -273,21 +244,13 @@ func (f *typesZeroYieldFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *typesZeroYieldFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq func(yield func() bool)
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:53
-	f.n = 0
+	/*line types2_templates.go:53*/ f.n = 0
 	seq = func(yield func() bool) {
 		defer f.e.Add("iter end")
 		for i := 0; i < 3 && yield(); i++ {
@@ -298,22 +261,19 @@ range1:
 	if _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line types2_templates.go:59
-	if y, ok := f.aw.Start(c, f.e.I(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line types2_templates.go:59*/ f.aw.Begin(f.e.I(1))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line types2_templates.go:59
-	f.n += i
+	/*line types2_templates.go:59*/ f.n += i
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line types2_templates.go:61
-	return f.done(f.n)
-//line types2_templates_async.go:317
+	/*line types2_templates.go:61*/ return f.done(f.n)
+//line types2_templates_async.go:277
 }
 func (f *typesZeroYieldFrame) catch() {
 	if p := recover(); p != nil {
@@ -400,29 +360,20 @@ func (f *typesAwaitAliasErrFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *typesAwaitAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v rt.Void
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line types2_templates.go:69
-	if y, ok := f.aw.Start(c, typesAliasErrAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	/*line types2_templates.go:69*/ f.aw.Begin(typesAliasErrAsync(f.e))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line types2_templates.go:70
-	return f.Finish(fmt.Sprint(v, err), nil)
-//line types2_templates_async.go:426
+	/*line types2_templates.go:70*/ return f.Finish(fmt.Sprint(v, err), nil)
+//line types2_templates_async.go:377
 }
 func (f *typesAwaitAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAwaitAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

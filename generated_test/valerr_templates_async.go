@@ -32,29 +32,20 @@ func (f *valErrReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *valErrReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line valerr_templates.go:19
-	if y, ok := f.aw.Start(c, f.e.I(5)); ok {
-		f.State = 1
-		return y
-	}
+	/*line valerr_templates.go:19*/ f.aw.Begin(f.e.I(5))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	i = f.aw.Must()
-//line valerr_templates.go:19
-	return f.Finish(i, io.EOF)
-//line valerr_templates_async.go:58
+	/*line valerr_templates.go:19*/ return f.Finish(i, io.EOF)
+//line valerr_templates_async.go:49
 }
 func (f *valErrReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -87,42 +78,29 @@ func (f *valErrPathsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var task *rt.Task[int]
 	var n2 int
 	var err2 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line valerr_templates.go:26
-	if y, ok := f.aw.Start(c, valErrReadAsync(f.e)); ok {
-		f.State = 1
-		return y
-	}
+	/*line valerr_templates.go:26*/ f.aw.Begin(valErrReadAsync(f.e))
 resume1:
-	f.n1, f.err1 = f.aw.Result()
-//line valerr_templates.go:27
-	task = rt.CreateTask(c.Loop(), valErrReadAsync(f.e))
-	if y, ok := f.aw.Start(c, task); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	f.n1, f.err1 = f.aw.Result()
+	/*line valerr_templates.go:27*/ task = rt.CreateTask(c.Loop(), valErrReadAsync(f.e))
+	f.aw.Begin(task)
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	n2, err2 = f.aw.Result()
-//line valerr_templates.go:29
-	return f.Finish(fmt.Sprint(f.n1, f.err1, n2, err2), nil)
-//line valerr_templates_async.go:126
+	/*line valerr_templates.go:29*/ return f.Finish(fmt.Sprint(f.n1, f.err1, n2, err2), nil)
+//line valerr_templates_async.go:104
 }
 func (f *valErrPathsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrPathsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -152,30 +130,21 @@ func (f *valErrMainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var task *rt.Task[int]
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line valerr_templates.go:37
-	task = rt.CreateTask(c.Loop(), valErrReadAsync(NewEnv(c.Loop())))
-	if y, ok := f.aw.Start(c, task); ok {
-		f.State = 1
-		return y
-	}
+	/*line valerr_templates.go:37*/ task = rt.CreateTask(c.Loop(), valErrReadAsync(NewEnv(c.Loop())))
+	f.aw.Begin(task)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line valerr_templates.go:38
-	return f.Finish(v, err)
-//line valerr_templates_async.go:179
+	/*line valerr_templates.go:38*/ return f.Finish(v, err)
+//line valerr_templates_async.go:148
 }
 func (f *valErrMainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrMainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

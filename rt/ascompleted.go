@@ -168,7 +168,7 @@ func (n *nextCompleted[T]) Send(c *Ctx) Yield {
 		}
 		if n.getter.Cancelled() {
 			// The awaiting task was cancelled.
-			return n.Throw(c, n.getter.err)
+			return n.Throw(c, n.getter.failure())
 		}
 		n.getter = nil
 	}

@@ -148,7 +148,7 @@ func (w *barrierWait) Send(c *Ctx) Yield {
 		if !w.fut.Done() {
 			return w.suspend() // spurious wake-up
 		}
-		if err := w.fut.err; err != nil {
+		if err := w.fut.failure(); err != nil {
 			w.fail(err)
 			return Yield{}
 		}

@@ -125,7 +125,7 @@ func (w *condWait) Send(c *Ctx) Yield {
 		if !w.fut.Done() {
 			return w.suspend() // spurious wake-up
 		}
-		return w.reacquire(c, w.fut.err)
+		return w.reacquire(c, w.fut.failure())
 	case condReacquire:
 		return w.resumeAcquire(c, nil)
 	}

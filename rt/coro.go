@@ -165,6 +165,45 @@ func (w *Awaiting[T]) Resume(c *Ctx, err error) (y Yield, suspend bool) {
 	return y, y.kind != yieldDone
 }
 
+// Begin and Step are the form of Start and Resume that generated frames
+// use, one await written once:
+//
+//	f.aw.Begin(x)
+//	resume1:
+//	if y, suspend := f.aw.Step(c, &thrown); suspend { return f.Suspend(1, y) }
+//	v, err := f.aw.Result()
+//
+// The frame's jump table sends state 1 to resume1, so Step both starts the
+// await and continues it, and the jump table needs no code of its own.
+
+// Begin sets the awaitable that the next Step starts.
+func (w *Awaiting[T]) Begin(a Awaitable[T]) {
+	if a == nil {
+		w.a = &thrown[T]{err: errNilAwaitable}
+		return
+	}
+	w.a = a
+}
+
+// Step sends into the awaitable Begin set, or, when *thrown holds the error
+// a Throw brought in, throws it there (see Resume) and clears *thrown, so
+// that later awaits of the same step start afresh. suspend reports whether
+// the caller must return y to its driver and come back to this Step.
+func (w *Awaiting[T]) Step(c *Ctx, thrown *error) (y Yield, suspend bool) {
+	if *thrown != nil {
+		return w.throwIn(c, thrown)
+	}
+	y = w.a.Send(c)
+	return y, y.kind != yieldDone
+}
+
+// throwIn is Step's rare path, out of line so that Step inlines.
+func (w *Awaiting[T]) throwIn(c *Ctx, thrown *error) (Yield, bool) {
+	err := *thrown
+	*thrown = nil
+	return w.Resume(c, err)
+}
+
 // Result returns the awaited outcome and forgets the awaitable so the frame
 // does not keep it alive.
 func (w *Awaiting[T]) Result() (T, error) {
@@ -220,7 +259,10 @@ func (w *Awaiting[T]) AwaitStack(buf []StackFrame) []StackFrame {
 func (w *Awaiting[T]) Must() T {
 	v, err := w.Result()
 	if err != nil {
-		panic(&Raised{Err: err})
+		raise(err)
 	}
 	return v
 }
+
+// raise is Must's failure, out of line so that Must stays small.
+func raise(err error) { panic(&Raised{Err: err}) }

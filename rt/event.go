@@ -87,7 +87,7 @@ func (w *eventWait) Send(c *Ctx) Yield {
 		if !w.fut.Done() {
 			return w.suspend() // spurious wake-up
 		}
-		w.leave(w.fut.err)
+		w.leave(w.fut.failure())
 	}
 	return Yield{}
 }

@@ -105,7 +105,7 @@ func (a *lockAcquire) Send(c *Ctx) Yield {
 		if !a.fut.Done() {
 			return a.suspend() // spurious wake-up
 		}
-		a.wake(a.fut.err)
+		a.wake(a.fut.failure())
 	}
 	return Yield{}
 }

@@ -168,10 +168,18 @@ func (l *Loop) CallSoonNoHandle(fn func()) {
 // is where a future completed from the wrong goroutine is caught (asyncio
 // checks the thread in call_soon for the same reason).
 func (l *Loop) callSoon(cb callback) {
-	if l.debug && l.running {
-		l.checkGoroutine("a Future or Task method")
+	if l.debug {
+		l.checkCaller()
 	}
 	l.ready.push(cb)
+}
+
+// checkCaller is callSoon's debug check, out of line so that callSoon
+// inlines.
+func (l *Loop) checkCaller() {
+	if l.running {
+		l.checkGoroutine("a Future or Task method")
+	}
 }
 
 // CallLater schedules fn to run after delay d (which may be zero or
@@ -219,6 +227,12 @@ func (l *Loop) timerCancelled() { l.cancelledTimers++ }
 // on a closed loop, and in debug mode when it is called from a goroutine
 // other than the one running the loop.
 func (l *Loop) checkUsable(what string) {
+	if l.closed || l.debug {
+		l.checkUsableSlow(what) // out of line: checkUsable inlines
+	}
+}
+
+func (l *Loop) checkUsableSlow(what string) {
 	if l.closed {
 		panic(&RuntimeError{Msg: "rt: " + what + ": " + ErrLoopClosed.Error(), Err: ErrLoopClosed})
 	}
@@ -404,6 +418,18 @@ func (l *Loop) Close() error {
 // the next pass, which is what keeps one busy callback chain from starving
 // I/O.
 func (l *Loop) runOnce() {
+	if len(l.timers) == 0 && l.ready.len() > 0 && !l.stopping && l.sincePoll < maxPollSkips {
+		// A busy pass with no timers and no poll due (what the general
+		// path below does in that case, without its tests): every
+		// await of a future completed by a callback takes two of
+		// these.
+		if l.tsLen.Load() > 0 {
+			l.takeThreadsafe()
+		}
+		l.todo = l.ready.len()
+		l.runReady()
+		return
+	}
 	if len(l.timers) > 0 {
 		l.purgeCancelledTimers()
 	}

@@ -282,7 +282,7 @@ func (g *queueGet[T]) Send(c *Ctx) Yield {
 		if !g.fut.Done() {
 			return g.suspend() // spurious wake-up
 		}
-		if err := g.fut.err; err != nil {
+		if err := g.fut.failure(); err != nil {
 			return g.fail(err)
 		}
 		return g.run(c)
@@ -366,7 +366,7 @@ func (p *queuePut[T]) Send(c *Ctx) Yield {
 		if !p.fut.Done() {
 			return p.suspend() // spurious wake-up
 		}
-		if err := p.fut.err; err != nil {
+		if err := p.fut.failure(); err != nil {
 			return p.fail(err)
 		}
 		return p.run(c)

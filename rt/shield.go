@@ -61,7 +61,7 @@ func (s *shieldCoro[T]) Send(c *Ctx) Yield {
 	}
 	if s.outer.Cancelled() {
 		// The awaiting task was cancelled; the inner future goes on.
-		s.finish(s.outer.err)
+		s.finish(s.outer.failure())
 		return Yield{}
 	}
 	s.res, s.err = s.inner.Result()

@@ -32,7 +32,7 @@ func (s *sleeper) Send(c *Ctx) Yield {
 	if s.timer != nil && !s.fut.Done() {
 		return Yield{fut: &s.fut, kind: yieldFuture} // spurious wake-up
 	}
-	s.finish(s.fut.err)
+	s.finish(s.fut.failure())
 	return Yield{}
 }
 

@@ -158,7 +158,7 @@ func (w *fdWait) Send(c *Ctx) Yield {
 		w.state = opDone
 		if w.fut.Cancelled() {
 			w.unwatch(false)
-			w.err = w.fut.err
+			w.err = w.fut.failure()
 		}
 	}
 	return Yield{}

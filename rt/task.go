@@ -232,7 +232,7 @@ func (t *Task[T]) waiterCancelled() bool {
 		return false
 	}
 	fb := t.waiter.base()
-	return fb.state != pending && errors.Is(fb.err, ErrCancelled)
+	return fb.state != pending && errors.Is(fb.failure(), ErrCancelled)
 }
 
 // stepPanicked finishes the task with the panic that escaped its

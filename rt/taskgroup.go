@@ -186,7 +186,7 @@ func (e *groupExit) Send(*Ctx) Yield {
 			return Yield{fut: f, kind: yieldFuture} // spurious wake-up
 		}
 		if f.Cancelled() {
-			e.parentCancelled(f.err)
+			e.parentCancelled(f.failure())
 		}
 		tg.onCompleted = nil
 	}

@@ -341,7 +341,7 @@ func (w *waitForCoro[T]) cancelled() Yield {
 	}
 	w.fut.base().removeCallback(w)
 	if w.waiter.Cancelled() {
-		return w.finish(*new(T), w.waiter.err)
+		return w.finish(*new(T), w.waiter.failure())
 	}
 	v, err := w.fut.Result()
 	if isCancellation(err) {

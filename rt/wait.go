@@ -109,7 +109,7 @@ func (w *waitCoro) Send(c *Ctx) Yield {
 		return Yield{fut: &w.waiter, kind: yieldFuture} // spurious wake-up
 	}
 	// A cancelled waiter means the task awaiting us was cancelled.
-	w.finish(w.waiter.err)
+	w.finish(w.waiter.failure())
 	return Yield{}
 }
 

@@ -38,40 +38,25 @@ func (f *serveFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield { defer f.Catch(); r
 func (f *serveFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err error
 	var s *running
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:56
-	f.loop = c_1.Loop()
+	/*line main.go:56*/ f.loop = c_1.Loop()
 	f.h = newHub(f.cfg.queueSize)
-	if y, ok := f.aw.Start(c_1, streams.StartServer(f.h.handleAsync, "tcp", f.cfg.addr, streams.WithLimit(f.cfg.limit))); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(streams.StartServer(f.h.handleAsync, "tcp", f.cfg.addr, streams.WithLimit(f.cfg.limit)))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.srv, err = f.aw.Result()
-//line main.go:59
-	if err != nil {
+	/*line main.go:59*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	s = &running{addr: f.srv.Addrs()[0].String(), loop: f.loop, quit: rt.NewFuture[rt.Void](f.loop)}
@@ -82,27 +67,25 @@ resume1:
 		f.loop.CallLater(f.d, s.stop)
 	}
 	f.started <- s
-	if y, ok := f.aw1.Start(c_1, s.quit); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(s.quit)
 resume2:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Result()
-//line main.go:71
-	f.srv.Close()
+	/*line main.go:71*/ f.srv.Close()
 	f.h.broadcast(nil, "* the server is shutting down\n")
 	for _, c := range f.h.clients {
 		c.q.Shutdown(false) // each writer sends what is queued, then closes
 	}
-	if y, ok := f.aw1.Start(c_1, f.srv.WaitClosed()); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.srv.WaitClosed())
 resume3:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	_, err = f.aw1.Result()
-//line main.go:77
-	return f.Finish(rt.Void{}, err)
-//line main_async.go:106
+	/*line main.go:77*/ return f.Finish(rt.Void{}, err)
+//line main_async.go:89
 }
 func (f *serveFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

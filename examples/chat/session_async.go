@@ -39,52 +39,39 @@ func (f *hubHandleFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *hubHandleFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var nick_1 string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line session.go:25
-	f.defers = append(f.defers, f.w.Close)
+	/*line session.go:25*/ f.defers = append(f.defers, f.w.Close)
 	f.w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
-	if y, ok := f.aw.Start(c_1, f.h.askNickAsync(f.r, f.w)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.h.askNickAsync(f.r, f.w))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	nick_1, err = f.aw.Result()
-//line session.go:28
-	if err != nil || nick_1 == "" {
+	/*line session.go:28*/ if err != nil || nick_1 == "" {
 		return f.done(quiet(err))
 	}
 	f.c = &client{nick: nick_1, q: rt.NewQueue[[]byte](f.h.queueSize), w: f.w}
 	f.w.Write([]byte("* hello " + nick_1 + "\n" + help))
 	f.h.join(f.c)
-	if y, ok := f.aw1.Start(c_1, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[rt.Void] {
+	f.aw1.Begin(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[rt.Void] {
 		return f.h.sessionAsync(tg, f.c, f.r)
-	})); ok {
-		f.State = 2
-		return y
-	}
+	}))
 resume2:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
-//line session.go:37
-	f.h.leave(f.c, "left")
+	/*line session.go:37*/ f.h.leave(f.c, "left")
 	return f.done(quiet(err))
-//line session_async.go:88
+//line session_async.go:75
 }
 func (f *hubHandleFrame) catch() {
 	if p := recover(); p != nil {
@@ -155,29 +142,20 @@ func (f *hubAskNickFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var line []byte
 	var err error
 	var nick string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 for1:
-//line session.go:46
-	if y, ok := f.aw.Start(c, f.r.ReadLine()); ok {
-		f.State = 1
-		return y
-	}
+	/*line session.go:46*/ f.aw.Begin(f.r.ReadLine())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	line, err = f.aw.Result()
-//line session.go:47
-	if errors.Is(err, streams.ErrLimitOverrun) {
+	/*line session.go:47*/ if errors.Is(err, streams.ErrLimitOverrun) {
 		f.w.Write([]byte("* that line is too long; your nick?\n"))
 		goto post2
 	}
@@ -192,7 +170,7 @@ resume4:
 	return f.Finish(nick, nil)
 post2:
 	goto for1
-//line session_async.go:196
+//line session_async.go:174
 }
 func (f *hubAskNickFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hubAskNickFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -227,37 +205,25 @@ func (f *hubSessionFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var line []byte
 	var err, err_1 error
 	var text string
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line session.go:69
-	if _, err := rt.Spawn(f.tg, f.h.writerAsync(f.c)); err != nil {
+	/*line session.go:69*/ if _, err := rt.Spawn(f.tg, f.h.writerAsync(f.c)); err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 for1:
-	if y, ok := f.aw.Start(c_1, f.r.ReadLine()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.ReadLine())
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	line, err = f.aw.Result()
-//line session.go:74
-	if errors.Is(err, streams.ErrLimitOverrun) {
+	/*line session.go:74*/ if errors.Is(err, streams.ErrLimitOverrun) {
 		f.h.send(f.c, "* that line is too long, and was not sent\n")
 		goto post2
 	}
@@ -276,21 +242,19 @@ resume4:
 	if !(f.h.broadcastFrom(f.c, text) >= f.h.queueSize/2) {
 		goto endif5
 	}
-//line session.go:94
-	if y, ok := f.aw1.Start(c_1, rt.Sleep(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line session.go:94*/ f.aw1.Begin(rt.Sleep(0))
 resume6:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line session.go:94
-	if err_1 != nil {
+	/*line session.go:94*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 endif5:
 post2:
 	goto for1
-//line session_async.go:294
+//line session_async.go:258
 }
 func (f *hubSessionFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubSessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -322,34 +286,22 @@ func (f *hubWriterFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *hubWriterFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var line []byte
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 for1:
-//line session.go:143
-	if y, ok := f.aw.Start(c_1, f.c.q.Get()); ok {
-		f.State = 1
-		return y
-	}
+	/*line session.go:143*/ f.aw.Begin(f.c.q.Get())
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	line, err = f.aw.Result()
-//line session.go:144
-	if err != nil {
+	/*line session.go:144*/ if err != nil {
 		f.c.w.Close()
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -358,18 +310,17 @@ resume4:
 		more, _ := f.c.q.GetNowait()
 		f.c.w.Write(more)
 	}
-	if y, ok := f.aw1.Start(c_1, f.c.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.c.w.Drain())
 resume5:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line session.go:153
-	if err_1 != nil {
+	/*line session.go:153*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, quiet(err_1))
 	}
 	goto for1
-//line session_async.go:373
+//line session_async.go:324
 }
 func (f *hubWriterFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubWriterFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

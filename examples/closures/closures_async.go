@@ -29,50 +29,36 @@ func (f *sizesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); ret
 func (f *sizesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sizesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:32
-	f.sizes = map[string]int{}
+	/*line closures.go:32*/ f.sizes = map[string]int{}
 	f.tg = rt.NewTaskGroup()
-	if y, ok := f.aw.Start(c, f.tg.Enter()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.tg.Enter())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line closures.go:34
-	if err != nil {
+	/*line closures.go:34*/ if err != nil {
 		return f.Finish(nil, err)
 	}
 	for _, name := range f.names {
 		rt.Spawn(f.tg, sizesFunc1Async(&name, &f.sizes))
 	}
-//line closures.go:47
-	if y, ok := f.aw.Start(c, f.tg.Exit(nil)); ok {
-		f.State = 2
-		return y
-	}
+	/*line closures.go:47*/ f.aw.Begin(f.tg.Exit(nil))
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw.Result()
-//line closures.go:48
-	return f.Finish(f.sizes, err_1)
-//line closures_async.go:76
+	/*line closures.go:48*/ return f.Finish(f.sizes, err_1)
+//line closures_async.go:62
 }
 func (f *sizesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -100,33 +86,24 @@ func (f *sizesFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *sizesFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:39
-	if y, ok := f.aw.Start(c, fetch((*f.name))); ok {
-		f.State = 1
-		return y
-	}
+	/*line closures.go:39*/ f.aw.Begin(fetch((*f.name)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n, err = f.aw.Result()
-//line closures.go:40
-	if err != nil {
+	/*line closures.go:40*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	(*f.sizes)[(*f.name)] = n
 	return f.Finish(rt.Void{}, nil)
-//line closures_async.go:130
+//line closures_async.go:107
 }
 func (f *sizesFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -153,30 +130,21 @@ func (f *totalFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); ret
 func (f *totalFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *totalFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:56
-	f.total = 0
-	if y, ok := f.aw.Start(c, totalFunc1Async(&f.names, &f.total)); ok {
-		f.State = 1
-		return y
-	}
+	/*line closures.go:56*/ f.total = 0
+	f.aw.Begin(totalFunc1Async(&f.names, &f.total))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line closures.go:64
-	return f.Finish(f.total, err)
-//line closures_async.go:180
+	/*line closures.go:64*/ return f.Finish(f.total, err)
+//line closures_async.go:148
 }
 func (f *totalFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -204,32 +172,23 @@ func (f *totalFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *totalFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var sizes map[string]int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line closures.go:58
-	if y, ok := f.aw.Start(c, SizesAsync((*f.names))); ok {
-		f.State = 1
-		return y
-	}
+	/*line closures.go:58*/ f.aw.Begin(SizesAsync((*f.names)))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	sizes, err = f.aw.Result()
-//line closures.go:59
-	for _, n := range sizes {
+	/*line closures.go:59*/ for _, n := range sizes {
 		(*f.total) += n
 	}
 	return f.Finish(rt.Void{}, err)
-//line closures_async.go:233
+//line closures_async.go:192
 }
 func (f *totalFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

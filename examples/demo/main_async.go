@@ -33,45 +33,32 @@ func (f *countdownFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch();
 func (f *countdownFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *countdownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:26
-	f.i = f.n
+	/*line main.go:26*/ f.i = f.n
 for1:
-//line main.go:26
-	if !(f.i > 0) {
+	/*line main.go:26*/ if !(f.i > 0) {
 		goto endfor3
 	}
-//line main.go:27
-	fmt.Printf("  %s: %d\n", f.name, f.i)
-	if y, ok := f.aw.Start(c, rt.Sleep(f.tick)); ok {
-		f.State = 1
-		return y
-	}
+	/*line main.go:27*/ fmt.Printf("  %s: %d\n", f.name, f.i)
+	f.aw.Begin(rt.Sleep(f.tick))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line main.go:28
-	if err != nil {
+	/*line main.go:28*/ if err != nil {
 		return f.Finish(f.n-f.i, err)
 	}
-//line main.go:26
-	f.i--
+	/*line main.go:26*/ f.i--
 	goto for1
 endfor3:
-//line main.go:32
-	return f.Finish(f.n, nil)
-//line main_async.go:75
+	/*line main.go:32*/ return f.Finish(f.n, nil)
+//line main_async.go:62
 }
 func (f *countdownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *countdownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -99,45 +86,32 @@ func (f *produceFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); r
 func (f *produceFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *produceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:39
-	f.i = 1
+	/*line main.go:39*/ f.i = 1
 for1:
-//line main.go:39
-	if !(f.i <= f.n) {
+	/*line main.go:39*/ if !(f.i <= f.n) {
 		goto endfor3
 	}
-//line main.go:40
-	if y, ok := f.aw.Start(c, f.q.Put(f.i)); ok {
-		f.State = 1
-		return y
-	}
+	/*line main.go:40*/ f.aw.Begin(f.q.Put(f.i))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line main.go:40
-	if err != nil {
+	/*line main.go:40*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
-//line main.go:39
-	f.i++
+	/*line main.go:39*/ f.i++
 	goto for1
 endfor3:
-//line main.go:44
-	f.q.Shutdown(false)
+	/*line main.go:44*/ f.q.Shutdown(false)
 	return f.Finish(rt.Void{}, nil)
-//line main_async.go:141
+//line main_async.go:115
 }
 func (f *produceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *produceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -165,35 +139,26 @@ func (f *consumeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); r
 func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:52
-	f.sum = 0
+	/*line main.go:52*/ f.sum = 0
 for1:
-	if y, ok := f.aw.Start(c, f.q.Get()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.q.Get())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line main.go:55
-	if err != nil {
+	/*line main.go:55*/ if err != nil {
 		return f.Finish(f.sum, nil)
 	}
 	f.sum += v
 	goto for1
-//line main_async.go:197
+//line main_async.go:162
 }
 func (f *consumeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *consumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -222,29 +187,20 @@ func (f_1 *parkFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *parkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:66
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line main.go:66*/ f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v = f_1.aw.Must()
-//line main.go:66
-	return f_1.Finish(v+1, nil)
-//line main_async.go:248
+	/*line main.go:66*/ return f_1.Finish(v+1, nil)
+//line main_async.go:204
 }
 func (f_1 *parkFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *parkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -284,95 +240,63 @@ func (f_1 *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
 	var q *rt.Queue[int]
 	var consume_1 int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
 	case 4:
-		if y, ok := f_1.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 5:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 6:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:73
-	f_1.loop = c.Loop()
-//line main.go:75
-	fmt.Println("three countdowns, concurrently, on one goroutine:")
-	if y, ok := f_1.aw.Start(c, rt.Gather(countdownAsync("a", 3, 30*time.Millisecond), countdownAsync("b", 2, 45*time.Millisecond), countdownAsync("c", 1, 60*time.Millisecond))); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line main.go:73*/ f_1.loop = c.Loop()
+	/*line main.go:75*/ fmt.Println("three countdowns, concurrently, on one goroutine:")
+	f_1.aw.Begin(rt.Gather(countdownAsync("a", 3, 30*time.Millisecond), countdownAsync("b", 2, 45*time.Millisecond), countdownAsync("c", 1, 60*time.Millisecond)))
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	counts, err = f_1.aw.Result()
-//line main.go:81
-	if err != nil {
+	/*line main.go:81*/ if err != nil {
 		return f_1.Finish(rt.Void{}, err)
 	}
 	fmt.Println("gathered:", counts)
-//line main.go:86
-	fmt.Println("cancelling a task that would sleep for an hour:")
+	/*line main.go:86*/ fmt.Println("cancelling a task that would sleep for an hour:")
 	f_1.sleeper = rt.CreateTask(f_1.loop, rt.Sleep(time.Hour))
 	f_1.loop.CallLater(20*time.Millisecond, func() { f_1.sleeper.Cancel("demo over") })
-	if y, ok := f_1.aw1.Start(c, f_1.sleeper); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw1.Begin(f_1.sleeper)
 resume2:
-	_, err = f_1.aw1.Result()
-//line main.go:90
-	fmt.Println("  sleeper:", err, "- cancelled:", f_1.sleeper.Cancelled())
-//line main.go:92
-	fmt.Println("an hour-long sleep under WaitFor(20ms):")
-	if y, ok := f_1.aw1.Start(c, rt.WaitFor(rt.Sleep(time.Hour), 20*time.Millisecond)); ok {
-		f_1.State = 3
-		return y
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
 	}
-resume3:
 	_, err = f_1.aw1.Result()
-//line main.go:94
-	fmt.Println("  WaitFor:", err)
-//line main.go:96
-	fmt.Println("a producer and a consumer through a bounded queue:")
+	/*line main.go:90*/ fmt.Println("  sleeper:", err, "- cancelled:", f_1.sleeper.Cancelled())
+	/*line main.go:92*/ fmt.Println("an hour-long sleep under WaitFor(20ms):")
+	f_1.aw1.Begin(rt.WaitFor(rt.Sleep(time.Hour), 20*time.Millisecond))
+resume3:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
+	_, err = f_1.aw1.Result()
+	/*line main.go:94*/ fmt.Println("  WaitFor:", err)
+	/*line main.go:96*/ fmt.Println("a producer and a consumer through a bounded queue:")
 	q = rt.NewQueue[int](4)
 	rt.CreateTask(f_1.loop, produceAsync(q, 100))
-	if y, ok := f_1.aw2.Start(c, consumeAsync(q)); ok {
-		f_1.State = 4
-		return y
-	}
+	f_1.aw2.Begin(consumeAsync(q))
 resume4:
+	if y, ok := f_1.aw2.Step(c, &thrown); ok {
+		return f_1.Suspend(4, y)
+	}
 	consume_1 = f_1.aw2.Must()
-//line main.go:99
-	fmt.Println("  sum of 1..100 =", consume_1)
-//line main.go:102
-	fmt.Printf("parking %d tasks, each awaiting its own future:\n", n)
+	/*line main.go:99*/ fmt.Println("  sum of 1..100 =", consume_1)
+	/*line main.go:102*/ fmt.Printf("parking %d tasks, each awaiting its own future:\n", n)
 	f_1.before = runtime.MemStats{}
 	runtime.GC()
 	runtime.ReadMemStats(&f_1.before)
@@ -382,14 +306,13 @@ resume4:
 		f_1.futs[i] = rt.NewFuture[int](f_1.loop)
 		f_1.tasks[i] = rt.CreateTask(f_1.loop, parkAsync(f_1.futs[i]))
 	}
-	if y, ok := f_1.aw1.Start(c, rt.Sleep(0)); ok {
-		f_1.State = 5
-		return y
-	}
+	f_1.aw1.Begin(rt.Sleep(0))
 resume5:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(5, y)
+	}
 	f_1.aw1.Must()
-//line main.go:113
-	f_1.after = runtime.MemStats{}
+	/*line main.go:113*/ f_1.after = runtime.MemStats{}
 	runtime.GC()
 	runtime.ReadMemStats(&f_1.after)
 	fmt.Printf("  goroutines: %d, heap per parked task: about %d bytes\n",
@@ -397,16 +320,15 @@ resume5:
 	for i, f := range f_1.futs {
 		f.SetResult(i)
 	}
-	if y, ok := f_1.aw.Start(c, rt.Gather(f_1.tasks...)); ok {
-		f_1.State = 6
-		return y
-	}
+	f_1.aw.Begin(rt.Gather(f_1.tasks...))
 resume6:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(6, y)
+	}
 	results = f_1.aw.Must()
-//line main.go:122
-	fmt.Println("  all woke up; last result:", results[n-1])
+	/*line main.go:122*/ fmt.Println("  all woke up; last result:", results[n-1])
 	return f_1.Finish(rt.Void{}, nil)
-//line main_async.go:410
+//line main_async.go:332
 }
 func (f_1 *demoFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.aw2.Close(); f_1.Frame.Close() }
 func (f_1 *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -34,51 +34,38 @@ func (f *handleFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); re
 func (f *handleFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *handleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:35
-	f.defers = append(f.defers, f.w.Close)
+	/*line main.go:35*/ f.defers = append(f.defers, f.w.Close)
 for1:
-	if y, ok := f.aw.Start(c, f.r.ReadMore()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.ReadMore())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line main.go:37
-	if err != nil {
+	/*line main.go:37*/ if err != nil {
 		return f.done(nil) // EOF, or the peer is gone
 	}
 	f.w.Write(f.r.Peek())
 	f.r.Consume(f.r.Buffered())
-	if y, ok := f.aw1.Start(c, f.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.w.Drain())
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line main.go:42
-	if err_1 != nil {
+	/*line main.go:42*/ if err_1 != nil {
 		return f.done(nil)
 	}
 	goto for1
-//line main_async.go:82
+//line main_async.go:69
 }
 func (f *handleFrame) catch() {
 	if p := recover(); p != nil {
@@ -154,43 +141,25 @@ func (f *clientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1, err_2 error
 	var got string
 	var echoed, rest []byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 3:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 4:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:55
-	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	/*line main.go:55*/ f.aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s, err = f.aw.Result()
-//line main.go:56
-	if err != nil {
+	/*line main.go:56*/ if err != nil {
 		return f.done(err)
 	}
 	f.defers = append(f.defers, f.s.Writer.Close)
@@ -200,75 +169,67 @@ resume1:
 	}
 	f.i = 0
 for2:
-//line main.go:65
-	f.line = ""
+	/*line main.go:65*/ f.line = ""
 	if f.scan != nil {
 		goto else6
 	}
-//line main.go:67
-	if f.i == len(f.lines) {
+	/*line main.go:67*/ if f.i == len(f.lines) {
 		goto endfor4
 	}
 	f.line = f.lines[f.i]
 	goto endif5
 else6:
-//line main.go:72
-	if y, ok := f.aw1.Start(c, rt.RunInExecutor(c.Loop(), func() (string, error) {
+	/*line main.go:72*/ f.aw1.Begin(rt.RunInExecutor(c.Loop(), func() (string, error) {
 		if !f.scan.Scan() {
 			return "", io.EOF
 		}
 		return f.scan.Text(), nil
-	})); ok {
-		f.State = 2
-		return y
-	}
+	}))
 resume7:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	got, err_1 = f.aw1.Result()
-//line main.go:78
-	if err_1 != nil {
+	/*line main.go:78*/ if err_1 != nil {
 		goto endfor4 // stdin ended (or failed: scan.Err below)
 	}
 	f.line = got
 endif5:
 	f.s.Writer.Write([]byte(f.line + "\n"))
-	if y, ok := f.aw2.Start(c, f.s.Reader.ReadLine()); ok {
-		f.State = 3
-		return y
-	}
+	f.aw2.Begin(f.s.Reader.ReadLine())
 resume8:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	echoed, err_2 = f.aw2.Result()
-//line main.go:85
-	if err_2 != nil {
+	/*line main.go:85*/ if err_2 != nil {
 		return f.done(err_2)
 	}
 	if len(echoed) == 0 {
 		return f.done(fmt.Errorf("echo: the server closed the connection"))
 	}
 	fmt.Fprint(f.out, string(echoed))
-//line main.go:64
-	f.i++
+	/*line main.go:64*/ f.i++
 	goto for2
 endfor4:
-//line main.go:93
-	if f.scan != nil && f.scan.Err() != nil {
+	/*line main.go:93*/ if f.scan != nil && f.scan.Err() != nil {
 		return f.done(f.scan.Err())
 	}
 	f.s.Writer.WriteEOF()
-	if y, ok := f.aw2.Start(c, f.s.Reader.Read(-1)); ok {
-		f.State = 4
-		return y
-	}
+	f.aw2.Begin(f.s.Reader.Read(-1))
 resume9:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	rest, err = f.aw2.Result()
-//line main.go:98
-	if err != nil {
+	/*line main.go:98*/ if err != nil {
 		return f.done(err)
 	}
 	if len(rest) > 0 {
 		return f.done(fmt.Errorf("echo: %d unexpected bytes after the last line", len(rest)))
 	}
 	return f.done(nil)
-//line main_async.go:272
+//line main_async.go:233
 }
 func (f *clientFrame) catch() {
 	if p := recover(); p != nil {
@@ -337,46 +298,33 @@ func (f *serveFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); ret
 func (f *serveFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var srv *rt.Server
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line main.go:112
-	if y, ok := f.aw.Start(c, streams.StartServer(handleAsync, "tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	/*line main.go:112*/ f.aw.Begin(streams.StartServer(handleAsync, "tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	srv, err = f.aw.Result()
-//line main.go:113
-	if err != nil {
+	/*line main.go:113*/ if err != nil {
 		return f.done(err)
 	}
 	f.defers = append(f.defers, srv.Close)
 	f.ready(srv.Addrs()[0].String())
-	if y, ok := f.aw1.Start(c, srv.ServeForever()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(srv.ServeForever())
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw1.Result()
-//line main.go:119
-	return f.done(err)
-//line main_async.go:380
+	/*line main.go:119*/ return f.done(err)
+//line main_async.go:328
 }
 func (f *serveFrame) catch() {
 	if p := recover(); p != nil {

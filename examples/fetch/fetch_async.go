@@ -36,32 +36,23 @@ func (f *fetchAllFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 func (f *fetchAllFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var runGroup []result
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line fetch.go:33
-	f.sem = rt.NewSemaphore(f.c)
-	if y, ok := f.aw.Start(c_1, rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[[]result] {
+	/*line fetch.go:33*/ f.sem = rt.NewSemaphore(f.c)
+	f.aw.Begin(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[[]result] {
 		return spawnAllAsync(tg, f.t, f.n, f.sem, f.timeout)
-	})); ok {
-		f.State = 1
-		return y
-	}
+	}))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	runGroup, err = f.aw.Result()
-//line fetch.go:34
-	return f.Finish(runGroup, err)
-//line fetch_async.go:65
+	/*line fetch.go:34*/ return f.Finish(runGroup, err)
+//line fetch_async.go:56
 }
 func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -93,21 +84,13 @@ func (f *spawnAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var tasks []rt.Awaitable[result]
 	var gather []result
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line fetch.go:45
-	tasks = make([]rt.Awaitable[result], 0, f.n)
+	/*line fetch.go:45*/ tasks = make([]rt.Awaitable[result], 0, f.n)
 	for range f.n {
 		task, err := rt.Spawn(f.tg, fetchOneAsync(f.t, f.sem, f.timeout))
 		if err != nil {
@@ -115,15 +98,14 @@ func (f *spawnAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 		tasks = append(tasks, task)
 	}
-	if y, ok := f.aw.Start(c, rt.Gather(tasks...)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Gather(tasks...))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	gather, err = f.aw.Result()
-//line fetch.go:53
-	return f.Finish(gather, err)
-//line fetch_async.go:127
+	/*line fetch.go:53*/ return f.Finish(gather, err)
+//line fetch_async.go:109
 }
 func (f *spawnAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *spawnAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -156,33 +138,21 @@ func (f *fetchOneFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); 
 func (f *fetchOneFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1, err_2 error
 	var r result
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line fetch.go:60
-	if y, ok := f.aw.Start(c, f.sem.Acquire()); ok {
-		f.State = 1
-		return y
-	}
+	/*line fetch.go:60*/ f.aw.Begin(f.sem.Acquire())
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
-//line fetch.go:60
-	if err_1 != nil {
+	/*line fetch.go:60*/ if err_1 != nil {
 		return f.done(result{err: err_1})
 	}
 	{
@@ -192,22 +162,20 @@ resume1:
 			next()
 		})
 	}
-//line fetch.go:64
-	f.loop = c.Loop()
+	/*line fetch.go:64*/ f.loop = c.Loop()
 	f.start = f.loop.Time()
-	if y, ok := f.aw1.Start(c, rt.WaitFor(getAsync(f.t), f.timeout)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(rt.WaitFor(getAsync(f.t), f.timeout))
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	r, err_2 = f.aw1.Result()
-//line fetch.go:67
-	r.latency = f.loop.Time() - f.start
+	/*line fetch.go:67*/ r.latency = f.loop.Time() - f.start
 	if err_2 != nil {
 		r.err = err_2
 	}
 	return f.done(r)
-//line fetch_async.go:211
+//line fetch_async.go:179
 }
 func (f *fetchOneFrame) catch() {
 	if p := recover(); p != nil {

@@ -41,67 +41,42 @@ func (f *getFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1, err_2, err_3 error
 	var line, h, name, value, b, b_1 []byte
 	var n int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 3:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 4:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 5:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 6:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume13
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line get.go:29
-	f.status = 0
-	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.t.addr)); ok {
-		f.State = 1
-		return y
-	}
+	/*line get.go:29*/ f.status = 0
+	f.aw.Begin(streams.OpenConnection("tcp", f.t.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s, err = f.aw.Result()
-//line get.go:31
-	if err != nil {
+	/*line get.go:31*/ if err != nil {
 		return f.done(result{}, err)
 	}
 	f.defers = append(f.defers, f.s.Writer.Close)
 	f.s.Writer.Write([]byte("GET " + f.t.path + " HTTP/1.1\r\nHost: " + f.t.host +
 		"\r\nUser-Agent: asyncgen-fetch\r\nConnection: close\r\n\r\n"))
-	if y, ok := f.aw1.Start(c, f.s.Reader.ReadLine()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.s.Reader.ReadLine())
 resume2:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	line, err = f.aw1.Result()
-//line get.go:38
-	if err != nil {
+	/*line get.go:38*/ if err != nil {
 		return f.done(result{}, err)
 	}
 	f.status, err = parseStatus(line)
@@ -110,14 +85,13 @@ resume2:
 	}
 	f.length, f.chunked = -1, false
 for3:
-	if y, ok := f.aw1.Start(c, f.s.Reader.ReadLine()); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.s.Reader.ReadLine())
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	h, err_1 = f.aw1.Result()
-//line get.go:48
-	if err_1 != nil {
+	/*line get.go:48*/ if err_1 != nil {
 		return f.done(result{status: f.status}, err_1)
 	}
 	if len(h) == 0 {
@@ -139,8 +113,7 @@ resume6:
 	}
 	goto for3
 endfor5:
-//line get.go:69
-	switch {
+	/*line get.go:69*/ switch {
 	case f.status == 204 || f.status == 304 || f.status/100 == 1:
 		return f.done(result{status: f.status}, nil)
 	case f.chunked:
@@ -151,34 +124,30 @@ endfor5:
 	}
 	goto endswitch7
 case9:
-//line get.go:73
-	if y, ok := f.aw2.Start(c, readChunkedAsync(f.s.Reader)); ok {
-		f.State = 4
-		return y
-	}
+	/*line get.go:73*/ f.aw2.Begin(readChunkedAsync(f.s.Reader))
 resume11:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	n, err_2 = f.aw2.Result()
-//line get.go:74
-	return f.done(result{status: f.status, size: n}, err_2)
+	/*line get.go:74*/ return f.done(result{status: f.status, size: n}, err_2)
 case10:
-	if y, ok := f.aw1.Start(c, f.s.Reader.ReadExactly(f.length)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw1.Begin(f.s.Reader.ReadExactly(f.length))
 resume12:
-	b, err_3 = f.aw1.Result()
-//line get.go:77
-	return f.done(result{status: f.status, size: len(b)}, err_3)
-endswitch7:
-	if y, ok := f.aw1.Start(c, f.s.Reader.Read(-1)); ok {
-		f.State = 6
-		return y
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(5, y)
 	}
+	b, err_3 = f.aw1.Result()
+	/*line get.go:77*/ return f.done(result{status: f.status, size: len(b)}, err_3)
+endswitch7:
+	f.aw1.Begin(f.s.Reader.Read(-1))
 resume13:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	b_1, err = f.aw1.Result()
-//line get.go:80
-	return f.done(result{status: f.status, size: len(b_1)}, err)
-//line get_async.go:182
+	/*line get.go:80*/ return f.done(result{status: f.status, size: len(b_1)}, err)
+//line get_async.go:151
 }
 func (f *getFrame) catch() {
 	if p := recover(); p != nil {
@@ -249,40 +218,25 @@ func (f *readChunkedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *readChunkedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var line, hex, line_1 []byte
 	var err, err_1, err_2 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line get.go:88
-	f.total = 0
+	/*line get.go:88*/ f.total = 0
 for1:
-	if y, ok := f.aw.Start(c, f.r.ReadLine()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.ReadLine())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	line, err = f.aw.Result()
-//line get.go:91
-	if err != nil {
+	/*line get.go:91*/ if err != nil {
 		return f.Finish(f.total, err)
 	}
 	hex, _, _ = bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
@@ -293,33 +247,30 @@ resume4:
 	if f.n == 0 {
 		goto endfor3
 	}
-	if y, ok := f.aw.Start(c, f.r.ReadExactly(int(f.n)+2)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.r.ReadExactly(int(f.n) + 2))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw.Result()
-//line get.go:102
-	if err_1 != nil { // the data and its CRLF
+	/*line get.go:102*/ if err_1 != nil { // the data and its CRLF
 		return f.Finish(f.total, err_1)
 	}
 	f.total += int(f.n)
 	goto for1
 endfor3:
 for6:
-//line get.go:108
-	if y, ok := f.aw.Start(c, f.r.ReadLine()); ok {
-		f.State = 3
-		return y
-	}
+	/*line get.go:108*/ f.aw.Begin(f.r.ReadLine())
 resume9:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	line_1, err_2 = f.aw.Result()
-//line get.go:109
-	if err_2 != nil || len(bytes.TrimRight(line_1, "\r\n")) == 0 {
+	/*line get.go:109*/ if err_2 != nil || len(bytes.TrimRight(line_1, "\r\n")) == 0 {
 		return f.Finish(f.total, err_2)
 	}
 	goto for6
-//line get_async.go:323
+//line get_async.go:274
 }
 func (f *readChunkedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readChunkedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

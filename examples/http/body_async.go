@@ -38,63 +38,40 @@ func (f *connReadBodyFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1, err_2 error
 	var size int64
 	var herr *httpError
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 5:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume12
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line body.go:21
-	if f.chunked {
+	/*line body.go:21*/ if f.chunked {
 		goto endif1
 	}
-//line body.go:22
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadExactly(int(f.length))); ok {
-		f.State = 1
-		return y
-	}
+	/*line body.go:22*/ f.aw.Begin(f.c.r.ReadExactly(int(f.length)))
 resume2:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	readExactly, err = f.aw.Result()
-//line body.go:22
-	return f.Finish(readExactly, err)
+	/*line body.go:22*/ return f.Finish(readExactly, err)
 endif1:
 	f.body = nil
 for3:
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadLine()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.c.r.ReadLine())
 resume6:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	line, err_1 = f.aw.Result()
-//line body.go:27
-	if err_1 != nil {
+	/*line body.go:27*/ if err_1 != nil {
 		return f.Finish(nil, lineError(err_1))
 	}
 	size, herr = parseChunkSize(line)
@@ -107,25 +84,23 @@ resume6:
 	if int64(len(f.body))+size > f.c.s.maxBody {
 		return f.Finish(nil, &httpError{413, "Content Too Large"})
 	}
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadExactly(int(size))); ok {
-		f.State = 3
-		return y
-	}
+	f.aw.Begin(f.c.r.ReadExactly(int(size)))
 resume7:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	chunk, err_1 = f.aw.Result()
-//line body.go:41
-	if err_1 != nil {
+	/*line body.go:41*/ if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	f.body = append(f.body, chunk...)
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadLine()); ok {
-		f.State = 4
-		return y
-	}
+	f.aw.Begin(f.c.r.ReadLine())
 resume8:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	end, err_1 = f.aw.Result()
-//line body.go:46
-	if err_1 != nil {
+	/*line body.go:46*/ if err_1 != nil {
 		return f.Finish(nil, lineError(err_1))
 	}
 	if len(trimEOL(end)) != 0 || len(end) == 0 {
@@ -133,18 +108,15 @@ resume8:
 	}
 	goto for3
 endfor5:
-//line body.go:53
-	f.seen = 0
+	/*line body.go:53*/ f.seen = 0
 for9:
-//line body.go:54
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadLine()); ok {
-		f.State = 5
-		return y
-	}
+	/*line body.go:54*/ f.aw.Begin(f.c.r.ReadLine())
 resume12:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	line_1, err_2 = f.aw.Result()
-//line body.go:55
-	if err_2 != nil {
+	/*line body.go:55*/ if err_2 != nil {
 		return f.Finish(nil, lineError(err_2))
 	}
 	if len(line_1) == 0 {
@@ -164,7 +136,7 @@ resume12:
 		return f.Finish(nil, herr)
 	}
 	goto for9
-//line body_async.go:168
+//line body_async.go:140
 }
 func (f *connReadBodyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connReadBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -48,107 +48,71 @@ func (f *serverServeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var length_1 int64
 	var b []byte
 	var he **httpError
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
 	case 3:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume8
 	case 4:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume11
 	case 5:
-		if y, ok := f.aw2.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume12
 	case 6:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume14
 	case 7:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume21
 	case 8:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume23
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line server.go:51
-	f.defers = append(f.defers, f.w.Close)
+	/*line server.go:51*/ f.defers = append(f.defers, f.w.Close)
 	f.c = &conn{s: f.s, r: f.r, w: f.w}
 for1:
 	q = new(request)
-//line server.go:54
-	(*q), ok_1, perr = parseHead(f.r.Peek(), f.s.maxHead)
+	/*line server.go:54*/ (*q), ok_1, perr = parseHead(f.r.Peek(), f.s.maxHead)
 	if perr == nil {
 		goto endif4
 	}
-//line server.go:56
-	if y, ok := f.aw.Start(c_1, f.c.refuseAsync(perr, false)); ok {
-		f.State = 1
-		return y
-	}
+	/*line server.go:56*/ f.aw.Begin(f.c.refuseAsync(perr, false))
 resume5:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line server.go:57
-	return f.done(err)
+	/*line server.go:57*/ return f.done(err)
 endif4:
 	if ok_1 {
 		goto endif6
 	}
-//line server.go:60
-	if err := f.c.flush(); err != nil {
+	/*line server.go:60*/ if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw.Start(c_1, f.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw.Begin(f.w.Drain())
 resume7:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw.Result()
-//line server.go:63
-	if err_1 != nil {
+	/*line server.go:63*/ if err_1 != nil {
 		return f.done(err_1)
 	}
-	if y, ok := f.aw1.Start(c_1, f.r.ReadMore()); ok {
-		f.State = 3
-		return y
-	}
+	f.aw1.Begin(f.r.ReadMore())
 resume8:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	_, err_2 = f.aw1.Result()
-//line server.go:66
-	if err_2 != nil {
+	/*line server.go:66*/ if err_2 != nil {
 		// EOF, with or without a partial request: there is
 		// nobody left to answer.
 		return f.done(ignoreEOF(err_2))
 	}
 	goto post2
 endif6:
-//line server.go:75
-	f.rte = route((*q).method, (*q).target)
+	/*line server.go:75*/ f.rte = route((*q).method, (*q).target)
 	f.head, f.closing = (*q).isHead(), (*q).close
 	chunked_1, length_1, expect_1 = (*q).chunked, (*q).length, (*q).expect
 	f.r.Consume((*q).headLen)
@@ -156,24 +120,20 @@ endif6:
 		f.rte.path = string(f.rte.target) // copied: it outlives the buffer
 	}
 	f.rte.target = nil
-//line server.go:84
-	f.body = nil
+	/*line server.go:84*/ f.body = nil
 	if !(chunked_1 || length_1 > 0) {
 		goto endif9
 	}
-//line server.go:86
-	if !(length_1 > f.s.maxBody) {
+	/*line server.go:86*/ if !(length_1 > f.s.maxBody) {
 		goto endif10
 	}
-//line server.go:87
-	if y, ok := f.aw.Start(c_1, f.c.refuseAsync(&httpError{413, "Content Too Large"}, f.head)); ok {
-		f.State = 4
-		return y
-	}
+	/*line server.go:87*/ f.aw.Begin(f.c.refuseAsync(&httpError{413, "Content Too Large"}, f.head))
 resume11:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(4, y)
+	}
 	_, err_3 = f.aw.Result()
-//line server.go:88
-	return f.done(err_3)
+	/*line server.go:88*/ return f.done(err_3)
 endif10:
 	if expect_1 && f.r.Buffered() == 0 {
 		f.s.out = append(f.s.out, "HTTP/1.1 100 Continue\r\n\r\n"...)
@@ -181,34 +141,30 @@ endif10:
 	if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw2.Start(c_1, f.c.readBodyAsync(chunked_1, length_1)); ok {
-		f.State = 5
-		return y
-	}
+	f.aw2.Begin(f.c.readBodyAsync(chunked_1, length_1))
 resume12:
+	if y, ok := f.aw2.Step(c_1, &thrown); ok {
+		return f.Suspend(5, y)
+	}
 	b, err_4 = f.aw2.Result()
-//line server.go:97
-	he = new(*httpError)
+	/*line server.go:97*/ he = new(*httpError)
 	if !errors.As(err_4, &(*he)) {
 		goto endif13
 	}
-//line server.go:99
-	if y, ok := f.aw.Start(c_1, f.c.refuseAsync((*he), f.head)); ok {
-		f.State = 6
-		return y
-	}
+	/*line server.go:99*/ f.aw.Begin(f.c.refuseAsync((*he), f.head))
 resume14:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(6, y)
+	}
 	_, err_5 = f.aw.Result()
-//line server.go:100
-	return f.done(err_5)
+	/*line server.go:100*/ return f.done(err_5)
 endif13:
 	if err_4 != nil {
 		return f.done(ignoreEOF(err_4))
 	}
 	f.body = b
 endif9:
-//line server.go:108
-	switch f.rte.kind {
+	/*line server.go:108*/ switch f.rte.kind {
 	case routeHello:
 		f.s.out = appendResponse(f.s.out, f.s.date.get(), 200, "text/plain; charset=utf-8", hello, f.head, f.closing)
 	case routeEcho:
@@ -225,46 +181,41 @@ endif9:
 	}
 	goto endswitch15
 case18:
-//line server.go:114
-	if err := f.c.flush(); err != nil {
+	/*line server.go:114*/ if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw.Start(c_1, f.c.staticAsync(f.rte.path, f.head, f.closing)); ok {
-		f.State = 7
-		return y
-	}
+	f.aw.Begin(f.c.staticAsync(f.rte.path, f.head, f.closing))
 resume21:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(7, y)
+	}
 	_, err_6 = f.aw.Result()
-//line server.go:117
-	if err_6 != nil {
+	/*line server.go:117*/ if err_6 != nil {
 		return f.done(err_6)
 	}
 endswitch15:
-//line server.go:127
-	if f.closing {
+	/*line server.go:127*/ if f.closing {
 		return f.done(f.c.flush())
 	}
 	if !(len(f.s.out) >= 64<<10) {
 		goto endif22
 	}
-//line server.go:131
-	if err := f.c.flush(); err != nil {
+	/*line server.go:131*/ if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	if y, ok := f.aw.Start(c_1, f.w.Drain()); ok {
-		f.State = 8
-		return y
-	}
+	f.aw.Begin(f.w.Drain())
 resume23:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(8, y)
+	}
 	_, err_7 = f.aw.Result()
-//line server.go:134
-	if err_7 != nil {
+	/*line server.go:134*/ if err_7 != nil {
 		return f.done(err_7)
 	}
 endif22:
 post2:
 	goto for1
-//line server_async.go:268
+//line server_async.go:219
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -333,21 +284,13 @@ func (f *connRefuseFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	return f.step(c_1, err)
 }
 func (f *connRefuseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line server.go:159
-	f.c.s.out = appendError(f.c.s.out, f.c.s.date.get(), f.e, f.head, true)
+	/*line server.go:159*/ f.c.s.out = appendError(f.c.s.out, f.c.s.date.get(), f.e, f.head, true)
 	if err := f.c.flush(); err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
@@ -356,16 +299,14 @@ func (f *connRefuseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 			return f.Finish(rt.Void{}, err)
 		}
 	}
-//line server.go:170
-	if y, ok := f.aw.Start(c_1, rt.WaitFor(f.c.discardAsync(4*f.c.s.maxHead+int(min(f.c.s.maxBody, 1<<20))), f.c.s.linger)); ok {
-		f.State = 1
-		return y
-	}
+	/*line server.go:170*/ f.aw.Begin(rt.WaitFor(f.c.discardAsync(4*f.c.s.maxHead+int(min(f.c.s.maxBody, 1<<20))), f.c.s.linger))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Result()
-//line server.go:171
-	return f.Finish(rt.Void{}, nil)
-//line server_async.go:369
+	/*line server.go:171*/ return f.Finish(rt.Void{}, nil)
+//line server_async.go:310
 }
 func (f *connRefuseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connRefuseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -396,44 +337,32 @@ func (f *connDiscardFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *connDiscardFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line server.go:178
-	f.dropped = 0
+	/*line server.go:178*/ f.dropped = 0
 for1:
-//line server.go:179
-	if !(f.dropped < f.limit) {
+	/*line server.go:179*/ if !(f.dropped < f.limit) {
 		goto endfor3
 	}
-//line server.go:180
-	f.dropped += f.c.r.Buffered()
+	/*line server.go:180*/ f.dropped += f.c.r.Buffered()
 	f.c.r.Consume(f.c.r.Buffered())
-	if y, ok := f.aw.Start(c_1, f.c.r.ReadMore()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.c.r.ReadMore())
 resume4:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line server.go:182
-	if err != nil {
+	/*line server.go:182*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	goto for1
 endfor3:
-//line server.go:186
-	return f.Finish(rt.Void{}, nil)
-//line server_async.go:437
+	/*line server.go:186*/ return f.Finish(rt.Void{}, nil)
+//line server_async.go:366
 }
 func (f *connDiscardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connDiscardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -47,47 +47,32 @@ func (f_1 *connStaticFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1, err_2 error
 	var at *int64
 	var chunk []byte
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 3:
-		if y, ok := f_1.aw2.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume6
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line static.go:42
-	f_1.s = f_1.c.s
+	/*line static.go:42*/ f_1.s = f_1.c.s
 	f_1.name, ok_1 = resolve(f_1.s.root, f_1.rawPath)
 	if !ok_1 {
 		f_1.s.out = appendResponse(f_1.s.out, f_1.s.date.get(), 404, "text/plain; charset=utf-8", []byte("Not Found\n"), f_1.head, f_1.closing)
 		return f_1.done(nil)
 	}
 	f_1.l = c_1.Loop()
-	if y, ok := f_1.aw.Start(c_1, rt.RunInExecutor(f_1.l, func() (*staticFile, error) {
+	f_1.aw.Begin(rt.RunInExecutor(f_1.l, func() (*staticFile, error) {
 		return openStatic(f_1.name)
-	})); ok {
-		f_1.State = 1
-		return y
-	}
+	}))
 resume1:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f_1.sf, err = f_1.aw.Result()
-//line static.go:50
-	if err != nil {
+	/*line static.go:50*/ if err != nil {
 		status := 500
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -108,8 +93,7 @@ resume1:
 			})
 		}
 	}
-//line static.go:65
-	f_1.s.out = appendHead(f_1.s.out, f_1.s.date.get(), 200, f_1.sf.ctype, f_1.sf.size, f_1.closing,
+	/*line static.go:65*/ f_1.s.out = appendHead(f_1.s.out, f_1.s.date.get(), 200, f_1.sf.ctype, f_1.sf.size, f_1.closing,
 		header{"Last-Modified", f_1.sf.modTime.UTC().Format(http.TimeFormat)})
 	if f_1.head {
 		return f_1.done(nil)
@@ -120,37 +104,32 @@ resume1:
 	}
 	f_1.off = int64(0)
 for2:
-//line static.go:74
-	if !(f_1.off < f_1.sf.size) {
+	/*line static.go:74*/ if !(f_1.off < f_1.sf.size) {
 		goto endfor4
 	}
-//line static.go:75
-	if err := f_1.c.flush(); err != nil {
+	/*line static.go:75*/ if err := f_1.c.flush(); err != nil {
 		return f_1.done(err)
 	}
-	if y, ok := f_1.aw1.Start(c_1, f_1.c.w.Drain()); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw1.Begin(f_1.c.w.Drain())
 resume5:
+	if y, ok := f_1.aw1.Step(c_1, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	_, err_1 = f_1.aw1.Result()
-//line static.go:78
-	if err_1 != nil {
+	/*line static.go:78*/ if err_1 != nil {
 		return f_1.done(err_1)
 	}
 	at = new(int64)
-//line static.go:81
-	(*at) = f_1.off
-	if y, ok := f_1.aw2.Start(c_1, rt.RunInExecutor(f_1.l, func() ([]byte, error) {
+	/*line static.go:81*/ (*at) = f_1.off
+	f_1.aw2.Begin(rt.RunInExecutor(f_1.l, func() ([]byte, error) {
 		return readChunk(f_1.sf.f, (*at), f_1.sf.size)
-	})); ok {
-		f_1.State = 3
-		return y
-	}
+	}))
 resume6:
+	if y, ok := f_1.aw2.Step(c_1, &thrown); ok {
+		return f_1.Suspend(3, y)
+	}
 	chunk, err_2 = f_1.aw2.Result()
-//line static.go:83
-	if err_2 != nil {
+	/*line static.go:83*/ if err_2 != nil {
 		// The head is gone already: all that is left is to end
 		// the connection, so that the client sees a short body.
 		return f_1.done(err_2)
@@ -161,9 +140,8 @@ resume6:
 	}
 	goto for2
 endfor4:
-//line static.go:93
-	return f_1.done(nil)
-//line static_async.go:167
+	/*line static.go:93*/ return f_1.done(nil)
+//line static_async.go:145
 }
 func (f_1 *connStaticFrame) catch() {
 	if p := recover(); p != nil {

@@ -44,34 +44,22 @@ func (f *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
 	var n int
 	var el time.Duration
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line demo.go:59
-	fmt.Fprintln(f.w, "a session, as redis-cli prints it:")
-	if y, ok := f.aw.Start(c, sessionAsync(f.w, f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	/*line demo.go:59*/ fmt.Fprintln(f.w, "a session, as redis-cli prints it:")
+	f.aw.Begin(sessionAsync(f.w, f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line demo.go:60
-	if err != nil {
+	/*line demo.go:60*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	fmt.Fprintf(f.w, "\n%d clients, %d requests a round (compare: redis-benchmark -p PORT -t set,get -c %d -n %d -q [-P 16]):\n",
@@ -82,25 +70,22 @@ range2:
 	if f.i >= len(f.x) {
 		goto endrange4
 	}
-//line demo.go:65
-	f.pipeline = f.x[f.i]
+	/*line demo.go:65*/ f.pipeline = f.x[f.i]
 	f.x_1 = []string{"SET", "GET"}
 	f.i_1 = 0
 range5:
 	if f.i_1 >= len(f.x_1) {
 		goto endrange7
 	}
-//line demo.go:66
-	f.op = f.x_1[f.i_1]
+	/*line demo.go:66*/ f.op = f.x_1[f.i_1]
 	f.start = time.Now()
-	if y, ok := f.aw1.Start(c, benchRoundAsync(f.addr, f.op, f.clients, f.requests, f.pipeline)); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(benchRoundAsync(f.addr, f.op, f.clients, f.requests, f.pipeline))
 resume8:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	n, err_1 = f.aw1.Result()
-//line demo.go:69
-	if err_1 != nil {
+	/*line demo.go:69*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 	el = time.Since(f.start)
@@ -112,9 +97,8 @@ endrange7:
 	f.i++
 	goto range2
 endrange4:
-//line demo.go:77
-	return f.Finish(rt.Void{}, nil)
-//line demo_async.go:118
+	/*line demo.go:77*/ return f.Finish(rt.Void{}, nil)
+//line demo_async.go:102
 }
 func (f *demoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -149,38 +133,23 @@ func (f *sessionFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
 	var args []string
 	var reply []byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume6
 	case 3:
-		if y, ok := f.aw2.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line demo.go:85
-	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	/*line demo.go:85*/ f.aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s, err = f.aw.Result()
-//line demo.go:86
-	if err != nil {
+	/*line demo.go:86*/ if err != nil {
 		return f.done(err)
 	}
 	f.defers = append(f.defers, f.s.Writer.Close)
@@ -190,32 +159,28 @@ range2:
 	if f.i >= len(f.x) {
 		goto endrange4
 	}
-//line demo.go:90
-	args = f.x[f.i]
+	/*line demo.go:90*/ args = f.x[f.i]
 	if args[0] != "SLEEP-200MS" {
 		goto endif5
 	}
-//line demo.go:92
-	fmt.Fprintln(f.w, "  (200 ms pass: the server's timer deletes \"session\")")
-	if y, ok := f.aw1.Start(c, rt.Sleep(200*time.Millisecond)); ok {
-		f.State = 2
-		return y
-	}
+	/*line demo.go:92*/ fmt.Fprintln(f.w, "  (200 ms pass: the server's timer deletes \"session\")")
+	f.aw1.Begin(rt.Sleep(200 * time.Millisecond))
 resume6:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line demo.go:94
-	goto next3
+	/*line demo.go:94*/ goto next3
 endif5:
 	fmt.Fprintf(f.w, "  > %s\n", quoteArgs(args))
 	f.s.Writer.Write(encode(nil, args...))
-	if y, ok := f.aw2.Start(c, readReplyAsync(f.s.Reader)); ok {
-		f.State = 3
-		return y
-	}
+	f.aw2.Begin(readReplyAsync(f.s.Reader))
 resume7:
+	if y, ok := f.aw2.Step(c, &thrown); ok {
+		return f.Suspend(3, y)
+	}
 	reply, err_1 = f.aw2.Result()
-//line demo.go:99
-	if err_1 != nil {
+	/*line demo.go:99*/ if err_1 != nil {
 		return f.done(err_1)
 	}
 	fmt.Fprintf(f.w, "  %s\n", indentLines(render(reply), "  "))
@@ -223,9 +188,8 @@ next3:
 	f.i++
 	goto range2
 endrange4:
-//line demo.go:104
-	return f.done(nil)
-//line demo_async.go:229
+	/*line demo.go:104*/ return f.done(nil)
+//line demo_async.go:193
 }
 func (f *sessionFrame) catch() {
 	if p := recover(); p != nil {
@@ -291,22 +255,14 @@ func (f *readReplyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *readReplyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 for1:
-//line demo.go:112
-	n, err = replyLen(f.r.Peek())
+	/*line demo.go:112*/ n, err = replyLen(f.r.Peek())
 	if err != nil {
 		return f.Finish(nil, err)
 	}
@@ -315,18 +271,17 @@ for1:
 		f.r.Consume(n)
 		return f.Finish(reply, nil)
 	}
-	if y, ok := f.aw.Start(c, f.r.ReadMore()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.ReadMore())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
-//line demo.go:121
-	if err_1 != nil {
+	/*line demo.go:121*/ if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line demo_async.go:330
+//line demo_async.go:285
 }
 func (f *readReplyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readReplyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -363,21 +318,13 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var tasks []rt.Awaitable[int]
 	var counts []int
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line demo.go:132
-	batches = (f.requests + f.pipeline - 1) / f.pipeline
+	/*line demo.go:132*/ batches = (f.requests + f.pipeline - 1) / f.pipeline
 	one = nil
 	if f.op == "SET" {
 		one = encode(nil, "SET", "key:__rand_int__", "xxx")
@@ -396,19 +343,18 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		}
 		tasks[i] = rt.CreateTask(c_1.Loop(), benchClientAsync(f.addr, batch, f.pipeline, rounds))
 	}
-	if y, ok := f.aw.Start(c_1, rt.Gather(tasks...)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Gather(tasks...))
 resume1:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	counts, err = f.aw.Result()
-//line demo.go:152
-	total = 0
+	/*line demo.go:152*/ total = 0
 	for _, c := range counts {
 		total += c
 	}
 	return f.Finish(total, err)
-//line demo_async.go:412
+//line demo_async.go:358
 }
 func (f *benchRoundFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchRoundFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -446,33 +392,21 @@ func (f *benchClientFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *benchClientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume9
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line demo.go:165
-	if y, ok := f.aw.Start(c, streams.OpenConnection("tcp", f.addr)); ok {
-		f.State = 1
-		return y
-	}
+	/*line demo.go:165*/ f.aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.s, err = f.aw.Result()
-//line demo.go:166
-	if err != nil {
+	/*line demo.go:166*/ if err != nil {
 		return f.done(0, err)
 	}
 	f.defers = append(f.defers, f.s.Writer.Close)
@@ -482,41 +416,34 @@ range2:
 	if f.i >= f.rounds {
 		goto endrange4
 	}
-//line demo.go:172
-	f.s.Writer.Write(f.batch)
+	/*line demo.go:172*/ f.s.Writer.Write(f.batch)
 	f.want = f.pipeline
 for5:
-//line demo.go:173
-	if !(f.want > 0) {
+	/*line demo.go:173*/ if !(f.want > 0) {
 		goto endfor7
 	}
-//line demo.go:174
-	f.want -= countReplies(f.s.Reader, f.want)
+	/*line demo.go:174*/ f.want -= countReplies(f.s.Reader, f.want)
 	if !(f.want > 0) {
 		goto endif8
 	}
-//line demo.go:176
-	if y, ok := f.aw1.Start(c, f.s.Reader.ReadMore()); ok {
-		f.State = 2
-		return y
-	}
+	/*line demo.go:176*/ f.aw1.Begin(f.s.Reader.ReadMore())
 resume9:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line demo.go:176
-	if err_1 != nil {
+	/*line demo.go:176*/ if err_1 != nil {
 		return f.done(f.answered, err_1)
 	}
 endif8:
 	goto for5
 endfor7:
-//line demo.go:181
-	f.answered += f.pipeline
+	/*line demo.go:181*/ f.answered += f.pipeline
 	f.i++
 	goto range2
 endrange4:
-//line demo.go:183
-	return f.done(f.answered, nil)
-//line demo_async.go:520
+	/*line demo.go:183*/ return f.done(f.answered, nil)
+//line demo_async.go:447
 }
 func (f *benchClientFrame) catch() {
 	if p := recover(); p != nil {

@@ -37,26 +37,15 @@ func (f *serverServeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f *serverServeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw1.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line server.go:46
-	f.s.active++
+	/*line server.go:46*/ f.s.active++
 	f.defers = append(f.defers, f.s.done)
 	f.defers = append(f.defers, f.w.Close)
 	f.c = f.s.newClient()
@@ -65,20 +54,18 @@ for1:
 	if !(len(f.c.out) > 0) {
 		goto endif4
 	}
-//line server.go:53
-	f.w.Write(f.c.out)
+	/*line server.go:53*/ f.w.Write(f.c.out)
 	f.c.flushed()
 	if f.c.quit {
 		return f.done(nil)
 	}
-	if y, ok := f.aw.Start(c_1, f.w.Drain()); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w.Drain())
 resume5:
+	if y, ok := f.aw.Step(c_1, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line server.go:58
-	if err != nil {
+	/*line server.go:58*/ if err != nil {
 		return f.done(nil) // the peer is gone: nothing to report
 	}
 endif4:
@@ -88,20 +75,18 @@ endif4:
 	if !f.more {
 		goto endif6
 	}
-//line server.go:66
-	if y, ok := f.aw1.Start(c_1, f.r.ReadMore()); ok {
-		f.State = 2
-		return y
-	}
+	/*line server.go:66*/ f.aw1.Begin(f.r.ReadMore())
 resume7:
+	if y, ok := f.aw1.Step(c_1, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line server.go:66
-	if err_1 != nil {
+	/*line server.go:66*/ if err_1 != nil {
 		return f.done(nil) // EOF (a partial request is dropped, as Redis does) or a reset
 	}
 endif6:
 	goto for1
-//line server_async.go:105
+//line server_async.go:90
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {

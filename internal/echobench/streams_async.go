@@ -38,35 +38,23 @@ func (f *echoBlocksFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *echoBlocksFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n int
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line streams.go:45
-	f.buf = make([]byte, 1024)
+	/*line streams.go:45*/ f.buf = make([]byte, 1024)
 for1:
-	if y, ok := f.aw.Start(c, f.r.ReadInto(f.buf)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.r.ReadInto(f.buf))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	n, err = f.aw.Result()
-//line streams.go:48
-	if errors.Is(err, io.EOF) {
+	/*line streams.go:48*/ if errors.Is(err, io.EOF) {
 		f.w.Close()
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -74,18 +62,17 @@ resume4:
 		return f.Finish(rt.Void{}, err)
 	}
 	f.w.Write(f.buf[:n])
-	if y, ok := f.aw1.Start(c, f.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.w.Drain())
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line streams.go:56
-	if err_1 != nil {
+	/*line streams.go:56*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:89
+//line streams_async.go:76
 }
 func (f *echoBlocksFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoBlocksFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -114,34 +101,22 @@ func (f *echoLinesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *echoLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var line []byte
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 for1:
-//line streams.go:68
-	if y, ok := f.aw.Start(c, f.r.ReadLine()); ok {
-		f.State = 1
-		return y
-	}
+	/*line streams.go:68*/ f.aw.Begin(f.r.ReadLine())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	line, err = f.aw.Result()
-//line streams.go:69
-	if err != nil {
+	/*line streams.go:69*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	if len(line) == 0 {
@@ -149,18 +124,17 @@ resume4:
 		return f.Finish(rt.Void{}, nil)
 	}
 	f.w.Write(line)
-	if y, ok := f.aw1.Start(c, f.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.w.Drain())
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line streams.go:77
-	if err_1 != nil {
+	/*line streams.go:77*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:164
+//line streams_async.go:138
 }
 func (f *echoLinesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

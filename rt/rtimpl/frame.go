@@ -44,6 +44,25 @@ func (f *Frame[T]) Fail(err error) rt.Yield {
 	return rt.Yield{}
 }
 
+// Enter is where a generated step begins: it returns the resume point to
+// jump to (0: the start of the body, FrameDone: nothing left to run). An
+// error thrown into a frame that never ran finishes it with that error
+// without running its body, as Python's throw into an unstarted generator
+// does.
+func (f *Frame[T]) Enter(thrown error) int {
+	if f.State == 0 && thrown != nil {
+		f.Fail(thrown)
+	}
+	return f.State
+}
+
+// Suspend records the resume point state and returns y, for the generated
+// code that hands y to its driver.
+func (f *Frame[T]) Suspend(state int, y rt.Yield) rt.Yield {
+	f.State = state
+	return y
+}
+
 // Unstarted handles Throw and Close on a frame that never ran: Python
 // finishes such a generator with the thrown error without running its body.
 // It reports whether the frame had not started (and is now finished).

@@ -37,21 +37,13 @@ func (f_1 *openFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var factory func() rt.StreamProtocol
 	var f *rt.Future[rt.Conn]
 	var err error
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line open.go:77
-	if f_1.o.limit < 0 {
+	/*line open.go:77*/ if f_1.o.limit < 0 {
 		return f_1.Finish(Stream{}, ErrBadLimit)
 	}
 	l = c_1.Loop()
@@ -63,18 +55,17 @@ func (f_1 *openFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	} else {
 		f = l.CreateConnection(factory, f_1.network, f_1.addr, f_1.o.conn...)
 	}
-	if y, ok := f_1.aw.Start(c_1, f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f)
 resume1:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	_, err = f_1.aw.Result()
-//line open.go:89
-	if err != nil {
+	/*line open.go:89*/ if err != nil {
 		return f_1.Finish(Stream{}, err)
 	}
 	return f_1.Finish(Stream{Reader: &f_1.c.r, Writer: &f_1.c.w}, nil)
-//line open_async.go:78
+//line open_async.go:69
 }
 func (f_1 *openFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *openFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -108,26 +99,15 @@ func (f *startFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var factory func() rt.StreamProtocol
 	var createUnixServer, createServer *rt.Server
 	var err, err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line open.go:99
-	if f.o.limit < 0 {
+	/*line open.go:99*/ if f.o.limit < 0 {
 		return f.Finish(nil, ErrBadLimit)
 	}
 	l = c.Loop()
@@ -136,25 +116,22 @@ func (f *startFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if !f.isUnix {
 		goto endif1
 	}
-//line open.go:106
-	if y, ok := f.aw.Start(c, l.CreateUnixServer(factory, f.addr, f.o.srv...)); ok {
-		f.State = 1
-		return y
-	}
+	/*line open.go:106*/ f.aw.Begin(l.CreateUnixServer(factory, f.addr, f.o.srv...))
 resume2:
-	createUnixServer, err = f.aw.Result()
-//line open.go:106
-	return f.Finish(createUnixServer, err)
-endif1:
-	if y, ok := f.aw.Start(c, l.CreateServer(factory, f.network, f.addr, f.o.srv...)); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	createUnixServer, err = f.aw.Result()
+	/*line open.go:106*/ return f.Finish(createUnixServer, err)
+endif1:
+	f.aw.Begin(l.CreateServer(factory, f.network, f.addr, f.o.srv...))
 resume3:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	createServer, err_1 = f.aw.Result()
-//line open.go:108
-	return f.Finish(createServer, err_1)
-//line open_async.go:158
+	/*line open.go:108*/ return f.Finish(createServer, err_1)
+//line open_async.go:135
 }
 func (f *startFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *startFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

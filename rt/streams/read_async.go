@@ -34,26 +34,15 @@ func (f *streamReaderReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1, err_2 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:45
-	if f.r.err != nil {
+	/*line read.go:45*/ if f.r.err != nil {
 		return f.Finish(nil, f.r.err)
 	}
 	if f.n == 0 {
@@ -66,43 +55,38 @@ for2:
 	if f.r.eof {
 		goto endfor4
 	}
-//line read.go:56
-	f.w = f.r.waitForData(c.Loop(), "Read")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	/*line read.go:56*/ f.w = f.r.waitForData(c.Loop(), "Read")
+	f.aw.Begin(f.w)
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
-//line read.go:58
-	f.r.doneWaiting(f.w)
+	/*line read.go:58*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for2
 endfor4:
-//line read.go:63
-	return f.Finish(f.r.take(f.r.Buffered()), nil)
+	/*line read.go:63*/ return f.Finish(f.r.take(f.r.Buffered()), nil)
 endif1:
 	if !(f.r.Buffered() == 0 && !f.r.eof) {
 		goto endif6
 	}
-//line read.go:66
-	f.w_1 = f.r.waitForData(c.Loop(), "Read")
-	if y, ok := f.aw.Start(c, f.w_1); ok {
-		f.State = 2
-		return y
-	}
+	/*line read.go:66*/ f.w_1 = f.r.waitForData(c.Loop(), "Read")
+	f.aw.Begin(f.w_1)
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_2 = f.aw.Result()
-//line read.go:68
-	f.r.doneWaiting(f.w_1)
+	/*line read.go:68*/ f.r.doneWaiting(f.w_1)
 	if err_2 != nil {
 		return f.Finish(nil, err_2)
 	}
 endif6:
 	return f.Finish(f.r.take(min(f.n, f.r.Buffered())), nil)
-//line read_async.go:106
+//line read_async.go:90
 }
 func (f *streamReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -134,21 +118,13 @@ func (f *streamReaderReadUntilFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadUntilFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:80
-	if len(f.sep) == 0 {
+	/*line read.go:80*/ if len(f.sep) == 0 {
 		return f.Finish(nil, errEmptySep)
 	}
 	if f.r.err != nil {
@@ -160,19 +136,18 @@ for1:
 		return f.Finish(chunk, err)
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadUntil")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
-//line read.go:93
-	f.r.doneWaiting(f.w)
+	/*line read.go:93*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:176
+//line read_async.go:151
 }
 func (f *streamReaderReadUntilFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -203,21 +178,13 @@ func (f *streamReaderReadLineFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:106
-	if f.r.err != nil {
+	/*line read.go:106*/ if f.r.err != nil {
 		return f.Finish(nil, f.r.err)
 	}
 	f.offset = 0
@@ -226,19 +193,18 @@ for1:
 		return f.Finish(f.r.lineResult(line, err))
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadLine")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
-//line read.go:116
-	f.r.doneWaiting(f.w)
+	/*line read.go:116*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:242
+//line read_async.go:208
 }
 func (f *streamReaderReadLineFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -272,21 +238,13 @@ func (f *streamReaderReadExactlyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err_1 error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line read.go:170
-	if f.n < 0 {
+	/*line read.go:170*/ if f.n < 0 {
 		return f.Finish(nil, fmt.Errorf("streams: ReadExactly(%d): the size must not be negative", f.n))
 	}
 	if f.r.err != nil {
@@ -296,31 +254,27 @@ func (f *streamReaderReadExactlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish([]byte{}, nil)
 	}
 for1:
-//line read.go:179
-	if !(f.r.Buffered() < f.n) {
+	/*line read.go:179*/ if !(f.r.Buffered() < f.n) {
 		goto endfor3
 	}
-//line read.go:180
-	if f.r.eof {
+	/*line read.go:180*/ if f.r.eof {
 		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: f.n})
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadExactly")
-	if y, ok := f.aw.Start(c, f.w); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(f.w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err_1 = f.aw.Result()
-//line read.go:185
-	f.r.doneWaiting(f.w)
+	/*line read.go:185*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
 endfor3:
-//line read.go:190
-	return f.Finish(f.r.take(f.n), nil)
-//line read_async.go:324
+	/*line read.go:190*/ return f.Finish(f.r.take(f.n), nil)
+//line read_async.go:278
 }
 func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -35,39 +35,27 @@ func (f_1 *streamWriterDrainFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *streamWriterDrainFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	var err_1, err_2 error
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume2
 	case 2:
-		if y, ok := f_1.aw.Resume(c_1, thrown); ok {
-			return y
-		}
 		goto resume3
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line writer.go:64
-	if r := &f_1.w.c.r; r.err != nil {
+	/*line writer.go:64*/ if r := &f_1.w.c.r; r.err != nil {
 		return f_1.Finish(rt.Void{}, r.err)
 	}
 	if !f_1.w.c.r.t.IsClosing() {
 		goto endif1
 	}
-	if y, ok := f_1.aw.Start(c_1, rt.Sleep(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(rt.Sleep(0))
 resume2:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	_, err_1 = f_1.aw.Result()
-//line writer.go:70
-	if err_1 != nil {
+	/*line writer.go:70*/ if err_1 != nil {
 		return f_1.Finish(rt.Void{}, err_1)
 	}
 endif1:
@@ -80,16 +68,15 @@ endif1:
 	}
 	f_1.f = rt.NewFuture[rt.Void](c_1.Loop())
 	f_1.c.addDrainer(f_1.f)
-	if y, ok := f_1.aw.Start(c_1, f_1.f); ok {
-		f_1.State = 2
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume3:
+	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	_, err_2 = f_1.aw.Result()
-//line writer.go:84
-	f_1.c.removeDrainer(f_1.f)
+	/*line writer.go:84*/ f_1.c.removeDrainer(f_1.f)
 	return f_1.Finish(rt.Void{}, err_2)
-//line writer_async.go:93
+//line writer_async.go:80
 }
 func (f_1 *streamWriterDrainFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *streamWriterDrainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -33,34 +33,22 @@ func (f *echoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); retu
 func (f *echoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err, err_1 error
 	var p []byte
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 for1:
-//line echo.go:22
-	if y, ok := f.aw.Start(c, f.r.ReadMore()); ok {
-		f.State = 1
-		return y
-	}
+	/*line echo.go:22*/ f.aw.Begin(f.r.ReadMore())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	_, err = f.aw.Result()
-//line echo.go:23
-	if errors.Is(err, io.EOF) {
+	/*line echo.go:23*/ if errors.Is(err, io.EOF) {
 		f.w.Close()
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -70,18 +58,17 @@ resume4:
 	p = f.r.Peek()
 	f.w.Write(p)
 	f.r.Consume(len(p))
-	if y, ok := f.aw1.Start(c, f.w.Drain()); ok {
-		f.State = 2
-		return y
-	}
+	f.aw1.Begin(f.w.Drain())
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err_1 = f.aw1.Result()
-//line echo.go:33
-	if err_1 != nil {
+	/*line echo.go:33*/ if err_1 != nil {
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line echo_async.go:85
+//line echo_async.go:72
 }
 func (f *echoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -32,59 +32,42 @@ func (f *sumFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); retur
 func (f *sumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line basic.go:14
-	f.n = f.a
-	if y, ok := f.aw.Start(c, rt.Sleep(time.Millisecond)); ok {
-		f.State = 1
-		return y
-	}
+	/*line basic.go:14*/ f.n = f.a
+	f.aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line basic.go:16
-	f.n += f.b
+	/*line basic.go:16*/ f.n += f.b
 	f.i = 0
 for2:
-//line basic.go:17
-	if !(f.i < 3) {
+	/*line basic.go:17*/ if !(f.i < 3) {
 		goto endfor4
 	}
-//line basic.go:18
-	if y, ok := f.aw.Start(c, rt.Sleep(0)); ok {
-		f.State = 2
-		return y
-	}
+	/*line basic.go:18*/ f.aw.Begin(rt.Sleep(0))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	_, err = f.aw.Result()
-//line basic.go:18
-	if err != nil {
+	/*line basic.go:18*/ if err != nil {
 		return f.Finish(0, err)
 	}
 	f.n += f.i
-//line basic.go:17
-	f.i++
+	/*line basic.go:17*/ f.i++
 	goto for2
 endfor4:
-//line basic.go:23
-	return f.Finish(f.n, nil)
-//line basic_async.go:88
+	/*line basic.go:23*/ return f.Finish(f.n, nil)
+//line basic_async.go:71
 }
 func (f *sumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -111,32 +94,23 @@ func (f *localTypeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch();
 func (f *localTypeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	type pair struct{ a, b int }
 	var p, q pair
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line basic.go:32
-	p = pair{f.n, 0}
+	/*line basic.go:32*/ p = pair{f.n, 0}
 	f.n = p.a + 1
-	if y, ok := f.aw.Start(c, rt.Sleep(0)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(rt.Sleep(0))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line basic.go:35
-	q = pair{f.n, 2}
+	/*line basic.go:35*/ q = pair{f.n, 2}
 	return f.Finish(fmt.Sprint(q), nil)
-//line basic_async.go:140
+//line basic_async.go:114
 }
 func (f *localTypeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *localTypeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -28,15 +28,10 @@ func (f_1 *viaHelperFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f_1.step(c, err)
 }
 func (f_1 *viaHelperFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
-	default:
+	switch f_1.Enter(thrown) {
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line outside.go:21
-	return f_1.Finish(indirect(f_1.f)+1, nil)
-//line outside_async.go:42
+	/*line outside.go:21*/ return f_1.Finish(indirect(f_1.f)+1, nil)
+//line outside_async.go:37
 }

@@ -36,17 +36,10 @@ func (f *deferAwaitedReceiverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *deferAwaitedReceiverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var mk closer
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
 	f.i = 0
@@ -54,15 +47,13 @@ range1:
 	if f.i >= 2 {
 		goto endrange3
 	}
-//line regress.go:28
-	if y, ok := f.aw.Start(c, f.mk(f.i)); ok {
-		f.State = 1
-		return y
-	}
+	/*line regress.go:28*/ f.aw.Begin(f.mk(f.i))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	mk = f.aw.Must()
-//line regress.go:28
-	{
+	/*line regress.go:28*/ {
 		fn := mk.Close
 		f.defers = append(f.defers, func(next func()) {
 			defer fn()
@@ -72,10 +63,9 @@ resume4:
 	f.i++
 	goto range1
 endrange3:
-//line regress.go:30
-	*f.log = append(*f.log, "body")
+	/*line regress.go:30*/ *f.log = append(*f.log, "body")
 	return f.done(2)
-//line regress_async.go:79
+//line regress_async.go:69
 }
 func (f *deferAwaitedReceiverFrame) catch() {
 	if p := recover(); p != nil {
@@ -146,34 +136,25 @@ func (f *gotoLabelledReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *gotoLabelledReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:40
-	if y, ok := f.aw.Start(c, f.n); ok {
-		f.State = 1
-		return y
-	}
+	/*line regress.go:40*/ f.aw.Begin(f.n)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line regress.go:40
-	if v > 2 {
+	/*line regress.go:40*/ if v > 2 {
 		goto big
 	}
 	return f.Finish("small", nil)
 big:
 	return f.Finish("big", nil)
-//line regress_async.go:177
+//line regress_async.go:158
 }
 func (f *gotoLabelledReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoLabelledReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -203,28 +184,19 @@ func (f *terminatingSwitchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *terminatingSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:53
-	if y, ok := f.aw.Start(c, f.n); ok {
-		f.State = 1
-		return y
-	}
+	/*line regress.go:53*/ f.aw.Begin(f.n)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line regress.go:54
-	switch {
+	/*line regress.go:54*/ switch {
 	case v > 10:
 		return f.Finish(strings.Repeat(f.s, 2), nil)
 	case v > 5:
@@ -241,7 +213,7 @@ resume1:
 			v++
 		}
 	}
-//line regress_async.go:245
+//line regress_async.go:217
 }
 func (f *terminatingSwitchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *terminatingSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -279,41 +251,28 @@ func (f *coreRangeFrame[S, E]) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *coreRangeFrame[S, E]) step(c *rt.Ctx, thrown error) rt.Yield {
 	var tick, tick_1 int
 	var r int32
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume8
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:83
-	f.b = strings.Builder{}
+	/*line regress.go:83*/ f.b = strings.Builder{}
 	f.i = 0
 range1:
 	if f.i >= len(f.s) {
 		goto endrange3
 	}
-//line regress.go:84
-	f.v = f.s[f.i]
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 1
-		return y
-	}
+	/*line regress.go:84*/ f.v = f.s[f.i]
+	f.aw.Begin(f.tick())
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	tick = f.aw.Must()
-//line regress.go:85
-	fmt.Fprint(&f.b, f.i+tick, f.v, " ")
+	/*line regress.go:85*/ fmt.Fprint(&f.b, f.i+tick, f.v, " ")
 	f.i++
 	goto range1
 endrange3:
@@ -323,22 +282,19 @@ range5:
 		goto endrange7
 	}
 	r, f.w = utf8.DecodeRuneInString(string(f.n[f.i_1:]))
-//line regress.go:87
-	f.r = r
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 2
-		return y
-	}
+	/*line regress.go:87*/ f.r = r
+	f.aw.Begin(f.tick())
 resume8:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	tick_1 = f.aw.Must()
-//line regress.go:88
-	fmt.Fprintf(&f.b, "%d%c", f.i_1+tick_1, f.r)
+	/*line regress.go:88*/ fmt.Fprintf(&f.b, "%d%c", f.i_1+tick_1, f.r)
 	f.i_1 += f.w
 	goto range5
 endrange7:
-//line regress.go:90
-	return f.Finish(f.b.String(), nil)
-//line regress_async.go:342
+	/*line regress.go:90*/ return f.Finish(f.b.String(), nil)
+//line regress_async.go:298
 }
 func (f *coreRangeFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coreRangeFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -369,42 +325,29 @@ func (f *memberNamesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *memberNamesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var tick int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line regress.go:98
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 1
-		return y
-	}
+	/*line regress.go:98*/ f.aw.Begin(f.tick())
 resume1:
-	tick = f.aw.Must()
-//line regress.go:98
-	f.Stack_1, f.Unstarted_1 = tick, 2
-	if y, ok := f.aw.Start(c, f.tick()); ok {
-		f.State = 2
-		return y
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
 	}
+	tick = f.aw.Must()
+	/*line regress.go:98*/ f.Stack_1, f.Unstarted_1 = tick, 2
+	f.aw.Begin(f.tick())
 resume2:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw.Must()
-//line regress.go:100
-	return f.Finish(f.Stack_1+f.Unstarted_1, nil)
-//line regress_async.go:408
+	/*line regress.go:100*/ return f.Finish(f.Stack_1+f.Unstarted_1, nil)
+//line regress_async.go:351
 }
 func (f *memberNamesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *memberNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

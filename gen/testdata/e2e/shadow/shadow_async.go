@@ -35,58 +35,43 @@ func (f *joinFrame) step(c *art.Ctx, thrown error) art.Yield {
 	var w art.Coro[string]
 	var v string
 	var err error
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
 	case 2:
-		if y, ok := f.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return art.Yield{}
 	}
-//line shadow.go:26
-	f.out = nil
+	/*line shadow.go:26*/ f.out = nil
 	f.fr = Frame{Name: rt}
 	f.i = 0
 range1:
 	if f.i >= len(f.ws) {
 		goto endrange3
 	}
-//line shadow.go:28
-	w = f.ws[f.i]
-	if y, ok := f.aw.Start(c, w); ok {
-		f.State = 1
-		return y
-	}
+	/*line shadow.go:28*/ w = f.ws[f.i]
+	f.aw.Begin(w)
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v, err = f.aw.Result()
-//line shadow.go:30
-	if err != nil {
+	/*line shadow.go:30*/ if err != nil {
 		return f.Finish("", err)
 	}
 	f.out = append(f.out, fmt(v))
 	f.i++
 	goto range1
 endrange3:
-//line shadow.go:35
-	if y, ok := f.aw1.Start(c, art.Sleep(time.Millisecond)); ok {
-		f.State = 2
-		return y
-	}
+	/*line shadow.go:35*/ f.aw1.Begin(art.Sleep(time.Millisecond))
 resume5:
+	if y, ok := f.aw1.Step(c, &thrown); ok {
+		return f.Suspend(2, y)
+	}
 	f.aw1.Must()
-//line shadow.go:36
-	return f.Finish(strings.Join(f.out, "+")+" "+f.fr.Name, nil)
-//line shadow_async.go:90
+	/*line shadow.go:36*/ return f.Finish(strings.Join(f.out, "+")+" "+f.fr.Name, nil)
+//line shadow_async.go:75
 }
 func (f *joinFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *joinFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
@@ -115,31 +100,22 @@ func (f *countFrame) Send(c *art.Ctx) art.Yield             { defer f.catch(); r
 func (f *countFrame) Throw(c *art.Ctx, err error) art.Yield { defer f.catch(); return f.step(c, err) }
 func (f *countFrame) step(c *art.Ctx, thrown error) art.Yield {
 	var v int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return art.Yield{}
 	}
-//line shadow.go:43
-	f.defers = append(f.defers, func() { f.e.n++ })
-	if y, ok := f.aw.Start(c, f.n); ok {
-		f.State = 1
-		return y
-	}
+	/*line shadow.go:43*/ f.defers = append(f.defers, func() { f.e.n++ })
+	f.aw.Begin(f.n)
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	v = f.aw.Must()
-//line shadow.go:44
-	f.e.n = v
+	/*line shadow.go:44*/ f.e.n = v
 	return f.done(f.e, nil)
-//line shadow_async.go:143
+//line shadow_async.go:119
 }
 func (f *countFrame) catch() {
 	if p := recover(); p != nil {

@@ -30,29 +30,20 @@ func (f_1 *outerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *outerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var middle_1 int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line stack.go:10
-	if y, ok := f_1.aw.Start(c, middleAsync(f_1.f)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line stack.go:10*/ f_1.aw.Begin(middleAsync(f_1.f))
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	middle_1 = f_1.aw.Must()
-//line stack.go:10
-	return f_1.Finish(middle_1+1, nil)
-//line stack_async.go:56
+	/*line stack.go:10*/ return f_1.Finish(middle_1+1, nil)
+//line stack_async.go:47
 }
 func (f_1 *outerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *outerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -83,41 +74,28 @@ func (f_1 *middleFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f_1 *middleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
 	var err error
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
 	case 2:
-		if y, ok := f_1.aw1.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume2
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line stack.go:15
-	if y, ok := f_1.aw.Start(c, rt.Sleep(0)); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line stack.go:15*/ f_1.aw.Begin(rt.Sleep(0))
 resume1:
-	f_1.aw.Must()
-//line stack.go:16
-	if y, ok := f_1.aw1.Start(c, innerAsync(f_1.f)); ok {
-		f_1.State = 2
-		return y
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
 	}
+	f_1.aw.Must()
+	/*line stack.go:16*/ f_1.aw1.Begin(innerAsync(f_1.f))
 resume2:
+	if y, ok := f_1.aw1.Step(c, &thrown); ok {
+		return f_1.Suspend(2, y)
+	}
 	v, err = f_1.aw1.Result()
-//line stack.go:17
-	return f_1.Finish(v, err)
-//line stack_async.go:121
+	/*line stack.go:17*/ return f_1.Finish(v, err)
+//line stack_async.go:99
 }
 func (f_1 *middleFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *middleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -148,42 +126,30 @@ func (f_1 *innerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *innerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line stack.go:22
-	f_1.n = 0
+	/*line stack.go:22*/ f_1.n = 0
 	f_1.i = 0
 for1:
-//line stack.go:23
-	if !(f_1.i < 2) {
+	/*line stack.go:23*/ if !(f_1.i < 2) {
 		goto endfor3
 	}
-//line stack.go:24
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line stack.go:24*/ f_1.aw.Begin(f_1.f)
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v = f_1.aw.Must()
-//line stack.go:24
-	f_1.n += v
-//line stack.go:23
-	f_1.i++
+	/*line stack.go:24*/ f_1.n += v
+	/*line stack.go:23*/ f_1.i++
 	goto for1
 endfor3:
 	return f_1.Finish(f_1.n, nil)
-//line stack_async.go:187
+//line stack_async.go:153
 }
 func (f_1 *innerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *innerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

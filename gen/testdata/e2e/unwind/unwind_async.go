@@ -40,21 +40,13 @@ func (f *panicInPullBodyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *panicInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:48
-	f.defers = append(f.defers, func() {
+	/*line unwind.go:48*/ f.defers = append(f.defers, func() {
 		if r := recover(); r != nil {
 			f.res = fmt.Sprint("recovered ", r)
 		}
@@ -65,25 +57,22 @@ range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line unwind.go:53
-	f.v = f.k
-	if y, ok := f.aw.Start(c, ready(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line unwind.go:53*/ f.v = f.k
+	f.aw.Begin(ready(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line unwind.go:55
-	if f.v == 1 {
+	/*line unwind.go:55*/ if f.v == 1 {
 		panic("in body")
 	}
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:59
-	return f.done("end")
-//line unwind_async.go:87
+	/*line unwind.go:59*/ return f.done("end")
+//line unwind_async.go:76
 }
 func (f *panicInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -179,21 +168,13 @@ func (f *mustFailsInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var ok_1 bool
 	var k, v, failed_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume5
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:64
-	{
+	/*line unwind.go:64*/ {
 		fn := f.l.add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("template defer")
@@ -206,28 +187,24 @@ range1:
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
 	}
-//line unwind.go:65
-	v = k
+	/*line unwind.go:65*/ v = k
 	if v != 1 {
 		goto endif4
 	}
-//line unwind.go:67
-	if y, ok := f.aw.Start(c, failed("failed in body")); ok {
-		f.State = 1
-		return y
-	}
+	/*line unwind.go:67*/ f.aw.Begin(failed("failed in body"))
 resume5:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	failed_1 = f.aw.Must()
-//line unwind.go:67
-	return f.done(failed_1)
+	/*line unwind.go:67*/ return f.done(failed_1)
 endif4:
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:70
-	return f.done(0)
-//line unwind_async.go:231
+	/*line unwind.go:70*/ return f.done(0)
+//line unwind_async.go:208
 }
 func (f *mustFailsInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -327,37 +304,27 @@ func (f *breakPullFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch();
 func (f *breakPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var ready_1 int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:75
-	f.n = 0
+	/*line unwind.go:75*/ f.n = 0
 	seq = f.l.count(5)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line unwind.go:76
-	f.v = f.k
-	if y, ok := f.aw.Start(c, ready(f.v)); ok {
-		f.State = 1
-		return y
-	}
+	/*line unwind.go:76*/ f.v = f.k
+	f.aw.Begin(ready(f.v))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	ready_1 = f.aw.Must()
-//line unwind.go:77
-	f.n += ready_1
+	/*line unwind.go:77*/ f.n += ready_1
 	if f.v == 2 {
 		goto endrange3
 	}
@@ -365,9 +332,8 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:82
-	return f.done(f.n)
-//line unwind_async.go:371
+	/*line unwind.go:82*/ return f.done(f.n)
+//line unwind_async.go:337
 }
 func (f *breakPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -466,45 +432,34 @@ func (f *nestedPullPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *nestedPullPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq, seq_1 iter.Seq[int]
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume7
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:87
-	f.defers = append(f.defers, func() { f.res = fmt.Sprint("recovered ", recover()) })
+	/*line unwind.go:87*/ f.defers = append(f.defers, func() { f.res = fmt.Sprint("recovered ", recover()) })
 	seq = f.l.count(2)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-//line unwind.go:88
-	f.i = f.k
+	/*line unwind.go:88*/ f.i = f.k
 	seq_1 = f.l.count(2)
 	f.next_1, f.stop_1 = iter.Pull(func(yield func(int) bool) { seq_1(func(k int) bool { return yield(k) && f.rethrow() }) })
 range4:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
-//line unwind.go:89
-	f.j = f.k_1
-	if y, ok := f.aw.Start(c, ready(f.j)); ok {
-		f.State = 1
-		return y
-	}
+	/*line unwind.go:89*/ f.j = f.k_1
+	f.aw.Begin(ready(f.j))
 resume7:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line unwind.go:91
-	if f.i == 0 && f.j == 1 {
+	/*line unwind.go:91*/ if f.i == 0 && f.j == 1 {
 		panic("deep")
 	}
 	goto range4
@@ -515,9 +470,8 @@ endrange6:
 endrange3:
 	f.stop()
 	f.stop = nil
-//line unwind.go:96
-	return f.done("end")
-//line unwind_async.go:521
+	/*line unwind.go:96*/ return f.done("end")
+//line unwind_async.go:475
 }
 func (f *nestedPullPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -618,21 +572,13 @@ func (f_1 *closeInPullFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f_1 *closeInPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var seq iter.Seq[int]
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:101
-	{
+	/*line unwind.go:101*/ {
 		fn := f_1.l.add
 		f_1.defers = append(f_1.defers, func(next func()) {
 			defer fn("template defer")
@@ -645,22 +591,20 @@ range1:
 	if f_1.k, f_1.ok = f_1.next(); !f_1.ok {
 		goto endrange3
 	}
-//line unwind.go:102
-	v = f_1.k
+	/*line unwind.go:102*/ v = f_1.k
 	f_1.l.add("suspending at %d", v)
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume4:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f_1.aw.Must()
 	goto range1
 endrange3:
 	f_1.stop()
 	f_1.stop = nil
-//line unwind.go:106
-	return f_1.done(0)
-//line unwind_async.go:664
+	/*line unwind.go:106*/ return f_1.done(0)
+//line unwind_async.go:608
 }
 func (f_1 *closeInPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -759,35 +703,26 @@ func (f_1 *closeRecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *closeRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:111
-	f_1.defers = append(f_1.defers, func() {
+	/*line unwind.go:111*/ f_1.defers = append(f_1.defers, func() {
 		r := recover()
 		f_1.l.add("recovered %v, closed: %v", r, r == rt.ErrCoroutineClosed)
 		f_1.n = 42
 	})
 	f_1.n = 7
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v = f_1.aw.Must()
-//line unwind.go:118
-	return f_1.done(v, nil)
-//line unwind_async.go:791
+	/*line unwind.go:118*/ return f_1.done(v, nil)
+//line unwind_async.go:726
 }
 func (f_1 *closeRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -858,31 +793,22 @@ func (f_1 *closeNotRecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f_1.step(c, err)
 }
 func (f_1 *closeNotRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:123
-	f_1.defers = append(f_1.defers, func() { f_1.l.add("defer sees n=%d", f_1.n) })
+	/*line unwind.go:123*/ f_1.defers = append(f_1.defers, func() { f_1.l.add("defer sees n=%d", f_1.n) })
 	f_1.n = 7
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	f_1.aw.Must()
-//line unwind.go:126
-	return f_1.done(1)
-//line unwind_async.go:886
+	/*line unwind.go:126*/ return f_1.done(1)
+//line unwind_async.go:812
 }
 func (f_1 *closeNotRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -948,29 +874,20 @@ func (f_1 *closeNoDefersFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f_1 *closeNoDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var v int
-	switch f_1.State {
-	case 0:
-		if thrown != nil {
-			return f_1.Fail(thrown)
-		}
+	switch f_1.Enter(thrown) {
 	case 1:
-		if y, ok := f_1.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:131
-	if y, ok := f_1.aw.Start(c, f_1.f); ok {
-		f_1.State = 1
-		return y
-	}
+	/*line unwind.go:131*/ f_1.aw.Begin(f_1.f)
 resume1:
+	if y, ok := f_1.aw.Step(c, &thrown); ok {
+		return f_1.Suspend(1, y)
+	}
 	v = f_1.aw.Must()
-//line unwind.go:131
-	return f_1.Finish(v+1, nil)
-//line unwind_async.go:974
+	/*line unwind.go:131*/ return f_1.Finish(v+1, nil)
+//line unwind_async.go:891
 }
 func (f_1 *closeNoDefersFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *closeNoDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1000,27 +917,18 @@ func (f *labelledRangeBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *labelledRangeBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ready_1, n, i int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:136
-	f.n = 0
-//line unwind.go:138
-	if y, ok := f.aw.Start(c, ready(3)); ok {
-		f.State = 1
-		return y
-	}
+	/*line unwind.go:136*/ f.n = 0
+	/*line unwind.go:138*/ f.aw.Begin(ready(3))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	ready_1 = f.aw.Must()
 	n = ready_1
 	i = 0
@@ -1028,17 +936,15 @@ range1:
 	if i >= n {
 		goto endrange3
 	}
-//line unwind.go:139
-	if f.p > 2 {
+	/*line unwind.go:139*/ if f.p > 2 {
 		goto endrange3
 	}
 	f.n += i
 	i++
 	goto range1
 endrange3:
-//line unwind.go:144
-	return f.Finish(f.n, nil)
-//line unwind_async.go:1042
+	/*line unwind.go:144*/ return f.Finish(f.n, nil)
+//line unwind_async.go:948
 }
 func (f *labelledRangeBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1069,27 +975,18 @@ func (f *labelledRangeContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 func (f *labelledRangeContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var ready_1, i, v int
 	var x []int
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume4
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:149
-	f.n = 0
-//line unwind.go:151
-	if y, ok := f.aw.Start(c, ready(2)); ok {
-		f.State = 1
-		return y
-	}
+	/*line unwind.go:149*/ f.n = 0
+	/*line unwind.go:151*/ f.aw.Begin(ready(2))
 resume4:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	ready_1 = f.aw.Must()
 	x = []int{1, ready_1, 3}
 	i = 0
@@ -1097,8 +994,7 @@ range1:
 	if i >= len(x) {
 		goto endrange3
 	}
-//line unwind.go:151
-	v = x[i]
+	/*line unwind.go:151*/ v = x[i]
 	for j := range 2 {
 		if v == f.p {
 			goto next2
@@ -1109,9 +1005,8 @@ next2:
 	i++
 	goto range1
 endrange3:
-//line unwind.go:159
-	return f.Finish(f.n, nil)
-//line unwind_async.go:1115
+	/*line unwind.go:159*/ return f.Finish(f.n, nil)
+//line unwind_async.go:1010
 }
 func (f *labelledRangeContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1142,21 +1037,13 @@ func (f *deferArgsRecoverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:180
-	switch f.how {
+	/*line unwind.go:180*/ switch f.how {
 	case 0:
 		{
 			d := f.l
@@ -1184,8 +1071,7 @@ func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			})
 		}
 	}
-//line unwind.go:189
-	{
+	/*line unwind.go:189*/ {
 		fn_2 := f.l.add
 		d_2 := f.how
 		f.defers = append(f.defers, func(next func()) {
@@ -1193,18 +1079,16 @@ func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-//line unwind.go:190
-	f.defers = append(f.defers, f.later(f.l.mark))
+	/*line unwind.go:190*/ f.defers = append(f.defers, f.later(f.l.mark))
 	f.res = "set"
-	if y, ok := f.aw.Start(c, ready(1)); ok {
-		f.State = 1
-		return y
-	}
+	f.aw.Begin(ready(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line unwind.go:193
-	panic("boom")
-//line unwind_async.go:1208
+	/*line unwind.go:193*/ panic("boom")
+//line unwind_async.go:1092
 }
 func (f *deferArgsRecoverFrame) catch() {
 	if p := recover(); p != nil {
@@ -1278,42 +1162,31 @@ func (f *deferRecoverBuiltinFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *deferRecoverBuiltinFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	switch f.State {
-	case 0:
-		if thrown != nil {
-			return f.Fail(thrown)
-		}
+	switch f.Enter(thrown) {
 	case 1:
-		if y, ok := f.aw.Resume(c, thrown); ok {
-			return y
-		}
 		goto resume1
-	default:
+	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-//line unwind.go:198
-	{
+	/*line unwind.go:198*/ {
 		fn := f.l.add
 		f.defers = append(f.defers, func(next func()) {
 			defer fn("after")
 			next()
 		})
 	}
-//line unwind.go:199
-	f.defers = append(f.defers, func(next func()) {
+	/*line unwind.go:199*/ f.defers = append(f.defers, func(next func()) {
 		defer recover()
 		next()
 	})
-//line unwind.go:200
-	if y, ok := f.aw.Start(c, ready(1)); ok {
-		f.State = 1
-		return y
-	}
+	/*line unwind.go:200*/ f.aw.Begin(ready(1))
 resume1:
+	if y, ok := f.aw.Step(c, &thrown); ok {
+		return f.Suspend(1, y)
+	}
 	f.aw.Must()
-//line unwind.go:201
-	panic("not recovered")
-//line unwind_async.go:1317
+	/*line unwind.go:201*/ panic("not recovered")
+//line unwind_async.go:1190
 }
 func (f *deferRecoverBuiltinFrame) catch() {
 	if p := recover(); p != nil {
