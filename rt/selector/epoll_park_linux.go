@@ -54,7 +54,9 @@ func NewEpollInGoPoller() (Selector, error) {
 		f.Close()
 		return ep, nil // plain blocking waits
 	}
-	ep.park = &parker{f: f, rc: rc}
+	p := &parker{f: f, rc: rc}
+	p.ready = p.poll // one method value for every wait
+	ep.park = p
 	return &parkedEpoll{ep}, nil
 }
 
@@ -95,9 +97,6 @@ func (p *parker) wait(ep *epoll, timeout time.Duration) (int, error) {
 			return unix.EpollWait(ep.fd, ep.events, msec(timeout))
 		}
 		p.deadline = deadline
-	}
-	if p.ready == nil {
-		p.ready = p.poll
 	}
 	p.ep, p.n, p.err = ep, 0, nil
 	werr := p.rc.Read(p.ready)
