@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"github.com/asyncgen/asyncgen/rt/selector"
 )
 
 func TestRunInExecutorReturnsResultAsFuture(t *testing.T) {
@@ -129,5 +130,39 @@ func TestRunWaitsForExecutorJobs(t *testing.T) {
 	}
 	if !finished.Load() {
 		t.Fatal("Run returned before the executor job finished")
+	}
+}
+
+// BenchmarkExecutorRoundTrip is one RunInExecutor job awaited from the
+// loop, on each backend the platform has: the loop must wake when a
+// goroutine of the executor finishes, which is where a loop blocked in its
+// thread (epoll) and one parked in Go's poller (epoll-gopoller, Linux's
+// default) differ most. Run it at -cpu 1,2.
+func BenchmarkExecutorRoundTrip(b *testing.B) {
+	for _, name := range []string{"epoll", "epoll-gopoller", "kqueue", "poll"} {
+		newSel := selector.Named(name)
+		if sel, err := newSel(); err != nil {
+			continue // not on this platform
+		} else {
+			sel.Close()
+		}
+		b.Run(name, func(b *testing.B) {
+			sel, err := newSel()
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, err := rt.NewLoop(rt.WithSelector(sel))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			job := func() (int, error) { return 1, nil }
+			b.ReportAllocs()
+			for b.Loop() {
+				if v, err := rt.RunUntilComplete(l, rt.RunInExecutor(l, job)); v != 1 || err != nil {
+					b.Fatal(v, err)
+				}
+			}
+		})
 	}
 }

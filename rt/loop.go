@@ -97,9 +97,10 @@ func WithDebug(on bool) Option { return func(l *Loop) { l.debug = on } }
 
 // NewLoop creates an event loop. It opens a selector and a waker (two file
 // descriptors) that Close releases. The selector is the platform's best
-// (epoll on Linux) unless WithSelector is given or the environment names
-// another in ASYNCGEN_SELECTOR (see selector.Named): poll, the portable
-// poll(2) backend, or epoll-gopoller (selector.NewEpollInGoPoller).
+// (selector.New: on Linux epoll parked in Go's poller when idle) unless
+// WithSelector is given or the environment names another in
+// ASYNCGEN_SELECTOR (see selector.Named): poll, the portable poll(2)
+// backend, or on Linux epoll, which blocks its thread in epoll_wait.
 func NewLoop(opts ...Option) (*Loop, error) {
 	l := &Loop{
 		resolution: time.Nanosecond,

@@ -25,11 +25,11 @@ func init() {
 	echobench.Main(map[string]echobench.Server{
 		"rt":  echobench.ServeProtocol(echobench.Loops{}),
 		"rt2": echobench.ServeProtocol(echobench.Loops{N: 2}), // one loop per core of a 2-core machine
-		// The loop parked in Go's poller when idle instead of blocked in
-		// epoll_wait (selector.NewEpollInGoPoller).
-		"rt-gopoller": echobench.ServeProtocol(echobench.Loops{Selector: selector.NewEpollInGoPoller}),
-		"rt-spin":     echobench.ServeProtocol(echobench.Loops{Spin: true}), // an experiment: a loop that never sleeps
-		"net":         echobench.ServeNet,
+		// The loop blocked in epoll_wait when idle (selector.NewEpoll)
+		// instead of parked in Go's poller, the default.
+		"rt-epoll": echobench.ServeProtocol(echobench.Loops{Selector: selector.NewEpoll}),
+		"rt-spin":  echobench.ServeProtocol(echobench.Loops{Spin: true}), // an experiment: a loop that never sleeps
+		"net":      echobench.ServeNet,
 	})
 }
 

@@ -12,10 +12,10 @@
 // kqueue on darwin, FreeBSD, NetBSD, OpenBSD and DragonFly (NewKqueue), and
 // poll(2) on every Unix (NewPoll), the one the others (Solaris, illumos,
 // AIX) use, and available beside epoll or kqueue for tests and comparison.
-// New picks the best one for the platform. On Linux a fourth,
-// NewEpollInGoPoller, is epoll that waits by parking in Go's own poller,
-// for a loop that shares its process with busy goroutines; Named finds a
-// backend by name. They behave alike: the same
+// New picks the best one for the platform. On Linux that is a fourth,
+// NewEpollInGoPoller: epoll that waits by parking in Go's own poller, so
+// that the loop goroutine and the process's other goroutines share the
+// scheduler well; Named finds a backend by name. They behave alike: the same
 // misuse errors, the same muting, the same reports on hangup and error.
 // Only what the kernel agrees to watch differs (epoll refuses regular
 // files, poll(2) takes any fd, kqueue varies with the system and the
@@ -122,7 +122,7 @@ type Selector interface {
 	// call returns an error or nil, never panics, never double-closes).
 	// It does not close the registered fds: they belong to the caller.
 	Close() error
-	// Name is "epoll", "kqueue" or "poll".
+	// Name is "epoll", "epoll-gopoller", "kqueue" or "poll".
 	Name() string
 }
 
