@@ -1,6 +1,10 @@
 package generated_test
 
-import "github.com/asyncgen/asyncgen/rt"
+import (
+	"errors"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
 
 // Templates measured by bench_test.go.
 
@@ -38,4 +42,34 @@ func benchChain(src Source, n, depth int) int {
 func benchWait(f *rt.Future[rt.Void]) error {
 	_, err := rt.Await(f)
 	return err
+}
+
+// benchProduce yields 1 n times with no await in between: the cost of one
+// value crossing from producer to consumer.
+//
+//asyncgen:coroutine
+func benchProduce(n int, y *rt.Yielder[int]) error {
+	for i := 0; i < n; i++ {
+		if !rt.Must(y.Yield(1)) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// benchConsume sums every value of it.
+//
+//asyncgen:coroutine
+func benchConsume(it *rt.AsyncIter[int]) (int, error) {
+	sum := 0
+	for {
+		v, err := rt.Await(it.Next())
+		if errors.Is(err, rt.ErrStopAsyncIteration) {
+			return sum, nil
+		}
+		if err != nil {
+			return sum, err
+		}
+		sum += v
+	}
 }

@@ -192,6 +192,15 @@ func BenchmarkAwaitFuture(b *testing.B) {
 	b.Run("goroutine-pingpong", BenchmarkGoroutinePingPong)
 }
 
+// BenchmarkAsyncIter is one value of an async iteration: a generated
+// producer yielding to a generated consumer awaiting Next, no other await
+// in between (the producer runs inside the consumer's task).
+func BenchmarkAsyncIter(b *testing.B) {
+	runAwaits(b, func(_ *rt.Loop, n int) rt.Coro[int] {
+		return benchConsumeAsync(rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return benchProduceAsync(n, y) }))
+	})
+}
+
 // BenchmarkGoroutinePingPong is the anchor: one round trip between two
 // goroutines over unbuffered channels per op.
 func BenchmarkGoroutinePingPong(b *testing.B) {

@@ -52,6 +52,22 @@
 // tasks report errors as Go errors: errors.Is(err, ErrCancelled),
 // ErrTimeout, ErrInvalidState.
 //
+// # Async iteration
+//
+// AsyncIter is Python's async generator object. A producer is a template
+// whose last parameter is a *Yielder[T]; awaiting y.Yield(v) hands v to the
+// consumer and returns true when the next value is asked for, false when
+// the consumer closed the iterator, and the producer should then return
+// (its defers run and may await). NewAsyncIter wraps the producer's
+// constructor; Next (anext) and Close (aclose) are awaitables, Collect
+// gathers every value. The producer runs inside the consumer's task, so
+// cancelling the consumer while it awaits Next cancels the producer's
+// pending await. The producer's errors and panics come out of the Next or
+// Close that ran into them, with the template's own file:line in both
+// modes; yielding after Yield returned false makes Close fail with
+// ErrIgnoredClose. A consumer that leaves its loop early awaits Close
+// itself: there is no range form yet.
+//
 // # Combinators, locks and queues
 //
 // Sleep, Wait, Gather, Shield, AsCompleted, WaitFor, Timeout and TimeoutAt,

@@ -189,3 +189,31 @@ func (r *StreamReader) readExactly(n int) ([]byte, error) {
 	}
 	return r.take(n), nil
 }
+
+// Lines returns an async iterator over the reader's lines, each as ReadLine
+// returns it ("\n" included, except perhaps on the last), ending at EOF.
+// Each line is a fresh slice owned by the consumer, as ReadLine's are: it
+// stays valid after the next value. A read error (ErrLimitOverrun, a
+// connection error) is the error of the Next that met it. Closing the
+// iterator early leaves the unread bytes buffered for later reads.
+func (r *StreamReader) Lines() *rt.AsyncIter[[]byte] {
+	return rt.NewAsyncIter(func(y *rt.Yielder[[]byte]) rt.Coro[rt.Void] { return r.linesAsync(y) })
+}
+
+// lines is Lines' producer template.
+//
+//asyncgen:coroutine
+func (r *StreamReader) lines(y *rt.Yielder[[]byte]) error {
+	for {
+		line, err := rt.Await(r.ReadLine())
+		if err != nil {
+			return err
+		}
+		if len(line) == 0 {
+			return nil
+		}
+		if !rt.Must(y.Yield(line)) {
+			return nil
+		}
+	}
+}

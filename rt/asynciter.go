@@ -1,0 +1,350 @@
+package rt
+
+import "errors"
+
+// Async iteration (PEP 525's async generators): a producer template hands
+// out values one at a time with awaits between them, and a consumer pulls
+// them with AsyncIter.Next. The producer runs inside the consumer's task,
+// as an async generator runs inside the task that iterates it: Next
+// delegates to the producer's coroutine until it yields a value, so the
+// producer's awaits suspend the consumer, and cancelling the consumer
+// cancels the pending await of the producer.
+//
+// A producer is a template whose last parameter is a *Yielder[T]:
+//
+//	//asyncgen:coroutine
+//	func count(n int, y *rt.Yielder[int]) error {
+//		for i := 0; i < n; i++ {
+//			rt.Must(rt.Sleep(0.01))
+//			if !rt.Must(y.Yield(i)) {
+//				return nil // the consumer closed the iterator
+//			}
+//		}
+//		return nil
+//	}
+//
+//	it := rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return countAsync(3, y) })
+//
+// Awaiting y.Yield(v) suspends the producer until the consumer asks for the
+// next value; it returns true then, and false when the consumer closes the
+// iterator instead (Close, aclose), which is Go's iter.Seq shape: a producer
+// stops yielding once Yield returned false and returns, running its defers
+// (which may await). Yielding again after false fails the close with
+// ErrIgnoredClose, like Python's "async generator ignored GeneratorExit".
+//
+// Because the producer is an ordinary coroutine, both modes (generated and
+// reference) run it with no help from asyncgen, and its panics and errors
+// carry the template's own file:line sites.
+
+// ErrStopAsyncIteration is the error of Next once the producer has returned
+// (Python's StopAsyncIteration): the sequence is over.
+var ErrStopAsyncIteration = errors.New("StopAsyncIteration")
+
+// ErrIgnoredClose is the error of Close when the producer yields a value
+// after its Yield returned false.
+var ErrIgnoredClose = &RuntimeError{Msg: "async iterator ignored close: the producer yielded after Yield returned false"}
+
+// errYieldOutside is the error of a Yield awaited while its iterator is not
+// pulling a value (awaited by another coroutine, or after the producer
+// finished).
+var errYieldOutside = &RuntimeError{Msg: "Yielder.Yield awaited outside its AsyncIter's Next or Close"}
+
+// yieldValue is the Yield by which a producer's Yield tells the AsyncIter
+// driving it that a value is ready. It travels up the producer's awaits
+// like any other Yield and is consumed by the iterator, so no Task sees it.
+const yieldValue yieldKind = yieldFuture + 1
+
+// Yielder is the producer's side of an AsyncIter: the value channel its
+// template yields through.
+type Yielder[T any] struct {
+	it *AsyncIter[T]
+}
+
+// Yield returns the awaitable that hands v to the consumer and suspends the
+// producer until the consumer asks for the next value (result true) or
+// closes the iterator (result false).
+func (y *Yielder[T]) Yield(v T) Coro[bool] { return &yieldOp[T]{it: y.it, v: v} }
+
+// yieldOp is one await of Yield: its first Send publishes the value and
+// stops the producer; the iterator's next Send resumes it with the answer.
+type yieldOp[T any] struct {
+	it    *AsyncIter[T]
+	v     T
+	sent  bool
+	res   bool
+	err   error
+	thrwn bool
+}
+
+func (o *yieldOp[T]) Send(*Ctx) Yield {
+	it := o.it
+	if !o.sent {
+		o.sent = true
+		switch it.state {
+		case iterPulling:
+			it.val, it.hasVal = o.v, true
+			return Yield{kind: yieldValue}
+		case iterClosing:
+			it.ignored = true
+			it.val, it.hasVal = o.v, true
+			return Yield{kind: yieldValue}
+		default:
+			o.err = errYieldOutside
+			return Yield{}
+		}
+	}
+	o.res = it.state == iterPulling
+	return Yield{}
+}
+
+func (o *yieldOp[T]) Throw(_ *Ctx, err error) Yield {
+	o.sent, o.err = true, err
+	return Yield{}
+}
+
+func (o *yieldOp[T]) Close() {}
+
+func (o *yieldOp[T]) Result() (bool, error) { return o.res, o.err }
+
+type iterState uint8
+
+const (
+	iterIdle    iterState = iota // between values: the producer waits at a Yield (or has not started)
+	iterPulling                  // a Next is running the producer
+	iterClosing                  // a Close is running the producer
+	iterDone                     // the producer finished or was closed
+)
+
+// AsyncIter is an asynchronous iterator over the values a producer yields
+// (Python's async generator object). Its methods are for the loop's
+// goroutine only, like every coroutine; one Next or Close at a time.
+type AsyncIter[T any] struct {
+	prod    Coro[Void]
+	state   iterState
+	started bool
+	busy    bool
+	ignored bool
+	hasVal  bool
+	val     T
+}
+
+// NewAsyncIter returns the iterator over the values that the coroutine made
+// by producer yields through its Yielder. producer is called at once; the
+// coroutine it returns starts at the first Next.
+func NewAsyncIter[T any](producer func(y *Yielder[T]) Coro[Void]) *AsyncIter[T] {
+	it := &AsyncIter[T]{}
+	it.prod = producer(&Yielder[T]{it: it})
+	return it
+}
+
+// Next returns the awaitable of the next value (anext): it runs the producer
+// until it yields, and fails with ErrStopAsyncIteration once the producer
+// has returned, or with the producer's error or panic (after which the
+// iterator is finished).
+func (it *AsyncIter[T]) Next() Coro[T] { return &iterStep[T]{it: it} }
+
+// Close returns the awaitable that closes the iterator (aclose): a producer
+// waiting at a Yield is resumed with false and runs to its end, defers
+// included; its error or panic is Close's. Closing an iterator whose
+// producer never started, or that is finished, does nothing.
+func (it *AsyncIter[T]) Close() Coro[Void] {
+	return &iterClose[T]{iterStep[T]{it: it, closing: true}}
+}
+
+// iterClose is the Void-typed face of a closing iterStep.
+type iterClose[T any] struct{ iterStep[T] }
+
+func (s *iterClose[T]) Result() (Void, error) {
+	_, err := s.iterStep.Result()
+	return Void{}, err
+}
+
+// Done reports whether the iterator is finished: the producer returned,
+// failed, or was closed.
+func (it *AsyncIter[T]) Done() bool { return it.state == iterDone }
+
+// iterStep is one Next or Close in progress: a coroutine that delegates to
+// the producer.
+type iterStep[T any] struct {
+	it      *AsyncIter[T]
+	closing bool
+	begun   bool
+	over    bool
+	val     T
+	err     error
+}
+
+var errIterBusy = &RuntimeError{Msg: "AsyncIter: Next or Close awaited while another is running"}
+
+func (s *iterStep[T]) Send(c *Ctx) Yield { return s.step(c, nil) }
+func (s *iterStep[T]) Throw(c *Ctx, err error) Yield {
+	if !s.begun {
+		// Like any coroutine thrown into before it started: it
+		// finishes with err and never touches the producer.
+		s.begun, s.over, s.err = true, true, err
+		return Yield{}
+	}
+	return s.step(c, err)
+}
+
+func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
+	it := s.it
+	if s.over {
+		return Yield{}
+	}
+	if !s.begun {
+		s.begun = true
+		switch {
+		case it.state == iterDone:
+			s.over = true
+			if !s.closing {
+				s.err = ErrStopAsyncIteration
+			}
+			return Yield{}
+		case it.busy:
+			s.over, s.err = true, errIterBusy
+			return Yield{}
+		case s.closing && !it.started:
+			// An unstarted producer has no defers to run.
+			it.state, s.over = iterDone, true
+			it.prod.Close()
+			return Yield{}
+		}
+		it.busy, it.started = true, true
+		if s.closing {
+			it.state = iterClosing
+		} else {
+			it.state = iterPulling
+		}
+	}
+	var y Yield
+	if exc != nil {
+		y = it.prod.Throw(c, exc)
+	} else {
+		y = it.prod.Send(c)
+	}
+	switch y.kind {
+	case yieldValue:
+		v := it.val
+		var zero T
+		it.val, it.hasVal = zero, false
+		if it.state == iterClosing {
+			// The producer yielded after learning of the close:
+			// abandon it (its remaining defers run) and fail.
+			it.prod.Close()
+			it.finish()
+			s.err = ErrIgnoredClose
+			return s.end()
+		}
+		it.state, it.busy = iterIdle, false
+		s.val = v
+		return s.end()
+	case yieldDone:
+		_, err := it.prod.Result()
+		it.finish()
+		if err != nil {
+			s.err = err
+		} else if !s.closing {
+			s.err = ErrStopAsyncIteration
+		}
+		return s.end()
+	}
+	return y
+}
+
+func (it *AsyncIter[T]) finish() { it.state, it.busy = iterDone, false }
+
+func (s *iterStep[T]) end() Yield {
+	s.over = true
+	return Yield{}
+}
+
+// Close abandons a Next or Close suspended inside the producer: the
+// producer is abandoned too (its defers run without awaiting), as Python
+// finalizes an async generator whose aclose was interrupted.
+func (s *iterStep[T]) Close() {
+	if s.begun && !s.over {
+		s.over = true
+		s.it.prod.Close()
+		s.it.finish()
+	}
+}
+
+func (s *iterStep[T]) Result() (T, error) {
+	if !s.over {
+		var zero T
+		return zero, &InvalidStateError{Msg: "coroutine has not finished"}
+	}
+	return s.val, s.err
+}
+
+// Collect returns the coroutine that pulls every value of it into a slice
+// (like [x async for x in it]); it fails with the producer's error, after
+// the producer finished.
+func Collect[T any](it *AsyncIter[T]) Coro[[]T] {
+	return &collectOp[T]{it: it}
+}
+
+type collectOp[T any] struct {
+	it   *AsyncIter[T]
+	cur  Coro[T]
+	out  []T
+	err  error
+	over bool
+}
+
+func (o *collectOp[T]) Send(c *Ctx) Yield { return o.run(c, nil) }
+func (o *collectOp[T]) Throw(c *Ctx, err error) Yield {
+	if o.cur == nil {
+		o.over, o.err = true, err
+		return Yield{}
+	}
+	return o.run(c, err)
+}
+
+func (o *collectOp[T]) run(c *Ctx, exc error) Yield {
+	for !o.over {
+		var y Yield
+		if o.cur == nil {
+			o.cur = o.it.Next()
+			y = o.cur.Send(c)
+		} else if exc != nil {
+			y = o.cur.Throw(c, exc)
+			exc = nil
+		} else {
+			y = o.cur.Send(c)
+		}
+		if y.kind != yieldDone {
+			return y
+		}
+		v, err := o.cur.Result()
+		o.cur = nil
+		switch {
+		case err == ErrStopAsyncIteration:
+			o.over = true
+		case err != nil:
+			o.over, o.err = true, err
+		default:
+			o.out = append(o.out, v)
+		}
+	}
+	return Yield{}
+}
+
+func (o *collectOp[T]) Close() {
+	if o.cur != nil {
+		o.cur.Close()
+		o.cur = nil
+	}
+	o.over = true
+}
+
+func (o *collectOp[T]) Result() ([]T, error) {
+	if !o.over {
+		return nil, &InvalidStateError{Msg: "coroutine has not finished"}
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	return o.out, nil
+}
