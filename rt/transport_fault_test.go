@@ -848,15 +848,6 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 	})
 }
 
-// countFDs is the number of open descriptors of the process.
-func countFDs(t *testing.T) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip("no /proc/self/fd:", err)
-	}
-	return len(ents)
-}
-
 // Closing the loop under live transports and a live server: every
 // transport, whatever it was doing (idle, half-closed, closing with data
 // pending), gets ConnectionLost(ErrTransportClosed) exactly once; one
@@ -865,7 +856,7 @@ func countFDs(t *testing.T) int {
 // connect is refused).
 func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 	leakCheck(t)
-	fd0 := countFDs(t)
+	fd0 := openFDs(t)
 	l, err := rt.NewLoop()
 	if err != nil {
 		t.Fatal(err)
@@ -932,8 +923,8 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 	if len(srv.Sockets()) != 0 || srv.IsServing() {
 		t.Errorf("server after the loop closed: %d sockets, serving %v; want none, false", len(srv.Sockets()), srv.IsServing())
 	}
-	if n := countFDs(t); n != fd0 {
-		t.Errorf("%d fds open before the loop, %d after it closed", fd0, n)
+	if leaked := newFDs(t, fd0); len(leaked) > 0 {
+		t.Errorf("fds open after the loop closed that were not before: %v", leaked)
 	}
 	fd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
 	if err != nil {
@@ -951,7 +942,7 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 // machine is CM [DR* [ER]] CL), and the accepted fd must still be closed.
 func TestFaultLoopClosedBeforeConnectionMade(t *testing.T) {
 	leakCheck(t)
-	fd0 := countFDs(t)
+	fd0 := openFDs(t)
 	l, err := rt.NewLoop()
 	if err != nil {
 		t.Fatal(err)
@@ -989,8 +980,8 @@ func TestFaultLoopClosedBeforeConnectionMade(t *testing.T) {
 	if n := lostCount(r); n > 1 {
 		t.Errorf("ConnectionLost ran %d times", n)
 	}
-	if n := countFDs(t); n != fd0 {
-		t.Errorf("%d fds open before the loop, %d after it closed", fd0, n)
+	if leaked := newFDs(t, fd0); len(leaked) > 0 {
+		t.Errorf("fds open after the loop closed that were not before: %v", leaked)
 	}
 }
 
@@ -1056,7 +1047,7 @@ func TestFaultWriteAfterConnectionLost(t *testing.T) {
 // the loop, and the future must not stay pending forever.
 func TestFaultLoopClosedDuringConnect(t *testing.T) {
 	leakCheck(t)
-	fd0 := countFDs(t)
+	fd0 := openFDs(t)
 	// A listener nobody accepts on, with its queue (backlog 0: one
 	// connection) filled.
 	lfd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
@@ -1116,8 +1107,8 @@ func TestFaultLoopClosedDuringConnect(t *testing.T) {
 		t.Error("CreateConnection's future is still pending after the loop closed")
 	}
 	closeFDs()
-	if n := countFDs(t); n != fd0 {
-		t.Errorf("%d fds open before, %d after the loop closed: the connecting socket leaked", fd0, n)
+	if leaked := newFDs(t, fd0); len(leaked) > 0 {
+		t.Errorf("%v open after the loop closed that were not before: the connecting socket leaked", leaked)
 	}
 }
 
