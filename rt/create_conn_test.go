@@ -2,6 +2,7 @@ package rt_test
 
 import (
 	"errors"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"os"
 	"slices"
@@ -26,7 +27,7 @@ func freePort(t testing.TB) int {
 }
 
 func TestCreateConnectionRefusedIsAnOpError(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	port := freePort(t)
 	runMain(t, func(l *rt.Loop) error {
 		_, err := dial(l, "tcp4", "127.0.0.1:"+strconv.Itoa(port))
@@ -47,7 +48,7 @@ func TestCreateConnectionTriesEveryAddress(t *testing.T) {
 		// address: there is no second address to fall back to.
 		t.Skip("no IPv6 loopback: localhost has one address here")
 	}
-	leakCheck(t)
+	leakcheck.Check(t)
 	for _, happy := range []bool{false, true} {
 		runMain(t, func(l *rt.Loop) error {
 			var opts []rt.ConnOption
@@ -153,7 +154,7 @@ func TestCreateConnectionResolvesHostNames(t *testing.T) {
 // Cancelling CreateConnection while it connects closes its socket; the
 // loop keeps nothing of it.
 func TestCreateConnectionCancelledClosesItsSocket(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		addr, stalled := fullListener(t, 0)
 		if !stalled() {
@@ -187,7 +188,7 @@ func TestCreateConnectionCancelledClosesItsSocket(t *testing.T) {
 
 // ConnectAcceptedSocket wraps a socket connected elsewhere.
 func TestConnectAcceptedSocket(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 		if err != nil {
@@ -262,7 +263,7 @@ func TestCreateConnectionHappyEyeballsSkipsAStalledAddress(t *testing.T) {
 		// address: there is no second address to fall back to.
 		t.Skip("no IPv6 loopback: localhost has one address here")
 	}
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		srv, _, err := serve(l, "tcp6", "[::1]:0", nil)
 		if err != nil {

@@ -2,6 +2,7 @@ package rt_test
 
 import (
 	"errors"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"path/filepath"
 	"testing"
@@ -71,7 +72,7 @@ func endpoint(l *rt.Loop, network string, d *dgramRecorder, opts ...rt.DatagramO
 // refuses other destinations; ICMP port unreachable reaches ErrorReceived
 // and leaves the endpoint open.
 func TestDatagramEchoAndErrors(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		srv := newDgramRecorder(l)
 		srv.echo = true
@@ -126,7 +127,7 @@ func TestDatagramEchoAndErrors(t *testing.T) {
 }
 
 func TestDatagramUnixgram(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	runMain(t, func(l *rt.Loop) error {

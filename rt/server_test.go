@@ -2,6 +2,7 @@ package rt_test
 
 import (
 	"errors"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"os"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 // ServeForever refuses a second caller and a closed server; cancelling
 // the task that serves closes the server and cancels the task.
 func TestServerServeForever(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		srv, _, err := serve(l, "tcp4", "127.0.0.1:0", nil, rt.WithStartServing(false))
 		if err != nil {
@@ -83,7 +84,7 @@ func TestServerCloseEndsServeForever(t *testing.T) {
 // WaitClosed returns only once the server is closed and its last
 // connection is gone (asyncio 3.12.1); Close keeps the connections.
 func TestServerWaitClosedWaitsForConnections(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		c, s, srv, err := pairUp(l, nil)
 		if err != nil {
@@ -118,7 +119,7 @@ func TestServerWaitClosedWaitsForConnections(t *testing.T) {
 }
 
 func TestServerCloseClientsAndAbortClients(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	for _, abort := range []bool{false, true} {
 		runMain(t, func(l *rt.Loop) error {
 			srv, conns, err := serve(l, "tcp4", "127.0.0.1:0", nil)
@@ -241,7 +242,7 @@ func TestServerReusePort(t *testing.T) {
 // A Unix server replaces a stale socket file, refuses a live server's and
 // removes its own file at Close.
 func TestServerUnixSocketFile(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	path := filepath.Join(t.TempDir(), "s.sock")
 	runMain(t, func(l *rt.Loop) error {
 		// A stale file: a socket bound and closed without unlinking.

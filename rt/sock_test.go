@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"os"
 	"strings"
@@ -178,52 +179,15 @@ func TestSockEchoRoundTrip(t *testing.T) {
 	}
 }
 
-// countFDs counts this process's open descriptors.
-func countFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		// Counting descriptors needs procfs (Linux); elsewhere the
-		// leak check cannot run.
-		t.Skip("no /proc/self/fd:", err)
-	}
-	return len(ents)
-}
-
 func TestSockEchoLeaksNoFDs(t *testing.T) {
 	dir := t.TempDir()
-	countFDs(t) // let the Go runtime open its own poller first
-	before := openFDs(t)
+	leakcheck.Check(t)
 	runSock(t, func(l *Loop) error {
 		if err := echoRoundTrip(l, "tcp4", "127.0.0.1:0"); err != nil {
 			return err
 		}
 		return echoRoundTrip(l, "unix", dir+"/leak.sock")
 	})
-	// A leak is a descriptor open now that was not before. (One may also
-	// close meanwhile: a loop an earlier test dropped without Close has
-	// its poller's *os.File closed by the garbage collector.)
-	for fd := range openFDs(t) {
-		if !before[fd] {
-			link, _ := os.Readlink("/proc/self/fd/" + fd)
-			t.Errorf("fd %s (%s) was opened and not closed", fd, link)
-		}
-	}
-}
-
-// openFDs is the set of this process's open descriptors, by number.
-func openFDs(t *testing.T) map[string]bool {
-	t.Helper()
-	countFDs(t) // skips where there is no /proc/self/fd
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := make(map[string]bool, len(ents))
-	for _, e := range ents {
-		set[e.Name()] = true
-	}
-	return set
 }
 
 func TestSockSendallWaitsForWritability(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"os"
 	"strconv"
@@ -41,7 +42,7 @@ func TestTransportEMFILEBacksOff(t *testing.T) {
 		emfileChild()
 		return
 	}
-	leakCheck(t)
+	leakcheck.Check(t)
 	child := startHelper(t, "TestTransportEMFILEBacksOff", "RT_EMFILE_CHILD=1")
 	line, err := child.line()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"io"
 	"net"
 	"net/netip"
@@ -28,7 +29,7 @@ import (
 // plain socket driven by hand (or by the loop's SockRecv/SockSendall), so
 // its behaviour is exactly what the test says. Each test checks that what
 // should arrive arrives whole, that ConnectionLost runs exactly once, and
-// (leakCheck) that no fd or goroutine outlives it.
+// (leakcheck.Check) that no fd or goroutine outlives it.
 
 // faultServer is a loopback server whose connections get recorders.
 type faultServer struct {
@@ -176,7 +177,7 @@ func reports(l *rt.Loop) *[]rt.ErrorContext {
 // buffer is dropped; the fd is closed; a reset is the peer's doing, not the
 // program's, so nothing reaches the exception handler.
 func TestFaultPeerResetMidWrite(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		reported := reports(l)
 		fs, err := newFaultServer(l, nil)
@@ -240,7 +241,7 @@ func TestFaultHalfClose(t *testing.T) {
 	// ours open; what we write still arrives, and our Close reaches the
 	// peer as EOF after the last byte.
 	t.Run("PeerShutsItsWriteSide", func(t *testing.T) {
-		leakCheck(t)
+		leakcheck.Check(t)
 		runMain(t, func(l *rt.Loop) error {
 			fs, err := newFaultServer(l, func(r *recorder) { r.keepOpen = true })
 			if err != nil {
@@ -303,7 +304,7 @@ func TestFaultHalfClose(t *testing.T) {
 	// (ii) Our WriteEOF while data is still buffered: the peer gets every
 	// byte, then EOF; and we still receive what the peer sends after.
 	t.Run("OurWriteEOFWithPendingData", func(t *testing.T) {
-		leakCheck(t)
+		leakcheck.Check(t)
 		runMain(t, func(l *rt.Loop) error {
 			fs, err := newFaultServer(l, nil)
 			if err != nil {
@@ -427,7 +428,7 @@ func (p *producer) ConnectionLost(err error) {
 // high-water plus one chunk, PauseWriting and ResumeWriting alternate, and
 // every byte arrives in order.
 func TestFaultSlowReaderFlowControl(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	const chunk = 1024
 	runMain(t, func(l *rt.Loop) error {
 		p := &producer{data: interopPattern(1 << 20), chunk: chunk, sndbuf: 8192, lost: rt.NewFuture[rt.Void](l)}
@@ -502,7 +503,7 @@ func TestFaultSlowReaderFlowControl(t *testing.T) {
 // gets every byte, then EOF, and ConnectionLost(nil) runs with the buffer
 // empty.
 func TestFaultCloseWaitsForAPeerThatDoesNotRead(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		fs, err := newFaultServer(l, nil)
 		if err != nil {
@@ -559,7 +560,7 @@ func TestFaultCloseWaitsForAPeerThatDoesNotRead(t *testing.T) {
 // dropped at once (the peer gets only a prefix of what was written, then
 // EOF), and ConnectionLost(nil) runs in the next pass.
 func TestFaultAbortDropsThePendingBuffer(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		fs, err := newFaultServer(l, nil)
 		if err != nil {
@@ -780,7 +781,7 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 	}
 	const n = idleConns
 	raiseNoFile(t, n+1024)
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		st := &idleStats{}
 		protos := make([]*idleProto, 0, n)
@@ -855,8 +856,8 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 // once instead; every fd is closed, the listening socket included (a new
 // connect is refused).
 func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
-	leakCheck(t)
-	fd0 := openFDs(t)
+	leakcheck.Check(t)
+	fd0 := leakcheck.FDs(t)
 	l, err := rt.NewLoop()
 	if err != nil {
 		t.Fatal(err)
@@ -923,7 +924,7 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 	if len(srv.Sockets()) != 0 || srv.IsServing() {
 		t.Errorf("server after the loop closed: %d sockets, serving %v; want none, false", len(srv.Sockets()), srv.IsServing())
 	}
-	if leaked := newFDs(t, fd0); len(leaked) > 0 {
+	if leaked := leakcheck.Opened(t, fd0); len(leaked) > 0 {
 		t.Errorf("fds open after the loop closed that were not before: %v", leaked)
 	}
 	fd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
@@ -941,8 +942,8 @@ func TestFaultLoopClosedUnderLiveTransports(t *testing.T) {
 // without ever having had ConnectionMade (asyncio's protocol state
 // machine is CM [DR* [ER]] CL), and the accepted fd must still be closed.
 func TestFaultLoopClosedBeforeConnectionMade(t *testing.T) {
-	leakCheck(t)
-	fd0 := openFDs(t)
+	leakcheck.Check(t)
+	fd0 := leakcheck.FDs(t)
 	l, err := rt.NewLoop()
 	if err != nil {
 		t.Fatal(err)
@@ -980,7 +981,7 @@ func TestFaultLoopClosedBeforeConnectionMade(t *testing.T) {
 	if n := lostCount(r); n > 1 {
 		t.Errorf("ConnectionLost ran %d times", n)
 	}
-	if leaked := newFDs(t, fd0); len(leaked) > 0 {
+	if leaked := leakcheck.Opened(t, fd0); len(leaked) > 0 {
 		t.Errorf("fds open after the loop closed that were not before: %v", leaked)
 	}
 }
@@ -989,7 +990,7 @@ func TestFaultLoopClosedBeforeConnectionMade(t *testing.T) {
 // fifth such write is reported to the exception handler once, and later
 // ones are not.
 func TestFaultWriteAfterConnectionLost(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		reported := reports(l)
 		fs, err := newFaultServer(l, nil)
@@ -1046,8 +1047,8 @@ func TestFaultWriteAfterConnectionLost(t *testing.T) {
 // connect stays in progress): the connecting socket must be closed with
 // the loop, and the future must not stay pending forever.
 func TestFaultLoopClosedDuringConnect(t *testing.T) {
-	leakCheck(t)
-	fd0 := openFDs(t)
+	leakcheck.Check(t)
+	fd0 := leakcheck.FDs(t)
 	// A listener nobody accepts on, with its queue (backlog 0: one
 	// connection) filled.
 	lfd, err := cloexecSocket(unix.AF_INET, unix.SOCK_STREAM)
@@ -1107,7 +1108,7 @@ func TestFaultLoopClosedDuringConnect(t *testing.T) {
 		t.Error("CreateConnection's future is still pending after the loop closed")
 	}
 	closeFDs()
-	if leaked := newFDs(t, fd0); len(leaked) > 0 {
+	if leaked := leakcheck.Opened(t, fd0); len(leaked) > 0 {
 		t.Errorf("%v open after the loop closed that were not before: the connecting socket leaked", leaked)
 	}
 }
@@ -1118,7 +1119,7 @@ func TestFaultLoopClosedDuringConnect(t *testing.T) {
 // connection must either fail (with EAGAIN) or really be made once the
 // queue has room; it must not be handed out unconnected.
 func TestFaultUnixConnectToAFullBacklog(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	path := t.TempDir() + "/full.sock"
 	lfd, err := nonblockSocket(unix.AF_UNIX, unix.SOCK_STREAM)
 	if err != nil {

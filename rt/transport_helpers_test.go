@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"runtime"
 	"testing"
 	"time"
 
@@ -129,58 +127,4 @@ func until[T any](f *rt.Future[T], what string) error {
 		return fmt.Errorf("waiting for %s: %w", what, err)
 	}
 	return nil
-}
-
-// leakCheck records the fd and goroutine counts and, at cleanup, fails if
-// either grew: nothing a test does may leak.
-func leakCheck(t *testing.T) {
-	t.Helper()
-	openFDs(t) // let the runtime open its own poller first
-	fd0, g0 := openFDs(t), runtime.NumGoroutine()
-	t.Cleanup(func() {
-		if t.Failed() {
-			return
-		}
-		// Executor and runtime goroutines wind down asynchronously.
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > g0 && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
-		if leaked := newFDs(t, fd0); len(leaked) > 0 {
-			t.Errorf("fd leak: %v opened and not closed", leaked)
-		}
-		if n := runtime.NumGoroutine(); n > g0 {
-			t.Errorf("goroutine leak: %d before, %d after", g0, n)
-		}
-	})
-}
-
-// openFDs is the set of the process's open descriptors, by number.
-func openFDs(t *testing.T) map[string]bool {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip("no /proc/self/fd to list descriptors:", err)
-	}
-	set := make(map[string]bool, len(ents))
-	for _, e := range ents {
-		set[e.Name()] = true
-	}
-	return set
-}
-
-// newFDs lists the descriptors open now that were not in before, with
-// what each is. A leak opens one; comparing counts instead would also see
-// one close meanwhile (a loop an earlier test dropped without Close has its
-// poller's *os.File closed by the garbage collector) and miss the leak.
-func newFDs(t *testing.T, before map[string]bool) []string {
-	t.Helper()
-	var out []string
-	for fd := range openFDs(t) {
-		if !before[fd] {
-			link, _ := os.Readlink("/proc/self/fd/" + fd)
-			out = append(out, fd+" ("+link+")")
-		}
-	}
-	return out
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"io"
 	"os"
 	"os/exec"
@@ -120,7 +121,7 @@ func (p *digestServer) ConnectionLost(err error) {
 // network ("tcp4" or "unix").
 func interopPythonClient(t *testing.T, network string) {
 	py := needPython(t)
-	leakCheck(t)
+	leakcheck.Check(t)
 	want := interopPattern(interopSize)
 	runMain(t, func(l *rt.Loop) error {
 		var conns []*digestServer
@@ -235,7 +236,7 @@ func (s *pythonServer) finish() (string, error) {
 // network ("tcp4" or "unix").
 func interopPythonServer(t *testing.T, network string) {
 	py := needPython(t)
-	leakCheck(t)
+	leakcheck.Check(t)
 	var ps *pythonServer
 	var path string
 	if network == "unix" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"slices"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func pairUp(l *rt.Loop, setup func(*recorder)) (c, s *recorder, srv *rt.Server, 
 // PauseWriting fires once over the high-water mark and ResumeWriting once
 // the buffer drains to the low one; every byte arrives in order.
 func TestTransportBuffersTheRemainderAndFlowControls(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		c, s, srv, err := pairUp(l, nil)
 		if err != nil {
@@ -125,7 +126,7 @@ func TestTransportWriteBufferLimits(t *testing.T) {
 // While reading is paused nothing is delivered, even with data waiting
 // through several polls; ResumeReading delivers it.
 func TestTransportPauseAndResumeReading(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		c, s, srv, err := pairUp(l, nil)
 		if err != nil {
@@ -179,7 +180,7 @@ func (b *bufProto) BufferUpdated(n int) {
 }
 
 func TestTransportBufferedProtocolReadsIntoItsBuffer(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		var bp *bufProto
 		srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol {
@@ -216,7 +217,7 @@ func TestTransportBufferedProtocolReadsIntoItsBuffer(t *testing.T) {
 // An empty buffer from GetBuffer is the protocol's bug: reported, and the
 // connection ends with that error.
 func TestTransportEmptyGetBufferIsFatal(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		errs := collectErrors(l)
 		var bp *bufProto
@@ -304,7 +305,7 @@ func TestTransportSetProtocolRedirectsLaterCallbacks(t *testing.T) {
 // Close is idempotent, Abort after Close does not call ConnectionLost a
 // second time, and the transport says it is closing at once.
 func TestTransportCloseTwiceAndAbortCallConnectionLostOnce(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		c, s, srv, err := pairUp(l, nil)
 		if err != nil {

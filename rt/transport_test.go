@@ -3,6 +3,7 @@ package rt_test
 import (
 	"bytes"
 	"errors"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"slices"
 	"strings"
@@ -18,7 +19,7 @@ import (
 // closes, the client sees EOF and then ConnectionLost(nil), each once and
 // in that order.
 func TestTransportEchoAndHalfClose(t *testing.T) {
-	leakCheck(t)
+	leakcheck.Check(t)
 	for _, network := range []string{"tcp4", "tcp6"} {
 		t.Run(network, func(t *testing.T) {
 			host := "127.0.0.1:0"

@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"io"
 	"net"
 	"os"
@@ -27,43 +28,6 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
-
-// ftLeakCheck is rt's leakCheck (transport_helpers_test.go): the number
-// of open descriptors (/proc/self/fd) and of goroutines must be flat at
-// cleanup. It runs after the test's other cleanups.
-func ftLeakCheck(t *testing.T) {
-	t.Helper()
-	fds := func() int {
-		ents, err := os.ReadDir("/proc/self/fd")
-		if err != nil {
-			t.Skip("no /proc/self/fd to count descriptors:", err)
-		}
-		return len(ents)
-	}
-	// Let the Go runtime open its own network poller first: raw peers
-	// use package net, whose poller stays open for the process's life.
-	if ln, err := net.Listen("tcp4", "127.0.0.1:0"); err == nil {
-		ln.Close()
-	}
-	fds()
-	fd0, g0 := fds(), runtime.NumGoroutine()
-	t.Cleanup(func() {
-		if t.Failed() {
-			return
-		}
-		// Executor and runtime goroutines wind down asynchronously.
-		deadline := time.Now().Add(5 * time.Second)
-		for (runtime.NumGoroutine() > g0 || fds() != fd0) && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
-		if n := fds(); n != fd0 {
-			t.Errorf("fd leak: %d open before, %d after", fd0, n)
-		}
-		if n := runtime.NumGoroutine(); n > g0 {
-			t.Errorf("goroutine leak: %d before, %d after", g0, n)
-		}
-	})
-}
 
 // ftPattern is n bytes in which every 4-byte word holds its own index, so
 // a byte lost, doubled or moved shows.
@@ -125,7 +89,7 @@ type ftPeerResult struct {
 // the limit plus one socket read), and the line that follows the flood
 // arrives intact.
 func TestFaultLineFloodOverTheLimit(t *testing.T) {
-	ftLeakCheck(t)
+	leakcheck.Check(t)
 	const flood = 10 << 20
 	var peak, overruns int
 	var reply []byte
@@ -247,7 +211,7 @@ func TestFaultLineFloodOverTheLimit(t *testing.T) {
 // high-water mark by more than one chunk, the writer did have to wait,
 // and the peer receives every byte in order.
 func TestFaultSlowReaderDrainingWriter(t *testing.T) {
-	ftLeakCheck(t)
+	leakcheck.Check(t)
 	const total, chunk = 16 << 20, 1 << 10
 	data := ftPattern(total)
 	var peak, waits, high int
@@ -332,7 +296,7 @@ func TestFaultSlowReaderDrainingWriter(t *testing.T) {
 // peer resets the connection (SO_LINGER 0, then close): the Drain fails
 // with a reset, a broken pipe or ErrConnectionLost, and does not hang.
 func TestFaultPeerResetDuringDrain(t *testing.T) {
-	ftLeakCheck(t)
+	leakcheck.Check(t)
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -419,7 +383,7 @@ func TestFaultCancelInEveryAwait(t *testing.T) {
 	pieces := []string{"par", "tial ", "da", "ta E", "N"}
 	for _, rd := range reads {
 		t.Run(rd.name, func(t *testing.T) {
-			ftLeakCheck(t)
+			leakcheck.Check(t)
 			run(t, func(l *rt.Loop) error {
 				srv, c, s, err := ftPair(l)
 				if err != nil {
@@ -458,7 +422,7 @@ func TestFaultCancelInEveryAwait(t *testing.T) {
 		})
 	}
 	t.Run("Drain", func(t *testing.T) {
-		ftLeakCheck(t)
+		leakcheck.Check(t)
 		run(t, func(l *rt.Loop) error {
 			srv, c, s, err := ftPair(l)
 			if err != nil {
@@ -663,7 +627,7 @@ func TestFaultTenThousandIdleConnections(t *testing.T) {
 		}
 		t.Cleanup(func() { syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old) })
 	}
-	ftLeakCheck(t)
+	leakcheck.Check(t)
 	st := &ftIdleStats{}
 	var m0, m1 runtime.MemStats
 	run(t, func(l *rt.Loop) error {
