@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/asyncgen/asyncgen/internal/echoload"
 )
 
 // sample is one timed run of one server in one cell.
@@ -59,22 +61,22 @@ func timed(p *proc, work load) (sample, error) {
 
 // echoLoad is the echo client over conns for d or msgs messages; its CPU
 // is this process's.
-func echoLoad(conns []*conn, d time.Duration, msgs int64) load {
+func echoLoad(conns *echoload.Conns, d time.Duration, msgs int64) load {
 	return func() (int64, float64, int64, error) {
 		c0 := selfCPU()
-		n, el, err := pingPong(conns, d, msgs)
+		n, el, err := conns.Run(d, msgs)
 		return n, float64(n) / el.Seconds(), selfCPU() - c0, err
 	}
 }
 
 // withEcho opens nconns connections to p, warms them up, and runs f.
-func withEcho(p *proc, nconns int, f func([]*conn) error) error {
-	conns, err := dialAll(p.addr, nconns)
+func withEcho(p *proc, nconns int, f func(*echoload.Conns) error) error {
+	conns, err := dialEcho(p.addr, nconns)
 	if err != nil {
 		return err
 	}
-	defer closeAll(conns)
-	if _, _, err := pingPong(conns, 200*time.Millisecond, 0); err != nil {
+	defer conns.Close()
+	if _, _, err := conns.Run(200*time.Millisecond, 0); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
 	}
 	return f(conns)
@@ -189,7 +191,7 @@ func idleBytes(p *proc, n int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	conns, err := dialAll(p.addr, n)
+	conns, err := dialEcho(p.addr, n)
 	if err != nil {
 		return 0, err
 	}
@@ -197,7 +199,7 @@ func idleBytes(p *proc, n int) (float64, error) {
 	r1, err := p.rss()
 	// The server goes first: TIME_WAIT stays on its side.
 	p.stop()
-	closeAll(conns)
+	conns.Close()
 	if err != nil {
 		return 0, err
 	}

@@ -39,29 +39,27 @@ func echoListener(t *testing.T, transform func([]byte)) string {
 	return ln.Addr().String()
 }
 
-func TestPingPongCountsEchoes(t *testing.T) {
+func TestEchoLoadCountsEchoes(t *testing.T) {
 	addr := echoListener(t, func([]byte) {})
-	conns, err := dialAll(addr, 20)
+	conns, err := dialEcho(addr, 20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeAll(conns)
-	n, el, err := pingPong(conns, 0, 5000)
+	defer conns.Close()
+	n, rate, _, err := echoLoad(conns, 0, 5000)()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The budget stops new messages; those in flight then come back
-	// but are not counted.
-	if n != 5000 || el <= 0 {
-		t.Errorf("pingPong = %d messages in %v, want 5000", n, el)
+	if n != 5000 || rate <= 0 {
+		t.Errorf("echoLoad = %d messages at %.0f/s, want 5000", n, rate)
 	}
 	// The sockets are quiet again: a second run works on them.
-	if n, _, err := pingPong(conns, 0, 100); err != nil || n != 100 {
-		t.Errorf("second pingPong = %d, %v, want 100", n, err)
+	if n, _, _, err := echoLoad(conns, 0, 100)(); err != nil || n != 100 {
+		t.Errorf("second echoLoad = %d, %v, want 100", n, err)
 	}
 }
 
-func TestPingPongCatchesAWrongEcho(t *testing.T) {
+func TestEchoLoadCatchesAWrongEcho(t *testing.T) {
 	var seen int
 	addr := echoListener(t, func(b []byte) {
 		// The set-up echo (the first msgSize bytes) comes back intact,
@@ -72,24 +70,24 @@ func TestPingPongCatchesAWrongEcho(t *testing.T) {
 			}
 		}
 	})
-	conns, err := dialAll(addr, 1)
+	conns, err := dialEcho(addr, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeAll(conns)
-	if _, _, err := pingPong(conns, 0, 10); err == nil || !strings.Contains(err.Error(), "differs") {
-		t.Errorf("pingPong against a corrupting server: %v, want an error saying the echo differs", err)
+	defer conns.Close()
+	if _, _, _, err := echoLoad(conns, 0, 10)(); err == nil || !strings.Contains(err.Error(), "differs") {
+		t.Errorf("echoLoad against a corrupting server: %v, want an error saying the echo differs", err)
 	}
 }
 
-func TestDialAllRefused(t *testing.T) {
+func TestDialEchoRefused(t *testing.T) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	if _, err := dialAll(addr, 3); err == nil {
-		t.Error("dialAll to a closed port: no error")
+	if _, err := dialEcho(addr, 3); err == nil {
+		t.Error("dialEcho to a closed port: no error")
 	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"time"
+
+	"github.com/asyncgen/asyncgen/internal/echoload"
 )
 
 // row is one server in one cell: a sample per repetition (NaN where the
@@ -121,7 +123,7 @@ func (r *results) run(s *suite) {
 			for _, sv := range rotate(s.echo, rep) {
 				r.timedCell(echoGroup(conns), sv, rep, func(p *proc) (sample, error) {
 					var smp sample
-					err := withEcho(p, conns, func(cs []*conn) (err error) {
+					err := withEcho(p, conns, func(cs *echoload.Conns) (err error) {
 						smp, err = timed(p, echoLoad(cs, r.o.d, 0))
 						return err
 					})
@@ -212,7 +214,7 @@ func (r *results) syscalls(s *suite) {
 	for _, conns := range []int{50, 100} {
 		for _, sv := range s.echo {
 			count(echoGroup(conns), sv, func(p *proc) (fig sysFig, err error) {
-				err = withEcho(p, conns, func(cs []*conn) (err error) {
+				err = withEcho(p, conns, func(cs *echoload.Conns) (err error) {
 					fig, err = countSyscalls(p, echoLoad(cs, 0, r.o.perfMsgs))
 					return err
 				})
