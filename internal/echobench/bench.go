@@ -60,10 +60,10 @@ func Run(b *testing.B, server string, nconns int, shape Shape) {
 		b.Fatal(err)
 	}
 	// The child goes first, so that the server side closes first.
-	b.Cleanup(func() { child.stop(); closeAll(conns) })
+	b.Cleanup(func() { child.stop(); conns.Close() })
 	// Warm up: round trips enough for the server's buffers (the loop's
 	// ready queue, the poller's event slice) to reach their size.
-	if err := load(conns, int64(50*nconns), shape); err != nil {
+	if err := load(conns, int64(50*nconns)); err != nil {
 		b.Fatal(err)
 	}
 	var perf *perfStat
@@ -88,7 +88,7 @@ func Run(b *testing.B, server string, nconns int, shape Shape) {
 		}
 	}
 	b.ResetTimer()
-	if err := load(conns, int64(b.N), shape); err != nil {
+	if err := load(conns, int64(b.N)); err != nil {
 		b.Fatal(err)
 	}
 	b.StopTimer()
@@ -171,7 +171,7 @@ func idleMemory(b *testing.B, server string, n int, shape Shape) (heap, stack, r
 		child.stop()
 		b.Fatal(err)
 	}
-	defer closeAll(conns)
+	defer conns.Close()
 	defer child.stop()
 	if got := child.call(b, fmt.Sprintf("wait %d", n), "ok"); got[0] < int64(n) {
 		b.Fatalf("the server has %d connections, want %d", got[0], n)
@@ -218,9 +218,9 @@ func machineBusyMicros() int64 {
 }
 
 // RunInProcess is Run with the server in this process, beside the load
-// client on goroutines of its own: the two share the process's Go
-// scheduler and its cores, the way the benchmarks of the issue that
-// specified them put it. It reports req/s, and the process's CPU and
+// client (one goroutine locked to its own OS thread): the two share the
+// process's Go scheduler and its cores, the way the benchmarks of the
+// issue that specified them put it. It reports req/s, and the process's CPU and
 // context switches per request (cpu-us/req, csw/req: server and client
 // together; Run tells them apart).
 func RunInProcess(b *testing.B, server string, nconns int, shape Shape) {
@@ -239,13 +239,13 @@ func RunInProcess(b *testing.B, server string, nconns int, shape Shape) {
 		stop()
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { stop(); closeAll(conns) })
-	if err := load(conns, int64(50*nconns), shape); err != nil {
+	b.Cleanup(func() { stop(); conns.Close() })
+	if err := load(conns, int64(50*nconns)); err != nil {
 		b.Fatal(err)
 	}
 	cpu0, csw0 := cpuMicros()
 	b.ResetTimer()
-	if err := load(conns, int64(b.N), shape); err != nil {
+	if err := load(conns, int64(b.N)); err != nil {
 		b.Fatal(err)
 	}
 	b.StopTimer()

@@ -4,19 +4,16 @@ package echobench
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/asyncgen/asyncgen/internal/echoload"
 )
 
 // child is a server child process and its control channel.
@@ -105,94 +102,17 @@ func (c *child) stop() {
 	t.Stop()
 }
 
-// dial opens n connections to addr, each echoing one message, with a few
-// dialers at a time.
-func dial(addr string, n int, shape Shape) ([]net.Conn, error) {
-	conns := make([]net.Conn, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			msg := make([]byte, shape.Size())
-			buf := make([]byte, shape.Size())
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				c, err := net.DialTimeout("tcp4", addr, 10*time.Second)
-				if err != nil {
-					errs <- err
-					return
-				}
-				conns[i] = c
-				shape.fill(msg, i)
-				if err := echoOnce(c, msg, buf); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		closeAll(conns)
-		return nil, err
-	}
-	return conns, nil
+// dial opens n load connections to addr, one at a time, each having
+// echoed one message of shape.
+func dial(addr string, n int, shape Shape) (*echoload.Conns, error) {
+	return echoload.Dial(addr, echoload.Config{Conns: n, Message: shape.message})
 }
 
-func closeAll(conns []net.Conn) {
-	for _, c := range conns {
-		if c != nil {
-			c.Close()
-		}
-	}
-}
-
-func echoOnce(c net.Conn, msg, buf []byte) error {
-	if _, err := c.Write(msg); err != nil {
-		return err
-	}
-	if _, err := io.ReadFull(c, buf); err != nil {
-		return err
-	}
-	if !bytes.Equal(buf, msg) {
-		return errors.New("echo differs from the message")
-	}
-	return nil
-}
-
-// load runs n request/response round trips over conns, one goroutine per
-// connection, until n have been done in all.
-func load(conns []net.Conn, n int64, shape Shape) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, len(conns))
-	deadline := time.Now().Add(10 * time.Minute)
-	for i, c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.SetDeadline(deadline)
-			msg := make([]byte, shape.Size())
-			buf := make([]byte, shape.Size())
-			shape.fill(msg, i)
-			for next.Add(1) <= n {
-				if err := echoOnce(c, msg, buf); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	return <-errs
+// load runs n request/response round trips over conns (exactly n in all,
+// spread over the connections as their echoes come back).
+func load(conns *echoload.Conns, n int64) error {
+	_, _, err := conns.Run(0, n)
+	return err
 }
 
 // loadMain is the load client alone (ECHOBENCH_LOAD=addr): ECHOBENCH_CONNS
@@ -209,16 +129,15 @@ func loadMain(addr string) int {
 	shape = shapeOfEnv()
 	conns, err := dial(addr, nconns, shape)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "echo load:", err)
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer closeAll(conns)
-	start := time.Now()
-	if err := load(conns, msgs, shape); err != nil {
-		fmt.Fprintln(os.Stderr, "echo load:", err)
+	defer conns.Close()
+	_, d, err := conns.Run(0, msgs)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	d := time.Since(start)
 	fmt.Printf("%d %s messages over %d connections in %v: %.0f req/s\n", msgs, shape, nconns, d.Round(time.Millisecond), float64(msgs)/d.Seconds())
 	return 0
 }
