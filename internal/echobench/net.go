@@ -12,7 +12,7 @@ import (
 // each connection's goroutine reads into its own 1 KiB buffer and writes
 // what it read. It echoes any shape.
 func ServeNet(addr string) (string, func(), error) {
-	return serveGoroutines(addr, func(c net.Conn) {
+	return ServeGoroutines(addr, func(c net.Conn) {
 		buf := make([]byte, 1024)
 		for {
 			n, err := c.Read(buf)
@@ -33,7 +33,7 @@ func ServeNet(addr string) (string, func(), error) {
 // ReadSlice('\n'); for Block it reads what is there.
 func ServeNetBufio(addr string) (string, func(), error) {
 	shape := shapeOfEnv()
-	return serveGoroutines(addr, func(c net.Conn) {
+	return ServeGoroutines(addr, func(c net.Conn) {
 		r, w := bufio.NewReader(c), bufio.NewWriter(c)
 		buf := make([]byte, 1024)
 		for {
@@ -59,9 +59,12 @@ func ServeNetBufio(addr string) (string, func(), error) {
 	})
 }
 
-// serveGoroutines accepts on addr and runs handle on its own goroutine
-// for each connection, closing the connection when handle returns.
-func serveGoroutines(addr string, handle func(net.Conn)) (string, func(), error) {
+// ServeGoroutines accepts on addr and runs handle on its own goroutine
+// for each connection, closing the connection when handle returns; stop
+// closes the listener and every connection and waits for the handlers.
+// The net servers are built on it, and so are the load client's tests'
+// servers, well-behaved and not.
+func ServeGoroutines(addr string, handle func(net.Conn)) (string, func(), error) {
 	ln, err := net.Listen("tcp4", addr)
 	if err != nil {
 		return "", nil, err

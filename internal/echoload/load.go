@@ -234,6 +234,7 @@ func (c *conn) check() error {
 	return nil
 }
 
+// stalled is the error for an echo that did not complete within d.
 func (c *conn) stalled(d time.Duration) error {
 	return fmt.Errorf("%d of %d bytes of the echo after %v", c.n, len(c.got), d)
 }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package echoload
+package echoload_test
 
 import (
 	"bufio"
@@ -8,11 +8,12 @@ import (
 	"io"
 	"net"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/asyncgen/asyncgen/internal/echobench"
+	"github.com/asyncgen/asyncgen/internal/echoload"
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
 )
 
@@ -26,38 +27,13 @@ type server struct {
 
 func startServer(t *testing.T, handle func(s *server, c *net.TCPConn)) *server {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	s := &server{}
+	addr, stop, err := echobench.ServeGoroutines("127.0.0.1:0", func(c net.Conn) { handle(s, c.(*net.TCPConn)) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{addr: ln.Addr().String()}
-	var mu sync.Mutex
-	conns := map[net.Conn]bool{}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns[c] = true
-			mu.Unlock()
-			wg.Go(func() {
-				defer c.Close()
-				handle(s, c.(*net.TCPConn))
-			})
-		}
-	})
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
+	t.Cleanup(stop)
+	s.addr = addr
 	return s
 }
 
@@ -105,9 +81,9 @@ func line(i int) []byte {
 	return m
 }
 
-func dial(t *testing.T, addr string, cfg Config) *Conns {
+func dial(t *testing.T, addr string, cfg echoload.Config) *echoload.Conns {
 	t.Helper()
-	cs, err := Dial(addr, cfg)
+	cs, err := echoload.Dial(addr, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +94,7 @@ func dial(t *testing.T, addr string, cfg Config) *Conns {
 func TestRunSendsExactlyTheMessageCount(t *testing.T) {
 	leakcheck.Check(t)
 	s := startServer(t, echo)
-	cs := dial(t, s.addr, Config{Conns: 20, Message: block})
+	cs := dial(t, s.addr, echoload.Config{Conns: 20, Message: block})
 	if got := s.received.Load(); got != 20*1024 {
 		t.Fatalf("after Dial the server read %d bytes, want one message per connection (%d)", got, 20*1024)
 	}
@@ -142,7 +118,7 @@ func TestRunSendsExactlyTheMessageCount(t *testing.T) {
 func TestRunForADuration(t *testing.T) {
 	leakcheck.Check(t)
 	s := startServer(t, echo)
-	cs := dial(t, s.addr, Config{Conns: 4, Message: block})
+	cs := dial(t, s.addr, echoload.Config{Conns: 4, Message: block})
 	n, el, err := cs.Run(20*time.Millisecond, 0)
 	if err != nil || n <= 0 || el < 20*time.Millisecond {
 		t.Fatalf("Run(20ms, 0) = %d messages in %v, %v; want some, in at least 20ms", n, el, err)
@@ -172,7 +148,7 @@ func TestRunLines(t *testing.T) {
 			}
 		}
 	})
-	cs := dial(t, s.addr, Config{Conns: 10, Message: line})
+	cs := dial(t, s.addr, echoload.Config{Conns: 10, Message: line})
 	if n, _, err := cs.Run(0, 1000); err != nil || n != 1000 {
 		t.Fatalf("Run(0, 1000) = %d, %v; want 1000", n, err)
 	}
@@ -188,7 +164,7 @@ func runAgainst(t *testing.T, edit func(off int, b []byte) ([]byte, bool)) error
 	t.Helper()
 	leakcheck.Check(t)
 	s := startServer(t, relay(edit))
-	cs := dial(t, s.addr, Config{Conns: 1, Message: block, Timeout: 100 * time.Millisecond})
+	cs := dial(t, s.addr, echoload.Config{Conns: 1, Message: block, Timeout: 100 * time.Millisecond})
 	n, _, err := cs.Run(0, 10)
 	if err == nil {
 		t.Fatalf("Run against a misbehaving server: %d messages, no error", n)
@@ -259,7 +235,7 @@ func TestRunReportsAReset(t *testing.T) {
 		c.Read(buf[:1])
 		c.SetLinger(0)
 	})
-	cs := dial(t, s.addr, Config{Conns: 1, Message: block})
+	cs := dial(t, s.addr, echoload.Config{Conns: 1, Message: block})
 	_, _, err := cs.Run(0, 10)
 	if err == nil {
 		t.Fatal("Run against a resetting server: no error")
@@ -275,10 +251,10 @@ func TestDialErrorsCloseEverything(t *testing.T) {
 	}
 	refused := ln.Addr().String()
 	ln.Close()
-	if _, err := Dial(refused, Config{Conns: 3, Message: block}); err == nil {
+	if _, err := echoload.Dial(refused, echoload.Config{Conns: 3, Message: block}); err == nil {
 		t.Error("Dial to a closed port: no error")
 	}
-	if _, err := Dial("localhost:1", Config{Conns: 1, Message: block}); err == nil {
+	if _, err := echoload.Dial("localhost:1", echoload.Config{Conns: 1, Message: block}); err == nil {
 		t.Error("Dial to a host name: no error, want one asking for IP:port")
 	}
 	// The third connection's set-up echo comes back short: Dial fails
@@ -294,7 +270,7 @@ func TestDialErrorsCloseEverything(t *testing.T) {
 		c.Write(buf[:n/2])
 		c.Read(buf) // until the client gives up
 	})
-	_, err = Dial(s.addr, Config{Conns: 5, Message: block, Timeout: 100 * time.Millisecond})
+	_, err = echoload.Dial(s.addr, echoload.Config{Conns: 5, Message: block, Timeout: 100 * time.Millisecond})
 	if err == nil {
 		t.Fatal("Dial against a short set-up echo: no error")
 	}
