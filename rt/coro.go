@@ -210,10 +210,22 @@ func (w *Awaiting[T]) Result() (T, error) {
 	a := w.a
 	w.a = nil
 	if a == nil {
-		var zero T
-		return zero, errNilAwaitable
+		// An interface, not a call of its own, keeps Result inlinable.
+		a = nilAwaited[T]{}
 	}
 	return a.Result()
+}
+
+// nilAwaited is what Result reads when nothing is awaited (Result called
+// twice, or before Start): the await fails with errNilAwaitable.
+type nilAwaited[T any] struct{}
+
+func (nilAwaited[T]) Send(*Ctx) Yield         { return Yield{} }
+func (nilAwaited[T]) Throw(*Ctx, error) Yield { return Yield{} }
+func (nilAwaited[T]) Close()                  {}
+func (nilAwaited[T]) Result() (T, error) {
+	var zero T
+	return zero, errNilAwaitable
 }
 
 // Close closes a delegated coroutine that is still suspended; generated
