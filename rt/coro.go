@@ -206,18 +206,21 @@ func (w *Awaiting[T]) throwIn(c *Ctx, thrown *error) (Yield, bool) {
 
 // Result returns the awaited outcome and forgets the awaitable so the frame
 // does not keep it alive.
-func (w *Awaiting[T]) Result() (T, error) {
+func (w *Awaiting[T]) Result() (T, error) { return w.take().Result() }
+
+// take returns the awaitable and forgets it; with nothing awaited (Result
+// called twice, or before Start) it is one whose await failed with
+// errNilAwaitable. It makes no call, so that Result and Must inline it.
+func (w *Awaiting[T]) take() Awaitable[T] {
 	a := w.a
 	w.a = nil
 	if a == nil {
-		// An interface, not a call of its own, keeps Result inlinable.
-		a = nilAwaited[T]{}
+		return nilAwaited[T]{}
 	}
-	return a.Result()
+	return a
 }
 
-// nilAwaited is what Result reads when nothing is awaited (Result called
-// twice, or before Start): the await fails with errNilAwaitable.
+// nilAwaited is what take gives when nothing is awaited.
 type nilAwaited[T any] struct{}
 
 func (nilAwaited[T]) Send(*Ctx) Yield         { return Yield{} }
@@ -269,7 +272,7 @@ func (w *Awaiting[T]) AwaitStack(buf []StackFrame) []StackFrame {
 // Must returns the awaited result, or panics with *Raised carrying the
 // awaited error: what rt.Must does, for generated frames.
 func (w *Awaiting[T]) Must() T {
-	v, err := w.Result()
+	v, err := w.take().Result()
 	if err != nil {
 		raise(err)
 	}

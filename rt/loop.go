@@ -319,20 +319,21 @@ func (l *Loop) runPasses() (stopped bool) {
 		}
 	}
 	for {
-		if n := l.ready.n; n > 0 && len(l.timers) == 0 && !l.stopping && l.sincePoll < maxPollSkips && !l.debug && l.tsLen.Load() == 0 {
-			// A busy pass with no timers, no poll due and nothing from
-			// other goroutines: what runOnce's general path comes to in
-			// that case, with none of its tests, run here rather than
-			// through runOnce and runReady. Every await of a future
-			// completed by a callback takes two of these.
+		// A busy pass with no timers, no poll due and nothing from other
+		// goroutines is what runOnce's general path comes to in that
+		// case, with none of its tests: it runs here rather than through
+		// runOnce and runReady. Every await of a future completed by a
+		// callback takes two of these.
+		n := l.ready.n
+		if n == 0 || len(l.timers) != 0 || l.sincePoll >= maxPollSkips || l.stopping || l.debug || l.tsLen.Load() != 0 {
+			l.runOnce()
+		} else {
 			l.sincePoll += n
 			for n > 0 {
 				n--
 				l.todo = n // exact for the resume after a panic
 				l.ready.pop().run()
 			}
-		} else {
-			l.runOnce()
 		}
 		if l.stopping {
 			return true
