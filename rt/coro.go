@@ -206,14 +206,29 @@ func (w *Awaiting[T]) throwIn(c *Ctx, thrown *error) (Yield, bool) {
 
 // Result returns the awaited outcome and forgets the awaitable so the frame
 // does not keep it alive.
-func (w *Awaiting[T]) Result() (T, error) {
+func (w *Awaiting[T]) Result() (T, error) { return w.take().Result() }
+
+// take returns the awaitable and forgets it; with nothing awaited (Result
+// called twice, or before Start) it is one whose await failed with
+// errNilAwaitable. It makes no call, so that Result and Must inline it.
+func (w *Awaiting[T]) take() Awaitable[T] {
 	a := w.a
 	w.a = nil
 	if a == nil {
-		var zero T
-		return zero, errNilAwaitable
+		return nilAwaited[T]{}
 	}
-	return a.Result()
+	return a
+}
+
+// nilAwaited is what take gives when nothing is awaited.
+type nilAwaited[T any] struct{}
+
+func (nilAwaited[T]) Send(*Ctx) Yield         { return Yield{} }
+func (nilAwaited[T]) Throw(*Ctx, error) Yield { return Yield{} }
+func (nilAwaited[T]) Close()                  {}
+func (nilAwaited[T]) Result() (T, error) {
+	var zero T
+	return zero, errNilAwaitable
 }
 
 // Close closes a delegated coroutine that is still suspended; generated
@@ -257,7 +272,7 @@ func (w *Awaiting[T]) AwaitStack(buf []StackFrame) []StackFrame {
 // Must returns the awaited result, or panics with *Raised carrying the
 // awaited error: what rt.Must does, for generated frames.
 func (w *Awaiting[T]) Must() T {
-	v, err := w.Result()
+	v, err := w.take().Result()
 	if err != nil {
 		raise(err)
 	}

@@ -57,16 +57,34 @@ func TestDebugRejectsCallsFromOtherGoroutines(t *testing.T) {
 	tests := []struct {
 		name string
 		call func(l *rt.Loop, f *rt.Future[int])
+		// awaited: a task awaits the target (its only callback, the
+		// inline one) instead of a done callback.
+		awaited bool
 	}{
-		{"CallSoon", func(l *rt.Loop, _ *rt.Future[int]) { l.CallSoon(func() {}) }},
-		{"CallLater", func(l *rt.Loop, _ *rt.Future[int]) { l.CallLater(time.Second, func() {}) }},
-		{"Future.SetResult", func(_ *rt.Loop, f *rt.Future[int]) { f.SetResult(1) }},
+		{"CallSoon", func(l *rt.Loop, _ *rt.Future[int]) { l.CallSoon(func() {}) }, false},
+		{"CallSoonNoHandle", func(l *rt.Loop, _ *rt.Future[int]) { l.CallSoonNoHandle(func() {}) }, false},
+		{"CallLater", func(l *rt.Loop, _ *rt.Future[int]) { l.CallLater(time.Second, func() {}) }, false},
+		{"Future.SetResult", func(_ *rt.Loop, f *rt.Future[int]) { f.SetResult(1) }, false},
+		{"Future.SetResult of an awaited future", func(_ *rt.Loop, f *rt.Future[int]) { f.SetResult(1) }, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l := newLoop(t, rt.WithDebug(true))
+			l := newLoop(t, rt.WithDebug(!tc.awaited))
 			target := rt.NewFuture[int](l)
-			target.AddDoneCallback(func(*rt.Future[int]) {})
+			if tc.awaited {
+				// A future is a coroutine that waits for itself; the
+				// task's first step parks on it before the goroutine
+				// below starts. Debug mode comes on after the future
+				// was made, so that it carries nothing but the task's
+				// callback (no creation site). The rejected SetResult
+				// never wakes the task: Close's "Task was destroyed"
+				// report is expected.
+				rt.CreateTask[int](l, target)
+				l.SetDebug(true)
+				l.SetExceptionHandler(func(*rt.Loop, rt.ErrorContext) {})
+			} else {
+				target.AddDoneCallback(func(*rt.Future[int]) {})
+			}
 			verdict := rt.NewFuture[error](l)
 			l.CallSoon(func() {
 				go func() {

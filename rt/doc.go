@@ -37,7 +37,8 @@
 //
 // A Loop is asyncio's event loop: a ready queue, a timer heap and a
 // selector (package rt/selector), with one pass (runOnce) ported closely
-// from base_events._run_once. Callbacks (CallSoon, CallLater, CallAt) run
+// from base_events._run_once (a pass with callbacks ready, no timers and
+// no poll due takes a shorter path to the same result). Callbacks (CallSoon, CallLater, CallAt) run
 // on the loop's goroutine (CallSoonNoHandle is CallSoon with no Handle to
 // cancel it, and no allocation); only CallSoonThreadsafe, RunInExecutor's
 // workers and signal delivery cross goroutines. Run is asyncio.run.

@@ -176,16 +176,23 @@ func (f *futureBase) RemoveDoneCallback(id CallbackID) int {
 // order; callbacks never run inline, so a future completed from deep inside
 // one callback never re-enters another.
 func (f *futureBase) scheduleCallbacks() {
-	if f.cb0 != nil {
-		f.loop.callSoon(f.cb0)
+	if cb := f.cb0; cb != nil {
 		f.cb0 = nil
+		if !f.loop.fastPush(cb) {
+			f.loop.callSoonSlow(cb)
+		}
 	}
 	if f.ext != nil && len(f.ext.more) > 0 {
-		for _, e := range f.ext.more {
-			f.loop.callSoon(e.cb)
-		}
-		f.ext.more = nil
+		f.scheduleMore()
 	}
+}
+
+// scheduleMore schedules the callbacks beyond the inline one.
+func (f *futureBase) scheduleMore() {
+	for _, e := range f.ext.more {
+		f.loop.callSoon(e.cb)
+	}
+	f.ext.more = nil
 }
 
 // cancel is Future.cancel: it reports whether the future was pending.
@@ -287,6 +294,17 @@ func (f *Future[T]) SetResult(v T) error {
 	}
 	f.result = v
 	f.state = finished
+	if f.ext == nil {
+		// scheduleCallbacks when the only callback can be the inline
+		// one (what almost every await comes to), without the call.
+		if cb := f.cb0; cb != nil {
+			f.cb0 = nil
+			if !f.loop.fastPush(cb) {
+				f.loop.callSoonSlow(cb)
+			}
+		}
+		return nil
+	}
 	f.scheduleCallbacks()
 	return nil
 }

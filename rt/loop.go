@@ -66,7 +66,7 @@ type Loop struct {
 	debug      bool
 	slow       time.Duration
 
-	current AnyTask
+	current *Ctx // the driver of the task whose step is running
 	tasks   taskList
 	taskSeq uint64
 
@@ -160,6 +160,14 @@ func (l *Loop) CallSoon(fn func()) *Handle {
 // callback created once (a protocol's, a server's) can be scheduled at
 // every event for free. It panics if the loop is closed.
 func (l *Loop) CallSoonNoHandle(fn func()) {
+	if l.closed || l.debug || !l.ready.tryPush(funcCallback(fn)) {
+		l.callSoonNoHandleSlow(fn)
+	}
+}
+
+// callSoonNoHandleSlow is CallSoonNoHandle on a closed loop, in debug mode
+// or with a full ready queue.
+func (l *Loop) callSoonNoHandleSlow(fn func()) {
 	l.checkUsable("CallSoonNoHandle")
 	l.ready.push(funcCallback(fn))
 }
@@ -169,18 +177,27 @@ func (l *Loop) CallSoonNoHandle(fn func()) {
 // is where a future completed from the wrong goroutine is caught (asyncio
 // checks the thread in call_soon for the same reason).
 func (l *Loop) callSoon(cb callback) {
-	if l.debug {
-		l.checkCaller()
+	if !l.fastPush(cb) {
+		l.callSoonSlow(cb)
 	}
-	l.ready.push(cb)
 }
 
-// checkCaller is callSoon's debug check, out of line so that callSoon
-// inlines.
-func (l *Loop) checkCaller() {
-	if l.running {
+// fastPush is callSoon's common case, which inlines: it queues cb unless
+// the loop is in debug mode or the queue must grow, and reports whether it
+// did. The await path writes callSoon as
+//
+//	if !l.fastPush(cb) { l.callSoonSlow(cb) }
+//
+// to save a call.
+func (l *Loop) fastPush(cb callback) bool { return !l.debug && l.ready.tryPush(cb) }
+
+// callSoonSlow is callSoon in debug mode, where it checks the caller's
+// goroutine, or with a full ready queue.
+func (l *Loop) callSoonSlow(cb callback) {
+	if l.debug && l.running {
 		l.checkGoroutine("a Future or Task method")
 	}
+	l.ready.push(cb)
 }
 
 // CallLater schedules fn to run after delay d (which may be zero or
@@ -302,7 +319,22 @@ func (l *Loop) runPasses() (stopped bool) {
 		}
 	}
 	for {
-		l.runOnce()
+		// A busy pass with no timers, no poll due and nothing from other
+		// goroutines is what runOnce's general path comes to in that
+		// case, with none of its tests: it runs here rather than through
+		// runOnce and runReady. Every await of a future completed by a
+		// callback takes two of these.
+		n := l.ready.n
+		if n == 0 || len(l.timers) != 0 || l.sincePoll >= maxPollSkips || l.stopping || l.debug || l.tsLen.Load() != 0 {
+			l.runOnce()
+		} else {
+			l.sincePoll += n
+			for n > 0 {
+				n--
+				l.todo = n // exact for the resume after a panic
+				l.ready.pop().run()
+			}
+		}
 		if l.stopping {
 			return true
 		}
@@ -561,9 +593,9 @@ func (l *Loop) runOne(cb callback) {
 // to the exception handler.
 func (l *Loop) recovered(v any) {
 	err := FailureOf(v)
-	if t := l.current; t != nil {
+	if c := l.current; c != nil {
 		l.current = nil
-		t.stepPanicked(err)
+		c.task.stepPanicked(err)
 		return
 	}
 	l.CallExceptionHandler(ErrorContext{Message: "exception in callback", Err: err})

@@ -11,6 +11,19 @@ type ring struct {
 
 func (r *ring) len() int { return r.n }
 
+// tryPush appends cb if the buffer has room and reports whether it did.
+// It inlines (push, with its call to grow, does not), so the schedulers
+// on the await path store into the queue without a call of their own and
+// fall back to push only when the buffer must grow.
+func (r *ring) tryPush(cb callback) bool {
+	if r.n == len(r.buf) {
+		return false
+	}
+	r.buf[(r.head+r.n)&(len(r.buf)-1)] = cb
+	r.n++
+	return true
+}
+
 func (r *ring) push(cb callback) {
 	if r.n == len(r.buf) {
 		r.grow()

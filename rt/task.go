@@ -184,27 +184,15 @@ func (t *Task[T]) step(exc error) {
 		return
 	}
 	if t.mustCancel {
-		// A coroutine woken by the future it awaits reads that future's
-		// outcome itself: when that is a cancellation already (the
-		// first of two Cancels cancelled it), it is the error asyncio's
-		// __wakeup would pass on, message and all.
-		if !errors.Is(exc, ErrCancelled) && !t.waiterCancelled() {
-			exc = &CancelledError{Msg: t.ext.cancelMsg}
-		}
-		t.mustCancel = false
+		exc = t.takeCancel(exc)
 	}
 	t.waiter = nil
 	l := t.loop
 	if l.debug && l.current != nil {
-		// Only the loop runs steps, one at a time; this can fire only
-		// if that invariant is broken, which debug mode reports.
-		l.CallExceptionHandler(ErrorContext{
-			Message: fmt.Sprintf("cannot enter task %s while another task is being executed", t.Name()),
-			Future:  t,
-		})
+		t.reentered()
 		return
 	}
-	l.current = t
+	l.current = &t.ctx
 	// A panic escaping the coroutine unwinds to the loop's recover, which
 	// finishes the current task with it (Loop.recovered): one deferred
 	// recover per RunForever instead of one more per step.
@@ -216,13 +204,47 @@ func (t *Task[T]) step(exc error) {
 	}
 	l.current = nil
 	switch y.kind {
+	case yieldFuture:
+		// What await does for the usual future, written out: a pending
+		// future of this loop that nobody else waits on, with no
+		// cancellation to pass on.
+		if fb := y.fut.base(); fb.loop == l && fb.state == pending && fb.cb0 == nil && fb.ext == nil &&
+			!t.mustCancel && fb != &t.futureBase {
+			fb.cb0 = t
+			t.waiter = y.fut
+			return
+		}
+		t.await(y.fut)
 	case yieldDone:
 		t.finish(y, nil)
 	case yieldBare:
-		l.callSoon(t)
-	case yieldFuture:
-		t.await(y.fut)
+		if !l.fastPush(t) {
+			l.callSoonSlow(t)
+		}
 	}
+}
+
+// takeCancel is the error a step throws in for a Cancel that found the
+// task with no waiter to cancel (or one that refused). A coroutine woken
+// by the future it awaits reads that future's outcome itself: when that
+// is a cancellation already (the first of two Cancels cancelled it), it is
+// the error asyncio's __wakeup would pass on, message and all.
+func (t *Task[T]) takeCancel(exc error) error {
+	if !errors.Is(exc, ErrCancelled) && !t.waiterCancelled() {
+		exc = &CancelledError{Msg: t.ext.cancelMsg}
+	}
+	t.mustCancel = false
+	return exc
+}
+
+// reentered reports, in debug mode, a step started while another task's
+// step is running. Only the loop runs steps, one at a time; this can fire
+// only if that invariant is broken.
+func (t *Task[T]) reentered() {
+	t.loop.CallExceptionHandler(ErrorContext{
+		Message: fmt.Sprintf("cannot enter task %s while another task is being executed", t.Name()),
+		Future:  t,
+	})
 }
 
 // waiterCancelled reports whether the task is being woken by the future
@@ -329,7 +351,12 @@ func (t *Task[T]) abandon() {
 }
 
 // CurrentTask returns the task whose step is running, or nil.
-func (l *Loop) CurrentTask() AnyTask { return l.current }
+func (l *Loop) CurrentTask() AnyTask {
+	if l.current == nil {
+		return nil
+	}
+	return l.current.task
+}
 
 // AllTasks returns the tasks of l that are not done yet, in creation order.
 func (l *Loop) AllTasks() []AnyTask {
