@@ -9,24 +9,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// ctrlIfAsync is ctrlIf as a coroutine (see asyncgen).
-func ctrlIfAsync(e *Env, x int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return ctrlIf(e, x), nil })
-	}
-	return &ctrlIfFrame{e: e, x: x}
-}
-
 // ctrlIfFrame is the state of a suspended ctrlIf.
 type ctrlIfFrame struct {
-	rtimpl.Frame[int]
-	e   *Env
-	x   int
-	y   int
-	aw  rt.Awaiting[int]
-	aw1 rt.Awaiting[bool]
+	rtimpl.AwaitFrame[int, int]
+	e    *Env
+	x, y int
+	aw1  rt.Awaiting[bool]
 }
 
+// ctrlIfAsync is ctrlIf as a coroutine (see asyncgen).
+func ctrlIfAsync(e *Env, x int) rt.Coro[int] {
+	return rtimpl.New(&ctrlIfFrame{e: e, x: x}, func() (int, error) { return ctrlIf(e, x), nil })
+}
 func (f *ctrlIfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlIfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlIfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -43,22 +37,22 @@ func (f *ctrlIfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line ctrl_templates.go:18*/ f.aw.Begin(f.e.AV("init", f.x))
+	/*line ctrl_templates.go:18*/ f.Aw.Begin(f.e.AV("init", f.x))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.y = f.aw.Must()
+	f.y = f.Aw.Must()
 	/*line ctrl_templates.go:18*/ if !(f.y > 0) {
 		goto else3
 	}
 	/*line ctrl_templates.go:19*/ f.x = -1
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:21*/ f.e.Add("pos y=%d x=%d", f.y, f.x)
 	goto endif2
 else3:
@@ -75,41 +69,36 @@ resume5:
 	goto endif6
 else7:
 	/*line ctrl_templates.go:25*/ f.x = 100
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:27*/ f.e.Add("else y=%d", f.y)
 endif6:
 endif2:
 	/*line ctrl_templates.go:29*/ return f.Finish(f.x, nil)
-//line ctrl_templates_async.go:89
+//line ctrl_templates_async.go:83
 }
-func (f *ctrlIfFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *ctrlIfFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlIfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlIf", "generated_test/ctrl_templates.go", 18, 20, 22, 26)))
-}
-
-// ctrlSwitchTagAsync is ctrlSwitchTag as a coroutine (see asyncgen).
-func ctrlSwitchTagAsync(e *Env, x int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return ctrlSwitchTag(e, x), nil })
-	}
-	return &ctrlSwitchTagFrame{e: e, x: x}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlIf", "generated_test/ctrl_templates.go", 18, 20, 22, 26)))
 }
 
 // ctrlSwitchTagFrame is the state of a suspended ctrlSwitchTag.
 type ctrlSwitchTagFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	x   int
 	out string
 	tag int
-	aw  rt.Awaiting[int]
 }
 
+// ctrlSwitchTagAsync is ctrlSwitchTag as a coroutine (see asyncgen).
+func ctrlSwitchTagAsync(e *Env, x int) rt.Coro[string] {
+	return rtimpl.New(&ctrlSwitchTagFrame{e: e, x: x}, func() (string, error) { return ctrlSwitchTag(e, x), nil })
+}
 func (f *ctrlSwitchTagFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlSwitchTagFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -132,23 +121,23 @@ func (f *ctrlSwitchTagFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line ctrl_templates.go:37*/ f.out = ""
-	f.aw.Begin(f.e.AV("tag", f.x))
+	f.Aw.Begin(f.e.AV("tag", f.x))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	f.tag = v
 	if f.tag ==
 		f.e.V("c1", 1) {
 		goto case3
 	}
-	/*line ctrl_templates.go:44*/ f.aw.Begin(f.e.AV("c2", 2))
+	/*line ctrl_templates.go:44*/ f.Aw.Begin(f.e.AV("c2", 2))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	if f.tag == aV {
 		goto case4
 	}
@@ -167,61 +156,55 @@ resume8:
 	goto case6
 case3:
 	/*line ctrl_templates.go:40*/ f.x = 2
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:42*/ f.out += "one"
 case4:
-	/*line ctrl_templates.go:45*/ f.aw.Begin(f.e.I(0))
+	/*line ctrl_templates.go:45*/ f.Aw.Begin(f.e.I(0))
 resume10:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:46*/ f.out += "two"
 	goto endswitch2
 case5:
 	/*line ctrl_templates.go:48*/ f.out += "three-or-four"
 	goto endswitch2
 case6:
-	/*line ctrl_templates.go:50*/ f.aw.Begin(f.e.I(0))
+	/*line ctrl_templates.go:50*/ f.Aw.Begin(f.e.I(0))
 resume11:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:51*/ f.out += "default"
 case7:
 	/*line ctrl_templates.go:54*/ f.out += "five"
 endswitch2:
 	return f.Finish(fmt.Sprintf("%s x=%d", f.out, f.x), nil)
-//line ctrl_templates_async.go:202
+//line ctrl_templates_async.go:191
 }
-func (f *ctrlSwitchTagFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTagFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTag", "generated_test/ctrl_templates.go", 38, 44, 41, 45, 50))
-}
-
-// ctrlSwitchTaglessAsync is ctrlSwitchTagless as a coroutine (see asyncgen).
-func ctrlSwitchTaglessAsync(e *Env, x int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return ctrlSwitchTagless(e, x), nil })
-	}
-	return &ctrlSwitchTaglessFrame{e: e, x: x}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTag", "generated_test/ctrl_templates.go", 38, 44, 41, 45, 50))
 }
 
 // ctrlSwitchTaglessFrame is the state of a suspended ctrlSwitchTagless.
 type ctrlSwitchTaglessFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, bool]
 	e   *Env
 	x   int
-	aw  rt.Awaiting[bool]
 	aw1 rt.Awaiting[int]
 }
 
+// ctrlSwitchTaglessAsync is ctrlSwitchTagless as a coroutine (see asyncgen).
+func ctrlSwitchTaglessAsync(e *Env, x int) rt.Coro[string] {
+	return rtimpl.New(&ctrlSwitchTaglessFrame{e: e, x: x}, func() (string, error) { return ctrlSwitchTagless(e, x), nil })
+}
 func (f *ctrlSwitchTaglessFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlSwitchTaglessFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -242,12 +225,12 @@ func (f *ctrlSwitchTaglessFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line ctrl_templates.go:64*/ if f.x > 10 {
 		goto case2
 	}
-	/*line ctrl_templates.go:66*/ f.aw.Begin(f.e.AB("mid?", f.x > 5))
+	/*line ctrl_templates.go:66*/ f.Aw.Begin(f.e.AB("mid?", f.x > 5))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aB = f.aw.Must()
+	aB = f.Aw.Must()
 	if aB {
 		goto case3
 	}
@@ -280,34 +263,29 @@ resume7:
 	return f.Finish("unreachable", nil)
 endswitch1:
 	return f.Finish(fmt.Sprintf("end x=%d", f.x), nil)
-//line ctrl_templates_async.go:284
+//line ctrl_templates_async.go:267
 }
-func (f *ctrlSwitchTaglessFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *ctrlSwitchTaglessFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlSwitchTaglessFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTagless", "generated_test/ctrl_templates.go", 66, 68, 72)))
-}
-
-// ctrlTypeSwitchAsync is ctrlTypeSwitch as a coroutine (see asyncgen).
-func ctrlTypeSwitchAsync(e *Env, v any) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return ctrlTypeSwitch(e, v), nil })
-	}
-	return &ctrlTypeSwitchFrame{e: e, v: v}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlSwitchTagless", "generated_test/ctrl_templates.go", 66, 68, 72)))
 }
 
 // ctrlTypeSwitchFrame is the state of a suspended ctrlTypeSwitch.
 type ctrlTypeSwitchFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, any]
 	e   *Env
 	v   any
 	t   int
 	t_1 any
 	t_2 error
 	t_3 any
-	aw  rt.Awaiting[any]
 	aw1 rt.Awaiting[int]
 }
 
+// ctrlTypeSwitchAsync is ctrlTypeSwitch as a coroutine (see asyncgen).
+func ctrlTypeSwitchAsync(e *Env, v any) rt.Coro[string] {
+	return rtimpl.New(&ctrlTypeSwitchFrame{e: e, v: v}, func() (string, error) { return ctrlTypeSwitch(e, v), nil })
+}
 func (f *ctrlTypeSwitchFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlTypeSwitchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -328,12 +306,12 @@ func (f *ctrlTypeSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line ctrl_templates.go:86*/ f.aw.Begin(Later(f.e, f.v))
+	/*line ctrl_templates.go:86*/ f.Aw.Begin(Later(f.e, f.v))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line ctrl_templates.go:86*/ switch t := later.(type) {
 	case int:
 		f.t = t
@@ -381,32 +359,24 @@ resume10:
 	/*line ctrl_templates.go:97*/ return f.Finish("error "+f.t_2.Error(), nil)
 case7:
 	return f.Finish(fmt.Sprintf("other %T", f.t_3), nil)
-//line ctrl_templates_async.go:385
+//line ctrl_templates_async.go:363
 }
-func (f *ctrlTypeSwitchFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *ctrlTypeSwitchFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *ctrlTypeSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlTypeSwitch", "generated_test/ctrl_templates.go", 86, 88, 91, 96)))
-}
-
-// ctrlForFormsAsync is ctrlForForms as a coroutine (see asyncgen).
-func ctrlForFormsAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return ctrlForForms(e), nil })
-	}
-	return &ctrlForFormsFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlTypeSwitch", "generated_test/ctrl_templates.go", 86, 88, 91, 96)))
 }
 
 // ctrlForFormsFrame is the state of a suspended ctrlForForms.
 type ctrlForFormsFrame struct {
-	rtimpl.Frame[int]
-	e   *Env
-	n   int
-	i   int
-	i_1 int
-	i_2 int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e              *Env
+	n, i, i_1, i_2 int
 }
 
+// ctrlForFormsAsync is ctrlForForms as a coroutine (see asyncgen).
+func ctrlForFormsAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&ctrlForFormsFrame{e: e}, func() (int, error) { return ctrlForForms(e), nil })
+}
 func (f *ctrlForFormsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlForFormsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -436,12 +406,12 @@ func (f *ctrlForFormsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line ctrl_templates.go:108*/ f.n = 0
 for1:
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line ctrl_templates.go:110*/ f.n += i
 	if f.n >= 2 {
 		goto endfor3
@@ -452,33 +422,33 @@ for5:
 	/*line ctrl_templates.go:115*/ if !(f.n < 5) {
 		goto endfor7
 	}
-	/*line ctrl_templates.go:116*/ f.aw.Begin(f.e.I(1))
+	/*line ctrl_templates.go:116*/ f.Aw.Begin(f.e.I(1))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line ctrl_templates.go:116*/ f.n += i_1
 	goto for5
 endfor7:
 	/*line ctrl_templates.go:118*/ f.i = 0
 for9:
-	/*line ctrl_templates.go:118*/ f.aw.Begin(f.e.AV("lim", 2))
+	/*line ctrl_templates.go:118*/ f.Aw.Begin(f.e.AV("lim", 2))
 resume12:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line ctrl_templates.go:118*/ if !(f.i < aV) {
 		goto endfor11
 	}
 	/*line ctrl_templates.go:119*/ f.e.Add("i=%d", f.i)
-	/*line ctrl_templates.go:118*/ f.aw.Begin(f.e.AV("post", 1))
+	/*line ctrl_templates.go:118*/ f.Aw.Begin(f.e.AV("post", 1))
 resume13:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	/*line ctrl_templates.go:118*/ f.i += aV_1
 	goto for9
 endfor11:
@@ -487,22 +457,22 @@ range14:
 	if f.i_1 >= 2 {
 		goto endrange16
 	}
-	/*line ctrl_templates.go:122*/ f.aw.Begin(f.e.I(10))
+	/*line ctrl_templates.go:122*/ f.Aw.Begin(f.e.I(10))
 resume17:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	i_2 = f.aw.Must()
+	i_2 = f.Aw.Must()
 	/*line ctrl_templates.go:122*/ f.n += i_2
 	f.i_1++
 	goto range14
 endrange16:
-	/*line ctrl_templates.go:124*/ f.aw.Begin(f.e.AV("rng", 2))
+	/*line ctrl_templates.go:124*/ f.Aw.Begin(f.e.AV("rng", 2))
 resume18:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	aV_2 = f.aw.Must()
+	aV_2 = f.Aw.Must()
 	/*line ctrl_templates.go:124*/ for i := range aV_2 {
 		f.e.Add("r%d", i)
 	}
@@ -512,12 +482,12 @@ for19:
 	/*line ctrl_templates.go:128*/ if !(f.i_2 < 2) {
 		goto endfor21
 	}
-	/*line ctrl_templates.go:129*/ f.aw.Begin(f.e.I(0))
+	/*line ctrl_templates.go:129*/ f.Aw.Begin(f.e.I(0))
 resume22:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(7, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:128*/ f.i_2++
 	goto for19
 endfor21:
@@ -530,12 +500,12 @@ for23:
 	if f.i_2 != 3 {
 		goto endif26
 	}
-	/*line ctrl_templates.go:135*/ f.aw.Begin(f.e.I(0))
+	/*line ctrl_templates.go:135*/ f.Aw.Begin(f.e.I(0))
 resume27:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(8, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:136*/ goto post24
 endif26:
 	f.e.Add("w%d", f.i_2)
@@ -543,31 +513,24 @@ post24:
 	goto for23
 endfor25:
 	/*line ctrl_templates.go:140*/ return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:547
+//line ctrl_templates_async.go:517
 }
-func (f *ctrlForFormsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlForFormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlForForms", "generated_test/ctrl_templates.go", 110, 116, 118, 118, 122, 124, 129, 135))
-}
-
-// ctrlLabelsAsync is ctrlLabels as a coroutine (see asyncgen).
-func ctrlLabelsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return ctrlLabels(e), nil })
-	}
-	return &ctrlLabelsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlForForms", "generated_test/ctrl_templates.go", 110, 116, 118, 118, 122, 124, 129, 135))
 }
 
 // ctrlLabelsFrame is the state of a suspended ctrlLabels.
 type ctrlLabelsFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	out string
-	i   int
-	j   int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	out  string
+	i, j int
 }
 
+// ctrlLabelsAsync is ctrlLabels as a coroutine (see asyncgen).
+func ctrlLabelsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&ctrlLabelsFrame{e: e}, func() (string, error) { return ctrlLabels(e), nil })
+}
 func (f *ctrlLabelsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlLabelsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -599,7 +562,6 @@ for4:
 	}
 	/*line ctrl_templates.go:154*/ switch {
 	case f.j == 1 && f.i == 0:
-		goto case8
 
 	case f.j == 1 && f.i == 1:
 		goto case9
@@ -609,41 +571,41 @@ for4:
 
 	case f.i == 2:
 		goto case11
+	default:
+		goto endswitch7
 	}
-	goto endswitch7
-case8:
 	/*line ctrl_templates.go:156*/ f.j = 10
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume12:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:158*/ f.e.Add("cont outer at i=%d j=%d", f.i, f.j)
 	goto post2
 case9:
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume13:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:162*/ goto endswitch7
 case10:
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume14:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:165*/ goto endfor6
 case11:
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume15:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:168*/ goto endfor3
 endswitch7:
 	f.out += fmt.Sprintf("%d%d ", f.i, f.j)
@@ -656,30 +618,23 @@ post2:
 	goto for1
 endfor3:
 	/*line ctrl_templates.go:174*/ return f.Finish(f.out, nil)
-//line ctrl_templates_async.go:660
+//line ctrl_templates_async.go:622
 }
-func (f *ctrlLabelsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlLabelsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlLabels", "generated_test/ctrl_templates.go", 157, 161, 164, 167))
-}
-
-// ctrlGotoAsync is ctrlGoto as a coroutine (see asyncgen).
-func ctrlGotoAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return ctrlGoto(e), nil })
-	}
-	return &ctrlGotoFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlLabels", "generated_test/ctrl_templates.go", 157, 161, 164, 167))
 }
 
 // ctrlGotoFrame is the state of a suspended ctrlGoto.
 type ctrlGotoFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	n  int
-	i  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e    *Env
+	n, i int
 }
 
+// ctrlGotoAsync is ctrlGoto as a coroutine (see asyncgen).
+func ctrlGotoAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&ctrlGotoFrame{e: e}, func() (int, error) { return ctrlGoto(e), nil })
+}
 func (f *ctrlGotoFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlGotoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -696,42 +651,35 @@ loop:
 	if f.i >= 3 {
 		goto done
 	}
-	f.aw.Begin(f.e.AV("step", f.i))
+	f.Aw.Begin(f.e.AV("step", f.i))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line ctrl_templates.go:187*/ f.n += aV
 	f.i++
 	goto loop
 done:
 	f.e.Add("n=%d", f.n)
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:712
+//line ctrl_templates_async.go:667
 }
-func (f *ctrlGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGoto", "generated_test/ctrl_templates.go", 187))
-}
-
-// ctrlGotoOutOfLoopAsync is ctrlGotoOutOfLoop as a coroutine (see asyncgen).
-func ctrlGotoOutOfLoopAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return ctrlGotoOutOfLoop(e), nil })
-	}
-	return &ctrlGotoOutOfLoopFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGoto", "generated_test/ctrl_templates.go", 187))
 }
 
 // ctrlGotoOutOfLoopFrame is the state of a suspended ctrlGotoOutOfLoop.
 type ctrlGotoOutOfLoopFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	tries int
-	i     int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e        *Env
+	tries, i int
 }
 
+// ctrlGotoOutOfLoopAsync is ctrlGotoOutOfLoop as a coroutine (see asyncgen).
+func ctrlGotoOutOfLoopAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&ctrlGotoOutOfLoopFrame{e: e}, func() (string, error) { return ctrlGotoOutOfLoop(e), nil })
+}
 func (f *ctrlGotoOutOfLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlGotoOutOfLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -753,12 +701,12 @@ for1:
 	/*line ctrl_templates.go:203*/ if !(f.i < 3) {
 		goto endfor3
 	}
-	/*line ctrl_templates.go:204*/ f.aw.Begin(f.e.I(f.i))
+	/*line ctrl_templates.go:204*/ f.Aw.Begin(f.e.I(f.i))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line ctrl_templates.go:205*/ if v == 1 && f.tries < 3 {
 		f.e.Add("retry %d at i=%d", f.tries, f.i)
 		goto retry
@@ -767,30 +715,23 @@ resume4:
 	goto for1
 endfor3:
 	/*line ctrl_templates.go:210*/ return f.Finish(fmt.Sprintf("tries=%d", f.tries), nil)
-//line ctrl_templates_async.go:771
+//line ctrl_templates_async.go:719
 }
-func (f *ctrlGotoOutOfLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlGotoOutOfLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGotoOutOfLoop", "generated_test/ctrl_templates.go", 204))
-}
-
-// ctrlVoidAsync is ctrlVoid as a coroutine (see asyncgen).
-func ctrlVoidAsync(e *Env, n int) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { ctrlVoid(e, n); return rt.Void{}, nil })
-	}
-	return &ctrlVoidFrame{e: e, n: n}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGotoOutOfLoop", "generated_test/ctrl_templates.go", 204))
 }
 
 // ctrlVoidFrame is the state of a suspended ctrlVoid.
 type ctrlVoidFrame struct {
-	rtimpl.Frame[rt.Void]
-	e  *Env
-	n  int
-	i  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[rt.Void, int]
+	e    *Env
+	n, i int
 }
 
+// ctrlVoidAsync is ctrlVoid as a coroutine (see asyncgen).
+func ctrlVoidAsync(e *Env, n int) rt.Coro[rt.Void] {
+	return rtimpl.New(&ctrlVoidFrame{e: e, n: n}, func() (rt.Void, error) { ctrlVoid(e, n); return rt.Void{}, nil })
+}
 func (f *ctrlVoidFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlVoidFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ctrlVoidFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -808,40 +749,34 @@ range1:
 	/*line ctrl_templates.go:218*/ if f.i == 2 {
 		return f.Finish(rt.Void{}, nil)
 	}
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:222*/ f.e.Add("void %d", f.i)
 	f.i++
 	goto range1
 endrange3:
 	/*line ctrl_templates.go:224*/ return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:823
+//line ctrl_templates_async.go:764
 }
-func (f *ctrlVoidFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlVoidFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlVoid", "generated_test/ctrl_templates.go", 221))
-}
-
-// ctrlErrOnlyAsync is ctrlErrOnly as a coroutine (see asyncgen).
-func ctrlErrOnlyAsync(e *Env, fail bool) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, ctrlErrOnly(e, fail) })
-	}
-	return &ctrlErrOnlyFrame{e: e, fail: fail}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlVoid", "generated_test/ctrl_templates.go", 221))
 }
 
 // ctrlErrOnlyFrame is the state of a suspended ctrlErrOnly.
 type ctrlErrOnlyFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, int]
 	e    *Env
 	fail bool
-	aw   rt.Awaiting[int]
 }
 
+// ctrlErrOnlyAsync is ctrlErrOnly as a coroutine (see asyncgen).
+func ctrlErrOnlyAsync(e *Env, fail bool) rt.Coro[rt.Void] {
+	return rtimpl.New(&ctrlErrOnlyFrame{e: e, fail: fail}, func() (rt.Void, error) { return rt.Void{}, ctrlErrOnly(e, fail) })
+}
 func (f *ctrlErrOnlyFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlErrOnlyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -857,47 +792,41 @@ func (f *ctrlErrOnlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line ctrl_templates.go:230*/ f.aw.Begin(f.e.I(0))
+	/*line ctrl_templates.go:230*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:231*/ if !f.fail {
 		goto endif2
 	}
-	/*line ctrl_templates.go:232*/ f.aw.Begin(f.e.I(1))
+	/*line ctrl_templates.go:232*/ f.Aw.Begin(f.e.I(1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line ctrl_templates.go:232*/ return f.Finish(rt.Void{}, fmt.Errorf("failed after %d", i))
 endif2:
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:879
+//line ctrl_templates_async.go:814
 }
-func (f *ctrlErrOnlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlErrOnlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlErrOnly", "generated_test/ctrl_templates.go", 230, 232))
-}
-
-// ctrlIntrinsicsAsync is ctrlIntrinsics as a coroutine (see asyncgen).
-func ctrlIntrinsicsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return ctrlIntrinsics(e), nil })
-	}
-	return &ctrlIntrinsicsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlErrOnly", "generated_test/ctrl_templates.go", 230, 232))
 }
 
 // ctrlIntrinsicsFrame is the state of a suspended ctrlIntrinsics.
 type ctrlIntrinsicsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	before bool
-	aw     rt.Awaiting[int]
 }
 
+// ctrlIntrinsicsAsync is ctrlIntrinsics as a coroutine (see asyncgen).
+func ctrlIntrinsicsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&ctrlIntrinsicsFrame{e: e}, func() (string, error) { return ctrlIntrinsics(e), nil })
+}
 func (f *ctrlIntrinsicsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ctrlIntrinsicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -912,17 +841,16 @@ func (f *ctrlIntrinsicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line ctrl_templates.go:241*/ f.before = c.Task() == f.e.Task && c.Loop() == f.e.L
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line ctrl_templates.go:243*/ after = c.Task() == f.e.Task && c.Loop() == f.e.L
 	return f.Finish(fmt.Sprint(f.before, after), nil)
-//line ctrl_templates_async.go:924
+//line ctrl_templates_async.go:853
 }
-func (f *ctrlIntrinsicsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ctrlIntrinsicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlIntrinsics", "generated_test/ctrl_templates.go", 242))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlIntrinsics", "generated_test/ctrl_templates.go", 242))
 }
