@@ -66,10 +66,6 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 			}
 			sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon, Body: body})
 		}
-		if out >= 0 && dflt == end {
-			sw.Body.List = append(sw.Body.List, &ast.CaseClause{Body: []ast.Stmt{gotoStmt(token.NoPos, end)}})
-			jumps = append(jumps, end)
-		}
 		// The inline bodies' break and continue may leave flattened
 		// statements, this switch included; when the switch falls out
 		// into a clause, their breaks go to its end instead.
@@ -136,25 +132,30 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 // label nor the "goto end" after the switch is needed. Every other way out
 // of the switch then jumps to its end: the inline bodies that do not end
 // in a jump get "goto end" (only after a statement that surely falls
-// through, so the jump is reachable), and a missing default is added as
-// "default: goto end". It is done only when that saves lines.
+// through, so the jump is reachable). It is done only when the switch has
+// a default (a missing one would have to be written out) and when it
+// saves lines: the line of the "goto caseN" stays, blank, when clauses
+// follow, since the printed switch keeps the template's lines.
 //
 //	switch { case a: goto case1; default: x++ }   switch { case a:
 //	goto end                                      default: x++; goto end }
 //	case1: body...                                body...
 //	end:                                          end:
 func (l *lowerer) fallOut(clauses []ast.Stmt, inline []bool, noDefault bool) int {
-	out := -1
-	saved, leaves := 2, noDefault
 	if noDefault {
-		saved -= 2
+		return -1
 	}
+	out := -1
+	saved, leaves := 2, false
 	for i, c := range clauses {
 		body := c.(*ast.CaseClause).Body
 		switch {
 		case !inline[i]:
 			if out < 0 {
 				out = i
+				if i < len(clauses)-1 && len(body) > 0 {
+					saved-- // its goto's line stays, blank
+				}
 			}
 		case terminates(l.info, body):
 		case fallsThrough(l.info, body):

@@ -562,6 +562,7 @@ for4:
 	}
 	/*line ctrl_templates.go:154*/ switch {
 	case f.j == 1 && f.i == 0:
+		goto case8
 
 	case f.j == 1 && f.i == 1:
 		goto case9
@@ -571,9 +572,9 @@ for4:
 
 	case f.i == 2:
 		goto case11
-	default:
-		goto endswitch7
 	}
+	goto endswitch7
+case8:
 	/*line ctrl_templates.go:156*/ f.j = 10
 	f.Aw.Begin(f.e.I(0))
 resume12:
@@ -618,7 +619,7 @@ post2:
 	goto for1
 endfor3:
 	/*line ctrl_templates.go:174*/ return f.Finish(f.out, nil)
-//line ctrl_templates_async.go:622
+//line ctrl_templates_async.go:623
 }
 func (f *ctrlLabelsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlLabels", "generated_test/ctrl_templates.go", 157, 161, 164, 167))
@@ -663,7 +664,7 @@ resume1:
 done:
 	f.e.Add("n=%d", f.n)
 	return f.Finish(f.n, nil)
-//line ctrl_templates_async.go:667
+//line ctrl_templates_async.go:668
 }
 func (f *ctrlGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGoto", "generated_test/ctrl_templates.go", 187))
@@ -715,7 +716,7 @@ resume4:
 	goto for1
 endfor3:
 	/*line ctrl_templates.go:210*/ return f.Finish(fmt.Sprintf("tries=%d", f.tries), nil)
-//line ctrl_templates_async.go:719
+//line ctrl_templates_async.go:720
 }
 func (f *ctrlGotoOutOfLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlGotoOutOfLoop", "generated_test/ctrl_templates.go", 204))
@@ -760,7 +761,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line ctrl_templates.go:224*/ return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:764
+//line ctrl_templates_async.go:765
 }
 func (f *ctrlVoidFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlVoid", "generated_test/ctrl_templates.go", 221))
@@ -810,7 +811,7 @@ resume3:
 	/*line ctrl_templates.go:232*/ return f.Finish(rt.Void{}, fmt.Errorf("failed after %d", i))
 endif2:
 	return f.Finish(rt.Void{}, nil)
-//line ctrl_templates_async.go:814
+//line ctrl_templates_async.go:815
 }
 func (f *ctrlErrOnlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlErrOnly", "generated_test/ctrl_templates.go", 230, 232))
@@ -849,7 +850,7 @@ resume1:
 	f.Aw.Must()
 	/*line ctrl_templates.go:243*/ after = c.Task() == f.e.Task && c.Loop() == f.e.L
 	return f.Finish(fmt.Sprint(f.before, after), nil)
-//line ctrl_templates_async.go:853
+//line ctrl_templates_async.go:854
 }
 func (f *ctrlIntrinsicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ctrlIntrinsics", "generated_test/ctrl_templates.go", 242))

@@ -112,12 +112,13 @@ endfor5:
 	case f.status == 204 || f.status == 304 || f.status/100 == 1:
 		return f.done(result{status: f.status}, nil)
 	case f.chunked:
+		goto case9
 
 	case f.length >= 0:
 		goto case10
-	default:
-		goto endswitch7
 	}
+	goto endswitch7
+case9:
 	/*line get.go:73*/ f.aw2.Begin(readChunkedAsync(f.s.Reader))
 resume11:
 	if y, ok := f.aw2.Step(c, &thrown); ok {
@@ -141,7 +142,7 @@ resume13:
 	}
 	b_1, err = f.aw1.Result()
 	/*line get.go:80*/ return f.done(result{status: f.status, size: len(b_1)}, err)
-//line get_async.go:145
+//line get_async.go:146
 }
 func (f *getFrame) catch() {
 	if p := recover(); p != nil {
@@ -259,7 +260,7 @@ resume9:
 		return f.Finish(f.total, err_2)
 	}
 	goto for6
-//line get_async.go:263
+//line get_async.go:264
 }
 func (f *readChunkedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "main.readChunked", "examples/fetch/get.go", 90, 102, 108))
