@@ -184,12 +184,7 @@ func fallsThrough(info *types.Info, body []ast.Stmt) bool {
 	case *ast.AssignStmt, *ast.IncDecStmt, *ast.SendStmt, *ast.DeclStmt:
 		return true
 	case *ast.ExprStmt:
-		if c, ok := ast.Unparen(last.X).(*ast.CallExpr); ok {
-			if b, ok := info.Uses[identOf(ast.Unparen(c.Fun))].(*types.Builtin); ok && b.Name() == "panic" {
-				return false
-			}
-		}
-		return true
+		return !isPanic(info, last)
 	}
 	return false
 }
@@ -227,13 +222,19 @@ func terminates(info *types.Info, body []ast.Stmt) bool {
 	case *ast.BranchStmt:
 		return !brk && (last.Tok == token.GOTO || last.Tok == token.CONTINUE)
 	case *ast.ExprStmt:
-		if c, ok := ast.Unparen(last.X).(*ast.CallExpr); ok {
-			if b, ok := info.Uses[identOf(ast.Unparen(c.Fun))].(*types.Builtin); ok && b.Name() == "panic" {
-				return !brk
-			}
-		}
+		return !brk && isPanic(info, last)
 	}
 	return false
+}
+
+// isPanic reports whether s is a call of the builtin panic.
+func isPanic(info *types.Info, s *ast.ExprStmt) bool {
+	c, ok := ast.Unparen(s.X).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[identOf(ast.Unparen(c.Fun))].(*types.Builtin)
+	return ok && b.Name() == "panic"
 }
 
 // inlineClauses says which clauses of a switch whose case expressions do not
