@@ -9,9 +9,9 @@ import (
 // suspend emits the Begin item, the resume label and the Step item of a
 // suspension point:
 //
-//	f.aw.Begin(x)
+//	f.Aw.Begin(x)
 //	resumeN:
-//	if y, ok := f.aw.Step(c, &thrown); ok {
+//	if y, ok := f.Aw.Step(c, &thrown); ok {
 //		return f.Suspend(N, y)
 //	}
 //
@@ -35,8 +35,8 @@ func (l *lowerer) suspend(call *ast.CallExpr, arg ast.Expr) *suspension {
 // is assigned, and fails the coroutine with it by panicking, as rt.Must
 // does (the frame's defers see the *rt.Raised):
 //
-//	x, err = f.aw.Result()   // Await
-//	x = f.aw.Must()          // Must
+//	x, err = f.Aw.Result()   // Await
+//	x = f.Aw.Must()          // Must
 func (l *lowerer) await(call *ast.CallExpr, lhs []ast.Expr, define bool) *item {
 	arg := l.expr(call.Args[0])
 	s := l.suspend(call, arg)
@@ -98,9 +98,9 @@ func (l *lowerer) awaitFieldFor(t types.Type) *awaitField {
 			return a
 		}
 	}
-	name := "aw"
+	name := "Aw" // the first is rtimpl.AwaitFrame's
 	if len(l.awaits) > 0 {
-		name += itoa(len(l.awaits))
+		name = "aw" + itoa(len(l.awaits))
 	}
 	a := &awaitField{name: name, typ: t}
 	l.awaits = append(l.awaits, a)

@@ -32,23 +32,27 @@
 //	func countAsync(tick func() *rt.Future[int], n int) rt.Coro[int]
 //
 // used as rt.Run(countAsync(t, 3)), rt.CreateTask(loop, countAsync(t, 3)) or
-// rt.Await(countAsync(t, 3)), and behind it the state machine. It embeds
-// rtimpl.Frame, which holds the resume point (State: 0 not started, N
-// suspended at await N, rtimpl.FrameDone finished) and the outcome, and gives
-// the frame Result and Close and the verbs Enter, Suspend, Finish, Fail,
-// Catch and Stack. Each await is Begin, a resume label the jump table
-// sends its state to, and a Step that starts or continues it; the
-// /*line*/ comments map the code back to the template:
+// rt.Await(countAsync(t, 3)), and behind it the state machine. Its frame
+// embeds rtimpl.Frame, which holds the resume point (State: 0 not started,
+// N suspended at await N, rtimpl.FrameDone finished) and the outcome, and
+// gives the frame Result and Close and the verbs Enter, Suspend, Finish,
+// Fail, Catch and Stack; a frame that awaits embeds it through
+// rtimpl.AwaitFrame, whose Aw is the suspension point of the first type it
+// awaits and whose Close closes what Aw awaits. The constructor's
+// rtimpl.New picks the frame, or in reference mode the template itself (the
+// mode not built compiles away). Each await is Begin, a resume label the
+// jump table sends its state to, and a Step that starts or continues it;
+// the /*line*/ comments map the code back to the template:
 //
 //	type countFrame struct {
-//		rtimpl.Frame[int]
-//		tick func() *rt.Future[int]
-//		n    int
-//		seen int
-//		i    int
-//		aw   rt.Awaiting[int]
+//		rtimpl.AwaitFrame[int, int]
+//		tick       func() *rt.Future[int]
+//		n, seen, i int
 //	}
 //
+//	func countAsync(tick func() *rt.Future[int], n int) rt.Coro[int] {
+//		return rtimpl.New(&countFrame{tick: tick, n: n}, func() (int, error) { return count(tick, n) })
+//	}
 //	func (f *countFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 //	func (f *countFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 //	func (f *countFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -56,7 +60,7 @@
 //		switch f.Enter(thrown) {
 //		case 1:
 //			goto resume4
-//		case rt.FrameDone:
+//		case rtimpl.FrameDone:
 //			return rt.Yield{}
 //		}
 //		/*line echo.go:9*/ f.seen = 0
@@ -65,22 +69,21 @@
 //		/*line echo.go:10*/ if !(f.i < f.n) {
 //			goto endfor3
 //		}
-//		/*line echo.go:11*/ f.aw.Begin(f.tick())
+//		/*line echo.go:11*/ f.Aw.Begin(f.tick())
 //	resume4:
-//		if y, ok := f.aw.Step(c, &thrown); ok {
+//		if y, ok := f.Aw.Step(c, &thrown); ok {
 //			return f.Suspend(1, y)
 //		}
-//		tick = f.aw.Must()
+//		tick = f.Aw.Must()
 //		/*line echo.go:11*/ f.seen += tick
 //		/*line echo.go:10*/ f.i++
 //		goto for1
 //	endfor3:
 //		return f.Finish(f.seen, nil)
-//	//line echo_async.go:58
+//	//line echo_async.go:50
 //	}
-//	func (f *countFrame) Close() { f.aw.Close(); f.Frame.Close() }
 //	func (f *countFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-//		return f.aw.AwaitStack(f.Stack(buf, "example.com/m/p.count", "p/echo.go", 11))
+//		return f.Aw.AwaitStack(f.Stack(buf, "example.com/m/p.count", "p/echo.go", 11))
 //	}
 //
 // Built with -tags asyncgen_ref the constructor runs the template itself on

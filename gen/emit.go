@@ -60,8 +60,10 @@ func (e *emitter) hasExit() bool { return e.l.hasDefer || e.l.hasPull }
 
 // decls appends everything generated for the template to g.
 func (e *emitter) decls(g *Group) {
-	e.constructor(g)
+	// The frame type first: gofmt's blank line after it is the one that
+	// also precedes the constructor's doc comment.
 	e.frameStruct(g)
+	e.constructor(g)
 	e.sendThrow(g)
 	e.step(g)
 	if e.hasExit() {
@@ -71,14 +73,12 @@ func (e *emitter) decls(g *Group) {
 	e.awaitStack(g)
 }
 
-// constructor:
+// constructor (rtimpl.New returns the frame, or in reference mode the
+// template run as written; the mode not built compiles away):
 //
 //	// fooAsync is foo as a coroutine (see asyncgen).
 //	func fooAsync(a int) rt.Coro[T] {
-//		if rtimpl.RefMode {
-//			return rtimpl.NewRef(func() (T, error) { return foo(a) })
-//		}
-//		return &fooFrame{a: a}
+//		return rtimpl.New(&fooFrame{a: a}, func() (T, error) { return foo(a) })
 //	}
 func (e *emitter) constructor(g *Group) {
 	t := e.l.t
@@ -152,11 +152,11 @@ func (e *emitter) constructor(g *Group) {
 	if sig.Recv() != nil {
 		ctorTps = "" // the receiver's type parameters are in scope
 	}
-	g.Add(fn.Id(e.ctor+ctorTps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
-		If(e.impl("RefMode")).Block(
-			Return(e.impl("NewRef").Call(Id("func() ("+e.resultType()+", error) { "+adapt+" }"))),
-		),
-		Return(Op("&").Id(e.frame+e.targs).Values(init...)),
+	g.Add(fn.Id(e.ctor + ctorTps).Params(params...).Add(e.rt("Coro").Types(Id(e.resultType()))).Block(
+		Return(e.impl("New").Call(
+			Op("&").Id(e.frame+e.targs).Values(init...),
+			Id("func() ("+e.resultType()+", error) { "+adapt+" }"),
+		)),
 	))
 }
 
@@ -188,15 +188,33 @@ func (e *emitter) litPos() string {
 	return e.l.stackFile(p.Filename) + ":" + itoa(p.Line)
 }
 
-// frameStruct:
+// frameStruct (a frame that awaits embeds rtimpl.AwaitFrame, whose Aw is
+// the Awaiting of the first type awaited; consecutive fields of one type
+// share a line):
 //
 //	type fooFrame struct {
-//		rtimpl.Frame[T]
-//		a  int // parameters, and the variables live across awaits
-//		aw rt.Awaiting[T]
+//		rtimpl.AwaitFrame[T, U]
+//		a, b int // parameters, and the variables live across awaits
+//		aw1  rt.Awaiting[V]
 //	}
 func (e *emitter) frameStruct(g *Group) {
 	fields := []Code{e.impl("Frame").Types(Id(e.resultType()))}
+	awaits := e.l.awaits
+	if len(awaits) > 0 {
+		// The first Awaiting is rtimpl.AwaitFrame's Aw.
+		fields[0] = e.impl("AwaitFrame").Types(Id(e.resultType()), Id(e.r.typeString(awaits[0].typ)))
+		awaits = awaits[1:]
+	}
+	// Consecutive fields of one type share a line, as the step-locals
+	// do; the order, and so the layout, stays the template's.
+	var names []Code
+	last := ""
+	flush := func() {
+		if len(names) > 0 {
+			fields = append(fields, List(names...).Id(last))
+		}
+		names = nil
+	}
 	for _, v := range e.l.varList {
 		if !v.field || v.frame || v.kind == kConst {
 			continue
@@ -205,9 +223,14 @@ func (e *emitter) frameStruct(g *Group) {
 		if v.cell {
 			typ = "*" + typ
 		}
-		fields = append(fields, Id(v.out).Id(typ))
+		if typ != last {
+			flush()
+			last = typ
+		}
+		names = append(names, Id(v.out))
 	}
-	for _, a := range e.l.awaits {
+	flush()
+	for _, a := range awaits {
 		fields = append(fields, Id(a.name).Add(e.rt("Awaiting").Types(Id(e.r.typeString(a.typ)))))
 	}
 	if e.l.deferChain {
@@ -422,20 +445,22 @@ func (e *emitter) exitMethods(g *Group) {
 	)
 }
 
-// closeMethod closes the awaited coroutine, then, when the template
+// closeMethod closes the awaited coroutines, then, when the template
 // defers, unwinds its defers with rt.ErrCoroutineClosed panicking through
-// them, as the reference driver does; rtimpl.Frame's Close finishes the rest:
+// them, as the reference driver does; rtimpl.Frame's Close finishes the
+// rest. A frame that awaits one type and does not defer has
+// rtimpl.AwaitFrame's Close (one that awaits nothing, rtimpl.Frame's):
 //
-//	func (f *fooFrame) Close() { f.aw.Close(); f.Frame.Close() }
+//	func (f *fooFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 //
 //	func (f *fooFrame) Close() {
-//		f.aw.Close()
+//		f.Aw.Close()
 //		if f.State > 0 { f.exit(rt.ErrCoroutineClosed) }
 //		f.Frame.Close()
 //	}
 func (e *emitter) closeMethod(g *Group) {
-	if len(e.l.awaits) == 0 && !e.hasExit() {
-		return // rtimpl.Frame's Close
+	if len(e.l.awaits) <= 1 && !e.hasExit() {
+		return // rtimpl.Frame's or rtimpl.AwaitFrame's Close
 	}
 	if !e.hasExit() {
 		var calls []string
@@ -457,7 +482,7 @@ func (e *emitter) closeMethod(g *Group) {
 // awaitStack reports where the frame is suspended, then what it awaits:
 //
 //	func (f *fooFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-//		return f.aw.AwaitStack(f.Stack(buf, "pkg.foo", "dir/x.go", 12, 15))
+//		return f.Aw.AwaitStack(f.Stack(buf, "pkg.foo", "dir/x.go", 12, 15))
 //	}
 func (e *emitter) awaitStack(g *Group) {
 	if len(e.l.suspensions) == 0 {

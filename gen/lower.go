@@ -381,7 +381,12 @@ func (l *lowerer) pop()           { l.targets = l.targets[:len(l.targets)-1] }
 // scanBranches finds the branch statements of a verbatim statement that leave
 // it for a flattened target, records how to rewrite them, and returns the
 // labels the statement may jump to.
-func (l *lowerer) scanBranches(s ast.Stmt) []string {
+func (l *lowerer) scanBranches(s ast.Stmt) []string { return l.scanBranchesFrom(s, 0) }
+
+// scanBranchesFrom is scanBranches counting brk verbatim breakable
+// statements around s already (-1: the breaks of a switch s leave it as
+// if it were flattened).
+func (l *lowerer) scanBranchesFrom(s ast.Stmt, brk int) []string {
 	var jumps []string
 	var walk func(n ast.Node, brk, loop int)
 	walk = func(n ast.Node, brk, loop int) {
@@ -410,7 +415,7 @@ func (l *lowerer) scanBranches(s ast.Stmt) []string {
 			return true
 		})
 	}
-	walk(s, 0, 0)
+	walk(s, brk, 0)
 	return jumps
 }
 

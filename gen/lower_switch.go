@@ -46,24 +46,43 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 	var inline []bool
 	if !casesSuspend {
 		inline = l.inlineClauses(clauses)
+		out := l.fallOut(clauses, inline, dflt == end)
 		sw := &ast.SwitchStmt{Switch: s.Switch, Tag: tag, Body: &ast.BlockStmt{}}
 		leaves := dflt == end
+		var jumps []string // the gotos to end added for out
 		for i, c := range clauses {
 			cc := c.(*ast.CaseClause)
 			body := []ast.Stmt{gotoStmt(bodyPos(cc.Body), labels[i])}
-			if inline[i] {
+			switch {
+			case i == out:
+				body = nil
+			case inline[i]:
 				body = cc.Body
+				if out >= 0 && !terminates(l.info, body) {
+					body = append(body[:len(body):len(body)], gotoStmt(token.NoPos, end))
+					jumps = append(jumps, end)
+				}
 				leaves = leaves || !terminates(l.info, body)
 			}
 			sw.Body.List = append(sw.Body.List, &ast.CaseClause{Case: cc.Case, List: cc.List, Colon: cc.Colon, Body: body})
 		}
 		// The inline bodies' break and continue may leave flattened
-		// statements, this switch included.
+		// statements, this switch included; when the switch falls out
+		// into a clause, their breaks go to its end instead.
 		l.push(&target{brk: end, label: lab})
-		jumps := append(l.scanBranches(sw), labels...)
+		if out >= 0 {
+			jumps = append(jumps, l.scanBranchesFrom(sw, -1)...)
+			for i, name := range labels {
+				if i != out {
+					jumps = append(jumps, name)
+				}
+			}
+		} else {
+			jumps = append(l.scanBranches(sw), labels...)
+		}
 		l.pop()
-		l.emit(&item{stmt: sw, jumps: jumps, term: !leaves})
-		if leaves {
+		l.emit(&item{stmt: sw, jumps: jumps, term: !leaves && out < 0})
+		if leaves && out < 0 {
 			l.jump(token.NoPos, end)
 		}
 	} else {
@@ -107,6 +126,69 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 	l.label(end)
 }
 
+// fallOut picks the clause of a dispatching switch that control falls out
+// of the switch into, or -1: the first flattened clause, whose body is then
+// the code right after the switch, so that neither "goto caseN" nor the
+// label nor the "goto end" after the switch is needed. Every other way out
+// of the switch then jumps to its end: the inline bodies that do not end
+// in a jump get "goto end" (only after a statement that surely falls
+// through, so the jump is reachable). It is done only when the switch has
+// a default (a missing one would have to be written out) and when it
+// saves lines: the line of the "goto caseN" stays, blank, when clauses
+// follow, since the printed switch keeps the template's lines.
+//
+//	switch { case a: goto case1; default: x++ }   switch { case a:
+//	goto end                                      default: x++; goto end }
+//	case1: body...                                body...
+//	end:                                          end:
+func (l *lowerer) fallOut(clauses []ast.Stmt, inline []bool, noDefault bool) int {
+	if noDefault {
+		return -1
+	}
+	out := -1
+	saved, leaves := 2, false
+	for i, c := range clauses {
+		body := c.(*ast.CaseClause).Body
+		switch {
+		case !inline[i]:
+			if out < 0 {
+				out = i
+				if i < len(clauses)-1 && len(body) > 0 {
+					saved-- // its goto's line stays, blank
+				}
+			}
+		case terminates(l.info, body):
+		case fallsThrough(l.info, body):
+			leaves = true
+			saved-- // its goto end
+		default:
+			return -1
+		}
+	}
+	if leaves {
+		saved++ // the goto end after the switch
+	}
+	if out < 0 || saved <= 0 {
+		return -1
+	}
+	return out
+}
+
+// fallsThrough reports whether a clause body surely ends by falling
+// through its last statement: a statement after it would be reachable.
+func fallsThrough(info *types.Info, body []ast.Stmt) bool {
+	if len(body) == 0 {
+		return true
+	}
+	switch last := body[len(body)-1].(type) {
+	case *ast.AssignStmt, *ast.IncDecStmt, *ast.SendStmt, *ast.DeclStmt:
+		return true
+	case *ast.ExprStmt:
+		return !isPanic(info, last)
+	}
+	return false
+}
+
 // bodyPos is where a clause body starts, for the goto that stands for it
 // in a dispatching switch: printed there, it keeps the lines of the
 // following clauses where they are in the template.
@@ -140,13 +222,19 @@ func terminates(info *types.Info, body []ast.Stmt) bool {
 	case *ast.BranchStmt:
 		return !brk && (last.Tok == token.GOTO || last.Tok == token.CONTINUE)
 	case *ast.ExprStmt:
-		if c, ok := ast.Unparen(last.X).(*ast.CallExpr); ok {
-			if b, ok := info.Uses[identOf(ast.Unparen(c.Fun))].(*types.Builtin); ok && b.Name() == "panic" {
-				return !brk
-			}
-		}
+		return !brk && isPanic(info, last)
 	}
 	return false
+}
+
+// isPanic reports whether s is a call of the builtin panic.
+func isPanic(info *types.Info, s *ast.ExprStmt) bool {
+	c, ok := ast.Unparen(s.X).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[identOf(ast.Unparen(c.Fun))].(*types.Builtin)
+	return ok && b.Name() == "panic"
 }
 
 // inlineClauses says which clauses of a switch whose case expressions do not

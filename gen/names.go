@@ -34,7 +34,9 @@ func (n *namer) fresh(base string) string {
 var frameMethods = []string{"Send", "Throw", "Close", "AwaitStack", "step",
 	"catch", "done", "exit", "unwind", "later", "settle", "leave", "rethrow", "defers", "inject",
 	// the embedded rtimpl.Frame's
-	"Frame", "State", "Res", "Err", "Result", "Done", "Finish", "Fail", "Unstarted", "Catch", "Stack", "Enter", "Suspend"}
+	"Frame", "State", "Res", "Err", "Result", "Done", "Finish", "Fail", "Unstarted", "Catch", "Stack", "Enter", "Suspend",
+	// and rtimpl.AwaitFrame's
+	"AwaitFrame", "Aw"}
 
 // names holds the identifiers chosen for one template's generated code.
 type names struct {

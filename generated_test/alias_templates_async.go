@@ -9,23 +9,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// aliasImportAsync is aliasImport as a coroutine (see asyncgen).
-func aliasImportAsync(e *Env) art.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return aliasImport(e), nil })
-	}
-	return &aliasImportFrame{e: e}
-}
-
 // aliasImportFrame is the state of a suspended aliasImport.
 type aliasImportFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	v   int
 	err error
-	aw  art.Awaiting[int]
 }
 
+// aliasImportAsync is aliasImport as a coroutine (see asyncgen).
+func aliasImportAsync(e *Env) art.Coro[string] {
+	return rtimpl.New(&aliasImportFrame{e: e}, func() (string, error) { return aliasImport(e), nil })
+}
 func (f *aliasImportFrame) Send(c *art.Ctx) art.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *aliasImportFrame) Throw(c *art.Ctx, err error) art.Yield {
 	defer f.Catch()
@@ -41,22 +36,21 @@ func (f *aliasImportFrame) step(c *art.Ctx, thrown error) art.Yield {
 	case rtimpl.FrameDone:
 		return art.Yield{}
 	}
-	/*line alias_templates.go:14*/ f.aw.Begin(f.e.I(2))
+	/*line alias_templates.go:14*/ f.Aw.Begin(f.e.I(2))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.v, f.err = f.aw.Result()
-	/*line alias_templates.go:15*/ f.aw.Begin(f.e.I(3))
+	f.v, f.err = f.Aw.Result()
+	/*line alias_templates.go:15*/ f.Aw.Begin(f.e.I(3))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line alias_templates.go:15*/ return f.Finish(fmt.Sprint(f.v+i, f.err), nil)
-//line alias_templates_async.go:58
+//line alias_templates_async.go:53
 }
-func (f *aliasImportFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *aliasImportFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.aliasImport", "generated_test/alias_templates.go", 14, 15))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.aliasImport", "generated_test/alias_templates.go", 14, 15))
 }

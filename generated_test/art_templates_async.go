@@ -10,17 +10,9 @@ import (
 	"strings"
 )
 
-// artPipelineAsync is artPipeline as a coroutine (see asyncgen).
-func artPipelineAsync(e *Env, words ...string) art.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return artPipeline(e, words...) })
-	}
-	return &artPipelineFrame{e: e, words: words}
-}
-
 // artPipelineFrame is the state of a suspended artPipeline.
 type artPipelineFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e      *Env
 	words  []string
 	res    string
@@ -28,11 +20,14 @@ type artPipelineFrame struct {
 	rt     label
 	parts  []string
 	i      int
-	aw     art.Awaiting[string]
 	aw1    art.Awaiting[int]
 	defers []func()
 }
 
+// artPipelineAsync is artPipeline as a coroutine (see asyncgen).
+func artPipelineAsync(e *Env, words ...string) art.Coro[string] {
+	return rtimpl.New(&artPipelineFrame{e: e, words: words}, func() (string, error) { return artPipeline(e, words...) })
+}
 func (f *artPipelineFrame) Send(c *art.Ctx) art.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *artPipelineFrame) Throw(c *art.Ctx, err error) art.Yield {
 	defer f.catch()
@@ -56,12 +51,12 @@ func (f *artPipelineFrame) step(c *art.Ctx, thrown error) art.Yield {
 			f.err = fmt.Errorf("pipeline: %w", art.FailureOf(r))
 		}
 	})
-	f.aw.Begin(Later(f.e, "p"))
+	f.Aw.Begin(Later(f.e, "p"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line art_templates.go:26*/ f.rt = label{text: later}
 	f.parts = nil
 	f.i = 0
@@ -70,12 +65,12 @@ range2:
 		goto endrange4
 	}
 	/*line art_templates.go:28*/ w = f.words[f.i]
-	f.aw.Begin(Later(f.e, strings.ToUpper(w)))
+	f.Aw.Begin(Later(f.e, strings.ToUpper(w)))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line art_templates.go:30*/ if err != nil {
 		return f.done("", err)
 	}
@@ -94,7 +89,7 @@ resume7:
 	f.aw1.Must()
 endif6:
 	/*line art_templates.go:40*/ return f.done(strings.Join(f.parts, ","), nil)
-//line art_templates_async.go:98
+//line art_templates_async.go:93
 }
 func (f *artPipelineFrame) catch() {
 	if p := recover(); p != nil {
@@ -128,7 +123,7 @@ func (f *artPipelineFrame) settle() {
 	}
 }
 func (f *artPipelineFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(art.ErrCoroutineClosed)
@@ -136,25 +131,20 @@ func (f *artPipelineFrame) Close() {
 	f.Frame.Close()
 }
 func (f *artPipelineFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.artPipeline", "generated_test/art_templates.go", 26, 29, 38)))
-}
-
-// artCurrentAsync is artCurrent as a coroutine (see asyncgen).
-func artCurrentAsync(e *Env) art.Coro[bool] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (bool, error) { return artCurrent(e) })
-	}
-	return &artCurrentFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.artPipeline", "generated_test/art_templates.go", 26, 29, 38)))
 }
 
 // artCurrentFrame is the state of a suspended artCurrent.
 type artCurrentFrame struct {
-	rtimpl.Frame[bool]
+	rtimpl.AwaitFrame[bool, art.Void]
 	e  *Env
 	rt *art.Loop
-	aw art.Awaiting[art.Void]
 }
 
+// artCurrentAsync is artCurrent as a coroutine (see asyncgen).
+func artCurrentAsync(e *Env) art.Coro[bool] {
+	return rtimpl.New(&artCurrentFrame{e: e}, func() (bool, error) { return artCurrent(e) })
+}
 func (f_1 *artCurrentFrame) Send(c_1 *art.Ctx) art.Yield {
 	defer f_1.Catch()
 	return f_1.step(c_1, nil)
@@ -173,17 +163,16 @@ func (f_1 *artCurrentFrame) step(c_1 *art.Ctx, thrown error) art.Yield {
 		return art.Yield{}
 	}
 	/*line art_templates.go:48*/ f_1.rt = c_1.Loop()
-	f_1.aw.Begin(art.Sleep(0))
+	f_1.Aw.Begin(art.Sleep(0))
 resume1:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	f = f_1.aw.Must()
+	f = f_1.Aw.Must()
 	/*line art_templates.go:50*/ c = c_1.Task()
 	return f_1.Finish(f_1.rt == f_1.e.L && c == f_1.e.Task && f == art.Void{}, nil)
-//line art_templates_async.go:185
+//line art_templates_async.go:175
 }
-func (f_1 *artCurrentFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *artCurrentFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.artCurrent", "generated_test/art_templates.go", 49))
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.artCurrent", "generated_test/art_templates.go", 49))
 }

@@ -9,24 +9,17 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// benchAwaitLoopAsync is benchAwaitLoop as a coroutine (see asyncgen).
-func benchAwaitLoopAsync(src Source, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return benchAwaitLoop(src, n), nil })
-	}
-	return &benchAwaitLoopFrame{src: src, n: n}
-}
-
 // benchAwaitLoopFrame is the state of a suspended benchAwaitLoop.
 type benchAwaitLoopFrame struct {
-	rtimpl.Frame[int]
-	src Source
-	n   int
-	sum int
-	i   int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	src       Source
+	n, sum, i int
 }
 
+// benchAwaitLoopAsync is benchAwaitLoop as a coroutine (see asyncgen).
+func benchAwaitLoopAsync(src Source, n int) rt.Coro[int] {
+	return rtimpl.New(&benchAwaitLoopFrame{src: src, n: n}, func() (int, error) { return benchAwaitLoop(src, n), nil })
+}
 func (f *benchAwaitLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *benchAwaitLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -46,41 +39,34 @@ for1:
 	/*line bench_templates.go:21*/ if !(f.i < f.n) {
 		goto endfor3
 	}
-	/*line bench_templates.go:22*/ f.aw.Begin(f.src.Next())
+	/*line bench_templates.go:22*/ f.Aw.Begin(f.src.Next())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	next = f.aw.Must()
+	next = f.Aw.Must()
 	/*line bench_templates.go:22*/ f.sum += next
 	/*line bench_templates.go:21*/ f.i++
 	goto for1
 endfor3:
 	return f.Finish(f.sum, nil)
-//line bench_templates_async.go:61
+//line bench_templates_async.go:54
 }
-func (f *benchAwaitLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchAwaitLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchAwaitLoop", "generated_test/bench_templates.go", 22))
-}
-
-// benchChainAsync is benchChain as a coroutine (see asyncgen).
-func benchChainAsync(src Source, n int, depth int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return benchChain(src, n, depth), nil })
-	}
-	return &benchChainFrame{src: src, n: n, depth: depth}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchAwaitLoop", "generated_test/bench_templates.go", 22))
 }
 
 // benchChainFrame is the state of a suspended benchChain.
 type benchChainFrame struct {
-	rtimpl.Frame[int]
-	src   Source
-	n     int
-	depth int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	src      Source
+	n, depth int
 }
 
+// benchChainAsync is benchChain as a coroutine (see asyncgen).
+func benchChainAsync(src Source, n int, depth int) rt.Coro[int] {
+	return rtimpl.New(&benchChainFrame{src: src, n: n, depth: depth}, func() (int, error) { return benchChain(src, n, depth), nil })
+}
 func (f *benchChainFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *benchChainFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -99,43 +85,37 @@ func (f *benchChainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line bench_templates.go:32*/ if f.depth != 0 {
 		goto endif1
 	}
-	/*line bench_templates.go:33*/ f.aw.Begin(benchAwaitLoopAsync(f.src, f.n))
+	/*line bench_templates.go:33*/ f.Aw.Begin(benchAwaitLoopAsync(f.src, f.n))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	benchAwaitLoop_1 = f.aw.Must()
+	benchAwaitLoop_1 = f.Aw.Must()
 	/*line bench_templates.go:33*/ return f.Finish(benchAwaitLoop_1, nil)
 endif1:
-	f.aw.Begin(benchChainAsync(f.src, f.n, f.depth-1))
+	f.Aw.Begin(benchChainAsync(f.src, f.n, f.depth-1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	benchChain_1 = f.aw.Must()
+	benchChain_1 = f.Aw.Must()
 	/*line bench_templates.go:35*/ return f.Finish(benchChain_1, nil)
-//line bench_templates_async.go:118
+//line bench_templates_async.go:104
 }
-func (f *benchChainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchChainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchChain", "generated_test/bench_templates.go", 33, 35))
-}
-
-// benchWaitAsync is benchWait as a coroutine (see asyncgen).
-func benchWaitAsync(f *rt.Future[rt.Void]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, benchWait(f) })
-	}
-	return &benchWaitFrame{f: f}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchChain", "generated_test/bench_templates.go", 33, 35))
 }
 
 // benchWaitFrame is the state of a suspended benchWait.
 type benchWaitFrame struct {
-	rtimpl.Frame[rt.Void]
-	f  *rt.Future[rt.Void]
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
+	f *rt.Future[rt.Void]
 }
 
+// benchWaitAsync is benchWait as a coroutine (see asyncgen).
+func benchWaitAsync(f *rt.Future[rt.Void]) rt.Coro[rt.Void] {
+	return rtimpl.New(&benchWaitFrame{f: f}, func() (rt.Void, error) { return rt.Void{}, benchWait(f) })
+}
 func (f_1 *benchWaitFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *benchWaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -149,37 +129,31 @@ func (f_1 *benchWaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line bench_templates.go:43*/ f_1.aw.Begin(f_1.f)
+	/*line bench_templates.go:43*/ f_1.Aw.Begin(f_1.f)
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	_, err = f_1.aw.Result()
+	_, err = f_1.Aw.Result()
 	/*line bench_templates.go:44*/ return f_1.Finish(rt.Void{}, err)
-//line bench_templates_async.go:160
+//line bench_templates_async.go:140
 }
-func (f_1 *benchWaitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *benchWaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchWait", "generated_test/bench_templates.go", 43))
-}
-
-// benchProduceAsync is benchProduce as a coroutine (see asyncgen).
-func benchProduceAsync(n int, y *rt.Yielder[int]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, benchProduce(n, y) })
-	}
-	return &benchProduceFrame{n: n, y: y}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchWait", "generated_test/bench_templates.go", 43))
 }
 
 // benchProduceFrame is the state of a suspended benchProduce.
 type benchProduceFrame struct {
-	rtimpl.Frame[rt.Void]
-	n  int
-	y  *rt.Yielder[int]
-	i  int
-	aw rt.Awaiting[bool]
+	rtimpl.AwaitFrame[rt.Void, bool]
+	n int
+	y *rt.Yielder[int]
+	i int
 }
 
+// benchProduceAsync is benchProduce as a coroutine (see asyncgen).
+func benchProduceAsync(n int, y *rt.Yielder[int]) rt.Coro[rt.Void] {
+	return rtimpl.New(&benchProduceFrame{n: n, y: y}, func() (rt.Void, error) { return rt.Void{}, benchProduce(n, y) })
+}
 func (f *benchProduceFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *benchProduceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -198,12 +172,12 @@ for1:
 	/*line bench_templates.go:52*/ if !(f.i < f.n) {
 		goto endfor3
 	}
-	/*line bench_templates.go:53*/ f.aw.Begin(f.y.Yield(1))
+	/*line bench_templates.go:53*/ f.Aw.Begin(f.y.Yield(1))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	yield = f.aw.Must()
+	yield = f.Aw.Must()
 	/*line bench_templates.go:53*/ if !yield {
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -211,29 +185,23 @@ resume4:
 	goto for1
 endfor3:
 	/*line bench_templates.go:57*/ return f.Finish(rt.Void{}, nil)
-//line bench_templates_async.go:215
+//line bench_templates_async.go:189
 }
-func (f *benchProduceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchProduceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchProduce", "generated_test/bench_templates.go", 53))
-}
-
-// benchConsumeAsync is benchConsume as a coroutine (see asyncgen).
-func benchConsumeAsync(it *rt.AsyncIter[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return benchConsume(it) })
-	}
-	return &benchConsumeFrame{it: it}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchProduce", "generated_test/bench_templates.go", 53))
 }
 
 // benchConsumeFrame is the state of a suspended benchConsume.
 type benchConsumeFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	it  *rt.AsyncIter[int]
 	sum int
-	aw  rt.Awaiting[int]
 }
 
+// benchConsumeAsync is benchConsume as a coroutine (see asyncgen).
+func benchConsumeAsync(it *rt.AsyncIter[int]) rt.Coro[int] {
+	return rtimpl.New(&benchConsumeFrame{it: it}, func() (int, error) { return benchConsume(it) })
+}
 func (f *benchConsumeFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *benchConsumeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -250,12 +218,12 @@ func (f *benchConsumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line bench_templates.go:64*/ f.sum = 0
 for1:
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line bench_templates.go:67*/ if errors.Is(err, rt.ErrStopAsyncIteration) {
 		return f.Finish(f.sum, nil)
 	}
@@ -264,9 +232,8 @@ resume4:
 	}
 	f.sum += v
 	goto for1
-//line bench_templates_async.go:268
+//line bench_templates_async.go:236
 }
-func (f *benchConsumeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchConsumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchConsume", "generated_test/bench_templates.go", 66))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.benchConsume", "generated_test/bench_templates.go", 66))
 }

@@ -13,22 +13,17 @@ import (
 	"strings"
 )
 
-// getAsync is get as a coroutine (see asyncgen).
-func (c *Cache[K, V]) getAsync(k K) rt.Coro[entry[V]] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (entry[V], error) { return c.get(k) })
-	}
-	return &cacheGetFrame[K, V]{c: c, k: k}
-}
-
 // cacheGetFrame is the state of a suspended get.
 type cacheGetFrame[K comparable, V any] struct {
-	rtimpl.Frame[entry[V]]
-	c  *Cache[K, V]
-	k  K
-	aw rt.Awaiting[V]
+	rtimpl.AwaitFrame[entry[V], V]
+	c *Cache[K, V]
+	k K
 }
 
+// getAsync is get as a coroutine (see asyncgen).
+func (c *Cache[K, V]) getAsync(k K) rt.Coro[entry[V]] {
+	return rtimpl.New(&cacheGetFrame[K, V]{c: c, k: k}, func() (entry[V], error) { return c.get(k) })
+}
 func (f *cacheGetFrame[K, V]) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *cacheGetFrame[K, V]) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -47,33 +42,24 @@ func (f *cacheGetFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish(en, nil)
 	}
 	f.c.gen++
-	f.aw.Begin(f.c.load(f.k))
+	f.Aw.Begin(f.c.load(f.k))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	load_1 = f.aw.Must()
+	load_1 = f.Aw.Must()
 	/*line cache_templates.go:48*/ f.c.m[f.k] = entry[V]{Gen: f.c.gen, Val: load_1}
 	f.c.order = append(f.c.order, f.k)
 	return f.Finish(f.c.m[f.k], nil)
-//line cache_templates_async.go:60
+//line cache_templates_async.go:55
 }
-func (f *cacheGetFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheGetFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Cache).get", "generated_test/cache_templates.go", 48))
-}
-
-// getAllAsync is getAll as a coroutine (see asyncgen).
-func (c *Cache[K, V]) getAllAsync(keys ...K) rt.Coro[report[K, V]] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (report[K, V], error) { return c.getAll(keys...) })
-	}
-	return &cacheGetAllFrame[K, V]{c: c, keys: keys}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Cache).get", "generated_test/cache_templates.go", 48))
 }
 
 // cacheGetAllFrame is the state of a suspended getAll.
 type cacheGetAllFrame[K comparable, V any] struct {
-	rtimpl.Frame[report[K, V]]
+	rtimpl.AwaitFrame[report[K, V], entry[V]]
 	c      *Cache[K, V]
 	keys   []K
 	r      report[K, V]
@@ -81,10 +67,13 @@ type cacheGetAllFrame[K comparable, V any] struct {
 	x      []K
 	i      int
 	k      K
-	aw     rt.Awaiting[entry[V]]
 	defers []func()
 }
 
+// getAllAsync is getAll as a coroutine (see asyncgen).
+func (c *Cache[K, V]) getAllAsync(keys ...K) rt.Coro[report[K, V]] {
+	return rtimpl.New(&cacheGetAllFrame[K, V]{c: c, keys: keys}, func() (report[K, V], error) { return c.getAll(keys...) })
+}
 func (f *cacheGetAllFrame[K, V]) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
 func (f *cacheGetAllFrame[K, V]) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -112,12 +101,12 @@ range1:
 		goto endrange3
 	}
 	/*line cache_templates.go:69*/ f.k = f.x[f.i]
-	f.aw.Begin(f.c.getAsync(f.k))
+	f.Aw.Begin(f.c.getAsync(f.k))
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	en, err = f.aw.Result()
+	en, err = f.Aw.Result()
 	/*line cache_templates.go:71*/ if err != nil {
 		f.r.Failed[f.k] = err.Error()
 		goto next2
@@ -128,7 +117,7 @@ next2:
 	goto range1
 endrange3:
 	/*line cache_templates.go:77*/ return f.done(f.r, nil)
-//line cache_templates_async.go:132
+//line cache_templates_async.go:121
 }
 func (f *cacheGetAllFrame[K, V]) catch() {
 	if p := recover(); p != nil {
@@ -162,14 +151,24 @@ func (f *cacheGetAllFrame[K, V]) settle() {
 	}
 }
 func (f *cacheGetAllFrame[K, V]) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *cacheGetAllFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Cache).getAll", "generated_test/cache_templates.go", 70))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Cache).getAll", "generated_test/cache_templates.go", 70))
+}
+
+// cacheStatsFrame is the state of a suspended stats.
+type cacheStatsFrame[K comparable, V any] struct {
+	rtimpl.AwaitFrame[struct {
+		Hits int
+		Size int
+	}, int]
+	c Cache[K, V]
+	e *Env
 }
 
 // statsAsync is stats as a coroutine (see asyncgen).
@@ -177,28 +176,13 @@ func (c Cache[K, V]) statsAsync(e *Env) rt.Coro[struct {
 	Hits int
 	Size int
 }] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (struct {
-			Hits int
-			Size int
-		}, error) {
-			return c.stats(e), nil
-		})
-	}
-	return &cacheStatsFrame[K, V]{c: c, e: e}
-}
-
-// cacheStatsFrame is the state of a suspended stats.
-type cacheStatsFrame[K comparable, V any] struct {
-	rtimpl.Frame[struct {
+	return rtimpl.New(&cacheStatsFrame[K, V]{c: c, e: e}, func() (struct {
 		Hits int
 		Size int
-	}]
-	c  Cache[K, V]
-	e  *Env
-	aw rt.Awaiting[int]
+	}, error) {
+		return c.stats(e), nil
+	})
 }
-
 func (f *cacheStatsFrame[K, V]) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *cacheStatsFrame[K, V]) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -211,36 +195,30 @@ func (f *cacheStatsFrame[K, V]) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line cache_templates.go:84*/ f.aw.Begin(f.e.I(0))
+	/*line cache_templates.go:84*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line cache_templates.go:85*/ return f.Finish(struct{ Hits, Size int }{f.c.hits, len(f.c.m)}, nil)
-//line cache_templates_async.go:222
+//line cache_templates_async.go:206
 }
-func (f *cacheStatsFrame[K, V]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cacheStatsFrame[K, V]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Cache.stats", "generated_test/cache_templates.go", 84))
-}
-
-// loadLenAsync is loadLen as a coroutine (see asyncgen).
-func loadLenAsync(e *Env, k string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return loadLen(e, k) })
-	}
-	return &loadLenFrame{e: e, k: k}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Cache.stats", "generated_test/cache_templates.go", 84))
 }
 
 // loadLenFrame is the state of a suspended loadLen.
 type loadLenFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	k  string
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	k string
 }
 
+// loadLenAsync is loadLen as a coroutine (see asyncgen).
+func loadLenAsync(e *Env, k string) rt.Coro[int] {
+	return rtimpl.New(&loadLenFrame{e: e, k: k}, func() (int, error) { return loadLen(e, k) })
+}
 func (f *loadLenFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *loadLenFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *loadLenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -252,34 +230,25 @@ func (f *loadLenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line cache_templates.go:92*/ f.e.Add("load %q", f.k)
-	f.aw.Begin(f.e.I(len(f.k)))
+	f.Aw.Begin(f.e.I(len(f.k)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	n = f.aw.Must()
+	n = f.Aw.Must()
 	/*line cache_templates.go:94*/ if n == 0 {
 		return f.Finish(0, errors.New("empty key"))
 	}
 	return f.Finish(n, nil)
-//line cache_templates_async.go:266
+//line cache_templates_async.go:244
 }
-func (f *loadLenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loadLenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loadLen", "generated_test/cache_templates.go", 93))
-}
-
-// cacheUseAsync is cacheUse as a coroutine (see asyncgen).
-func cacheUseAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return cacheUse(e) })
-	}
-	return &cacheUseFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loadLen", "generated_test/cache_templates.go", 93))
 }
 
 // cacheUseFrame is the state of a suspended cacheUse.
 type cacheUseFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, entry[int]]
 	e      *Env
 	c      *Cache[string, int]
 	counts map[int]int
@@ -292,7 +261,6 @@ type cacheUseFrame struct {
 		Hits int
 		Size int
 	}
-	aw  rt.Awaiting[entry[int]]
 	aw1 rt.Awaiting[report[string, int]]
 	aw2 rt.Awaiting[struct {
 		Hits int
@@ -300,6 +268,10 @@ type cacheUseFrame struct {
 	}]
 }
 
+// cacheUseAsync is cacheUse as a coroutine (see asyncgen).
+func cacheUseAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&cacheUseFrame{e: e}, func() (string, error) { return cacheUse(e) })
+}
 func (f *cacheUseFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *cacheUseFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -331,32 +303,32 @@ func (f *cacheUseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line cache_templates.go:106*/ f.c = newCache(func(k string) rt.Coro[int] { return loadLenAsync(f.e, k) })
 	f.counts = map[int]int{}
-	f.aw.Begin(f.c.getAsync("abc"))
+	f.Aw.Begin(f.c.getAsync("abc"))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	get = f.aw.Must()
+	get = f.Aw.Must()
 	/*line cache_templates.go:108*/ f.counts[get.Val]++
-	f.aw.Begin(f.c.getAsync("abc"))
+	f.Aw.Begin(f.c.getAsync("abc"))
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	get_1 = f.aw.Must()
+	get_1 = f.Aw.Must()
 	/*line cache_templates.go:109*/ f.counts[get_1.Val] += 10
-	f.aw.Begin(f.c.getAsync("de"))
+	f.Aw.Begin(f.c.getAsync("de"))
 resume3:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.get = f.aw.Must()
-	/*line cache_templates.go:110*/ f.aw.Begin(f.c.getAsync("abc"))
+	f.get = f.Aw.Must()
+	/*line cache_templates.go:110*/ f.Aw.Begin(f.c.getAsync("abc"))
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	get_2 = f.aw.Must()
+	get_2 = f.Aw.Must()
 	/*line cache_templates.go:110*/ f.counts[f.get.Gen*100] = get_2.Gen
 	f.get_1 = f.c.getAsync
 	f.all = (*Cache[string, int]).getAllAsync
@@ -381,38 +353,33 @@ resume7:
 		return f.Suspend(7, y)
 	}
 	f.st = f.aw2.Must()
-	/*line cache_templates.go:119*/ f.aw.Begin(f.get_1(f.c.order[len(f.c.order)-1]))
+	/*line cache_templates.go:119*/ f.Aw.Begin(f.get_1(f.c.order[len(f.c.order)-1]))
 resume8:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(8, y)
 	}
-	last = f.aw.Must()
+	last = f.Aw.Must()
 	/*line cache_templates.go:120*/ keys = slices.Sorted(mapKeys(f.counts))
 	return f.Finish(fmt.Sprintf("counts=%v keys=%v vals=%v failed=%v allErr=%v stats=%+v last=%+v order=%q",
 		f.counts, keys, f.r.Vals, f.r.Failed, f.allErr, f.st, last, f.c.order), nil)
-//line cache_templates_async.go:394
+//line cache_templates_async.go:366
 }
-func (f *cacheUseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
+func (f *cacheUseFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *cacheUseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cacheUse", "generated_test/cache_templates.go", 108, 109, 110, 110, 113, 117, 118, 119))))
-}
-
-// fetchAsync is fetch as a coroutine (see asyncgen).
-func (s *coroSource) fetchAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return s.fetch(e) })
-	}
-	return &coroSourceFetchFrame{s: s, e: e}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cacheUse", "generated_test/cache_templates.go", 108, 109, 110, 110, 113, 117, 118, 119))))
 }
 
 // coroSourceFetchFrame is the state of a suspended fetch.
 type coroSourceFetchFrame struct {
-	rtimpl.Frame[string]
-	s  *coroSource
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	s *coroSource
+	e *Env
 }
 
+// fetchAsync is fetch as a coroutine (see asyncgen).
+func (s *coroSource) fetchAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&coroSourceFetchFrame{s: s, e: e}, func() (string, error) { return s.fetch(e) })
+}
 func (f *coroSourceFetchFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *coroSourceFetchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -426,34 +393,25 @@ func (f *coroSourceFetchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line cache_templates.go:149*/ f.aw.Begin(f.e.I(len(f.s.prefix)))
+	/*line cache_templates.go:149*/ f.Aw.Begin(f.e.I(len(f.s.prefix)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	n = f.aw.Must()
+	n = f.Aw.Must()
 	/*line cache_templates.go:150*/ if strings.HasPrefix(f.s.prefix, "bad") {
 		return f.Finish("", fmt.Errorf("%s: unavailable", f.s.prefix))
 	}
 	return f.Finish(strings.Repeat(f.s.prefix, n), nil)
-//line cache_templates_async.go:440
+//line cache_templates_async.go:407
 }
-func (f *coroSourceFetchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coroSourceFetchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*coroSource).fetch", "generated_test/cache_templates.go", 149))
-}
-
-// fetchAllAsync is fetchAll as a coroutine (see asyncgen).
-func fetchAllAsync(e *Env, srcs []Fetcher) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return fetchAll(e, srcs) })
-	}
-	return &fetchAllFrame{e: e, srcs: srcs}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*coroSource).fetch", "generated_test/cache_templates.go", 149))
 }
 
 // fetchAllFrame is the state of a suspended fetchAll.
 type fetchAllFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e        *Env
 	srcs     []Fetcher
 	byName   map[string]rt.Awaitable[string]
@@ -465,9 +423,12 @@ type fetchAllFrame struct {
 	name     string
 	fetchers []func(*Env) rt.Awaitable[string]
 	i_2      int
-	aw       rt.Awaiting[string]
 }
 
+// fetchAllAsync is fetchAll as a coroutine (see asyncgen).
+func fetchAllAsync(e *Env, srcs []Fetcher) rt.Coro[string] {
+	return rtimpl.New(&fetchAllFrame{e: e, srcs: srcs}, func() (string, error) { return fetchAll(e, srcs) })
+}
 func (f *fetchAllFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *fetchAllFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *fetchAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -499,12 +460,12 @@ range1:
 		goto endrange3
 	}
 	/*line cache_templates.go:169*/ aw = f.x[f.i]
-	f.aw.Begin(aw)
+	f.Aw.Begin(aw)
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line cache_templates.go:171*/ if err != nil {
 		f.got = append(f.got, fmt.Sprintf("%d:err(%v)", f.i, err))
 		goto next2
@@ -521,12 +482,12 @@ range5:
 		goto endrange7
 	}
 	/*line cache_templates.go:178*/ f.name = f.names[f.i_1]
-	f.aw.Begin(f.byName[f.name])
+	f.Aw.Begin(f.byName[f.name])
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	v_1, err_1 = f.aw.Result()
+	v_1, err_1 = f.Aw.Result()
 	/*line cache_templates.go:179*/ if err_1 == nil {
 		f.got = append(f.got, f.name+"="+v_1)
 	}
@@ -542,12 +503,12 @@ for9:
 	/*line cache_templates.go:187*/ if !(f.i_2 >= 0) {
 		goto endfor11
 	}
-	/*line cache_templates.go:188*/ f.aw.Begin(f.fetchers[f.i_2](f.e))
+	/*line cache_templates.go:188*/ f.Aw.Begin(f.fetchers[f.i_2](f.e))
 resume12:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	v_2, err_2 = f.aw.Result()
+	v_2, err_2 = f.Aw.Result()
 	/*line cache_templates.go:188*/ if err_2 == nil {
 		f.got = append(f.got, "m"+v_2)
 	}
@@ -555,38 +516,29 @@ resume12:
 	goto for9
 endfor11:
 	/*line cache_templates.go:192*/ return f.Finish(strings.Join(f.got, " "), nil)
-//line cache_templates_async.go:559
+//line cache_templates_async.go:520
 }
-func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.fetchAll", "generated_test/cache_templates.go", 170, 179, 188))
-}
-
-// buildTeamAsync is buildTeam as a coroutine (see asyncgen).
-func buildTeamAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return buildTeam(e) })
-	}
-	return &buildTeamFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.fetchAll", "generated_test/cache_templates.go", 170, 179, 188))
 }
 
 // buildTeamFrame is the state of a suspended buildTeam.
 type buildTeamFrame struct {
-	rtimpl.Frame[string]
-	e       *Env
-	t       Team
-	aV      int
-	aV_1    int
-	aV_2    int
-	v       int
-	later_1 string
-	aV_3    int
-	later_2 string
-	v_1     int
-	aw      rt.Awaiting[int]
-	aw1     rt.Awaiting[string]
+	rtimpl.AwaitFrame[string, int]
+	e                 *Env
+	t                 Team
+	aV, aV_1, aV_2, v int
+	later_1           string
+	aV_3              int
+	later_2           string
+	v_1               int
+	aw1               rt.Awaiting[string]
 }
 
+// buildTeamAsync is buildTeam as a coroutine (see asyncgen).
+func buildTeamAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&buildTeamFrame{e: e}, func() (string, error) { return buildTeam(e) })
+}
 func (f *buildTeamFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *buildTeamFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *buildTeamFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -612,24 +564,24 @@ func (f *buildTeamFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line cache_templates.go:225*/ f.aw.Begin(f.e.AV("ann.age", 30))
+	/*line cache_templates.go:225*/ f.Aw.Begin(f.e.AV("ann.age", 30))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aV = f.aw.Must()
-	/*line cache_templates.go:225*/ f.aw.Begin(f.e.AV("ann.zip", 1000))
+	f.aV = f.Aw.Must()
+	/*line cache_templates.go:225*/ f.Aw.Begin(f.e.AV("ann.zip", 1000))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aV_1 = f.aw.Must()
-	/*line cache_templates.go:226*/ f.aw.Begin(f.e.AV("bob.go", 9))
+	f.aV_1 = f.Aw.Must()
+	/*line cache_templates.go:226*/ f.Aw.Begin(f.e.AV("bob.go", 9))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aV_2 = f.aw.Must()
+	f.aV_2 = f.Aw.Must()
 	f.v = f.e.V("bob.py", 7)
 	/*line cache_templates.go:228*/ f.aw1.Begin(Later(f.e, "boss"))
 resume4:
@@ -637,12 +589,12 @@ resume4:
 		return f.Suspend(4, y)
 	}
 	f.later_1 = f.aw1.Must()
-	/*line cache_templates.go:230*/ f.aw.Begin(f.e.AV("oslo0", 0))
+	/*line cache_templates.go:230*/ f.Aw.Begin(f.e.AV("oslo0", 0))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	f.aV_3 = f.aw.Must()
+	f.aV_3 = f.Aw.Must()
 	/*line cache_templates.go:231*/ f.aw1.Begin(Later(f.e, "Bergen"))
 resume6:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -650,12 +602,12 @@ resume6:
 	}
 	f.later_2 = f.aw1.Must()
 	f.v_1 = f.e.V("bergen0", 1)
-	/*line cache_templates.go:231*/ f.aw.Begin(f.e.AV("bergen1", 2))
+	/*line cache_templates.go:231*/ f.Aw.Begin(f.e.AV("bergen1", 2))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(7, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line cache_templates.go:223*/ f.t = Team{
 		Members: []Person{
 			{Name: "ann", Age: f.aV, Home: Address{Zip: f.aV_1, City: "Oslo"}},
@@ -666,43 +618,37 @@ resume7:
 			"Oslo": {f.aV_3}, f.later_2: {f.v_1, aV},
 		},
 	}
-	/*line cache_templates.go:234*/ f.aw.Begin(f.e.AV("arr1", 11))
+	/*line cache_templates.go:234*/ f.Aw.Begin(f.e.AV("arr1", 11))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(8, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	/*line cache_templates.go:234*/ arr = [...]Address{3: {City: "far"}, 1: {Zip: aV_1}}
 	return f.Finish(fmt.Sprintf("%+v lead=%+v tags=%q arr=%v", f.t.Members, *f.t.Lead, f.t.Lead.Tags, arr)+
 		fmt.Sprint(" ", f.t.ByCity), nil)
-//line cache_templates_async.go:679
+//line cache_templates_async.go:631
 }
-func (f *buildTeamFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *buildTeamFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *buildTeamFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.buildTeam", "generated_test/cache_templates.go", 225, 225, 226, 228, 230, 231, 231, 234)))
-}
-
-// divmodAsync is divmod as a coroutine (see asyncgen).
-func divmodAsync(e *Env, a int, b int) rt.Coro[pair] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (pair, error) { return divmod(e, a, b) })
-	}
-	return &divmodFrame{e: e, a: a, b: b}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.buildTeam", "generated_test/cache_templates.go", 225, 225, 226, 228, 230, 231, 231, 234)))
 }
 
 // divmodFrame is the state of a suspended divmod.
 type divmodFrame struct {
-	rtimpl.Frame[pair]
+	rtimpl.AwaitFrame[pair, int]
 	e      *Env
-	a      int
-	b      int
+	a, b   int
 	p      pair
 	err    error
 	i      int
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// divmodAsync is divmod as a coroutine (see asyncgen).
+func divmodAsync(e *Env, a int, b int) rt.Coro[pair] {
+	return rtimpl.New(&divmodFrame{e: e, a: a, b: b}, func() (pair, error) { return divmod(e, a, b) })
+}
 func (f *divmodFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *divmodFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *divmodFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -723,25 +669,25 @@ func (f *divmodFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.p.R = -f.p.R
 		}
 	})
-	f.aw.Begin(f.e.I(f.a))
+	f.Aw.Begin(f.e.I(f.a))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.i = f.aw.Must()
-	/*line cache_templates.go:255*/ f.aw.Begin(f.e.I(f.b))
+	f.i = f.Aw.Must()
+	/*line cache_templates.go:255*/ f.Aw.Begin(f.e.I(f.b))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line cache_templates.go:255*/ x, y_1 = f.i, i
 	if y_1 == 0 {
 		return f.done(pair{}, errors.New("division by zero"))
 	}
 	f.p.Q, f.p.R = x/y_1, x%y_1
 	return f.done(f.p, f.err)
-//line cache_templates_async.go:745
+//line cache_templates_async.go:691
 }
 func (f *divmodFrame) catch() {
 	if p := recover(); p != nil {
@@ -775,33 +721,28 @@ func (f *divmodFrame) settle() {
 	}
 }
 func (f *divmodFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *divmodFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.divmod", "generated_test/cache_templates.go", 255, 255))
-}
-
-// divmodsAsync is divmods as a coroutine (see asyncgen).
-func divmodsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return divmods(e), nil })
-	}
-	return &divmodsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.divmod", "generated_test/cache_templates.go", 255, 255))
 }
 
 // divmodsFrame is the state of a suspended divmods.
 type divmodsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, pair]
 	e   *Env
 	err error
 	out map[string]pair
-	aw  rt.Awaiting[pair]
 }
 
+// divmodsAsync is divmods as a coroutine (see asyncgen).
+func divmodsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&divmodsFrame{e: e}, func() (string, error) { return divmods(e), nil })
+}
 func (f *divmodsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *divmodsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *divmodsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -819,54 +760,48 @@ func (f *divmodsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line cache_templates.go:269*/ p = pair{}
 	f.err = nil
 	f.out = map[string]pair{}
-	f.aw.Begin(divmodAsync(f.e, 17, 5))
+	f.Aw.Begin(divmodAsync(f.e, 17, 5))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	p, f.err = f.aw.Result()
+	p, f.err = f.Aw.Result()
 	/*line cache_templates.go:273*/ f.out["17/5"] = p
-	f.aw.Begin(divmodAsync(f.e, 1, 0))
+	f.Aw.Begin(divmodAsync(f.e, 1, 0))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	p, f.err = f.aw.Result()
+	p, f.err = f.Aw.Result()
 	/*line cache_templates.go:275*/ f.out["1/0"] = p
-	f.aw.Begin(divmodAsync(f.e, -9, 4))
+	f.Aw.Begin(divmodAsync(f.e, -9, 4))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	q, _ = f.aw.Result()
+	q, _ = f.Aw.Result()
 	/*line cache_templates.go:277*/ f.out["-9/4"] = q
 	return f.Finish(fmt.Sprint(f.out, " ", f.err), nil)
-//line cache_templates_async.go:845
+//line cache_templates_async.go:786
 }
-func (f *divmodsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *divmodsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.divmods", "generated_test/cache_templates.go", 272, 274, 276))
-}
-
-// maxOfAsync is maxOf as a coroutine (see asyncgen).
-func maxOfAsync[T cmp.Ordered](e *Env, xs ...T) rt.Coro[T] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (T, error) { return maxOf[T](e, xs...) })
-	}
-	return &maxOfFrame[T]{e: e, xs: xs}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.divmods", "generated_test/cache_templates.go", 272, 274, 276))
 }
 
 // maxOfFrame is the state of a suspended maxOf.
 type maxOfFrame[T cmp.Ordered] struct {
-	rtimpl.Frame[T]
+	rtimpl.AwaitFrame[T, T]
 	e  *Env
 	xs []T
 	m  T
 	x  []T
 	i  int
-	aw rt.Awaiting[T]
 }
 
+// maxOfAsync is maxOf as a coroutine (see asyncgen).
+func maxOfAsync[T cmp.Ordered](e *Env, xs ...T) rt.Coro[T] {
+	return rtimpl.New(&maxOfFrame[T]{e: e, xs: xs}, func() (T, error) { return maxOf[T](e, xs...) })
+}
 func (f *maxOfFrame[T]) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *maxOfFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *maxOfFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -883,12 +818,12 @@ func (f *maxOfFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 		var zero T
 		return f.Finish(zero, errors.New("maxOf: no values"))
 	}
-	f.aw.Begin(Later(f.e, f.xs[0]))
+	f.Aw.Begin(Later(f.e, f.xs[0]))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.m = f.aw.Must()
+	f.m = f.Aw.Must()
 	f.x = f.xs[1:]
 	f.i = 0
 range2:
@@ -896,45 +831,39 @@ range2:
 		goto endrange4
 	}
 	/*line cache_templates.go:290*/ x = f.x[f.i]
-	f.aw.Begin(Later(f.e, x))
+	f.Aw.Begin(Later(f.e, x))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line cache_templates.go:291*/ f.m = max(f.m, later)
 	f.i++
 	goto range2
 endrange4:
 	/*line cache_templates.go:293*/ return f.Finish(f.m, nil)
-//line cache_templates_async.go:911
+//line cache_templates_async.go:846
 }
-func (f *maxOfFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *maxOfFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.maxOf", "generated_test/cache_templates.go", 289, 291))
-}
-
-// maxesAsync is maxes as a coroutine (see asyncgen).
-func maxesAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return maxes(e), nil })
-	}
-	return &maxesFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.maxOf", "generated_test/cache_templates.go", 289, 291))
 }
 
 // maxesFrame is the state of a suspended maxes.
 type maxesFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	a   int
 	b   string
 	c   float64
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[string]
 	aw2 rt.Awaiting[float64]
 	aw3 rt.Awaiting[int8]
 }
 
+// maxesAsync is maxes as a coroutine (see asyncgen).
+func maxesAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&maxesFrame{e: e}, func() (string, error) { return maxes(e), nil })
+}
 func (f *maxesFrame) Send(c_1 *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c_1, nil) }
 func (f *maxesFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c_1, err) }
 func (f *maxesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
@@ -953,12 +882,12 @@ func (f *maxesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line cache_templates.go:301*/ ints = []int{3, 9, 2}
-	f.aw.Begin(maxOfAsync(f.e, ints...))
+	f.Aw.Begin(maxOfAsync(f.e, ints...))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.a = f.aw.Must()
+	f.a = f.Aw.Must()
 	/*line cache_templates.go:303*/ f.aw1.Begin(maxOfAsync[string](f.e, "pear", "apple", "zoo", "fig"))
 resume2:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
@@ -978,15 +907,15 @@ resume4:
 	}
 	_, err = f.aw3.Result()
 	/*line cache_templates.go:306*/ return f.Finish(fmt.Sprint(f.a, f.b, f.c, err), nil)
-//line cache_templates_async.go:982
+//line cache_templates_async.go:911
 }
 func (f *maxesFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	f.aw3.Close()
 	f.Frame.Close()
 }
 func (f *maxesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.maxes", "generated_test/cache_templates.go", 302, 303, 304, 305)))))
+	return f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.maxes", "generated_test/cache_templates.go", 302, 303, 304, 305)))))
 }

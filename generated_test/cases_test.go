@@ -80,6 +80,8 @@ var ctrlCases = []tcase{
 		"25", "", "lim; i=0; post; lim; i=1; post; lim; rng; r0; r1; i=2; w4"},
 	{"ctrl/labels-continue-outer-guard-changed", co(func(e *Env) rt.Coro[string] { return ctrlLabelsAsync(e) }),
 		"00 10 11 | ", "", "cont outer at i=0 j=10"},
+	{"ctrl/switch-falls-out-into-awaiting-clause", co(func(e *Env) rt.Coro[string] { return ctrlSwitchFallOutAsync(e, 5) }),
+		"0;odd;2;;4;", "", ""},
 	{"ctrl/goto-loop", co(func(e *Env) rt.Coro[int] { return ctrlGotoAsync(e) }),
 		"3", "", "step; step; step; n=3"},
 	{"ctrl/goto-out-of-loop", co(func(e *Env) rt.Coro[string] { return ctrlGotoOutOfLoopAsync(e) }),

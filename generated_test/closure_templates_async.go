@@ -11,48 +11,39 @@ import (
 	"unicode/utf8"
 )
 
-// closuresPerIterationAsync is closuresPerIteration as a coroutine (see asyncgen).
-func closuresPerIterationAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return closuresPerIteration(e), nil })
-	}
-	return &closuresPerIterationFrame{e: e}
-}
-
 // closuresPerIterationFrame is the state of a suspended closuresPerIteration.
 type closuresPerIterationFrame struct {
-	rtimpl.Frame[string]
-	e      *Env
-	fs     []func() string
-	i      *int
-	x      []string
-	i_1    int
-	arr    [2]int
-	x_1    [2]int
-	i_2    int
-	x_2    *[2]int
-	i_3    int
-	i_4    int
-	w      int
-	m      map[string]int
-	keys   []string
-	i_5    int
-	v      int
-	ok     bool
-	ch     chan int
-	v_1    int
-	ok_1   bool
-	i_6    int
-	stop   func()
-	ok_2   bool
-	k      int
-	next   func() (int, bool)
-	i_7    int
-	x_3    *int
-	aw     rt.Awaiting[int]
-	inject any
+	rtimpl.AwaitFrame[string, int]
+	e           *Env
+	fs          []func() string
+	i           *int
+	x           []string
+	i_1         int
+	arr, x_1    [2]int
+	i_2         int
+	x_2         *[2]int
+	i_3, i_4, w int
+	m           map[string]int
+	keys        []string
+	i_5, v      int
+	ok          bool
+	ch          chan int
+	v_1         int
+	ok_1        bool
+	i_6         int
+	stop        func()
+	ok_2        bool
+	k           int
+	next        func() (int, bool)
+	i_7         int
+	x_3         *int
+	inject      any
 }
 
+// closuresPerIterationAsync is closuresPerIteration as a coroutine (see asyncgen).
+func closuresPerIterationAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&closuresPerIterationFrame{e: e}, func() (string, error) { return closuresPerIteration(e), nil })
+}
 func (f_1 *closuresPerIterationFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f_1.catch()
 	return f_1.step(c, nil)
@@ -106,12 +97,12 @@ for1:
 		i_5 := f_1.i
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("for", (*i_5)) })
 	}
-	/*line closure_templates.go:21*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:21*/ f_1.Aw.Begin(f_1.e.I(0))
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	{
 		v := *f_1.i
 		f_1.i = &v
@@ -133,12 +124,12 @@ range5:
 		v_6 := v
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("sl", (*i_6), (*v_6)) })
 	}
-	/*line closure_templates.go:25*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:25*/ f_1.Aw.Begin(f_1.e.I(0))
 resume8:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	f_1.i_1++
 	goto range5
 endrange7:
@@ -157,12 +148,12 @@ range9:
 		v_7 := v_1
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("arr", (*i_7), (*v_7)) })
 	}
-	/*line closure_templates.go:30*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:30*/ f_1.Aw.Begin(f_1.e.I(0))
 resume12:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	f_1.i_2++
 	goto range9
 endrange11:
@@ -180,12 +171,12 @@ range13:
 		v_8 := v_2
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("parr", (*i_8), (*v_8)) })
 	}
-	/*line closure_templates.go:34*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:34*/ f_1.Aw.Begin(f_1.e.I(0))
 resume16:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	f_1.i_3++
 	goto range13
 endrange15:
@@ -203,12 +194,12 @@ range17:
 		r_2 := r_1
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("str", (*i_9), string((*r_2))) })
 	}
-	/*line closure_templates.go:38*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:38*/ f_1.Aw.Begin(f_1.e.I(0))
 resume20:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(5, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	f_1.i_4 += f_1.w
 	goto range17
 endrange19:
@@ -235,12 +226,12 @@ range21:
 		v_9 := v_3
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("map", (*k_2), (*v_9)) })
 	}
-	/*line closure_templates.go:42*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:42*/ f_1.Aw.Begin(f_1.e.I(0))
 resume24:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	goto range21
 endrange23:
 	/*line closure_templates.go:44*/ ch = make(chan int, 2)
@@ -258,12 +249,12 @@ range25:
 		v_10 := v_4
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("ch", (*v_10)) })
 	}
-	/*line closure_templates.go:50*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:50*/ f_1.Aw.Begin(f_1.e.I(0))
 resume28:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(7, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	goto range25
 endrange27:
 	f_1.i_6 = 0
@@ -277,12 +268,12 @@ range29:
 		i_10 := i_4
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("int", (*i_10)) })
 	}
-	/*line closure_templates.go:54*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:54*/ f_1.Aw.Begin(f_1.e.I(0))
 resume32:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(8, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	f_1.i_6++
 	goto range29
 endrange31:
@@ -298,12 +289,12 @@ range33:
 		v_11 := v_5
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("fn", (*v_11)) })
 	}
-	/*line closure_templates.go:58*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:58*/ f_1.Aw.Begin(f_1.e.I(0))
 resume36:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(9, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	goto range33
 endrange35:
 	f_1.stop()
@@ -315,12 +306,12 @@ for37:
 	}
 	f_1.x_3 = new(int)
 	/*line closure_templates.go:61*/ (*f_1.x_3) = f_1.i_7 * 10
-	f_1.aw.Begin(f_1.e.I(0))
+	f_1.Aw.Begin(f_1.e.I(0))
 resume40:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(10, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	/*line closure_templates.go:63*/ {
 		x := f_1.x_3
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("body", (*x)) })
@@ -328,18 +319,18 @@ resume40:
 	/*line closure_templates.go:60*/ f_1.i_7++
 	goto for37
 endfor39:
-	/*line closure_templates.go:65*/ f_1.aw.Begin(f_1.e.I(0))
+	/*line closure_templates.go:65*/ f_1.Aw.Begin(f_1.e.I(0))
 resume41:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(11, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	/*line closure_templates.go:66*/ out = ""
 	for _, f := range f_1.fs {
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:343
+//line closure_templates_async.go:334
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -393,34 +384,29 @@ func (f_1 *closuresPerIterationFrame) rethrow() bool {
 	return true
 }
 func (f_1 *closuresPerIterationFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	if f_1.State > 0 {
 		f_1.exit(rt.ErrCoroutineClosed)
 	}
 	f_1.Frame.Close()
 }
 func (f_1 *closuresPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closuresPerIteration", "generated_test/closure_templates.go", 21, 25, 30, 34, 38, 42, 50, 54, 58, 62, 65))
-}
-
-// closureChangesLoopVarAsync is closureChangesLoopVar as a coroutine (see asyncgen).
-func closureChangesLoopVarAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closureChangesLoopVar(e), nil })
-	}
-	return &closureChangesLoopVarFrame{e: e}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closuresPerIteration", "generated_test/closure_templates.go", 21, 25, 30, 34, 38, 42, 50, 54, 58, 62, 65))
 }
 
 // closureChangesLoopVarFrame is the state of a suspended closureChangesLoopVar.
 type closureChangesLoopVarFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e   *Env
 	n   int
 	i   *int
 	inc func()
-	aw  rt.Awaiting[int]
 }
 
+// closureChangesLoopVarAsync is closureChangesLoopVar as a coroutine (see asyncgen).
+func closureChangesLoopVarAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&closureChangesLoopVarFrame{e: e}, func() (int, error) { return closureChangesLoopVar(e), nil })
+}
 func (f *closureChangesLoopVarFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *closureChangesLoopVarFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -444,12 +430,12 @@ for1:
 		i := f.i
 		f.inc = func() { (*i)++ }
 	}
-	/*line closure_templates.go:81*/ f.aw.Begin(f.e.I(0))
+	/*line closure_templates.go:81*/ f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line closure_templates.go:82*/ f.inc()
 	f.e.Add("i=%d", (*f.i))
 	f.n++
@@ -461,30 +447,24 @@ resume4:
 	goto for1
 endfor3:
 	/*line closure_templates.go:86*/ return f.Finish(f.n, nil)
-//line closure_templates_async.go:465
+//line closure_templates_async.go:451
 }
-func (f *closureChangesLoopVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureChangesLoopVar", "generated_test/closure_templates.go", 81))
-}
-
-// closureSharedAcrossAwaitAsync is closureSharedAcrossAwait as a coroutine (see asyncgen).
-func closureSharedAcrossAwaitAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closureSharedAcrossAwait(e), nil })
-	}
-	return &closureSharedAcrossAwaitFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureChangesLoopVar", "generated_test/closure_templates.go", 81))
 }
 
 // closureSharedAcrossAwaitFrame is the state of a suspended closureSharedAcrossAwait.
 type closureSharedAcrossAwaitFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e     *Env
 	count int
 	bump  func()
-	aw    rt.Awaiting[int]
 }
 
+// closureSharedAcrossAwaitAsync is closureSharedAcrossAwait as a coroutine (see asyncgen).
+func closureSharedAcrossAwaitAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&closureSharedAcrossAwaitFrame{e: e}, func() (int, error) { return closureSharedAcrossAwait(e), nil })
+}
 func (f *closureSharedAcrossAwaitFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -503,41 +483,35 @@ func (f *closureSharedAcrossAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line closure_templates.go:94*/ f.count = 0
 	f.bump = func() { f.count++ }
 	f.e.L.CallSoon(f.bump)
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line closure_templates.go:98*/ f.e.Add("count=%d", f.count)
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:517
+//line closure_templates_async.go:497
 }
-func (f *closureSharedAcrossAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureSharedAcrossAwait", "generated_test/closure_templates.go", 97))
-}
-
-// closureAnnotatedLiteralAsync is closureAnnotatedLiteral as a coroutine (see asyncgen).
-func closureAnnotatedLiteralAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return closureAnnotatedLiteral(e), nil })
-	}
-	return &closureAnnotatedLiteralFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureSharedAcrossAwait", "generated_test/closure_templates.go", 97))
 }
 
 // closureAnnotatedLiteralFrame is the state of a suspended closureAnnotatedLiteral.
 type closureAnnotatedLiteralFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e     *Env
 	total int
 	add   func(n int) int
 	i     int
-	aw    rt.Awaiting[int]
 }
 
+// closureAnnotatedLiteralAsync is closureAnnotatedLiteral as a coroutine (see asyncgen).
+func closureAnnotatedLiteralAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&closureAnnotatedLiteralFrame{e: e}, func() (string, error) { return closureAnnotatedLiteral(e), nil })
+}
 func (f *closureAnnotatedLiteralFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -564,20 +538,19 @@ range1:
 	if f.i >= 3 {
 		goto endrange3
 	}
-	/*line closure_templates.go:115*/ f.aw.Begin(f.e.I(f.i + 1))
+	/*line closure_templates.go:115*/ f.Aw.Begin(f.e.I(f.i + 1))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line closure_templates.go:115*/ f.add(i)
 	f.i++
 	goto range1
 endrange3:
 	/*line closure_templates.go:117*/ return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:579
+//line closure_templates_async.go:553
 }
-func (f *closureAnnotatedLiteralFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureAnnotatedLiteral", "generated_test/closure_templates.go", 115))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureAnnotatedLiteral", "generated_test/closure_templates.go", 115))
 }

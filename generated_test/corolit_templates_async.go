@@ -12,25 +12,20 @@ import (
 	"strings"
 )
 
-// litTaskGroupPerIterationAsync is litTaskGroupPerIteration as a coroutine (see asyncgen).
-func litTaskGroupPerIterationAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return litTaskGroupPerIteration(e) })
-	}
-	return &litTaskGroupPerIterationFrame{e: e}
-}
-
 // litTaskGroupPerIterationFrame is the state of a suspended litTaskGroupPerIteration.
 type litTaskGroupPerIterationFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, rt.Void]
 	e   *Env
 	sum int
 	tg  *rt.TaskGroup
 	i   *int
-	aw  rt.Awaiting[rt.Void]
 	aw1 rt.Awaiting[int]
 }
 
+// litTaskGroupPerIterationAsync is litTaskGroupPerIteration as a coroutine (see asyncgen).
+func litTaskGroupPerIterationAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&litTaskGroupPerIterationFrame{e: e}, func() (int, error) { return litTaskGroupPerIteration(e) })
+}
 func (f *litTaskGroupPerIterationFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -53,12 +48,12 @@ func (f *litTaskGroupPerIterationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line corolit_templates.go:22*/ f.sum = 0
 	f.tg = rt.NewTaskGroup()
-	f.aw.Begin(f.tg.Enter())
+	f.Aw.Begin(f.tg.Enter())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	f.i = new(int)
 	/*line corolit_templates.go:25*/ (*f.i) = 1
 for2:
@@ -80,37 +75,34 @@ resume5:
 	/*line corolit_templates.go:25*/ (*f.i)++
 	goto for2
 endfor4:
-	/*line corolit_templates.go:35*/ f.aw.Begin(f.tg.Exit(nil))
+	/*line corolit_templates.go:35*/ f.Aw.Begin(f.tg.Exit(nil))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line corolit_templates.go:35*/ if err != nil {
 		return f.Finish(0, err)
 	}
 	return f.Finish(f.sum, nil)
-//line corolit_templates_async.go:94
+//line corolit_templates_async.go:89
 }
-func (f *litTaskGroupPerIterationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *litTaskGroupPerIterationFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupPerIteration", "generated_test/corolit_templates.go", 24, 32, 35)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupPerIteration", "generated_test/corolit_templates.go", 24, 32, 35)))
+}
+
+// litTaskGroupPerIterationFunc1Frame is the state of a suspended coroutine literal of litTaskGroupPerIteration (generated_test/corolit_templates.go:26).
+type litTaskGroupPerIterationFunc1Frame struct {
+	rtimpl.AwaitFrame[rt.Void, int]
+	e      **Env
+	i, sum *int
 }
 
 // litTaskGroupPerIterationFunc1Async is the func literal at generated_test/corolit_templates.go:26 as a coroutine (see asyncgen).
 func litTaskGroupPerIterationFunc1Async(e **Env, i *int, sum *int) rt.Coro[rt.Void] {
 	return &litTaskGroupPerIterationFunc1Frame{e: e, i: i, sum: sum}
 }
-
-// litTaskGroupPerIterationFunc1Frame is the state of a suspended coroutine literal of litTaskGroupPerIteration (generated_test/corolit_templates.go:26).
-type litTaskGroupPerIterationFunc1Frame struct {
-	rtimpl.Frame[rt.Void]
-	e   **Env
-	i   *int
-	sum *int
-	aw  rt.Awaiting[int]
-}
-
 func (f *litTaskGroupPerIterationFunc1Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -127,39 +119,33 @@ func (f *litTaskGroupPerIterationFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yi
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:27*/ f.aw.Begin((*f.e).AV(fmt.Sprint("kid", (*f.i)), (*f.i)*10))
+	/*line corolit_templates.go:27*/ f.Aw.Begin((*f.e).AV(fmt.Sprint("kid", (*f.i)), (*f.i)*10))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line corolit_templates.go:28*/ (*f.sum) += v
 	(*f.e).Add("kid%d sum=%d", (*f.i), (*f.sum))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:140
+//line corolit_templates_async.go:132
 }
-func (f *litTaskGroupPerIterationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupPerIterationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupPerIteration.func1", "generated_test/corolit_templates.go", 27))
-}
-
-// litTaskGroupVerbatimLoopAsync is litTaskGroupVerbatimLoop as a coroutine (see asyncgen).
-func litTaskGroupVerbatimLoopAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return litTaskGroupVerbatimLoop(e) })
-	}
-	return &litTaskGroupVerbatimLoopFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupPerIteration.func1", "generated_test/corolit_templates.go", 27))
 }
 
 // litTaskGroupVerbatimLoopFrame is the state of a suspended litTaskGroupVerbatimLoop.
 type litTaskGroupVerbatimLoopFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, rt.Void]
 	e   *Env
 	got []string
 	tg  *rt.TaskGroup
-	aw  rt.Awaiting[rt.Void]
 }
 
+// litTaskGroupVerbatimLoopAsync is litTaskGroupVerbatimLoop as a coroutine (see asyncgen).
+func litTaskGroupVerbatimLoopAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&litTaskGroupVerbatimLoopFrame{e: e}, func() (string, error) { return litTaskGroupVerbatimLoop(e) })
+}
 func (f *litTaskGroupVerbatimLoopFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -180,43 +166,40 @@ func (f *litTaskGroupVerbatimLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line corolit_templates.go:46*/ f.got = nil
 	f.tg = rt.NewTaskGroup()
-	f.aw.Begin(f.tg.Enter())
+	f.Aw.Begin(f.tg.Enter())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:49*/ for _, name := range []string{"a", "b", "c"} {
 		rt.Spawn(f.tg, litTaskGroupVerbatimLoopFunc1Async(&f.e, &f.got, &name))
 	}
-	/*line corolit_templates.go:56*/ f.aw.Begin(f.tg.Exit(nil))
+	/*line corolit_templates.go:56*/ f.Aw.Begin(f.tg.Exit(nil))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line corolit_templates.go:57*/ return f.Finish(strings.Join(f.got, ","), err)
-//line corolit_templates_async.go:200
+//line corolit_templates_async.go:186
 }
-func (f *litTaskGroupVerbatimLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupVerbatimLoop", "generated_test/corolit_templates.go", 48, 56))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupVerbatimLoop", "generated_test/corolit_templates.go", 48, 56))
+}
+
+// litTaskGroupVerbatimLoopFunc1Frame is the state of a suspended coroutine literal of litTaskGroupVerbatimLoop (generated_test/corolit_templates.go:50).
+type litTaskGroupVerbatimLoopFunc1Frame struct {
+	rtimpl.AwaitFrame[rt.Void, int]
+	e    **Env
+	got  *[]string
+	name *string
 }
 
 // litTaskGroupVerbatimLoopFunc1Async is the func literal at generated_test/corolit_templates.go:50 as a coroutine (see asyncgen).
 func litTaskGroupVerbatimLoopFunc1Async(e **Env, got *[]string, name *string) rt.Coro[rt.Void] {
 	return &litTaskGroupVerbatimLoopFunc1Frame{e: e, got: got, name: name}
 }
-
-// litTaskGroupVerbatimLoopFunc1Frame is the state of a suspended coroutine literal of litTaskGroupVerbatimLoop (generated_test/corolit_templates.go:50).
-type litTaskGroupVerbatimLoopFunc1Frame struct {
-	rtimpl.Frame[rt.Void]
-	e    **Env
-	got  *[]string
-	name *string
-	aw   rt.Awaiting[int]
-}
-
 func (f *litTaskGroupVerbatimLoopFunc1Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -232,37 +215,31 @@ func (f *litTaskGroupVerbatimLoopFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yi
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:51*/ f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:51*/ f.Aw.Begin((*f.e).I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:52*/ (*f.got) = append((*f.got), (*f.name))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:244
+//line corolit_templates_async.go:227
 }
-func (f *litTaskGroupVerbatimLoopFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskGroupVerbatimLoopFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupVerbatimLoop.func1", "generated_test/corolit_templates.go", 51))
-}
-
-// litGatherAsync is litGather as a coroutine (see asyncgen).
-func litGatherAsync(e *Env) rt.Coro[[]int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]int, error) { return litGather(e) })
-	}
-	return &litGatherFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskGroupVerbatimLoop.func1", "generated_test/corolit_templates.go", 51))
 }
 
 // litGatherFrame is the state of a suspended litGather.
 type litGatherFrame struct {
-	rtimpl.Frame[[]int]
+	rtimpl.AwaitFrame[[]int, []int]
 	e    *Env
 	base int
-	aw   rt.Awaiting[[]int]
 }
 
+// litGatherAsync is litGather as a coroutine (see asyncgen).
+func litGatherAsync(e *Env) rt.Coro[[]int] {
+	return rtimpl.New(&litGatherFrame{e: e}, func() ([]int, error) { return litGather(e) })
+}
 func (f *litGatherFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *litGatherFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *litGatherFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -281,34 +258,30 @@ func (f *litGatherFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		cs = append(cs, litGatherFunc1Async(&f.e, &k, &f.base))
 	}
 	/*line corolit_templates.go:74*/ f.base = 2
-	f.aw.Begin(rt.Gather(cs...))
+	f.Aw.Begin(rt.Gather(cs...))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	gather, err = f.aw.Result()
+	gather, err = f.Aw.Result()
 	/*line corolit_templates.go:75*/ return f.Finish(gather, err)
-//line corolit_templates_async.go:292
+//line corolit_templates_async.go:269
 }
-func (f *litGatherFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGather", "generated_test/corolit_templates.go", 75))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGather", "generated_test/corolit_templates.go", 75))
+}
+
+// litGatherFunc1Frame is the state of a suspended coroutine literal of litGather (generated_test/corolit_templates.go:68).
+type litGatherFunc1Frame struct {
+	rtimpl.AwaitFrame[int, int]
+	e       **Env
+	k, base *int
 }
 
 // litGatherFunc1Async is the func literal at generated_test/corolit_templates.go:68 as a coroutine (see asyncgen).
 func litGatherFunc1Async(e **Env, k *int, base *int) rt.Coro[int] {
 	return &litGatherFunc1Frame{e: e, k: k, base: base}
 }
-
-// litGatherFunc1Frame is the state of a suspended coroutine literal of litGather (generated_test/corolit_templates.go:68).
-type litGatherFunc1Frame struct {
-	rtimpl.Frame[int]
-	e    **Env
-	k    *int
-	base *int
-	aw   rt.Awaiting[int]
-}
-
 func (f *litGatherFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litGatherFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -322,41 +295,35 @@ func (f *litGatherFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:69*/ f.aw.Begin((*f.e).I((*f.k)))
+	/*line corolit_templates.go:69*/ f.Aw.Begin((*f.e).I((*f.k)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line corolit_templates.go:70*/ (*f.e).Add("lit%d base=%d", (*f.k), (*f.base))
 	return f.Finish((*f.base)*100+v, nil)
-//line corolit_templates_async.go:334
+//line corolit_templates_async.go:307
 }
-func (f *litGatherFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGatherFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGather.func1", "generated_test/corolit_templates.go", 69))
-}
-
-// litTaskAndDelegationAsync is litTaskAndDelegation as a coroutine (see asyncgen).
-func litTaskAndDelegationAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return litTaskAndDelegation(e) })
-	}
-	return &litTaskAndDelegationFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGather.func1", "generated_test/corolit_templates.go", 69))
 }
 
 // litTaskAndDelegationFrame is the state of a suspended litTaskAndDelegation.
 type litTaskAndDelegationFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	n   int
 	t   *rt.Task[string]
 	d   int
 	s   string
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[string]
 }
 
+// litTaskAndDelegationAsync is litTaskAndDelegation as a coroutine (see asyncgen).
+func litTaskAndDelegationAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&litTaskAndDelegationFrame{e: e}, func() (string, error) { return litTaskAndDelegation(e) })
+}
 func (f *litTaskAndDelegationFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litTaskAndDelegationFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -377,45 +344,43 @@ func (f *litTaskAndDelegationFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line corolit_templates.go:84*/ f.n = 0
 	f.t = rt.CreateTask(c.Loop(), litTaskAndDelegationFunc1Async(&f.n, &f.e))
-	/*line corolit_templates.go:89*/ f.aw.Begin(litTaskAndDelegationFunc2Async(&f.n, &f.e))
+	/*line corolit_templates.go:89*/ f.Aw.Begin(litTaskAndDelegationFunc2Async(&f.n, &f.e))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.d = f.aw.Must()
+	f.d = f.Aw.Must()
 	/*line corolit_templates.go:93*/ f.aw1.Begin(f.t)
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	f.s = f.aw1.Must()
-	/*line corolit_templates.go:94*/ f.aw.Begin(litTaskAndDelegationFunc3Async(&f.e, &f.n))
+	/*line corolit_templates.go:94*/ f.Aw.Begin(litTaskAndDelegationFunc3Async(&f.e, &f.n))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line corolit_templates.go:98*/ return f.Finish(fmt.Sprintf("%s d=%d n=%d v=%d err=%v", f.s, f.d, f.n, v, err), nil)
-//line corolit_templates_async.go:400
+//line corolit_templates_async.go:367
 }
-func (f *litTaskAndDelegationFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *litTaskAndDelegationFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation", "generated_test/corolit_templates.go", 89, 93, 94)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation", "generated_test/corolit_templates.go", 89, 93, 94)))
+}
+
+// litTaskAndDelegationFunc1Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:85).
+type litTaskAndDelegationFunc1Frame struct {
+	rtimpl.AwaitFrame[string, int]
+	n *int
+	e **Env
 }
 
 // litTaskAndDelegationFunc1Async is the func literal at generated_test/corolit_templates.go:85 as a coroutine (see asyncgen).
 func litTaskAndDelegationFunc1Async(n *int, e **Env) rt.Coro[string] {
 	return &litTaskAndDelegationFunc1Frame{n: n, e: e}
 }
-
-// litTaskAndDelegationFunc1Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:85).
-type litTaskAndDelegationFunc1Frame struct {
-	rtimpl.Frame[string]
-	n  *int
-	e  **Env
-	aw rt.Awaiting[int]
-}
-
 func (f *litTaskAndDelegationFunc1Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -432,34 +397,31 @@ func (f *litTaskAndDelegationFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield 
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:86*/ f.aw.Begin((*f.e).AV("task", 5))
+	/*line corolit_templates.go:86*/ f.Aw.Begin((*f.e).AV("task", 5))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line corolit_templates.go:86*/ (*f.n) += aV
 	return f.Finish("task done", nil)
-//line corolit_templates_async.go:444
+//line corolit_templates_async.go:409
 }
-func (f *litTaskAndDelegationFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation.func1", "generated_test/corolit_templates.go", 86))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation.func1", "generated_test/corolit_templates.go", 86))
+}
+
+// litTaskAndDelegationFunc2Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:89).
+type litTaskAndDelegationFunc2Frame struct {
+	rtimpl.AwaitFrame[int, int]
+	n *int
+	e **Env
 }
 
 // litTaskAndDelegationFunc2Async is the func literal at generated_test/corolit_templates.go:89 as a coroutine (see asyncgen).
 func litTaskAndDelegationFunc2Async(n *int, e **Env) rt.Coro[int] {
 	return &litTaskAndDelegationFunc2Frame{n: n, e: e}
 }
-
-// litTaskAndDelegationFunc2Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:89).
-type litTaskAndDelegationFunc2Frame struct {
-	rtimpl.Frame[int]
-	n  *int
-	e  **Env
-	aw rt.Awaiting[int]
-}
-
 func (f *litTaskAndDelegationFunc2Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -476,34 +438,31 @@ func (f *litTaskAndDelegationFunc2Frame) step(c *rt.Ctx, thrown error) rt.Yield 
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:90*/ f.aw.Begin((*f.e).AV("deleg", 7))
+	/*line corolit_templates.go:90*/ f.Aw.Begin((*f.e).AV("deleg", 7))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line corolit_templates.go:90*/ (*f.n) += aV
 	return f.Finish((*f.n), nil)
-//line corolit_templates_async.go:488
+//line corolit_templates_async.go:450
 }
-func (f *litTaskAndDelegationFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation.func2", "generated_test/corolit_templates.go", 90))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation.func2", "generated_test/corolit_templates.go", 90))
+}
+
+// litTaskAndDelegationFunc3Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:94).
+type litTaskAndDelegationFunc3Frame struct {
+	rtimpl.AwaitFrame[int, int]
+	e **Env
+	n *int
 }
 
 // litTaskAndDelegationFunc3Async is the func literal at generated_test/corolit_templates.go:94 as a coroutine (see asyncgen).
 func litTaskAndDelegationFunc3Async(e **Env, n *int) rt.Coro[int] {
 	return &litTaskAndDelegationFunc3Frame{e: e, n: n}
 }
-
-// litTaskAndDelegationFunc3Frame is the state of a suspended coroutine literal of litTaskAndDelegation (generated_test/corolit_templates.go:94).
-type litTaskAndDelegationFunc3Frame struct {
-	rtimpl.Frame[int]
-	e  **Env
-	n  *int
-	aw rt.Awaiting[int]
-}
-
 func (f *litTaskAndDelegationFunc3Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -519,36 +478,30 @@ func (f *litTaskAndDelegationFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yield 
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:95*/ f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:95*/ f.Aw.Begin((*f.e).I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:96*/ return f.Finish((*f.n), errors.New("lit failed"))
-//line corolit_templates_async.go:530
+//line corolit_templates_async.go:489
 }
-func (f *litTaskAndDelegationFunc3Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litTaskAndDelegationFunc3Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation.func3", "generated_test/corolit_templates.go", 95))
-}
-
-// litNestedAsync is litNested as a coroutine (see asyncgen).
-func litNestedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return litNested(e) })
-	}
-	return &litNestedFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litTaskAndDelegation.func3", "generated_test/corolit_templates.go", 95))
 }
 
 // litNestedFrame is the state of a suspended litNested.
 type litNestedFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e   *Env
 	top string
-	aw  rt.Awaiting[string]
 }
 
+// litNestedAsync is litNested as a coroutine (see asyncgen).
+func litNestedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&litNestedFrame{e: e}, func() (string, error) { return litNested(e) })
+}
 func (f *litNestedFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *litNestedFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *litNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -561,34 +514,31 @@ func (f *litNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line corolit_templates.go:106*/ f.top = "t"
-	f.aw.Begin(litNestedFunc1Async(&f.e, &f.top))
+	f.Aw.Begin(litNestedFunc1Async(&f.e, &f.top))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	out, err = f.aw.Result()
+	out, err = f.Aw.Result()
 	/*line corolit_templates.go:118*/ return f.Finish(out+"/"+f.top, err)
-//line corolit_templates_async.go:572
+//line corolit_templates_async.go:525
 }
-func (f *litNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litNested", "generated_test/corolit_templates.go", 107))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litNested", "generated_test/corolit_templates.go", 107))
+}
+
+// litNestedFunc1Frame is the state of a suspended coroutine literal of litNested (generated_test/corolit_templates.go:107).
+type litNestedFunc1Frame struct {
+	rtimpl.AwaitFrame[string, string]
+	e   **Env
+	top *string
+	mid string
 }
 
 // litNestedFunc1Async is the func literal at generated_test/corolit_templates.go:107 as a coroutine (see asyncgen).
 func litNestedFunc1Async(e **Env, top *string) rt.Coro[string] {
 	return &litNestedFunc1Frame{e: e, top: top}
 }
-
-// litNestedFunc1Frame is the state of a suspended coroutine literal of litNested (generated_test/corolit_templates.go:107).
-type litNestedFunc1Frame struct {
-	rtimpl.Frame[string]
-	e   **Env
-	top *string
-	mid string
-	aw  rt.Awaiting[string]
-}
-
 func (f *litNestedFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litNestedFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -605,34 +555,30 @@ func (f *litNestedFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line corolit_templates.go:108*/ f.mid = "m"
 	inner = litNestedFunc1Func1Async(&(*f.e), &(*f.top), &f.mid)
-	/*line corolit_templates.go:115*/ f.aw.Begin(inner)
+	/*line corolit_templates.go:115*/ f.Aw.Begin(inner)
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	s = f.aw.Must()
+	s = f.Aw.Must()
 	/*line corolit_templates.go:116*/ return f.Finish(s+"/"+f.mid, nil)
-//line corolit_templates_async.go:616
+//line corolit_templates_async.go:566
 }
-func (f *litNestedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litNested.func1", "generated_test/corolit_templates.go", 115))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litNested.func1", "generated_test/corolit_templates.go", 115))
+}
+
+// litNestedFunc1Func1Frame is the state of a suspended coroutine literal of litNested (generated_test/corolit_templates.go:109).
+type litNestedFunc1Func1Frame struct {
+	rtimpl.AwaitFrame[string, int]
+	e        **Env
+	top, mid *string
 }
 
 // litNestedFunc1Func1Async is the func literal at generated_test/corolit_templates.go:109 as a coroutine (see asyncgen).
 func litNestedFunc1Func1Async(e **Env, top *string, mid *string) rt.Coro[string] {
 	return &litNestedFunc1Func1Frame{e: e, top: top, mid: mid}
 }
-
-// litNestedFunc1Func1Frame is the state of a suspended coroutine literal of litNested (generated_test/corolit_templates.go:109).
-type litNestedFunc1Func1Frame struct {
-	rtimpl.Frame[string]
-	e   **Env
-	top *string
-	mid *string
-	aw  rt.Awaiting[int]
-}
-
 func (f *litNestedFunc1Func1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litNestedFunc1Func1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -645,40 +591,34 @@ func (f *litNestedFunc1Func1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:110*/ f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:110*/ f.Aw.Begin((*f.e).I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:111*/ (*f.top) += "1"
 	(*f.mid) += "2"
 	return f.Finish((*f.top)+(*f.mid), nil)
-//line corolit_templates_async.go:658
+//line corolit_templates_async.go:604
 }
-func (f *litNestedFunc1Func1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litNestedFunc1Func1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litNested.func1.1", "generated_test/corolit_templates.go", 110))
-}
-
-// litDeferCancelAsync is litDeferCancel as a coroutine (see asyncgen).
-func litDeferCancelAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return litDeferCancel(e) })
-	}
-	return &litDeferCancelFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litNested.func1.1", "generated_test/corolit_templates.go", 110))
 }
 
 // litDeferCancelFrame is the state of a suspended litDeferCancel.
 type litDeferCancelFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e     *Env
 	state string
 	t     *rt.Task[rt.Void]
-	aw    rt.Awaiting[int]
 	aw1   rt.Awaiting[rt.Void]
 }
 
+// litDeferCancelAsync is litDeferCancel as a coroutine (see asyncgen).
+func litDeferCancelAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&litDeferCancelFrame{e: e}, func() (string, error) { return litDeferCancel(e) })
+}
 func (f *litDeferCancelFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litDeferCancelFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -696,12 +636,12 @@ func (f *litDeferCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line corolit_templates.go:126*/ f.state = "new"
 	f.t = rt.CreateTask(c.Loop(), litDeferCancelFunc1Async(&f.state))
-	/*line corolit_templates.go:134*/ f.aw.Begin(f.e.I(0))
+	/*line corolit_templates.go:134*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:135*/ f.t.Cancel("stop")
 	f.aw1.Begin(f.t)
 resume2:
@@ -710,26 +650,24 @@ resume2:
 	}
 	_, err = f.aw1.Result()
 	/*line corolit_templates.go:137*/ return f.Finish(f.state, errors.Unwrap(err))
-//line corolit_templates_async.go:714
+//line corolit_templates_async.go:654
 }
-func (f *litDeferCancelFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *litDeferCancelFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litDeferCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litDeferCancel", "generated_test/corolit_templates.go", 134, 136)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litDeferCancel", "generated_test/corolit_templates.go", 134, 136)))
+}
+
+// litDeferCancelFunc1Frame is the state of a suspended coroutine literal of litDeferCancel (generated_test/corolit_templates.go:127).
+type litDeferCancelFunc1Frame struct {
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
+	state  *string
+	defers []func()
 }
 
 // litDeferCancelFunc1Async is the func literal at generated_test/corolit_templates.go:127 as a coroutine (see asyncgen).
 func litDeferCancelFunc1Async(state *string) rt.Coro[rt.Void] {
 	return &litDeferCancelFunc1Frame{state: state}
 }
-
-// litDeferCancelFunc1Frame is the state of a suspended coroutine literal of litDeferCancel (generated_test/corolit_templates.go:127).
-type litDeferCancelFunc1Frame struct {
-	rtimpl.Frame[rt.Void]
-	state  *string
-	aw     rt.Awaiting[rt.Void]
-	defers []func()
-}
-
 func (f *litDeferCancelFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *litDeferCancelFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -748,15 +686,15 @@ func (f *litDeferCancelFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f.defers = append(f.defers, func() { (*state) += " deferred" })
 	}
 	/*line corolit_templates.go:129*/ (*f.state) = "waiting"
-	f.aw.Begin(rt.Sleep(1e9))
+	f.Aw.Begin(rt.Sleep(1e9))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line corolit_templates.go:131*/ (*f.state) += " err=" + fmt.Sprint(errors.Is(err, rt.ErrCancelled))
 	return f.done(err)
-//line corolit_templates_async.go:760
+//line corolit_templates_async.go:698
 }
 func (f *litDeferCancelFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -790,33 +728,28 @@ func (f *litDeferCancelFunc1Frame) settle() {
 	}
 }
 func (f *litDeferCancelFunc1Frame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *litDeferCancelFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litDeferCancel.func1", "generated_test/corolit_templates.go", 130))
-}
-
-// bumpAsync is bump as a coroutine (see asyncgen).
-func (c *litCounter) bumpAsync(e *Env, by int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return c.bump(e, by) })
-	}
-	return &litCounterBumpFrame{c: c, e: e, by: by}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litDeferCancel.func1", "generated_test/corolit_templates.go", 130))
 }
 
 // litCounterBumpFrame is the state of a suspended bump.
 type litCounterBumpFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	c  *litCounter
 	e  *Env
 	by int
-	aw rt.Awaiting[int]
 }
 
+// bumpAsync is bump as a coroutine (see asyncgen).
+func (c *litCounter) bumpAsync(e *Env, by int) rt.Coro[int] {
+	return rtimpl.New(&litCounterBumpFrame{c: c, e: e, by: by}, func() (int, error) { return c.bump(e, by) })
+}
 func (f *litCounterBumpFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *litCounterBumpFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -831,34 +764,31 @@ func (f *litCounterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:146*/ f.aw.Begin(litCounterBumpFunc1Async(&f.c, &f.e, &f.by))
+	/*line corolit_templates.go:146*/ f.Aw.Begin(litCounterBumpFunc1Async(&f.c, &f.e, &f.by))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	litCounterBumpFunc1, err = f.aw.Result()
+	litCounterBumpFunc1, err = f.Aw.Result()
 	/*line corolit_templates.go:146*/ return f.Finish(litCounterBumpFunc1, err)
-//line corolit_templates_async.go:842
+//line corolit_templates_async.go:775
 }
-func (f *litCounterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litCounter).bump", "generated_test/corolit_templates.go", 146))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litCounter).bump", "generated_test/corolit_templates.go", 146))
+}
+
+// litCounterBumpFunc1Frame is the state of a suspended coroutine literal of bump (generated_test/corolit_templates.go:146).
+type litCounterBumpFunc1Frame struct {
+	rtimpl.AwaitFrame[int, int]
+	c  **litCounter
+	e  **Env
+	by *int
 }
 
 // litCounterBumpFunc1Async is the func literal at generated_test/corolit_templates.go:146 as a coroutine (see asyncgen).
 func litCounterBumpFunc1Async(c **litCounter, e **Env, by *int) rt.Coro[int] {
 	return &litCounterBumpFunc1Frame{c: c, e: e, by: by}
 }
-
-// litCounterBumpFunc1Frame is the state of a suspended coroutine literal of bump (generated_test/corolit_templates.go:146).
-type litCounterBumpFunc1Frame struct {
-	rtimpl.Frame[int]
-	c  **litCounter
-	e  **Env
-	by *int
-	aw rt.Awaiting[int]
-}
-
 func (f *litCounterBumpFunc1Frame) Send(c_1 *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c_1, nil)
@@ -875,38 +805,32 @@ func (f *litCounterBumpFunc1Frame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:147*/ f.aw.Begin((*f.e).I((*f.by)))
+	/*line corolit_templates.go:147*/ f.Aw.Begin((*f.e).I((*f.by)))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line corolit_templates.go:147*/ (*f.c).n += i
 	return f.Finish((*f.c).n, nil)
-//line corolit_templates_async.go:887
+//line corolit_templates_async.go:817
 }
-func (f *litCounterBumpFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litCounterBumpFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litCounter).bump.func1", "generated_test/corolit_templates.go", 147))
-}
-
-// litGenericAsync is litGeneric as a coroutine (see asyncgen).
-func litGenericAsync[T any](e *Env, v T) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return litGeneric[T](e, v) })
-	}
-	return &litGenericFrame[T]{e: e, v: v}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litCounter).bump.func1", "generated_test/corolit_templates.go", 147))
 }
 
 // litGenericFrame is the state of a suspended litGeneric.
 type litGenericFrame[T any] struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, rt.Void]
 	e   *Env
 	v   T
 	got []T
-	aw  rt.Awaiting[rt.Void]
 }
 
+// litGenericAsync is litGeneric as a coroutine (see asyncgen).
+func litGenericAsync[T any](e *Env, v T) rt.Coro[string] {
+	return rtimpl.New(&litGenericFrame[T]{e: e, v: v}, func() (string, error) { return litGeneric[T](e, v) })
+}
 func (f *litGenericFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litGenericFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -920,34 +844,31 @@ func (f *litGenericFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line corolit_templates.go:156*/ f.got = nil
-	f.aw.Begin(litGenericFunc1Async[T](&f.e, &f.got, &f.v))
+	f.Aw.Begin(litGenericFunc1Async[T](&f.e, &f.got, &f.v))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:162*/ return f.Finish(fmt.Sprint(f.got), nil)
-//line corolit_templates_async.go:931
+//line corolit_templates_async.go:855
 }
-func (f *litGenericFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGeneric", "generated_test/corolit_templates.go", 157))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGeneric", "generated_test/corolit_templates.go", 157))
+}
+
+// litGenericFunc1Frame is the state of a suspended coroutine literal of litGeneric (generated_test/corolit_templates.go:157).
+type litGenericFunc1Frame[T any] struct {
+	rtimpl.AwaitFrame[rt.Void, int]
+	e   **Env
+	got *[]T
+	v   *T
 }
 
 // litGenericFunc1Async is the func literal at generated_test/corolit_templates.go:157 as a coroutine (see asyncgen).
 func litGenericFunc1Async[T any](e **Env, got *[]T, v *T) rt.Coro[rt.Void] {
 	return &litGenericFunc1Frame[T]{e: e, got: got, v: v}
 }
-
-// litGenericFunc1Frame is the state of a suspended coroutine literal of litGeneric (generated_test/corolit_templates.go:157).
-type litGenericFunc1Frame[T any] struct {
-	rtimpl.Frame[rt.Void]
-	e   **Env
-	got *[]T
-	v   *T
-	aw  rt.Awaiting[int]
-}
-
 func (f *litGenericFunc1Frame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litGenericFunc1Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -960,36 +881,30 @@ func (f *litGenericFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:158*/ f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:158*/ f.Aw.Begin((*f.e).I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:159*/ (*f.got) = append((*f.got), (*f.v), (*f.v))
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:972
+//line corolit_templates_async.go:893
 }
-func (f *litGenericFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litGenericFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGeneric.func1", "generated_test/corolit_templates.go", 158))
-}
-
-// litStackAsync is litStack as a coroutine (see asyncgen).
-func litStackAsync(gate *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return litStack(gate) })
-	}
-	return &litStackFrame{gate: gate}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litGeneric.func1", "generated_test/corolit_templates.go", 158))
 }
 
 // litStackFrame is the state of a suspended litStack.
 type litStackFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	gate *rt.Future[int]
-	aw   rt.Awaiting[int]
 }
 
+// litStackAsync is litStack as a coroutine (see asyncgen).
+func litStackAsync(gate *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&litStackFrame{gate: gate}, func() (int, error) { return litStack(gate) })
+}
 func (f *litStackFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *litStackFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *litStackFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -1001,32 +916,29 @@ func (f *litStackFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:170*/ f.aw.Begin(litStackFunc1Async(&f.gate))
+	/*line corolit_templates.go:170*/ f.Aw.Begin(litStackFunc1Async(&f.gate))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	litStackFunc1, err = f.aw.Result()
+	litStackFunc1, err = f.Aw.Result()
 	/*line corolit_templates.go:170*/ return f.Finish(litStackFunc1, err)
-//line corolit_templates_async.go:1012
+//line corolit_templates_async.go:927
 }
-func (f *litStackFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litStack", "generated_test/corolit_templates.go", 170))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litStack", "generated_test/corolit_templates.go", 170))
+}
+
+// litStackFunc1Frame is the state of a suspended coroutine literal of litStack (generated_test/corolit_templates.go:170).
+type litStackFunc1Frame struct {
+	rtimpl.AwaitFrame[int, int]
+	gate **rt.Future[int]
 }
 
 // litStackFunc1Async is the func literal at generated_test/corolit_templates.go:170 as a coroutine (see asyncgen).
 func litStackFunc1Async(gate **rt.Future[int]) rt.Coro[int] {
 	return &litStackFunc1Frame{gate: gate}
 }
-
-// litStackFunc1Frame is the state of a suspended coroutine literal of litStack (generated_test/corolit_templates.go:170).
-type litStackFunc1Frame struct {
-	rtimpl.Frame[int]
-	gate **rt.Future[int]
-	aw   rt.Awaiting[int]
-}
-
 func (f *litStackFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litStackFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1041,40 +953,33 @@ func (f *litStackFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:171*/ f.aw.Begin((*f.gate))
+	/*line corolit_templates.go:171*/ f.Aw.Begin((*f.gate))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line corolit_templates.go:171*/ return f.Finish(v, err)
-//line corolit_templates_async.go:1052
+//line corolit_templates_async.go:964
 }
-func (f *litStackFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litStackFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litStack.func1", "generated_test/corolit_templates.go", 171))
-}
-
-// addAsync is add as a coroutine (see asyncgen).
-func (b *litBox[T]) addAsync(e *Env, v T) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return b.add(e, v) })
-	}
-	return &litBoxAddFrame[T]{b: b, e: e, v: v}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litStack.func1", "generated_test/corolit_templates.go", 171))
 }
 
 // litBoxAddFrame is the state of a suspended add.
 type litBoxAddFrame[T any] struct {
-	rtimpl.Frame[string]
-	b   *litBox[T]
-	e   *Env
-	v   T
-	x   int
-	x_1 int
-	aw  rt.Awaiting[rt.Void]
-	aw1 rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, rt.Void]
+	b      *litBox[T]
+	e      *Env
+	v      T
+	x, x_1 int
+	aw1    rt.Awaiting[int]
 }
 
+// addAsync is add as a coroutine (see asyncgen).
+func (b *litBox[T]) addAsync(e *Env, v T) rt.Coro[string] {
+	return rtimpl.New(&litBoxAddFrame[T]{b: b, e: e, v: v}, func() (string, error) { return b.add(e, v) })
+}
 func (f *litBoxAddFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litBoxAddFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1092,12 +997,12 @@ func (f *litBoxAddFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line corolit_templates.go:182*/ f.x = 1
 	/*line corolit_templates.go:184*/ f.x_1 = 20
-	f.aw.Begin(litBoxAddFunc1Async[T](&f.e, &f.b, &f.v, &f.x_1))
+	f.Aw.Begin(litBoxAddFunc1Async[T](&f.e, &f.b, &f.v, &f.x_1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	f.e.Add("inner x=%d", f.x_1)
 	/*line corolit_templates.go:193*/ f.aw1.Begin(litBoxAddFunc2Async[T](&f.x, &f.e, &f.b))
 resume2:
@@ -1106,28 +1011,26 @@ resume2:
 	}
 	n = f.aw1.Must()
 	/*line corolit_templates.go:197*/ return f.Finish(fmt.Sprint(n, f.x, f.b.v), nil)
-//line corolit_templates_async.go:1110
+//line corolit_templates_async.go:1015
 }
-func (f *litBoxAddFrame[T]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *litBoxAddFrame[T]) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litBoxAddFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add", "generated_test/corolit_templates.go", 185, 193)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add", "generated_test/corolit_templates.go", 185, 193)))
+}
+
+// litBoxAddFunc1Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:185).
+type litBoxAddFunc1Frame[T any] struct {
+	rtimpl.AwaitFrame[rt.Void, int]
+	e **Env
+	b **litBox[T]
+	v *T
+	x *int
 }
 
 // litBoxAddFunc1Async is the func literal at generated_test/corolit_templates.go:185 as a coroutine (see asyncgen).
 func litBoxAddFunc1Async[T any](e **Env, b **litBox[T], v *T, x *int) rt.Coro[rt.Void] {
 	return &litBoxAddFunc1Frame[T]{e: e, b: b, v: v, x: x}
 }
-
-// litBoxAddFunc1Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:185).
-type litBoxAddFunc1Frame[T any] struct {
-	rtimpl.Frame[rt.Void]
-	e  **Env
-	b  **litBox[T]
-	v  *T
-	x  *int
-	aw rt.Awaiting[int]
-}
-
 func (f *litBoxAddFunc1Frame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litBoxAddFunc1Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1140,36 +1043,33 @@ func (f *litBoxAddFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:186*/ f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:186*/ f.Aw.Begin((*f.e).I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:187*/ (*f.b).v = append((*f.b).v, (*f.v))
 	(*f.x)++
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1153
+//line corolit_templates_async.go:1056
 }
-func (f *litBoxAddFunc1Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc1Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add.func1", "generated_test/corolit_templates.go", 186))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add.func1", "generated_test/corolit_templates.go", 186))
+}
+
+// litBoxAddFunc2Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:193).
+type litBoxAddFunc2Frame[T any] struct {
+	rtimpl.AwaitFrame[int, int]
+	x *int
+	e **Env
+	b **litBox[T]
 }
 
 // litBoxAddFunc2Async is the func literal at generated_test/corolit_templates.go:193 as a coroutine (see asyncgen).
 func litBoxAddFunc2Async[T any](x *int, e **Env, b **litBox[T]) rt.Coro[int] {
 	return &litBoxAddFunc2Frame[T]{x: x, e: e, b: b}
 }
-
-// litBoxAddFunc2Frame is the state of a suspended coroutine literal of add (generated_test/corolit_templates.go:193).
-type litBoxAddFunc2Frame[T any] struct {
-	rtimpl.Frame[int]
-	x  *int
-	e  **Env
-	b  **litBox[T]
-	aw rt.Awaiting[int]
-}
-
 func (f *litBoxAddFunc2Frame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *litBoxAddFunc2Frame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1183,44 +1083,38 @@ func (f *litBoxAddFunc2Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:194*/ f.aw.Begin((*f.e).I(10))
+	/*line corolit_templates.go:194*/ f.Aw.Begin((*f.e).I(10))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line corolit_templates.go:194*/ (*f.x) += i
 	return f.Finish((*f.x)+len((*f.b).v), nil)
-//line corolit_templates_async.go:1195
+//line corolit_templates_async.go:1095
 }
-func (f *litBoxAddFunc2Frame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litBoxAddFunc2Frame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add.func2", "generated_test/corolit_templates.go", 194))
-}
-
-// litInRangeFuncAndSelectAsync is litInRangeFuncAndSelect as a coroutine (see asyncgen).
-func litInRangeFuncAndSelectAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return litInRangeFuncAndSelect(e) })
-	}
-	return &litInRangeFuncAndSelectFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*litBox).add.func2", "generated_test/corolit_templates.go", 194))
 }
 
 // litInRangeFuncAndSelectFrame is the state of a suspended litInRangeFuncAndSelect.
 type litInRangeFuncAndSelectFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	cs     []rt.Awaitable[string]
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	aw1    rt.Awaiting[[]string]
 	defers []func(func())
 	inject any
 }
 
+// litInRangeFuncAndSelectAsync is litInRangeFuncAndSelect as a coroutine (see asyncgen).
+func litInRangeFuncAndSelectAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&litInRangeFuncAndSelectFrame{e: e}, func() (string, error) { return litInRangeFuncAndSelect(e) })
+}
 func (f *litInRangeFuncAndSelectFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.catch()
 	return f.step(c, nil)
@@ -1252,12 +1146,12 @@ range1:
 	v = new(int)
 	/*line corolit_templates.go:207*/ (*v) = f.k
 	f.cs = append(f.cs, litInRangeFuncAndSelectFunc1Async(&f.e, &(*v)))
-	/*line corolit_templates.go:212*/ f.aw.Begin(f.e.I(0))
+	/*line corolit_templates.go:212*/ f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	goto range1
 endrange3:
 	f.stop()
@@ -1283,7 +1177,7 @@ resume5:
 	}
 	out = f.aw1.Must()
 	/*line corolit_templates.go:227*/ return f.done(strings.Join(out, " "), nil)
-//line corolit_templates_async.go:1287
+//line corolit_templates_async.go:1181
 }
 func (f *litInRangeFuncAndSelectFrame) catch() {
 	if p := recover(); p != nil {
@@ -1346,7 +1240,7 @@ func (f *litInRangeFuncAndSelectFrame) rethrow() bool {
 	return true
 }
 func (f *litInRangeFuncAndSelectFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -1354,22 +1248,20 @@ func (f *litInRangeFuncAndSelectFrame) Close() {
 	f.Frame.Close()
 }
 func (f *litInRangeFuncAndSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect", "generated_test/corolit_templates.go", 212, 226)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect", "generated_test/corolit_templates.go", 212, 226)))
+}
+
+// litInRangeFuncAndSelectFunc1Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:208).
+type litInRangeFuncAndSelectFunc1Frame struct {
+	rtimpl.AwaitFrame[string, int]
+	e **Env
+	v *int
 }
 
 // litInRangeFuncAndSelectFunc1Async is the func literal at generated_test/corolit_templates.go:208 as a coroutine (see asyncgen).
 func litInRangeFuncAndSelectFunc1Async(e **Env, v *int) rt.Coro[string] {
 	return &litInRangeFuncAndSelectFunc1Frame{e: e, v: v}
 }
-
-// litInRangeFuncAndSelectFunc1Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:208).
-type litInRangeFuncAndSelectFunc1Frame struct {
-	rtimpl.Frame[string]
-	e  **Env
-	v  *int
-	aw rt.Awaiting[int]
-}
-
 func (f *litInRangeFuncAndSelectFunc1Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -1385,33 +1277,30 @@ func (f *litInRangeFuncAndSelectFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:209*/ f.aw.Begin((*f.e).I(0))
+	/*line corolit_templates.go:209*/ f.Aw.Begin((*f.e).I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:210*/ return f.Finish(fmt.Sprint("v", (*f.v)), nil)
-//line corolit_templates_async.go:1396
+//line corolit_templates_async.go:1288
 }
-func (f *litInRangeFuncAndSelectFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func1", "generated_test/corolit_templates.go", 209))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func1", "generated_test/corolit_templates.go", 209))
+}
+
+// litInRangeFuncAndSelectFunc2Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:218).
+type litInRangeFuncAndSelectFunc2Frame struct {
+	rtimpl.AwaitFrame[string, int]
+	got *int
+	e   **Env
 }
 
 // litInRangeFuncAndSelectFunc2Async is the func literal at generated_test/corolit_templates.go:218 as a coroutine (see asyncgen).
 func litInRangeFuncAndSelectFunc2Async(got *int, e **Env) rt.Coro[string] {
 	return &litInRangeFuncAndSelectFunc2Frame{got: got, e: e}
 }
-
-// litInRangeFuncAndSelectFunc2Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:218).
-type litInRangeFuncAndSelectFunc2Frame struct {
-	rtimpl.Frame[string]
-	got *int
-	e   **Env
-	aw  rt.Awaiting[int]
-}
-
 func (f *litInRangeFuncAndSelectFunc2Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -1428,23 +1317,17 @@ func (f *litInRangeFuncAndSelectFunc2Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line corolit_templates.go:219*/ f.aw.Begin((*f.e).I(1))
+	/*line corolit_templates.go:219*/ f.Aw.Begin((*f.e).I(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line corolit_templates.go:219*/ return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
-//line corolit_templates_async.go:1439
+//line corolit_templates_async.go:1328
 }
-func (f *litInRangeFuncAndSelectFunc2Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litInRangeFuncAndSelectFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func2", "generated_test/corolit_templates.go", 219))
-}
-
-// litInRangeFuncAndSelectFunc3Async is the func literal at generated_test/corolit_templates.go:222 as a coroutine (see asyncgen).
-func litInRangeFuncAndSelectFunc3Async(e **Env) rt.Coro[rt.Void] {
-	return &litInRangeFuncAndSelectFunc3Frame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func2", "generated_test/corolit_templates.go", 219))
 }
 
 // litInRangeFuncAndSelectFunc3Frame is the state of a suspended coroutine literal of litInRangeFuncAndSelect (generated_test/corolit_templates.go:222).
@@ -1453,6 +1336,10 @@ type litInRangeFuncAndSelectFunc3Frame struct {
 	e **Env
 }
 
+// litInRangeFuncAndSelectFunc3Async is the func literal at generated_test/corolit_templates.go:222 as a coroutine (see asyncgen).
+func litInRangeFuncAndSelectFunc3Async(e **Env) rt.Coro[rt.Void] {
+	return &litInRangeFuncAndSelectFunc3Frame{e: e}
+}
 func (f *litInRangeFuncAndSelectFunc3Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -1468,29 +1355,23 @@ func (f *litInRangeFuncAndSelectFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	}
 	/*line corolit_templates.go:223*/ (*f.e).Add("deferred task ran")
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1472
-}
-
-// litSharedWhileSuspendedAsync is litSharedWhileSuspended as a coroutine (see asyncgen).
-func litSharedWhileSuspendedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return litSharedWhileSuspended(e) })
-	}
-	return &litSharedWhileSuspendedFrame{e: e}
+//line corolit_templates_async.go:1359
 }
 
 // litSharedWhileSuspendedFrame is the state of a suspended litSharedWhileSuspended.
 type litSharedWhileSuspendedFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e    *Env
-	x    int
-	y    int
+	x, y int
 	gate *rt.Future[int]
 	t    *rt.Task[rt.Void]
-	aw   rt.Awaiting[int]
 	aw1  rt.Awaiting[rt.Void]
 }
 
+// litSharedWhileSuspendedAsync is litSharedWhileSuspended as a coroutine (see asyncgen).
+func litSharedWhileSuspendedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&litSharedWhileSuspendedFrame{e: e}, func() (string, error) { return litSharedWhileSuspended(e) })
+}
 func (f *litSharedWhileSuspendedFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -1511,12 +1392,12 @@ func (f *litSharedWhileSuspendedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line corolit_templates.go:236*/ f.x, f.y = 1, 0
 	f.gate = rt.NewFuture[int](c.Loop())
 	f.t = rt.CreateTask(c.Loop(), litSharedWhileSuspendedFunc1Async(&f.e, &f.x, &f.gate, &f.y))
-	/*line corolit_templates.go:246*/ f.aw.Begin(f.e.I(0))
+	/*line corolit_templates.go:246*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:247*/ f.x = 5
 	f.gate.SetResult(0)
 	f.aw1.Begin(f.t)
@@ -1526,28 +1407,26 @@ resume2:
 	}
 	f.aw1.Must()
 	/*line corolit_templates.go:250*/ return f.Finish(fmt.Sprint(f.x, " ", f.y), nil)
-//line corolit_templates_async.go:1530
+//line corolit_templates_async.go:1411
 }
-func (f *litSharedWhileSuspendedFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *litSharedWhileSuspendedFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litSharedWhileSuspended", "generated_test/corolit_templates.go", 246, 249)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litSharedWhileSuspended", "generated_test/corolit_templates.go", 246, 249)))
+}
+
+// litSharedWhileSuspendedFunc1Frame is the state of a suspended coroutine literal of litSharedWhileSuspended (generated_test/corolit_templates.go:238).
+type litSharedWhileSuspendedFunc1Frame struct {
+	rtimpl.AwaitFrame[rt.Void, int]
+	e    **Env
+	x    *int
+	gate **rt.Future[int]
+	y    *int
 }
 
 // litSharedWhileSuspendedFunc1Async is the func literal at generated_test/corolit_templates.go:238 as a coroutine (see asyncgen).
 func litSharedWhileSuspendedFunc1Async(e **Env, x *int, gate **rt.Future[int], y *int) rt.Coro[rt.Void] {
 	return &litSharedWhileSuspendedFunc1Frame{e: e, x: x, gate: gate, y: y}
 }
-
-// litSharedWhileSuspendedFunc1Frame is the state of a suspended coroutine literal of litSharedWhileSuspended (generated_test/corolit_templates.go:238).
-type litSharedWhileSuspendedFunc1Frame struct {
-	rtimpl.Frame[rt.Void]
-	e    **Env
-	x    *int
-	gate **rt.Future[int]
-	y    *int
-	aw   rt.Awaiting[int]
-}
-
 func (f *litSharedWhileSuspendedFunc1Frame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -1564,19 +1443,18 @@ func (f *litSharedWhileSuspendedFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yie
 		return rt.Yield{}
 	}
 	/*line corolit_templates.go:239*/ (*f.e).Add("lit sees x=%d", (*f.x))
-	f.aw.Begin((*f.gate))
+	f.Aw.Begin((*f.gate))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line corolit_templates.go:241*/ (*f.e).Add("lit resumed x=%d", (*f.x))
 	(*f.y) = (*f.x) * 10
 	(*f.x) = -1
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1578
+//line corolit_templates_async.go:1457
 }
-func (f *litSharedWhileSuspendedFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litSharedWhileSuspended.func1", "generated_test/corolit_templates.go", 240))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litSharedWhileSuspended.func1", "generated_test/corolit_templates.go", 240))
 }

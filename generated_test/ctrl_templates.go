@@ -243,3 +243,25 @@ func ctrlIntrinsics(e *Env) string {
 	after := rt.Current() == e.Task && rt.RunningLoop() == e.L
 	return fmt.Sprint(before, after)
 }
+
+// ctrlSwitchFallOut is a switch whose first clause awaits, which the
+// lowered switch falls out into, and whose default breaks out early: the
+// break must leave the switch, not run the awaiting clause.
+//
+//asyncgen:coroutine
+func ctrlSwitchFallOut(e *Env, n int) string {
+	out := ""
+	for i := 0; i < n; i++ {
+		switch {
+		case i%2 == 0:
+			out += fmt.Sprint(rt.Must(e.I(i)))
+		default:
+			if i > 2 {
+				break
+			}
+			out += "odd"
+		}
+		out += ";"
+	}
+	return out
+}

@@ -11,24 +11,18 @@ import (
 	"iter"
 )
 
-// deferArgsAsync is deferArgs as a coroutine (see asyncgen).
-func deferArgsAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferArgs(e), nil })
-	}
-	return &deferArgsFrame{e: e}
-}
-
 // deferArgsFrame is the state of a suspended deferArgs.
 type deferArgsFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	res    int
-	x      int
-	aw     rt.Awaiting[int]
+	res, x int
 	defers []func(func())
 }
 
+// deferArgsAsync is deferArgs as a coroutine (see asyncgen).
+func deferArgsAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&deferArgsFrame{e: e}, func() (int, error) { return deferArgs(e), nil })
+}
 func (f *deferArgsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *deferArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -53,12 +47,12 @@ func (f *deferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	/*line defer_templates.go:20*/ f.defers = append(f.defers, f.later(func() { f.e.Add("closure x=%d res=%d", f.x, f.res) }))
-	f.aw.Begin(f.e.AV("darg", 7))
+	f.Aw.Begin(f.e.AV("darg", 7))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line defer_templates.go:21*/ {
 		fn_1 := f.e.Add
 		d_1 := aV
@@ -67,12 +61,12 @@ resume1:
 			next()
 		})
 	}
-	/*line defer_templates.go:22*/ f.aw.Begin(f.e.I(2))
+	/*line defer_templates.go:22*/ f.Aw.Begin(f.e.I(2))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line defer_templates.go:22*/ f.x = i
 	for i := 0; i < 3; i++ {
 		{
@@ -84,14 +78,14 @@ resume2:
 			})
 		}
 	}
-	/*line defer_templates.go:26*/ f.aw.Begin(f.e.I(0))
+	/*line defer_templates.go:26*/ f.Aw.Begin(f.e.I(0))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line defer_templates.go:27*/ return f.done(f.x * 10)
-//line defer_templates_async.go:95
+//line defer_templates_async.go:89
 }
 func (f *deferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -133,35 +127,29 @@ func (f *deferArgsFrame) settle() {
 	}
 }
 func (f *deferArgsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferArgs", "generated_test/defer_templates.go", 21, 22, 26))
-}
-
-// deferChangesResultAsync is deferChangesResult as a coroutine (see asyncgen).
-func deferChangesResultAsync(e *Env, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferChangesResult(e, n) })
-	}
-	return &deferChangesResultFrame{e: e, n: n}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferArgs", "generated_test/defer_templates.go", 21, 22, 26))
 }
 
 // deferChangesResultFrame is the state of a suspended deferChangesResult.
 type deferChangesResultFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	n      int
-	res    int
+	n, res int
 	err    error
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// deferChangesResultAsync is deferChangesResult as a coroutine (see asyncgen).
+func deferChangesResultAsync(e *Env, n int) rt.Coro[int] {
+	return rtimpl.New(&deferChangesResultFrame{e: e, n: n}, func() (int, error) { return deferChangesResult(e, n) })
+}
 func (f *deferChangesResultFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferChangesResultFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -181,14 +169,14 @@ func (f *deferChangesResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.err = fmt.Errorf("too big: %d", f.res)
 		}
 	})
-	f.aw.Begin(f.e.I(f.n))
+	f.Aw.Begin(f.e.I(f.n))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line defer_templates.go:40*/ return f.done(i, nil)
-//line defer_templates_async.go:192
+//line defer_templates_async.go:180
 }
 func (f *deferChangesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -222,34 +210,29 @@ func (f *deferChangesResultFrame) settle() {
 	}
 }
 func (f *deferChangesResultFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferChangesResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferChangesResult", "generated_test/defer_templates.go", 40))
-}
-
-// deferRecoverPanicAsync is deferRecoverPanic as a coroutine (see asyncgen).
-func deferRecoverPanicAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferRecoverPanic(e) })
-	}
-	return &deferRecoverPanicFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferChangesResult", "generated_test/defer_templates.go", 40))
 }
 
 // deferRecoverPanicFrame is the state of a suspended deferRecoverPanic.
 type deferRecoverPanicFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	res    int
 	err    error
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// deferRecoverPanicAsync is deferRecoverPanic as a coroutine (see asyncgen).
+func deferRecoverPanicAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&deferRecoverPanicFrame{e: e}, func() (int, error) { return deferRecoverPanic(e) })
+}
 func (f *deferRecoverPanicFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferRecoverPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -268,15 +251,15 @@ func (f *deferRecoverPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.res = -1
 		}
 	})
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line defer_templates.go:55*/ f.e.Add("about to panic")
 	panic("late")
-//line defer_templates_async.go:280
+//line defer_templates_async.go:263
 }
 func (f *deferRecoverPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -310,34 +293,29 @@ func (f *deferRecoverPanicFrame) settle() {
 	}
 }
 func (f *deferRecoverPanicFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferRecoverPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRecoverPanic", "generated_test/defer_templates.go", 54))
-}
-
-// deferRecoverRaisedAsync is deferRecoverRaised as a coroutine (see asyncgen).
-func deferRecoverRaisedAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferRecoverRaised(e) })
-	}
-	return &deferRecoverRaisedFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRecoverPanic", "generated_test/defer_templates.go", 54))
 }
 
 // deferRecoverRaisedFrame is the state of a suspended deferRecoverRaised.
 type deferRecoverRaisedFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	res    int
 	err    error
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// deferRecoverRaisedAsync is deferRecoverRaised as a coroutine (see asyncgen).
+func deferRecoverRaisedAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&deferRecoverRaisedFrame{e: e}, func() (int, error) { return deferRecoverRaised(e) })
+}
 func (f *deferRecoverRaisedFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferRecoverRaisedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -375,21 +353,21 @@ func (f *deferRecoverRaisedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line defer_templates.go:74*/ f.aw.Begin(f.e.I(0))
+	/*line defer_templates.go:74*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
-	/*line defer_templates.go:75*/ f.aw.Begin(Fail[int](f.e, "boom"))
+	f.Aw.Must()
+	/*line defer_templates.go:75*/ f.Aw.Begin(Fail[int](f.e, "boom"))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line defer_templates.go:76*/ f.e.Add("unreachable %d", v)
 	return f.done(v, nil)
-//line defer_templates_async.go:393
+//line defer_templates_async.go:371
 }
 func (f *deferRecoverRaisedFrame) catch() {
 	if p := recover(); p != nil {
@@ -431,32 +409,27 @@ func (f *deferRecoverRaisedFrame) settle() {
 	}
 }
 func (f *deferRecoverRaisedFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferRecoverRaisedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRecoverRaised", "generated_test/defer_templates.go", 74, 75))
-}
-
-// deferUnrecoveredAsync is deferUnrecovered as a coroutine (see asyncgen).
-func deferUnrecoveredAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferUnrecovered(e), nil })
-	}
-	return &deferUnrecoveredFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRecoverRaised", "generated_test/defer_templates.go", 74, 75))
 }
 
 // deferUnrecoveredFrame is the state of a suspended deferUnrecovered.
 type deferUnrecoveredFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// deferUnrecoveredAsync is deferUnrecovered as a coroutine (see asyncgen).
+func deferUnrecoveredAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&deferUnrecoveredFrame{e: e}, func() (int, error) { return deferUnrecovered(e), nil })
+}
 func (f *deferUnrecoveredFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferUnrecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -480,14 +453,14 @@ func (f *deferUnrecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line defer_templates.go:87*/ f.defers = append(f.defers, f.later(func() {
 		f.e.Add("helper recover nil=%v", recoverInHelper() == nil)
 	}))
-	f.aw.Begin(Fail[int](f.e, "escaped"))
+	f.Aw.Begin(Fail[int](f.e, "escaped"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	fail = f.aw.Must()
+	fail = f.Aw.Must()
 	/*line defer_templates.go:90*/ return f.done(fail)
-//line defer_templates_async.go:491
+//line defer_templates_async.go:464
 }
 func (f *deferUnrecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -529,32 +502,27 @@ func (f *deferUnrecoveredFrame) settle() {
 	}
 }
 func (f *deferUnrecoveredFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferUnrecoveredFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferUnrecovered", "generated_test/defer_templates.go", 90))
-}
-
-// deferRepanicAsync is deferRepanic as a coroutine (see asyncgen).
-func deferRepanicAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferRepanic(e), nil })
-	}
-	return &deferRepanicFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferUnrecovered", "generated_test/defer_templates.go", 90))
 }
 
 // deferRepanicFrame is the state of a suspended deferRepanic.
 type deferRepanicFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// deferRepanicAsync is deferRepanic as a coroutine (see asyncgen).
+func deferRepanicAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&deferRepanicFrame{e: e}, func() (int, error) { return deferRepanic(e), nil })
+}
 func (f *deferRepanicFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferRepanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -576,14 +544,14 @@ func (f *deferRepanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f.e.Add("first recover %v", r)
 		panic(fmt.Sprintf("again(%v)", r))
 	})
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line defer_templates.go:111*/ panic("first")
-//line defer_templates_async.go:587
+//line defer_templates_async.go:555
 }
 func (f *deferRepanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -617,34 +585,29 @@ func (f *deferRepanicFrame) settle() {
 	}
 }
 func (f *deferRepanicFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferRepanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRepanic", "generated_test/defer_templates.go", 110))
-}
-
-// deferSwallowCancelAsync is deferSwallowCancel as a coroutine (see asyncgen).
-func deferSwallowCancelAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferSwallowCancel(e) })
-	}
-	return &deferSwallowCancelFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferRepanic", "generated_test/defer_templates.go", 110))
 }
 
 // deferSwallowCancelFrame is the state of a suspended deferSwallowCancel.
 type deferSwallowCancelFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	res    int
 	err    error
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// deferSwallowCancelAsync is deferSwallowCancel as a coroutine (see asyncgen).
+func deferSwallowCancelAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&deferSwallowCancelFrame{e: e}, func() (int, error) { return deferSwallowCancel(e) })
+}
 func (f *deferSwallowCancelFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferSwallowCancelFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -665,15 +628,15 @@ func (f *deferSwallowCancelFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	})
 	f.e.Add("before")
-	f.aw.Begin(f.e.Cancel("stop"))
+	f.Aw.Begin(f.e.Cancel("stop"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line defer_templates.go:128*/ f.e.Add("unreachable")
 	return f.done(1, nil)
-//line defer_templates_async.go:677
+//line defer_templates_async.go:640
 }
 func (f *deferSwallowCancelFrame) catch() {
 	if p := recover(); p != nil {
@@ -707,31 +670,26 @@ func (f *deferSwallowCancelFrame) settle() {
 	}
 }
 func (f *deferSwallowCancelFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferSwallowCancelFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferSwallowCancel", "generated_test/defer_templates.go", 127))
-}
-
-// cancelAwaitAsync is cancelAwait as a coroutine (see asyncgen).
-func cancelAwaitAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return cancelAwait(e) })
-	}
-	return &cancelAwaitFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferSwallowCancel", "generated_test/defer_templates.go", 127))
 }
 
 // cancelAwaitFrame is the state of a suspended cancelAwait.
 type cancelAwaitFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// cancelAwaitAsync is cancelAwait as a coroutine (see asyncgen).
+func cancelAwaitAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&cancelAwaitFrame{e: e}, func() (int, error) { return cancelAwait(e) })
+}
 func (f *cancelAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *cancelAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -748,43 +706,37 @@ func (f *cancelAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line defer_templates.go:137*/ f.aw.Begin(f.e.Cancel("go away"))
+	/*line defer_templates.go:137*/ f.Aw.Begin(f.e.Cancel("go away"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line defer_templates.go:138*/ f.e.Add("err=%v", err)
-	f.aw.Begin(f.e.I(5))
+	f.Aw.Begin(f.e.I(5))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line defer_templates.go:140*/ return f.Finish(v, nil)
-//line defer_templates_async.go:766
+//line defer_templates_async.go:724
 }
-func (f *cancelAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelAwait", "generated_test/defer_templates.go", 137, 139))
-}
-
-// cancelPropagateAsync is cancelPropagate as a coroutine (see asyncgen).
-func cancelPropagateAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return cancelPropagate(e), nil })
-	}
-	return &cancelPropagateFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelAwait", "generated_test/defer_templates.go", 137, 139))
 }
 
 // cancelPropagateFrame is the state of a suspended cancelPropagate.
 type cancelPropagateFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// cancelPropagateAsync is cancelPropagate as a coroutine (see asyncgen).
+func cancelPropagateAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&cancelPropagateFrame{e: e}, func() (int, error) { return cancelPropagate(e), nil })
+}
 func (f *cancelPropagateFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *cancelPropagateFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -804,14 +756,14 @@ func (f *cancelPropagateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line defer_templates.go:149*/ f.aw.Begin(f.e.Cancel("bye"))
+	/*line defer_templates.go:149*/ f.Aw.Begin(f.e.Cancel("bye"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line defer_templates.go:150*/ return f.done(1)
-//line defer_templates_async.go:815
+//line defer_templates_async.go:767
 }
 func (f *cancelPropagateFrame) catch() {
 	if p := recover(); p != nil {
@@ -850,31 +802,26 @@ func (f *cancelPropagateFrame) settle() {
 	}
 }
 func (f *cancelPropagateFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *cancelPropagateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelPropagate", "generated_test/defer_templates.go", 149))
-}
-
-// cancelThrownAsync is cancelThrown as a coroutine (see asyncgen).
-func cancelThrownAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return cancelThrown(e) })
-	}
-	return &cancelThrownFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelPropagate", "generated_test/defer_templates.go", 149))
 }
 
 // cancelThrownFrame is the state of a suspended cancelThrown.
 type cancelThrownFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// cancelThrownAsync is cancelThrown as a coroutine (see asyncgen).
+func cancelThrownAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&cancelThrownFrame{e: e}, func() (int, error) { return cancelThrown(e) })
+}
 func (f *cancelThrownFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *cancelThrownFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -890,37 +837,31 @@ func (f *cancelThrownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line defer_templates.go:158*/ f.e.CancelSoon("thrown")
-	f.aw.Begin(cancelThrownChildAsync(f.e))
+	f.Aw.Begin(cancelThrownChildAsync(f.e))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line defer_templates.go:160*/ f.e.Add("parent v=%d err=%v", v, err)
 	return f.Finish(v+1, err)
-//line defer_templates_async.go:902
+//line defer_templates_async.go:849
 }
-func (f *cancelThrownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cancelThrownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelThrown", "generated_test/defer_templates.go", 159))
-}
-
-// cancelThrownChildAsync is cancelThrownChild as a coroutine (see asyncgen).
-func cancelThrownChildAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return cancelThrownChild(e) })
-	}
-	return &cancelThrownChildFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelThrown", "generated_test/defer_templates.go", 159))
 }
 
 // cancelThrownChildFrame is the state of a suspended cancelThrownChild.
 type cancelThrownChildFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, rt.Void]
 	e      *Env
-	aw     rt.Awaiting[rt.Void]
 	defers []func(func())
 }
 
+// cancelThrownChildAsync is cancelThrownChild as a coroutine (see asyncgen).
+func cancelThrownChildAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&cancelThrownChildFrame{e: e}, func() (int, error) { return cancelThrownChild(e) })
+}
 func (f *cancelThrownChildFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *cancelThrownChildFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -941,15 +882,15 @@ func (f *cancelThrownChildFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line defer_templates.go:167*/ f.aw.Begin(f.e.Sleep(0))
+	/*line defer_templates.go:167*/ f.Aw.Begin(f.e.Sleep(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line defer_templates.go:168*/ f.e.Add("child err=%v", err)
 	return f.done(10, err)
-//line defer_templates_async.go:953
+//line defer_templates_async.go:894
 }
 func (f *cancelThrownChildFrame) catch() {
 	if p := recover(); p != nil {
@@ -988,32 +929,27 @@ func (f *cancelThrownChildFrame) settle() {
 	}
 }
 func (f *cancelThrownChildFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *cancelThrownChildFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelThrownChild", "generated_test/defer_templates.go", 167))
-}
-
-// closeRunsDefersAsync is closeRunsDefers as a coroutine (see asyncgen).
-func closeRunsDefersAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closeRunsDefers(e), nil })
-	}
-	return &closeRunsDefersFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cancelThrownChild", "generated_test/defer_templates.go", 167))
 }
 
 // closeRunsDefersFrame is the state of a suspended closeRunsDefers.
 type closeRunsDefersFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// closeRunsDefersAsync is closeRunsDefers as a coroutine (see asyncgen).
+func closeRunsDefersAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&closeRunsDefersFrame{e: e}, func() (int, error) { return closeRunsDefers(e), nil })
+}
 func (f *closeRunsDefersFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *closeRunsDefersFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1044,15 +980,15 @@ func (f *closeRunsDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	}
 	/*line defer_templates.go:181*/ f.e.Add("suspending")
-	f.aw.Begin(rt.NewFuture[int](f.e.L))
+	f.Aw.Begin(rt.NewFuture[int](f.e.L))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line defer_templates.go:183*/ f.e.Add("unreachable")
 	return f.done(0)
-//line defer_templates_async.go:1056
+//line defer_templates_async.go:992
 }
 func (f *closeRunsDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1091,32 +1027,27 @@ func (f *closeRunsDefersFrame) settle() {
 	}
 }
 func (f *closeRunsDefersFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *closeRunsDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeRunsDefers", "generated_test/defer_templates.go", 182))
-}
-
-// closeDelegatingAsync is closeDelegating as a coroutine (see asyncgen).
-func closeDelegatingAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closeDelegating(e), nil })
-	}
-	return &closeDelegatingFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeRunsDefers", "generated_test/defer_templates.go", 182))
 }
 
 // closeDelegatingFrame is the state of a suspended closeDelegating.
 type closeDelegatingFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// closeDelegatingAsync is closeDelegating as a coroutine (see asyncgen).
+func closeDelegatingAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&closeDelegatingFrame{e: e}, func() (int, error) { return closeDelegating(e), nil })
+}
 func (f *closeDelegatingFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *closeDelegatingFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1137,14 +1068,14 @@ func (f *closeDelegatingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line defer_templates.go:193*/ f.aw.Begin(closeRunsDefersAsync(f.e))
+	/*line defer_templates.go:193*/ f.Aw.Begin(closeRunsDefersAsync(f.e))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	closeRunsDefers_1 = f.aw.Must()
+	closeRunsDefers_1 = f.Aw.Must()
 	/*line defer_templates.go:193*/ return f.done(closeRunsDefers_1)
-//line defer_templates_async.go:1148
+//line defer_templates_async.go:1079
 }
 func (f *closeDelegatingFrame) catch() {
 	if p := recover(); p != nil {
@@ -1183,37 +1114,32 @@ func (f *closeDelegatingFrame) settle() {
 	}
 }
 func (f *closeDelegatingFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *closeDelegatingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeDelegating", "generated_test/defer_templates.go", 193))
-}
-
-// closeInIteratorAsync is closeInIterator as a coroutine (see asyncgen).
-func closeInIteratorAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closeInIterator(e), nil })
-	}
-	return &closeInIteratorFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeDelegating", "generated_test/defer_templates.go", 193))
 }
 
 // closeInIteratorFrame is the state of a suspended closeInIterator.
 type closeInIteratorFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// closeInIteratorAsync is closeInIterator as a coroutine (see asyncgen).
+func closeInIteratorAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&closeInIteratorFrame{e: e}, func() (int, error) { return closeInIterator(e), nil })
+}
 func (f *closeInIteratorFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *closeInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1243,18 +1169,18 @@ range1:
 	}
 	/*line defer_templates.go:201*/ v = f.k
 	f.e.Add("suspending at %d", v)
-	f.aw.Begin(rt.NewFuture[int](f.e.L))
+	f.Aw.Begin(rt.NewFuture[int](f.e.L))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
 	/*line defer_templates.go:205*/ return f.done(0)
-//line defer_templates_async.go:1258
+//line defer_templates_async.go:1184
 }
 func (f *closeInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -1317,12 +1243,12 @@ func (f *closeInIteratorFrame) rethrow() bool {
 	return true
 }
 func (f *closeInIteratorFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *closeInIteratorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeInIterator", "generated_test/defer_templates.go", 203))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closeInIterator", "generated_test/defer_templates.go", 203))
 }

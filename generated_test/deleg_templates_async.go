@@ -10,23 +10,17 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// fibAsync is fib as a coroutine (see asyncgen).
-func fibAsync(e *Env, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return fib(e, n), nil })
-	}
-	return &fibFrame{e: e, n: n}
-}
-
 // fibFrame is the state of a suspended fib.
 type fibFrame struct {
-	rtimpl.Frame[int]
-	e   *Env
-	n   int
-	fib int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e      *Env
+	n, fib int
 }
 
+// fibAsync is fib as a coroutine (see asyncgen).
+func fibAsync(e *Env, n int) rt.Coro[int] {
+	return rtimpl.New(&fibFrame{e: e, n: n}, func() (int, error) { return fib(e, n), nil })
+}
 func (f *fibFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *fibFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *fibFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -44,50 +38,44 @@ func (f *fibFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line deleg_templates.go:17*/ if !(f.n < 2) {
 		goto endif1
 	}
-	/*line deleg_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
+	/*line deleg_templates.go:18*/ f.Aw.Begin(f.e.I(f.n))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line deleg_templates.go:18*/ return f.Finish(i, nil)
 endif1:
-	f.aw.Begin(fibAsync(f.e, f.n-1))
+	f.Aw.Begin(fibAsync(f.e, f.n-1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.fib = f.aw.Must()
-	/*line deleg_templates.go:20*/ f.aw.Begin(fibAsync(f.e, f.n-2))
+	f.fib = f.Aw.Must()
+	/*line deleg_templates.go:20*/ f.Aw.Begin(fibAsync(f.e, f.n-2))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	fib_1 = f.aw.Must()
+	fib_1 = f.Aw.Must()
 	/*line deleg_templates.go:20*/ return f.Finish(f.fib+fib_1, nil)
-//line deleg_templates_async.go:69
+//line deleg_templates_async.go:63
 }
-func (f *fibFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fibFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.fib", "generated_test/deleg_templates.go", 18, 20, 20))
-}
-
-// childAsync is child as a coroutine (see asyncgen).
-func childAsync(e *Env, tag string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return child(e, tag), nil })
-	}
-	return &childFrame{e: e, tag: tag}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.fib", "generated_test/deleg_templates.go", 18, 20, 20))
 }
 
 // childFrame is the state of a suspended child.
 type childFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e   *Env
 	tag string
-	aw  rt.Awaiting[int]
 }
 
+// childAsync is child as a coroutine (see asyncgen).
+func childAsync(e *Env, tag string) rt.Coro[int] {
+	return rtimpl.New(&childFrame{e: e, tag: tag}, func() (int, error) { return child(e, tag), nil })
+}
 func (f *childFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *childFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *childFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -99,38 +87,32 @@ func (f *childFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line deleg_templates.go:27*/ f.e.Add("%s start", f.tag)
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line deleg_templates.go:29*/ f.e.Add("%s end", f.tag)
 	return f.Finish(v, nil)
-//line deleg_templates_async.go:111
+//line deleg_templates_async.go:99
 }
-func (f *childFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *childFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.child", "generated_test/deleg_templates.go", 28))
-}
-
-// delegateAsync is delegate as a coroutine (see asyncgen).
-func delegateAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return delegate(e), nil })
-	}
-	return &delegateFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.child", "generated_test/deleg_templates.go", 28))
 }
 
 // delegateFrame is the state of a suspended delegate.
 type delegateFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	t  *rt.Task[int]
-	a  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	t *rt.Task[int]
+	a int
 }
 
+// delegateAsync is delegate as a coroutine (see asyncgen).
+func delegateAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&delegateFrame{e: e}, func() (int, error) { return delegate(e), nil })
+}
 func (f *delegateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *delegateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *delegateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -144,42 +126,36 @@ func (f *delegateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line deleg_templates.go:37*/ f.t = rt.CreateTask(f.e.L, childAsync(f.e, "t"))
-	f.aw.Begin(childAsync(f.e, "c"))
+	f.Aw.Begin(childAsync(f.e, "c"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.a = f.aw.Must()
-	/*line deleg_templates.go:39*/ f.aw.Begin(f.t)
+	f.a = f.Aw.Must()
+	/*line deleg_templates.go:39*/ f.Aw.Begin(f.t)
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	b = f.aw.Must()
+	b = f.Aw.Must()
 	/*line deleg_templates.go:40*/ return f.Finish(f.a+b, nil)
-//line deleg_templates_async.go:161
+//line deleg_templates_async.go:143
 }
-func (f *delegateFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegate", "generated_test/deleg_templates.go", 38, 39))
-}
-
-// failingAsync is failing as a coroutine (see asyncgen).
-func failingAsync(e *Env, msg string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return failing(e, msg) })
-	}
-	return &failingFrame{e: e, msg: msg}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegate", "generated_test/deleg_templates.go", 38, 39))
 }
 
 // failingFrame is the state of a suspended failing.
 type failingFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e   *Env
 	msg string
-	aw  rt.Awaiting[int]
 }
 
+// failingAsync is failing as a coroutine (see asyncgen).
+func failingAsync(e *Env, msg string) rt.Coro[int] {
+	return rtimpl.New(&failingFrame{e: e, msg: msg}, func() (int, error) { return failing(e, msg) })
+}
 func (f *failingFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *failingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *failingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -189,37 +165,31 @@ func (f *failingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line deleg_templates.go:47*/ f.aw.Begin(f.e.I(0))
+	/*line deleg_templates.go:47*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line deleg_templates.go:48*/ return f.Finish(5, errors.New(f.msg))
-//line deleg_templates_async.go:200
+//line deleg_templates_async.go:176
 }
-func (f *failingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *failingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.failing", "generated_test/deleg_templates.go", 47))
-}
-
-// delegateErrorsAsync is delegateErrors as a coroutine (see asyncgen).
-func delegateErrorsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return delegateErrors(e) })
-	}
-	return &delegateErrorsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.failing", "generated_test/deleg_templates.go", 47))
 }
 
 // delegateErrorsFrame is the state of a suspended delegateErrors.
 type delegateErrorsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
 	aw2 rt.Awaiting[error]
 }
 
+// delegateErrorsAsync is delegateErrors as a coroutine (see asyncgen).
+func delegateErrorsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&delegateErrorsFrame{e: e}, func() (string, error) { return delegateErrors(e) })
+}
 func (f *delegateErrorsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *delegateErrorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -240,12 +210,12 @@ func (f *delegateErrorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line deleg_templates.go:55*/ f.aw.Begin(failingAsync(f.e, "first"))
+	/*line deleg_templates.go:55*/ f.Aw.Begin(failingAsync(f.e, "first"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line deleg_templates.go:56*/ f.e.Add("v=%d err=%v", v, err)
 	f.aw1.Begin(ctrlVoidAsync(f.e, 3))
 resume2:
@@ -262,37 +232,32 @@ resume3:
 	later = f.aw2.Must()
 	/*line deleg_templates.go:59*/ err = later
 	f.e.Add("value %v", err)
-	f.aw.Begin(failingAsync(f.e, "second"))
+	f.Aw.Begin(failingAsync(f.e, "second"))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	failing_1 = f.aw.Must()
+	failing_1 = f.Aw.Must()
 	/*line deleg_templates.go:61*/ return f.Finish(fmt.Sprint(failing_1), nil)
-//line deleg_templates_async.go:273
+//line deleg_templates_async.go:243
 }
-func (f *delegateErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
+func (f *delegateErrorsFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *delegateErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateErrors", "generated_test/deleg_templates.go", 55, 57, 59, 61))))
-}
-
-// delegateDeepAsync is delegateDeep as a coroutine (see asyncgen).
-func delegateDeepAsync(e *Env, depth int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return delegateDeep(e, depth), nil })
-	}
-	return &delegateDeepFrame{e: e, depth: depth}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateErrors", "generated_test/deleg_templates.go", 55, 57, 59, 61))))
 }
 
 // delegateDeepFrame is the state of a suspended delegateDeep.
 type delegateDeepFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	depth  int
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// delegateDeepAsync is delegateDeep as a coroutine (see asyncgen).
+func delegateDeepAsync(e *Env, depth int) rt.Coro[int] {
+	return rtimpl.New(&delegateDeepFrame{e: e, depth: depth}, func() (int, error) { return delegateDeep(e, depth), nil })
+}
 func (f *delegateDeepFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *delegateDeepFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -311,12 +276,12 @@ func (f *delegateDeepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line deleg_templates.go:68*/ if f.depth != 0 {
 		goto endif1
 	}
-	/*line deleg_templates.go:69*/ f.aw.Begin(f.e.AV("leaf", 1))
+	/*line deleg_templates.go:69*/ f.Aw.Begin(f.e.AV("leaf", 1))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line deleg_templates.go:69*/ return f.done(aV)
 endif1:
 	{
@@ -327,14 +292,14 @@ endif1:
 			next()
 		})
 	}
-	/*line deleg_templates.go:72*/ f.aw.Begin(delegateDeepAsync(f.e, f.depth-1))
+	/*line deleg_templates.go:72*/ f.Aw.Begin(delegateDeepAsync(f.e, f.depth-1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	delegateDeep_1 = f.aw.Must()
+	delegateDeep_1 = f.Aw.Must()
 	/*line deleg_templates.go:72*/ return f.done(delegateDeep_1 + f.depth)
-//line deleg_templates_async.go:338
+//line deleg_templates_async.go:303
 }
 func (f *delegateDeepFrame) catch() {
 	if p := recover(); p != nil {
@@ -373,33 +338,28 @@ func (f *delegateDeepFrame) settle() {
 	}
 }
 func (f *delegateDeepFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *delegateDeepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateDeep", "generated_test/deleg_templates.go", 69, 72))
-}
-
-// delegateTwiceAsync is delegateTwice as a coroutine (see asyncgen).
-func delegateTwiceAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return delegateTwice(e), nil })
-	}
-	return &delegateTwiceFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateDeep", "generated_test/deleg_templates.go", 69, 72))
 }
 
 // delegateTwiceFrame is the state of a suspended delegateTwice.
 type delegateTwiceFrame struct {
-	rtimpl.Frame[string]
-	e  *Env
-	c  rt.Coro[int]
-	a  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e *Env
+	c rt.Coro[int]
+	a int
 }
 
+// delegateTwiceAsync is delegateTwice as a coroutine (see asyncgen).
+func delegateTwiceAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&delegateTwiceFrame{e: e}, func() (string, error) { return delegateTwice(e), nil })
+}
 func (f *delegateTwiceFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *delegateTwiceFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -417,22 +377,21 @@ func (f *delegateTwiceFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line deleg_templates.go:80*/ f.c = childAsync(f.e, "once")
-	f.aw.Begin(f.c)
+	f.Aw.Begin(f.c)
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.a = f.aw.Must()
-	/*line deleg_templates.go:82*/ f.aw.Begin(f.c)
+	f.a = f.Aw.Must()
+	/*line deleg_templates.go:82*/ f.Aw.Begin(f.c)
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	b, err = f.aw.Result()
+	b, err = f.Aw.Result()
 	/*line deleg_templates.go:83*/ return f.Finish(fmt.Sprint(f.a, b, err), nil)
-//line deleg_templates_async.go:434
+//line deleg_templates_async.go:394
 }
-func (f *delegateTwiceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *delegateTwiceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateTwice", "generated_test/deleg_templates.go", 81, 82))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.delegateTwice", "generated_test/deleg_templates.go", 81, 82))
 }

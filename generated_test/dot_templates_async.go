@@ -10,23 +10,17 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// dotDoubleAsync is dotDouble as a coroutine (see asyncgen).
-func dotDoubleAsync(e *Env, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return dotDouble(e, n) })
-	}
-	return &dotDoubleFrame{e: e, n: n}
-}
-
 // dotDoubleFrame is the state of a suspended dotDouble.
 type dotDoubleFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	n  int
-	v  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e    *Env
+	n, v int
 }
 
+// dotDoubleAsync is dotDouble as a coroutine (see asyncgen).
+func dotDoubleAsync(e *Env, n int) rt.Coro[int] {
+	return rtimpl.New(&dotDoubleFrame{e: e, n: n}, func() (int, error) { return dotDouble(e, n) })
+}
 func (f *dotDoubleFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *dotDoubleFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *dotDoubleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -40,48 +34,41 @@ func (f *dotDoubleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line dot_templates.go:16*/ f.aw.Begin(f.e.I(f.n))
+	/*line dot_templates.go:16*/ f.Aw.Begin(f.e.I(f.n))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.v, err = f.aw.Result()
+	f.v, err = f.Aw.Result()
 	/*line dot_templates.go:17*/ if err != nil {
 		return f.Finish(0, err)
 	}
-	f.aw.Begin(f.e.I(f.v))
+	f.Aw.Begin(f.e.I(f.v))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line dot_templates.go:20*/ return f.Finish(f.v+i, nil)
-//line dot_templates_async.go:60
+//line dot_templates_async.go:54
 }
-func (f *dotDoubleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *dotDoubleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.dotDouble", "generated_test/dot_templates.go", 16, 20))
-}
-
-// dotSumAsync is dotSum as a coroutine (see asyncgen).
-func dotSumAsync(e *Env, ns ...int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return dotSum(e, ns...), nil })
-	}
-	return &dotSumFrame{e: e, ns: ns}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.dotDouble", "generated_test/dot_templates.go", 16, 20))
 }
 
 // dotSumFrame is the state of a suspended dotSum.
 type dotSumFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	ns  []int
-	got []int
-	i   int
-	aw  rt.Awaiting[int]
-	aw1 rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[string, int]
+	e       *Env
+	ns, got []int
+	i       int
+	aw1     rt.Awaiting[rt.Void]
 }
 
+// dotSumAsync is dotSum as a coroutine (see asyncgen).
+func dotSumAsync(e *Env, ns ...int) rt.Coro[string] {
+	return rtimpl.New(&dotSumFrame{e: e, ns: ns}, func() (string, error) { return dotSum(e, ns...), nil })
+}
 func (f *dotSumFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *dotSumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *dotSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -102,12 +89,12 @@ range1:
 		goto endrange3
 	}
 	/*line dot_templates.go:38*/ n = f.ns[f.i]
-	f.aw.Begin(dotDoubleAsync(f.e, n))
+	f.Aw.Begin(dotDoubleAsync(f.e, n))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	dotDouble_1 = f.aw.Must()
+	dotDouble_1 = f.Aw.Must()
 	/*line dot_templates.go:39*/ f.got = append(f.got, dotDouble_1)
 	f.i++
 	goto range1
@@ -119,9 +106,9 @@ resume5:
 	}
 	_, err = f.aw1.Result()
 	/*line dot_templates.go:42*/ return f.Finish(fmt.Sprint(dotHelper(f.got), f.got, err), nil)
-//line dot_templates_async.go:123
+//line dot_templates_async.go:110
 }
-func (f *dotSumFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *dotSumFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *dotSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.dotSum", "generated_test/dot_templates.go", 39, 41)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.dotSum", "generated_test/dot_templates.go", 39, 41)))
 }

@@ -11,31 +11,25 @@ import (
 	"iter"
 )
 
-// edgeNamesAsync is edgeNames as a coroutine (see asyncgen).
-func edgeNamesAsync(f *Env, c int, thrown string, state int) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, edgeNames(f, c, thrown, state) })
-	}
-	return &edgeNamesFrame{f: f, c: c, thrown: thrown, state: state}
-}
-
 // edgeNamesFrame is the state of a suspended edgeNames.
 type edgeNamesFrame struct {
-	rtimpl.Frame[rt.Void]
-	f      *Env
-	c      int
-	thrown string
-	state  int
-	err    error
-	y      int
-	ok     bool
-	res    string
-	aw_1   string
-	frame  int
-	aw     rt.Awaiting[int]
-	aw1    rt.Awaiting[string]
+	rtimpl.AwaitFrame[rt.Void, int]
+	f       *Env
+	c       int
+	thrown  string
+	state   int
+	err     error
+	y       int
+	ok      bool
+	res, aw string
+	frame   int
+	aw1     rt.Awaiting[string]
 }
 
+// edgeNamesAsync is edgeNames as a coroutine (see asyncgen).
+func edgeNamesAsync(f *Env, c int, thrown string, state int) rt.Coro[rt.Void] {
+	return rtimpl.New(&edgeNamesFrame{f: f, c: c, thrown: thrown, state: state}, func() (rt.Void, error) { return rt.Void{}, edgeNames(f, c, thrown, state) })
+}
 func (f_1 *edgeNamesFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c_1, nil) }
 func (f_1 *edgeNamesFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -55,68 +49,63 @@ func (f_1 *edgeNamesFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line edge_templates.go:19*/ f_1.aw.Begin(f_1.f.I(f_1.c))
+	/*line edge_templates.go:19*/ f_1.Aw.Begin(f_1.f.I(f_1.c))
 resume1:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	i = f_1.aw.Must()
+	i = f_1.Aw.Must()
 	/*line edge_templates.go:19*/ f_1.y, f_1.ok = i, true
-	f_1.aw.Begin(f_1.f.I(f_1.state))
+	f_1.Aw.Begin(f_1.f.I(f_1.state))
 resume2:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	next = f_1.aw.Must()
+	next = f_1.Aw.Must()
 	/*line edge_templates.go:21*/ f_1.res = fmt.Sprint(f_1.y, f_1.ok, next, f_1.thrown)
 	f_1.aw1.Begin(Later(f_1.f, "aw"))
 resume3:
 	if y, ok := f_1.aw1.Step(c_1, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
-	f_1.aw_1 = f_1.aw1.Must()
+	f_1.aw = f_1.aw1.Must()
 	f_1.frame = 0
 range4:
 	if f_1.frame >= 2 {
 		goto endrange6
 	}
-	/*line edge_templates.go:24*/ f_1.aw.Begin(f_1.f.I(f_1.frame))
+	/*line edge_templates.go:24*/ f_1.Aw.Begin(f_1.f.I(f_1.frame))
 resume7:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
-	r = f_1.aw.Must()
+	r = f_1.Aw.Must()
 	/*line edge_templates.go:25*/ f_1.f.Add("frame=%d r=%d", f_1.frame, r)
 	f_1.frame++
 	goto range4
 endrange6:
-	/*line edge_templates.go:27*/ f_1.f.Add("res=%s aw=%s", f_1.res, f_1.aw_1)
+	/*line edge_templates.go:27*/ f_1.f.Add("res=%s aw=%s", f_1.res, f_1.aw)
 	if f_1.c > 100 {
 		return f_1.Finish(rt.Void{}, errors.New("big c"))
 	}
 	return f_1.Finish(rt.Void{}, nil)
-//line edge_templates_async.go:99
+//line edge_templates_async.go:93
 }
-func (f_1 *edgeNamesFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
+func (f_1 *edgeNamesFrame) Close() { f_1.Aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *edgeNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeNames", "generated_test/edge_templates.go", 19, 20, 22, 24)))
-}
-
-// edgeBlankParamsAsync is edgeBlankParams as a coroutine (see asyncgen).
-func edgeBlankParamsAsync(e *Env, p1 int, p2 string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return edgeBlankParams(e, p1, p2), nil })
-	}
-	return &edgeBlankParamsFrame{e: e}
+	return f_1.aw1.AwaitStack(f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeNames", "generated_test/edge_templates.go", 19, 20, 22, 24)))
 }
 
 // edgeBlankParamsFrame is the state of a suspended edgeBlankParams.
 type edgeBlankParamsFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// edgeBlankParamsAsync is edgeBlankParams as a coroutine (see asyncgen).
+func edgeBlankParamsAsync(e *Env, p1 int, p2 string) rt.Coro[int] {
+	return rtimpl.New(&edgeBlankParamsFrame{e: e}, func() (int, error) { return edgeBlankParams(e, p1, p2), nil })
+}
 func (f *edgeBlankParamsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *edgeBlankParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -130,31 +119,22 @@ func (f *edgeBlankParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line edge_templates.go:38*/ f.aw.Begin(f.e.I(4))
+	/*line edge_templates.go:38*/ f.Aw.Begin(f.e.I(4))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line edge_templates.go:38*/ return f.Finish(i, nil)
-//line edge_templates_async.go:141
+//line edge_templates_async.go:130
 }
-func (f *edgeBlankParamsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeBlankParams", "generated_test/edge_templates.go", 38))
-}
-
-// edgeChanFilledWhileSuspendedAsync is edgeChanFilledWhileSuspended as a coroutine (see asyncgen).
-func edgeChanFilledWhileSuspendedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return edgeChanFilledWhileSuspended(e), nil })
-	}
-	return &edgeChanFilledWhileSuspendedFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeBlankParams", "generated_test/edge_templates.go", 38))
 }
 
 // edgeChanFilledWhileSuspendedFrame is the state of a suspended edgeChanFilledWhileSuspended.
 type edgeChanFilledWhileSuspendedFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e    *Env
 	ch   chan int
 	out  string
@@ -162,9 +142,12 @@ type edgeChanFilledWhileSuspendedFrame struct {
 	v    int
 	ok   bool
 	v_1  int
-	aw   rt.Awaiting[int]
 }
 
+// edgeChanFilledWhileSuspendedAsync is edgeChanFilledWhileSuspended as a coroutine (see asyncgen).
+func edgeChanFilledWhileSuspendedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&edgeChanFilledWhileSuspendedFrame{e: e}, func() (string, error) { return edgeChanFilledWhileSuspended(e), nil })
+}
 func (f *edgeChanFilledWhileSuspendedFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -194,42 +177,35 @@ range1:
 		goto endrange3
 	}
 	/*line edge_templates.go:55*/ f.v_1 = f.v
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line edge_templates.go:57*/ f.out += fmt.Sprint(f.v_1)
 	goto range1
 endrange3:
 	/*line edge_templates.go:59*/ return f.Finish(f.out, nil)
-//line edge_templates_async.go:208
+//line edge_templates_async.go:191
 }
-func (f *edgeChanFilledWhileSuspendedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChanFilledWhileSuspended", "generated_test/edge_templates.go", 56))
-}
-
-// edgeReadAfterAwaitAsync is edgeReadAfterAwait as a coroutine (see asyncgen).
-func edgeReadAfterAwaitAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return edgeReadAfterAwait(e), nil })
-	}
-	return &edgeReadAfterAwaitFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChanFilledWhileSuspended", "generated_test/edge_templates.go", 56))
 }
 
 // edgeReadAfterAwaitFrame is the state of a suspended edgeReadAfterAwait.
 type edgeReadAfterAwaitFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e    *Env
-	x    int
-	a    int
+	x, a int
 	s    string
 	cond bool
-	aw   rt.Awaiting[int]
 }
 
+// edgeReadAfterAwaitAsync is edgeReadAfterAwait as a coroutine (see asyncgen).
+func edgeReadAfterAwaitAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&edgeReadAfterAwaitFrame{e: e}, func() (string, error) { return edgeReadAfterAwait(e), nil })
+}
 func (f *edgeReadAfterAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *edgeReadAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -250,55 +226,46 @@ func (f *edgeReadAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line edge_templates.go:69*/ f.x = 1
 	f.e.L.CallSoon(func() { f.x = 10 })
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line edge_templates.go:71*/ f.a = f.x + i
 	f.e.L.CallSoon(func() { f.x = 20 })
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line edge_templates.go:73*/ f.s = fmt.Sprint(f.x, i_1)
 	b = false
 	f.cond = f.e.B("set", true)
 	if !f.cond {
 		goto skip3
 	}
-	/*line edge_templates.go:75*/ f.aw.Begin(Later(f.e, f.x))
+	/*line edge_templates.go:75*/ f.Aw.Begin(Later(f.e, f.x))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	f.cond = later ==
 		20
 skip3:
 	/*line edge_templates.go:75*/ b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:285
+//line edge_templates_async.go:261
 }
-func (f *edgeReadAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeReadAfterAwait", "generated_test/edge_templates.go", 71, 73, 75))
-}
-
-// edgeRangeFuncPanicAsync is edgeRangeFuncPanic as a coroutine (see asyncgen).
-func edgeRangeFuncPanicAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return edgeRangeFuncPanic(e), nil })
-	}
-	return &edgeRangeFuncPanicFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeReadAfterAwait", "generated_test/edge_templates.go", 71, 73, 75))
 }
 
 // edgeRangeFuncPanicFrame is the state of a suspended edgeRangeFuncPanic.
 type edgeRangeFuncPanicFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	res    string
 	stop   func()
@@ -306,11 +273,14 @@ type edgeRangeFuncPanicFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	aw     rt.Awaiting[int]
 	defers []func()
 	inject any
 }
 
+// edgeRangeFuncPanicAsync is edgeRangeFuncPanic as a coroutine (see asyncgen).
+func edgeRangeFuncPanicAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&edgeRangeFuncPanicFrame{e: e}, func() (string, error) { return edgeRangeFuncPanic(e), nil })
+}
 func (f *edgeRangeFuncPanicFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *edgeRangeFuncPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -336,12 +306,12 @@ range1:
 		goto endrange3
 	}
 	/*line edge_templates.go:90*/ f.v = f.k
-	f.aw.Begin(f.e.I(f.v))
+	f.Aw.Begin(f.e.I(f.v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line edge_templates.go:92*/ if f.v == 1 {
 		panic("in body")
 	}
@@ -350,7 +320,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line edge_templates.go:96*/ return f.done("end")
-//line edge_templates_async.go:354
+//line edge_templates_async.go:324
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -408,35 +378,30 @@ func (f *edgeRangeFuncPanicFrame) rethrow() bool {
 	return true
 }
 func (f *edgeRangeFuncPanicFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *edgeRangeFuncPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncPanic", "generated_test/edge_templates.go", 91))
-}
-
-// edgeRangeFuncMustFailsAsync is edgeRangeFuncMustFails as a coroutine (see asyncgen).
-func edgeRangeFuncMustFailsAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return edgeRangeFuncMustFails(e), nil })
-	}
-	return &edgeRangeFuncMustFailsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncPanic", "generated_test/edge_templates.go", 91))
 }
 
 // edgeRangeFuncMustFailsFrame is the state of a suspended edgeRangeFuncMustFails.
 type edgeRangeFuncMustFailsFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	stop   func()
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// edgeRangeFuncMustFailsAsync is edgeRangeFuncMustFails as a coroutine (see asyncgen).
+func edgeRangeFuncMustFailsAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&edgeRangeFuncMustFailsFrame{e: e}, func() (int, error) { return edgeRangeFuncMustFails(e), nil })
+}
 func (f *edgeRangeFuncMustFailsFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.catch()
 	return f.step(c, nil)
@@ -472,12 +437,12 @@ range1:
 	if v != 1 {
 		goto endif4
 	}
-	/*line edge_templates.go:106*/ f.aw.Begin(Fail[int](f.e, "failed in body"))
+	/*line edge_templates.go:106*/ f.Aw.Begin(Fail[int](f.e, "failed in body"))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	fail = f.aw.Must()
+	fail = f.Aw.Must()
 	/*line edge_templates.go:106*/ return f.done(fail)
 endif4:
 	goto range1
@@ -485,7 +450,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line edge_templates.go:109*/ return f.done(0)
-//line edge_templates_async.go:489
+//line edge_templates_async.go:454
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -548,33 +513,28 @@ func (f *edgeRangeFuncMustFailsFrame) rethrow() bool {
 	return true
 }
 func (f *edgeRangeFuncMustFailsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *edgeRangeFuncMustFailsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncMustFails", "generated_test/edge_templates.go", 106))
-}
-
-// edgeChildPanicsAsync is edgeChildPanics as a coroutine (see asyncgen).
-func edgeChildPanicsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return edgeChildPanics(e), nil })
-	}
-	return &edgeChildPanicsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeRangeFuncMustFails", "generated_test/edge_templates.go", 106))
 }
 
 // edgeChildPanicsFrame is the state of a suspended edgeChildPanics.
 type edgeChildPanicsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	res    string
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// edgeChildPanicsAsync is edgeChildPanics as a coroutine (see asyncgen).
+func edgeChildPanicsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&edgeChildPanicsFrame{e: e}, func() (string, error) { return edgeChildPanics(e), nil })
+}
 func (f *edgeChildPanicsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *edgeChildPanicsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -594,14 +554,14 @@ func (f *edgeChildPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.res = fmt.Sprint("child panicked: ", pe.Value)
 		}
 	})
-	f.aw.Begin(panicsWithErrorAsync(f.e))
+	f.Aw.Begin(panicsWithErrorAsync(f.e))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line edge_templates.go:126*/ return f.done("unreachable")
-//line edge_templates_async.go:605
+//line edge_templates_async.go:565
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -635,32 +595,27 @@ func (f *edgeChildPanicsFrame) settle() {
 	}
 }
 func (f *edgeChildPanicsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *edgeChildPanicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChildPanics", "generated_test/edge_templates.go", 125))
-}
-
-// edgePanicInDeferAsync is edgePanicInDefer as a coroutine (see asyncgen).
-func edgePanicInDeferAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return edgePanicInDefer(e), nil })
-	}
-	return &edgePanicInDeferFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChildPanics", "generated_test/edge_templates.go", 125))
 }
 
 // edgePanicInDeferFrame is the state of a suspended edgePanicInDefer.
 type edgePanicInDeferFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// edgePanicInDeferAsync is edgePanicInDefer as a coroutine (see asyncgen).
+func edgePanicInDeferAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&edgePanicInDeferFrame{e: e}, func() (int, error) { return edgePanicInDefer(e), nil })
+}
 func (f *edgePanicInDeferFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *edgePanicInDeferFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -679,14 +634,14 @@ func (f *edgePanicInDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.defers = append(f.defers, func() {
 		panic("second")
 	})
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line edge_templates.go:141*/ panic("first")
-//line edge_templates_async.go:690
+//line edge_templates_async.go:645
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -720,32 +675,27 @@ func (f *edgePanicInDeferFrame) settle() {
 	}
 }
 func (f *edgePanicInDeferFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *edgePanicInDeferFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgePanicInDefer", "generated_test/edge_templates.go", 140))
-}
-
-// edgeDeferValuesAsync is edgeDeferValues as a coroutine (see asyncgen).
-func edgeDeferValuesAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return edgeDeferValues(e), nil })
-	}
-	return &edgeDeferValuesFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgePanicInDefer", "generated_test/edge_templates.go", 140))
 }
 
 // edgeDeferValuesFrame is the state of a suspended edgeDeferValues.
 type edgeDeferValuesFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// edgeDeferValuesAsync is edgeDeferValues as a coroutine (see asyncgen).
+func edgeDeferValuesAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&edgeDeferValuesFrame{e: e}, func() (int, error) { return edgeDeferValues(e), nil })
+}
 func (f *edgeDeferValuesFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *edgeDeferValuesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -773,14 +723,14 @@ func (f *edgeDeferValuesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.defers = append(f.defers, f.later(fn))
 	lg.tag = "second"
 	fn = func() { f.e.Add("fn two") }
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line edge_templates.go:160*/ return f.done(0)
-//line edge_templates_async.go:784
+//line edge_templates_async.go:734
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -822,32 +772,27 @@ func (f *edgeDeferValuesFrame) settle() {
 	}
 }
 func (f *edgeDeferValuesFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *edgeDeferValuesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeDeferValues", "generated_test/edge_templates.go", 159))
-}
-
-// edgeCurrentInClosureAsync is edgeCurrentInClosure as a coroutine (see asyncgen).
-func edgeCurrentInClosureAsync(e *Env) rt.Coro[bool] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (bool, error) { return edgeCurrentInClosure(e), nil })
-	}
-	return &edgeCurrentInClosureFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeDeferValues", "generated_test/edge_templates.go", 159))
 }
 
 // edgeCurrentInClosureFrame is the state of a suspended edgeCurrentInClosure.
 type edgeCurrentInClosureFrame struct {
-	rtimpl.Frame[bool]
+	rtimpl.AwaitFrame[bool, int]
 	e     *Env
 	check func() bool
-	aw    rt.Awaiting[int]
 }
 
+// edgeCurrentInClosureAsync is edgeCurrentInClosure as a coroutine (see asyncgen).
+func edgeCurrentInClosureAsync(e *Env) rt.Coro[bool] {
+	return rtimpl.New(&edgeCurrentInClosureFrame{e: e}, func() (bool, error) { return edgeCurrentInClosure(e), nil })
+}
 func (f *edgeCurrentInClosureFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *edgeCurrentInClosureFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -861,40 +806,34 @@ func (f *edgeCurrentInClosureFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line edge_templates.go:168*/ f.check = func() bool { return rt.Current() == f.e.Task }
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line edge_templates.go:170*/ return f.Finish(f.check(), nil)
-//line edge_templates_async.go:872
+//line edge_templates_async.go:817
 }
-func (f *edgeCurrentInClosureFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCurrentInClosure", "generated_test/edge_templates.go", 169))
-}
-
-// edgeCaseScopedCaptureAsync is edgeCaseScopedCapture as a coroutine (see asyncgen).
-func edgeCaseScopedCaptureAsync(e *Env, k int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return edgeCaseScopedCapture(e, k), nil })
-	}
-	return &edgeCaseScopedCaptureFrame{e: e, k: k}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCurrentInClosure", "generated_test/edge_templates.go", 169))
 }
 
 // edgeCaseScopedCaptureFrame is the state of a suspended edgeCaseScopedCapture.
 type edgeCaseScopedCaptureFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	k  int
 	fs []func() string
 	i  int
 	v  *int
 	w  *string
-	aw rt.Awaiting[int]
 }
 
+// edgeCaseScopedCaptureAsync is edgeCaseScopedCapture as a coroutine (see asyncgen).
+func edgeCaseScopedCaptureAsync(e *Env, k int) rt.Coro[string] {
+	return rtimpl.New(&edgeCaseScopedCaptureFrame{e: e, k: k}, func() (string, error) { return edgeCaseScopedCapture(e, k), nil })
+}
 func (f_1 *edgeCaseScopedCaptureFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f_1.Catch()
 	return f_1.step(c, nil)
@@ -925,18 +864,16 @@ range1:
 	/*line edge_templates.go:180*/ (*f_1.v) = f_1.i * f_1.k
 	/*line edge_templates.go:180*/ switch {
 	case (*f_1.v) > 2:
-		goto case5
 
 	default:
 		goto case6
 	}
-case5:
-	/*line edge_templates.go:182*/ f_1.aw.Begin(f_1.e.I(1))
+	/*line edge_templates.go:182*/ f_1.Aw.Begin(f_1.e.I(1))
 resume7:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	i = f_1.aw.Must()
+	i = f_1.Aw.Must()
 	w = new(int)
 	/*line edge_templates.go:182*/ (*w) = (*f_1.v) + i
 	{
@@ -947,12 +884,12 @@ resume7:
 case6:
 	f_1.w = new(string)
 	/*line edge_templates.go:185*/ (*f_1.w) = "small"
-	f_1.aw.Begin(f_1.e.I(0))
+	f_1.Aw.Begin(f_1.e.I(0))
 resume8:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	/*line edge_templates.go:187*/ {
 		w_2 := f_1.w
 		v := f_1.v
@@ -967,9 +904,8 @@ endrange3:
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:971
+//line edge_templates_async.go:908
 }
-func (f_1 *edgeCaseScopedCaptureFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCaseScopedCapture", "generated_test/edge_templates.go", 182, 186))
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCaseScopedCapture", "generated_test/edge_templates.go", 182, 186))
 }

@@ -9,28 +9,23 @@ import (
 	"iter"
 )
 
-// exitReturnAAsync is exitReturnA as a coroutine (see asyncgen).
-func exitReturnAAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitReturnA(e), nil })
-	}
-	return &exitReturnAFrame{e: e}
-}
-
 // exitReturnAFrame is the state of a suspended exitReturnA.
 type exitReturnAFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
 	v      int
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// exitReturnAAsync is exitReturnA as a coroutine (see asyncgen).
+func exitReturnAAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitReturnAFrame{e: e}, func() (int, error) { return exitReturnA(e), nil })
+}
 func (f *exitReturnAFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitReturnAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -58,12 +53,12 @@ range1:
 		goto endrange3
 	}
 	/*line exit_templates.go:19*/ f.v = f.k
-	f.aw.Begin(f.e.I(f.v))
+	f.Aw.Begin(f.e.I(f.v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line exit_templates.go:21*/ if f.v == 1 {
 		return f.done(f.v)
 	}
@@ -72,7 +67,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:25*/ return f.done(-1)
-//line exit_templates_async.go:76
+//line exit_templates_async.go:71
 }
 func (f *exitReturnAFrame) catch() {
 	if p := recover(); p != nil {
@@ -135,37 +130,32 @@ func (f *exitReturnAFrame) rethrow() bool {
 	return true
 }
 func (f *exitReturnAFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitReturnAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitReturnA", "generated_test/exit_templates.go", 20))
-}
-
-// exitReturnNAsync is exitReturnN as a coroutine (see asyncgen).
-func exitReturnNAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitReturnN(e), nil })
-	}
-	return &exitReturnNFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitReturnA", "generated_test/exit_templates.go", 20))
 }
 
 // exitReturnNFrame is the state of a suspended exitReturnN.
 type exitReturnNFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// exitReturnNAsync is exitReturnN as a coroutine (see asyncgen).
+func exitReturnNAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitReturnNFrame{e: e}, func() (int, error) { return exitReturnN(e), nil })
+}
 func (f *exitReturnNFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitReturnNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -187,12 +177,12 @@ func (f *exitReturnNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line exit_templates.go:31*/ f.aw.Begin(f.e.I(0))
+	/*line exit_templates.go:31*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
 range2:
@@ -208,7 +198,7 @@ endrange4:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:37*/ return f.done(-1)
-//line exit_templates_async.go:212
+//line exit_templates_async.go:202
 }
 func (f *exitReturnNFrame) catch() {
 	if p := recover(); p != nil {
@@ -271,27 +261,19 @@ func (f *exitReturnNFrame) rethrow() bool {
 	return true
 }
 func (f *exitReturnNFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitReturnNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitReturnN", "generated_test/exit_templates.go", 31))
-}
-
-// exitGotoForwardAAsync is exitGotoForwardA as a coroutine (see asyncgen).
-func exitGotoForwardAAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitGotoForwardA(e), nil })
-	}
-	return &exitGotoForwardAFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitReturnN", "generated_test/exit_templates.go", 31))
 }
 
 // exitGotoForwardAFrame is the state of a suspended exitGotoForwardA.
 type exitGotoForwardAFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	n      int
 	stop   func()
@@ -299,10 +281,13 @@ type exitGotoForwardAFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// exitGotoForwardAAsync is exitGotoForwardA as a coroutine (see asyncgen).
+func exitGotoForwardAAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitGotoForwardAFrame{e: e}, func() (int, error) { return exitGotoForwardA(e), nil })
+}
 func (f *exitGotoForwardAFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitGotoForwardAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -325,12 +310,12 @@ range1:
 		goto endrange3
 	}
 	/*line exit_templates.go:43*/ f.v = f.k
-	f.aw.Begin(f.e.I(f.v))
+	f.Aw.Begin(f.e.I(f.v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line exit_templates.go:44*/ f.n += i
 	if f.v == 1 {
 		{
@@ -347,7 +332,7 @@ endrange3:
 out:
 	f.e.Add("at out")
 	return f.done(f.n)
-//line exit_templates_async.go:351
+//line exit_templates_async.go:336
 }
 func (f *exitGotoForwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -401,27 +386,19 @@ func (f *exitGotoForwardAFrame) rethrow() bool {
 	return true
 }
 func (f *exitGotoForwardAFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitGotoForwardAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitGotoForwardA", "generated_test/exit_templates.go", 44))
-}
-
-// exitGotoBackwardAAsync is exitGotoBackwardA as a coroutine (see asyncgen).
-func exitGotoBackwardAAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitGotoBackwardA(e), nil })
-	}
-	return &exitGotoBackwardAFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitGotoForwardA", "generated_test/exit_templates.go", 44))
 }
 
 // exitGotoBackwardAFrame is the state of a suspended exitGotoBackwardA.
 type exitGotoBackwardAFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	n      int
 	stop   func()
@@ -429,10 +406,13 @@ type exitGotoBackwardAFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// exitGotoBackwardAAsync is exitGotoBackwardA as a coroutine (see asyncgen).
+func exitGotoBackwardAAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitGotoBackwardAFrame{e: e}, func() (int, error) { return exitGotoBackwardA(e), nil })
+}
 func (f *exitGotoBackwardAFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitGotoBackwardAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -457,12 +437,12 @@ range1:
 		goto endrange3
 	}
 	/*line exit_templates.go:60*/ f.v = f.k
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line exit_templates.go:61*/ f.n += i
 	if f.v == 1 && f.n < 4 {
 		{
@@ -476,7 +456,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:66*/ return f.done(f.n)
-//line exit_templates_async.go:480
+//line exit_templates_async.go:460
 }
 func (f *exitGotoBackwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -530,31 +510,26 @@ func (f *exitGotoBackwardAFrame) rethrow() bool {
 	return true
 }
 func (f *exitGotoBackwardAFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitGotoBackwardAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitGotoBackwardA", "generated_test/exit_templates.go", 61))
-}
-
-// exitGotoBackwardNAsync is exitGotoBackwardN as a coroutine (see asyncgen).
-func exitGotoBackwardNAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitGotoBackwardN(e), nil })
-	}
-	return &exitGotoBackwardNFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitGotoBackwardA", "generated_test/exit_templates.go", 61))
 }
 
 // exitGotoBackwardNFrame is the state of a suspended exitGotoBackwardN.
 type exitGotoBackwardNFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// exitGotoBackwardNAsync is exitGotoBackwardN as a coroutine (see asyncgen).
+func exitGotoBackwardNAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitGotoBackwardNFrame{e: e}, func() (int, error) { return exitGotoBackwardN(e), nil })
+}
 func (f *exitGotoBackwardNFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exitGotoBackwardNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -568,12 +543,12 @@ func (f *exitGotoBackwardNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line exit_templates.go:71*/ f.aw.Begin(f.e.I(0))
+	/*line exit_templates.go:71*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	n = f.aw.Must()
+	n = f.Aw.Must()
 again:
 	/*line exit_templates.go:73*/ f.e.Add("again %d", n)
 	for v := range f.e.Count(3) {
@@ -583,36 +558,29 @@ again:
 		}
 	}
 	return f.Finish(n, nil)
-//line exit_templates_async.go:587
+//line exit_templates_async.go:562
 }
-func (f *exitGotoBackwardNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitGotoBackwardNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitGotoBackwardN", "generated_test/exit_templates.go", 71))
-}
-
-// exitBreakOuterAAsync is exitBreakOuterA as a coroutine (see asyncgen).
-func exitBreakOuterAAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitBreakOuterA(e), nil })
-	}
-	return &exitBreakOuterAFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitGotoBackwardN", "generated_test/exit_templates.go", 71))
 }
 
 // exitBreakOuterAFrame is the state of a suspended exitBreakOuterA.
 type exitBreakOuterAFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	n      int
-	i      int
+	n, i   int
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
 	v      int
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// exitBreakOuterAAsync is exitBreakOuterA as a coroutine (see asyncgen).
+func exitBreakOuterAAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitBreakOuterAFrame{e: e}, func() (int, error) { return exitBreakOuterA(e), nil })
+}
 func (f *exitBreakOuterAFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitBreakOuterAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -640,12 +608,12 @@ range4:
 		goto endrange6
 	}
 	/*line exit_templates.go:88*/ f.v = f.k
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line exit_templates.go:89*/ f.n += i
 	if f.v == 1 {
 		if f.i == 0 {
@@ -671,7 +639,7 @@ post2:
 endfor3:
 	/*line exit_templates.go:98*/ f.e.Add("after")
 	return f.done(f.n)
-//line exit_templates_async.go:675
+//line exit_templates_async.go:643
 }
 func (f *exitBreakOuterAFrame) catch() {
 	if p := recover(); p != nil {
@@ -725,31 +693,26 @@ func (f *exitBreakOuterAFrame) rethrow() bool {
 	return true
 }
 func (f *exitBreakOuterAFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitBreakOuterAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitBreakOuterA", "generated_test/exit_templates.go", 89))
-}
-
-// exitBreakOuterNAsync is exitBreakOuterN as a coroutine (see asyncgen).
-func exitBreakOuterNAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitBreakOuterN(e), nil })
-	}
-	return &exitBreakOuterNFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitBreakOuterA", "generated_test/exit_templates.go", 89))
 }
 
 // exitBreakOuterNFrame is the state of a suspended exitBreakOuterN.
 type exitBreakOuterNFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// exitBreakOuterNAsync is exitBreakOuterN as a coroutine (see asyncgen).
+func exitBreakOuterNAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitBreakOuterNFrame{e: e}, func() (int, error) { return exitBreakOuterN(e), nil })
+}
 func (f *exitBreakOuterNFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exitBreakOuterNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -763,12 +726,12 @@ func (f *exitBreakOuterNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line exit_templates.go:104*/ f.aw.Begin(f.e.I(0))
+	/*line exit_templates.go:104*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	n = f.aw.Must()
+	n = f.Aw.Must()
 //line exit_templates.go:105
 outer:
 	for i := 0; i < 3; i++ {
@@ -784,24 +747,15 @@ outer:
 	}
 	f.e.Add("after")
 	return f.Finish(n, nil)
-//line exit_templates_async.go:788
+//line exit_templates_async.go:751
 }
-func (f *exitBreakOuterNFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exitBreakOuterNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitBreakOuterN", "generated_test/exit_templates.go", 104))
-}
-
-// exitNestedAAsync is exitNestedA as a coroutine (see asyncgen).
-func exitNestedAAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitNestedA(e), nil })
-	}
-	return &exitNestedAFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitBreakOuterN", "generated_test/exit_templates.go", 104))
 }
 
 // exitNestedAFrame is the state of a suspended exitNestedA.
 type exitNestedAFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	stop   func()
 	ok     bool
@@ -813,11 +767,14 @@ type exitNestedAFrame struct {
 	k_1    int
 	next_1 func() (int, bool)
 	w      int
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// exitNestedAAsync is exitNestedA as a coroutine (see asyncgen).
+func exitNestedAAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitNestedAFrame{e: e}, func() (int, error) { return exitNestedA(e), nil })
+}
 func (f *exitNestedAFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitNestedAFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -853,12 +810,12 @@ range4:
 		goto endrange6
 	}
 	/*line exit_templates.go:125*/ f.w = f.k_1
-	f.aw.Begin(f.e.I(f.v + f.w))
+	f.Aw.Begin(f.e.I(f.v + f.w))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line exit_templates.go:126*/ if i == 1 {
 		return f.done(10*f.v + f.w)
 	}
@@ -871,7 +828,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:131*/ return f.done(-1)
-//line exit_templates_async.go:875
+//line exit_templates_async.go:832
 }
 func (f *exitNestedAFrame) catch() {
 	if p := recover(); p != nil {
@@ -937,27 +894,19 @@ func (f *exitNestedAFrame) rethrow() bool {
 	return true
 }
 func (f *exitNestedAFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitNestedAFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitNestedA", "generated_test/exit_templates.go", 126))
-}
-
-// exitMustFailsNAsync is exitMustFailsN as a coroutine (see asyncgen).
-func exitMustFailsNAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exitMustFailsN(e) })
-	}
-	return &exitMustFailsNFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitNestedA", "generated_test/exit_templates.go", 126))
 }
 
 // exitMustFailsNFrame is the state of a suspended exitMustFailsN.
 type exitMustFailsNFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	res    int
 	err    error
@@ -965,11 +914,14 @@ type exitMustFailsNFrame struct {
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// exitMustFailsNAsync is exitMustFailsN as a coroutine (see asyncgen).
+func exitMustFailsNAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exitMustFailsNFrame{e: e}, func() (int, error) { return exitMustFailsN(e) })
+}
 func (f *exitMustFailsNFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitMustFailsNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1001,19 +953,19 @@ range1:
 	if v != 1 {
 		goto endif4
 	}
-	/*line exit_templates.go:139*/ f.aw.Begin(Fail[int](f.e, "boom"))
+	/*line exit_templates.go:139*/ f.Aw.Begin(Fail[int](f.e, "boom"))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 endif4:
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:142*/ return f.done(0, nil)
-//line exit_templates_async.go:1017
+//line exit_templates_async.go:969
 }
 func (f *exitMustFailsNFrame) catch() {
 	if p := recover(); p != nil {
@@ -1076,33 +1028,28 @@ func (f *exitMustFailsNFrame) rethrow() bool {
 	return true
 }
 func (f *exitMustFailsNFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitMustFailsNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitMustFailsN", "generated_test/exit_templates.go", 139))
-}
-
-// exitPanicNAsync is exitPanicN as a coroutine (see asyncgen).
-func exitPanicNAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return exitPanicN(e), nil })
-	}
-	return &exitPanicNFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitMustFailsN", "generated_test/exit_templates.go", 139))
 }
 
 // exitPanicNFrame is the state of a suspended exitPanicN.
 type exitPanicNFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	res    string
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// exitPanicNAsync is exitPanicN as a coroutine (see asyncgen).
+func exitPanicNAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&exitPanicNFrame{e: e}, func() (string, error) { return exitPanicN(e), nil })
+}
 func (f *exitPanicNFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *exitPanicNFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1121,19 +1068,19 @@ func (f *exitPanicNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			f.res = "recovered"
 		}
 	})
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line exit_templates.go:154*/ for v := range f.e.Count(3) {
 		if v == 1 {
 			panic("in body")
 		}
 	}
 	return f.done("end")
-//line exit_templates_async.go:1137
+//line exit_templates_async.go:1084
 }
 func (f *exitPanicNFrame) catch() {
 	if p := recover(); p != nil {
@@ -1167,12 +1114,12 @@ func (f *exitPanicNFrame) settle() {
 	}
 }
 func (f *exitPanicNFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *exitPanicNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitPanicN", "generated_test/exit_templates.go", 153))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitPanicN", "generated_test/exit_templates.go", 153))
 }

@@ -9,29 +9,23 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// expr2UnaryAsync is expr2Unary as a coroutine (see asyncgen).
-func expr2UnaryAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return expr2Unary(e), nil })
-	}
-	return &expr2UnaryFrame{e: e}
-}
-
 // expr2UnaryFrame is the state of a suspended expr2Unary.
 type expr2UnaryFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	x   int
-	a   int
-	b   bool
-	c   int
-	p   *point
-	i   int
-	aw  rt.Awaiting[int]
-	aw1 rt.Awaiting[bool]
-	aw2 rt.Awaiting[*int]
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	x, a int
+	b    bool
+	c    int
+	p    *point
+	i    int
+	aw1  rt.Awaiting[bool]
+	aw2  rt.Awaiting[*int]
 }
 
+// expr2UnaryAsync is expr2Unary as a coroutine (see asyncgen).
+func expr2UnaryAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&expr2UnaryFrame{e: e}, func() (string, error) { return expr2Unary(e), nil })
+}
 func (f *expr2UnaryFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *expr2UnaryFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -58,12 +52,12 @@ func (f *expr2UnaryFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line expr2_templates.go:16*/ f.x = 5
-	f.aw.Begin(f.e.I(3))
+	f.Aw.Begin(f.e.I(3))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line expr2_templates.go:17*/ f.a = -i
 	f.aw1.Begin(Later(f.e, false))
 resume2:
@@ -72,25 +66,25 @@ resume2:
 	}
 	later = f.aw1.Must()
 	/*line expr2_templates.go:18*/ f.b = !later
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume3:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line expr2_templates.go:19*/ f.c = ^i_1
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.i = f.aw.Must()
-	/*line expr2_templates.go:20*/ f.aw.Begin(f.e.I(2))
+	f.i = f.Aw.Must()
+	/*line expr2_templates.go:20*/ f.Aw.Begin(f.e.I(2))
 resume5:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	i_2 = f.aw.Must()
+	i_2 = f.Aw.Must()
 	/*line expr2_templates.go:20*/ f.p = &point{f.i, -i_2}
 	f.aw2.Begin(Later(f.e, &f.x))
 resume6:
@@ -101,47 +95,40 @@ resume6:
 	/*line expr2_templates.go:21*/ d = *later_1
 	f.x = 6
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, *f.p, d, f.x), nil)
-//line expr2_templates_async.go:105
+//line expr2_templates_async.go:99
 }
-func (f *expr2UnaryFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
+func (f *expr2UnaryFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *expr2UnaryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Unary", "generated_test/expr2_templates.go", 17, 18, 19, 20, 20, 21))))
-}
-
-// expr2FormsAsync is expr2Forms as a coroutine (see asyncgen).
-func expr2FormsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return expr2Forms(e), nil })
-	}
-	return &expr2FormsFrame{e: e}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Unary", "generated_test/expr2_templates.go", 17, 18, 19, 20, 20, 21))))
 }
 
 // expr2FormsFrame is the state of a suspended expr2Forms.
 type expr2FormsFrame struct {
-	rtimpl.Frame[string]
-	e       *Env
-	v       string
-	ok      bool
-	m       map[string]int
-	n       int
-	found   bool
-	r       int
-	rok     bool
-	s       []int
-	i       int
-	t       []int
-	i_1     int
-	i_2     int
-	bumped  int
-	later_1 *Counter
-	later_2 string
-	aw      rt.Awaiting[any]
-	aw1     rt.Awaiting[string]
-	aw2     rt.Awaiting[chan int]
-	aw3     rt.Awaiting[int]
-	aw4     rt.Awaiting[*Counter]
+	rtimpl.AwaitFrame[string, any]
+	e                *Env
+	v                string
+	ok               bool
+	m                map[string]int
+	n                int
+	found            bool
+	r                int
+	rok              bool
+	s                []int
+	i                int
+	t                []int
+	i_1, i_2, bumped int
+	later_1          *Counter
+	later_2          string
+	aw1              rt.Awaiting[string]
+	aw2              rt.Awaiting[chan int]
+	aw3              rt.Awaiting[int]
+	aw4              rt.Awaiting[*Counter]
 }
 
+// expr2FormsAsync is expr2Forms as a coroutine (see asyncgen).
+func expr2FormsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&expr2FormsFrame{e: e}, func() (string, error) { return expr2Forms(e), nil })
+}
 func (f *expr2FormsFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *expr2FormsFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -184,12 +171,12 @@ func (f *expr2FormsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line expr2_templates.go:31*/ f.aw.Begin(Later[any](f.e, 1))
+	/*line expr2_templates.go:31*/ f.Aw.Begin(Later[any](f.e, 1))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line expr2_templates.go:31*/ f.v, f.ok = later.(string)
 	f.m = map[string]int{"k": 1}
 	f.aw1.Begin(Later(f.e, "k"))
@@ -273,10 +260,10 @@ resume13:
 	i_3 = f.aw3.Must()
 	/*line expr2_templates.go:41*/ lit = map[string][]point{f.later_2: {{i_3, 8}}}
 	return f.Finish(fmt.Sprintf("%q %v %d %v %d %v %v %v %d %v", f.v, f.ok, f.n, f.found, f.r, f.rok, f.s, f.t, f.bumped, lit), nil)
-//line expr2_templates_async.go:277
+//line expr2_templates_async.go:264
 }
 func (f *expr2FormsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	f.aw3.Close()
@@ -284,29 +271,22 @@ func (f *expr2FormsFrame) Close() {
 	f.Frame.Close()
 }
 func (f *expr2FormsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Forms", "generated_test/expr2_templates.go", 31, 33, 36, 37, 37, 38, 38, 38, 40, 40, 40, 41, 41))))))
-}
-
-// expr2SwapAsync is expr2Swap as a coroutine (see asyncgen).
-func expr2SwapAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return expr2Swap(e), nil })
-	}
-	return &expr2SwapFrame{e: e}
+	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Forms", "generated_test/expr2_templates.go", 31, 33, 36, 37, 37, 38, 38, 38, 40, 40, 40, 41, 41))))))
 }
 
 // expr2SwapFrame is the state of a suspended expr2Swap.
 type expr2SwapFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	x   int
-	y   int
-	arr []int
-	i   int
-	i_1 int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e      *Env
+	x, y   int
+	arr    []int
+	i, i_1 int
 }
 
+// expr2SwapAsync is expr2Swap as a coroutine (see asyncgen).
+func expr2SwapAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&expr2SwapFrame{e: e}, func() (string, error) { return expr2Swap(e), nil })
+}
 func (f *expr2SwapFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *expr2SwapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *expr2SwapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -322,59 +302,49 @@ func (f *expr2SwapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line expr2_templates.go:49*/ f.x, f.y = 1, 2
-	f.aw.Begin(f.e.I(10))
+	f.Aw.Begin(f.e.I(10))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line expr2_templates.go:50*/ f.x, f.y = f.y+i, f.x
 	f.arr = []int{1, 2, 3}
 	f.i = 0
-	f.aw.Begin(f.e.I(2))
+	f.Aw.Begin(f.e.I(2))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.i_1 = f.aw.Must()
-	/*line expr2_templates.go:53*/ f.aw.Begin(f.e.I(100))
+	f.i_1 = f.Aw.Must()
+	/*line expr2_templates.go:53*/ f.Aw.Begin(f.e.I(100))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line expr2_templates.go:53*/ f.i, f.arr[f.i] = f.i_1, i_1
 	return f.Finish(fmt.Sprint(f.x, f.y, f.arr, f.i), nil)
-//line expr2_templates_async.go:349
+//line expr2_templates_async.go:329
 }
-func (f *expr2SwapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2SwapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Swap", "generated_test/expr2_templates.go", 50, 53, 53))
-}
-
-// expr2RangeVarWritesAsync is expr2RangeVarWrites as a coroutine (see asyncgen).
-func expr2RangeVarWritesAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return expr2RangeVarWrites(e), nil })
-	}
-	return &expr2RangeVarWritesFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2Swap", "generated_test/expr2_templates.go", 50, 53, 53))
 }
 
 // expr2RangeVarWritesFrame is the state of a suspended expr2RangeVarWrites.
 type expr2RangeVarWritesFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	out string
-	i   int
-	i_1 int
-	x   [3]int
-	i_2 int
-	i_3 int
-	v   int
-	i_4 int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e                *Env
+	out              string
+	i, i_1           int
+	x                [3]int
+	i_2, i_3, v, i_4 int
 }
 
+// expr2RangeVarWritesAsync is expr2RangeVarWrites as a coroutine (see asyncgen).
+func expr2RangeVarWritesAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&expr2RangeVarWritesFrame{e: e}, func() (string, error) { return expr2RangeVarWrites(e), nil })
+}
 func (f *expr2RangeVarWritesFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *expr2RangeVarWritesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -398,12 +368,12 @@ range1:
 		goto endrange3
 	}
 	/*line expr2_templates.go:63*/ f.i_1 = f.i
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line expr2_templates.go:65*/ f.i_1 += 2
 	f.out += fmt.Sprint(f.i_1)
 	f.i++
@@ -417,12 +387,12 @@ range5:
 		goto endrange7
 	}
 	/*line expr2_templates.go:69*/ f.i_3, f.v = f.i_2, f.x[f.i_2]
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line expr2_templates.go:71*/ f.i_3, f.v = f.i_3+10, f.v*2
 	f.out += fmt.Sprint(f.i_3, f.v)
 	f.i_2++
@@ -434,43 +404,37 @@ for9:
 	/*line expr2_templates.go:75*/ if !(f.i_4 < 5) {
 		goto endfor11
 	}
-	/*line expr2_templates.go:76*/ f.aw.Begin(f.e.I(0))
+	/*line expr2_templates.go:76*/ f.Aw.Begin(f.e.I(0))
 resume12:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line expr2_templates.go:77*/ f.i_4++
 	f.out += fmt.Sprint(f.i_4)
 	/*line expr2_templates.go:75*/ f.i_4++
 	goto for9
 endfor11:
 	/*line expr2_templates.go:80*/ return f.Finish(f.out, nil)
-//line expr2_templates_async.go:450
+//line expr2_templates_async.go:420
 }
-func (f *expr2RangeVarWritesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *expr2RangeVarWritesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2RangeVarWrites", "generated_test/expr2_templates.go", 64, 70, 76))
-}
-
-// expr2FuncArgsAsync is expr2FuncArgs as a coroutine (see asyncgen).
-func expr2FuncArgsAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return expr2FuncArgs(e), nil })
-	}
-	return &expr2FuncArgsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2RangeVarWrites", "generated_test/expr2_templates.go", 64, 70, 76))
 }
 
 // expr2FuncArgsFrame is the state of a suspended expr2FuncArgs.
 type expr2FuncArgsFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e     *Env
 	apply func(f func(int) int, x int) int
 	r     int
 	e_1   *Env
-	aw    rt.Awaiting[int]
 }
 
+// expr2FuncArgsAsync is expr2FuncArgs as a coroutine (see asyncgen).
+func expr2FuncArgsAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&expr2FuncArgsFrame{e: e}, func() (int, error) { return expr2FuncArgs(e), nil })
+}
 func (f_1 *expr2FuncArgsFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *expr2FuncArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -487,29 +451,28 @@ func (f_1 *expr2FuncArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line expr2_templates.go:88*/ f_1.apply = func(f func(int) int, x int) int { return f(x) }
-	f_1.aw.Begin(f_1.e.I(21))
+	f_1.Aw.Begin(f_1.e.I(21))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	i = f_1.aw.Must()
+	i = f_1.Aw.Must()
 	/*line expr2_templates.go:89*/ f_1.r = f_1.apply(func(x int) int { return x * 2 }, i)
 	/*line expr2_templates.go:91*/ f_1.e_1 = &Env{L: f_1.e.L}
 	f_1.e_1.Add("shadow")
-	f_1.aw.Begin(f_1.e_1.I(0))
+	f_1.Aw.Begin(f_1.e_1.I(0))
 resume2:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	i_1 = f_1.aw.Must()
+	i_1 = f_1.Aw.Must()
 	/*line expr2_templates.go:93*/ f_1.r += i_1
 	if len(f_1.e_1.Lines()) != 1 {
 		return f_1.Finish(-1, nil)
 	}
 	/*line expr2_templates.go:98*/ return f_1.Finish(f_1.r, nil)
-//line expr2_templates_async.go:511
+//line expr2_templates_async.go:475
 }
-func (f_1 *expr2FuncArgsFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *expr2FuncArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2FuncArgs", "generated_test/expr2_templates.go", 89, 93))
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.expr2FuncArgs", "generated_test/expr2_templates.go", 89, 93))
 }

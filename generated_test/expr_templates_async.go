@@ -10,24 +10,18 @@ import (
 	"time"
 )
 
-// exprCallArgsAsync is exprCallArgs as a coroutine (see asyncgen).
-func exprCallArgsAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exprCallArgs(e), nil })
-	}
-	return &exprCallArgsFrame{e: e}
-}
-
 // exprCallArgsFrame is the state of a suspended exprCallArgs.
 type exprCallArgsFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	fn func(int) int
-	aV int
-	v  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e     *Env
+	fn    func(int) int
+	aV, v int
 }
 
+// exprCallArgsAsync is exprCallArgs as a coroutine (see asyncgen).
+func exprCallArgsAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exprCallArgsFrame{e: e}, func() (int, error) { return exprCallArgs(e), nil })
+}
 func (f *exprCallArgsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprCallArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -44,44 +38,38 @@ func (f *exprCallArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	f.fn = f.e.Fn("f")
-	/*line expr_templates.go:20*/ f.aw.Begin(f.e.AV("a", 1))
+	/*line expr_templates.go:20*/ f.Aw.Begin(f.e.AV("a", 1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aV = f.aw.Must()
+	f.aV = f.Aw.Must()
 	f.v = f.e.V("b", 2)
-	/*line expr_templates.go:20*/ f.aw.Begin(f.e.AV("c", 3))
+	/*line expr_templates.go:20*/ f.Aw.Begin(f.e.AV("c", 3))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line expr_templates.go:20*/ x = f.fn(f.aV + f.v*aV)
 	f.e.Add("x=%d", x)
 	return f.Finish(x, nil)
-//line expr_templates_async.go:64
+//line expr_templates_async.go:58
 }
-func (f *exprCallArgsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprCallArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprCallArgs", "generated_test/expr_templates.go", 20, 20))
-}
-
-// exprNestedAsync is exprNested as a coroutine (see asyncgen).
-func exprNestedAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exprNested(e), nil })
-	}
-	return &exprNestedFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprCallArgs", "generated_test/expr_templates.go", 20, 20))
 }
 
 // exprNestedFrame is the state of a suspended exprNested.
 type exprNestedFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// exprNestedAsync is exprNested as a coroutine (see asyncgen).
+func exprNestedAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exprNestedFrame{e: e}, func() (int, error) { return exprNested(e), nil })
+}
 func (f *exprNestedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprNestedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -99,43 +87,34 @@ func (f *exprNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line expr_templates.go:29*/ f.aw.Begin(f.e.AV("inner", 1))
+	/*line expr_templates.go:29*/ f.Aw.Begin(f.e.AV("inner", 1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV_2 = f.aw.Must()
-	/*line expr_templates.go:29*/ f.aw.Begin(f.e.AV("mid", aV_2+1))
+	aV_2 = f.Aw.Must()
+	/*line expr_templates.go:29*/ f.Aw.Begin(f.e.AV("mid", aV_2+1))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV_1 = f.aw.Must()
-	/*line expr_templates.go:29*/ f.aw.Begin(f.e.AV("outer", aV_1*10))
+	aV_1 = f.Aw.Must()
+	/*line expr_templates.go:29*/ f.Aw.Begin(f.e.AV("outer", aV_1*10))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line expr_templates.go:29*/ return f.Finish(aV+f.e.V("tail", 5), nil)
-//line expr_templates_async.go:122
+//line expr_templates_async.go:110
 }
-func (f *exprNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprNested", "generated_test/expr_templates.go", 29, 29, 29))
-}
-
-// exprCompositeAsync is exprComposite as a coroutine (see asyncgen).
-func exprCompositeAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return exprComposite(e), nil })
-	}
-	return &exprCompositeFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprNested", "generated_test/expr_templates.go", 29, 29, 29))
 }
 
 // exprCompositeFrame is the state of a suspended exprComposite.
 type exprCompositeFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	p   point
 	s   []int
@@ -147,9 +126,12 @@ type exprCompositeFrame struct {
 	aV  int
 	f   float64
 	str string
-	aw  rt.Awaiting[int]
 }
 
+// exprCompositeAsync is exprComposite as a coroutine (see asyncgen).
+func exprCompositeAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&exprCompositeFrame{e: e}, func() (string, error) { return exprComposite(e), nil })
+}
 func (f_1 *exprCompositeFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *exprCompositeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -182,112 +164,101 @@ func (f_1 *exprCompositeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line expr_templates.go:39*/ f_1.aw.Begin(f_1.e.AV("x", 1))
+	/*line expr_templates.go:39*/ f_1.Aw.Begin(f_1.e.AV("x", 1))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	aV = f_1.aw.Must()
+	aV = f_1.Aw.Must()
 	/*line expr_templates.go:39*/ f_1.p = point{X: aV, Y: f_1.e.V("y", 2)}
 	f_1.v = f_1.e.V("s0", 10)
-	/*line expr_templates.go:40*/ f_1.aw.Begin(f_1.e.AV("s1", 20))
+	/*line expr_templates.go:40*/ f_1.Aw.Begin(f_1.e.AV("s1", 20))
 resume2:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	aV_1 = f_1.aw.Must()
+	aV_1 = f_1.Aw.Must()
 	/*line expr_templates.go:40*/ f_1.s = []int{f_1.v, aV_1, 30}
-	f_1.aw.Begin(f_1.e.AV("m", 5))
+	f_1.Aw.Begin(f_1.e.AV("m", 5))
 resume3:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
-	aV_2 = f_1.aw.Must()
+	aV_2 = f_1.Aw.Must()
 	/*line expr_templates.go:41*/ f_1.m = map[string]int{"k": aV_2}
-	f_1.aw.Begin(f_1.e.AV("arr", 7))
+	f_1.Aw.Begin(f_1.e.AV("arr", 7))
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
-	aV_3 = f_1.aw.Must()
+	aV_3 = f_1.Aw.Must()
 	/*line expr_templates.go:42*/ f_1.arr = [...]int{aV_3, 8}
-	f_1.aw.Begin(f_1.e.AV("idx", 1))
+	f_1.Aw.Begin(f_1.e.AV("idx", 1))
 resume5:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(5, y)
 	}
-	aV_4 = f_1.aw.Must()
+	aV_4 = f_1.Aw.Must()
 	/*line expr_templates.go:43*/ f_1.v_1 = f_1.s[aV_4]
-	f_1.aw.Begin(f_1.e.AV("lo", 1))
+	f_1.Aw.Begin(f_1.e.AV("lo", 1))
 resume6:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
-	f_1.aV = f_1.aw.Must()
-	/*line expr_templates.go:44*/ f_1.aw.Begin(f_1.e.AV("hi", 3))
+	f_1.aV = f_1.Aw.Must()
+	/*line expr_templates.go:44*/ f_1.Aw.Begin(f_1.e.AV("hi", 3))
 resume7:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(7, y)
 	}
-	aV_5 = f_1.aw.Must()
+	aV_5 = f_1.Aw.Must()
 	/*line expr_templates.go:44*/ f_1.sub = f_1.s[f_1.aV:aV_5]
-	f_1.aw.Begin(f_1.e.AV("conv", 3))
+	f_1.Aw.Begin(f_1.e.AV("conv", 3))
 resume8:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(8, y)
 	}
-	aV_6 = f_1.aw.Must()
+	aV_6 = f_1.Aw.Must()
 	/*line expr_templates.go:45*/ f_1.f = float64(aV_6) / 2
-	f_1.aw.Begin(f_1.e.AV("rune", 65))
+	f_1.Aw.Begin(f_1.e.AV("rune", 65))
 resume9:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(9, y)
 	}
-	aV_7 = f_1.aw.Must()
+	aV_7 = f_1.Aw.Must()
 	/*line expr_templates.go:46*/ f_1.str = string(rune(aV_7))
-	f_1.aw.Begin(f_1.e.AV("px", 3))
+	f_1.Aw.Begin(f_1.e.AV("px", 3))
 resume10:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(10, y)
 	}
-	aV_8 = f_1.aw.Must()
+	aV_8 = f_1.Aw.Must()
 	/*line expr_templates.go:47*/ pp = &point{aV_8, 4}
 	return f_1.Finish(fmt.Sprintf("%v %v %v %v %v %v %v %s %v", f_1.p, f_1.s, f_1.m, f_1.arr, f_1.v_1, f_1.sub, f_1.f, f_1.str, *pp), nil)
-//line expr_templates_async.go:257
+//line expr_templates_async.go:239
 }
-func (f_1 *exprCompositeFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprCompositeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprComposite", "generated_test/expr_templates.go", 39, 40, 41, 42, 43, 44, 44, 45, 46, 47))
-}
-
-// exprAssignAsync is exprAssign as a coroutine (see asyncgen).
-func exprAssignAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return exprAssign(e), nil })
-	}
-	return &exprAssignFrame{e: e}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprComposite", "generated_test/expr_templates.go", 39, 40, 41, 42, 43, 44, 44, 45, 46, 47))
 }
 
 // exprAssignFrame is the state of a suspended exprAssign.
 type exprAssignFrame struct {
-	rtimpl.Frame[string]
-	e      *Env
-	a      []int
-	v      int
-	x      int
-	v_1    int
-	p      int
-	q      int
-	aV     int
-	m      map[string]int
-	sprint string
-	n      int
-	err    error
-	st     struct{ f [2]int }
-	aV_1   int
-	aw     rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e                   *Env
+	a                   []int
+	v, x, v_1, p, q, aV int
+	m                   map[string]int
+	sprint              string
+	n                   int
+	err                 error
+	st                  struct{ f [2]int }
+	aV_1                int
 }
 
+// exprAssignAsync is exprAssign as a coroutine (see asyncgen).
+func exprAssignAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&exprAssignFrame{e: e}, func() (string, error) { return exprAssign(e), nil })
+}
 func (f_1 *exprAssignFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *exprAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -325,127 +296,112 @@ func (f_1 *exprAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line expr_templates.go:56*/ f_1.a = []int{0, 0, 0}
 	f_1.v = f_1.e.V("i", 1)
-	/*line expr_templates.go:57*/ f_1.aw.Begin(f_1.e.AV("r", 5))
+	/*line expr_templates.go:57*/ f_1.Aw.Begin(f_1.e.AV("r", 5))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	aV = f_1.aw.Must()
+	aV = f_1.Aw.Must()
 	/*line expr_templates.go:57*/ f_1.a[f_1.v] = aV
 	f_1.x = 10
-	f_1.aw.Begin(f_1.e.AV("inc", 2))
+	f_1.Aw.Begin(f_1.e.AV("inc", 2))
 resume2:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	aV_1 = f_1.aw.Must()
+	aV_1 = f_1.Aw.Must()
 	/*line expr_templates.go:59*/ f_1.x += aV_1
-	f_1.aw.Begin(f_1.e.I(3))
+	f_1.Aw.Begin(f_1.e.I(3))
 resume3:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
-	i = f_1.aw.Must()
+	i = f_1.Aw.Must()
 	/*line expr_templates.go:60*/ f_1.x *= i
 	f_1.v_1 = f_1.e.V("j", 2)
-	/*line expr_templates.go:61*/ f_1.aw.Begin(f_1.e.AV("add", 4))
+	/*line expr_templates.go:61*/ f_1.Aw.Begin(f_1.e.AV("add", 4))
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
-	aV_2 = f_1.aw.Must()
+	aV_2 = f_1.Aw.Must()
 	/*line expr_templates.go:61*/ f_1.a[f_1.v_1] += aV_2
-	f_1.aw.Begin(f_1.e.AV("p", 1))
+	f_1.Aw.Begin(f_1.e.AV("p", 1))
 resume5:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(5, y)
 	}
-	f_1.aV = f_1.aw.Must()
-	/*line expr_templates.go:62*/ f_1.aw.Begin(f_1.e.AV("q", 2))
+	f_1.aV = f_1.Aw.Must()
+	/*line expr_templates.go:62*/ f_1.Aw.Begin(f_1.e.AV("q", 2))
 resume6:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
-	aV_3 = f_1.aw.Must()
+	aV_3 = f_1.Aw.Must()
 	/*line expr_templates.go:62*/ f_1.p, f_1.q = f_1.aV, aV_3
-	f_1.aw.Begin(f_1.e.AV("pq", 10))
+	f_1.Aw.Begin(f_1.e.AV("pq", 10))
 resume7:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(7, y)
 	}
-	aV_4 = f_1.aw.Must()
+	aV_4 = f_1.Aw.Must()
 	/*line expr_templates.go:63*/ f_1.p, f_1.q = f_1.q, f_1.p+aV_4
 	f_1.m = map[string]int{}
 	f_1.sprint = fmt.Sprint(f_1.e.V("key", 7))
-	/*line expr_templates.go:65*/ f_1.aw.Begin(f_1.e.AV("mv", 8))
+	/*line expr_templates.go:65*/ f_1.Aw.Begin(f_1.e.AV("mv", 8))
 resume8:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(8, y)
 	}
-	aV_5 = f_1.aw.Must()
+	aV_5 = f_1.Aw.Must()
 	/*line expr_templates.go:65*/ f_1.m[f_1.sprint], f_1.a[0] = aV_5, f_1.e.V("a0", 9)
-	f_1.aw.Begin(f_1.e.AV("ix", 0))
+	f_1.Aw.Begin(f_1.e.AV("ix", 0))
 resume9:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(9, y)
 	}
-	aV_6 = f_1.aw.Must()
+	aV_6 = f_1.Aw.Must()
 	/*line expr_templates.go:66*/ f_1.a[aV_6]++
-	f_1.aw.Begin(f_1.e.I(4))
+	f_1.Aw.Begin(f_1.e.I(4))
 resume10:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(10, y)
 	}
-	f_1.n, f_1.err = f_1.aw.Result()
+	f_1.n, f_1.err = f_1.Aw.Result()
 	/*line expr_templates.go:68*/ f_1.st = struct{ f [2]int }{}
-	f_1.aw.Begin(f_1.e.AV("fi", 1))
+	f_1.Aw.Begin(f_1.e.AV("fi", 1))
 resume11:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(11, y)
 	}
-	f_1.aV_1 = f_1.aw.Must()
-	/*line expr_templates.go:69*/ f_1.aw.Begin(f_1.e.AV("fv", 6))
+	f_1.aV_1 = f_1.Aw.Must()
+	/*line expr_templates.go:69*/ f_1.Aw.Begin(f_1.e.AV("fv", 6))
 resume12:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(12, y)
 	}
-	aV_7 = f_1.aw.Must()
+	aV_7 = f_1.Aw.Must()
 	/*line expr_templates.go:69*/ f_1.st.f[f_1.aV_1] = aV_7
 	return f_1.Finish(fmt.Sprintf("a=%v x=%d p=%d q=%d m=%v n=%d err=%v st=%v", f_1.a, f_1.x, f_1.p, f_1.q, f_1.m, f_1.n, f_1.err, f_1.st), nil)
-//line expr_templates_async.go:416
+//line expr_templates_async.go:387
 }
-func (f_1 *exprAssignFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *exprAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAssign", "generated_test/expr_templates.go", 57, 59, 60, 61, 62, 62, 63, 65, 66, 67, 69, 69))
-}
-
-// exprShortCircuitAsync is exprShortCircuit as a coroutine (see asyncgen).
-func exprShortCircuitAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return exprShortCircuit(e), nil })
-	}
-	return &exprShortCircuitFrame{e: e}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAssign", "generated_test/expr_templates.go", 57, 59, 60, 61, 62, 62, 63, 65, 66, 67, 69, 69))
 }
 
 // exprShortCircuitFrame is the state of a suspended exprShortCircuit.
 type exprShortCircuitFrame struct {
-	rtimpl.Frame[string]
-	e      *Env
-	a      bool
-	cond   bool
-	b      bool
-	cond_1 bool
-	c      bool
-	cond_2 bool
-	d      bool
-	cond_3 bool
-	cond_4 bool
-	cond_5 bool
-	i      int
-	cond_6 bool
-	aw     rt.Awaiting[bool]
+	rtimpl.AwaitFrame[string, bool]
+	e                                                        *Env
+	a, cond, b, cond_1, c, cond_2, d, cond_3, cond_4, cond_5 bool
+	i                                                        int
+	cond_6                                                   bool
 }
 
+// exprShortCircuitAsync is exprShortCircuit as a coroutine (see asyncgen).
+func exprShortCircuitAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&exprShortCircuitFrame{e: e}, func() (string, error) { return exprShortCircuit(e), nil })
+}
 func (f *exprShortCircuitFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *exprShortCircuitFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -475,12 +431,12 @@ func (f *exprShortCircuitFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	if !f.cond {
 		goto skip1
 	}
-	/*line expr_templates.go:78*/ f.aw.Begin(f.e.AB("r1", true))
+	/*line expr_templates.go:78*/ f.Aw.Begin(f.e.AB("r1", true))
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aB = f.aw.Must()
+	aB = f.Aw.Must()
 	f.cond = aB
 skip1:
 	/*line expr_templates.go:78*/ f.a = f.cond
@@ -488,12 +444,12 @@ skip1:
 	if f.cond_1 {
 		goto skip3
 	}
-	/*line expr_templates.go:79*/ f.aw.Begin(f.e.AB("r2", false))
+	/*line expr_templates.go:79*/ f.Aw.Begin(f.e.AB("r2", false))
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aB_1 = f.aw.Must()
+	aB_1 = f.Aw.Must()
 	f.cond_1 = aB_1
 skip3:
 	/*line expr_templates.go:79*/ f.b = f.cond_1
@@ -501,12 +457,12 @@ skip3:
 	if !f.cond_2 {
 		goto skip5
 	}
-	/*line expr_templates.go:80*/ f.aw.Begin(f.e.AB("r3", true))
+	/*line expr_templates.go:80*/ f.Aw.Begin(f.e.AB("r3", true))
 resume6:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	aB_2 = f.aw.Must()
+	aB_2 = f.Aw.Must()
 	f.cond_2 = aB_2
 skip5:
 	cond = f.cond_2
@@ -516,12 +472,12 @@ skip5:
 	cond = f.e.B("l4", false)
 skip7:
 	/*line expr_templates.go:80*/ f.c = cond
-	f.aw.Begin(f.e.AB("r5", false))
+	f.Aw.Begin(f.e.AB("r5", false))
 resume8:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	aB_3 = f.aw.Must()
+	aB_3 = f.Aw.Must()
 	f.cond_3 = aB_3
 	if f.cond_3 {
 		goto skip9
@@ -530,12 +486,12 @@ resume8:
 	if !f.cond_4 {
 		goto skip10
 	}
-	/*line expr_templates.go:81*/ f.aw.Begin(f.e.AB("r6", true))
+	/*line expr_templates.go:81*/ f.Aw.Begin(f.e.AB("r6", true))
 resume11:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	aB_4 = f.aw.Must()
+	aB_4 = f.Aw.Must()
 	f.cond_4 = aB_4
 skip10:
 	f.cond_3 = f.cond_4
@@ -545,12 +501,12 @@ skip9:
 	if f.cond_5 {
 		goto skip12
 	}
-	/*line expr_templates.go:82*/ f.aw.Begin(f.e.AB("c2", true))
+	/*line expr_templates.go:82*/ f.Aw.Begin(f.e.AB("c2", true))
 resume13:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	aB_5 = f.aw.Must()
+	aB_5 = f.Aw.Must()
 	f.cond_5 = aB_5
 skip12:
 	/*line expr_templates.go:82*/ if f.cond_5 {
@@ -562,12 +518,12 @@ for14:
 	if !f.cond_6 {
 		goto skip17
 	}
-	/*line expr_templates.go:85*/ f.aw.Begin(f.e.AB("loop", f.i < 2))
+	/*line expr_templates.go:85*/ f.Aw.Begin(f.e.AB("loop", f.i < 2))
 resume18:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(7, y)
 	}
-	aB_6 = f.aw.Must()
+	aB_6 = f.Aw.Must()
 	f.cond_6 = aB_6
 skip17:
 	if !f.cond_6 {
@@ -578,30 +534,24 @@ skip17:
 	goto for14
 endfor16:
 	return f.Finish(fmt.Sprint(f.a, f.b, f.c, f.d), nil)
-//line expr_templates_async.go:582
+//line expr_templates_async.go:538
 }
-func (f *exprShortCircuitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprShortCircuitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprShortCircuit", "generated_test/expr_templates.go", 78, 79, 80, 81, 81, 82, 85))
-}
-
-// exprReturnAsync is exprReturn as a coroutine (see asyncgen).
-func exprReturnAsync(e *Env, direct bool) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exprReturn(e, direct) })
-	}
-	return &exprReturnFrame{e: e, direct: direct}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprShortCircuit", "generated_test/expr_templates.go", 78, 79, 80, 81, 81, 82, 85))
 }
 
 // exprReturnFrame is the state of a suspended exprReturn.
 type exprReturnFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	direct bool
 	aV     int
-	aw     rt.Awaiting[int]
 }
 
+// exprReturnAsync is exprReturn as a coroutine (see asyncgen).
+func exprReturnAsync(e *Env, direct bool) rt.Coro[int] {
+	return rtimpl.New(&exprReturnFrame{e: e, direct: direct}, func() (int, error) { return exprReturn(e, direct) })
+}
 func (f *exprReturnFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -623,50 +573,44 @@ func (f *exprReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line expr_templates.go:96*/ if !f.direct {
 		goto endif1
 	}
-	/*line expr_templates.go:97*/ f.aw.Begin(f.e.I(3))
+	/*line expr_templates.go:97*/ f.Aw.Begin(f.e.I(3))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i, err = f.aw.Result()
+	i, err = f.Aw.Result()
 	/*line expr_templates.go:97*/ return f.Finish(i, err)
 endif1:
-	f.aw.Begin(f.e.AV("r1", 1))
+	f.Aw.Begin(f.e.AV("r1", 1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aV = f.aw.Must()
-	/*line expr_templates.go:99*/ f.aw.Begin(f.e.AV("r2", 2))
+	f.aV = f.Aw.Must()
+	/*line expr_templates.go:99*/ f.Aw.Begin(f.e.AV("r2", 2))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line expr_templates.go:99*/ return f.Finish(f.aV+aV, nil)
-//line expr_templates_async.go:648
+//line expr_templates_async.go:598
 }
-func (f *exprReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprReturn", "generated_test/expr_templates.go", 97, 99, 99))
-}
-
-// exprReadyAsync is exprReady as a coroutine (see asyncgen).
-func exprReadyAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return exprReady(e), nil })
-	}
-	return &exprReadyFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprReturn", "generated_test/expr_templates.go", 97, 99, 99))
 }
 
 // exprReadyFrame is the state of a suspended exprReady.
 type exprReadyFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	x  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	x int
 }
 
+// exprReadyAsync is exprReady as a coroutine (see asyncgen).
+func exprReadyAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&exprReadyFrame{e: e}, func() (int, error) { return exprReady(e), nil })
+}
 func (f *exprReadyFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *exprReadyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *exprReadyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -683,50 +627,44 @@ func (f *exprReadyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line expr_templates.go:107*/ f.e.Tick("tick")
-	f.aw.Begin(Ready(f.e, 5))
+	f.Aw.Begin(Ready(f.e, 5))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.x = f.aw.Must()
-	/*line expr_templates.go:109*/ f.aw.Begin(Ready(f.e, 6))
+	f.x = f.Aw.Must()
+	/*line expr_templates.go:109*/ f.Aw.Begin(Ready(f.e, 6))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line expr_templates.go:110*/ f.e.Add("after ready v=%d err=%v", v, err)
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	y_1 = f.aw.Must()
+	y_1 = f.Aw.Must()
 	/*line expr_templates.go:112*/ f.e.Add("after later")
 	return f.Finish(f.x+y_1, nil)
-//line expr_templates_async.go:708
+//line expr_templates_async.go:652
 }
-func (f *exprReadyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprReadyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprReady", "generated_test/expr_templates.go", 108, 109, 111))
-}
-
-// exprAwaitErrorsAsync is exprAwaitErrors as a coroutine (see asyncgen).
-func exprAwaitErrorsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return exprAwaitErrors(e) })
-	}
-	return &exprAwaitErrorsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprReady", "generated_test/expr_templates.go", 108, 109, 111))
 }
 
 // exprAwaitErrorsFrame is the state of a suspended exprAwaitErrors.
 type exprAwaitErrorsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// exprAwaitErrorsAsync is exprAwaitErrors as a coroutine (see asyncgen).
+func exprAwaitErrorsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&exprAwaitErrorsFrame{e: e}, func() (string, error) { return exprAwaitErrors(e) })
+}
 func (f *exprAwaitErrorsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprAwaitErrorsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -747,12 +685,12 @@ func (f *exprAwaitErrorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line expr_templates.go:121*/ f.aw.Begin(Fail[int](f.e, "bad"))
+	/*line expr_templates.go:121*/ f.Aw.Begin(Fail[int](f.e, "bad"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line expr_templates.go:122*/ f.e.Add("v=%d err=%v", v, err)
 	f.aw1.Begin(f.e.Sleep(time.Second))
 resume2:
@@ -775,32 +713,27 @@ resume4:
 	}
 	_, err = f.aw1.Result()
 	/*line expr_templates.go:128*/ return f.Finish(fmt.Sprint(err), nil)
-//line expr_templates_async.go:779
+//line expr_templates_async.go:717
 }
-func (f *exprAwaitErrorsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *exprAwaitErrorsFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *exprAwaitErrorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAwaitErrors", "generated_test/expr_templates.go", 121, 123, 125, 127)))
-}
-
-// exprAddrTakenAsync is exprAddrTaken as a coroutine (see asyncgen).
-func exprAddrTakenAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return exprAddrTaken(e), nil })
-	}
-	return &exprAddrTakenFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAwaitErrors", "generated_test/expr_templates.go", 121, 123, 125, 127)))
 }
 
 // exprAddrTakenFrame is the state of a suspended exprAddrTaken.
 type exprAddrTakenFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	x  int
 	p  *int
 	pt point
 	py *int
-	aw rt.Awaiting[int]
 }
 
+// exprAddrTakenAsync is exprAddrTaken as a coroutine (see asyncgen).
+func exprAddrTakenAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&exprAddrTakenFrame{e: e}, func() (string, error) { return exprAddrTaken(e), nil })
+}
 func (f *exprAddrTakenFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprAddrTakenFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -822,68 +755,62 @@ func (f *exprAddrTakenFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line expr_templates.go:136*/ f.x = 1
 	f.p = &f.x
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
-	/*line expr_templates.go:139*/ f.aw.Begin(f.e.I(5))
+	f.Aw.Must()
+	/*line expr_templates.go:139*/ f.Aw.Begin(f.e.I(5))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line expr_templates.go:139*/ *f.p = i
 	f.e.Add("x=%d", f.x)
 	f.x++
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line expr_templates.go:143*/ f.pt = point{1, 2}
 	f.py = &f.pt.Y
-	f.aw.Begin(f.e.I(10))
+	f.Aw.Begin(f.e.I(10))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line expr_templates.go:145*/ *f.py += i_1
 	return f.Finish(fmt.Sprintf("%d %d %v", f.x, *f.p, f.pt), nil)
-//line expr_templates_async.go:857
+//line expr_templates_async.go:790
 }
-func (f *exprAddrTakenFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *exprAddrTakenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAddrTaken", "generated_test/expr_templates.go", 138, 139, 142, 145))
-}
-
-// exprMultiValueAsync is exprMultiValue as a coroutine (see asyncgen).
-func exprMultiValueAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return exprMultiValue(e), nil })
-	}
-	return &exprMultiValueFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprAddrTaken", "generated_test/expr_templates.go", 138, 139, 142, 145))
 }
 
 // exprMultiValueFrame is the state of a suspended exprMultiValue.
 type exprMultiValueFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e     *Env
 	s     string
 	fs    []float64
 	fn    func(n int) int
 	add   func(format string, args ...any)
 	iface any
-	aw    rt.Awaiting[string]
 	aw1   rt.Awaiting[[]float64]
 	aw2   rt.Awaiting[func(n int) int]
 	aw3   rt.Awaiting[int]
 	aw4   rt.Awaiting[any]
 }
 
+// exprMultiValueAsync is exprMultiValue as a coroutine (see asyncgen).
+func exprMultiValueAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&exprMultiValueFrame{e: e}, func() (string, error) { return exprMultiValue(e), nil })
+}
 func (f *exprMultiValueFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *exprMultiValueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -908,12 +835,12 @@ func (f *exprMultiValueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line expr_templates.go:154*/ f.aw.Begin(Later(f.e, "str"))
+	/*line expr_templates.go:154*/ f.Aw.Begin(Later(f.e, "str"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.s = f.aw.Must()
+	f.s = f.Aw.Must()
 	/*line expr_templates.go:155*/ f.aw1.Begin(Later(f.e, []float64{1.5, 2.5}))
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -950,10 +877,10 @@ resume6:
 	later = f.aw4.Must()
 	/*line expr_templates.go:160*/ n = f.iface.(int) + later.(int)
 	return f.Finish(fmt.Sprintf("%s %v %d", f.s, f.fs, n), nil)
-//line expr_templates_async.go:954
+//line expr_templates_async.go:881
 }
 func (f *exprMultiValueFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	f.aw3.Close()
@@ -961,5 +888,5 @@ func (f *exprMultiValueFrame) Close() {
 	f.Frame.Close()
 }
 func (f *exprMultiValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprMultiValue", "generated_test/expr_templates.go", 154, 155, 156, 158, 159, 160))))))
+	return f.aw4.AwaitStack(f.aw3.AwaitStack(f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exprMultiValue", "generated_test/expr_templates.go", 154, 155, 156, 158, 159, 160))))))
 }

@@ -12,23 +12,14 @@ import (
 	"strings"
 )
 
-// describeAllAsync is describeAll as a coroutine (see asyncgen).
-func describeAllAsync(e *Env, items ...any) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return describeAll(e, items...), nil })
-	}
-	return &describeAllFrame{e: e, items: items}
-}
-
 // describeAllFrame is the state of a suspended describeAll.
 type describeAllFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, any]
 	e        *Env
 	items    []any
 	b        strings.Builder
 	i        int
-	it       any
-	x        any
+	it, x    any
 	x_1      Shape
 	x_2      error
 	string   string
@@ -37,13 +28,16 @@ type describeAllFrame struct {
 	f        float32
 	r        rune
 	string_1 string
-	aw       rt.Awaiting[any]
 	aw1      rt.Awaiting[float64]
 	aw2      rt.Awaiting[Shape]
 	aw3      rt.Awaiting[int]
 	aw4      rt.Awaiting[[]byte]
 }
 
+// describeAllAsync is describeAll as a coroutine (see asyncgen).
+func describeAllAsync(e *Env, items ...any) rt.Coro[string] {
+	return rtimpl.New(&describeAllFrame{e: e, items: items}, func() (string, error) { return describeAll(e, items...), nil })
+}
 func (f_1 *describeAllFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *describeAllFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -83,12 +77,12 @@ range1:
 		goto endrange3
 	}
 	/*line flow_templates.go:38*/ f_1.it = f_1.items[f_1.i]
-	f_1.aw.Begin(Later(f_1.e, f_1.it))
+	f_1.Aw.Begin(Later(f_1.e, f_1.it))
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	later = f_1.aw.Must()
+	later = f_1.Aw.Must()
 	/*line flow_templates.go:39*/ switch x := later.(type) {
 	case nil:
 		goto case6
@@ -136,12 +130,12 @@ case9:
 	/*line flow_templates.go:51*/ f_1.b.WriteString("err " + f_1.x_2.Error())
 	goto endswitch5
 case10:
-	/*line flow_templates.go:53*/ f_1.aw.Begin(Later(f_1.e, f_1.it))
+	/*line flow_templates.go:53*/ f_1.Aw.Begin(Later(f_1.e, f_1.it))
 resume14:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
-	later_2 = f_1.aw.Must()
+	later_2 = f_1.Aw.Must()
 	/*line flow_templates.go:53*/ n, ok_2 = later_2.(string)
 	f_1.b.WriteString(fmt.Sprintf("%q %v %d", n, ok_2, len(n)))
 endswitch5:
@@ -180,10 +174,10 @@ resume18:
 	}
 	later_5 = f_1.aw4.Must()
 	/*line flow_templates.go:63*/ return f_1.Finish(f_1.string_1+fmt.Sprintf(" | %v %v %c %s", f_1.sh.R, f_1.f, f_1.r, string(later_5)), nil)
-//line flow_templates_async.go:184
+//line flow_templates_async.go:178
 }
 func (f_1 *describeAllFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	f_1.aw1.Close()
 	f_1.aw2.Close()
 	f_1.aw3.Close()
@@ -191,28 +185,22 @@ func (f_1 *describeAllFrame) Close() {
 	f_1.Frame.Close()
 }
 func (f_1 *describeAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw4.AwaitStack(f_1.aw3.AwaitStack(f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.describeAll", "generated_test/flow_templates.go", 39, 46, 53, 60, 61, 62, 63))))))
-}
-
-// palindromeAsync is palindrome as a coroutine (see asyncgen).
-func palindromeAsync(e *Env, s string) rt.Coro[bool] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (bool, error) { return palindrome(e, s) })
-	}
-	return &palindromeFrame{e: e, s: s}
+	return f_1.aw4.AwaitStack(f_1.aw3.AwaitStack(f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.describeAll", "generated_test/flow_templates.go", 39, 46, 53, 60, 61, 62, 63))))))
 }
 
 // palindromeFrame is the state of a suspended palindrome.
 type palindromeFrame struct {
-	rtimpl.Frame[bool]
-	e   *Env
-	s   string
-	i   int
-	j   int
-	aw  rt.Awaiting[int]
-	aw1 rt.Awaiting[byte]
+	rtimpl.AwaitFrame[bool, int]
+	e    *Env
+	s    string
+	i, j int
+	aw1  rt.Awaiting[byte]
 }
 
+// palindromeAsync is palindrome as a coroutine (see asyncgen).
+func palindromeAsync(e *Env, s string) rt.Coro[bool] {
+	return rtimpl.New(&palindromeFrame{e: e, s: s}, func() (bool, error) { return palindrome(e, s) })
+}
 func (f *palindromeFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *palindromeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -229,12 +217,12 @@ func (f *palindromeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line flow_templates.go:71*/ f.aw.Begin(f.e.I(len(f.s)))
+	/*line flow_templates.go:71*/ f.Aw.Begin(f.e.I(len(f.s)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line flow_templates.go:71*/ f.i, f.j = 0, i-1
 for2:
 	/*line flow_templates.go:71*/ if !(f.i < f.j) {
@@ -255,32 +243,26 @@ resume5:
 	goto for2
 endfor4:
 	/*line flow_templates.go:78*/ return f.Finish(true, nil)
-//line flow_templates_async.go:259
+//line flow_templates_async.go:247
 }
-func (f *palindromeFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *palindromeFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *palindromeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.palindrome", "generated_test/flow_templates.go", 71, 72)))
-}
-
-// gotoRetryAsync is gotoRetry as a coroutine (see asyncgen).
-func gotoRetryAsync(e *Env, failUntil int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return gotoRetry(e, failUntil) })
-	}
-	return &gotoRetryFrame{e: e, failUntil: failUntil}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.palindrome", "generated_test/flow_templates.go", 71, 72)))
 }
 
 // gotoRetryFrame is the state of a suspended gotoRetry.
 type gotoRetryFrame struct {
-	rtimpl.Frame[string]
-	e         *Env
-	failUntil int
-	attempt   int
-	log       []string
-	k         int
-	aw        rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e                  *Env
+	failUntil, attempt int
+	log                []string
+	k                  int
 }
 
+// gotoRetryAsync is gotoRetry as a coroutine (see asyncgen).
+func gotoRetryAsync(e *Env, failUntil int) rt.Coro[string] {
+	return rtimpl.New(&gotoRetryFrame{e: e, failUntil: failUntil}, func() (string, error) { return gotoRetry(e, failUntil) })
+}
 func (f *gotoRetryFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *gotoRetryFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *gotoRetryFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -297,12 +279,12 @@ func (f *gotoRetryFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.log = nil
 again:
 	f.attempt++
-	/*line flow_templates.go:91*/ f.aw.Begin(f.e.I(f.attempt))
+	/*line flow_templates.go:91*/ f.Aw.Begin(f.e.I(f.attempt))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line flow_templates.go:92*/ if v < f.failUntil {
 		f.log = append(f.log, "fail"+strconv.Itoa(v))
 		if f.attempt > 5 {
@@ -315,12 +297,12 @@ for2:
 	/*line flow_templates.go:99*/ if !(f.k < 3) {
 		goto endfor4
 	}
-	/*line flow_templates.go:100*/ f.aw.Begin(f.e.I(f.k))
+	/*line flow_templates.go:100*/ f.Aw.Begin(f.e.I(f.k))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line flow_templates.go:100*/ if i == 1 {
 		f.log = append(f.log, "skip")
 		goto done
@@ -332,37 +314,30 @@ done:
 	/*line flow_templates.go:107*/ return f.Finish(strings.Join(f.log, ",")+" ok at "+strconv.Itoa(f.attempt), nil)
 giveUp:
 	return f.Finish(strings.Join(f.log, ","), errors.New("gave up"))
-//line flow_templates_async.go:336
+//line flow_templates_async.go:318
 }
-func (f *gotoRetryFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoRetryFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.gotoRetry", "generated_test/flow_templates.go", 91, 100))
-}
-
-// parseSizesAsync is parseSizes as a coroutine (see asyncgen).
-func parseSizesAsync(e *Env, specs []string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return parseSizes(e, specs) })
-	}
-	return &parseSizesFrame{e: e, specs: specs}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.gotoRetry", "generated_test/flow_templates.go", 91, 100))
 }
 
 // parseSizesFrame is the state of a suspended parseSizes.
 type parseSizesFrame struct {
-	rtimpl.Frame[int]
-	e     *Env
-	specs []string
-	total int
-	err   error
-	i     int
-	spec  string
-	unit  string
-	n     int
-	err_1 error
-	aw    rt.Awaiting[string]
-	aw1   rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, string]
+	e          *Env
+	specs      []string
+	total      int
+	err        error
+	i          int
+	spec, unit string
+	n          int
+	err_1      error
+	aw1        rt.Awaiting[int]
 }
 
+// parseSizesAsync is parseSizes as a coroutine (see asyncgen).
+func parseSizesAsync(e *Env, specs []string) rt.Coro[int] {
+	return rtimpl.New(&parseSizesFrame{e: e, specs: specs}, func() (int, error) { return parseSizes(e, specs) })
+}
 func (f *parseSizesFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *parseSizesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -389,12 +364,12 @@ range1:
 	}
 	/*line flow_templates.go:116*/ f.spec = f.specs[f.i]
 	num, f.unit, _ = strings.Cut(f.spec, " ")
-	f.aw.Begin(Later(f.e, num))
+	f.Aw.Begin(Later(f.e, num))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line flow_templates.go:118*/ f.n, f.err_1 = strconv.Atoi(later)
 	if f.err_1 == nil {
 		goto endif5
@@ -427,29 +402,24 @@ next2:
 	goto range1
 endrange3:
 	/*line flow_templates.go:132*/ return f.Finish(f.total, f.err)
-//line flow_templates_async.go:431
+//line flow_templates_async.go:406
 }
-func (f *parseSizesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *parseSizesFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *parseSizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.parseSizes", "generated_test/flow_templates.go", 118, 120, 126)))
-}
-
-// unitOfAsync is unitOf as a coroutine (see asyncgen).
-func unitOfAsync(e *Env, u string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return unitOf(e, u) })
-	}
-	return &unitOfFrame{e: e, u: u}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.parseSizes", "generated_test/flow_templates.go", 118, 120, 126)))
 }
 
 // unitOfFrame is the state of a suspended unitOf.
 type unitOfFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	u  string
-	aw rt.Awaiting[string]
+	rtimpl.AwaitFrame[int, string]
+	e *Env
+	u string
 }
 
+// unitOfAsync is unitOf as a coroutine (see asyncgen).
+func unitOfAsync(e *Env, u string) rt.Coro[int] {
+	return rtimpl.New(&unitOfFrame{e: e, u: u}, func() (int, error) { return unitOf(e, u) })
+}
 func (f *unitOfFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *unitOfFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *unitOfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -460,12 +430,12 @@ func (f *unitOfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line flow_templates.go:139*/ f.aw.Begin(Later(f.e, f.u))
+	/*line flow_templates.go:139*/ f.Aw.Begin(Later(f.e, f.u))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line flow_templates.go:139*/ switch later {
 	case "", "B":
 		return f.Finish(1, nil)
@@ -473,33 +443,27 @@ resume1:
 		return f.Finish(1000, nil)
 	}
 	return f.Finish(0, fmt.Errorf("unknown unit %q", f.u))
-//line flow_templates_async.go:477
+//line flow_templates_async.go:447
 }
-func (f *unitOfFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *unitOfFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.unitOf", "generated_test/flow_templates.go", 139))
-}
-
-// deferMethodValuesAsync is deferMethodValues as a coroutine (see asyncgen).
-func deferMethodValuesAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferMethodValues(e), nil })
-	}
-	return &deferMethodValuesFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.unitOf", "generated_test/flow_templates.go", 139))
 }
 
 // deferMethodValuesFrame is the state of a suspended deferMethodValues.
 type deferMethodValuesFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, closer]
 	e      *Env
 	n      int
 	wg     *waitGroup
 	i      int
-	aw     rt.Awaiting[closer]
 	aw1    rt.Awaiting[int]
 	defers []func(func())
 }
 
+// deferMethodValuesAsync is deferMethodValues as a coroutine (see asyncgen).
+func deferMethodValuesAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&deferMethodValuesFrame{e: e}, func() (int, error) { return deferMethodValues(e), nil })
+}
 func (f *deferMethodValuesFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferMethodValuesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -535,12 +499,12 @@ range1:
 	if f.i >= 2 {
 		goto endrange3
 	}
-	/*line flow_templates.go:180*/ f.aw.Begin(Later(f.e, closer{f.e, f.i}))
+	/*line flow_templates.go:180*/ f.Aw.Begin(Later(f.e, closer{f.e, f.i}))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line flow_templates.go:180*/ {
 		fn_1 := later.Close
 		f.defers = append(f.defers, func(next func()) {
@@ -561,7 +525,7 @@ resume5:
 	/*line flow_templates.go:183*/ f.n = i
 	f.e.Add("body end")
 	return f.done(f.n + 1)
-//line flow_templates_async.go:565
+//line flow_templates_async.go:529
 }
 func (f *deferMethodValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -603,7 +567,7 @@ func (f *deferMethodValuesFrame) settle() {
 	}
 }
 func (f *deferMethodValuesFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -611,29 +575,23 @@ func (f *deferMethodValuesFrame) Close() {
 	f.Frame.Close()
 }
 func (f *deferMethodValuesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferMethodValues", "generated_test/flow_templates.go", 180, 183)))
-}
-
-// sumAsync is sum as a coroutine (see asyncgen).
-func (t *tree) sumAsync(e *Env, depth int, visit func(int) bool) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return t.sum(e, depth, visit) })
-	}
-	return &treeSumFrame{t: t, e: e, depth: depth, visit: visit}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferMethodValues", "generated_test/flow_templates.go", 180, 183)))
 }
 
 // treeSumFrame is the state of a suspended sum.
 type treeSumFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	t     *tree
 	e     *Env
 	depth int
 	visit func(int) bool
-	v     int
-	l     int
-	aw    rt.Awaiting[int]
+	v, l  int
 }
 
+// sumAsync is sum as a coroutine (see asyncgen).
+func (t *tree) sumAsync(e *Env, depth int, visit func(int) bool) rt.Coro[int] {
+	return rtimpl.New(&treeSumFrame{t: t, e: e, depth: depth, visit: visit}, func() (int, error) { return t.sum(e, depth, visit) })
+}
 func (f *treeSumFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *treeSumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *treeSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -655,53 +613,47 @@ func (f *treeSumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if !f.visit(f.t.Val) {
 		return f.Finish(0, fmt.Errorf("refused %d at depth %d", f.t.Val, f.depth))
 	}
-	f.aw.Begin(f.e.I(f.t.Val))
+	f.Aw.Begin(f.e.I(f.t.Val))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.v = f.aw.Must()
-	/*line flow_templates.go:206*/ f.aw.Begin(f.t.Left.sumAsync(f.e, f.depth+1, f.visit))
+	f.v = f.Aw.Must()
+	/*line flow_templates.go:206*/ f.Aw.Begin(f.t.Left.sumAsync(f.e, f.depth+1, f.visit))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.l, err = f.aw.Result()
+	f.l, err = f.Aw.Result()
 	/*line flow_templates.go:207*/ if err != nil {
 		f.e.Add("left of %d: %v", f.t.Val, err)
 	}
-	f.aw.Begin(f.t.Right.sumAsync(f.e, f.depth+1, f.visit))
+	f.Aw.Begin(f.t.Right.sumAsync(f.e, f.depth+1, f.visit))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	sum = f.aw.Must()
+	sum = f.Aw.Must()
 	/*line flow_templates.go:210*/ return f.Finish(f.v+f.l+sum, nil)
-//line flow_templates_async.go:681
+//line flow_templates_async.go:639
 }
-func (f *treeSumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *treeSumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*tree).sum", "generated_test/flow_templates.go", 205, 206, 210))
-}
-
-// joinAllAsync is joinAll as a coroutine (see asyncgen).
-func joinAllAsync(e *Env, sep string, xs ...string) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return joinAll(e, sep, xs...), nil })
-	}
-	return &joinAllFrame{e: e, sep: sep, xs: xs}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*tree).sum", "generated_test/flow_templates.go", 205, 206, 210))
 }
 
 // joinAllFrame is the state of a suspended joinAll.
 type joinAllFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e    *Env
 	sep  string
 	xs   []string
 	head string
-	aw   rt.Awaiting[string]
 }
 
+// joinAllAsync is joinAll as a coroutine (see asyncgen).
+func joinAllAsync(e *Env, sep string, xs ...string) rt.Coro[string] {
+	return rtimpl.New(&joinAllFrame{e: e, sep: sep, xs: xs}, func() (string, error) { return joinAll(e, sep, xs...), nil })
+}
 func (f *joinAllFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *joinAllFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *joinAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -717,51 +669,44 @@ func (f *joinAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line flow_templates.go:217*/ if len(f.xs) == 0 {
 		return f.Finish("", nil)
 	}
-	f.aw.Begin(Later(f.e, f.xs[0]))
+	f.Aw.Begin(Later(f.e, f.xs[0]))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.head = f.aw.Must()
+	f.head = f.Aw.Must()
 	/*line flow_templates.go:221*/ if len(f.xs) == 1 {
 		return f.Finish(f.head, nil)
 	}
-	f.aw.Begin(joinAllAsync(f.e, f.sep, f.xs[1:]...))
+	f.Aw.Begin(joinAllAsync(f.e, f.sep, f.xs[1:]...))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	joinAll_1 = f.aw.Must()
+	joinAll_1 = f.Aw.Must()
 	/*line flow_templates.go:224*/ return f.Finish(f.head+f.sep+joinAll_1, nil)
-//line flow_templates_async.go:737
+//line flow_templates_async.go:689
 }
-func (f *joinAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *joinAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.joinAll", "generated_test/flow_templates.go", 220, 224))
-}
-
-// validateAsync is validate as a coroutine (see asyncgen).
-func validateAsync(e *Env, fields map[string]string, keys ...string) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, validate(e, fields, keys...) })
-	}
-	return &validateFrame{e: e, fields: fields, keys: keys}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.joinAll", "generated_test/flow_templates.go", 220, 224))
 }
 
 // validateFrame is the state of a suspended validate.
 type validateFrame struct {
-	rtimpl.Frame[rt.Void]
-	e         *Env
-	fields    map[string]string
-	keys      []string
-	err       error
-	i         int
-	k         string
-	trimSpace string
-	aw        rt.Awaiting[int]
-	defers    []func()
+	rtimpl.AwaitFrame[rt.Void, int]
+	e            *Env
+	fields       map[string]string
+	keys         []string
+	err          error
+	i            int
+	k, trimSpace string
+	defers       []func()
 }
 
+// validateAsync is validate as a coroutine (see asyncgen).
+func validateAsync(e *Env, fields map[string]string, keys ...string) rt.Coro[rt.Void] {
+	return rtimpl.New(&validateFrame{e: e, fields: fields, keys: keys}, func() (rt.Void, error) { return rt.Void{}, validate(e, fields, keys...) })
+}
 func (f *validateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *validateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *validateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -788,12 +733,12 @@ range1:
 	}
 	/*line flow_templates.go:244*/ f.k = f.keys[f.i]
 	f.trimSpace = strings.TrimSpace(f.fields[f.k])
-	/*line flow_templates.go:245*/ f.aw.Begin(lookupAsync(f.e, f.fields, f.k))
+	/*line flow_templates.go:245*/ f.Aw.Begin(lookupAsync(f.e, f.fields, f.k))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	lookup_1 = f.aw.Must()
+	lookup_1 = f.Aw.Must()
 	/*line flow_templates.go:245*/ n = len(f.trimSpace) + lookup_1*2
 	/*line flow_templates.go:245*/ if n > 10 {
 		return f.done(fmt.Errorf("%s too long (%d)", f.k, n))
@@ -802,7 +747,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line flow_templates.go:249*/ return f.done(nil)
-//line flow_templates_async.go:806
+//line flow_templates_async.go:751
 }
 func (f *validateFrame) catch() {
 	if p := recover(); p != nil {
@@ -836,35 +781,29 @@ func (f *validateFrame) settle() {
 	}
 }
 func (f *validateFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *validateFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.validate", "generated_test/flow_templates.go", 245))
-}
-
-// lookupAsync is lookup as a coroutine (see asyncgen).
-func lookupAsync(e *Env, m map[string]string, k string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return lookup(e, m, k) })
-	}
-	return &lookupFrame{e: e, m: m, k: k}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.validate", "generated_test/flow_templates.go", 245))
 }
 
 // lookupFrame is the state of a suspended lookup.
 type lookupFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	m  map[string]string
-	k  string
-	v  string
-	ok bool
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e    *Env
+	m    map[string]string
+	k, v string
+	ok   bool
 }
 
+// lookupAsync is lookup as a coroutine (see asyncgen).
+func lookupAsync(e *Env, m map[string]string, k string) rt.Coro[int] {
+	return rtimpl.New(&lookupFrame{e: e, m: m, k: k}, func() (int, error) { return lookup(e, m, k) })
+}
 func (f *lookupFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *lookupFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *lookupFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -875,19 +814,18 @@ func (f *lookupFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line flow_templates.go:256*/ f.v, f.ok = f.m[f.k]
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line flow_templates.go:258*/ if !f.ok {
 		return f.Finish(0, fmt.Errorf("missing %q", f.k))
 	}
 	return f.Finish(len(f.v), nil)
-//line flow_templates_async.go:889
+//line flow_templates_async.go:828
 }
-func (f *lookupFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lookupFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.lookup", "generated_test/flow_templates.go", 257))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.lookup", "generated_test/flow_templates.go", 257))
 }

@@ -11,25 +11,20 @@ import (
 	"unicode/utf8"
 )
 
-// firstNonZeroAsync is firstNonZero as a coroutine (see asyncgen).
-func firstNonZeroAsync[S ~[]E, E comparable](e *Env, s S) rt.Coro[E] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (E, error) { return firstNonZero[S, E](e, s) })
-	}
-	return &firstNonZeroFrame[S, E]{e: e, s: s}
-}
-
 // firstNonZeroFrame is the state of a suspended firstNonZero.
 type firstNonZeroFrame[S ~[]E, E comparable] struct {
-	rtimpl.Frame[E]
+	rtimpl.AwaitFrame[E, E]
 	e    *Env
 	s    S
 	zero E
 	i    int
 	v    E
-	aw   rt.Awaiting[E]
 }
 
+// firstNonZeroAsync is firstNonZero as a coroutine (see asyncgen).
+func firstNonZeroAsync[S ~[]E, E comparable](e *Env, s S) rt.Coro[E] {
+	return rtimpl.New(&firstNonZeroFrame[S, E]{e: e, s: s}, func() (E, error) { return firstNonZero[S, E](e, s) })
+}
 func (f *firstNonZeroFrame[S, E]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *firstNonZeroFrame[S, E]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -50,12 +45,12 @@ range1:
 		goto endrange3
 	}
 	/*line generic2_templates.go:22*/ f.v = f.s[f.i]
-	f.aw.Begin(Later(f.e, f.v))
+	f.Aw.Begin(Later(f.e, f.v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line generic2_templates.go:23*/ if later != f.zero {
 		f.e.Add("at %d", f.i)
 		return f.Finish(f.v, nil)
@@ -64,22 +59,10 @@ resume4:
 	goto range1
 endrange3:
 	/*line generic2_templates.go:28*/ return f.Finish(f.zero, fmt.Errorf("all %d zero", len(f.s)))
-//line generic2_templates_async.go:68
+//line generic2_templates_async.go:63
 }
-func (f *firstNonZeroFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *firstNonZeroFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.firstNonZero", "generated_test/generic2_templates.go", 23))
-}
-
-// labelAllAsync is labelAll as a coroutine (see asyncgen).
-func labelAllAsync[T interface {
-	String() string
-	~int
-}](e *Env, xs ...T) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelAll[T](e, xs...), nil })
-	}
-	return &labelAllFrame[T]{e: e, xs: xs}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.firstNonZero", "generated_test/generic2_templates.go", 23))
 }
 
 // labelAllFrame is the state of a suspended labelAll.
@@ -87,15 +70,21 @@ type labelAllFrame[T interface {
 	String() string
 	~int
 }] struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, T]
 	e     *Env
 	xs    []T
 	parts []string
 	sum   T
 	i     int
-	aw    rt.Awaiting[T]
 }
 
+// labelAllAsync is labelAll as a coroutine (see asyncgen).
+func labelAllAsync[T interface {
+	String() string
+	~int
+}](e *Env, xs ...T) rt.Coro[string] {
+	return rtimpl.New(&labelAllFrame[T]{e: e, xs: xs}, func() (string, error) { return labelAll[T](e, xs...), nil })
+}
 func (f *labelAllFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -117,45 +106,39 @@ range1:
 		goto endrange3
 	}
 	/*line generic2_templates.go:45*/ x = f.xs[f.i]
-	f.aw.Begin(Later(f.e, x*2))
+	f.Aw.Begin(Later(f.e, x*2))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	y_1 = f.aw.Must()
+	y_1 = f.Aw.Must()
 	/*line generic2_templates.go:47*/ f.sum += y_1
 	f.parts = append(f.parts, y_1.String())
 	f.i++
 	goto range1
 endrange3:
 	/*line generic2_templates.go:50*/ return f.Finish(strings.Join(f.parts, ",")+" sum="+f.sum.String(), nil)
-//line generic2_templates_async.go:133
+//line generic2_templates_async.go:122
 }
-func (f *labelAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelAll", "generated_test/generic2_templates.go", 46))
-}
-
-// findAsync is find as a coroutine (see asyncgen).
-func (t *Table[Key, Value]) findAsync(e *Env, k Key) rt.Coro[Pair[Key, Value]] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (Pair[Key, Value], error) { return t.find(e, k) })
-	}
-	return &tableFindFrame[Key, Value]{t: t, e: e, k: k}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelAll", "generated_test/generic2_templates.go", 46))
 }
 
 // tableFindFrame is the state of a suspended find.
 type tableFindFrame[Key comparable, Value any] struct {
-	rtimpl.Frame[Pair[Key, Value]]
-	t  *Table[Key, Value]
-	e  *Env
-	k  Key
-	x  []Pair[Key, Value]
-	i  int
-	p  Pair[Key, Value]
-	aw rt.Awaiting[Key]
+	rtimpl.AwaitFrame[Pair[Key, Value], Key]
+	t *Table[Key, Value]
+	e *Env
+	k Key
+	x []Pair[Key, Value]
+	i int
+	p Pair[Key, Value]
 }
 
+// findAsync is find as a coroutine (see asyncgen).
+func (t *Table[Key, Value]) findAsync(e *Env, k Key) rt.Coro[Pair[Key, Value]] {
+	return rtimpl.New(&tableFindFrame[Key, Value]{t: t, e: e, k: k}, func() (Pair[Key, Value], error) { return t.find(e, k) })
+}
 func (f *tableFindFrame[Key, Value]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *tableFindFrame[Key, Value]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -176,12 +159,12 @@ range1:
 		goto endrange3
 	}
 	/*line generic2_templates.go:69*/ f.p = f.x[f.i]
-	f.aw.Begin(Later(f.e, f.p.Key))
+	f.Aw.Begin(Later(f.e, f.p.Key))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line generic2_templates.go:70*/ if later == f.k {
 		return f.Finish(f.p, nil)
 	}
@@ -189,32 +172,26 @@ resume4:
 	goto range1
 endrange3:
 	/*line generic2_templates.go:74*/ return f.Finish(Pair[Key, Value]{}, fmt.Errorf("no key %v", f.k))
-//line generic2_templates_async.go:193
+//line generic2_templates_async.go:176
 }
-func (f *tableFindFrame[Key, Value]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableFindFrame[Key, Value]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Table).find", "generated_test/generic2_templates.go", 70))
-}
-
-// keysAsync is keys as a coroutine (see asyncgen).
-func (t Table[K, Unused]) keysAsync(e *Env) rt.Coro[[]K] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]K, error) { return t.keys(e), nil })
-	}
-	return &tableKeysFrame[K, Unused]{t: t, e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Table).find", "generated_test/generic2_templates.go", 70))
 }
 
 // tableKeysFrame is the state of a suspended keys.
 type tableKeysFrame[K comparable, Unused any] struct {
-	rtimpl.Frame[[]K]
+	rtimpl.AwaitFrame[[]K, K]
 	t   Table[K, Unused]
 	e   *Env
 	out []K
 	x   []Pair[K, Unused]
 	i   int
-	aw  rt.Awaiting[K]
 }
 
+// keysAsync is keys as a coroutine (see asyncgen).
+func (t Table[K, Unused]) keysAsync(e *Env) rt.Coro[[]K] {
+	return rtimpl.New(&tableKeysFrame[K, Unused]{t: t, e: e}, func() ([]K, error) { return t.keys(e), nil })
+}
 func (f *tableKeysFrame[K, Unused]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *tableKeysFrame[K, Unused]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -235,65 +212,48 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-	/*line generic2_templates.go:83*/ f.aw.Begin(Later(f.e, f.t.rows[f.i].Key))
+	/*line generic2_templates.go:83*/ f.Aw.Begin(Later(f.e, f.t.rows[f.i].Key))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line generic2_templates.go:83*/ f.out = append(f.out, later)
 	f.i++
 	goto range1
 endrange3:
 	/*line generic2_templates.go:85*/ return f.Finish(f.out, nil)
-//line generic2_templates_async.go:250
+//line generic2_templates_async.go:227
 }
-func (f *tableKeysFrame[K, Unused]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *tableKeysFrame[K, Unused]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Table.keys", "generated_test/generic2_templates.go", 83))
-}
-
-// frameNamesAsync is frameNames as a coroutine (see asyncgen).
-func frameNamesAsync(e *Env, State int, Frame string, step bool) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return frameNames(e, State, Frame, step) })
-	}
-	return &frameNamesFrame{e: e, State_1: State, Frame_1: Frame, step_1: step}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Table.keys", "generated_test/generic2_templates.go", 83))
 }
 
 // frameNamesFrame is the state of a suspended frameNames.
 type frameNamesFrame struct {
-	rtimpl.Frame[string]
-	e            *Env
-	State_1      int
-	Frame_1      string
-	step_1       bool
-	res          string
-	err          error
-	Catch_1      int
-	Finish_1     int
-	Fail_1       int
-	i            int
-	aw_1         string
-	aw1_1        int
-	defers_1     []string
-	later_1      string
-	Send_1       int
-	Throw_1      int
-	Close_1      int
-	Result_1     int
-	done_1       string
-	exit_1       string
-	catch_1      string
-	later_2      string
-	Stack_1      int
-	AwaitStack_1 int
-	FrameDone    int
-	aw           rt.Awaiting[int]
-	aw1          rt.Awaiting[string]
-	defers       []func()
+	rtimpl.AwaitFrame[string, int]
+	e                                  *Env
+	State_1                            int
+	Frame_1                            string
+	step_1                             bool
+	res                                string
+	err                                error
+	Catch_1, Finish_1, Fail_1, i       int
+	aw                                 string
+	aw1_1                              int
+	defers_1                           []string
+	later_1                            string
+	Send_1, Throw_1, Close_1, Result_1 int
+	done_1, exit_1, catch_1, later_2   string
+	Stack_1, AwaitStack_1, FrameDone   int
+	aw1                                rt.Awaiting[string]
+	defers                             []func()
 }
 
+// frameNamesAsync is frameNames as a coroutine (see asyncgen).
+func frameNamesAsync(e *Env, State int, Frame string, step bool) rt.Coro[string] {
+	return rtimpl.New(&frameNamesFrame{e: e, State_1: State, Frame_1: Frame, step_1: step}, func() (string, error) { return frameNames(e, State, Frame, step) })
+}
 func (f *frameNamesFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *frameNamesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -317,18 +277,18 @@ func (f *frameNamesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line generic2_templates.go:94*/ f.aw.Begin(f.e.I(1))
+	/*line generic2_templates.go:94*/ f.Aw.Begin(f.e.I(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.i = f.aw.Must()
-	/*line generic2_templates.go:94*/ f.aw.Begin(f.e.I(2))
+	f.i = f.Aw.Must()
+	/*line generic2_templates.go:94*/ f.Aw.Begin(f.e.I(2))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line generic2_templates.go:94*/ f.Catch_1, f.Finish_1, f.Fail_1 = f.i, i, 3
 	f.aw1.Begin(Later(f.e, "aw"))
 resume3:
@@ -336,35 +296,35 @@ resume3:
 		return f.Suspend(3, y)
 	}
 	f.later_1 = f.aw1.Must()
-	/*line generic2_templates.go:95*/ f.aw.Begin(f.e.I(5))
+	/*line generic2_templates.go:95*/ f.Aw.Begin(f.e.I(5))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	i_1 = f.aw.Must()
-	/*line generic2_templates.go:95*/ f.aw_1, f.aw1_1, f.defers_1 = f.later_1, i_1, []string{"d"}
+	i_1 = f.Aw.Must()
+	/*line generic2_templates.go:95*/ f.aw, f.aw1_1, f.defers_1 = f.later_1, i_1, []string{"d"}
 	f.Send_1, f.Throw_1, f.Close_1, f.Result_1 = 1, 2, 3, 4
 	f.done_1, f.exit_1, f.catch_1, f.later_2 = "done", "exit", "catch", "later"
 	f.Stack_1, f.AwaitStack_1, f.FrameDone = 7, 8, 9
 	f.defers = append(f.defers, func() {
 		f.res += fmt.Sprint(" deferred State=", f.State_1)
 	})
-	f.aw.Begin(f.e.I(100))
+	f.Aw.Begin(f.e.I(100))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	i_2 = f.aw.Must()
+	i_2 = f.Aw.Must()
 	/*line generic2_templates.go:102*/ f.State_1 += i_2
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	f.aw.Must()
-	/*line generic2_templates.go:104*/ return f.done(fmt.Sprint(f.State_1, f.Frame_1, f.step_1, f.Catch_1, f.Finish_1, f.Fail_1, f.aw_1, f.aw1_1, f.defers_1,
+	f.Aw.Must()
+	/*line generic2_templates.go:104*/ return f.done(fmt.Sprint(f.State_1, f.Frame_1, f.step_1, f.Catch_1, f.Finish_1, f.Fail_1, f.aw, f.aw1_1, f.defers_1,
 		f.Send_1, f.Throw_1, f.Close_1, f.Result_1, f.done_1, f.exit_1, f.catch_1, f.later_2, f.Stack_1, f.AwaitStack_1, f.FrameDone), nil)
-//line generic2_templates_async.go:368
+//line generic2_templates_async.go:328
 }
 func (f *frameNamesFrame) catch() {
 	if p := recover(); p != nil {
@@ -398,7 +358,7 @@ func (f *frameNamesFrame) settle() {
 	}
 }
 func (f *frameNamesFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -406,38 +366,28 @@ func (f *frameNamesFrame) Close() {
 	f.Frame.Close()
 }
 func (f *frameNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.frameNames", "generated_test/generic2_templates.go", 94, 94, 95, 95, 102, 103)))
-}
-
-// segmentsAsync is segments as a coroutine (see asyncgen).
-func segmentsAsync[S ~string](e *Env, p Path, extra S) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return segments[S](e, p, extra) })
-	}
-	return &segmentsFrame[S]{e: e, p: p, extra: extra}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.frameNames", "generated_test/generic2_templates.go", 94, 94, 95, 95, 102, 103)))
 }
 
 // segmentsFrame is the state of a suspended segments.
 type segmentsFrame[S ~string] struct {
-	rtimpl.Frame[string]
-	e     *Env
-	p     Path
-	extra S
-	out   []string
-	cur   string
-	s     Path
-	i     int
-	w     int
-	n     int
-	i_1   int
-	w_1   int
-	r     rune
-	i_2   int
-	w_2   int
-	aw    rt.Awaiting[string]
-	aw1   rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, string]
+	e                 *Env
+	p                 Path
+	extra             S
+	out               []string
+	cur               string
+	s                 Path
+	i, w, n, i_1, w_1 int
+	r                 rune
+	i_2, w_2          int
+	aw1               rt.Awaiting[int]
 }
 
+// segmentsAsync is segments as a coroutine (see asyncgen).
+func segmentsAsync[S ~string](e *Env, p Path, extra S) rt.Coro[string] {
+	return rtimpl.New(&segmentsFrame[S]{e: e, p: p, extra: extra}, func() (string, error) { return segments[S](e, p, extra) })
+}
 func (f *segmentsFrame[S]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *segmentsFrame[S]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -474,12 +424,12 @@ range1:
 	/*line generic2_templates.go:120*/ if f.cur == "" {
 		goto endif5
 	}
-	/*line generic2_templates.go:121*/ f.aw.Begin(Later(f.e, f.cur))
+	/*line generic2_templates.go:121*/ f.Aw.Begin(Later(f.e, f.cur))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line generic2_templates.go:121*/ f.out = append(f.out, later)
 endif5:
 	f.cur = ""
@@ -525,9 +475,9 @@ resume14:
 	goto range11
 endrange13:
 	/*line generic2_templates.go:135*/ return f.Finish(strings.Join(f.out, "|")+fmt.Sprint(" n=", f.n), nil)
-//line generic2_templates_async.go:529
+//line generic2_templates_async.go:479
 }
-func (f *segmentsFrame[S]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *segmentsFrame[S]) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *segmentsFrame[S]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.segments", "generated_test/generic2_templates.go", 121, 130, 133)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.segments", "generated_test/generic2_templates.go", 121, 130, 133)))
 }

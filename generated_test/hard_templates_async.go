@@ -9,24 +9,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// hardForPostContinueAsync is hardForPostContinue as a coroutine (see asyncgen).
-func hardForPostContinueAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return hardForPostContinue(e), nil })
-	}
-	return &hardForPostContinueFrame{e: e}
-}
-
 // hardForPostContinueFrame is the state of a suspended hardForPostContinue.
 type hardForPostContinueFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	out string
-	i   int
-	j   int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	out  string
+	i, j int
 }
 
+// hardForPostContinueAsync is hardForPostContinue as a coroutine (see asyncgen).
+func hardForPostContinueAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&hardForPostContinueFrame{e: e}, func() (string, error) { return hardForPostContinue(e), nil })
+}
 func (f *hardForPostContinueFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardForPostContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -60,50 +54,44 @@ range4:
 		goto post2
 	}
 	f.out += fmt.Sprintf("%d%d ", f.i, f.j)
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	f.j++
 	goto range4
 endrange6:
 post2:
-	/*line hard_templates.go:20*/ f.aw.Begin(f.e.AV("post", 1))
+	/*line hard_templates.go:20*/ f.Aw.Begin(f.e.AV("post", 1))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line hard_templates.go:20*/ f.i += aV
 	goto for1
 endfor3:
 	/*line hard_templates.go:32*/ return f.Finish(f.out, nil)
-//line hard_templates_async.go:84
+//line hard_templates_async.go:78
 }
-func (f *hardForPostContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardForPostContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardForPostContinue", "generated_test/hard_templates.go", 29, 20))
-}
-
-// hardSwitchInitAsync is hardSwitchInit as a coroutine (see asyncgen).
-func hardSwitchInitAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return hardSwitchInit(e), nil })
-	}
-	return &hardSwitchInitFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardForPostContinue", "generated_test/hard_templates.go", 29, 20))
 }
 
 // hardSwitchInitFrame is the state of a suspended hardSwitchInit.
 type hardSwitchInitFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	out string
 	t   int
-	aw  rt.Awaiting[int]
 }
 
+// hardSwitchInitAsync is hardSwitchInit as a coroutine (see asyncgen).
+func hardSwitchInitAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&hardSwitchInitFrame{e: e}, func() (string, error) { return hardSwitchInit(e), nil })
+}
 func (f *hardSwitchInitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardSwitchInitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -122,22 +110,22 @@ func (f *hardSwitchInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line hard_templates.go:39*/ f.out = ""
-	f.aw.Begin(f.e.AV("init", 2))
+	f.Aw.Begin(f.e.AV("init", 2))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	x = f.aw.Must()
+	x = f.Aw.Must()
 	/*line hard_templates.go:40*/ switch {
 	case x > 1:
 		f.out += "gt1 "
 	}
-	f.aw.Begin(f.e.AV("init2", 3))
+	f.Aw.Begin(f.e.AV("init2", 3))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	y_1 = f.aw.Must()
+	y_1 = f.Aw.Must()
 	/*line hard_templates.go:44*/ switch t := any(y_1).(type) {
 	case int:
 		f.t = t
@@ -145,45 +133,37 @@ resume4:
 	}
 	goto endswitch5
 case6:
-	/*line hard_templates.go:46*/ f.aw.Begin(f.e.I(y_1))
+	/*line hard_templates.go:46*/ f.Aw.Begin(f.e.I(y_1))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line hard_templates.go:46*/ f.out += fmt.Sprint("int", f.t+i)
 endswitch5:
 	return f.Finish(f.out, nil)
-//line hard_templates_async.go:158
+//line hard_templates_async.go:146
 }
-func (f *hardSwitchInitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardSwitchInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardSwitchInit", "generated_test/hard_templates.go", 40, 44, 46))
-}
-
-// hardIndexOpAssignAsync is hardIndexOpAssign as a coroutine (see asyncgen).
-func hardIndexOpAssignAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return hardIndexOpAssign(e), nil })
-	}
-	return &hardIndexOpAssignFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardSwitchInit", "generated_test/hard_templates.go", 40, 44, 46))
 }
 
 // hardIndexOpAssignFrame is the state of a suspended hardIndexOpAssign.
 type hardIndexOpAssignFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	m     map[string]int
-	key   func(k string) string
-	key_1 string
-	s     string
-	arr   [2][2]int
-	v     int
-	aV    int
-	aw    rt.Awaiting[int]
-	aw1   rt.Awaiting[string]
+	rtimpl.AwaitFrame[string, int]
+	e        *Env
+	m        map[string]int
+	key      func(k string) string
+	key_1, s string
+	arr      [2][2]int
+	v, aV    int
+	aw1      rt.Awaiting[string]
 }
 
+// hardIndexOpAssignAsync is hardIndexOpAssign as a coroutine (see asyncgen).
+func hardIndexOpAssignAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&hardIndexOpAssignFrame{e: e}, func() (string, error) { return hardIndexOpAssign(e), nil })
+}
 func (f *hardIndexOpAssignFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardIndexOpAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -214,12 +194,12 @@ func (f *hardIndexOpAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return k
 	}
 	f.key_1 = f.key("a")
-	/*line hard_templates.go:61*/ f.aw.Begin(f.e.AV("v", 10))
+	/*line hard_templates.go:61*/ f.Aw.Begin(f.e.AV("v", 10))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line hard_templates.go:61*/ f.m[f.key_1] += aV
 	f.m[f.key("b")]++
 	f.s = "x"
@@ -232,58 +212,53 @@ resume2:
 	/*line hard_templates.go:64*/ f.s += later + f.s
 	f.arr = [2][2]int{}
 	f.v = f.e.V("r", 1)
-	/*line hard_templates.go:66*/ f.aw.Begin(f.e.AV("c", 0))
+	/*line hard_templates.go:66*/ f.Aw.Begin(f.e.AV("c", 0))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aV = f.aw.Must()
-	/*line hard_templates.go:66*/ f.aw.Begin(f.e.AV("val", 7))
+	f.aV = f.Aw.Must()
+	/*line hard_templates.go:66*/ f.Aw.Begin(f.e.AV("val", 7))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	/*line hard_templates.go:66*/ f.arr[f.v][f.aV] = aV_1
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line hard_templates.go:67*/ _ = i
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	_, _ = f.aw.Result()
+	_, _ = f.Aw.Result()
 	/*line hard_templates.go:69*/ return f.Finish(fmt.Sprint(f.m, " ", f.s, " ", f.arr), nil)
-//line hard_templates_async.go:263
+//line hard_templates_async.go:243
 }
-func (f *hardIndexOpAssignFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *hardIndexOpAssignFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hardIndexOpAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardIndexOpAssign", "generated_test/hard_templates.go", 61, 64, 66, 66, 67, 68)))
-}
-
-// hardRangeOperandOnceAsync is hardRangeOperandOnce as a coroutine (see asyncgen).
-func hardRangeOperandOnceAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return hardRangeOperandOnce(e), nil })
-	}
-	return &hardRangeOperandOnceFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardIndexOpAssign", "generated_test/hard_templates.go", 61, 64, 66, 66, 67, 68)))
 }
 
 // hardRangeOperandOnceFrame is the state of a suspended hardRangeOperandOnce.
 type hardRangeOperandOnceFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	n  int
-	x  []int
-	i  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	n int
+	x []int
+	i int
 }
 
+// hardRangeOperandOnceAsync is hardRangeOperandOnce as a coroutine (see asyncgen).
+func hardRangeOperandOnceAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&hardRangeOperandOnceFrame{e: e}, func() (int, error) { return hardRangeOperandOnce(e), nil })
+}
 func (f *hardRangeOperandOnceFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardRangeOperandOnceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -305,41 +280,35 @@ range1:
 		goto endrange3
 	}
 	/*line hard_templates.go:77*/ v = f.x[f.i]
-	f.aw.Begin(f.e.I(v))
+	f.Aw.Begin(f.e.I(v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line hard_templates.go:78*/ f.n += i
 	f.i++
 	goto range1
 endrange3:
 	/*line hard_templates.go:80*/ return f.Finish(f.n, nil)
-//line hard_templates_async.go:320
+//line hard_templates_async.go:295
 }
-func (f *hardRangeOperandOnceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardRangeOperandOnceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardRangeOperandOnce", "generated_test/hard_templates.go", 78))
-}
-
-// hardConstructorValueAsync is hardConstructorValue as a coroutine (see asyncgen).
-func hardConstructorValueAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return hardConstructorValue(e), nil })
-	}
-	return &hardConstructorValueFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardRangeOperandOnce", "generated_test/hard_templates.go", 78))
 }
 
 // hardConstructorValueFrame is the state of a suspended hardConstructorValue.
 type hardConstructorValueFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e    *Env
 	bump func(e *Env, by int) rt.Coro[int]
 	v    int
-	aw   rt.Awaiting[int]
 }
 
+// hardConstructorValueAsync is hardConstructorValue as a coroutine (see asyncgen).
+func hardConstructorValueAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&hardConstructorValueFrame{e: e}, func() (int, error) { return hardConstructorValue(e), nil })
+}
 func (f *hardConstructorValueFrame) Send(c_1 *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c_1, nil)
@@ -364,45 +333,38 @@ func (f *hardConstructorValueFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	f.bump = c.bumpAsync
 	co = f.bump(f.e, 2)
 	f.e.Add("created n=%d", c.n)
-	f.aw.Begin(co)
+	f.Aw.Begin(co)
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.v = f.aw.Must()
-	/*line hard_templates.go:93*/ f.aw.Begin(f.bump(f.e, 3))
+	f.v = f.Aw.Must()
+	/*line hard_templates.go:93*/ f.Aw.Begin(f.bump(f.e, 3))
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	bump = f.aw.Must()
+	bump = f.Aw.Must()
 	/*line hard_templates.go:93*/ return f.Finish(f.v+bump, nil)
-//line hard_templates_async.go:381
+//line hard_templates_async.go:350
 }
-func (f *hardConstructorValueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardConstructorValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardConstructorValue", "generated_test/hard_templates.go", 92, 93))
-}
-
-// hardCaptureParamsAsync is hardCaptureParams as a coroutine (see asyncgen).
-func hardCaptureParamsAsync(e *Env, p int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return hardCaptureParams(e, p), nil })
-	}
-	return &hardCaptureParamsFrame{e: e, p: p}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardConstructorValue", "generated_test/hard_templates.go", 92, 93))
 }
 
 // hardCaptureParamsFrame is the state of a suspended hardCaptureParams.
 type hardCaptureParamsFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
-	p      int
-	r      int
+	p, r   int
 	get    func() int
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// hardCaptureParamsAsync is hardCaptureParams as a coroutine (see asyncgen).
+func hardCaptureParamsAsync(e *Env, p int) rt.Coro[int] {
+	return rtimpl.New(&hardCaptureParamsFrame{e: e, p: p}, func() (int, error) { return hardCaptureParams(e, p), nil })
+}
 func (f *hardCaptureParamsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *hardCaptureParamsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -419,24 +381,24 @@ func (f *hardCaptureParamsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line hard_templates.go:101*/ f.get = func() int { return f.p*100 + f.r }
-	f.aw.Begin(f.e.I(3))
+	f.Aw.Begin(f.e.I(3))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line hard_templates.go:102*/ f.p = i
-	f.aw.Begin(f.e.I(4))
+	f.Aw.Begin(f.e.I(4))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line hard_templates.go:103*/ f.r = i_1
 	f.e.Add("get=%d", f.get())
 	f.defers = append(f.defers, func() { f.r = f.get() })
 	return f.done(5)
-//line hard_templates_async.go:440
+//line hard_templates_async.go:402
 }
 func (f *hardCaptureParamsFrame) catch() {
 	if p := recover(); p != nil {
@@ -470,33 +432,28 @@ func (f *hardCaptureParamsFrame) settle() {
 	}
 }
 func (f *hardCaptureParamsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *hardCaptureParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardCaptureParams", "generated_test/hard_templates.go", 102, 103))
-}
-
-// hardGotoForwardAsync is hardGotoForward as a coroutine (see asyncgen).
-func hardGotoForwardAsync(e *Env, skip bool) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return hardGotoForward(e, skip), nil })
-	}
-	return &hardGotoForwardFrame{e: e, skip: skip}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardCaptureParams", "generated_test/hard_templates.go", 102, 103))
 }
 
 // hardGotoForwardFrame is the state of a suspended hardGotoForward.
 type hardGotoForwardFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e    *Env
 	skip bool
 	out  string
-	aw   rt.Awaiting[int]
 }
 
+// hardGotoForwardAsync is hardGotoForward as a coroutine (see asyncgen).
+func hardGotoForwardAsync(e *Env, skip bool) rt.Coro[string] {
+	return rtimpl.New(&hardGotoForwardFrame{e: e, skip: skip}, func() (string, error) { return hardGotoForward(e, skip), nil })
+}
 func (f *hardGotoForwardFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardGotoForwardFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -518,55 +475,49 @@ func (f *hardGotoForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if !f.skip {
 		goto endif1
 	}
-	/*line hard_templates.go:115*/ f.aw.Begin(f.e.I(0))
+	/*line hard_templates.go:115*/ f.Aw.Begin(f.e.I(0))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line hard_templates.go:116*/ f.out += "a"
 	goto tail
 endif1:
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line hard_templates.go:119*/ f.out += fmt.Sprint(i)
 tail:
 	f.out += "t"
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line hard_templates.go:123*/ return f.Finish(f.out, nil)
-//line hard_templates_async.go:547
+//line hard_templates_async.go:504
 }
-func (f *hardGotoForwardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardGotoForwardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardGotoForward", "generated_test/hard_templates.go", 115, 119, 122))
-}
-
-// hardDeferLoopAsync is hardDeferLoop as a coroutine (see asyncgen).
-func hardDeferLoopAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return hardDeferLoop(e), nil })
-	}
-	return &hardDeferLoopFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardGotoForward", "generated_test/hard_templates.go", 115, 119, 122))
 }
 
 // hardDeferLoopFrame is the state of a suspended hardDeferLoop.
 type hardDeferLoopFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	i      int
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// hardDeferLoopAsync is hardDeferLoop as a coroutine (see asyncgen).
+func hardDeferLoopAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&hardDeferLoopFrame{e: e}, func() (int, error) { return hardDeferLoop(e), nil })
+}
 func (f *hardDeferLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *hardDeferLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -585,12 +536,12 @@ range1:
 	if f.i >= 3 {
 		goto endrange3
 	}
-	/*line hard_templates.go:131*/ f.aw.Begin(f.e.AV("arg", f.i*10))
+	/*line hard_templates.go:131*/ f.Aw.Begin(f.e.AV("arg", f.i*10))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line hard_templates.go:131*/ {
 		fn := f.e.Add
 		d := f.i
@@ -604,7 +555,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line hard_templates.go:133*/ return f.done(0)
-//line hard_templates_async.go:608
+//line hard_templates_async.go:559
 }
 func (f *hardDeferLoopFrame) catch() {
 	if p := recover(); p != nil {
@@ -643,32 +594,27 @@ func (f *hardDeferLoopFrame) settle() {
 	}
 }
 func (f *hardDeferLoopFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *hardDeferLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardDeferLoop", "generated_test/hard_templates.go", 131))
-}
-
-// hardAwaitInitAsync is hardAwaitInit as a coroutine (see asyncgen).
-func hardAwaitInitAsync(e *Env, fail bool) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return hardAwaitInit(e, fail), nil })
-	}
-	return &hardAwaitInitFrame{e: e, fail: fail}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardDeferLoop", "generated_test/hard_templates.go", 131))
 }
 
 // hardAwaitInitFrame is the state of a suspended hardAwaitInit.
 type hardAwaitInitFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e    *Env
 	fail bool
-	aw   rt.Awaiting[int]
 }
 
+// hardAwaitInitAsync is hardAwaitInit as a coroutine (see asyncgen).
+func hardAwaitInitAsync(e *Env, fail bool) rt.Coro[string] {
+	return rtimpl.New(&hardAwaitInitFrame{e: e, fail: fail}, func() (string, error) { return hardAwaitInit(e, fail), nil })
+}
 func (f_1 *hardAwaitInitFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *hardAwaitInitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -688,42 +634,35 @@ func (f_1 *hardAwaitInitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if f_1.fail {
 		f = Fail[int](f_1.e, "x")
 	}
-	f_1.aw.Begin(f)
+	f_1.Aw.Begin(f)
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	v, err = f_1.aw.Result()
+	v, err = f_1.Aw.Result()
 	/*line hard_templates.go:144*/ if err != nil {
 		return f_1.Finish("err "+err.Error(), nil)
 	} else if v > 1 {
 		return f_1.Finish(fmt.Sprint("big ", v), nil)
 	}
 	return f_1.Finish("none", nil)
-//line hard_templates_async.go:704
+//line hard_templates_async.go:650
 }
-func (f_1 *hardAwaitInitFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *hardAwaitInitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardAwaitInit", "generated_test/hard_templates.go", 144))
-}
-
-// hardLoopGuardChangedAsync is hardLoopGuardChanged as a coroutine (see asyncgen).
-func hardLoopGuardChangedAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return hardLoopGuardChanged(e), nil })
-	}
-	return &hardLoopGuardChangedFrame{e: e}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardAwaitInit", "generated_test/hard_templates.go", 144))
 }
 
 // hardLoopGuardChangedFrame is the state of a suspended hardLoopGuardChanged.
 type hardLoopGuardChangedFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	x  int
-	n  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e    *Env
+	x, n int
 }
 
+// hardLoopGuardChangedAsync is hardLoopGuardChanged as a coroutine (see asyncgen).
+func hardLoopGuardChangedAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&hardLoopGuardChangedFrame{e: e}, func() (int, error) { return hardLoopGuardChanged(e), nil })
+}
 func (f *hardLoopGuardChangedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hardLoopGuardChangedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -742,20 +681,19 @@ for1:
 		goto endfor3
 	}
 	/*line hard_templates.go:158*/ f.x = 0
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line hard_templates.go:160*/ f.n++
 	f.e.Add("body x=%d", f.x)
 	goto for1
 endfor3:
 	/*line hard_templates.go:163*/ return f.Finish(f.n, nil)
-//line hard_templates_async.go:757
+//line hard_templates_async.go:696
 }
-func (f *hardLoopGuardChangedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hardLoopGuardChangedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardLoopGuardChanged", "generated_test/hard_templates.go", 159))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.hardLoopGuardChanged", "generated_test/hard_templates.go", 159))
 }

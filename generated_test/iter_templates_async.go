@@ -11,27 +11,21 @@ import (
 	"strings"
 )
 
-// iterCountAsync is iterCount as a coroutine (see asyncgen).
-func iterCountAsync(e *Env, n int, y *rt.Yielder[int]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterCount(e, n, y) })
-	}
-	return &iterCountFrame{e: e, n: n, y: y}
-}
-
 // iterCountFrame is the state of a suspended iterCount.
 type iterCountFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, int]
 	e      *Env
 	n      int
 	y      *rt.Yielder[int]
-	i      int
-	v      int
-	aw     rt.Awaiting[int]
+	i, v   int
 	aw1    rt.Awaiting[bool]
 	defers []func(func())
 }
 
+// iterCountAsync is iterCount as a coroutine (see asyncgen).
+func iterCountAsync(e *Env, n int, y *rt.Yielder[int]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterCountFrame{e: e, n: n, y: y}, func() (rt.Void, error) { return rt.Void{}, iterCount(e, n, y) })
+}
 func (f *iterCountFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *iterCountFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *iterCountFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -56,12 +50,12 @@ for1:
 	/*line iter_templates.go:21*/ if !(f.i < f.n) {
 		goto endfor3
 	}
-	/*line iter_templates.go:22*/ f.aw.Begin(f.e.I(f.i))
+	/*line iter_templates.go:22*/ f.Aw.Begin(f.e.I(f.i))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.v = f.aw.Must()
+	f.v = f.Aw.Must()
 	/*line iter_templates.go:23*/ f.e.Add("yield %d", f.v)
 	f.aw1.Begin(f.y.Yield(f.v))
 resume5:
@@ -78,7 +72,7 @@ resume5:
 endfor3:
 	/*line iter_templates.go:29*/ f.e.Add("count end")
 	return f.done(nil)
-//line iter_templates_async.go:82
+//line iter_templates_async.go:76
 }
 func (f *iterCountFrame) catch() {
 	if p := recover(); p != nil {
@@ -117,7 +111,7 @@ func (f *iterCountFrame) settle() {
 	}
 }
 func (f *iterCountFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -125,26 +119,21 @@ func (f *iterCountFrame) Close() {
 	f.Frame.Close()
 }
 func (f *iterCountFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCount", "generated_test/iter_templates.go", 22, 24)))
-}
-
-// iterDrainAsync is iterDrain as a coroutine (see asyncgen).
-func iterDrainAsync(e *Env, it *rt.AsyncIter[int]) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterDrain(e, it) })
-	}
-	return &iterDrainFrame{e: e, it: it}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCount", "generated_test/iter_templates.go", 22, 24)))
 }
 
 // iterDrainFrame is the state of a suspended iterDrain.
 type iterDrainFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	it  *rt.AsyncIter[int]
 	got []string
-	aw  rt.Awaiting[int]
 }
 
+// iterDrainAsync is iterDrain as a coroutine (see asyncgen).
+func iterDrainAsync(e *Env, it *rt.AsyncIter[int]) rt.Coro[string] {
+	return rtimpl.New(&iterDrainFrame{e: e, it: it}, func() (string, error) { return iterDrain(e, it) })
+}
 func (f *iterDrainFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *iterDrainFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *iterDrainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -158,12 +147,12 @@ func (f *iterDrainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line iter_templates.go:41*/ f.got = nil
 for1:
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line iter_templates.go:44*/ if errors.Is(err, rt.ErrStopAsyncIteration) {
 		goto endfor3
 	}
@@ -175,32 +164,26 @@ resume4:
 	goto for1
 endfor3:
 	/*line iter_templates.go:53*/ return f.Finish(strings.Join(f.got, ","), nil)
-//line iter_templates_async.go:179
+//line iter_templates_async.go:168
 }
-func (f *iterDrainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *iterDrainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterDrain", "generated_test/iter_templates.go", 43))
-}
-
-// iterSimpleAsync is iterSimple as a coroutine (see asyncgen).
-func iterSimpleAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterSimple(e) })
-	}
-	return &iterSimpleFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterDrain", "generated_test/iter_templates.go", 43))
 }
 
 // iterSimpleFrame is the state of a suspended iterSimple.
 type iterSimpleFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e   *Env
 	it  *rt.AsyncIter[int]
 	s   string
 	err error
-	aw  rt.Awaiting[string]
 	aw1 rt.Awaiting[int]
 }
 
+// iterSimpleAsync is iterSimple as a coroutine (see asyncgen).
+func iterSimpleAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterSimpleFrame{e: e}, func() (string, error) { return iterSimple(e) })
+}
 func (f *iterSimpleFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterSimpleFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -217,12 +200,12 @@ func (f *iterSimpleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:61*/ f.it = countIter(f.e, 3)
-	f.aw.Begin(iterDrainAsync(f.e, f.it))
+	f.Aw.Begin(iterDrainAsync(f.e, f.it))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.s, f.err = f.aw.Result()
+	f.s, f.err = f.Aw.Result()
 	/*line iter_templates.go:63*/ f.aw1.Begin(f.it.Next())
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -230,28 +213,23 @@ resume2:
 	}
 	_, again = f.aw1.Result()
 	/*line iter_templates.go:64*/ return f.Finish(fmt.Sprintf("%s again=%v done=%v", f.s, again, f.it.Done()), f.err)
-//line iter_templates_async.go:234
+//line iter_templates_async.go:217
 }
-func (f *iterSimpleFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterSimpleFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterSimpleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterSimple", "generated_test/iter_templates.go", 62, 63)))
-}
-
-// iterEmptyAsync is iterEmpty as a coroutine (see asyncgen).
-func iterEmptyAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterEmpty(e) })
-	}
-	return &iterEmptyFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterSimple", "generated_test/iter_templates.go", 62, 63)))
 }
 
 // iterEmptyFrame is the state of a suspended iterEmpty.
 type iterEmptyFrame struct {
-	rtimpl.Frame[string]
-	e  *Env
-	aw rt.Awaiting[string]
+	rtimpl.AwaitFrame[string, string]
+	e *Env
 }
 
+// iterEmptyAsync is iterEmpty as a coroutine (see asyncgen).
+func iterEmptyAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterEmptyFrame{e: e}, func() (string, error) { return iterEmpty(e) })
+}
 func (f *iterEmptyFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *iterEmptyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *iterEmptyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -263,38 +241,32 @@ func (f *iterEmptyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line iter_templates.go:71*/ f.aw.Begin(iterDrainAsync(f.e, countIter(f.e, 0)))
+	/*line iter_templates.go:71*/ f.Aw.Begin(iterDrainAsync(f.e, countIter(f.e, 0)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	iterDrain_1, err = f.aw.Result()
+	iterDrain_1, err = f.Aw.Result()
 	/*line iter_templates.go:71*/ return f.Finish(iterDrain_1, err)
-//line iter_templates_async.go:274
+//line iter_templates_async.go:252
 }
-func (f *iterEmptyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *iterEmptyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterEmpty", "generated_test/iter_templates.go", 71))
-}
-
-// iterBreakAsync is iterBreak as a coroutine (see asyncgen).
-func iterBreakAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return iterBreak(e) })
-	}
-	return &iterBreakFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterEmpty", "generated_test/iter_templates.go", 71))
 }
 
 // iterBreakFrame is the state of a suspended iterBreak.
 type iterBreakFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e   *Env
 	it  *rt.AsyncIter[int]
 	sum int
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// iterBreakAsync is iterBreak as a coroutine (see asyncgen).
+func iterBreakAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&iterBreakFrame{e: e}, func() (int, error) { return iterBreak(e) })
+}
 func (f *iterBreakFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *iterBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *iterBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -310,12 +282,12 @@ func (f *iterBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line iter_templates.go:80*/ f.it = countIter(f.e, 10)
 	f.sum = 0
 for1:
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line iter_templates.go:84*/ f.sum += v
 	if v == 2 {
 		goto endfor3
@@ -330,30 +302,25 @@ resume5:
 	f.aw1.Must()
 	/*line iter_templates.go:90*/ f.e.Add("after close done=%v", f.it.Done())
 	return f.Finish(f.sum, nil)
-//line iter_templates_async.go:334
+//line iter_templates_async.go:306
 }
-func (f *iterBreakFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterBreakFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterBreak", "generated_test/iter_templates.go", 83, 89)))
-}
-
-// iterCloseUnstartedAsync is iterCloseUnstarted as a coroutine (see asyncgen).
-func iterCloseUnstartedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterCloseUnstarted(e) })
-	}
-	return &iterCloseUnstartedFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterBreak", "generated_test/iter_templates.go", 83, 89)))
 }
 
 // iterCloseUnstartedFrame is the state of a suspended iterCloseUnstarted.
 type iterCloseUnstartedFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, rt.Void]
 	e   *Env
 	it  *rt.AsyncIter[int]
-	aw  rt.Awaiting[rt.Void]
 	aw1 rt.Awaiting[int]
 }
 
+// iterCloseUnstartedAsync is iterCloseUnstarted as a coroutine (see asyncgen).
+func iterCloseUnstartedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterCloseUnstartedFrame{e: e}, func() (string, error) { return iterCloseUnstarted(e) })
+}
 func (f *iterCloseUnstartedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterCloseUnstartedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -370,12 +337,12 @@ func (f *iterCloseUnstartedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:99*/ f.it = countIter(f.e, 3)
-	f.aw.Begin(f.it.Close())
+	f.Aw.Begin(f.it.Close())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:101*/ f.aw1.Begin(f.it.Next())
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -383,31 +350,26 @@ resume2:
 	}
 	_, err = f.aw1.Result()
 	/*line iter_templates.go:102*/ return f.Finish(fmt.Sprintf("done=%v err=%v", f.it.Done(), err), nil)
-//line iter_templates_async.go:387
+//line iter_templates_async.go:354
 }
-func (f *iterCloseUnstartedFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterCloseUnstartedFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterCloseUnstartedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCloseUnstarted", "generated_test/iter_templates.go", 100, 101)))
-}
-
-// iterFailingAsync is iterFailing as a coroutine (see asyncgen).
-func iterFailingAsync(e *Env, y *rt.Yielder[string]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterFailing(e, y) })
-	}
-	return &iterFailingFrame{e: e, y: y}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCloseUnstarted", "generated_test/iter_templates.go", 100, 101)))
 }
 
 // iterFailingFrame is the state of a suspended iterFailing.
 type iterFailingFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, bool]
 	e      *Env
 	y      *rt.Yielder[string]
-	aw     rt.Awaiting[bool]
 	aw1    rt.Awaiting[error]
 	defers []func(func())
 }
 
+// iterFailingAsync is iterFailing as a coroutine (see asyncgen).
+func iterFailingAsync(e *Env, y *rt.Yielder[string]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterFailingFrame{e: e, y: y}, func() (rt.Void, error) { return rt.Void{}, iterFailing(e, y) })
+}
 func (f *iterFailingFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *iterFailingFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -430,12 +392,12 @@ func (f *iterFailingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line iter_templates.go:110*/ f.aw.Begin(f.y.Yield("a"))
+	/*line iter_templates.go:110*/ f.Aw.Begin(f.y.Yield("a"))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:111*/ f.aw1.Begin(Fail[error](f.e, "producer broke"))
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -443,7 +405,7 @@ resume2:
 	}
 	fail = f.aw1.Must()
 	/*line iter_templates.go:111*/ return f.done(fail)
-//line iter_templates_async.go:447
+//line iter_templates_async.go:409
 }
 func (f *iterFailingFrame) catch() {
 	if p := recover(); p != nil {
@@ -482,7 +444,7 @@ func (f *iterFailingFrame) settle() {
 	}
 }
 func (f *iterFailingFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -490,27 +452,22 @@ func (f *iterFailingFrame) Close() {
 	f.Frame.Close()
 }
 func (f *iterFailingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterFailing", "generated_test/iter_templates.go", 110, 111)))
-}
-
-// iterProducerErrorAsync is iterProducerError as a coroutine (see asyncgen).
-func iterProducerErrorAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterProducerError(e) })
-	}
-	return &iterProducerErrorFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterFailing", "generated_test/iter_templates.go", 110, 111)))
 }
 
 // iterProducerErrorFrame is the state of a suspended iterProducerError.
 type iterProducerErrorFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e   *Env
 	it  *rt.AsyncIter[string]
 	a   string
 	err error
-	aw  rt.Awaiting[string]
 }
 
+// iterProducerErrorAsync is iterProducerError as a coroutine (see asyncgen).
+func iterProducerErrorAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterProducerErrorFrame{e: e}, func() (string, error) { return iterProducerError(e) })
+}
 func (f *iterProducerErrorFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterProducerErrorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -529,50 +486,44 @@ func (f *iterProducerErrorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:119*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[string]) rt.Coro[rt.Void] { return iterFailingAsync(f.e, y) })
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.a = f.aw.Must()
-	/*line iter_templates.go:121*/ f.aw.Begin(f.it.Next())
+	f.a = f.Aw.Must()
+	/*line iter_templates.go:121*/ f.Aw.Begin(f.it.Next())
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, f.err = f.aw.Result()
-	/*line iter_templates.go:122*/ f.aw.Begin(f.it.Next())
+	_, f.err = f.Aw.Result()
+	/*line iter_templates.go:122*/ f.Aw.Begin(f.it.Next())
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	_, err2 = f.aw.Result()
+	_, err2 = f.Aw.Result()
 	/*line iter_templates.go:123*/ return f.Finish(fmt.Sprintf("%s err=%v then=%v", f.a, f.err, err2), nil)
-//line iter_templates_async.go:552
+//line iter_templates_async.go:509
 }
-func (f *iterProducerErrorFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *iterProducerErrorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterProducerError", "generated_test/iter_templates.go", 120, 121, 122))
-}
-
-// iterPanickingAsync is iterPanicking as a coroutine (see asyncgen).
-func iterPanickingAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterPanicking(e, y) })
-	}
-	return &iterPanickingFrame{e: e, y: y}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterProducerError", "generated_test/iter_templates.go", 120, 121, 122))
 }
 
 // iterPanickingFrame is the state of a suspended iterPanicking.
 type iterPanickingFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, bool]
 	e      *Env
 	y      *rt.Yielder[int]
-	aw     rt.Awaiting[bool]
 	aw1    rt.Awaiting[int]
 	defers []func(func())
 }
 
+// iterPanickingAsync is iterPanicking as a coroutine (see asyncgen).
+func iterPanickingAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterPanickingFrame{e: e, y: y}, func() (rt.Void, error) { return rt.Void{}, iterPanicking(e, y) })
+}
 func (f *iterPanickingFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *iterPanickingFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -594,12 +545,12 @@ func (f *iterPanickingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line iter_templates.go:131*/ f.aw.Begin(f.y.Yield(1))
+	/*line iter_templates.go:131*/ f.Aw.Begin(f.y.Yield(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:132*/ f.aw1.Begin(f.e.I(0))
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -607,7 +558,7 @@ resume2:
 	}
 	f.aw1.Must()
 	/*line iter_templates.go:133*/ panic("producer panic")
-//line iter_templates_async.go:611
+//line iter_templates_async.go:562
 }
 func (f *iterPanickingFrame) catch() {
 	if p := recover(); p != nil {
@@ -646,7 +597,7 @@ func (f *iterPanickingFrame) settle() {
 	}
 }
 func (f *iterPanickingFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -654,27 +605,22 @@ func (f *iterPanickingFrame) Close() {
 	f.Frame.Close()
 }
 func (f *iterPanickingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterPanicking", "generated_test/iter_templates.go", 131, 132)))
-}
-
-// iterProducerPanicAsync is iterProducerPanic as a coroutine (see asyncgen).
-func iterProducerPanicAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterProducerPanic(e) })
-	}
-	return &iterProducerPanicFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterPanicking", "generated_test/iter_templates.go", 131, 132)))
 }
 
 // iterProducerPanicFrame is the state of a suspended iterProducerPanic.
 type iterProducerPanicFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	it *rt.AsyncIter[int]
 	v  int
 	pe *rt.PanicError
-	aw rt.Awaiting[int]
 }
 
+// iterProducerPanicAsync is iterProducerPanic as a coroutine (see asyncgen).
+func iterProducerPanicAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterProducerPanicFrame{e: e}, func() (string, error) { return iterProducerPanic(e) })
+}
 func (f *iterProducerPanicFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterProducerPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -691,44 +637,38 @@ func (f *iterProducerPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:141*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return iterPanickingAsync(f.e, y) })
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.v = f.aw.Must()
-	/*line iter_templates.go:143*/ f.aw.Begin(f.it.Next())
+	f.v = f.Aw.Must()
+	/*line iter_templates.go:143*/ f.Aw.Begin(f.it.Next())
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line iter_templates.go:144*/ f.pe = nil
 	return f.Finish(fmt.Sprintf("v=%d panic=%v", f.v, errors.As(err, &f.pe)), err)
-//line iter_templates_async.go:709
+//line iter_templates_async.go:655
 }
-func (f *iterProducerPanicFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *iterProducerPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterProducerPanic", "generated_test/iter_templates.go", 142, 143))
-}
-
-// iterConsumerPanicAsync is iterConsumerPanic as a coroutine (see asyncgen).
-func iterConsumerPanicAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return iterConsumerPanic(e) })
-	}
-	return &iterConsumerPanicFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterProducerPanic", "generated_test/iter_templates.go", 142, 143))
 }
 
 // iterConsumerPanicFrame is the state of a suspended iterConsumerPanic.
 type iterConsumerPanicFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	it     *rt.AsyncIter[int]
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// iterConsumerPanicAsync is iterConsumerPanic as a coroutine (see asyncgen).
+func iterConsumerPanicAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&iterConsumerPanicFrame{e: e}, func() (int, error) { return iterConsumerPanic(e) })
+}
 func (f *iterConsumerPanicFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *iterConsumerPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -747,17 +687,17 @@ func (f *iterConsumerPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f.e.Add("consumer defer closes")
 		rt.CreateTask(f.e.L, f.it.Close())
 	})
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line iter_templates.go:160*/ if v == 0 {
 		panic("consumer panic")
 	}
 	return f.done(v, nil)
-//line iter_templates_async.go:761
+//line iter_templates_async.go:701
 }
 func (f *iterConsumerPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -791,33 +731,28 @@ func (f *iterConsumerPanicFrame) settle() {
 	}
 }
 func (f *iterConsumerPanicFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *iterConsumerPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterConsumerPanic", "generated_test/iter_templates.go", 159))
-}
-
-// iterStubbornAsync is iterStubborn as a coroutine (see asyncgen).
-func iterStubbornAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterStubborn(e, y) })
-	}
-	return &iterStubbornFrame{e: e, y: y}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterConsumerPanic", "generated_test/iter_templates.go", 159))
 }
 
 // iterStubbornFrame is the state of a suspended iterStubborn.
 type iterStubbornFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, bool]
 	e      *Env
 	y      *rt.Yielder[int]
-	aw     rt.Awaiting[bool]
 	defers []func(func())
 }
 
+// iterStubbornAsync is iterStubborn as a coroutine (see asyncgen).
+func iterStubbornAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterStubbornFrame{e: e, y: y}, func() (rt.Void, error) { return rt.Void{}, iterStubborn(e, y) })
+}
 func (f *iterStubbornFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *iterStubbornFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -839,22 +774,22 @@ func (f *iterStubbornFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line iter_templates.go:171*/ f.aw.Begin(f.y.Yield(1))
+	/*line iter_templates.go:171*/ f.Aw.Begin(f.y.Yield(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:172*/ f.e.Add("told to stop")
-	f.aw.Begin(f.y.Yield(2))
+	f.Aw.Begin(f.y.Yield(2))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:174*/ f.e.Add("not reached")
 	return f.done(nil)
-//line iter_templates_async.go:858
+//line iter_templates_async.go:793
 }
 func (f *iterStubbornFrame) catch() {
 	if p := recover(); p != nil {
@@ -893,33 +828,28 @@ func (f *iterStubbornFrame) settle() {
 	}
 }
 func (f *iterStubbornFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *iterStubbornFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterStubborn", "generated_test/iter_templates.go", 171, 173))
-}
-
-// iterIgnoredCloseAsync is iterIgnoredClose as a coroutine (see asyncgen).
-func iterIgnoredCloseAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterIgnoredClose(e) })
-	}
-	return &iterIgnoredCloseFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterStubborn", "generated_test/iter_templates.go", 171, 173))
 }
 
 // iterIgnoredCloseFrame is the state of a suspended iterIgnoredClose.
 type iterIgnoredCloseFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	it  *rt.AsyncIter[int]
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// iterIgnoredCloseAsync is iterIgnoredClose as a coroutine (see asyncgen).
+func iterIgnoredCloseAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterIgnoredCloseFrame{e: e}, func() (string, error) { return iterIgnoredClose(e) })
+}
 func (f *iterIgnoredCloseFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterIgnoredCloseFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -936,12 +866,12 @@ func (f *iterIgnoredCloseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:182*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return iterStubbornAsync(f.e, y) })
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:184*/ f.aw1.Begin(f.it.Close())
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -949,32 +879,27 @@ resume2:
 	}
 	_, err = f.aw1.Result()
 	/*line iter_templates.go:185*/ return f.Finish(fmt.Sprintf("err=%v ignored=%v done=%v", err, errors.Is(err, rt.ErrIgnoredClose), f.it.Done()), nil)
-//line iter_templates_async.go:953
+//line iter_templates_async.go:883
 }
-func (f *iterIgnoredCloseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterIgnoredCloseFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterIgnoredCloseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterIgnoredClose", "generated_test/iter_templates.go", 183, 184)))
-}
-
-// iterBadDeferAsync is iterBadDefer as a coroutine (see asyncgen).
-func iterBadDeferAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterBadDefer(e, y) })
-	}
-	return &iterBadDeferFrame{e: e, y: y}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterIgnoredClose", "generated_test/iter_templates.go", 183, 184)))
 }
 
 // iterBadDeferFrame is the state of a suspended iterBadDefer.
 type iterBadDeferFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, bool]
 	e      *Env
 	y      *rt.Yielder[int]
 	i      int
-	aw     rt.Awaiting[bool]
 	aw1    rt.Awaiting[int]
 	defers []func()
 }
 
+// iterBadDeferAsync is iterBadDefer as a coroutine (see asyncgen).
+func iterBadDeferAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterBadDeferFrame{e: e, y: y}, func() (rt.Void, error) { return rt.Void{}, iterBadDefer(e, y) })
+}
 func (f *iterBadDeferFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *iterBadDeferFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -996,12 +921,12 @@ func (f *iterBadDeferFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	})
 	f.i = 0
 for1:
-	/*line iter_templates.go:198*/ f.aw.Begin(f.y.Yield(f.i))
+	/*line iter_templates.go:198*/ f.Aw.Begin(f.y.Yield(f.i))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	yield = f.aw.Must()
+	yield = f.Aw.Must()
 	if yield {
 		goto endif5
 	}
@@ -1015,7 +940,7 @@ resume6:
 endif5:
 	/*line iter_templates.go:197*/ f.i++
 	goto for1
-//line iter_templates_async.go:1019
+//line iter_templates_async.go:944
 }
 func (f *iterBadDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -1049,7 +974,7 @@ func (f *iterBadDeferFrame) settle() {
 	}
 }
 func (f *iterBadDeferFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -1057,26 +982,21 @@ func (f *iterBadDeferFrame) Close() {
 	f.Frame.Close()
 }
 func (f *iterBadDeferFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterBadDefer", "generated_test/iter_templates.go", 198, 199)))
-}
-
-// iterCloseFailsAsync is iterCloseFails as a coroutine (see asyncgen).
-func iterCloseFailsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterCloseFails(e) })
-	}
-	return &iterCloseFailsFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterBadDefer", "generated_test/iter_templates.go", 198, 199)))
 }
 
 // iterCloseFailsFrame is the state of a suspended iterCloseFails.
 type iterCloseFailsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	it  *rt.AsyncIter[int]
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// iterCloseFailsAsync is iterCloseFails as a coroutine (see asyncgen).
+func iterCloseFailsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterCloseFailsFrame{e: e}, func() (string, error) { return iterCloseFails(e) })
+}
 func (f *iterCloseFailsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterCloseFailsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1093,12 +1013,12 @@ func (f *iterCloseFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:210*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return iterBadDeferAsync(f.e, y) })
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:212*/ f.aw1.Begin(f.it.Close())
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -1106,31 +1026,26 @@ resume2:
 	}
 	_, err = f.aw1.Result()
 	/*line iter_templates.go:213*/ return f.Finish(fmt.Sprintf("done=%v", f.it.Done()), err)
-//line iter_templates_async.go:1110
+//line iter_templates_async.go:1030
 }
-func (f *iterCloseFailsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterCloseFailsFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterCloseFailsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCloseFails", "generated_test/iter_templates.go", 211, 212)))
-}
-
-// iterSlowAsync is iterSlow as a coroutine (see asyncgen).
-func iterSlowAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterSlow(e, y) })
-	}
-	return &iterSlowFrame{e: e, y: y}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCloseFails", "generated_test/iter_templates.go", 211, 212)))
 }
 
 // iterSlowFrame is the state of a suspended iterSlow.
 type iterSlowFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, bool]
 	e      *Env
 	y      *rt.Yielder[int]
-	aw     rt.Awaiting[bool]
 	aw1    rt.Awaiting[int]
 	defers []func(func())
 }
 
+// iterSlowAsync is iterSlow as a coroutine (see asyncgen).
+func iterSlowAsync(e *Env, y *rt.Yielder[int]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterSlowFrame{e: e, y: y}, func() (rt.Void, error) { return rt.Void{}, iterSlow(e, y) })
+}
 func (f *iterSlowFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *iterSlowFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *iterSlowFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -1150,12 +1065,12 @@ func (f *iterSlowFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line iter_templates.go:222*/ f.aw.Begin(f.y.Yield(1))
+	/*line iter_templates.go:222*/ f.Aw.Begin(f.y.Yield(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:223*/ f.aw1.Begin(f.e.Cancel("stop"))
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -1164,7 +1079,7 @@ resume2:
 	_, err = f.aw1.Result()
 	/*line iter_templates.go:224*/ f.e.Add("slow saw cancel=%v", errors.Is(err, rt.ErrCancelled))
 	return f.done(err)
-//line iter_templates_async.go:1168
+//line iter_templates_async.go:1083
 }
 func (f *iterSlowFrame) catch() {
 	if p := recover(); p != nil {
@@ -1203,7 +1118,7 @@ func (f *iterSlowFrame) settle() {
 	}
 }
 func (f *iterSlowFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -1211,25 +1126,20 @@ func (f *iterSlowFrame) Close() {
 	f.Frame.Close()
 }
 func (f *iterSlowFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterSlow", "generated_test/iter_templates.go", 222, 223)))
-}
-
-// iterCancelConsumerAsync is iterCancelConsumer as a coroutine (see asyncgen).
-func iterCancelConsumerAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterCancelConsumer(e) })
-	}
-	return &iterCancelConsumerFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterSlow", "generated_test/iter_templates.go", 222, 223)))
 }
 
 // iterCancelConsumerFrame is the state of a suspended iterCancelConsumer.
 type iterCancelConsumerFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	it *rt.AsyncIter[int]
-	aw rt.Awaiting[int]
 }
 
+// iterCancelConsumerAsync is iterCancelConsumer as a coroutine (see asyncgen).
+func iterCancelConsumerAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterCancelConsumerFrame{e: e}, func() (string, error) { return iterCancelConsumer(e) })
+}
 func (f *iterCancelConsumerFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterCancelConsumerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1246,46 +1156,40 @@ func (f *iterCancelConsumerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:233*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return iterSlowAsync(f.e, y) })
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
-	/*line iter_templates.go:235*/ f.aw.Begin(f.it.Next())
+	f.Aw.Must()
+	/*line iter_templates.go:235*/ f.Aw.Begin(f.it.Next())
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line iter_templates.go:236*/ return f.Finish(fmt.Sprintf("cancelled=%v done=%v", errors.Is(err, rt.ErrCancelled), f.it.Done()), nil)
-//line iter_templates_async.go:1263
+//line iter_templates_async.go:1173
 }
-func (f *iterCancelConsumerFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *iterCancelConsumerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCancelConsumer", "generated_test/iter_templates.go", 234, 235))
-}
-
-// iterDoubledAsync is iterDoubled as a coroutine (see asyncgen).
-func iterDoubledAsync(e *Env, src *rt.AsyncIter[int], y *rt.Yielder[int]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterDoubled(e, src, y) })
-	}
-	return &iterDoubledFrame{e: e, src: src, y: y}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterCancelConsumer", "generated_test/iter_templates.go", 234, 235))
 }
 
 // iterDoubledFrame is the state of a suspended iterDoubled.
 type iterDoubledFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, int]
 	e      *Env
 	src    *rt.AsyncIter[int]
 	y      *rt.Yielder[int]
-	aw     rt.Awaiting[int]
 	aw1    rt.Awaiting[bool]
 	aw2    rt.Awaiting[rt.Void]
 	defers []func(func())
 }
 
+// iterDoubledAsync is iterDoubled as a coroutine (see asyncgen).
+func iterDoubledAsync(e *Env, src *rt.AsyncIter[int], y *rt.Yielder[int]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterDoubledFrame{e: e, src: src, y: y}, func() (rt.Void, error) { return rt.Void{}, iterDoubled(e, src, y) })
+}
 func (f *iterDoubledFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *iterDoubledFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1313,12 +1217,12 @@ func (f *iterDoubledFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 for1:
-	/*line iter_templates.go:245*/ f.aw.Begin(f.src.Next())
+	/*line iter_templates.go:245*/ f.Aw.Begin(f.src.Next())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line iter_templates.go:246*/ if errors.Is(err, rt.ErrStopAsyncIteration) {
 		return f.done(nil)
 	}
@@ -1343,7 +1247,7 @@ resume7:
 	/*line iter_templates.go:254*/ return f.done(err_1)
 endif6:
 	goto for1
-//line iter_templates_async.go:1347
+//line iter_templates_async.go:1251
 }
 func (f *iterDoubledFrame) catch() {
 	if p := recover(); p != nil {
@@ -1382,7 +1286,7 @@ func (f *iterDoubledFrame) settle() {
 	}
 }
 func (f *iterDoubledFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	if f.State > 0 {
@@ -1391,31 +1295,25 @@ func (f *iterDoubledFrame) Close() {
 	f.Frame.Close()
 }
 func (f *iterDoubledFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterDoubled", "generated_test/iter_templates.go", 245, 252, 253))))
-}
-
-// iterNestedAsync is iterNested as a coroutine (see asyncgen).
-func iterNestedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterNested(e) })
-	}
-	return &iterNestedFrame{e: e}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterDoubled", "generated_test/iter_templates.go", 245, 252, 253))))
 }
 
 // iterNestedFrame is the state of a suspended iterNested.
 type iterNestedFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	mk  func(n int) *rt.AsyncIter[int]
-	all []int
-	it  *rt.AsyncIter[int]
-	a   int
-	b   int
-	aw  rt.Awaiting[[]int]
-	aw1 rt.Awaiting[int]
-	aw2 rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[string, []int]
+	e    *Env
+	mk   func(n int) *rt.AsyncIter[int]
+	all  []int
+	it   *rt.AsyncIter[int]
+	a, b int
+	aw1  rt.Awaiting[int]
+	aw2  rt.Awaiting[rt.Void]
 }
 
+// iterNestedAsync is iterNested as a coroutine (see asyncgen).
+func iterNestedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterNestedFrame{e: e}, func() (string, error) { return iterNested(e) })
+}
 func (f *iterNestedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterNestedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1439,12 +1337,12 @@ func (f *iterNestedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		src := countIter(f.e, n)
 		return rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return iterDoubledAsync(f.e, src, y) })
 	}
-	f.aw.Begin(rt.Collect(f.mk(3)))
+	f.Aw.Begin(rt.Collect(f.mk(3)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.all, err = f.aw.Result()
+	f.all, err = f.Aw.Result()
 	/*line iter_templates.go:269*/ if err != nil {
 		return f.Finish("", err)
 	}
@@ -1468,33 +1366,28 @@ resume4:
 	}
 	f.aw2.Must()
 	/*line iter_templates.go:276*/ return f.Finish(fmt.Sprintf("%v %d %d", f.all, f.a, f.b), nil)
-//line iter_templates_async.go:1472
+//line iter_templates_async.go:1370
 }
-func (f *iterNestedFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
+func (f *iterNestedFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *iterNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterNested", "generated_test/iter_templates.go", 268, 273, 274, 275))))
-}
-
-// iterPairsAsync is iterPairs as a coroutine (see asyncgen).
-func iterPairsAsync[T any](e *Env, vs []T, y *rt.Yielder[T]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, iterPairs[T](e, vs, y) })
-	}
-	return &iterPairsFrame[T]{e: e, vs: vs, y: y}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterNested", "generated_test/iter_templates.go", 268, 273, 274, 275))))
 }
 
 // iterPairsFrame is the state of a suspended iterPairs.
 type iterPairsFrame[T any] struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, bool]
 	e   *Env
 	vs  []T
 	y   *rt.Yielder[T]
 	i   int
 	v   T
-	aw  rt.Awaiting[bool]
 	aw1 rt.Awaiting[int]
 }
 
+// iterPairsAsync is iterPairs as a coroutine (see asyncgen).
+func iterPairsAsync[T any](e *Env, vs []T, y *rt.Yielder[T]) rt.Coro[rt.Void] {
+	return rtimpl.New(&iterPairsFrame[T]{e: e, vs: vs, y: y}, func() (rt.Void, error) { return rt.Void{}, iterPairs[T](e, vs, y) })
+}
 func (f *iterPairsFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterPairsFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1514,12 +1407,12 @@ func (f *iterPairsFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iter_templates.go:284*/ zero = *new(T)
-	f.aw.Begin(f.y.Yield(zero))
+	f.Aw.Begin(f.y.Yield(zero))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	yield = f.aw.Must()
+	yield = f.Aw.Must()
 	/*line iter_templates.go:285*/ if !yield {
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -1535,12 +1428,12 @@ resume5:
 		return f.Suspend(2, y)
 	}
 	f.aw1.Must()
-	/*line iter_templates.go:290*/ f.aw.Begin(f.y.Yield(f.v))
+	/*line iter_templates.go:290*/ f.Aw.Begin(f.y.Yield(f.v))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	yield_1 = f.aw.Must()
+	yield_1 = f.Aw.Must()
 	/*line iter_templates.go:290*/ if !yield_1 {
 		return f.Finish(rt.Void{}, nil)
 	}
@@ -1548,30 +1441,25 @@ resume6:
 	goto range2
 endrange4:
 	/*line iter_templates.go:294*/ return f.Finish(rt.Void{}, nil)
-//line iter_templates_async.go:1552
+//line iter_templates_async.go:1445
 }
-func (f *iterPairsFrame[T]) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterPairsFrame[T]) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterPairsFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterPairs", "generated_test/iter_templates.go", 285, 289, 290)))
-}
-
-// iterGenericAsync is iterGeneric as a coroutine (see asyncgen).
-func iterGenericAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterGeneric(e) })
-	}
-	return &iterGenericFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterPairs", "generated_test/iter_templates.go", 285, 289, 290)))
 }
 
 // iterGenericFrame is the state of a suspended iterGeneric.
 type iterGenericFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, []string]
 	e   *Env
 	ss  []string
-	aw  rt.Awaiting[[]string]
 	aw1 rt.Awaiting[[]*int]
 }
 
+// iterGenericAsync is iterGeneric as a coroutine (see asyncgen).
+func iterGenericAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterGenericFrame{e: e}, func() (string, error) { return iterGeneric(e) })
+}
 func (f *iterGenericFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterGenericFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1587,14 +1475,14 @@ func (f *iterGenericFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line iter_templates.go:301*/ f.aw.Begin(rt.Collect(rt.NewAsyncIter(func(y *rt.Yielder[string]) rt.Coro[rt.Void] {
+	/*line iter_templates.go:301*/ f.Aw.Begin(rt.Collect(rt.NewAsyncIter(func(y *rt.Yielder[string]) rt.Coro[rt.Void] {
 		return iterPairsAsync(f.e, []string{"x", "y"}, y)
 	})))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.ss = f.aw.Must()
+	f.ss = f.Aw.Must()
 	/*line iter_templates.go:304*/ f.aw1.Begin(rt.Collect(rt.NewAsyncIter(func(y *rt.Yielder[*int]) rt.Coro[rt.Void] {
 		return iterPairsAsync[*int](f.e, nil, y)
 	})))
@@ -1604,24 +1492,16 @@ resume2:
 	}
 	ps = f.aw1.Must()
 	/*line iter_templates.go:307*/ return f.Finish(fmt.Sprintf("%q %v", f.ss, ps), nil)
-//line iter_templates_async.go:1608
+//line iter_templates_async.go:1496
 }
-func (f *iterGenericFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterGenericFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterGenericFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterGeneric", "generated_test/iter_templates.go", 301, 304)))
-}
-
-// iterLitAsync is iterLit as a coroutine (see asyncgen).
-func iterLitAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return iterLit(e) })
-	}
-	return &iterLitFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterGeneric", "generated_test/iter_templates.go", 301, 304)))
 }
 
 // iterLitFrame is the state of a suspended iterLit.
 type iterLitFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	step_1 int
 	y      *rt.Yielder[int]
@@ -1629,10 +1509,13 @@ type iterLitFrame struct {
 	it     *rt.AsyncIter[int]
 	out    string
 	round  int
-	aw     rt.Awaiting[int]
 	aw1    rt.Awaiting[rt.Void]
 }
 
+// iterLitAsync is iterLit as a coroutine (see asyncgen).
+func iterLitAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&iterLitFrame{e: e}, func() (string, error) { return iterLit(e) })
+}
 func (f *iterLitFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *iterLitFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *iterLitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -1656,12 +1539,12 @@ for1:
 	/*line iter_templates.go:331*/ if !(f.round < 3) {
 		goto endfor3
 	}
-	/*line iter_templates.go:333*/ f.aw.Begin(f.it.Next())
+	/*line iter_templates.go:333*/ f.Aw.Begin(f.it.Next())
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line iter_templates.go:334*/ if err != nil {
 		f.out += "end;"
 		goto endfor3
@@ -1680,29 +1563,27 @@ resume8:
 	}
 	f.aw1.Must()
 	/*line iter_templates.go:344*/ return f.Finish(f.out, nil)
-//line iter_templates_async.go:1684
+//line iter_templates_async.go:1567
 }
-func (f *iterLitFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterLitFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterLitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterLit", "generated_test/iter_templates.go", 333, 343)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterLit", "generated_test/iter_templates.go", 333, 343)))
+}
+
+// iterLitFunc1Frame is the state of a suspended coroutine literal of iterLit (generated_test/iter_templates.go:319).
+type iterLitFunc1Frame struct {
+	rtimpl.AwaitFrame[rt.Void, int]
+	e      **Env
+	y      **rt.Yielder[int]
+	step_1 *int
+	i      int
+	aw1    rt.Awaiting[bool]
 }
 
 // iterLitFunc1Async is the func literal at generated_test/iter_templates.go:319 as a coroutine (see asyncgen).
 func iterLitFunc1Async(e **Env, y **rt.Yielder[int], step *int) rt.Coro[rt.Void] {
 	return &iterLitFunc1Frame{e: e, y: y, step_1: step}
 }
-
-// iterLitFunc1Frame is the state of a suspended coroutine literal of iterLit (generated_test/iter_templates.go:319).
-type iterLitFunc1Frame struct {
-	rtimpl.Frame[rt.Void]
-	e      **Env
-	y      **rt.Yielder[int]
-	step_1 *int
-	i      int
-	aw     rt.Awaiting[int]
-	aw1    rt.Awaiting[bool]
-}
-
 func (f *iterLitFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *iterLitFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -1723,12 +1604,12 @@ for1:
 	/*line iter_templates.go:320*/ if !(f.i <= 3) {
 		goto endfor3
 	}
-	/*line iter_templates.go:321*/ f.aw.Begin((*f.e).I(0))
+	/*line iter_templates.go:321*/ f.Aw.Begin((*f.e).I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line iter_templates.go:322*/ f.aw1.Begin((*f.y).Yield(f.i * (*f.step_1)))
 resume5:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -1742,9 +1623,9 @@ resume5:
 	goto for1
 endfor3:
 	/*line iter_templates.go:326*/ return f.Finish(rt.Void{}, nil)
-//line iter_templates_async.go:1746
+//line iter_templates_async.go:1627
 }
-func (f *iterLitFunc1Frame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *iterLitFunc1Frame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterLitFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterLit.func1", "generated_test/iter_templates.go", 321, 322)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.iterLit.func1", "generated_test/iter_templates.go", 321, 322)))
 }

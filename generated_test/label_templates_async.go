@@ -8,24 +8,19 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// labelShortDeclAsync is labelShortDecl as a coroutine (see asyncgen).
-func labelShortDeclAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelShortDecl(e), nil })
-	}
-	return &labelShortDeclFrame{e: e}
-}
-
 // labelShortDeclFrame is the state of a suspended labelShortDecl.
 type labelShortDeclFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	i  int
 	fs []func() int
 	j  *int
-	aw rt.Awaiting[int]
 }
 
+// labelShortDeclAsync is labelShortDecl as a coroutine (see asyncgen).
+func labelShortDeclAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&labelShortDeclFrame{e: e}, func() (string, error) { return labelShortDecl(e), nil })
+}
 func (f *labelShortDeclFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelShortDeclFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -47,44 +42,37 @@ L:
 		j := f.j
 		f.fs = append(f.fs, func() int { return (*j) * 10 })
 	}
-	/*line label_templates.go:34*/ f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:34*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line label_templates.go:35*/ f.i++
 	if f.i < 3 {
 		goto L
 	}
 	(*f.j)++
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:63
+//line label_templates_async.go:58
 }
-func (f *labelShortDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelShortDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelShortDecl", "generated_test/label_templates.go", 34))
-}
-
-// labelVarDeclAsync is labelVarDecl as a coroutine (see asyncgen).
-func labelVarDeclAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelVarDecl(e), nil })
-	}
-	return &labelVarDeclFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelShortDecl", "generated_test/label_templates.go", 34))
 }
 
 // labelVarDeclFrame is the state of a suspended labelVarDecl.
 type labelVarDeclFrame struct {
-	rtimpl.Frame[string]
-	e  *Env
-	i  int
-	fs []func() int
-	j  *int
-	k  *int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	i    int
+	fs   []func() int
+	j, k *int
 }
 
+// labelVarDeclAsync is labelVarDecl as a coroutine (see asyncgen).
+func labelVarDeclAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&labelVarDeclFrame{e: e}, func() (string, error) { return labelVarDecl(e), nil })
+}
 func (f *labelVarDeclFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelVarDeclFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -103,12 +91,12 @@ L:
 	f.j = new(int)
 	/*line label_templates.go:48*/ (*f.j) = f.i
 	f.k = new(int)
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line label_templates.go:51*/ (*f.k) += f.i
 	{
 		j := f.j
@@ -120,31 +108,25 @@ resume1:
 		goto L
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:124
+//line label_templates_async.go:112
 }
-func (f *labelVarDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelVarDecl", "generated_test/label_templates.go", 50))
-}
-
-// labelZeroDeclAsync is labelZeroDecl as a coroutine (see asyncgen).
-func labelZeroDeclAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelZeroDecl(e), nil })
-	}
-	return &labelZeroDeclFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelVarDecl", "generated_test/label_templates.go", 50))
 }
 
 // labelZeroDeclFrame is the state of a suspended labelZeroDecl.
 type labelZeroDeclFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	i  int
 	fs []func() int
 	j  *int
-	aw rt.Awaiting[int]
 }
 
+// labelZeroDeclAsync is labelZeroDecl as a coroutine (see asyncgen).
+func labelZeroDeclAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&labelZeroDeclFrame{e: e}, func() (string, error) { return labelZeroDecl(e), nil })
+}
 func (f *labelZeroDeclFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelZeroDeclFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -166,42 +148,36 @@ L:
 		j := f.j
 		f.fs = append(f.fs, func() int { return (*j) })
 	}
-	/*line label_templates.go:67*/ f.aw.Begin(f.e.AV("v", f.i*10))
+	/*line label_templates.go:67*/ f.Aw.Begin(f.e.AV("v", f.i*10))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line label_templates.go:67*/ (*f.j) = aV
 	f.i++
 	if f.i < 3 {
 		goto L
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:182
+//line label_templates_async.go:164
 }
-func (f *labelZeroDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelZeroDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelZeroDecl", "generated_test/label_templates.go", 67))
-}
-
-// labelMultiDeclAsync is labelMultiDecl as a coroutine (see asyncgen).
-func labelMultiDeclAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelMultiDecl(e), nil })
-	}
-	return &labelMultiDeclFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelZeroDecl", "generated_test/label_templates.go", 67))
 }
 
 // labelMultiDeclFrame is the state of a suspended labelMultiDecl.
 type labelMultiDeclFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	i  int
 	fs []func() int
-	aw rt.Awaiting[int]
 }
 
+// labelMultiDeclAsync is labelMultiDecl as a coroutine (see asyncgen).
+func labelMultiDeclAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&labelMultiDeclFrame{e: e}, func() (string, error) { return labelMultiDecl(e), nil })
+}
 func (f *labelMultiDeclFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelMultiDeclFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -226,41 +202,35 @@ L:
 		b_1 := b
 		f.fs = append(f.fs, func() int { (*a_1)++; return (*a_1) + (*b_1) })
 	}
-	/*line label_templates.go:82*/ f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:82*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line label_templates.go:83*/ f.i++
 	if f.i < 2 {
 		goto L
 	}
 	return f.Finish(show(f.fs)+show(f.fs), nil)
-//line label_templates_async.go:241
+//line label_templates_async.go:217
 }
-func (f *labelMultiDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelMultiDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelMultiDecl", "generated_test/label_templates.go", 82))
-}
-
-// labelAwaitingDeclAsync is labelAwaitingDecl as a coroutine (see asyncgen).
-func labelAwaitingDeclAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelAwaitingDecl(e), nil })
-	}
-	return &labelAwaitingDeclFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelMultiDecl", "generated_test/label_templates.go", 82))
 }
 
 // labelAwaitingDeclFrame is the state of a suspended labelAwaitingDecl.
 type labelAwaitingDeclFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	i  int
 	fs []func() int
-	aw rt.Awaiting[int]
 }
 
+// labelAwaitingDeclAsync is labelAwaitingDecl as a coroutine (see asyncgen).
+func labelAwaitingDeclAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&labelAwaitingDeclFrame{e: e}, func() (string, error) { return labelAwaitingDecl(e), nil })
+}
 func (f *labelAwaitingDeclFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelAwaitingDeclFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -277,13 +247,13 @@ func (f *labelAwaitingDeclFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line label_templates.go:92*/ f.i = 0
 	f.fs = nil
 L:
-	f.aw.Begin(f.e.AV("v", f.i))
+	f.Aw.Begin(f.e.AV("v", f.i))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	/*line label_templates.go:95*/ j = new(int)
-	(*j) = f.aw.Must()
+	(*j) = f.Aw.Must()
 	/*line label_templates.go:96*/ {
 		j_1 := j
 		f.fs = append(f.fs, func() int { return (*j_1) })
@@ -293,31 +263,24 @@ resume1:
 		goto L
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:297
+//line label_templates_async.go:267
 }
-func (f *labelAwaitingDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelAwaitingDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelAwaitingDecl", "generated_test/label_templates.go", 95))
-}
-
-// labelInLoopAsync is labelInLoop as a coroutine (see asyncgen).
-func labelInLoopAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelInLoop(e), nil })
-	}
-	return &labelInLoopFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelAwaitingDecl", "generated_test/label_templates.go", 95))
 }
 
 // labelInLoopFrame is the state of a suspended labelInLoop.
 type labelInLoopFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	fs    []func() int
-	n     int
-	tries int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e        *Env
+	fs       []func() int
+	n, tries int
 }
 
+// labelInLoopAsync is labelInLoop as a coroutine (see asyncgen).
+func labelInLoopAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&labelInLoopFrame{e: e}, func() (string, error) { return labelInLoop(e), nil })
+}
 func (f *labelInLoopFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelInLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -345,12 +308,12 @@ again:
 		j_1 := j
 		f.fs = append(f.fs, func() int { return (*j_1) })
 	}
-	/*line label_templates.go:112*/ f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:112*/ f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line label_templates.go:113*/ f.tries++
 	if f.tries < 2 {
 		goto again
@@ -359,30 +322,24 @@ resume4:
 	goto range1
 endrange3:
 	/*line label_templates.go:118*/ return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:363
+//line label_templates_async.go:326
 }
-func (f *labelInLoopFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelInLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelInLoop", "generated_test/label_templates.go", 112))
-}
-
-// labelNestedAsync is labelNested as a coroutine (see asyncgen).
-func labelNestedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return labelNested(e), nil })
-	}
-	return &labelNestedFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelInLoop", "generated_test/label_templates.go", 112))
 }
 
 // labelNestedFrame is the state of a suspended labelNested.
 type labelNestedFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	i  int
 	fs []func() int
-	aw rt.Awaiting[int]
 }
 
+// labelNestedAsync is labelNested as a coroutine (see asyncgen).
+func labelNestedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&labelNestedFrame{e: e}, func() (string, error) { return labelNested(e), nil })
+}
 func (f *labelNestedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelNestedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -406,12 +363,12 @@ B:
 		j_1 := j
 		f.fs = append(f.fs, func() int { return (*j_1) })
 	}
-	/*line label_templates.go:129*/ f.aw.Begin(f.e.I(0))
+	/*line label_templates.go:129*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line label_templates.go:130*/ f.i++
 	switch f.i {
 	case 1:
@@ -420,31 +377,25 @@ resume1:
 		goto B
 	}
 	return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:424
+//line label_templates_async.go:381
 }
-func (f *labelNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelNested", "generated_test/label_templates.go", 129))
-}
-
-// cellAssignedAfterAwaitAsync is cellAssignedAfterAwait as a coroutine (see asyncgen).
-func cellAssignedAfterAwaitAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return cellAssignedAfterAwait(e), nil })
-	}
-	return &cellAssignedAfterAwaitFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelNested", "generated_test/label_templates.go", 129))
 }
 
 // cellAssignedAfterAwaitFrame is the state of a suspended cellAssignedAfterAwait.
 type cellAssignedAfterAwaitFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	fs []func() int
 	i  int
 	j  *int
-	aw rt.Awaiting[int]
 }
 
+// cellAssignedAfterAwaitAsync is cellAssignedAfterAwait as a coroutine (see asyncgen).
+func cellAssignedAfterAwaitAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&cellAssignedAfterAwaitFrame{e: e}, func() (string, error) { return cellAssignedAfterAwait(e), nil })
+}
 func (f *cellAssignedAfterAwaitFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -472,20 +423,19 @@ range1:
 		j := f.j
 		f.fs = append(f.fs, func() int { return (*j) })
 	}
-	/*line label_templates.go:150*/ f.aw.Begin(f.e.AV("v", f.i*10))
+	/*line label_templates.go:150*/ f.Aw.Begin(f.e.AV("v", f.i*10))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line label_templates.go:150*/ (*f.j) = aV
 	f.i++
 	goto range1
 endrange3:
 	/*line label_templates.go:152*/ return f.Finish(show(f.fs), nil)
-//line label_templates_async.go:487
+//line label_templates_async.go:438
 }
-func (f *cellAssignedAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *cellAssignedAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cellAssignedAfterAwait", "generated_test/label_templates.go", 150))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.cellAssignedAfterAwait", "generated_test/label_templates.go", 150))
 }

@@ -10,23 +10,18 @@ import (
 	"iter"
 )
 
-// loopvarAwaitedHeaderAsync is loopvarAwaitedHeader as a coroutine (see asyncgen).
-func loopvarAwaitedHeaderAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return loopvarAwaitedHeader(e), nil })
-	}
-	return &loopvarAwaitedHeaderFrame{e: e}
-}
-
 // loopvarAwaitedHeaderFrame is the state of a suspended loopvarAwaitedHeader.
 type loopvarAwaitedHeaderFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e  *Env
 	fs []func() string
 	i  *int
-	aw rt.Awaiting[int]
 }
 
+// loopvarAwaitedHeaderAsync is loopvarAwaitedHeader as a coroutine (see asyncgen).
+func loopvarAwaitedHeaderAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&loopvarAwaitedHeaderFrame{e: e}, func() (string, error) { return loopvarAwaitedHeader(e), nil })
+}
 func (f_1 *loopvarAwaitedHeaderFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f_1.Catch()
 	return f_1.step(c, nil)
@@ -47,13 +42,13 @@ func (f_1 *loopvarAwaitedHeaderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line loopvar_templates.go:18*/ f_1.fs = nil
-	f_1.aw.Begin(f_1.e.I(0))
+	f_1.Aw.Begin(f_1.e.I(0))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	/*line loopvar_templates.go:19*/ f_1.i = new(int)
-	(*f_1.i) = f_1.aw.Must()
+	(*f_1.i) = f_1.Aw.Must()
 for2:
 	/*line loopvar_templates.go:19*/ if !((*f_1.i) < 6) {
 		goto endfor4
@@ -73,12 +68,12 @@ for2:
 		v := *f_1.i
 		f_1.i = &v
 	}
-	/*line loopvar_templates.go:19*/ f_1.aw.Begin(f_1.e.I(1))
+	/*line loopvar_templates.go:19*/ f_1.Aw.Begin(f_1.e.I(1))
 resume5:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	i = f_1.aw.Must()
+	i = f_1.Aw.Must()
 	/*line loopvar_templates.go:19*/ (*f_1.i) += i
 	goto for2
 endfor4:
@@ -87,24 +82,15 @@ endfor4:
 		out += f()
 	}
 	return f_1.Finish(out, nil)
-//line loopvar_templates_async.go:91
+//line loopvar_templates_async.go:86
 }
-func (f_1 *loopvarAwaitedHeaderFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *loopvarAwaitedHeaderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarAwaitedHeader", "generated_test/loopvar_templates.go", 19, 19))
-}
-
-// loopvarNestedIteratorsAsync is loopvarNestedIterators as a coroutine (see asyncgen).
-func loopvarNestedIteratorsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return loopvarNestedIterators(e), nil })
-	}
-	return &loopvarNestedIteratorsFrame{e: e}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarAwaitedHeader", "generated_test/loopvar_templates.go", 19, 19))
 }
 
 // loopvarNestedIteratorsFrame is the state of a suspended loopvarNestedIterators.
 type loopvarNestedIteratorsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	out    string
 	stop   func()
@@ -118,10 +104,13 @@ type loopvarNestedIteratorsFrame struct {
 	v      string
 	next_1 func() (int, string, bool)
 	b      int
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// loopvarNestedIteratorsAsync is loopvarNestedIterators as a coroutine (see asyncgen).
+func loopvarNestedIteratorsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&loopvarNestedIteratorsFrame{e: e}, func() (string, error) { return loopvarNestedIterators(e), nil })
+}
 func (f *loopvarNestedIteratorsFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.catch()
 	return f.step(c, nil)
@@ -156,12 +145,12 @@ range4:
 		goto endrange6
 	}
 	/*line loopvar_templates.go:42*/ f.b = f.k_1
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line loopvar_templates.go:44*/ if f.a == 0 && f.b == 1 {
 		{
 			f.stop_1()
@@ -183,7 +172,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line loopvar_templates.go:53*/ return f.done(f.out)
-//line loopvar_templates_async.go:187
+//line loopvar_templates_async.go:176
 }
 func (f *loopvarNestedIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -240,35 +229,29 @@ func (f *loopvarNestedIteratorsFrame) rethrow() bool {
 	return true
 }
 func (f *loopvarNestedIteratorsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *loopvarNestedIteratorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarNestedIterators", "generated_test/loopvar_templates.go", 43))
-}
-
-// loopvarSelectContinueAsync is loopvarSelectContinue as a coroutine (see asyncgen).
-func loopvarSelectContinueAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return loopvarSelectContinue(e), nil })
-	}
-	return &loopvarSelectContinueFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarNestedIterators", "generated_test/loopvar_templates.go", 43))
 }
 
 // loopvarSelectContinueFrame is the state of a suspended loopvarSelectContinue.
 type loopvarSelectContinueFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	out string
-	ch  chan int
-	i   int
-	v   int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	out  string
+	ch   chan int
+	i, v int
 }
 
+// loopvarSelectContinueAsync is loopvarSelectContinue as a coroutine (see asyncgen).
+func loopvarSelectContinueAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&loopvarSelectContinueFrame{e: e}, func() (string, error) { return loopvarSelectContinue(e), nil })
+}
 func (f *loopvarSelectContinueFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *loopvarSelectContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -296,12 +279,12 @@ range1:
 		goto case5
 	}
 case5:
-	/*line loopvar_templates.go:68*/ f.aw.Begin(f.e.I(f.v))
+	/*line loopvar_templates.go:68*/ f.Aw.Begin(f.e.I(f.v))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line loopvar_templates.go:68*/ if i%2 == 0 {
 		goto next2
 	}
@@ -312,34 +295,28 @@ next2:
 	goto range1
 endrange3:
 	/*line loopvar_templates.go:75*/ return f.Finish(f.out, nil)
-//line loopvar_templates_async.go:316
+//line loopvar_templates_async.go:299
 }
-func (f *loopvarSelectContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarSelectContinue", "generated_test/loopvar_templates.go", 68))
-}
-
-// loopvarDeferInIteratorAsync is loopvarDeferInIterator as a coroutine (see asyncgen).
-func loopvarDeferInIteratorAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return loopvarDeferInIterator(e), nil })
-	}
-	return &loopvarDeferInIteratorFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarSelectContinue", "generated_test/loopvar_templates.go", 68))
 }
 
 // loopvarDeferInIteratorFrame is the state of a suspended loopvarDeferInIterator.
 type loopvarDeferInIteratorFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// loopvarDeferInIteratorAsync is loopvarDeferInIterator as a coroutine (see asyncgen).
+func loopvarDeferInIteratorAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&loopvarDeferInIteratorFrame{e: e}, func() (int, error) { return loopvarDeferInIterator(e), nil })
+}
 func (f *loopvarDeferInIteratorFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.catch()
 	return f.step(c, nil)
@@ -364,12 +341,12 @@ range1:
 		goto endrange3
 	}
 	/*line loopvar_templates.go:83*/ v = f.k
-	f.aw.Begin(f.e.I(v * 10))
+	f.Aw.Begin(f.e.I(v * 10))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line loopvar_templates.go:84*/ {
 		fn := f.e.Add
 		d := i
@@ -384,7 +361,7 @@ endrange3:
 	f.stop = nil
 	/*line loopvar_templates.go:86*/ f.e.Add("loop done")
 	return f.done(1)
-//line loopvar_templates_async.go:388
+//line loopvar_templates_async.go:365
 }
 func (f *loopvarDeferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -447,12 +424,12 @@ func (f *loopvarDeferInIteratorFrame) rethrow() bool {
 	return true
 }
 func (f *loopvarDeferInIteratorFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *loopvarDeferInIteratorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarDeferInIterator", "generated_test/loopvar_templates.go", 84))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarDeferInIterator", "generated_test/loopvar_templates.go", 84))
 }

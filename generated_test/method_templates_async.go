@@ -10,23 +10,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// bumpAsync is bump as a coroutine (see asyncgen).
-func (c *Counter) bumpAsync(e *Env, by int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return c.bump(e, by), nil })
-	}
-	return &counterBumpFrame{c: c, e: e, by: by}
-}
-
 // counterBumpFrame is the state of a suspended bump.
 type counterBumpFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	c  *Counter
 	e  *Env
 	by int
-	aw rt.Awaiting[int]
 }
 
+// bumpAsync is bump as a coroutine (see asyncgen).
+func (c *Counter) bumpAsync(e *Env, by int) rt.Coro[int] {
+	return rtimpl.New(&counterBumpFrame{c: c, e: e, by: by}, func() (int, error) { return c.bump(e, by), nil })
+}
 func (f *counterBumpFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *counterBumpFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -40,37 +35,31 @@ func (f *counterBumpFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line method_templates.go:23*/ f.aw.Begin(f.e.I(f.by))
+	/*line method_templates.go:23*/ f.Aw.Begin(f.e.I(f.by))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line method_templates.go:23*/ f.c.n += i
 	return f.Finish(f.c.n, nil)
-//line method_templates_async.go:52
+//line method_templates_async.go:47
 }
-func (f *counterBumpFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterBumpFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Counter).bump", "generated_test/method_templates.go", 23))
-}
-
-// describeAsync is describe as a coroutine (see asyncgen).
-func (c Counter) describeAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return c.describe(e), nil })
-	}
-	return &counterDescribeFrame{c: c, e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Counter).bump", "generated_test/method_templates.go", 23))
 }
 
 // counterDescribeFrame is the state of a suspended describe.
 type counterDescribeFrame struct {
-	rtimpl.Frame[string]
-	c  Counter
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	c Counter
+	e *Env
 }
 
+// describeAsync is describe as a coroutine (see asyncgen).
+func (c Counter) describeAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&counterDescribeFrame{c: c, e: e}, func() (string, error) { return c.describe(e), nil })
+}
 func (f *counterDescribeFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *counterDescribeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -84,38 +73,32 @@ func (f *counterDescribeFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line method_templates.go:31*/ f.c.n = 1000
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line method_templates.go:33*/ return f.Finish(fmt.Sprintf("%s=%d", f.c.name, f.c.n), nil)
-//line method_templates_async.go:95
+//line method_templates_async.go:84
 }
-func (f *counterDescribeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterDescribeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Counter.describe", "generated_test/method_templates.go", 32))
-}
-
-// sumAllAsync is sumAll as a coroutine (see asyncgen).
-func sumAllAsync[T Number](e *Env, xs ...T) rt.Coro[T] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (T, error) { return sumAll[T](e, xs...), nil })
-	}
-	return &sumAllFrame[T]{e: e, xs: xs}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Counter.describe", "generated_test/method_templates.go", 32))
 }
 
 // sumAllFrame is the state of a suspended sumAll.
 type sumAllFrame[T Number] struct {
-	rtimpl.Frame[T]
+	rtimpl.AwaitFrame[T, T]
 	e  *Env
 	xs []T
 	s  T
 	i  int
-	aw rt.Awaiting[T]
 }
 
+// sumAllAsync is sumAll as a coroutine (see asyncgen).
+func sumAllAsync[T Number](e *Env, xs ...T) rt.Coro[T] {
+	return rtimpl.New(&sumAllFrame[T]{e: e, xs: xs}, func() (T, error) { return sumAll[T](e, xs...), nil })
+}
 func (f *sumAllFrame[T]) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *sumAllFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumAllFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -133,43 +116,37 @@ range1:
 		goto endrange3
 	}
 	/*line method_templates.go:44*/ x = f.xs[f.i]
-	f.aw.Begin(Later(f.e, x))
+	f.Aw.Begin(Later(f.e, x))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line method_templates.go:45*/ f.s += later
 	f.i++
 	goto range1
 endrange3:
 	/*line method_templates.go:47*/ return f.Finish(f.s, nil)
-//line method_templates_async.go:148
+//line method_templates_async.go:131
 }
-func (f *sumAllFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumAllFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sumAll", "generated_test/method_templates.go", 45))
-}
-
-// mapEachAsync is mapEach as a coroutine (see asyncgen).
-func mapEachAsync[T any, U any](e *Env, xs []T, f func(T) U) rt.Coro[[]U] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]U, error) { return mapEach[T, U](e, xs, f), nil })
-	}
-	return &mapEachFrame[T, U]{e: e, xs: xs, f: f}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sumAll", "generated_test/method_templates.go", 45))
 }
 
 // mapEachFrame is the state of a suspended mapEach.
 type mapEachFrame[T any, U any] struct {
-	rtimpl.Frame[[]U]
+	rtimpl.AwaitFrame[[]U, T]
 	e   *Env
 	xs  []T
 	f   func(T) U
 	out []U
 	i   int
-	aw  rt.Awaiting[T]
 }
 
+// mapEachAsync is mapEach as a coroutine (see asyncgen).
+func mapEachAsync[T any, U any](e *Env, xs []T, f func(T) U) rt.Coro[[]U] {
+	return rtimpl.New(&mapEachFrame[T, U]{e: e, xs: xs, f: f}, func() ([]U, error) { return mapEach[T, U](e, xs, f), nil })
+}
 func (f_1 *mapEachFrame[T, U]) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *mapEachFrame[T, U]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -190,43 +167,37 @@ range1:
 		goto endrange3
 	}
 	/*line method_templates.go:56*/ x = f_1.xs[f_1.i]
-	f_1.aw.Begin(Later(f_1.e, x))
+	f_1.Aw.Begin(Later(f_1.e, x))
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	later = f_1.aw.Must()
+	later = f_1.Aw.Must()
 	/*line method_templates.go:57*/ f_1.out = append(f_1.out, f_1.f(later))
 	f_1.i++
 	goto range1
 endrange3:
 	/*line method_templates.go:59*/ return f_1.Finish(f_1.out, nil)
-//line method_templates_async.go:205
+//line method_templates_async.go:182
 }
-func (f_1 *mapEachFrame[T, U]) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *mapEachFrame[T, U]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.mapEach", "generated_test/method_templates.go", 57))
-}
-
-// indexAsync is index as a coroutine (see asyncgen).
-func (b *Box[T]) indexAsync(e *Env, want T) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return b.index(e, want) })
-	}
-	return &boxIndexFrame[T]{b: b, e: e, want: want}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.mapEach", "generated_test/method_templates.go", 57))
 }
 
 // boxIndexFrame is the state of a suspended index.
 type boxIndexFrame[T comparable] struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, T]
 	b    *Box[T]
 	e    *Env
 	want T
 	x    []T
 	i    int
-	aw   rt.Awaiting[T]
 }
 
+// indexAsync is index as a coroutine (see asyncgen).
+func (b *Box[T]) indexAsync(e *Env, want T) rt.Coro[int] {
+	return rtimpl.New(&boxIndexFrame[T]{b: b, e: e, want: want}, func() (int, error) { return b.index(e, want) })
+}
 func (f *boxIndexFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *boxIndexFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -247,12 +218,12 @@ range1:
 		goto endrange3
 	}
 	/*line method_templates.go:69*/ v = f.x[f.i]
-	f.aw.Begin(Later(f.e, v))
+	f.Aw.Begin(Later(f.e, v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	got = f.aw.Must()
+	got = f.Aw.Must()
 	/*line method_templates.go:71*/ if got == f.want {
 		f.e.Add("found %v at %d", f.want, f.i)
 		return f.Finish(f.i, nil)
@@ -261,24 +232,15 @@ resume4:
 	goto range1
 endrange3:
 	/*line method_templates.go:76*/ return f.Finish(-1, fmt.Errorf("%v not found", f.want))
-//line method_templates_async.go:265
+//line method_templates_async.go:236
 }
-func (f *boxIndexFrame[T]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *boxIndexFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Box).index", "generated_test/method_templates.go", 70))
-}
-
-// countAsync is count as a coroutine (see asyncgen).
-func (b *Box[T]) countAsync(e *Env, want T) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return b.count(e, want) })
-	}
-	return &boxCountFrame[T]{b: b, e: e, want: want}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Box).index", "generated_test/method_templates.go", 70))
 }
 
 // boxCountFrame is the state of a suspended count.
 type boxCountFrame[T comparable] struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	b      *Box[T]
 	e      *Env
 	want   T
@@ -286,11 +248,14 @@ type boxCountFrame[T comparable] struct {
 	err    error
 	x      []T
 	i      int
-	aw     rt.Awaiting[int]
 	aw1    rt.Awaiting[T]
 	defers []func()
 }
 
+// countAsync is count as a coroutine (see asyncgen).
+func (b *Box[T]) countAsync(e *Env, want T) rt.Coro[int] {
+	return rtimpl.New(&boxCountFrame[T]{b: b, e: e, want: want}, func() (int, error) { return b.count(e, want) })
+}
 func (f *boxCountFrame[T]) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *boxCountFrame[T]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -308,12 +273,12 @@ func (f *boxCountFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line method_templates.go:84*/ f.defers = append(f.defers, func() { f.e.Add("count n=%d err=%v", f.n, f.err) })
-	f.aw.Begin(f.b.indexAsync(f.e, f.want))
+	f.Aw.Begin(f.b.indexAsync(f.e, f.want))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i, f.err = f.aw.Result()
+	i, f.err = f.Aw.Result()
 	/*line method_templates.go:86*/ if f.err != nil {
 		return f.done(f.n, f.err)
 	}
@@ -337,7 +302,7 @@ resume5:
 	goto range2
 endrange4:
 	/*line method_templates.go:94*/ return f.done(f.n, f.err)
-//line method_templates_async.go:341
+//line method_templates_async.go:306
 }
 func (f *boxCountFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -371,7 +336,7 @@ func (f *boxCountFrame[T]) settle() {
 	}
 }
 func (f *boxCountFrame[T]) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -379,28 +344,22 @@ func (f *boxCountFrame[T]) Close() {
 	f.Frame.Close()
 }
 func (f *boxCountFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Box).count", "generated_test/method_templates.go", 85, 90)))
-}
-
-// namedBareAsync is namedBare as a coroutine (see asyncgen).
-func namedBareAsync(e *Env, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return namedBare(e, n) })
-	}
-	return &namedBareFrame{e: e, n: n}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Box).count", "generated_test/method_templates.go", 85, 90)))
 }
 
 // namedBareFrame is the state of a suspended namedBare.
 type namedBareFrame struct {
-	rtimpl.Frame[int]
-	e     *Env
-	n     int
-	total int
-	err   error
-	i     int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e        *Env
+	n, total int
+	err      error
+	i        int
 }
 
+// namedBareAsync is namedBare as a coroutine (see asyncgen).
+func namedBareAsync(e *Env, n int) rt.Coro[int] {
+	return rtimpl.New(&namedBareFrame{e: e, n: n}, func() (int, error) { return namedBare(e, n) })
+}
 func (f *namedBareFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *namedBareFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *namedBareFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -416,12 +375,12 @@ range1:
 	if f.i >= f.n {
 		goto endrange3
 	}
-	/*line method_templates.go:102*/ f.aw.Begin(f.e.I(f.i))
+	/*line method_templates.go:102*/ f.Aw.Begin(f.e.I(f.i))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line method_templates.go:102*/ f.total += i
 	if f.total > 3 {
 		f.err = errors.New("too big")
@@ -431,35 +390,28 @@ resume4:
 	goto range1
 endrange3:
 	/*line method_templates.go:108*/ return f.Finish(f.total, f.err)
-//line method_templates_async.go:435
+//line method_templates_async.go:394
 }
-func (f *namedBareFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namedBareFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.namedBare", "generated_test/method_templates.go", 102))
-}
-
-// shadowingAsync is shadowing as a coroutine (see asyncgen).
-func shadowingAsync(e *Env, n int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return shadowing(e, n), nil })
-	}
-	return &shadowingFrame{e: e, n: n}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.namedBare", "generated_test/method_templates.go", 102))
 }
 
 // shadowingFrame is the state of a suspended shadowing.
 type shadowingFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	n   int
-	x   int
-	x_1 string
-	x_2 int
-	x_3 float64
-	err error
-	n_1 int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	n, x int
+	x_1  string
+	x_2  int
+	x_3  float64
+	err  error
+	n_1  int
 }
 
+// shadowingAsync is shadowing as a coroutine (see asyncgen).
+func shadowingAsync(e *Env, n int) rt.Coro[string] {
+	return rtimpl.New(&shadowingFrame{e: e, n: n}, func() (string, error) { return shadowing(e, n), nil })
+}
 func (f *shadowingFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *shadowingFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *shadowingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -483,29 +435,29 @@ func (f *shadowingFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line method_templates.go:116*/ f.x = 1
 	/*line method_templates.go:118*/ f.x_1 = "inner"
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line method_templates.go:120*/ f.e.Add("inner x=%s", f.x_1)
-	/*line method_templates.go:122*/ f.aw.Begin(f.e.I(10))
+	/*line method_templates.go:122*/ f.Aw.Begin(f.e.I(10))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	x = f.aw.Must()
+	x = f.Aw.Must()
 	/*line method_templates.go:122*/ if !(x > 5) {
 		goto endif3
 	}
 	/*line method_templates.go:123*/ f.x_2 = x * 2
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line method_templates.go:125*/ f.e.Add("if x=%d", f.x_2)
 endif3:
 	f.x_3 = 0.5
@@ -513,61 +465,55 @@ for5:
 	/*line method_templates.go:127*/ if !(f.x_3 < 1) {
 		goto endfor7
 	}
-	/*line method_templates.go:128*/ f.aw.Begin(f.e.I(0))
+	/*line method_templates.go:128*/ f.Aw.Begin(f.e.I(0))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line method_templates.go:129*/ f.e.Add("for x=%v", f.x_3)
 	/*line method_templates.go:127*/ f.x_3++
 	goto for5
 endfor7:
 	/*line method_templates.go:131*/ f.err = nil
-	f.aw.Begin(Fail[int](f.e, "e1"))
+	f.Aw.Begin(Fail[int](f.e, "e1"))
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line method_templates.go:132*/ if err != nil {
 		f.e.Add("shadow err=%v", err)
 	}
 	f.e.Add("outer err=%v", f.err)
 	/*line method_templates.go:137*/ f.n_1 = f.n * 100
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume10:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line method_templates.go:139*/ f.e.Add("n=%d", f.n_1)
 	/*line method_templates.go:141*/ return f.Finish(fmt.Sprint(f.x, " ", f.n), nil)
-//line method_templates_async.go:547
+//line method_templates_async.go:499
 }
-func (f *shadowingFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *shadowingFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.shadowing", "generated_test/method_templates.go", 119, 122, 124, 128, 132, 138))
-}
-
-// methodCallsAsync is methodCalls as a coroutine (see asyncgen).
-func methodCallsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return methodCalls(e), nil })
-	}
-	return &methodCallsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.shadowing", "generated_test/method_templates.go", 119, 122, 124, 128, 132, 138))
 }
 
 // methodCallsFrame is the state of a suspended methodCalls.
 type methodCallsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e   *Env
 	c   Counter
 	d   string
-	aw  rt.Awaiting[string]
 	aw1 rt.Awaiting[int]
 }
 
+// methodCallsAsync is methodCalls as a coroutine (see asyncgen).
+func methodCallsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&methodCallsFrame{e: e}, func() (string, error) { return methodCalls(e), nil })
+}
 func (f *methodCallsFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *methodCallsFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -584,12 +530,12 @@ func (f *methodCallsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line method_templates.go:148*/ f.c = Counter{name: "k", n: 3}
-	f.aw.Begin(f.c.describeAsync(f.e))
+	f.Aw.Begin(f.c.describeAsync(f.e))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.d = f.aw.Must()
+	f.d = f.Aw.Must()
 	/*line method_templates.go:150*/ f.aw1.Begin(f.c.bumpAsync(f.e, 2))
 resume2:
 	if y, ok := f.aw1.Step(c_1, &thrown); ok {
@@ -597,9 +543,9 @@ resume2:
 	}
 	b = f.aw1.Must()
 	/*line method_templates.go:151*/ return f.Finish(fmt.Sprintf("%s %d %d", f.d, b, f.c.n), nil)
-//line method_templates_async.go:601
+//line method_templates_async.go:547
 }
-func (f *methodCallsFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *methodCallsFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *methodCallsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.methodCalls", "generated_test/method_templates.go", 149, 150)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.methodCalls", "generated_test/method_templates.go", 149, 150)))
 }

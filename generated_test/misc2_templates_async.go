@@ -11,24 +11,18 @@ import (
 	"strings"
 )
 
-// postAndGotoAsync is postAndGoto as a coroutine (see asyncgen).
-func postAndGotoAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return postAndGoto(e), nil })
-	}
-	return &postAndGotoFrame{e: e}
-}
-
 // postAndGotoFrame is the state of a suspended postAndGoto.
 type postAndGotoFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	b     *strings.Builder
-	i     int
-	tries int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e        *Env
+	b        *strings.Builder
+	i, tries int
 }
 
+// postAndGotoAsync is postAndGoto as a coroutine (see asyncgen).
+func postAndGotoAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&postAndGotoFrame{e: e}, func() (string, error) { return postAndGoto(e), nil })
+}
 func (f *postAndGotoFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *postAndGotoFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -53,12 +47,12 @@ for1:
 	/*line misc2_templates.go:23*/ f.tries = 0
 retry:
 	f.tries++
-	f.aw.Begin(f.e.I(f.tries))
+	f.Aw.Begin(f.e.I(f.tries))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line misc2_templates.go:26*/ if i < 2 {
 		goto retry
 	}
@@ -67,42 +61,35 @@ resume4:
 	}
 	fmt.Fprint(&(*f.b), f.i, ":", f.tries, " ")
 post2:
-	/*line misc2_templates.go:22*/ f.aw.Begin(f.e.AV("post", 3))
+	/*line misc2_templates.go:22*/ f.Aw.Begin(f.e.AV("post", 3))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line misc2_templates.go:22*/ f.i += aV
 	goto for1
 endfor3:
 	/*line misc2_templates.go:34*/ return f.Finish((*f.b).String(), nil)
-//line misc2_templates_async.go:81
+//line misc2_templates_async.go:75
 }
-func (f *postAndGotoFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *postAndGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.postAndGoto", "generated_test/misc2_templates.go", 26, 22))
-}
-
-// labelledSelectAsync is labelledSelect as a coroutine (see asyncgen).
-func labelledSelectAsync(e *Env, c chan int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return labelledSelect(e, c), nil })
-	}
-	return &labelledSelectFrame{e: e, c: c}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.postAndGoto", "generated_test/misc2_templates.go", 26, 22))
 }
 
 // labelledSelectFrame is the state of a suspended labelledSelect.
 type labelledSelectFrame struct {
-	rtimpl.Frame[int]
-	e   *Env
-	c   chan int
-	sum int
-	v   int
-	ok  bool
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e      *Env
+	c      chan int
+	sum, v int
+	ok     bool
 }
 
+// labelledSelectAsync is labelledSelect as a coroutine (see asyncgen).
+func labelledSelectAsync(e *Env, c chan int) rt.Coro[int] {
+	return rtimpl.New(&labelledSelectFrame{e: e, c: c}, func() (int, error) { return labelledSelect(e, c), nil })
+}
 func (f *labelledSelectFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *labelledSelectFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -132,53 +119,47 @@ case5:
 	if f.v < 0 {
 		goto endselect4
 	}
-	f.aw.Begin(f.e.I(f.v))
+	f.Aw.Begin(f.e.I(f.v))
 resume6:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line misc2_templates.go:53*/ f.sum += i
 endselect4:
-	f.aw.Begin(f.e.I(1))
+	f.Aw.Begin(f.e.I(1))
 resume7:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line misc2_templates.go:55*/ f.sum *= i_1
 	goto for1
 endfor3:
 	/*line misc2_templates.go:57*/ return f.Finish(f.sum, nil)
-//line misc2_templates_async.go:154
+//line misc2_templates_async.go:141
 }
-func (f *labelledSelectFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelledSelect", "generated_test/misc2_templates.go", 53, 55))
-}
-
-// deferInIteratorAsync is deferInIterator as a coroutine (see asyncgen).
-func deferInIteratorAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return deferInIterator(e), nil })
-	}
-	return &deferInIteratorFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.labelledSelect", "generated_test/misc2_templates.go", 53, 55))
 }
 
 // deferInIteratorFrame is the state of a suspended deferInIterator.
 type deferInIteratorFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	out    string
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// deferInIteratorAsync is deferInIterator as a coroutine (see asyncgen).
+func deferInIteratorAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&deferInIteratorFrame{e: e}, func() (string, error) { return deferInIterator(e), nil })
+}
 func (f *deferInIteratorFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferInIteratorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -209,19 +190,19 @@ range1:
 			next()
 		})
 	}
-	/*line misc2_templates.go:68*/ f.aw.Begin(f.e.I(v))
+	/*line misc2_templates.go:68*/ f.Aw.Begin(f.e.I(v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
 	/*line misc2_templates.go:70*/ f.e.Add("after loop")
 	return f.done("body")
-//line misc2_templates_async.go:225
+//line misc2_templates_async.go:206
 }
 func (f *deferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -287,32 +268,23 @@ func (f *deferInIteratorFrame) rethrow() bool {
 	return true
 }
 func (f *deferInIteratorFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferInIteratorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferInIterator", "generated_test/misc2_templates.go", 68))
-}
-
-// groupedAsync is grouped as a coroutine (see asyncgen).
-func groupedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return grouped(e), nil })
-	}
-	return &groupedFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.deferInIterator", "generated_test/misc2_templates.go", 68))
 }
 
 // groupedFrame is the state of a suspended grouped.
 type groupedFrame struct {
-	rtimpl.Frame[string]
-	e  *Env
-	a  int
-	c  int
-	d  []int
-	pt struct {
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	a, c int
+	d    []int
+	pt   struct {
 		X   int
 		Y   int
 		Tag string "json:\"tag\""
@@ -320,9 +292,12 @@ type groupedFrame struct {
 	arr [4]int
 	aV  int
 	p   *[4]int
-	aw  rt.Awaiting[int]
 }
 
+// groupedAsync is grouped as a coroutine (see asyncgen).
+func groupedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&groupedFrame{e: e}, func() (string, error) { return grouped(e), nil })
+}
 func (f *groupedFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *groupedFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -348,18 +323,18 @@ func (f *groupedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line misc2_templates.go:80*/ f.aw.Begin(f.e.AV("a", 1))
+	/*line misc2_templates.go:80*/ f.Aw.Begin(f.e.AV("a", 1))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.a = f.aw.Must()
-	/*line misc2_templates.go:81*/ f.aw.Begin(f.e.AV("b", 2))
+	f.a = f.Aw.Must()
+	/*line misc2_templates.go:81*/ f.Aw.Begin(f.e.AV("b", 2))
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line misc2_templates.go:81*/ b, f.c = aV, f.e.V("c", 3)
 	f.d = nil
 	/*line misc2_templates.go:84*/ f.pt = struct {
@@ -367,67 +342,61 @@ resume2:
 		Tag  string `json:"tag"`
 	}{f.a, b, "p"}
 	f.arr = [4]int{}
-	f.aw.Begin(f.e.AV("i", 1))
+	f.Aw.Begin(f.e.AV("i", 1))
 resume3:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aV = f.aw.Must()
-	/*line misc2_templates.go:89*/ f.aw.Begin(f.e.AV("v", 10))
+	f.aV = f.Aw.Must()
+	/*line misc2_templates.go:89*/ f.Aw.Begin(f.e.AV("v", 10))
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	/*line misc2_templates.go:89*/ f.arr[f.aV] = aV_1
 	f.p = &f.arr
-	f.aw.Begin(f.e.AV("j", 2))
+	f.Aw.Begin(f.e.AV("j", 2))
 resume5:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	aV_2 = f.aw.Must()
+	aV_2 = f.Aw.Must()
 	/*line misc2_templates.go:91*/ f.p[aV_2]++
-	f.aw.Begin(f.e.I(5))
+	f.Aw.Begin(f.e.I(5))
 resume6:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line misc2_templates.go:92*/ f.p[3] += i
 	f.d = append(f.d, f.arr[:]...)
-	f.aw.Begin(f.e.I(f.c))
+	f.Aw.Begin(f.e.I(f.c))
 resume7:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(7, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line misc2_templates.go:94*/ f.pt.Y += i_1
 	return f.Finish(fmt.Sprintf("%+v %v %v", f.pt, f.arr, f.d), nil)
-//line misc2_templates_async.go:408
+//line misc2_templates_async.go:383
 }
-func (f *groupedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *groupedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.grouped", "generated_test/misc2_templates.go", 80, 81, 89, 89, 91, 92, 94))
-}
-
-// awaitTupleAsync is awaitTuple as a coroutine (see asyncgen).
-func awaitTupleAsync(e *Env, fail bool) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return awaitTuple(e, fail) })
-	}
-	return &awaitTupleFrame{e: e, fail: fail}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.grouped", "generated_test/misc2_templates.go", 80, 81, 89, 89, 91, 92, 94))
 }
 
 // awaitTupleFrame is the state of a suspended awaitTuple.
 type awaitTupleFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e        *Env
 	fail     bool
 	describe func(v int, err error) string
-	aw       rt.Awaiting[int]
 }
 
+// awaitTupleAsync is awaitTuple as a coroutine (see asyncgen).
+func awaitTupleAsync(e *Env, fail bool) rt.Coro[int] {
+	return rtimpl.New(&awaitTupleFrame{e: e, fail: fail}, func() (int, error) { return awaitTuple(e, fail) })
+}
 func (f *awaitTupleFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *awaitTupleFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -448,35 +417,34 @@ func (f *awaitTupleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line misc2_templates.go:103*/ f.describe = func(v int, err error) string { return fmt.Sprint(v, "/", err) }
-	f.aw.Begin(f.e.I(4))
+	f.Aw.Begin(f.e.I(4))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i, err = f.aw.Result()
+	i, err = f.Aw.Result()
 	/*line misc2_templates.go:104*/ s = f.describe(i, err)
 	f.e.Add("%s", s)
 	if !f.fail {
 		goto endif2
 	}
-	/*line misc2_templates.go:107*/ f.aw.Begin(Fail[int](f.e, "failed"))
+	/*line misc2_templates.go:107*/ f.Aw.Begin(Fail[int](f.e, "failed"))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	fail, err_1 = f.aw.Result()
+	fail, err_1 = f.Aw.Result()
 	/*line misc2_templates.go:107*/ return f.Finish(fail, err_1)
 endif2:
-	f.aw.Begin(f.e.I(len(s)))
+	f.Aw.Begin(f.e.I(len(s)))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	i_1, err_2 = f.aw.Result()
+	i_1, err_2 = f.Aw.Result()
 	/*line misc2_templates.go:109*/ return f.Finish(i_1, err_2)
-//line misc2_templates_async.go:478
+//line misc2_templates_async.go:447
 }
-func (f *awaitTupleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitTupleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.awaitTuple", "generated_test/misc2_templates.go", 104, 107, 109))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.awaitTuple", "generated_test/misc2_templates.go", 104, 107, 109))
 }

@@ -8,22 +8,17 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// acctDepAsync is acctDep as a coroutine (see asyncgen).
-func acctDepAsync(e *Env, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return acctDep(e, n), nil })
-	}
-	return &acctDepFrame{e: e, n: n}
-}
-
 // acctDepFrame is the state of a suspended acctDep.
 type acctDepFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	n  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	n int
 }
 
+// acctDepAsync is acctDep as a coroutine (see asyncgen).
+func acctDepAsync(e *Env, n int) rt.Coro[int] {
+	return rtimpl.New(&acctDepFrame{e: e, n: n}, func() (int, error) { return acctDep(e, n), nil })
+}
 func (f *acctDepFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *acctDepFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *acctDepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -34,36 +29,30 @@ func (f *acctDepFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names2_templates.go:9*/ f.aw.Begin(f.e.I(f.n))
+	/*line names2_templates.go:9*/ f.Aw.Begin(f.e.I(f.n))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line names2_templates.go:9*/ return f.Finish(i*10, nil)
-//line names2_templates_async.go:45
+//line names2_templates_async.go:40
 }
-func (f *acctDepFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.acctDep", "generated_test/names2_templates.go", 9))
-}
-
-// namesBothAsync is namesBoth as a coroutine (see asyncgen).
-func namesBothAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return namesBoth(e), nil })
-	}
-	return &namesBothFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.acctDep", "generated_test/names2_templates.go", 9))
 }
 
 // namesBothFrame is the state of a suspended namesBoth.
 type namesBothFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e   *Env
 	dep int
-	aw  rt.Awaiting[int]
 }
 
+// namesBothAsync is namesBoth as a coroutine (see asyncgen).
+func namesBothAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&namesBothFrame{e: e}, func() (int, error) { return namesBoth(e), nil })
+}
 func (f *namesBothFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *namesBothFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *namesBothFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -76,22 +65,21 @@ func (f *namesBothFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names2_templates.go:15*/ f.aw.Begin((&Acct{bal: 1}).depAsync(f.e, 2))
+	/*line names2_templates.go:15*/ f.Aw.Begin((&Acct{bal: 1}).depAsync(f.e, 2))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.dep = f.aw.Must()
-	/*line names2_templates.go:15*/ f.aw.Begin(acctDepAsync(f.e, 4))
+	f.dep = f.Aw.Must()
+	/*line names2_templates.go:15*/ f.Aw.Begin(acctDepAsync(f.e, 4))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	acctDep_1 = f.aw.Must()
+	acctDep_1 = f.Aw.Must()
 	/*line names2_templates.go:15*/ return f.Finish(f.dep+acctDep_1, nil)
-//line names2_templates_async.go:93
+//line names2_templates_async.go:82
 }
-func (f *namesBothFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *namesBothFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.namesBoth", "generated_test/names2_templates.go", 15, 15))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.namesBoth", "generated_test/names2_templates.go", 15, 15))
 }

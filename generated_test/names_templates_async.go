@@ -8,23 +8,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// depAsync is dep as a coroutine (see asyncgen).
-func (a *Acct) depAsync(e *Env, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return a.dep(e, n), nil })
-	}
-	return &acctDepFrame_1{a: a, e: e, n: n}
-}
-
 // acctDepFrame_1 is the state of a suspended dep.
 type acctDepFrame_1 struct {
-	rtimpl.Frame[int]
-	a  *Acct
-	e  *Env
-	n  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	a *Acct
+	e *Env
+	n int
 }
 
+// depAsync is dep as a coroutine (see asyncgen).
+func (a *Acct) depAsync(e *Env, n int) rt.Coro[int] {
+	return rtimpl.New(&acctDepFrame_1{a: a, e: e, n: n}, func() (int, error) { return a.dep(e, n), nil })
+}
 func (f *acctDepFrame_1) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *acctDepFrame_1) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *acctDepFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -35,36 +30,30 @@ func (f *acctDepFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
+	/*line names_templates.go:18*/ f.Aw.Begin(f.e.I(f.n))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line names_templates.go:18*/ f.a.bal += i
 	return f.Finish(f.a.bal, nil)
-//line names_templates_async.go:47
+//line names_templates_async.go:42
 }
-func (f *acctDepFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctDepFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Acct).dep", "generated_test/names_templates.go", 18))
-}
-
-// unnamedRecvAsync is unnamedRecv as a coroutine (see asyncgen).
-func (recv Acct) unnamedRecvAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return recv.unnamedRecv(e), nil })
-	}
-	return &acctUnnamedRecvFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Acct).dep", "generated_test/names_templates.go", 18))
 }
 
 // acctUnnamedRecvFrame is the state of a suspended unnamedRecv.
 type acctUnnamedRecvFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// unnamedRecvAsync is unnamedRecv as a coroutine (see asyncgen).
+func (recv Acct) unnamedRecvAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&acctUnnamedRecvFrame{e: e}, func() (int, error) { return recv.unnamedRecv(e), nil })
+}
 func (f *acctUnnamedRecvFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *acctUnnamedRecvFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -78,35 +67,29 @@ func (f *acctUnnamedRecvFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names_templates.go:25*/ f.aw.Begin(f.e.I(1))
+	/*line names_templates.go:25*/ f.Aw.Begin(f.e.I(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line names_templates.go:25*/ return f.Finish(i+1, nil)
-//line names_templates_async.go:89
+//line names_templates_async.go:78
 }
-func (f *acctUnnamedRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctUnnamedRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Acct.unnamedRecv", "generated_test/names_templates.go", 25))
-}
-
-// blankRecvAsync is blankRecv as a coroutine (see asyncgen).
-func (recv *Acct) blankRecvAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return recv.blankRecv(e), nil })
-	}
-	return &acctBlankRecvFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Acct.unnamedRecv", "generated_test/names_templates.go", 25))
 }
 
 // acctBlankRecvFrame is the state of a suspended blankRecv.
 type acctBlankRecvFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// blankRecvAsync is blankRecv as a coroutine (see asyncgen).
+func (recv *Acct) blankRecvAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&acctBlankRecvFrame{e: e}, func() (int, error) { return recv.blankRecv(e), nil })
+}
 func (f *acctBlankRecvFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *acctBlankRecvFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -120,35 +103,29 @@ func (f *acctBlankRecvFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names_templates.go:30*/ f.aw.Begin(f.e.I(2))
+	/*line names_templates.go:30*/ f.Aw.Begin(f.e.I(2))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line names_templates.go:30*/ return f.Finish(i+2, nil)
-//line names_templates_async.go:131
+//line names_templates_async.go:114
 }
-func (f *acctBlankRecvFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *acctBlankRecvFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Acct).blankRecv", "generated_test/names_templates.go", 30))
-}
-
-// ÄrgerAsync is Ärger as a coroutine (see asyncgen).
-func ÄrgerAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return Ärger(e), nil })
-	}
-	return &ärgerFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Acct).blankRecv", "generated_test/names_templates.go", 30))
 }
 
 // ärgerFrame is the state of a suspended Ärger.
 type ärgerFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// ÄrgerAsync is Ärger as a coroutine (see asyncgen).
+func ÄrgerAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&ärgerFrame{e: e}, func() (int, error) { return Ärger(e), nil })
+}
 func (f *ärgerFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *ärgerFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ärgerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -159,36 +136,30 @@ func (f *ärgerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names_templates.go:36*/ f.aw.Begin(f.e.I(3))
+	/*line names_templates.go:36*/ f.Aw.Begin(f.e.I(3))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line names_templates.go:36*/ return f.Finish(i, nil)
-//line names_templates_async.go:170
+//line names_templates_async.go:147
 }
-func (f *ärgerFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Ärger", "generated_test/names_templates.go", 36))
-}
-
-// ärgerAsync is ärger as a coroutine (see asyncgen).
-func ärgerAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return ärger(e), nil })
-	}
-	return &ärgerFrame_1{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.Ärger", "generated_test/names_templates.go", 36))
 }
 
 // ärgerFrame_1 is the state of a suspended ärger.
 type ärgerFrame_1 struct {
-	rtimpl.Frame[int]
-	e  *Env
-	i  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	i int
 }
 
+// ärgerAsync is ärger as a coroutine (see asyncgen).
+func ärgerAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&ärgerFrame_1{e: e}, func() (int, error) { return ärger(e), nil })
+}
 func (f *ärgerFrame_1) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *ärgerFrame_1) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *ärgerFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -201,42 +172,36 @@ func (f *ärgerFrame_1) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names_templates.go:39*/ f.aw.Begin(f.e.I(4))
+	/*line names_templates.go:39*/ f.Aw.Begin(f.e.I(4))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.i = f.aw.Must()
-	/*line names_templates.go:39*/ f.aw.Begin(ÄrgerAsync(f.e))
+	f.i = f.Aw.Must()
+	/*line names_templates.go:39*/ f.Aw.Begin(ÄrgerAsync(f.e))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	Ärger_1 = f.aw.Must()
+	Ärger_1 = f.Aw.Must()
 	/*line names_templates.go:39*/ return f.Finish(f.i+Ärger_1, nil)
-//line names_templates_async.go:218
+//line names_templates_async.go:189
 }
-func (f *ärgerFrame_1) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ärgerFrame_1) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ärger", "generated_test/names_templates.go", 39, 39))
-}
-
-// fülleAsync is fülle as a coroutine (see asyncgen).
-func (ö *Ölfass) fülleAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return ö.fülle(e), nil })
-	}
-	return &ölfassFülleFrame{ö: ö, e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.ärger", "generated_test/names_templates.go", 39, 39))
 }
 
 // ölfassFülleFrame is the state of a suspended fülle.
 type ölfassFülleFrame struct {
-	rtimpl.Frame[int]
-	ö  *Ölfass
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	ö *Ölfass
+	e *Env
 }
 
+// fülleAsync is fülle as a coroutine (see asyncgen).
+func (ö *Ölfass) fülleAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&ölfassFülleFrame{ö: ö, e: e}, func() (int, error) { return ö.fülle(e), nil })
+}
 func (f *ölfassFülleFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *ölfassFülleFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -250,17 +215,16 @@ func (f *ölfassFülleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line names_templates.go:46*/ f.aw.Begin(f.e.I(5))
+	/*line names_templates.go:46*/ f.Aw.Begin(f.e.I(5))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line names_templates.go:46*/ f.ö.l += i
 	return f.Finish(f.ö.l, nil)
-//line names_templates_async.go:262
+//line names_templates_async.go:227
 }
-func (f *ölfassFülleFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *ölfassFülleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Ölfass).fülle", "generated_test/names_templates.go", 46))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*Ölfass).fülle", "generated_test/names_templates.go", 46))
 }

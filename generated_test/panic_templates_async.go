@@ -8,21 +8,16 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// panicsAfterAwaitAsync is panicsAfterAwait as a coroutine (see asyncgen).
-func panicsAfterAwaitAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return panicsAfterAwait(e), nil })
-	}
-	return &panicsAfterAwaitFrame{e: e}
-}
-
 // panicsAfterAwaitFrame is the state of a suspended panicsAfterAwait.
 type panicsAfterAwaitFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// panicsAfterAwaitAsync is panicsAfterAwait as a coroutine (see asyncgen).
+func panicsAfterAwaitAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&panicsAfterAwaitFrame{e: e}, func() (int, error) { return panicsAfterAwait(e), nil })
+}
 func (f *panicsAfterAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *panicsAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -37,37 +32,31 @@ func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line panic_templates.go:12*/ f.aw.Begin(f.e.I(1))
+	/*line panic_templates.go:12*/ f.Aw.Begin(f.e.I(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	x = f.aw.Must()
+	x = f.Aw.Must()
 	/*line panic_templates.go:13*/ m = nil
 	m["boom"] = x
 	return f.Finish(x, nil)
-//line panic_templates_async.go:50
+//line panic_templates_async.go:45
 }
-func (f *panicsAfterAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.panicsAfterAwait", "generated_test/panic_templates.go", 12))
-}
-
-// panicsWithErrorAsync is panicsWithError as a coroutine (see asyncgen).
-func panicsWithErrorAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return panicsWithError(e), nil })
-	}
-	return &panicsWithErrorFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.panicsAfterAwait", "generated_test/panic_templates.go", 12))
 }
 
 // panicsWithErrorFrame is the state of a suspended panicsWithError.
 type panicsWithErrorFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// panicsWithErrorAsync is panicsWithError as a coroutine (see asyncgen).
+func panicsWithErrorAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&panicsWithErrorFrame{e: e}, func() (int, error) { return panicsWithError(e), nil })
+}
 func (f *panicsWithErrorFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *panicsWithErrorFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -80,36 +69,30 @@ func (f *panicsWithErrorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line panic_templates.go:22*/ f.aw.Begin(f.e.I(0))
+	/*line panic_templates.go:22*/ f.Aw.Begin(f.e.I(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line panic_templates.go:23*/ panic(errPanicValue)
-//line panic_templates_async.go:91
+//line panic_templates_async.go:80
 }
-func (f *panicsWithErrorFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *panicsWithErrorFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.panicsWithError", "generated_test/panic_templates.go", 22))
-}
-
-// slowStepsAsync is slowSteps as a coroutine (see asyncgen).
-func slowStepsAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return slowSteps(e), nil })
-	}
-	return &slowStepsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.panicsWithError", "generated_test/panic_templates.go", 22))
 }
 
 // slowStepsFrame is the state of a suspended slowSteps.
 type slowStepsFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	a  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	a int
 }
 
+// slowStepsAsync is slowSteps as a coroutine (see asyncgen).
+func slowStepsAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&slowStepsFrame{e: e}, func() (int, error) { return slowSteps(e), nil })
+}
 func (f *slowStepsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *slowStepsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *slowStepsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -122,22 +105,21 @@ func (f *slowStepsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line panic_templates.go:31*/ f.aw.Begin(f.e.I(1))
+	/*line panic_templates.go:31*/ f.Aw.Begin(f.e.I(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.a = f.aw.Must()
-	/*line panic_templates.go:32*/ f.aw.Begin(f.e.I(2))
+	f.a = f.Aw.Must()
+	/*line panic_templates.go:32*/ f.Aw.Begin(f.e.I(2))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	b = f.aw.Must()
+	b = f.Aw.Must()
 	/*line panic_templates.go:33*/ return f.Finish(f.a+b, nil)
-//line panic_templates_async.go:139
+//line panic_templates_async.go:122
 }
-func (f *slowStepsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *slowStepsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.slowSteps", "generated_test/panic_templates.go", 31, 32))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.slowSteps", "generated_test/panic_templates.go", 31, 32))
 }

@@ -15,17 +15,9 @@ import (
 	"time"
 )
 
-// poolWorkerAsync is poolWorker as a coroutine (see asyncgen).
-func poolWorkerAsync(e *Env, name string, q *rt.Queue[poolJob], out map[int]poolResult) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return poolWorker(e, name, q, out) })
-	}
-	return &poolWorkerFrame{e: e, name: name, q: q, out: out}
-}
-
 // poolWorkerFrame is the state of a suspended poolWorker.
 type poolWorkerFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, poolJob]
 	e       *Env
 	name    string
 	q       *rt.Queue[poolJob]
@@ -33,11 +25,14 @@ type poolWorkerFrame struct {
 	handled int
 	err     error
 	job     poolJob
-	aw      rt.Awaiting[poolJob]
 	aw1     rt.Awaiting[rt.Void]
 	defers  []func()
 }
 
+// poolWorkerAsync is poolWorker as a coroutine (see asyncgen).
+func poolWorkerAsync(e *Env, name string, q *rt.Queue[poolJob], out map[int]poolResult) rt.Coro[int] {
+	return rtimpl.New(&poolWorkerFrame{e: e, name: name, q: q, out: out}, func() (int, error) { return poolWorker(e, name, q, out) })
+}
 func (f *poolWorkerFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *poolWorkerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -55,12 +50,12 @@ func (f *poolWorkerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line pool_templates.go:38*/ f.defers = append(f.defers, func() { f.e.Add("%s done handled=%d", f.name, f.handled) })
 for1:
-	f.aw.Begin(f.q.Get())
+	f.Aw.Begin(f.q.Get())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.job, err = f.aw.Result()
+	f.job, err = f.Aw.Result()
 	/*line pool_templates.go:41*/ if errors.Is(err, rt.ErrQueueShutDown) {
 		return f.done(f.handled, nil)
 	} else if err != nil {
@@ -78,7 +73,7 @@ resume5:
 		return f.done(f.handled, err)
 	}
 	goto for1
-//line pool_templates_async.go:82
+//line pool_templates_async.go:77
 }
 func (f *poolWorkerFrame) catch() {
 	if p := recover(); p != nil {
@@ -112,7 +107,7 @@ func (f *poolWorkerFrame) settle() {
 	}
 }
 func (f *poolWorkerFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -120,20 +115,12 @@ func (f *poolWorkerFrame) Close() {
 	f.Frame.Close()
 }
 func (f *poolWorkerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.poolWorker", "generated_test/pool_templates.go", 40, 46)))
-}
-
-// poolRunAsync is poolRun as a coroutine (see asyncgen).
-func poolRunAsync(e *Env, workers int, inputs ...string) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return poolRun(e, workers, inputs...) })
-	}
-	return &poolRunFrame{e: e, workers: workers, inputs: inputs}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.poolWorker", "generated_test/pool_templates.go", 40, 46)))
 }
 
 // poolRunFrame is the state of a suspended poolRun.
 type poolRunFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, rt.Void]
 	e       *Env
 	workers int
 	inputs  []string
@@ -146,10 +133,13 @@ type poolRunFrame struct {
 	names   []string
 	i       int
 	name    string
-	aw      rt.Awaiting[rt.Void]
 	aw1     rt.Awaiting[int]
 }
 
+// poolRunAsync is poolRun as a coroutine (see asyncgen).
+func poolRunAsync(e *Env, workers int, inputs ...string) rt.Coro[string] {
+	return rtimpl.New(&poolRunFrame{e: e, workers: workers, inputs: inputs}, func() (string, error) { return poolRun(e, workers, inputs...) })
+}
 func (f *poolRunFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *poolRunFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *poolRunFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -173,12 +163,12 @@ func (f *poolRunFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line pool_templates.go:61*/ f.q = rt.NewQueue[poolJob](2)
 	f.results = make(map[int]poolResult)
 	f.tg = rt.NewTaskGroup()
-	f.aw.Begin(f.tg.Enter())
+	f.Aw.Begin(f.tg.Enter())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line pool_templates.go:64*/ if err != nil {
 		return f.Finish("", err)
 	}
@@ -197,29 +187,29 @@ range2:
 		goto endrange4
 	}
 	/*line pool_templates.go:76*/ in = f.inputs[f.id]
-	f.aw.Begin(f.q.Put(poolJob{ID: f.id, Input: in}))
+	f.Aw.Begin(f.q.Put(poolJob{ID: f.id, Input: in}))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line pool_templates.go:78*/ f.e.Add("put %d at %v", f.id, f.e.Now())
 	f.id++
 	goto range2
 endrange4:
-	/*line pool_templates.go:80*/ f.aw.Begin(f.q.Join())
+	/*line pool_templates.go:80*/ f.Aw.Begin(f.q.Join())
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line pool_templates.go:81*/ f.q.Shutdown(false)
-	f.aw.Begin(f.tg.Exit(nil))
+	f.Aw.Begin(f.tg.Exit(nil))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line pool_templates.go:82*/ if err_1 != nil {
 		return f.Finish("", err_1)
 	}
@@ -246,32 +236,27 @@ resume11:
 	goto range8
 endrange10:
 	/*line pool_templates.go:94*/ return f.Finish(f.b.String(), nil)
-//line pool_templates_async.go:250
+//line pool_templates_async.go:240
 }
-func (f *poolRunFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *poolRunFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *poolRunFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.poolRun", "generated_test/pool_templates.go", 64, 77, 80, 82, 92)))
-}
-
-// callAsync is call as a coroutine (see asyncgen).
-func (s *flakyService) callAsync(e *Env, req string) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return s.call(e, req) })
-	}
-	return &flakyServiceCallFrame{s: s, e: e, req: req}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.poolRun", "generated_test/pool_templates.go", 64, 77, 80, 82, 92)))
 }
 
 // flakyServiceCallFrame is the state of a suspended call.
 type flakyServiceCallFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, rt.Void]
 	s      *flakyService
 	e      *Env
 	req    string
 	n      int
-	aw     rt.Awaiting[rt.Void]
 	defers []func(func())
 }
 
+// callAsync is call as a coroutine (see asyncgen).
+func (s *flakyService) callAsync(e *Env, req string) rt.Coro[string] {
+	return rtimpl.New(&flakyServiceCallFrame{s: s, e: e, req: req}, func() (string, error) { return s.call(e, req) })
+}
 func (f *flakyServiceCallFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *flakyServiceCallFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -295,17 +280,17 @@ func (f *flakyServiceCallFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	/*line pool_templates.go:128*/ f.aw.Begin(rt.Sleep(f.s.delay - time.Duration(f.n)*f.s.slow))
+	/*line pool_templates.go:128*/ f.Aw.Begin(rt.Sleep(f.s.delay - time.Duration(f.n)*f.s.slow))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line pool_templates.go:129*/ if f.n <= f.s.failures {
 		return f.done("", fmt.Errorf("call %d: %w", f.n, errFlaky))
 	}
 	return f.done(strings.ToUpper(f.req), nil)
-//line pool_templates_async.go:309
+//line pool_templates_async.go:294
 }
 func (f *flakyServiceCallFrame) catch() {
 	if p := recover(); p != nil {
@@ -344,27 +329,19 @@ func (f *flakyServiceCallFrame) settle() {
 	}
 }
 func (f *flakyServiceCallFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *flakyServiceCallFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*flakyService).call", "generated_test/pool_templates.go", 128))
-}
-
-// retryBackoffAsync is retryBackoff as a coroutine (see asyncgen).
-func retryBackoffAsync(e *Env, s *flakyService, req string, attempts int, timeout time.Duration) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return retryBackoff(e, s, req, attempts, timeout) })
-	}
-	return &retryBackoffFrame{e: e, s: s, req: req, attempts: attempts, timeout: timeout}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*flakyService).call", "generated_test/pool_templates.go", 128))
 }
 
 // retryBackoffFrame is the state of a suspended retryBackoff.
 type retryBackoffFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e        *Env
 	s        *flakyService
 	req      string
@@ -374,10 +351,13 @@ type retryBackoffFrame struct {
 	err      error
 	backoff  time.Duration
 	attempt  int
-	aw       rt.Awaiting[string]
 	aw1      rt.Awaiting[rt.Void]
 }
 
+// retryBackoffAsync is retryBackoff as a coroutine (see asyncgen).
+func retryBackoffAsync(e *Env, s *flakyService, req string, attempts int, timeout time.Duration) rt.Coro[string] {
+	return rtimpl.New(&retryBackoffFrame{e: e, s: s, req: req, attempts: attempts, timeout: timeout}, func() (string, error) { return retryBackoff(e, s, req, attempts, timeout) })
+}
 func (f *retryBackoffFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *retryBackoffFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -395,12 +375,12 @@ func (f *retryBackoffFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line pool_templates.go:140*/ f.backoff = 10 * time.Millisecond
 	f.attempt = 1
 for1:
-	/*line pool_templates.go:142*/ f.aw.Begin(rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout))
+	/*line pool_templates.go:142*/ f.Aw.Begin(rt.WaitFor(f.s.callAsync(f.e, f.req), f.timeout))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.resp, f.err = f.aw.Result()
+	f.resp, f.err = f.Aw.Result()
 	/*line pool_templates.go:143*/ switch {
 	case f.err == nil:
 		f.e.Add("ok after %d at %v", f.attempt, f.e.Now())
@@ -424,31 +404,26 @@ resume5:
 	/*line pool_templates.go:158*/ f.backoff *= 2
 	/*line pool_templates.go:141*/ f.attempt++
 	goto for1
-//line pool_templates_async.go:428
+//line pool_templates_async.go:408
 }
-func (f *retryBackoffFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *retryBackoffFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryBackoffFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.retryBackoff", "generated_test/pool_templates.go", 142, 157)))
-}
-
-// retryTimeoutScopeAsync is retryTimeoutScope as a coroutine (see asyncgen).
-func retryTimeoutScopeAsync(e *Env, s *flakyService, overall time.Duration) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return retryTimeoutScope(e, s, overall) })
-	}
-	return &retryTimeoutScopeFrame{e: e, s: s, overall: overall}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.retryBackoff", "generated_test/pool_templates.go", 142, 157)))
 }
 
 // retryTimeoutScopeFrame is the state of a suspended retryTimeoutScope.
 type retryTimeoutScopeFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e       *Env
 	s       *flakyService
 	overall time.Duration
 	tries   int
-	aw      rt.Awaiting[string]
 }
 
+// retryTimeoutScopeAsync is retryTimeoutScope as a coroutine (see asyncgen).
+func retryTimeoutScopeAsync(e *Env, s *flakyService, overall time.Duration) rt.Coro[string] {
+	return rtimpl.New(&retryTimeoutScopeFrame{e: e, s: s, overall: overall}, func() (string, error) { return retryTimeoutScope(e, s, overall) })
+}
 func (f *retryTimeoutScopeFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *retryTimeoutScopeFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -464,42 +439,36 @@ func (f *retryTimeoutScopeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line pool_templates.go:167*/ f.tries = 0
-	f.aw.Begin(rt.Timeout(f.overall, retryForeverAsync(f.e, f.s, &f.tries)))
+	f.Aw.Begin(rt.Timeout(f.overall, retryForeverAsync(f.e, f.s, &f.tries)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line pool_templates.go:169*/ if errors.Is(err, rt.ErrTimeout) {
 		return f.Finish(fmt.Sprintf("deadline after %d tries at %v", f.tries, f.e.Now()), nil)
 	}
 	return f.Finish(v, err)
-//line pool_templates_async.go:478
+//line pool_templates_async.go:453
 }
-func (f *retryTimeoutScopeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *retryTimeoutScopeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.retryTimeoutScope", "generated_test/pool_templates.go", 168))
-}
-
-// retryForeverAsync is retryForever as a coroutine (see asyncgen).
-func retryForeverAsync(e *Env, s *flakyService, tries *int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return retryForever(e, s, tries), nil })
-	}
-	return &retryForeverFrame{e: e, s: s, tries: tries}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.retryTimeoutScope", "generated_test/pool_templates.go", 168))
 }
 
 // retryForeverFrame is the state of a suspended retryForever.
 type retryForeverFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e     *Env
 	s     *flakyService
 	tries *int
 	wait  time.Duration
-	aw    rt.Awaiting[string]
 	aw1   rt.Awaiting[rt.Void]
 }
 
+// retryForeverAsync is retryForever as a coroutine (see asyncgen).
+func retryForeverAsync(e *Env, s *flakyService, tries *int) rt.Coro[string] {
+	return rtimpl.New(&retryForeverFrame{e: e, s: s, tries: tries}, func() (string, error) { return retryForever(e, s, tries), nil })
+}
 func (f *retryForeverFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *retryForeverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -519,12 +488,12 @@ func (f *retryForeverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line pool_templates.go:179*/ f.wait = time.Millisecond
 for1:
 	/*line pool_templates.go:180*/ *f.tries++
-	f.aw.Begin(f.s.callAsync(f.e, "x"))
+	f.Aw.Begin(f.s.callAsync(f.e, "x"))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line pool_templates.go:181*/ if err == nil {
 		return f.Finish(v, nil)
 	}
@@ -536,31 +505,26 @@ resume5:
 	f.aw1.Must()
 	/*line pool_templates.go:179*/ f.wait *= 3
 	goto for1
-//line pool_templates_async.go:540
+//line pool_templates_async.go:509
 }
-func (f *retryForeverFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *retryForeverFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *retryForeverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.retryForever", "generated_test/pool_templates.go", 181, 184)))
-}
-
-// readAsync is read as a coroutine (see asyncgen).
-func (r *fakeReader) readAsync(p []byte) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return r.read(p) })
-	}
-	return &fakeReaderReadFrame{r: r, p: p}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.retryForever", "generated_test/pool_templates.go", 181, 184)))
 }
 
 // fakeReaderReadFrame is the state of a suspended read.
 type fakeReaderReadFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, rt.Void]
 	r   *fakeReader
 	p   []byte
 	n   int
 	err error
-	aw  rt.Awaiting[rt.Void]
 }
 
+// readAsync is read as a coroutine (see asyncgen).
+func (r *fakeReader) readAsync(p []byte) rt.Coro[int] {
+	return rtimpl.New(&fakeReaderReadFrame{r: r, p: p}, func() (int, error) { return r.read(p) })
+}
 func (f *fakeReaderReadFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *fakeReaderReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -574,12 +538,12 @@ func (f *fakeReaderReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line pool_templates.go:202*/ f.r.reads++
-	f.aw.Begin(rt.Sleep(time.Millisecond))
+	f.Aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line pool_templates.go:204*/ if len(f.r.chunks) == 0 {
 		return f.Finish(0, io.EOF)
 	}
@@ -588,28 +552,22 @@ resume1:
 		f.r.chunks = f.r.chunks[1:]
 	}
 	return f.Finish(f.n, f.err)
-//line pool_templates_async.go:592
+//line pool_templates_async.go:556
 }
-func (f *fakeReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*fakeReader).read", "generated_test/pool_templates.go", 203))
-}
-
-// nextAsync is next as a coroutine (see asyncgen).
-func (r *fakeReader) nextAsync() rt.Coro[[]byte] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]byte, error) { return r.next() })
-	}
-	return &fakeReaderNextFrame{r: r}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*fakeReader).read", "generated_test/pool_templates.go", 203))
 }
 
 // fakeReaderNextFrame is the state of a suspended next.
 type fakeReaderNextFrame struct {
-	rtimpl.Frame[[]byte]
-	r  *fakeReader
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[[]byte, rt.Void]
+	r *fakeReader
 }
 
+// nextAsync is next as a coroutine (see asyncgen).
+func (r *fakeReader) nextAsync() rt.Coro[[]byte] {
+	return rtimpl.New(&fakeReaderNextFrame{r: r}, func() ([]byte, error) { return r.next() })
+}
 func (f *fakeReaderNextFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *fakeReaderNextFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -624,12 +582,12 @@ func (f *fakeReaderNextFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line pool_templates.go:218*/ f.r.reads++
-	f.aw.Begin(f.r.e.Sleep(0))
+	f.Aw.Begin(f.r.e.Sleep(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line pool_templates.go:220*/ if len(f.r.chunks) == 0 {
 		return f.Finish(nil, io.EOF)
 	}
@@ -639,33 +597,26 @@ resume1:
 		return f.Finish(nil, errors.New("reset by peer"))
 	}
 	return f.Finish(b, nil)
-//line pool_templates_async.go:643
+//line pool_templates_async.go:601
 }
-func (f *fakeReaderNextFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fakeReaderNextFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*fakeReader).next", "generated_test/pool_templates.go", 219))
-}
-
-// readLinesAsync is readLines as a coroutine (see asyncgen).
-func readLinesAsync(r *fakeReader, bufSize int) rt.Coro[[]string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]string, error) { return readLines(r, bufSize) })
-	}
-	return &readLinesFrame{r: r, bufSize: bufSize}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.(*fakeReader).next", "generated_test/pool_templates.go", 219))
 }
 
 // readLinesFrame is the state of a suspended readLines.
 type readLinesFrame struct {
-	rtimpl.Frame[[]string]
-	r       *fakeReader
-	bufSize int
-	lines   []string
-	err     error
-	buf     []byte
-	tmp     []byte
-	aw      rt.Awaiting[int]
+	rtimpl.AwaitFrame[[]string, int]
+	r        *fakeReader
+	bufSize  int
+	lines    []string
+	err      error
+	buf, tmp []byte
 }
 
+// readLinesAsync is readLines as a coroutine (see asyncgen).
+func readLinesAsync(r *fakeReader, bufSize int) rt.Coro[[]string] {
+	return rtimpl.New(&readLinesFrame{r: r, bufSize: bufSize}, func() ([]string, error) { return readLines(r, bufSize) })
+}
 func (f *readLinesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *readLinesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *readLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -680,12 +631,12 @@ func (f *readLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line pool_templates.go:236*/ f.buf = make([]byte, 0, 8)
 	f.tmp = make([]byte, f.bufSize)
 for1:
-	f.aw.Begin(f.r.readAsync(f.tmp))
+	f.Aw.Begin(f.r.readAsync(f.tmp))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	n, err = f.aw.Result()
+	n, err = f.Aw.Result()
 	/*line pool_templates.go:240*/ f.buf = append(f.buf, f.tmp[:n]...)
 	for {
 		i := bytes.IndexByte(f.buf, '\n')
@@ -706,32 +657,26 @@ resume4:
 		return f.Finish(f.lines, err)
 	}
 	goto for1
-//line pool_templates_async.go:710
+//line pool_templates_async.go:661
 }
-func (f *readLinesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.readLines", "generated_test/pool_templates.go", 239))
-}
-
-// readFieldsAsync is readFields as a coroutine (see asyncgen).
-func readFieldsAsync(r *fakeReader) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return readFields(r) })
-	}
-	return &readFieldsFrame{r: r}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.readLines", "generated_test/pool_templates.go", 239))
 }
 
 // readFieldsFrame is the state of a suspended readFields.
 type readFieldsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, []byte]
 	r      *fakeReader
 	out    string
 	err    error
 	data   []byte
-	aw     rt.Awaiting[[]byte]
 	defers []func()
 }
 
+// readFieldsAsync is readFields as a coroutine (see asyncgen).
+func readFieldsAsync(r *fakeReader) rt.Coro[string] {
+	return rtimpl.New(&readFieldsFrame{r: r}, func() (string, error) { return readFields(r) })
+}
 func (f *readFieldsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *readFieldsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -760,18 +705,18 @@ for1:
 	/*line pool_templates.go:277*/ if !(len(f.data) == 0 || f.data[len(f.data)-1] != '.') {
 		goto endfor3
 	}
-	/*line pool_templates.go:278*/ f.aw.Begin(f.r.nextAsync())
+	/*line pool_templates.go:278*/ f.Aw.Begin(f.r.nextAsync())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	next = f.aw.Must()
+	next = f.Aw.Must()
 	/*line pool_templates.go:278*/ f.data = append(f.data, next...)
 	goto for1
 endfor3:
 	/*line pool_templates.go:280*/ fields = strings.Split(string(f.data[:len(f.data)-1]), ",")
 	return f.done(fmt.Sprintf("%d %q", len(fields), fields), nil)
-//line pool_templates_async.go:775
+//line pool_templates_async.go:720
 }
 func (f *readFieldsFrame) catch() {
 	if p := recover(); p != nil {
@@ -805,12 +750,12 @@ func (f *readFieldsFrame) settle() {
 	}
 }
 func (f *readFieldsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *readFieldsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.readFields", "generated_test/pool_templates.go", 278))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.readFields", "generated_test/pool_templates.go", 278))
 }

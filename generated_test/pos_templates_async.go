@@ -10,24 +10,19 @@ import (
 	"iter"
 )
 
-// posSelectRecvLHSAsync is posSelectRecvLHS as a coroutine (see asyncgen).
-func posSelectRecvLHSAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return posSelectRecvLHS(e), nil })
-	}
-	return &posSelectRecvLHSFrame{e: e}
-}
-
 // posSelectRecvLHSFrame is the state of a suspended posSelectRecvLHS.
 type posSelectRecvLHSFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	arr    [3]int
 	recv   int
 	recv_1 bool
-	aw     rt.Awaiting[int]
 }
 
+// posSelectRecvLHSAsync is posSelectRecvLHS as a coroutine (see asyncgen).
+func posSelectRecvLHSAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&posSelectRecvLHSFrame{e: e}, func() (string, error) { return posSelectRecvLHS(e), nil })
+}
 func (f *posSelectRecvLHSFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *posSelectRecvLHSFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -53,42 +48,35 @@ func (f *posSelectRecvLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		goto case2
 	}
 case2:
-	/*line pos_templates.go:21*/ f.aw.Begin(f.e.AV("index", 1))
+	/*line pos_templates.go:21*/ f.Aw.Begin(f.e.AV("index", 1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line pos_templates.go:21*/ f.arr[aV], ok_1 = f.recv, f.recv_1
 	f.e.Add("received")
 	/*line pos_templates.go:24*/ return f.Finish(fmt.Sprint(f.arr, ok_1), nil)
-//line pos_templates_async.go:66
+//line pos_templates_async.go:61
 }
-func (f *posSelectRecvLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSelectRecvLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posSelectRecvLHS", "generated_test/pos_templates.go", 21))
-}
-
-// posRangeKeyLHSAsync is posRangeKeyLHS as a coroutine (see asyncgen).
-func posRangeKeyLHSAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return posRangeKeyLHS(e), nil })
-	}
-	return &posRangeKeyLHSFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posSelectRecvLHS", "generated_test/pos_templates.go", 21))
 }
 
 // posRangeKeyLHSFrame is the state of a suspended posRangeKeyLHS.
 type posRangeKeyLHSFrame struct {
-	rtimpl.Frame[string]
-	e  *Env
-	k  [3]int
-	v  [3]string
-	x  []string
-	i  int
-	aV int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e     *Env
+	k     [3]int
+	v     [3]string
+	x     []string
+	i, aV int
 }
 
+// posRangeKeyLHSAsync is posRangeKeyLHS as a coroutine (see asyncgen).
+func posRangeKeyLHSAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&posRangeKeyLHSFrame{e: e}, func() (string, error) { return posRangeKeyLHS(e), nil })
+}
 func (f *posRangeKeyLHSFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *posRangeKeyLHSFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -112,52 +100,46 @@ range1:
 	if f.i >= len(f.x) {
 		goto endrange3
 	}
-	/*line pos_templates.go:33*/ f.aw.Begin(f.e.AV("k", 0))
+	/*line pos_templates.go:33*/ f.Aw.Begin(f.e.AV("k", 0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aV = f.aw.Must()
-	/*line pos_templates.go:33*/ f.aw.Begin(f.e.AV("v", 1))
+	f.aV = f.Aw.Must()
+	/*line pos_templates.go:33*/ f.Aw.Begin(f.e.AV("v", 1))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line pos_templates.go:33*/ f.k[f.aV], f.v[aV] = f.i, f.x[f.i]
 	f.e.Add("body")
 	f.i++
 	goto range1
 endrange3:
 	/*line pos_templates.go:36*/ return f.Finish(fmt.Sprint(f.k, f.v), nil)
-//line pos_templates_async.go:134
+//line pos_templates_async.go:122
 }
-func (f *posRangeKeyLHSFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeKeyLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posRangeKeyLHS", "generated_test/pos_templates.go", 33, 33))
-}
-
-// posRangeFuncKeyLHSAsync is posRangeFuncKeyLHS as a coroutine (see asyncgen).
-func posRangeFuncKeyLHSAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return posRangeFuncKeyLHS(e), nil })
-	}
-	return &posRangeFuncKeyLHSFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posRangeKeyLHS", "generated_test/pos_templates.go", 33, 33))
 }
 
 // posRangeFuncKeyLHSFrame is the state of a suspended posRangeFuncKeyLHS.
 type posRangeFuncKeyLHSFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	k      [3]int
 	stop   func()
 	ok     bool
 	k_1    int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// posRangeFuncKeyLHSAsync is posRangeFuncKeyLHS as a coroutine (see asyncgen).
+func posRangeFuncKeyLHSAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&posRangeFuncKeyLHSFrame{e: e}, func() (string, error) { return posRangeFuncKeyLHS(e), nil })
+}
 func (f *posRangeFuncKeyLHSFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *posRangeFuncKeyLHSFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -179,19 +161,19 @@ range1:
 	if f.k_1, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-	/*line pos_templates.go:44*/ f.aw.Begin(f.e.AV("k", 2))
+	/*line pos_templates.go:44*/ f.Aw.Begin(f.e.AV("k", 2))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line pos_templates.go:44*/ f.k[aV] = f.k_1
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
 	/*line pos_templates.go:46*/ return f.done(fmt.Sprint(f.k))
-//line pos_templates_async.go:195
+//line pos_templates_async.go:177
 }
 func (f *posRangeFuncKeyLHSFrame) catch() {
 	if p := recover(); p != nil {
@@ -245,34 +227,28 @@ func (f *posRangeFuncKeyLHSFrame) rethrow() bool {
 	return true
 }
 func (f *posRangeFuncKeyLHSFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *posRangeFuncKeyLHSFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posRangeFuncKeyLHS", "generated_test/pos_templates.go", 44))
-}
-
-// posForPostAsync is posForPost as a coroutine (see asyncgen).
-func posForPostAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return posForPost(e), nil })
-	}
-	return &posForPostFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posRangeFuncKeyLHS", "generated_test/pos_templates.go", 44))
 }
 
 // posForPostFrame is the state of a suspended posForPost.
 type posForPostFrame struct {
-	rtimpl.Frame[int]
-	e   *Env
-	n   int
-	i   int
-	aw  rt.Awaiting[bool]
-	aw1 rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, bool]
+	e    *Env
+	n, i int
+	aw1  rt.Awaiting[int]
 }
 
+// posForPostAsync is posForPost as a coroutine (see asyncgen).
+func posForPostAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&posForPostFrame{e: e}, func() (int, error) { return posForPost(e), nil })
+}
 func (f *posForPostFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *posForPostFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -292,12 +268,12 @@ func (f *posForPostFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line pos_templates.go:53*/ f.n = 0
 	f.i = 0
 for1:
-	/*line pos_templates.go:54*/ f.aw.Begin(f.e.AB("cond", f.i < 2))
+	/*line pos_templates.go:54*/ f.Aw.Begin(f.e.AB("cond", f.i < 2))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aB = f.aw.Must()
+	aB = f.Aw.Must()
 	if !aB {
 		goto endfor3
 	}
@@ -312,34 +288,27 @@ resume5:
 	goto for1
 endfor3:
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:316
+//line pos_templates_async.go:292
 }
-func (f *posForPostFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *posForPostFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *posForPostFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posForPost", "generated_test/pos_templates.go", 54, 54)))
-}
-
-// posLiteralsAsync is posLiterals as a coroutine (see asyncgen).
-func posLiteralsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return posLiterals(e), nil })
-	}
-	return &posLiteralsFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posForPost", "generated_test/pos_templates.go", 54, 54)))
 }
 
 // posLiteralsFrame is the state of a suspended posLiterals.
 type posLiteralsFrame struct {
-	rtimpl.Frame[string]
-	e    *Env
-	m    map[int]int
-	aV   int
-	s    []int
-	t    []int
-	aV_1 int
-	aV_2 int
-	aw   rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e          *Env
+	m          map[int]int
+	aV         int
+	s, t       []int
+	aV_1, aV_2 int
 }
 
+// posLiteralsAsync is posLiterals as a coroutine (see asyncgen).
+func posLiteralsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&posLiteralsFrame{e: e}, func() (string, error) { return posLiterals(e), nil })
+}
 func (f *posLiteralsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *posLiteralsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -367,83 +336,77 @@ func (f *posLiteralsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line pos_templates.go:64*/ f.aw.Begin(f.e.AV("key", 1))
+	/*line pos_templates.go:64*/ f.Aw.Begin(f.e.AV("key", 1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aV = f.aw.Must()
-	/*line pos_templates.go:64*/ f.aw.Begin(f.e.AV("val", 2))
+	f.aV = f.Aw.Must()
+	/*line pos_templates.go:64*/ f.Aw.Begin(f.e.AV("val", 2))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line pos_templates.go:64*/ f.m = map[int]int{f.aV: aV}
-	f.aw.Begin(f.e.AV("s0", 3))
+	f.Aw.Begin(f.e.AV("s0", 3))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	/*line pos_templates.go:65*/ f.s = []int{aV_1, 2: 9}
-	f.aw.Begin(f.e.AV("lo", 0))
+	f.Aw.Begin(f.e.AV("lo", 0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.aV_1 = f.aw.Must()
-	/*line pos_templates.go:66*/ f.aw.Begin(f.e.AV("hi", 2))
+	f.aV_1 = f.Aw.Must()
+	/*line pos_templates.go:66*/ f.Aw.Begin(f.e.AV("hi", 2))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	aV_2 = f.aw.Must()
+	aV_2 = f.Aw.Must()
 	/*line pos_templates.go:66*/ f.t = f.s[f.aV_1:aV_2]
-	f.aw.Begin(f.e.AV("idx", 1))
+	f.Aw.Begin(f.e.AV("idx", 1))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	f.aV_2 = f.aw.Must()
-	/*line pos_templates.go:67*/ f.aw.Begin(f.e.AV("inc", 5))
+	f.aV_2 = f.Aw.Must()
+	/*line pos_templates.go:67*/ f.Aw.Begin(f.e.AV("inc", 5))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(7, y)
 	}
-	aV_3 = f.aw.Must()
+	aV_3 = f.Aw.Must()
 	/*line pos_templates.go:67*/ f.s[f.aV_2] += aV_3
-	f.aw.Begin(f.e.AV("mk", 1))
+	f.Aw.Begin(f.e.AV("mk", 1))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(8, y)
 	}
-	aV_4 = f.aw.Must()
+	aV_4 = f.Aw.Must()
 	/*line pos_templates.go:68*/ f.m[aV_4]++
 	return f.Finish(fmt.Sprint(f.m, f.s, f.t), nil)
-//line pos_templates_async.go:425
+//line pos_templates_async.go:394
 }
-func (f *posLiteralsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posLiteralsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posLiterals", "generated_test/pos_templates.go", 64, 64, 65, 66, 66, 67, 67, 68))
-}
-
-// posSwitchCaseAsync is posSwitchCase as a coroutine (see asyncgen).
-func posSwitchCaseAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return posSwitchCase(e), nil })
-	}
-	return &posSwitchCaseFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posLiterals", "generated_test/pos_templates.go", 64, 64, 65, 66, 66, 67, 67, 68))
 }
 
 // posSwitchCaseFrame is the state of a suspended posSwitchCase.
 type posSwitchCaseFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	tag int
-	aw  rt.Awaiting[int]
 }
 
+// posSwitchCaseAsync is posSwitchCase as a coroutine (see asyncgen).
+func posSwitchCaseAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&posSwitchCaseFrame{e: e}, func() (string, error) { return posSwitchCase(e), nil })
+}
 func (f *posSwitchCaseFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *posSwitchCaseFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -469,21 +432,21 @@ func (f *posSwitchCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	goto endswitch1
 case2:
 	f.tag = v
-	/*line pos_templates.go:80*/ f.aw.Begin(f.e.AV("case1", 1))
+	/*line pos_templates.go:80*/ f.Aw.Begin(f.e.AV("case1", 1))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	if f.tag == aV {
 		goto case4
 	}
-	/*line pos_templates.go:82*/ f.aw.Begin(f.e.AV("case3", 3))
+	/*line pos_templates.go:82*/ f.Aw.Begin(f.e.AV("case3", 3))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	if f.tag == aV_1 {
 		goto case5
 	}
@@ -495,31 +458,23 @@ case5:
 endswitch3:
 endswitch1:
 	return f.Finish("none", nil)
-//line pos_templates_async.go:499
+//line pos_templates_async.go:462
 }
-func (f *posSwitchCaseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posSwitchCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posSwitchCase", "generated_test/pos_templates.go", 80, 82))
-}
-
-// posVarDeclAsync is posVarDecl as a coroutine (see asyncgen).
-func posVarDeclAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return posVarDecl(e), nil })
-	}
-	return &posVarDeclFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posSwitchCase", "generated_test/pos_templates.go", 80, 82))
 }
 
 // posVarDeclFrame is the state of a suspended posVarDecl.
 type posVarDeclFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	a  int
-	b  int
-	aV int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e        *Env
+	a, b, aV int
 }
 
+// posVarDeclAsync is posVarDecl as a coroutine (see asyncgen).
+func posVarDeclAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&posVarDeclFrame{e: e}, func() (int, error) { return posVarDecl(e), nil })
+}
 func (f *posVarDeclFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *posVarDeclFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -537,55 +492,49 @@ func (f *posVarDeclFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line pos_templates.go:93*/ f.aw.Begin(f.e.AV("a", 1))
+	/*line pos_templates.go:93*/ f.Aw.Begin(f.e.AV("a", 1))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aV = f.aw.Must()
-	/*line pos_templates.go:93*/ f.aw.Begin(f.e.AV("b", 2))
+	f.aV = f.Aw.Must()
+	/*line pos_templates.go:93*/ f.Aw.Begin(f.e.AV("b", 2))
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line pos_templates.go:93*/ f.a, f.b = f.aV, aV
 L:
-	f.aw.Begin(f.e.AV("c", 3))
+	f.Aw.Begin(f.e.AV("c", 3))
 resume3:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	c = f.aw.Must()
+	c = f.Aw.Must()
 	/*line pos_templates.go:96*/ if c < 3 {
 		goto L
 	}
 	return f.Finish(f.a+f.b+c, nil)
-//line pos_templates_async.go:565
+//line pos_templates_async.go:520
 }
-func (f *posVarDeclFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posVarDecl", "generated_test/pos_templates.go", 93, 93, 95))
-}
-
-// posDeferArgsAsync is posDeferArgs as a coroutine (see asyncgen).
-func posDeferArgsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return posDeferArgs(e), nil })
-	}
-	return &posDeferArgsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posVarDecl", "generated_test/pos_templates.go", 93, 93, 95))
 }
 
 // posDeferArgsFrame is the state of a suspended posDeferArgs.
 type posDeferArgsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	res    string
 	done_1 chan int
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// posDeferArgsAsync is posDeferArgs as a coroutine (see asyncgen).
+func posDeferArgsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&posDeferArgsFrame{e: e}, func() (string, error) { return posDeferArgs(e), nil })
+}
 func (f *posDeferArgsFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *posDeferArgsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -601,12 +550,12 @@ func (f *posDeferArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line pos_templates.go:107*/ f.aw.Begin(f.e.AV("defer arg", 4))
+	/*line pos_templates.go:107*/ f.Aw.Begin(f.e.AV("defer arg", 4))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line pos_templates.go:107*/ {
 		d := aV
 		f.defers = append(f.defers, func(next func()) {
@@ -615,15 +564,15 @@ resume1:
 		})
 	}
 	/*line pos_templates.go:108*/ f.done_1 = make(chan int, 1)
-	f.aw.Begin(f.e.AV("go arg", 5))
+	f.Aw.Begin(f.e.AV("go arg", 5))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	/*line pos_templates.go:109*/ go func(v int) { f.done_1 <- v }(aV_1)
 	return f.done(fmt.Sprint("got ", <-f.done_1))
-//line pos_templates_async.go:627
+//line pos_templates_async.go:576
 }
 func (f *posDeferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -662,32 +611,27 @@ func (f *posDeferArgsFrame) settle() {
 	}
 }
 func (f *posDeferArgsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *posDeferArgsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posDeferArgs", "generated_test/pos_templates.go", 107, 109))
-}
-
-// posRangeIntAsync is posRangeInt as a coroutine (see asyncgen).
-func posRangeIntAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return posRangeInt(e), nil })
-	}
-	return &posRangeIntFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posDeferArgs", "generated_test/pos_templates.go", 107, 109))
 }
 
 // posRangeIntFrame is the state of a suspended posRangeInt.
 type posRangeIntFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	n  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
+	n int
 }
 
+// posRangeIntAsync is posRangeInt as a coroutine (see asyncgen).
+func posRangeIntAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&posRangeIntFrame{e: e}, func() (int, error) { return posRangeInt(e), nil })
+}
 func (f *posRangeIntFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *posRangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -702,19 +646,18 @@ func (f *posRangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line pos_templates.go:117*/ f.n = 0
-	f.aw.Begin(f.e.AV("n", 3))
+	f.Aw.Begin(f.e.AV("n", 3))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	/*line pos_templates.go:118*/ for i := range aV {
 		f.n += i
 	}
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:716
+//line pos_templates_async.go:660
 }
-func (f *posRangeIntFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *posRangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posRangeInt", "generated_test/pos_templates.go", 118))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posRangeInt", "generated_test/pos_templates.go", 118))
 }

@@ -12,17 +12,9 @@ import (
 	"unicode/utf8"
 )
 
-// rangeSliceAsync is rangeSlice as a coroutine (see asyncgen).
-func rangeSliceAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeSlice(e), nil })
-	}
-	return &rangeSliceFrame{e: e}
-}
-
 // rangeSliceFrame is the state of a suspended rangeSlice.
 type rangeSliceFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	s   []int
 	out string
@@ -30,10 +22,13 @@ type rangeSliceFrame struct {
 	i   int
 	x_1 []int
 	i_1 int
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[[]string]
 }
 
+// rangeSliceAsync is rangeSlice as a coroutine (see asyncgen).
+func rangeSliceAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeSliceFrame{e: e}, func() (string, error) { return rangeSlice(e), nil })
+}
 func (f *rangeSliceFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeSliceFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -65,12 +60,12 @@ range1:
 		f.s[2] = 30
 		f.s = append(f.s, 4)
 	}
-	f.aw.Begin(f.e.I(v))
+	f.Aw.Begin(f.e.I(v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v2 = f.aw.Must()
+	v2 = f.Aw.Must()
 	/*line range_templates.go:27*/ f.out += fmt.Sprintf("%d:%d ", f.i, v2)
 	f.i++
 	goto range1
@@ -90,50 +85,44 @@ range6:
 	if f.i_1 >= len(f.x_1) {
 		goto endrange8
 	}
-	/*line range_templates.go:33*/ f.aw.Begin(f.e.I(0))
+	/*line range_templates.go:33*/ f.Aw.Begin(f.e.I(0))
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line range_templates.go:34*/ f.out += "."
 	f.i_1++
 	goto range6
 endrange8:
 	/*line range_templates.go:36*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:105
+//line range_templates_async.go:100
 }
-func (f *rangeSliceFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *rangeSliceFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeSliceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeSlice", "generated_test/range_templates.go", 26, 29, 33)))
-}
-
-// rangeArrayAsync is rangeArray as a coroutine (see asyncgen).
-func rangeArrayAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeArray(e), nil })
-	}
-	return &rangeArrayFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeSlice", "generated_test/range_templates.go", 26, 29, 33)))
 }
 
 // rangeArrayFrame is the state of a suspended rangeArray.
 type rangeArrayFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	arr [3]int
-	out string
-	x   [3]int
-	i   int
-	p   *[3]int
-	x_1 *[3]int
-	i_1 int
-	x_2 [2]string
-	i_2 int
-	v   string
-	aw  rt.Awaiting[int]
-	aw1 rt.Awaiting[[2]string]
+	rtimpl.AwaitFrame[string, int]
+	e      *Env
+	arr    [3]int
+	out    string
+	x      [3]int
+	i      int
+	p, x_1 *[3]int
+	i_1    int
+	x_2    [2]string
+	i_2    int
+	v      string
+	aw1    rt.Awaiting[[2]string]
 }
 
+// rangeArrayAsync is rangeArray as a coroutine (see asyncgen).
+func rangeArrayAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeArrayFrame{e: e}, func() (string, error) { return rangeArray(e), nil })
+}
 func (f *rangeArrayFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeArrayFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -166,12 +155,12 @@ range1:
 	if f.i == 0 {
 		f.arr[2] = 30
 	}
-	f.aw.Begin(f.e.I(v))
+	f.Aw.Begin(f.e.I(v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line range_templates.go:50*/ f.out += fmt.Sprintf("%d:%d ", f.i, i)
 	f.i++
 	goto range1
@@ -188,12 +177,12 @@ range5:
 	if f.i_1 == 0 {
 		f.p[2] = 300
 	}
-	f.aw.Begin(f.e.I(v_1))
+	f.Aw.Begin(f.e.I(v_1))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line range_templates.go:58*/ f.out += fmt.Sprintf("%d:%d ", f.i_1, i_1)
 	f.i_1++
 	goto range5
@@ -212,46 +201,37 @@ range9:
 		goto endrange11
 	}
 	/*line range_templates.go:61*/ f.v = f.x_2[f.i_2]
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume13:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line range_templates.go:63*/ f.out += fmt.Sprintf("%d:%s ", f.i_2, f.v)
 	f.i_2++
 	goto range9
 endrange11:
 	/*line range_templates.go:65*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:227
+//line range_templates_async.go:216
 }
-func (f *rangeArrayFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *rangeArrayFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeArrayFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeArray", "generated_test/range_templates.go", 50, 58, 61, 62)))
-}
-
-// rangeStringAsync is rangeString as a coroutine (see asyncgen).
-func rangeStringAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeString(e), nil })
-	}
-	return &rangeStringFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeArray", "generated_test/range_templates.go", 50, 58, 61, 62)))
 }
 
 // rangeStringFrame is the state of a suspended rangeString.
 type rangeStringFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	out string
-	s   string
-	i   int
-	w   int
-	i_1 int
-	w_1 int
-	aw  rt.Awaiting[rune]
-	aw1 rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, rune]
+	e              *Env
+	out, s         string
+	i, w, i_1, w_1 int
+	aw1            rt.Awaiting[int]
 }
 
+// rangeStringAsync is rangeString as a coroutine (see asyncgen).
+func rangeStringAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeStringFrame{e: e}, func() (string, error) { return rangeString(e), nil })
+}
 func (f *rangeStringFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeStringFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -281,12 +261,12 @@ range1:
 	r, f.w = utf8.DecodeRuneInString(f.s[f.i:])
 	/*line range_templates.go:75*/ r_1 = r
 	s = "changed"
-	f.aw.Begin(Later(f.e, r_1))
+	f.Aw.Begin(Later(f.e, r_1))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	r2 = f.aw.Must()
+	r2 = f.Aw.Must()
 	/*line range_templates.go:78*/ f.out += fmt.Sprintf("%d:%U ", f.i, r2)
 	f.i += f.w
 	goto range1
@@ -308,44 +288,37 @@ resume8:
 	goto range5
 endrange7:
 	/*line range_templates.go:83*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:312
+//line range_templates_async.go:292
 }
-func (f *rangeStringFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *rangeStringFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStringFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeString", "generated_test/range_templates.go", 77, 81)))
-}
-
-// rangeMapAsync is rangeMap as a coroutine (see asyncgen).
-func rangeMapAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeMap(e), nil })
-	}
-	return &rangeMapFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeString", "generated_test/range_templates.go", 77, 81)))
 }
 
 // rangeMapFrame is the state of a suspended rangeMap.
 type rangeMapFrame struct {
-	rtimpl.Frame[string]
-	e      *Env
-	m      map[string]int
-	sum    int
-	keys   []string
-	m_1    map[string]int
-	keys_1 []string
-	i      int
-	v      int
-	ok     bool
-	k      string
-	v_1    int
-	m2     map[int]bool
-	n      int
-	m_2    map[int]bool
-	keys_2 []int
-	i_1    int
-	k_1    int
-	aw     rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e        *Env
+	m        map[string]int
+	sum      int
+	keys     []string
+	m_1      map[string]int
+	keys_1   []string
+	i, v     int
+	ok       bool
+	k        string
+	v_1      int
+	m2       map[int]bool
+	n        int
+	m_2      map[int]bool
+	keys_2   []int
+	i_1, k_1 int
 }
 
+// rangeMapAsync is rangeMap as a coroutine (see asyncgen).
+func rangeMapAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeMapFrame{e: e}, func() (string, error) { return rangeMap(e), nil })
+}
 func (f *rangeMapFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeMapFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeMapFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -378,12 +351,12 @@ range1:
 		goto range1
 	}
 	/*line range_templates.go:94*/ f.k, f.v_1 = k, f.v
-	f.aw.Begin(f.e.I(f.v_1))
+	f.Aw.Begin(f.e.I(f.v_1))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line range_templates.go:95*/ f.sum += i
 	f.keys = append(f.keys, f.k)
 	f.m[f.k] = f.v_1 * 10
@@ -408,12 +381,12 @@ range5:
 		goto range5
 	}
 	/*line range_templates.go:102*/ f.k_1 = k_1
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line range_templates.go:104*/ for _, k2 := range []int{1, 2, 3, 4} {
 		if k2 != f.k_1 {
 			delete(f.m2, k2)
@@ -423,33 +396,27 @@ resume8:
 	goto range5
 endrange7:
 	/*line range_templates.go:111*/ return f.Finish(fmt.Sprintf("%v sum=%d n=%d m=%v", f.keys, f.sum, f.n, f.m), nil)
-//line range_templates_async.go:427
+//line range_templates_async.go:400
 }
-func (f *rangeMapFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeMap", "generated_test/range_templates.go", 95, 103))
-}
-
-// rangeChanAsync is rangeChan as a coroutine (see asyncgen).
-func rangeChanAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeChan(e), nil })
-	}
-	return &rangeChanFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeMap", "generated_test/range_templates.go", 95, 103))
 }
 
 // rangeChanFrame is the state of a suspended rangeChan.
 type rangeChanFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e   *Env
 	out string
 	ch  chan int
 	v   int
 	ok  bool
 	v_1 int
-	aw  rt.Awaiting[int]
 }
 
+// rangeChanAsync is rangeChan as a coroutine (see asyncgen).
+func rangeChanAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeChanFrame{e: e}, func() (string, error) { return rangeChan(e), nil })
+}
 func (f *rangeChanFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeChanFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeChanFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -475,57 +442,49 @@ range1:
 		goto endrange3
 	}
 	/*line range_templates.go:124*/ f.v_1 = f.v
-	f.aw.Begin(f.e.I(f.v_1 * 10))
+	f.Aw.Begin(f.e.I(f.v_1 * 10))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line range_templates.go:125*/ f.out += fmt.Sprint(i, " ")
 	if f.v_1 != 2 {
 		goto endif5
 	}
-	/*line range_templates.go:127*/ f.aw.Begin(f.e.I(0))
+	/*line range_templates.go:127*/ f.Aw.Begin(f.e.I(0))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line range_templates.go:128*/ goto next2
 endif5:
 next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:131*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:501
+//line range_templates_async.go:468
 }
-func (f *rangeChanFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeChan", "generated_test/range_templates.go", 125, 127))
-}
-
-// rangeIntAsync is rangeInt as a coroutine (see asyncgen).
-func rangeIntAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeInt(e), nil })
-	}
-	return &rangeIntFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeChan", "generated_test/range_templates.go", 125, 127))
 }
 
 // rangeIntFrame is the state of a suspended rangeInt.
 type rangeIntFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	n   int
-	out string
-	n_1 int
-	i   int
-	k   int64
-	j   int64
-	aw  rt.Awaiting[int]
-	aw1 rt.Awaiting[int64]
+	rtimpl.AwaitFrame[string, int]
+	e      *Env
+	n      int
+	out    string
+	n_1, i int
+	k, j   int64
+	aw1    rt.Awaiting[int64]
 }
 
+// rangeIntAsync is rangeInt as a coroutine (see asyncgen).
+func rangeIntAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeIntFrame{e: e}, func() (string, error) { return rangeInt(e), nil })
+}
 func (f *rangeIntFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *rangeIntFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *rangeIntFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -547,12 +506,12 @@ range1:
 		goto endrange3
 	}
 	/*line range_templates.go:141*/ f.n = 10
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line range_templates.go:143*/ f.out += fmt.Sprint(f.i)
 	f.i++
 	goto range1
@@ -574,24 +533,16 @@ resume8:
 	goto range5
 endrange7:
 	/*line range_templates.go:149*/ return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:578
+//line range_templates_async.go:537
 }
-func (f *rangeIntFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *rangeIntFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeInt", "generated_test/range_templates.go", 142, 147)))
-}
-
-// rangeFuncAsync is rangeFunc as a coroutine (see asyncgen).
-func rangeFuncAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeFunc(e), nil })
-	}
-	return &rangeFuncFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeInt", "generated_test/range_templates.go", 142, 147)))
 }
 
 // rangeFuncFrame is the state of a suspended rangeFunc.
 type rangeFuncFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	out    string
 	stop   func()
@@ -610,11 +561,14 @@ type rangeFuncFrame struct {
 	v_2    string
 	next_2 func() (int, string, bool)
 	i      int
-	aw     rt.Awaiting[int]
 	aw1    rt.Awaiting[string]
 	inject any
 }
 
+// rangeFuncAsync is rangeFunc as a coroutine (see asyncgen).
+func rangeFuncAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeFuncFrame{e: e}, func() (string, error) { return rangeFunc(e), nil })
+}
 func (f *rangeFuncFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *rangeFuncFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *rangeFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -640,12 +594,12 @@ range1:
 		goto endrange3
 	}
 	/*line range_templates.go:159*/ f.v = f.k
-	f.aw.Begin(f.e.I(f.v))
+	f.Aw.Begin(f.e.I(f.v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line range_templates.go:160*/ f.out += fmt.Sprint(i)
 	f.e.Add("body %d", f.v)
 	goto range1
@@ -662,12 +616,12 @@ range5:
 	if f.v_1 == 1 {
 		goto next6
 	}
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line range_templates.go:168*/ f.e.Add("body %d", f.v_1)
 	if f.v_1 == 2 {
 		goto endrange7
@@ -699,7 +653,7 @@ endrange11:
 	f.stop_2()
 	f.stop_2 = nil
 	/*line range_templates.go:177*/ return f.done(f.out)
-//line range_templates_async.go:703
+//line range_templates_async.go:657
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -759,7 +713,7 @@ func (f *rangeFuncFrame) rethrow() bool {
 	return true
 }
 func (f *rangeFuncFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -767,31 +721,26 @@ func (f *rangeFuncFrame) Close() {
 	f.Frame.Close()
 }
 func (f *rangeFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeFunc", "generated_test/range_templates.go", 160, 167, 175)))
-}
-
-// rangeFuncReturnAsync is rangeFuncReturn as a coroutine (see asyncgen).
-func rangeFuncReturnAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeFuncReturn(e), nil })
-	}
-	return &rangeFuncReturnFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeFunc", "generated_test/range_templates.go", 160, 167, 175)))
 }
 
 // rangeFuncReturnFrame is the state of a suspended rangeFuncReturn.
 type rangeFuncReturnFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	res    string
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// rangeFuncReturnAsync is rangeFuncReturn as a coroutine (see asyncgen).
+func rangeFuncReturnAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeFuncReturnFrame{e: e}, func() (string, error) { return rangeFuncReturn(e), nil })
+}
 func (f *rangeFuncReturnFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *rangeFuncReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -822,12 +771,12 @@ range1:
 			next()
 		})
 	}
-	/*line range_templates.go:188*/ f.aw.Begin(f.e.I(v))
+	/*line range_templates.go:188*/ f.Aw.Begin(f.e.I(v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line range_templates.go:188*/ if i == 1 {
 		return f.done("returned at 1")
 	}
@@ -836,7 +785,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line range_templates.go:192*/ return f.done("end")
-//line range_templates_async.go:840
+//line range_templates_async.go:789
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -902,39 +851,33 @@ func (f *rangeFuncReturnFrame) rethrow() bool {
 	return true
 }
 func (f *rangeFuncReturnFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *rangeFuncReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeFuncReturn", "generated_test/range_templates.go", 188))
-}
-
-// rangeNestedAsync is rangeNested as a coroutine (see asyncgen).
-func rangeNestedAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return rangeNested(e), nil })
-	}
-	return &rangeNestedFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeFuncReturn", "generated_test/range_templates.go", 188))
 }
 
 // rangeNestedFrame is the state of a suspended rangeNested.
 type rangeNestedFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	out string
-	x   [][]int
-	i   int
-	row []int
-	i_1 int
-	w   int
-	c   rune
-	v   int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e      *Env
+	out    string
+	x      [][]int
+	i      int
+	row    []int
+	i_1, w int
+	c      rune
+	v      int
 }
 
+// rangeNestedAsync is rangeNested as a coroutine (see asyncgen).
+func rangeNestedAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&rangeNestedFrame{e: e}, func() (string, error) { return rangeNested(e), nil })
+}
 func (f *rangeNestedFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *rangeNestedFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -974,20 +917,20 @@ range7:
 	/*line range_templates.go:204*/ if !(f.v == 1 && f.c == 'y') {
 		goto endif10
 	}
-	/*line range_templates.go:205*/ f.aw.Begin(f.e.I(0))
+	/*line range_templates.go:205*/ f.Aw.Begin(f.e.I(0))
 resume11:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line range_templates.go:206*/ goto next2
 endif10:
-	f.aw.Begin(f.e.I(f.row[f.v]))
+	f.Aw.Begin(f.e.I(f.row[f.v]))
 resume12:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line range_templates.go:208*/ f.out += fmt.Sprintf("%c%d ", f.c, i)
 	f.v++
 	goto range7
@@ -1000,9 +943,8 @@ next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:212*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:1004
+//line range_templates_async.go:947
 }
-func (f *rangeNestedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeNested", "generated_test/range_templates.go", 205, 208))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeNested", "generated_test/range_templates.go", 205, 208))
 }

@@ -9,25 +9,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// sel2LaterAwaitChangesVarAsync is sel2LaterAwaitChangesVar as a coroutine (see asyncgen).
-func sel2LaterAwaitChangesVarAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return sel2LaterAwaitChangesVar(e), nil })
-	}
-	return &sel2LaterAwaitChangesVarFrame{e: e}
-}
-
 // sel2LaterAwaitChangesVarFrame is the state of a suspended sel2LaterAwaitChangesVar.
 type sel2LaterAwaitChangesVarFrame struct {
-	rtimpl.Frame[string]
-	e  *Env
-	b  chan int
-	c  chan int
-	ch chan int
-	v  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e        *Env
+	b, c, ch chan int
+	v        int
 }
 
+// sel2LaterAwaitChangesVarAsync is sel2LaterAwaitChangesVar as a coroutine (see asyncgen).
+func sel2LaterAwaitChangesVarAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&sel2LaterAwaitChangesVarFrame{e: e}, func() (string, error) { return sel2LaterAwaitChangesVar(e), nil })
+}
 func (f *sel2LaterAwaitChangesVarFrame) Send(c_1 *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c_1, nil)
@@ -51,12 +44,12 @@ func (f *sel2LaterAwaitChangesVarFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield
 	a <- 1
 	f.b <- 2
 	f.ch = f.c
-	/*line sel2_templates.go:27*/ f.aw.Begin(f.e.AV("await", 0))
+	/*line sel2_templates.go:27*/ f.Aw.Begin(f.e.AV("await", 0))
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	ch = f.e.Ch("second", chanAfter(&f.c, f.b, aV))
 	/*line sel2_templates.go:24*/ select {
 	case v := <-f.ch:
@@ -70,36 +63,27 @@ case3:
 	/*line sel2_templates.go:26*/ return f.Finish(fmt.Sprint("first ", f.v), nil)
 case4:
 	return f.Finish("second", nil)
-//line sel2_templates_async.go:74
+//line sel2_templates_async.go:67
 }
-func (f *sel2LaterAwaitChangesVarFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2LaterAwaitChangesVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sel2LaterAwaitChangesVar", "generated_test/sel2_templates.go", 27))
-}
-
-// sel2SendValueOrderAsync is sel2SendValueOrder as a coroutine (see asyncgen).
-func sel2SendValueOrderAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return sel2SendValueOrder(e), nil })
-	}
-	return &sel2SendValueOrderFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sel2LaterAwaitChangesVar", "generated_test/sel2_templates.go", 27))
 }
 
 // sel2SendValueOrderFrame is the state of a suspended sel2SendValueOrder.
 type sel2SendValueOrderFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	never chan int
-	ok    chan int
-	ch    chan int
-	ch_1  int
-	ch_2  chan int
-	ch_3  int
-	ch_4  chan int
-	ch_5  chan int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e             *Env
+	never, ok, ch chan int
+	ch_1          int
+	ch_2          chan int
+	ch_3          int
+	ch_4, ch_5    chan int
 }
 
+// sel2SendValueOrderAsync is sel2SendValueOrder as a coroutine (see asyncgen).
+func sel2SendValueOrderAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&sel2SendValueOrderFrame{e: e}, func() (string, error) { return sel2SendValueOrder(e), nil })
+}
 func (f *sel2SendValueOrderFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *sel2SendValueOrderFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -120,21 +104,21 @@ func (f *sel2SendValueOrderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.ch = f.e.Ch("ch1", f.never)
 	f.ch_1 = f.e.V("v1", 1)
 	f.ch_2 = f.e.Ch("ch2", f.never)
-	/*line sel2_templates.go:48*/ f.aw.Begin(f.e.AV("v2", 2))
+	/*line sel2_templates.go:48*/ f.Aw.Begin(f.e.AV("v2", 2))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	f.ch_3 = aV
 	f.ch_4 = f.e.Ch("ch3", f.never)
 	f.ch_5 = f.e.Ch("ch4", f.ok)
-	/*line sel2_templates.go:50*/ f.aw.Begin(f.e.AV("v4await", 4))
+	/*line sel2_templates.go:50*/ f.Aw.Begin(f.e.AV("v4await", 4))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	ch = f.e.V("v4", aV_1)
 	/*line sel2_templates.go:46*/ select {
 	case f.ch <- f.ch_1:
@@ -156,33 +140,27 @@ case7:
 	/*line sel2_templates.go:51*/ f.e.Add("sent 4")
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ok), nil)
-//line sel2_templates_async.go:160
+//line sel2_templates_async.go:144
 }
-func (f *sel2SendValueOrderFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2SendValueOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sel2SendValueOrder", "generated_test/sel2_templates.go", 48, 50))
-}
-
-// sel2ReadBeforeAwaitAsync is sel2ReadBeforeAwait as a coroutine (see asyncgen).
-func sel2ReadBeforeAwaitAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return sel2ReadBeforeAwait(e), nil })
-	}
-	return &sel2ReadBeforeAwaitFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sel2SendValueOrder", "generated_test/sel2_templates.go", 48, 50))
 }
 
 // sel2ReadBeforeAwaitFrame is the state of a suspended sel2ReadBeforeAwait.
 type sel2ReadBeforeAwaitFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e    *Env
 	out  chan int
 	x    int
 	ch   chan int
 	ch_1 int
 	ch_2 chan int
-	aw   rt.Awaiting[int]
 }
 
+// sel2ReadBeforeAwaitAsync is sel2ReadBeforeAwait as a coroutine (see asyncgen).
+func sel2ReadBeforeAwaitAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&sel2ReadBeforeAwaitFrame{e: e}, func() (string, error) { return sel2ReadBeforeAwait(e), nil })
+}
 func (f *sel2ReadBeforeAwaitFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *sel2ReadBeforeAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -203,12 +181,12 @@ func (f *sel2ReadBeforeAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.ch = f.out
 	f.ch_1 = f.x
 	f.ch_2 = never
-	/*line sel2_templates.go:66*/ f.aw.Begin(f.e.I(0))
+	/*line sel2_templates.go:66*/ f.Aw.Begin(f.e.I(0))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	ch = setInt(&f.x, 9, i)
 	/*line sel2_templates.go:64*/ select {
 	case f.ch <- f.ch_1:
@@ -221,9 +199,8 @@ case3:
 case4:
 endselect1:
 	/*line sel2_templates.go:68*/ return f.Finish(fmt.Sprint(<-f.out, f.x), nil)
-//line sel2_templates_async.go:225
+//line sel2_templates_async.go:203
 }
-func (f *sel2ReadBeforeAwaitFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sel2ReadBeforeAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sel2ReadBeforeAwait", "generated_test/sel2_templates.go", 66))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sel2ReadBeforeAwait", "generated_test/sel2_templates.go", 66))
 }

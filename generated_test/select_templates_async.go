@@ -9,28 +9,22 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// selectBodiesAsync is selectBodies as a coroutine (see asyncgen).
-func selectBodiesAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return selectBodies(e), nil })
-	}
-	return &selectBodiesFrame{e: e}
-}
-
 // selectBodiesFrame is the state of a suspended selectBodies.
 type selectBodiesFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	ch1 chan int
-	ch2 chan string
-	out string
-	i   int
-	v   int
-	s   string
-	ok  bool
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e    *Env
+	ch1  chan int
+	ch2  chan string
+	out  string
+	i, v int
+	s    string
+	ok   bool
 }
 
+// selectBodiesAsync is selectBodies as a coroutine (see asyncgen).
+func selectBodiesAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&selectBodiesFrame{e: e}, func() (string, error) { return selectBodies(e), nil })
+}
 func (f *selectBodiesFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *selectBodiesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -70,63 +64,55 @@ for1:
 		goto case7
 	}
 case5:
-	/*line select_templates.go:23*/ f.aw.Begin(f.e.I(f.v * 2))
+	/*line select_templates.go:23*/ f.Aw.Begin(f.e.I(f.v * 2))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	w = f.aw.Must()
+	w = f.Aw.Must()
 	/*line select_templates.go:24*/ f.ch2 <- fmt.Sprint(w)
 	f.out += "ch1 "
 	goto endselect4
 case6:
-	/*line select_templates.go:27*/ f.aw.Begin(f.e.I(0))
+	/*line select_templates.go:27*/ f.Aw.Begin(f.e.I(0))
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line select_templates.go:28*/ f.out += fmt.Sprintf("ch2 %s %v ", f.s, f.ok)
 	goto endselect4
 case7:
-	/*line select_templates.go:30*/ f.aw.Begin(f.e.I(0))
+	/*line select_templates.go:30*/ f.Aw.Begin(f.e.I(0))
 resume10:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line select_templates.go:31*/ f.out += "default "
 endselect4:
 	/*line select_templates.go:20*/ f.i++
 	goto for1
 endfor3:
 	/*line select_templates.go:34*/ return f.Finish(f.out, nil)
-//line select_templates_async.go:105
+//line select_templates_async.go:99
 }
-func (f *selectBodiesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBodiesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectBodies", "generated_test/select_templates.go", 23, 27, 30))
-}
-
-// selectOperandsAsync is selectOperands as a coroutine (see asyncgen).
-func selectOperandsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return selectOperands(e), nil })
-	}
-	return &selectOperandsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectBodies", "generated_test/select_templates.go", 23, 27, 30))
 }
 
 // selectOperandsFrame is the state of a suspended selectOperands.
 type selectOperandsFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	ch    chan int
-	never chan int
-	ch_1  chan int
-	v     int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e               *Env
+	ch, never, ch_1 chan int
+	v               int
 }
 
+// selectOperandsAsync is selectOperands as a coroutine (see asyncgen).
+func selectOperandsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&selectOperandsFrame{e: e}, func() (string, error) { return selectOperands(e), nil })
+}
 func (f *selectOperandsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *selectOperandsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -146,12 +132,12 @@ func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line select_templates.go:42*/ f.ch = make(chan int, 1)
 	f.never = nil
 	f.ch_1 = f.ch
-	f.aw.Begin(f.e.AV("sendval", 3))
+	f.Aw.Begin(f.e.AV("sendval", 3))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	ch = aV
 	ch_1 = f.e.Ch("recvchan", f.never)
 	/*line select_templates.go:44*/ select {
@@ -164,42 +150,35 @@ resume2:
 	}
 case3:
 	/*line select_templates.go:46*/ f.e.Add("sent")
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	goto endselect1
 case4:
 	/*line select_templates.go:49*/ f.e.Add("got %d", f.v)
 endselect1:
 	return f.Finish(fmt.Sprint(<-f.ch), nil)
-//line select_templates_async.go:179
+//line select_templates_async.go:165
 }
-func (f *selectOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectOperands", "generated_test/select_templates.go", 45, 47))
-}
-
-// selectBreakAsync is selectBreak as a coroutine (see asyncgen).
-func selectBreakAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return selectBreak(e), nil })
-	}
-	return &selectBreakFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectOperands", "generated_test/select_templates.go", 45, 47))
 }
 
 // selectBreakFrame is the state of a suspended selectBreak.
 type selectBreakFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	ch chan int
-	n  int
-	v  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e    *Env
+	ch   chan int
+	n, v int
 }
 
+// selectBreakAsync is selectBreak as a coroutine (see asyncgen).
+func selectBreakAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&selectBreakFrame{e: e}, func() (int, error) { return selectBreak(e), nil })
+}
 func (f *selectBreakFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *selectBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -223,12 +202,12 @@ for1:
 		goto case5
 	}
 case5:
-	/*line select_templates.go:66*/ f.aw.Begin(f.e.I(f.v))
+	/*line select_templates.go:66*/ f.Aw.Begin(f.e.I(f.v))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line select_templates.go:66*/ if i < 2 {
 		f.n++
 		goto endselect4
@@ -238,9 +217,8 @@ endselect4:
 	goto for1
 endfor3:
 	/*line select_templates.go:73*/ return f.Finish(f.n, nil)
-//line select_templates_async.go:242
+//line select_templates_async.go:221
 }
-func (f *selectBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectBreak", "generated_test/select_templates.go", 66))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectBreak", "generated_test/select_templates.go", 66))
 }

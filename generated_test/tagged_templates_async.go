@@ -9,23 +9,17 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// taggedCountAsync is taggedCount as a coroutine (see asyncgen).
-func taggedCountAsync(e *Env, n int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return taggedCount(e, n), nil })
-	}
-	return &taggedCountFrame{e: e, n: n}
-}
-
 // taggedCountFrame is the state of a suspended taggedCount.
 type taggedCountFrame struct {
-	rtimpl.Frame[int]
-	e     *Env
-	n     int
-	total int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e        *Env
+	n, total int
 }
 
+// taggedCountAsync is taggedCount as a coroutine (see asyncgen).
+func taggedCountAsync(e *Env, n int) rt.Coro[int] {
+	return rtimpl.New(&taggedCountFrame{e: e, n: n}, func() (int, error) { return taggedCount(e, n), nil })
+}
 func (f *taggedCountFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *taggedCountFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -44,20 +38,19 @@ for1:
 	/*line tagged_templates.go:17*/ if !(f.n > 0) {
 		goto endfor3
 	}
-	/*line tagged_templates.go:18*/ f.aw.Begin(f.e.I(f.n))
+	/*line tagged_templates.go:18*/ f.Aw.Begin(f.e.I(f.n))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line tagged_templates.go:18*/ f.total += i
 	f.n--
 	goto for1
 endfor3:
 	/*line tagged_templates.go:21*/ return f.Finish(f.total, nil)
-//line tagged_templates_async.go:59
+//line tagged_templates_async.go:53
 }
-func (f *taggedCountFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *taggedCountFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.taggedCount", "generated_test/tagged_templates.go", 18))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.taggedCount", "generated_test/tagged_templates.go", 18))
 }

@@ -13,31 +13,22 @@ import (
 	"unicode/utf8"
 )
 
-// titleCaseAsync is titleCase as a coroutine (see asyncgen).
-func titleCaseAsync(e *Env, s string) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return titleCase(e, s) })
-	}
-	return &titleCaseFrame{e: e, s: s}
-}
-
 // titleCaseFrame is the state of a suspended titleCase.
 type titleCaseFrame struct {
-	rtimpl.Frame[string]
-	e         *Env
-	s         string
-	out       string
-	prevSpace bool
-	i         int
-	w         int
-	r         rune
-	count     int
-	i_1       int
-	w_1       int
-	aw        rt.Awaiting[string]
-	aw1       rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, string]
+	e               *Env
+	s, out          string
+	prevSpace       bool
+	i, w            int
+	r               rune
+	count, i_1, w_1 int
+	aw1             rt.Awaiting[int]
 }
 
+// titleCaseAsync is titleCase as a coroutine (see asyncgen).
+func titleCaseAsync(e *Env, s string) rt.Coro[string] {
+	return rtimpl.New(&titleCaseFrame{e: e, s: s}, func() (string, error) { return titleCase(e, s) })
+}
 func (f *titleCaseFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *titleCaseFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *titleCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -66,12 +57,12 @@ range1:
 	if !f.prevSpace {
 		goto else5
 	}
-	/*line text_templates.go:26*/ f.aw.Begin(Later(f.e, string(unicode.ToUpper(f.r))))
+	/*line text_templates.go:26*/ f.Aw.Begin(Later(f.e, string(unicode.ToUpper(f.r))))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line text_templates.go:26*/ f.out += later
 	goto endif4
 else5:
@@ -112,39 +103,28 @@ resume12:
 	goto range9
 endrange11:
 	/*line text_templates.go:39*/ return f.Finish(f.out+fmt.Sprint(" runes=", f.count), nil)
-//line text_templates_async.go:116
+//line text_templates_async.go:107
 }
-func (f *titleCaseFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *titleCaseFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *titleCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.titleCase", "generated_test/text_templates.go", 26, 32, 37)))
-}
-
-// gridAssignAsync is gridAssign as a coroutine (see asyncgen).
-func gridAssignAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return gridAssign(e), nil })
-	}
-	return &gridAssignFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.titleCase", "generated_test/text_templates.go", 26, 32, 37)))
 }
 
 // gridAssignFrame is the state of a suspended gridAssign.
 type gridAssignFrame struct {
-	rtimpl.Frame[string]
-	e       *Env
-	s       *grid
-	v       int
-	v_1     int
-	v_2     int
-	aV      int
-	later_1 string
-	v_3     int
-	v_4     int
-	v_5     int
-	i       int
-	aw      rt.Awaiting[int]
-	aw1     rt.Awaiting[string]
+	rtimpl.AwaitFrame[string, int]
+	e                *Env
+	s                *grid
+	v, v_1, v_2, aV  int
+	later_1          string
+	v_3, v_4, v_5, i int
+	aw1              rt.Awaiting[string]
 }
 
+// gridAssignAsync is gridAssign as a coroutine (see asyncgen).
+func gridAssignAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&gridAssignFrame{e: e}, func() (string, error) { return gridAssign(e), nil })
+}
 func (f_1 *gridAssignFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *gridAssignFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -175,26 +155,26 @@ func (f_1 *gridAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f_1.s.m["x"] = &f_1.s.rows[2]
 	f_1.v = f_1.e.V("i", 1)
 	f_1.v_1 = f_1.e.V("j", 2)
-	/*line text_templates.go:63*/ f_1.aw.Begin(f_1.e.AV("rhs", 7))
+	/*line text_templates.go:63*/ f_1.Aw.Begin(f_1.e.AV("rhs", 7))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	aV = f_1.aw.Must()
+	aV = f_1.Aw.Must()
 	/*line text_templates.go:63*/ f_1.s.rows[f_1.v].f[f_1.v_1].g = aV
 	f_1.v_2 = f_1.e.V("i2", 0)
-	/*line text_templates.go:64*/ f_1.aw.Begin(f_1.e.AV("j2", 1))
+	/*line text_templates.go:64*/ f_1.Aw.Begin(f_1.e.AV("j2", 1))
 resume2:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	f_1.aV = f_1.aw.Must()
-	/*line text_templates.go:64*/ f_1.aw.Begin(f_1.e.AV("rhs2", 5))
+	f_1.aV = f_1.Aw.Must()
+	/*line text_templates.go:64*/ f_1.Aw.Begin(f_1.e.AV("rhs2", 5))
 resume3:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
-	aV_1 = f_1.aw.Must()
+	aV_1 = f_1.Aw.Must()
 	/*line text_templates.go:64*/ f_1.s.rows[f_1.v_2].f[f_1.aV].h += aV_1 * f_1.e.V("k2", 2)
 	f_1.aw1.Begin(Later(f_1.e, "x"))
 resume4:
@@ -205,40 +185,32 @@ resume4:
 	f_1.v_3 = f_1.e.V("j3", 0)
 	f_1.v_4 = f_1.e.V("i4", 0)
 	f_1.v_5 = f_1.e.V("v3", 3)
-	/*line text_templates.go:65*/ f_1.aw.Begin(f_1.e.AV("v4", 4))
+	/*line text_templates.go:65*/ f_1.Aw.Begin(f_1.e.AV("v4", 4))
 resume5:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(5, y)
 	}
-	aV_2 = f_1.aw.Must()
+	aV_2 = f_1.Aw.Must()
 	/*line text_templates.go:65*/ f_1.s.m[f_1.later_1].f[f_1.v_3].g, f_1.s.rows[f_1.v_4].f[0].h = f_1.v_5, aV_2
 	f_1.i = 0
-	f_1.aw.Begin(f_1.e.AV("v5", 50))
+	f_1.Aw.Begin(f_1.e.AV("v5", 50))
 resume6:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
-	aV_3 = f_1.aw.Must()
+	aV_3 = f_1.Aw.Must()
 	/*line text_templates.go:67*/ f_1.s.rows[f_1.i].f[f_1.i].g, f_1.i = aV_3, 2
 	return f_1.Finish(fmt.Sprint(f_1.s.rows, " i=", f_1.i), nil)
-//line text_templates_async.go:225
+//line text_templates_async.go:205
 }
-func (f_1 *gridAssignFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
+func (f_1 *gridAssignFrame) Close() { f_1.Aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *gridAssignFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.gridAssign", "generated_test/text_templates.go", 63, 64, 64, 65, 65, 67)))
-}
-
-// eventLoopAsync is eventLoop as a coroutine (see asyncgen).
-func eventLoopAsync(e *Env, msgs chan string, quit chan struct{}) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return eventLoop(e, msgs, quit) })
-	}
-	return &eventLoopFrame{e: e, msgs: msgs, quit: quit}
+	return f_1.aw1.AwaitStack(f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.gridAssign", "generated_test/text_templates.go", 63, 64, 64, 65, 65, 67)))
 }
 
 // eventLoopFrame is the state of a suspended eventLoop.
 type eventLoopFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e     *Env
 	msgs  chan string
 	quit  chan struct{}
@@ -246,10 +218,13 @@ type eventLoopFrame struct {
 	round int
 	m     string
 	ok    bool
-	aw    rt.Awaiting[string]
 	aw1   rt.Awaiting[int]
 }
 
+// eventLoopAsync is eventLoop as a coroutine (see asyncgen).
+func eventLoopAsync(e *Env, msgs chan string, quit chan struct{}) rt.Coro[string] {
+	return rtimpl.New(&eventLoopFrame{e: e, msgs: msgs, quit: quit}, func() (string, error) { return eventLoop(e, msgs, quit) })
+}
 func (f *eventLoopFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *eventLoopFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *eventLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -268,12 +243,12 @@ func (f *eventLoopFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line text_templates.go:76*/ f.b = strings.Builder{}
 	f.round = 0
 for1:
-	/*line text_templates.go:78*/ f.aw.Begin(Later(f.e, fmt.Sprintf("[%d]", f.round)))
+	/*line text_templates.go:78*/ f.Aw.Begin(Later(f.e, fmt.Sprintf("[%d]", f.round)))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	later = f.aw.Must()
+	later = f.Aw.Must()
 	/*line text_templates.go:78*/ f.b.WriteString(later)
 	select {
 	case m, ok_1 := <-f.msgs:
@@ -292,12 +267,12 @@ case6:
 		f.b.WriteString("closed ")
 		goto post2
 	}
-	f.aw.Begin(Later(f.e, f.m))
+	f.Aw.Begin(Later(f.e, f.m))
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	later_1 = f.aw.Must()
+	later_1 = f.Aw.Must()
 	/*line text_templates.go:86*/ f.b.WriteString(strings.ToUpper(later_1) + " ")
 	goto endselect5
 case7:
@@ -319,24 +294,16 @@ resume10:
 post2:
 	/*line text_templates.go:77*/ f.round++
 	goto for1
-//line text_templates_async.go:323
+//line text_templates_async.go:298
 }
-func (f *eventLoopFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *eventLoopFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *eventLoopFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.eventLoop", "generated_test/text_templates.go", 78, 86, 96)))
-}
-
-// closuresOverIteratorsAsync is closuresOverIterators as a coroutine (see asyncgen).
-func closuresOverIteratorsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return closuresOverIterators(e), nil })
-	}
-	return &closuresOverIteratorsFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.eventLoop", "generated_test/text_templates.go", 78, 86, 96)))
 }
 
 // closuresOverIteratorsFrame is the state of a suspended closuresOverIterators.
 type closuresOverIteratorsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	fs     []func() string
 	stop   func()
@@ -346,15 +313,17 @@ type closuresOverIteratorsFrame struct {
 	next   func() (int, string, bool)
 	i      *int
 	s      *string
-	n      int
-	i_1    int
+	n, i_1 int
 	out    []string
 	x      []func() string
 	i_2    int
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// closuresOverIteratorsAsync is closuresOverIterators as a coroutine (see asyncgen).
+func closuresOverIteratorsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&closuresOverIteratorsFrame{e: e}, func() (string, error) { return closuresOverIterators(e), nil })
+}
 func (f_1 *closuresOverIteratorsFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f_1.catch()
 	return f_1.step(c, nil)
@@ -392,13 +361,13 @@ range1:
 	f_1.i = new(int)
 	f_1.s = new(string)
 	/*line text_templates.go:106*/ (*f_1.i), (*f_1.s) = f_1.k, f_1.v
-	f_1.aw.Begin(f_1.e.I((*f_1.i) * 10))
+	f_1.Aw.Begin(f_1.e.I((*f_1.i) * 10))
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
 	/*line text_templates.go:107*/ j = new(int)
-	(*j) = f_1.aw.Must()
+	(*j) = f_1.Aw.Must()
 	/*line text_templates.go:108*/ {
 		i_1 := f_1.i
 		s := f_1.s
@@ -409,12 +378,12 @@ resume4:
 endrange3:
 	f_1.stop()
 	f_1.stop = nil
-	/*line text_templates.go:110*/ f_1.aw.Begin(f_1.e.I(2))
+	/*line text_templates.go:110*/ f_1.Aw.Begin(f_1.e.I(2))
 resume8:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	i = f_1.aw.Must()
+	i = f_1.Aw.Must()
 	f_1.n = i
 	f_1.i_1 = 0
 range5:
@@ -428,12 +397,12 @@ range5:
 		f_1.fs = append(f_1.fs, func() string { return fmt.Sprint("k", (*k_1)) })
 	}
 	/*line text_templates.go:112*/ (*k) += 5
-	f_1.aw.Begin(f_1.e.I((*k)))
+	f_1.Aw.Begin(f_1.e.I((*k)))
 resume9:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(3, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	f_1.i_1++
 	goto range5
 endrange7:
@@ -449,17 +418,17 @@ range10:
 	}
 	/*line text_templates.go:119*/ f = f_1.x[f_1.i_2]
 	f_1.out = append(f_1.out, f(), f())
-	f_1.aw.Begin(f_1.e.I(0))
+	f_1.Aw.Begin(f_1.e.I(0))
 resume13:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(4, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	f_1.i_2++
 	goto range10
 endrange12:
 	/*line text_templates.go:123*/ return f_1.done(strings.Join(f_1.out, " "))
-//line text_templates_async.go:463
+//line text_templates_async.go:432
 }
 func (f_1 *closuresOverIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -513,12 +482,12 @@ func (f_1 *closuresOverIteratorsFrame) rethrow() bool {
 	return true
 }
 func (f_1 *closuresOverIteratorsFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	if f_1.State > 0 {
 		f_1.exit(rt.ErrCoroutineClosed)
 	}
 	f_1.Frame.Close()
 }
 func (f_1 *closuresOverIteratorsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closuresOverIterators", "generated_test/text_templates.go", 107, 110, 113, 121))
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closuresOverIterators", "generated_test/text_templates.go", 107, 110, 113, 121))
 }

@@ -12,17 +12,9 @@ import (
 	"strings"
 )
 
-// commaOkAsync is commaOk as a coroutine (see asyncgen).
-func commaOkAsync(e *Env, m map[string]int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return commaOk(e, m), nil })
-	}
-	return &commaOkFrame{e: e, m: m}
-}
-
 // commaOkFrame is the state of a suspended commaOk.
 type commaOkFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	e       *Env
 	m       map[string]int
 	v       int
@@ -37,12 +29,15 @@ type commaOkFrame struct {
 	later_1 string
 	n       int
 	cond    bool
-	aw      rt.Awaiting[string]
 	aw1     rt.Awaiting[int]
 	aw2     rt.Awaiting[chan int]
 	aw3     rt.Awaiting[any]
 }
 
+// commaOkAsync is commaOk as a coroutine (see asyncgen).
+func commaOkAsync(e *Env, m map[string]int) rt.Coro[string] {
+	return rtimpl.New(&commaOkFrame{e: e, m: m}, func() (string, error) { return commaOk(e, m), nil })
+}
 func (f_1 *commaOkFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *commaOkFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -79,19 +74,19 @@ func (f_1 *commaOkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line tricky_templates.go:22*/ f_1.aw.Begin(Later(f_1.e, "a"))
+	/*line tricky_templates.go:22*/ f_1.Aw.Begin(Later(f_1.e, "a"))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	later = f_1.aw.Must()
+	later = f_1.Aw.Must()
 	/*line tricky_templates.go:22*/ f_1.v, f_1.ok = f_1.m[later]
-	f_1.aw.Begin(Later(f_1.e, "zz"))
+	f_1.Aw.Begin(Later(f_1.e, "zz"))
 resume2:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	later_1 = f_1.aw.Must()
+	later_1 = f_1.Aw.Must()
 	/*line tricky_templates.go:23*/ f_1.w, f_1.ok2 = f_1.m[later_1]
 	f_1.ch = make(chan int, 1)
 	f_1.aw1.Begin(f_1.e.I(9))
@@ -115,19 +110,19 @@ resume5:
 	}
 	x = f_1.aw3.Must()
 	/*line tricky_templates.go:28*/ f_1.f, f_1.ok4 = x.(float64)
-	f_1.aw.Begin(Later(f_1.e, "a"))
+	f_1.Aw.Begin(Later(f_1.e, "a"))
 resume6:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
-	later_3 = f_1.aw.Must()
+	later_3 = f_1.Aw.Must()
 	/*line tricky_templates.go:29*/ f_1.m[later_3]++
-	f_1.aw.Begin(Later(f_1.e, "b"))
+	f_1.Aw.Begin(Later(f_1.e, "b"))
 resume7:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(7, y)
 	}
-	f_1.later_1 = f_1.aw.Must()
+	f_1.later_1 = f_1.Aw.Must()
 	/*line tricky_templates.go:30*/ f_1.aw1.Begin(f_1.e.I(3))
 resume8:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
@@ -135,12 +130,12 @@ resume8:
 	}
 	i_1 = f_1.aw1.Must()
 	/*line tricky_templates.go:30*/ f_1.m[f_1.later_1] += i_1
-	f_1.aw.Begin(Later(f_1.e, "b"))
+	f_1.Aw.Begin(Later(f_1.e, "b"))
 resume9:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(9, y)
 	}
-	later_4 = f_1.aw.Must()
+	later_4 = f_1.Aw.Must()
 	/*line tricky_templates.go:31*/ f_1.n, found = f_1.m[later_4]
 	f_1.cond = found
 	if !f_1.cond {
@@ -163,43 +158,35 @@ skip10:
 	}
 	sort.Strings(keys)
 	return f_1.Finish(fmt.Sprint(f_1.v, f_1.ok, f_1.w, f_1.ok2, f_1.r, f_1.ok3, f_1.f, f_1.ok4, keys, f_1.m), nil)
-//line tricky_templates_async.go:167
+//line tricky_templates_async.go:162
 }
 func (f_1 *commaOkFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	f_1.aw1.Close()
 	f_1.aw2.Close()
 	f_1.aw3.Close()
 	f_1.Frame.Close()
 }
 func (f_1 *commaOkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw3.AwaitStack(f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.commaOk", "generated_test/tricky_templates.go", 22, 23, 25, 26, 27, 29, 30, 30, 31, 31)))))
-}
-
-// selectAwaitedOperandsAsync is selectAwaitedOperands as a coroutine (see asyncgen).
-func selectAwaitedOperandsAsync(e *Env, chans []chan int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return selectAwaitedOperands(e, chans), nil })
-	}
-	return &selectAwaitedOperandsFrame{e: e, chans: chans}
+	return f_1.aw3.AwaitStack(f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.commaOk", "generated_test/tricky_templates.go", 22, 23, 25, 26, 27, 29, 30, 30, 31, 31)))))
 }
 
 // selectAwaitedOperandsFrame is the state of a suspended selectAwaitedOperands.
 type selectAwaitedOperandsFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	chans []chan int
-	out   chan int
-	ch    chan int
-	ch_1  chan int
-	v     int
-	ch_2  chan int
-	ch_3  chan int
-	v_1   int
-	ok    bool
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e             *Env
+	chans         []chan int
+	out, ch, ch_1 chan int
+	v             int
+	ch_2, ch_3    chan int
+	v_1           int
+	ok            bool
 }
 
+// selectAwaitedOperandsAsync is selectAwaitedOperands as a coroutine (see asyncgen).
+func selectAwaitedOperandsAsync(e *Env, chans []chan int) rt.Coro[string] {
+	return rtimpl.New(&selectAwaitedOperandsFrame{e: e, chans: chans}, func() (string, error) { return selectAwaitedOperands(e, chans), nil })
+}
 func (f *selectAwaitedOperandsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *selectAwaitedOperandsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -220,20 +207,20 @@ func (f *selectAwaitedOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line tricky_templates.go:47*/ f.out = make(chan int, 1)
-	/*line tricky_templates.go:49*/ f.aw.Begin(f.e.AV("idx", 1))
+	/*line tricky_templates.go:49*/ f.Aw.Begin(f.e.AV("idx", 1))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	f.ch = f.chans[aV]
 	f.ch_1 = f.out
-	/*line tricky_templates.go:51*/ f.aw.Begin(f.e.AV("val", 42))
+	/*line tricky_templates.go:51*/ f.Aw.Begin(f.e.AV("val", 42))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	ch = aV_1
 	/*line tricky_templates.go:48*/ select {
 	case v := <-f.ch:
@@ -249,20 +236,20 @@ case4:
 case5:
 	/*line tricky_templates.go:52*/ f.e.Add("sent")
 endselect1:
-	/*line tricky_templates.go:55*/ f.aw.Begin(f.e.AV("idx2", 0))
+	/*line tricky_templates.go:55*/ f.Aw.Begin(f.e.AV("idx2", 0))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	aV_2 = f.aw.Must()
+	aV_2 = f.Aw.Must()
 	f.ch_2 = f.chans[aV_2]
 	f.ch_3 = f.out
-	/*line tricky_templates.go:57*/ f.aw.Begin(f.e.AV("val2", 43))
+	/*line tricky_templates.go:57*/ f.Aw.Begin(f.e.AV("val2", 43))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	aV_3 = f.aw.Must()
+	aV_3 = f.Aw.Must()
 	ch_1 = aV_3
 	/*line tricky_templates.go:54*/ select {
 	case v_1, ok_1 := <-f.ch_2:
@@ -285,30 +272,23 @@ case11:
 	/*line tricky_templates.go:60*/ f.e.Add("default")
 endselect6:
 	return f.Finish(fmt.Sprint(len(f.out), <-f.out), nil)
-//line tricky_templates_async.go:289
+//line tricky_templates_async.go:276
 }
-func (f *selectAwaitedOperandsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *selectAwaitedOperandsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectAwaitedOperands", "generated_test/tricky_templates.go", 49, 51, 55, 57))
-}
-
-// lazyCasesAsync is lazyCases as a coroutine (see asyncgen).
-func lazyCasesAsync(e *Env, x int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return lazyCases(e, x), nil })
-	}
-	return &lazyCasesFrame{e: e, x: x}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.selectAwaitedOperands", "generated_test/tricky_templates.go", 49, 51, 55, 57))
 }
 
 // lazyCasesFrame is the state of a suspended lazyCases.
 type lazyCasesFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	x   int
-	tag int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e      *Env
+	x, tag int
 }
 
+// lazyCasesAsync is lazyCases as a coroutine (see asyncgen).
+func lazyCasesAsync(e *Env, x int) rt.Coro[string] {
+	return rtimpl.New(&lazyCasesFrame{e: e, x: x}, func() (string, error) { return lazyCases(e, x), nil })
+}
 func (f *lazyCasesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *lazyCasesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *lazyCasesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -327,37 +307,37 @@ func (f *lazyCasesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line tricky_templates.go:70*/ f.aw.Begin(f.e.AV("tag", f.x))
+	/*line tricky_templates.go:70*/ f.Aw.Begin(f.e.AV("tag", f.x))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	aV = f.aw.Must()
+	aV = f.Aw.Must()
 	f.tag = aV
-	/*line tricky_templates.go:71*/ f.aw.Begin(f.e.AV("c1", 1))
+	/*line tricky_templates.go:71*/ f.Aw.Begin(f.e.AV("c1", 1))
 resume6:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	aV_1 = f.aw.Must()
+	aV_1 = f.Aw.Must()
 	if f.tag == aV_1 {
 		goto case3
 	}
-	/*line tricky_templates.go:71*/ f.aw.Begin(f.e.AV("c2", 2))
+	/*line tricky_templates.go:71*/ f.Aw.Begin(f.e.AV("c2", 2))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	aV_2 = f.aw.Must()
+	aV_2 = f.Aw.Must()
 	if f.tag == aV_2 {
 		goto case3
 	}
-	/*line tricky_templates.go:73*/ f.aw.Begin(f.e.AV("c3", 3))
+	/*line tricky_templates.go:73*/ f.Aw.Begin(f.e.AV("c3", 3))
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	aV_3 = f.aw.Must()
+	aV_3 = f.Aw.Must()
 	if f.tag == aV_3 {
 		goto case4
 	}
@@ -370,39 +350,32 @@ case3:
 	/*line tricky_templates.go:72*/ return f.Finish("one-or-two", nil)
 case4:
 case5:
-	/*line tricky_templates.go:76*/ f.aw.Begin(f.e.I(f.x))
+	/*line tricky_templates.go:76*/ f.Aw.Begin(f.e.I(f.x))
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line tricky_templates.go:76*/ return f.Finish(fmt.Sprint("three-or-four ", i), nil)
 endswitch2:
 	return f.Finish("none", nil)
-//line tricky_templates_async.go:383
+//line tricky_templates_async.go:363
 }
-func (f *lazyCasesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *lazyCasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.lazyCases", "generated_test/tricky_templates.go", 70, 71, 71, 73, 76))
-}
-
-// awaitAllAsync is awaitAll as a coroutine (see asyncgen).
-func awaitAllAsync[A rt.Awaitable[int]](xs ...A) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return awaitAll[A](xs...) })
-	}
-	return &awaitAllFrame[A]{xs: xs}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.lazyCases", "generated_test/tricky_templates.go", 70, 71, 71, 73, 76))
 }
 
 // awaitAllFrame is the state of a suspended awaitAll.
 type awaitAllFrame[A rt.Awaitable[int]] struct {
-	rtimpl.Frame[int]
-	xs    []A
-	total int
-	i     int
-	aw    rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	xs       []A
+	total, i int
 }
 
+// awaitAllAsync is awaitAll as a coroutine (see asyncgen).
+func awaitAllAsync[A rt.Awaitable[int]](xs ...A) rt.Coro[int] {
+	return rtimpl.New(&awaitAllFrame[A]{xs: xs}, func() (int, error) { return awaitAll[A](xs...) })
+}
 func (f *awaitAllFrame[A]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *awaitAllFrame[A]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -425,12 +398,12 @@ range1:
 		goto endrange3
 	}
 	/*line tricky_templates.go:86*/ x = f.xs[f.i]
-	f.aw.Begin(x)
+	f.Aw.Begin(x)
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line tricky_templates.go:88*/ if err != nil {
 		return f.Finish(f.total, fmt.Errorf("item %d: %w", f.i, err))
 	}
@@ -439,33 +412,25 @@ resume4:
 	goto range1
 endrange3:
 	/*line tricky_templates.go:93*/ return f.Finish(f.total, nil)
-//line tricky_templates_async.go:443
+//line tricky_templates_async.go:416
 }
-func (f *awaitAllFrame[A]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *awaitAllFrame[A]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.awaitAll", "generated_test/tricky_templates.go", 87))
-}
-
-// counterFuncAsync is counterFunc as a coroutine (see asyncgen).
-func counterFuncAsync(e *Env, start int) rt.Coro[func() int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (func() int, error) { return counterFunc(e, start) })
-	}
-	return &counterFuncFrame{e: e, start: start}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.awaitAll", "generated_test/tricky_templates.go", 87))
 }
 
 // counterFuncFrame is the state of a suspended counterFunc.
 type counterFuncFrame struct {
-	rtimpl.Frame[func() int]
-	e      *Env
-	start  int
-	n      int
-	step_1 int
-	inc    func() int
-	fib    func(int) int
-	aw     rt.Awaiting[int]
+	rtimpl.AwaitFrame[func() int, int]
+	e                *Env
+	start, n, step_1 int
+	inc              func() int
+	fib              func(int) int
 }
 
+// counterFuncAsync is counterFunc as a coroutine (see asyncgen).
+func counterFuncAsync(e *Env, start int) rt.Coro[func() int] {
+	return rtimpl.New(&counterFuncFrame{e: e, start: start}, func() (func() int, error) { return counterFunc(e, start) })
+}
 func (f *counterFuncFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *counterFuncFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -483,20 +448,20 @@ func (f *counterFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line tricky_templates.go:101*/ f.aw.Begin(f.e.I(f.start))
+	/*line tricky_templates.go:101*/ f.Aw.Begin(f.e.I(f.start))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.n = f.aw.Must()
+	f.n = f.Aw.Must()
 	/*line tricky_templates.go:102*/ f.step_1 = 0
 	f.inc = func() int { f.n += f.step_1; return f.n }
-	f.aw.Begin(f.e.I(10))
+	f.Aw.Begin(f.e.I(10))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line tricky_templates.go:104*/ f.step_1 = i
 	f.fib = nil
 	f.fib = func(k int) int {
@@ -505,43 +470,36 @@ resume2:
 		}
 		return f.fib(k-1) + f.fib(k-2)
 	}
-	f.aw.Begin(f.e.I(7))
+	f.Aw.Begin(f.e.I(7))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line tricky_templates.go:112*/ f.n += f.fib(i_1)
 	return f.Finish(f.inc, nil)
-//line tricky_templates_async.go:517
+//line tricky_templates_async.go:482
 }
-func (f *counterFuncFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *counterFuncFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.counterFunc", "generated_test/tricky_templates.go", 101, 104, 112))
-}
-
-// tasksAndGatherAsync is tasksAndGather as a coroutine (see asyncgen).
-func tasksAndGatherAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return tasksAndGather(e) })
-	}
-	return &tasksAndGatherFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.counterFunc", "generated_test/tricky_templates.go", 101, 104, 112))
 }
 
 // tasksAndGatherFrame is the state of a suspended tasksAndGather.
 type tasksAndGatherFrame struct {
-	rtimpl.Frame[string]
-	e     *Env
-	t1    *rt.Task[int]
-	t2    *rt.Task[int]
-	vals  []int
-	err2  error
-	again int
-	aw    rt.Awaiting[[]int]
-	aw1   rt.Awaiting[int]
-	aw2   rt.Awaiting[[]rt.Outcome[int]]
+	rtimpl.AwaitFrame[string, []int]
+	e      *Env
+	t1, t2 *rt.Task[int]
+	vals   []int
+	err2   error
+	again  int
+	aw1    rt.Awaiting[int]
+	aw2    rt.Awaiting[[]rt.Outcome[int]]
 }
 
+// tasksAndGatherAsync is tasksAndGather as a coroutine (see asyncgen).
+func tasksAndGatherAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&tasksAndGatherFrame{e: e}, func() (string, error) { return tasksAndGather(e) })
+}
 func (f *tasksAndGatherFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *tasksAndGatherFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -566,12 +524,12 @@ func (f *tasksAndGatherFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line tricky_templates.go:121*/ l = c.Loop()
 	f.t1 = rt.CreateTask(l, loadLenAsync(f.e, "task1"))
 	f.t2 = rt.CreateTask(l, loadLenAsync(f.e, ""))
-	f.aw.Begin(rt.Gather[int](loadLenAsync(f.e, "g1"), f.t1, f.e.I(100)))
+	f.Aw.Begin(rt.Gather[int](loadLenAsync(f.e, "g1"), f.t1, f.e.I(100)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.vals = f.aw.Must()
+	f.vals = f.Aw.Must()
 	/*line tricky_templates.go:125*/ f.aw1.Begin(f.t2)
 resume2:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -595,34 +553,28 @@ resume4:
 		parts = append(parts, fmt.Sprint(o.Value, o.Err))
 	}
 	return f.Finish(fmt.Sprint(f.vals, f.err2, f.again, parts), nil)
-//line tricky_templates_async.go:599
+//line tricky_templates_async.go:557
 }
-func (f *tasksAndGatherFrame) Close() { f.aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
+func (f *tasksAndGatherFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.aw2.Close(); f.Frame.Close() }
 func (f *tasksAndGatherFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.tasksAndGather", "generated_test/tricky_templates.go", 124, 125, 126, 127))))
-}
-
-// scopesAsync is scopes as a coroutine (see asyncgen).
-func scopesAsync(e *Env, x int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return scopes(e, x), nil })
-	}
-	return &scopesFrame{e: e, x: x}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.tasksAndGather", "generated_test/tricky_templates.go", 124, 125, 126, 127))))
 }
 
 // scopesFrame is the state of a suspended scopes.
 type scopesFrame struct {
-	rtimpl.Frame[string]
-	e   *Env
-	x   int
-	b   strings.Builder
-	y   int
-	x_1 int
-	x_2 string
-	x_3 int
-	aw  rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	e      *Env
+	x      int
+	b      strings.Builder
+	y, x_1 int
+	x_2    string
+	x_3    int
 }
 
+// scopesAsync is scopes as a coroutine (see asyncgen).
+func scopesAsync(e *Env, x int) rt.Coro[string] {
+	return rtimpl.New(&scopesFrame{e: e, x: x}, func() (string, error) { return scopes(e, x), nil })
+}
 func (f *scopesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *scopesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *scopesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -642,38 +594,38 @@ func (f *scopesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line tricky_templates.go:140*/ f.b = strings.Builder{}
-	f.aw.Begin(f.e.I(f.x))
+	f.Aw.Begin(f.e.I(f.x))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line tricky_templates.go:141*/ f.x, f.y = f.x+1, i
 	/*line tricky_templates.go:143*/ f.x_1 = f.x * 10
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
-	/*line tricky_templates.go:145*/ f.aw.Begin(f.e.I(1))
+	f.Aw.Must()
+	/*line tricky_templates.go:145*/ f.Aw.Begin(f.e.I(1))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	i_1 = f.aw.Must()
+	i_1 = f.Aw.Must()
 	/*line tricky_templates.go:145*/ x = f.x_1 + i_1
 	/*line tricky_templates.go:145*/ if !(x > 0) {
 		goto endif4
 	}
 	/*line tricky_templates.go:146*/ fmt.Fprint(&f.b, "inner ", x, " ")
 	f.x_2 = "str"
-	f.aw.Begin(f.e.I(0))
+	f.Aw.Begin(f.e.I(0))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line tricky_templates.go:149*/ fmt.Fprint(&f.b, f.x_2, " ")
 endif4:
 	fmt.Fprint(&f.b, "block ", f.x_1, " ")
@@ -683,44 +635,38 @@ range6:
 		goto endrange8
 	}
 	/*line tricky_templates.go:154*/ f.y += f.x_3
-	f.aw.Begin(f.e.I(f.x_3))
+	f.Aw.Begin(f.e.I(f.x_3))
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	f.x_3++
 	goto range6
 endrange8:
 	/*line tricky_templates.go:157*/ fmt.Fprint(&f.b, "outer ", f.x, " y ", f.y)
 	return f.Finish(f.b.String(), nil)
-//line tricky_templates_async.go:698
+//line tricky_templates_async.go:650
 }
-func (f *scopesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *scopesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.scopes", "generated_test/tricky_templates.go", 141, 144, 145, 148, 155))
-}
-
-// wrapWalkAsync is wrapWalk as a coroutine (see asyncgen).
-func wrapWalkAsync(e *Env, depth int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return wrapWalk(e, depth) })
-	}
-	return &wrapWalkFrame{e: e, depth: depth}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.scopes", "generated_test/tricky_templates.go", 141, 144, 145, 148, 155))
 }
 
 // wrapWalkFrame is the state of a suspended wrapWalk.
 type wrapWalkFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e      *Env
 	depth  int
 	res    string
 	err    error
-	aw     rt.Awaiting[int]
 	aw1    rt.Awaiting[string]
 	defers []func()
 }
 
+// wrapWalkAsync is wrapWalk as a coroutine (see asyncgen).
+func wrapWalkAsync(e *Env, depth int) rt.Coro[string] {
+	return rtimpl.New(&wrapWalkFrame{e: e, depth: depth}, func() (string, error) { return wrapWalk(e, depth) })
+}
 func (f *wrapWalkFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *wrapWalkFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *wrapWalkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -744,12 +690,12 @@ func (f *wrapWalkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if f.depth != 0 {
 		goto endif1
 	}
-	/*line tricky_templates.go:178*/ f.aw.Begin(f.e.I(0))
+	/*line tricky_templates.go:178*/ f.Aw.Begin(f.e.I(0))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line tricky_templates.go:179*/ panic(fmt.Errorf("bottom: %w", errWrapped))
 endif1:
 	f.aw1.Begin(wrapWalkAsync(f.e, f.depth-1))
@@ -759,7 +705,7 @@ resume3:
 	}
 	wrapWalk_1 = f.aw1.Must()
 	/*line tricky_templates.go:181*/ return f.done("up "+wrapWalk_1, nil)
-//line tricky_templates_async.go:763
+//line tricky_templates_async.go:709
 }
 func (f *wrapWalkFrame) catch() {
 	if p := recover(); p != nil {
@@ -793,7 +739,7 @@ func (f *wrapWalkFrame) settle() {
 	}
 }
 func (f *wrapWalkFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -801,27 +747,22 @@ func (f *wrapWalkFrame) Close() {
 	f.Frame.Close()
 }
 func (f *wrapWalkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.wrapWalk", "generated_test/tricky_templates.go", 178, 181)))
-}
-
-// closureResultAsync is closureResult as a coroutine (see asyncgen).
-func closureResultAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return closureResult(e), nil })
-	}
-	return &closureResultFrame{e: e}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.wrapWalk", "generated_test/tricky_templates.go", 178, 181)))
 }
 
 // closureResultFrame is the state of a suspended closureResult.
 type closureResultFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, func() int]
 	e   *Env
 	inc func() int
 	a   int
-	aw  rt.Awaiting[func() int]
 	aw1 rt.Awaiting[int]
 }
 
+// closureResultAsync is closureResult as a coroutine (see asyncgen).
+func closureResultAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&closureResultFrame{e: e}, func() (string, error) { return closureResult(e), nil })
+}
 func (f *closureResultFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *closureResultFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -836,12 +777,12 @@ func (f *closureResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line tricky_templates.go:188*/ f.aw.Begin(counterFuncAsync(f.e, 5))
+	/*line tricky_templates.go:188*/ f.Aw.Begin(counterFuncAsync(f.e, 5))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.inc = f.aw.Must()
+	f.inc = f.Aw.Must()
 	/*line tricky_templates.go:189*/ f.a = f.inc()
 	f.aw1.Begin(f.e.I(0))
 resume2:
@@ -850,9 +791,9 @@ resume2:
 	}
 	f.aw1.Must()
 	/*line tricky_templates.go:191*/ return f.Finish(fmt.Sprint(f.a, f.inc()), nil)
-//line tricky_templates_async.go:854
+//line tricky_templates_async.go:795
 }
-func (f *closureResultFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *closureResultFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *closureResultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureResult", "generated_test/tricky_templates.go", 188, 190)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureResult", "generated_test/tricky_templates.go", 188, 190)))
 }

@@ -11,21 +11,16 @@ import (
 	"iter"
 )
 
-// typesAliasErrAsync is typesAliasErr as a coroutine (see asyncgen).
-func typesAliasErrAsync(e *Env) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, typesAliasErr(e) })
-	}
-	return &typesAliasErrFrame{e: e}
-}
-
 // typesAliasErrFrame is the state of a suspended typesAliasErr.
 type typesAliasErrFrame struct {
-	rtimpl.Frame[rt.Void]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[rt.Void, int]
+	e *Env
 }
 
+// typesAliasErrAsync is typesAliasErr as a coroutine (see asyncgen).
+func typesAliasErrAsync(e *Env) rt.Coro[rt.Void] {
+	return rtimpl.New(&typesAliasErrFrame{e: e}, func() (rt.Void, error) { return rt.Void{}, typesAliasErr(e) })
+}
 func (f *typesAliasErrFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *typesAliasErrFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -39,38 +34,32 @@ func (f *typesAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line types2_templates.go:25*/ f.aw.Begin(f.e.I(1))
+	/*line types2_templates.go:25*/ f.Aw.Begin(f.e.I(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line types2_templates.go:25*/ if i == 1 {
 		return f.Finish(rt.Void{}, errors.New("via alias"))
 	}
 	return f.Finish(rt.Void{}, nil)
-//line types2_templates_async.go:53
+//line types2_templates_async.go:48
 }
-func (f *typesAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesAliasErr", "generated_test/types2_templates.go", 25))
-}
-
-// typesNamedPairAsync is typesNamedPair as a coroutine (see asyncgen).
-func typesNamedPairAsync(e *Env) rt.Coro[count] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (count, error) { return typesNamedPair(e) })
-	}
-	return &typesNamedPairFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesAliasErr", "generated_test/types2_templates.go", 25))
 }
 
 // typesNamedPairFrame is the state of a suspended typesNamedPair.
 type typesNamedPairFrame struct {
-	rtimpl.Frame[count]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[count, int]
+	e *Env
 }
 
+// typesNamedPairAsync is typesNamedPair as a coroutine (see asyncgen).
+func typesNamedPairAsync(e *Env) rt.Coro[count] {
+	return rtimpl.New(&typesNamedPairFrame{e: e}, func() (count, error) { return typesNamedPair(e) })
+}
 func (f *typesNamedPairFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *typesNamedPairFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -84,31 +73,22 @@ func (f *typesNamedPairFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line types2_templates.go:35*/ f.aw.Begin(f.e.I(4))
+	/*line types2_templates.go:35*/ f.Aw.Begin(f.e.I(4))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line types2_templates.go:35*/ return f.Finish(count(i), nil)
-//line types2_templates_async.go:95
+//line types2_templates_async.go:84
 }
-func (f *typesNamedPairFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesNamedPairFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesNamedPair", "generated_test/types2_templates.go", 35))
-}
-
-// typesParamSeqAsync is typesParamSeq as a coroutine (see asyncgen).
-func typesParamSeqAsync[S iter.Seq[int]](e *Env, seq S) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return typesParamSeq[S](e, seq), nil })
-	}
-	return &typesParamSeqFrame[S]{e: e, seq: seq}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesNamedPair", "generated_test/types2_templates.go", 35))
 }
 
 // typesParamSeqFrame is the state of a suspended typesParamSeq.
 type typesParamSeqFrame[S iter.Seq[int]] struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	seq    S
 	n      int
@@ -116,10 +96,13 @@ type typesParamSeqFrame[S iter.Seq[int]] struct {
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// typesParamSeqAsync is typesParamSeq as a coroutine (see asyncgen).
+func typesParamSeqAsync[S iter.Seq[int]](e *Env, seq S) rt.Coro[int] {
+	return rtimpl.New(&typesParamSeqFrame[S]{e: e, seq: seq}, func() (int, error) { return typesParamSeq[S](e, seq), nil })
+}
 func (f *typesParamSeqFrame[S]) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *typesParamSeqFrame[S]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -140,19 +123,19 @@ range1:
 		goto endrange3
 	}
 	/*line types2_templates.go:43*/ v = f.k
-	f.aw.Begin(f.e.I(v))
+	f.Aw.Begin(f.e.I(v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line types2_templates.go:44*/ f.n += i
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
 	/*line types2_templates.go:46*/ return f.done(f.n)
-//line types2_templates_async.go:156
+//line types2_templates_async.go:139
 }
 func (f *typesParamSeqFrame[S]) catch() {
 	if p := recover(); p != nil {
@@ -206,36 +189,31 @@ func (f *typesParamSeqFrame[S]) rethrow() bool {
 	return true
 }
 func (f *typesParamSeqFrame[S]) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *typesParamSeqFrame[S]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesParamSeq", "generated_test/types2_templates.go", 44))
-}
-
-// typesZeroYieldAsync is typesZeroYield as a coroutine (see asyncgen).
-func typesZeroYieldAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return typesZeroYield(e), nil })
-	}
-	return &typesZeroYieldFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesParamSeq", "generated_test/types2_templates.go", 44))
 }
 
 // typesZeroYieldFrame is the state of a suspended typesZeroYield.
 type typesZeroYieldFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	e      *Env
 	n      int
 	stop   func()
 	ok     bool
 	next   func() (struct{}, bool)
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// typesZeroYieldAsync is typesZeroYield as a coroutine (see asyncgen).
+func typesZeroYieldAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&typesZeroYieldFrame{e: e}, func() (int, error) { return typesZeroYield(e), nil })
+}
 func (f *typesZeroYieldFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *typesZeroYieldFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -261,19 +239,19 @@ range1:
 	if _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
-	/*line types2_templates.go:59*/ f.aw.Begin(f.e.I(1))
+	/*line types2_templates.go:59*/ f.Aw.Begin(f.e.I(1))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line types2_templates.go:59*/ f.n += i
 	goto range1
 endrange3:
 	f.stop()
 	f.stop = nil
 	/*line types2_templates.go:61*/ return f.done(f.n)
-//line types2_templates_async.go:277
+//line types2_templates_async.go:255
 }
 func (f *typesZeroYieldFrame) catch() {
 	if p := recover(); p != nil {
@@ -327,31 +305,26 @@ func (f *typesZeroYieldFrame) rethrow() bool {
 	return true
 }
 func (f *typesZeroYieldFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *typesZeroYieldFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesZeroYield", "generated_test/types2_templates.go", 59))
-}
-
-// typesAwaitAliasErrAsync is typesAwaitAliasErr as a coroutine (see asyncgen).
-func typesAwaitAliasErrAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return typesAwaitAliasErr(e), nil })
-	}
-	return &typesAwaitAliasErrFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesZeroYield", "generated_test/types2_templates.go", 59))
 }
 
 // typesAwaitAliasErrFrame is the state of a suspended typesAwaitAliasErr.
 type typesAwaitAliasErrFrame struct {
-	rtimpl.Frame[string]
-	e  *Env
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[string, rt.Void]
+	e *Env
 }
 
+// typesAwaitAliasErrAsync is typesAwaitAliasErr as a coroutine (see asyncgen).
+func typesAwaitAliasErrAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&typesAwaitAliasErrFrame{e: e}, func() (string, error) { return typesAwaitAliasErr(e), nil })
+}
 func (f *typesAwaitAliasErrFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *typesAwaitAliasErrFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -366,16 +339,15 @@ func (f *typesAwaitAliasErrFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line types2_templates.go:69*/ f.aw.Begin(typesAliasErrAsync(f.e))
+	/*line types2_templates.go:69*/ f.Aw.Begin(typesAliasErrAsync(f.e))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line types2_templates.go:70*/ return f.Finish(fmt.Sprint(v, err), nil)
-//line types2_templates_async.go:377
+//line types2_templates_async.go:350
 }
-func (f *typesAwaitAliasErrFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *typesAwaitAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesAwaitAliasErr", "generated_test/types2_templates.go", 69))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesAwaitAliasErr", "generated_test/types2_templates.go", 69))
 }

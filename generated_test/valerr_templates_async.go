@@ -10,21 +10,16 @@ import (
 	"io"
 )
 
-// valErrReadAsync is valErrRead as a coroutine (see asyncgen).
-func valErrReadAsync(e *Env) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return valErrRead(e) })
-	}
-	return &valErrReadFrame{e: e}
-}
-
 // valErrReadFrame is the state of a suspended valErrRead.
 type valErrReadFrame struct {
-	rtimpl.Frame[int]
-	e  *Env
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	e *Env
 }
 
+// valErrReadAsync is valErrRead as a coroutine (see asyncgen).
+func valErrReadAsync(e *Env) rt.Coro[int] {
+	return rtimpl.New(&valErrReadFrame{e: e}, func() (int, error) { return valErrRead(e) })
+}
 func (f *valErrReadFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *valErrReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -38,37 +33,31 @@ func (f *valErrReadFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line valerr_templates.go:19*/ f.aw.Begin(f.e.I(5))
+	/*line valerr_templates.go:19*/ f.Aw.Begin(f.e.I(5))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	i = f.aw.Must()
+	i = f.Aw.Must()
 	/*line valerr_templates.go:19*/ return f.Finish(i, io.EOF)
-//line valerr_templates_async.go:49
+//line valerr_templates_async.go:44
 }
-func (f *valErrReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.valErrRead", "generated_test/valerr_templates.go", 19))
-}
-
-// valErrPathsAsync is valErrPaths as a coroutine (see asyncgen).
-func valErrPathsAsync(e *Env) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return valErrPaths(e), nil })
-	}
-	return &valErrPathsFrame{e: e}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.valErrRead", "generated_test/valerr_templates.go", 19))
 }
 
 // valErrPathsFrame is the state of a suspended valErrPaths.
 type valErrPathsFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	e    *Env
 	n1   int
 	err1 error
-	aw   rt.Awaiting[int]
 }
 
+// valErrPathsAsync is valErrPaths as a coroutine (see asyncgen).
+func valErrPathsAsync(e *Env) rt.Coro[string] {
+	return rtimpl.New(&valErrPathsFrame{e: e}, func() (string, error) { return valErrPaths(e), nil })
+}
 func (f *valErrPathsFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *valErrPathsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -86,41 +75,35 @@ func (f *valErrPathsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line valerr_templates.go:26*/ f.aw.Begin(valErrReadAsync(f.e))
+	/*line valerr_templates.go:26*/ f.Aw.Begin(valErrReadAsync(f.e))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.n1, f.err1 = f.aw.Result()
+	f.n1, f.err1 = f.Aw.Result()
 	/*line valerr_templates.go:27*/ task = rt.CreateTask(c.Loop(), valErrReadAsync(f.e))
-	f.aw.Begin(task)
+	f.Aw.Begin(task)
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	n2, err2 = f.aw.Result()
+	n2, err2 = f.Aw.Result()
 	/*line valerr_templates.go:29*/ return f.Finish(fmt.Sprint(f.n1, f.err1, n2, err2), nil)
-//line valerr_templates_async.go:104
+//line valerr_templates_async.go:93
 }
-func (f *valErrPathsFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrPathsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.valErrPaths", "generated_test/valerr_templates.go", 26, 28))
-}
-
-// valErrMainAsync is valErrMain as a coroutine (see asyncgen).
-func valErrMainAsync() rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return valErrMain() })
-	}
-	return &valErrMainFrame{}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.valErrPaths", "generated_test/valerr_templates.go", 26, 28))
 }
 
 // valErrMainFrame is the state of a suspended valErrMain.
 type valErrMainFrame struct {
-	rtimpl.Frame[int]
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
 }
 
+// valErrMainAsync is valErrMain as a coroutine (see asyncgen).
+func valErrMainAsync() rt.Coro[int] {
+	return rtimpl.New(&valErrMainFrame{}, func() (int, error) { return valErrMain() })
+}
 func (f *valErrMainFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *valErrMainFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -137,16 +120,15 @@ func (f *valErrMainFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line valerr_templates.go:37*/ task = rt.CreateTask(c.Loop(), valErrReadAsync(NewEnv(c.Loop())))
-	f.aw.Begin(task)
+	f.Aw.Begin(task)
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line valerr_templates.go:38*/ return f.Finish(v, err)
-//line valerr_templates_async.go:148
+//line valerr_templates_async.go:131
 }
-func (f *valErrMainFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *valErrMainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.valErrMain", "generated_test/valerr_templates.go", 38))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.valErrMain", "generated_test/valerr_templates.go", 38))
 }

@@ -23,7 +23,7 @@
 // stacks for a debugger, and the oracle the generator is tested against.
 //
 // What generated code alone needs (the Frame every generated coroutine
-// embeds, RefMode, NewRef) is in package rt/rtimpl, out of the way. What is
+// embeds, RefMode, New, NewRef) is in package rt/rtimpl, out of the way. What is
 // left of the coroutine protocol here is for coroutines written by hand,
 // as the combinators below are: implement Coro's Send, Throw, Close and
 // Result; hand the driver a Yield (BareYield to give way; the Yield that

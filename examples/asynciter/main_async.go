@@ -14,17 +14,9 @@ import (
 	"time"
 )
 
-// wordsAsync is words as a coroutine (see asyncgen).
-func wordsAsync(w io.Writer, src *streams.StreamReader, y *rt.Yielder[string]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, words(w, src, y) })
-	}
-	return &wordsFrame{w: w, src: src, y: y}
-}
-
 // wordsFrame is the state of a suspended words.
 type wordsFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, []byte]
 	w      io.Writer
 	src    *streams.StreamReader
 	y      *rt.Yielder[string]
@@ -32,12 +24,15 @@ type wordsFrame struct {
 	x      []string
 	i      int
 	word   string
-	aw     rt.Awaiting[[]byte]
 	aw1    rt.Awaiting[rt.Void]
 	aw2    rt.Awaiting[bool]
 	defers []func(func())
 }
 
+// wordsAsync is words as a coroutine (see asyncgen).
+func wordsAsync(w io.Writer, src *streams.StreamReader, y *rt.Yielder[string]) rt.Coro[rt.Void] {
+	return rtimpl.New(&wordsFrame{w: w, src: src, y: y}, func() (rt.Void, error) { return rt.Void{}, words(w, src, y) })
+}
 func (f *wordsFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *wordsFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *wordsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -65,12 +60,12 @@ func (f *wordsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line main.go:28*/ f.lines = f.src.Lines()
 for1:
-	f.aw.Begin(f.lines.Next())
+	f.Aw.Begin(f.lines.Next())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	line, err = f.aw.Result()
+	line, err = f.Aw.Result()
 	/*line main.go:31*/ if errors.Is(err, rt.ErrStopAsyncIteration) {
 		return f.done(nil)
 	}
@@ -112,7 +107,7 @@ endif10:
 	goto range5
 endrange7:
 	goto for1
-//line main_async.go:116
+//line main_async.go:111
 }
 func (f *wordsFrame) catch() {
 	if p := recover(); p != nil {
@@ -151,7 +146,7 @@ func (f *wordsFrame) settle() {
 	}
 }
 func (f *wordsFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	if f.State > 0 {
@@ -160,28 +155,23 @@ func (f *wordsFrame) Close() {
 	f.Frame.Close()
 }
 func (f *wordsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.words", "examples/asynciter/main.go", 30, 38, 39, 41))))
-}
-
-// consumeAsync is consume as a coroutine (see asyncgen).
-func consumeAsync(w io.Writer, text string) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, consume(w, text) })
-	}
-	return &consumeFrame{w: w, text: text}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.words", "examples/asynciter/main.go", 30, 38, 39, 41))))
 }
 
 // consumeFrame is the state of a suspended consume.
 type consumeFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, string]
 	w    io.Writer
 	text string
 	src  *streams.StreamReader
 	it   *rt.AsyncIter[string]
-	aw   rt.Awaiting[string]
 	aw1  rt.Awaiting[rt.Void]
 }
 
+// consumeAsync is consume as a coroutine (see asyncgen).
+func consumeAsync(w io.Writer, text string) rt.Coro[rt.Void] {
+	return rtimpl.New(&consumeFrame{w: w, text: text}, func() (rt.Void, error) { return rt.Void{}, consume(w, text) })
+}
 func (f *consumeFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *consumeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -200,12 +190,12 @@ func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	f.src.FeedEOF()
 	f.it = rt.NewAsyncIter(func(y *rt.Yielder[string]) rt.Coro[rt.Void] { return wordsAsync(f.w, f.src, y) })
 for1:
-	f.aw.Begin(f.it.Next())
+	f.Aw.Begin(f.it.Next())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	word, err = f.aw.Result()
+	word, err = f.Aw.Result()
 	/*line main.go:58*/ if errors.Is(err, rt.ErrStopAsyncIteration) {
 		goto endfor3
 	}
@@ -228,9 +218,9 @@ endif5:
 endfor3:
 	/*line main.go:70*/ fmt.Fprintln(f.w, "consumer: after the loop")
 	return f.Finish(rt.Void{}, nil)
-//line main_async.go:232
+//line main_async.go:222
 }
-func (f *consumeFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *consumeFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *consumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.consume", "examples/asynciter/main.go", 57, 65)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.consume", "examples/asynciter/main.go", 57, 65)))
 }

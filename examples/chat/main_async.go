@@ -12,27 +12,22 @@ import (
 	"time"
 )
 
-// serveAsync is serve as a coroutine (see asyncgen).
-func serveAsync(cfg config, d time.Duration, started chan<- *running) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, serve(cfg, d, started) })
-	}
-	return &serveFrame{cfg: cfg, d: d, started: started}
-}
-
 // serveFrame is the state of a suspended serve.
 type serveFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, *rt.Server]
 	cfg     config
 	d       time.Duration
 	started chan<- *running
 	loop    *rt.Loop
 	h       *hub
 	srv     *rt.Server
-	aw      rt.Awaiting[*rt.Server]
 	aw1     rt.Awaiting[rt.Void]
 }
 
+// serveAsync is serve as a coroutine (see asyncgen).
+func serveAsync(cfg config, d time.Duration, started chan<- *running) rt.Coro[rt.Void] {
+	return rtimpl.New(&serveFrame{cfg: cfg, d: d, started: started}, func() (rt.Void, error) { return rt.Void{}, serve(cfg, d, started) })
+}
 func (f *serveFrame) Send(c_1 *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c_1, nil) }
 func (f *serveFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c_1, err) }
 func (f *serveFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
@@ -50,12 +45,12 @@ func (f *serveFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line main.go:56*/ f.loop = c_1.Loop()
 	f.h = newHub(f.cfg.queueSize)
-	f.aw.Begin(streams.StartServer(f.h.handleAsync, "tcp", f.cfg.addr, streams.WithLimit(f.cfg.limit)))
+	f.Aw.Begin(streams.StartServer(f.h.handleAsync, "tcp", f.cfg.addr, streams.WithLimit(f.cfg.limit)))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.srv, err = f.aw.Result()
+	f.srv, err = f.Aw.Result()
 	/*line main.go:59*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
@@ -85,9 +80,9 @@ resume3:
 	}
 	_, err = f.aw1.Result()
 	/*line main.go:77*/ return f.Finish(rt.Void{}, err)
-//line main_async.go:89
+//line main_async.go:84
 }
-func (f *serveFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *serveFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.serve", "examples/chat/main.go", 58, 70, 76)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.serve", "examples/chat/main.go", 58, 70, 76)))
 }

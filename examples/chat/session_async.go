@@ -11,26 +11,21 @@ import (
 	"strings"
 )
 
-// handleAsync is handle as a coroutine (see asyncgen).
-func (h *hub) handleAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, h.handle(r, w) })
-	}
-	return &hubHandleFrame{h: h, r: r, w: w}
-}
-
 // hubHandleFrame is the state of a suspended handle.
 type hubHandleFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, string]
 	h      *hub
 	r      *streams.StreamReader
 	w      *streams.StreamWriter
 	c      *client
-	aw     rt.Awaiting[string]
 	aw1    rt.Awaiting[rt.Void]
 	defers []func()
 }
 
+// handleAsync is handle as a coroutine (see asyncgen).
+func (h *hub) handleAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rtimpl.New(&hubHandleFrame{h: h, r: r, w: w}, func() (rt.Void, error) { return rt.Void{}, h.handle(r, w) })
+}
 func (f *hubHandleFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
 func (f *hubHandleFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -49,12 +44,12 @@ func (f *hubHandleFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line session.go:25*/ f.defers = append(f.defers, f.w.Close)
 	f.w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
-	f.aw.Begin(f.h.askNickAsync(f.r, f.w))
+	f.Aw.Begin(f.h.askNickAsync(f.r, f.w))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	nick_1, err = f.aw.Result()
+	nick_1, err = f.Aw.Result()
 	/*line session.go:28*/ if err != nil || nick_1 == "" {
 		return f.done(quiet(err))
 	}
@@ -71,7 +66,7 @@ resume2:
 	_, err = f.aw1.Result()
 	/*line session.go:37*/ f.h.leave(f.c, "left")
 	return f.done(quiet(err))
-//line session_async.go:75
+//line session_async.go:70
 }
 func (f *hubHandleFrame) catch() {
 	if p := recover(); p != nil {
@@ -105,7 +100,7 @@ func (f *hubHandleFrame) settle() {
 	}
 }
 func (f *hubHandleFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -113,26 +108,21 @@ func (f *hubHandleFrame) Close() {
 	f.Frame.Close()
 }
 func (f *hubHandleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).handle", "examples/chat/session.go", 27, 34)))
-}
-
-// askNickAsync is askNick as a coroutine (see asyncgen).
-func (h *hub) askNickAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return h.askNick(r, w) })
-	}
-	return &hubAskNickFrame{h: h, r: r, w: w}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.(*hub).handle", "examples/chat/session.go", 27, 34)))
 }
 
 // hubAskNickFrame is the state of a suspended askNick.
 type hubAskNickFrame struct {
-	rtimpl.Frame[string]
-	h  *hub
-	r  *streams.StreamReader
-	w  *streams.StreamWriter
-	aw rt.Awaiting[[]byte]
+	rtimpl.AwaitFrame[string, []byte]
+	h *hub
+	r *streams.StreamReader
+	w *streams.StreamWriter
 }
 
+// askNickAsync is askNick as a coroutine (see asyncgen).
+func (h *hub) askNickAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[string] {
+	return rtimpl.New(&hubAskNickFrame{h: h, r: r, w: w}, func() (string, error) { return h.askNick(r, w) })
+}
 func (f *hubAskNickFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *hubAskNickFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -149,12 +139,12 @@ func (f *hubAskNickFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-	/*line session.go:46*/ f.aw.Begin(f.r.ReadLine())
+	/*line session.go:46*/ f.Aw.Begin(f.r.ReadLine())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	line, err = f.aw.Result()
+	line, err = f.Aw.Result()
 	/*line session.go:47*/ if errors.Is(err, streams.ErrLimitOverrun) {
 		f.w.Write([]byte("* that line is too long; your nick?\n"))
 		goto post2
@@ -170,32 +160,26 @@ resume4:
 	return f.Finish(nick, nil)
 post2:
 	goto for1
-//line session_async.go:174
+//line session_async.go:164
 }
-func (f *hubAskNickFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *hubAskNickFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.(*hub).askNick", "examples/chat/session.go", 46))
-}
-
-// sessionAsync is session as a coroutine (see asyncgen).
-func (h *hub) sessionAsync(tg *rt.TaskGroup, c *client, r *streams.StreamReader) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, h.session(tg, c, r) })
-	}
-	return &hubSessionFrame{h: h, tg: tg, c: c, r: r}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.(*hub).askNick", "examples/chat/session.go", 46))
 }
 
 // hubSessionFrame is the state of a suspended session.
 type hubSessionFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, []byte]
 	h   *hub
 	tg  *rt.TaskGroup
 	c   *client
 	r   *streams.StreamReader
-	aw  rt.Awaiting[[]byte]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// sessionAsync is session as a coroutine (see asyncgen).
+func (h *hub) sessionAsync(tg *rt.TaskGroup, c *client, r *streams.StreamReader) rt.Coro[rt.Void] {
+	return rtimpl.New(&hubSessionFrame{h: h, tg: tg, c: c, r: r}, func() (rt.Void, error) { return rt.Void{}, h.session(tg, c, r) })
+}
 func (f *hubSessionFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *hubSessionFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -217,12 +201,12 @@ func (f *hubSessionFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return f.Finish(rt.Void{}, err)
 	}
 for1:
-	f.aw.Begin(f.r.ReadLine())
+	f.Aw.Begin(f.r.ReadLine())
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	line, err = f.aw.Result()
+	line, err = f.Aw.Result()
 	/*line session.go:74*/ if errors.Is(err, streams.ErrLimitOverrun) {
 		f.h.send(f.c, "* that line is too long, and was not sent\n")
 		goto post2
@@ -254,30 +238,25 @@ resume6:
 endif5:
 post2:
 	goto for1
-//line session_async.go:258
+//line session_async.go:242
 }
-func (f *hubSessionFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *hubSessionFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubSessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).session", "examples/chat/session.go", 73, 94)))
-}
-
-// writerAsync is writer as a coroutine (see asyncgen).
-func (h *hub) writerAsync(c *client) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, h.writer(c) })
-	}
-	return &hubWriterFrame{h: h, c: c}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.(*hub).session", "examples/chat/session.go", 73, 94)))
 }
 
 // hubWriterFrame is the state of a suspended writer.
 type hubWriterFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, []byte]
 	h   *hub
 	c   *client
-	aw  rt.Awaiting[[]byte]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// writerAsync is writer as a coroutine (see asyncgen).
+func (h *hub) writerAsync(c *client) rt.Coro[rt.Void] {
+	return rtimpl.New(&hubWriterFrame{h: h, c: c}, func() (rt.Void, error) { return rt.Void{}, h.writer(c) })
+}
 func (f *hubWriterFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *hubWriterFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -295,12 +274,12 @@ func (f *hubWriterFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-	/*line session.go:143*/ f.aw.Begin(f.c.q.Get())
+	/*line session.go:143*/ f.Aw.Begin(f.c.q.Get())
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	line, err = f.aw.Result()
+	line, err = f.Aw.Result()
 	/*line session.go:144*/ if err != nil {
 		f.c.w.Close()
 		return f.Finish(rt.Void{}, nil)
@@ -320,9 +299,9 @@ resume5:
 		return f.Finish(rt.Void{}, quiet(err_1))
 	}
 	goto for1
-//line session_async.go:324
+//line session_async.go:303
 }
-func (f *hubWriterFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *hubWriterFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *hubWriterFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*hub).writer", "examples/chat/session.go", 143, 153)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.(*hub).writer", "examples/chat/session.go", 143, 153)))
 }

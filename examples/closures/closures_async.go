@@ -8,23 +8,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// SizesAsync is Sizes as a coroutine (see asyncgen).
-func SizesAsync(names []string) rt.Coro[map[string]int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (map[string]int, error) { return Sizes(names) })
-	}
-	return &sizesFrame{names: names}
-}
-
 // sizesFrame is the state of a suspended Sizes.
 type sizesFrame struct {
-	rtimpl.Frame[map[string]int]
+	rtimpl.AwaitFrame[map[string]int, rt.Void]
 	names []string
 	sizes map[string]int
 	tg    *rt.TaskGroup
-	aw    rt.Awaiting[rt.Void]
 }
 
+// SizesAsync is Sizes as a coroutine (see asyncgen).
+func SizesAsync(names []string) rt.Coro[map[string]int] {
+	return rtimpl.New(&sizesFrame{names: names}, func() (map[string]int, error) { return Sizes(names) })
+}
 func (f *sizesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *sizesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sizesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -39,45 +34,42 @@ func (f *sizesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line closures.go:32*/ f.sizes = map[string]int{}
 	f.tg = rt.NewTaskGroup()
-	f.aw.Begin(f.tg.Enter())
+	f.Aw.Begin(f.tg.Enter())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line closures.go:34*/ if err != nil {
 		return f.Finish(nil, err)
 	}
 	for _, name := range f.names {
 		rt.Spawn(f.tg, sizesFunc1Async(&name, &f.sizes))
 	}
-	/*line closures.go:47*/ f.aw.Begin(f.tg.Exit(nil))
+	/*line closures.go:47*/ f.Aw.Begin(f.tg.Exit(nil))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line closures.go:48*/ return f.Finish(f.sizes, err_1)
-//line closures_async.go:62
+//line closures_async.go:57
 }
-func (f *sizesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Sizes", "examples/closures/closures.go", 34, 47))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Sizes", "examples/closures/closures.go", 34, 47))
+}
+
+// sizesFunc1Frame is the state of a suspended coroutine literal of Sizes (examples/closures/closures.go:38).
+type sizesFunc1Frame struct {
+	rtimpl.AwaitFrame[rt.Void, int]
+	name  *string
+	sizes *map[string]int
 }
 
 // sizesFunc1Async is the func literal at examples/closures/closures.go:38 as a coroutine (see asyncgen).
 func sizesFunc1Async(name *string, sizes *map[string]int) rt.Coro[rt.Void] {
 	return &sizesFunc1Frame{name: name, sizes: sizes}
 }
-
-// sizesFunc1Frame is the state of a suspended coroutine literal of Sizes (examples/closures/closures.go:38).
-type sizesFunc1Frame struct {
-	rtimpl.Frame[rt.Void]
-	name  *string
-	sizes *map[string]int
-	aw    rt.Awaiting[int]
-}
-
 func (f *sizesFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *sizesFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -92,40 +84,34 @@ func (f *sizesFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line closures.go:39*/ f.aw.Begin(fetch((*f.name)))
+	/*line closures.go:39*/ f.Aw.Begin(fetch((*f.name)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	n, err = f.aw.Result()
+	n, err = f.Aw.Result()
 	/*line closures.go:40*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	(*f.sizes)[(*f.name)] = n
 	return f.Finish(rt.Void{}, nil)
-//line closures_async.go:107
+//line closures_async.go:99
 }
-func (f *sizesFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sizesFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Sizes.func1", "examples/closures/closures.go", 39))
-}
-
-// TotalAsync is Total as a coroutine (see asyncgen).
-func TotalAsync(names []string) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return Total(names) })
-	}
-	return &totalFrame{names: names}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Sizes.func1", "examples/closures/closures.go", 39))
 }
 
 // totalFrame is the state of a suspended Total.
 type totalFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, rt.Void]
 	names []string
 	total int
-	aw    rt.Awaiting[rt.Void]
 }
 
+// TotalAsync is Total as a coroutine (see asyncgen).
+func TotalAsync(names []string) rt.Coro[int] {
+	return rtimpl.New(&totalFrame{names: names}, func() (int, error) { return Total(names) })
+}
 func (f *totalFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *totalFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *totalFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -137,33 +123,30 @@ func (f *totalFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line closures.go:56*/ f.total = 0
-	f.aw.Begin(totalFunc1Async(&f.names, &f.total))
+	f.Aw.Begin(totalFunc1Async(&f.names, &f.total))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line closures.go:64*/ return f.Finish(f.total, err)
-//line closures_async.go:148
+//line closures_async.go:134
 }
-func (f *totalFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Total", "examples/closures/closures.go", 57))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Total", "examples/closures/closures.go", 57))
+}
+
+// totalFunc1Frame is the state of a suspended coroutine literal of Total (examples/closures/closures.go:57).
+type totalFunc1Frame struct {
+	rtimpl.AwaitFrame[rt.Void, map[string]int]
+	names *[]string
+	total *int
 }
 
 // totalFunc1Async is the func literal at examples/closures/closures.go:57 as a coroutine (see asyncgen).
 func totalFunc1Async(names *[]string, total *int) rt.Coro[rt.Void] {
 	return &totalFunc1Frame{names: names, total: total}
 }
-
-// totalFunc1Frame is the state of a suspended coroutine literal of Total (examples/closures/closures.go:57).
-type totalFunc1Frame struct {
-	rtimpl.Frame[rt.Void]
-	names *[]string
-	total *int
-	aw    rt.Awaiting[map[string]int]
-}
-
 func (f *totalFunc1Frame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *totalFunc1Frame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -178,19 +161,18 @@ func (f *totalFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line closures.go:58*/ f.aw.Begin(SizesAsync((*f.names)))
+	/*line closures.go:58*/ f.Aw.Begin(SizesAsync((*f.names)))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	sizes, err = f.aw.Result()
+	sizes, err = f.Aw.Result()
 	/*line closures.go:59*/ for _, n := range sizes {
 		(*f.total) += n
 	}
 	return f.Finish(rt.Void{}, err)
-//line closures_async.go:192
+//line closures_async.go:175
 }
-func (f *totalFunc1Frame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *totalFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Total.func1", "examples/closures/closures.go", 58))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/examples/closures.Total.func1", "examples/closures/closures.go", 58))
 }

@@ -11,24 +11,19 @@ import (
 	"time"
 )
 
-// countdownAsync is countdown as a coroutine (see asyncgen).
-func countdownAsync(name string, n int, tick time.Duration) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return countdown(name, n, tick) })
-	}
-	return &countdownFrame{name: name, n: n, tick: tick}
-}
-
 // countdownFrame is the state of a suspended countdown.
 type countdownFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, rt.Void]
 	name string
 	n    int
 	tick time.Duration
 	i    int
-	aw   rt.Awaiting[rt.Void]
 }
 
+// countdownAsync is countdown as a coroutine (see asyncgen).
+func countdownAsync(name string, n int, tick time.Duration) rt.Coro[int] {
+	return rtimpl.New(&countdownFrame{name: name, n: n, tick: tick}, func() (int, error) { return countdown(name, n, tick) })
+}
 func (f *countdownFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *countdownFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *countdownFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -45,12 +40,12 @@ for1:
 		goto endfor3
 	}
 	/*line main.go:27*/ fmt.Printf("  %s: %d\n", f.name, f.i)
-	f.aw.Begin(rt.Sleep(f.tick))
+	f.Aw.Begin(rt.Sleep(f.tick))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line main.go:28*/ if err != nil {
 		return f.Finish(f.n-f.i, err)
 	}
@@ -58,30 +53,23 @@ resume4:
 	goto for1
 endfor3:
 	/*line main.go:32*/ return f.Finish(f.n, nil)
-//line main_async.go:62
+//line main_async.go:57
 }
-func (f *countdownFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *countdownFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.countdown", "examples/demo/main.go", 28))
-}
-
-// produceAsync is produce as a coroutine (see asyncgen).
-func produceAsync(q *rt.Queue[int], n int) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, produce(q, n) })
-	}
-	return &produceFrame{q: q, n: n}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.countdown", "examples/demo/main.go", 28))
 }
 
 // produceFrame is the state of a suspended produce.
 type produceFrame struct {
-	rtimpl.Frame[rt.Void]
-	q  *rt.Queue[int]
-	n  int
-	i  int
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
+	q    *rt.Queue[int]
+	n, i int
 }
 
+// produceAsync is produce as a coroutine (see asyncgen).
+func produceAsync(q *rt.Queue[int], n int) rt.Coro[rt.Void] {
+	return rtimpl.New(&produceFrame{q: q, n: n}, func() (rt.Void, error) { return rt.Void{}, produce(q, n) })
+}
 func (f *produceFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *produceFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *produceFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -97,12 +85,12 @@ for1:
 	/*line main.go:39*/ if !(f.i <= f.n) {
 		goto endfor3
 	}
-	/*line main.go:40*/ f.aw.Begin(f.q.Put(f.i))
+	/*line main.go:40*/ f.Aw.Begin(f.q.Put(f.i))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line main.go:40*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
@@ -111,29 +99,23 @@ resume4:
 endfor3:
 	/*line main.go:44*/ f.q.Shutdown(false)
 	return f.Finish(rt.Void{}, nil)
-//line main_async.go:115
+//line main_async.go:103
 }
-func (f *produceFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *produceFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.produce", "examples/demo/main.go", 40))
-}
-
-// consumeAsync is consume as a coroutine (see asyncgen).
-func consumeAsync(q *rt.Queue[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return consume(q), nil })
-	}
-	return &consumeFrame{q: q}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.produce", "examples/demo/main.go", 40))
 }
 
 // consumeFrame is the state of a suspended consume.
 type consumeFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	q   *rt.Queue[int]
 	sum int
-	aw  rt.Awaiting[int]
 }
 
+// consumeAsync is consume as a coroutine (see asyncgen).
+func consumeAsync(q *rt.Queue[int]) rt.Coro[int] {
+	return rtimpl.New(&consumeFrame{q: q}, func() (int, error) { return consume(q), nil })
+}
 func (f *consumeFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *consumeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -147,39 +129,33 @@ func (f *consumeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line main.go:52*/ f.sum = 0
 for1:
-	f.aw.Begin(f.q.Get())
+	f.Aw.Begin(f.q.Get())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line main.go:55*/ if err != nil {
 		return f.Finish(f.sum, nil)
 	}
 	f.sum += v
 	goto for1
-//line main_async.go:162
+//line main_async.go:144
 }
-func (f *consumeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *consumeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.consume", "examples/demo/main.go", 54))
-}
-
-// parkAsync is park as a coroutine (see asyncgen).
-func parkAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return park(f), nil })
-	}
-	return &parkFrame{f: f}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.consume", "examples/demo/main.go", 54))
 }
 
 // parkFrame is the state of a suspended park.
 type parkFrame struct {
-	rtimpl.Frame[int]
-	f  *rt.Future[int]
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	f *rt.Future[int]
 }
 
+// parkAsync is park as a coroutine (see asyncgen).
+func parkAsync(f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&parkFrame{f: f}, func() (int, error) { return park(f), nil })
+}
 func (f_1 *parkFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *parkFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -193,42 +169,36 @@ func (f_1 *parkFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line main.go:66*/ f_1.aw.Begin(f_1.f)
+	/*line main.go:66*/ f_1.Aw.Begin(f_1.f)
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	v = f_1.aw.Must()
+	v = f_1.Aw.Must()
 	/*line main.go:66*/ return f_1.Finish(v+1, nil)
-//line main_async.go:204
+//line main_async.go:180
 }
-func (f_1 *parkFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *parkFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "main.park", "examples/demo/main.go", 66))
-}
-
-// demoAsync is demo as a coroutine (see asyncgen).
-func demoAsync() rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, demo() })
-	}
-	return &demoFrame{}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "main.park", "examples/demo/main.go", 66))
 }
 
 // demoFrame is the state of a suspended demo.
 type demoFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, []int]
 	loop    *rt.Loop
 	sleeper *rt.Task[rt.Void]
 	before  runtime.MemStats
 	futs    []*rt.Future[int]
 	tasks   []rt.Awaitable[int]
 	after   runtime.MemStats
-	aw      rt.Awaiting[[]int]
 	aw1     rt.Awaiting[rt.Void]
 	aw2     rt.Awaiting[int]
 }
 
+// demoAsync is demo as a coroutine (see asyncgen).
+func demoAsync() rt.Coro[rt.Void] {
+	return rtimpl.New(&demoFrame{}, func() (rt.Void, error) { return rt.Void{}, demo() })
+}
 func (f_1 *demoFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *demoFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -258,12 +228,12 @@ func (f_1 *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line main.go:73*/ f_1.loop = c.Loop()
 	/*line main.go:75*/ fmt.Println("three countdowns, concurrently, on one goroutine:")
-	f_1.aw.Begin(rt.Gather(countdownAsync("a", 3, 30*time.Millisecond), countdownAsync("b", 2, 45*time.Millisecond), countdownAsync("c", 1, 60*time.Millisecond)))
+	f_1.Aw.Begin(rt.Gather(countdownAsync("a", 3, 30*time.Millisecond), countdownAsync("b", 2, 45*time.Millisecond), countdownAsync("c", 1, 60*time.Millisecond)))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	counts, err = f_1.aw.Result()
+	counts, err = f_1.Aw.Result()
 	/*line main.go:81*/ if err != nil {
 		return f_1.Finish(rt.Void{}, err)
 	}
@@ -320,17 +290,17 @@ resume5:
 	for i, f := range f_1.futs {
 		f.SetResult(i)
 	}
-	f_1.aw.Begin(rt.Gather(f_1.tasks...))
+	f_1.Aw.Begin(rt.Gather(f_1.tasks...))
 resume6:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(6, y)
 	}
-	results = f_1.aw.Must()
+	results = f_1.Aw.Must()
 	/*line main.go:122*/ fmt.Println("  all woke up; last result:", results[n-1])
 	return f_1.Finish(rt.Void{}, nil)
-//line main_async.go:332
+//line main_async.go:302
 }
-func (f_1 *demoFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.aw2.Close(); f_1.Frame.Close() }
+func (f_1 *demoFrame) Close() { f_1.Aw.Close(); f_1.aw1.Close(); f_1.aw2.Close(); f_1.Frame.Close() }
 func (f_1 *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "main.demo", "examples/demo/main.go", 76, 89, 93, 99, 112, 121))))
+	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.Aw.AwaitStack(f_1.Stack(buf, "main.demo", "examples/demo/main.go", 76, 89, 93, 99, 112, 121))))
 }

@@ -12,24 +12,19 @@ import (
 	"io"
 )
 
-// handleAsync is handle as a coroutine (see asyncgen).
-func handleAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, handle(r, w) })
-	}
-	return &handleFrame{r: r, w: w}
-}
-
 // handleFrame is the state of a suspended handle.
 type handleFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, int]
 	r      *streams.StreamReader
 	w      *streams.StreamWriter
-	aw     rt.Awaiting[int]
 	aw1    rt.Awaiting[rt.Void]
 	defers []func()
 }
 
+// handleAsync is handle as a coroutine (see asyncgen).
+func handleAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rtimpl.New(&handleFrame{r: r, w: w}, func() (rt.Void, error) { return rt.Void{}, handle(r, w) })
+}
 func (f *handleFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *handleFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *handleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -44,12 +39,12 @@ func (f *handleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line main.go:35*/ f.defers = append(f.defers, f.w.Close)
 for1:
-	f.aw.Begin(f.r.ReadMore())
+	f.Aw.Begin(f.r.ReadMore())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line main.go:37*/ if err != nil {
 		return f.done(nil) // EOF, or the peer is gone
 	}
@@ -65,7 +60,7 @@ resume5:
 		return f.done(nil)
 	}
 	goto for1
-//line main_async.go:69
+//line main_async.go:64
 }
 func (f *handleFrame) catch() {
 	if p := recover(); p != nil {
@@ -99,7 +94,7 @@ func (f *handleFrame) settle() {
 	}
 }
 func (f *handleFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -107,20 +102,12 @@ func (f *handleFrame) Close() {
 	f.Frame.Close()
 }
 func (f *handleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.handle", "examples/echo/main.go", 37, 42)))
-}
-
-// clientAsync is client as a coroutine (see asyncgen).
-func clientAsync(addr string, lines []string, in io.Reader, out io.Writer) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, client(addr, lines, in, out) })
-	}
-	return &clientFrame{addr: addr, lines: lines, in: in, out: out}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.handle", "examples/echo/main.go", 37, 42)))
 }
 
 // clientFrame is the state of a suspended client.
 type clientFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, streams.Stream]
 	addr   string
 	lines  []string
 	in     io.Reader
@@ -129,12 +116,15 @@ type clientFrame struct {
 	scan   *bufio.Scanner
 	i      int
 	line   string
-	aw     rt.Awaiting[streams.Stream]
 	aw1    rt.Awaiting[string]
 	aw2    rt.Awaiting[[]byte]
 	defers []func()
 }
 
+// clientAsync is client as a coroutine (see asyncgen).
+func clientAsync(addr string, lines []string, in io.Reader, out io.Writer) rt.Coro[rt.Void] {
+	return rtimpl.New(&clientFrame{addr: addr, lines: lines, in: in, out: out}, func() (rt.Void, error) { return rt.Void{}, client(addr, lines, in, out) })
+}
 func (f *clientFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *clientFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *clientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -153,12 +143,12 @@ func (f *clientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line main.go:55*/ f.aw.Begin(streams.OpenConnection("tcp", f.addr))
+	/*line main.go:55*/ f.Aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.s, err = f.aw.Result()
+	f.s, err = f.Aw.Result()
 	/*line main.go:56*/ if err != nil {
 		return f.done(err)
 	}
@@ -229,7 +219,7 @@ resume9:
 		return f.done(fmt.Errorf("echo: %d unexpected bytes after the last line", len(rest)))
 	}
 	return f.done(nil)
-//line main_async.go:233
+//line main_async.go:223
 }
 func (f *clientFrame) catch() {
 	if p := recover(); p != nil {
@@ -263,7 +253,7 @@ func (f *clientFrame) settle() {
 	}
 }
 func (f *clientFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	if f.State > 0 {
@@ -272,27 +262,22 @@ func (f *clientFrame) Close() {
 	f.Frame.Close()
 }
 func (f *clientFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.client", "examples/echo/main.go", 55, 72, 84, 97))))
-}
-
-// serveAsync is serve as a coroutine (see asyncgen).
-func serveAsync(addr string, ready func(string)) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, serve(addr, ready) })
-	}
-	return &serveFrame{addr: addr, ready: ready}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.client", "examples/echo/main.go", 55, 72, 84, 97))))
 }
 
 // serveFrame is the state of a suspended serve.
 type serveFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, *rt.Server]
 	addr   string
 	ready  func(string)
-	aw     rt.Awaiting[*rt.Server]
 	aw1    rt.Awaiting[rt.Void]
 	defers []func()
 }
 
+// serveAsync is serve as a coroutine (see asyncgen).
+func serveAsync(addr string, ready func(string)) rt.Coro[rt.Void] {
+	return rtimpl.New(&serveFrame{addr: addr, ready: ready}, func() (rt.Void, error) { return rt.Void{}, serve(addr, ready) })
+}
 func (f *serveFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *serveFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *serveFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -306,12 +291,12 @@ func (f *serveFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line main.go:112*/ f.aw.Begin(streams.StartServer(handleAsync, "tcp", f.addr))
+	/*line main.go:112*/ f.Aw.Begin(streams.StartServer(handleAsync, "tcp", f.addr))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	srv, err = f.aw.Result()
+	srv, err = f.Aw.Result()
 	/*line main.go:113*/ if err != nil {
 		return f.done(err)
 	}
@@ -324,7 +309,7 @@ resume2:
 	}
 	_, err = f.aw1.Result()
 	/*line main.go:119*/ return f.done(err)
-//line main_async.go:328
+//line main_async.go:313
 }
 func (f *serveFrame) catch() {
 	if p := recover(); p != nil {
@@ -358,7 +343,7 @@ func (f *serveFrame) settle() {
 	}
 }
 func (f *serveFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -366,5 +351,5 @@ func (f *serveFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serveFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.serve", "examples/echo/main.go", 112, 118)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.serve", "examples/echo/main.go", 112, 118)))
 }

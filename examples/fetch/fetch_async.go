@@ -9,25 +9,19 @@ import (
 	"time"
 )
 
-// fetchAllAsync is fetchAll as a coroutine (see asyncgen).
-func fetchAllAsync(t target, n int, c int, timeout time.Duration) rt.Coro[[]result] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]result, error) { return fetchAll(t, n, c, timeout) })
-	}
-	return &fetchAllFrame{t: t, n: n, c: c, timeout: timeout}
-}
-
 // fetchAllFrame is the state of a suspended fetchAll.
 type fetchAllFrame struct {
-	rtimpl.Frame[[]result]
+	rtimpl.AwaitFrame[[]result, []result]
 	t       target
-	n       int
-	c       int
+	n, c    int
 	timeout time.Duration
 	sem     *rt.Semaphore
-	aw      rt.Awaiting[[]result]
 }
 
+// fetchAllAsync is fetchAll as a coroutine (see asyncgen).
+func fetchAllAsync(t target, n int, c int, timeout time.Duration) rt.Coro[[]result] {
+	return rtimpl.New(&fetchAllFrame{t: t, n: n, c: c, timeout: timeout}, func() ([]result, error) { return fetchAll(t, n, c, timeout) })
+}
 func (f *fetchAllFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *fetchAllFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -43,41 +37,35 @@ func (f *fetchAllFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line fetch.go:33*/ f.sem = rt.NewSemaphore(f.c)
-	f.aw.Begin(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[[]result] {
+	f.Aw.Begin(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[[]result] {
 		return spawnAllAsync(tg, f.t, f.n, f.sem, f.timeout)
 	}))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	runGroup, err = f.aw.Result()
+	runGroup, err = f.Aw.Result()
 	/*line fetch.go:34*/ return f.Finish(runGroup, err)
-//line fetch_async.go:56
+//line fetch_async.go:50
 }
-func (f *fetchAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *fetchAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.fetchAll", "examples/fetch/fetch.go", 34))
-}
-
-// spawnAllAsync is spawnAll as a coroutine (see asyncgen).
-func spawnAllAsync(tg *rt.TaskGroup, t target, n int, sem *rt.Semaphore, timeout time.Duration) rt.Coro[[]result] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]result, error) { return spawnAll(tg, t, n, sem, timeout) })
-	}
-	return &spawnAllFrame{tg: tg, t: t, n: n, sem: sem, timeout: timeout}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.fetchAll", "examples/fetch/fetch.go", 34))
 }
 
 // spawnAllFrame is the state of a suspended spawnAll.
 type spawnAllFrame struct {
-	rtimpl.Frame[[]result]
+	rtimpl.AwaitFrame[[]result, []result]
 	tg      *rt.TaskGroup
 	t       target
 	n       int
 	sem     *rt.Semaphore
 	timeout time.Duration
-	aw      rt.Awaiting[[]result]
 }
 
+// spawnAllAsync is spawnAll as a coroutine (see asyncgen).
+func spawnAllAsync(tg *rt.TaskGroup, t target, n int, sem *rt.Semaphore, timeout time.Duration) rt.Coro[[]result] {
+	return rtimpl.New(&spawnAllFrame{tg: tg, t: t, n: n, sem: sem, timeout: timeout}, func() ([]result, error) { return spawnAll(tg, t, n, sem, timeout) })
+}
 func (f *spawnAllFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *spawnAllFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *spawnAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -98,41 +86,35 @@ func (f *spawnAllFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 		tasks = append(tasks, task)
 	}
-	f.aw.Begin(rt.Gather(tasks...))
+	f.Aw.Begin(rt.Gather(tasks...))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	gather, err = f.aw.Result()
+	gather, err = f.Aw.Result()
 	/*line fetch.go:53*/ return f.Finish(gather, err)
-//line fetch_async.go:109
+//line fetch_async.go:97
 }
-func (f *spawnAllFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *spawnAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.spawnAll", "examples/fetch/fetch.go", 53))
-}
-
-// fetchOneAsync is fetchOne as a coroutine (see asyncgen).
-func fetchOneAsync(t target, sem *rt.Semaphore, timeout time.Duration) rt.Coro[result] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (result, error) { return fetchOne(t, sem, timeout), nil })
-	}
-	return &fetchOneFrame{t: t, sem: sem, timeout: timeout}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.spawnAll", "examples/fetch/fetch.go", 53))
 }
 
 // fetchOneFrame is the state of a suspended fetchOne.
 type fetchOneFrame struct {
-	rtimpl.Frame[result]
+	rtimpl.AwaitFrame[result, rt.Void]
 	t       target
 	sem     *rt.Semaphore
 	timeout time.Duration
 	loop    *rt.Loop
 	start   time.Duration
-	aw      rt.Awaiting[rt.Void]
 	aw1     rt.Awaiting[result]
 	defers  []func(func())
 }
 
+// fetchOneAsync is fetchOne as a coroutine (see asyncgen).
+func fetchOneAsync(t target, sem *rt.Semaphore, timeout time.Duration) rt.Coro[result] {
+	return rtimpl.New(&fetchOneFrame{t: t, sem: sem, timeout: timeout}, func() (result, error) { return fetchOne(t, sem, timeout), nil })
+}
 func (f *fetchOneFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *fetchOneFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *fetchOneFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -146,12 +128,12 @@ func (f *fetchOneFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line fetch.go:60*/ f.aw.Begin(f.sem.Acquire())
+	/*line fetch.go:60*/ f.Aw.Begin(f.sem.Acquire())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line fetch.go:60*/ if err_1 != nil {
 		return f.done(result{err: err_1})
 	}
@@ -175,7 +157,7 @@ resume2:
 		r.err = err_2
 	}
 	return f.done(r)
-//line fetch_async.go:179
+//line fetch_async.go:161
 }
 func (f *fetchOneFrame) catch() {
 	if p := recover(); p != nil {
@@ -214,7 +196,7 @@ func (f *fetchOneFrame) settle() {
 	}
 }
 func (f *fetchOneFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -222,5 +204,5 @@ func (f *fetchOneFrame) Close() {
 	f.Frame.Close()
 }
 func (f *fetchOneFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.fetchOne", "examples/fetch/fetch.go", 60, 66)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.fetchOne", "examples/fetch/fetch.go", 60, 66)))
 }

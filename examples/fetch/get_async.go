@@ -13,28 +13,23 @@ import (
 	"strconv"
 )
 
-// getAsync is get as a coroutine (see asyncgen).
-func getAsync(t target) rt.Coro[result] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (result, error) { return get(t) })
-	}
-	return &getFrame{t: t}
-}
-
 // getFrame is the state of a suspended get.
 type getFrame struct {
-	rtimpl.Frame[result]
+	rtimpl.AwaitFrame[result, streams.Stream]
 	t       target
 	status  int
 	s       streams.Stream
 	length  int
 	chunked bool
-	aw      rt.Awaiting[streams.Stream]
 	aw1     rt.Awaiting[[]byte]
 	aw2     rt.Awaiting[int]
 	defers  []func()
 }
 
+// getAsync is get as a coroutine (see asyncgen).
+func getAsync(t target) rt.Coro[result] {
+	return rtimpl.New(&getFrame{t: t}, func() (result, error) { return get(t) })
+}
 func (f *getFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *getFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *getFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -58,12 +53,12 @@ func (f *getFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line get.go:29*/ f.status = 0
-	f.aw.Begin(streams.OpenConnection("tcp", f.t.addr))
+	f.Aw.Begin(streams.OpenConnection("tcp", f.t.addr))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.s, err = f.aw.Result()
+	f.s, err = f.Aw.Result()
 	/*line get.go:31*/ if err != nil {
 		return f.done(result{}, err)
 	}
@@ -147,7 +142,7 @@ resume13:
 	}
 	b_1, err = f.aw1.Result()
 	/*line get.go:80*/ return f.done(result{status: f.status, size: len(b_1)}, err)
-//line get_async.go:151
+//line get_async.go:146
 }
 func (f *getFrame) catch() {
 	if p := recover(); p != nil {
@@ -181,7 +176,7 @@ func (f *getFrame) settle() {
 	}
 }
 func (f *getFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	if f.State > 0 {
@@ -190,26 +185,21 @@ func (f *getFrame) Close() {
 	f.Frame.Close()
 }
 func (f *getFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.get", "examples/fetch/get.go", 30, 37, 47, 73, 76, 79))))
-}
-
-// readChunkedAsync is readChunked as a coroutine (see asyncgen).
-func readChunkedAsync(r *streams.StreamReader) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return readChunked(r) })
-	}
-	return &readChunkedFrame{r: r}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.get", "examples/fetch/get.go", 30, 37, 47, 73, 76, 79))))
 }
 
 // readChunkedFrame is the state of a suspended readChunked.
 type readChunkedFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, []byte]
 	r     *streams.StreamReader
 	total int
 	n     uint64
-	aw    rt.Awaiting[[]byte]
 }
 
+// readChunkedAsync is readChunked as a coroutine (see asyncgen).
+func readChunkedAsync(r *streams.StreamReader) rt.Coro[int] {
+	return rtimpl.New(&readChunkedFrame{r: r}, func() (int, error) { return readChunked(r) })
+}
 func (f *readChunkedFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *readChunkedFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -230,12 +220,12 @@ func (f *readChunkedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line get.go:88*/ f.total = 0
 for1:
-	f.aw.Begin(f.r.ReadLine())
+	f.Aw.Begin(f.r.ReadLine())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	line, err = f.aw.Result()
+	line, err = f.Aw.Result()
 	/*line get.go:91*/ if err != nil {
 		return f.Finish(f.total, err)
 	}
@@ -247,12 +237,12 @@ resume4:
 	if f.n == 0 {
 		goto endfor3
 	}
-	f.aw.Begin(f.r.ReadExactly(int(f.n) + 2))
+	f.Aw.Begin(f.r.ReadExactly(int(f.n) + 2))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line get.go:102*/ if err_1 != nil { // the data and its CRLF
 		return f.Finish(f.total, err_1)
 	}
@@ -260,19 +250,18 @@ resume5:
 	goto for1
 endfor3:
 for6:
-	/*line get.go:108*/ f.aw.Begin(f.r.ReadLine())
+	/*line get.go:108*/ f.Aw.Begin(f.r.ReadLine())
 resume9:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	line_1, err_2 = f.aw.Result()
+	line_1, err_2 = f.Aw.Result()
 	/*line get.go:109*/ if err_2 != nil || len(bytes.TrimRight(line_1, "\r\n")) == 0 {
 		return f.Finish(f.total, err_2)
 	}
 	goto for6
-//line get_async.go:274
+//line get_async.go:264
 }
-func (f *readChunkedFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readChunkedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.readChunked", "examples/fetch/get.go", 90, 102, 108))
+	return f.Aw.AwaitStack(f.Stack(buf, "main.readChunked", "examples/fetch/get.go", 90, 102, 108))
 }

@@ -9,25 +9,20 @@ import (
 	"io"
 )
 
-// readBodyAsync is readBody as a coroutine (see asyncgen).
-func (c *conn) readBodyAsync(chunked bool, length int64) rt.Coro[[]byte] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]byte, error) { return c.readBody(chunked, length) })
-	}
-	return &connReadBodyFrame{c: c, chunked: chunked, length: length}
-}
-
 // connReadBodyFrame is the state of a suspended readBody.
 type connReadBodyFrame struct {
-	rtimpl.Frame[[]byte]
+	rtimpl.AwaitFrame[[]byte, []byte]
 	c       *conn
 	chunked bool
 	length  int64
 	body    []byte
 	seen    int
-	aw      rt.Awaiting[[]byte]
 }
 
+// readBodyAsync is readBody as a coroutine (see asyncgen).
+func (c *conn) readBodyAsync(chunked bool, length int64) rt.Coro[[]byte] {
+	return rtimpl.New(&connReadBodyFrame{c: c, chunked: chunked, length: length}, func() ([]byte, error) { return c.readBody(chunked, length) })
+}
 func (f *connReadBodyFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *connReadBodyFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -55,22 +50,22 @@ func (f *connReadBodyFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	/*line body.go:21*/ if f.chunked {
 		goto endif1
 	}
-	/*line body.go:22*/ f.aw.Begin(f.c.r.ReadExactly(int(f.length)))
+	/*line body.go:22*/ f.Aw.Begin(f.c.r.ReadExactly(int(f.length)))
 resume2:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	readExactly, err = f.aw.Result()
+	readExactly, err = f.Aw.Result()
 	/*line body.go:22*/ return f.Finish(readExactly, err)
 endif1:
 	f.body = nil
 for3:
-	f.aw.Begin(f.c.r.ReadLine())
+	f.Aw.Begin(f.c.r.ReadLine())
 resume6:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	line, err_1 = f.aw.Result()
+	line, err_1 = f.Aw.Result()
 	/*line body.go:27*/ if err_1 != nil {
 		return f.Finish(nil, lineError(err_1))
 	}
@@ -84,22 +79,22 @@ resume6:
 	if int64(len(f.body))+size > f.c.s.maxBody {
 		return f.Finish(nil, &httpError{413, "Content Too Large"})
 	}
-	f.aw.Begin(f.c.r.ReadExactly(int(size)))
+	f.Aw.Begin(f.c.r.ReadExactly(int(size)))
 resume7:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
-	chunk, err_1 = f.aw.Result()
+	chunk, err_1 = f.Aw.Result()
 	/*line body.go:41*/ if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	f.body = append(f.body, chunk...)
-	f.aw.Begin(f.c.r.ReadLine())
+	f.Aw.Begin(f.c.r.ReadLine())
 resume8:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	end, err_1 = f.aw.Result()
+	end, err_1 = f.Aw.Result()
 	/*line body.go:46*/ if err_1 != nil {
 		return f.Finish(nil, lineError(err_1))
 	}
@@ -110,12 +105,12 @@ resume8:
 endfor5:
 	/*line body.go:53*/ f.seen = 0
 for9:
-	/*line body.go:54*/ f.aw.Begin(f.c.r.ReadLine())
+	/*line body.go:54*/ f.Aw.Begin(f.c.r.ReadLine())
 resume12:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	line_1, err_2 = f.aw.Result()
+	line_1, err_2 = f.Aw.Result()
 	/*line body.go:55*/ if err_2 != nil {
 		return f.Finish(nil, lineError(err_2))
 	}
@@ -136,9 +131,8 @@ resume12:
 		return f.Finish(nil, herr)
 	}
 	goto for9
-//line body_async.go:140
+//line body_async.go:135
 }
-func (f *connReadBodyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connReadBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).readBody", "examples/http/body.go", 22, 26, 40, 45, 54))
+	return f.Aw.AwaitStack(f.Stack(buf, "main.(*conn).readBody", "examples/http/body.go", 22, 26, 40, 45, 54))
 }

@@ -10,31 +10,25 @@ import (
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
-// serveAsync is serve as a coroutine (see asyncgen).
-func (s *server) serveAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
-	}
-	return &serverServeFrame{s: s, r: r, w: w}
-}
-
 // serverServeFrame is the state of a suspended serve.
 type serverServeFrame struct {
-	rtimpl.Frame[rt.Void]
-	s       *server
-	r       *streams.StreamReader
-	w       *streams.StreamWriter
-	c       *conn
-	rte     routed
-	head    bool
-	closing bool
-	body    []byte
-	aw      rt.Awaiting[rt.Void]
-	aw1     rt.Awaiting[int]
-	aw2     rt.Awaiting[[]byte]
-	defers  []func()
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
+	s             *server
+	r             *streams.StreamReader
+	w             *streams.StreamWriter
+	c             *conn
+	rte           routed
+	head, closing bool
+	body          []byte
+	aw1           rt.Awaiting[int]
+	aw2           rt.Awaiting[[]byte]
+	defers        []func()
 }
 
+// serveAsync is serve as a coroutine (see asyncgen).
+func (s *server) serveAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rtimpl.New(&serverServeFrame{s: s, r: r, w: w}, func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
+}
 func (f *serverServeFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
 func (f *serverServeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -76,12 +70,12 @@ for1:
 	if perr == nil {
 		goto endif4
 	}
-	/*line server.go:56*/ f.aw.Begin(f.c.refuseAsync(perr, false))
+	/*line server.go:56*/ f.Aw.Begin(f.c.refuseAsync(perr, false))
 resume5:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line server.go:57*/ return f.done(err)
 endif4:
 	if ok_1 {
@@ -90,12 +84,12 @@ endif4:
 	/*line server.go:60*/ if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	f.aw.Begin(f.w.Drain())
+	f.Aw.Begin(f.w.Drain())
 resume7:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line server.go:63*/ if err_1 != nil {
 		return f.done(err_1)
 	}
@@ -127,12 +121,12 @@ endif6:
 	/*line server.go:86*/ if !(length_1 > f.s.maxBody) {
 		goto endif10
 	}
-	/*line server.go:87*/ f.aw.Begin(f.c.refuseAsync(&httpError{413, "Content Too Large"}, f.head))
+	/*line server.go:87*/ f.Aw.Begin(f.c.refuseAsync(&httpError{413, "Content Too Large"}, f.head))
 resume11:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(4, y)
 	}
-	_, err_3 = f.aw.Result()
+	_, err_3 = f.Aw.Result()
 	/*line server.go:88*/ return f.done(err_3)
 endif10:
 	if expect_1 && f.r.Buffered() == 0 {
@@ -151,12 +145,12 @@ resume12:
 	if !errors.As(err_4, &(*he)) {
 		goto endif13
 	}
-	/*line server.go:99*/ f.aw.Begin(f.c.refuseAsync((*he), f.head))
+	/*line server.go:99*/ f.Aw.Begin(f.c.refuseAsync((*he), f.head))
 resume14:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(6, y)
 	}
-	_, err_5 = f.aw.Result()
+	_, err_5 = f.Aw.Result()
 	/*line server.go:100*/ return f.done(err_5)
 endif13:
 	if err_4 != nil {
@@ -184,12 +178,12 @@ case18:
 	/*line server.go:114*/ if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	f.aw.Begin(f.c.staticAsync(f.rte.path, f.head, f.closing))
+	f.Aw.Begin(f.c.staticAsync(f.rte.path, f.head, f.closing))
 resume21:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(7, y)
 	}
-	_, err_6 = f.aw.Result()
+	_, err_6 = f.Aw.Result()
 	/*line server.go:117*/ if err_6 != nil {
 		return f.done(err_6)
 	}
@@ -203,19 +197,19 @@ endswitch15:
 	/*line server.go:131*/ if err := f.c.flush(); err != nil {
 		return f.done(err)
 	}
-	f.aw.Begin(f.w.Drain())
+	f.Aw.Begin(f.w.Drain())
 resume23:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(8, y)
 	}
-	_, err_7 = f.aw.Result()
+	_, err_7 = f.Aw.Result()
 	/*line server.go:134*/ if err_7 != nil {
 		return f.done(err_7)
 	}
 endif22:
 post2:
 	goto for1
-//line server_async.go:219
+//line server_async.go:213
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -249,7 +243,7 @@ func (f *serverServeFrame) settle() {
 	}
 }
 func (f *serverServeFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	if f.State > 0 {
@@ -258,26 +252,21 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/http/server.go", 56, 63, 66, 87, 96, 99, 117, 134))))
-}
-
-// refuseAsync is refuse as a coroutine (see asyncgen).
-func (c *conn) refuseAsync(e *httpError, head bool) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, c.refuse(e, head) })
-	}
-	return &connRefuseFrame{c: c, e: e, head: head}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/http/server.go", 56, 63, 66, 87, 96, 99, 117, 134))))
 }
 
 // connRefuseFrame is the state of a suspended refuse.
 type connRefuseFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
 	c    *conn
 	e    *httpError
 	head bool
-	aw   rt.Awaiting[rt.Void]
 }
 
+// refuseAsync is refuse as a coroutine (see asyncgen).
+func (c *conn) refuseAsync(e *httpError, head bool) rt.Coro[rt.Void] {
+	return rtimpl.New(&connRefuseFrame{c: c, e: e, head: head}, func() (rt.Void, error) { return rt.Void{}, c.refuse(e, head) })
+}
 func (f *connRefuseFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *connRefuseFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -299,37 +288,30 @@ func (f *connRefuseFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 			return f.Finish(rt.Void{}, err)
 		}
 	}
-	/*line server.go:170*/ f.aw.Begin(rt.WaitFor(f.c.discardAsync(4*f.c.s.maxHead+int(min(f.c.s.maxBody, 1<<20))), f.c.s.linger))
+	/*line server.go:170*/ f.Aw.Begin(rt.WaitFor(f.c.discardAsync(4*f.c.s.maxHead+int(min(f.c.s.maxBody, 1<<20))), f.c.s.linger))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Result()
+	f.Aw.Result()
 	/*line server.go:171*/ return f.Finish(rt.Void{}, nil)
-//line server_async.go:310
+//line server_async.go:299
 }
-func (f *connRefuseFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connRefuseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).refuse", "examples/http/server.go", 170))
-}
-
-// discardAsync is discard as a coroutine (see asyncgen).
-func (c *conn) discardAsync(limit int) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, c.discard(limit) })
-	}
-	return &connDiscardFrame{c: c, limit: limit}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.(*conn).refuse", "examples/http/server.go", 170))
 }
 
 // connDiscardFrame is the state of a suspended discard.
 type connDiscardFrame struct {
-	rtimpl.Frame[rt.Void]
-	c       *conn
-	limit   int
-	dropped int
-	aw      rt.Awaiting[int]
+	rtimpl.AwaitFrame[rt.Void, int]
+	c              *conn
+	limit, dropped int
 }
 
+// discardAsync is discard as a coroutine (see asyncgen).
+func (c *conn) discardAsync(limit int) rt.Coro[rt.Void] {
+	return rtimpl.New(&connDiscardFrame{c: c, limit: limit}, func() (rt.Void, error) { return rt.Void{}, c.discard(limit) })
+}
 func (f *connDiscardFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *connDiscardFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -350,21 +332,20 @@ for1:
 	}
 	/*line server.go:180*/ f.dropped += f.c.r.Buffered()
 	f.c.r.Consume(f.c.r.Buffered())
-	f.aw.Begin(f.c.r.ReadMore())
+	f.Aw.Begin(f.c.r.ReadMore())
 resume4:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line server.go:182*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
 	goto for1
 endfor3:
 	/*line server.go:186*/ return f.Finish(rt.Void{}, nil)
-//line server_async.go:366
+//line server_async.go:348
 }
-func (f *connDiscardFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *connDiscardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.(*conn).discard", "examples/http/server.go", 182))
+	return f.Aw.AwaitStack(f.Stack(buf, "main.(*conn).discard", "examples/http/server.go", 182))
 }

@@ -11,32 +11,26 @@ import (
 	"net/http"
 )
 
-// staticAsync is static as a coroutine (see asyncgen).
-func (c *conn) staticAsync(rawPath string, head bool, closing bool) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, c.static(rawPath, head, closing) })
-	}
-	return &connStaticFrame{c: c, rawPath: rawPath, head: head, closing: closing}
-}
-
 // connStaticFrame is the state of a suspended static.
 type connStaticFrame struct {
-	rtimpl.Frame[rt.Void]
-	c       *conn
-	rawPath string
-	head    bool
-	closing bool
-	s       *server
-	name    string
-	l       *rt.Loop
-	sf      *staticFile
-	off     int64
-	aw      rt.Awaiting[*staticFile]
-	aw1     rt.Awaiting[rt.Void]
-	aw2     rt.Awaiting[[]byte]
-	defers  []func(func())
+	rtimpl.AwaitFrame[rt.Void, *staticFile]
+	c             *conn
+	rawPath       string
+	head, closing bool
+	s             *server
+	name          string
+	l             *rt.Loop
+	sf            *staticFile
+	off           int64
+	aw1           rt.Awaiting[rt.Void]
+	aw2           rt.Awaiting[[]byte]
+	defers        []func(func())
 }
 
+// staticAsync is static as a coroutine (see asyncgen).
+func (c *conn) staticAsync(rawPath string, head bool, closing bool) rt.Coro[rt.Void] {
+	return rtimpl.New(&connStaticFrame{c: c, rawPath: rawPath, head: head, closing: closing}, func() (rt.Void, error) { return rt.Void{}, c.static(rawPath, head, closing) })
+}
 func (f_1 *connStaticFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c_1, nil) }
 func (f_1 *connStaticFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f_1.catch()
@@ -64,14 +58,14 @@ func (f_1 *connStaticFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return f_1.done(nil)
 	}
 	f_1.l = c_1.Loop()
-	f_1.aw.Begin(rt.RunInExecutor(f_1.l, func() (*staticFile, error) {
+	f_1.Aw.Begin(rt.RunInExecutor(f_1.l, func() (*staticFile, error) {
 		return openStatic(f_1.name)
 	}))
 resume1:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	f_1.sf, err = f_1.aw.Result()
+	f_1.sf, err = f_1.Aw.Result()
 	/*line static.go:50*/ if err != nil {
 		status := 500
 		switch {
@@ -141,7 +135,7 @@ resume6:
 	goto for2
 endfor4:
 	/*line static.go:93*/ return f_1.done(nil)
-//line static_async.go:145
+//line static_async.go:139
 }
 func (f_1 *connStaticFrame) catch() {
 	if p := recover(); p != nil {
@@ -180,7 +174,7 @@ func (f_1 *connStaticFrame) settle() {
 	}
 }
 func (f_1 *connStaticFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	f_1.aw1.Close()
 	f_1.aw2.Close()
 	if f_1.State > 0 {
@@ -189,5 +183,5 @@ func (f_1 *connStaticFrame) Close() {
 	f_1.Frame.Close()
 }
 func (f_1 *connStaticFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "main.(*conn).static", "examples/http/static.go", 49, 78, 82))))
+	return f_1.aw2.AwaitStack(f_1.aw1.AwaitStack(f_1.Aw.AwaitStack(f_1.Stack(buf, "main.(*conn).static", "examples/http/static.go", 49, 78, 82))))
 }

@@ -12,32 +12,25 @@ import (
 	"time"
 )
 
-// demoAsync is demo as a coroutine (see asyncgen).
-func demoAsync(w io.Writer, addr string, clients int, requests int) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, demo(w, addr, clients, requests) })
-	}
-	return &demoFrame{w: w, addr: addr, clients: clients, requests: requests}
-}
-
 // demoFrame is the state of a suspended demo.
 type demoFrame struct {
-	rtimpl.Frame[rt.Void]
-	w        io.Writer
-	addr     string
-	clients  int
-	requests int
-	x        []int
-	i        int
-	pipeline int
-	x_1      []string
-	i_1      int
-	op       string
-	start    time.Time
-	aw       rt.Awaiting[rt.Void]
-	aw1      rt.Awaiting[int]
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
+	w                 io.Writer
+	addr              string
+	clients, requests int
+	x                 []int
+	i, pipeline       int
+	x_1               []string
+	i_1               int
+	op                string
+	start             time.Time
+	aw1               rt.Awaiting[int]
 }
 
+// demoAsync is demo as a coroutine (see asyncgen).
+func demoAsync(w io.Writer, addr string, clients int, requests int) rt.Coro[rt.Void] {
+	return rtimpl.New(&demoFrame{w: w, addr: addr, clients: clients, requests: requests}, func() (rt.Void, error) { return rt.Void{}, demo(w, addr, clients, requests) })
+}
 func (f *demoFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *demoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -53,12 +46,12 @@ func (f *demoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line demo.go:59*/ fmt.Fprintln(f.w, "a session, as redis-cli prints it:")
-	f.aw.Begin(sessionAsync(f.w, f.addr))
+	f.Aw.Begin(sessionAsync(f.w, f.addr))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line demo.go:60*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
@@ -98,35 +91,30 @@ endrange7:
 	goto range2
 endrange4:
 	/*line demo.go:77*/ return f.Finish(rt.Void{}, nil)
-//line demo_async.go:102
+//line demo_async.go:95
 }
-func (f *demoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *demoFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *demoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.demo", "examples/redis/demo.go", 60, 68)))
-}
-
-// sessionAsync is session as a coroutine (see asyncgen).
-func sessionAsync(w io.Writer, addr string) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, session(w, addr) })
-	}
-	return &sessionFrame{w: w, addr: addr}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.demo", "examples/redis/demo.go", 60, 68)))
 }
 
 // sessionFrame is the state of a suspended session.
 type sessionFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, streams.Stream]
 	w      io.Writer
 	addr   string
 	s      streams.Stream
 	x      [][]string
 	i      int
-	aw     rt.Awaiting[streams.Stream]
 	aw1    rt.Awaiting[rt.Void]
 	aw2    rt.Awaiting[[]byte]
 	defers []func()
 }
 
+// sessionAsync is session as a coroutine (see asyncgen).
+func sessionAsync(w io.Writer, addr string) rt.Coro[rt.Void] {
+	return rtimpl.New(&sessionFrame{w: w, addr: addr}, func() (rt.Void, error) { return rt.Void{}, session(w, addr) })
+}
 func (f *sessionFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *sessionFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *sessionFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -143,12 +131,12 @@ func (f *sessionFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line demo.go:85*/ f.aw.Begin(streams.OpenConnection("tcp", f.addr))
+	/*line demo.go:85*/ f.Aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.s, err = f.aw.Result()
+	f.s, err = f.Aw.Result()
 	/*line demo.go:86*/ if err != nil {
 		return f.done(err)
 	}
@@ -189,7 +177,7 @@ next3:
 	goto range2
 endrange4:
 	/*line demo.go:104*/ return f.done(nil)
-//line demo_async.go:193
+//line demo_async.go:181
 }
 func (f *sessionFrame) catch() {
 	if p := recover(); p != nil {
@@ -223,7 +211,7 @@ func (f *sessionFrame) settle() {
 	}
 }
 func (f *sessionFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	f.aw2.Close()
 	if f.State > 0 {
@@ -232,24 +220,19 @@ func (f *sessionFrame) Close() {
 	f.Frame.Close()
 }
 func (f *sessionFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.session", "examples/redis/demo.go", 85, 93, 98))))
-}
-
-// readReplyAsync is readReply as a coroutine (see asyncgen).
-func readReplyAsync(r *streams.StreamReader) rt.Coro[[]byte] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]byte, error) { return readReply(r) })
-	}
-	return &readReplyFrame{r: r}
+	return f.aw2.AwaitStack(f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.session", "examples/redis/demo.go", 85, 93, 98))))
 }
 
 // readReplyFrame is the state of a suspended readReply.
 type readReplyFrame struct {
-	rtimpl.Frame[[]byte]
-	r  *streams.StreamReader
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[[]byte, int]
+	r *streams.StreamReader
 }
 
+// readReplyAsync is readReply as a coroutine (see asyncgen).
+func readReplyAsync(r *streams.StreamReader) rt.Coro[[]byte] {
+	return rtimpl.New(&readReplyFrame{r: r}, func() ([]byte, error) { return readReply(r) })
+}
 func (f *readReplyFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *readReplyFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *readReplyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -271,42 +254,33 @@ for1:
 		f.r.Consume(n)
 		return f.Finish(reply, nil)
 	}
-	f.aw.Begin(f.r.ReadMore())
+	f.Aw.Begin(f.r.ReadMore())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line demo.go:121*/ if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line demo_async.go:285
+//line demo_async.go:268
 }
-func (f *readReplyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *readReplyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.readReply", "examples/redis/demo.go", 121))
-}
-
-// benchRoundAsync is benchRound as a coroutine (see asyncgen).
-func benchRoundAsync(addr string, op string, clients int, requests int, pipeline int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return benchRound(addr, op, clients, requests, pipeline) })
-	}
-	return &benchRoundFrame{addr: addr, op: op, clients: clients, requests: requests, pipeline: pipeline}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.readReply", "examples/redis/demo.go", 121))
 }
 
 // benchRoundFrame is the state of a suspended benchRound.
 type benchRoundFrame struct {
-	rtimpl.Frame[int]
-	addr     string
-	op       string
-	clients  int
-	requests int
-	pipeline int
-	aw       rt.Awaiting[[]int]
+	rtimpl.AwaitFrame[int, []int]
+	addr, op                    string
+	clients, requests, pipeline int
 }
 
+// benchRoundAsync is benchRound as a coroutine (see asyncgen).
+func benchRoundAsync(addr string, op string, clients int, requests int, pipeline int) rt.Coro[int] {
+	return rtimpl.New(&benchRoundFrame{addr: addr, op: op, clients: clients, requests: requests, pipeline: pipeline}, func() (int, error) { return benchRound(addr, op, clients, requests, pipeline) })
+}
 func (f *benchRoundFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c_1, nil) }
 func (f *benchRoundFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -343,48 +317,39 @@ func (f *benchRoundFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		}
 		tasks[i] = rt.CreateTask(c_1.Loop(), benchClientAsync(f.addr, batch, f.pipeline, rounds))
 	}
-	f.aw.Begin(rt.Gather(tasks...))
+	f.Aw.Begin(rt.Gather(tasks...))
 resume1:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	counts, err = f.aw.Result()
+	counts, err = f.Aw.Result()
 	/*line demo.go:152*/ total = 0
 	for _, c := range counts {
 		total += c
 	}
 	return f.Finish(total, err)
-//line demo_async.go:358
+//line demo_async.go:332
 }
-func (f *benchRoundFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *benchRoundFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "main.benchRound", "examples/redis/demo.go", 151))
-}
-
-// benchClientAsync is benchClient as a coroutine (see asyncgen).
-func benchClientAsync(addr string, batch []byte, pipeline int, rounds int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return benchClient(addr, batch, pipeline, rounds) })
-	}
-	return &benchClientFrame{addr: addr, batch: batch, pipeline: pipeline, rounds: rounds}
+	return f.Aw.AwaitStack(f.Stack(buf, "main.benchRound", "examples/redis/demo.go", 151))
 }
 
 // benchClientFrame is the state of a suspended benchClient.
 type benchClientFrame struct {
-	rtimpl.Frame[int]
-	addr     string
-	batch    []byte
-	pipeline int
-	rounds   int
-	s        streams.Stream
-	answered int
-	i        int
-	want     int
-	aw       rt.Awaiting[streams.Stream]
-	aw1      rt.Awaiting[int]
-	defers   []func()
+	rtimpl.AwaitFrame[int, streams.Stream]
+	addr              string
+	batch             []byte
+	pipeline, rounds  int
+	s                 streams.Stream
+	answered, i, want int
+	aw1               rt.Awaiting[int]
+	defers            []func()
 }
 
+// benchClientAsync is benchClient as a coroutine (see asyncgen).
+func benchClientAsync(addr string, batch []byte, pipeline int, rounds int) rt.Coro[int] {
+	return rtimpl.New(&benchClientFrame{addr: addr, batch: batch, pipeline: pipeline, rounds: rounds}, func() (int, error) { return benchClient(addr, batch, pipeline, rounds) })
+}
 func (f *benchClientFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *benchClientFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -400,12 +365,12 @@ func (f *benchClientFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line demo.go:165*/ f.aw.Begin(streams.OpenConnection("tcp", f.addr))
+	/*line demo.go:165*/ f.Aw.Begin(streams.OpenConnection("tcp", f.addr))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.s, err = f.aw.Result()
+	f.s, err = f.Aw.Result()
 	/*line demo.go:166*/ if err != nil {
 		return f.done(0, err)
 	}
@@ -443,7 +408,7 @@ endfor7:
 	goto range2
 endrange4:
 	/*line demo.go:183*/ return f.done(f.answered, nil)
-//line demo_async.go:447
+//line demo_async.go:412
 }
 func (f *benchClientFrame) catch() {
 	if p := recover(); p != nil {
@@ -477,7 +442,7 @@ func (f *benchClientFrame) settle() {
 	}
 }
 func (f *benchClientFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -485,5 +450,5 @@ func (f *benchClientFrame) Close() {
 	f.Frame.Close()
 }
 func (f *benchClientFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.benchClient", "examples/redis/demo.go", 165, 176)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.benchClient", "examples/redis/demo.go", 165, 176)))
 }

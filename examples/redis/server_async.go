@@ -9,27 +9,22 @@ import (
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
-// serveAsync is serve as a coroutine (see asyncgen).
-func (s *server) serveAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
-	}
-	return &serverServeFrame{s: s, r: r, w: w}
-}
-
 // serverServeFrame is the state of a suspended serve.
 type serverServeFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
 	s      *server
 	r      *streams.StreamReader
 	w      *streams.StreamWriter
 	c      *client
 	more   bool
-	aw     rt.Awaiting[rt.Void]
 	aw1    rt.Awaiting[int]
 	defers []func()
 }
 
+// serveAsync is serve as a coroutine (see asyncgen).
+func (s *server) serveAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rtimpl.New(&serverServeFrame{s: s, r: r, w: w}, func() (rt.Void, error) { return rt.Void{}, s.serve(r, w) })
+}
 func (f *serverServeFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c_1, nil) }
 func (f *serverServeFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -59,12 +54,12 @@ for1:
 	if f.c.quit {
 		return f.done(nil)
 	}
-	f.aw.Begin(f.w.Drain())
+	f.Aw.Begin(f.w.Drain())
 resume5:
-	if y, ok := f.aw.Step(c_1, &thrown); ok {
+	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line server.go:58*/ if err != nil {
 		return f.done(nil) // the peer is gone: nothing to report
 	}
@@ -86,7 +81,7 @@ resume7:
 	}
 endif6:
 	goto for1
-//line server_async.go:90
+//line server_async.go:85
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -120,7 +115,7 @@ func (f *serverServeFrame) settle() {
 	}
 }
 func (f *serverServeFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	f.aw1.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
@@ -128,5 +123,5 @@ func (f *serverServeFrame) Close() {
 	f.Frame.Close()
 }
 func (f *serverServeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/redis/server.go", 58, 66)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.(*server).serve", "examples/redis/server.go", 58, 66)))
 }

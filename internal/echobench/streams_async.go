@@ -12,24 +12,19 @@ import (
 	"io"
 )
 
-// echoBlocksAsync is echoBlocks as a coroutine (see asyncgen).
-func echoBlocksAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, echoBlocks(r, w) })
-	}
-	return &echoBlocksFrame{r: r, w: w}
-}
-
 // echoBlocksFrame is the state of a suspended echoBlocks.
 type echoBlocksFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, int]
 	r   *streams.StreamReader
 	w   *streams.StreamWriter
 	buf []byte
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// echoBlocksAsync is echoBlocks as a coroutine (see asyncgen).
+func echoBlocksAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rtimpl.New(&echoBlocksFrame{r: r, w: w}, func() (rt.Void, error) { return rt.Void{}, echoBlocks(r, w) })
+}
 func (f *echoBlocksFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *echoBlocksFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -48,12 +43,12 @@ func (f *echoBlocksFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line streams.go:45*/ f.buf = make([]byte, 1024)
 for1:
-	f.aw.Begin(f.r.ReadInto(f.buf))
+	f.Aw.Begin(f.r.ReadInto(f.buf))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	n, err = f.aw.Result()
+	n, err = f.Aw.Result()
 	/*line streams.go:48*/ if errors.Is(err, io.EOF) {
 		f.w.Close()
 		return f.Finish(rt.Void{}, nil)
@@ -72,30 +67,25 @@ resume5:
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:76
+//line streams_async.go:71
 }
-func (f *echoBlocksFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *echoBlocksFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoBlocksFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/internal/echobench.echoBlocks", "internal/echobench/streams.go", 47, 56)))
-}
-
-// echoLinesAsync is echoLines as a coroutine (see asyncgen).
-func echoLinesAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, echoLines(r, w) })
-	}
-	return &echoLinesFrame{r: r, w: w}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/internal/echobench.echoBlocks", "internal/echobench/streams.go", 47, 56)))
 }
 
 // echoLinesFrame is the state of a suspended echoLines.
 type echoLinesFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, []byte]
 	r   *streams.StreamReader
 	w   *streams.StreamWriter
-	aw  rt.Awaiting[[]byte]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// echoLinesAsync is echoLines as a coroutine (see asyncgen).
+func echoLinesAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rtimpl.New(&echoLinesFrame{r: r, w: w}, func() (rt.Void, error) { return rt.Void{}, echoLines(r, w) })
+}
 func (f *echoLinesFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *echoLinesFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *echoLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -110,12 +100,12 @@ func (f *echoLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-	/*line streams.go:68*/ f.aw.Begin(f.r.ReadLine())
+	/*line streams.go:68*/ f.Aw.Begin(f.r.ReadLine())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	line, err = f.aw.Result()
+	line, err = f.Aw.Result()
 	/*line streams.go:69*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
@@ -134,9 +124,9 @@ resume5:
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line streams_async.go:138
+//line streams_async.go:128
 }
-func (f *echoLinesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *echoLinesFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/internal/echobench.echoLines", "internal/echobench/streams.go", 68, 77)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/internal/echobench.echoLines", "internal/echobench/streams.go", 68, 77)))
 }

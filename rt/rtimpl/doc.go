@@ -1,7 +1,8 @@
 // Package rtimpl is the part of asyncgen's runtime that only generated code
-// uses: the bookkeeping every generated frame embeds (Frame), the build
-// mode (RefMode) and the reference driver behind each constructor in that
-// mode (NewRef). It keeps these out of package rt's documentation, the way
+// uses: the bookkeeping every generated frame embeds (Frame, and
+// AwaitFrame for a frame that awaits), the build mode (RefMode), and New,
+// the body of each constructor, which returns the frame or, in reference
+// mode, the template run by the reference driver (NewRef). It keeps these out of package rt's documentation, the way
 // protobuf-go keeps its generated-code support in runtime/protoimpl: code
 // written by hand never needs to import it, and its API may change with the
 // generator.

@@ -8,25 +8,19 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// openAsync is open as a coroutine (see asyncgen).
-func openAsync(network string, addr string, isUnix bool, o options) rt.Coro[Stream] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (Stream, error) { return open(network, addr, isUnix, o) })
-	}
-	return &openFrame{network: network, addr: addr, isUnix: isUnix, o: o}
-}
-
 // openFrame is the state of a suspended open.
 type openFrame struct {
-	rtimpl.Frame[Stream]
-	network string
-	addr    string
-	isUnix  bool
-	o       options
-	c       *conn
-	aw      rt.Awaiting[rt.Conn]
+	rtimpl.AwaitFrame[Stream, rt.Conn]
+	network, addr string
+	isUnix        bool
+	o             options
+	c             *conn
 }
 
+// openAsync is open as a coroutine (see asyncgen).
+func openAsync(network string, addr string, isUnix bool, o options) rt.Coro[Stream] {
+	return rtimpl.New(&openFrame{network: network, addr: addr, isUnix: isUnix, o: o}, func() (Stream, error) { return open(network, addr, isUnix, o) })
+}
 func (f_1 *openFrame) Send(c_1 *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c_1, nil) }
 func (f_1 *openFrame) Throw(c_1 *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -55,43 +49,36 @@ func (f_1 *openFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	} else {
 		f = l.CreateConnection(factory, f_1.network, f_1.addr, f_1.o.conn...)
 	}
-	f_1.aw.Begin(f)
+	f_1.Aw.Begin(f)
 resume1:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	_, err = f_1.aw.Result()
+	_, err = f_1.Aw.Result()
 	/*line open.go:89*/ if err != nil {
 		return f_1.Finish(Stream{}, err)
 	}
 	return f_1.Finish(Stream{Reader: &f_1.c.r, Writer: &f_1.c.w}, nil)
-//line open_async.go:69
+//line open_async.go:63
 }
-func (f_1 *openFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *openFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.open", "rt/streams/open.go", 89))
-}
-
-// startAsync is start as a coroutine (see asyncgen).
-func startAsync(cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void], network string, addr string, isUnix bool, o options) rt.Coro[*rt.Server] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (*rt.Server, error) { return start(cb, network, addr, isUnix, o) })
-	}
-	return &startFrame{cb: cb, network: network, addr: addr, isUnix: isUnix, o: o}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.open", "rt/streams/open.go", 89))
 }
 
 // startFrame is the state of a suspended start.
 type startFrame struct {
-	rtimpl.Frame[*rt.Server]
-	cb      func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]
-	network string
-	addr    string
-	isUnix  bool
-	o       options
-	sh      *shared
-	aw      rt.Awaiting[*rt.Server]
+	rtimpl.AwaitFrame[*rt.Server, *rt.Server]
+	cb            func(*StreamReader, *StreamWriter) rt.Coro[rt.Void]
+	network, addr string
+	isUnix        bool
+	o             options
+	sh            *shared
 }
 
+// startAsync is start as a coroutine (see asyncgen).
+func startAsync(cb func(*StreamReader, *StreamWriter) rt.Coro[rt.Void], network string, addr string, isUnix bool, o options) rt.Coro[*rt.Server] {
+	return rtimpl.New(&startFrame{cb: cb, network: network, addr: addr, isUnix: isUnix, o: o}, func() (*rt.Server, error) { return start(cb, network, addr, isUnix, o) })
+}
 func (f *startFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *startFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *startFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -116,24 +103,23 @@ func (f *startFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	if !f.isUnix {
 		goto endif1
 	}
-	/*line open.go:106*/ f.aw.Begin(l.CreateUnixServer(factory, f.addr, f.o.srv...))
+	/*line open.go:106*/ f.Aw.Begin(l.CreateUnixServer(factory, f.addr, f.o.srv...))
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	createUnixServer, err = f.aw.Result()
+	createUnixServer, err = f.Aw.Result()
 	/*line open.go:106*/ return f.Finish(createUnixServer, err)
 endif1:
-	f.aw.Begin(l.CreateServer(factory, f.network, f.addr, f.o.srv...))
+	f.Aw.Begin(l.CreateServer(factory, f.network, f.addr, f.o.srv...))
 resume3:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	createServer, err_1 = f.aw.Result()
+	createServer, err_1 = f.Aw.Result()
 	/*line open.go:108*/ return f.Finish(createServer, err_1)
-//line open_async.go:135
+//line open_async.go:122
 }
-func (f *startFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *startFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.start", "rt/streams/open.go", 106, 108))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.start", "rt/streams/open.go", 106, 108))
 }

@@ -9,24 +9,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// readAsync is read as a coroutine (see asyncgen).
-func (r *StreamReader) readAsync(n int) rt.Coro[[]byte] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]byte, error) { return r.read(n) })
-	}
-	return &streamReaderReadFrame{r: r, n: n}
-}
-
 // streamReaderReadFrame is the state of a suspended read.
 type streamReaderReadFrame struct {
-	rtimpl.Frame[[]byte]
-	r   *StreamReader
-	n   int
-	w   *rt.Future[rt.Void]
-	w_1 *rt.Future[rt.Void]
-	aw  rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[[]byte, rt.Void]
+	r      *StreamReader
+	n      int
+	w, w_1 *rt.Future[rt.Void]
 }
 
+// readAsync is read as a coroutine (see asyncgen).
+func (r *StreamReader) readAsync(n int) rt.Coro[[]byte] {
+	return rtimpl.New(&streamReaderReadFrame{r: r, n: n}, func() ([]byte, error) { return r.read(n) })
+}
 func (f *streamReaderReadFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *streamReaderReadFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -56,12 +50,12 @@ for2:
 		goto endfor4
 	}
 	/*line read.go:56*/ f.w = f.r.waitForData(c.Loop(), "Read")
-	f.aw.Begin(f.w)
+	f.Aw.Begin(f.w)
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line read.go:58*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
@@ -74,43 +68,37 @@ endif1:
 		goto endif6
 	}
 	/*line read.go:66*/ f.w_1 = f.r.waitForData(c.Loop(), "Read")
-	f.aw.Begin(f.w_1)
+	f.Aw.Begin(f.w_1)
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err_2 = f.aw.Result()
+	_, err_2 = f.Aw.Result()
 	/*line read.go:68*/ f.r.doneWaiting(f.w_1)
 	if err_2 != nil {
 		return f.Finish(nil, err_2)
 	}
 endif6:
 	return f.Finish(f.r.take(min(f.n, f.r.Buffered())), nil)
-//line read_async.go:90
+//line read_async.go:84
 }
-func (f *streamReaderReadFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).read", "rt/streams/read.go", 57, 67))
-}
-
-// readUntilAsync is readUntil as a coroutine (see asyncgen).
-func (r *StreamReader) readUntilAsync(sep []byte) rt.Coro[[]byte] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]byte, error) { return r.readUntil(sep) })
-	}
-	return &streamReaderReadUntilFrame{r: r, sep: sep}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).read", "rt/streams/read.go", 57, 67))
 }
 
 // streamReaderReadUntilFrame is the state of a suspended readUntil.
 type streamReaderReadUntilFrame struct {
-	rtimpl.Frame[[]byte]
+	rtimpl.AwaitFrame[[]byte, rt.Void]
 	r      *StreamReader
 	sep    []byte
 	offset int
 	w      *rt.Future[rt.Void]
-	aw     rt.Awaiting[rt.Void]
 }
 
+// readUntilAsync is readUntil as a coroutine (see asyncgen).
+func (r *StreamReader) readUntilAsync(sep []byte) rt.Coro[[]byte] {
+	return rtimpl.New(&streamReaderReadUntilFrame{r: r, sep: sep}, func() ([]byte, error) { return r.readUntil(sep) })
+}
 func (f *streamReaderReadUntilFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *streamReaderReadUntilFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -136,41 +124,35 @@ for1:
 		return f.Finish(chunk, err)
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadUntil")
-	f.aw.Begin(f.w)
+	f.Aw.Begin(f.w)
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line read.go:93*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:151
+//line read_async.go:139
 }
-func (f *streamReaderReadUntilFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadUntilFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readUntil", "rt/streams/read.go", 92))
-}
-
-// readLineAsync is readLine as a coroutine (see asyncgen).
-func (r *StreamReader) readLineAsync() rt.Coro[[]byte] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]byte, error) { return r.readLine() })
-	}
-	return &streamReaderReadLineFrame{r: r}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readUntil", "rt/streams/read.go", 92))
 }
 
 // streamReaderReadLineFrame is the state of a suspended readLine.
 type streamReaderReadLineFrame struct {
-	rtimpl.Frame[[]byte]
+	rtimpl.AwaitFrame[[]byte, rt.Void]
 	r      *StreamReader
 	offset int
 	w      *rt.Future[rt.Void]
-	aw     rt.Awaiting[rt.Void]
 }
 
+// readLineAsync is readLine as a coroutine (see asyncgen).
+func (r *StreamReader) readLineAsync() rt.Coro[[]byte] {
+	return rtimpl.New(&streamReaderReadLineFrame{r: r}, func() ([]byte, error) { return r.readLine() })
+}
 func (f *streamReaderReadLineFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *streamReaderReadLineFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -193,41 +175,35 @@ for1:
 		return f.Finish(f.r.lineResult(line, err))
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadLine")
-	f.aw.Begin(f.w)
+	f.Aw.Begin(f.w)
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line read.go:116*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
 	}
 	goto for1
-//line read_async.go:208
+//line read_async.go:190
 }
-func (f *streamReaderReadLineFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readLine", "rt/streams/read.go", 115))
-}
-
-// readExactlyAsync is readExactly as a coroutine (see asyncgen).
-func (r *StreamReader) readExactlyAsync(n int) rt.Coro[[]byte] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() ([]byte, error) { return r.readExactly(n) })
-	}
-	return &streamReaderReadExactlyFrame{r: r, n: n}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readLine", "rt/streams/read.go", 115))
 }
 
 // streamReaderReadExactlyFrame is the state of a suspended readExactly.
 type streamReaderReadExactlyFrame struct {
-	rtimpl.Frame[[]byte]
-	r  *StreamReader
-	n  int
-	w  *rt.Future[rt.Void]
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[[]byte, rt.Void]
+	r *StreamReader
+	n int
+	w *rt.Future[rt.Void]
 }
 
+// readExactlyAsync is readExactly as a coroutine (see asyncgen).
+func (r *StreamReader) readExactlyAsync(n int) rt.Coro[[]byte] {
+	return rtimpl.New(&streamReaderReadExactlyFrame{r: r, n: n}, func() ([]byte, error) { return r.readExactly(n) })
+}
 func (f *streamReaderReadExactlyFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f.Catch()
 	return f.step(c, nil)
@@ -261,12 +237,12 @@ for1:
 		return f.Finish(nil, &IncompleteReadError{Partial: f.r.take(f.r.Buffered()), Expected: f.n})
 	}
 	f.w = f.r.waitForData(c.Loop(), "ReadExactly")
-	f.aw.Begin(f.w)
+	f.Aw.Begin(f.w)
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err_1 = f.aw.Result()
+	_, err_1 = f.Aw.Result()
 	/*line read.go:185*/ f.r.doneWaiting(f.w)
 	if err_1 != nil {
 		return f.Finish(nil, err_1)
@@ -274,30 +250,24 @@ resume4:
 	goto for1
 endfor3:
 	/*line read.go:190*/ return f.Finish(f.r.take(f.n), nil)
-//line read_async.go:278
+//line read_async.go:254
 }
-func (f *streamReaderReadExactlyFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *streamReaderReadExactlyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 184))
-}
-
-// linesAsync is lines as a coroutine (see asyncgen).
-func (r *StreamReader) linesAsync(y *rt.Yielder[[]byte]) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, r.lines(y) })
-	}
-	return &streamReaderLinesFrame{r: r, y: y}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).readExactly", "rt/streams/read.go", 184))
 }
 
 // streamReaderLinesFrame is the state of a suspended lines.
 type streamReaderLinesFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, []byte]
 	r   *StreamReader
 	y   *rt.Yielder[[]byte]
-	aw  rt.Awaiting[[]byte]
 	aw1 rt.Awaiting[bool]
 }
 
+// linesAsync is lines as a coroutine (see asyncgen).
+func (r *StreamReader) linesAsync(y *rt.Yielder[[]byte]) rt.Coro[rt.Void] {
+	return rtimpl.New(&streamReaderLinesFrame{r: r, y: y}, func() (rt.Void, error) { return rt.Void{}, r.lines(y) })
+}
 func (f *streamReaderLinesFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *streamReaderLinesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -316,12 +286,12 @@ func (f *streamReaderLinesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-	/*line read.go:208*/ f.aw.Begin(f.r.ReadLine())
+	/*line read.go:208*/ f.Aw.Begin(f.r.ReadLine())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	line, err = f.aw.Result()
+	line, err = f.Aw.Result()
 	/*line read.go:209*/ if err != nil {
 		return f.Finish(rt.Void{}, err)
 	}
@@ -338,9 +308,9 @@ resume5:
 		return f.Finish(rt.Void{}, nil)
 	}
 	goto for1
-//line read_async.go:342
+//line read_async.go:312
 }
-func (f *streamReaderLinesFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *streamReaderLinesFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *streamReaderLinesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).lines", "rt/streams/read.go", 208, 215)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamReader).lines", "rt/streams/read.go", 208, 215)))
 }

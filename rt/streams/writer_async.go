@@ -8,23 +8,18 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// drainAsync is drain as a coroutine (see asyncgen).
-func (w *StreamWriter) drainAsync() rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, w.drain() })
-	}
-	return &streamWriterDrainFrame{w: w}
-}
-
 // streamWriterDrainFrame is the state of a suspended drain.
 type streamWriterDrainFrame struct {
-	rtimpl.Frame[rt.Void]
-	w  *StreamWriter
-	c  *conn
-	f  *rt.Future[rt.Void]
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, rt.Void]
+	w *StreamWriter
+	c *conn
+	f *rt.Future[rt.Void]
 }
 
+// drainAsync is drain as a coroutine (see asyncgen).
+func (w *StreamWriter) drainAsync() rt.Coro[rt.Void] {
+	return rtimpl.New(&streamWriterDrainFrame{w: w}, func() (rt.Void, error) { return rt.Void{}, w.drain() })
+}
 func (f_1 *streamWriterDrainFrame) Send(c_1 *rt.Ctx) rt.Yield {
 	defer f_1.Catch()
 	return f_1.step(c_1, nil)
@@ -49,12 +44,12 @@ func (f_1 *streamWriterDrainFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	if !f_1.w.c.r.t.IsClosing() {
 		goto endif1
 	}
-	f_1.aw.Begin(rt.Sleep(0))
+	f_1.Aw.Begin(rt.Sleep(0))
 resume2:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	_, err_1 = f_1.aw.Result()
+	_, err_1 = f_1.Aw.Result()
 	/*line writer.go:70*/ if err_1 != nil {
 		return f_1.Finish(rt.Void{}, err_1)
 	}
@@ -68,17 +63,16 @@ endif1:
 	}
 	f_1.f = rt.NewFuture[rt.Void](c_1.Loop())
 	f_1.c.addDrainer(f_1.f)
-	f_1.aw.Begin(f_1.f)
+	f_1.Aw.Begin(f_1.f)
 resume3:
-	if y, ok := f_1.aw.Step(c_1, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c_1, &thrown); ok {
 		return f_1.Suspend(2, y)
 	}
-	_, err_2 = f_1.aw.Result()
+	_, err_2 = f_1.Aw.Result()
 	/*line writer.go:84*/ f_1.c.removeDrainer(f_1.f)
 	return f_1.Finish(rt.Void{}, err_2)
-//line writer_async.go:80
+//line writer_async.go:75
 }
-func (f_1 *streamWriterDrainFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *streamWriterDrainFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamWriter).drain", "rt/streams/writer.go", 70, 83))
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/rt/streams.(*StreamWriter).drain", "rt/streams/writer.go", 70, 83))
 }

@@ -11,23 +11,18 @@ import (
 	"io"
 )
 
-// echoAsync is echo as a coroutine (see asyncgen).
-func echoAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (rt.Void, error) { return rt.Void{}, echo(r, w) })
-	}
-	return &echoFrame{r: r, w: w}
-}
-
 // echoFrame is the state of a suspended echo.
 type echoFrame struct {
-	rtimpl.Frame[rt.Void]
+	rtimpl.AwaitFrame[rt.Void, int]
 	r   *streams.StreamReader
 	w   *streams.StreamWriter
-	aw  rt.Awaiting[int]
 	aw1 rt.Awaiting[rt.Void]
 }
 
+// echoAsync is echo as a coroutine (see asyncgen).
+func echoAsync(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	return rtimpl.New(&echoFrame{r: r, w: w}, func() (rt.Void, error) { return rt.Void{}, echo(r, w) })
+}
 func (f *echoFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *echoFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *echoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -42,12 +37,12 @@ func (f *echoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 for1:
-	/*line echo.go:22*/ f.aw.Begin(f.r.ReadMore())
+	/*line echo.go:22*/ f.Aw.Begin(f.r.ReadMore())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line echo.go:23*/ if errors.Is(err, io.EOF) {
 		f.w.Close()
 		return f.Finish(rt.Void{}, nil)
@@ -68,9 +63,9 @@ resume5:
 		return f.Finish(rt.Void{}, err_1)
 	}
 	goto for1
-//line echo_async.go:72
+//line echo_async.go:67
 }
-func (f *echoFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *echoFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *echoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "main.echo", "servers/streams/echo.go", 22, 33)))
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "main.echo", "servers/streams/echo.go", 22, 33)))
 }

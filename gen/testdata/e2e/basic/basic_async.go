@@ -10,24 +10,16 @@ import (
 	"time"
 )
 
-// sumAsync is sum as a coroutine (see asyncgen).
-func sumAsync(a int, b int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return sum(a, b) })
-	}
-	return &sumFrame{a: a, b: b}
-}
-
 // sumFrame is the state of a suspended sum.
 type sumFrame struct {
-	rtimpl.Frame[int]
-	a  int
-	b  int
-	n  int
-	i  int
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[int, rt.Void]
+	a, b, n, i int
 }
 
+// sumAsync is sum as a coroutine (see asyncgen).
+func sumAsync(a int, b int) rt.Coro[int] {
+	return rtimpl.New(&sumFrame{a: a, b: b}, func() (int, error) { return sum(a, b) })
+}
 func (f *sumFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *sumFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *sumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -41,24 +33,24 @@ func (f *sumFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line basic.go:14*/ f.n = f.a
-	f.aw.Begin(rt.Sleep(time.Millisecond))
+	f.Aw.Begin(rt.Sleep(time.Millisecond))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line basic.go:16*/ f.n += f.b
 	f.i = 0
 for2:
 	/*line basic.go:17*/ if !(f.i < 3) {
 		goto endfor4
 	}
-	/*line basic.go:18*/ f.aw.Begin(rt.Sleep(0))
+	/*line basic.go:18*/ f.Aw.Begin(rt.Sleep(0))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	_, err = f.aw.Result()
+	_, err = f.Aw.Result()
 	/*line basic.go:18*/ if err != nil {
 		return f.Finish(0, err)
 	}
@@ -67,28 +59,22 @@ resume5:
 	goto for2
 endfor4:
 	/*line basic.go:23*/ return f.Finish(f.n, nil)
-//line basic_async.go:71
+//line basic_async.go:63
 }
-func (f *sumFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *sumFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.sum", "gen/testdata/e2e/basic/basic.go", 15, 18))
-}
-
-// localTypeAsync is localType as a coroutine (see asyncgen).
-func localTypeAsync(n int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return localType(n) })
-	}
-	return &localTypeFrame{n: n}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.sum", "gen/testdata/e2e/basic/basic.go", 15, 18))
 }
 
 // localTypeFrame is the state of a suspended localType.
 type localTypeFrame struct {
-	rtimpl.Frame[string]
-	n  int
-	aw rt.Awaiting[rt.Void]
+	rtimpl.AwaitFrame[string, rt.Void]
+	n int
 }
 
+// localTypeAsync is localType as a coroutine (see asyncgen).
+func localTypeAsync(n int) rt.Coro[string] {
+	return rtimpl.New(&localTypeFrame{n: n}, func() (string, error) { return localType(n) })
+}
 func (f *localTypeFrame) Send(c *rt.Ctx) rt.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *localTypeFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *localTypeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -102,17 +88,16 @@ func (f *localTypeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line basic.go:32*/ p = pair{f.n, 0}
 	f.n = p.a + 1
-	f.aw.Begin(rt.Sleep(0))
+	f.Aw.Begin(rt.Sleep(0))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line basic.go:35*/ q = pair{f.n, 2}
 	return f.Finish(fmt.Sprint(q), nil)
-//line basic_async.go:114
+//line basic_async.go:100
 }
-func (f *localTypeFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *localTypeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.localType", "gen/testdata/e2e/basic/basic.go", 34))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/basic.localType", "gen/testdata/e2e/basic/basic.go", 34))
 }

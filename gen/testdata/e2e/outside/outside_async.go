@@ -8,20 +8,16 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// viaHelperAsync is viaHelper as a coroutine (see asyncgen).
-func viaHelperAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return viaHelper(f), nil })
-	}
-	return &viaHelperFrame{f: f}
-}
-
 // viaHelperFrame is the state of a suspended viaHelper.
 type viaHelperFrame struct {
 	rtimpl.Frame[int]
 	f *rt.Future[int]
 }
 
+// viaHelperAsync is viaHelper as a coroutine (see asyncgen).
+func viaHelperAsync(f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&viaHelperFrame{f: f}, func() (int, error) { return viaHelper(f), nil })
+}
 func (f_1 *viaHelperFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *viaHelperFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -33,5 +29,5 @@ func (f_1 *viaHelperFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line outside.go:21*/ return f_1.Finish(indirect(f_1.f)+1, nil)
-//line outside_async.go:37
+//line outside_async.go:33
 }

@@ -11,24 +11,19 @@ import (
 	"unicode/utf8"
 )
 
-// deferAwaitedReceiverAsync is deferAwaitedReceiver as a coroutine (see asyncgen).
-func deferAwaitedReceiverAsync(log *[]string, mk func(int) rt.Coro[closer]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferAwaitedReceiver(log, mk), nil })
-	}
-	return &deferAwaitedReceiverFrame{log: log, mk: mk}
-}
-
 // deferAwaitedReceiverFrame is the state of a suspended deferAwaitedReceiver.
 type deferAwaitedReceiverFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, closer]
 	log    *[]string
 	mk     func(int) rt.Coro[closer]
 	i      int
-	aw     rt.Awaiting[closer]
 	defers []func(func())
 }
 
+// deferAwaitedReceiverAsync is deferAwaitedReceiver as a coroutine (see asyncgen).
+func deferAwaitedReceiverAsync(log *[]string, mk func(int) rt.Coro[closer]) rt.Coro[int] {
+	return rtimpl.New(&deferAwaitedReceiverFrame{log: log, mk: mk}, func() (int, error) { return deferAwaitedReceiver(log, mk), nil })
+}
 func (f *deferAwaitedReceiverFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferAwaitedReceiverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -47,12 +42,12 @@ range1:
 	if f.i >= 2 {
 		goto endrange3
 	}
-	/*line regress.go:28*/ f.aw.Begin(f.mk(f.i))
+	/*line regress.go:28*/ f.Aw.Begin(f.mk(f.i))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	mk = f.aw.Must()
+	mk = f.Aw.Must()
 	/*line regress.go:28*/ {
 		fn := mk.Close
 		f.defers = append(f.defers, func(next func()) {
@@ -65,7 +60,7 @@ resume4:
 endrange3:
 	/*line regress.go:30*/ *f.log = append(*f.log, "body")
 	return f.done(2)
-//line regress_async.go:69
+//line regress_async.go:64
 }
 func (f *deferAwaitedReceiverFrame) catch() {
 	if p := recover(); p != nil {
@@ -104,31 +99,26 @@ func (f *deferAwaitedReceiverFrame) settle() {
 	}
 }
 func (f *deferAwaitedReceiverFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferAwaitedReceiverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.deferAwaitedReceiver", "gen/testdata/e2e/regress/regress.go", 28))
-}
-
-// gotoLabelledReturnAsync is gotoLabelledReturn as a coroutine (see asyncgen).
-func gotoLabelledReturnAsync(n rt.Coro[int]) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return gotoLabelledReturn(n) })
-	}
-	return &gotoLabelledReturnFrame{n: n}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.deferAwaitedReceiver", "gen/testdata/e2e/regress/regress.go", 28))
 }
 
 // gotoLabelledReturnFrame is the state of a suspended gotoLabelledReturn.
 type gotoLabelledReturnFrame struct {
-	rtimpl.Frame[string]
-	n  rt.Coro[int]
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	n rt.Coro[int]
 }
 
+// gotoLabelledReturnAsync is gotoLabelledReturn as a coroutine (see asyncgen).
+func gotoLabelledReturnAsync(n rt.Coro[int]) rt.Coro[string] {
+	return rtimpl.New(&gotoLabelledReturnFrame{n: n}, func() (string, error) { return gotoLabelledReturn(n) })
+}
 func (f *gotoLabelledReturnFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *gotoLabelledReturnFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -142,41 +132,35 @@ func (f *gotoLabelledReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line regress.go:40*/ f.aw.Begin(f.n)
+	/*line regress.go:40*/ f.Aw.Begin(f.n)
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line regress.go:40*/ if v > 2 {
 		goto big
 	}
 	return f.Finish("small", nil)
 big:
 	return f.Finish("big", nil)
-//line regress_async.go:158
+//line regress_async.go:148
 }
-func (f *gotoLabelledReturnFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *gotoLabelledReturnFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.gotoLabelledReturn", "gen/testdata/e2e/regress/regress.go", 40))
-}
-
-// terminatingSwitchAsync is terminatingSwitch as a coroutine (see asyncgen).
-func terminatingSwitchAsync(n rt.Coro[int], s string) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return terminatingSwitch(n, s), nil })
-	}
-	return &terminatingSwitchFrame{n: n, s: s}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.gotoLabelledReturn", "gen/testdata/e2e/regress/regress.go", 40))
 }
 
 // terminatingSwitchFrame is the state of a suspended terminatingSwitch.
 type terminatingSwitchFrame struct {
-	rtimpl.Frame[string]
-	n  rt.Coro[int]
-	s  string
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	n rt.Coro[int]
+	s string
 }
 
+// terminatingSwitchAsync is terminatingSwitch as a coroutine (see asyncgen).
+func terminatingSwitchAsync(n rt.Coro[int], s string) rt.Coro[string] {
+	return rtimpl.New(&terminatingSwitchFrame{n: n, s: s}, func() (string, error) { return terminatingSwitch(n, s), nil })
+}
 func (f *terminatingSwitchFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *terminatingSwitchFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -190,12 +174,12 @@ func (f *terminatingSwitchFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line regress.go:53*/ f.aw.Begin(f.n)
+	/*line regress.go:53*/ f.Aw.Begin(f.n)
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line regress.go:54*/ switch {
 	case v > 10:
 		return f.Finish(strings.Repeat(f.s, 2), nil)
@@ -213,36 +197,29 @@ resume1:
 			v++
 		}
 	}
-//line regress_async.go:217
+//line regress_async.go:201
 }
-func (f *terminatingSwitchFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *terminatingSwitchFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.terminatingSwitch", "gen/testdata/e2e/regress/regress.go", 53))
-}
-
-// coreRangeAsync is coreRange as a coroutine (see asyncgen).
-func coreRangeAsync[S ~[]E, E any](s S, n Name, tick func() rt.Coro[int]) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return coreRange[S, E](s, n, tick) })
-	}
-	return &coreRangeFrame[S, E]{s: s, n: n, tick: tick}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.terminatingSwitch", "gen/testdata/e2e/regress/regress.go", 53))
 }
 
 // coreRangeFrame is the state of a suspended coreRange.
 type coreRangeFrame[S ~[]E, E any] struct {
-	rtimpl.Frame[string]
-	s    S
-	n    Name
-	tick func() rt.Coro[int]
-	b    strings.Builder
-	i    int
-	v    E
-	i_1  int
-	w    int
-	r    rune
-	aw   rt.Awaiting[int]
+	rtimpl.AwaitFrame[string, int]
+	s      S
+	n      Name
+	tick   func() rt.Coro[int]
+	b      strings.Builder
+	i      int
+	v      E
+	i_1, w int
+	r      rune
 }
 
+// coreRangeAsync is coreRange as a coroutine (see asyncgen).
+func coreRangeAsync[S ~[]E, E any](s S, n Name, tick func() rt.Coro[int]) rt.Coro[string] {
+	return rtimpl.New(&coreRangeFrame[S, E]{s: s, n: n, tick: tick}, func() (string, error) { return coreRange[S, E](s, n, tick) })
+}
 func (f *coreRangeFrame[S, E]) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *coreRangeFrame[S, E]) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -266,12 +243,12 @@ range1:
 		goto endrange3
 	}
 	/*line regress.go:84*/ f.v = f.s[f.i]
-	f.aw.Begin(f.tick())
+	f.Aw.Begin(f.tick())
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	tick = f.aw.Must()
+	tick = f.Aw.Must()
 	/*line regress.go:85*/ fmt.Fprint(&f.b, f.i+tick, f.v, " ")
 	f.i++
 	goto range1
@@ -283,41 +260,34 @@ range5:
 	}
 	r, f.w = utf8.DecodeRuneInString(string(f.n[f.i_1:]))
 	/*line regress.go:87*/ f.r = r
-	f.aw.Begin(f.tick())
+	f.Aw.Begin(f.tick())
 resume8:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	tick_1 = f.aw.Must()
+	tick_1 = f.Aw.Must()
 	/*line regress.go:88*/ fmt.Fprintf(&f.b, "%d%c", f.i_1+tick_1, f.r)
 	f.i_1 += f.w
 	goto range5
 endrange7:
 	/*line regress.go:90*/ return f.Finish(f.b.String(), nil)
-//line regress_async.go:298
+//line regress_async.go:275
 }
-func (f *coreRangeFrame[S, E]) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *coreRangeFrame[S, E]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.coreRange", "gen/testdata/e2e/regress/regress.go", 85, 88))
-}
-
-// memberNamesAsync is memberNames as a coroutine (see asyncgen).
-func memberNamesAsync(tick func() rt.Coro[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return memberNames(tick), nil })
-	}
-	return &memberNamesFrame{tick: tick}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.coreRange", "gen/testdata/e2e/regress/regress.go", 85, 88))
 }
 
 // memberNamesFrame is the state of a suspended memberNames.
 type memberNamesFrame struct {
-	rtimpl.Frame[int]
-	tick        func() rt.Coro[int]
-	Stack_1     int
-	Unstarted_1 int
-	aw          rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	tick                 func() rt.Coro[int]
+	Stack_1, Unstarted_1 int
 }
 
+// memberNamesAsync is memberNames as a coroutine (see asyncgen).
+func memberNamesAsync(tick func() rt.Coro[int]) rt.Coro[int] {
+	return rtimpl.New(&memberNamesFrame{tick: tick}, func() (int, error) { return memberNames(tick), nil })
+}
 func (f *memberNamesFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *memberNamesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -333,23 +303,22 @@ func (f *memberNamesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line regress.go:98*/ f.aw.Begin(f.tick())
+	/*line regress.go:98*/ f.Aw.Begin(f.tick())
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	tick = f.aw.Must()
+	tick = f.Aw.Must()
 	/*line regress.go:98*/ f.Stack_1, f.Unstarted_1 = tick, 2
-	f.aw.Begin(f.tick())
+	f.Aw.Begin(f.tick())
 resume2:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line regress.go:100*/ return f.Finish(f.Stack_1+f.Unstarted_1, nil)
-//line regress_async.go:351
+//line regress_async.go:321
 }
-func (f *memberNamesFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *memberNamesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.memberNames", "gen/testdata/e2e/regress/regress.go", 98, 99))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.memberNames", "gen/testdata/e2e/regress/regress.go", 98, 99))
 }

@@ -10,25 +10,20 @@ import (
 	"time"
 )
 
-// joinAsync is join as a coroutine (see asyncgen).
-func joinAsync(ws ...art.Coro[string]) art.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return join(ws...) })
-	}
-	return &joinFrame{ws: ws}
-}
-
 // joinFrame is the state of a suspended join.
 type joinFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, string]
 	ws  []art.Coro[string]
 	out []string
 	fr  Frame
 	i   int
-	aw  art.Awaiting[string]
 	aw1 art.Awaiting[art.Void]
 }
 
+// joinAsync is join as a coroutine (see asyncgen).
+func joinAsync(ws ...art.Coro[string]) art.Coro[string] {
+	return rtimpl.New(&joinFrame{ws: ws}, func() (string, error) { return join(ws...) })
+}
 func (f *joinFrame) Send(c *art.Ctx) art.Yield             { defer f.Catch(); return f.step(c, nil) }
 func (f *joinFrame) Throw(c *art.Ctx, err error) art.Yield { defer f.Catch(); return f.step(c, err) }
 func (f *joinFrame) step(c *art.Ctx, thrown error) art.Yield {
@@ -51,12 +46,12 @@ range1:
 		goto endrange3
 	}
 	/*line shadow.go:28*/ w = f.ws[f.i]
-	f.aw.Begin(w)
+	f.Aw.Begin(w)
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v, err = f.aw.Result()
+	v, err = f.Aw.Result()
 	/*line shadow.go:30*/ if err != nil {
 		return f.Finish("", err)
 	}
@@ -71,31 +66,26 @@ resume5:
 	}
 	f.aw1.Must()
 	/*line shadow.go:36*/ return f.Finish(strings.Join(f.out, "+")+" "+f.fr.Name, nil)
-//line shadow_async.go:75
+//line shadow_async.go:70
 }
-func (f *joinFrame) Close() { f.aw.Close(); f.aw1.Close(); f.Frame.Close() }
+func (f *joinFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *joinFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
-	return f.aw1.AwaitStack(f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/shadow.join", "gen/testdata/e2e/shadow/shadow.go", 29, 35)))
-}
-
-// countAsync is count as a coroutine (see asyncgen).
-func countAsync(n art.Coro[int]) art.Coro[errors] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (errors, error) { return count(n) })
-	}
-	return &countFrame{n: n}
+	return f.aw1.AwaitStack(f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/shadow.join", "gen/testdata/e2e/shadow/shadow.go", 29, 35)))
 }
 
 // countFrame is the state of a suspended count.
 type countFrame struct {
-	rtimpl.Frame[errors]
+	rtimpl.AwaitFrame[errors, int]
 	n      art.Coro[int]
 	e      errors
 	err    error
-	aw     art.Awaiting[int]
 	defers []func()
 }
 
+// countAsync is count as a coroutine (see asyncgen).
+func countAsync(n art.Coro[int]) art.Coro[errors] {
+	return rtimpl.New(&countFrame{n: n}, func() (errors, error) { return count(n) })
+}
 func (f *countFrame) Send(c *art.Ctx) art.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *countFrame) Throw(c *art.Ctx, err error) art.Yield { defer f.catch(); return f.step(c, err) }
 func (f *countFrame) step(c *art.Ctx, thrown error) art.Yield {
@@ -107,15 +97,15 @@ func (f *countFrame) step(c *art.Ctx, thrown error) art.Yield {
 		return art.Yield{}
 	}
 	/*line shadow.go:43*/ f.defers = append(f.defers, func() { f.e.n++ })
-	f.aw.Begin(f.n)
+	f.Aw.Begin(f.n)
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	v = f.aw.Must()
+	v = f.Aw.Must()
 	/*line shadow.go:44*/ f.e.n = v
 	return f.done(f.e, nil)
-//line shadow_async.go:119
+//line shadow_async.go:109
 }
 func (f *countFrame) catch() {
 	if p := recover(); p != nil {
@@ -149,12 +139,12 @@ func (f *countFrame) settle() {
 	}
 }
 func (f *countFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(art.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *countFrame) AwaitStack(buf []art.StackFrame) []art.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/shadow.count", "gen/testdata/e2e/shadow/shadow.go", 44))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/shadow.count", "gen/testdata/e2e/shadow/shadow.go", 44))
 }

@@ -8,21 +8,16 @@ import (
 	"github.com/asyncgen/asyncgen/rt/rtimpl"
 )
 
-// outerAsync is outer as a coroutine (see asyncgen).
-func outerAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return outer(f), nil })
-	}
-	return &outerFrame{f: f}
-}
-
 // outerFrame is the state of a suspended outer.
 type outerFrame struct {
-	rtimpl.Frame[int]
-	f  *rt.Future[int]
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	f *rt.Future[int]
 }
 
+// outerAsync is outer as a coroutine (see asyncgen).
+func outerAsync(f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&outerFrame{f: f}, func() (int, error) { return outer(f), nil })
+}
 func (f_1 *outerFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *outerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -36,36 +31,30 @@ func (f_1 *outerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line stack.go:10*/ f_1.aw.Begin(middleAsync(f_1.f))
+	/*line stack.go:10*/ f_1.Aw.Begin(middleAsync(f_1.f))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	middle_1 = f_1.aw.Must()
+	middle_1 = f_1.Aw.Must()
 	/*line stack.go:10*/ return f_1.Finish(middle_1+1, nil)
-//line stack_async.go:47
+//line stack_async.go:42
 }
-func (f_1 *outerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *outerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/stack.outer", "gen/testdata/e2e/stack/stack.go", 10))
-}
-
-// middleAsync is middle as a coroutine (see asyncgen).
-func middleAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return middle(f) })
-	}
-	return &middleFrame{f: f}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/stack.outer", "gen/testdata/e2e/stack/stack.go", 10))
 }
 
 // middleFrame is the state of a suspended middle.
 type middleFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, rt.Void]
 	f   *rt.Future[int]
-	aw  rt.Awaiting[rt.Void]
 	aw1 rt.Awaiting[int]
 }
 
+// middleAsync is middle as a coroutine (see asyncgen).
+func middleAsync(f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&middleFrame{f: f}, func() (int, error) { return middle(f) })
+}
 func (f_1 *middleFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *middleFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -82,12 +71,12 @@ func (f_1 *middleFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line stack.go:15*/ f_1.aw.Begin(rt.Sleep(0))
+	/*line stack.go:15*/ f_1.Aw.Begin(rt.Sleep(0))
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	/*line stack.go:16*/ f_1.aw1.Begin(innerAsync(f_1.f))
 resume2:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
@@ -95,30 +84,24 @@ resume2:
 	}
 	v, err = f_1.aw1.Result()
 	/*line stack.go:17*/ return f_1.Finish(v, err)
-//line stack_async.go:99
+//line stack_async.go:88
 }
-func (f_1 *middleFrame) Close() { f_1.aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
+func (f_1 *middleFrame) Close() { f_1.Aw.Close(); f_1.aw1.Close(); f_1.Frame.Close() }
 func (f_1 *middleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw1.AwaitStack(f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/stack.middle", "gen/testdata/e2e/stack/stack.go", 15, 16)))
-}
-
-// innerAsync is inner as a coroutine (see asyncgen).
-func innerAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return inner(f), nil })
-	}
-	return &innerFrame{f: f}
+	return f_1.aw1.AwaitStack(f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/stack.middle", "gen/testdata/e2e/stack/stack.go", 15, 16)))
 }
 
 // innerFrame is the state of a suspended inner.
 type innerFrame struct {
-	rtimpl.Frame[int]
-	f  *rt.Future[int]
-	n  int
-	i  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	f    *rt.Future[int]
+	n, i int
 }
 
+// innerAsync is inner as a coroutine (see asyncgen).
+func innerAsync(f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&innerFrame{f: f}, func() (int, error) { return inner(f), nil })
+}
 func (f_1 *innerFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *innerFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -138,20 +121,19 @@ for1:
 	/*line stack.go:23*/ if !(f_1.i < 2) {
 		goto endfor3
 	}
-	/*line stack.go:24*/ f_1.aw.Begin(f_1.f)
+	/*line stack.go:24*/ f_1.Aw.Begin(f_1.f)
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	v = f_1.aw.Must()
+	v = f_1.Aw.Must()
 	/*line stack.go:24*/ f_1.n += v
 	/*line stack.go:23*/ f_1.i++
 	goto for1
 endfor3:
 	return f_1.Finish(f_1.n, nil)
-//line stack_async.go:153
+//line stack_async.go:136
 }
-func (f_1 *innerFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *innerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/stack.inner", "gen/testdata/e2e/stack/stack.go", 24))
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/stack.inner", "gen/testdata/e2e/stack/stack.go", 24))
 }

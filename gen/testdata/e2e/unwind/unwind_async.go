@@ -10,17 +10,9 @@ import (
 	"iter"
 )
 
-// panicInPullBodyAsync is panicInPullBody as a coroutine (see asyncgen).
-func panicInPullBodyAsync(l *log) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return panicInPullBody(l), nil })
-	}
-	return &panicInPullBodyFrame{l: l}
-}
-
 // panicInPullBodyFrame is the state of a suspended panicInPullBody.
 type panicInPullBodyFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	l      *log
 	res    string
 	stop   func()
@@ -28,11 +20,14 @@ type panicInPullBodyFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	aw     rt.Awaiting[int]
 	defers []func()
 	inject any
 }
 
+// panicInPullBodyAsync is panicInPullBody as a coroutine (see asyncgen).
+func panicInPullBodyAsync(l *log) rt.Coro[string] {
+	return rtimpl.New(&panicInPullBodyFrame{l: l}, func() (string, error) { return panicInPullBody(l), nil })
+}
 func (f *panicInPullBodyFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *panicInPullBodyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -58,12 +53,12 @@ range1:
 		goto endrange3
 	}
 	/*line unwind.go:53*/ f.v = f.k
-	f.aw.Begin(ready(f.v))
+	f.Aw.Begin(ready(f.v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line unwind.go:55*/ if f.v == 1 {
 		panic("in body")
 	}
@@ -72,7 +67,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line unwind.go:59*/ return f.done("end")
-//line unwind_async.go:76
+//line unwind_async.go:71
 }
 func (f *panicInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -130,35 +125,30 @@ func (f *panicInPullBodyFrame) rethrow() bool {
 	return true
 }
 func (f *panicInPullBodyFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *panicInPullBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.panicInPullBody", "gen/testdata/e2e/unwind/unwind.go", 54))
-}
-
-// mustFailsInPullBodyAsync is mustFailsInPullBody as a coroutine (see asyncgen).
-func mustFailsInPullBodyAsync(l *log) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return mustFailsInPullBody(l), nil })
-	}
-	return &mustFailsInPullBodyFrame{l: l}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.panicInPullBody", "gen/testdata/e2e/unwind/unwind.go", 54))
 }
 
 // mustFailsInPullBodyFrame is the state of a suspended mustFailsInPullBody.
 type mustFailsInPullBodyFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	l      *log
 	stop   func()
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// mustFailsInPullBodyAsync is mustFailsInPullBody as a coroutine (see asyncgen).
+func mustFailsInPullBodyAsync(l *log) rt.Coro[int] {
+	return rtimpl.New(&mustFailsInPullBodyFrame{l: l}, func() (int, error) { return mustFailsInPullBody(l), nil })
+}
 func (f *mustFailsInPullBodyFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *mustFailsInPullBodyFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -191,12 +181,12 @@ range1:
 	if v != 1 {
 		goto endif4
 	}
-	/*line unwind.go:67*/ f.aw.Begin(failed("failed in body"))
+	/*line unwind.go:67*/ f.Aw.Begin(failed("failed in body"))
 resume5:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	failed_1 = f.aw.Must()
+	failed_1 = f.Aw.Must()
 	/*line unwind.go:67*/ return f.done(failed_1)
 endif4:
 	goto range1
@@ -204,7 +194,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line unwind.go:70*/ return f.done(0)
-//line unwind_async.go:208
+//line unwind_async.go:198
 }
 func (f *mustFailsInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -267,27 +257,19 @@ func (f *mustFailsInPullBodyFrame) rethrow() bool {
 	return true
 }
 func (f *mustFailsInPullBodyFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *mustFailsInPullBodyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.mustFailsInPullBody", "gen/testdata/e2e/unwind/unwind.go", 67))
-}
-
-// breakPullAsync is breakPull as a coroutine (see asyncgen).
-func breakPullAsync(l *log) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return breakPull(l), nil })
-	}
-	return &breakPullFrame{l: l}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.mustFailsInPullBody", "gen/testdata/e2e/unwind/unwind.go", 67))
 }
 
 // breakPullFrame is the state of a suspended breakPull.
 type breakPullFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	l      *log
 	n      int
 	stop   func()
@@ -295,10 +277,13 @@ type breakPullFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	aw     rt.Awaiting[int]
 	inject any
 }
 
+// breakPullAsync is breakPull as a coroutine (see asyncgen).
+func breakPullAsync(l *log) rt.Coro[int] {
+	return rtimpl.New(&breakPullFrame{l: l}, func() (int, error) { return breakPull(l), nil })
+}
 func (f *breakPullFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); return f.step(c, nil) }
 func (f *breakPullFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *breakPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
@@ -318,12 +303,12 @@ range1:
 		goto endrange3
 	}
 	/*line unwind.go:76*/ f.v = f.k
-	f.aw.Begin(ready(f.v))
+	f.Aw.Begin(ready(f.v))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	ready_1 = f.aw.Must()
+	ready_1 = f.Aw.Must()
 	/*line unwind.go:77*/ f.n += ready_1
 	if f.v == 2 {
 		goto endrange3
@@ -333,7 +318,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line unwind.go:82*/ return f.done(f.n)
-//line unwind_async.go:337
+//line unwind_async.go:322
 }
 func (f *breakPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -387,27 +372,19 @@ func (f *breakPullFrame) rethrow() bool {
 	return true
 }
 func (f *breakPullFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *breakPullFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.breakPull", "gen/testdata/e2e/unwind/unwind.go", 77))
-}
-
-// nestedPullPanicAsync is nestedPullPanic as a coroutine (see asyncgen).
-func nestedPullPanicAsync(l *log) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return nestedPullPanic(l), nil })
-	}
-	return &nestedPullPanicFrame{l: l}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.breakPull", "gen/testdata/e2e/unwind/unwind.go", 77))
 }
 
 // nestedPullPanicFrame is the state of a suspended nestedPullPanic.
 type nestedPullPanicFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	l      *log
 	res    string
 	stop   func()
@@ -420,11 +397,14 @@ type nestedPullPanicFrame struct {
 	k_1    int
 	next_1 func() (int, bool)
 	j      int
-	aw     rt.Awaiting[int]
 	defers []func()
 	inject any
 }
 
+// nestedPullPanicAsync is nestedPullPanic as a coroutine (see asyncgen).
+func nestedPullPanicAsync(l *log) rt.Coro[string] {
+	return rtimpl.New(&nestedPullPanicFrame{l: l}, func() (string, error) { return nestedPullPanic(l), nil })
+}
 func (f *nestedPullPanicFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *nestedPullPanicFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -453,12 +433,12 @@ range4:
 		goto endrange6
 	}
 	/*line unwind.go:89*/ f.j = f.k_1
-	f.aw.Begin(ready(f.j))
+	f.Aw.Begin(ready(f.j))
 resume7:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line unwind.go:91*/ if f.i == 0 && f.j == 1 {
 		panic("deep")
 	}
@@ -471,7 +451,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line unwind.go:96*/ return f.done("end")
-//line unwind_async.go:475
+//line unwind_async.go:455
 }
 func (f *nestedPullPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -532,38 +512,33 @@ func (f *nestedPullPanicFrame) rethrow() bool {
 	return true
 }
 func (f *nestedPullPanicFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *nestedPullPanicFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.nestedPullPanic", "gen/testdata/e2e/unwind/unwind.go", 90))
-}
-
-// closeInPullAsync is closeInPull as a coroutine (see asyncgen).
-func closeInPullAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closeInPull(l, f), nil })
-	}
-	return &closeInPullFrame{l: l, f: f}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.nestedPullPanic", "gen/testdata/e2e/unwind/unwind.go", 90))
 }
 
 // closeInPullFrame is the state of a suspended closeInPull.
 type closeInPullFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	l      *log
 	f      *rt.Future[int]
 	stop   func()
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	aw     rt.Awaiting[int]
 	defers []func(func())
 	inject any
 }
 
+// closeInPullAsync is closeInPull as a coroutine (see asyncgen).
+func closeInPullAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&closeInPullFrame{l: l, f: f}, func() (int, error) { return closeInPull(l, f), nil })
+}
 func (f_1 *closeInPullFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c, nil) }
 func (f_1 *closeInPullFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.catch()
@@ -593,18 +568,18 @@ range1:
 	}
 	/*line unwind.go:102*/ v = f_1.k
 	f_1.l.add("suspending at %d", v)
-	f_1.aw.Begin(f_1.f)
+	f_1.Aw.Begin(f_1.f)
 resume4:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	goto range1
 endrange3:
 	f_1.stop()
 	f_1.stop = nil
 	/*line unwind.go:106*/ return f_1.done(0)
-//line unwind_async.go:608
+//line unwind_async.go:583
 }
 func (f_1 *closeInPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -667,35 +642,30 @@ func (f_1 *closeInPullFrame) rethrow() bool {
 	return true
 }
 func (f_1 *closeInPullFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	if f_1.State > 0 {
 		f_1.exit(rt.ErrCoroutineClosed)
 	}
 	f_1.Frame.Close()
 }
 func (f_1 *closeInPullFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeInPull", "gen/testdata/e2e/unwind/unwind.go", 104))
-}
-
-// closeRecoveredAsync is closeRecovered as a coroutine (see asyncgen).
-func closeRecoveredAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closeRecovered(l, f) })
-	}
-	return &closeRecoveredFrame{l: l, f: f}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeInPull", "gen/testdata/e2e/unwind/unwind.go", 104))
 }
 
 // closeRecoveredFrame is the state of a suspended closeRecovered.
 type closeRecoveredFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	l      *log
 	f      *rt.Future[int]
 	n      int
 	err    error
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// closeRecoveredAsync is closeRecovered as a coroutine (see asyncgen).
+func closeRecoveredAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&closeRecoveredFrame{l: l, f: f}, func() (int, error) { return closeRecovered(l, f) })
+}
 func (f_1 *closeRecoveredFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.catch(); return f_1.step(c, nil) }
 func (f_1 *closeRecoveredFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.catch()
@@ -715,14 +685,14 @@ func (f_1 *closeRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f_1.n = 42
 	})
 	f_1.n = 7
-	f_1.aw.Begin(f_1.f)
+	f_1.Aw.Begin(f_1.f)
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	v = f_1.aw.Must()
+	v = f_1.Aw.Must()
 	/*line unwind.go:118*/ return f_1.done(v, nil)
-//line unwind_async.go:726
+//line unwind_async.go:696
 }
 func (f_1 *closeRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -756,34 +726,29 @@ func (f_1 *closeRecoveredFrame) settle() {
 	}
 }
 func (f_1 *closeRecoveredFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	if f_1.State > 0 {
 		f_1.exit(rt.ErrCoroutineClosed)
 	}
 	f_1.Frame.Close()
 }
 func (f_1 *closeRecoveredFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeRecovered", "gen/testdata/e2e/unwind/unwind.go", 117))
-}
-
-// closeNotRecoveredAsync is closeNotRecovered as a coroutine (see asyncgen).
-func closeNotRecoveredAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closeNotRecovered(l, f), nil })
-	}
-	return &closeNotRecoveredFrame{l: l, f: f}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeRecovered", "gen/testdata/e2e/unwind/unwind.go", 117))
 }
 
 // closeNotRecoveredFrame is the state of a suspended closeNotRecovered.
 type closeNotRecoveredFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	l      *log
 	f      *rt.Future[int]
 	n      int
-	aw     rt.Awaiting[int]
 	defers []func()
 }
 
+// closeNotRecoveredAsync is closeNotRecovered as a coroutine (see asyncgen).
+func closeNotRecoveredAsync(l *log, f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&closeNotRecoveredFrame{l: l, f: f}, func() (int, error) { return closeNotRecovered(l, f), nil })
+}
 func (f_1 *closeNotRecoveredFrame) Send(c *rt.Ctx) rt.Yield {
 	defer f_1.catch()
 	return f_1.step(c, nil)
@@ -801,14 +766,14 @@ func (f_1 *closeNotRecoveredFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line unwind.go:123*/ f_1.defers = append(f_1.defers, func() { f_1.l.add("defer sees n=%d", f_1.n) })
 	f_1.n = 7
-	f_1.aw.Begin(f_1.f)
+	f_1.Aw.Begin(f_1.f)
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	f_1.aw.Must()
+	f_1.Aw.Must()
 	/*line unwind.go:126*/ return f_1.done(1)
-//line unwind_async.go:812
+//line unwind_async.go:777
 }
 func (f_1 *closeNotRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -842,31 +807,26 @@ func (f_1 *closeNotRecoveredFrame) settle() {
 	}
 }
 func (f_1 *closeNotRecoveredFrame) Close() {
-	f_1.aw.Close()
+	f_1.Aw.Close()
 	if f_1.State > 0 {
 		f_1.exit(rt.ErrCoroutineClosed)
 	}
 	f_1.Frame.Close()
 }
 func (f_1 *closeNotRecoveredFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeNotRecovered", "gen/testdata/e2e/unwind/unwind.go", 125))
-}
-
-// closeNoDefersAsync is closeNoDefers as a coroutine (see asyncgen).
-func closeNoDefersAsync(f *rt.Future[int]) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return closeNoDefers(f), nil })
-	}
-	return &closeNoDefersFrame{f: f}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeNotRecovered", "gen/testdata/e2e/unwind/unwind.go", 125))
 }
 
 // closeNoDefersFrame is the state of a suspended closeNoDefers.
 type closeNoDefersFrame struct {
-	rtimpl.Frame[int]
-	f  *rt.Future[int]
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	f *rt.Future[int]
 }
 
+// closeNoDefersAsync is closeNoDefers as a coroutine (see asyncgen).
+func closeNoDefersAsync(f *rt.Future[int]) rt.Coro[int] {
+	return rtimpl.New(&closeNoDefersFrame{f: f}, func() (int, error) { return closeNoDefers(f), nil })
+}
 func (f_1 *closeNoDefersFrame) Send(c *rt.Ctx) rt.Yield { defer f_1.Catch(); return f_1.step(c, nil) }
 func (f_1 *closeNoDefersFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f_1.Catch()
@@ -880,36 +840,29 @@ func (f_1 *closeNoDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line unwind.go:131*/ f_1.aw.Begin(f_1.f)
+	/*line unwind.go:131*/ f_1.Aw.Begin(f_1.f)
 resume1:
-	if y, ok := f_1.aw.Step(c, &thrown); ok {
+	if y, ok := f_1.Aw.Step(c, &thrown); ok {
 		return f_1.Suspend(1, y)
 	}
-	v = f_1.aw.Must()
+	v = f_1.Aw.Must()
 	/*line unwind.go:131*/ return f_1.Finish(v+1, nil)
-//line unwind_async.go:891
+//line unwind_async.go:851
 }
-func (f_1 *closeNoDefersFrame) Close() { f_1.aw.Close(); f_1.Frame.Close() }
 func (f_1 *closeNoDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f_1.aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeNoDefers", "gen/testdata/e2e/unwind/unwind.go", 131))
-}
-
-// labelledRangeBreakAsync is labelledRangeBreak as a coroutine (see asyncgen).
-func labelledRangeBreakAsync(p int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return labelledRangeBreak(p), nil })
-	}
-	return &labelledRangeBreakFrame{p: p}
+	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeNoDefers", "gen/testdata/e2e/unwind/unwind.go", 131))
 }
 
 // labelledRangeBreakFrame is the state of a suspended labelledRangeBreak.
 type labelledRangeBreakFrame struct {
-	rtimpl.Frame[int]
-	p  int
-	n  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	p, n int
 }
 
+// labelledRangeBreakAsync is labelledRangeBreak as a coroutine (see asyncgen).
+func labelledRangeBreakAsync(p int) rt.Coro[int] {
+	return rtimpl.New(&labelledRangeBreakFrame{p: p}, func() (int, error) { return labelledRangeBreak(p), nil })
+}
 func (f *labelledRangeBreakFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelledRangeBreakFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -924,12 +877,12 @@ func (f *labelledRangeBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line unwind.go:136*/ f.n = 0
-	/*line unwind.go:138*/ f.aw.Begin(ready(3))
+	/*line unwind.go:138*/ f.Aw.Begin(ready(3))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	ready_1 = f.aw.Must()
+	ready_1 = f.Aw.Must()
 	n = ready_1
 	i = 0
 range1:
@@ -944,29 +897,22 @@ range1:
 	goto range1
 endrange3:
 	/*line unwind.go:144*/ return f.Finish(f.n, nil)
-//line unwind_async.go:948
+//line unwind_async.go:901
 }
-func (f *labelledRangeBreakFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.labelledRangeBreak", "gen/testdata/e2e/unwind/unwind.go", 138))
-}
-
-// labelledRangeContinueAsync is labelledRangeContinue as a coroutine (see asyncgen).
-func labelledRangeContinueAsync(p int) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return labelledRangeContinue(p), nil })
-	}
-	return &labelledRangeContinueFrame{p: p}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.labelledRangeBreak", "gen/testdata/e2e/unwind/unwind.go", 138))
 }
 
 // labelledRangeContinueFrame is the state of a suspended labelledRangeContinue.
 type labelledRangeContinueFrame struct {
-	rtimpl.Frame[int]
-	p  int
-	n  int
-	aw rt.Awaiting[int]
+	rtimpl.AwaitFrame[int, int]
+	p, n int
 }
 
+// labelledRangeContinueAsync is labelledRangeContinue as a coroutine (see asyncgen).
+func labelledRangeContinueAsync(p int) rt.Coro[int] {
+	return rtimpl.New(&labelledRangeContinueFrame{p: p}, func() (int, error) { return labelledRangeContinue(p), nil })
+}
 func (f *labelledRangeContinueFrame) Send(c *rt.Ctx) rt.Yield { defer f.Catch(); return f.step(c, nil) }
 func (f *labelledRangeContinueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.Catch()
@@ -982,12 +928,12 @@ func (f *labelledRangeContinueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line unwind.go:149*/ f.n = 0
-	/*line unwind.go:151*/ f.aw.Begin(ready(2))
+	/*line unwind.go:151*/ f.Aw.Begin(ready(2))
 resume4:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	ready_1 = f.aw.Must()
+	ready_1 = f.Aw.Must()
 	x = []int{1, ready_1, 3}
 	i = 0
 range1:
@@ -1006,31 +952,25 @@ next2:
 	goto range1
 endrange3:
 	/*line unwind.go:159*/ return f.Finish(f.n, nil)
-//line unwind_async.go:1010
+//line unwind_async.go:956
 }
-func (f *labelledRangeContinueFrame) Close() { f.aw.Close(); f.Frame.Close() }
 func (f *labelledRangeContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.labelledRangeContinue", "gen/testdata/e2e/unwind/unwind.go", 151))
-}
-
-// deferArgsRecoverAsync is deferArgsRecover as a coroutine (see asyncgen).
-func deferArgsRecoverAsync(l *log, how int) rt.Coro[string] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (string, error) { return deferArgsRecover(l, how), nil })
-	}
-	return &deferArgsRecoverFrame{l: l, how: how}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.labelledRangeContinue", "gen/testdata/e2e/unwind/unwind.go", 151))
 }
 
 // deferArgsRecoverFrame is the state of a suspended deferArgsRecover.
 type deferArgsRecoverFrame struct {
-	rtimpl.Frame[string]
+	rtimpl.AwaitFrame[string, int]
 	l      *log
 	how    int
 	res    string
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// deferArgsRecoverAsync is deferArgsRecover as a coroutine (see asyncgen).
+func deferArgsRecoverAsync(l *log, how int) rt.Coro[string] {
+	return rtimpl.New(&deferArgsRecoverFrame{l: l, how: how}, func() (string, error) { return deferArgsRecover(l, how), nil })
+}
 func (f *deferArgsRecoverFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferArgsRecoverFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1081,14 +1021,14 @@ func (f *deferArgsRecoverFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line unwind.go:190*/ f.defers = append(f.defers, f.later(f.l.mark))
 	f.res = "set"
-	f.aw.Begin(ready(1))
+	f.Aw.Begin(ready(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line unwind.go:193*/ panic("boom")
-//line unwind_async.go:1092
+//line unwind_async.go:1032
 }
 func (f *deferArgsRecoverFrame) catch() {
 	if p := recover(); p != nil {
@@ -1130,32 +1070,27 @@ func (f *deferArgsRecoverFrame) settle() {
 	}
 }
 func (f *deferArgsRecoverFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferArgsRecoverFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.deferArgsRecover", "gen/testdata/e2e/unwind/unwind.go", 192))
-}
-
-// deferRecoverBuiltinAsync is deferRecoverBuiltin as a coroutine (see asyncgen).
-func deferRecoverBuiltinAsync(l *log) rt.Coro[int] {
-	if rtimpl.RefMode {
-		return rtimpl.NewRef(func() (int, error) { return deferRecoverBuiltin(l), nil })
-	}
-	return &deferRecoverBuiltinFrame{l: l}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.deferArgsRecover", "gen/testdata/e2e/unwind/unwind.go", 192))
 }
 
 // deferRecoverBuiltinFrame is the state of a suspended deferRecoverBuiltin.
 type deferRecoverBuiltinFrame struct {
-	rtimpl.Frame[int]
+	rtimpl.AwaitFrame[int, int]
 	l      *log
-	aw     rt.Awaiting[int]
 	defers []func(func())
 }
 
+// deferRecoverBuiltinAsync is deferRecoverBuiltin as a coroutine (see asyncgen).
+func deferRecoverBuiltinAsync(l *log) rt.Coro[int] {
+	return rtimpl.New(&deferRecoverBuiltinFrame{l: l}, func() (int, error) { return deferRecoverBuiltin(l), nil })
+}
 func (f *deferRecoverBuiltinFrame) Send(c *rt.Ctx) rt.Yield { defer f.catch(); return f.step(c, nil) }
 func (f *deferRecoverBuiltinFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	defer f.catch()
@@ -1179,14 +1114,14 @@ func (f *deferRecoverBuiltinFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		defer recover()
 		next()
 	})
-	/*line unwind.go:200*/ f.aw.Begin(ready(1))
+	/*line unwind.go:200*/ f.Aw.Begin(ready(1))
 resume1:
-	if y, ok := f.aw.Step(c, &thrown); ok {
+	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
-	f.aw.Must()
+	f.Aw.Must()
 	/*line unwind.go:201*/ panic("not recovered")
-//line unwind_async.go:1190
+//line unwind_async.go:1125
 }
 func (f *deferRecoverBuiltinFrame) catch() {
 	if p := recover(); p != nil {
@@ -1225,12 +1160,12 @@ func (f *deferRecoverBuiltinFrame) settle() {
 	}
 }
 func (f *deferRecoverBuiltinFrame) Close() {
-	f.aw.Close()
+	f.Aw.Close()
 	if f.State > 0 {
 		f.exit(rt.ErrCoroutineClosed)
 	}
 	f.Frame.Close()
 }
 func (f *deferRecoverBuiltinFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.deferRecoverBuiltin", "gen/testdata/e2e/unwind/unwind.go", 200))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.deferRecoverBuiltin", "gen/testdata/e2e/unwind/unwind.go", 200))
 }
