@@ -82,12 +82,12 @@ func (y *Yielder[T]) Yield(v T) Coro[bool] {
 // yieldOp is one await of Yield: its first Send publishes the value and
 // stops the producer; the iterator's next Send resumes it with the answer.
 type yieldOp[T any] struct {
-	it    *AsyncIter[T]
-	v     T
-	sent  bool
-	res   bool
-	err   error
-	fin   bool // finished: the iterator may reuse it
+	it   *AsyncIter[T]
+	v    T
+	sent bool
+	res  bool
+	err  error
+	fin  bool // finished: the iterator may reuse it
 }
 
 func (o *yieldOp[T]) Send(*Ctx) Yield {
