@@ -57,3 +57,14 @@ var iterRangeCases = []tcase{
 	{"iterrange/collect-partial", co(func(e *Env) rt.Coro[string] { return rangeCollectPartialAsync(e) }),
 		`["a"] err=producer broke`, "", "failing defer"},
 }
+
+// iterRangeMoreCases: cancellation during the awaited close, returns from
+// nested verbatim code.
+var iterRangeMoreCases = []tcase{
+	{"iterrange/cancel-in-close", co(func(e *Env) rt.Coro[int] { return rangeCancelInCloseAsync(e) }),
+		"0", "cancelled: stop in close", "cleanup cancelled=true; cleanup defer; consumer defer"},
+	{"iterrange/deep-return-switch", co(func(e *Env) rt.Coro[string] { return rangeDeepReturnAsync(e, 1) }),
+		"switch 1 1", "", "yield 0; yield 1; closed at 1; count defer; consumer defer 1"},
+	{"iterrange/deep-return-loop", co(func(e *Env) rt.Coro[string] { return rangeDeepReturnAsync(e, 9) }),
+		"loop", "", "yield 0; yield 1; yield 2; yield 3; closed at 3; count defer; consumer defer 9"},
+}

@@ -500,3 +500,61 @@ func rangeCollectPartial(e *Env) (string, error) {
 	vs, err := rt.Await(rt.Collect(rt.NewAsyncIter(func(y *rt.Yielder[string]) rt.Coro[rt.Void] { return iterFailingAsync(e, y) })))
 	return fmt.Sprintf("%q err=%v", vs, err), nil
 }
+
+// rangeCancelledCleanupProducer's cleanup is cancelled while it awaits.
+//
+//asyncgen:coroutine
+func rangeCancelledCleanupProducer(e *Env, y *rt.Yielder[int]) error {
+	defer e.Add("cleanup defer")
+	for i := 0; ; i++ {
+		if !rt.Must(y.Yield(i)) {
+			_, err := rt.Await(e.Cancel("stop in close"))
+			e.Add("cleanup cancelled=%v", errors.Is(err, rt.ErrCancelled))
+			return err
+		}
+	}
+}
+
+// rangeCancelInClose is cancelled while it awaits the close of a loop it
+// left by break: the cancellation reaches the producer's cleanup, whose
+// error is the close's, so the consumer fails with it.
+//
+//asyncgen:coroutine
+func rangeCancelInClose(e *Env) (int, error) {
+	defer e.Add("consumer defer")
+	for v, err := range rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeCancelledCleanupProducerAsync(e, y) }).All() {
+		if err != nil {
+			return 0, err
+		}
+		if v == 1 {
+			break
+		}
+	}
+	e.Add("not reached")
+	return 0, nil
+}
+
+// rangeDeepReturn returns from verbatim code nested in the body (a plain
+// loop, a switch) of a loop whose body does not await, in a template that
+// defers a call with arguments (the chained defer stack).
+//
+//asyncgen:coroutine
+func rangeDeepReturn(e *Env, at int) (string, error) {
+	defer e.Add("consumer defer %d", at)
+	for v, err := range countIter(e, 5).All() {
+		if err != nil {
+			return "", err
+		}
+		for i := 0; i < 3; i++ {
+			switch {
+			case v == at && i == 1:
+				return fmt.Sprint("switch ", v, i), nil
+			case v == 3:
+				if i == 2 {
+					return "loop", nil
+				}
+			}
+		}
+	}
+	return "end", nil
+}
