@@ -307,6 +307,7 @@ func (e *emitter) step(g *Group) {
 //		for _, d := range f.defers { defer d() }
 //		f.defers = nil
 //		defer f.leave(&f.stop, func() { f.next() })  // per range-over-func loop, inner last
+//		defer f.it.Abandon()                          // per loop over an async iterator
 //		if p != nil { panic(p) }
 //		return rt.Yield{}
 //	}

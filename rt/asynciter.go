@@ -6,12 +6,13 @@ import (
 )
 
 // Async iteration (PEP 525's async generators): a producer template hands
-// out values one at a time with awaits between them, and a consumer pulls
-// them with AsyncIter.Next. The producer runs inside the consumer's task,
-// as an async generator runs inside the task that iterates it: Next
-// delegates to the producer's coroutine until it yields a value, so the
-// producer's awaits suspend the consumer, and cancelling the consumer
-// cancels the pending await of the producer.
+// out values one at a time with awaits between them, and a consumer ranges
+// over them with AsyncIter.All (or pulls them with AsyncIter.Next). The
+// producer runs inside the consumer's task, as an async generator runs
+// inside the task that iterates it: Next delegates to the producer's
+// coroutine until it yields a value, so the producer's awaits suspend the
+// consumer, and cancelling the consumer cancels the pending await of the
+// producer.
 //
 // A producer is a template whose last parameter is a *Yielder[T]:
 //
@@ -174,7 +175,8 @@ func (it *AsyncIter[T]) Next() Coro[T] {
 	return s
 }
 
-// Close returns the awaitable that closes the iterator (aclose): a producer
+// Close returns the awaitable that closes the iterator (aclose), reused
+// like Next's: a producer
 // waiting at a Yield is resumed with false and runs to its end, defers
 // included; its error or panic is Close's. Closing an iterator whose
 // producer never started, or that is finished, does nothing.
