@@ -429,7 +429,7 @@ func (o *collectOp[T]) Result() ([]T, error) {
 func (it *AsyncIter[T]) All() iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		if currentRef() == nil {
-			panic("rt.AsyncIter.All ranged over " + outsideMsg)
+			panic("rt.AsyncIter.All ranged over outside a coroutine: range over it in a template (asyncgen lowers the loop) or in a coroutine written with rt.Async")
 		}
 		left := true // by a panic, until it ends another way
 		defer func() {
