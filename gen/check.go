@@ -178,17 +178,7 @@ func returnsFromRangeFunc(info *types.Info, n ast.Node) bool {
 	if _, ok := coreType(info.TypeOf(rs.X)).(*types.Signature); !ok || asyncAllCall(info, rs.X) != nil {
 		return false
 	}
-	found := false
-	ast.Inspect(rs.Body, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			found = true
-		}
-		return !found
-	})
-	return found
+	return hasReturn(rs.Body)
 }
 
 // checkBlankTypeParams rejects a blank type parameter, of the template or of
