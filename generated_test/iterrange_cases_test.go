@@ -68,3 +68,13 @@ var iterRangeMoreCases = []tcase{
 	{"iterrange/deep-return-loop", co(func(e *Env) rt.Coro[string] { return rangeDeepReturnAsync(e, 9) }),
 		"loop", "", "yield 0; yield 1; yield 2; yield 3; closed at 3; count defer; consumer defer 9"},
 }
+
+// iterRangeResultCases: returns from the loop in each result shape.
+var iterRangeResultCases = []tcase{
+	{"iterrange/return-error-only", co(func(e *Env) rt.Coro[rt.Void] { return rangeErrOnlyAsync(e) }),
+		"{}", "stopped at 1", "yield 0; yield 1; closed at 1; count defer"},
+	{"iterrange/return-nothing", co(func(e *Env) rt.Coro[rt.Void] { return rangeNoResultAsync(e) }),
+		"{}", "", "yield 0; yield 1; closed at 1; count defer; consumer defer"},
+	{"iterrange/return-awaits", co(func(e *Env) rt.Coro[int] { return rangeReturnAwaitsAsync(e) }),
+		"100", "", "yield 0; yield 1; result awaited; closed at 1; count defer"},
+}

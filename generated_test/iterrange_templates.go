@@ -558,3 +558,47 @@ func rangeDeepReturn(e *Env, at int) (string, error) {
 	}
 	return "end", nil
 }
+
+// rangeErrOnly returns only an error, from inside the loop.
+//
+//asyncgen:coroutine
+func rangeErrOnly(e *Env) error {
+	for v, err := range countIter(e, 5).All() {
+		if err != nil {
+			return err
+		}
+		if v == 1 {
+			return fmt.Errorf("stopped at %d", v)
+		}
+	}
+	return nil
+}
+
+// rangeNoResult returns nothing, from inside the loop.
+//
+//asyncgen:coroutine
+func rangeNoResult(e *Env) {
+	defer e.Add("consumer defer")
+	for v := range countIter(e, 5).All() {
+		if v == 1 {
+			return
+		}
+	}
+	e.Add("not reached")
+}
+
+// rangeReturnAwaits awaits in its return's results, inside the loop: the
+// await comes first, then the close.
+//
+//asyncgen:coroutine
+func rangeReturnAwaits(e *Env) (int, error) {
+	for v, err := range countIter(e, 5).All() {
+		if err != nil {
+			return 0, err
+		}
+		if v == 1 {
+			return rt.Must(e.AV("result awaited", v*100)), nil
+		}
+	}
+	return 0, nil
+}
