@@ -47,7 +47,7 @@ type item struct {
 	label  string      // the item is this label
 	jumps  []string    // labels the item may jump to
 	term   bool        // control does not fall through to the next item
-	filler bool        // added to end the body; dropped when unreachable
+	filler bool        // scaffolding dropped when unreachable (the return ending the body, a loop's step)
 	pos    token.Pos   // template position of the scaffolding, for //line
 	susp   *suspension // set on the Start item of a suspension
 	ret    string      // the exit stub the item's returns go through (inside loops over async iterators)

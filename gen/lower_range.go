@@ -353,6 +353,7 @@ func (l *lowerer) rangeAsync(s *ast.RangeStmt, lab *types.Label, sel *ast.Select
 	}
 	it := l.hidden(l.expr(sel.X), ptr, "it")
 	it.kind = kParam // the frame's exit abandons it
+	it.pos = s.For   // where its exit stubs await the close
 	if l.asyncIters == nil {
 		l.asyncIters = map[*variable]bool{}
 	}
@@ -377,7 +378,9 @@ func (l *lowerer) rangeAsync(s *ast.RangeStmt, lab *types.Label, sel *ast.Select
 	start := len(l.items)
 	l.asyncDepth++
 	l.loopBody(s, tgt, func() {
-		l.text(s.For, "if $0.Done() {\ngoto "+end+"\n}", it).jumps = []string{end}
+		// Dropped, like the goto, when the body never falls through.
+		done := l.text(s.For, "if $0.Done() {\ngoto "+end+"\n}", it)
+		done.jumps, done.filler = []string{end}, true
 		l.jump(token.NoPos, head)
 	})
 	l.asyncDepth--

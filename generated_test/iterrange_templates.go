@@ -602,3 +602,28 @@ func rangeReturnAwaits(e *Env) (int, error) {
 	}
 	return 0, nil
 }
+
+// rangeStackProducer waits for next before its value and for cleanup once
+// closed, so a test can look at the consumer's stack in both places.
+//
+//asyncgen:coroutine
+func rangeStackProducer(next, cleanup *rt.Future[int], y *rt.Yielder[int]) error {
+	v := rt.Must(next)
+	if !rt.Must(y.Yield(v)) {
+		rt.Must(cleanup)
+	}
+	return nil
+}
+
+// rangeStack returns from its loop at the first value.
+//
+//asyncgen:coroutine
+func rangeStack(next, cleanup *rt.Future[int]) (int, error) {
+	for v, err := range rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeStackProducerAsync(next, cleanup, y) }).All() {
+		if err != nil {
+			return 0, err
+		}
+		return v, nil
+	}
+	return -1, nil
+}

@@ -324,6 +324,16 @@ func (s *iterStep[T]) Close() {
 	}
 }
 
+// AwaitStack appends the producer's frames while this Next or Close runs
+// it, so a task suspended inside a producer shows where (as Python's task
+// stacks show an async generator's frame).
+func (s *iterStep[T]) AwaitStack(buf []StackFrame) []StackFrame {
+	if st, ok := s.it.prod.(Stacker); ok && s.begun && !s.over {
+		return st.AwaitStack(buf)
+	}
+	return buf
+}
+
 func (s *iterStep[T]) Result() (T, error) {
 	if !s.over {
 		var zero T
