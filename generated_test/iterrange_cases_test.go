@@ -75,6 +75,8 @@ var iterRangeResultCases = []tcase{
 		"{}", "stopped at 1", "yield 0; yield 1; closed at 1; count defer"},
 	{"iterrange/return-nothing", co(func(e *Env) rt.Coro[rt.Void] { return rangeNoResultAsync(e) }),
 		"{}", "", "yield 0; yield 1; closed at 1; count defer; consumer defer"},
+	{"iterrange/awaited-operand", co(func(e *Env) rt.Coro[int] { return rangeAwaitedOperandAsync(e) }),
+		"1", "", "yield 0; yield 1; closed at 1; count defer"},
 	{"iterrange/return-awaits", co(func(e *Env) rt.Coro[int] { return rangeReturnAwaitsAsync(e) }),
 		"100", "", "yield 0; yield 1; result awaited; closed at 1; count defer"},
 }

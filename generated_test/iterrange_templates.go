@@ -627,3 +627,21 @@ func rangeStack(next, cleanup *rt.Future[int]) (int, error) {
 	}
 	return -1, nil
 }
+
+// rangeAwaitedOperand gets its iterator from an await in the range
+// operand, evaluated once.
+//
+//asyncgen:coroutine
+func rangeAwaitedOperand(e *Env) (int, error) {
+	sum := 0
+	for v, err := range rt.Must(Later(e, countIter(e, 3))).All() {
+		if err != nil {
+			return 0, err
+		}
+		sum += v
+		if v == 1 {
+			break
+		}
+	}
+	return sum, nil
+}
