@@ -1,9 +1,6 @@
 package generated_test
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -37,38 +34,9 @@ func TestRangeAllStack(t *testing.T) {
 	if v, err := task.Result(); v != 9 || err != nil {
 		t.Fatalf("rangeStack = %v, %v; want 9, nil", v, err)
 	}
-	src, err := os.ReadFile("iterrange_templates.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lineOf := func(s string) int {
-		for i, l := range strings.Split(string(src), "\n") {
-			if strings.Contains(l, s) {
-				return i + 1
-			}
-		}
-		t.Fatalf("no %q in iterrange_templates.go", s)
-		return 0
-	}
 	pkg := "github.com/asyncgen/asyncgen/generated_test."
-	loop := rt.StackFrame{Func: pkg + "rangeStack", Line: lineOf("return rangeStackProducerAsync(next, cleanup, y) }).All() {")}
-	for _, c := range []struct {
-		name       string
-		got        []rt.StackFrame
-		producerAt string
-	}{
-		{"in Next", inNext, "v := rt.Must(next)"},
-		{"in Close", inClose, "rt.Must(cleanup)"},
-	} {
-		want := []rt.StackFrame{loop, {Func: pkg + "rangeStackProducer", Line: lineOf(c.producerAt)}}
-		if len(c.got) != len(want) {
-			t.Errorf("%s mode, %s: stack %+v, want %d frames", mode(), c.name, c.got, len(want))
-			continue
-		}
-		for i, fr := range c.got {
-			if fr.Func != want[i].Func || fr.Line != want[i].Line || filepath.Base(fr.File) != "iterrange_templates.go" {
-				t.Errorf("%s mode, %s: frame %d = %+v, want %s at iterrange_templates.go:%d", mode(), c.name, i, fr, want[i].Func, want[i].Line)
-			}
-		}
-	}
+	line := func(s string) int { return sourceLine(t, "iterrange_templates.go", "func rangeStackProducer(", s) }
+	loop := rt.StackFrame{Func: pkg + "rangeStack", Line: line("return rangeStackProducerAsync(next, cleanup, y) }).All() {")}
+	checkStack(t, "in Next", inNext, []rt.StackFrame{loop, {Func: pkg + "rangeStackProducer", Line: line("v := rt.Must(next)")}}, "iterrange_templates.go")
+	checkStack(t, "in Close", inClose, []rt.StackFrame{loop, {Func: pkg + "rangeStackProducer", Line: line("rt.Must(cleanup)")}}, "iterrange_templates.go")
 }
