@@ -18,15 +18,27 @@ import (
 // The jump table sends state N straight to resumeN, where Step continues
 // the await (or throws what Throw brought in) until it is done.
 func (l *lowerer) suspend(call *ast.CallExpr, arg ast.Expr) *suspension {
-	typ := l.awaitType(call)
-	s := &suspension{state: len(l.suspensions) + 1, call: call, typ: typ, pos: call.Pos()}
+	s := l.suspendOn(l.awaitType(call), call.Pos(), arg)
+	s.call = call
+	return s
+}
+
+// suspendAt is a suspension the lowering makes itself (no Await or Must in
+// the template), awaiting arg of type Awaitable[typ] at pos; it returns the
+// Awaiting field whose Result or Must gives the outcome.
+func (l *lowerer) suspendAt(typ types.Type, pos token.Pos, arg ast.Expr) *awaitField {
+	return l.suspendOn(typ, pos, arg).aw
+}
+
+func (l *lowerer) suspendOn(typ types.Type, pos token.Pos, arg ast.Expr) *suspension {
+	s := &suspension{state: len(l.suspensions) + 1, typ: typ, pos: pos}
 	s.aw = l.awaitFieldFor(typ)
 	s.aw.susps = append(s.aw.susps, s)
 	s.label = l.newLabel("resume")
 	l.suspensions = append(l.suspensions, s)
-	l.emit(&item{text: "$f." + s.aw.name + ".Begin($0)", args: []any{arg}, pos: call.Pos(), susp: s})
+	l.emit(&item{text: "$f." + s.aw.name + ".Begin($0)", args: []any{arg}, pos: pos, susp: s})
 	l.emit(&item{label: s.label})
-	l.emit(&item{text: "if y, ok := $f." + s.aw.name + ".Step($c, &$t); ok {\nreturn $f.Suspend(" + itoa(s.state) + ", y)\n}", pos: call.Pos()})
+	l.emit(&item{text: "if y, ok := $f." + s.aw.name + ".Step($c, &$t); ok {\nreturn $f.Suspend(" + itoa(s.state) + ", y)\n}", pos: pos})
 	return s
 }
 

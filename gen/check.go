@@ -20,6 +20,12 @@ func check(t *template, d *diags) {
 			if msg := suspensionContext(n, stack); msg != "" {
 				d.errorf(n.Pos(), "%s", msg)
 			}
+		case *ast.SelectorExpr:
+			if isAsyncAll(info, n) {
+				if msg := asyncAllContext(info, n, stack); msg != "" {
+					d.errorf(n.Sel.Pos(), "%s", msg)
+				}
+			}
 		case *ast.Ident:
 			k := intrinsicObj(info, n)
 			if k == notIntrinsic {
@@ -69,6 +75,50 @@ func suspensionContext(call *ast.CallExpr, stack []ast.Node) string {
 	return ""
 }
 
+// asyncAllContext says why a use of rt.AsyncIter's All at the end of stack
+// cannot be lowered, or "" when it is the operand of a range statement of
+// the template's own code, called on a *rt.AsyncIter. All's own code awaits
+// in a yield callback, which only the reference driver can suspend.
+func asyncAllContext(info *types.Info, sel *ast.SelectorExpr, stack []ast.Node) string {
+	const only = "asyncgen lowers rt.AsyncIter's All only as the operand of a range statement in a template's own code (for v, err := range it.All() { ... })"
+	var child ast.Node = sel
+	i := len(stack) - 1
+	for ; i >= 0; i-- {
+		if _, ok := stack[i].(*ast.ParenExpr); !ok {
+			break
+		}
+		child = stack[i]
+	}
+	call, ok := stackAt(stack, i).(*ast.CallExpr)
+	if !ok || call.Fun != child {
+		return only + ": used as a value here"
+	}
+	rs, ok := stackAt(stack, i-1).(*ast.RangeStmt)
+	if !ok || ast.Unparen(rs.X) != call {
+		return only + ": called outside a range statement here"
+	}
+	for _, s := range stack {
+		if _, ok := s.(*ast.FuncLit); ok {
+			return only + ": this range is inside a function literal (only the template itself is a coroutine)"
+		}
+	}
+	if s := info.Selections[sel]; s == nil || s.Kind() != types.MethodVal || len(s.Index()) != 1 {
+		return only + ": call it on the *rt.AsyncIter itself, not through an embedding type"
+	}
+	if _, ok := types.Unalias(info.TypeOf(sel.X)).(*types.Pointer); !ok {
+		return only + ": call it on a *rt.AsyncIter, not on an rt.AsyncIter value"
+	}
+	return ""
+}
+
+// stackAt is stack[i], or nil out of range.
+func stackAt(stack []ast.Node, i int) ast.Node {
+	if i < 0 || i >= len(stack) {
+		return nil
+	}
+	return stack[i]
+}
+
 // calledDirectly reports whether the intrinsic named by id is the function of
 // a call (possibly explicitly instantiated, possibly parenthesised).
 func calledDirectly(id *ast.Ident, stack []ast.Node) bool {
@@ -104,7 +154,7 @@ func hasSuspension(info *types.Info, body ast.Node) map[ast.Node]bool {
 		if returnsFromRangeFunc(info, n) {
 			m[n.(*ast.RangeStmt).Body] = true
 		}
-		if isSuspension(info, n) || returnsFromRangeFunc(info, n) {
+		if isSuspension(info, n) || returnsFromRangeFunc(info, n) || isAsyncRange(info, n) {
 			m[n] = true
 			for _, s := range stack {
 				m[s] = true
@@ -125,20 +175,10 @@ func returnsFromRangeFunc(info *types.Info, n ast.Node) bool {
 	if !ok {
 		return false
 	}
-	if _, ok := coreType(info.TypeOf(rs.X)).(*types.Signature); !ok {
+	if _, ok := coreType(info.TypeOf(rs.X)).(*types.Signature); !ok || asyncAllCall(info, rs.X) != nil {
 		return false
 	}
-	found := false
-	ast.Inspect(rs.Body, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			found = true
-		}
-		return !found
-	})
-	return found
+	return hasReturn(rs.Body)
 }
 
 // checkBlankTypeParams rejects a blank type parameter, of the template or of

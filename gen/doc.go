@@ -150,7 +150,15 @@
 // loop are not produced). Range over a function iterator pulls it with
 // iter.Pull and stops it when the loop is left; a panic leaving the loop
 // body (a failed Must, Close) goes through the iterator instead, as in Go:
-// its yield panics and its defers run. //line directives map the body back
+// its yield panics and its defers run. Range over rt.AsyncIter's All (the
+// method's object, not its name) becomes a loop of awaited Nexts; a break,
+// continue, goto or return that leaves such loops jumps to an exit stub
+// after the body, which stops or closes every loop it leaves, innermost
+// first (each Close an await that fails like a Must), then goes on to the
+// target or to the frame's exit; a panic abandons the iterators from the
+// frame's exit, before the deferred calls. Any other use of All in a
+// template, or in a helper one calls, is a generation error: All's own
+// code awaits in a yield callback. //line directives map the body back
 // to the template for compile errors, panics and stack traces (only where
 // counting lines would go wrong).
 //

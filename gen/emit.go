@@ -56,7 +56,7 @@ func (e *emitter) resultType() string {
 
 // hasExit reports whether leaving the template runs code of its own: the
 // deferred calls, the stops of range-over-func loops.
-func (e *emitter) hasExit() bool { return e.l.hasDefer || e.l.hasPull }
+func (e *emitter) hasExit() bool { return e.l.hasDefer || e.l.hasPull || e.l.hasAsyncRange }
 
 // decls appends everything generated for the template to g.
 func (e *emitter) decls(g *Group) {
@@ -330,6 +330,7 @@ func (e *emitter) step(g *Group) {
 //		for _, d := range f.defers { defer d() }
 //		f.defers = nil
 //		defer f.leave(&f.stop, func() { f.next() })  // per range-over-func loop, inner last
+//		defer f.it.Abandon()                          // per loop over an async iterator
 //		if p != nil { panic(p) }
 //		return rt.Yield{}
 //	}
@@ -360,6 +361,12 @@ func (e *emitter) exitMethods(g *Group) {
 	}
 	leave := func(b *Group) {
 		for _, s := range e.l.pulls {
+			if s.next == nil {
+				// A loop over an async iterator: nothing can await
+				// here, so a panic abandons it (a return closed it).
+				b.Defer().Add(e.f(s.stop.out)).Dot("Abandon").Call()
+				continue
+			}
 			b.Defer().Add(e.f("leave")).Call(Op("&").Add(e.f(s.stop.out)), Func().Params().Block(e.f(s.next.out).Call()))
 		}
 	}

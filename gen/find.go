@@ -198,3 +198,43 @@ func (t *template) classify() bool {
 	}
 	return true
 }
+
+// asyncAllCall returns the selector x.All when e is a call x.All() of
+// rt.AsyncIter's All method (the range form of async iteration), else nil.
+func asyncAllCall(info *types.Info, e ast.Expr) *ast.SelectorExpr {
+	c, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(c.Args) != 0 {
+		return nil
+	}
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok || !isAsyncAll(info, sel) {
+		return nil
+	}
+	return sel
+}
+
+// isAsyncAll reports whether sel names rt.AsyncIter's All method (as a
+// method value or a method expression), found by its object.
+func isAsyncAll(info *types.Info, sel *ast.SelectorExpr) bool {
+	fn, ok := info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != rtPath {
+		return false
+	}
+	tn, _ := fn.Pkg().Scope().Lookup("AsyncIter").(*types.TypeName)
+	if tn == nil {
+		return false
+	}
+	named, _ := tn.Type().(*types.Named)
+	for i := 0; named != nil && i < named.NumMethods(); i++ {
+		if m := named.Method(i); m.Name() == "All" {
+			return fn.Origin() == m
+		}
+	}
+	return false
+}
+
+// isAsyncRange reports whether n is a range over x.All() of an rt.AsyncIter.
+func isAsyncRange(info *types.Info, n ast.Node) bool {
+	rs, ok := n.(*ast.RangeStmt)
+	return ok && asyncAllCall(info, rs.X) != nil
+}

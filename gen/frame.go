@@ -25,6 +25,8 @@ type lowerer struct {
 	deferChain bool // the defer stack holds func(next func()) entries (see deferStmt)
 	usesLater  bool // the body calls the frame's later
 	hasPull    bool // ranges over a function iterator
+	// hasAsyncRange: ranges over an rt.AsyncIter's All (rangeAsync)
+	hasAsyncRange bool
 
 	// Flat objects.
 	vars          map[types.Object]*variable
@@ -34,7 +36,9 @@ type lowerer struct {
 	params        []*variable // receiver, then parameters (nil for unnamed)
 	results       []*variable // the results: named ones, or the rtimpl.Frame's Res and Err
 	hoisted       []*ast.DeclStmt
-	pulls         []pullLoop // the range-over-func loops, outer first
+	pulls         []pullLoop         // the range-over-func and async loops, outer first
+	asyncIters    map[*variable]bool // the iterators of the loops over async iterators
+	voidType      types.Type         // rt.Void, for awaiting their Close
 
 	// The flat body.
 	items       []*item
@@ -42,6 +46,8 @@ type lowerer struct {
 	nlabel      int
 	targets     []*target
 	loopDepth   int
+	asyncDepth  int // loops over async iterators being lowered
+	stubs       []*exitStub
 	branchTo    map[*ast.BranchStmt]*branchFix
 	suspensions []*suspension
 	awaits      []*awaitField
@@ -55,6 +61,8 @@ type lowerer struct {
 
 // pullLoop is a range-over-func loop: the next and stop functions of its
 // pulled iterator.
+// For a range over rt.AsyncIter's All, next is nil and stop is the
+// iterator, which a panic leaving the template abandons.
 type pullLoop struct{ next, stop *variable }
 
 // lowerTemplate lowers t's body into flat items and decides where every
@@ -92,6 +100,7 @@ func lowerTemplate(t *template, d *diags) *lowerer {
 			l.emit(&item{text: `panic("asyncgen: unreachable")`, term: true, filler: true})
 		}
 	}
+	l.emitStubs()
 	l.liveness()
 	l.checkTypes()
 	return l

@@ -46,6 +46,10 @@ func checkHelperAwaits(p *packages.Package, tmpls []*template, d *diags) {
 				if _, lit := n.(*ast.FuncLit); lit {
 					return false
 				}
+				if sel, ok := n.(*ast.SelectorExpr); ok && isAsyncAll(p.TypesInfo, sel) {
+					d.errorf(sel.Sel.Pos(), "rt.AsyncIter's All in %s, which template %s calls: ranging over it awaits, and only a template suspends (here it would panic); mark %s %s, or range over All in the template",
+						helper.Name.Name, t.decl.Name.Name, helper.Name.Name, Directive)
+				}
 				if k := callIntrinsic(p.TypesInfo, n); k == inAwait || k == inMust {
 					name := "Await"
 					if k == inMust {

@@ -47,9 +47,10 @@ type item struct {
 	label  string      // the item is this label
 	jumps  []string    // labels the item may jump to
 	term   bool        // control does not fall through to the next item
-	filler bool        // added to end the body; dropped when unreachable
+	filler bool        // scaffolding dropped when unreachable (the return ending the body, a loop's step)
 	pos    token.Pos   // template position of the scaffolding, for //line
 	susp   *suspension // set on the Start item of a suspension
+	ret    string      // the exit stub the item's returns go through (inside loops over async iterators)
 }
 
 // suspension is one Await or Must of the template.
@@ -74,8 +75,18 @@ type awaitField struct {
 type target struct {
 	brk, cont string       // labels; cont is "" for switch and select
 	label     *types.Label // the template's label on the statement, if any
-	stop      *variable    // range over func: the stop function to call on leaving
-	node      ast.Node     // range over func: the loop, which a goto may leave
+	stop      *variable    // range over func: the stop function to call on leaving; range over All: the iterator to close
+	node      ast.Node     // range over func or All: the loop, which a goto may leave
+}
+
+// exitStub is flat code that leaves loops over async iterators: on the way
+// to label (or, for a return, to the frame's exit), it stops or closes the
+// loops' iterators, innermost first; closing one is an await, which
+// verbatim code cannot hold, so the branch or return jumps here instead.
+type exitStub struct {
+	label string      // the stub's own label
+	to    string      // where it goes; "" for a return
+	stops []*variable // range-over-func stops and async iterators, innermost first
 }
 
 // branchFix is how a verbatim break, continue or goto leaves flattened
@@ -87,8 +98,98 @@ type branchFix struct {
 }
 
 func (l *lowerer) emit(it *item) *item {
+	if l.asyncDepth > 0 && it.stmt != nil && hasReturn(it.stmt) {
+		// A return inside a loop over an async iterator goes through
+		// the stub that closes it (see the renderer's ret).
+		it.ret = l.stub("", l.exitStops(-1))
+		it.jumps = append(it.jumps, it.ret)
+	}
 	l.items = append(l.items, it)
 	return it
+}
+
+// hasReturn reports whether s holds a return of the template (outside func
+// literals).
+func hasReturn(s ast.Stmt) bool {
+	found := false
+	ast.Inspect(s, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// exitStops lists the stops of the range-over-func and async loops left by
+// going to l.targets[i] (i = -1: by a return), innermost first.
+func (l *lowerer) exitStops(i int) []*variable {
+	var stops []*variable
+	for j := len(l.targets) - 1; j > i; j-- {
+		if l.targets[j].stop != nil {
+			stops = append(stops, l.targets[j].stop)
+		}
+	}
+	return stops
+}
+
+// stub returns the label of the exit stub that goes through stops to to
+// ("" for a return), creating it; the stubs are emitted after the body.
+func (l *lowerer) stub(to string, stops []*variable) string {
+	for _, st := range l.stubs {
+		if st.to == to && sameVars(st.stops, stops) {
+			return st.label
+		}
+	}
+	st := &exitStub{label: l.newLabel("leave"), to: to, stops: stops}
+	l.stubs = append(l.stubs, st)
+	return st.label
+}
+
+func sameVars(a, b []*variable) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// closesAsync reports whether stops holds an async iterator.
+func (l *lowerer) closesAsync(stops []*variable) bool {
+	for _, v := range stops {
+		if l.asyncIters[v] {
+			return true
+		}
+	}
+	return false
+}
+
+// emitStubs emits the exit stubs, after the body (whose last item does not
+// fall through).
+func (l *lowerer) emitStubs() {
+	for i := 0; i < len(l.stubs); i++ {
+		st := l.stubs[i]
+		l.label(st.label)
+		for _, v := range st.stops {
+			if l.asyncIters[v] {
+				l.closeIter(v, v.pos)
+			} else {
+				l.text(token.NoPos, "$0()\n$0 = nil", v)
+			}
+		}
+		if st.to != "" {
+			l.jump(token.NoPos, st.to)
+		} else {
+			l.emit(&item{text: "return $f.exit(nil)", term: true})
+		}
+	}
 }
 
 func (l *lowerer) text(pos token.Pos, text string, args ...any) *item {
@@ -472,10 +573,15 @@ func (l *lowerer) branchTarget(b *ast.BranchStmt, brk, loop int) *branchFix {
 	if b.Tok == token.CONTINUE {
 		fix.label = dst.cont
 	}
-	for j := len(l.targets) - 1; j > i; j-- {
-		if l.targets[j].stop != nil {
-			fix.stops = append(fix.stops, l.targets[j].stop)
-		}
+	fix.stops = l.exitStops(i)
+	return l.viaStub(fix)
+}
+
+// viaStub sends a branch fix that closes async iterators through an exit
+// stub.
+func (l *lowerer) viaStub(fix *branchFix) *branchFix {
+	if l.closesAsync(fix.stops) {
+		fix.label, fix.stops = l.stub(fix.label, fix.stops), nil
 	}
 	return fix
 }
@@ -498,7 +604,7 @@ func (l *lowerer) gotoStops(b *ast.BranchStmt) *branchFix {
 	if len(fix.stops) == 0 {
 		return nil
 	}
-	return fix
+	return l.viaStub(fix)
 }
 
 func itoa(i int) string {

@@ -24,6 +24,10 @@ import (
 // value at the snapshot); channels receive until closed; functions are
 // pulled with iter.Pull and stopped when the loop is left.
 func (l *lowerer) rangeStmt(s *ast.RangeStmt, lab *types.Label) {
+	if sel := asyncAllCall(l.info, s.X); sel != nil {
+		l.rangeAsync(s, lab, sel)
+		return
+	}
 	if !l.susp[s.Body] && lab == nil && !l.susp[s.Key] && !l.susp[s.Value] {
 		// Only the operand suspends. (A labelled loop is flattened
 		// anyway: its label is gone, and its break and continue
@@ -320,3 +324,95 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, sig *types.Signature, tgt *target,
 
 // typeArg is a type substituted into scaffolding text.
 type typeArg struct{ t types.Type }
+
+// rangeAsync lowers a range over it.All() of an rt.AsyncIter: the iterator
+// is pulled with awaited Nexts, and every way out of the loop but its end
+// and a panic awaits its Close first (see exitStub); a panic leaving the
+// template abandons it (the frame's exit):
+//
+//	it = x
+//	head: f.aw.Begin(it.Next()); resume...; v, err = f.aw.Result()
+//	if err == rt.ErrStopAsyncIteration { goto end }
+//	body...                      (continue: goto next)
+//	next: if it.Done() { goto end }     (after a failure)
+//	goto head
+//	brk: f.aw2.Begin(it.Close()); resume...; f.aw2.Must()
+//	end: it = nil
+func (l *lowerer) rangeAsync(s *ast.RangeStmt, lab *types.Label, sel *ast.SelectorExpr) {
+	ptr, ok := types.Unalias(l.info.TypeOf(sel.X)).(*types.Pointer)
+	if !ok {
+		return // check reported it
+	}
+	named, ok := types.Unalias(ptr.Elem()).(*types.Named)
+	if !ok || named.TypeArgs().Len() != 1 {
+		return
+	}
+	elem := named.TypeArgs().At(0)
+	if l.voidType == nil {
+		l.voidType = named.Obj().Pkg().Scope().Lookup("Void").Type()
+	}
+	it := l.hidden(l.expr(sel.X), ptr, "it")
+	it.kind = kParam // the frame's exit abandons it
+	it.pos = s.For   // where its exit stubs await the close
+	if l.asyncIters == nil {
+		l.asyncIters = map[*variable]bool{}
+	}
+	l.asyncIters[it] = true
+	head, next, brk, end := l.newLabel("range"), l.newLabel("next"), l.newLabel("closerange"), l.newLabel("endrange")
+	tgt := &target{brk: brk, cont: next, label: lab, stop: it, node: s}
+	l.pulls = append(l.pulls, pullLoop{stop: it})
+	e := l.newTemp(errorType, "err")
+	l.label(head)
+	nextCall := &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.ref(it), Sel: ast.NewIdent("Next")}}
+	aw := l.suspendAt(elem, s.For, nextCall)
+	var kv ast.Expr
+	if s.Key != nil && !isBlank(s.Key) {
+		v := l.newTemp(elem, "v")
+		l.emit(&item{text: "$0, $1 = $f." + aw.name + ".Result()", args: []any{v, e}, defs: []*variable{v, e}, pos: s.For})
+		kv = l.ref(v)
+	} else {
+		l.emit(&item{text: "_, $0 = $f." + aw.name + ".Result()", args: []any{e}, defs: []*variable{e}, pos: s.For})
+	}
+	l.text(s.For, "if $0 == $rt.ErrStopAsyncIteration {\ngoto "+end+"\n}", e).jumps = []string{end}
+	l.iterVars(s, kv, l.ref(e))
+	start := len(l.items)
+	l.asyncDepth++
+	l.loopBody(s, tgt, func() {
+		// Dropped, like the goto, when the body never falls through.
+		done := l.text(s.For, "if $0.Done() {\ngoto "+end+"\n}", it)
+		done.jumps, done.filler = []string{end}, true
+		l.jump(token.NoPos, head)
+	})
+	l.asyncDepth--
+	if l.jumpedTo(brk, start) {
+		l.label(brk)
+		l.closeIter(it, s.For)
+	}
+	l.label(end)
+}
+
+// jumpedTo reports whether an item from start on, or an exit stub, goes to
+// label.
+func (l *lowerer) jumpedTo(label string, start int) bool {
+	for _, it := range l.items[start:] {
+		for _, j := range it.jumps {
+			if j == label {
+				return true
+			}
+		}
+	}
+	for _, st := range l.stubs {
+		if st.to == label {
+			return true
+		}
+	}
+	return false
+}
+
+// closeIter awaits the Close of the async iterator it, failing as a failed
+// rt.Must does, and forgets the iterator.
+func (l *lowerer) closeIter(it *variable, pos token.Pos) {
+	close := &ast.CallExpr{Fun: &ast.SelectorExpr{X: l.ref(it), Sel: ast.NewIdent("Close")}}
+	aw := l.suspendAt(l.voidType, pos, close)
+	l.text(pos, "$f."+aw.name+".Must()\n$0 = nil", it)
+}

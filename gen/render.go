@@ -18,6 +18,7 @@ type renderer struct {
 	inFunc int
 	bind   map[*variable]string // cells bound for the closures of the current item
 	next   string               // the parameter of chained defer entries
+	cur    *item                // the item being rendered
 }
 
 // body renders the flat items.
@@ -46,6 +47,7 @@ func (r *renderer) body() string {
 		}
 		if it.stmt != nil {
 			r.line(&b, it.stmt.Pos())
+			r.cur = it
 			b.WriteString(r.stmt(it))
 			b.WriteByte('\n')
 		} else if it.text != "" {

@@ -113,7 +113,22 @@ func (r *renderer) ret(n *ast.ReturnStmt) ast.Stmt {
 			args = append(args, r.node(e).(ast.Expr))
 		}
 	}
-	if r.l.hasDefer || r.l.hasPull {
+	if r.cur != nil && r.cur.ret != "" {
+		// Inside a loop over an async iterator: the results are set
+		// first, as Go does, then the stub closes the iterators and
+		// exits.
+		blk := &ast.BlockStmt{Lbrace: n.Return}
+		if len(n.Results) > 0 {
+			var lhs []ast.Expr
+			for _, v := range r.l.results {
+				lhs = append(lhs, r.ref(v, n.Return))
+			}
+			blk.List = append(blk.List, &ast.AssignStmt{Lhs: lhs, TokPos: n.Return, Tok: token.ASSIGN, Rhs: args})
+		}
+		blk.List = append(blk.List, gotoStmt(n.Return, r.cur.ret))
+		return blk
+	}
+	if r.l.hasDefer || r.l.hasPull || r.l.hasAsyncRange {
 		if len(args) == 0 {
 			return &ast.ReturnStmt{Return: n.Return, Results: []ast.Expr{r.recvCall(n.Return, "exit", ast.NewIdent("nil"))}}
 		}

@@ -149,7 +149,9 @@ func (l *lowerer) scanBody(body *ast.BlockStmt) {
 			// labelled (rangeStmt).
 			_, labelled := stackTop(stack).(*ast.LabeledStmt)
 			flat := l.susp[n.Body] || l.susp[n.Key] || l.susp[n.Value] || labelled && l.susp[n]
-			if _, ok := coreType(l.info.TypeOf(n.X)).(*types.Signature); ok && flat {
+			if asyncAllCall(l.info, n.X) != nil {
+				l.hasAsyncRange = true
+			} else if _, ok := coreType(l.info.TypeOf(n.X)).(*types.Signature); ok && flat {
 				l.hasPull = true
 			}
 		case *ast.UnaryExpr:

@@ -73,3 +73,17 @@ func benchConsume(it *rt.AsyncIter[int]) (int, error) {
 		sum += v
 	}
 }
+
+// benchConsumeRange sums every value of it with the range form.
+//
+//asyncgen:coroutine
+func benchConsumeRange(it *rt.AsyncIter[int]) (int, error) {
+	sum := 0
+	for v, err := range it.All() {
+		if err != nil {
+			return sum, err
+		}
+		sum += v
+	}
+	return sum, nil
+}

@@ -201,6 +201,14 @@ func BenchmarkAsyncIter(b *testing.B) {
 	})
 }
 
+// BenchmarkAsyncIterRange is BenchmarkAsyncIter with the consumer ranging
+// over All.
+func BenchmarkAsyncIterRange(b *testing.B) {
+	runAwaits(b, func(_ *rt.Loop, n int) rt.Coro[int] {
+		return benchConsumeRangeAsync(rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return benchProduceAsync(n, y) }))
+	})
+}
+
 // BenchmarkGoroutinePingPong is the anchor: one round trip between two
 // goroutines over unbuffered channels per op.
 func BenchmarkGoroutinePingPong(b *testing.B) {

@@ -32,32 +32,47 @@ func TestCoroutineLiteralStack(t *testing.T) {
 	if v, err := task.Result(); v != 9 || err != nil {
 		t.Fatalf("litStack = %v, %v; want 9, nil", v, err)
 	}
-	src, err := os.ReadFile("corolit_templates.go")
+	pkg := "github.com/asyncgen/asyncgen/generated_test."
+	line := func(s string) int { return sourceLine(t, "corolit_templates.go", "func litStack(", s) }
+	checkStack(t, "litStack", stack, []rt.StackFrame{
+		{Func: pkg + "litStack", Line: line("return rt.Await(rt.Async(func() (int, error) {")},
+		{Func: pkg + "litStack.func1", Line: line("return rt.Await(gate)")},
+	}, "corolit_templates.go")
+}
+
+// sourceLine is the number of the first line of file, from the one holding
+// from on, that holds s.
+func sourceLine(t *testing.T, file, from, s string) int {
+	t.Helper()
+	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The lines of litStack's two awaits.
-	start := strings.Index(string(src), "func litStack(")
-	lineOf := func(s string) int {
-		for i, l := range strings.Split(string(src), "\n") {
-			if i >= strings.Count(string(src[:start]), "\n") && strings.Contains(l, s) {
-				return i + 1
-			}
+	lines := strings.Split(string(src), "\n")
+	start := 0
+	for start < len(lines) && !strings.Contains(lines[start], from) {
+		start++
+	}
+	for i := start; i < len(lines); i++ {
+		if strings.Contains(lines[i], s) {
+			return i + 1
 		}
-		t.Fatalf("no %q in corolit_templates.go", s)
-		return 0
 	}
-	pkg := "github.com/asyncgen/asyncgen/generated_test."
-	want := []rt.StackFrame{
-		{Func: pkg + "litStack", Line: lineOf("return rt.Await(rt.Async(func() (int, error) {")},
-		{Func: pkg + "litStack.func1", Line: lineOf("return rt.Await(gate)")},
+	t.Fatalf("no %q after %q in %s", s, from, file)
+	return 0
+}
+
+// checkStack compares a task's stack with want, frame by frame, every
+// frame being in file.
+func checkStack(t *testing.T, what string, got, want []rt.StackFrame, file string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s mode, %s: stack %+v, want %d frames", mode(), what, got, len(want))
+		return
 	}
-	if len(stack) != len(want) {
-		t.Fatalf("%s mode: stack %+v, want %d frames", mode(), stack, len(want))
-	}
-	for i, fr := range stack {
-		if fr.Func != want[i].Func || fr.Line != want[i].Line || filepath.Base(fr.File) != "corolit_templates.go" {
-			t.Errorf("%s mode: frame %d = %+v, want %s at corolit_templates.go:%d", mode(), i, fr, want[i].Func, want[i].Line)
+	for i, fr := range got {
+		if fr.Func != want[i].Func || fr.Line != want[i].Line || filepath.Base(fr.File) != file {
+			t.Errorf("%s mode, %s: frame %d = %+v, want %s at %s:%d", mode(), what, i, fr, want[i].Func, file, want[i].Line)
 		}
 	}
 }

@@ -1,14 +1,18 @@
 package rt
 
-import "errors"
+import (
+	"errors"
+	"iter"
+)
 
 // Async iteration (PEP 525's async generators): a producer template hands
-// out values one at a time with awaits between them, and a consumer pulls
-// them with AsyncIter.Next. The producer runs inside the consumer's task,
-// as an async generator runs inside the task that iterates it: Next
-// delegates to the producer's coroutine until it yields a value, so the
-// producer's awaits suspend the consumer, and cancelling the consumer
-// cancels the pending await of the producer.
+// out values one at a time with awaits between them, and a consumer ranges
+// over them with AsyncIter.All (or pulls them with AsyncIter.Next). The
+// producer runs inside the consumer's task, as an async generator runs
+// inside the task that iterates it: Next delegates to the producer's
+// coroutine until it yields a value, so the producer's awaits suspend the
+// consumer, and cancelling the consumer cancels the pending await of the
+// producer.
 //
 // A producer is a template whose last parameter is a *Yielder[T]:
 //
@@ -63,17 +67,28 @@ type Yielder[T any] struct {
 // Yield returns the awaitable that hands v to the consumer and suspends the
 // producer until the consumer asks for the next value (result true) or
 // closes the iterator (result false).
-func (y *Yielder[T]) Yield(v T) Coro[bool] { return &yieldOp[T]{it: y.it, v: v} }
+//
+// The awaitable is the iterator's own, reused by every value (so yielding
+// allocates nothing): await it before calling Yield again. A Yield made
+// while the previous one is still pending gets an awaitable of its own.
+func (y *Yielder[T]) Yield(v T) Coro[bool] {
+	o := &y.it.yop
+	if o.it != nil && !o.fin {
+		return &yieldOp[T]{it: y.it, v: v}
+	}
+	*o = yieldOp[T]{it: y.it, v: v}
+	return o
+}
 
 // yieldOp is one await of Yield: its first Send publishes the value and
 // stops the producer; the iterator's next Send resumes it with the answer.
 type yieldOp[T any] struct {
-	it    *AsyncIter[T]
-	v     T
-	sent  bool
-	res   bool
-	err   error
-	thrwn bool
+	it   *AsyncIter[T]
+	v    T
+	sent bool
+	res  bool
+	err  error
+	fin  bool // finished: the iterator may reuse it
 }
 
 func (o *yieldOp[T]) Send(*Ctx) Yield {
@@ -89,20 +104,20 @@ func (o *yieldOp[T]) Send(*Ctx) Yield {
 			it.val, it.hasVal = o.v, true
 			return Yield{kind: yieldValue}
 		default:
-			o.err = errYieldOutside
+			o.err, o.fin = errYieldOutside, true
 			return Yield{}
 		}
 	}
-	o.res = it.state == iterPulling
+	o.res, o.fin = it.state == iterPulling, true
 	return Yield{}
 }
 
 func (o *yieldOp[T]) Throw(_ *Ctx, err error) Yield {
-	o.sent, o.err = true, err
+	o.sent, o.err, o.fin = true, err, true
 	return Yield{}
 }
 
-func (o *yieldOp[T]) Close() {}
+func (o *yieldOp[T]) Close() { o.fin = true }
 
 func (o *yieldOp[T]) Result() (bool, error) { return o.res, o.err }
 
@@ -120,6 +135,10 @@ const (
 // goroutine only, like every coroutine; one Next or Close at a time.
 type AsyncIter[T any] struct {
 	prod    Coro[Void]
+	y       Yielder[T]
+	yop     yieldOp[T]  // the awaitable Yield reuses
+	next    iterStep[T] // the awaitable Next reuses
+	closer  iterClose[T]
 	state   iterState
 	started bool
 	busy    bool
@@ -133,7 +152,8 @@ type AsyncIter[T any] struct {
 // coroutine it returns starts at the first Next.
 func NewAsyncIter[T any](producer func(y *Yielder[T]) Coro[Void]) *AsyncIter[T] {
 	it := &AsyncIter[T]{}
-	it.prod = producer(&Yielder[T]{it: it})
+	it.y.it = it
+	it.prod = producer(&it.y)
 	return it
 }
 
@@ -141,14 +161,48 @@ func NewAsyncIter[T any](producer func(y *Yielder[T]) Coro[Void]) *AsyncIter[T] 
 // until it yields, and fails with ErrStopAsyncIteration once the producer
 // has returned, or with the producer's error or panic (after which the
 // iterator is finished).
-func (it *AsyncIter[T]) Next() Coro[T] { return &iterStep[T]{it: it} }
+//
+// The awaitable is the iterator's own, reused by every Next (so pulling a
+// value allocates nothing): await it, and read its result, before calling
+// Next again. A Next made while the previous one is still pending (not yet
+// awaited, or running) gets an awaitable of its own.
+func (it *AsyncIter[T]) Next() Coro[T] {
+	s := &it.next
+	if s.it != nil && !s.over {
+		return &iterStep[T]{it: it}
+	}
+	*s = iterStep[T]{it: it}
+	return s
+}
 
-// Close returns the awaitable that closes the iterator (aclose): a producer
+// Close returns the awaitable that closes the iterator (aclose), reused
+// like Next's: a producer
 // waiting at a Yield is resumed with false and runs to its end, defers
 // included; its error or panic is Close's. Closing an iterator whose
 // producer never started, or that is finished, does nothing.
 func (it *AsyncIter[T]) Close() Coro[Void] {
-	return &iterClose[T]{iterStep[T]{it: it, closing: true}}
+	s := &it.closer
+	if s.it != nil && !s.over {
+		return &iterClose[T]{iterStep[T]{it: it, closing: true}}
+	}
+	*s = iterClose[T]{iterStep[T]{it: it, closing: true}}
+	return s
+}
+
+// Abandon closes the iterator at once, without awaiting: a producer
+// suspended at a Yield is unwound where it stands (its defers run; the code
+// after its Yield does not), as Python finalizes an async generator that
+// nobody closed. It is the close for a path that cannot await: a panic
+// leaving a range over All, or the Close of a coroutine written by hand
+// that owns the iterator. It does nothing on a nil or finished iterator,
+// or while a Next or Close is running (abandoning that await abandons the
+// producer).
+func (it *AsyncIter[T]) Abandon() {
+	if it == nil || it.state == iterDone || it.busy {
+		return
+	}
+	it.finish()
+	it.prod.Close()
 }
 
 // iterClose is the Void-typed face of a closing iterStep.
@@ -270,6 +324,16 @@ func (s *iterStep[T]) Close() {
 	}
 }
 
+// AwaitStack appends the producer's frames while this Next or Close runs
+// it, so a task suspended inside a producer shows where (as Python's task
+// stacks show an async generator's frame).
+func (s *iterStep[T]) AwaitStack(buf []StackFrame) []StackFrame {
+	if st, ok := s.it.prod.(Stacker); ok && s.begun && !s.over {
+		return st.AwaitStack(buf)
+	}
+	return buf
+}
+
 func (s *iterStep[T]) Result() (T, error) {
 	if !s.over {
 		var zero T
@@ -279,8 +343,9 @@ func (s *iterStep[T]) Result() (T, error) {
 }
 
 // Collect returns the coroutine that pulls every value of it into a slice
-// (like [x async for x in it]); it fails with the producer's error, after
-// the producer finished.
+// (like [x async for x in it]). When the producer fails, Collect's result
+// is the values pulled before the failure together with the error, as
+// io.ReadAll returns what it read.
 func Collect[T any](it *AsyncIter[T]) Coro[[]T] {
 	return &collectOp[T]{it: it}
 }
@@ -343,8 +408,61 @@ func (o *collectOp[T]) Result() ([]T, error) {
 	if !o.over {
 		return nil, &InvalidStateError{Msg: "coroutine has not finished"}
 	}
-	if o.err != nil {
-		return nil, o.err
+	return o.out, o.err
+}
+
+// All is the range form of the iterator, for templates (and coroutines
+// written with Async), in the shape of Python's
+// "async with aclosing(it): async for v in it":
+//
+//	for v, err := range it.All() {
+//		if err != nil {
+//			return err // the producer failed (or the task was cancelled in it)
+//		}
+//		...
+//	}
+//
+// Each value comes as (v, nil); a failure of the producer comes once, as
+// (zero, err), and ends the loop; the end of the sequence ends it. Leaving
+// the loop early in any way (break, continue or break of an outer loop,
+// goto, return) closes the iterator before control goes on, awaiting the
+// close, so the producer's code after its Yield and its defers run first;
+// a Close error then fails the consumer where the loop stands, as a failed
+// rt.Must does (the exception from aclose() propagates the same way). A
+// panic leaving the loop, a failed Must included, cannot await: the
+// iterator is abandoned instead (see Abandon).
+//
+// The generator lowers a range over a call of All in a template into a loop
+// of awaited Nexts; any other use of All in a template is a generation
+// error. Ranging over All outside a coroutine panics: its awaits would have
+// nothing to suspend.
+func (it *AsyncIter[T]) All() iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		if currentRef() == nil {
+			panic("rt.AsyncIter.All ranged over outside a coroutine: range over it in a template (asyncgen lowers the loop) or in a coroutine written with rt.Async")
+		}
+		left := true // by a panic, until it ends another way
+		defer func() {
+			if left {
+				it.Abandon()
+			}
+		}()
+		for {
+			v, err := Await(it.Next())
+			if err == ErrStopAsyncIteration {
+				left = false
+				return
+			}
+			if err != nil {
+				left = false
+				yield(v, err)
+				return
+			}
+			if !yield(v, nil) {
+				left = false
+				Must(it.Close())
+				return
+			}
+		}
 	}
-	return o.out, nil
 }

@@ -60,14 +60,16 @@
 // consumer and returns true when the next value is asked for, false when
 // the consumer closed the iterator, and the producer should then return
 // (its defers run and may await). NewAsyncIter wraps the producer's
-// constructor; Next (anext) and Close (aclose) are awaitables, Collect
-// gathers every value. The producer runs inside the consumer's task, so
-// cancelling the consumer while it awaits Next cancels the producer's
-// pending await. The producer's errors and panics come out of the Next or
-// Close that ran into them, with the template's own file:line in both
-// modes; yielding after Yield returned false makes Close fail with
-// ErrIgnoredClose. A consumer that leaves its loop early awaits Close
-// itself: there is no range form yet.
+// constructor. A template consumes it with "for v, err := range it.All()"
+// (async for in async with aclosing): leaving the loop early awaits the
+// close, a panic abandons the producer (Abandon). Next (anext) and Close
+// (aclose) are the awaitables underneath, Collect gathers every value. The
+// producer runs inside the consumer's task, so cancelling the consumer
+// while it awaits Next cancels the producer's pending await. The
+// producer's errors and panics come out of the Next or Close that ran into
+// them, with the template's own file:line in both modes; yielding after
+// Yield returned false makes Close fail with ErrIgnoredClose. Pulling a
+// value allocates nothing: the iterator reuses its awaitables.
 //
 // # Combinators, locks and queues
 //

@@ -3,7 +3,6 @@ package rt
 import (
 	"errors"
 	"runtime"
-	"strings"
 )
 
 // The reference driver runs a template exactly as written, on a goroutine of
@@ -165,7 +164,7 @@ func templateFrame(pcs []uintptr) StackFrame {
 	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
-		if !strings.HasPrefix(f.Function, "github.com/asyncgen/asyncgen/rt.") || !more {
+		if !isRTFrame(f) || !more {
 			return StackFrame{Func: f.Function, File: moduleRelative(f.Function, f.File), Line: f.Line}
 		}
 	}

@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -44,7 +45,7 @@ func (d *refDriver) checkAwaitCaller(name string) {
 	caller, prev := "", ""
 	for {
 		f, more := frames.Next()
-		if caller == "" && !strings.HasPrefix(f.Function, rtPkgPrefix) {
+		if caller == "" && !isRTFrame(f) {
 			caller = f.Function
 		}
 		if f.Function == d.template {
@@ -67,3 +68,17 @@ const (
 	rtPkg       = "github.com/asyncgen/asyncgen/rt"
 	rtPkgPrefix = rtPkg + "."
 )
+
+// rtDir is the directory of this package's source, as the runtime names
+// files.
+var rtDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(file)
+}()
+
+// isRTFrame reports whether f runs this package's code: a function of
+// package rt, or one of its func literals inlined into a caller (AsyncIter.All's
+// iterator inlined into a template is named after the template).
+func isRTFrame(f runtime.Frame) bool {
+	return strings.HasPrefix(f.Function, rtPkgPrefix) || f.File != "" && filepath.Dir(f.File) == rtDir
+}

@@ -1,14 +1,14 @@
 // Command asynciter shows async iteration (rt.AsyncIter, Python's async
 // generators): a producer template yields ticks with a sleep between them,
-// a consumer pulls them with Next and stops early, and closing the
-// iterator runs the producer's defers before the consumer goes on. The
-// producer reads its input lines from a stream with StreamReader.Lines.
+// a consumer ranges over them with All and stops early, and leaving the
+// loop closes the iterator, running the producer's defers before the
+// consumer goes on. The producer reads its input lines from a stream with
+// StreamReader.Lines, ranging over them too.
 package main
 
 //go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,12 +25,7 @@ import (
 //asyncgen:coroutine
 func words(w io.Writer, src *streams.StreamReader, y *rt.Yielder[string]) error {
 	defer fmt.Fprintln(w, "producer: done")
-	lines := src.Lines()
-	for {
-		line, err := rt.Await(lines.Next())
-		if errors.Is(err, rt.ErrStopAsyncIteration) {
-			return nil
-		}
+	for line, err := range src.Lines().All() {
 		if err != nil {
 			return err
 		}
@@ -38,14 +33,14 @@ func words(w io.Writer, src *streams.StreamReader, y *rt.Yielder[string]) error 
 			rt.Must(rt.Sleep(10 * time.Millisecond))
 			if !rt.Must(y.Yield(strings.ToUpper(word))) {
 				fmt.Fprintln(w, "producer: closed early")
-				_, err := rt.Await(lines.Close())
-				return err
+				return nil // leaving the loop closes the line iterator
 			}
 		}
 	}
+	return nil
 }
 
-// consume takes words until "STOP", then closes the iterator.
+// consume takes words until "STOP"; the break closes the iterator.
 //
 //asyncgen:coroutine
 func consume(w io.Writer, text string) error {
@@ -53,16 +48,11 @@ func consume(w io.Writer, text string) error {
 	src.FeedData([]byte(text))
 	src.FeedEOF()
 	it := rt.NewAsyncIter(func(y *rt.Yielder[string]) rt.Coro[rt.Void] { return wordsAsync(w, src, y) })
-	for {
-		word, err := rt.Await(it.Next())
-		if errors.Is(err, rt.ErrStopAsyncIteration) {
-			break
-		}
+	for word, err := range it.All() {
 		if err != nil {
 			return err
 		}
 		if word == "STOP" {
-			rt.Must(it.Close())
 			break
 		}
 		fmt.Fprintf(w, "consumer: %s at %v\n", word, rt.RunningLoop().Time())

@@ -7,9 +7,9 @@ import (
 	"github.com/asyncgen/asyncgen/rt"
 )
 
-// The consumer stops at "STOP": the producer learns of the close at its
-// pending Yield, closes its own line iterator, and its defer has run
-// before the consumer's loop is left.
+// The consumer stops at "STOP": its break closes the iterator, the producer
+// learns of the close at its pending Yield, its return closes its own line
+// iterator, and its defer has run before the consumer's loop is left.
 func TestRunOutput(t *testing.T) {
 	var b strings.Builder
 	if err := run(&b, rt.WithClock(rt.NewVirtualClock())); err != nil {

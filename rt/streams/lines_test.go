@@ -63,14 +63,15 @@ func TestLinesCloseKeepsTheRest(t *testing.T) {
 	})
 }
 
-// A read error ends the iteration with that error at the Next that met it.
+// A read error ends the iteration with that error at the Next that met it;
+// Collect keeps the lines read before it.
 func TestLinesLimitErrorEndsIteration(t *testing.T) {
 	run(t, func(l *rt.Loop) error {
 		r := streams.NewStreamReader(4)
 		r.FeedData([]byte("ok\n0123456789\nmore\n"))
 		lines, err := rt.Await(rt.Collect(r.Lines()))
-		if !errors.Is(err, streams.ErrLimitOverrun) || lines != nil {
-			t.Errorf("lines %q err %v, want ErrLimitOverrun", lines, err)
+		if !errors.Is(err, streams.ErrLimitOverrun) || len(lines) != 1 || string(lines[0]) != "ok\n" {
+			t.Errorf("lines %q err %v, want [\"ok\\n\"] and ErrLimitOverrun", lines, err)
 		}
 		return nil
 	})

@@ -196,6 +196,16 @@ func (r *StreamReader) readExactly(n int) ([]byte, error) {
 // stays valid after the next value. A read error (ErrLimitOverrun, a
 // connection error) is the error of the Next that met it. Closing the
 // iterator early leaves the unread bytes buffered for later reads.
+//
+// A template ranges over the lines with All (async for line in reader),
+// and leaving the loop early closes the iterator:
+//
+//	for line, err := range r.Lines().All() {
+//		if err != nil {
+//			return err
+//		}
+//		...
+//	}
 func (r *StreamReader) Lines() *rt.AsyncIter[[]byte] {
 	return rt.NewAsyncIter(func(y *rt.Yielder[[]byte]) rt.Coro[rt.Void] { return r.linesAsync(y) })
 }

@@ -125,3 +125,39 @@ func awaitHelper(c rt.Coro[int]) int {
 func callsAwaitHelper() int {
 	return awaitHelper(fut())
 }
+
+// The range form of async iteration is lowered only as a range operand of
+// the template's own code.
+//
+//asyncgen:coroutine
+func allBad(it *rt.AsyncIter[int], h holder) error {
+	seq := it.All() // want "rt.AsyncIter's All only as the operand of a range statement.*called outside a range statement"
+	for range seq {
+	}
+	f := it.All // want "used as a value"
+	_ = f
+	g := (*rt.AsyncIter[int]).All // want "used as a value"
+	_ = g
+	func() {
+		for range it.All() { // want "inside a function literal"
+		}
+	}()
+	for range h.All() { // want "not through an embedding type"
+	}
+	for v, err := range it.All() {
+		_, _ = v, err
+	}
+	return rangesHelper(it)
+}
+
+type holder struct{ *rt.AsyncIter[int] }
+
+// rangesHelper ranges over All but is no template.
+func rangesHelper(it *rt.AsyncIter[int]) error {
+	for _, err := range it.All() { // want "rt.AsyncIter's All in rangesHelper, which template allBad calls"
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
