@@ -48,6 +48,11 @@ var ErrStopAsyncIteration = errors.New("StopAsyncIteration")
 // after its Yield returned false.
 var ErrIgnoredClose = &RuntimeError{Msg: "async iterator ignored close: the producer yielded after Yield returned false"}
 
+// errRaisedStop replaces ErrStopAsyncIteration returned by a producer
+// (CPython's "async generator raised StopAsyncIteration" RuntimeError): it
+// does not unwrap to it, so the consumer sees a failure, not an end.
+var errRaisedStop = &RuntimeError{Msg: "async iterator's producer returned ErrStopAsyncIteration (a Next it awaited ended): return nil to end the sequence"}
+
 // errYieldOutside is the error of a Yield awaited while its iterator is not
 // pulling a value (awaited by another coroutine, or after the producer
 // finished).
@@ -160,7 +165,10 @@ func NewAsyncIter[T any](producer func(y *Yielder[T]) Coro[Void]) *AsyncIter[T] 
 // Next returns the awaitable of the next value (anext): it runs the producer
 // until it yields, and fails with ErrStopAsyncIteration once the producer
 // has returned, or with the producer's error or panic (after which the
-// iterator is finished).
+// iterator is finished). A producer returning ErrStopAsyncIteration itself
+// fails with a RuntimeError instead, as in CPython, so that a producer
+// that passes on the end of an iterator it pulls from by hand does not cut
+// its consumer's sequence short unnoticed.
 //
 // The awaitable is the iterator's own, reused by every Next (so pulling a
 // value allocates nothing): await it, and read its result, before calling
@@ -296,6 +304,13 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 	case yieldDone:
 		_, err := it.prod.Result()
 		it.finish()
+		if errors.Is(err, ErrStopAsyncIteration) {
+			// The producer let a StopAsyncIteration escape (it
+			// returned the error of a Next it awaited): as in
+			// CPython, that is a failure of the producer, not the
+			// end of its sequence, which would hide the break.
+			err = errRaisedStop
+		}
 		if err != nil {
 			s.err = err
 		} else if !s.closing {
