@@ -55,3 +55,14 @@ var reviewCases5 = []tcase{
 var reviewCases6 = []tcase{
 	{"review/shapes", co(func(e *Env) rt.Coro[string] { return rvShapesAsync(e, 0) }), "0 <nil>0 01 000", "", "yield 0; closed at 0; count defer; yield 0; closed at 0; count defer; yield 0; closed at 0; count defer; yield 0; closed at 0; count defer; yield 0; closed at 0; count defer"},
 }
+
+var reviewCases7 = []tcase{
+	{"review/sw-panic-line-0", co(func(e *Env) rt.Coro[string] { return rvSwPanicLineAsync(e, 0) }), "", "panic: in the flattened clause [generated_test/review_templates.go:749]", ""},
+	{"review/sw-panic-line-1", co(func(e *Env) rt.Coro[string] { return rvSwPanicLineAsync(e, 1) }), "", "panic: in an inline clause after it [generated_test/review_templates.go:752]", ""},
+	{"review/sw-panic-line-2", co(func(e *Env) rt.Coro[string] { return rvSwPanicLineAsync(e, 2) }), "", "panic: in an inline clause spread over lines [generated_test/review_templates.go:754]", ""},
+	{"review/sw-panic-line-9", co(func(e *Env) rt.Coro[string] { return rvSwPanicLineAsync(e, 9) }), "", "panic: in the default [generated_test/review_templates.go:758]", ""},
+}
+
+var reviewCases8 = []tcase{
+	{"review/sw-panic-line-nodefault-1", co(func(e *Env) rt.Coro[string] { return rvSwPanicLineNoDefaultAsync(e, 1) }), "", "panic: in an inline clause after it [generated_test/review_templates.go:777]", ""},
+}

@@ -736,3 +736,45 @@ end:
 	}
 	return out, nil
 }
+
+// rvSwPanicLine panics in the clauses of a switch that falls out into its
+// flattened first clause: both modes must name the same template line.
+//
+//asyncgen:coroutine
+func rvSwPanicLine(e *Env, k int) (string, error) {
+	out := ""
+	switch k {
+	case 0:
+		out += fmt.Sprint(rt.Must(e.I(0)))
+		panic("in the flattened clause")
+	case 1:
+		out += "one"
+		panic("in an inline clause after it")
+	case 2:
+		panic(
+			"in an inline clause spread over lines")
+	default:
+		out += "d"
+		panic("in the default")
+	}
+}
+
+// rvSwPanicLineNoDefault: the same without a default (no fall-out): the
+// flattened clause, four lines long, stands as a goto and one blank line in
+// the dispatching switch.
+//
+//asyncgen:coroutine
+func rvSwPanicLineNoDefault(e *Env, k int) (string, error) {
+	out := ""
+	switch k {
+	case 0:
+		out += fmt.Sprint(rt.Must(e.I(0)))
+		out += "x"
+		out += "y"
+		panic("in the flattened clause")
+	case 1:
+		out += "one"
+		panic("in an inline clause after it")
+	}
+	return out, nil
+}
