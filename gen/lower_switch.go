@@ -46,6 +46,7 @@ func (l *lowerer) switchStmt(s *ast.SwitchStmt, lab *types.Label) {
 	var inline []bool
 	if !casesSuspend {
 		inline = l.inlineClauses(clauses)
+		l.flattenAfterLong(clauses, inline)
 		out := l.fallOut(clauses, inline, dflt == end)
 		sw := &ast.SwitchStmt{Switch: s.Switch, Tag: tag, Body: &ast.BlockStmt{}}
 		leaves := dflt == end
@@ -154,6 +155,13 @@ func (l *lowerer) fallOut(clauses []ast.Stmt, inline []bool, noDefault bool) int
 			if out < 0 {
 				out = i
 				if i < len(clauses)-1 && len(body) > 0 {
+					if l.clauseSpan(clauses, i) > 2 {
+						// The printer keeps one blank line
+						// for the removed body, not its
+						// lines: the clauses after it would
+						// print too high.
+						return -1
+					}
 					saved-- // its goto's line stays, blank
 				}
 			}
@@ -172,6 +180,30 @@ func (l *lowerer) fallOut(clauses []ast.Stmt, inline []bool, noDefault bool) int
 		return -1
 	}
 	return out
+}
+
+// clauseSpan is the number of template lines from the colon of clause i to
+// the case of the clause after it.
+func (l *lowerer) clauseSpan(clauses []ast.Stmt, i int) int {
+	colon := l.d.fset.Position(clauses[i].(*ast.CaseClause).Colon).Line
+	return l.d.fset.Position(clauses[i+1].Pos()).Line - colon
+}
+
+// flattenAfterLong flattens the inline clauses that follow a flattened
+// clause longer than the "goto caseN" standing for it in the dispatching
+// switch can cover (that line and one blank line the printer keeps): printed
+// inline after it, they would sit on lines above their template lines, and
+// a panic in them would name the wrong line. Flattened, each gets its own
+// line directive.
+func (l *lowerer) flattenAfterLong(clauses []ast.Stmt, inline []bool) {
+	for i := 0; i < len(clauses)-1; i++ {
+		if !inline[i] && l.clauseSpan(clauses, i) > 3 {
+			for j := i + 1; j < len(clauses); j++ {
+				inline[j] = false
+			}
+			return
+		}
+	}
 }
 
 // fallsThrough reports whether a clause body surely ends by falling

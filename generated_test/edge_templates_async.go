@@ -864,10 +864,12 @@ range1:
 	/*line edge_templates.go:180*/ (*f_1.v) = f_1.i * f_1.k
 	/*line edge_templates.go:180*/ switch {
 	case (*f_1.v) > 2:
+		goto case5
 
 	default:
 		goto case6
 	}
+case5:
 	/*line edge_templates.go:182*/ f_1.Aw.Begin(f_1.e.I(1))
 resume7:
 	if y, ok := f_1.Aw.Step(c, &thrown); ok {
@@ -904,7 +906,7 @@ endrange3:
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:908
+//line edge_templates_async.go:910
 }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCaseScopedCapture", "generated_test/edge_templates.go", 182, 186))

@@ -468,11 +468,13 @@ resume7:
 	f.Aw.Must()
 	/*line review_templates.go:96*/ switch f.v {
 	case 0:
+		goto case9
 
 	default:
 		f.out += "d"
-		goto endswitch8
 	}
+	goto endswitch8
+case9:
 	/*line review_templates.go:98*/ f.Aw.Begin(f.e.I(0))
 resume11:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -496,7 +498,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:500
+//line review_templates_async.go:502
 }
 func (f *rvSelectBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -625,7 +627,7 @@ resume8:
 	f_1.aw1.Must()
 	f_1.it = nil
 	return f_1.exit(nil)
-//line review_templates_async.go:629
+//line review_templates_async.go:631
 }
 func (f_1 *rvClosureReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -738,7 +740,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:742
+//line review_templates_async.go:744
 }
 func (f *rvPanicProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -831,7 +833,7 @@ resume2:
 	}
 	f.aw1.Must()
 	/*line review_templates.go:150*/ panic("producer panic")
-//line review_templates_async.go:835
+//line review_templates_async.go:837
 }
 func (f *rvPanickerFrame) catch() {
 	if p := recover(); p != nil {
@@ -1048,7 +1050,7 @@ resume22:
 	f.aw1.Must()
 	f.it_1 = nil
 	goto closerange3
-//line review_templates_async.go:1052
+//line review_templates_async.go:1054
 }
 func (f *rvNestedLabelledFrame) catch() {
 	if p := recover(); p != nil {
@@ -1153,11 +1155,12 @@ func (f *rvSwitchLabelBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line review_templates.go:187*/ f.out = ""
 	/*line review_templates.go:189*/ switch f.k {
 	case 1:
+		goto case2
 
 	default:
-		f.out += "default"
-		goto endswitch1
+		goto case3
 	}
+case2:
 	f.it = countIter(f.e, 5)
 range4:
 	/*line review_templates.go:191*/ f.Aw.Begin(f.it.Next())
@@ -1192,8 +1195,11 @@ resume10:
 	goto range4
 endrange7:
 	/*line review_templates.go:201*/ f.out += "loop-end"
+	goto endswitch1
+case3:
+	/*line review_templates.go:203*/ f.out += "default"
 endswitch1:
-	/*line review_templates.go:205*/ f.e.Add("after switch")
+	f.e.Add("after switch")
 	return f.done(f.out, nil)
 leave9:
 	/*line review_templates.go:191*/ f.aw1.Begin(f.it.Close())
@@ -1213,7 +1219,7 @@ resume13:
 	f.aw1.Must()
 	f.it = nil
 	goto endswitch1
-//line review_templates_async.go:1217
+//line review_templates_async.go:1223
 }
 func (f *rvSwitchLabelBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -1322,7 +1328,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1326
+//line review_templates_async.go:1332
 }
 func (f *rvReturnOrderFrame) catch() {
 	if p := recover(); p != nil {
@@ -1461,7 +1467,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1465
+//line review_templates_async.go:1471
 }
 func (f *rvPanicDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1589,7 +1595,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1593
+//line review_templates_async.go:1599
 }
 func (f *rvIgnoredCloseFrame) catch() {
 	if p := recover(); p != nil {
@@ -1675,7 +1681,7 @@ resume4:
 	/*line review_templates.go:270*/ f.e.Add("yield %d -> %v", f.i, ok_1)
 	/*line review_templates.go:268*/ f.i++
 	goto for1
-//line review_templates_async.go:1679
+//line review_templates_async.go:1685
 }
 func (f *rvStubbornFrame) catch() {
 	if p := recover(); p != nil {
@@ -1802,7 +1808,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	goto out
-//line review_templates_async.go:1806
+//line review_templates_async.go:1812
 }
 func (f *rvGotoOutForwardFrame) catch() {
 	if p := recover(); p != nil {
@@ -1940,7 +1946,7 @@ resume14:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1944
+//line review_templates_async.go:1950
 }
 func (f *rvOuterContinueFromSwitchFrame) catch() {
 	if p := recover(); p != nil {
@@ -2075,7 +2081,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:2079
+//line review_templates_async.go:2085
 }
 func (f *rvLabelSelfFrame) catch() {
 	if p := recover(); p != nil {
@@ -2210,7 +2216,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:2214
+//line review_templates_async.go:2220
 }
 func (f *rvSelectAwaitBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -2341,7 +2347,7 @@ resume13:
 	f.aw1.Must()
 	f.it_1 = nil
 	return f.exit(nil)
-//line review_templates_async.go:2345
+//line review_templates_async.go:2351
 }
 func (f *rvRerangeFrame) catch() {
 	if p := recover(); p != nil {
@@ -2478,7 +2484,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	goto endselect1
-//line review_templates_async.go:2482
+//line review_templates_async.go:2488
 }
 func (f *rvAllInSelectFrame) catch() {
 	if p := recover(); p != nil {
@@ -2565,7 +2571,7 @@ resume6:
 	/*line review_templates.go:428*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:432*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2569
+//line review_templates_async.go:2575
 }
 func (f *rvSwFallFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwFall", "generated_test/review_templates.go", 428))
@@ -2639,7 +2645,7 @@ resume7:
 	/*line review_templates.go:454*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:473*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2643
+//line review_templates_async.go:2649
 }
 func (f *rvSwLabelBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwLabelBreak", "generated_test/review_templates.go", 454))
@@ -2689,7 +2695,7 @@ resume5:
 	/*line review_templates.go:483*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:488*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2693
+//line review_templates_async.go:2699
 }
 func (f *rvSwEmptyDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwEmptyDefault", "generated_test/review_templates.go", 483))
@@ -2749,7 +2755,7 @@ post2:
 	goto for1
 endfor3:
 	/*line review_templates.go:507*/ return f.Finish(f.out, nil)
-//line review_templates_async.go:2753
+//line review_templates_async.go:2759
 }
 func (f *rvSwDefaultFirstFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwDefaultFirst", "generated_test/review_templates.go", 501))
@@ -2923,7 +2929,7 @@ endswitch24:
 	goto for21
 endfor23:
 	/*line review_templates.go:593*/ return f.Finish(f.out, nil)
-//line review_templates_async.go:2927
+//line review_templates_async.go:2933
 }
 func (f *rvSwFallOutFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwFallOut", "generated_test/review_templates.go", 524, 538, 552, 563, 577, 589))
@@ -3006,7 +3012,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:3010
+//line review_templates_async.go:3016
 }
 func (f *rvCloseErrNamedFrame) catch() {
 	if p := recover(); p != nil {
@@ -3124,7 +3130,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:3128
+//line review_templates_async.go:3134
 }
 func (f *rvCleanupSeesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -3206,7 +3212,7 @@ resume4:
 	}
 	/*line review_templates.go:640*/ f.i++
 	goto for1
-//line review_templates_async.go:3210
+//line review_templates_async.go:3216
 }
 func (f *rvPeekProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvPeekProducer", "generated_test/review_templates.go", 641))
@@ -3380,7 +3386,7 @@ resume23:
 	f.aw1.Must()
 	f.it_1 = nil
 	goto mid
-//line review_templates_async.go:3384
+//line review_templates_async.go:3390
 }
 func (f *rvGotoMidFrame) catch() {
 	if p := recover(); p != nil {
@@ -3549,7 +3555,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	goto next2
-//line review_templates_async.go:3553
+//line review_templates_async.go:3559
 }
 func (f *rvContinueFuncOuterFrame) catch() {
 	if p := recover(); p != nil {
@@ -3785,7 +3791,7 @@ resume36:
 	f.aw1.Must()
 	f.it_4 = nil
 	return f.exit(nil)
-//line review_templates_async.go:3789
+//line review_templates_async.go:3795
 }
 func (f *rvShapesFrame) catch() {
 	if p := recover(); p != nil {
@@ -3859,6 +3865,7 @@ func (f *rvSwPanicLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line review_templates.go:745*/ f.out = ""
 	switch f.k {
 	case 0:
+		goto case2
 
 	case 1:
 		f.out += "one"
@@ -3870,6 +3877,7 @@ func (f *rvSwPanicLineFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		f.out += "d"
 		panic("in the default")
 	}
+case2:
 	/*line review_templates.go:748*/ f.Aw.Begin(f.e.I(0))
 resume6:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -3878,7 +3886,7 @@ resume6:
 	i = f.Aw.Must()
 	/*line review_templates.go:748*/ f.out += fmt.Sprint(i)
 	panic("in the flattened clause")
-//line review_templates_async.go:3882
+//line review_templates_async.go:3890
 }
 func (f *rvSwPanicLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwPanicLine", "generated_test/review_templates.go", 748))
@@ -3918,8 +3926,7 @@ func (f *rvSwPanicLineNoDefaultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		goto case2
 
 	case 1:
-		f.out += "one"
-		panic("in an inline clause after it")
+		goto case3
 	}
 	goto endswitch1
 case2:
@@ -3933,9 +3940,12 @@ resume4:
 	f.out += "x"
 	f.out += "y"
 	panic("in the flattened clause")
+case3:
+	f.out += "one"
+	panic("in an inline clause after it")
 endswitch1:
-	/*line review_templates.go:779*/ return f.Finish(f.out, nil)
-//line review_templates_async.go:3939
+	return f.Finish(f.out, nil)
+//line review_templates_async.go:3949
 }
 func (f *rvSwPanicLineNoDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwPanicLineNoDefault", "generated_test/review_templates.go", 771))

@@ -167,11 +167,10 @@ endif9:
 		goto case18
 
 	case routeNotAllowed:
-		f.s.out = appendResponse(f.s.out, f.s.date.get(), 405, "text/plain; charset=utf-8",
-			[]byte("Method Not Allowed\n"), f.head, f.closing, header{"Allow", f.rte.allow})
+		goto case19
+
 	default:
-		f.s.out = appendResponse(f.s.out, f.s.date.get(), 404, "text/plain; charset=utf-8",
-			[]byte("Not Found\n"), f.head, f.closing)
+		goto case20
 	}
 	goto endswitch15
 case18:
@@ -187,8 +186,16 @@ resume21:
 	/*line server.go:117*/ if err_6 != nil {
 		return f.done(err_6)
 	}
+	goto endswitch15
+case19:
+	/*line server.go:121*/ f.s.out = appendResponse(f.s.out, f.s.date.get(), 405, "text/plain; charset=utf-8",
+		[]byte("Method Not Allowed\n"), f.head, f.closing, header{"Allow", f.rte.allow})
+	goto endswitch15
+case20:
+	/*line server.go:124*/ f.s.out = appendResponse(f.s.out, f.s.date.get(), 404, "text/plain; charset=utf-8",
+		[]byte("Not Found\n"), f.head, f.closing)
 endswitch15:
-	/*line server.go:127*/ if f.closing {
+	if f.closing {
 		return f.done(f.c.flush())
 	}
 	if !(len(f.s.out) >= 64<<10) {
@@ -209,7 +216,7 @@ resume23:
 endif22:
 post2:
 	goto for1
-//line server_async.go:213
+//line server_async.go:220
 }
 func (f *serverServeFrame) catch() {
 	if p := recover(); p != nil {
@@ -295,7 +302,7 @@ resume1:
 	}
 	f.Aw.Result()
 	/*line server.go:171*/ return f.Finish(rt.Void{}, nil)
-//line server_async.go:299
+//line server_async.go:306
 }
 func (f *connRefuseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "main.(*conn).refuse", "examples/http/server.go", 170))
@@ -344,7 +351,7 @@ resume4:
 	goto for1
 endfor3:
 	/*line server.go:186*/ return f.Finish(rt.Void{}, nil)
-//line server_async.go:348
+//line server_async.go:355
 }
 func (f *connDiscardFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "main.(*conn).discard", "examples/http/server.go", 182))
