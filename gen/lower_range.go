@@ -337,7 +337,7 @@ type typeArg struct{ t types.Type }
 //	next: if it.Done() { goto end }     (after a failure)
 //	goto head
 //	brk: f.aw2.Begin(it.Close()); resume...; f.aw2.Must()
-//	end: it = nil
+//	end:                         (it keeps the finished iterator until the frame ends)
 func (l *lowerer) rangeAsync(s *ast.RangeStmt, lab *types.Label, sel *ast.SelectorExpr) {
 	ptr, ok := types.Unalias(l.info.TypeOf(sel.X)).(*types.Pointer)
 	if !ok {
