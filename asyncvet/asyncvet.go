@@ -2,7 +2,8 @@
 // asyncgen makes that the compiler cannot see: a call that blocks the event
 // loop inside a coroutine template, rt.Await or rt.Must outside a template,
 // a coroutine object that is never awaited, a loop method called from
-// another goroutine, and a generated file older than its templates.
+// another goroutine, a range over an async iterator that drops its error,
+// and a generated file older than its templates.
 //
 // # Analyzer asyncvet
 //
@@ -46,6 +47,16 @@
 // an *rt.Loop that the goroutine did not create itself must be
 // CallSoonThreadsafe.
 //
+// A range over an async iterator that drops its error. for v := range
+// it.All() (or for range it.All()) gets a producer's failure as one more
+// iteration with the zero value, and loses the error: range with v, err.
+// A loop whose producer cannot fail, or that means to run on, is waived by
+// a comment on its line or the line above that starts with
+//
+//	//asyncvet:droperr
+//
+// followed by the reason.
+//
 // Stale generated files. asyncgen records a digest of each template file's
 // templates in x_async.go; a template changed since then is reported
 // (run go generate).
@@ -72,6 +83,7 @@ const (
 	coroutineMark   = "//asyncgen:coroutine"
 	blockingMark    = "//asyncvet:blocking"
 	nonblockingMark = "//asyncvet:nonblocking"
+	droperrMark     = "//asyncvet:droperr"
 )
 
 func run(pass *analysis.Pass) (any, error) {
@@ -91,6 +103,7 @@ func run(pass *analysis.Pass) (any, error) {
 		checkDiscarded(pass, f)
 	}
 	checkAwaits(pass, refReachable(pass))
+	checkRangeAll(pass)
 	checkStale(pass)
 	return nil, nil
 }

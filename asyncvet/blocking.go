@@ -38,7 +38,7 @@ type blocking struct {
 // ones, then, to a fixed point, those whose body holds a blocking site.
 // Templates are not among them: calling one makes a coroutine object.
 func newBlocking(pass *analysis.Pass) *blocking {
-	b := &blocking{pass: pass, local: map[*types.Func]string{}, bufs: bufferedChans(pass), waive: waivers(pass)}
+	b := &blocking{pass: pass, local: map[*types.Func]string{}, bufs: bufferedChans(pass), waive: waivers(pass, nonblockingMark)}
 	if !ownCode(pass.Pkg.Path()) {
 		// The standard library blocks in many places the loop never
 		// reaches through (fmt's mutex, say): only the catalog counts
@@ -287,13 +287,13 @@ func (b *blocking) buffered(e ast.Expr) bool {
 	return ok && b.bufs[b.pass.TypesInfo.Uses[id]]
 }
 
-// waivers finds the lines holding the nonblockingMark comment, by file.
-func waivers(pass *analysis.Pass) map[string]map[int]bool {
+// waivers finds the lines holding a comment that starts with mark, by file.
+func waivers(pass *analysis.Pass, mark string) map[string]map[int]bool {
 	out := map[string]map[int]bool{}
 	for _, f := range pass.Files {
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
-				if strings.HasPrefix(c.Text, nonblockingMark) {
+				if strings.HasPrefix(c.Text, mark) {
 					p := pass.Fset.Position(c.Pos())
 					if out[p.Filename] == nil {
 						out[p.Filename] = map[int]bool{}
@@ -308,8 +308,12 @@ func waivers(pass *analysis.Pass) map[string]map[int]bool {
 
 // waived reports whether a nonblockingMark comment on pos's line or the
 // line above says the operation there does not block.
-func (b *blocking) waived(pos token.Pos) bool {
-	p := b.pass.Fset.Position(pos)
-	lines := b.waive[p.Filename]
+func (b *blocking) waived(pos token.Pos) bool { return waivedAt(b.pass, b.waive, pos) }
+
+// waivedAt reports whether one of the waivers is on pos's line or the
+// line above.
+func waivedAt(pass *analysis.Pass, waive map[string]map[int]bool, pos token.Pos) bool {
+	p := pass.Fset.Position(pos)
+	lines := waive[p.Filename]
 	return lines[p.Line] || lines[p.Line-1]
 }

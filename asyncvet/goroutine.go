@@ -19,7 +19,8 @@ func checkGoStmts(pass *analysis.Pass, body *ast.BlockStmt) {
 		if !ok {
 			return true
 		}
-		if loopMethod(info, g.Call) != nil {
+		// go l.RunForever() makes the new goroutine the loop's.
+		if loopMethod(info, g.Call) != nil && ranLoop(info, g.Call) == nil {
 			report(pass, g.Call)
 		}
 		lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit)

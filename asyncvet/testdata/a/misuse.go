@@ -59,5 +59,42 @@ func goroutines(l *rt.Loop) {
 		l.RunForever()
 		l.Close()
 	}()
+	go l.RunForever() // the new goroutine runs l: it is the loop's
 	l.CallSoon(func() {})
+}
+
+//asyncgen:coroutine
+func rangeAll(it *rt.AsyncIter[int]) (int, error) {
+	n := 0
+	for v := range it.All() { // want `this range over it.All\(\) drops the producer's error`
+		n += v
+	}
+	for range it.All() { // want `this range over it.All\(\) drops the producer's error`
+		n++
+	}
+	for v, _ := range it.All() { // want `this range over it.All\(\) drops the producer's error`
+		n += v
+	}
+	for v, err := range it.All() {
+		if err != nil {
+			return n, err
+		}
+		n += v
+	}
+	for _, err := range it.All() {
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+//asyncgen:coroutine
+func rangeAllWaived(it *rt.AsyncIter[int]) int {
+	n := 0
+	//asyncvet:droperr the producer here never fails
+	for range it.All() {
+		n++
+	}
+	return n
 }
