@@ -332,7 +332,12 @@ func (s *iterStep[T]) end() Yield {
 // producer is abandoned too (its defers run without awaiting), as Python
 // finalizes an async generator whose aclose was interrupted.
 func (s *iterStep[T]) Close() {
-	if s.begun && !s.over {
+	switch {
+	case !s.begun:
+		// Closed before it started: it never touched the producer, and
+		// is finished, so the iterator's next Next reuses it.
+		s.begun, s.over, s.err = true, true, ErrCoroutineClosed
+	case !s.over:
 		s.over = true
 		s.it.prod.Close()
 		s.it.finish()

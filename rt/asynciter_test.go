@@ -129,3 +129,22 @@ func TestCollectKeepsValuesBeforeFailure(t *testing.T) {
 		t.Fatalf("got %v, %v; want [1 2], boom", got, err)
 	}
 }
+
+// A Next closed before it was awaited is finished: it fails with
+// ErrCoroutineClosed, leaves the producer alone, and the iterator's next
+// Next reuses it instead of allocating.
+func TestAsyncIterNextClosedBeforeStartIsReused(t *testing.T) {
+	var log []string
+	it := aiCounter(&log, 3)
+	n := it.Next()
+	n.Close()
+	if _, err := n.Result(); !errors.Is(err, rt.ErrCoroutineClosed) {
+		t.Fatalf("Result of a Next closed before it started: %v, want ErrCoroutineClosed", err)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { it.Next().Close() }); allocs != 0 {
+		t.Errorf("a Next after a closed unstarted one allocates %v times; want 0", allocs)
+	}
+	if it.Done() || len(log) != 0 {
+		t.Errorf("closing unstarted Nexts touched the producer: done=%v log=%q", it.Done(), log)
+	}
+}
