@@ -320,12 +320,12 @@ func (l *Loop) runPasses() (stopped bool) {
 	}
 	for {
 		// A busy pass with no timers, no poll due and nothing from other
-		// goroutines is what runOnce's general path comes to in that
-		// case, with none of its tests: it runs here rather than through
-		// runOnce and runReady. Every await of a future completed by a
-		// callback takes two of these.
-		n := l.ready.n
-		if n == 0 || len(l.timers) != 0 || l.sincePoll >= maxPollSkips || l.stopping || l.debug || l.tsLen.Load() != 0 {
+		// goroutines is what runOnce comes to in that case, with none
+		// of its tests: only the ready callbacks run. Every await of a
+		// future completed by a callback takes two of these.
+		// The pass is runReady's loop written out: the call would cost
+		// 15 instructions a pass, 3% of an await.
+		if n := l.ready.n; n == 0 || len(l.timers) != 0 || l.sincePoll >= maxPollSkips || l.stopping || l.debug || l.tsLen.Load() != 0 {
 			l.runOnce()
 		} else {
 			l.sincePoll += n
@@ -451,18 +451,6 @@ func (l *Loop) Close() error {
 // the next pass, which is what keeps one busy callback chain from starving
 // I/O.
 func (l *Loop) runOnce() {
-	if len(l.timers) == 0 && l.ready.len() > 0 && !l.stopping && l.sincePoll < maxPollSkips {
-		// A busy pass with no timers and no poll due (what the general
-		// path below does in that case, without its tests): every
-		// await of a future completed by a callback takes two of
-		// these.
-		if l.tsLen.Load() > 0 {
-			l.takeThreadsafe()
-		}
-		l.todo = l.ready.len()
-		l.runReady()
-		return
-	}
 	if len(l.timers) > 0 {
 		l.purgeCancelledTimers()
 	}
