@@ -184,10 +184,10 @@ func (it *AsyncIter[T]) Next() Coro[T] {
 }
 
 // Close returns the awaitable that closes the iterator (aclose), reused
-// like Next's: a producer
-// waiting at a Yield is resumed with false and runs to its end, defers
-// included; its error or panic is Close's. Closing an iterator whose
-// producer never started, or that is finished, does nothing.
+// like Next's: a producer waiting at a Yield is resumed with false and runs
+// to its end, defers included; its error or panic is Close's. Closing an
+// iterator whose producer never started, or that is finished, does
+// nothing.
 func (it *AsyncIter[T]) Close() Coro[Void] {
 	s := &it.closer
 	if s.it != nil && !s.over {
