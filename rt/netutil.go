@@ -310,6 +310,7 @@ func readFD(fd int, p []byte) (int, error) {
 			if n < 0 {
 				n = 0
 			}
+			raceAfterRead(p, n, err)
 			return n, err
 		}
 	}
@@ -319,6 +320,7 @@ func readFD(fd int, p []byte) (int, error) {
 // A write to a socket whose peer is gone fails with EPIPE: the Go runtime
 // ignores SIGPIPE for descriptors other than stdout and stderr.
 func writeFD(fd int, p []byte) (int, error) {
+	raceBeforeWrite()
 	for {
 		n, err := unix.Write(fd, p)
 		if err != unix.EINTR {

@@ -1,4 +1,4 @@
-//go:build linux || freebsd || netbsd || dragonfly
+//go:build freebsd || netbsd || dragonfly || (linux && (386 || s390x))
 
 package rt
 
@@ -8,28 +8,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// maxWritevIov is how many buffers one sysWritev passes to the kernel;
-// the rest waits for the next call, as a short write would.
-const maxWritevIov = 64
-
 // sysWritev writes bufs with one writev(2): the raw syscall, with the
-// iovec array on the stack, so a call allocates nothing (x/sys's Writev
-// allocates one on Linux and is missing on these BSDs). Empty buffers are
+// iovec array on the stack, so a call allocates nothing (x/sys has no
+// Writev on these BSDs, and allocates one on Linux). Empty buffers are
 // skipped.
 func sysWritev(fd int, bufs [][]byte) (int, error) {
 	var iov [maxWritevIov]unix.Iovec
-	n := 0
-	for _, b := range bufs {
-		if n == len(iov) {
-			break
-		}
-		if len(b) == 0 {
-			continue
-		}
-		iov[n].Base = &b[0]
-		iov[n].SetLen(len(b))
-		n++
-	}
+	n := fillIovec(&iov, bufs)
 	if n == 0 {
 		return 0, nil
 	}

@@ -190,7 +190,7 @@ func (t *sockTransport) run() {
 	} else {
 		buf = t.loop.readBuffer()
 	}
-	n, err := readFD(int(t.fd), buf)
+	n, err := sockRead(int(t.fd), buf)
 	switch {
 	case isAgain(err):
 		return
@@ -263,7 +263,7 @@ func (t *sockTransport) Write(p []byte) error {
 		return nil
 	}
 	if t.wq == nil || t.wq.size == 0 {
-		n, err := writeFD(int(t.fd), p)
+		n, err := sockWrite(int(t.fd), p)
 		if err != nil && !isAgain(err) {
 			t.fatalError(os.NewSyscallError("write", err), "Fatal write error on socket transport")
 			return nil
@@ -299,7 +299,7 @@ func (t *sockTransport) WriteLines(bufs [][]byte) error {
 		return nil
 	}
 	if t.wsize() == 0 {
-		n, err := writevAll(int(t.fd), bufs)
+		n, err := sockWritev(int(t.fd), bufs)
 		if err != nil && !isAgain(err) {
 			t.fatalError(os.NewSyscallError("writev", err), "Fatal write error on socket transport")
 			return nil
@@ -372,7 +372,7 @@ func (w *sockWriter) run() {
 		c := &t.wq.chunks[i]
 		iov = append(iov, c.buf[c.off:])
 	}
-	n, err := writevAll(int(t.fd), iov)
+	n, err := sockWritev(int(t.fd), iov)
 	clear(iov)
 	l.net.iov = iov[:0]
 	if err != nil && !isAgain(err) {
@@ -629,21 +629,4 @@ func sockNetAddr(network string, sa unix.Sockaddr) net.Addr {
 		sotype = unix.SOCK_DGRAM
 	}
 	return netAddr(sotype, sa)
-}
-
-// writevAll writes bufs with one writev (one write for a single buffer),
-// retrying EINTR; the errno comes back unwrapped.
-func writevAll(fd int, bufs [][]byte) (int, error) {
-	if len(bufs) == 1 {
-		return writeFD(fd, bufs[0])
-	}
-	for {
-		n, err := sysWritev(fd, bufs)
-		if err != unix.EINTR {
-			if n < 0 {
-				n = 0
-			}
-			return n, err
-		}
-	}
 }

@@ -127,7 +127,7 @@ func reportSyscalls(b *testing.B, counts map[string]int64, n float64) {
 	total := int64(0)
 	for _, ev := range perfEvents {
 		switch ev.name {
-		case "read", "write", "writev", "epoll_wait", "epoll_pwait", "epoll_ctl":
+		case "read", "recvfrom", "write", "writev", "sendto", "sendmsg", "epoll_wait", "epoll_pwait", "epoll_ctl":
 			total += counts[ev.name]
 		}
 	}
@@ -191,7 +191,7 @@ func idleMemory(b *testing.B, server string, n int, shape Shape) (heap, stack, r
 func cpuMicros() (cpu, csw int64) {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Utime.Nano()/1e3 + ru.Stime.Nano()/1e3, ru.Nvcsw + ru.Nivcsw
+	return ru.Utime.Nano()/1e3 + ru.Stime.Nano()/1e3, int64(ru.Nvcsw) + int64(ru.Nivcsw)
 }
 
 // machineBusyMicros is the CPU time all cores spent busy since boot

@@ -177,7 +177,7 @@ func command(out, line []byte) (_ []byte, quit bool) {
 		out = append(out, ' ')
 		out = strconv.AppendInt(out, ctlRusage.Stime.Nano()/1e3, 10)
 		out = append(out, ' ')
-		out = strconv.AppendInt(out, ctlRusage.Nvcsw+ctlRusage.Nivcsw, 10)
+		out = strconv.AppendInt(out, int64(ctlRusage.Nvcsw)+int64(ctlRusage.Nivcsw), 10)
 	case "wait":
 		n, _ := strconv.ParseInt(string(arg), 10, 64)
 		deadline := time.Now().Add(60 * time.Second)

@@ -12,14 +12,20 @@ import (
 	"strings"
 )
 
-// perfEvents are the syscalls counted; eagain-read is the reads that
-// found nothing (sys_exit_read filtered on -EAGAIN). syscalls/msg sums
-// read, write, writev and the epoll calls.
+// perfEvents are the syscalls counted; eagain-read and eagain-recvfrom
+// are the reads that found nothing (their exits filtered on -EAGAIN).
+// syscalls/msg sums the reads, the writes and the epoll calls (ioEvents).
+// Go's net server reads and writes with read and write; the loop's
+// transports with recvfrom, sendto and sendmsg (MSG_DONTWAIT).
 var perfEvents = []struct{ name, event, filter string }{
 	{"read", "syscalls:sys_enter_read", ""},
 	{"eagain-read", "syscalls:sys_exit_read", "ret == -11"},
+	{"recvfrom", "syscalls:sys_enter_recvfrom", ""},
+	{"eagain-recvfrom", "syscalls:sys_exit_recvfrom", "ret == -11"},
 	{"write", "syscalls:sys_enter_write", ""},
 	{"writev", "syscalls:sys_enter_writev", ""},
+	{"sendto", "syscalls:sys_enter_sendto", ""},
+	{"sendmsg", "syscalls:sys_enter_sendmsg", ""},
 	{"epoll_wait", "syscalls:sys_enter_epoll_wait", ""},
 	{"epoll_pwait", "syscalls:sys_enter_epoll_pwait", ""},
 	{"epoll_ctl", "syscalls:sys_enter_epoll_ctl", ""},

@@ -1,0 +1,34 @@
+//go:build unix && (!linux || 386 || s390x)
+
+package rt
+
+import "golang.org/x/sys/unix"
+
+// The transport's reads and writes: plain read, write and writev on the
+// non-blocking socket (sys_sockio_linux.go says why Linux differs; on
+// linux/386 and linux/s390x the socket calls are multiplexed through
+// socketcall, and the direct recvfrom and sendto need Linux 4.3, newer
+// than Go's minimum).
+
+func sockRead(fd int, p []byte) (int, error) { return readFD(fd, p) }
+
+func sockWrite(fd int, p []byte) (int, error) { return writeFD(fd, p) }
+
+// sockWritev writes bufs with one writev (one write for a single buffer),
+// retrying EINTR; the errno comes back unwrapped.
+func sockWritev(fd int, bufs [][]byte) (int, error) {
+	if len(bufs) == 1 {
+		return writeFD(fd, bufs[0])
+	}
+	raceBeforeWrite()
+	for {
+		n, err := sysWritev(fd, bufs)
+		if err != unix.EINTR {
+			if n < 0 {
+				n = 0
+			}
+			raceAfterWritev(bufs, n)
+			return n, err
+		}
+	}
+}
