@@ -8,4 +8,4 @@ import "github.com/asyncgen/asyncgen/rt/selector"
 var backends = []struct {
 	name string
 	new  func() (selector.Selector, error)
-}{{"epoll", selector.NewEpoll}, {"poll", selector.NewPoll}, {"epoll-gopoller", selector.NewEpollInGoPoller}}
+}{{"epoll", selector.NewEpoll}, {"poll", selector.NewPoll}, {"epoll-gopoller", selector.NewEpollInGoPoller}, {"epoll-auto", selector.NewEpollAuto}}

@@ -101,7 +101,13 @@
 // writing only while that buffer holds data, and pending buffers leave in
 // one writev. A conversation that keeps up therefore costs one read and
 // one write per message and a share of one epoll_wait, with no epoll_ctl
-// and no allocation. Flow control is asyncio's: PauseWriting above the
+// and no allocation. On Linux (but 386 and s390x) the reads and writes
+// pass MSG_DONTWAIT and are raw syscalls, which skip the Go scheduler's bookkeeping for a call
+// that cannot block; the loop waits blocked in epoll_wait while no other
+// goroutine works for it, and parked in Go's poller while one does (an
+// executor job, a goroutine that called in with CallSoonThreadsafe in the
+// last 10ms), so that the goroutine it makes runnable gets its P at once
+// (selector.Parker). Flow control is asyncio's: PauseWriting above the
 // high-water mark (64 KiB), ResumeWriting at the low one (16 KiB).
 //
 // ConnectionLost is called exactly once per connection, on every path

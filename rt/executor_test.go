@@ -136,10 +136,51 @@ func TestRunWaitsForExecutorJobs(t *testing.T) {
 // BenchmarkExecutorRoundTrip is one RunInExecutor job awaited from the
 // loop, on each backend the platform has: the loop must wake when a
 // goroutine of the executor finishes, which is where a loop blocked in its
-// thread (epoll) and one parked in Go's poller (epoll-gopoller, Linux's
-// default) differ most. Run it at -cpu 1,2.
+// thread (epoll) and one parked in Go's poller (epoll-gopoller, and
+// epoll-auto, Linux's default, while a job is in flight) differ most. Run
+// it at -cpu 1,2.
 func BenchmarkExecutorRoundTrip(b *testing.B) {
-	for _, name := range []string{"epoll", "epoll-gopoller", "kqueue", "poll"} {
+	onEachBackend(b, func(b *testing.B, l *rt.Loop) {
+		job := func() (int, error) { return 1, nil }
+		b.ReportAllocs()
+		for b.Loop() {
+			if v, err := rt.RunUntilComplete(l, rt.RunInExecutor(l, job)); v != 1 || err != nil {
+				b.Fatal(v, err)
+			}
+		}
+	})
+}
+
+// BenchmarkThreadsafeRoundTrip is another goroutine calling in with
+// CallSoonThreadsafe and waiting for the loop's answer, on each backend
+// the platform has: the loop wakes for the call, answers, and waits
+// again while the caller, made runnable by the answer, must get a thread.
+func BenchmarkThreadsafeRoundTrip(b *testing.B) {
+	onEachBackend(b, func(b *testing.B, l *rt.Loop) {
+		done := rt.NewFuture[rt.Void](l)
+		answer := make(chan struct{}, 1)
+		reply := func() { answer <- struct{}{} }
+		b.ReportAllocs()
+		b.ResetTimer()
+		go func() {
+			for range b.N {
+				if _, err := l.CallSoonThreadsafe(reply); err != nil {
+					panic(err)
+				}
+				<-answer
+			}
+			l.CallSoonThreadsafe(func() { done.SetResult(rt.Void{}) })
+		}()
+		if _, err := rt.RunUntilComplete(l, done); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// onEachBackend runs bench as a sub-benchmark per selector backend the
+// platform has, each on a loop of its own.
+func onEachBackend(b *testing.B, bench func(b *testing.B, l *rt.Loop)) {
+	for _, name := range []string{"epoll", "epoll-auto", "epoll-gopoller", "kqueue", "poll"} {
 		newSel := selector.Named(name)
 		if sel, err := newSel(); err != nil {
 			continue // not on this platform
@@ -156,13 +197,7 @@ func BenchmarkExecutorRoundTrip(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer l.Close()
-			job := func() (int, error) { return 1, nil }
-			b.ReportAllocs()
-			for b.Loop() {
-				if v, err := rt.RunUntilComplete(l, rt.RunInExecutor(l, job)); v != 1 || err != nil {
-					b.Fatal(v, err)
-				}
-			}
+			bench(b, l)
 		})
 	}
 }

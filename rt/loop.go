@@ -32,7 +32,9 @@ type Loop struct {
 	cancelledTimers int
 	timerSeq        uint64
 
-	sel     selector.Selector
+	sel selector.Selector
+	// parker is sel when it can wait both ways (see poll), else nil.
+	parker  selector.Parker
 	waker   *selector.Waker
 	events  []selector.Ready
 	fds     fdtab.Table[*fdHandlers]
@@ -72,11 +74,17 @@ type Loop struct {
 
 	unretrieved map[*errLog]struct{}
 	// inflight counts executor jobs whose outcome has not reached the
-	// loop yet: a virtual clock must not jump past them.
+	// loop yet: a virtual clock must not jump past them, and the loop
+	// parks rather than blocks while they run (see poll).
 	inflight int
-	logSeq   uint64
-	exec     *executor
-	signals  *signalState
+	// calledAt is when a poll last took callbacks from other goroutines
+	// (see poll); parkWindow is how long the loop parks after it
+	// (defaultParkWindow; tests change it).
+	calledAt   time.Time
+	parkWindow time.Duration
+	logSeq     uint64
+	exec       *executor
+	signals    *signalState
 
 	net netState // transports, servers and their shared buffers
 }
@@ -89,7 +97,10 @@ type Option func(*Loop)
 func WithClock(c Clock) Option { return func(l *Loop) { l.clock = c } }
 
 // WithSelector makes the loop use s (for example selector.NewPoll()) instead
-// of the platform's best backend. The loop owns s and closes it.
+// of the platform's best backend. The loop owns s and closes it. If s is a
+// selector.Parker, the loop calls its SelectBlocked for the waits it makes
+// while no other goroutine works for it, and Select otherwise: a wrapper
+// that embeds a Parker must wrap both.
 func WithSelector(s selector.Selector) Option { return func(l *Loop) { l.sel = s } }
 
 // WithDebug turns debug mode on (see SetDebug).
@@ -97,15 +108,18 @@ func WithDebug(on bool) Option { return func(l *Loop) { l.debug = on } }
 
 // NewLoop creates an event loop. It opens a selector and a waker (two file
 // descriptors) that Close releases. The selector is the platform's best
-// (selector.New: on Linux epoll parked in Go's poller when idle) unless
+// (selector.New: on Linux epoll that blocks in epoll_wait while the loop
+// is alone and parks in Go's poller while a goroutine works for it) unless
 // WithSelector is given or the environment names another in
 // ASYNCGEN_SELECTOR (see selector.Named): poll, the portable poll(2)
-// backend, or on Linux epoll, which blocks its thread in epoll_wait.
+// backend, or on Linux epoll, which always blocks its thread, and
+// epoll-gopoller, which always parks.
 func NewLoop(opts ...Option) (*Loop, error) {
 	l := &Loop{
 		resolution: time.Nanosecond,
 		slow:       100 * time.Millisecond,
 		sincePoll:  maxPollSkips, // the first pass always polls
+		parkWindow: defaultParkWindow,
 	}
 	for _, o := range opts {
 		o(l)
@@ -127,6 +141,7 @@ func NewLoop(opts ...Option) (*Loop, error) {
 		}
 		l.sel = s
 	}
+	l.parker, _ = l.sel.(selector.Parker)
 	w, err := selector.NewWaker()
 	if err != nil {
 		l.sel.Close()
@@ -474,6 +489,7 @@ func (l *Loop) runOnce() {
 		haveNow = false
 	} else if l.tsLen.Load() > 0 {
 		l.takeThreadsafe()
+		l.calledAt = time.Now() // as poll does: park for a while now
 	}
 
 	// Timers due within the clock's resolution run now: running them a
@@ -607,9 +623,23 @@ func (l *Loop) poll(timeout time.Duration) {
 	if wait != 0 {
 		waited = time.Now()
 	}
-	evs, err := l.sel.Select(l.events[:0], wait)
+	var evs []selector.Ready
+	var err error
+	if l.parker != nil && l.inflight == 0 && waited.Sub(l.calledAt) >= l.parkWindow {
+		// No other goroutine is working for the loop: block the thread
+		// in the kernel, one syscall per wait. While one is (an executor
+		// job runs, or another goroutine called in lately and may be
+		// waiting for the answer, which a callback may hand it after
+		// this wait or a later one), park in Go's poller, which gives
+		// it our P at once instead of leaving it queued behind a thread
+		// stuck in a wait. (A poll that cannot block, wait 0, is the
+		// same syscall either way.)
+		evs, err = l.parker.SelectBlocked(l.events[:0], wait)
+	} else {
+		evs, err = l.sel.Select(l.events[:0], wait)
+	}
 	l.sincePoll = 0
-	l.yieldToScheduler(waited)
+	now := l.yieldToScheduler(waited)
 	if err != nil {
 		l.CallExceptionHandler(ErrorContext{Message: "selector failed", Err: err})
 	}
@@ -629,10 +659,23 @@ func (l *Loop) poll(timeout time.Duration) {
 		l.takeThreadsafe()
 		woken = true
 	}
+	if woken {
+		l.calledAt = now
+	}
 	if l.virtual != nil && timeout > 0 && len(evs) == 0 && !woken {
 		l.virtual.advanceTo(l.timers[0].when)
 	}
 }
+
+// defaultParkWindow is how long after a poll took a callback from another
+// goroutine the loop parks rather than blocks (see poll). That goroutine
+// often waits for an answer the loop gives only after more I/O (a request
+// it asked the loop to make), and a blocked loop would leave it queued for
+// its P until the runtime's monitor takes it from the blocked thread,
+// 20µs to 10ms later. Parking costs two epoll_waits more per wait, so a
+// loop that hears from others once in a while parks for a moment and
+// blocks again; one that keeps being called into keeps parking.
+const defaultParkWindow = 10 * time.Millisecond
 
 // yieldInterval is how often a busy loop passes through the Go scheduler.
 // A goroutine that never does is, after 10ms, marked for preemption by
@@ -648,7 +691,8 @@ const yieldInterval = 4 * time.Millisecond
 // since the last time. A poll that slept that long (waited is when it
 // began, zero for a poll that could not block) counts as a yield: the
 // loop was idle, and the first event after it is not delayed by one.
-func (l *Loop) yieldToScheduler(waited time.Time) {
+// It returns the time it read.
+func (l *Loop) yieldToScheduler(waited time.Time) time.Time {
 	now := time.Now()
 	switch {
 	case !waited.IsZero() && now.Sub(waited) >= yieldInterval:
@@ -657,6 +701,7 @@ func (l *Loop) yieldToScheduler(waited time.Time) {
 		l.lastYield = now
 		runtime.Gosched()
 	}
+	return now
 }
 
 // takeThreadsafe moves callbacks queued by other goroutines to the ready

@@ -3,20 +3,18 @@
 package selector
 
 // New returns the best backend for the platform: on Linux, epoll that
-// parks in Go's poller when idle (NewEpollInGoPoller). A loop blocked in
-// epoll_wait holds a thread the runtime takes its P from; woken, it queues
-// behind the process's other goroutines for one, and a goroutine it waits
-// for (an executor job, a CallSoonThreadsafe caller) may not run until the
-// runtime's monitor notices the blocked thread. Parked, the loop is one
-// more goroutine the scheduler wakes at once: an executor round trip costs
-// about 10µs instead of 80–200µs (BenchmarkExecutorRoundTrip), and an echo
-// loop sharing its process with its load clients no longer stalls. NewEpoll
-// blocks instead and saves the one extra epoll_wait each idle moment costs,
-// for a loop alone on its thread.
-func New() (Selector, error) { return NewEpollInGoPoller() }
+// blocks in epoll_wait or parks in Go's poller as its caller asks
+// (NewEpollAuto, a Parker). The event loop blocks while it is alone, for
+// the syscall floor (one epoll_wait per wait instead of three), and parks
+// while a goroutine works for it, so that the goroutine gets the loop's P
+// at once: an executor round trip costs about 10µs parked against
+// 80–200µs blocked (BenchmarkExecutorRoundTrip). NewEpoll always blocks,
+// NewEpollInGoPoller always parks.
+func New() (Selector, error) { return NewEpollAuto() }
 
 var named = map[string]func() (Selector, error){
 	"epoll":          NewEpoll,
+	"epoll-auto":     NewEpollAuto,
 	"epoll-gopoller": NewEpollInGoPoller,
 	"poll":           NewPoll,
 }

@@ -18,18 +18,47 @@ import (
 // the Go runtime and parks; the runtime wakes the goroutine when an event
 // or the timeout arrives.
 //
-// Why: a goroutine blocked in a syscall keeps its thread, and after 20µs
-// the runtime gives its P to another thread; on waking it must win a P
-// back, or wait in the run queue behind the process's other goroutines. A
-// loop sharing its process with busy goroutines (its own clients, a
-// net/http server, workers, the executor) wakes faster and costs the
-// scheduler less parked than blocked, which is why New chooses it. The
-// price is one more epoll_wait each time the loop goes idle (under load
-// about 0.06 more syscalls per echoed message): a loop alone in its
-// process that wants the syscall floor may choose NewEpoll.
+// Why: a goroutine blocked in a syscall keeps its thread and its P, and a
+// goroutine it made runnable just before (an executor job, the caller of
+// CallSoonThreadsafe it answered) sits in that P's queue until another
+// thread steals it or the runtime's monitor takes the P, after 20µs or
+// more. Parked, the loop hands its P to that goroutine at once. The price
+// is two more epoll_waits each time the loop goes idle: the look that
+// finds nothing, then the runtime's own poll. NewEpollAuto leaves the
+// choice to each wait.
 //
 // If the Go runtime refuses the fd, waits fall back to blocking.
 func NewEpollInGoPoller() (Selector, error) {
+	ep, err := newParkedEpoll()
+	if err != nil {
+		return nil, err
+	}
+	if ep.park == nil {
+		return ep, nil
+	}
+	return &parkedEpoll{ep}, nil
+}
+
+// NewEpollAuto returns an epoll Selector that can wait both ways: Select
+// parks in Go's poller as NewEpollInGoPoller's does, and SelectBlocked
+// blocks the thread in epoll_wait as NewEpoll's does. It is the Linux
+// default (New): the event loop blocks while no other goroutine is working
+// for it, which costs one epoll_wait per wait instead of three, and parks
+// while one is (see Parker).
+func NewEpollAuto() (Selector, error) {
+	ep, err := newParkedEpoll()
+	if err != nil {
+		return nil, err
+	}
+	if ep.park == nil {
+		return ep, nil
+	}
+	return &autoEpoll{ep}, nil
+}
+
+// newParkedEpoll is an epoll with a parker, or without one if the Go
+// runtime refused the epoll fd (then it can only block).
+func newParkedEpoll() (*epoll, error) {
 	s, err := NewEpoll()
 	if err != nil {
 		return nil, err
@@ -59,7 +88,7 @@ func NewEpollInGoPoller() (Selector, error) {
 	p := &parker{f: f, rc: rc}
 	p.ready = p.poll // one method value for every wait
 	ep.park = p
-	return &parkedEpoll{ep}, nil
+	return ep, nil
 }
 
 // parkedEpoll is an epoll whose Name says how it waits.
@@ -67,6 +96,18 @@ type parkedEpoll struct{ *epoll }
 
 // Name returns "epoll-gopoller".
 func (p *parkedEpoll) Name() string { return "epoll-gopoller" }
+
+// autoEpoll is an epoll that parks or blocks as each wait asks.
+type autoEpoll struct{ *epoll }
+
+// Name returns "epoll-auto".
+func (a *autoEpoll) Name() string { return "epoll-auto" }
+
+// SelectBlocked is Select with a wait that blocks the thread in
+// epoll_wait; see Parker.
+func (a *autoEpoll) SelectBlocked(buf []Ready, timeout time.Duration) ([]Ready, error) {
+	return a.epoll.selectHow(buf, timeout, false)
+}
 
 // parker waits for the epoll fd in Go's poller.
 type parker struct {
@@ -114,7 +155,7 @@ func (p *parker) wait(ep *epoll, timeout time.Duration) (int, error) {
 
 // poll is the RawConn callback: false parks until the fd is readable.
 func (p *parker) poll(uintptr) bool {
-	p.n, p.err = unix.EpollWait(p.ep.fd, p.ep.events, 0)
+	p.n, p.err = epollPoll(p.ep.fd, p.ep.events)
 	return p.n > 0 || p.err != nil
 }
 

@@ -12,10 +12,11 @@
 // kqueue on darwin, FreeBSD, NetBSD, OpenBSD and DragonFly (NewKqueue), and
 // poll(2) on every Unix (NewPoll), the one the others (Solaris, illumos,
 // AIX) use, and available beside epoll or kqueue for tests and comparison.
-// New picks the best one for the platform. On Linux that is a fourth,
-// NewEpollInGoPoller: epoll that waits by parking in Go's own poller, so
-// that the loop goroutine and the process's other goroutines share the
-// scheduler well; Named finds a backend by name. They behave alike: the same
+// New picks the best one for the platform. On Linux that is NewEpollAuto,
+// an epoll that can also wait by parking in Go's own poller (a Parker),
+// so that the loop goroutine blocks in epoll_wait while it is alone and
+// shares the scheduler well with the goroutines that work for it; and
+// NewEpollInGoPoller always parks. Named finds a backend by name. They behave alike: the same
 // misuse errors, the same muting, the same reports on hangup and error.
 // Only what the kernel agrees to watch differs (epoll refuses regular
 // files, poll(2) takes any fd, kqueue varies with the system and the
@@ -122,8 +123,27 @@ type Selector interface {
 	// call returns an error or nil, never panics, never double-closes).
 	// It does not close the registered fds: they belong to the caller.
 	Close() error
-	// Name is "epoll", "epoll-gopoller", "kqueue" or "poll".
+	// Name is "epoll", "epoll-auto", "epoll-gopoller", "kqueue" or
+	// "poll".
 	Name() string
+}
+
+// Parker is a Selector that can wait two ways, and leaves the choice to
+// its caller, who knows what the process is doing: Select parks the
+// calling goroutine in Go's own network poller, SelectBlocked blocks its
+// thread in the kernel. Blocked costs one syscall per wait, parked three
+// (the look that finds nothing, the runtime's poll, the look that finds
+// the events), but a blocked thread keeps its P: a goroutine the caller
+// made runnable just before waiting (a worker it handed a job, a
+// goroutine it answered) waits for another thread to steal it, tens of
+// microseconds or more, where parking hands it the P at once. The event
+// loop blocks while no other goroutine works for it (no executor job in
+// flight, no callback from another goroutine in the last 10ms) and parks
+// otherwise. NewEpollAuto is one; New returns it on Linux.
+type Parker interface {
+	Selector
+	// SelectBlocked is Select, except that a wait blocks the thread.
+	SelectBlocked(buf []Ready, timeout time.Duration) ([]Ready, error)
 }
 
 // Misuse errors. They are wrapped with the operation and fd; test for them
@@ -169,7 +189,8 @@ func msec(timeout time.Duration) int {
 }
 
 // Named returns the constructor of the backend called name on this
-// platform ("epoll", "epoll-gopoller", "kqueue", "poll"); for a name the
+// platform ("epoll", "epoll-auto", "epoll-gopoller", "kqueue", "poll");
+// for a name the
 // platform does not have, a constructor that fails saying so. It lets a
 // test suite or a deployment pick a backend from configuration.
 func Named(name string) func() (Selector, error) {
