@@ -279,12 +279,7 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 			it.state = iterPulling
 		}
 	}
-	var y Yield
-	if exc != nil {
-		y = it.prod.Throw(c, exc)
-	} else {
-		y = it.prod.Send(c)
-	}
+	y := it.resume(c, exc)
 	switch y.kind {
 	case yieldValue:
 		v := it.val
@@ -322,6 +317,29 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 }
 
 func (it *AsyncIter[T]) finish() { it.state, it.busy = iterDone, false }
+
+// resume runs the producer until it yields or ends. A producer that panics
+// out of it (one written by hand may, and a generated one whose body
+// panics does) is finished before the panic goes on to fail the Next or
+// Close that ran it: as a Python async generator that raised, it gives no
+// more values, and a later Next ends the sequence instead of finding the
+// iterator still busy. An open-coded defer: a couple of instructions when
+// nothing panics.
+func (it *AsyncIter[T]) resume(c *Ctx, exc error) (y Yield) {
+	ok := false
+	defer func() {
+		if !ok {
+			it.finish()
+		}
+	}()
+	if exc != nil {
+		y = it.prod.Throw(c, exc)
+	} else {
+		y = it.prod.Send(c)
+	}
+	ok = true
+	return y
+}
 
 func (s *iterStep[T]) end() Yield {
 	s.over = true

@@ -17,7 +17,11 @@ package rt
 //
 // Inside a template the literal is compiled by asyncgen (see package gen);
 // elsewhere fn runs on a goroutine of its own that hands control back and
-// forth with the loop, as every coroutine does in reference mode.
+// forth with the loop, as every coroutine does in reference mode. Closed
+// while suspended, fn is unwound (its defers run); an Await in a deferred
+// call then cannot suspend and returns an error matching
+// ErrCoroutineClosed, as CPython refuses a coroutine that awaits after
+// GeneratorExit.
 func Async[T any](fn func() (T, error)) Coro[T] { return newRef(fn) }
 
 // AsyncVoid is Async for a literal that returns only an error, the usual

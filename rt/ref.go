@@ -34,7 +34,16 @@ type refDriver struct {
 	// template names the generated closure that calls the template, ""
 	// for a coroutine written by hand (see checkAwaitCaller).
 	template string
+	// closing says that Close is unwinding the body: nothing will resume
+	// it again, so an Await in a deferred call cannot suspend.
+	closing bool
 }
+
+// errAwaitWhileClosing is what an Await that would suspend returns in a
+// coroutine being closed (a deferred call awaiting during Close): waiting
+// would leave its goroutine blocked for ever, as CPython refuses with
+// "coroutine ignored GeneratorExit".
+var errAwaitWhileClosing = &RuntimeError{Msg: "rt: Await in a coroutine being closed: it cannot suspend", Err: ErrCoroutineClosed}
 
 // refCoro is a coroutine whose body runs on its own goroutine (reference
 // mode): what Async returns, and so what asyncgen's constructors return
@@ -136,6 +145,11 @@ func (r *refCoro[T]) run() {
 func refAwait[T any](d *refDriver, a Awaitable[T]) (T, error) {
 	var w Awaiting[T]
 	y, suspend := w.Start(d.ctx, a)
+	if suspend && d.closing {
+		w.Close()
+		var zero T
+		return zero, errAwaitWhileClosing
+	}
 	if suspend {
 		// Record the caller's PCs now; resolve them to file:line only
 		// if someone asks for the stack.
@@ -150,6 +164,7 @@ func refAwait[T any](d *refDriver, a Awaitable[T]) (T, error) {
 		d.toLoop <- y
 		m := <-d.toCoro
 		if m.close {
+			d.closing = true
 			w.Close()
 			panic(errRefClosed)
 		}

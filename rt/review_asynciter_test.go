@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"github.com/asyncgen/asyncgen/rt"
 )
 
@@ -29,5 +30,71 @@ func TestAsyncIterProducerRaisingStopIsAnError(t *testing.T) {
 	got, err := aiRun(t, rt.Collect(outer))
 	if err == nil || errors.Is(err, rt.ErrStopAsyncIteration) {
 		t.Fatalf("Collect = %v, %v; want [0] with an error saying the producer raised StopAsyncIteration (CPython's RuntimeError)", got, err)
+	}
+}
+
+// panickyProducer is a producer written by hand whose first Send panics.
+type panickyProducer struct{}
+
+func (panickyProducer) Send(*rt.Ctx) rt.Yield         { panic("producer broke") }
+func (panickyProducer) Throw(*rt.Ctx, error) rt.Yield { panic("producer broke") }
+func (panickyProducer) Close()                        {}
+func (panickyProducer) Result() (rt.Void, error)      { return rt.Void{}, nil }
+
+// A producer that panics out of Send (a hand-written one can: generated
+// ones do the same when their body panics) fails the Next that ran it with
+// the panic, and finishes the iterator, as a Python async generator that
+// raised is finished: the next Next ends the sequence instead of
+// reporting a Next still running.
+func TestAsyncIterProducerPanicFinishesIterator(t *testing.T) {
+	it := rt.NewAsyncIter(func(*rt.Yielder[int]) rt.Coro[rt.Void] { return panickyProducer{} })
+	_, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) }))
+	var pe *rt.PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("the Next that ran the producer: %v; want its *rt.PanicError", err)
+	}
+	if !it.Done() {
+		t.Error("the iterator is not finished after its producer panicked")
+	}
+	if _, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) })); !errors.Is(err, rt.ErrStopAsyncIteration) {
+		t.Errorf("a Next after the panic: %v; want ErrStopAsyncIteration", err)
+	}
+}
+
+// A producer written with rt.Async that awaits in a deferred call while
+// it is being closed (Abandon unwinds it at its Yield) cannot suspend:
+// nothing will ever resume it. The await fails at once, as CPython's
+// "coroutine ignored GeneratorExit", and the goroutine the Async body
+// runs on ends instead of waiting for ever.
+func TestAsyncProducerAwaitingWhileClosedEnds(t *testing.T) {
+	leakcheck.Check(t)
+	var closeErr error
+	_, err := aiRun(t, rt.Async(func() (int, error) {
+		never := rt.NewFuture[int](rt.RunningLoop())
+		it := rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] {
+			return rt.AsyncVoid(func() error {
+				defer func() {
+					_, closeErr = rt.Await(never)
+				}()
+				rt.Must(y.Yield(1))
+				rt.Must(y.Yield(2))
+				return nil
+			})
+		})
+		v, err := rt.Await(it.Next())
+		if err != nil {
+			return 0, err
+		}
+		it.Abandon()
+		if !it.Done() {
+			t.Error("the iterator is not finished after Abandon")
+		}
+		return v, nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(closeErr, rt.ErrCoroutineClosed) {
+		t.Errorf("the await in the closing producer's defer: %v; want an error matching rt.ErrCoroutineClosed", closeErr)
 	}
 }
