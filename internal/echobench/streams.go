@@ -14,25 +14,29 @@ import (
 // describes, each connection its own task running a generated coroutine: echoBlocks
 // (ReadInto a 1 KiB buffer of its own, Write, Drain) for Block, echoLines
 // (ReadLine, Write, Drain) for Line requests.
-func ServeStreams(lo Loops) Server {
-	return func(addr string) (string, func(), error) {
-		return serveStreams(lo, addr)
-	}
+func ServeStreams(lo Loops) Server { return serveStreams(lo, (*streams.StreamReader).ReadLine) }
+
+// ServeStreamsView is ServeStreams with the lines read by ReadLineView, in
+// place as bufio's ReadSlice reads them, instead of ReadLine's copy.
+func ServeStreamsView(lo Loops) Server {
+	return serveStreams(lo, (*streams.StreamReader).ReadLineView)
 }
 
-func serveStreams(lo Loops, addr string) (string, func(), error) {
-	handler := echoBlocksAsync
-	if shapeOfEnv() == Line {
-		handler = echoLinesAsync
+func serveStreams(lo Loops, readLine func(*streams.StreamReader) rt.Coro[[]byte]) Server {
+	return func(addr string) (string, func(), error) {
+		lines := shapeOfEnv() == Line
+		return OnLoops(lo, func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error) {
+			cb := func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+				CountConn()
+				if lines {
+					return echoLinesAsync(r, w, readLine)
+				}
+				return echoBlocksAsync(r, w)
+			}
+			return rt.RunUntilComplete(l, streams.StartServer(cb, "tcp4", addr,
+				streams.WithServerOptions(rt.WithBacklog(Somaxconn()), rt.WithReusePort(reusePort))))
+		})(addr)
 	}
-	return OnLoops(lo, func(l *rt.Loop, addr string, reusePort bool) (*rt.Server, error) {
-		cb := func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
-			CountConn()
-			return handler(r, w)
-		}
-		return rt.RunUntilComplete(l, streams.StartServer(cb, "tcp4", addr,
-			streams.WithServerOptions(rt.WithBacklog(Somaxconn()), rt.WithReusePort(reusePort))))
-	})(addr)
 }
 
 // echoBlocks echoes what it reads until EOF, through a buffer of its own:
@@ -60,12 +64,14 @@ func echoBlocks(r *streams.StreamReader, w *streams.StreamWriter) error {
 }
 
 // echoLines echoes line by line until EOF (a last line without its '\n'
-// included, as ReadLine returns it).
+// included, as ReadLine returns it), each line read by readLine: ReadLine,
+// or ReadLineView, whose view Write copies into the transport's buffer
+// (or sends) before the next read ends its validity.
 //
 //asyncgen:coroutine
-func echoLines(r *streams.StreamReader, w *streams.StreamWriter) error {
+func echoLines(r *streams.StreamReader, w *streams.StreamWriter, readLine func(*streams.StreamReader) rt.Coro[[]byte]) error {
 	for {
-		line, err := rt.Await(r.ReadLine())
+		line, err := rt.Await(readLine(r))
 		if err != nil {
 			return err
 		}

@@ -115,14 +115,7 @@ func (p *pingProto) DataReceived(b []byte) {
 // ReadInto coroutine are reused, the transport reads into the reader's
 // pooled buffer, Drain's fast path is a completed future.
 func TestReadIntoEchoAllocatesNothingPerMessage(t *testing.T) {
-	if rtimpl.RefMode || raceEnabled {
-		t.Skip("reference mode and the race detector allocate on their own account: allocation counts mean nothing there")
-	}
-	l, err := rt.NewLoop()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := allocLoop(t)
 	srv, err := rt.RunUntilComplete(l, streams.StartServer(func(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
 		return &intoEcho{r: r, w: w, buf: make([]byte, 4096)}
 	}, "tcp4", "127.0.0.1:0"))
@@ -152,4 +145,19 @@ func TestReadIntoEchoAllocatesNothingPerMessage(t *testing.T) {
 	if err := l.RunUntilComplete(srv.WaitClosed()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// allocLoop is a loop for counting allocations, closed at the test's end;
+// in reference mode and under the race detector, which allocate on their
+// own account, the test is skipped.
+func allocLoop(t *testing.T) *rt.Loop {
+	if rtimpl.RefMode || raceEnabled {
+		t.Skip("reference mode and the race detector allocate on their own account: allocation counts mean nothing there")
+	}
+	l, err := rt.NewLoop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
 }

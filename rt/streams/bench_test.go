@@ -24,6 +24,7 @@ func init() {
 	echobench.Main(map[string]echobench.Server{
 		"streams":       echobench.ServeStreams(echobench.Loops{}),
 		"streams-epoll": echobench.ServeStreams(echobench.Loops{Selector: selector.NewEpoll}), // blocked in epoll_wait when idle
+		"streams-view":  echobench.ServeStreamsView(echobench.Loops{}),                        // lines read with ReadLineView
 		"net-bufio":     echobench.ServeNetBufio,
 		"net":           echobench.ServeNet,
 		"rt":            echobench.ServeProtocol(echobench.Loops{}),
@@ -46,13 +47,14 @@ func BenchmarkBlockEchoInProcess(b *testing.B) {
 // BenchmarkLineEchoInProcess is BenchmarkLineEcho in the benchmark's
 // process.
 func BenchmarkLineEchoInProcess(b *testing.B) {
-	echobench.CompareInProcess(b, echobench.Line, echobench.Servers("streams", "net-bufio")...)
+	echobench.CompareInProcess(b, echobench.Line, echobench.Servers("streams", "streams-view", "net-bufio")...)
 }
 
 // BenchmarkLineEcho: one op is one 128-byte line echoed by a task in
-// ReadLine/Write/Drain, against bufio's ReadSlice and a flushed Writer.
+// ReadLine/Write/Drain (streams; streams-view with ReadLineView, the line
+// read in place), against bufio's ReadSlice and a flushed Writer.
 func BenchmarkLineEcho(b *testing.B) {
-	echobench.Compare(b, echobench.Line, echobench.Servers("streams", "net-bufio")...)
+	echobench.Compare(b, echobench.Line, echobench.Servers("streams", "streams-view", "net-bufio")...)
 }
 
 // BenchmarkIdleConns: memory per idle connection at 10,000 connections,

@@ -29,9 +29,17 @@
 // reader's buffer (the protocol is a BufferedProtocol), and copied once
 // more only into what a read returns. Read, ReadLine, ReadUntil and
 // ReadExactly return fresh slices owned by the caller; ReadInto fills the
-// caller's buffer and allocates nothing; Peek, Consume and ReadMore let a
-// parser work on the buffer in place. A reader holds a buffer only while
-// it has unread data: an idle connection costs none.
+// caller's buffer; ReadLineView returns the line as a view of the buffer,
+// valid until the next read or Consume (bufio's ReadSlice); Peek, Consume
+// and ReadMore let a parser work on the buffer in place. A reader holds a
+// buffer only while it has unread data (or a view is out): an idle
+// connection costs none.
+//
+// Per read, in steady state: ReadInto, ReadMore and ReadLineView allocate
+// nothing, ReadLine only the line it returns, whether or not they wait
+// (their coroutine is the reader's own, reused once finished, and so is
+// the future a wait awaits); Read, ReadUntil and ReadExactly allocate
+// their generated coroutine besides what they return.
 //
 // # Limits and flow control
 //

@@ -376,6 +376,7 @@ func TestFaultCancelInEveryAwait(t *testing.T) {
 		read func(r *streams.StreamReader) rt.Coro[[]byte]
 	}{
 		{"ReadLine", (*streams.StreamReader).ReadLine},
+		{"ReadLineView", (*streams.StreamReader).ReadLineView},
 		{"ReadExactly", func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadExactly(1 << 20) }},
 		{"ReadUntil", func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadUntil([]byte("END")) }},
 		{"Read(-1)", func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(-1) }},

@@ -10,8 +10,8 @@ import (
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
-// readScript reads r to its end with a sequence of ReadLine, ReadUntil
-// and ReadExactly chosen by ops, and returns what each returned, until
+// readScript reads r to its end with a sequence of ReadLine, ReadUntil,
+// ReadExactly and ReadLineView chosen by ops, and returns what each returned, until
 // one reports the end (an empty line or an incomplete read).
 func readScript(r *streams.StreamReader, ops []byte) []string {
 	var out []string
@@ -19,24 +19,26 @@ func readScript(r *streams.StreamReader, ops []byte) []string {
 		op := ops[i%len(ops)]
 		var got []byte
 		var err error
-		switch op % 3 {
+		switch op % 4 {
 		case 0:
 			got, err = rt.Await(r.ReadLine())
 		case 1:
 			got, err = rt.Await(r.ReadUntil([]byte("\r\n")))
 		case 2:
 			got, err = rt.Await(r.ReadExactly(int(op%7) + 1))
+		case 3:
+			got, err = rt.Await(r.ReadLineView())
 		}
 		var ie *streams.IncompleteReadError
 		switch {
 		case errors.As(err, &ie):
-			return append(out, fmt.Sprintf("op%d incomplete %q/%d", op%3, ie.Partial, ie.Expected))
+			return append(out, fmt.Sprintf("op%d incomplete %q/%d", op%4, ie.Partial, ie.Expected))
 		case err != nil:
-			return append(out, fmt.Sprintf("op%d error %v", op%3, err))
+			return append(out, fmt.Sprintf("op%d error %v", op%4, err))
 		case len(got) == 0:
-			return append(out, fmt.Sprintf("op%d end", op%3))
+			return append(out, fmt.Sprintf("op%d end", op%4))
 		}
-		out = append(out, fmt.Sprintf("op%d %q", op%3, got))
+		out = append(out, fmt.Sprintf("op%d %q", op%4, got))
 	}
 	return append(out, "too many reads")
 }

@@ -19,24 +19,27 @@ var errEmptySep = errors.New("streams: ReadUntil: the separator must not be empt
 // Read returns a coroutine reading up to n bytes: it returns as soon as at
 // least one byte is buffered (or an empty slice at EOF). Read(-1) reads to
 // EOF. The slice belongs to the caller.
-func (r *StreamReader) Read(n int) rt.Coro[[]byte] { return r.readAsync(n) }
-
-// ReadLine returns a coroutine reading one line, "\n" included. At EOF it
-// returns the partial last line (empty when there is none). A line longer
-// than the limit is discarded (through its newline, or the whole buffer
-// if none is buffered) and the error matches ErrLimitOverrun.
-func (r *StreamReader) ReadLine() rt.Coro[[]byte] { return r.readLineAsync() }
+func (r *StreamReader) Read(n int) rt.Coro[[]byte] {
+	r.unpin()
+	return r.readAsync(n)
+}
 
 // ReadUntil returns a coroutine reading up to and including sep (which
 // may be several bytes long). At EOF without sep it fails with an
 // *IncompleteReadError holding what was buffered; with more than the
 // limit buffered and no sep it fails with a *LimitOverrunError and leaves
 // the data in the buffer.
-func (r *StreamReader) ReadUntil(sep []byte) rt.Coro[[]byte] { return r.readUntilAsync(sep) }
+func (r *StreamReader) ReadUntil(sep []byte) rt.Coro[[]byte] {
+	r.unpin()
+	return r.readUntilAsync(sep)
+}
 
 // ReadExactly returns a coroutine reading exactly n bytes, or failing at
 // EOF with an *IncompleteReadError holding the partial data.
-func (r *StreamReader) ReadExactly(n int) rt.Coro[[]byte] { return r.readExactlyAsync(n) }
+func (r *StreamReader) ReadExactly(n int) rt.Coro[[]byte] {
+	r.unpin()
+	return r.readExactlyAsync(n)
+}
 
 // read is Read's template.
 //
@@ -85,7 +88,7 @@ func (r *StreamReader) readUntil(sep []byte) ([]byte, error) {
 	}
 	offset := 0
 	for {
-		if chunk, done, err := r.untilStep(sep, &offset); done {
+		if chunk, done, err := r.untilStep(sep, &offset, false); done {
 			return chunk, err
 		}
 		w := r.waitForData(rt.RunningLoop(), "ReadUntil")
@@ -97,34 +100,12 @@ func (r *StreamReader) readUntil(sep []byte) ([]byte, error) {
 	}
 }
 
-// readLine is ReadLine's template. It runs the loop of readUntil itself
-// rather than awaiting it, so a connection waiting for a line holds one
-// frame, not two.
-//
-//asyncgen:coroutine
-func (r *StreamReader) readLine() ([]byte, error) {
-	if r.err != nil {
-		return nil, r.err
-	}
-	offset := 0
-	for {
-		if line, done, err := r.untilStep(newline, &offset); done {
-			return r.lineResult(line, err)
-		}
-		w := r.waitForData(rt.RunningLoop(), "ReadLine")
-		_, err := rt.Await(w)
-		r.doneWaiting(w)
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// untilStep is one look of ReadUntil at the buffer: done with the chunk
-// through sep, or with a LimitOverrunError (data kept) or, at EOF, an
-// IncompleteReadError (data taken); not done when it must wait. offset
-// carries where the next look resumes.
-func (r *StreamReader) untilStep(sep []byte, offset *int) ([]byte, bool, error) {
+// untilStep is one look of ReadUntil (or of a line read) at the buffer:
+// done with the chunk through sep, or with a LimitOverrunError (data
+// kept) or, at EOF, an IncompleteReadError (data taken); not done when it
+// must wait. offset carries where the next look resumes. The chunk is a
+// copy, or with view a view (see ReadLineView).
+func (r *StreamReader) untilStep(sep []byte, offset *int, view bool) ([]byte, bool, error) {
 	isep, next, err := r.scan(sep, *offset)
 	if err != nil {
 		return nil, true, err
@@ -133,19 +114,20 @@ func (r *StreamReader) untilStep(sep []byte, offset *int) ([]byte, bool, error) 
 		if isep > r.limit {
 			return nil, true, &LimitOverrunError{Msg: "Separator is found, but chunk is longer than limit", Consumed: isep}
 		}
-		return r.take(isep + len(sep)), true, nil
+		return r.takeOrView(isep+len(sep), view), true, nil
 	}
 	*offset = next
 	if r.eof {
-		return nil, true, &IncompleteReadError{Partial: r.take(r.Buffered()), Expected: -1}
+		return nil, true, &IncompleteReadError{Partial: r.takeOrView(r.Buffered(), view), Expected: -1}
 	}
 	return nil, false, nil
 }
 
-// lineResult turns ReadUntil's outcome into ReadLine's (asyncio's
+// lineResult turns ReadUntil's outcome into ReadLine's (and
+// ReadLineView's) (asyncio's
 // readline): the partial line at EOF, and a line over the limit
 // discarded.
-func (r *StreamReader) lineResult(line []byte, err error) ([]byte, error) {
+func (r *StreamReader) lineResult(line []byte, err error, what string) ([]byte, error) {
 	if err == nil {
 		return line, nil // before errors.As, whose targets escape: two allocations
 	}
@@ -156,7 +138,7 @@ func (r *StreamReader) lineResult(line []byte, err error) ([]byte, error) {
 	var le *LimitOverrunError
 	if errors.As(err, &le) {
 		r.discardLine(le.Consumed)
-		return nil, fmt.Errorf("streams: ReadLine: %s: %w", le.Msg, ErrLimitOverrun)
+		return nil, fmt.Errorf("streams: %s: %s: %w", what, le.Msg, ErrLimitOverrun)
 	}
 	return line, err
 }

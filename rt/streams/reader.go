@@ -32,7 +32,9 @@ var bufPool = sync.Pool{New: func() any {
 //
 // Byte ownership: Read, ReadLine, ReadUntil and ReadExactly return fresh
 // slices that belong to the caller. ReadInto copies into the caller's
-// buffer. Peek returns a view of the reader's own buffer, valid only until
+// buffer. ReadLineView returns a view of the reader's own buffer that
+// stays put until the next read or Consume, the loop running meanwhile.
+// Peek returns a view of the reader's own buffer, valid only until
 // the next read, Consume, or the next time the loop runs (new data may
 // move it): parse from it in place, then Consume what was parsed.
 //
@@ -48,11 +50,19 @@ type StreamReader struct {
 	t      rt.Transport
 	eof    bool
 	paused bool // we paused the transport's reading (over 2×limit)
+	// pinned says that a view ReadLineView returned may still be in use:
+	// the buffer's bytes are neither moved nor given back until the next
+	// read or Consume (unpin).
+	pinned bool
 	// wfut is the future waits reuse (Reset after each), and op the
-	// coroutine of ReadInto and ReadMore, reused once finished: a message
-	// read with ReadInto costs no allocation.
+	// coroutine of ReadInto, ReadMore, ReadLine and ReadLineView, reused
+	// once finished: a message read with ReadInto or ReadLineView costs
+	// no allocation, with ReadLine the line.
 	wfut *rt.Future[rt.Void]
-	op   *intoOp
+	op   *readOp
+	// retired is a pooled buffer left to a pinned view when the data
+	// moved to another, back to the pool at unpin.
+	retired *[]byte
 }
 
 // NewStreamReader returns a reader with the given limit (DefaultLimit if
@@ -104,6 +114,7 @@ func (r *StreamReader) Peek() []byte { return r.buf[r.off:] }
 
 // Consume drops the first n unread bytes (after parsing them from Peek).
 func (r *StreamReader) Consume(n int) {
+	r.unpin()
 	if n < 0 || n > r.Buffered() {
 		panic(fmt.Sprintf("streams: Consume(%d) with %d bytes buffered", n, r.Buffered()))
 	}
@@ -127,9 +138,7 @@ func (r *StreamReader) FeedData(p []byte) {
 // FeedEOF marks the end of the stream and wakes a waiting read.
 func (r *StreamReader) FeedEOF() {
 	r.eof = true
-	if r.Buffered() == 0 {
-		r.release()
-	}
+	r.releaseIfEmpty()
 	r.wakeup()
 }
 
@@ -147,16 +156,32 @@ func (r *StreamReader) space(n int) []byte {
 	}
 	if cap(r.buf)-len(r.buf) < n {
 		unread := len(r.buf) - r.off
-		if r.off > 0 && cap(r.buf)-unread >= n {
+		switch {
+		case r.off > 0 && cap(r.buf)-unread >= n && !r.pinned:
 			copy(r.buf, r.buf[r.off:])
-		} else {
+		case r.pinned && unread+n <= poolBufSize:
+			// A view is out: its bytes stay where they are, and the
+			// unread data moves to another pooled buffer.
+			old := r.bp
+			r.bp = bufPool.Get().(*[]byte)
+			nb := (*r.bp)[:unread]
+			copy(nb, r.buf[r.off:])
+			r.retire(old)
+			r.buf = nb
+		default:
 			nb := make([]byte, unread, max(2*cap(r.buf), unread+n))
 			copy(nb, r.buf[r.off:])
-			r.putBack()
+			if r.pinned {
+				r.retire(r.bp)
+				r.bp = nil
+			} else {
+				r.putBack()
+			}
 			r.buf = nb
 		}
 		r.buf = r.buf[:unread]
 		r.off = 0
+		r.pinned = false // the view's bytes are no longer in r.buf
 	}
 	return r.buf[len(r.buf):cap(r.buf)][:n:n]
 }
@@ -184,7 +209,7 @@ func (r *StreamReader) wakeup() {
 // consumed is called after bytes were taken: it gives an emptied buffer
 // back and resumes the transport once the buffer is within the limit.
 func (r *StreamReader) consumed() {
-	if r.Buffered() == 0 {
+	if r.Buffered() == 0 && !r.pinned {
 		r.release()
 	}
 	if r.paused && r.Buffered() <= r.limit {
@@ -192,6 +217,38 @@ func (r *StreamReader) consumed() {
 		r.t.ResumeReading()
 	}
 }
+
+// releaseIfEmpty gives the buffer back when it holds no unread data and
+// no view may be using it.
+func (r *StreamReader) releaseIfEmpty() {
+	if r.Buffered() == 0 && !r.pinned {
+		r.release()
+	}
+}
+
+// unpin ends the validity of the last view (the next read or Consume):
+// its bytes may be moved and reused again.
+func (r *StreamReader) unpin() {
+	if r.pinned || r.retired != nil {
+		r.unpinSlow()
+	}
+}
+
+func (r *StreamReader) unpinSlow() {
+	if r.retired != nil {
+		*r.retired = (*r.retired)[:0]
+		bufPool.Put(r.retired)
+		r.retired = nil
+	}
+	if r.pinned {
+		r.pinned = false
+		r.releaseIfEmpty()
+	}
+}
+
+// retire keeps bp, a pooled buffer a view may still be using, until
+// unpin.
+func (r *StreamReader) retire(bp *[]byte) { r.retired = bp }
 
 func (r *StreamReader) release() {
 	r.putBack()
@@ -213,6 +270,21 @@ func (r *StreamReader) take(n int) []byte {
 	r.off += n
 	r.consumed()
 	return out
+}
+
+// takeOrView is take, or with view the first n unread bytes in place,
+// consumed and pinned (see ReadLineView).
+func (r *StreamReader) takeOrView(n int, view bool) []byte {
+	if !view {
+		return r.take(n)
+	}
+	v := r.buf[r.off : r.off+n : r.off+n]
+	if n > 0 {
+		r.pinned = true
+	}
+	r.off += n
+	r.consumed()
+	return v
 }
 
 // waitForData returns the future a read awaits until data or EOF arrive

@@ -290,10 +290,11 @@ func TestSetExceptionFailsReads(t *testing.T) {
 // for the next read: whichever read it is.
 func TestCancelledReadsLoseNothing(t *testing.T) {
 	reads := map[string]func(*streams.StreamReader) rt.Coro[[]byte]{
-		"ReadLine":    (*streams.StreamReader).ReadLine,
-		"ReadExactly": func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadExactly(100) },
-		"ReadUntil":   func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadUntil([]byte("END")) },
-		"Read(-1)":    func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(-1) },
+		"ReadLine":     (*streams.StreamReader).ReadLine,
+		"ReadLineView": (*streams.StreamReader).ReadLineView,
+		"ReadExactly":  func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadExactly(100) },
+		"ReadUntil":    func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadUntil([]byte("END")) },
+		"Read(-1)":     func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(-1) },
 	}
 	for name, read := range reads {
 		t.Run(name, func(t *testing.T) {
