@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"os"
 	"strconv"
@@ -12,8 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asyncgen/asyncgen/rt"
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncgen/asyncgen/internal/leakcheck"
+	"github.com/asyncgen/asyncgen/rt"
 )
 
 // Running out of file descriptors while connections wait to be accepted:
@@ -212,7 +213,8 @@ func emfileChild() {
 	}
 	held = append(held, devnull)
 	for {
-		fd, err := unix.FcntlInt(uintptr(devnull), unix.F_DUPFD_CLOEXEC, 0)
+		// Open, not F_DUPFD_CLOEXEC, which AIX does not have.
+		fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err == unix.EMFILE {
 			break
 		}
