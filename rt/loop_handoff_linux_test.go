@@ -56,16 +56,7 @@ func benchFutureToGoroutine(b *testing.B, neverBlock bool) {
 // futureToGoroutine makes n such round trips and returns how many of the
 // answers were taken while the loop was blocked in epoll_wait.
 func futureToGoroutine(tb testing.TB, n int, neverBlock bool) int {
-	s, err := selector.NewEpollAuto()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, ok := s.(selector.Parker)
-	if !ok {
-		s.Close()
-		tb.Skip("the Go runtime refused the epoll fd: NewEpollAuto can only block")
-	}
-	w := &blockWatch{Parker: p, neverBlock: neverBlock}
+	w := &blockWatch{Parker: newAutoParker(tb), neverBlock: neverBlock}
 	l, err := rt.NewLoop(rt.WithSelector(w))
 	if err != nil {
 		tb.Fatal(err)
