@@ -287,9 +287,11 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 		it.val, it.hasVal = zero, false
 		if it.state == iterClosing {
 			// The producer yielded after learning of the close:
-			// abandon it (its remaining defers run) and fail.
-			it.prod.Close()
+			// abandon it (its remaining defers run) and fail. It is
+			// finished first, so that a panic out of its unwind leaves
+			// it finished, as resume does for Send and Throw.
 			it.finish()
+			it.prod.Close()
 			s.err = ErrIgnoredClose
 			return s.end()
 		}
