@@ -150,3 +150,49 @@ func TestAsyncIterIgnoredCloseWhoseUnwindPanicsFinishes(t *testing.T) {
 		t.Errorf("a Next after the panic: %v; want ErrStopAsyncIteration", err)
 	}
 }
+
+// stuckProducer is a producer written by hand that waits on a future
+// nobody completes and whose Close panics.
+type stuckProducer struct {
+	f  *rt.Future[rt.Void]
+	aw rt.Awaiting[rt.Void]
+}
+
+func (p *stuckProducer) Send(c *rt.Ctx) rt.Yield {
+	y, _ := p.aw.Start(c, p.f)
+	return y
+}
+func (p *stuckProducer) Throw(c *rt.Ctx, err error) rt.Yield { return p.Send(c) }
+func (p *stuckProducer) Close()                              { panic("producer's unwind broke") }
+func (p *stuckProducer) Result() (rt.Void, error)            { return rt.Void{}, nil }
+
+// A Next abandoned while it runs the producer (its consumer is closed: here
+// by the loop's Close, which closes the coroutines of pending tasks)
+// abandons the producer; a panic out of that unwind leaves the iterator
+// finished all the same, not running a Next for ever.
+func TestAsyncIterNextClosedWhoseUnwindPanicsFinishes(t *testing.T) {
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports []string
+	l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c.Message) })
+	it := rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] {
+		return &stuckProducer{f: rt.NewFuture[rt.Void](l)}
+	})
+	rt.CreateTask(l, rt.Async(func() (int, error) { return rt.Await(it.Next()) }))
+	l.CallSoon(l.Stop) // after the task's first step: it waits inside Next
+	if err := l.RunForever(); err != nil {
+		t.Fatal(err)
+	}
+	l.Close() // closes the consumer, and so its Next
+	if len(reports) != 1 {
+		t.Errorf("the loop's Close reported %q; want the pending task destroyed", reports)
+	}
+	if !it.Done() {
+		t.Error("the iterator is not finished after its producer panicked")
+	}
+	if _, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) })); !errors.Is(err, rt.ErrStopAsyncIteration) {
+		t.Errorf("a Next after the panic: %v; want ErrStopAsyncIteration", err)
+	}
+}
