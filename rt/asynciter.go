@@ -358,9 +358,11 @@ func (s *iterStep[T]) Close() {
 		// is finished, so the iterator's next Next reuses it.
 		s.begun, s.over, s.err = true, true, ErrCoroutineClosed
 	case !s.over:
+		// Finished first, so that a panic out of the producer's unwind
+		// leaves it finished (see resume).
 		s.over = true
-		s.it.prod.Close()
 		s.it.finish()
+		s.it.prod.Close()
 	}
 }
 
