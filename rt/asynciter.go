@@ -287,9 +287,11 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 		it.val, it.hasVal = zero, false
 		if it.state == iterClosing {
 			// The producer yielded after learning of the close:
-			// abandon it (its remaining defers run) and fail.
-			it.prod.Close()
+			// abandon it (its remaining defers run) and fail. It is
+			// finished first, so that a panic out of its unwind leaves
+			// it finished, as resume does for Send and Throw.
 			it.finish()
+			it.prod.Close()
 			s.err = ErrIgnoredClose
 			return s.end()
 		}
@@ -356,9 +358,11 @@ func (s *iterStep[T]) Close() {
 		// is finished, so the iterator's next Next reuses it.
 		s.begun, s.over, s.err = true, true, ErrCoroutineClosed
 	case !s.over:
+		// Finished first, so that a panic out of the producer's unwind
+		// leaves it finished (see resume).
 		s.over = true
-		s.it.prod.Close()
 		s.it.finish()
+		s.it.prod.Close()
 	}
 }
 

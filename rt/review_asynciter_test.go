@@ -2,6 +2,7 @@ package rt_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
@@ -96,5 +97,102 @@ func TestAsyncProducerAwaitingWhileClosedEnds(t *testing.T) {
 	}
 	if !errors.Is(closeErr, rt.ErrCoroutineClosed) {
 		t.Errorf("the await in the closing producer's defer: %v; want an error matching rt.ErrCoroutineClosed", closeErr)
+	}
+}
+
+// stubbornProducer is a producer written by hand that yields 1, ignores
+// the close its Yield reports by yielding 2, and whose Close (the unwind
+// of what it still holds) panics.
+type stubbornProducer struct {
+	y    *rt.Yielder[int]
+	aw   rt.Awaiting[bool]
+	step int
+}
+
+func (p *stubbornProducer) Send(c *rt.Ctx) rt.Yield {
+	if p.step == 0 {
+		p.step = 1
+		y, _ := p.aw.Start(c, p.y.Yield(1))
+		return y
+	}
+	if y, suspend := p.aw.Resume(c, nil); suspend {
+		return y
+	}
+	p.aw.Result() // false: the iterator is closing; yield anyway
+	y, _ := p.aw.Start(c, p.y.Yield(2))
+	return y
+}
+func (p *stubbornProducer) Throw(c *rt.Ctx, err error) rt.Yield { return p.Send(c) }
+func (p *stubbornProducer) Close()                              { panic("producer's unwind broke") }
+func (p *stubbornProducer) Result() (rt.Void, error)            { return rt.Void{}, nil }
+
+// A producer that yields after learning of the close, and then panics as
+// it is unwound, fails that Close with the panic; the iterator is finished
+// all the same, as after any other panic of its producer: a later Next
+// ends the sequence instead of finding a Close still running.
+func TestAsyncIterIgnoredCloseWhoseUnwindPanicsFinishes(t *testing.T) {
+	it := rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return &stubbornProducer{y: y} })
+	_, err := aiRun(t, rt.Async(func() (int, error) {
+		if v, err := rt.Await(it.Next()); err != nil || v != 1 {
+			return 0, fmt.Errorf("first Next = %d, %v; want 1", v, err)
+		}
+		_, err := rt.Await(it.Close())
+		return 0, err
+	}))
+	var pe *rt.PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("the Close whose producer's unwind panicked: %v; want its *rt.PanicError", err)
+	}
+	if !it.Done() {
+		t.Error("the iterator is not finished after its producer panicked")
+	}
+	if _, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) })); !errors.Is(err, rt.ErrStopAsyncIteration) {
+		t.Errorf("a Next after the panic: %v; want ErrStopAsyncIteration", err)
+	}
+}
+
+// stuckProducer is a producer written by hand that waits on a future
+// nobody completes and whose Close panics.
+type stuckProducer struct {
+	f  *rt.Future[rt.Void]
+	aw rt.Awaiting[rt.Void]
+}
+
+func (p *stuckProducer) Send(c *rt.Ctx) rt.Yield {
+	y, _ := p.aw.Start(c, p.f)
+	return y
+}
+func (p *stuckProducer) Throw(c *rt.Ctx, err error) rt.Yield { return p.Send(c) }
+func (p *stuckProducer) Close()                              { panic("producer's unwind broke") }
+func (p *stuckProducer) Result() (rt.Void, error)            { return rt.Void{}, nil }
+
+// A Next abandoned while it runs the producer (its consumer is closed: here
+// by the loop's Close, which closes the coroutines of pending tasks)
+// abandons the producer; a panic out of that unwind leaves the iterator
+// finished all the same, not running a Next for ever.
+func TestAsyncIterNextClosedWhoseUnwindPanicsFinishes(t *testing.T) {
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports []string
+	l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c.Message) })
+	it := rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] {
+		return &stuckProducer{f: rt.NewFuture[rt.Void](l)}
+	})
+	rt.CreateTask(l, rt.Async(func() (int, error) { return rt.Await(it.Next()) }))
+	l.CallSoon(l.Stop) // after the task's first step: it waits inside Next
+	if err := l.RunForever(); err != nil {
+		t.Fatal(err)
+	}
+	l.Close() // closes the consumer, and so its Next
+	if len(reports) != 1 {
+		t.Errorf("the loop's Close reported %q; want the pending task destroyed", reports)
+	}
+	if !it.Done() {
+		t.Error("the iterator is not finished after its producer panicked")
+	}
+	if _, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) })); !errors.Is(err, rt.ErrStopAsyncIteration) {
+		t.Errorf("a Next after the panic: %v; want ErrStopAsyncIteration", err)
 	}
 }

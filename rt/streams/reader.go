@@ -54,6 +54,9 @@ type StreamReader struct {
 	// the buffer's bytes are neither moved nor given back until the next
 	// read or Consume (unpin).
 	pinned bool
+	// wfutOut says that a wait on wfut has not called doneWaiting yet:
+	// wfut is not reset under it (see waitForData).
+	wfutOut bool
 	// wfut is the future waits reuse (Reset after each), and op the
 	// coroutine of ReadInto, ReadMore, ReadLine and ReadLineView, reused
 	// once finished: a message read with ReadInto or ReadLineView costs
@@ -299,13 +302,16 @@ func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
 		r.paused = false
 		r.t.ResumeReading()
 	}
-	// The previous wait's future is done and its reader has resumed (we
-	// are that reader, or a later one): it can be reused.
+	// The previous wait's future can be reused once its reader has taken
+	// the outcome (doneWaiting). A reader woken but not yet run has not:
+	// reset under it, the future would be shared by two waits, and the
+	// cancel of the later reader would reach the earlier one.
 	f := r.wfut
-	if f == nil || f.Loop() != l || f.Reset() != nil {
+	if f == nil || r.wfutOut || f.Loop() != l || f.Reset() != nil {
 		f = rt.NewFuture[rt.Void](l)
 		r.wfut = f
 	}
+	r.wfutOut = true
 	r.waiter = f
 	return f
 }
@@ -315,6 +321,9 @@ func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
 func (r *StreamReader) doneWaiting(f *rt.Future[rt.Void]) {
 	if r.waiter == f {
 		r.waiter = nil
+	}
+	if r.wfut == f {
+		r.wfutOut = false
 	}
 }
 
