@@ -62,6 +62,32 @@ func TestAsyncIterProducerPanicFinishesIterator(t *testing.T) {
 	}
 }
 
+// resultPanicProducer is a producer written by hand that ends at once
+// and whose Result panics.
+type resultPanicProducer struct{}
+
+func (resultPanicProducer) Send(*rt.Ctx) rt.Yield         { return rt.Yield{} }
+func (resultPanicProducer) Throw(*rt.Ctx, error) rt.Yield { return rt.Yield{} }
+func (resultPanicProducer) Close()                        {}
+func (resultPanicProducer) Result() (rt.Void, error)      { panic("result broke") }
+
+// A producer whose Result panics as it ends fails that Next with the
+// panic and leaves the iterator finished, as one that panics in Send does.
+func TestAsyncIterProducerResultPanicFinishesIterator(t *testing.T) {
+	it := rt.NewAsyncIter(func(*rt.Yielder[int]) rt.Coro[rt.Void] { return resultPanicProducer{} })
+	_, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) }))
+	var pe *rt.PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("the Next that ended the producer: %v; want its *rt.PanicError", err)
+	}
+	if !it.Done() {
+		t.Error("the iterator is not finished after its producer's Result panicked")
+	}
+	if _, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) })); !errors.Is(err, rt.ErrStopAsyncIteration) {
+		t.Errorf("a Next after the panic: %v; want ErrStopAsyncIteration", err)
+	}
+}
+
 // A producer written with rt.Async that awaits in a deferred call while
 // it is being closed (Abandon unwinds it at its Yield) cannot suspend:
 // nothing will ever resume it. The await fails at once, as CPython's
