@@ -299,8 +299,8 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 		s.val = v
 		return s.end()
 	case yieldDone:
+		it.finish() // first: a Result written by hand may panic
 		_, err := it.prod.Result()
-		it.finish()
 		if errors.Is(err, ErrStopAsyncIteration) {
 			// The producer let a StopAsyncIteration escape (it
 			// returned the error of a Next it awaited): as in
