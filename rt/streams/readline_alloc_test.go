@@ -148,6 +148,24 @@ func TestReadLineWaitingAllocatesOnlyTheLine(t *testing.T) {
 	}
 }
 
+// A ReadLine made and dropped without being awaited does not cost every
+// later ReadLine of that reader an allocation: the reader's reused
+// coroutine is the last one made, not the first.
+func TestReadLineAfterADroppedOneAllocatesOnlyTheLine(t *testing.T) {
+	dropped := map[*streams.StreamReader]bool{}
+	read := func(r *streams.StreamReader) rt.Coro[[]byte] {
+		if !dropped[r] {
+			dropped[r] = true
+			_ = r.ReadLine() // made, never awaited
+		}
+		return r.ReadLine()
+	}
+	got := allocsPerLine(t, read, false)
+	if got != 1 {
+		t.Errorf("a ReadLine after a dropped one costs %.2f allocations, want 1 (the line)", got)
+	}
+}
+
 // BenchmarkReadLineBuffered: one op is one ReadLine of a 128-byte line
 // already buffered, awaited by a task's coroutine (the reader refilled
 // 100 lines at a time). For allocations and callgrind's instruction
