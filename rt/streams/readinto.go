@@ -59,16 +59,15 @@ const (
 )
 
 // newOp returns the reader's coroutine for one of these reads: the
-// reader's own if it has finished, or else a fresh one (kept as the
-// reader's on first use): a coroutine still in use is never taken over.
+// reader's own if it has finished, or else a fresh one, which becomes the
+// reader's: a coroutine still in use, or made and never awaited, is never
+// taken over, and does not keep the next reads from reusing theirs.
 func (r *StreamReader) newOp(p []byte, kind uint8) *readOp {
 	r.unpin()
 	o := r.op
 	if o == nil || o.state != opDone {
 		o = new(readOp)
-		if r.op == nil {
-			r.op = o
-		}
+		r.op = o
 	}
 	*o = readOp{r: r, b: p, kind: kind}
 	if kind == opMore {
