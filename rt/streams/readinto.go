@@ -206,7 +206,7 @@ func (o *readOp) woken() bool {
 }
 
 // readNames name the reads in their errors.
-var readNames = [...]string{opInto: "ReadInto", opMore: "ReadInto", opLine: "ReadLine", opView: "ReadLineView"}
+var readNames = [...]string{opInto: "ReadInto", opMore: "ReadMore", opLine: "ReadLine", opView: "ReadLineView"}
 
 // close abandons a waiting read; the buffer is untouched.
 func (o *readOp) close() {
