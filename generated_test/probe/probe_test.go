@@ -58,6 +58,17 @@ var cases = []pcase{
 	{"rangecopy", func(t *tr) rt.Coro[string] { return str(pRangeCopyAsync(t)) }, "1,2,3,1,2,3,012|<nil> #mk n"},
 	{"labeledselect", func(t *tr) rt.Coro[string] { return str(pLabeledSelectAsync(t)) }, "2006|<nil> #"},
 	{"gostmt", func(t *tr) rt.Coro[string] { return str(pGoStmtAsync(t)) }, "42|<nil> #mk g"},
+	{"genericrecv", func(t *tr) rt.Coro[string] { return str(pGenericRecvAsync(t)) }, "abc1 51 1000|<nil> #"},
+	{"fib", func(t *tr) rt.Coro[string] { return str(fibAsync(t, 10)) }, "55|<nil> #"},
+	{"postcontinue", func(t *tr) rt.Coro[string] { return str(pPostContinueAsync(t)) }, "[0 6]|<nil> #"},
+	{"deferfnvalue", func(t *tr) rt.Coro[string] { return str(pDeferFnValueAsync(t)) }, "body|<nil> #mk fn;mk arg;deferred arg1"},
+	{"labeledswitch", func(t *tr) rt.Coro[string] { return str(pLabeledSwitchAsync(t)) }, "3|<nil> #"},
+	{"stringrange", func(t *tr) rt.Coro[string] { return str(pStringRangeAsync(t)) }, "0h1é3l4l5o|<nil> #"},
+	{"chanops", func(t *tr) rt.Coro[string] { return str(pChanOpsAsync(t)) }, "10 2 true [[0 6] [0 0]] 2|<nil> #mk s1;mk j"},
+	{"closuremutates", func(t *tr) rt.Coro[string] { return str(pClosureMutatesAsync(t)) }, "10 2 3 10|<nil> #"},
+	{"genconstraint", func(t *tr) rt.Coro[string] { return str(pGenericConstraintAsync(t, name("a"), name("b"))) }, "name:a!,name:b!|<nil> #"},
+	{"panicrecovernamed", func(t *tr) rt.Coro[string] { return str(pPanicRecoverNamedAsync(t)) }, "307|recovered assignment to entry in nil map #"},
+	{"multivalue", func(t *tr) rt.Coro[string] { return str(pMultiValueCallAsync(t)) }, "4four1x|<nil> #mk k;mk v"},
 }
 
 func TestProbeTemplates(t *testing.T) {
