@@ -159,3 +159,60 @@ func pMultiValueCall(t *tr) (string, error) {
 	k, v := rt.Must(later(t, "k", 1)), rt.Must(later(t, "v", "x"))
 	return s + fmt.Sprint(k, v), nil
 }
+
+//asyncgen:coroutine
+func pFuncRangeReturn(t *tr) (res string, err error) {
+	defer func() { res += "|deferred" }()
+	for i := range seq(t, 5) {
+		for j := range seq(t, 5) {
+			if i*10+j == rt.Must(later(t, "", 12)) {
+				t.add("returning")
+				return fmt.Sprint(i, j), nil
+			}
+		}
+	}
+	return "none", nil
+}
+
+//asyncgen:coroutine
+func pFuncRangeGoto(t *tr) (string, error) {
+	n := 0
+	for i := range seq(t, 5) {
+		n += rt.Must(later(t, "", i))
+		if i == 2 {
+			goto out
+		}
+	}
+out:
+	return fmt.Sprint(n, " ", t.String()), nil
+}
+
+//asyncgen:coroutine
+func pFuncRangePanic(t *tr) (res string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = fmt.Sprint("recovered ", r, " ", t.String())
+		}
+	}()
+	for i := range seq(t, 5) {
+		if rt.Must(later(t, "", i)) == 1 {
+			panic("boom")
+		}
+	}
+	return "no panic", nil
+}
+
+//asyncgen:coroutine
+func pSelectDefault(t *tr) (string, error) {
+	ch := make(chan int)
+	n := 0
+	for i := 0; i < 3; i++ {
+		select {
+		case v := <-ch:
+			n += v
+		default:
+			n += rt.Must(later(t, "", 10))
+		}
+	}
+	return fmt.Sprint(n), nil
+}

@@ -69,6 +69,10 @@ var cases = []pcase{
 	{"genconstraint", func(t *tr) rt.Coro[string] { return str(pGenericConstraintAsync(t, name("a"), name("b"))) }, "name:a!,name:b!|<nil> #"},
 	{"panicrecovernamed", func(t *tr) rt.Coro[string] { return str(pPanicRecoverNamedAsync(t)) }, "307|recovered assignment to entry in nil map #"},
 	{"multivalue", func(t *tr) rt.Coro[string] { return str(pMultiValueCallAsync(t)) }, "4four1x|<nil> #mk k;mk v"},
+	{"funcrangereturn", func(t *tr) rt.Coro[string] { return str(pFuncRangeReturnAsync(t)) }, "1 2|deferred|<nil> #seq done;returning;seq stopped at 2;seq done;seq stopped at 1;seq done"},
+	{"funcrangegoto", func(t *tr) rt.Coro[string] { return str(pFuncRangeGotoAsync(t)) }, "3 seq stopped at 2;seq done|<nil> #seq stopped at 2;seq done"},
+	{"funcrangepanic", func(t *tr) rt.Coro[string] { return str(pFuncRangePanicAsync(t)) }, "recovered boom seq done|<nil> #seq done"},
+	{"selectdefault", func(t *tr) rt.Coro[string] { return str(pSelectDefaultAsync(t)) }, "30|<nil> #"},
 }
 
 func TestProbeTemplates(t *testing.T) {
