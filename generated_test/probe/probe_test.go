@@ -73,6 +73,13 @@ var cases = []pcase{
 	{"funcrangegoto", func(t *tr) rt.Coro[string] { return str(pFuncRangeGotoAsync(t)) }, "3 seq stopped at 2;seq done|<nil> #seq stopped at 2;seq done"},
 	{"funcrangepanic", func(t *tr) rt.Coro[string] { return str(pFuncRangePanicAsync(t)) }, "recovered boom seq done|<nil> #seq done"},
 	{"selectdefault", func(t *tr) rt.Coro[string] { return str(pSelectDefaultAsync(t)) }, "30|<nil> #"},
+	{"deferinloop", func(t *tr) rt.Coro[string] { return str(pDeferInLoopAsync(t)) }, "body|<nil> #plain 2;plain 1;plain 0;loop defer 12;loop defer 11;loop defer 10"},
+	{"arraycopy", func(t *tr) rt.Coro[string] { return str(pArrayCopyAsync(t)) }, "[1 200 3] [100 2 3] [1 2 3]|<nil> #"},
+	{"goroutineshares", func(t *tr) rt.Coro[string] { return str(pGoroutineSharesAsync(t)) }, "15|<nil> #"},
+	{"redeclare", func(t *tr) rt.Coro[string] { return str(pRedeclareAsync(t)) }, "1 32 0 inner|<nil> #"},
+	{"promoted", func(t *tr) rt.Coro[string] { return str(pPromotedAsync(t)) }, "9 9|<nil> #"},
+	{"variadic", func(t *tr) rt.Coro[string] { return str(pVariadicAsync(t, "p", 1, 2, 3)) }, "p123/23/3|<nil> #"},
+	{"erronly", func(t *tr) rt.Coro[string] { return str(pErrOnlyCallerAsync(t)) }, "must failed|<nil> #"},
 }
 
 func TestProbeTemplates(t *testing.T) {

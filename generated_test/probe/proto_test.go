@@ -267,3 +267,53 @@ func TestProbeUDPRefused(t *testing.T) {
 		t.Fatalf("ErrorReceived(%v), want ECONNREFUSED", e)
 	}
 }
+
+type udpEcho struct {
+	rt.DatagramProtocolBase
+	t    rt.DatagramTransport
+	got  []string
+	errs []error
+	done *rt.Future[rt.Void]
+}
+
+func (u *udpEcho) ConnectionMade(t rt.DatagramTransport) { u.t = t }
+func (u *udpEcho) DatagramReceived(b []byte, addr net.Addr) {
+	u.got = append(u.got, string(b))
+	if len(u.got) == 2 && !u.done.Done() {
+		u.done.SetResult(rt.Void{})
+	}
+}
+func (u *udpEcho) ErrorReceived(err error) { u.errs = append(u.errs, err) }
+
+// An oversized datagram is an error of the send (EMSGSIZE), reported to
+// ErrorReceived; the endpoint goes on, and an empty datagram is a
+// datagram.
+func TestProbeUDPOversizeAndEmpty(t *testing.T) {
+	leakcheck.Check(t)
+	l := newLoop(t)
+	srv := &udpEcho{done: rt.NewFuture[rt.Void](l)}
+	sc, err := rt.RunUntilComplete(l, l.CreateDatagramEndpoint(func() rt.DatagramProtocol { return srv }, "udp", rt.WithDatagramLocalAddr("127.0.0.1:0")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Transport.Close()
+	addr := sc.Transport.GetExtraInfo("sockname").(net.Addr)
+	cli := &udpEcho{done: rt.NewFuture[rt.Void](l)}
+	cc, err := rt.RunUntilComplete(l, l.CreateDatagramEndpoint(func() rt.DatagramProtocol { return cli }, "udp", rt.WithDatagramRemoteAddr(addr.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Transport.Close()
+	serr := cc.Transport.SendTo(make([]byte, 70000), nil)
+	cc.Transport.SendTo([]byte{}, nil)
+	cc.Transport.SendTo([]byte("x"), nil)
+	if _, err := rt.RunUntilComplete(l, rt.WaitFor(srv.done, 5*time.Second)); err != nil {
+		t.Fatalf("server got %q: %v", srv.got, err)
+	}
+	if len(srv.got) != 2 || srv.got[0] != "" || srv.got[1] != "x" {
+		t.Errorf("server got %q", srv.got)
+	}
+	if serr != nil || len(cli.errs) != 1 || !errors.Is(cli.errs[0], syscall.EMSGSIZE) {
+		t.Errorf("SendTo returned %v; ErrorReceived %v", serr, cli.errs)
+	}
+}
