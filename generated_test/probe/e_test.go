@@ -15,3 +15,12 @@ func TestProbeUnixEdges(t *testing.T) {
 		t.Fatalf("got %q %v\nwant %q", got, err, want)
 	}
 }
+
+// StreamWriter.Close sends everything buffered before the FIN.
+func TestProbeCloseFlushes(t *testing.T) {
+	leakcheck.Check(t)
+	got, err := rt.Run(pCloseFlushesAsync())
+	if err != nil || got != -1 {
+		t.Fatalf("client got %d bytes (want all %d, equal): %v", got, len(bigPayload), err)
+	}
+}
