@@ -25,3 +25,14 @@ func TestProbeGroupsTimeoutsQueues(t *testing.T) {
 		})
 	}
 }
+
+func TestProbeTaskSemantics(t *testing.T) {
+	tt := &tr{}
+	got, err := rt.Run(pTaskSemanticsAsync(tt), rt.WithClock(rt.NewVirtualClock()))
+	want := `a cancelled msg="why";await a: cancelled=true msg="why";c fails;gather: c failed; b done=false;b done;b later: b;` +
+		`shield: timeout=true d cancelled=false;d done;d later: d;e cancelled msg="stop";f cancelled msg="stop";gather cancelled: true;` +
+		`x1 done;x3 done;ascompleted [x1 x3 timeout=true]`
+	if err != nil || got != want {
+		t.Fatalf("got  %q %v\nwant %q", got, err, want)
+	}
+}
