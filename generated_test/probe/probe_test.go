@@ -80,6 +80,7 @@ var cases = []pcase{
 	{"promoted", func(t *tr) rt.Coro[string] { return str(pPromotedAsync(t)) }, "9 9|<nil> #"},
 	{"variadic", func(t *tr) rt.Coro[string] { return str(pVariadicAsync(t, "p", 1, 2, 3)) }, "p123/23/3|<nil> #"},
 	{"erronly", func(t *tr) rt.Coro[string] { return str(pErrOnlyCallerAsync(t)) }, "must failed|<nil> #"},
+	{"mustrecovered", func(t *tr) rt.Coro[string] { return str(pMustRecoveredCallerAsync(t)) }, "42 <nil>|<nil> #recovered *rt.Raised boom; n=1 err=<nil>"},
 }
 
 func TestProbeTemplates(t *testing.T) {
