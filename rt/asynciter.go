@@ -150,6 +150,10 @@ type AsyncIter[T any] struct {
 	ignored bool
 	hasVal  bool
 	val     T
+	// loop and entry track a started iterator in its loop's set of open
+	// ones, for Run to close (see asyncgens.go).
+	loop  *Loop
+	entry *asyncgenEntry
 }
 
 // NewAsyncIter returns the iterator over the values that the coroutine made
@@ -272,6 +276,9 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 			it.prod.Close()
 			return Yield{}
 		}
+		if !it.started && c != nil {
+			it.track(c.Loop())
+		}
 		it.busy, it.started = true, true
 		if s.closing {
 			it.state = iterClosing
@@ -318,7 +325,10 @@ func (s *iterStep[T]) step(c *Ctx, exc error) Yield {
 	return y
 }
 
-func (it *AsyncIter[T]) finish() { it.state, it.busy = iterDone, false }
+func (it *AsyncIter[T]) finish() {
+	it.state, it.busy = iterDone, false
+	it.untrack()
+}
 
 // resume runs the producer until it yields or ends. A producer that panics
 // out of it (one written by hand may, and a generated one whose body

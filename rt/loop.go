@@ -87,6 +87,8 @@ type Loop struct {
 	signals    *signalState
 
 	net netState // transports, servers and their shared buffers
+
+	asyncgens asyncgenSet // started, unfinished async iterators (see Run)
 }
 
 // Option configures a Loop at construction.

@@ -3,7 +3,10 @@ package rt
 import "fmt"
 
 // Run is asyncio.run: it creates a loop, runs c as the main task until it is
-// done, cancels every task still running and waits for them, shuts the
+// done, cancels every task still running and waits for them, closes every
+// async iterator started and neither finished nor collected (asyncio's
+// shutdown_asyncgens: a producer waiting at a Yield sees it return false
+// and runs to its end, defers included), shuts the
 // executor down (waiting for its running jobs) and closes the loop. It
 // returns the main coroutine's outcome. It fails when called from a
 // coroutine or callback of a running loop.
@@ -23,6 +26,7 @@ func Run[T any](c Coro[T], opts ...Option) (T, error) {
 	// reported as such, not as the cancellation of main that follows.
 	stoppedEarly := !main.Done()
 	l.cancelAllTasks()
+	l.shutdownAsyncgens()
 	if l.exec != nil {
 		l.exec.shutdownWait() // asyncio.run's shutdown_default_executor
 	}
