@@ -242,6 +242,34 @@ func TestPipelining(t *testing.T) {
 	}
 }
 
+// An HTTP/1.0 client keeps its connection only when the response says
+// "Connection: keep-alive" (ab -k, for one, relies on it): the server
+// says so to each 1.0 request that asked, closes after the first that did
+// not, and says nothing of the connection to 1.1 requests.
+func TestHTTP10KeepAlive(t *testing.T) {
+	addr := startTest(t, "")
+	raw := "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n" +
+		"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"GET /nope HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n" +
+		"GET /hello HTTP/1.0\r\n\r\n" +
+		"GET /never HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+	rs := exchange(t, addr, raw)
+	if len(rs) != 4 {
+		t.Fatalf("%d responses, want 4 (the last request comes after a 1.0 request without keep-alive)", len(rs))
+	}
+	for i, want := range []string{"keep-alive", "", "keep-alive"} {
+		if got := rs[i].Header.Get("Connection"); got != want || rs[i].Close {
+			t.Errorf("response %d (%d): Connection %q (close %v), want %q", i, rs[i].StatusCode, got, rs[i].Close, want)
+		}
+	}
+	if !rs[3].Close { // ReadResponse takes "Connection: close" out of Header
+		t.Error("the response to the 1.0 request without keep-alive does not say Connection: close")
+	}
+	if rs[2].StatusCode != 404 {
+		t.Errorf("response 2: %d, want 404", rs[2].StatusCode)
+	}
+}
+
 func TestBadRequests(t *testing.T) {
 	addr := startTest(t, "")
 	for _, tc := range []struct {
