@@ -31,6 +31,19 @@ func (q *request) hasBody() bool { return q.chunked || q.length > 0 }
 // isHead reports whether the response must have no body.
 func (q *request) isHead() bool { return string(q.method) == "HEAD" }
 
+// connHeader is what the response to q says of the connection: close if
+// it ends, keep-alive if an HTTP/1.0 client asked to keep it, which it
+// would otherwise not assume.
+func (q *request) connHeader() connHeader {
+	switch {
+	case q.close:
+		return connClose
+	case q.minor == 0:
+		return connKeepAlive
+	}
+	return connPersist
+}
+
 // httpError is a request the server answers with an error status and then
 // closes the connection on, since what follows cannot be framed.
 type httpError struct {

@@ -73,7 +73,7 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 		// q's slices are views of the reader's buffer: take what is
 		// needed from them before the buffer is consumed.
 		rte := route(q.method, q.target)
-		head, closing := q.isHead(), q.close
+		head, closing := q.isHead(), q.connHeader()
 		chunked, length, expect := q.chunked, q.length, q.expect
 		r.Consume(q.headLen)
 		if rte.kind == routeStatic {
@@ -124,7 +124,7 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 			s.out = appendResponse(s.out, s.date.get(), 404, "text/plain; charset=utf-8",
 				[]byte("Not Found\n"), head, closing)
 		}
-		if closing {
+		if closing.closes() {
 			return c.flush()
 		}
 		if len(s.out) >= 64<<10 {
@@ -156,7 +156,7 @@ func (c *conn) flush() error {
 //
 //asyncgen:coroutine
 func (c *conn) refuse(e *httpError, head bool) error {
-	c.s.out = appendError(c.s.out, c.s.date.get(), e, head, true)
+	c.s.out = appendError(c.s.out, c.s.date.get(), e, head, connClose)
 	if err := c.flush(); err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ type staticFile struct {
 // root.
 //
 //asyncgen:coroutine
-func (c *conn) static(rawPath string, head, closing bool) error {
+func (c *conn) static(rawPath string, head bool, closing connHeader) error {
 	s := c.s
 	name, ok := resolve(s.root, rawPath)
 	if !ok {
