@@ -99,6 +99,27 @@ func blankTypeParam[_ any, T any](x T) T { // want "blank type parameter of a co
 	return x
 }
 
+// A RunGroup body written inline: the body must stay a plain func that
+// returns a Coro, so the hint is a template of its own.
+//
+//asyncgen:coroutine
+func groupBodyInline() (int, error) {
+	return rt.Await(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
+		return rt.Async(func() (int, error) { // want "write the coroutine it returns as a template of its own"
+			return 1, nil
+		})
+	}))
+}
+
+//asyncgen:coroutine
+func litInPlainFunc() {
+	g := func() {
+		_ = rt.AsyncVoid(func() error { return nil }) // want "make the enclosing literal a coroutine with rt.Async too"
+	}
+	g()
+	rt.Must(fut())
+}
+
 //asyncgen:coroutine
 func litBad() {
 	f := func() rt.Coro[int] {
