@@ -55,9 +55,15 @@ func extractClosures(t *template, taken map[string]bool, d *diags) []*template {
 			// outside a template.
 			return true
 		}
-		for _, s := range stack {
-			if _, ok := s.(*ast.FuncLit); ok {
-				d.errorf(call.Pos(), "coroutine func literal inside a plain func literal: only the template's own code is compiled (make the enclosing literal a coroutine with rt.Async too)")
+		for i := len(stack) - 1; i >= 0; i-- {
+			if outer, ok := stack[i].(*ast.FuncLit); ok {
+				hint := "make the enclosing literal a coroutine with rt.Async too"
+				if returnsCoro(info, outer) {
+					// rt.RunGroup's and rt.RunTimeout's bodies: the
+					// literal must stay a plain func returning a Coro.
+					hint = "write the coroutine it returns as a template of its own and return its constructor's call, as in func(tg *rt.TaskGroup) rt.Coro[T] { return bodyAsync(tg) }"
+				}
+				d.errorf(call.Pos(), "coroutine func literal inside a plain func literal: only the template's own code is compiled (%s)", hint)
 				return false
 			}
 		}
@@ -185,4 +191,15 @@ func typeParamNames(sig *types.Signature) (*types.TypeParamList, string) {
 		args = append(args, tps.At(i).Obj().Name())
 	}
 	return tps, "[" + strings.Join(args, ", ") + "]"
+}
+
+// returnsCoro reports whether lit's one result is an rt.Coro, as the
+// bodies of rt.RunGroup and rt.RunTimeout are.
+func returnsCoro(info *types.Info, lit *ast.FuncLit) bool {
+	sig, ok := info.TypeOf(lit).(*types.Signature)
+	if !ok || sig.Results().Len() != 1 {
+		return false
+	}
+	named, ok := types.Unalias(sig.Results().At(0).Type()).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == rtPath && named.Obj().Name() == "Coro"
 }
