@@ -7,8 +7,10 @@
 // A template is an ordinary, type-checked Go function whose doc comment holds
 // the directive //asyncgen:coroutine. It suspends at rt.Await(x), which
 // returns (T, error), or at rt.Must(x), which returns T and, when x fails,
-// fails the coroutine as if the template had returned the error (its defers
-// run and a deferred recover sees an *rt.Raised). x is a Future, a Task or a
+// fails the coroutine with the error by panicking with an *rt.Raised: its
+// defers run, a deferred recover sees the *rt.Raised, and a named error
+// result does not hold the error while they run (a deferred check of it
+// sees what the template last assigned). x is a Future, a Task or a
 // coroutine object (awaiting one delegates to it). A template returns
 // nothing, error, T or (T, error). Put one go:generate line in the package:
 //

@@ -27,7 +27,9 @@ func Await[T any](a Awaitable[T]) (T, error) {
 // Must is the one-result form of Await, usable anywhere an expression is:
 // when the awaited thing fails, the coroutine fails with that error as if it
 // had returned it. It does so by panicking with *Raised, so the coroutine's
-// defers run and a deferred recover can intercept it.
+// defers run and a deferred recover can intercept it; the error is not
+// assigned to a named error result, so a deferred check of that result
+// does not see it.
 func Must[T any](a Awaitable[T]) T {
 	v, err := Await(a)
 	if err != nil {
