@@ -83,14 +83,17 @@ func (it *AsyncIter[T]) untrack() {
 	}
 }
 
-// shutdownAsyncgens closes every async iterator started on the loop that
-// is neither finished nor collected, each in a task of its own, and runs
-// the loop until they are all closed (asyncio's loop.shutdown_asyncgens,
-// which asyncio.run calls after cancelling the tasks left): a producer
-// suspended at a Yield sees it return false and runs to its end, its
-// defers included. A close that fails is reported to the exception
-// handler.
-func (l *Loop) shutdownAsyncgens() {
+// ShutdownAsyncIters closes every async iterator started on the loop that
+// is neither finished nor collected, each in a task of its own, and
+// returns a future done once they all are (asyncio's
+// loop.shutdown_asyncgens). A producer suspended at a Yield sees it return
+// false and runs to its end, its defers included; a close that fails is
+// reported to the exception handler. Run calls it after cancelling the
+// tasks left; a program that runs its loop by hand awaits it (or runs the
+// loop until it completes) before Close, or the producers' defers never
+// run.
+func (l *Loop) ShutdownAsyncIters() *Future[Void] {
+	all := NewFuture[Void](l)
 	var tasks []*Task[Void]
 	for _, e := range l.asyncgens.take() {
 		if c, ok := e.closer(); ok {
@@ -98,29 +101,26 @@ func (l *Loop) shutdownAsyncgens() {
 		}
 	}
 	if len(tasks) == 0 {
-		return
+		all.SetResult(Void{})
+		return all
 	}
-	all := NewFuture[Void](l)
 	remaining := len(tasks)
 	for _, t := range tasks {
 		t.base().addCallback(funcCallback(func() {
+			if !t.Cancelled() {
+				if err := t.Exception(); err != nil {
+					l.CallExceptionHandler(ErrorContext{
+						Message: fmt.Sprintf("an error occurred during closing of an asynchronous iterator (%s)", t.Name()),
+						Err:     err,
+						Future:  t,
+					})
+				}
+			}
 			remaining--
 			if remaining == 0 {
 				all.SetResult(Void{})
 			}
 		}))
 	}
-	l.RunUntilComplete(all)
-	for _, t := range tasks {
-		if t.Cancelled() {
-			continue
-		}
-		if err := t.Exception(); err != nil {
-			l.CallExceptionHandler(ErrorContext{
-				Message: fmt.Sprintf("an error occurred during closing of an asynchronous iterator (%s)", t.Name()),
-				Err:     err,
-				Future:  t,
-			})
-		}
-	}
+	return all
 }

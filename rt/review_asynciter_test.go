@@ -3,6 +3,7 @@ package rt_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
@@ -220,5 +221,68 @@ func TestAsyncIterNextClosedWhoseUnwindPanicsFinishes(t *testing.T) {
 	}
 	if _, err := aiRun(t, rt.Async(func() (int, error) { return rt.Await(it.Next()) })); !errors.Is(err, rt.ErrStopAsyncIteration) {
 		t.Errorf("a Next after the panic: %v; want ErrStopAsyncIteration", err)
+	}
+}
+
+// A loop run by hand closes the iterators left open when asked to, as
+// asyncio's loop.shutdown_asyncgens: the producer's pending Yield returns
+// false and its defers run; an iterator that finished is left alone, and
+// a close that fails reaches the exception handler.
+func TestShutdownAsyncItersClosesTheOpenOnes(t *testing.T) {
+	leakcheck.Check(t)
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var trace []string
+	var handled []error
+	l.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) { handled = append(handled, ctx.Err) })
+	broke := errors.New("close broke")
+	producer := func(name string, n int, closeErr error) *rt.AsyncIter[int] {
+		return rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] {
+			return rt.AsyncVoid(func() error {
+				defer func() { trace = append(trace, name+" defer") }()
+				for i := range n {
+					if !rt.Must(y.Yield(i)) {
+						trace = append(trace, name+" told to stop")
+						return closeErr
+					}
+				}
+				return nil
+			})
+		})
+	}
+	open, failing, finished := producer("open", 10, nil), producer("failing", 10, broke), producer("finished", 1, nil)
+	task := rt.CreateTask(l, rt.Async(func() (int, error) {
+		a := rt.Must(open.Next())
+		b := rt.Must(failing.Next())
+		c := rt.Must(finished.Next())
+		if _, err := rt.Await(finished.Next()); !errors.Is(err, rt.ErrStopAsyncIteration) {
+			return 0, fmt.Errorf("the one-value producer's second Next: %v", err)
+		}
+		return a + b + c, nil
+	}))
+	if err := l.RunUntilComplete(task); err != nil {
+		t.Fatal(err)
+	}
+	trace = append(trace, "main done")
+	if err := l.RunUntilComplete(l.ShutdownAsyncIters()); err != nil {
+		t.Fatal(err)
+	}
+	want := "finished defer;main done;open told to stop;open defer;failing told to stop;failing defer"
+	if got := strings.Join(trace, ";"); got != want {
+		t.Errorf("trace %q, want %q", got, want)
+	}
+	if len(handled) != 1 || !errors.Is(handled[0], broke) {
+		t.Errorf("exception handler got %v, want the failing close's error", handled)
+	}
+	if !open.Done() || !failing.Done() {
+		t.Error("an iterator is still open after ShutdownAsyncIters")
+	}
+	// A second shutdown has nothing left to close.
+	trace = nil
+	if err := l.RunUntilComplete(l.ShutdownAsyncIters()); err != nil || trace != nil {
+		t.Errorf("a second ShutdownAsyncIters: %v, trace %q", err, trace)
 	}
 }

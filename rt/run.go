@@ -26,7 +26,7 @@ func Run[T any](c Coro[T], opts ...Option) (T, error) {
 	// reported as such, not as the cancellation of main that follows.
 	stoppedEarly := !main.Done()
 	l.cancelAllTasks()
-	l.shutdownAsyncgens()
+	l.RunUntilComplete(l.ShutdownAsyncIters())
 	if l.exec != nil {
 		l.exec.shutdownWait() // asyncio.run's shutdown_default_executor
 	}
