@@ -152,11 +152,10 @@ func TestReadLineWaitingAllocatesOnlyTheLine(t *testing.T) {
 // later ReadLine of that reader an allocation: the reader's reused
 // coroutine is the last one made, not the first.
 func TestReadLineAfterADroppedOneAllocatesOnlyTheLine(t *testing.T) {
-	dropped := map[*streams.StreamReader]bool{}
+	dropped := map[*streams.StreamReader]rt.Coro[[]byte]{}
 	read := func(r *streams.StreamReader) rt.Coro[[]byte] {
-		if !dropped[r] {
-			dropped[r] = true
-			_ = r.ReadLine() // made, never awaited
+		if dropped[r] == nil {
+			dropped[r] = r.ReadLine() // made, never awaited
 		}
 		return r.ReadLine()
 	}
