@@ -209,6 +209,26 @@ func BenchmarkAsyncIterRange(b *testing.B) {
 	})
 }
 
+// BenchmarkAsyncIterShort is the life of a short async iteration, one op
+// each: an iterator made, its one value pulled and its end seen by a
+// generated consumer run to completion on the loop (what a connection's
+// Lines costs beside its lines), the iterator's entry in the loop's set of
+// open ones (see Loop.ShutdownAsyncIters) included.
+func BenchmarkAsyncIterShort(b *testing.B) {
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		it := rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return benchProduceAsync(1, y) })
+		if v, err := rt.RunUntilComplete(l, benchConsumeAsync(it)); v != 1 || err != nil {
+			b.Fatal(v, err)
+		}
+	}
+}
+
 // BenchmarkGoroutinePingPong is the anchor: one round trip between two
 // goroutines over unbuffered channels per op.
 func BenchmarkGoroutinePingPong(b *testing.B) {

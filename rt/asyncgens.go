@@ -2,85 +2,103 @@ package rt
 
 import (
 	"fmt"
-	"runtime"
-	"sort"
-	"sync"
 	"weak"
 )
 
 // asyncgenSet is a loop's set of the async iterators started on it and not
 // yet finished: asyncio's loop._asyncgens, which its firstiter hook fills,
-// so that Run can close those nobody closed (loop.shutdown_asyncgens). It
-// holds them weakly, as asyncio's WeakSet does: an iterator nobody
-// references is collected and leaves the set. The mutex is for the
-// collector's cleanups, which run on a goroutine of their own.
+// so that ShutdownAsyncIters can close those nobody closed. It holds them
+// weakly, as asyncio's WeakSet does, so that an iterator nobody references
+// is still collected: each entry is a weak pointer (pointer-shaped, so
+// boxing it allocates nothing), and each iterator knows its slot, so that
+// finishing takes it out in O(1). Entries whose iterator was collected are
+// dropped when the slice must grow. Only the loop's goroutine touches it
+// (Next and Close run there, or in reference mode in strict hand-off
+// with it).
 type asyncgenSet struct {
-	mu  sync.Mutex
-	m   map[*asyncgenEntry]struct{}
-	seq uint64
+	open []openIter
 }
 
-// asyncgenEntry is one iterator of the set.
-type asyncgenEntry struct {
-	seq uint64
-	// closer returns the iterator's Close, or false once the iterator
-	// is collected or finished.
-	closer func() (Coro[Void], bool)
+// openIter is one entry: a weak pointer to an AsyncIter of some T.
+type openIter interface {
+	// setSlot tells the iterator where its entry now is; false if it
+	// was collected.
+	setSlot(i int) bool
+	// closer takes the iterator out of the set and returns its Close,
+	// or false if it was collected, or is running a Next or Close.
+	closer() (Coro[Void], bool)
 }
 
-func (s *asyncgenSet) add(e *asyncgenEntry) {
-	s.mu.Lock()
-	if s.m == nil {
-		s.m = make(map[*asyncgenEntry]struct{})
+// weakIter is the entry of an AsyncIter[T].
+type weakIter[T any] weak.Pointer[AsyncIter[T]]
+
+func (w weakIter[T]) setSlot(i int) bool {
+	it := weak.Pointer[AsyncIter[T]](w).Value()
+	if it == nil {
+		return false
 	}
-	s.seq++
-	e.seq = s.seq
-	s.m[e] = struct{}{}
-	s.mu.Unlock()
+	it.slot = i
+	return true
 }
 
-func (s *asyncgenSet) remove(e *asyncgenEntry) {
-	s.mu.Lock()
-	delete(s.m, e)
-	s.mu.Unlock()
-}
-
-// take empties the set and returns its entries in the order they were
-// added.
-func (s *asyncgenSet) take() []*asyncgenEntry {
-	s.mu.Lock()
-	out := make([]*asyncgenEntry, 0, len(s.m))
-	for e := range s.m {
-		out = append(out, e)
+func (w weakIter[T]) closer() (Coro[Void], bool) {
+	it := weak.Pointer[AsyncIter[T]](w).Value()
+	if it == nil {
+		return nil, false
 	}
-	s.m = nil
-	s.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
+	it.loop, it.slot = nil, 0 // out of the set, which take emptied
+	if it.state == iterDone || it.busy {
+		return nil, false
+	}
+	return it.Close(), true
 }
 
 // track enters it into l's set of open iterators, at its first Next.
 func (it *AsyncIter[T]) track(l *Loop) {
-	wp := weak.Make(it)
-	e := &asyncgenEntry{closer: func() (Coro[Void], bool) {
-		p := wp.Value()
-		if p == nil || p.state == iterDone || p.busy {
-			return nil, false
-		}
-		return p.Close(), true
-	}}
-	it.loop, it.entry = l, e
-	l.asyncgens.add(e)
-	set := &l.asyncgens
-	runtime.AddCleanup(it, func(e *asyncgenEntry) { set.remove(e) }, e)
+	s := &l.asyncgens
+	if len(s.open) == cap(s.open) {
+		s.prune()
+	}
+	it.loop, it.slot = l, len(s.open)
+	s.open = append(s.open, weakIter[T](weak.Make(it)))
 }
 
 // untrack takes a finished iterator out of its loop's set.
 func (it *AsyncIter[T]) untrack() {
-	if it.entry != nil {
-		it.loop.asyncgens.remove(it.entry)
-		it.loop, it.entry = nil, nil
+	if it.loop == nil {
+		return
 	}
+	s := &it.loop.asyncgens
+	i, last := it.slot, len(s.open)-1
+	if i <= last {
+		s.open[i] = s.open[last]
+		s.open[last] = nil
+		s.open = s.open[:last]
+		if i < last {
+			s.open[i].setSlot(i)
+		}
+	}
+	it.loop, it.slot = nil, 0
+}
+
+// prune drops the entries of collected iterators, renumbering the rest.
+func (s *asyncgenSet) prune() {
+	kept := s.open[:0]
+	for _, e := range s.open {
+		if e.setSlot(len(kept)) {
+			kept = append(kept, e)
+		}
+	}
+	clear(s.open[len(kept):])
+	s.open = kept
+}
+
+// take empties the set and returns its entries, oldest first but for
+// those moved by an earlier removal.
+func (s *asyncgenSet) take() []openIter {
+	out := s.open
+	s.open = nil
+	return out
 }
 
 // ShutdownAsyncIters closes every async iterator started on the loop that

@@ -150,10 +150,10 @@ type AsyncIter[T any] struct {
 	ignored bool
 	hasVal  bool
 	val     T
-	// loop and entry track a started iterator in its loop's set of open
-	// ones, for Run to close (see asyncgens.go).
-	loop  *Loop
-	entry *asyncgenEntry
+	// loop and slot place a started, unfinished iterator in its loop's
+	// set of open ones, for ShutdownAsyncIters (see asyncgens.go).
+	loop *Loop
+	slot int
 }
 
 // NewAsyncIter returns the iterator over the values that the coroutine made

@@ -3,8 +3,10 @@ package rt_test
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"github.com/asyncgen/asyncgen/rt"
@@ -284,5 +286,100 @@ func TestShutdownAsyncItersClosesTheOpenOnes(t *testing.T) {
 	trace = nil
 	if err := l.RunUntilComplete(l.ShutdownAsyncIters()); err != nil || trace != nil {
 		t.Errorf("a second ShutdownAsyncIters: %v, trace %q", err, trace)
+	}
+}
+
+// The loop holds the iterators it would close weakly, as asyncio's
+// WeakSet: one started, left open and dropped by everyone is collected
+// (its producer with it), and ShutdownAsyncIters then has nothing to do.
+func TestAbandonedAsyncIterIsCollected(t *testing.T) {
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var wp weak.Pointer[rt.AsyncIter[int]]
+	closed := 0
+	func() {
+		it := rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] {
+			return &countingProducer{y: y, closed: &closed}
+		})
+		wp = weak.Make(it)
+		if _, err := rt.RunUntilComplete(l, it.Next()); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	runtime.GC()
+	runtime.GC()
+	if wp.Value() != nil {
+		t.Fatal("an open iterator nobody references was not collected: the loop keeps it")
+	}
+	if err := l.RunUntilComplete(l.ShutdownAsyncIters()); err != nil {
+		t.Fatal(err)
+	}
+	if closed != 0 {
+		t.Errorf("a collected iterator's producer was closed %d times", closed)
+	}
+}
+
+// countingProducer is a producer written by hand that yields 1 for ever
+// and counts its closes.
+type countingProducer struct {
+	y      *rt.Yielder[int]
+	aw     rt.Awaiting[bool]
+	closed *int
+}
+
+func (p *countingProducer) Send(c *rt.Ctx) rt.Yield {
+	y, _ := p.aw.Start(c, p.y.Yield(1))
+	return y
+}
+func (p *countingProducer) Throw(c *rt.Ctx, err error) rt.Yield { return rt.Yield{} }
+func (p *countingProducer) Close()                              { p.aw.Close(); *p.closed++ }
+func (p *countingProducer) Result() (rt.Void, error)            { return rt.Void{}, nil }
+
+// Many iterators started, some finished in an order that moves the
+// others' entries about: ShutdownAsyncIters closes exactly the open ones,
+// once each.
+func TestShutdownAsyncItersAfterManyFinish(t *testing.T) {
+	l, err := rt.NewLoop(rt.WithClock(rt.NewVirtualClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	const n = 40
+	closes := make([]int, n)
+	its := make([]*rt.AsyncIter[int], n)
+	for i := range its {
+		its[i] = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] {
+			return rt.AsyncVoid(func() error {
+				if !rt.Must(y.Yield(i)) {
+					closes[i]++
+				}
+				return nil
+			})
+		})
+		if v, err := rt.RunUntilComplete(l, its[i].Next()); v != i || err != nil {
+			t.Fatalf("iterator %d: %v, %v", i, v, err)
+		}
+	}
+	// Finish every third one, from the front, the middle and the back.
+	finished := map[int]bool{}
+	for _, i := range []int{0, 39, 20, 3, 36, 6, 33, 9, 30, 12, 27, 15, 24, 18, 21} {
+		if _, err := rt.RunUntilComplete(l, its[i].Close()); err != nil {
+			t.Fatal(err)
+		}
+		finished[i] = true
+	}
+	if err := l.RunUntilComplete(l.ShutdownAsyncIters()); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range closes {
+		if c != 1 {
+			t.Errorf("iterator %d (closed by hand: %v) saw %d closes, want 1", i, finished[i], c)
+		}
+		if !its[i].Done() {
+			t.Errorf("iterator %d is still open", i)
+		}
 	}
 }
