@@ -2,6 +2,7 @@ package streams_test
 
 import (
 	"bytes"
+	"math"
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -115,14 +116,22 @@ func readLines(tb testing.TB, l *rt.Loop, read func(*streams.StreamReader) rt.Co
 // allocsPerLine is the allocations of each line beyond the first lines'
 // (the task, the reader's buffer, the first wait's future, the coroutines
 // reused from then on): the difference between reading 2n and n lines,
-// per line.
+// per line. The lowest of three measurements: AllocsPerRun counts every
+// allocation of the process, and once in CI (packages tested side by
+// side on two cores) one measurement found 10 more in the longer runs,
+// 1.001 a line, which no line read explains; an allocation the reads
+// make shows in all three.
 func allocsPerLine(t *testing.T, read func(*streams.StreamReader) rt.Coro[[]byte], waiting bool) float64 {
 	l := allocLoop(t)
 	const n = 1000
 	readLines(t, l, read, n, waiting) // warm: the loop's queues at their size
-	a1 := testing.AllocsPerRun(10, func() { readLines(t, l, read, n, waiting) })
-	a2 := testing.AllocsPerRun(10, func() { readLines(t, l, read, 2*n, waiting) })
-	return (a2 - a1) / n
+	least := math.Inf(1)
+	for range 3 {
+		a1 := testing.AllocsPerRun(10, func() { readLines(t, l, read, n, waiting) })
+		a2 := testing.AllocsPerRun(10, func() { readLines(t, l, read, 2*n, waiting) })
+		least = min(least, (a2-a1)/n)
+	}
+	return least
 }
 
 func readLine(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLine() }
