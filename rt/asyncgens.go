@@ -111,34 +111,13 @@ func (s *asyncgenSet) take() []openIter {
 // loop until it completes) before Close, or the producers' defers never
 // run.
 func (l *Loop) ShutdownAsyncIters() *Future[Void] {
-	all := NewFuture[Void](l)
-	var tasks []*Task[Void]
+	var tasks []AnyTask
 	for _, e := range l.asyncgens.take() {
 		if c, ok := e.closer(); ok {
 			tasks = append(tasks, CreateTask(l, c))
 		}
 	}
-	if len(tasks) == 0 {
-		all.SetResult(Void{})
-		return all
-	}
-	remaining := len(tasks)
-	for _, t := range tasks {
-		t.base().addCallback(funcCallback(func() {
-			if !t.Cancelled() {
-				if err := t.Exception(); err != nil {
-					l.CallExceptionHandler(ErrorContext{
-						Message: fmt.Sprintf("an error occurred during closing of an asynchronous iterator (%s)", t.Name()),
-						Err:     err,
-						Future:  t,
-					})
-				}
-			}
-			remaining--
-			if remaining == 0 {
-				all.SetResult(Void{})
-			}
-		}))
-	}
-	return all
+	return l.afterAll(tasks, func(t AnyTask) string {
+		return fmt.Sprintf("an error occurred during closing of an asynchronous iterator (%s)", t.Name())
+	})
 }

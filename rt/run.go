@@ -47,27 +47,37 @@ func (l *Loop) cancelAllTasks() {
 	for _, t := range left {
 		t.Cancel()
 	}
+	l.RunUntilComplete(l.afterAll(left, func(t AnyTask) string {
+		return fmt.Sprintf("unhandled error during Run() shutdown in %s", t.Name())
+	}))
+}
+
+// afterAll returns a future done once every task of ts is. Then the tasks
+// that failed (a cancellation is not a failure) are reported to the
+// exception handler in the order of ts, each with the message what gives.
+func (l *Loop) afterAll(ts []AnyTask, what func(AnyTask) string) *Future[Void] {
 	all := NewFuture[Void](l)
-	remaining := len(left)
-	for _, t := range left {
-		t.base().addCallback(funcCallback(func() {
-			remaining--
-			if remaining == 0 {
-				all.SetResult(Void{})
+	remaining := len(ts)
+	done := func() {
+		remaining--
+		if remaining > 0 {
+			return
+		}
+		for _, t := range ts {
+			if t.Cancelled() {
+				continue
 			}
-		}))
-	}
-	l.RunUntilComplete(all)
-	for _, t := range left {
-		if t.Cancelled() {
-			continue
+			if err := t.Exception(); err != nil {
+				l.CallExceptionHandler(ErrorContext{Message: what(t), Err: err, Future: t})
+			}
 		}
-		if err := t.Exception(); err != nil {
-			l.CallExceptionHandler(ErrorContext{
-				Message: fmt.Sprintf("unhandled error during Run() shutdown in %s", t.Name()),
-				Err:     err,
-				Future:  t,
-			})
-		}
+		all.SetResult(Void{})
 	}
+	if remaining == 0 {
+		all.SetResult(Void{})
+	}
+	for _, t := range ts {
+		t.base().addCallback(funcCallback(done))
+	}
+	return all
 }
