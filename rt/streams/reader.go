@@ -212,9 +212,7 @@ func (r *StreamReader) wakeup() {
 // consumed is called after bytes were taken: it gives an emptied buffer
 // back and resumes the transport once the buffer is within the limit.
 func (r *StreamReader) consumed() {
-	if r.Buffered() == 0 && !r.pinned {
-		r.release()
-	}
+	r.releaseIfEmpty()
 	if r.paused && r.Buffered() <= r.limit {
 		r.paused = false
 		r.t.ResumeReading()
@@ -239,8 +237,7 @@ func (r *StreamReader) unpin() {
 
 func (r *StreamReader) unpinSlow() {
 	if r.retired != nil {
-		*r.retired = (*r.retired)[:0]
-		bufPool.Put(r.retired)
+		putPooled(r.retired)
 		r.retired = nil
 	}
 	if r.pinned {
@@ -260,10 +257,15 @@ func (r *StreamReader) release() {
 
 func (r *StreamReader) putBack() {
 	if r.bp != nil {
-		*r.bp = (*r.bp)[:0]
-		bufPool.Put(r.bp)
+		putPooled(r.bp)
 		r.bp = nil
 	}
+}
+
+// putPooled gives a pooled buffer back, emptied.
+func putPooled(bp *[]byte) {
+	*bp = (*bp)[:0]
+	bufPool.Put(bp)
 }
 
 // take returns a copy of the first n unread bytes and consumes them.
