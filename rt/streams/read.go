@@ -11,7 +11,7 @@ import (
 
 // The reads of a StreamReader, written as coroutine templates that asyncgen
 // turns into state machines (read_async.go). Each waits only through
-// waitForData and consumes the buffer only after its last await, so a
+// awaitData and consumes the buffer only after its last await, so a
 // cancellation at any await leaves every byte in the buffer.
 
 var errEmptySep = errors.New("streams: ReadUntil: the separator must not be empty")
@@ -56,9 +56,7 @@ func (r *StreamReader) read(n int) ([]byte, error) {
 		// cancelled Read(-1) loses nothing (asyncio's, which gathers
 		// blocks of the limit, would lose what it gathered).
 		for !r.eof {
-			w := r.waitForData(rt.RunningLoop(), "Read")
-			_, err := rt.Await(w)
-			r.doneWaiting(w)
+			_, err := rt.Await(r.awaitData(rt.RunningLoop(), "Read"))
 			if err != nil {
 				return nil, err
 			}
@@ -66,9 +64,7 @@ func (r *StreamReader) read(n int) ([]byte, error) {
 		return r.take(r.Buffered()), nil
 	}
 	if r.Buffered() == 0 && !r.eof {
-		w := r.waitForData(rt.RunningLoop(), "Read")
-		_, err := rt.Await(w)
-		r.doneWaiting(w)
+		_, err := rt.Await(r.awaitData(rt.RunningLoop(), "Read"))
 		if err != nil {
 			return nil, err
 		}
@@ -91,9 +87,7 @@ func (r *StreamReader) readUntil(sep []byte) ([]byte, error) {
 		if chunk, done, err := r.untilStep(sep, &offset, false); done {
 			return chunk, err
 		}
-		w := r.waitForData(rt.RunningLoop(), "ReadUntil")
-		_, err := rt.Await(w)
-		r.doneWaiting(w)
+		_, err := rt.Await(r.awaitData(rt.RunningLoop(), "ReadUntil"))
 		if err != nil {
 			return nil, err
 		}
@@ -162,9 +156,7 @@ func (r *StreamReader) readExactly(n int) ([]byte, error) {
 		if r.eof {
 			return nil, &IncompleteReadError{Partial: r.take(r.Buffered()), Expected: n}
 		}
-		w := r.waitForData(rt.RunningLoop(), "ReadExactly")
-		_, err := rt.Await(w)
-		r.doneWaiting(w)
+		_, err := rt.Await(r.awaitData(rt.RunningLoop(), "ReadExactly"))
 		if err != nil {
 			return nil, err
 		}

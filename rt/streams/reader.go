@@ -318,6 +318,43 @@ func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
 	return f
 }
 
+// awaitData is what the read templates await for data or EOF:
+// waitForData's future, forgotten (doneWaiting) however the await ends,
+// with its outcome or by a Close of the read while it waits. A closed
+// read runs no code after its await, so without this the next read would
+// find the wait still there and fail as a concurrent one.
+func (r *StreamReader) awaitData(l *rt.Loop, op string) *dataWait {
+	return &dataWait{r: r, f: r.waitForData(l, op)}
+}
+
+// dataWait is the awaitable awaitData returns.
+type dataWait struct {
+	r   *StreamReader
+	f   *rt.Future[rt.Void]
+	err error // thrown in (a cancellation)
+}
+
+// Send yields the future to the driver while it is pending.
+func (d *dataWait) Send(c *rt.Ctx) rt.Yield { return d.f.Send(c) }
+
+// Throw ends the wait with err.
+func (d *dataWait) Throw(_ *rt.Ctx, err error) rt.Yield {
+	d.err = err
+	return rt.Yield{}
+}
+
+// Close abandons the wait.
+func (d *dataWait) Close() { d.r.doneWaiting(d.f) }
+
+// Result forgets the wait and returns its outcome.
+func (d *dataWait) Result() (rt.Void, error) {
+	d.r.doneWaiting(d.f)
+	if d.err != nil {
+		return rt.Void{}, d.err
+	}
+	return d.f.Result()
+}
+
 // doneWaiting forgets f, however its await ended (a cancelled read must
 // not block the next one).
 func (r *StreamReader) doneWaiting(f *rt.Future[rt.Void]) {
