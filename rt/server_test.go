@@ -275,6 +275,17 @@ func TestServerUnixSocketFile(t *testing.T) {
 		if got := c.t.GetExtraInfo("peername").(net.Addr).String(); got != path {
 			t.Errorf("peername %q, want %q", got, path)
 		}
+		// The client's socket has no name: asyncio's peername is '' on
+		// the server's side, and the server's sockname is the path.
+		// (The last connection: the first is the second server's probe
+		// of the path.)
+		sc := conns[len(conns)-1]
+		if got := sc.t.GetExtraInfo("peername").(net.Addr).String(); got != "" {
+			t.Errorf("the accepted connection's peername is %q, want \"\" (the client is unnamed)", got)
+		}
+		if got := sc.t.GetExtraInfo("sockname").(net.Addr).String(); got != path {
+			t.Errorf("the accepted connection's sockname is %q, want %q", got, path)
+		}
 		c.t.Close()
 		srv.Close()
 		if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {

@@ -1,0 +1,78 @@
+//go:build linux && !386 && !s390x
+
+package rt
+
+import (
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// An accept allocates only the peer's address: a readiness event's last
+// accept, which finds no connection (EAGAIN), allocates nothing, so a
+// server that accepts many short connections makes no garbage per
+// accept beyond the connection's own.
+func TestAcceptAllocatesOnlyThePeerAddress(t *testing.T) {
+	ln, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(ln)
+	if err := unix.Bind(ln, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(ln, 16); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, _, err := acceptFD(ln); err != unix.EAGAIN {
+			t.Fatalf("accept with no connection: %v, want EAGAIN", err)
+		}
+	}); n != 0 {
+		t.Errorf("an accept that finds no connection makes %v allocations, want 0", n)
+	}
+	sa, err := unix.Getsockname(ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// AllocsPerRun(runs) calls the func runs+1 times: one connection each.
+	const runs = 2
+	want := map[string]bool{}
+	for range runs + 1 {
+		c, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(c)
+		if err := unix.Connect(c, sa); err != nil {
+			t.Fatal(err)
+		}
+		local, err := unix.Getsockname(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[SockaddrString(local)] = true
+	}
+	got := make([]unix.Sockaddr, 0, runs+1)
+	if n := testing.AllocsPerRun(runs, func() {
+		nfd, peer, err := acceptFD(ln)
+		if err != nil {
+			t.Fatalf("accept: %v", err)
+		}
+		got = append(got, peer)
+		if fl, err := unix.FcntlInt(uintptr(nfd), unix.F_GETFL, 0); err != nil || fl&unix.O_NONBLOCK == 0 {
+			t.Errorf("the accepted fd is not non-blocking (flags %#x, %v)", fl, err)
+		}
+		if fl, err := unix.FcntlInt(uintptr(nfd), unix.F_GETFD, 0); err != nil || fl&unix.FD_CLOEXEC == 0 {
+			t.Errorf("the accepted fd is not close-on-exec (flags %#x, %v)", fl, err)
+		}
+		unix.Close(nfd)
+	}); n > 1 {
+		t.Errorf("an accept makes %v allocations, want 1 (the peer's address)", n)
+	}
+	for _, peer := range got {
+		if !want[SockaddrString(peer)] {
+			t.Errorf("an accepted peer is %s, not one of the clients %v", SockaddrString(peer), want)
+		}
+	}
+}
