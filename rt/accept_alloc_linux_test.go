@@ -76,3 +76,68 @@ func TestAcceptAllocatesOnlyThePeerAddress(t *testing.T) {
 		}
 	}
 }
+
+// The accepted peer's address is the client's, in every family a stream
+// server listens on: IPv6 with its port, a Unix client bound to a path,
+// one bound to an abstract name, and an unnamed one ("").
+func TestAcceptedPeerAddresses(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name         string
+		family       int
+		listen, bind unix.Sockaddr
+	}{
+		{"IPv6", unix.AF_INET6, &unix.SockaddrInet6{Addr: [16]byte{15: 1}}, &unix.SockaddrInet6{Addr: [16]byte{15: 1}}},
+		{"unix path", unix.AF_UNIX, &unix.SockaddrUnix{Name: dir + "/srv"}, &unix.SockaddrUnix{Name: dir + "/cli"}},
+		{"unix abstract", unix.AF_UNIX, &unix.SockaddrUnix{Name: "@asyncgen-test-srv-" + t.Name()}, &unix.SockaddrUnix{Name: "@asyncgen-test-cli"}},
+		{"unix unnamed", unix.AF_UNIX, &unix.SockaddrUnix{Name: dir + "/srv2"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ln, err := unix.Socket(tc.family, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Skipf("no %s sockets here: %v", tc.name, err) // an IPv6-less machine
+			}
+			defer unix.Close(ln)
+			if err := unix.Bind(ln, tc.listen); err != nil {
+				t.Skipf("cannot bind %s here: %v", tc.name, err) // no ::1
+			}
+			if err := unix.Listen(ln, 4); err != nil {
+				t.Fatal(err)
+			}
+			sa, err := unix.Getsockname(ln)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := unix.Socket(tc.family, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(c)
+			if tc.bind != nil {
+				if err := unix.Bind(c, tc.bind); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := unix.Connect(c, sa); err != nil {
+				t.Fatal(err)
+			}
+			want := ""
+			if tc.bind != nil {
+				local, err := unix.Getsockname(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = SockaddrString(local)
+			}
+			nfd, peer, err := acceptFD(ln)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(nfd)
+			if got := SockaddrString(peer); got != want {
+				t.Errorf("accepted peer %q, want %q", got, want)
+			}
+		})
+	}
+}

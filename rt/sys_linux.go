@@ -18,8 +18,3 @@ func sysSocket(family, sotype, proto int) (int, error) {
 func sysSocketpair(family, sotype, proto int) ([2]int, error) {
 	return unix.Socketpair(family, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 }
-
-// sysAccept accepts a connection as a non-blocking, close-on-exec fd.
-func sysAccept(fd int) (int, unix.Sockaddr, error) {
-	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-}
