@@ -10,9 +10,19 @@ import "golang.org/x/sys/unix"
 // socketcall, and the direct recvfrom and sendto need Linux 4.3, newer
 // than Go's minimum).
 
-func sockRead(fd int, p []byte) (int, error) { return readFD(fd, p) }
+// sockRead and sockWrite are read and write; x/sys's tell the race
+// detector of their ordering, and the hooks add ours and the standard
+// library's (race_io.go).
+func sockRead(fd int, p []byte) (int, error) {
+	n, err := readFD(fd, p)
+	raceAfterRead(p, n, err)
+	return n, err
+}
 
-func sockWrite(fd int, p []byte) (int, error) { return writeFD(fd, p) }
+func sockWrite(fd int, p []byte) (int, error) {
+	raceBeforeWrite()
+	return writeFD(fd, p)
+}
 
 // sockWritev writes bufs with one writev (one write for a single buffer),
 // retrying EINTR; the errno comes back unwrapped.
