@@ -140,6 +140,10 @@ type Selector interface {
 // loop blocks while no other goroutine works for it (no executor job in
 // flight, no callback from another goroutine in the last 10ms) and parks
 // otherwise. NewEpollAuto is one; New returns it on Linux.
+//
+// A wrapper that embeds a Parker (to count or trace waits, say) and
+// overrides Select must override SelectBlocked too: the loop calls
+// whichever fits, and the embedded one would skip the wrapper.
 type Parker interface {
 	Selector
 	// SelectBlocked is Select, except that a wait blocks the thread.
