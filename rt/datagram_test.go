@@ -2,9 +2,11 @@ package rt_test
 
 import (
 	"errors"
+	"fmt"
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -166,5 +168,50 @@ func TestDatagramNeedsAnAddress(t *testing.T) {
 			t.Error("a datagram endpoint on tcp")
 		}
 		return nil
+	})
+}
+
+// madePanicker panics in ConnectionMade.
+type madePanicker struct{ *dgramRecorder }
+
+func (m madePanicker) ConnectionMade(t rt.DatagramTransport) {
+	m.dgramRecorder.ConnectionMade(t)
+	panic("protocol bug")
+}
+
+// A panic in ConnectionMade is reported and the endpoint receives all the
+// same, as in asyncio, where connection_made and the start of reading are
+// callbacks of their own.
+func TestDatagramPanicInConnectionMadeLeavesTheEndpointReading(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		errs := collectErrors(l)
+		srv := newDgramRecorder(l)
+		_, err := rt.Await(l.CreateDatagramEndpoint(func() rt.DatagramProtocol { return madePanicker{srv} }, "udp4",
+			rt.WithDatagramLocalAddr("127.0.0.1:0")))
+		if err != nil {
+			return err
+		}
+		cl := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", cl, rt.WithDatagramRemoteAddr(srv.t.GetExtraInfo("sockname").(net.Addr).String())); err != nil {
+			return err
+		}
+		ev := srv.event()
+		cl.t.SendTo([]byte("hello"), nil)
+		if err := until(ev, "the datagram"); err != nil {
+			return err
+		}
+		if len(srv.got) != 1 || srv.got[0] != "hello" {
+			t.Errorf("received %q, want [hello]", srv.got)
+		}
+		if len(*errs) != 1 || !strings.Contains(fmt.Sprint((*errs)[0].Err), "protocol bug") {
+			t.Errorf("exception handler got %v, want the panic", *errs)
+		}
+		cl.t.Close()
+		srv.t.Close()
+		if err := until(cl.lost, "client ConnectionLost"); err != nil {
+			return err
+		}
+		return until(srv.lost, "server ConnectionLost")
 	})
 }
