@@ -74,7 +74,7 @@ type BufferedProtocol interface {
 type DatagramProtocol interface {
 	BaseProtocol
 	// ConnectionMade is called once, in the loop pass after the endpoint
-	// is set up.
+	// is set up. A panic in it is reported, and the endpoint goes on.
 	ConnectionMade(t DatagramTransport)
 	// DatagramReceived gets one datagram and its sender. data is a view
 	// of a buffer the loop reuses, valid only during the call.

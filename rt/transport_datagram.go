@@ -233,7 +233,13 @@ func (s *dgramStart) run() {
 		return
 	}
 	t.made = true
+	// Reading starts even if ConnectionMade panics, as the stream
+	// transport's does.
+	defer t.startReading()
 	t.proto.ConnectionMade(t)
+}
+
+func (t *dgramTransport) startReading() {
 	if !t.closing {
 		t.loop.setSlot(t.reg, selector.Read, t)
 	}
