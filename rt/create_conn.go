@@ -243,9 +243,8 @@ func (d *dialer) attempt(i int) bool {
 		return false
 	}
 	if d.local != nil {
-		if sockaddrFamily(d.local) != unix.AF_UNIX {
-			unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
-		}
+		// No SO_REUSEADDR, as in asyncio (and Go's net): a local port
+		// still in use, if only by a connection in TIME_WAIT, is refused.
 		if err := unix.Bind(fd, d.local); err != nil {
 			closeFD(fd)
 			d.errs[i] = &net.OpError{Op: "dial", Net: d.network, Source: netAddr(unix.SOCK_STREAM, d.local),

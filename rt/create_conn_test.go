@@ -114,6 +114,46 @@ func TestCreateConnectionLocalAddr(t *testing.T) {
 	})
 }
 
+// A local address still in use is refused, as asyncio's local_addr is
+// (it binds without SO_REUSEADDR): a port whose last connection was just
+// closed here (its socket lingers in TIME_WAIT), and a listener's port.
+func TestCreateConnectionLocalAddrInUse(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		srv, conns, err := serve(l, "tcp4", "127.0.0.1:0", nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		local := "127.0.0.1:" + strconv.Itoa(freePort(t))
+		c, err := dial(l, "tcp4", srv.Addrs()[0].String(), rt.WithLocalAddr(local))
+		if err != nil {
+			return err
+		}
+		for len(*conns) == 0 {
+			rt.Await(rt.Sleep(0))
+		}
+		c.t.Close() // we close first: our end of it lingers
+		if err := until((*conns)[0].lost, "the server's end"); err != nil {
+			return err
+		}
+		if err := until(c.lost, "ConnectionLost"); err != nil {
+			return err
+		}
+		for _, from := range []string{local, srv.Addrs()[0].String()} {
+			c, err := dial(l, "tcp4", srv.Addrs()[0].String(), rt.WithLocalAddr(from))
+			var oe *net.OpError
+			if !errors.Is(err, unix.EADDRINUSE) || !errors.As(err, &oe) {
+				t.Errorf("connecting from %s, in use: %v, want an *net.OpError with EADDRINUSE", from, err)
+			}
+			if err == nil {
+				c.t.Close()
+			}
+		}
+		return nil
+	})
+}
+
 // A host name is looked up (on the executor) and connected to; an unknown
 // one fails with the resolver's error.
 func TestCreateConnectionResolvesHostNames(t *testing.T) {

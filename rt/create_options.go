@@ -20,7 +20,9 @@ func defaultConnOptions() connOptions {
 }
 
 // WithLocalAddr binds the socket to addr ("host:port", an IP literal)
-// before connecting (asyncio's local_addr).
+// before connecting (asyncio's local_addr). The bind sets no
+// SO_REUSEADDR, so a port still in use (by a connection lingering in
+// TIME_WAIT, say) fails with EADDRINUSE; port 0 lets the kernel choose.
 func WithLocalAddr(addr string) ConnOption { return func(o *connOptions) { o.local = addr } }
 
 // WithHappyEyeballs starts the next address's connection attempt when the

@@ -2,9 +2,12 @@ package rt_test
 
 import (
 	"errors"
+	"fmt"
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -164,6 +167,100 @@ func TestDatagramNeedsAnAddress(t *testing.T) {
 		}
 		if err := endpoint(l, "tcp", newDgramRecorder(l), rt.WithDatagramLocalAddr("127.0.0.1:0")); err == nil {
 			t.Error("a datagram endpoint on tcp")
+		}
+		return nil
+	})
+}
+
+// madePanicker panics in ConnectionMade.
+type madePanicker struct{ *dgramRecorder }
+
+func (m madePanicker) ConnectionMade(t rt.DatagramTransport) {
+	m.dgramRecorder.ConnectionMade(t)
+	panic("protocol bug")
+}
+
+// A panic in ConnectionMade is reported and the endpoint receives all the
+// same, as in asyncio, where connection_made and the start of reading are
+// callbacks of their own.
+func TestDatagramPanicInConnectionMadeLeavesTheEndpointReading(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		errs := collectErrors(l)
+		srv := newDgramRecorder(l)
+		_, err := rt.Await(l.CreateDatagramEndpoint(func() rt.DatagramProtocol { return madePanicker{srv} }, "udp4",
+			rt.WithDatagramLocalAddr("127.0.0.1:0")))
+		if err != nil {
+			return err
+		}
+		cl := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", cl, rt.WithDatagramRemoteAddr(srv.t.GetExtraInfo("sockname").(net.Addr).String())); err != nil {
+			return err
+		}
+		ev := srv.event()
+		cl.t.SendTo([]byte("hello"), nil)
+		if err := until(ev, "the datagram"); err != nil {
+			return err
+		}
+		if len(srv.got) != 1 || srv.got[0] != "hello" {
+			t.Errorf("received %q, want [hello]", srv.got)
+		}
+		if len(*errs) != 1 || !strings.Contains(fmt.Sprint((*errs)[0].Err), "protocol bug") {
+			t.Errorf("exception handler got %v, want the panic", *errs)
+		}
+		cl.t.Close()
+		srv.t.Close()
+		if err := until(cl.lost, "client ConnectionLost"); err != nil {
+			return err
+		}
+		return until(srv.lost, "server ConnectionLost")
+	})
+}
+
+// A "udp" endpoint bound to the IPv6 wildcard is dual-stack, as asyncio's
+// is (it leaves IPV6_V6ONLY off): it hears an IPv4 peer, and its reply to
+// the address the datagram came from reaches that peer. A "udp6" one is
+// IPv6 only, as in Go's net.
+func TestDatagramIPv6WildcardHearsIPv4(t *testing.T) {
+	if !hasIPv6() {
+		// Machines without IPv6 (some containers) cannot bind "::".
+		t.Skip("no IPv6 here")
+	}
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		for network, v6only := range map[string]int{"udp": 0, "udp6": 1} {
+			srv := newDgramRecorder(l)
+			srv.echo = true
+			if err := endpoint(l, network, srv, rt.WithDatagramLocalAddr("[::]:0")); err != nil {
+				return err
+			}
+			got, err := unix.GetsockoptInt(srv.t.GetExtraInfo("socket").(int), unix.IPPROTO_IPV6, unix.IPV6_V6ONLY)
+			if err != nil || got != v6only {
+				t.Errorf("%s on [::]: IPV6_V6ONLY %d (%v), want %d", network, got, err, v6only)
+			}
+			if network == "udp" {
+				port := srv.t.GetExtraInfo("sockname").(*net.UDPAddr).Port
+				cl := newDgramRecorder(l)
+				if err := endpoint(l, "udp4", cl, rt.WithDatagramRemoteAddr("127.0.0.1:"+strconv.Itoa(port))); err != nil {
+					return err
+				}
+				ev := cl.event()
+				cl.t.SendTo([]byte("hi4"), nil)
+				if err := until(ev, "the echo over IPv4"); err != nil {
+					return fmt.Errorf("%w (server got %q, errors %v)", err, srv.got, srv.errs)
+				}
+				if len(srv.from) != 1 || !srv.from[0].(*net.UDPAddr).IP.Equal(net.IPv4(127, 0, 0, 1)) || len(cl.got) != 1 || cl.got[0] != "hi4" {
+					t.Errorf("server heard %q from %v; client got %q", srv.got, srv.from, cl.got)
+				}
+				cl.t.Close()
+				if err := until(cl.lost, "client ConnectionLost"); err != nil {
+					return err
+				}
+			}
+			srv.t.Close()
+			if err := until(srv.lost, "server ConnectionLost"); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -593,12 +593,18 @@ func (l *Loop) runOne(cb callback) {
 	cb.run()
 }
 
-// recovered handles a panic that escaped a callback. If a task step was
-// running, the panic came out of its coroutine: the task fails with it
-// (with the stack, a *PanicError) and the loop survives. Otherwise it goes
-// to the exception handler.
+// recovered handles a panic that escaped a callback. If a transport was
+// delivering data, the panic came out of its protocol: the connection
+// fails with it. If a task step was running, the panic came out of its
+// coroutine: the task fails with it (with the stack, a *PanicError) and
+// the loop survives. Otherwise it goes to the exception handler.
 func (l *Loop) recovered(v any) {
 	err := FailureOf(v)
+	if t := l.net.delivering; t != nil {
+		l.net.delivering = nil
+		t.deliveryPanicked(err)
+		return
+	}
 	if c := l.current; c != nil {
 		l.current = nil
 		c.task.stepPanicked(err)

@@ -39,6 +39,11 @@ type netState struct {
 	rbuf   []byte
 	chunks [][]byte
 	iov    [][]byte
+	// delivering is the transport whose DataReceived or BufferUpdated is
+	// running, so that a panic escaping it, caught by the loop's one
+	// recover (Loop.recovered), ends that connection as asyncio's
+	// _fatal_error does, without a deferred recover on every read.
+	delivering *sockTransport
 }
 
 func (l *Loop) addResource(k *resLink, r resource) {

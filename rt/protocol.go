@@ -36,7 +36,8 @@ type BaseProtocol interface {
 type StreamProtocol interface {
 	BaseProtocol
 	// ConnectionMade is called once, in the loop pass after the
-	// connection is set up and before any data arrives.
+	// connection is set up and before any data arrives. A panic in it
+	// is reported, and the connection goes on (reading starts).
 	ConnectionMade(t Transport)
 	// EOFReceived is called when the peer shuts its write side down.
 	// Returning true keeps the connection half-open (we may still write;
@@ -49,7 +50,9 @@ type Protocol interface {
 	StreamProtocol
 	// DataReceived gets the bytes of one read. data is a view of a buffer
 	// the loop reuses: it is valid only during the call, so copy what
-	// must outlive it.
+	// must outlive it. A panic in DataReceived is the connection's fatal
+	// error, as an exception in asyncio's data_received is: it is
+	// reported, the transport is aborted and ConnectionLost gets it.
 	DataReceived(data []byte)
 }
 
@@ -62,7 +65,8 @@ type BufferedProtocol interface {
 	// buffer is a fatal error for the connection.
 	GetBuffer(sizehint int) []byte
 	// BufferUpdated reports that n bytes were read into the buffer
-	// GetBuffer returned.
+	// GetBuffer returned. A panic in it (or in GetBuffer) is fatal to
+	// the connection, as in DataReceived.
 	BufferUpdated(n int)
 }
 
@@ -70,7 +74,7 @@ type BufferedProtocol interface {
 type DatagramProtocol interface {
 	BaseProtocol
 	// ConnectionMade is called once, in the loop pass after the endpoint
-	// is set up.
+	// is set up. A panic in it is reported, and the endpoint goes on.
 	ConnectionMade(t DatagramTransport)
 	// DatagramReceived gets one datagram and its sender. data is a view
 	// of a buffer the loop reuses, valid only during the call.

@@ -41,8 +41,11 @@ type WriteTransport interface {
 	BaseTransport
 	// Write sends p, buffering what the socket does not take at once. It
 	// copies what it keeps, so p may be reused when Write returns. After
-	// WriteEOF it fails with ErrWriteAfterEOF; after the connection is
-	// lost the data is dropped (see ErrorContext for the one warning).
+	// WriteEOF it fails with ErrWriteAfterEOF. Once the connection is
+	// lost (or aborted, or closed with nothing left to send) the data is
+	// dropped without an error, and the fifth such write is reported to
+	// the loop's exception handler, once (asyncio logs a warning at the
+	// fifth and at every one after it).
 	Write(p []byte) error
 	// WriteLines writes the concatenation of bufs, in one writev when the
 	// buffer is empty.

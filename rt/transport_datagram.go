@@ -64,7 +64,9 @@ type DatagramConn struct {
 // loop.create_datagram_endpoint). WithDatagramLocalAddr binds it,
 // WithDatagramRemoteAddr connects it; host names are resolved on the
 // executor. ConnectionMade has been called when an await of the future
-// returns.
+// returns. On "udp" an IPv6 endpoint is dual-stack, as asyncio's are:
+// bound to "[::]:port" it hears IPv4 peers too (their addresses are
+// IPv4-mapped, and SendTo takes them back); on "udp6" it is IPv6 only.
 func (l *Loop) CreateDatagramEndpoint(factory func() DatagramProtocol, network string, opts ...DatagramOption) *Future[DatagramConn] {
 	fut := NewFuture[DatagramConn](l)
 	if l.closed {
@@ -184,7 +186,15 @@ func (l *Loop) newDatagram(factory func() DatagramProtocol, network string, fami
 		return DatagramConn{}, err
 	}
 	if family == unix.AF_INET6 {
-		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, 1)
+		// "udp" on IPv6 is dual-stack, as asyncio's datagram sockets
+		// are (it leaves the option off; we set it, so that the sysctl
+		// default does not decide): bound to "::" it hears IPv4 peers
+		// too. "udp6" is IPv6 only, as in Go's net.
+		v6only := 0
+		if network == "udp6" {
+			v6only = 1
+		}
+		unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only)
 	}
 	if o.broadcast {
 		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_BROADCAST, 1); err != nil {
@@ -233,7 +243,13 @@ func (s *dgramStart) run() {
 		return
 	}
 	t.made = true
+	// Reading starts even if ConnectionMade panics, as the stream
+	// transport's does.
+	defer t.startReading()
 	t.proto.ConnectionMade(t)
+}
+
+func (t *dgramTransport) startReading() {
 	if !t.closing {
 		t.loop.setSlot(t.reg, selector.Read, t)
 	}
@@ -276,6 +292,9 @@ func (t *dgramTransport) SendTo(p []byte, addr net.Addr) error {
 		var err error
 		if sa, err = sockaddrOf(addr); err != nil {
 			return err
+		}
+		if t.network == "udp6" {
+			sa = v4Mapped(sa) // an IPv4 peer of a dual-stack socket
 		}
 		if t.remote != nil && SockaddrString(sa) != SockaddrString(t.remote) {
 			return fmt.Errorf("rt: SendTo %s: %w", addr, ErrAddrMismatch)
@@ -463,6 +482,21 @@ func (t *dgramTransport) SetProtocol(p DatagramProtocol) {
 		panic("rt: DatagramTransport.SetProtocol(nil)")
 	}
 	t.proto = p
+}
+
+// v4Mapped turns an IPv4 address into its IPv4-mapped IPv6 form
+// (::ffff:a.b.c.d), the form an IPv6 socket sends to an IPv4 peer in; an
+// IPv4 peer's address, as DatagramReceived reports it, has no family of
+// its own in a net.IP.
+func v4Mapped(sa unix.Sockaddr) unix.Sockaddr {
+	a, ok := sa.(*unix.SockaddrInet4)
+	if !ok {
+		return sa
+	}
+	m := &unix.SockaddrInet6{Port: a.Port}
+	m.Addr[10], m.Addr[11] = 0xff, 0xff
+	copy(m.Addr[12:], a.Addr[:])
+	return m
 }
 
 // sockaddrOf converts a net.Addr to a socket address.

@@ -120,9 +120,12 @@ func runMain(t testing.TB, body func(l *rt.Loop) error, opts ...rt.Option) {
 }
 
 // until awaits f, failing after a real-time bound so that a broken
-// transport fails the test instead of hanging it.
+// transport fails the test instead of hanging it. f is shielded: the
+// timeout must not cancel it, or a protocol that completes it later
+// (ConnectionLost at the loop's close) would panic instead of the test
+// reporting what it waited for.
 func until[T any](f *rt.Future[T], what string) error {
-	_, err := rt.Await(rt.WaitFor(f, 10*time.Second))
+	_, err := rt.Await(rt.WaitFor(rt.Shield(f), 10*time.Second))
 	if err != nil {
 		return fmt.Errorf("waiting for %s: %w", what, err)
 	}

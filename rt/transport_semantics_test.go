@@ -421,49 +421,129 @@ func TestTransportFDIsNotForOthers(t *testing.T) {
 	})
 }
 
-// panicky panics in DataReceived.
-type panicky struct{ recorder }
+// panicky panics in the callback named by where: ConnectionMade, or the
+// first delivery of data.
+type panicky struct {
+	recorder
+	where string
+}
 
-func (p *panicky) DataReceived(b []byte) {
-	p.recorder.DataReceived(b)
-	if p.data.Len() == 1 {
+func (p *panicky) ConnectionMade(t rt.Transport) {
+	p.recorder.ConnectionMade(t)
+	if p.where == "ConnectionMade" {
 		panic("protocol bug")
 	}
 }
 
-// A panic in DataReceived goes to the exception handler, as an exception
-// in data_received does in asyncio, and the connection carries on.
-func TestTransportPanicInDataReceivedIsReported(t *testing.T) {
+func (p *panicky) DataReceived(b []byte) {
+	p.recorder.DataReceived(b)
+	if p.where == "DataReceived" {
+		panic("protocol bug")
+	}
+}
+
+// panickyBuf is panicky as a BufferedProtocol.
+type panickyBuf struct {
+	panicky
+	buf [16]byte
+}
+
+func (p *panickyBuf) GetBuffer(int) []byte { return p.buf[:] }
+
+func (p *panickyBuf) BufferUpdated(n int) {
+	p.recorder.DataReceived(p.buf[:n])
+	if p.where == "BufferUpdated" {
+		panic("protocol bug")
+	}
+}
+
+// servePanicky serves one connection with a protocol that panics where
+// says, connects to it, and returns both ends.
+func servePanicky(l *rt.Loop, where string) (srv *rt.Server, s *panicky, c *recorder, err error) {
+	srv, err = rt.Await(l.CreateServer(func() rt.StreamProtocol {
+		if where == "BufferUpdated" {
+			b := &panickyBuf{panicky: panicky{recorder: *newRecorder(l), where: where}}
+			s = &b.panicky
+			return b
+		}
+		s = &panicky{recorder: *newRecorder(l), where: where}
+		return s
+	}, "tcp4", "127.0.0.1:0"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if c, err = dial(l, "tcp4", srv.Addrs()[0].String()); err != nil {
+		srv.Close()
+		return nil, nil, nil, err
+	}
+	for s == nil {
+		if _, err := rt.Await(rt.Sleep(0)); err != nil {
+			srv.Close()
+			return nil, nil, nil, err
+		}
+	}
+	return srv, s, c, nil
+}
+
+// A panic in DataReceived or BufferUpdated is the connection's fatal
+// error, as an exception in data_received or buffer_updated is in
+// asyncio: it is reported, the transport is closed at once, and
+// ConnectionLost gets the panic; the peer sees the connection end.
+func TestTransportPanicInDataReceivedIsFatal(t *testing.T) {
+	for _, where := range []string{"DataReceived", "BufferUpdated"} {
+		t.Run(where, func(t *testing.T) {
+			leakcheck.Check(t)
+			runMain(t, func(l *rt.Loop) error {
+				errs := collectErrors(l)
+				srv, s, c, err := servePanicky(l, where)
+				if err != nil {
+					return err
+				}
+				defer srv.Close()
+				c.t.Write([]byte("a"))
+				if err := until(s.lost, "server ConnectionLost"); err != nil {
+					return err
+				}
+				if s.lostErr == nil || !strings.Contains(s.lostErr.Error(), "protocol bug") {
+					t.Errorf("ConnectionLost(%v), want the panic", s.lostErr)
+				}
+				if want := []string{"made", "data", "lost"}; !slices.Equal(s.events, want) {
+					t.Errorf("server events %v, want %v", s.events, want)
+				}
+				if len(*errs) != 1 || !strings.Contains((*errs)[0].Message, where+"() call failed") ||
+					!strings.Contains(fmt.Sprint((*errs)[0].Err), "protocol bug") {
+					t.Errorf("exception handler got %v, want one %s report with the panic", *errs, where)
+				}
+				return until(c.lost, "client ConnectionLost")
+			})
+		})
+	}
+}
+
+// A panic in ConnectionMade is reported, and the connection goes on as if
+// it had returned: reading starts, as it does in asyncio, where
+// connection_made and the start of reading are callbacks of their own.
+func TestTransportPanicInConnectionMadeLeavesTheConnectionReading(t *testing.T) {
+	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
 		errs := collectErrors(l)
-		var p *panicky
-		srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol {
-			p = &panicky{recorder: *newRecorder(l)}
-			return p
-		}, "tcp4", "127.0.0.1:0"))
+		srv, s, c, err := servePanicky(l, "ConnectionMade")
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
-		c, err := dial(l, "tcp4", srv.Addrs()[0].String())
-		if err != nil {
+		c.t.Write([]byte("ab"))
+		c.t.WriteEOF()
+		if err := until(s.lost, "server ConnectionLost"); err != nil {
 			return err
 		}
-		c.t.Write([]byte("a"))
-		for p == nil || p.data.Len() == 0 {
-			if _, err := rt.Await(rt.Sleep(time.Millisecond)); err != nil {
-				return err
-			}
-		}
-		c.t.Write([]byte("bc"))
-		if err := until(p.waitFor(3), "data after the panic"); err != nil {
-			return err
+		if want := []string{"made", "data", "eof", "lost"}; !slices.Equal(s.events, want) || s.data.String() != "ab" || s.lostErr != nil {
+			t.Errorf("server events %v, data %q, ConnectionLost(%v); want %v, \"ab\", nil", s.events, s.data.String(), s.lostErr, want)
 		}
 		if len(*errs) != 1 || !strings.Contains(fmt.Sprint((*errs)[0].Err), "protocol bug") {
 			t.Errorf("exception handler got %v, want the panic", *errs)
 		}
-		c.t.Close()
-		return until(p.lost, "ConnectionLost")
+		return until(c.lost, "client ConnectionLost")
 	})
 }
 

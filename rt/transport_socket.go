@@ -146,7 +146,14 @@ func (s *sockStart) run() {
 		return
 	}
 	t.made = true
+	// Reading starts even if ConnectionMade panics (the panic goes on to
+	// the loop's exception handler): in asyncio the two are callbacks of
+	// their own.
+	defer t.startReading()
 	t.proto.ConnectionMade(t)
+}
+
+func (t *sockTransport) startReading() {
 	if !t.closing && !t.paused {
 		t.loop.setSlot(t.reg, selector.Read, t)
 	}
@@ -201,12 +208,27 @@ func (t *sockTransport) run() {
 		t.onEOF()
 		return
 	}
+	// A panic in the protocol ends the connection (deliveryPanicked).
+	l := t.loop
+	l.net.delivering = t
 	switch t.kind {
 	case kindBuffered:
 		bp.BufferUpdated(n)
 	case kindData:
 		t.proto.(Protocol).DataReceived(buf[:n])
 	}
+	l.net.delivering = nil
+}
+
+// deliveryPanicked is a panic out of DataReceived or BufferUpdated, which
+// the loop caught: asyncio's fatal error of a failed data_received or
+// buffer_updated, reported and passed to ConnectionLost.
+func (t *sockTransport) deliveryPanicked(err error) {
+	msg := "Fatal error: protocol.DataReceived() call failed."
+	if t.kind == kindBuffered {
+		msg = "Fatal error: protocol.BufferUpdated() call failed."
+	}
+	t.fatalError(err, msg)
 }
 
 func getBuffer(bp BufferedProtocol) (buf []byte, err error) {

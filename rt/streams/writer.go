@@ -42,8 +42,10 @@ func (w *StreamWriter) GetExtraInfo(name string) any { return w.c.r.t.GetExtraIn
 // Drain returns what to await before writing more: it is done at once
 // while the transport's buffer is under its high-water mark, and
 // otherwise completes when the buffer has drained to the low one. Several
-// tasks may drain at once. After the connection is lost it yields once
-// and fails with ErrConnectionLost (or the reader's error).
+// tasks may drain at once. On a stream that failed it fails at once
+// with the reader's error; once the transport is closing it yields once
+// (so that ConnectionLost may run) and fails with ErrConnectionLost if
+// the connection is gone, as asyncio's drain does.
 func (w *StreamWriter) Drain() rt.Awaitable[rt.Void] {
 	c := w.c
 	if !c.paused && !c.lost && c.r.err == nil && !c.r.t.IsClosing() {
