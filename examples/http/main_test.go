@@ -13,26 +13,102 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
 )
 
 // startTest starts the server on a free port with root as its static
 // directory and stops it when the test ends.
 func startTest(t *testing.T, root string) string {
 	t.Helper()
+	return startWatched(t, root).addr
+}
+
+// watched is a running server whose loops report to the test instead of
+// the log: anything a loop reports to its exception handler fails the
+// test at its end, since a client's going away, however abruptly, is not
+// an error of the server's.
+type watched struct {
+	addr    string
+	c       *cluster
+	mu      sync.Mutex
+	reports []string
+}
+
+// startWatched starts the server as startTest does and returns it.
+func startWatched(t *testing.T, root string) *watched {
+	t.Helper()
 	c, err := start(config{addr: "127.0.0.1:0", loops: 1, root: root, maxHead: 8 << 10, maxBody: 1 << 20, linger: time.Second})
 	if err != nil {
 		t.Fatal(err)
+	}
+	w := &watched{addr: c.addr, c: c}
+	for _, ls := range c.loops {
+		installed := make(chan struct{})
+		_, err := ls.loop.CallSoonThreadsafe(func() {
+			ls.loop.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) {
+				w.mu.Lock()
+				defer w.mu.Unlock()
+				w.reports = append(w.reports, fmt.Sprintf("%s: %v", ctx.Message, ctx.Err))
+			})
+			close(installed)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-installed
 	}
 	t.Cleanup(func() {
 		if err := c.stop(); err != nil {
 			t.Error(err)
 		}
+		for _, r := range w.reported() {
+			t.Errorf("the loop reported %s", r)
+		}
 	})
-	return c.addr
+	return w
+}
+
+// reported returns what the loops have reported so far.
+func (w *watched) reported() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.reports)
+}
+
+// idle waits until every loop has no task left, that is until every
+// connection's handler has ended.
+func (w *watched) idle(t *testing.T) {
+	t.Helper()
+	w.waitTasks(t, 0)
+}
+
+// waitTasks waits until the loops have n tasks between them, polling
+// each loop in turn (a round trip through the loop each time) for at
+// most 10 s.
+func (w *watched) waitTasks(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		tasks := 0
+		for _, ls := range w.c.loops {
+			k := make(chan int, 1)
+			if _, err := ls.loop.CallSoonThreadsafe(func() { k <- len(ls.loop.AllTasks()) }); err != nil {
+				t.Fatal(err)
+			}
+			tasks += <-k
+		}
+		if tasks == n {
+			return
+		}
+	}
+	t.Fatalf("the loops do not have %d tasks after 10s", n)
 }
 
 // needTool skips the test when a real client is not installed: the
@@ -328,5 +404,45 @@ func TestExpectContinue(t *testing.T) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 10))
 	if resp.StatusCode != 200 || string(body) != "ping" {
 		t.Errorf("%d %q, want 200 \"ping\"", resp.StatusCode, body)
+	}
+}
+
+// Stopping the server (Ctrl-C) while clients are connected, one idle
+// between keep-alive requests and one halfway through a head, closes
+// their connections and ends their handlers: the clients see the
+// connection end, and the log hears nothing of tasks destroyed while
+// pending or of errors nobody retrieved.
+func TestStopWithOpenConnections(t *testing.T) {
+	w := startWatched(t, "")
+	idle, err := net.Dial("tcp", w.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	idle.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(idle, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+	br := bufio.NewReader(idle)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	partial, err := net.Dial("tcp", w.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer partial.Close()
+	partial.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(partial, "GET /hello HTTP/1.1\r\nHo")
+	// Both handlers are then the loop's only tasks; each waits for the
+	// rest of a request.
+	w.waitTasks(t, 2)
+	if err := w.c.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]io.Reader{"idle": br, "partial": partial} {
+		if n, err := io.Copy(io.Discard, r); err != nil || n != 0 {
+			t.Errorf("%s client: %d bytes then %v, want the connection closed", name, n, err)
+		}
 	}
 }
