@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -444,4 +445,39 @@ func TestStopWithOpenConnections(t *testing.T) {
 			t.Errorf("%s client: %d bytes then %v, want the connection closed", name, n, err)
 		}
 	}
+}
+
+// A client that gives up on a download (a browser's cancelled tab, curl
+// stopped with Ctrl-C) closes with the file half sent; the server sees a
+// reset while it drains a chunk. That ends the connection, and nothing
+// more: the loop's exception handler must not hear of it, or the log of
+// a busy server fills with errors that are nobody's.
+func TestAbandonedDownload(t *testing.T) {
+	root := t.TempDir()
+	// More than the kernel can buffer on both sides (the client's
+	// receive buffer is kept small), so the server is still sending.
+	if err := os.WriteFile(filepath.Join(root, "big.bin"), make([]byte, 16<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := startWatched(t, root)
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	for range 3 {
+		c, err := d.Dial("tcp", w.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET /static/big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		c.Close() // with unread data: the kernel sends a reset
+	}
+	w.idle(t) // then startWatched's cleanup fails the test on any report
 }
