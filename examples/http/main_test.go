@@ -481,3 +481,55 @@ func TestAbandonedDownload(t *testing.T) {
 	}
 	w.idle(t) // then startWatched's cleanup fails the test on any report
 }
+
+// A refused HEAD request gets a head and no body, like any answer to a
+// HEAD (RFC 9110 section 9.3.2): its Content-Length says how long the
+// body would have been. curl -I reports "Excess found" otherwise.
+func TestHeadRefusalsHaveNoBody(t *testing.T) {
+	addr := startTest(t, "")
+	for _, tc := range []struct {
+		name, raw string
+		code      int
+	}{
+		{"malformed header", "HEAD / HTTP/1.1\r\nHost: a\r\nX : y\r\n\r\n", 400},
+		{"no Host", "HEAD / HTTP/1.1\r\n\r\n", 400},
+		{"header over the limit", "HEAD / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("y", 9<<10) + "\r\n\r\n", 431},
+		{"target over the limit", "HEAD /" + strings.Repeat("a", 9<<10) + " HTTP/1.1\r\nHost: a\r\n\r\n", 431},
+		{"unfinished target over the limit", "HEAD /" + strings.Repeat("a", 9<<10), 431},
+		{"HTTP/2.0", "HEAD / HTTP/2.0\r\nHost: a\r\n\r\n", 505},
+		{"body over the limit", "HEAD /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 9999999\r\n\r\n", 413},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(c, tc.raw)
+			c.(*net.TCPConn).CloseWrite()
+			all, err := io.ReadAll(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(bytes.NewReader(all))
+			resp, err := http.ReadResponse(br, &http.Request{Method: "HEAD"})
+			if err != nil {
+				t.Fatalf("%v in %q", err, all)
+			}
+			if resp.StatusCode != tc.code {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.code)
+			}
+			if rest, _ := io.ReadAll(br); len(rest) > 0 {
+				t.Errorf("%d bytes of body after the head: %q", len(rest), rest)
+			}
+		})
+	}
+	t.Run("curl -I", func(t *testing.T) {
+		needTool(t, "curl", "curl")
+		_, trace := run(t, nil, "curl", "-sSv", "-I", "-H", "X-Big: "+strings.Repeat("x", 9<<10), "http://"+addr+"/hello")
+		if !strings.Contains(trace, "< HTTP/1.1 431") || strings.Contains(trace, "Excess found") {
+			t.Errorf("curl -I:\n%s", trace[max(0, len(trace)-600):])
+		}
+	})
+}
