@@ -59,7 +59,9 @@ func badRequest(msg string) *httpError { return &httpError{400, msg} }
 // request when the whole head is in b; ok false when more bytes are
 // needed; an *httpError for a head that is malformed (400), too large
 // (431: more than maxHead bytes), of an unsupported version (505) or
-// transfer coding (501), or with an unmet expectation (417).
+// transfer coding (501), or with an unmet expectation (417). With an
+// error, q.method is still the method when the head got that far, so
+// that the refusal of a HEAD goes without a body.
 func parseHead(b []byte, maxHead int) (q request, ok bool, err *httpError) {
 	pos := 0
 	// A server should ignore empty lines before the request line
@@ -78,6 +80,9 @@ func parseHead(b []byte, maxHead int) (q request, ok bool, err *httpError) {
 	}
 	line, next, found := nextLine(b, pos)
 	if !found {
+		if m, _, sp := bytes.Cut(b[pos:], []byte{' '}); sp {
+			q.method = m // a request line too long to end within the limit
+		}
 		return q, false, tooLarge(len(b), maxHead)
 	}
 	if err := q.parseRequestLine(line); err != nil {

@@ -57,7 +57,7 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) (err er
 	for {
 		q, ok, perr := parseHead(r.Peek(), s.maxHead)
 		if perr != nil {
-			_, err := rt.Await(c.refuseAsync(perr, false))
+			_, err := rt.Await(c.refuseAsync(perr, q.isHead()))
 			return err
 		}
 		if !ok {
