@@ -533,3 +533,36 @@ func TestHeadRefusalsHaveNoBody(t *testing.T) {
 		}
 	})
 }
+
+// A directory asked for without its final slash is redirected to the
+// name with the slash, as net/http's FileServer does: served as it is,
+// its index.html's relative links would resolve against the parent
+// directory (a page at /static/docs linking to "intro.html" sends the
+// browser to /static/intro.html).
+func TestStaticDirectoryRedirect(t *testing.T) {
+	needTool(t, "curl", "curl")
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "docs", "sub dir"), 0o700)
+	os.WriteFile(filepath.Join(root, "docs", "index.html"), []byte(`<a href="intro.html">intro</a>`), 0o600)
+	os.WriteFile(filepath.Join(root, "docs", "sub dir", "index.html"), []byte("sub\n"), 0o600)
+	addr := startTest(t, root)
+	base := "http://" + addr + "/static/"
+	for _, tc := range []struct{ path, want string }{
+		{"docs", "301 " + base + "docs/"},
+		{"docs?x=1", "301 " + base + "docs/?x=1"},
+		{"docs/sub%20dir", "301 " + base + "docs/sub%20dir/"},
+		{"docs/", "200 "},
+	} {
+		out, _ := run(t, nil, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", base+tc.path)
+		if out != tc.want {
+			t.Errorf("%s: %q, want %q", tc.path, out, tc.want)
+		}
+	}
+	if out, _ := run(t, nil, "curl", "-sS", "-L", base+"docs/sub%20dir"); out != "sub\n" {
+		t.Errorf("following the redirect: %q", out)
+	}
+	head, trace := run(t, nil, "curl", "-sSv", "-I", base+"docs")
+	if !strings.Contains(head, "301 Moved Permanently") || strings.Contains(trace, "Excess found") {
+		t.Errorf("HEAD of a directory without its slash:\n%s%s", head, trace)
+	}
+}
