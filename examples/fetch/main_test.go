@@ -44,6 +44,12 @@ func startServer(t *testing.T) *testServer {
 			w.Write(bytes.Repeat([]byte("y"), 500))
 		case "/missing":
 			http.NotFound(w, r)
+		case "/early":
+			// An interim response before the final one: net/http sends
+			// the 103 at once (RFC 8297).
+			w.Header().Set("Link", "</style.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+			w.Write([]byte("ok\n"))
 		default:
 			w.Write([]byte("ok\n"))
 		}
@@ -161,6 +167,23 @@ func TestParseTarget(t *testing.T) {
 	for _, bad := range []string{"https://example.com/", "example.com", "http:///x", "://"} {
 		if _, err := parseTarget(bad); err == nil {
 			t.Errorf("%s: no error", bad)
+		}
+	}
+}
+
+// An interim (1xx) response is not the answer: a client must read past
+// any number of them to the final response (RFC 9110 section 15.2), even
+// unasked for. net/http sends a 103 Early Hints before the 200.
+func TestInterimResponses(t *testing.T) {
+	ts := startServer(t)
+	tg, _ := parseTarget(ts.url + "/early")
+	rs, err := rt.Run(fetchAllAsync(tg, 2, 2, 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.err != nil || r.status != 200 || r.size != 3 {
+			t.Errorf("after a 103: %+v, want 200 with 3 bytes", r)
 		}
 	}
 }
