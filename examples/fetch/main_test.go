@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -185,5 +188,67 @@ func TestInterimResponses(t *testing.T) {
 		if r.err != nil || r.status != 200 || r.size != 3 {
 			t.Errorf("after a 103: %+v, want 200 with 3 bytes", r)
 		}
+	}
+}
+
+// rawServer answers every connection on a free port with response, byte
+// for byte, once it has read the request's head, and then closes it. It
+// stands for servers that break HTTP, which net/http will not imitate.
+func rawServer(t *testing.T, response string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				br := bufio.NewReader(c)
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					if line == "\r\n" {
+						break
+					}
+				}
+				io.WriteString(c, response)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// Responses that end early or break their framing are failures, not
+// bodies of the size that happened to arrive.
+func TestBrokenResponses(t *testing.T) {
+	for _, tc := range []struct{ name, response string }{
+		{"closed mid-body", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"},
+		{"closed mid-chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n01234"},
+		{"closed before the last chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"},
+		{"closed in the head", "HTTP/1.1 200 OK\r\nContent-Le"},
+		{"chunk longer than its size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXY\r\n0\r\n\r\n"},
+		{"chunk data not followed by CRLF", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc--0\r\n\r\n"},
+		{"chunk shorter than its size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc\r\n0\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := fetch(t, rawServer(t, tc.response), 2, 2, 10*time.Second)
+			if rep.failed != 2 {
+				t.Errorf("ok %d (statuses %v), timed out %d, failed %d; want 2 failed", rep.ok, rep.statuses, rep.timedOut, rep.failed)
+			}
+		})
 	}
 }
