@@ -125,8 +125,12 @@ func readChunked(r *streams.StreamReader) (int, error) {
 		if n == 0 {
 			break
 		}
-		if _, err := rt.Await(r.ReadExactly(int(n) + 2)); err != nil { // the data and its CRLF
+		b, err := rt.Await(r.ReadExactly(int(n) + 2)) // the data and its CRLF
+		if err != nil {
 			return total, err
+		}
+		if !bytes.HasSuffix(b, []byte("\r\n")) {
+			return total, errors.New("chunk data not followed by CRLF")
 		}
 		total += int(n)
 	}
