@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,19 @@ import (
 // startChat runs the server on its own goroutine and a free port, and
 // stops it (checking that it ended cleanly) when the test ends.
 func startChat(t *testing.T, queueSize int) string {
+	t.Helper()
+	return startChatServer(t, queueSize).addr
+}
+
+// chatServer is a server a test started.
+type chatServer struct {
+	addr    string
+	stopped func() // stops the server and waits for its end
+}
+
+// startChatServer starts the server as startChat does and returns it;
+// its stop may be called before the test ends.
+func startChatServer(t *testing.T, queueSize int) *chatServer {
 	t.Helper()
 	started := make(chan *running, 1)
 	done := make(chan error, 1)
@@ -30,18 +44,22 @@ func startChat(t *testing.T, queueSize int) string {
 	case err := <-done:
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		s.stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Error(err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			s.stop()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Error(err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Error("the server did not stop within 10s")
 			}
-		case <-time.After(10 * time.Second):
-			t.Error("the server did not stop")
-		}
-	})
-	return s.addr
+		})
+	}
+	t.Cleanup(stop)
+	return &chatServer{addr: s.addr, stopped: stop}
 }
 
 // ncClient is a chat client: an nc process the test types into and
@@ -127,6 +145,26 @@ func (c *ncClient) expect(want string) {
 			seen = append(seen, line)
 		case <-timeout:
 			c.t.Fatalf("no %q within 10s; saw %q", want, seen)
+		}
+	}
+}
+
+// expectEnd reads lines until the server closes the connection, failing
+// after 10 s. nc's stdin is closed first: nc exits once both its input
+// and the connection have ended (without -N it does not pass the end of
+// its input on).
+func (c *ncClient) expectEnd() {
+	c.t.Helper()
+	c.stdin.Close()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case _, ok := <-c.lines:
+			if !ok {
+				return
+			}
+		case <-timeout:
+			c.t.Fatal("the connection did not end within 10s")
 		}
 	}
 }
@@ -232,4 +270,20 @@ func TestSlowClientIsDropped(t *testing.T) {
 	}
 	watcher.say("/who")
 	watcher.expect("* 2 here: loud watcher")
+}
+
+// Stopping the server (SIGINT, -duration) tells every client, joined or
+// still at the nick prompt, and closes its connection; a client that has
+// not picked a nick does not keep the server running.
+func TestStopWithClientAtNickPrompt(t *testing.T) {
+	needNC(t)
+	srv := startChatServer(t, 128)
+	alice := join(t, srv.addr, "alice")
+	lurker := dial(t, srv.addr, nil)
+	lurker.expect("* welcome to asyncgen chat; your nick?")
+	srv.stopped()
+	for _, c := range []*ncClient{alice, lurker} {
+		c.expect("* the server is shutting down")
+		c.expectEnd()
+	}
 }
