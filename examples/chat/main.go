@@ -69,10 +69,7 @@ func serve(cfg config, d time.Duration, started chan<- *running) error {
 	started <- s //asyncvet:nonblocking started has room for one value (see serve's doc)
 	rt.Await(s.quit)
 	srv.Close()
-	h.broadcast(nil, "* the server is shutting down\n")
-	for _, c := range h.clients {
-		c.q.Shutdown(false) // each writer sends what is queued, then closes
-	}
+	h.shutdown()
 	_, err = rt.Await(srv.WaitClosed())
 	return err
 }

@@ -24,8 +24,10 @@ const help = "* commands: /nick NAME, /who, /quit; anything else is said to ever
 func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
 	defer w.Close()
 	w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
+	h.lobby[w] = struct{}{}
 	nick, err := rt.Await(h.askNickAsync(r, w))
-	if err != nil || nick == "" {
+	delete(h.lobby, w)
+	if err != nil || nick == "" || h.closing {
 		return quiet(err)
 	}
 	c := &client{nick: nick, q: rt.NewQueue[[]byte](h.queueSize), w: w}
