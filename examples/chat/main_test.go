@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -9,6 +11,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -286,4 +289,38 @@ func TestStopWithClientAtNickPrompt(t *testing.T) {
 		c.expect("* the server is shutting down")
 		c.expectEnd()
 	}
+}
+
+// A client at the nick prompt that sends bad nicks and reads none of the
+// answers is held back by flow control, like any other: each answer is
+// ten times the size of its line, and buffering them all let one such
+// client grow the server by hundreds of megabytes a second. Here the
+// client's writes must stall long before 4 MB.
+func TestNickPromptFlowControl(t *testing.T) {
+	addr := startChat(t, 128)
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		// Small kernel buffers on the client's side, so that what
+		// the kernel takes in flight is far below the 4 MB.
+		return rc.Control(func(fd uintptr) {
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF, 64<<10)
+		})
+	}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A server that stops reading stalls this write for good; the
+	// deadline ends it. One that reads on takes the 4 MB in well under
+	// the deadline.
+	c.SetWriteDeadline(time.Now().Add(3 * time.Second))
+	n, err := c.Write(bytes.Repeat([]byte("b a d\n"), 4<<20/6))
+	if err == nil {
+		t.Fatalf("the server read all %d bytes of nick attempts from a client that reads none of its answers", n)
+	}
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal(err)
+	}
+	t.Logf("the server stopped reading after %d bytes", n)
 }
