@@ -291,16 +291,16 @@ func TestStopWithClientAtNickPrompt(t *testing.T) {
 	}
 }
 
-// A client at the nick prompt that sends bad nicks and reads none of the
-// answers is held back by flow control, like any other: each answer is
-// ten times the size of its line, and buffering them all let one such
-// client grow the server by hundreds of megabytes a second. Here the
-// client's writes must stall long before 4 MB.
-func TestNickPromptFlowControl(t *testing.T) {
-	addr := startChat(t, 128)
+// stallingClient connects to addr with small kernel buffers, so that
+// what the kernel takes in flight stays far below 4 MB, and sends bad
+// nicks (each answered with a line ten times its size) without reading
+// until the server stops reading from it. A server that stops reading
+// stalls the write for good, and its deadline ends it; one that reads on
+// takes the 4 MB in well under the deadline. It reports how much the
+// server read; the connection stays open until the test ends.
+func stallingClient(t *testing.T, addr string) int {
+	t.Helper()
 	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
-		// Small kernel buffers on the client's side, so that what
-		// the kernel takes in flight is far below the 4 MB.
 		return rc.Control(func(fd uintptr) {
 			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
 			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF, 64<<10)
@@ -310,10 +310,7 @@ func TestNickPromptFlowControl(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	// A server that stops reading stalls this write for good; the
-	// deadline ends it. One that reads on takes the 4 MB in well under
-	// the deadline.
+	t.Cleanup(func() { c.Close() })
 	c.SetWriteDeadline(time.Now().Add(3 * time.Second))
 	n, err := c.Write(bytes.Repeat([]byte("b a d\n"), 4<<20/6))
 	if err == nil {
@@ -322,5 +319,23 @@ func TestNickPromptFlowControl(t *testing.T) {
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatal(err)
 	}
+	return n
+}
+
+// A client at the nick prompt that sends bad nicks and reads none of the
+// answers is held back by flow control, like any other: buffering every
+// answer let one such client grow the server by hundreds of megabytes a
+// second.
+func TestNickPromptFlowControl(t *testing.T) {
+	n := stallingClient(t, startChat(t, 128))
 	t.Logf("the server stopped reading after %d bytes", n)
+}
+
+// Stopping the server while a client reads nothing of what it was sent
+// ends anyway: such a client is cut off after a grace period instead of
+// being waited for.
+func TestStopWithClientThatDoesNotRead(t *testing.T) {
+	srv := startChatServer(t, 128)
+	stallingClient(t, srv.addr)
+	srv.stopped() // fails the test if the server is still running after 10 s
 }
