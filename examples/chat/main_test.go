@@ -38,7 +38,7 @@ func startChatServer(t *testing.T, queueSize int) *chatServer {
 	started := make(chan *running, 1)
 	done := make(chan error, 1)
 	go func() {
-		_, err := rt.Run(serveAsync(config{addr: "127.0.0.1:0", queueSize: queueSize, limit: 4096}, 0, started))
+		_, err := rt.Run(serveAsync(config{addr: "127.0.0.1:0", queueSize: queueSize, limit: 4096, grace: time.Second}, 0, started))
 		done <- err
 	}()
 	var s *running
