@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net"
 	"os/exec"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,10 +21,32 @@ import (
 // goroutine, and cancels it when the test ends.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startEcho(t).addr
+}
+
+// echoServer is a server a test started.
+type echoServer struct {
+	addr    string
+	stop    func() // cancels the server and waits for its loop to close
+	reports func() []string
+}
+
+// startEcho starts the server as startServer does and returns it. What
+// the loop reports to its exception handler is kept for the test rather
+// than logged.
+func startEcho(t *testing.T) *echoServer {
+	t.Helper()
 	l, err := rt.NewLoop()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var mu sync.Mutex
+	var reports []string
+	l.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) {
+		mu.Lock()
+		defer mu.Unlock()
+		reports = append(reports, fmt.Sprintf("%s: %v", ctx.Message, ctx.Err))
+	})
 	ready := make(chan string, 1)
 	task := rt.CreateTask(l, serveAsync("127.0.0.1:0", func(a string) { ready <- a }))
 	done := make(chan error, 1)
@@ -27,19 +55,28 @@ func startServer(t *testing.T) string {
 		l.Close()
 		done <- err
 	}()
-	t.Cleanup(func() {
-		l.CallSoonThreadsafe(func() { task.Cancel("test over") })
-		if err := <-done; err == nil || !strings.Contains(err.Error(), "cancel") {
-			t.Errorf("the server ended with %v, want its cancellation", err)
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			l.CallSoonThreadsafe(func() { task.Cancel("test over") })
+			if err := <-done; err == nil || !strings.Contains(err.Error(), "cancel") {
+				t.Errorf("the server ended with %v, want its cancellation", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	s := &echoServer{stop: stop, reports: func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(reports)
+	}}
 	select {
-	case a := <-ready:
-		return a
+	case s.addr = <-ready:
+		return s
 	case err := <-done:
 		t.Fatalf("the server did not start: %v", err)
 	}
-	return ""
+	return nil
 }
 
 // runClient runs a real client program, bounded to 60 s.
@@ -145,5 +182,36 @@ func TestClient(t *testing.T) {
 	}
 	if _, err := rt.Run(clientAsync("127.0.0.1:1", []string{"x"}, nil, &bytes.Buffer{})); err == nil {
 		t.Error("connecting to a closed port succeeded")
+	}
+}
+
+// Cancelling the server (Ctrl-C) with clients connected closes their
+// connections and ends their handlers before the loop closes: the
+// clients see the end of the stream, and the loop reports no handler
+// destroyed while pending.
+func TestStopWithClientsConnected(t *testing.T) {
+	s := startEcho(t)
+	var conns []net.Conn
+	for range 3 {
+		c, err := net.Dial("tcp", s.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "ping\n")
+		if line, err := bufio.NewReader(c).ReadString('\n'); err != nil || line != "ping\n" {
+			t.Fatalf("echo: %q, %v", line, err)
+		}
+		conns = append(conns, c)
+	}
+	s.stop()
+	for _, r := range s.reports() {
+		t.Errorf("the loop reported %s", r)
+	}
+	for i, c := range conns {
+		if n, err := io.Copy(io.Discard, c); n != 0 || err != nil {
+			t.Errorf("client %d: %d bytes then %v, want the end of the stream", i, n, err)
+		}
 	}
 }
