@@ -566,3 +566,27 @@ func TestStaticDirectoryRedirect(t *testing.T) {
 		t.Errorf("HEAD of a directory without its slash:\n%s%s", head, trace)
 	}
 }
+
+// Chunked bodies the way RFC 9112 section 7.1 allows them, beyond what
+// curl sends: a size with leading zeros (1*HEXDIG: any number of
+// digits), extensions with whitespace and quoted values, trailers, and
+// the last chunk's size as "000".
+func TestChunkedBodyForms(t *testing.T) {
+	addr := startTest(t, "")
+	for _, tc := range []struct{ name, chunks string }{
+		{"leading zeros", "00000000000000000003\r\nabc\r\n0\r\n\r\n"},
+		{"extensions", "3 ; name=\"a;b\" ; flag\r\nabc\r\n0;last\r\n\r\n"},
+		{"trailers", "1\r\na\r\n2\r\nbc\r\n0\r\nChecksum: x\r\nMore: y\r\n\r\n"},
+		{"zeros for the last chunk", "3\r\nabc\r\n000\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := exchange(t, addr, "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"+tc.chunks)
+			if len(rs) != 1 || rs[0].StatusCode != 200 || rs[0].Status != "abc" {
+				for _, r := range rs {
+					t.Logf("%d %q", r.StatusCode, r.Status)
+				}
+				t.Fatalf("%d responses, want one 200 echoing \"abc\"", len(rs))
+			}
+		})
+	}
+}
