@@ -590,3 +590,40 @@ func TestChunkedBodyForms(t *testing.T) {
 		})
 	}
 }
+
+// The net/http twin (-impl nethttp) is there to compare with: on a body
+// it refuses it must say why as this server does, 413 for a body over
+// the limit and 400 for one that is malformed.
+func TestNetHTTPTwinBodyStatuses(t *testing.T) {
+	ours := startTest(t, "")
+	twin, err := startNetHTTP(config{addr: "127.0.0.1:0", maxHead: 8 << 10, maxBody: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { twin.stop() })
+	for _, tc := range []struct {
+		name, raw string
+		code      int
+	}{
+		{"bad chunk size", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+		{"chunk longer than its size", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n0\r\n\r\n", 400},
+		{"chunked body over the limit", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n" + strings.Repeat("x", 1<<20+1) + "\r\n0\r\n\r\n", 413},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, s := range []struct{ name, addr string }{{"asyncgen", ours}, {"nethttp", twin.addr}} {
+				rs := exchange(t, s.addr, tc.raw)
+				if len(rs) != 1 || rs[0].StatusCode != tc.code {
+					t.Errorf("%s: %d responses, the first %v; want one %d", s.name, len(rs), statusOf(rs), tc.code)
+				}
+			}
+		})
+	}
+}
+
+// statusOf is the status of the first of rs, 0 if none.
+func statusOf(rs []*http.Response) int {
+	if len(rs) == 0 {
+		return 0
+	}
+	return rs[0].StatusCode
+}
