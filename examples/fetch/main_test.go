@@ -252,3 +252,29 @@ func TestBrokenResponses(t *testing.T) {
 		})
 	}
 }
+
+// A body is chunked when chunked is the last of its transfer codings
+// (RFC 9112 section 6.3), which may come after others on one line; the
+// body's size is then that of the chunks' data, not of their framing.
+// (fetch decodes no other coding: the size is of the coded bytes.)
+func TestTransferCodings(t *testing.T) {
+	for _, tc := range []struct {
+		name, response string
+		size           int
+	}{
+		{"chunked after gzip", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 3},
+		{"chunked in capitals", "HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 3},
+		{"chunked, then gzip: to the close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nabcdefg", 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg, _ := parseTarget(rawServer(t, tc.response))
+			rs, err := rt.Run(fetchAllAsync(tg, 1, 1, 10*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := rs[0]; r.err != nil || r.status != 200 || r.size != tc.size {
+				t.Errorf("%+v, want 200 with %d bytes", r, tc.size)
+			}
+		})
+	}
+}
