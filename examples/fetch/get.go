@@ -101,7 +101,10 @@ func readHead(r *streams.StreamReader) (head, error) {
 				return h, fmt.Errorf("bad Content-Length %q", value)
 			}
 		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
-			h.chunked = bytes.EqualFold(value, []byte("chunked"))
+			// The framing is chunked when chunked is the last coding
+			// (RFC 9112 section 6.3); the others are not decoded here.
+			codings := bytes.Split(value, []byte(","))
+			h.chunked = bytes.EqualFold(bytes.TrimSpace(codings[len(codings)-1]), []byte("chunked"))
 		}
 	}
 }
