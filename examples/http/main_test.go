@@ -368,6 +368,9 @@ func TestBadRequests(t *testing.T) {
 		{"huge length", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", 413},
 		{"endless head", "GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("y", 10<<10), 431},
 		{"odd expectation", "GET / HTTP/1.1\r\nHost: a\r\nExpect: tea\r\n\r\n", 417},
+		// A target in none of RFC 9112's four forms (section 3.2).
+		{"target without its slash", "GET hello HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"asterisk for a GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// A valid request first: the error must not cost it its answer.
