@@ -193,6 +193,9 @@ func (q *request) parseRequestLine(line []byte) *httpError {
 			return badRequest("malformed request target")
 		}
 	}
+	if !validTarget(q.method, q.target) {
+		return badRequest("malformed request target")
+	}
 	proto := rest[sp+1:]
 	if len(proto) != 8 || string(proto[:5]) != "HTTP/" || proto[6] != '.' ||
 		!isDigit(proto[5]) || !isDigit(proto[7]) {
@@ -204,6 +207,34 @@ func (q *request) parseRequestLine(line []byte) *httpError {
 	q.minor = int(proto[7] - '0')
 	return nil
 }
+
+// validTarget reports whether target is in one of the four forms of RFC
+// 9112 section 3.2: origin ("/path?query"), absolute ("scheme:..."),
+// authority ("host:port", for CONNECT) or asterisk ("*", for OPTIONS).
+func validTarget(method, target []byte) bool {
+	switch {
+	case target[0] == '/':
+		return true
+	case string(method) == "CONNECT":
+		return true // authority-form; CONNECT is then routed to a 404
+	case string(target) == "*":
+		return string(method) == "OPTIONS"
+	}
+	// absolute-form: a scheme (a letter, then letters, digits, '+', '-'
+	// and '.') and a colon.
+	colon := bytes.IndexByte(target, ':')
+	if colon <= 0 || !isLetter(target[0]) {
+		return false
+	}
+	for _, c := range target[1:colon] {
+		if !isLetter(c) && !isDigit(c) && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // splitField splits "name: value", trimming the value's optional
 // whitespace. Whitespace before the colon and obsolete line folding are
