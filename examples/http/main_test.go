@@ -630,3 +630,61 @@ func statusOf(rs []*http.Response) int {
 	}
 	return rs[0].StatusCode
 }
+
+// ApacheBench, with and without -k (HTTP/1.0 keep-alive, which ab asks
+// for with "Connection: Keep-Alive"), must see every request complete,
+// none failed (ab counts a body whose length differs from the first
+// one's as failed) and, with -k, every one kept alive.
+func TestApacheBench(t *testing.T) {
+	needTool(t, "ab", "apache2-utils")
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "big.bin"), make([]byte, 3*smallFile), 0o600)
+	addr := startTest(t, root)
+	for _, args := range [][]string{{"-k"}, {}} {
+		for _, path := range []string{"/hello", "/static/big.bin", "/nope"} {
+			out, _ := run(t, nil, "ab", append(args, "-q", "-n", "1000", "-c", "20", "http://"+addr+path)...)
+			want := []string{"Complete requests:      1000", "Failed requests:        0"}
+			if len(args) > 0 {
+				want = append(want, "Keep-Alive requests:    1000")
+			}
+			for _, w := range want {
+				if !strings.Contains(out, w) {
+					t.Errorf("ab %v %s: no %q in\n%s", args, path, w, out)
+				}
+			}
+		}
+	}
+}
+
+// CPython's http.client on one kept-alive connection: GET, HEAD (whose
+// answer has a length and no body), a chunked upload from a generator,
+// a body over the limit (413, then the connection closed), and urllib.
+const pyHTTPClient = `
+import http.client, sys, urllib.request, urllib.error
+host, port = sys.argv[1], int(sys.argv[2])
+c = http.client.HTTPConnection(host, port, timeout=10)
+out = []
+c.request("GET", "/hello"); r = c.getresponse(); out.append((r.status, r.read()))
+c.request("HEAD", "/hello"); r = c.getresponse(); out.append((r.status, r.getheader("Content-Length"), r.read()))
+c.request("POST", "/echo", body=(b"x" * 1000 for _ in range(100)), encode_chunked=True)
+r = c.getresponse(); out.append((r.status, len(r.read())))
+c.request("POST", "/echo", body=b"y" * (2 << 20)); r = c.getresponse()
+out.append((r.status, r.getheader("Connection"), r.read()))
+try:
+    urllib.request.urlopen(f"http://{host}:{port}/nope", timeout=10)
+except urllib.error.HTTPError as e:
+    out.append((e.code,))
+out.append((urllib.request.urlopen(f"http://{host}:{port}/echo", data=b"abc", timeout=10).read(),))
+print(repr(out))
+`
+
+func TestPythonHTTPClient(t *testing.T) {
+	needTool(t, "python3", "python3")
+	addr := startTest(t, "")
+	host, port, _ := net.SplitHostPort(addr)
+	out, _ := run(t, nil, "python3", "-c", pyHTTPClient, host, port)
+	want := `[(200, b'Hello, World!\n'), (200, '14', b''), (200, 100000), (413, 'close', b'Content Too Large\n'), (404,), (b'abc',)]`
+	if strings.TrimSpace(out) != want {
+		t.Errorf("python3 saw\n%s\nwant\n%s", out, want)
+	}
+}
