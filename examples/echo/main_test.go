@@ -84,7 +84,7 @@ func runClient(t *testing.T, stdin []byte, prog string, args ...string) []byte {
 	t.Helper()
 	if _, err := exec.LookPath(prog); err != nil {
 		// Only a missing client justifies skipping: the test drives it.
-		pkg := map[string]string{"nc": "netcat-openbsd", "python3": "python3"}[prog]
+		pkg := map[string]string{"nc": "netcat-openbsd", "python3": "python3", "socat": "socat"}[prog]
 		t.Skipf("%s not found: install the Debian package %s", prog, pkg)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -213,5 +213,64 @@ func TestStopWithClientsConnected(t *testing.T) {
 		if n, err := io.Copy(io.Discard, c); n != 0 || err != nil {
 			t.Errorf("client %d: %d bytes then %v, want the end of the stream", i, n, err)
 		}
+	}
+}
+
+// socat relays 4 MiB of stdin, in writes of one byte and of 64 KiB, and
+// shuts its side down at the end (shut-down); it gets every byte back
+// and then the server's close, without which it would not exit.
+func TestEchoWithSocat(t *testing.T) {
+	addr := startServer(t)
+	data := make([]byte, 4<<20)
+	for i := range data {
+		data[i] = byte(i*131 + i>>10)
+	}
+	for _, block := range []string{"1", "65536"} {
+		in := data
+		if block == "1" {
+			in = data[:64<<10] // a write a byte: 64 KiB is plenty
+		}
+		out := runClient(t, in, "socat", "-b", block, "-t", "30", "-", "TCP:"+addr+",shut-down")
+		if !bytes.Equal(out, in) {
+			t.Errorf("socat -b %s got %d bytes back, want the %d sent", block, len(out), len(in))
+		}
+	}
+}
+
+// A CPython asyncio client sends 4 MiB on each of 8 connections while it
+// reads, half-closes, and reads to EOF: every byte comes back, in order,
+// and then the end of the stream.
+const pyBulk = `
+import asyncio, os, sys
+
+async def one(host, port, size):
+    r, w = await asyncio.open_connection(host, port)
+    data = os.urandom(size)
+    async def send():
+        for i in range(0, size, 200003):
+            w.write(data[i:i + 200003])
+            await w.drain()
+        w.write_eof()
+    sender = asyncio.create_task(send())
+    back = await r.read()
+    await sender
+    w.close()
+    await w.wait_closed()
+    return back == data
+
+async def main():
+    host, port = sys.argv[1], int(sys.argv[2])
+    ok = await asyncio.gather(*(one(host, port, 4 << 20) for _ in range(8)), one(host, port, 0))
+    print("ok", sum(ok))
+
+asyncio.run(main())
+`
+
+func TestEchoBulkWithPythonAsyncio(t *testing.T) {
+	addr := startServer(t)
+	host, port, _ := strings.Cut(addr, ":")
+	out := runClient(t, nil, "python3", "-c", pyBulk, host, port)
+	if got := strings.TrimSpace(string(out)); got != "ok 9" {
+		t.Fatalf("python3 client: %q, want ok 9", got)
 	}
 }
