@@ -339,3 +339,39 @@ func TestStopWithClientThatDoesNotRead(t *testing.T) {
 	stallingClient(t, srv.addr)
 	srv.stopped() // fails the test if the server is still running after 10 s
 }
+
+// Nicks as raw clients send them: empty lines, a CRLF ending (taken
+// off), 17 characters, bytes that are not UTF-8, a nick taken by another
+// client; then a half-close after a command, which still gets its answer
+// before the server closes the connection.
+func TestNickEdgeCasesAndHalfClose(t *testing.T) {
+	needNC(t)
+	addr := startChat(t, 128)
+	alice := join(t, addr, "alice") // an nc client
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "\n\r\n"+strings.Repeat("n", 17)+"\n\xff\xfe\nalice\nbob\r\n/who\n")
+	c.(*net.TCPConn).CloseWrite()
+	all, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "* welcome to asyncgen chat; your nick?\n" +
+		"* a nick has 1 to 16 characters; your nick?\n" +
+		"* a nick has 1 to 16 characters; your nick?\n" +
+		"* a nick has 1 to 16 characters; your nick?\n" +
+		"* a nick has only letters, digits, '_' and '-'; your nick?\n" +
+		"* nick alice is taken; your nick?\n" +
+		"* hello bob\n" + help +
+		"* bob joined\n" +
+		"* 2 here: alice bob\n"
+	if string(all) != want {
+		t.Errorf("got\n%s\nwant\n%s", all, want)
+	}
+	alice.expect("* bob joined")
+	alice.expect("* bob left")
+}
