@@ -7,6 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -276,5 +279,58 @@ func TestTransferCodings(t *testing.T) {
 				t.Errorf("%+v, want 200 with %d bytes", r, tc.size)
 			}
 		})
+	}
+}
+
+// Against CPython's http.server, which answers in HTTP/1.0 and closes
+// each connection: a file of 300,000 bytes, many times over, and a 404.
+func TestAgainstPythonHTTPServer(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		// The test drives a server nobody here wrote; CI installs it.
+		t.Skip("python3 not installed (Debian package python3)")
+	}
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "big.bin"), make([]byte, 300000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", root)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	// "Serving HTTP on 127.0.0.1 port 44547 (http://127.0.0.1:44547/) ..."
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		lines <- line
+		io.Copy(io.Discard, out)
+	}()
+	var url string
+	select {
+	case line := <-lines:
+		_, rest, ok := strings.Cut(line, "(")
+		url, _, _ = strings.Cut(rest, ")")
+		if !ok || !strings.HasPrefix(url, "http://") {
+			t.Fatalf("http.server said %q", line)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("http.server did not start within 10s")
+	}
+	tg, _ := parseTarget(url + "big.bin")
+	rs, err := rt.Run(fetchAllAsync(tg, 20, 5, 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.err != nil || r.status != 200 || r.size != 300000 {
+			t.Fatalf("%+v, want 200 with 300000 bytes", r)
+		}
+	}
+	if rep := fetch(t, url+"missing", 2, 2, 10*time.Second); rep.statuses[404] != 2 {
+		t.Errorf("statuses %v, want two 404", rep.statuses)
 	}
 }
