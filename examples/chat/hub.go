@@ -19,6 +19,10 @@ import (
 type hub struct {
 	queueSize int
 	clients   map[string]*client // by nick
+	// lobby holds the connections still asking for a nick, which the
+	// shutdown must close itself: they have no queue and no writer.
+	lobby   map[*streams.StreamWriter]struct{}
+	closing bool // the server is shutting down: nobody joins any more
 }
 
 // client is one joined connection.
@@ -30,7 +34,23 @@ type client struct {
 }
 
 func newHub(queueSize int) *hub {
-	return &hub{queueSize: queueSize, clients: make(map[string]*client)}
+	return &hub{queueSize: queueSize, clients: make(map[string]*client), lobby: make(map[*streams.StreamWriter]struct{})}
+}
+
+// shutdown tells every connection that the server is ending. A joined
+// client's writer sends what is queued, this line last, then closes the
+// connection; a connection at the nick prompt is told and closed here.
+func (h *hub) shutdown() {
+	const bye = "* the server is shutting down\n"
+	h.closing = true
+	h.broadcast(nil, bye)
+	for _, c := range h.clients {
+		c.q.Shutdown(false)
+	}
+	for w := range h.lobby {
+		w.Write([]byte(bye))
+		w.Close()
+	}
 }
 
 // validNick says what is wrong with a nick, or "" when it is fine.

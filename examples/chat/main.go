@@ -26,8 +26,9 @@ import (
 // config is the server's settings.
 type config struct {
 	addr      string
-	queueSize int // lines queued for a client before it is dropped
-	limit     int // longest line
+	queueSize int           // lines queued for a client before it is dropped
+	limit     int           // longest line
+	grace     time.Duration // how long the shutdown waits for clients to take what is sent
 }
 
 // running is a started server, for whoever has to stop it from another
@@ -48,8 +49,9 @@ func (s *running) stop() {
 }
 
 // serve runs the chat server until SIGINT or SIGTERM, d (if positive),
-// or stop; started (buffered, one value) receives the server once it listens. At the end every
-// client is told and disconnected.
+// or stop; started (buffered, one value) receives the server once it
+// listens. At the end every client is told and disconnected; connections
+// that have not taken what was sent to them within cfg.grace are aborted.
 //
 //asyncgen:coroutine
 func serve(cfg config, d time.Duration, started chan<- *running) error {
@@ -69,10 +71,13 @@ func serve(cfg config, d time.Duration, started chan<- *running) error {
 	started <- s //asyncvet:nonblocking started has room for one value (see serve's doc)
 	rt.Await(s.quit)
 	srv.Close()
-	h.broadcast(nil, "* the server is shutting down\n")
-	for _, c := range h.clients {
-		c.q.Shutdown(false) // each writer sends what is queued, then closes
+	h.shutdown()
+	if _, err := rt.Await(rt.WaitFor(srv.WaitClosed(), cfg.grace)); err == nil {
+		return nil
 	}
+	// Clients that read nothing would be waited for forever: what is
+	// still buffered for them is dropped.
+	srv.AbortClients()
 	_, err = rt.Await(srv.WaitClosed())
 	return err
 }
@@ -82,6 +87,7 @@ func main() {
 	flag.StringVar(&cfg.addr, "addr", "127.0.0.1:7000", "address to listen on (port 0: any free port)")
 	flag.IntVar(&cfg.queueSize, "queue", 128, "lines queued for a client before it is dropped as too slow")
 	flag.IntVar(&cfg.limit, "limit", 4096, "longest line in bytes")
+	flag.DurationVar(&cfg.grace, "grace", 2*time.Second, "how long stopping waits for clients to take what is still sent to them before cutting them off")
 	d := flag.Duration("duration", 0, "how long to serve (0: until SIGINT)")
 	flag.Parse()
 	if cfg.queueSize < 1 || cfg.limit < 1 {

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,10 +22,23 @@ import (
 // stops it (checking that it ended cleanly) when the test ends.
 func startChat(t *testing.T, queueSize int) string {
 	t.Helper()
+	return startChatServer(t, queueSize).addr
+}
+
+// chatServer is a server a test started.
+type chatServer struct {
+	addr    string
+	stopped func() // stops the server and waits for its end
+}
+
+// startChatServer starts the server as startChat does and returns it;
+// its stop may be called before the test ends.
+func startChatServer(t *testing.T, queueSize int) *chatServer {
+	t.Helper()
 	started := make(chan *running, 1)
 	done := make(chan error, 1)
 	go func() {
-		_, err := rt.Run(serveAsync(config{addr: "127.0.0.1:0", queueSize: queueSize, limit: 4096}, 0, started))
+		_, err := rt.Run(serveAsync(config{addr: "127.0.0.1:0", queueSize: queueSize, limit: 4096, grace: time.Second}, 0, started))
 		done <- err
 	}()
 	var s *running
@@ -30,18 +47,22 @@ func startChat(t *testing.T, queueSize int) string {
 	case err := <-done:
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		s.stop()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Error(err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			s.stop()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Error(err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Error("the server did not stop within 10s")
 			}
-		case <-time.After(10 * time.Second):
-			t.Error("the server did not stop")
-		}
-	})
-	return s.addr
+		})
+	}
+	t.Cleanup(stop)
+	return &chatServer{addr: s.addr, stopped: stop}
 }
 
 // ncClient is a chat client: an nc process the test types into and
@@ -127,6 +148,26 @@ func (c *ncClient) expect(want string) {
 			seen = append(seen, line)
 		case <-timeout:
 			c.t.Fatalf("no %q within 10s; saw %q", want, seen)
+		}
+	}
+}
+
+// expectEnd reads lines until the server closes the connection, failing
+// after 10 s. nc's stdin is closed first: nc exits once both its input
+// and the connection have ended (without -N it does not pass the end of
+// its input on).
+func (c *ncClient) expectEnd() {
+	c.t.Helper()
+	c.stdin.Close()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case _, ok := <-c.lines:
+			if !ok {
+				return
+			}
+		case <-timeout:
+			c.t.Fatal("the connection did not end within 10s")
 		}
 	}
 }
@@ -232,4 +273,105 @@ func TestSlowClientIsDropped(t *testing.T) {
 	}
 	watcher.say("/who")
 	watcher.expect("* 2 here: loud watcher")
+}
+
+// Stopping the server (SIGINT, -duration) tells every client, joined or
+// still at the nick prompt, and closes its connection; a client that has
+// not picked a nick does not keep the server running.
+func TestStopWithClientAtNickPrompt(t *testing.T) {
+	needNC(t)
+	srv := startChatServer(t, 128)
+	alice := join(t, srv.addr, "alice")
+	lurker := dial(t, srv.addr, nil)
+	lurker.expect("* welcome to asyncgen chat; your nick?")
+	srv.stopped()
+	for _, c := range []*ncClient{alice, lurker} {
+		c.expect("* the server is shutting down")
+		c.expectEnd()
+	}
+}
+
+// stallingClient connects to addr with small kernel buffers, so that
+// what the kernel takes in flight stays far below 4 MB, and sends bad
+// nicks (each answered with a line ten times its size) without reading
+// until the server stops reading from it. A server that stops reading
+// stalls the write for good, and its deadline ends it; one that reads on
+// takes the 4 MB in well under the deadline. It reports how much the
+// server read; the connection stays open until the test ends.
+func stallingClient(t *testing.T, addr string) int {
+	t.Helper()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) {
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF, 64<<10)
+		})
+	}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetWriteDeadline(time.Now().Add(3 * time.Second))
+	n, err := c.Write(bytes.Repeat([]byte("b a d\n"), 4<<20/6))
+	if err == nil {
+		t.Fatalf("the server read all %d bytes of nick attempts from a client that reads none of its answers", n)
+	}
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A client at the nick prompt that sends bad nicks and reads none of the
+// answers is held back by flow control, like any other: buffering every
+// answer let one such client grow the server by hundreds of megabytes a
+// second.
+func TestNickPromptFlowControl(t *testing.T) {
+	n := stallingClient(t, startChat(t, 128))
+	t.Logf("the server stopped reading after %d bytes", n)
+}
+
+// Stopping the server while a client reads nothing of what it was sent
+// ends anyway: such a client is cut off after a grace period instead of
+// being waited for.
+func TestStopWithClientThatDoesNotRead(t *testing.T) {
+	srv := startChatServer(t, 128)
+	stallingClient(t, srv.addr)
+	srv.stopped() // fails the test if the server is still running after 10 s
+}
+
+// Nicks as raw clients send them: empty lines, a CRLF ending (taken
+// off), 17 characters, bytes that are not UTF-8, a nick taken by another
+// client; then a half-close after a command, which still gets its answer
+// before the server closes the connection.
+func TestNickEdgeCasesAndHalfClose(t *testing.T) {
+	needNC(t)
+	addr := startChat(t, 128)
+	alice := join(t, addr, "alice") // an nc client
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "\n\r\n"+strings.Repeat("n", 17)+"\n\xff\xfe\nalice\nbob\r\n/who\n")
+	c.(*net.TCPConn).CloseWrite()
+	all, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "* welcome to asyncgen chat; your nick?\n" +
+		"* a nick has 1 to 16 characters; your nick?\n" +
+		"* a nick has 1 to 16 characters; your nick?\n" +
+		"* a nick has 1 to 16 characters; your nick?\n" +
+		"* a nick has only letters, digits, '_' and '-'; your nick?\n" +
+		"* nick alice is taken; your nick?\n" +
+		"* hello bob\n" + help +
+		"* bob joined\n" +
+		"* 2 here: alice bob\n"
+	if string(all) != want {
+		t.Errorf("got\n%s\nwant\n%s", all, want)
+	}
+	alice.expect("* bob joined")
+	alice.expect("* bob left")
 }

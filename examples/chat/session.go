@@ -24,8 +24,10 @@ const help = "* commands: /nick NAME, /who, /quit; anything else is said to ever
 func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
 	defer w.Close()
 	w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
+	h.lobby[w] = struct{}{}
 	nick, err := rt.Await(h.askNickAsync(r, w))
-	if err != nil || nick == "" {
+	delete(h.lobby, w)
+	if err != nil || nick == "" || h.closing {
 		return quiet(err)
 	}
 	c := &client{nick: nick, q: rt.NewQueue[[]byte](h.queueSize), w: w}
@@ -38,25 +40,32 @@ func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
 	return quiet(err)
 }
 
-// askNick reads lines until one is an acceptable nick; "" at EOF.
+// askNick reads lines until one is an acceptable nick; "" at EOF. Each
+// refusal is drained before the next line is read, so that a client that
+// sends without reading is held back instead of growing the buffer.
 //
 //asyncgen:coroutine
 func (h *hub) askNick(r *streams.StreamReader, w *streams.StreamWriter) (string, error) {
 	for {
 		line, err := rt.Await(r.ReadLine())
-		if errors.Is(err, streams.ErrLimitOverrun) {
-			w.Write([]byte("* that line is too long; your nick?\n"))
-			continue
+		var refusal string
+		switch {
+		case errors.Is(err, streams.ErrLimitOverrun):
+			refusal = "* that line is too long; your nick?\n"
+		case err != nil || len(line) == 0:
+			return "", err
+		default:
+			nick := strings.TrimSpace(string(line))
+			bad := h.validNick(nick)
+			if bad == "" {
+				return nick, nil
+			}
+			refusal = "* " + bad + "; your nick?\n"
 		}
-		if err != nil || len(line) == 0 {
+		w.Write([]byte(refusal))
+		if _, err := rt.Await(w.Drain()); err != nil {
 			return "", err
 		}
-		nick := strings.TrimSpace(string(line))
-		if bad := h.validNick(nick); bad != "" {
-			w.Write([]byte("* " + bad + "; your nick?\n"))
-			continue
-		}
-		return nick, nil
 	}
 }
 

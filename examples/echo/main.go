@@ -105,7 +105,10 @@ func client(addr string, lines []string, in io.Reader, out io.Writer) error {
 }
 
 // serve starts the server on addr and calls ready with its address once
-// it listens; it serves until the task is cancelled.
+// it listens; it serves until the task is cancelled. Then it aborts the
+// connections left (an echo owes nobody the rest of its stream) and waits
+// until they are gone, each handler having seen its end, so that the loop
+// can close with nothing pending.
 //
 //asyncgen:coroutine
 func serve(addr string, ready func(string)) error {
@@ -116,6 +119,8 @@ func serve(addr string, ready func(string)) error {
 	defer srv.Close()
 	ready(srv.Addrs()[0].String())
 	_, err = rt.Await(srv.ServeForever())
+	srv.AbortClients()
+	rt.Await(srv.WaitClosed())
 	return err
 }
 

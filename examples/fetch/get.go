@@ -26,7 +26,6 @@ type target struct {
 //
 //asyncgen:coroutine
 func get(t target) (result, error) {
-	var status int
 	s, err := rt.Await(streams.OpenConnection("tcp", t.addr))
 	if err != nil {
 		return result{}, err
@@ -34,50 +33,80 @@ func get(t target) (result, error) {
 	defer s.Writer.Close()
 	s.Writer.Write([]byte("GET " + t.path + " HTTP/1.1\r\nHost: " + t.host +
 		"\r\nUser-Agent: asyncgen-fetch\r\nConnection: close\r\n\r\n"))
-	line, err := rt.Await(s.Reader.ReadLine())
-	if err != nil {
-		return result{}, err
-	}
-	status, err = parseStatus(line)
-	if err != nil {
-		return result{}, err
-	}
-	length, chunked := -1, false
+	var h head
 	for {
-		h, err := rt.Await(s.Reader.ReadLine())
+		h, err = rt.Await(readHeadAsync(s.Reader))
 		if err != nil {
-			return result{status: status}, err
+			return result{status: h.status}, err
 		}
-		if len(h) == 0 {
-			return result{status: status}, errors.New("the response ended in its head")
-		}
-		h = bytes.TrimRight(h, "\r\n")
-		if len(h) == 0 {
+		// Interim responses (100 Continue, 103 Early Hints) may come
+		// before the final one, asked for or not (RFC 9110 section
+		// 15.2). A 101 would switch protocols, which this client never
+		// asks for: it ends the exchange.
+		if h.status/100 != 1 || h.status == 101 {
 			break
 		}
-		name, value, _ := bytes.Cut(h, []byte(":"))
-		value = bytes.TrimSpace(value)
-		switch {
-		case bytes.EqualFold(name, []byte("Content-Length")):
-			if length, err = strconv.Atoi(string(value)); err != nil || length < 0 {
-				return result{status: status}, fmt.Errorf("bad Content-Length %q", value)
-			}
-		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
-			chunked = bytes.EqualFold(value, []byte("chunked"))
-		}
 	}
+	status := h.status
 	switch {
-	case status == 204 || status == 304 || status/100 == 1:
+	case status == 204 || status == 304 || status == 101:
 		return result{status: status}, nil
-	case chunked:
+	case h.chunked:
 		n, err := rt.Await(readChunkedAsync(s.Reader))
 		return result{status: status, size: n}, err
-	case length >= 0:
-		b, err := rt.Await(s.Reader.ReadExactly(length))
+	case h.length >= 0:
+		b, err := rt.Await(s.Reader.ReadExactly(h.length))
 		return result{status: status, size: len(b)}, err
 	}
 	b, err := rt.Await(s.Reader.Read(-1)) // the body runs to the close
 	return result{status: status, size: len(b)}, err
+}
+
+// head is what a response's head says of the response.
+type head struct {
+	status  int
+	length  int  // Content-Length, -1 when absent
+	chunked bool // Transfer-Encoding: chunked
+}
+
+// readHead reads a response's status line and header fields.
+//
+//asyncgen:coroutine
+func readHead(r *streams.StreamReader) (head, error) {
+	h := head{length: -1}
+	line, err := rt.Await(r.ReadLine())
+	if err != nil {
+		return h, err
+	}
+	if h.status, err = parseStatus(line); err != nil {
+		return h, err
+	}
+	for {
+		field, err := rt.Await(r.ReadLine())
+		if err != nil {
+			return h, err
+		}
+		if len(field) == 0 {
+			return h, errors.New("the response ended in its head")
+		}
+		field = bytes.TrimRight(field, "\r\n")
+		if len(field) == 0 {
+			return h, nil
+		}
+		name, value, _ := bytes.Cut(field, []byte(":"))
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if h.length, err = strconv.Atoi(string(value)); err != nil || h.length < 0 {
+				return h, fmt.Errorf("bad Content-Length %q", value)
+			}
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			// The framing is chunked when chunked is the last coding
+			// (RFC 9112 section 6.3); the others are not decoded here.
+			codings := bytes.Split(value, []byte(","))
+			h.chunked = bytes.EqualFold(bytes.TrimSpace(codings[len(codings)-1]), []byte("chunked"))
+		}
+	}
 }
 
 // readChunked reads a chunked body and its trailers, returning the body's
@@ -99,8 +128,12 @@ func readChunked(r *streams.StreamReader) (int, error) {
 		if n == 0 {
 			break
 		}
-		if _, err := rt.Await(r.ReadExactly(int(n) + 2)); err != nil { // the data and its CRLF
+		b, err := rt.Await(r.ReadExactly(int(n) + 2)) // the data and its CRLF
+		if err != nil {
 			return total, err
+		}
+		if !bytes.HasSuffix(b, []byte("\r\n")) {
+			return total, errors.New("chunk data not followed by CRLF")
 		}
 		total += int(n)
 	}

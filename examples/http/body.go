@@ -94,7 +94,15 @@ func parseChunkSize(line []byte) (int64, *httpError) {
 		line = line[:i]
 	}
 	line = bytes.TrimRight(line, " \t")
-	if len(line) == 0 || len(line) > 12 {
+	if len(line) == 0 {
+		return 0, badRequest("malformed chunk size")
+	}
+	// Leading zeros are allowed, as many as the client likes; beyond
+	// them, 12 digits bound the size far above any body limit.
+	for len(line) > 1 && line[0] == '0' {
+		line = line[1:]
+	}
+	if len(line) > 12 {
 		return 0, badRequest("malformed chunk size")
 	}
 	var n int64

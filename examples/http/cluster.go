@@ -30,7 +30,8 @@ type cluster struct {
 // loopServer is one loop and the goroutine running it.
 type loopServer struct {
 	loop *rt.Loop
-	done chan error // RunForever's outcome, then closed
+	quit *rt.Future[rt.Void] // set, on the loop, to stop serving
+	done chan error          // the loop's outcome, then closed
 }
 
 // start starts cfg.loops loops serving HTTP on cfg.addr.
@@ -51,49 +52,74 @@ func start(cfg config) (*cluster, error) {
 	return c, nil
 }
 
-// startLoop makes a loop and its server on a goroutine of their own and
-// leaves that goroutine running the loop. With port 0, the first loop's
-// port is the one the others bind.
-func startLoop(cfg config, addr string) (*loopServer, string, error) {
-	ls := &loopServer{done: make(chan error, 1)}
-	ready := make(chan error, 1)
-	var bound string
-	go func() {
-		defer close(ls.done)
-		l, err := rt.NewLoop()
-		if err != nil {
-			ready <- err
-			return
-		}
-		defer l.Close() // closes the server and every connection left
-		s := &server{root: cfg.root, maxHead: cfg.maxHead, maxBody: cfg.maxBody, linger: cfg.linger}
-		opts := []streams.Option{streams.WithServerOptions(rt.WithReusePort(cfg.loops > 1))}
-		if cfg.maxHead > streams.DefaultLimit {
-			opts = append(opts, streams.WithLimit(cfg.maxHead))
-		}
-		srv, err := rt.RunUntilComplete(l, streams.StartServer(s.serveAsync, "tcp", addr, opts...))
-		if err != nil {
-			ready <- err
-			return
-		}
-		ls.loop = l
-		bound = srv.Addrs()[0].String()
-		ready <- nil
-		ls.done <- l.RunForever()
-	}()
-	if err := <-ready; err != nil {
-		<-ls.done
-		return nil, "", err
-	}
-	return ls, bound, nil
+// listening is what a loop's main coroutine hands over once it listens.
+type listening struct {
+	loop *rt.Loop
+	quit *rt.Future[rt.Void]
+	addr string
 }
 
-// stop stops every loop (Stop belongs to the loop's goroutine, hence
-// CallSoonThreadsafe) and waits for each to close.
+// startLoop runs a loop and its server on a goroutine of their own, as
+// asyncio.run runs a main coroutine, and returns once it listens. With
+// port 0, the first loop's port is the one the others bind.
+func startLoop(cfg config, addr string) (*loopServer, string, error) {
+	ready := make(chan listening, 1)
+	done := make(chan error, 1)
+	go func() {
+		defer close(done)
+		_, err := rt.Run(serveLoopAsync(cfg, addr, ready))
+		done <- err
+	}()
+	select {
+	case l := <-ready:
+		return &loopServer{loop: l.loop, quit: l.quit, done: done}, l.addr, nil
+	case err := <-done:
+		return nil, "", err
+	}
+}
+
+// serveLoop is a loop's main coroutine: it serves until its quit future
+// is set, then closes the listening socket and the connections (what they
+// have buffered is sent first, for at most the linger, then they are
+// aborted) and waits until every connection is gone. rt.Run then cancels
+// what is left (a handler that has not yet seen its connection go) and
+// waits for it, so no handler is destroyed while pending.
+//
+//asyncgen:coroutine
+func serveLoop(cfg config, addr string, ready chan<- listening) error {
+	l := rt.RunningLoop()
+	s := &server{root: cfg.root, maxHead: cfg.maxHead, maxBody: cfg.maxBody, linger: cfg.linger}
+	opts := []streams.Option{streams.WithServerOptions(rt.WithReusePort(cfg.loops > 1))}
+	if cfg.maxHead > streams.DefaultLimit {
+		opts = append(opts, streams.WithLimit(cfg.maxHead))
+	}
+	srv, err := rt.Await(streams.StartServer(s.serveAsync, "tcp", addr, opts...))
+	if err != nil {
+		return err
+	}
+	quit := rt.NewFuture[rt.Void](l)
+	ready <- listening{loop: l, quit: quit, addr: srv.Addrs()[0].String()} //asyncvet:nonblocking ready has room for the one value sent
+	rt.Await(quit)
+	srv.Close()
+	srv.CloseClients()
+	if _, err := rt.Await(rt.WaitFor(srv.WaitClosed(), cfg.linger)); err != nil {
+		srv.AbortClients() // clients that do not read what is left
+		_, err = rt.Await(srv.WaitClosed())
+		return err
+	}
+	return nil
+}
+
+// stop stops every loop (its quit future belongs to the loop's
+// goroutine, hence CallSoonThreadsafe) and waits for each to end.
 func (c *cluster) stop() error {
 	var errs []error
 	for _, ls := range c.loops {
-		if _, err := ls.loop.CallSoonThreadsafe(ls.loop.Stop); err != nil {
+		if _, err := ls.loop.CallSoonThreadsafe(func() {
+			if !ls.quit.Done() {
+				ls.quit.SetResult(rt.Void{})
+			}
+		}); err != nil {
 			errs = append(errs, err)
 		}
 	}

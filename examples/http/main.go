@@ -29,7 +29,7 @@ func main() {
 	flag.StringVar(&cfg.root, "root", "", "directory served under /static/ (empty: none)")
 	flag.IntVar(&cfg.maxHead, "max-header", 8<<10, "longest request head in bytes (431 beyond)")
 	flag.Int64Var(&cfg.maxBody, "max-body", 1<<20, "longest request body in bytes (413 beyond)")
-	flag.DurationVar(&cfg.linger, "linger", time.Second, "how long a refused request's remaining input is read before closing")
+	flag.DurationVar(&cfg.linger, "linger", time.Second, "how long a refused request's remaining input is read before closing, and how long stopping waits for clients to take what is still sent")
 	impl := flag.String("impl", "asyncgen", "server implementation: asyncgen, or nethttp for comparison")
 	duration := flag.Duration("duration", 0, "how long to serve (0: until SIGINT)")
 	flag.Parse()

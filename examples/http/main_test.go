@@ -13,26 +13,103 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
 )
 
 // startTest starts the server on a free port with root as its static
 // directory and stops it when the test ends.
 func startTest(t *testing.T, root string) string {
 	t.Helper()
+	return startWatched(t, root).addr
+}
+
+// watched is a running server whose loops report to the test instead of
+// the log: anything a loop reports to its exception handler fails the
+// test at its end, since a client's going away, however abruptly, is not
+// an error of the server's.
+type watched struct {
+	addr    string
+	c       *cluster
+	mu      sync.Mutex
+	reports []string
+}
+
+// startWatched starts the server as startTest does and returns it.
+func startWatched(t *testing.T, root string) *watched {
+	t.Helper()
 	c, err := start(config{addr: "127.0.0.1:0", loops: 1, root: root, maxHead: 8 << 10, maxBody: 1 << 20, linger: time.Second})
 	if err != nil {
 		t.Fatal(err)
+	}
+	w := &watched{addr: c.addr, c: c}
+	for _, ls := range c.loops {
+		installed := make(chan struct{})
+		_, err := ls.loop.CallSoonThreadsafe(func() {
+			ls.loop.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) {
+				w.mu.Lock()
+				defer w.mu.Unlock()
+				w.reports = append(w.reports, fmt.Sprintf("%s: %v", ctx.Message, ctx.Err))
+			})
+			close(installed)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-installed
 	}
 	t.Cleanup(func() {
 		if err := c.stop(); err != nil {
 			t.Error(err)
 		}
+		for _, r := range w.reported() {
+			t.Errorf("the loop reported %s", r)
+		}
 	})
-	return c.addr
+	return w
+}
+
+// reported returns what the loops have reported so far.
+func (w *watched) reported() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.reports)
+}
+
+// idle waits until every connection's handler has ended.
+func (w *watched) idle(t *testing.T) {
+	t.Helper()
+	w.waitHandlers(t, 0)
+}
+
+// waitHandlers waits until the loops run n connection handlers between
+// them, polling each loop in turn (a round trip through the loop each
+// time) for at most 10 s. A loop's tasks are its main task and its
+// handlers.
+func (w *watched) waitHandlers(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		tasks := 0
+		for _, ls := range w.c.loops {
+			k := make(chan int, 1)
+			if _, err := ls.loop.CallSoonThreadsafe(func() { k <- len(ls.loop.AllTasks()) - 1 }); err != nil {
+				t.Fatal(err)
+			}
+			tasks += <-k
+		}
+		if tasks == n {
+			return
+		}
+	}
+	t.Fatalf("the loops do not run %d handlers after 10s", n)
 }
 
 // needTool skips the test when a real client is not installed: the
@@ -291,6 +368,9 @@ func TestBadRequests(t *testing.T) {
 		{"huge length", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999\r\n\r\n", 413},
 		{"endless head", "GET / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("y", 10<<10), 431},
 		{"odd expectation", "GET / HTTP/1.1\r\nHost: a\r\nExpect: tea\r\n\r\n", 417},
+		// A target in none of RFC 9112's four forms (section 3.2).
+		{"target without its slash", "GET hello HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+		{"asterisk for a GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// A valid request first: the error must not cost it its answer.
@@ -328,5 +408,283 @@ func TestExpectContinue(t *testing.T) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 10))
 	if resp.StatusCode != 200 || string(body) != "ping" {
 		t.Errorf("%d %q, want 200 \"ping\"", resp.StatusCode, body)
+	}
+}
+
+// Stopping the server (Ctrl-C) while clients are connected, one idle
+// between keep-alive requests and one halfway through a head, closes
+// their connections and ends their handlers: the clients see the
+// connection end, and the log hears nothing of tasks destroyed while
+// pending or of errors nobody retrieved.
+func TestStopWithOpenConnections(t *testing.T) {
+	w := startWatched(t, "")
+	idle, err := net.Dial("tcp", w.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	idle.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(idle, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+	br := bufio.NewReader(idle)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	partial, err := net.Dial("tcp", w.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer partial.Close()
+	partial.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(partial, "GET /hello HTTP/1.1\r\nHo")
+	// Each handler then waits for the rest of a request.
+	w.waitHandlers(t, 2)
+	if err := w.c.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]io.Reader{"idle": br, "partial": partial} {
+		if n, err := io.Copy(io.Discard, r); err != nil || n != 0 {
+			t.Errorf("%s client: %d bytes then %v, want the connection closed", name, n, err)
+		}
+	}
+}
+
+// A client that gives up on a download (a browser's cancelled tab, curl
+// stopped with Ctrl-C) closes with the file half sent; the server sees a
+// reset while it drains a chunk. That ends the connection, and nothing
+// more: the loop's exception handler must not hear of it, or the log of
+// a busy server fills with errors that are nobody's.
+func TestAbandonedDownload(t *testing.T) {
+	root := t.TempDir()
+	// More than the kernel can buffer on both sides (the client's
+	// receive buffer is kept small), so the server is still sending.
+	if err := os.WriteFile(filepath.Join(root, "big.bin"), make([]byte, 16<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := startWatched(t, root)
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	for range 3 {
+		c, err := d.Dial("tcp", w.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		io.WriteString(c, "GET /static/big.bin HTTP/1.1\r\nHost: a\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		c.Close() // with unread data: the kernel sends a reset
+	}
+	w.idle(t) // then startWatched's cleanup fails the test on any report
+}
+
+// A refused HEAD request gets a head and no body, like any answer to a
+// HEAD (RFC 9110 section 9.3.2): its Content-Length says how long the
+// body would have been. curl -I reports "Excess found" otherwise.
+func TestHeadRefusalsHaveNoBody(t *testing.T) {
+	addr := startTest(t, "")
+	for _, tc := range []struct {
+		name, raw string
+		code      int
+	}{
+		{"malformed header", "HEAD / HTTP/1.1\r\nHost: a\r\nX : y\r\n\r\n", 400},
+		{"no Host", "HEAD / HTTP/1.1\r\n\r\n", 400},
+		{"header over the limit", "HEAD / HTTP/1.1\r\nHost: a\r\nX: " + strings.Repeat("y", 9<<10) + "\r\n\r\n", 431},
+		{"target over the limit", "HEAD /" + strings.Repeat("a", 9<<10) + " HTTP/1.1\r\nHost: a\r\n\r\n", 431},
+		{"unfinished target over the limit", "HEAD /" + strings.Repeat("a", 9<<10), 431},
+		{"HTTP/2.0", "HEAD / HTTP/2.0\r\nHost: a\r\n\r\n", 505},
+		{"body over the limit", "HEAD /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 9999999\r\n\r\n", 413},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(c, tc.raw)
+			c.(*net.TCPConn).CloseWrite()
+			all, err := io.ReadAll(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(bytes.NewReader(all))
+			resp, err := http.ReadResponse(br, &http.Request{Method: "HEAD"})
+			if err != nil {
+				t.Fatalf("%v in %q", err, all)
+			}
+			if resp.StatusCode != tc.code {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.code)
+			}
+			if rest, _ := io.ReadAll(br); len(rest) > 0 {
+				t.Errorf("%d bytes of body after the head: %q", len(rest), rest)
+			}
+		})
+	}
+	t.Run("curl -I", func(t *testing.T) {
+		needTool(t, "curl", "curl")
+		_, trace := run(t, nil, "curl", "-sSv", "-I", "-H", "X-Big: "+strings.Repeat("x", 9<<10), "http://"+addr+"/hello")
+		if !strings.Contains(trace, "< HTTP/1.1 431") || strings.Contains(trace, "Excess found") {
+			t.Errorf("curl -I:\n%s", trace[max(0, len(trace)-600):])
+		}
+	})
+}
+
+// A directory asked for without its final slash is redirected to the
+// name with the slash, as net/http's FileServer does: served as it is,
+// its index.html's relative links would resolve against the parent
+// directory (a page at /static/docs linking to "intro.html" sends the
+// browser to /static/intro.html).
+func TestStaticDirectoryRedirect(t *testing.T) {
+	needTool(t, "curl", "curl")
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "docs", "sub dir"), 0o700)
+	os.WriteFile(filepath.Join(root, "docs", "index.html"), []byte(`<a href="intro.html">intro</a>`), 0o600)
+	os.WriteFile(filepath.Join(root, "docs", "sub dir", "index.html"), []byte("sub\n"), 0o600)
+	addr := startTest(t, root)
+	base := "http://" + addr + "/static/"
+	for _, tc := range []struct{ path, want string }{
+		{"docs", "301 " + base + "docs/"},
+		{"docs?x=1", "301 " + base + "docs/?x=1"},
+		{"docs/sub%20dir", "301 " + base + "docs/sub%20dir/"},
+		{"docs/", "200 "},
+	} {
+		out, _ := run(t, nil, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", base+tc.path)
+		if out != tc.want {
+			t.Errorf("%s: %q, want %q", tc.path, out, tc.want)
+		}
+	}
+	if out, _ := run(t, nil, "curl", "-sS", "-L", base+"docs/sub%20dir"); out != "sub\n" {
+		t.Errorf("following the redirect: %q", out)
+	}
+	head, trace := run(t, nil, "curl", "-sSv", "-I", base+"docs")
+	if !strings.Contains(head, "301 Moved Permanently") || strings.Contains(trace, "Excess found") {
+		t.Errorf("HEAD of a directory without its slash:\n%s%s", head, trace)
+	}
+}
+
+// Chunked bodies the way RFC 9112 section 7.1 allows them, beyond what
+// curl sends: a size with leading zeros (1*HEXDIG: any number of
+// digits), extensions with whitespace and quoted values, trailers, and
+// the last chunk's size as "000".
+func TestChunkedBodyForms(t *testing.T) {
+	addr := startTest(t, "")
+	for _, tc := range []struct{ name, chunks string }{
+		{"leading zeros", "00000000000000000003\r\nabc\r\n0\r\n\r\n"},
+		{"extensions", "3 ; name=\"a;b\" ; flag\r\nabc\r\n0;last\r\n\r\n"},
+		{"trailers", "1\r\na\r\n2\r\nbc\r\n0\r\nChecksum: x\r\nMore: y\r\n\r\n"},
+		{"zeros for the last chunk", "3\r\nabc\r\n000\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := exchange(t, addr, "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"+tc.chunks)
+			if len(rs) != 1 || rs[0].StatusCode != 200 || rs[0].Status != "abc" {
+				for _, r := range rs {
+					t.Logf("%d %q", r.StatusCode, r.Status)
+				}
+				t.Fatalf("%d responses, want one 200 echoing \"abc\"", len(rs))
+			}
+		})
+	}
+}
+
+// The net/http twin (-impl nethttp) is there to compare with: on a body
+// it refuses it must say why as this server does, 413 for a body over
+// the limit and 400 for one that is malformed.
+func TestNetHTTPTwinBodyStatuses(t *testing.T) {
+	ours := startTest(t, "")
+	twin, err := startNetHTTP(config{addr: "127.0.0.1:0", maxHead: 8 << 10, maxBody: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { twin.stop() })
+	for _, tc := range []struct {
+		name, raw string
+		code      int
+	}{
+		{"bad chunk size", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+		{"chunk longer than its size", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n0\r\n\r\n", 400},
+		{"chunked body over the limit", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n" + strings.Repeat("x", 1<<20+1) + "\r\n0\r\n\r\n", 413},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, s := range []struct{ name, addr string }{{"asyncgen", ours}, {"nethttp", twin.addr}} {
+				rs := exchange(t, s.addr, tc.raw)
+				if len(rs) != 1 || rs[0].StatusCode != tc.code {
+					t.Errorf("%s: %d responses, the first %v; want one %d", s.name, len(rs), statusOf(rs), tc.code)
+				}
+			}
+		})
+	}
+}
+
+// statusOf is the status of the first of rs, 0 if none.
+func statusOf(rs []*http.Response) int {
+	if len(rs) == 0 {
+		return 0
+	}
+	return rs[0].StatusCode
+}
+
+// ApacheBench, with and without -k (HTTP/1.0 keep-alive, which ab asks
+// for with "Connection: Keep-Alive"), must see every request complete,
+// none failed (ab counts a body whose length differs from the first
+// one's as failed) and, with -k, every one kept alive.
+func TestApacheBench(t *testing.T) {
+	needTool(t, "ab", "apache2-utils")
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "big.bin"), make([]byte, 3*smallFile), 0o600)
+	addr := startTest(t, root)
+	for _, args := range [][]string{{"-k"}, {}} {
+		for _, path := range []string{"/hello", "/static/big.bin", "/nope"} {
+			out, _ := run(t, nil, "ab", append(args, "-q", "-n", "1000", "-c", "20", "http://"+addr+path)...)
+			want := []string{"Complete requests:      1000", "Failed requests:        0"}
+			if len(args) > 0 {
+				want = append(want, "Keep-Alive requests:    1000")
+			}
+			for _, w := range want {
+				if !strings.Contains(out, w) {
+					t.Errorf("ab %v %s: no %q in\n%s", args, path, w, out)
+				}
+			}
+		}
+	}
+}
+
+// CPython's http.client on one kept-alive connection: GET, HEAD (whose
+// answer has a length and no body), a chunked upload from a generator,
+// a body over the limit (413, then the connection closed), and urllib.
+const pyHTTPClient = `
+import http.client, sys, urllib.request, urllib.error
+host, port = sys.argv[1], int(sys.argv[2])
+c = http.client.HTTPConnection(host, port, timeout=10)
+out = []
+c.request("GET", "/hello"); r = c.getresponse(); out.append((r.status, r.read()))
+c.request("HEAD", "/hello"); r = c.getresponse(); out.append((r.status, r.getheader("Content-Length"), r.read()))
+c.request("POST", "/echo", body=(b"x" * 1000 for _ in range(100)), encode_chunked=True)
+r = c.getresponse(); out.append((r.status, len(r.read())))
+c.request("POST", "/echo", body=b"y" * (2 << 20)); r = c.getresponse()
+out.append((r.status, r.getheader("Connection"), r.read()))
+try:
+    urllib.request.urlopen(f"http://{host}:{port}/nope", timeout=10)
+except urllib.error.HTTPError as e:
+    out.append((e.code,))
+out.append((urllib.request.urlopen(f"http://{host}:{port}/echo", data=b"abc", timeout=10).read(),))
+print(repr(out))
+`
+
+func TestPythonHTTPClient(t *testing.T) {
+	needTool(t, "python3", "python3")
+	addr := startTest(t, "")
+	host, port, _ := net.SplitHostPort(addr)
+	out, _ := run(t, nil, "python3", "-c", pyHTTPClient, host, port)
+	want := `[(200, b'Hello, World!\n'), (200, '14', b''), (200, 100000), (413, 'close', b'Content Too Large\n'), (404,), (b'abc',)]`
+	if strings.TrimSpace(out) != want {
+		t.Errorf("python3 saw\n%s\nwant\n%s", out, want)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -33,8 +34,13 @@ func startNetHTTP(cfg config) (*netServer, error) {
 	mux.HandleFunc("GET /hello", helloFn)
 	mux.HandleFunc("POST /echo", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.maxBody))
-		if err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
 			http.Error(w, "Content Too Large", http.StatusRequestEntityTooLarge)
+			return
+		case err != nil: // a malformed chunked body, or one cut short
+			http.Error(w, "Bad Request", http.StatusBadRequest)
 			return
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")

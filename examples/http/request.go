@@ -59,7 +59,9 @@ func badRequest(msg string) *httpError { return &httpError{400, msg} }
 // request when the whole head is in b; ok false when more bytes are
 // needed; an *httpError for a head that is malformed (400), too large
 // (431: more than maxHead bytes), of an unsupported version (505) or
-// transfer coding (501), or with an unmet expectation (417).
+// transfer coding (501), or with an unmet expectation (417). With an
+// error, q.method is still the method when the head got that far, so
+// that the refusal of a HEAD goes without a body.
 func parseHead(b []byte, maxHead int) (q request, ok bool, err *httpError) {
 	pos := 0
 	// A server should ignore empty lines before the request line
@@ -78,6 +80,9 @@ func parseHead(b []byte, maxHead int) (q request, ok bool, err *httpError) {
 	}
 	line, next, found := nextLine(b, pos)
 	if !found {
+		if m, _, sp := bytes.Cut(b[pos:], []byte{' '}); sp {
+			q.method = m // a request line too long to end within the limit
+		}
 		return q, false, tooLarge(len(b), maxHead)
 	}
 	if err := q.parseRequestLine(line); err != nil {
@@ -188,6 +193,9 @@ func (q *request) parseRequestLine(line []byte) *httpError {
 			return badRequest("malformed request target")
 		}
 	}
+	if !validTarget(q.method, q.target) {
+		return badRequest("malformed request target")
+	}
 	proto := rest[sp+1:]
 	if len(proto) != 8 || string(proto[:5]) != "HTTP/" || proto[6] != '.' ||
 		!isDigit(proto[5]) || !isDigit(proto[7]) {
@@ -199,6 +207,34 @@ func (q *request) parseRequestLine(line []byte) *httpError {
 	q.minor = int(proto[7] - '0')
 	return nil
 }
+
+// validTarget reports whether target is in one of the four forms of RFC
+// 9112 section 3.2: origin ("/path?query"), absolute ("scheme:..."),
+// authority ("host:port", for CONNECT) or asterisk ("*", for OPTIONS).
+func validTarget(method, target []byte) bool {
+	switch {
+	case target[0] == '/':
+		return true
+	case string(method) == "CONNECT":
+		return true // authority-form; CONNECT is then routed to a 404
+	case string(target) == "*":
+		return string(method) == "OPTIONS"
+	}
+	// absolute-form: a scheme (a letter, then letters, digits, '+', '-'
+	// and '.') and a colon.
+	colon := bytes.IndexByte(target, ':')
+	if colon <= 0 || !isLetter(target[0]) {
+		return false
+	}
+	for _, c := range target[1:colon] {
+		if !isLetter(c) && !isDigit(c) && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // splitField splits "name: value", trimming the value's optional
 // whitespace. Whitespace before the colon and obsolete line folding are

@@ -23,7 +23,7 @@ const (
 // routed is where a request goes.
 type routed struct {
 	kind   routeKind
-	target []byte // for static: the path below /static/, a view of the buffer
+	target []byte // for static: the path below /static/ and the query, a view of the buffer
 	path   string // for static: target, copied
 	allow  string // for 405: the methods the path allows
 }
@@ -42,6 +42,7 @@ func route(method, target []byte) routed {
 			}
 		}
 	}
+	full := target
 	if i := bytes.IndexByte(target, '?'); i >= 0 {
 		target = target[:i]
 	}
@@ -61,7 +62,7 @@ func route(method, target []byte) routed {
 		if !get {
 			return routed{kind: routeNotAllowed, allow: "GET, HEAD"}
 		}
-		return routed{kind: routeStatic, target: target[len("/static/"):]}
+		return routed{kind: routeStatic, target: full[len("/static/"):]}
 	}
 	return routed{kind: routeNotFound}
 }

@@ -44,16 +44,20 @@ type conn struct {
 var hello = []byte("Hello, World!\n")
 
 // serve answers requests on one connection until the client closes it,
-// asks to, or sends something that cannot be answered.
+// asks to, or sends something that cannot be answered. A client that
+// goes away, whatever the server was doing (reading a head or a body,
+// draining an answer, sending a file), ends the connection normally:
+// the loop's exception handler is for the server's own failures.
 //
 //asyncgen:coroutine
-func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
+func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) (err error) {
 	defer w.Close()
+	defer func() { err = ignoreEOF(err) }()
 	c := &conn{s: s, r: r, w: w}
 	for {
 		q, ok, perr := parseHead(r.Peek(), s.maxHead)
 		if perr != nil {
-			_, err := rt.Await(c.refuseAsync(perr, false))
+			_, err := rt.Await(c.refuseAsync(perr, q.isHead()))
 			return err
 		}
 		if !ok {
@@ -66,7 +70,7 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 			if _, err := rt.Await(r.ReadMore()); err != nil {
 				// EOF, with or without a partial request: there is
 				// nobody left to answer.
-				return ignoreEOF(err)
+				return err
 			}
 			continue
 		}
@@ -100,7 +104,7 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 				return err
 			}
 			if err != nil {
-				return ignoreEOF(err)
+				return err
 			}
 			body = b
 		}

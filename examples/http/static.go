@@ -34,19 +34,36 @@ type staticFile struct {
 	modTime time.Time
 }
 
-// static answers GET or HEAD of the file at rawPath under the server's
-// root.
+// errNeedsSlash is openStatic's answer for a directory named without its
+// final slash.
+var errNeedsSlash = errors.New("a directory needs its final slash")
+
+// static answers GET or HEAD of the file at target (a path below
+// /static/, and maybe a query) under the server's root.
 //
 //asyncgen:coroutine
-func (c *conn) static(rawPath string, head bool, closing connHeader) error {
+func (c *conn) static(target string, head bool, closing connHeader) error {
 	s := c.s
+	rawPath, query, hasQuery := strings.Cut(target, "?")
 	name, ok := resolve(s.root, rawPath)
 	if !ok {
 		s.out = appendResponse(s.out, s.date.get(), 404, "text/plain; charset=utf-8", []byte("Not Found\n"), head, closing)
 		return nil
 	}
+	slash := rawPath == "" || strings.HasSuffix(rawPath, "/")
 	l := rt.RunningLoop()
-	sf, err := rt.Await(rt.RunInExecutor(l, func() (*staticFile, error) { return openStatic(name) }))
+	sf, err := rt.Await(rt.RunInExecutor(l, func() (*staticFile, error) { return openStatic(name, slash) }))
+	if errors.Is(err, errNeedsSlash) {
+		// Served at a name without the slash, the index's relative links
+		// would resolve against the parent directory.
+		loc := "/static/" + rawPath + "/"
+		if hasQuery {
+			loc += "?" + query
+		}
+		s.out = appendResponse(s.out, s.date.get(), 301, "text/plain; charset=utf-8", []byte("Moved Permanently\n"), head, closing,
+			header{"Location", loc})
+		return nil
+	}
 	if err != nil {
 		status := 500
 		switch {
@@ -108,12 +125,16 @@ func resolve(root, rawPath string) (string, bool) {
 	return filepath.Join(root, filepath.FromSlash(path.Clean("/"+p))), true
 }
 
-// openStatic opens name (its index.html for a directory), on an executor
+// openStatic opens name (its index.html for a directory, which must have
+// been asked for with its final slash, or errNeedsSlash), on an executor
 // goroutine. Anything but a regular file is not found: opening a FIFO
 // would block the executor for good.
-func openStatic(name string) (*staticFile, error) {
+func openStatic(name string, slash bool) (*staticFile, error) {
 	fi, err := os.Stat(name)
 	if err == nil && fi.IsDir() {
+		if !slash {
+			return nil, errNeedsSlash
+		}
 		name = filepath.Join(name, "index.html")
 		fi, err = os.Stat(name)
 	}
