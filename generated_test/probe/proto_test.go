@@ -195,6 +195,10 @@ func TestProbeWriteFlowControl(t *testing.T) {
 		if err := tr.SetWriteBufferLimits(1000, 100); err != nil {
 			panic(err)
 		}
+		// Small kernel buffers both ways, so that the 4 MiB cannot all
+		// fit in them before the peer reads (loopback's autotuned
+		// buffers can grow to tens of MiB on some machines).
+		syscall.SetsockoptInt(tr.GetExtraInfo("socket").(int), syscall.SOL_SOCKET, syscall.SO_SNDBUF, 4096)
 		for range 64 {
 			tr.Write(make([]byte, 64<<10))
 		}
@@ -203,7 +207,12 @@ func TestProbeWriteFlowControl(t *testing.T) {
 	srv, addr := serve(t, l, p)
 	defer srv.Close()
 	peerDone := inGoroutine(l, func() error {
-		c, err := net.Dial("tcp", addr)
+		d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+			return rc.Control(func(fd uintptr) {
+				syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+			})
+		}}
+		c, err := d.Dial("tcp", addr)
 		if err != nil {
 			return err
 		}
