@@ -46,3 +46,31 @@ func TestLongTTLs(t *testing.T) {
 			"+OK\r\n-ERR invalid expire time in 'expire' command\r\n-ERR invalid expire time in 'expire' command\r\n"+
 			"-ERR invalid expire time in 'pexpire' command\r\n:-1\r\n")
 }
+
+// SET reads all its options before the expiry's number, as Redis does: a
+// syntax error wins over a bad number, and an expiry option given again
+// (the same one) replaces the first instead of being a syntax error.
+func TestSetOptionOrder(t *testing.T) {
+	wire(t, "SET k v EX 10 EX 20\r\nTTL k\r\n"+
+		"SET k v EX abc EX 30\r\nTTL k\r\n"+
+		"SET k v EX 0 ex 40\r\nTTL k\r\n"+
+		"SET k v PX 10 PX 50000\r\nTTL k\r\n"+
+		"SET k v EX abc FROB\r\nSET k v EX 0 FROB\r\nSET k v EX 10 PX 10\r\nSET k v PXAT 10 EXAT 10\r\n"+
+		"SET k v NX NX XX\r\nSET k v KEEPTTL KEEPTTL EX 1\r\nSET k v EX 10 EX\r\nTTL k\r\n",
+		"+OK\r\n:20\r\n+OK\r\n:30\r\n+OK\r\n:40\r\n+OK\r\n:50\r\n"+
+			"-ERR syntax error\r\n-ERR syntax error\r\n-ERR syntax error\r\n-ERR syntax error\r\n"+
+			"-ERR syntax error\r\n-ERR syntax error\r\n-ERR syntax error\r\n:50\r\n")
+}
+
+// EXPIRE checks its options before its number, and names GT with LT as
+// the incompatible pair, in Redis's words.
+func TestExpireOptionErrors(t *testing.T) {
+	wire(t, "SET k v\r\nEXPIRE k x FROB\r\nEXPIRE k x NX XX\r\nEXPIRE k 100 GT LT\r\nPEXPIRE k x LT GT\r\n"+
+		"EXPIRE k 100 NX GT\r\nEXPIRE k 100 NX FROB\r\nTTL k\r\n",
+		"+OK\r\n-ERR Unsupported option FROB\r\n"+
+			"-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"+
+			"-ERR GT and LT options at the same time are not compatible\r\n"+
+			"-ERR GT and LT options at the same time are not compatible\r\n"+
+			"-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"+
+			"-ERR Unsupported option FROB\r\n:-1\r\n")
+}
