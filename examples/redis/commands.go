@@ -159,12 +159,13 @@ func cmdSelect(c *client, args [][]byte) {
 }
 
 // cmdSet is SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL].
+// As in Redis, the options are read first and the expiry's number after,
+// so a syntax error wins over a bad number, and an expiry option may be
+// repeated (the last one counts) but not mixed with another kind.
 func cmdSet(c *client, args [][]byte) {
 	var nx, xx, get, keep bool
-	var ttl time.Duration
-	var unit time.Duration // of the expiry option given, 0 if none
-	abs := false
-	var n int64
+	var expiry string // the expiry option given, lower-case, "" if none
+	var num []byte    // and its number
 	for i := 3; i < len(args); i++ {
 		opt := args[i]
 		hasNext := i+1 < len(args)
@@ -175,34 +176,47 @@ func cmdSet(c *client, args [][]byte) {
 			xx = true
 		case isWord(opt, "get"):
 			get = true
-		case isWord(opt, "keepttl") && unit == 0:
+		case isWord(opt, "keepttl") && expiry == "":
 			keep = true
-		case hasNext && unit == 0 && !keep && (isWord(opt, "ex") || isWord(opt, "px") || isWord(opt, "exat") || isWord(opt, "pxat")):
-			unit = time.Millisecond
-			if opt[0]|0x20 == 'e' {
-				unit = time.Second
-			}
-			abs = len(opt) == 4
-			v, ok := parseInt(args[i+1])
-			if !ok {
-				c.out = appendError(c.out, errNotInt)
+		default:
+			w := expiryWord(opt)
+			if w == "" || !hasNext || keep || expiry != "" && expiry != w {
+				c.out = appendError(c.out, errSyntax)
 				return
 			}
-			n = v
+			expiry, num = w, args[i+1]
 			i++
-		default:
-			c.out = appendError(c.out, errSyntax)
-			return
 		}
 	}
-	if unit != 0 {
-		if n <= 0 || n > math.MaxInt64/int64(unit) {
+	d := c.db
+	var at int64
+	if expiry != "" {
+		n, ok := parseInt(num)
+		if !ok {
+			c.out = appendError(c.out, errNotInt)
+			return
+		}
+		sec := expiry[0] == 'e'
+		if n <= 0 || sec && n > math.MaxInt64/1000 {
 			c.out = appendError(c.out, commands["set"].errTimes)
 			return
 		}
-		ttl = time.Duration(n) * unit
+		if sec {
+			n *= 1000
+		}
+		at = n
+		if len(expiry) == 2 { // EX and PX count from now
+			if now := d.now(); n <= math.MaxInt64-now {
+				at = n + now
+			} else {
+				at = 0
+			}
+		}
+		if at <= 0 {
+			c.out = appendError(c.out, commands["set"].errTimes)
+			return
+		}
 	}
-	d := c.db
 	e := d.lookup(args[1])
 	if get {
 		if e == nil {
@@ -218,11 +232,7 @@ func cmdSet(c *client, args [][]byte) {
 		return
 	}
 	e = d.set(args[1], args[2], keep)
-	if unit != 0 {
-		at := d.now() + ttl
-		if abs {
-			at = loopTimeOf(d, ttl)
-		}
+	if at != 0 {
 		d.expire(args[1], e, at)
 	}
 	if !get {
@@ -230,10 +240,15 @@ func cmdSet(c *client, args [][]byte) {
 	}
 }
 
-// loopTimeOf turns a Unix time (as a Duration since the epoch) into loop
-// time.
-func loopTimeOf(d *db, unix time.Duration) time.Duration {
-	return d.now() + unix - time.Duration(time.Now().UnixNano())
+// expiryWord returns SET's expiry option opt (EX, PX, EXAT or PXAT) in
+// lower case, or "" if it is none of them.
+func expiryWord(opt []byte) string {
+	for _, w := range [...]string{"ex", "px", "exat", "pxat"} {
+		if isWord(opt, w) {
+			return w
+		}
+	}
+	return ""
 }
 
 // isWord reports whether b equals the lower-case word w, ignoring case.
@@ -324,13 +339,10 @@ func (c *client) incrBy(key []byte, by int64) {
 func cmdExpire(c *client, args [][]byte)  { c.expire(args, time.Second) }
 func cmdPExpire(c *client, args [][]byte) { c.expire(args, time.Millisecond) }
 
-// expire is EXPIRE/PEXPIRE key n [NX|XX|GT|LT].
+// expire is EXPIRE/PEXPIRE key n [NX|XX|GT|LT]. As in Redis, the options
+// are checked before the number, and the deadline may be in the past
+// (which deletes the key) but not overflow.
 func (c *client) expire(args [][]byte, unit time.Duration) {
-	n, ok := parseInt(args[2])
-	if !ok {
-		c.out = appendError(c.out, errNotInt)
-		return
-	}
 	var nx, xx, gt, lt bool
 	for _, opt := range args[3:] {
 		switch {
@@ -347,25 +359,40 @@ func (c *client) expire(args [][]byte, unit time.Duration) {
 			return
 		}
 	}
-	if nx && (xx || gt || lt) || gt && lt {
+	if nx && (xx || gt || lt) {
 		c.out = appendError(c.out, "ERR NX and XX, GT or LT options at the same time are not compatible")
 		return
 	}
-	name := "expire"
-	if unit == time.Millisecond {
-		name = "pexpire"
+	if gt && lt {
+		c.out = appendError(c.out, "ERR GT and LT options at the same time are not compatible")
+		return
 	}
-	if n > math.MaxInt64/int64(unit) || n < math.MinInt64/int64(unit) {
+	n, ok := parseInt(args[2])
+	if !ok {
+		c.out = appendError(c.out, errNotInt)
+		return
+	}
+	name := "pexpire"
+	if unit == time.Second {
+		name = "expire"
+		if n > math.MaxInt64/1000 || n < math.MinInt64/1000 {
+			c.out = appendError(c.out, commands[name].errTimes)
+			return
+		}
+		n *= 1000
+	}
+	d := c.db
+	now := d.now()
+	if n > math.MaxInt64-now {
 		c.out = appendError(c.out, commands[name].errTimes)
 		return
 	}
-	d := c.db
+	at := n + now
 	e := d.lookup(args[1])
 	if e == nil {
 		c.out = appendInt(c.out, 0)
 		return
 	}
-	at := d.now() + time.Duration(n)*unit
 	// GT and LT compare with the current TTL, no TTL counting as infinite.
 	if nx && e.expireAt != 0 || xx && e.expireAt == 0 ||
 		gt && (e.expireAt == 0 || at <= e.expireAt) || lt && e.expireAt != 0 && at >= e.expireAt {
@@ -398,9 +425,10 @@ func (c *client) ttl(key []byte, unit time.Duration) {
 		c.out = appendInt(c.out, -2)
 	case e.expireAt == 0:
 		c.out = appendInt(c.out, -1)
+	case unit == time.Millisecond:
+		c.out = appendInt(c.out, e.expireAt-c.db.now())
 	default:
-		left := e.expireAt - c.db.now()
-		c.out = appendInt(c.out, int64((left+unit/2)/unit))
+		c.out = appendInt(c.out, (e.expireAt-c.db.now()+500)/1000)
 	}
 }
 
