@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +75,21 @@ func TestExpireOptionErrors(t *testing.T) {
 			"-ERR GT and LT options at the same time are not compatible\r\n"+
 			"-ERR NX and XX, GT or LT options at the same time are not compatible\r\n"+
 			"-ERR Unsupported option FROB\r\n:-1\r\n")
+}
+
+// The arguments an unknown command's error lists are bounded as Redis
+// bounds them: 128 bytes in all, not each, the last one cut to fit; and
+// each argument and the name end at a NUL byte, as a C string would.
+func TestUnknownCommandArgs(t *testing.T) {
+	x120, many := strings.Repeat("x", 120), ""
+	for i := range 30 {
+		many += fmt.Sprintf(" a%d", i)
+	}
+	wire(t, "FROB "+x120+" abcdefgh zz\r\nFROB"+many+"\r\n"+
+		"*2\r\n$4\r\nFROB\r\n$3\r\na\x00b\r\n*1\r\n$3\r\nx\x00y\r\n",
+		"-ERR unknown command 'FROB', with args beginning with: '"+x120+"' 'abcde' \r\n"+
+			"-ERR unknown command 'FROB', with args beginning with: 'a0' 'a1' 'a2' 'a3' 'a4' 'a5' 'a6' 'a7' 'a8' 'a9' "+
+			"'a10' 'a11' 'a12' 'a13' 'a14' 'a15' 'a16' 'a17' 'a18' 'a19' 'a20' 'a21' 'a22' \r\n"+
+			"-ERR unknown command 'FROB', with args beginning with: 'a' \r\n"+
+			"-ERR unknown command 'x', with args beginning with: \r\n")
 }
