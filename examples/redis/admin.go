@@ -17,7 +17,7 @@ var config = [][2]string{
 
 func cmdConfig(c *client, args [][]byte) {
 	if !isWord(args[1], "get") {
-		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, args[1]))+"'. Try CONFIG HELP.")
+		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, args[1], 128))+"'. Try CONFIG HELP.")
 		return
 	}
 	if len(args) < 3 {
@@ -85,7 +85,7 @@ func cmdCommand(c *client, args [][]byte) {
 	case isWord(sub, "docs"):
 		c.out = appendArray(c.out, 0)
 	default:
-		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, sub))+"'. Try COMMAND HELP.")
+		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, sub, 128))+"'. Try COMMAND HELP.")
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"time"
@@ -101,23 +102,33 @@ func (c *client) execute(args [][]byte) {
 	cmd.run(c, args)
 }
 
-// unknown answers an unknown command as Redis 7 words it.
+// unknown answers an unknown command as Redis 7 words it: the name, then
+// the arguments until 128 bytes of them are listed, the last cut to fit.
 func (c *client) unknown(args [][]byte) {
 	c.out = append(c.out, "-ERR unknown command '"...)
-	c.out = appendClean(c.out, args[0])
+	c.out = appendClean(c.out, args[0], 128)
 	c.out = append(c.out, "', with args beginning with: "...)
+	start := len(c.out)
 	for _, a := range args[1:] {
+		used := len(c.out) - start
+		if used >= 128 {
+			break
+		}
 		c.out = append(c.out, '\'')
-		c.out = appendClean(c.out, a)
+		c.out = appendClean(c.out, a, 128-used)
 		c.out = append(c.out, "' "...)
 	}
 	c.out = append(c.out, '\r', '\n')
 }
 
-// appendClean appends at most 128 bytes of b, with CR and LF (which would
-// break an error line) turned into spaces, as Redis does.
-func appendClean(out, b []byte) []byte {
-	for _, x := range b[:min(len(b), 128)] {
+// appendClean appends b as Redis's error replies quote an argument with
+// "%.Ns": up to its first NUL byte, at most n bytes, with CR and LF (which
+// would break an error line) turned into spaces.
+func appendClean(out, b []byte, n int) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	for _, x := range b[:min(len(b), n)] {
 		if x == '\r' || x == '\n' {
 			x = ' '
 		}
