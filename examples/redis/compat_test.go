@@ -93,3 +93,12 @@ func TestUnknownCommandArgs(t *testing.T) {
 			"-ERR unknown command 'FROB', with args beginning with: 'a' \r\n"+
 			"-ERR unknown command 'x', with args beginning with: \r\n")
 }
+
+// An inline request is split as Redis's sdssplitargs splits it: a quote
+// inside a word opens a quoted part that ends the word, and vertical tab
+// and form feed are skipped between words but are part of a word.
+func TestInlineQuotesInsideWords(t *testing.T) {
+	wire(t, "ECHO a\"b c\"\r\nECHO x'y z'\r\nECHO \vx\f\r\nECHO \"q\"\v\r\nECHO a\"b\"c\r\nPING\r\n",
+		"$4\r\nab c\r\n$4\r\nxy z\r\n$2\r\nx\f\r\n$1\r\nq\r\n-ERR Protocol error: unbalanced quotes in request\r\n")
+	wire(t, "PING\r\nECHO it's\r\nPING\r\n", "+PONG\r\n-ERR Protocol error: unbalanced quotes in request\r\n")
+}
