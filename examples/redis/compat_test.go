@@ -102,3 +102,14 @@ func TestInlineQuotesInsideWords(t *testing.T) {
 		"$4\r\nab c\r\n$4\r\nxy z\r\n$2\r\nx\f\r\n$1\r\nq\r\n-ERR Protocol error: unbalanced quotes in request\r\n")
 	wire(t, "PING\r\nECHO it's\r\nPING\r\n", "+PONG\r\n-ERR Protocol error: unbalanced quotes in request\r\n")
 }
+
+// KEYS matches as Redis's stringmatchlen: in a set, "x-" followed by
+// anything (even the closing bracket) is a range, so [a-] is the range
+// from ']' to 'a', left unclosed; and no pattern but "*" (which KEYS
+// takes as "every key") and "" matches the empty key.
+func TestKeysGlobEdges(t *testing.T) {
+	wire(t, "SET ] v\r\nKEYS [a-]\r\nDEL ]\r\nSET - v\r\nKEYS [a-]\r\nKEYS [-[-]\r\nDEL -\r\nSET \\ v\r\nKEYS [-[-]\r\nDEL \\\r\n"+
+		"*3\r\n$3\r\nSET\r\n$0\r\n\r\n$1\r\nv\r\nKEYS **\r\nKEYS *\r\nKEYS \"\"\r\nKEYS *?\r\n",
+		"+OK\r\n*1\r\n$1\r\n]\r\n:1\r\n+OK\r\n*0\r\n*1\r\n$1\r\n-\r\n:1\r\n+OK\r\n*1\r\n$1\r\n\\\r\n:1\r\n"+
+			"+OK\r\n*0\r\n*1\r\n$0\r\n\r\n*1\r\n$0\r\n\r\n*0\r\n")
+}
