@@ -468,9 +468,10 @@ func cmdMSet(c *client, args [][]byte) {
 func cmdKeys(c *client, args [][]byte) {
 	d := c.db
 	now := d.now()
+	all := len(args[1]) == 1 && args[1][0] == '*'
 	var keys []string
 	for k, e := range d.m {
-		if (e.expireAt == 0 || e.expireAt > now) && globMatch(args[1], k) {
+		if (e.expireAt == 0 || e.expireAt > now) && (all || globMatch(args[1], k)) {
 			keys = append(keys, k)
 		}
 	}
