@@ -113,3 +113,22 @@ func TestKeysGlobEdges(t *testing.T) {
 		"+OK\r\n*1\r\n$1\r\n]\r\n:1\r\n+OK\r\n*0\r\n*1\r\n$1\r\n-\r\n:1\r\n+OK\r\n*1\r\n$1\r\n\\\r\n:1\r\n"+
 			"+OK\r\n*0\r\n*1\r\n$0\r\n\r\n*1\r\n$0\r\n\r\n*0\r\n")
 }
+
+// CONFIG GET answers a name without glob characters in the client's
+// spelling, each parameter once; COMMAND's subcommands check their
+// arguments as Redis's do; and the HELP that their errors point to exists.
+func TestAdminSubcommands(t *testing.T) {
+	wire(t, "CONFIG GET SAVE\r\nCONFIG GET save SAVE\r\nCONFIG GET SAVE sav*\r\nCONFIG GET Appendonly\r\n"+
+		"COMMAND COUNT x\r\nCOMMAND LIST x\r\nCOMMAND INFO NOSUCH\r\n",
+		"*2\r\n$4\r\nSAVE\r\n$0\r\n\r\n*2\r\n$4\r\nsave\r\n$0\r\n\r\n*2\r\n$4\r\nSAVE\r\n$0\r\n\r\n*2\r\n$10\r\nAppendonly\r\n$2\r\nno\r\n"+
+			"-ERR wrong number of arguments for 'command|count' command\r\n-ERR syntax error\r\n*1\r\n$-1\r\n")
+	addr := startTest(t, defaultLimits)
+	if all, info := exchange(t, addr, "COMMAND\r\n"), exchange(t, addr, "COMMAND INFO\r\n"); all != info {
+		t.Errorf("COMMAND INFO with no names: %.60q, want every command as COMMAND gives them: %.60q", info, all)
+	}
+	for _, cmd := range []string{"COMMAND", "CONFIG"} {
+		if got := exchange(t, addr, cmd+" HELP\r\n"); !strings.HasPrefix(got, "*") || strings.Contains(got, "-ERR") {
+			t.Errorf("%s HELP: %q", cmd, got)
+		}
+	}
+}
