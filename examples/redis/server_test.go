@@ -277,3 +277,26 @@ func TestRedisBenchmark(t *testing.T) {
 		t.Errorf("after the benchmark: %q", got)
 	}
 }
+
+// A client that writes its whole pipeline before reading any answer, as
+// client libraries' pipelines do (redis-py's execute, go-redis's Exec),
+// is served as Redis serves it: the server keeps reading while its
+// answers wait unread, up to far more than the kernel's buffers hold.
+// Holding it back at 64 KiB of answers deadlocked once the requests
+// filled those buffers: the client blocked writing, the server waiting
+// for it to read.
+func TestPipelineWrittenBeforeReading(t *testing.T) {
+	addr := startTest(t, defaultLimits)
+	c := dial(t, addr)
+	val := strings.Repeat("v", 100)
+	const n = 500000 // 11 MB of requests, 54 MB of answers
+	req := "SET k " + val + "\r\n" + strings.Repeat("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", n)
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatalf("writing the pipeline: %v (the server stopped reading)", err)
+	}
+	want := "+OK\r\n" + strings.Repeat("$100\r\n"+val+"\r\n", n)
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(c, got); err != nil || string(got) != want {
+		t.Fatalf("read %v; answers match: %v", err, string(got) == want)
+	}
+}
