@@ -10,14 +10,24 @@ import (
 )
 
 // limits bound what one request may hold (Redis's multibulk count,
-// proto-max-bulk-len and client-query-buffer-limit).
+// proto-max-bulk-len and client-query-buffer-limit), and how many bytes
+// of answers a connection may leave unread before it is held back.
 type limits struct {
-	maxArgs  int
-	maxBulk  int
-	maxQuery int
+	maxArgs   int
+	maxBulk   int
+	maxQuery  int
+	maxOutput int
 }
 
-var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, maxQuery: defaultMaxQuery}
+// defaultMaxOutput is the unread output past which a connection stops
+// reading requests until its peer has read its answers. Redis buffers
+// without limit; holding back at all deadlocks a client that writes more
+// requests than this much output answers before it reads, so the bound is
+// far above the kernel's socket buffers, where client libraries'
+// write-all-then-read pipelines run.
+const defaultMaxOutput = 64 << 20
+
+var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, maxQuery: defaultMaxQuery, maxOutput: defaultMaxOutput}
 
 // server is the RESP server of one loop: its keyspace and its limits.
 type server struct {
@@ -32,14 +42,16 @@ type server struct {
 }
 
 // flushAt is the size of output past which a connection stops running
-// requests to write what it has and wait for Drain, so that a client
-// pipelining large answers without reading them is held back.
+// requests to hand what it has to the transport, so that its output
+// buffer stays small.
 const flushAt = 64 * 1024
 
 // serve runs one connection: it runs every complete request in the
 // reader's buffer, writes all their answers at once, and waits for more.
 // Answers to a pipeline arriving in one read therefore leave in one
-// write. It ends at EOF, on QUIT, or after answering a framing error.
+// write. It goes on reading while the peer leaves answers unread, as
+// Redis does, and waits for Drain only past lim.maxOutput of them. It
+// ends at EOF, on QUIT, or after answering a framing error.
 //
 //asyncgen:coroutine
 func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
@@ -55,8 +67,10 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 			if c.quit {
 				return nil
 			}
-			if _, err := rt.Await(w.Drain()); err != nil {
-				return nil // the peer is gone: nothing to report
+			if w.Transport().GetWriteBufferSize() > s.lim.maxOutput {
+				if _, err := rt.Await(w.Drain()); err != nil {
+					return nil // the peer is gone: nothing to report
+				}
 			}
 		}
 		if c.quit {
