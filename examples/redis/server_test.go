@@ -251,30 +251,41 @@ func TestRedisCLI(t *testing.T) {
 	}
 }
 
-// redis-benchmark's SET and GET tests, with and without a pipeline, run
-// without an error against the server and leave its keys in place.
+// redis-benchmark's SET and GET tests, with and without a pipeline, and
+// its PING, INCR and MSET tests run without an error against the server,
+// and SET leaves its keys in place.
 func TestRedisBenchmark(t *testing.T) {
 	need(t, "redis-benchmark", "redis-tools")
 	addr := startTest(t, defaultLimits)
 	h, p := hostPort(t, addr)
 	for _, pipeline := range []string{"1", "16"} {
 		out := run(t, "", "redis-benchmark", "-h", h, "-p", p, "-t", "set,get", "-c", "50", "-n", "20000", "-r", "1000", "-P", pipeline, "-q")
-		for _, test := range []string{"SET: ", "GET: "} {
-			if !strings.Contains(out, test) || !strings.Contains(out, "requests per second") {
-				t.Errorf("-P %s: no %q result in\n%s", pipeline, test, out)
-			}
-		}
-		// redis-benchmark warns when CONFIG GET fails, and prints errors
-		// the server answered.
-		if low := strings.ToLower(out); strings.Contains(low, "error") || strings.Contains(low, "warning") {
-			t.Errorf("-P %s: %s", pipeline, out)
-		}
+		checkBenchmark(t, "-P "+pipeline, out, "SET: ", "GET: ")
 	}
 	// -r 1000: the keys are key:000000000000 to key:000000000999.
 	got := exchange(t, addr, "DBSIZE\r\nEXISTS key:000000001000\r\n")
 	var n int
 	if _, err := fmt.Sscanf(got, ":%d\r\n:0\r\n", &n); err != nil || n < 1 || n > 1000 {
 		t.Errorf("after the benchmark: %q", got)
+	}
+	// The other tests it runs by default on strings, inline PING included.
+	out := run(t, "", "redis-benchmark", "-h", h, "-p", p, "-t", "ping_inline,ping_mbulk,incr,mset", "-n", "20000", "-q")
+	checkBenchmark(t, "-t ping_inline,ping_mbulk,incr,mset", out, "PING_INLINE: ", "PING_MBULK: ", "INCR: ", "MSET (10 keys): ")
+}
+
+// checkBenchmark checks redis-benchmark's output for a result of each test
+// and for errors.
+func checkBenchmark(t *testing.T, run, out string, tests ...string) {
+	t.Helper()
+	for _, test := range tests {
+		if !strings.Contains(out, test) || !strings.Contains(out, "requests per second") {
+			t.Errorf("%s: no %q result in\n%s", run, test, out)
+		}
+	}
+	// redis-benchmark warns when CONFIG GET fails, and prints errors the
+	// server answered.
+	if low := strings.ToLower(out); strings.Contains(low, "error") || strings.Contains(low, "warning") {
+		t.Errorf("%s: %s", run, out)
 	}
 }
 
