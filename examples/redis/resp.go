@@ -11,9 +11,11 @@ import (
 // (StreamReader.Peek): the arguments it returns alias that buffer, so a
 // command runs before anything is consumed or the loop runs again.
 
-// Redis's own framing limits (server.h): a header line without its CRLF may
-// not grow past 64 KiB, a command has at most 1024*1024 arguments, and a
-// bulk string at most proto-max-bulk-len, 512 MiB.
+// Redis's framing limits (server.h): a header line without its CRLF may
+// not grow past 64 KiB and a bulk string not past proto-max-bulk-len,
+// 512 MiB. Redis 7 takes up to 2^31-1 arguments (older Redis 1024*1024);
+// the default here is the older bound, which refuses at once a count no
+// request under the 1 GiB query limit could fill.
 const (
 	maxInline       = 64 * 1024
 	defaultMaxArgs  = 1024 * 1024
