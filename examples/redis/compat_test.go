@@ -132,3 +132,12 @@ func TestAdminSubcommands(t *testing.T) {
 		}
 	}
 }
+
+// SELECT reads its index as a C int first, as Redis does, so an index
+// beyond 32 bits has its own error.
+func TestSelectIndexRange(t *testing.T) {
+	wire(t, "SELECT 2147483648\r\nSELECT -2147483649\r\nSELECT 2147483647\r\nSELECT -1\r\nSELECT 0\r\n",
+		"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n"+
+			"-ERR value is out of range, value must between -2147483648 and 2147483647\r\n"+
+			"-ERR DB index is out of range\r\n-ERR DB index is out of range\r\n+OK\r\n")
+}
