@@ -162,6 +162,8 @@ func cmdSelect(c *client, args [][]byte) {
 	switch {
 	case !ok:
 		c.out = appendError(c.out, errNotInt)
+	case n < math.MinInt32 || n > math.MaxInt32: // Redis reads the index as a C int
+		c.out = appendError(c.out, "ERR value is out of range, value must between -2147483648 and 2147483647")
 	case n != 0:
 		c.out = appendError(c.out, "ERR DB index is out of range")
 	default:
