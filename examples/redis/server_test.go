@@ -8,8 +8,11 @@ import (
 	"net"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
 )
 
 // startTest starts a server on a free port for the test and stops it
@@ -309,5 +312,45 @@ func TestPipelineWrittenBeforeReading(t *testing.T) {
 	got := make([]byte, len(want))
 	if _, err := io.ReadFull(c, got); err != nil || string(got) != want {
 		t.Fatalf("read %v; answers match: %v", err, string(got) == want)
+	}
+}
+
+// A client that resets the connection in the middle of a pipeline leaves
+// nothing to report: the server stops writing once the connection is
+// lost, instead of writing the answers to the rest of what it had read
+// into a dead transport (whose fifth such write the loop reports).
+func TestResetMidPipelineReportsNothing(t *testing.T) {
+	s, err := start("127.0.0.1:0", defaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var reports []string
+	set := make(chan struct{})
+	s.loop.CallSoonThreadsafe(func() {
+		s.loop.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) {
+			mu.Lock()
+			defer mu.Unlock()
+			reports = append(reports, fmt.Sprint(ctx.Message, ": ", ctx.Err))
+		})
+		close(set)
+	})
+	<-set
+	req := "SET k " + strings.Repeat("v", 1000) + "\r\n" + strings.Repeat("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 100000)
+	for range 5 {
+		c := dial(t, s.addr)
+		if _, err := io.WriteString(c, req); err != nil {
+			t.Fatal(err)
+		}
+		c.(*net.TCPConn).SetLinger(0) // close with a reset
+		c.Close()
+	}
+	if err := s.stop(); err != nil { // waits for every connection's coroutine
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reports) > 0 {
+		t.Fatalf("reported: %q", reports)
 	}
 }
