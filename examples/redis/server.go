@@ -64,8 +64,8 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 		if len(c.out) > 0 {
 			w.Write(c.out)
 			c.flushed()
-			if c.quit {
-				return nil
+			if c.quit || w.IsClosing() {
+				return nil // done, or the peer is gone: the rest would go nowhere
 			}
 			if w.Transport().GetWriteBufferSize() > s.lim.maxOutput {
 				if _, err := rt.Await(w.Drain()); err != nil {
