@@ -354,3 +354,49 @@ func TestResetMidPipelineReportsNothing(t *testing.T) {
 		t.Fatalf("reported: %q", reports)
 	}
 }
+
+// Stopping the server ends every connection at once, whatever the
+// clients do, and leaves nothing pending. It hung while a client had
+// answers unread (closing a transport waits for its buffer to be sent),
+// and, counting a connection only once its coroutine had first run, left
+// one accepted in the turn of the loop that ran the stop pending when the
+// loop closed ("Task was destroyed but it is pending"). The client that
+// pipelines without reading keeps the loop busy, which makes that turn
+// likely for the ten that connect after it.
+func TestStopWithClientsBusy(t *testing.T) {
+	pipeline := "SET k " + strings.Repeat("v", 1000) + "\r\n" + strings.Repeat("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 20000)
+	for round := range 10 {
+		s, err := start("127.0.0.1:0", defaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reports []string // appended to on the loop, read after it has stopped
+		set := make(chan struct{})
+		s.loop.CallSoonThreadsafe(func() {
+			s.loop.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) {
+				reports = append(reports, fmt.Sprint(ctx.Message, ": ", ctx.Err))
+			})
+			close(set)
+		})
+		<-set
+		busy := dial(t, s.addr)
+		io.WriteString(busy, pipeline)
+		for range 10 {
+			c := dial(t, s.addr)
+			io.WriteString(c, "PING\r\n")
+		}
+		stopped := make(chan error, 1)
+		go func() { stopped <- s.stop() }()
+		select {
+		case err := <-stopped:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: stop still waiting after 10 s", round)
+		}
+		if len(reports) > 0 {
+			t.Fatalf("round %d: reported %q", round, reports)
+		}
+	}
+}
