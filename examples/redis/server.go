@@ -33,12 +33,12 @@ var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, max
 type server struct {
 	db  *db
 	lim limits
-	// active counts the connections whose coroutine runs, and idle is
-	// called when it falls to 0 after shutdown began: the loop stops only
-	// once every connection's task has finished.
-	active   int
-	stopping bool
-	idle     func()
+	// active counts the connections accepted whose coroutine has not
+	// ended, and idle, set once shutdown has seen every connection
+	// gone, is called when it falls to 0: the loop stops only once every
+	// connection's task has finished.
+	active int
+	idle   func()
 }
 
 // flushAt is the size of output past which a connection stops running
@@ -55,7 +55,6 @@ const flushAt = 64 * 1024
 //
 //asyncgen:coroutine
 func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
-	s.active++
 	defer s.done()
 	defer w.Close()
 	c := s.newClient()
@@ -84,24 +83,38 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 	}
 }
 
+// accepted is the client-connected callback: it counts the connection
+// at once, before its coroutine first runs, so that a shutdown in the same
+// turn of the loop waits for it too.
+func (s *server) accepted(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	s.active++
+	return s.serveAsync(r, w)
+}
+
 // done is run as a connection's coroutine ends.
 func (s *server) done() {
 	s.active--
-	if s.stopping && s.active == 0 {
+	if s.idle != nil && s.active == 0 {
 		s.idle()
 	}
 }
 
-// shutdown stops listening, closes every connection, and stops l once
-// their coroutines have ended.
+// shutdown stops listening, aborts every connection, and stops l once
+// their coroutines have ended. Aborting drops answers not yet sent, as
+// redis-server does when it exits: closing would wait for them, forever
+// for a client that does not read. The loop's stop waits for the server
+// to see every connection gone, not just for active to reach 0: one
+// accepted in this turn of the loop has its coroutine made (and counted)
+// only in a later callback.
 func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
-	s.stopping = true
-	s.idle = l.Stop
 	ln.Close()
-	ln.CloseClients()
-	if s.active == 0 {
-		l.Stop()
-	}
+	ln.AbortClients()
+	ln.WaitClosed().AddDoneCallback(func(*rt.Future[rt.Void]) {
+		s.idle = l.Stop
+		if s.active == 0 {
+			l.Stop()
+		}
+	})
 }
 
 func (s *server) newClient() *client {
@@ -173,7 +186,7 @@ func start(addr string, lim limits) (*running, error) {
 		}
 		defer l.Close() // closes the server and every connection left
 		srv := &server{db: newDB(l), lim: lim}
-		ln, err := rt.RunUntilComplete(l, streams.StartServer(srv.serveAsync, "tcp", addr))
+		ln, err := rt.RunUntilComplete(l, streams.StartServer(srv.accepted, "tcp", addr))
 		if err != nil {
 			ready <- err
 			return
