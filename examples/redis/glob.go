@@ -8,7 +8,14 @@ package main
 // It backtracks only to the last star, so it takes O(len(pattern) ×
 // len(s)) at worst: a pattern like "*a*a*a*a*b" cannot stall the loop, as
 // a recursive matcher's exponential time would.
+//
+// Like Redis's, it matches an empty s only with an empty pattern (KEYS
+// takes "*" to mean every key without matching, so KEYS * lists the empty
+// key and KEYS ** does not).
 func globMatch[T string | []byte](pattern []byte, s T) bool {
+	if len(s) == 0 {
+		return len(pattern) == 0
+	}
 	pi, si := 0, 0
 	star, starS := -1, 0 // the last star's position, and where its run ends now
 	for si < len(s) {
@@ -70,7 +77,7 @@ func matchSet(p []byte, c byte) (bool, []byte) {
 				match = true
 			}
 			p = p[2:]
-		case len(p) > 2 && p[1] == '-' && p[2] != ']':
+		case len(p) > 2 && p[1] == '-': // even "a-]": Redis takes the ']' as the range's end
 			lo, hi := p[0], p[2]
 			if lo > hi {
 				lo, hi = hi, lo

@@ -24,6 +24,7 @@ func main() {
 	requests := flag.Int("requests", 100000, "demo: requests per benchmark round")
 	maxBulk := flag.Int("max-bulk", defaultMaxBulk, "longest bulk string a request may hold, in bytes")
 	maxArgs := flag.Int("max-args", defaultMaxArgs, "most arguments a request may hold")
+	maxOutput := flag.Int("max-output", defaultMaxOutput, "bytes of answers a client may leave unread before the server stops reading its requests")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -37,11 +38,11 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if *maxBulk <= 0 || *maxArgs <= 0 || *clients <= 0 || *requests <= 0 {
-		fmt.Fprintln(os.Stderr, "redis: -max-bulk, -max-args, -clients and -requests must be > 0")
+	if *maxBulk <= 0 || *maxArgs <= 0 || *maxOutput <= 0 || *clients <= 0 || *requests <= 0 {
+		fmt.Fprintln(os.Stderr, "redis: -max-bulk, -max-args, -max-output, -clients and -requests must be > 0")
 		os.Exit(2)
 	}
-	lim := limits{maxArgs: *maxArgs, maxBulk: *maxBulk, maxQuery: defaultMaxQuery}
+	lim := limits{maxArgs: *maxArgs, maxBulk: *maxBulk, maxQuery: defaultMaxQuery, maxOutput: *maxOutput}
 	if *demo {
 		if err := runDemo(os.Stdout, lim, *clients, *requests); err != nil {
 			fmt.Fprintln(os.Stderr, "redis: demo:", err)

@@ -11,9 +11,11 @@ import (
 // (StreamReader.Peek): the arguments it returns alias that buffer, so a
 // command runs before anything is consumed or the loop runs again.
 
-// Redis's own framing limits (server.h): a header line without its CRLF may
-// not grow past 64 KiB, a command has at most 1024*1024 arguments, and a
-// bulk string at most proto-max-bulk-len, 512 MiB.
+// Redis's framing limits (server.h): a header line without its CRLF may
+// not grow past 64 KiB and a bulk string not past proto-max-bulk-len,
+// 512 MiB. Redis 7 takes up to 2^31-1 arguments (older Redis 1024*1024);
+// the default here is the older bound, which refuses at once a count no
+// request under the 1 GiB query limit could fill.
 const (
 	maxInline       = 64 * 1024
 	defaultMaxArgs  = 1024 * 1024
@@ -191,27 +193,29 @@ func (p *parser) parseInline(buf []byte) ([][]byte, int, error) {
 }
 
 // splitArgs splits line as Redis's sdssplitargs does: blanks separate
-// arguments; "double quotes" take the escapes \n \r \t \b \a \\ \" and
-// \xHH; 'single quotes' take \'; a closing quote must be followed by a
-// blank or the end. Unquoted arguments alias line; quoted ones are copies.
+// arguments; a quote, at the start of an argument or inside it, opens a
+// quoted part that ends the argument and must be followed by a blank or
+// the end; "double quotes" take the escapes \n \r \t \b \a \\ \" and
+// \xHH, 'single quotes' take \'. Unquoted arguments alias line; those
+// with a quoted part are copies.
 func splitArgs(line []byte, args [][]byte) ([][]byte, error) {
 	i := 0
 	for {
-		for i < len(line) && isBlank(line[i]) {
+		for i < len(line) && isSpace(line[i]) {
 			i++
 		}
 		if i == len(line) {
 			return args, nil
 		}
-		if line[i] != '"' && line[i] != '\'' {
-			start := i
-			for i < len(line) && !isBlank(line[i]) {
-				i++
-			}
+		start := i
+		for i < len(line) && !endsWord(line[i]) && line[i] != '"' && line[i] != '\'' {
+			i++
+		}
+		if i == len(line) || endsWord(line[i]) {
 			args = append(args, line[start:i:i])
 			continue
 		}
-		arg, next, err := quoted(line, i)
+		arg, next, err := quoted(line, i, append([]byte{}, line[start:i]...))
 		if err != nil {
 			return nil, err
 		}
@@ -220,11 +224,11 @@ func splitArgs(line []byte, args [][]byte) ([][]byte, error) {
 	}
 }
 
-// quoted reads the quoted argument starting at line[i].
-func quoted(line []byte, i int) ([]byte, int, error) {
+// quoted appends to arg the quoted part starting at line[i] and returns
+// it with the position after the closing quote.
+func quoted(line []byte, i int, arg []byte) ([]byte, int, error) {
 	q := line[i]
 	i++
-	arg := []byte{}
 	for {
 		if i >= len(line) {
 			return nil, 0, errUnbalanced
@@ -232,7 +236,7 @@ func quoted(line []byte, i int) ([]byte, int, error) {
 		c := line[i]
 		switch {
 		case c == q:
-			if i+1 < len(line) && !isBlank(line[i+1]) {
+			if i+1 < len(line) && !isSpace(line[i+1]) {
 				return nil, 0, errUnbalanced
 			}
 			return arg, i + 1, nil
@@ -252,8 +256,17 @@ func quoted(line []byte, i int) ([]byte, int, error) {
 	}
 }
 
-func isBlank(c byte) bool {
+// isSpace reports whether c is skipped between arguments: C's isspace,
+// and NUL, which ends a C string (Redis never sees a NUL in an inline
+// request: its search for the newline stops there, so it waits for more).
+func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == 0
+}
+
+// endsWord reports whether c ends an unquoted argument: fewer bytes than
+// isSpace, as in sdssplitargs (\v and \f belong to the word).
+func endsWord(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0
 }
 
 func isHex(c byte) bool {

@@ -10,40 +10,51 @@ import (
 )
 
 // limits bound what one request may hold (Redis's multibulk count,
-// proto-max-bulk-len and client-query-buffer-limit).
+// proto-max-bulk-len and client-query-buffer-limit), and how many bytes
+// of answers a connection may leave unread before it is held back.
 type limits struct {
-	maxArgs  int
-	maxBulk  int
-	maxQuery int
+	maxArgs   int
+	maxBulk   int
+	maxQuery  int
+	maxOutput int
 }
 
-var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, maxQuery: defaultMaxQuery}
+// defaultMaxOutput is the unread output past which a connection stops
+// reading requests until its peer has read its answers. Redis buffers
+// without limit; holding back at all deadlocks a client that writes more
+// requests than this much output answers before it reads, so the bound is
+// far above the kernel's socket buffers, where client libraries'
+// write-all-then-read pipelines run.
+const defaultMaxOutput = 64 << 20
+
+var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, maxQuery: defaultMaxQuery, maxOutput: defaultMaxOutput}
 
 // server is the RESP server of one loop: its keyspace and its limits.
 type server struct {
 	db  *db
 	lim limits
-	// active counts the connections whose coroutine runs, and idle is
-	// called when it falls to 0 after shutdown began: the loop stops only
-	// once every connection's task has finished.
-	active   int
-	stopping bool
-	idle     func()
+	// active counts the connections accepted whose coroutine has not
+	// ended, and idle, set once shutdown has seen every connection
+	// gone, is called when it falls to 0: the loop stops only once every
+	// connection's task has finished.
+	active int
+	idle   func()
 }
 
 // flushAt is the size of output past which a connection stops running
-// requests to write what it has and wait for Drain, so that a client
-// pipelining large answers without reading them is held back.
+// requests to hand what it has to the transport, so that its output
+// buffer stays small.
 const flushAt = 64 * 1024
 
 // serve runs one connection: it runs every complete request in the
 // reader's buffer, writes all their answers at once, and waits for more.
 // Answers to a pipeline arriving in one read therefore leave in one
-// write. It ends at EOF, on QUIT, or after answering a framing error.
+// write. It goes on reading while the peer leaves answers unread, as
+// Redis does, and waits for Drain only past lim.maxOutput of them. It
+// ends at EOF, on QUIT, or after answering a framing error.
 //
 //asyncgen:coroutine
 func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
-	s.active++
 	defer s.done()
 	defer w.Close()
 	c := s.newClient()
@@ -52,11 +63,13 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 		if len(c.out) > 0 {
 			w.Write(c.out)
 			c.flushed()
-			if c.quit {
-				return nil
+			if c.quit || w.IsClosing() {
+				return nil // done, or the peer is gone: the rest would go nowhere
 			}
-			if _, err := rt.Await(w.Drain()); err != nil {
-				return nil // the peer is gone: nothing to report
+			if w.Transport().GetWriteBufferSize() > s.lim.maxOutput {
+				if _, err := rt.Await(w.Drain()); err != nil {
+					return nil // the peer is gone: nothing to report
+				}
 			}
 		}
 		if c.quit {
@@ -70,24 +83,38 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 	}
 }
 
+// accepted is the client-connected callback: it counts the connection
+// at once, before its coroutine first runs, so that a shutdown in the same
+// turn of the loop waits for it too.
+func (s *server) accepted(r *streams.StreamReader, w *streams.StreamWriter) rt.Coro[rt.Void] {
+	s.active++
+	return s.serveAsync(r, w)
+}
+
 // done is run as a connection's coroutine ends.
 func (s *server) done() {
 	s.active--
-	if s.stopping && s.active == 0 {
+	if s.idle != nil && s.active == 0 {
 		s.idle()
 	}
 }
 
-// shutdown stops listening, closes every connection, and stops l once
-// their coroutines have ended.
+// shutdown stops listening, aborts every connection, and stops l once
+// their coroutines have ended. Aborting drops answers not yet sent, as
+// redis-server does when it exits: closing would wait for them, forever
+// for a client that does not read. The loop's stop waits for the server
+// to see every connection gone, not just for active to reach 0: one
+// accepted in this turn of the loop has its coroutine made (and counted)
+// only in a later callback.
 func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
-	s.stopping = true
-	s.idle = l.Stop
 	ln.Close()
-	ln.CloseClients()
-	if s.active == 0 {
-		l.Stop()
-	}
+	ln.AbortClients()
+	ln.WaitClosed().AddDoneCallback(func(*rt.Future[rt.Void]) {
+		s.idle = l.Stop
+		if s.active == 0 {
+			l.Stop()
+		}
+	})
 }
 
 func (s *server) newClient() *client {
@@ -159,7 +186,7 @@ func start(addr string, lim limits) (*running, error) {
 		}
 		defer l.Close() // closes the server and every connection left
 		srv := &server{db: newDB(l), lim: lim}
-		ln, err := rt.RunUntilComplete(l, streams.StartServer(srv.serveAsync, "tcp", addr))
+		ln, err := rt.RunUntilComplete(l, streams.StartServer(srv.accepted, "tcp", addr))
 		if err != nil {
 			ready <- err
 			return

@@ -8,8 +8,11 @@ import (
 	"net"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
 )
 
 // startTest starts a server on a free port for the test and stops it
@@ -251,29 +254,149 @@ func TestRedisCLI(t *testing.T) {
 	}
 }
 
-// redis-benchmark's SET and GET tests, with and without a pipeline, run
-// without an error against the server and leave its keys in place.
+// redis-benchmark's SET and GET tests, with and without a pipeline, and
+// its PING, INCR and MSET tests run without an error against the server,
+// and SET leaves its keys in place.
 func TestRedisBenchmark(t *testing.T) {
 	need(t, "redis-benchmark", "redis-tools")
 	addr := startTest(t, defaultLimits)
 	h, p := hostPort(t, addr)
 	for _, pipeline := range []string{"1", "16"} {
 		out := run(t, "", "redis-benchmark", "-h", h, "-p", p, "-t", "set,get", "-c", "50", "-n", "20000", "-r", "1000", "-P", pipeline, "-q")
-		for _, test := range []string{"SET: ", "GET: "} {
-			if !strings.Contains(out, test) || !strings.Contains(out, "requests per second") {
-				t.Errorf("-P %s: no %q result in\n%s", pipeline, test, out)
-			}
-		}
-		// redis-benchmark warns when CONFIG GET fails, and prints errors
-		// the server answered.
-		if low := strings.ToLower(out); strings.Contains(low, "error") || strings.Contains(low, "warning") {
-			t.Errorf("-P %s: %s", pipeline, out)
-		}
+		checkBenchmark(t, "-P "+pipeline, out, "SET: ", "GET: ")
 	}
 	// -r 1000: the keys are key:000000000000 to key:000000000999.
 	got := exchange(t, addr, "DBSIZE\r\nEXISTS key:000000001000\r\n")
 	var n int
 	if _, err := fmt.Sscanf(got, ":%d\r\n:0\r\n", &n); err != nil || n < 1 || n > 1000 {
 		t.Errorf("after the benchmark: %q", got)
+	}
+	// The other tests it runs by default on strings, inline PING included.
+	out := run(t, "", "redis-benchmark", "-h", h, "-p", p, "-t", "ping_inline,ping_mbulk,incr,mset", "-n", "20000", "-q")
+	checkBenchmark(t, "-t ping_inline,ping_mbulk,incr,mset", out, "PING_INLINE: ", "PING_MBULK: ", "INCR: ", "MSET (10 keys): ")
+}
+
+// checkBenchmark checks redis-benchmark's output for a result of each test
+// and for errors.
+func checkBenchmark(t *testing.T, run, out string, tests ...string) {
+	t.Helper()
+	for _, test := range tests {
+		if !strings.Contains(out, test) || !strings.Contains(out, "requests per second") {
+			t.Errorf("%s: no %q result in\n%s", run, test, out)
+		}
+	}
+	// redis-benchmark warns when CONFIG GET fails, and prints errors the
+	// server answered.
+	if low := strings.ToLower(out); strings.Contains(low, "error") || strings.Contains(low, "warning") {
+		t.Errorf("%s: %s", run, out)
+	}
+}
+
+// A client that writes its whole pipeline before reading any answer, as
+// client libraries' pipelines do (redis-py's execute, go-redis's Exec),
+// is served as Redis serves it: the server keeps reading while its
+// answers wait unread, up to far more than the kernel's buffers hold.
+// Holding it back at 64 KiB of answers deadlocked once the requests
+// filled those buffers: the client blocked writing, the server waiting
+// for it to read.
+func TestPipelineWrittenBeforeReading(t *testing.T) {
+	addr := startTest(t, defaultLimits)
+	c := dial(t, addr)
+	val := strings.Repeat("v", 100)
+	const n = 500000 // 11 MB of requests, 54 MB of answers
+	req := "SET k " + val + "\r\n" + strings.Repeat("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", n)
+	if _, err := io.WriteString(c, req); err != nil {
+		t.Fatalf("writing the pipeline: %v (the server stopped reading)", err)
+	}
+	want := "+OK\r\n" + strings.Repeat("$100\r\n"+val+"\r\n", n)
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(c, got); err != nil || string(got) != want {
+		t.Fatalf("read %v; answers match: %v", err, string(got) == want)
+	}
+}
+
+// A client that resets the connection in the middle of a pipeline leaves
+// nothing to report: the server stops writing once the connection is
+// lost, instead of writing the answers to the rest of what it had read
+// into a dead transport (whose fifth such write the loop reports).
+func TestResetMidPipelineReportsNothing(t *testing.T) {
+	s, err := start("127.0.0.1:0", defaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var reports []string
+	set := make(chan struct{})
+	s.loop.CallSoonThreadsafe(func() {
+		s.loop.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) {
+			mu.Lock()
+			defer mu.Unlock()
+			reports = append(reports, fmt.Sprint(ctx.Message, ": ", ctx.Err))
+		})
+		close(set)
+	})
+	<-set
+	req := "SET k " + strings.Repeat("v", 1000) + "\r\n" + strings.Repeat("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 100000)
+	for range 5 {
+		c := dial(t, s.addr)
+		if _, err := io.WriteString(c, req); err != nil {
+			t.Fatal(err)
+		}
+		c.(*net.TCPConn).SetLinger(0) // close with a reset
+		c.Close()
+	}
+	if err := s.stop(); err != nil { // waits for every connection's coroutine
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reports) > 0 {
+		t.Fatalf("reported: %q", reports)
+	}
+}
+
+// Stopping the server ends every connection at once, whatever the
+// clients do, and leaves nothing pending. It hung while a client had
+// answers unread (closing a transport waits for its buffer to be sent),
+// and, counting a connection only once its coroutine had first run, left
+// one accepted in the turn of the loop that ran the stop pending when the
+// loop closed ("Task was destroyed but it is pending"). The client that
+// pipelines without reading keeps the loop busy, which makes that turn
+// likely for the ten that connect after it.
+func TestStopWithClientsBusy(t *testing.T) {
+	pipeline := "SET k " + strings.Repeat("v", 1000) + "\r\n" + strings.Repeat("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 20000)
+	for round := range 10 {
+		s, err := start("127.0.0.1:0", defaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reports []string // appended to on the loop, read after it has stopped
+		set := make(chan struct{})
+		s.loop.CallSoonThreadsafe(func() {
+			s.loop.SetExceptionHandler(func(_ *rt.Loop, ctx rt.ErrorContext) {
+				reports = append(reports, fmt.Sprint(ctx.Message, ": ", ctx.Err))
+			})
+			close(set)
+		})
+		<-set
+		busy := dial(t, s.addr)
+		io.WriteString(busy, pipeline)
+		for range 10 {
+			c := dial(t, s.addr)
+			io.WriteString(c, "PING\r\n")
+		}
+		stopped := make(chan error, 1)
+		go func() { stopped <- s.stop() }()
+		select {
+		case err := <-stopped:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: stop still waiting after 10 s", round)
+		}
+		if len(reports) > 0 {
+			t.Fatalf("round %d: reported %q", round, reports)
+		}
 	}
 }
