@@ -3,6 +3,8 @@
 package rt
 
 import (
+	"os"
+	"strconv"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -82,6 +84,7 @@ func TestAcceptAllocatesOnlyThePeerAddress(t *testing.T) {
 // one bound to an abstract name, and an unnamed one ("").
 func TestAcceptedPeerAddresses(t *testing.T) {
 	dir := t.TempDir()
+	pid := strconv.Itoa(os.Getpid())
 	cases := []struct {
 		name         string
 		family       int
@@ -89,7 +92,9 @@ func TestAcceptedPeerAddresses(t *testing.T) {
 	}{
 		{"IPv6", unix.AF_INET6, &unix.SockaddrInet6{Addr: [16]byte{15: 1}}, &unix.SockaddrInet6{Addr: [16]byte{15: 1}}},
 		{"unix path", unix.AF_UNIX, &unix.SockaddrUnix{Name: dir + "/srv"}, &unix.SockaddrUnix{Name: dir + "/cli"}},
-		{"unix abstract", unix.AF_UNIX, &unix.SockaddrUnix{Name: "@asyncgen-test-srv-" + t.Name()}, &unix.SockaddrUnix{Name: "@asyncgen-test-cli"}},
+		// Abstract names are shared by every process of the network
+		// namespace: the pid keeps two runs of this test apart.
+		{"unix abstract", unix.AF_UNIX, &unix.SockaddrUnix{Name: "@asyncgen-test-srv-" + pid}, &unix.SockaddrUnix{Name: "@asyncgen-test-cli-" + pid}},
 		{"unix unnamed", unix.AF_UNIX, &unix.SockaddrUnix{Name: dir + "/srv2"}, nil},
 	}
 	for _, tc := range cases {

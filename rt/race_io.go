@@ -23,8 +23,8 @@ import (
 // calls themselves: a Write releases before it calls the kernel, so one
 // to fd -1 (failing with EBADF) releases and does nothing else; a Read
 // acquires after a success, so an empty one from /dev/null (opened at
-// init, before any test counts its fds) acquires. Four syscalls per read
-// or write, in race builds only.
+// init, before any test counts its fds) acquires. Two more syscalls per
+// read or write (one each for syscall and x/sys), in race builds only.
 var ioSync int64
 
 // devNull is the fd the empty reads are made from, -1 if it could not be

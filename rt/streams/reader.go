@@ -319,10 +319,11 @@ func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
 }
 
 // awaitData is what the read templates await for data or EOF:
-// waitForData's future, forgotten (doneWaiting) however the await ends,
-// with its outcome or by a Close of the read while it waits. A closed
-// read runs no code after its await, so without this the next read would
-// find the wait still there and fail as a concurrent one.
+// waitForData's future, forgotten however the await ends: with its
+// outcome (doneWaiting), or by a Close of the read while it waits
+// (abandonWait). A closed read runs no code after its await, so without
+// this the next read would find the wait still there and fail as a
+// concurrent one.
 func (r *StreamReader) awaitData(l *rt.Loop, op string) *dataWait {
 	return &dataWait{r: r, f: r.waitForData(l, op)}
 }
@@ -344,7 +345,7 @@ func (d *dataWait) Throw(_ *rt.Ctx, err error) rt.Yield {
 }
 
 // Close abandons the wait.
-func (d *dataWait) Close() { d.r.doneWaiting(d.f) }
+func (d *dataWait) Close() { d.r.abandonWait(d.f) }
 
 // Result forgets the wait and returns its outcome.
 func (d *dataWait) Result() (rt.Void, error) {
@@ -363,6 +364,20 @@ func (r *StreamReader) doneWaiting(f *rt.Future[rt.Void]) {
 	}
 	if r.wfut == f {
 		r.wfutOut = false
+	}
+}
+
+// abandonWait forgets f for a read closed while it waits. Unlike
+// doneWaiting it keeps f from being reused: the closed read's task may
+// still have f as the future it waits on (woken by data, not yet run),
+// and a Cancel of that task would then cancel the next read's wait. The
+// next wait makes a future of its own.
+func (r *StreamReader) abandonWait(f *rt.Future[rt.Void]) {
+	if r.waiter == f {
+		r.waiter = nil
+	}
+	if r.wfut == f {
+		r.wfut, r.wfutOut = nil, false
 	}
 }
 

@@ -212,7 +212,7 @@ var readNames = [...]string{opInto: "ReadInto", opMore: "ReadMore", opLine: "Rea
 func (o *readOp) close() {
 	if o.state == opWaiting {
 		o.aw.Close()
-		o.r.doneWaiting(o.w)
+		o.r.abandonWait(o.w)
 	}
 	o.state, o.b, o.w = opDone, nil, nil
 	if o.err == nil {
