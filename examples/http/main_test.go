@@ -688,3 +688,40 @@ func TestPythonHTTPClient(t *testing.T) {
 		t.Errorf("python3 saw\n%s\nwant\n%s", out, want)
 	}
 }
+
+// A target is routed by its decoded path, as net/http routes r.URL.Path:
+// an escaped letter names the same resource as the letter, the query is
+// not decoded for it, and the static handler decodes the file name once.
+// An escape that is not one is refused with 400.
+func TestPercentEncodedTargets(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "a b.txt"), []byte("spaces\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := startTest(t, root)
+	rs := exchange(t, addr, "GET /%68ello HTTP/1.1\r\nHost: a\r\n\r\n"+
+		"GET /he%6Clo?q=%zz HTTP/1.1\r\nHost: a\r\n\r\n"+
+		"GET /%73tatic/a%20b.txt HTTP/1.1\r\nHost: a\r\n\r\n"+
+		"POST /%65cho HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"+
+		"GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n"+
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+	want := []struct {
+		code int
+		body string
+	}{{200, string(hello)}, {200, string(hello)}, {200, "spaces\n"}, {200, "hi"}, {400, ""}}
+	if len(rs) != len(want) {
+		t.Fatalf("%d responses, want %d (the last request unanswered after the 400)", len(rs), len(want))
+	}
+	for i, w := range want {
+		body, err := io.ReadAll(rs[i].Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rs[i].StatusCode != w.code || (w.body != "" && string(body) != w.body) {
+			t.Errorf("response %d: %d %q, want %d %q", i, rs[i].StatusCode, body, w.code, w.body)
+		}
+	}
+	if !rs[len(rs)-1].Close {
+		t.Error("the 400 does not say Connection: close")
+	}
+}
