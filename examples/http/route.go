@@ -1,6 +1,9 @@
 package main
 
-import "bytes"
+import (
+	"bytes"
+	"net/url"
+)
 
 // The routes of the example server.
 //
@@ -8,7 +11,8 @@ import "bytes"
 //	POST     /echo            the request body back
 //	GET|HEAD /static/<path>   a file under -root
 //
-// Anything else is 404; a known path with another method is 405.
+// Paths are matched decoded. Anything else is 404; a known path with
+// another method is 405; a path with a malformed escape is 400.
 
 type routeKind int
 
@@ -18,6 +22,7 @@ const (
 	routeEcho
 	routeStatic
 	routeNotAllowed
+	routeBadRequest // a path whose escapes are malformed
 )
 
 // routed is where a request goes.
@@ -28,9 +33,11 @@ type routed struct {
 	allow  string // for 405: the methods the path allows
 }
 
-// route picks the handler for method and target, without allocating.
-// A target in absolute form ("http://host/path", RFC 9112 section 3.2.2,
-// which servers must accept) is routed by its path.
+// route picks the handler for method and target, without allocating
+// unless the path holds escapes. A target in absolute form
+// ("http://host/path", RFC 9112 section 3.2.2, which servers must
+// accept) is routed by its path; the path is routed decoded, as net/http
+// routes r.URL.Path, so that "/%68ello" is "/hello".
 func route(method, target []byte) routed {
 	for _, scheme := range []string{"http://", "https://"} {
 		if len(target) > len(scheme) && equalFold(target[:len(scheme)], scheme) {
@@ -45,6 +52,14 @@ func route(method, target []byte) routed {
 	full := target
 	if i := bytes.IndexByte(target, '?'); i >= 0 {
 		target = target[:i]
+	}
+	raw := target
+	if bytes.IndexByte(target, '%') >= 0 {
+		p, err := url.PathUnescape(string(target))
+		if err != nil {
+			return routed{kind: routeBadRequest}
+		}
+		target = []byte(p)
 	}
 	get := string(method) == "GET" || string(method) == "HEAD"
 	switch {
@@ -62,7 +77,23 @@ func route(method, target []byte) routed {
 		if !get {
 			return routed{kind: routeNotAllowed, allow: "GET, HEAD"}
 		}
-		return routed{kind: routeStatic, target: full[len("/static/"):]}
+		// The static handler decodes the file name itself: it gets
+		// the raw rest, so that nothing is decoded twice.
+		return routed{kind: routeStatic, target: full[rawLen(raw, len("/static/")):]}
 	}
 	return routed{kind: routeNotFound}
+}
+
+// rawLen is how many bytes of the raw path raw spell its first n decoded
+// bytes: three for each escape. raw's escapes are known to be well formed.
+func rawLen(raw []byte, n int) int {
+	i := 0
+	for ; n > 0; n-- {
+		if raw[i] == '%' {
+			i += 3
+		} else {
+			i++
+		}
+	}
+	return i
 }

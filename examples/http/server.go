@@ -85,6 +85,10 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) (err er
 		}
 		rte.target = nil
 
+		if rte.kind == routeBadRequest {
+			_, err := rt.Await(c.refuseAsync(&httpError{400, "Bad Request"}, head))
+			return err
+		}
 		var body []byte
 		if chunked || length > 0 {
 			if length > s.maxBody {
