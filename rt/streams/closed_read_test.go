@@ -34,19 +34,22 @@ func (h *holder) Throw(c *rt.Ctx, err error) rt.Yield {
 func (h *holder) Close()                  { h.aw.Close() }
 func (h *holder) Result() ([]byte, error) { return nil, h.err }
 
+// waitingReads are the reads that wait for "hello\n" (all six bytes, for
+// most): each made afresh on r.
+var waitingReads = map[string]func(r *streams.StreamReader) rt.Coro[[]byte]{
+	"Read":         func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(100) },
+	"Read(-1)":     func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(-1) },
+	"ReadUntil":    func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadUntil([]byte("\n")) },
+	"ReadExactly":  func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadExactly(6) },
+	"ReadLine":     func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLine() },
+	"ReadLineView": func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLineView() },
+}
+
 // A read closed while it waits for data gives up its wait: the next read
 // waits for data as if the closed one had never been, instead of failing
 // with ErrConcurrentRead, and gets every byte.
 func TestAReadClosedWhileWaitingLeavesTheReaderFree(t *testing.T) {
-	reads := map[string]func(r *streams.StreamReader) rt.Coro[[]byte]{
-		"Read":         func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(100) },
-		"Read(-1)":     func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(-1) },
-		"ReadUntil":    func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadUntil([]byte("\n")) },
-		"ReadExactly":  func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadExactly(6) },
-		"ReadLine":     func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLine() },
-		"ReadLineView": func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLineView() },
-	}
-	for name, read := range reads {
+	for name, read := range waitingReads {
 		t.Run(name, func(t *testing.T) {
 			run(t, func(l *rt.Loop) error {
 				r := streams.NewStreamReader(0)
@@ -112,14 +115,10 @@ func (s *startThen) Result() ([]byte, error) { return s.aw.Result() }
 // that task then, before it runs, cancels nothing of the next read,
 // which waits on and gets every byte.
 func TestAReadClosedAfterItsWakeUpLeavesTheNextReadAlone(t *testing.T) {
-	reads := map[string]func(r *streams.StreamReader) rt.Coro[[]byte]{
-		"Read(-1)":     func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(-1) },
-		"ReadUntil":    func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadUntil([]byte("\n")) },
-		"ReadExactly":  func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadExactly(6) },
-		"ReadLine":     func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLine() },
-		"ReadLineView": func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLineView() },
-	}
-	for name, read := range reads {
+	for name, read := range waitingReads {
+		if name == "Read" {
+			continue // the first bytes fed would end it at once
+		}
 		t.Run(name, func(t *testing.T) {
 			run(t, func(l *rt.Loop) error {
 				r := streams.NewStreamReader(0)
