@@ -112,6 +112,51 @@ func (w *watched) waitHandlers(t *testing.T, n int) {
 	t.Fatalf("the loops do not run %d handlers after 10s", n)
 }
 
+// waitTaken waits until the server has read everything c sent: until
+// the kernel's receive queue of the server's end of c (its rx_queue in
+// /proc/net/tcp) is empty, with a round trip through the loops between
+// looks, for at most 10 s. c is an IPv4 connection to 127.0.0.1.
+func (w *watched) waitTaken(t *testing.T, c net.Conn) {
+	t.Helper()
+	// /proc/net/tcp names an address as the hex of its 32-bit word in
+	// host (here little-endian) order and the hex of the port.
+	hexAddr := func(a net.Addr) string {
+		ta := a.(*net.TCPAddr)
+		ip := ta.IP.To4()
+		return fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], ta.Port)
+	}
+	local, remote := hexAddr(c.RemoteAddr()), hexAddr(c.LocalAddr())
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		table, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, line := range strings.Split(string(table), "\n") {
+			f := strings.Fields(line)
+			if len(f) < 5 || f[1] != local || f[2] != remote {
+				continue
+			}
+			found = true
+			if _, rx, _ := strings.Cut(f[4], ":"); strings.Trim(rx, "0") == "" {
+				return
+			}
+		}
+		if !found {
+			t.Fatalf("no connection %s -> %s in /proc/net/tcp", local, remote)
+		}
+		for _, ls := range w.c.loops {
+			back := make(chan struct{})
+			if _, err := ls.loop.CallSoonThreadsafe(func() { close(back) }); err != nil {
+				t.Fatal(err)
+			}
+			<-back
+		}
+	}
+	t.Fatal("the server has not read what the client sent after 10s")
+}
+
 // needTool skips the test when a real client is not installed: the
 // tests drive the server with programs nobody here wrote, and CI
 // installs them (.ci/run) and fails if any of these tests skipped.
@@ -438,8 +483,11 @@ func TestStopWithOpenConnections(t *testing.T) {
 	defer partial.Close()
 	partial.SetDeadline(time.Now().Add(10 * time.Second))
 	io.WriteString(partial, "GET /hello HTTP/1.1\r\nHo")
-	// Each handler then waits for the rest of a request.
+	// Each handler then waits for the rest of a request. The server must
+	// also have read the partial request: closing a socket whose input
+	// the kernel still holds sends a reset, not an end of stream.
 	w.waitHandlers(t, 2)
+	w.waitTaken(t, partial)
 	if err := w.c.stop(); err != nil {
 		t.Fatal(err)
 	}
