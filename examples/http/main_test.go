@@ -642,6 +642,34 @@ func TestChunkedBodyForms(t *testing.T) {
 	}
 }
 
+// "OPTIONS *" asks what the server as a whole supports (RFC 9110
+// section 9.3.7): it gets 200 with an empty body and the connection
+// stays open, as from net/http; a body sent with it is read and dropped,
+// not taken for the next request.
+func TestOptionsAsterisk(t *testing.T) {
+	ours := startTest(t, "")
+	twin, err := startNetHTTP(config{addr: "127.0.0.1:0", maxHead: 8 << 10, maxBody: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { twin.stop() })
+	for _, raw := range []string{
+		"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
+		"OPTIONS * HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
+		"OPTIONS * HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+	} {
+		for _, s := range []struct{ name, addr string }{{"asyncgen", ours}, {"nethttp", twin.addr}} {
+			rs := exchange(t, s.addr, raw+"GET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+			if len(rs) != 2 || rs[0].StatusCode != 200 || rs[0].ContentLength != 0 || rs[0].Close || rs[1].StatusCode != 200 {
+				for _, r := range rs {
+					t.Logf("%s: %d, Content-Length %d, close %v", s.name, r.StatusCode, r.ContentLength, r.Close)
+				}
+				t.Errorf("%s: %q: %d responses; want 200 with no body, then the hello", s.name, raw, len(rs))
+			}
+		}
+	}
+}
+
 // The net/http twin (-impl nethttp) is there to compare with: on a body
 // it refuses it must say why as this server does, 413 for a body over
 // the limit and 400 for one that is malformed.
