@@ -10,6 +10,7 @@ import (
 //	GET|HEAD /, /hello        "Hello, World!"
 //	POST     /echo            the request body back
 //	GET|HEAD /static/<path>   a file under -root
+//	OPTIONS  *                200, no body: what the server allows
 //
 // Paths are matched decoded. Anything else is 404; a known path with
 // another method is 405; a path with a malformed escape is 400.
@@ -23,6 +24,7 @@ const (
 	routeStatic
 	routeNotAllowed
 	routeBadRequest // a path whose escapes are malformed
+	routeOptions    // "OPTIONS *": a question about the whole server
 )
 
 // routed is where a request goes.
@@ -39,6 +41,9 @@ type routed struct {
 // accept) is routed by its path; the path is routed decoded, as net/http
 // routes r.URL.Path, so that "/%68ello" is "/hello".
 func route(method, target []byte) routed {
+	if string(target) == "*" { // parseHead lets it through only for OPTIONS
+		return routed{kind: routeOptions, allow: "GET, HEAD, POST, OPTIONS"}
+	}
 	for _, scheme := range []string{"http://", "https://"} {
 		if len(target) > len(scheme) && equalFold(target[:len(scheme)], scheme) {
 			rest := target[len(scheme):]

@@ -125,6 +125,8 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) (err er
 			if _, err := rt.Await(c.staticAsync(rte.path, head, closing)); err != nil {
 				return err
 			}
+		case routeOptions:
+			s.out = appendResponse(s.out, s.date.get(), 200, "", nil, head, closing, header{"Allow", rte.allow})
 		case routeNotAllowed:
 			s.out = appendResponse(s.out, s.date.get(), 405, "text/plain; charset=utf-8",
 				[]byte("Method Not Allowed\n"), head, closing, header{"Allow", rte.allow})
