@@ -133,6 +133,55 @@ func TestRunWaitsForExecutorJobs(t *testing.T) {
 	}
 }
 
+// A job that ends after the main coroutine still has its outcome delivered
+// before Run closes the loop, as asyncio.run keeps the loop running while
+// it shuts the default executor down: a done callback that releases what
+// the job made (a file it opened for a handler that was cancelled
+// meanwhile) runs. The job here is released only once the loop runs with
+// no task left, so it ends while Run shuts down.
+func TestRunDeliversExecutorOutcomesBeforeClosing(t *testing.T) {
+	release := make(chan struct{})
+	loops := make(chan *rt.Loop, 1)
+	var delivered atomic.Int64
+	ran := make(chan error, 1)
+	go func() {
+		_, err := rt.Run(rt.Async(func() (int, error) {
+			l := rt.RunningLoop()
+			job := rt.RunInExecutor(l, func() (int, error) { <-release; return 7, nil })
+			job.AddDoneCallback(func(f *rt.Future[int]) {
+				v, _ := f.Result()
+				delivered.Store(int64(v))
+			})
+			loops <- l
+			return 0, nil
+		}))
+		ran <- err
+	}()
+	l := <-loops
+	deadline := time.After(10 * time.Second)
+	for idle := false; !idle; {
+		tasks := make(chan int, 1)
+		if _, err := l.CallSoonThreadsafe(func() { tasks <- len(l.AllTasks()) }); err != nil {
+			close(release)
+			t.Fatal(err)
+		}
+		select {
+		case n := <-tasks:
+			idle = n == 0
+		case <-deadline:
+			close(release)
+			t.Fatal("the loop does not run once its tasks are done while the executor has a job")
+		}
+	}
+	close(release)
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	if got := delivered.Load(); got != 7 {
+		t.Fatalf("the job's done callback saw %d, want 7 (it ran before Run closed the loop)", got)
+	}
+}
+
 // BenchmarkExecutorRoundTrip is one RunInExecutor job awaited from the
 // loop, on each backend the platform has: the loop must wake when a
 // goroutine of the executor finishes, which is where a loop blocked in its
