@@ -108,14 +108,18 @@ func RunInExecutor[T any](l *Loop, fn func() (T, error)) *Future[T] {
 	ok := l.exec.submit(func() {
 		v, err := callBlocking(fn)
 		l.CallSoonThreadsafe(func() {
-			l.inflight--
-			if fut.Done() {
-				return
+			if !fut.Done() {
+				if err != nil {
+					fut.SetException(err)
+				} else {
+					fut.SetResult(v)
+				}
 			}
-			if err != nil {
-				fut.SetException(err)
-			} else {
-				fut.SetResult(v)
+			l.inflight--
+			if l.inflight == 0 && l.drained != nil {
+				// Set after fut: its callbacks run before Run's wait ends.
+				l.drained.SetResult(Void{})
+				l.drained = nil
 			}
 		})
 	})

@@ -77,6 +77,9 @@ type Loop struct {
 	// loop yet: a virtual clock must not jump past them, and the loop
 	// parks rather than blocks while they run (see poll).
 	inflight int
+	// drained, while Run shuts the executor down, is set when inflight
+	// reaches 0.
+	drained *Future[Void]
 	// calledAt is when a poll last took callbacks from other goroutines
 	// (see poll); parkWindow is how long the loop parks after it
 	// (defaultParkWindow; tests change it).

@@ -28,7 +28,16 @@ func Run[T any](c Coro[T], opts ...Option) (T, error) {
 	l.cancelAllTasks()
 	l.RunUntilComplete(l.ShutdownAsyncIters())
 	if l.exec != nil {
-		l.exec.shutdownWait() // asyncio.run's shutdown_default_executor
+		// asyncio.run's shutdown_default_executor: no new job is taken,
+		// and the loop runs until the running ones end, so that their
+		// outcomes, and the done callbacks waiting for them, are
+		// delivered before the loop closes.
+		l.exec.shutdown()
+		if l.inflight > 0 {
+			l.drained = NewFuture[Void](l)
+			l.RunUntilComplete(l.drained)
+		}
+		l.exec.shutdownWait()
 	}
 	if stoppedEarly {
 		return zero, runErr
