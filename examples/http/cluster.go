@@ -17,6 +17,9 @@ type config struct {
 	maxHead int
 	maxBody int64
 	linger  time.Duration
+	// open opens a static file on an executor goroutine: openStatic,
+	// unless a test stands in for a slow disk.
+	open func(name string, slash bool) (*staticFile, error)
 }
 
 // cluster is the running server: one loop per goroutine, each with its
@@ -88,7 +91,10 @@ func startLoop(cfg config, addr string) (*loopServer, string, error) {
 //asyncgen:coroutine
 func serveLoop(cfg config, addr string, ready chan<- listening) error {
 	l := rt.RunningLoop()
-	s := &server{root: cfg.root, maxHead: cfg.maxHead, maxBody: cfg.maxBody, linger: cfg.linger}
+	s := &server{root: cfg.root, maxHead: cfg.maxHead, maxBody: cfg.maxBody, linger: cfg.linger, open: cfg.open}
+	if s.open == nil {
+		s.open = openStatic
+	}
 	opts := []streams.Option{streams.WithServerOptions(rt.WithReusePort(cfg.loops > 1))}
 	if cfg.maxHead > streams.DefaultLimit {
 		opts = append(opts, streams.WithLimit(cfg.maxHead))

@@ -533,6 +533,72 @@ func TestAbandonedDownload(t *testing.T) {
 	w.idle(t) // then startWatched's cleanup fails the test on any report
 }
 
+// A handler cancelled while the executor opens its file (the server
+// stopping during a slow disk's open) must close that file when the open
+// ends, rather than leave it open until its finalizer runs. The open is
+// held until the loop runs with no task left: the handler has been
+// cancelled, and the server is shutting its executor down.
+func TestStopDuringStaticOpenClosesTheFile(t *testing.T) {
+	root := t.TempDir()
+	name := filepath.Join(root, "f.txt")
+	// Bigger than smallFile: a file read whole is closed at once.
+	if err := os.WriteFile(name, make([]byte, 2*smallFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	entered, release := make(chan struct{}), make(chan struct{})
+	released := sync.OnceFunc(func() { close(release) })
+	defer released()
+	c, err := start(config{addr: "127.0.0.1:0", loops: 1, root: root, maxHead: 8 << 10, maxBody: 1 << 20, linger: time.Second,
+		open: func(name string, slash bool) (*staticFile, error) {
+			close(entered)
+			<-release
+			return openStatic(name, slash)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.loops[0].loop
+	client, err := net.Dial("tcp", c.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	io.WriteString(client, "GET /static/f.txt HTTP/1.1\r\nHost: a\r\n\r\n")
+	deadline := time.After(10 * time.Second)
+	select {
+	case <-entered:
+	case <-deadline:
+		t.Fatal("the handler did not open the file")
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- c.stop() }()
+	for idle := false; !idle; {
+		tasks := make(chan int, 1)
+		if _, err := l.CallSoonThreadsafe(func() { tasks <- len(l.AllTasks()) }); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case n := <-tasks:
+			idle = n == 0
+		case <-deadline:
+			t.Fatal("the loop does not run with no task left")
+		}
+	}
+	released()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		if target, _ := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); target == name {
+			t.Errorf("fd %s is still open on %s", fd.Name(), name)
+		}
+	}
+}
+
 // A refused HEAD request gets a head and no body, like any answer to a
 // HEAD (RFC 9110 section 9.3.2): its Content-Length says how long the
 // body would have been. curl -I reports "Excess found" otherwise.

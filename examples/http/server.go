@@ -30,6 +30,7 @@ type server struct {
 	maxHead int    // longest request head (431 beyond)
 	maxBody int64  // longest request body (413 beyond)
 	linger  time.Duration
+	open    func(name string, slash bool) (*staticFile, error) // openStatic, or a test's
 	date    dateCache
 	out     []byte // the loop's output buffer, empty between awaits
 }

@@ -52,7 +52,7 @@ func (c *conn) static(target string, head bool, closing connHeader) error {
 	}
 	slash := rawPath == "" || strings.HasSuffix(rawPath, "/")
 	l := rt.RunningLoop()
-	sf, err := rt.Await(rt.RunInExecutor(l, func() (*staticFile, error) { return openStatic(name, slash) }))
+	sf, err := rt.Await(rt.RunInExecutor(l, func() (*staticFile, error) { return s.open(name, slash) }))
 	if errors.Is(err, errNeedsSlash) {
 		// Served at a name without the slash, the index's relative links
 		// would resolve against the parent directory.
