@@ -52,7 +52,23 @@ func (c *conn) static(target string, head bool, closing connHeader) error {
 	}
 	slash := rawPath == "" || strings.HasSuffix(rawPath, "/")
 	l := rt.RunningLoop()
-	sf, err := rt.Await(rt.RunInExecutor(l, func() (*staticFile, error) { return s.open(name, slash) }))
+	// The open runs on whatever becomes of this handler. If the handler
+	// goes before it takes the file (cancelled or closed while it
+	// waits), the file is closed when the open ends, not left to its
+	// finalizer; Shield keeps a cancellation from cancelling the open's
+	// future, which would drop the file with its outcome.
+	opening := rt.RunInExecutor(l, func() (*staticFile, error) { return s.open(name, slash) })
+	taken := false
+	defer func() {
+		if !taken {
+			opening.AddDoneCallback(closeUntaken)
+		}
+	}()
+	sf, err := rt.Await(rt.Shield(opening))
+	if errors.Is(err, rt.ErrCancelled) {
+		return err
+	}
+	taken = true
 	if errors.Is(err, errNeedsSlash) {
 		// Served at a name without the slash, the index's relative links
 		// would resolve against the parent directory.
@@ -108,6 +124,13 @@ func (c *conn) static(target string, head bool, closing connHeader) error {
 		}
 	}
 	return nil
+}
+
+// closeUntaken closes the file of an open whose handler went without it.
+func closeUntaken(opening *rt.Future[*staticFile]) {
+	if sf, err := opening.Result(); err == nil && sf.f != nil {
+		sf.f.Close()
+	}
 }
 
 // resolve maps a request path below /static/ to a file name under root;
