@@ -190,6 +190,8 @@ func TestChat(t *testing.T) {
 	bob.expect("* welcome to asyncgen chat; your nick?")
 	bob.say("alice")
 	bob.expect("* nick alice is taken; your nick?")
+	bob.say("Alice")
+	bob.expect("* nick Alice is taken; your nick?")
 	bob.say("b o b")
 	bob.expect("* a nick has only letters, digits, '_' and '-'; your nick?")
 	bob.say("bob")
@@ -205,6 +207,19 @@ func TestChat(t *testing.T) {
 	alice.expect("* bob is now robert")
 	bob.say("/nick alice")
 	bob.expect("* nick alice is taken")
+	// Nicks are told apart without regard to case, as on IRC: "Alice"
+	// would pass for alice. One's own nick in another case is a rename;
+	// one's own nick as it is changes nothing.
+	bob.say("/nick ALICE")
+	bob.expect("* nick ALICE is taken")
+	bob.say("/nick Robert")
+	bob.expect("* you are now Robert")
+	alice.expect("* robert is now Robert")
+	bob.say("/nick Robert")
+	bob.expect("* you are Robert already")
+	bob.say("/nick robert")
+	bob.expect("* you are now robert")
+	alice.expect("* Robert is now robert")
 	bob.say("/dance")
 	bob.expect("* unknown command /dance")
 	bob.say(strings.Repeat("x", 5000))
