@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
@@ -18,7 +19,7 @@ import (
 // goroutine, so it needs no lock.
 type hub struct {
 	queueSize int
-	clients   map[string]*client // by nick
+	clients   map[string]*client // by nickKey of the nick
 	// lobby holds the connections still asking for a nick, which the
 	// shutdown must close itself: they have no queue and no writer.
 	lobby   map[*streams.StreamWriter]struct{}
@@ -53,8 +54,14 @@ func (h *hub) shutdown() {
 	}
 }
 
-// validNick says what is wrong with a nick, or "" when it is fine.
-func (h *hub) validNick(nick string) string {
+// nickKey is what tells nicks apart: they differ in more than case, as
+// on IRC, so that nobody passes for alice as "Alice". Nicks are ASCII.
+func nickKey(nick string) string { return strings.ToLower(nick) }
+
+// validNick says what is wrong with nick for c (nil for a client still
+// asking for one), or "" when it is fine. c's own nick in another case is
+// fine: it is how one changes the case of one's nick.
+func (h *hub) validNick(c *client, nick string) string {
 	if nick == "" || len(nick) > 16 {
 		return "a nick has 1 to 16 characters"
 	}
@@ -63,7 +70,7 @@ func (h *hub) validNick(nick string) string {
 			return "a nick has only letters, digits, '_' and '-'"
 		}
 	}
-	if _, taken := h.clients[nick]; taken {
+	if other, taken := h.clients[nickKey(nick)]; taken && other != c {
 		return "nick " + nick + " is taken"
 	}
 	return ""
@@ -71,16 +78,16 @@ func (h *hub) validNick(nick string) string {
 
 // join adds c and tells everyone.
 func (h *hub) join(c *client) {
-	h.clients[c.nick] = c
+	h.clients[nickKey(c.nick)] = c
 	h.broadcast(nil, "* "+c.nick+" joined\n")
 }
 
 // leave removes c, unless it was dropped already, and tells the others.
 func (h *hub) leave(c *client, why string) {
-	if c.dropped || h.clients[c.nick] != c {
+	if c.dropped || h.clients[nickKey(c.nick)] != c {
 		return
 	}
-	delete(h.clients, c.nick)
+	delete(h.clients, nickKey(c.nick))
 	c.q.Shutdown(false) // the writer sends what is queued, then ends
 	h.broadcast(nil, "* "+c.nick+" "+why+"\n")
 }
@@ -88,17 +95,17 @@ func (h *hub) leave(c *client, why string) {
 // rename changes c's nick.
 func (h *hub) rename(c *client, nick string) {
 	old := c.nick
-	delete(h.clients, old)
+	delete(h.clients, nickKey(old))
 	c.nick = nick
-	h.clients[nick] = c
+	h.clients[nickKey(nick)] = c
 	h.broadcast(nil, "* "+old+" is now "+nick+"\n")
 }
 
 // who lists the nicks, sorted.
 func (h *hub) who() string {
 	nicks := make([]string, 0, len(h.clients))
-	for n := range h.clients {
-		nicks = append(nicks, n)
+	for _, c := range h.clients {
+		nicks = append(nicks, c.nick)
 	}
 	slices.Sort(nicks)
 	var b bytes.Buffer
@@ -142,11 +149,11 @@ func (h *hub) send(c *client, line string) {
 // drop removes a client whose queue is full: its queued lines are thrown
 // away and its connection aborted, which ends its reader and its writer.
 func (h *hub) drop(c *client) {
-	if c.dropped || h.clients[c.nick] != c {
+	if c.dropped || h.clients[nickKey(c.nick)] != c {
 		return
 	}
 	c.dropped = true
-	delete(h.clients, c.nick)
+	delete(h.clients, nickKey(c.nick))
 	c.q.Shutdown(true)
 	c.w.Transport().Abort()
 	h.broadcast(nil, "* "+c.nick+" was dropped (too slow)\n")

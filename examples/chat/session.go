@@ -56,7 +56,7 @@ func (h *hub) askNick(r *streams.StreamReader, w *streams.StreamWriter) (string,
 			return "", err
 		default:
 			nick := strings.TrimSpace(string(line))
-			bad := h.validNick(nick)
+			bad := h.validNick(nil, nick)
 			if bad == "" {
 				return nick, nil
 			}
@@ -119,8 +119,10 @@ func (h *hub) command(c *client, text string) (quit bool) {
 		h.send(c, h.who())
 	case "/nick":
 		arg = strings.TrimSpace(arg)
-		if bad := h.validNick(arg); bad != "" {
+		if bad := h.validNick(c, arg); bad != "" {
 			h.send(c, "* "+bad+"\n")
+		} else if arg == c.nick {
+			h.send(c, "* you are "+arg+" already\n")
 		} else {
 			h.rename(c, arg)
 			h.send(c, "* you are now "+arg+"\n")
