@@ -226,6 +226,11 @@ func TestChat(t *testing.T) {
 	bob.expect("* that line is too long, and was not sent")
 	bob.say("still here")
 	alice.expect("<robert> still here") // neither the command nor the long line went out
+	// Control characters inside a line would let a client rewrite what
+	// others' terminals show: a carriage return followed by "<alice> ..."
+	// passes for alice. They are said as '?'; a tab stays.
+	bob.say("hi\r<alice> I am bob's\x1b[2K\tfan")
+	alice.expect("<robert> hi?<alice> I am bob's?[2K\tfan")
 	alice.say("/quit")
 	alice.expect("* bye")
 	bob.expect("* alice quit")
