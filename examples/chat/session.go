@@ -140,7 +140,29 @@ func (h *hub) broadcastFrom(c *client, text string) int {
 	if strings.TrimSpace(text) == "" || c.dropped {
 		return 0
 	}
-	return h.broadcast(c, "<"+c.nick+"> "+text+"\n")
+	return h.broadcast(c, "<"+c.nick+"> "+tame(text)+"\n")
+}
+
+// tame replaces the control characters of text but tab with '?': a
+// carriage return or an escape sequence would let a client rewrite what
+// the others' terminals show, and pass for someone else. It works on
+// bytes, so that text which is not UTF-8 is otherwise passed on as sent.
+func tame(text string) string {
+	wild := func(b byte) bool { return b < ' ' && b != '\t' || b == 0x7f }
+	i := 0
+	for i < len(text) && !wild(text[i]) {
+		i++
+	}
+	if i == len(text) {
+		return text
+	}
+	b := []byte(text)
+	for ; i < len(b); i++ {
+		if wild(b[i]) {
+			b[i] = '?'
+		}
+	}
+	return string(b)
 }
 
 // writer writes c's queued lines, everything queued at once, and waits
