@@ -202,3 +202,26 @@ func benchReadLines(b *testing.B, read func(*streams.StreamReader) rt.Coro[[]byt
 func BenchmarkReadLineViewBuffered(b *testing.B) {
 	benchReadLines(b, readLineView)
 }
+
+// The waits of ReadUntil, Read and ReadExactly cost no allocation of
+// their own: a read that waits allocates what a buffered one does, its
+// coroutine and the bytes it returns. The awaitable each wait goes
+// through is the reader's, reused once the last wait ended.
+func TestWaitingReadsAllocateWhatBufferedOnesDo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		read func(*streams.StreamReader) rt.Coro[[]byte]
+	}{
+		{"ReadUntil", func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadUntil([]byte("\n")) }},
+		{"Read", func(r *streams.StreamReader) rt.Coro[[]byte] { return r.Read(len(benchLine)) }},
+		{"ReadExactly", func(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadExactly(len(benchLine)) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			buffered, waiting := allocsPerLine(t, tc.read, false), allocsPerLine(t, tc.read, true)
+			t.Logf("%s: %.2f allocations buffered, %.2f waiting", tc.name, buffered, waiting)
+			if waiting != buffered {
+				t.Errorf("a %s that waits costs %.2f allocations, one that finds its data %.2f: the wait costs %.2f", tc.name, waiting, buffered, waiting-buffered)
+			}
+		})
+	}
+}
