@@ -63,6 +63,9 @@ type StreamReader struct {
 	// no allocation, with ReadLine the line.
 	wfut *rt.Future[rt.Void]
 	op   *readOp
+	// dw is the awaitable the waits of Read, ReadUntil and ReadExactly
+	// reuse once the last one ended (see awaitData).
+	dw *dataWait
 	// retired is a pooled buffer left to a pinned view when the data
 	// moved to another, back to the pool at unpin.
 	retired *[]byte
@@ -324,8 +327,20 @@ func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
 // (abandonWait). A closed read runs no code after its await, so without
 // this the next read would find the wait still there and fail as a
 // concurrent one.
+// The reader's dataWait is reused once its await has ended (Result or
+// Close); a wait that starts while it is still out (a read woken but not
+// yet run, beside which another starts) makes one of its own.
 func (r *StreamReader) awaitData(l *rt.Loop, op string) *dataWait {
-	return &dataWait{r: r, f: r.waitForData(l, op)}
+	f := r.waitForData(l, op)
+	d := r.dw
+	if d == nil || d.out {
+		d = new(dataWait)
+		if r.dw == nil {
+			r.dw = d
+		}
+	}
+	*d = dataWait{r: r, f: f, out: true}
+	return d
 }
 
 // dataWait is the awaitable awaitData returns.
@@ -333,6 +348,7 @@ type dataWait struct {
 	r   *StreamReader
 	f   *rt.Future[rt.Void]
 	err error // thrown in (a cancellation)
+	out bool  // awaited: neither Result nor Close has been called
 }
 
 // Send yields the future to the driver while it is pending.
@@ -345,15 +361,20 @@ func (d *dataWait) Throw(_ *rt.Ctx, err error) rt.Yield {
 }
 
 // Close abandons the wait.
-func (d *dataWait) Close() { d.r.abandonWait(d.f) }
+func (d *dataWait) Close() {
+	d.r.abandonWait(d.f)
+	*d = dataWait{}
+}
 
 // Result forgets the wait and returns its outcome.
 func (d *dataWait) Result() (rt.Void, error) {
-	d.r.doneWaiting(d.f)
-	if d.err != nil {
-		return rt.Void{}, d.err
+	f, err := d.f, d.err
+	d.r.doneWaiting(f)
+	*d = dataWait{} // free for the next wait, holding nothing
+	if err != nil {
+		return rt.Void{}, err
 	}
-	return d.f.Result()
+	return f.Result()
 }
 
 // doneWaiting forgets f, however its await ended (a cancelled read must
