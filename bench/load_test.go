@@ -146,6 +146,7 @@ func TestIdleDialersForRESPAndHTTP(t *testing.T) {
 	}{
 		{"RESP", respIdle, "+PONG\r\n"},
 		{"HTTP", httpIdle, "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, World!"},
+		{"HTTP, body ending in a newline", httpIdle, "HTTP/1.1 200 OK\r\ncontent-length: 14\r\n\r\nHello, World!\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr, open, closed := answerListener(t, tc.answer)

@@ -88,7 +88,8 @@ func (r *results) respRequests(c respCell) int64 {
 }
 
 // run measures every cell: the timed ones interleaved, a repetition at a
-// time, then syscalls and idle memory once per server.
+// time, then syscalls and idle memory once per server (each server of
+// every cell: the echo servers, the RESP ones and the HTTP ones).
 func (r *results) run(s *suite) {
 	r.started = time.Now()
 	r.load0 = loadavg()
@@ -148,10 +149,11 @@ func (r *results) run(s *suite) {
 		fmt.Println("syscalls per request (perf stat, fixed request counts)")
 		r.syscalls(s)
 	}
-	if len(s.echo) > 0 {
+	all := append(append(append([]*server{}, s.echo...), s.resp...), s.http...)
+	if len(all) > 0 {
 		fmt.Printf("memory per idle connection (%d connections)\n", r.o.idle)
 	}
-	for _, sv := range s.echo {
+	for _, sv := range all {
 		w := r.row(idleGroup, sv.name)
 		if w.skip = sv.skip; sv.skip != "" {
 			continue
