@@ -149,11 +149,16 @@ func (r *results) run(s *suite) {
 		fmt.Println("syscalls per request (perf stat, fixed request counts)")
 		r.syscalls(s)
 	}
-	all := append(append(append([]*server{}, s.echo...), s.resp...), s.http...)
-	if len(all) > 0 {
+	r.idleFigures(append(append(append([]*server{}, s.echo...), s.resp...), s.http...))
+	r.finished = time.Now()
+}
+
+// idleFigures takes each server's resident set per idle connection.
+func (r *results) idleFigures(servers []*server) {
+	if len(servers) > 0 {
 		fmt.Printf("memory per idle connection (%d connections)\n", r.o.idle)
 	}
-	for _, sv := range all {
+	for _, sv := range servers {
 		w := r.row(idleGroup, sv.name)
 		if w.skip = sv.skip; sv.skip != "" {
 			continue
@@ -169,7 +174,6 @@ func (r *results) run(s *suite) {
 		}
 		fmt.Printf("  %-24s %7.0f B/conn\n", sv.name, w.idle)
 	}
-	r.finished = time.Now()
 }
 
 // timedCell starts sv (each cell of each repetition on a fresh process),
