@@ -164,14 +164,18 @@ func (r *results) idleFigures(servers []*server) {
 			continue
 		}
 		p, err := sv.start()
+		var b float64
 		if err == nil {
-			w.idle, err = idleBytes(p, r.o.idle)
+			b, err = idleBytes(p, r.o.idle)
 			p.stop()
 		}
 		if err != nil {
+			// No figure: the row stays NaN (n/a, its target not
+			// measured), not the 0 that failed.
 			r.fail(idleGroup, sv.name, err)
 			continue
 		}
+		w.idle = b
 		fmt.Printf("  %-24s %7.0f B/conn\n", sv.name, w.idle)
 	}
 }
