@@ -184,14 +184,14 @@ func countSyscalls(p *proc, work load) (sysFig, error) {
 }
 
 // idleBytes is the server's resident set per idle connection: n
-// connections that have each echoed one message, over the server with
-// none. It stops the server.
+// connections that have each had one answer (its idle dialer), over the
+// server with none. It stops the server.
 func idleBytes(p *proc, n int) (float64, error) {
 	r0, err := p.rss()
 	if err != nil {
 		return 0, err
 	}
-	conns, err := dialEcho(p.addr, n)
+	conns, err := p.s.idle(p.addr, n)
 	if err != nil {
 		return 0, err
 	}

@@ -101,6 +101,8 @@ func (r *results) barPlot(title string, groups, legends, servers []string) (*plo
 		p.Legend.Add(legends[i], bars)
 	}
 	p.Legend.Top = true
+	// Room above the tallest bar for the legend, drawn at the top.
+	p.Y.Max *= headroom + 0.1
 	p.NominalX(shortNames(servers)...)
 	p.X.Tick.Label.Rotation = math.Pi / 5
 	p.X.Tick.Label.XAlign = draw.XRight
@@ -133,7 +135,7 @@ func (r *results) pairPlot(title string, groups []string) (*plot.Plot, error) {
 	bars.Color = palette[0]
 	bars.LineStyle.Width = 0
 	p.Add(bars, plotter.NewGrid())
-	p.Y.Max = max(p.Y.Max, 1) // an axis even when nothing was measured
+	p.Y.Max = max(p.Y.Max*headroom, 1) // an axis even when nothing was measured
 	labels := make([]string, len(groups))
 	for i, g := range groups {
 		labels[i] = strings.TrimSuffix(g, ", wrk -t1 -c50")
@@ -144,6 +146,10 @@ func (r *results) pairPlot(title string, groups []string) (*plot.Plot, error) {
 	p.X.Tick.Label.YAlign = draw.YCenter
 	return p, nil
 }
+
+// headroom is how far an axis goes past its tallest bar, so that the bar
+// does not meet the frame.
+const headroom = 1.1
 
 func shortNames(ss []string) []string {
 	out := make([]string, len(ss))

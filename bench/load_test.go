@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // echoListener serves on a free port, answering each read with
@@ -89,5 +93,87 @@ func TestDialEchoRefused(t *testing.T) {
 	ln.Close()
 	if _, err := dialEcho(addr, 3); err == nil {
 		t.Error("dialEcho to a closed port: no error")
+	}
+}
+
+// answerListener serves on a free port: each connection reads until its
+// request is whole (ends with "\n\n" or "\r\n") and answers it once, then
+// stays open until the client closes it. open counts the connections
+// held; closed gets a value as each one ends.
+func answerListener(t *testing.T, answer string) (addr string, open *atomic.Int64, closed chan struct{}) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	open, closed = new(atomic.Int64), make(chan struct{}, 1024)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			open.Add(1)
+			go func() {
+				defer func() { c.Close(); open.Add(-1); closed <- struct{}{} }()
+				var req []byte
+				buf := make([]byte, 512)
+				for !bytes.HasSuffix(req, []byte("\r\n")) {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					req = append(req, buf[:n]...)
+				}
+				if _, err := c.Write([]byte(answer)); err != nil {
+					return
+				}
+				c.Read(buf) // until the client closes
+			}()
+		}
+	}()
+	return ln.Addr().String(), open, closed
+}
+
+// The idle figure of the RESP and HTTP servers comes from connections
+// that each had one answer (a PING's, a GET /hello's) and are then held
+// open; a server that does not answer is an error, not a figure.
+func TestIdleDialersForRESPAndHTTP(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		dial   func(addr string, n int) (io.Closer, error)
+		answer string
+	}{
+		{"RESP", respIdle, "+PONG\r\n"},
+		{"HTTP", httpIdle, "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, World!"},
+		{"HTTP, body ending in a newline", httpIdle, "HTTP/1.1 200 OK\r\ncontent-length: 14\r\n\r\nHello, World!\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, open, closed := answerListener(t, tc.answer)
+			conns, err := tc.dial(addr, 30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := open.Load(); got != 30 {
+				t.Errorf("%d connections open after dialing 30 idle ones", got)
+			}
+			conns.Close()
+			timeout := time.After(10 * time.Second)
+			for range 30 {
+				select {
+				case <-closed:
+				case <-timeout:
+					t.Fatalf("%d connections still open 10s after Close", open.Load())
+				}
+			}
+
+			defer func(d time.Duration) { idleAnswerTimeout = d }(idleAnswerTimeout)
+			idleAnswerTimeout = 100 * time.Millisecond
+			mute, _, _ := answerListener(t, "")
+			if c, err := tc.dial(mute, 1); err == nil {
+				c.Close()
+				t.Error("a server that never answers: no error")
+			}
+		})
 	}
 }

@@ -124,7 +124,7 @@ func run(o options) error {
 	}
 	defer os.RemoveAll(bin)
 	fmt.Println("building the servers ...")
-	s, err := build(root, bin)
+	s, err := build(root, bin, o.idle)
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (r *results) markdown() string {
 }
 
 func (r *results) idleTable(p func(string, ...any)) {
-	p("\n### memory per idle connection (%d connections, each having echoed 1 KiB; resident set over the server with none)\n\n", r.o.idle)
+	p("\n### memory per idle connection (%d connections, each having had one answer: an echo of 1 KiB, a PING, a GET /hello; resident set over the server with none)\n\n", r.o.idle)
 	p("| server | RSS per connection |\n| --- | ---: |\n")
 	for _, w := range r.rows {
 		if w.group != idleGroup {

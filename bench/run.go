@@ -88,7 +88,8 @@ func (r *results) respRequests(c respCell) int64 {
 }
 
 // run measures every cell: the timed ones interleaved, a repetition at a
-// time, then syscalls and idle memory once per server.
+// time, then syscalls and idle memory once per server (each server of
+// every cell: the echo servers, the RESP ones and the HTTP ones).
 func (r *results) run(s *suite) {
 	r.started = time.Now()
 	r.load0 = loadavg()
@@ -148,26 +149,35 @@ func (r *results) run(s *suite) {
 		fmt.Println("syscalls per request (perf stat, fixed request counts)")
 		r.syscalls(s)
 	}
-	if len(s.echo) > 0 {
+	r.idleFigures(append(append(append([]*server{}, s.echo...), s.resp...), s.http...))
+	r.finished = time.Now()
+}
+
+// idleFigures takes each server's resident set per idle connection.
+func (r *results) idleFigures(servers []*server) {
+	if len(servers) > 0 {
 		fmt.Printf("memory per idle connection (%d connections)\n", r.o.idle)
 	}
-	for _, sv := range s.echo {
+	for _, sv := range servers {
 		w := r.row(idleGroup, sv.name)
 		if w.skip = sv.skip; sv.skip != "" {
 			continue
 		}
 		p, err := sv.start()
+		var b float64
 		if err == nil {
-			w.idle, err = idleBytes(p, r.o.idle)
+			b, err = idleBytes(p, r.o.idle)
 			p.stop()
 		}
 		if err != nil {
+			// No figure: the row stays NaN (n/a, its target not
+			// measured), not the 0 that failed.
 			r.fail(idleGroup, sv.name, err)
 			continue
 		}
+		w.idle = b
 		fmt.Printf("  %-24s %7.0f B/conn\n", sv.name, w.idle)
 	}
-	r.finished = time.Now()
 }
 
 // timedCell starts sv (each cell of each repetition on a fresh process),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -23,7 +24,10 @@ type server struct {
 	// goRuntime: a Go server of this suite that returns freed memory to
 	// the OS on SIGUSR1 (internal/srv) before its resident set is read.
 	goRuntime bool
-	skip      string // non-empty: why this server does not run here
+	// idle opens the idle connections of the memory figure, each having
+	// had one answer (an echo, a PING's, a GET's) and then held.
+	idle func(addr string, n int) (io.Closer, error)
+	skip string // non-empty: why this server does not run here
 }
 
 // proc is a running server.
@@ -150,8 +154,9 @@ type suite struct {
 }
 
 // build compiles the servers into bin (a temporary directory) and finds
-// the programs the other cells need. root is the repository (bench/..).
-func build(root, bin string) (*suite, error) {
+// the programs the other cells need. root is the repository (bench/..);
+// idle is how many idle connections the memory figure holds.
+func build(root, bin string, idle int) (*suite, error) {
 	bench := filepath.Join(root, "bench")
 	run := func(dir string, argv ...string) error {
 		cmd := exec.Command(argv[0], argv[1:]...)
@@ -178,7 +183,7 @@ func build(root, bin string) (*suite, error) {
 	s.notes = append(s.notes, pyNote...)
 	script := filepath.Join(bench, "py", "echo.py")
 	pyServer := func(name, interp string, args ...string) *server {
-		sv := &server{name: name, argv: func(port int) []string {
+		sv := &server{name: name, idle: echoIdle, argv: func(port int) []string {
 			return append([]string{interp, script, strconv.Itoa(port)}, args...)
 		}}
 		if interp == "" {
@@ -187,11 +192,11 @@ func build(root, bin string) (*suite, error) {
 		return sv
 	}
 	s.echo = []*server{
-		{name: "Go net", argv: binary("netecho"), goRuntime: true},
-		{name: "asyncgen Protocol", argv: binary("protocol"), goRuntime: true},
-		{name: "asyncgen streams", argv: binary("streams"), goRuntime: true},
-		{name: "C epoll", argv: func(port int) []string { return []string{filepath.Join(bin, "cecho"), strconv.Itoa(port)} }},
-		{name: "gnet v2", argv: binary("gnet"), goRuntime: true},
+		{name: "Go net", argv: binary("netecho"), goRuntime: true, idle: echoIdle},
+		{name: "asyncgen Protocol", argv: binary("protocol"), goRuntime: true, idle: echoIdle},
+		{name: "asyncgen streams", argv: binary("streams"), goRuntime: true, idle: echoIdle},
+		{name: "C epoll", argv: func(port int) []string { return []string{filepath.Join(bin, "cecho"), strconv.Itoa(port)} }, idle: echoIdle},
+		{name: "gnet v2", argv: binary("gnet"), goRuntime: true, idle: echoIdle},
 		pyServer("asyncio Protocol", py.asyncio, "protocol"),
 		pyServer("asyncio streams", py.asyncio, "streams"),
 		pyServer("uvloop Protocol", py.uvloop, "protocol", "uvloop"),
@@ -203,13 +208,18 @@ func build(root, bin string) (*suite, error) {
 
 	// The examples are other packages of the repository: they are
 	// measured once they exist in this checkout.
-	redisEx := &server{name: "asyncgen examples/redis", argv: binary("exredis")}
+	// The examples do not take the suite's SIGUSR1 (goRuntime): their
+	// resident set includes what their collector has not handed back.
+	redisEx := &server{name: "asyncgen examples/redis", argv: binary("exredis"), idle: respIdle}
 	if err := buildExample(root, "examples/redis", filepath.Join(bin, "exredis"), redisEx, run); err != nil {
 		return nil, err
 	}
-	redisSrv := &server{name: "redis-server", argv: func(port int) []string {
+	// maxclients: redis-server refuses clients past 10,000 by default,
+	// and the idle figure holds that many besides its own probe.
+	redisSrv := &server{name: "redis-server", idle: respIdle, argv: func(port int) []string {
 		return []string{"redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"}
+			"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
+			"--maxclients", strconv.Itoa(idle + 64)}
 	}}
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		redisSrv.skip = "no redis-server (Debian: redis-server)"
@@ -219,11 +229,11 @@ func build(root, bin string) (*suite, error) {
 		s.resp = nil
 		s.notes = append(s.notes, "RESP cells skipped: no redis-benchmark (Debian: redis-tools)")
 	}
-	httpEx := &server{name: "asyncgen examples/http", argv: binary("exhttp")}
+	httpEx := &server{name: "asyncgen examples/http", argv: binary("exhttp"), idle: httpIdle}
 	if err := buildExample(root, "examples/http", filepath.Join(bin, "exhttp"), httpEx, run); err != nil {
 		return nil, err
 	}
-	s.http = []*server{{name: "net/http", argv: binary("nethttp"), goRuntime: true}, httpEx}
+	s.http = []*server{{name: "net/http", argv: binary("nethttp"), goRuntime: true, idle: httpIdle}, httpEx}
 	if _, err := exec.LookPath("wrk"); err != nil {
 		s.http = nil
 		s.notes = append(s.notes, "HTTP cells skipped: no wrk (Debian: wrk)")
