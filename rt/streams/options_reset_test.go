@@ -101,3 +101,33 @@ func TestPeerResetFailsReads(t *testing.T) {
 		return nil
 	})
 }
+
+// A WaitClosed that is asked for and never awaited is no error of the
+// user's when the connection then resets: asyncio marks the closed future
+// retrieved, and nothing is reported when the loop closes.
+func TestUnawaitedWaitClosedAfterResetIsNotReported(t *testing.T) {
+	peer := ptStartRawPeer(t, func(c *net.TCPConn) error {
+		if _, err := c.Read(make([]byte, 1)); err != nil { // our "go" below
+			return err
+		}
+		return c.SetLinger(0) // the deferred Close then sends RST
+	})
+	var reports []rt.ErrorContext // appended to on the loop, read after Run
+	run(t, func(l *rt.Loop) error {
+		l.SetExceptionHandler(func(_ *rt.Loop, c rt.ErrorContext) { reports = append(reports, c) })
+		s, err := rt.Await(streams.OpenConnection("tcp4", peer.ln.Addr().String()))
+		if err != nil {
+			return err
+		}
+		defer s.Writer.Close()
+		s.Writer.WaitClosed() // asked for, never awaited
+		s.Writer.Write([]byte("g"))
+		if _, err := bound(s.Reader.ReadLine(), "ReadLine across the reset"); !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("ReadLine across the reset: %v, want ECONNRESET", err)
+		}
+		return nil
+	})
+	if len(reports) != 0 {
+		t.Errorf("reported when the loop closed: %v", reports)
+	}
+}
