@@ -180,11 +180,7 @@ func (c *conn) ConnectionLost(err error) {
 		return
 	}
 	if f := c.waits.closed; f != nil && !f.Done() {
-		if err == nil {
-			f.SetResult(rt.Void{})
-		} else {
-			f.SetException(err)
-		}
+		settleClosed(f, err)
 	}
 	if c.paused {
 		for _, f := range c.drainList() {
@@ -248,12 +244,21 @@ func (c *conn) closedFuture() *rt.Future[rt.Void] {
 	if w.closed == nil {
 		w.closed = rt.NewFuture[rt.Void](c.sh.l)
 		if c.lost {
-			if c.lostErr == nil {
-				w.closed.SetResult(rt.Void{})
-			} else {
-				w.closed.SetException(c.lostErr)
-			}
+			settleClosed(w.closed, c.lostErr)
 		}
 	}
 	return w.closed
+}
+
+// settleClosed completes WaitClosed's future with how the connection
+// ended. An error there is marked retrieved, as asyncio marks its closed
+// future: a WaitClosed asked for and never awaited is no error of the
+// user's, and the reset is told to every read anyway.
+func settleClosed(f *rt.Future[rt.Void], err error) {
+	if err == nil {
+		f.SetResult(rt.Void{})
+		return
+	}
+	f.SetException(err)
+	f.Exception()
 }
