@@ -44,7 +44,7 @@ func needPython(t *testing.T) string {
 	t.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 is not in PATH; the interop tests need CPython's asyncio:", err)
+		t.Skip("python3 is not in PATH (Debian package python3); the interop tests need CPython's asyncio:", err)
 	}
 	return py
 }

@@ -19,7 +19,7 @@ func startPeer(t *testing.T, mode string) (string, func() string) {
 	if err != nil {
 		// Only where the real client is missing; .ci/run installs it and
 		// fails if this test skipped.
-		t.Skip("no python3:", err)
+		t.Skip("python3 is not in PATH (Debian package python3):", err)
 	}
 	cmd := exec.Command(py, "testdata/peer.py", mode)
 	in, err := cmd.StdinPipe()
