@@ -310,3 +310,52 @@ func TestServerUnixRefusesToReplaceAFile(t *testing.T) {
 		t.Error("the file was touched")
 	}
 }
+
+// A protocol factory may close its server (a server for one client): the
+// connection it was called for is served, and the accept loop that called
+// it stops there instead of accepting on the closed socket, which the
+// exception handler would hear of as EBADF.
+func TestServerFactoryThatClosesTheServer(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		reported := reports(l)
+		var srv *rt.Server
+		var conns []*recorder
+		srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol {
+			srv.Close()
+			r := newRecorder(l)
+			r.echo = true
+			conns = append(conns, r)
+			return r
+		}, "tcp4", "127.0.0.1:0"))
+		if err != nil {
+			return err
+		}
+		addr := srv.Addrs()[0].String()
+		c, err := dial(l, "tcp4", addr)
+		if err != nil {
+			return err
+		}
+		c.t.Write([]byte("one client"))
+		if err := until(c.waitFor(10), "the echo"); err != nil {
+			return err
+		}
+		if srv.IsServing() || len(srv.Sockets()) != 0 {
+			t.Error("the server is still serving after its factory closed it")
+		}
+		if _, err := dial(l, "tcp4", addr); !errors.Is(err, unix.ECONNREFUSED) {
+			t.Errorf("second client: %v, want ECONNREFUSED", err)
+		}
+		c.t.Close()
+		if err := until(srv.WaitClosed(), "WaitClosed"); err != nil {
+			return err
+		}
+		if len(conns) != 1 {
+			t.Errorf("the factory ran %d times, want once", len(conns))
+		}
+		if len(*reported) != 0 {
+			t.Errorf("exception handler got %+v, want nothing", *reported)
+		}
+		return nil
+	})
+}
