@@ -155,6 +155,9 @@ func (ln *listener) run() {
 			return
 		}
 		s.accepted(nfd, sa, ln.local)
+		if ln.fd < 0 {
+			return // the protocol factory closed the server
+		}
 	}
 }
 
