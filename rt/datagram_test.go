@@ -265,3 +265,67 @@ func TestDatagramIPv6WildcardHearsIPv4(t *testing.T) {
 		return nil
 	})
 }
+
+// WithBroadcast lets an endpoint send to a broadcast address (the
+// loopback's 127.255.255.255, which reaches a socket bound to 0.0.0.0);
+// without it the kernel refuses the send with EACCES, and ErrorReceived
+// hears of it.
+func TestDatagramBroadcast(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		rcv := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", rcv, rt.WithDatagramLocalAddr("0.0.0.0:0")); err != nil {
+			return err
+		}
+		defer rcv.t.Close()
+		to := &net.UDPAddr{IP: net.IPv4(127, 255, 255, 255), Port: rcv.t.GetExtraInfo("sockname").(*net.UDPAddr).Port}
+		for _, on := range []bool{false, true} {
+			snd := newDgramRecorder(l)
+			if err := endpoint(l, "udp4", snd, rt.WithDatagramLocalAddr("0.0.0.0:0"), rt.WithBroadcast(on)); err != nil {
+				return err
+			}
+			if err := snd.t.SendTo([]byte("to all"), to); err != nil {
+				return err
+			}
+			if on {
+				if err := until(rcv.event(), "the broadcast datagram"); err != nil {
+					return err
+				}
+				if len(rcv.got) != 1 || rcv.got[0] != "to all" || len(snd.errs) != 0 {
+					t.Errorf("broadcast: received %q, sender's errors %v; want one datagram and none", rcv.got, snd.errs)
+				}
+			} else if len(snd.errs) != 1 || !errors.Is(snd.errs[0], unix.EACCES) {
+				t.Errorf("broadcast without WithBroadcast: errors %v, want EACCES", snd.errs)
+			}
+			snd.t.Close()
+			if err := until(snd.lost, "ConnectionLost"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WithDatagramReusePort lets two endpoints bind the same port; without
+// it the second bind fails with EADDRINUSE.
+func TestDatagramReusePort(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		a := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", a, rt.WithDatagramLocalAddr("127.0.0.1:0"), rt.WithDatagramReusePort(true)); err != nil {
+			return err
+		}
+		defer a.t.Close()
+		addr := a.t.GetExtraInfo("sockname").(net.Addr).String()
+		b := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", b, rt.WithDatagramLocalAddr(addr), rt.WithDatagramReusePort(true)); err != nil {
+			t.Errorf("second endpoint on %s with SO_REUSEPORT: %v", addr, err)
+		} else {
+			b.t.Close()
+		}
+		if err := endpoint(l, "udp4", newDgramRecorder(l), rt.WithDatagramLocalAddr(addr)); !errors.Is(err, unix.EADDRINUSE) {
+			t.Errorf("second endpoint on %s without SO_REUSEPORT: %v, want EADDRINUSE", addr, err)
+		}
+		return nil
+	})
+}

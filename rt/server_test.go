@@ -359,3 +359,35 @@ func TestServerFactoryThatClosesTheServer(t *testing.T) {
 		return nil
 	})
 }
+
+// A restarted server binds its port while a connection the old one
+// closed first lingers in TIME_WAIT: SO_REUSEADDR is on by default, as in
+// asyncio; WithReuseAddress(false) turns it off and the bind fails.
+func TestServerReuseAddress(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		c, s, srv, err := pairUp(l, nil)
+		if err != nil {
+			return err
+		}
+		addr := srv.Addrs()[0].String()
+		s.t.Close() // the server closes first: its end lingers
+		if err := until(c.lost, "the client's ConnectionLost"); err != nil {
+			return err
+		}
+		srv.Close()
+		if err := until(srv.WaitClosed(), "WaitClosed"); err != nil {
+			return err
+		}
+		if _, _, err := serve(l, "tcp4", addr, nil, rt.WithReuseAddress(false)); !errors.Is(err, unix.EADDRINUSE) {
+			t.Errorf("restart without SO_REUSEADDR: %v, want EADDRINUSE", err)
+		}
+		again, _, err := serve(l, "tcp4", addr, nil)
+		if err != nil {
+			t.Errorf("restart with the default SO_REUSEADDR: %v", err)
+			return nil
+		}
+		again.Close()
+		return nil
+	})
+}
