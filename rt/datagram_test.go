@@ -329,3 +329,45 @@ func TestDatagramReusePort(t *testing.T) {
 		return nil
 	})
 }
+
+// A Unix datagram may be larger than a UDP one (up to the socket's send
+// buffer): one of 200 KiB arrives whole, as asyncio's 256 KiB datagram
+// reads deliver it, not cut to the stream transports' 64 KiB read.
+func TestDatagramUnixgramLargeDatagram(t *testing.T) {
+	leakcheck.Check(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	runMain(t, func(l *rt.Loop) error {
+		rcv := newDgramRecorder(l)
+		if err := endpoint(l, "unixgram", rcv, rt.WithDatagramLocalAddr(a)); err != nil {
+			return err
+		}
+		defer rcv.t.Close()
+		snd := newDgramRecorder(l)
+		if err := endpoint(l, "unixgram", snd, rt.WithDatagramLocalAddr(b), rt.WithDatagramRemoteAddr(a)); err != nil {
+			return err
+		}
+		defer snd.t.Close()
+		fd := snd.t.GetExtraInfo("socket").(int)
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, 512*1024); err != nil {
+			return err
+		}
+		big := strings.Repeat("0123456789abcdef", 200*1024/16)
+		ev := rcv.event()
+		if err := snd.t.SendTo([]byte(big), nil); err != nil {
+			return err
+		}
+		if err := until(ev, "the datagram"); err != nil {
+			return err
+		}
+		if len(snd.errs) != 0 || len(rcv.got) != 1 || rcv.got[0] != big {
+			n := -1
+			if len(rcv.got) > 0 {
+				n = len(rcv.got[0])
+			}
+			t.Errorf("sent %d bytes in one datagram (send errors %v); received %d datagrams, the first of %d bytes",
+				len(big), snd.errs, len(rcv.got), n)
+		}
+		return nil
+	})
+}
