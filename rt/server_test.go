@@ -2,6 +2,7 @@ package rt_test
 
 import (
 	"errors"
+	"fmt"
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"os"
@@ -390,4 +391,68 @@ func TestServerReuseAddress(t *testing.T) {
 		again.Close()
 		return nil
 	})
+}
+
+// When a pass finds several listeners of a server readable and the first
+// one's protocol factory closes the server, the others' readiness, already
+// queued, must find their sockets closed and do nothing: not accept on
+// them and report EBADF.
+func TestServerClosedWhileAnotherListenerIsQueued(t *testing.T) {
+	if !hasIPv6() {
+		// The server's second listening socket is its IPv6 one.
+		t.Skip("no IPv6 loopback: the server gets one listening socket")
+	}
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		reported := reports(l)
+		var srv *rt.Server
+		var conns []*recorder
+		srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol {
+			srv.Close()
+			r := newRecorder(l)
+			conns = append(conns, r)
+			return r
+		}, "tcp", ":0"))
+		if err != nil {
+			return err
+		}
+		if len(srv.Addrs()) != 2 {
+			return fmt.Errorf("listening on %v, want an IPv4 and an IPv6 socket", srv.Addrs())
+		}
+		port := srv.Addrs()[0].(*net.TCPAddr).Port
+		// One connection waits on each listener before the loop polls:
+		// the kernel completes both handshakes by itself.
+		for _, sa := range []unix.Sockaddr{
+			&unix.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}},
+			&unix.SockaddrInet6{Port: port, Addr: [16]byte{15: 1}},
+		} {
+			fd, err := cloexecSocket(sockaddrFamily(sa), unix.SOCK_STREAM)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			if err := unix.Connect(fd, sa); err != nil {
+				return err
+			}
+		}
+		for len(conns) == 0 {
+			rt.Await(rt.Sleep(0))
+		}
+		if err := until(conns[0].made, "ConnectionMade"); err != nil {
+			return err
+		}
+		rt.Await(rt.Sleep(0))
+		if len(conns) != 1 || len(*reported) != 0 {
+			t.Errorf("%d connections accepted (want 1); exception handler got %+v, want nothing", len(conns), *reported)
+		}
+		conns[0].t.Close()
+		return until(srv.WaitClosed(), "WaitClosed")
+	})
+}
+
+func sockaddrFamily(sa unix.Sockaddr) int {
+	if _, ok := sa.(*unix.SockaddrInet6); ok {
+		return unix.AF_INET6
+	}
+	return unix.AF_INET
 }
