@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"golang.org/x/sys/unix"
@@ -370,4 +371,85 @@ func TestDatagramUnixgramLargeDatagram(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A datagram endpoint closed with datagrams still queued, by another
+// callback of the pass whose poll found it readable, receives nothing
+// more (asyncio's close cancels the reader it had queued). Two endpoints
+// are readable in one pass and each one's DatagramReceived closes the
+// other: whichever runs first, the other must not deliver.
+func TestDatagramClosedEarlierInThePassDeliversNothing(t *testing.T) {
+	leakcheck.Check(t)
+	dir := t.TempDir()
+	runMain(t, func(l *rt.Loop) error {
+		var ds []*dgramRecorder
+		var sinks []int
+		defer func() {
+			for _, fd := range sinks {
+				unix.Close(fd)
+			}
+		}()
+		for i := range 2 {
+			// A sink that never reads: once its queue is full, what the
+			// endpoint sends it stays queued in the transport.
+			sink, err := cloexecSocket(unix.AF_UNIX, unix.SOCK_DGRAM)
+			if err != nil {
+				return err
+			}
+			sinks = append(sinks, sink)
+			sinkPath := filepath.Join(dir, "sink"+strconv.Itoa(i))
+			if err := unix.Bind(sink, &unix.SockaddrUnix{Name: sinkPath}); err != nil {
+				return err
+			}
+			d := newDgramRecorder(l)
+			if err := endpoint(l, "unixgram", d, rt.WithDatagramLocalAddr(filepath.Join(dir, "e"+strconv.Itoa(i))),
+				rt.WithDatagramRemoteAddr(sinkPath)); err != nil {
+				return err
+			}
+			for range 100 {
+				d.t.SendTo([]byte("queued"), nil)
+			}
+			if d.t.GetWriteBufferSize() == 0 {
+				return errors.New("the sink took 100 datagrams: nothing queued")
+			}
+			ds = append(ds, d)
+		}
+		for i, d := range ds {
+			d.t.SetProtocol(&closesOther{dgramRecorder: d, other: ds[1-i]})
+		}
+		for i, sink := range sinks {
+			if err := unix.Sendto(sink, []byte("x"), 0, &unix.SockaddrUnix{Name: filepath.Join(dir, "e"+strconv.Itoa(i))}); err != nil {
+				return err
+			}
+		}
+		for len(ds[0].got)+len(ds[1].got) == 0 {
+			if _, err := rt.Await(rt.Sleep(time.Millisecond)); err != nil {
+				return err
+			}
+		}
+		for range 3 {
+			rt.Await(rt.Sleep(time.Millisecond))
+		}
+		if got := len(ds[0].got) + len(ds[1].got); got != 1 {
+			t.Errorf("%d endpoints got a datagram; want only the first, the other being closed by then", got)
+		}
+		for _, d := range ds {
+			d.t.Abort()
+			if err := until(d.lost, "ConnectionLost"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// closesOther closes other's transport when a datagram arrives.
+type closesOther struct {
+	*dgramRecorder
+	other *dgramRecorder
+}
+
+func (p *closesOther) DatagramReceived(b []byte, addr net.Addr) {
+	p.other.t.Close()
+	p.dgramRecorder.DatagramReceived(b, addr)
 }
