@@ -257,8 +257,8 @@ func (t *dgramTransport) startReading() {
 
 // run is the read callback: one datagram per readiness event.
 func (t *dgramTransport) run() {
-	if t.connLost {
-		return
+	if t.closing {
+		return // closed after the poll queued this call
 	}
 	buf := t.loop.readBuffer()
 	if t.network == "unixgram" {
