@@ -152,6 +152,15 @@ func newDialer(l *Loop, factory func() StreamProtocol, opts []ConnOption) (*dial
 		fut.SetException(ErrLoopClosed)
 		return d, fut
 	}
+	if d.opts.highW >= 0 || d.opts.lowW >= 0 {
+		// Bad marks fail here, before a connection is made that
+		// would only be dropped.
+		var fc flowControl
+		if err := fc.setLimits(d.opts.highW, d.opts.lowW); err != nil {
+			fut.SetException(err)
+			return d, fut
+		}
+	}
 	if d.opts.local != "" {
 		sa, err := ResolveSockaddr("tcp", d.opts.local)
 		if err != nil {
@@ -372,11 +381,7 @@ func (d *dialer) win(a *dialAttempt) {
 		t, err = newSockTransport(l, a.reg, a.fd, p, a.sa, nil, nil)
 	}
 	if err == nil && (d.opts.highW >= 0 || d.opts.lowW >= 0) {
-		err = t.fc.setLimits(d.opts.highW, d.opts.lowW)
-		if err != nil {
-			t.Abort()
-			a.fd = -1 // the transport closes it
-		}
+		t.fc.setLimits(d.opts.highW, d.opts.lowW) // valid: newDialer checked them
 	}
 	if err != nil {
 		a.close()

@@ -331,3 +331,65 @@ func TestCreateConnectionHappyEyeballsSkipsAStalledAddress(t *testing.T) {
 		return nil
 	})
 }
+
+// WithWriteBufferLimits sets the water marks before ConnectionMade runs;
+// marks that are not high >= low >= 0 fail CreateConnection with
+// ErrBadWaterMarks before anything connects, so no protocol is made.
+func TestCreateConnectionWriteBufferLimits(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		srv, conns, err := serve(l, "tcp4", "127.0.0.1:0", nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		addr := srv.Addrs()[0].String()
+		var atMade [2]int
+		c := &limitsAtMade{recorder: newRecorder(l), limits: &atMade}
+		if _, err := rt.Await(l.CreateConnection(func() rt.StreamProtocol { return c }, "tcp4", addr,
+			rt.WithWriteBufferLimits(1000, 100))); err != nil {
+			return err
+		}
+		if atMade != [2]int{100, 1000} {
+			t.Errorf("limits at ConnectionMade (low, high) = %v, want [100 1000]", atMade)
+		}
+		c.t.Close()
+		made := 0
+		_, err = rt.Await(l.CreateConnection(func() rt.StreamProtocol { made++; return newRecorder(l) }, "tcp4", addr,
+			rt.WithWriteBufferLimits(10, 100)))
+		if !errors.Is(err, rt.ErrBadWaterMarks) {
+			t.Errorf("high < low: %v, want ErrBadWaterMarks", err)
+		}
+		if made != 0 {
+			t.Errorf("the factory ran %d times for a connection that failed its options", made)
+		}
+		if err := until(c.lost, "ConnectionLost"); err != nil {
+			return err
+		}
+		// Only the first connection reached the server: wait for its
+		// end, then see that no other arrived.
+		for len(*conns) == 0 {
+			rt.Await(rt.Sleep(0))
+		}
+		if err := until((*conns)[0].lost, "the server's ConnectionLost"); err != nil {
+			return err
+		}
+		rt.Await(rt.Sleep(0))
+		if len(*conns) != 1 {
+			t.Errorf("the server accepted %d connections, want 1", len(*conns))
+		}
+		return nil
+	})
+}
+
+// limitsAtMade records the transport's water marks when ConnectionMade
+// runs.
+type limitsAtMade struct {
+	*recorder
+	limits *[2]int
+}
+
+func (p *limitsAtMade) ConnectionMade(t rt.Transport) {
+	p.limits[0], p.limits[1] = t.GetWriteBufferLimits()
+	p.recorder.ConnectionMade(t)
+}

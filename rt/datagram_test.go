@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"golang.org/x/sys/unix"
@@ -264,4 +265,191 @@ func TestDatagramIPv6WildcardHearsIPv4(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// WithBroadcast lets an endpoint send to a broadcast address (the
+// loopback's 127.255.255.255, which reaches a socket bound to 0.0.0.0);
+// without it the kernel refuses the send with EACCES, and ErrorReceived
+// hears of it.
+func TestDatagramBroadcast(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		rcv := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", rcv, rt.WithDatagramLocalAddr("0.0.0.0:0")); err != nil {
+			return err
+		}
+		defer rcv.t.Close()
+		to := &net.UDPAddr{IP: net.IPv4(127, 255, 255, 255), Port: rcv.t.GetExtraInfo("sockname").(*net.UDPAddr).Port}
+		for _, on := range []bool{false, true} {
+			snd := newDgramRecorder(l)
+			if err := endpoint(l, "udp4", snd, rt.WithDatagramLocalAddr("0.0.0.0:0"), rt.WithBroadcast(on)); err != nil {
+				return err
+			}
+			if err := snd.t.SendTo([]byte("to all"), to); err != nil {
+				return err
+			}
+			if on {
+				if err := until(rcv.event(), "the broadcast datagram"); err != nil {
+					return err
+				}
+				if len(rcv.got) != 1 || rcv.got[0] != "to all" || len(snd.errs) != 0 {
+					t.Errorf("broadcast: received %q, sender's errors %v; want one datagram and none", rcv.got, snd.errs)
+				}
+			} else if len(snd.errs) != 1 || !errors.Is(snd.errs[0], unix.EACCES) {
+				t.Errorf("broadcast without WithBroadcast: errors %v, want EACCES", snd.errs)
+			}
+			snd.t.Close()
+			if err := until(snd.lost, "ConnectionLost"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WithDatagramReusePort lets two endpoints bind the same port; without
+// it the second bind fails with EADDRINUSE.
+func TestDatagramReusePort(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		a := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", a, rt.WithDatagramLocalAddr("127.0.0.1:0"), rt.WithDatagramReusePort(true)); err != nil {
+			return err
+		}
+		defer a.t.Close()
+		addr := a.t.GetExtraInfo("sockname").(net.Addr).String()
+		b := newDgramRecorder(l)
+		if err := endpoint(l, "udp4", b, rt.WithDatagramLocalAddr(addr), rt.WithDatagramReusePort(true)); err != nil {
+			t.Errorf("second endpoint on %s with SO_REUSEPORT: %v", addr, err)
+		} else {
+			b.t.Close()
+		}
+		if err := endpoint(l, "udp4", newDgramRecorder(l), rt.WithDatagramLocalAddr(addr)); !errors.Is(err, unix.EADDRINUSE) {
+			t.Errorf("second endpoint on %s without SO_REUSEPORT: %v, want EADDRINUSE", addr, err)
+		}
+		return nil
+	})
+}
+
+// A Unix datagram may be larger than a UDP one (up to the socket's send
+// buffer): one of 200 KiB arrives whole, as asyncio's 256 KiB datagram
+// reads deliver it, not cut to the stream transports' 64 KiB read.
+func TestDatagramUnixgramLargeDatagram(t *testing.T) {
+	leakcheck.Check(t)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	runMain(t, func(l *rt.Loop) error {
+		rcv := newDgramRecorder(l)
+		if err := endpoint(l, "unixgram", rcv, rt.WithDatagramLocalAddr(a)); err != nil {
+			return err
+		}
+		defer rcv.t.Close()
+		snd := newDgramRecorder(l)
+		if err := endpoint(l, "unixgram", snd, rt.WithDatagramLocalAddr(b), rt.WithDatagramRemoteAddr(a)); err != nil {
+			return err
+		}
+		defer snd.t.Close()
+		fd := snd.t.GetExtraInfo("socket").(int)
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, 512*1024); err != nil {
+			return err
+		}
+		big := strings.Repeat("0123456789abcdef", 200*1024/16)
+		ev := rcv.event()
+		if err := snd.t.SendTo([]byte(big), nil); err != nil {
+			return err
+		}
+		if err := until(ev, "the datagram"); err != nil {
+			return err
+		}
+		if len(snd.errs) != 0 || len(rcv.got) != 1 || rcv.got[0] != big {
+			n := -1
+			if len(rcv.got) > 0 {
+				n = len(rcv.got[0])
+			}
+			t.Errorf("sent %d bytes in one datagram (send errors %v); received %d datagrams, the first of %d bytes",
+				len(big), snd.errs, len(rcv.got), n)
+		}
+		return nil
+	})
+}
+
+// A datagram endpoint closed with datagrams still queued, by another
+// callback of the pass whose poll found it readable, receives nothing
+// more (asyncio's close cancels the reader it had queued). Two endpoints
+// are readable in one pass and each one's DatagramReceived closes the
+// other: whichever runs first, the other must not deliver.
+func TestDatagramClosedEarlierInThePassDeliversNothing(t *testing.T) {
+	leakcheck.Check(t)
+	dir := t.TempDir()
+	runMain(t, func(l *rt.Loop) error {
+		var ds []*dgramRecorder
+		var sinks []int
+		defer func() {
+			for _, fd := range sinks {
+				unix.Close(fd)
+			}
+		}()
+		for i := range 2 {
+			// A sink that never reads: once its queue is full, what the
+			// endpoint sends it stays queued in the transport.
+			sink, err := cloexecSocket(unix.AF_UNIX, unix.SOCK_DGRAM)
+			if err != nil {
+				return err
+			}
+			sinks = append(sinks, sink)
+			sinkPath := filepath.Join(dir, "sink"+strconv.Itoa(i))
+			if err := unix.Bind(sink, &unix.SockaddrUnix{Name: sinkPath}); err != nil {
+				return err
+			}
+			d := newDgramRecorder(l)
+			if err := endpoint(l, "unixgram", d, rt.WithDatagramLocalAddr(filepath.Join(dir, "e"+strconv.Itoa(i))),
+				rt.WithDatagramRemoteAddr(sinkPath)); err != nil {
+				return err
+			}
+			for range 100 {
+				d.t.SendTo([]byte("queued"), nil)
+			}
+			if d.t.GetWriteBufferSize() == 0 {
+				return errors.New("the sink took 100 datagrams: nothing queued")
+			}
+			ds = append(ds, d)
+		}
+		for i, d := range ds {
+			d.t.SetProtocol(&closesOther{dgramRecorder: d, other: ds[1-i]})
+		}
+		for i, sink := range sinks {
+			if err := unix.Sendto(sink, []byte("x"), 0, &unix.SockaddrUnix{Name: filepath.Join(dir, "e"+strconv.Itoa(i))}); err != nil {
+				return err
+			}
+		}
+		for len(ds[0].got)+len(ds[1].got) == 0 {
+			if _, err := rt.Await(rt.Sleep(time.Millisecond)); err != nil {
+				return err
+			}
+		}
+		for range 3 {
+			rt.Await(rt.Sleep(time.Millisecond))
+		}
+		if got := len(ds[0].got) + len(ds[1].got); got != 1 {
+			t.Errorf("%d endpoints got a datagram; want only the first, the other being closed by then", got)
+		}
+		for _, d := range ds {
+			d.t.Abort()
+			if err := until(d.lost, "ConnectionLost"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// closesOther closes other's transport when a datagram arrives.
+type closesOther struct {
+	*dgramRecorder
+	other *dgramRecorder
+}
+
+func (p *closesOther) DatagramReceived(b []byte, addr net.Addr) {
+	p.other.t.Close()
+	p.dgramRecorder.DatagramReceived(b, addr)
 }

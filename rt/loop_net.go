@@ -10,6 +10,11 @@ const (
 	// 256 KiB; 64 KiB is what a loopback socket holds at once, and a
 	// larger read only spreads a message over more cache).
 	readBufferSize = 64 * 1024
+	// unixgramBufferSize is the size of one Unix datagram read: asyncio's
+	// datagram max_size. A UDP datagram always fits readBufferSize, a
+	// Unix one may be as large as its sender's send buffer (208 KiB by
+	// default on Linux), and a read cuts off what does not fit.
+	unixgramBufferSize = 256 * 1024
 	// chunkSize is the size of the pooled chunks that hold the part of a
 	// write the socket did not take. Larger writes get a chunk of their
 	// own size, not pooled.
@@ -37,6 +42,7 @@ type resLink struct {
 type netState struct {
 	live   resLink // sentinel of the circular list of live resources
 	rbuf   []byte
+	ubuf   []byte // Unix datagram reads, made by the first one
 	chunks [][]byte
 	iov    [][]byte
 	// delivering is the transport whose DataReceived or BufferUpdated is
@@ -83,6 +89,15 @@ func (l *Loop) readBuffer() []byte {
 		l.net.rbuf = make([]byte, readBufferSize)
 	}
 	return l.net.rbuf
+}
+
+// unixgramBuffer is the buffer Unix datagram reads go into, lent to
+// DatagramReceived for the call.
+func (l *Loop) unixgramBuffer() []byte {
+	if l.net.ubuf == nil {
+		l.net.ubuf = make([]byte, unixgramBufferSize)
+	}
+	return l.net.ubuf
 }
 
 // getChunk returns an empty chunk that holds at least n bytes.

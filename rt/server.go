@@ -130,6 +130,12 @@ func (ln *listener) run() {
 	s := ln.srv
 	l := s.loop
 	for range s.backlog {
+		if ln.fd < 0 {
+			// The server was closed: by the protocol factory of an
+			// accept of this loop, or, earlier in the pass that
+			// queued this call, by another callback.
+			return
+		}
 		nfd, sa, err := acceptFD(ln.fd)
 		if isAgain(err) {
 			return

@@ -2,6 +2,7 @@ package rt_test
 
 import (
 	"errors"
+	"fmt"
 	"github.com/asyncgen/asyncgen/internal/leakcheck"
 	"net"
 	"os"
@@ -309,4 +310,149 @@ func TestServerUnixRefusesToReplaceAFile(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != "keep me" {
 		t.Error("the file was touched")
 	}
+}
+
+// A protocol factory may close its server (a server for one client): the
+// connection it was called for is served, and the accept loop that called
+// it stops there instead of accepting on the closed socket, which the
+// exception handler would hear of as EBADF.
+func TestServerFactoryThatClosesTheServer(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		reported := reports(l)
+		var srv *rt.Server
+		var conns []*recorder
+		srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol {
+			srv.Close()
+			r := newRecorder(l)
+			r.echo = true
+			conns = append(conns, r)
+			return r
+		}, "tcp4", "127.0.0.1:0"))
+		if err != nil {
+			return err
+		}
+		addr := srv.Addrs()[0].String()
+		c, err := dial(l, "tcp4", addr)
+		if err != nil {
+			return err
+		}
+		c.t.Write([]byte("one client"))
+		if err := until(c.waitFor(10), "the echo"); err != nil {
+			return err
+		}
+		if srv.IsServing() || len(srv.Sockets()) != 0 {
+			t.Error("the server is still serving after its factory closed it")
+		}
+		if _, err := dial(l, "tcp4", addr); !errors.Is(err, unix.ECONNREFUSED) {
+			t.Errorf("second client: %v, want ECONNREFUSED", err)
+		}
+		c.t.Close()
+		if err := until(srv.WaitClosed(), "WaitClosed"); err != nil {
+			return err
+		}
+		if len(conns) != 1 {
+			t.Errorf("the factory ran %d times, want once", len(conns))
+		}
+		if len(*reported) != 0 {
+			t.Errorf("exception handler got %+v, want nothing", *reported)
+		}
+		return nil
+	})
+}
+
+// A restarted server binds its port while a connection the old one
+// closed first lingers in TIME_WAIT: SO_REUSEADDR is on by default, as in
+// asyncio; WithReuseAddress(false) turns it off and the bind fails.
+func TestServerReuseAddress(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		c, s, srv, err := pairUp(l, nil)
+		if err != nil {
+			return err
+		}
+		addr := srv.Addrs()[0].String()
+		s.t.Close() // the server closes first: its end lingers
+		if err := until(c.lost, "the client's ConnectionLost"); err != nil {
+			return err
+		}
+		srv.Close()
+		if err := until(srv.WaitClosed(), "WaitClosed"); err != nil {
+			return err
+		}
+		if _, _, err := serve(l, "tcp4", addr, nil, rt.WithReuseAddress(false)); !errors.Is(err, unix.EADDRINUSE) {
+			t.Errorf("restart without SO_REUSEADDR: %v, want EADDRINUSE", err)
+		}
+		again, _, err := serve(l, "tcp4", addr, nil)
+		if err != nil {
+			t.Errorf("restart with the default SO_REUSEADDR: %v", err)
+			return nil
+		}
+		again.Close()
+		return nil
+	})
+}
+
+// When a pass finds several listeners of a server readable and the first
+// one's protocol factory closes the server, the others' readiness, already
+// queued, must find their sockets closed and do nothing: not accept on
+// them and report EBADF.
+func TestServerClosedWhileAnotherListenerIsQueued(t *testing.T) {
+	if !hasIPv6() {
+		// The server's second listening socket is its IPv6 one.
+		t.Skip("no IPv6 loopback: the server gets one listening socket")
+	}
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		reported := reports(l)
+		var srv *rt.Server
+		var conns []*recorder
+		srv, err := rt.Await(l.CreateServer(func() rt.StreamProtocol {
+			srv.Close()
+			r := newRecorder(l)
+			conns = append(conns, r)
+			return r
+		}, "tcp", ":0"))
+		if err != nil {
+			return err
+		}
+		if len(srv.Addrs()) != 2 {
+			return fmt.Errorf("listening on %v, want an IPv4 and an IPv6 socket", srv.Addrs())
+		}
+		port := srv.Addrs()[0].(*net.TCPAddr).Port
+		// One connection waits on each listener before the loop polls:
+		// the kernel completes both handshakes by itself.
+		for _, sa := range []unix.Sockaddr{
+			&unix.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}},
+			&unix.SockaddrInet6{Port: port, Addr: [16]byte{15: 1}},
+		} {
+			fd, err := cloexecSocket(sockaddrFamily(sa), unix.SOCK_STREAM)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			if err := unix.Connect(fd, sa); err != nil {
+				return err
+			}
+		}
+		for len(conns) == 0 {
+			rt.Await(rt.Sleep(0))
+		}
+		if err := until(conns[0].made, "ConnectionMade"); err != nil {
+			return err
+		}
+		rt.Await(rt.Sleep(0))
+		if len(conns) != 1 || len(*reported) != 0 {
+			t.Errorf("%d connections accepted (want 1); exception handler got %+v, want nothing", len(conns), *reported)
+		}
+		conns[0].t.Close()
+		return until(srv.WaitClosed(), "WaitClosed")
+	})
+}
+
+func sockaddrFamily(sa unix.Sockaddr) int {
+	if _, ok := sa.(*unix.SockaddrInet6); ok {
+		return unix.AF_INET6
+	}
+	return unix.AF_INET
 }

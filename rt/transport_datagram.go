@@ -257,10 +257,13 @@ func (t *dgramTransport) startReading() {
 
 // run is the read callback: one datagram per readiness event.
 func (t *dgramTransport) run() {
-	if t.connLost {
-		return
+	if t.closing {
+		return // closed after the poll queued this call
 	}
 	buf := t.loop.readBuffer()
+	if t.network == "unixgram" {
+		buf = t.loop.unixgramBuffer()
+	}
 	var n int
 	var sa unix.Sockaddr
 	var err error
@@ -416,7 +419,6 @@ func (t *dgramTransport) connectionLost(err error) {
 	}
 }
 
-// release closes the fd (unregistered first) and leaves the loop's list.
 // release closes the fd (unregistered first) and leaves the loop's list.
 func (t *dgramTransport) release() {
 	t.wq, t.wsize, t.lostErr = nil, 0, nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
+	"golang.org/x/sys/unix"
 )
 
 // pairUp returns a connected client recorder and the server's recorder
@@ -567,4 +568,88 @@ func TestTransportDebugModeCatchesWrongGoroutine(t *testing.T) {
 		}
 		return nil
 	}, rt.WithDebug(true))
+}
+
+// A transport paused, or closed with output still pending, by another
+// callback of the pass whose poll found it readable gets no DataReceived
+// afterwards, as asyncio's pause_reading and close cancel the reader
+// asyncio had queued. Two connections are readable in one pass and each
+// one's DataReceived acts on the other: whichever runs first, the other
+// must not deliver.
+func TestTransportPausedOrClosedEarlierInThePassDeliversNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		act  func(rt.Transport)
+	}{
+		{"PauseReading", rt.Transport.PauseReading},
+		{"Close", rt.Transport.Close},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			leakcheck.Check(t)
+			runMain(t, func(l *rt.Loop) error {
+				fs, err := newFaultServer(l, nil)
+				if err != nil {
+					return err
+				}
+				defer fs.close()
+				var peers []*rawPeer
+				var ss []*recorder
+				for range 2 {
+					p, err := dialRaw(l, fs.srv.Addrs()[0], 4096)
+					if err != nil {
+						return err
+					}
+					defer p.close()
+					s, err := fs.accept()
+					if err != nil {
+						return err
+					}
+					// Output the peer does not read stays pending, so
+					// that Close leaves the transport open until it
+					// drains.
+					unix.SetsockoptInt(s.t.GetExtraInfo("socket").(int), unix.SOL_SOCKET, unix.SO_SNDBUF, 4096)
+					s.t.Write(make([]byte, 1<<20))
+					if s.t.GetWriteBufferSize() == 0 {
+						return errors.New("the socket took 1 MiB at once: nothing pending")
+					}
+					peers, ss = append(peers, p), append(ss, s)
+				}
+				for i, s := range ss {
+					s.t.SetProtocol(&actsOnOther{recorder: s, other: ss[1-i], act: tc.act})
+				}
+				for _, p := range peers {
+					if _, err := unix.Write(p.fd, []byte("x")); err != nil {
+						return err
+					}
+				}
+				for ss[0].data.Len()+ss[1].data.Len() == 0 {
+					if _, err := rt.Await(rt.Sleep(time.Millisecond)); err != nil {
+						return err
+					}
+				}
+				for range 3 {
+					rt.Await(rt.Sleep(time.Millisecond))
+				}
+				if got := ss[0].data.Len() + ss[1].data.Len(); got != 1 {
+					t.Errorf("%d connections got data; want only the first, the other being %s by then", got, tc.name)
+				}
+				for _, s := range ss {
+					s.t.Abort()
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// actsOnOther applies act to other's transport when data arrives.
+type actsOnOther struct {
+	*recorder
+	other *recorder
+	act   func(rt.Transport)
+}
+
+func (p *actsOnOther) DataReceived(b []byte) {
+	p.act(p.other.t)
+	p.recorder.DataReceived(b)
 }

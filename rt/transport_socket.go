@@ -182,7 +182,9 @@ func (t *sockTransport) SetProtocol(p StreamProtocol) {
 // run is the read callback (asyncio's _read_ready): one read per
 // readiness event.
 func (t *sockTransport) run() {
-	if t.connLost {
+	if t.closing || t.paused {
+		// Paused or closed by a callback that ran after the poll
+		// queued this one (asyncio cancels the queued reader).
 		return
 	}
 	var buf []byte
