@@ -36,6 +36,9 @@
 //	                         use -benchtime 200000x
 //	ECHOBENCH_SERVERS=a,b    the servers a benchmark compares, overriding
 //	                         its defaults
+//	ECHOBENCH_CLIENTS=2      drive the load from 2 threads, the connections
+//	                         split between them: on two cores that keeps
+//	                         the server busy (see clientThreads)
 //	ECHOBENCH_SERVER_CPUS=0  pin the server (taskset -c 0); run the parent
 //	                         under `taskset -c 1` to give each its core
 //	ECHOBENCH_CPUPROFILE=f   the server's CPU profile over the timed region
@@ -63,10 +66,11 @@ const (
 	// benchmark itself under taskset on the others to give each side its
 	// own cores.
 	envServerCPUs = "ECHOBENCH_SERVER_CPUS"
-	envAddr       = "ECHOBENCH_ADDR"  // the server's address (127.0.0.1:0)
-	envPerf       = "ECHOBENCH_PERF"  // count the server's syscalls with perf
-	envLoad       = "ECHOBENCH_LOAD"  // run only the load client against this address
-	envShape      = "ECHOBENCH_SHAPE" // the load client's messages: block or line
+	envAddr       = "ECHOBENCH_ADDR"    // the server's address (127.0.0.1:0)
+	envPerf       = "ECHOBENCH_PERF"    // count the server's syscalls with perf
+	envLoad       = "ECHOBENCH_LOAD"    // run only the load client against this address
+	envClients    = "ECHOBENCH_CLIENTS" // the load client's threads
+	envShape      = "ECHOBENCH_SHAPE"   // the load client's messages: block or line
 	// envHeapProfile names a file: idle benchmarks write the server's heap
 	// profile there (suffixed with the server's name) with the
 	// connections open.

@@ -102,16 +102,96 @@ func (c *child) stop() {
 	t.Stop()
 }
 
+// clients is the load: the connections split between the client
+// threads (ECHOBENCH_CLIENTS, 1 by default), each thread driving its
+// share through an epoll of its own.
+type clients []*echoload.Conns
+
+// clientThreads is ECHOBENCH_CLIENTS: how many threads the load client
+// runs. One costs about as much CPU per request as our servers, so a
+// server finds a few connections ready at each wait; two, on this
+// machine's two cores, keep the server busy, so that each of its waits
+// finds many (the share of an epoll_wait per message the syscall count
+// shows then is the server's own, not the client's pace).
+func clientThreads() int {
+	if v, err := strconv.Atoi(os.Getenv(envClients)); err == nil && v > 0 {
+		return v
+	}
+	return 1
+}
+
 // dial opens n load connections to addr, one at a time, each having
-// echoed one message of shape.
-func dial(addr string, n int, shape Shape) (*echoload.Conns, error) {
-	return echoload.Dial(addr, echoload.Config{Conns: n, Message: shape.message})
+// echoed one message of shape, split between clientThreads threads.
+func dial(addr string, n int, shape Shape) (clients, error) {
+	k := min(clientThreads(), n)
+	var cs clients
+	for i := range k {
+		share := n / k
+		if i < n%k {
+			share++
+		}
+		c, err := echoload.Dial(addr, echoload.Config{Conns: share, Message: shape.message})
+		if err != nil {
+			cs.Close()
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// Close closes every connection.
+func (cs clients) Close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Run runs msgs request/response round trips over the connections
+// (exactly msgs in all: each thread its share of them, spread over its
+// connections as their echoes come back), the threads side by side. It
+// returns how long the slowest thread took.
+func (cs clients) Run(msgs int64) (time.Duration, error) {
+	if len(cs) == 1 {
+		_, d, err := cs[0].Run(0, msgs)
+		return d, err
+	}
+	type outcome struct {
+		d   time.Duration
+		err error
+	}
+	k := min(int64(len(cs)), msgs) // each thread runs one message at least
+	done := make(chan outcome, k)
+	for i, c := range cs[:k] {
+		share := msgs / k
+		if int64(i) < msgs%k {
+			share++
+		}
+		go func() {
+			_, d, err := c.Run(0, share)
+			done <- outcome{d, err}
+		}()
+	}
+	var slowest time.Duration
+	var first error
+	for range k {
+		o := <-done
+		slowest = max(slowest, o.d)
+		if o.err != nil && first == nil {
+			first = o.err
+		}
+	}
+	return slowest, first
 }
 
 // load runs n request/response round trips over conns (exactly n in all,
 // spread over the connections as their echoes come back).
-func load(conns *echoload.Conns, n int64) error {
-	_, _, err := conns.Run(0, n)
+func load(conns clients, n int64) error {
+	_, err := conns.Run(n)
 	return err
 }
 
@@ -133,7 +213,7 @@ func loadMain(addr string) int {
 		return 1
 	}
 	defer conns.Close()
-	_, d, err := conns.Run(0, msgs)
+	d, err := conns.Run(msgs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
