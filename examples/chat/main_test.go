@@ -231,6 +231,11 @@ func TestChat(t *testing.T) {
 	// passes for alice. They are said as '?'; a tab stays.
 	bob.say("hi\r<alice> I am bob's\x1b[2K\tfan")
 	alice.expect("<robert> hi?<alice> I am bob's?[2K\tfan")
+	// So are the C1 controls: U+009B is CSI, ESC [ in one character, to
+	// a terminal that decodes UTF-8 (xterm, VTE) and, as the byte 0x9B
+	// outside UTF-8, to one that does not. Other non-ASCII text is kept.
+	bob.say("C1: \u009b2K, alone: \x9b2K, kept: d\u00e9j\u00e0 \u20ac \u00db \xe9")
+	alice.expect("<robert> C1: ?2K, alone: ?2K, kept: d\u00e9j\u00e0 \u20ac \u00db \xe9")
 	alice.say("/quit")
 	alice.expect("* bye")
 	bob.expect("* alice quit")

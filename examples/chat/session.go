@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
@@ -145,24 +146,61 @@ func (h *hub) broadcastFrom(c *client, text string) int {
 
 // tame replaces the control characters of text but tab with '?': a
 // carriage return or an escape sequence would let a client rewrite what
-// the others' terminals show, and pass for someone else. It works on
-// bytes, so that text which is not UTF-8 is otherwise passed on as sent.
+// the others' terminals show, and pass for someone else. That is C0 and
+// DEL, and C1 (U+0080 to U+009F: U+009B is CSI to a terminal that
+// decodes UTF-8), whether encoded in UTF-8 or as a byte outside it (CSI
+// to one that does not). Anything else is passed on as sent, text that
+// is not UTF-8 included.
 func tame(text string) string {
-	wild := func(b byte) bool { return b < ' ' && b != '\t' || b == 0x7f }
 	i := 0
-	for i < len(text) && !wild(text[i]) {
+	for i < len(text) && wildAt(text, i) == 0 {
 		i++
 	}
 	if i == len(text) {
 		return text
 	}
-	b := []byte(text)
-	for ; i < len(b); i++ {
-		if wild(b[i]) {
-			b[i] = '?'
+	b := []byte(text[:i])
+	for i < len(text) {
+		if n := wildAt(text, i); n > 0 {
+			b = append(b, '?')
+			i += n
+			continue
 		}
+		b = append(b, text[i])
+		i++
 	}
 	return string(b)
+}
+
+// wildAt is the length of the control character at text[i], 0 if there
+// is none there. A byte of 0x80 or above is one only as U+0080 to U+009F
+// in UTF-8 or as a C1 byte that is not part of a UTF-8 sequence; one
+// inside a longer character is not, and neither is a continuation byte.
+func wildAt(text string, i int) int {
+	c := text[i]
+	switch {
+	case c < ' ' && c != '\t' || c == 0x7f:
+		return 1
+	case c < 0x80:
+		return 0
+	case c == 0xc2 && i+1 < len(text) && text[i+1] >= 0x80 && text[i+1] <= 0x9f:
+		return 2
+	case c >= 0x80 && c <= 0x9f && !continues(text, i):
+		return 1
+	}
+	return 0
+}
+
+// continues reports whether text[i], a continuation byte, belongs to the
+// valid UTF-8 character that starts before it.
+func continues(text string, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		if utf8.RuneStart(text[j]) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			return !(r == utf8.RuneError && n == 1) && j+n > i
+		}
+	}
+	return false
 }
 
 // writer writes c's queued lines, everything queued at once, and waits

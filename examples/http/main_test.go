@@ -736,6 +736,22 @@ func TestOptionsAsterisk(t *testing.T) {
 	}
 }
 
+// "*" is the target of OPTIONS alone: a CONNECT to "*" is a CONNECT like
+// any other, which this server routes to a 404 (net/http refuses it with
+// a 400), not the 200 with Allow that answers OPTIONS *.
+func TestConnectAsteriskIsNotOptions(t *testing.T) {
+	addr := startTest(t, "")
+	for _, target := range []string{"a:80", "*"} {
+		rs := exchange(t, addr, "CONNECT "+target+" HTTP/1.1\r\nHost: a\r\n\r\n")
+		if len(rs) != 1 || rs[0].StatusCode != 404 || rs[0].Header.Get("Allow") != "" {
+			for _, r := range rs {
+				t.Logf("CONNECT %s: %d, Allow %q", target, r.StatusCode, r.Header.Get("Allow"))
+			}
+			t.Errorf("CONNECT %s: %d responses; want one 404 without Allow", target, len(rs))
+		}
+	}
+}
+
 // The net/http twin (-impl nethttp) is there to compare with: on a body
 // it refuses it must say why as this server does, 413 for a body over
 // the limit and 400 for one that is malformed.

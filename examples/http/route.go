@@ -41,7 +41,7 @@ type routed struct {
 // accept) is routed by its path; the path is routed decoded, as net/http
 // routes r.URL.Path, so that "/%68ello" is "/hello".
 func route(method, target []byte) routed {
-	if string(target) == "*" { // parseHead lets it through only for OPTIONS
+	if string(target) == "*" && string(method) == "OPTIONS" { // a CONNECT may name "*" too (validTarget)
 		return routed{kind: routeOptions, allow: "GET, HEAD, POST, OPTIONS"}
 	}
 	for _, scheme := range []string{"http://", "https://"} {

@@ -125,12 +125,18 @@ func clientThreads() int {
 func dial(addr string, n int, shape Shape) (clients, error) {
 	k := min(clientThreads(), n)
 	var cs clients
+	first := 0 // the number of this share's first connection
 	for i := range k {
 		share := n / k
 		if i < n%k {
 			share++
 		}
-		c, err := echoload.Dial(addr, echoload.Config{Conns: share, Message: shape.message})
+		// Numbered on from the last share's, each connection keeps
+		// the message of its own that a single thread gives it.
+		base := first
+		first += share
+		msg := func(j int) []byte { return shape.message(base + j) }
+		c, err := echoload.Dial(addr, echoload.Config{Conns: share, Message: msg})
 		if err != nil {
 			cs.Close()
 			return nil, err
