@@ -134,6 +134,11 @@ func allocsPerLine(t *testing.T, read func(*streams.StreamReader) rt.Coro[[]byte
 	return least
 }
 
+// about reports whether allocations per line got are want: within 0.02,
+// what a few allocations of the process's own over the 1,000 lines add
+// (seen once in CI: 1.001); an allocation the reads make adds 1.
+func about(got, want float64) bool { return math.Abs(got-want) < 0.02 }
+
 func readLine(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLine() }
 
 // A ReadLine of a line already buffered allocates the line it returns,
@@ -142,7 +147,7 @@ func readLine(r *streams.StreamReader) rt.Coro[[]byte] { return r.ReadLine() }
 func TestReadLineBufferedAllocatesOnlyTheLine(t *testing.T) {
 	got := allocsPerLine(t, readLine, false)
 	t.Logf("ReadLine of a buffered line: %.2f allocations", got)
-	if got != 1 {
+	if !about(got, 1) {
 		t.Errorf("a ReadLine of a buffered line costs %.2f allocations, want 1 (the line)", got)
 	}
 }
@@ -152,7 +157,7 @@ func TestReadLineBufferedAllocatesOnlyTheLine(t *testing.T) {
 func TestReadLineWaitingAllocatesOnlyTheLine(t *testing.T) {
 	got := allocsPerLine(t, readLine, true)
 	t.Logf("ReadLine waiting for its line: %.2f allocations", got)
-	if got != 1 {
+	if !about(got, 1) {
 		t.Errorf("a ReadLine waiting for its line costs %.2f allocations, want 1 (the line)", got)
 	}
 }
@@ -169,7 +174,7 @@ func TestReadLineAfterADroppedOneAllocatesOnlyTheLine(t *testing.T) {
 		return r.ReadLine()
 	}
 	got := allocsPerLine(t, read, false)
-	if got != 1 {
+	if !about(got, 1) {
 		t.Errorf("a ReadLine after a dropped one costs %.2f allocations, want 1 (the line)", got)
 	}
 }
@@ -219,7 +224,7 @@ func TestWaitingReadsAllocateWhatBufferedOnesDo(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			buffered, waiting := allocsPerLine(t, tc.read, false), allocsPerLine(t, tc.read, true)
 			t.Logf("%s: %.2f allocations buffered, %.2f waiting", tc.name, buffered, waiting)
-			if waiting != buffered {
+			if !about(waiting, buffered) {
 				t.Errorf("a %s that waits costs %.2f allocations, one that finds its data %.2f: the wait costs %.2f", tc.name, waiting, buffered, waiting-buffered)
 			}
 		})
