@@ -21,6 +21,8 @@ const helperListen = "bench-helper-listen"
 // the suite stops it.
 func TestHelperListener(t *testing.T) {
 	if flag.Arg(0) != helperListen {
+		// Run as an ordinary test it has nothing to do: only the
+		// process TestFailedIdleFigureIsNotAFigure starts serves.
 		t.Skip("the helper process of TestFailedIdleFigureIsNotAFigure")
 	}
 	ln, err := net.Listen("tcp4", flag.Arg(1))
