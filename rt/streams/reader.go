@@ -327,6 +327,7 @@ func (r *StreamReader) waitForData(l *rt.Loop, op string) *rt.Future[rt.Void] {
 // (abandonWait). A closed read runs no code after its await, so without
 // this the next read would find the wait still there and fail as a
 // concurrent one.
+//
 // The reader's dataWait is reused once its await has ended (Result or
 // Close); a wait that starts while it is still out (a read woken but not
 // yet run, beside which another starts) makes one of its own.
