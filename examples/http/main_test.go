@@ -708,17 +708,25 @@ func TestChunkedBodyForms(t *testing.T) {
 	}
 }
 
+// startTwin starts the net/http twin with startTest's limits, stopped
+// when the test ends.
+func startTwin(t *testing.T) *netServer {
+	t.Helper()
+	twin, err := startNetHTTP(config{addr: "127.0.0.1:0", maxHead: 8 << 10, maxBody: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { twin.stop() })
+	return twin
+}
+
 // "OPTIONS *" asks what the server as a whole supports (RFC 9110
 // section 9.3.7): it gets 200 with an empty body and the connection
 // stays open, as from net/http; a body sent with it is read and dropped,
 // not taken for the next request.
 func TestOptionsAsterisk(t *testing.T) {
 	ours := startTest(t, "")
-	twin, err := startNetHTTP(config{addr: "127.0.0.1:0", maxHead: 8 << 10, maxBody: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { twin.stop() })
+	twin := startTwin(t)
 	for _, raw := range []string{
 		"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
 		"OPTIONS * HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc",
@@ -757,11 +765,7 @@ func TestConnectAsteriskIsNotOptions(t *testing.T) {
 // the limit and 400 for one that is malformed.
 func TestNetHTTPTwinBodyStatuses(t *testing.T) {
 	ours := startTest(t, "")
-	twin, err := startNetHTTP(config{addr: "127.0.0.1:0", maxHead: 8 << 10, maxBody: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { twin.stop() })
+	twin := startTwin(t)
 	for _, tc := range []struct {
 		name, raw string
 		code      int
