@@ -113,8 +113,12 @@
 // ConnectionLost is called exactly once per connection, on every path
 // (EOF, Close, Abort, a reset, a protocol's failure, Loop.Close); the fd is
 // removed from the selector before it is closed, and closed exactly once.
-// Socket errors wrap the errno (errors.Is(err, unix.ECONNRESET)) and, for
-// connects and listens, come as *net.OpError with the address. A Server
+// Socket errors wrap the errno (errors.Is(err, unix.ECONNRESET)) and come
+// as *net.OpError with the addresses, as Go's net reports them: a connect
+// or listen names its address, a connection's failed read or write names
+// both ends ("read tcp4 127.0.0.1:80->127.0.0.1:5000: read: connection
+// reset by peer"), a datagram endpoint's error its own address and the
+// other end's. A Server
 // survives running out of file descriptors: it reports EMFILE through the
 // exception handler, stops accepting for a second, and goes on.
 //

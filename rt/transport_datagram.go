@@ -276,7 +276,7 @@ func (t *dgramTransport) run() {
 	switch {
 	case isAgain(err):
 	case err != nil:
-		t.proto.ErrorReceived(os.NewSyscallError("recvfrom", err))
+		t.proto.ErrorReceived(t.endpointError("read", "recvfrom", nil, err))
 	default:
 		if sa == nil {
 			sa = t.remote
@@ -317,7 +317,7 @@ func (t *dgramTransport) SendTo(p []byte, addr net.Addr) error {
 		err := t.send(p, sa)
 		if !isAgain(err) {
 			if err != nil {
-				t.proto.ErrorReceived(os.NewSyscallError("sendto", err))
+				t.proto.ErrorReceived(t.endpointError("write", "sendto", sa, err))
 			}
 			return nil
 		}
@@ -358,7 +358,7 @@ func (w *dgramWriter) run() {
 		t.wq = t.wq[1:]
 		t.wsize -= len(d.data)
 		if err != nil {
-			t.proto.ErrorReceived(os.NewSyscallError("sendto", err))
+			t.proto.ErrorReceived(t.endpointError("write", "sendto", d.sa, err))
 			if t.connLost {
 				return
 			}
@@ -440,6 +440,19 @@ func (t *dgramTransport) closeWithLoop() {
 
 // IsClosing reports whether the endpoint is closing or closed.
 func (t *dgramTransport) IsClosing() bool { return t.closing }
+
+// endpointError is a failed call on the endpoint as Go's net reports
+// one: a *net.OpError naming our address and the other end (to, else the
+// remote address, if any) around the errno. op is net's name for what
+// failed ("read", "write"); call is the system call.
+func (t *dgramTransport) endpointError(op, call string, to unix.Sockaddr, errno error) error {
+	if to == nil {
+		to = t.remote
+	}
+	local, _ := t.GetExtraInfo("sockname").(net.Addr)
+	return &net.OpError{Op: op, Net: t.network, Source: local, Addr: sockNetAddr(t.network, to),
+		Err: os.NewSyscallError(call, errno)}
+}
 
 // GetExtraInfo returns "peername" (the remote address, or nil),
 // "sockname" (net.Addr) or "socket" (the fd).

@@ -204,7 +204,7 @@ func (t *sockTransport) run() {
 	case isAgain(err):
 		return
 	case err != nil:
-		t.fatalError(os.NewSyscallError("read", err), "Fatal read error on socket transport")
+		t.fatalError(t.connError("read", "read", err), "Fatal read error on socket transport")
 		return
 	case n == 0:
 		t.onEOF()
@@ -289,7 +289,7 @@ func (t *sockTransport) Write(p []byte) error {
 	if t.wq == nil || t.wq.size == 0 {
 		n, err := sockWrite(int(t.fd), p)
 		if err != nil && !isAgain(err) {
-			t.fatalError(os.NewSyscallError("write", err), "Fatal write error on socket transport")
+			t.fatalError(t.connError("write", "write", err), "Fatal write error on socket transport")
 			return nil
 		}
 		if p = p[n:]; len(p) == 0 {
@@ -325,7 +325,7 @@ func (t *sockTransport) WriteLines(bufs [][]byte) error {
 	if t.wsize() == 0 {
 		n, err := sockWritev(int(t.fd), bufs)
 		if err != nil && !isAgain(err) {
-			t.fatalError(os.NewSyscallError("writev", err), "Fatal write error on socket transport")
+			t.fatalError(t.connError("write", "writev", err), "Fatal write error on socket transport")
 			return nil
 		}
 		for len(bufs) > 0 && n >= len(bufs[0]) {
@@ -401,7 +401,7 @@ func (w *sockWriter) run() {
 	l.net.iov = iov[:0]
 	if err != nil && !isAgain(err) {
 		t.clearBuffer()
-		t.fatalError(os.NewSyscallError("writev", err), "Fatal write error on socket transport")
+		t.fatalError(t.connError("write", "writev", err), "Fatal write error on socket transport")
 		return
 	}
 	t.consume(n)
@@ -464,7 +464,7 @@ func (t *sockTransport) WriteEOF() error {
 	t.eof = true
 	if t.wsize() == 0 {
 		if err := unix.Shutdown(int(t.fd), unix.SHUT_WR); err != nil {
-			return os.NewSyscallError("shutdown", err)
+			return t.connError("close", "shutdown", err)
 		}
 	}
 	return nil
@@ -548,6 +548,17 @@ func (t *sockTransport) Close() {
 
 // Abort closes the transport now, dropping the buffer.
 func (t *sockTransport) Abort() { t.forceClose(nil) }
+
+// connError is a failed call on the connection as Go's net reports one:
+// "read tcp4 127.0.0.1:80->127.0.0.1:5000: read: connection reset by
+// peer", so that a log line names the connection and errors.Is still
+// finds the errno. op is net's name for what failed ("read", "write",
+// "close"); call is the system call.
+func (t *sockTransport) connError(op, call string, errno error) error {
+	network := t.network()
+	return &net.OpError{Op: op, Net: network, Source: sockNetAddr(network, t.local),
+		Addr: sockNetAddr(network, t.peer), Err: os.NewSyscallError(call, errno)}
+}
 
 // fatalError ends the connection with err. Socket errors (a reset, a
 // broken pipe) are the peer's doing and are only passed to ConnectionLost;
