@@ -196,7 +196,10 @@ func TestCreateConnectionResolvesHostNames(t *testing.T) {
 func TestCreateConnectionCancelledClosesItsSocket(t *testing.T) {
 	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
-		addr, stalled := fullListener(t, 0)
+		addr, stalled, err := fullListener(t, 0)
+		if err != nil {
+			return err
+		}
 		if !stalled() {
 			// Linux drops SYNs to a full accept queue, which keeps a
 			// connect pending; a kernel that does not gives us no way
@@ -264,8 +267,9 @@ func TestConnectAcceptedSocket(t *testing.T) {
 
 // fullListener returns a loopback listener whose accept queue is full, so
 // that a further connect to it stays pending (the kernel drops its SYNs),
-// and the port it listens on. port 0 picks one.
-func fullListener(t *testing.T, port int) (addr string, pending func() bool) {
+// and the port it listens on. port 0 picks one; a port another process
+// holds on 127.0.0.1 fails with EADDRINUSE.
+func fullListener(t *testing.T, port int) (addr string, pending func() bool, err error) {
 	t.Helper()
 	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 	if err != nil {
@@ -273,7 +277,7 @@ func fullListener(t *testing.T, port int) (addr string, pending func() bool) {
 	}
 	t.Cleanup(func() { unix.Close(lfd) })
 	if err := unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: port}); err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
 	unix.Listen(lfd, 0)
 	sa, _ := unix.Getsockname(lfd)
@@ -291,7 +295,7 @@ func fullListener(t *testing.T, port int) (addr string, pending func() bool) {
 		n, _ := unix.Poll(p, 100)
 		return n == 0
 	}
-	return rt.SockaddrString(sa), probe
+	return rt.SockaddrString(sa), probe, nil
 }
 
 // With happy eyeballs, an address that does not answer delays the
@@ -305,13 +309,27 @@ func TestCreateConnectionHappyEyeballsSkipsAStalledAddress(t *testing.T) {
 	}
 	leakcheck.Check(t)
 	runMain(t, func(l *rt.Loop) error {
-		srv, _, err := serve(l, "tcp6", "[::1]:0", nil)
-		if err != nil {
-			return err
+		// A port free on ::1 may be taken on 127.0.0.1 by another
+		// process: pick again until one is free on both.
+		var port int
+		var stalled func() bool
+		for range 50 {
+			srv, _, err := serve(l, "tcp6", "[::1]:0", nil)
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			port = srv.Addrs()[0].(*net.TCPAddr).Port
+			if _, stalled, err = fullListener(t, port); err == nil {
+				break
+			} else if !errors.Is(err, unix.EADDRINUSE) {
+				return err
+			}
+			srv.Close()
 		}
-		defer srv.Close()
-		port := srv.Addrs()[0].(*net.TCPAddr).Port
-		_, stalled := fullListener(t, port)
+		if stalled == nil {
+			return errors.New("no port free on both ::1 and 127.0.0.1 in 50 tries")
+		}
 		if !stalled() {
 			// As above: without dropped SYNs there is no stalled address.
 			t.Skip("this kernel completes connects to a full accept queue; no stalled address to test with")
