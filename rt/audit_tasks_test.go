@@ -368,3 +368,38 @@ func TestAuditTaskCancelledTwiceWhileWaitingSeesTheFirstMessage(t *testing.T) {
 		}
 	}
 }
+
+// A shielded task or future that is cancelled while shielded cancels the
+// awaiter with a fresh cancellation that carries no message: asyncio's
+// shield cancels its outer future without one. A shielded future that was
+// already cancelled before the await is awaited directly and keeps its
+// message.
+func TestAuditShieldedInnerCancelledWhileAwaitedGivesNoMessage(t *testing.T) {
+	l := prLoop(t)
+	var inner *rt.Task[int]
+	inner = prGo(l, func() (int, error) {
+		rt.Await(rt.Sleep(0))
+		inner.Cancel("inner's own")
+		_, err := rt.Await(rt.Sleep(time.Second))
+		return 0, err
+	})
+	fut := rt.NewFuture[int](l)
+	early := rt.NewFuture[int](l)
+	early.Cancel("early")
+	shielded := func(a rt.Awaitable[int]) *rt.Task[int] {
+		return rt.CreateTask(l, rt.Shield(a))
+	}
+	overTask, overFut, overEarly := shielded(inner), shielded(fut), shielded(early)
+	prBriefly(t, l)
+	fut.Cancel("future's own")
+	for _, tc := range []struct {
+		name string
+		task *rt.Task[int]
+		want string
+	}{{"task cancelled while shielded", overTask, ""}, {"future cancelled while shielded", overFut, ""}, {"future cancelled before", overEarly, "early"}} {
+		err := prWait(t, l, tc.task)
+		if msg, ok := cancelMsg(err); !ok || msg != tc.want || !tc.task.Cancelled() {
+			t.Errorf("%s: awaiter ended with %v (cancelled %v), want a cancellation carrying %q", tc.name, err, tc.task.Cancelled(), tc.want)
+		}
+	}
+}
