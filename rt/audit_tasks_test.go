@@ -403,3 +403,46 @@ func TestAuditShieldedInnerCancelledWhileAwaitedGivesNoMessage(t *testing.T) {
 		}
 	}
 }
+
+// GatherReturnErrors reports a cancelled future child with the message it
+// was cancelled with, but a cancelled task child with an empty one, started
+// or not: an asyncio task drops the message when it settles as cancelled,
+// and gather builds the returned CancelledError from that stored message.
+func TestAuditGatherReturnErrorsCancelledTaskChildHasNoMessage(t *testing.T) {
+	l := prLoop(t)
+	sleeper := func() rt.Coro[int] {
+		return rt.Async(func() (int, error) {
+			_, err := rt.Await(rt.Sleep(10 * time.Second))
+			return 0, err
+		})
+	}
+	fut := rt.NewFuture[int](l)
+	running := rt.CreateTask(l, sleeper())
+	g := rt.CreateTask(l, rt.GatherReturnErrors[int](fut, running))
+	prBriefly(t, l)
+	fut.Cancel("future's")
+	running.Cancel("task's")
+	unstarted := rt.CreateTask(l, sleeper())
+	unstarted.Cancel("never ran")
+	g2 := rt.CreateTask(l, rt.GatherReturnErrors[int](unstarted))
+	prWait(t, l, g)
+	prWait(t, l, g2)
+	outs, err := g.Result()
+	outs2, err2 := g2.Result()
+	if err != nil || err2 != nil {
+		t.Fatalf("gathers failed: %v, %v", err, err2)
+	}
+	for i, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{{"future", outs[0].Err, "future's"}, {"running task", outs[1].Err, ""}, {"unstarted task", outs2[0].Err, ""}} {
+		if msg, ok := cancelMsg(tc.err); !ok || msg != tc.want {
+			t.Errorf("%d %s: outcome error %v, want a cancellation carrying %q", i, tc.name, tc.err, tc.want)
+		}
+	}
+	// The task itself still reports the cancellation it ended with.
+	if msg, _ := cancelMsg(running.Exception()); msg != "task's" {
+		t.Errorf("the task's own error is %v, want its message", running.Exception())
+	}
+}
