@@ -147,3 +147,48 @@ func TestAuditQueueJoinOfAnEmptyQueueReturnsAndTaskDoneUnderflows(t *testing.T) 
 		t.Fatal(err)
 	}
 }
+
+// prioItem is ordered by p alone, so that two items of equal priority are
+// still told apart by name: what a dataclass(order=True) with a
+// compare=False field is in an asyncio.PriorityQueue.
+type prioItem struct {
+	p    int
+	name string
+}
+
+// Items of equal priority leave a PriorityQueue in the order heapq's
+// algorithm gives them (it is not stable), with or without gets between
+// the puts. The expected strings are what asyncio.PriorityQueue returns for
+// the same puts and gets (CPython 3.11 to 3.13).
+func TestAuditPriorityQueueTiesLeaveInHeapqOrder(t *testing.T) {
+	items := []prioItem{{1, "a"}, {1, "b"}, {0, "c"}, {1, "d"}, {1, "e"}, {0, "f"}, {1, "g"}, {2, "h"}, {1, "i"}, {0, "j"}}
+	byPrio := func(a, b prioItem) bool { return a.p < b.p }
+	for _, tc := range []struct {
+		getEvery int // a get after every getEvery-th put; 0: none
+		want     string
+	}{{0, "cfjgeabdih"}, {3, "cfdjaibegh"}} {
+		q := rt.NewPriorityQueue[prioItem](0, byPrio)
+		got := ""
+		get := func() {
+			v, err := q.GetNowait()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got += v.name
+		}
+		for i, it := range items {
+			if err := q.PutNowait(it); err != nil {
+				t.Fatal(err)
+			}
+			if tc.getEvery > 0 && i%tc.getEvery == tc.getEvery-1 {
+				get()
+			}
+		}
+		for !q.Empty() {
+			get()
+		}
+		if got != tc.want {
+			t.Errorf("get after every %d puts: order %s, want %s", tc.getEvery, got, tc.want)
+		}
+	}
+}

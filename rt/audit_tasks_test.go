@@ -368,3 +368,81 @@ func TestAuditTaskCancelledTwiceWhileWaitingSeesTheFirstMessage(t *testing.T) {
 		}
 	}
 }
+
+// A shielded task or future that is cancelled while shielded cancels the
+// awaiter with a fresh cancellation that carries no message: asyncio's
+// shield cancels its outer future without one. A shielded future that was
+// already cancelled before the await is awaited directly and keeps its
+// message.
+func TestAuditShieldedInnerCancelledWhileAwaitedGivesNoMessage(t *testing.T) {
+	l := prLoop(t)
+	var inner *rt.Task[int]
+	inner = prGo(l, func() (int, error) {
+		rt.Await(rt.Sleep(0))
+		inner.Cancel("inner's own")
+		_, err := rt.Await(rt.Sleep(time.Second))
+		return 0, err
+	})
+	fut := rt.NewFuture[int](l)
+	early := rt.NewFuture[int](l)
+	early.Cancel("early")
+	shielded := func(a rt.Awaitable[int]) *rt.Task[int] {
+		return rt.CreateTask(l, rt.Shield(a))
+	}
+	overTask, overFut, overEarly := shielded(inner), shielded(fut), shielded(early)
+	prBriefly(t, l)
+	fut.Cancel("future's own")
+	for _, tc := range []struct {
+		name string
+		task *rt.Task[int]
+		want string
+	}{{"task cancelled while shielded", overTask, ""}, {"future cancelled while shielded", overFut, ""}, {"future cancelled before", overEarly, "early"}} {
+		err := prWait(t, l, tc.task)
+		if msg, ok := cancelMsg(err); !ok || msg != tc.want || !tc.task.Cancelled() {
+			t.Errorf("%s: awaiter ended with %v (cancelled %v), want a cancellation carrying %q", tc.name, err, tc.task.Cancelled(), tc.want)
+		}
+	}
+}
+
+// GatherReturnErrors reports a cancelled future child with the message it
+// was cancelled with, but a cancelled task child with an empty one, started
+// or not: an asyncio task drops the message when it settles as cancelled,
+// and gather builds the returned CancelledError from that stored message.
+func TestAuditGatherReturnErrorsCancelledTaskChildHasNoMessage(t *testing.T) {
+	l := prLoop(t)
+	sleeper := func() rt.Coro[int] {
+		return rt.Async(func() (int, error) {
+			_, err := rt.Await(rt.Sleep(10 * time.Second))
+			return 0, err
+		})
+	}
+	fut := rt.NewFuture[int](l)
+	running := rt.CreateTask(l, sleeper())
+	g := rt.CreateTask(l, rt.GatherReturnErrors[int](fut, running))
+	prBriefly(t, l)
+	fut.Cancel("future's")
+	running.Cancel("task's")
+	unstarted := rt.CreateTask(l, sleeper())
+	unstarted.Cancel("never ran")
+	g2 := rt.CreateTask(l, rt.GatherReturnErrors[int](unstarted))
+	prWait(t, l, g)
+	prWait(t, l, g2)
+	outs, err := g.Result()
+	outs2, err2 := g2.Result()
+	if err != nil || err2 != nil {
+		t.Fatalf("gathers failed: %v, %v", err, err2)
+	}
+	for i, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{{"future", outs[0].Err, "future's"}, {"running task", outs[1].Err, ""}, {"unstarted task", outs2[0].Err, ""}} {
+		if msg, ok := cancelMsg(tc.err); !ok || msg != tc.want {
+			t.Errorf("%d %s: outcome error %v, want a cancellation carrying %q", i, tc.name, tc.err, tc.want)
+		}
+	}
+	// The task itself still reports the cancellation it ended with.
+	if msg, _ := cancelMsg(running.Exception()); msg != "task's" {
+		t.Errorf("the task's own error is %v, want its message", running.Exception())
+	}
+}

@@ -1,7 +1,8 @@
 package rt
 
 // Outcome is one child's outcome in GatherReturnErrors: its value, or the
-// error it failed with (a *CancelledError if it was cancelled).
+// error it failed with (a *CancelledError if it was cancelled: with the
+// future's cancel message, or with none for a task, as asyncio gives it).
 type Outcome[T any] struct {
 	Value T
 	Err   error
@@ -169,7 +170,15 @@ func (g *gatherCoro[T]) kidDone(k *gatherKid[T]) {
 	}
 	g.outs = make([]Outcome[T], len(g.aws))
 	for i, j := range g.pos {
-		v, err := g.kids[j].f.Result()
+		kid := g.kids[j].f
+		v, err := kid.Result()
+		if kid.Cancelled() && kid.base().isTask() {
+			// asyncio's gather makes the returned CancelledError from the
+			// message the child keeps as a future, and a task settles its
+			// cancellation without one: its outcome carries no message
+			// (the task's own error still does).
+			err = &CancelledError{}
+		}
 		g.outs[i] = Outcome[T]{Value: v, Err: err}
 	}
 	if o.cancelRequested {

@@ -101,28 +101,39 @@ func heapPush[T any](h []T, v T, less func(a, b T) bool) []T {
 
 // heapPop removes and returns the least item of the non-empty heap h and
 // returns the shortened slice. O(log n).
+//
+// It moves items exactly as Python's heapq.heappop does, not as the usual
+// textbook pop: the last item's hole is first walked from the root down to
+// a leaf along the lesser children (the right one on a tie), and the item
+// then climbs back while it is less than its parent. Both keep the heap
+// valid, but items that compare equal come out in different orders, and
+// asyncio.PriorityQueue users can see that order.
 func heapPop[T any](h []T, less func(a, b T) bool) (T, []T) {
 	var zero T
 	top := h[0]
 	last := len(h) - 1
-	h[0] = h[last]
+	item := h[last]
 	h[last] = zero
 	h = h[:last]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			break
-		}
-		m := l
-		if r := l + 1; r < len(h) && less(h[r], h[l]) {
-			m = r
-		}
-		if !less(h[m], h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
+	if last == 0 {
+		return top, h
 	}
+	i := 0
+	for c := 1; c < last; c = 2*i + 1 {
+		if r := c + 1; r < last && !less(h[c], h[r]) {
+			c = r
+		}
+		h[i] = h[c]
+		i = c
+	}
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(item, h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = item
 	return top, h
 }

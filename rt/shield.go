@@ -64,6 +64,14 @@ func (s *shieldCoro[T]) Send(c *Ctx) Yield {
 		s.finish(s.outer.failure())
 		return Yield{}
 	}
+	if s.inner.Cancelled() {
+		// asyncio's shield answers an inner cancellation by cancelling its
+		// outer future without a message, so the awaiter's CancelledError
+		// is a fresh one and not the inner's. (An inner already cancelled
+		// before the await is awaited directly and keeps its message.)
+		s.done, s.err = true, &CancelledError{}
+		return Yield{}
+	}
 	s.res, s.err = s.inner.Result()
 	s.done = true
 	return Yield{}
