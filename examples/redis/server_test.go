@@ -400,3 +400,23 @@ func TestStopWithClientsBusy(t *testing.T) {
 		}
 	}
 }
+
+// python is the Debian interpreter that python3-redis installs redis-py
+// for (a python3 earlier on PATH may be another install without it).
+const python = "/usr/bin/python3"
+
+// TestRedisPy drives the server with redis-py, as a Python program uses
+// Redis (testdata/redispy.py, which passes against redis-server 7.0 too):
+// commands, a pipeline of 1000, MULTI/EXEC pipelines, a WATCH transaction
+// that another client breaks once and redis-py retries, CLIENT SETNAME,
+// GETNAME, LIST and INFO, INFO, KEYS, FLUSHALL. It skips only when the
+// client is missing: the test is that client.
+func TestRedisPy(t *testing.T) {
+	if err := exec.Command(python, "-c", "import redis").Run(); err != nil {
+		t.Skipf("%s with the redis module not found (%v): install the Debian package python3-redis", python, err)
+	}
+	h, p := hostPort(t, startTest(t, defaultLimits))
+	if got := run(t, "", python, "testdata/redispy.py", h, p); got != "ok\n" {
+		t.Fatalf("redispy.py: %s", got)
+	}
+}
