@@ -17,16 +17,19 @@ type client struct {
 	out      []byte
 	quit     bool
 	name     [16]byte // the command name, lower-cased, for the table lookup
+	tx       transaction
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0
 // takes exactly n arguments (the name included), n < 0 at least -n.
 // flags, first, last and step are what COMMAND reports to clients.
+// immediate commands run at once inside MULTI; the others are queued.
 type command struct {
 	name               string
 	arity              int
 	flags              []string
 	first, last, step  int
+	immediate          bool
 	run                func(c *client, args [][]byte)
 	errArity, errTimes string // preformatted error replies
 }
@@ -61,7 +64,12 @@ func init() {
 		{name: "select", arity: 2, flags: []string{"loading", "stale", "fast"}, run: cmdSelect},
 		{name: "config", arity: -2, flags: []string{"admin", "noscript", "loading", "stale"}, run: cmdConfig},
 		{name: "command", arity: -1, flags: []string{"loading", "stale"}, run: cmdCommand},
-		{name: "quit", arity: -1, flags: []string{"allow_busy", "fast"}, run: cmdQuit},
+		{name: "quit", arity: -1, flags: []string{"allow_busy", "fast"}, immediate: true, run: cmdQuit},
+		{name: "multi", arity: 1, flags: txFlags, immediate: true, run: cmdMulti},
+		{name: "exec", arity: 1, flags: []string{"noscript", "loading", "stale", "skip_slowlog"}, immediate: true, run: cmdExec},
+		{name: "discard", arity: 1, flags: txFlags, immediate: true, run: cmdDiscard},
+		{name: "watch", arity: -2, flags: txFlags, first: 1, last: -1, step: 1, immediate: true, run: cmdWatch},
+		{name: "unwatch", arity: 1, flags: txFlags, run: cmdUnwatch},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -77,8 +85,9 @@ const (
 	errOverflow = "ERR increment or decrement would overflow"
 )
 
-// execute runs one request and appends its answer to c.out. Nothing it
-// does allocates on the GET/SET path once the key exists.
+// execute runs one request, or queues it inside MULTI, and appends its
+// answer to c.out. Nothing it does allocates on the GET/SET path once the
+// key exists.
 func (c *client) execute(args [][]byte) {
 	name := args[0]
 	var cmd *command
@@ -92,11 +101,17 @@ func (c *client) execute(args [][]byte) {
 		cmd = commands[string(c.name[:len(name)])]
 	}
 	if cmd == nil {
+		c.tx.refuse()
 		c.unknown(args)
 		return
 	}
 	if cmd.arity > 0 && len(args) != cmd.arity || cmd.arity < 0 && len(args) < -cmd.arity {
-		c.out = appendError(c.out, cmd.errArity)
+		c.badArity(cmd)
+		return
+	}
+	if c.tx.on && !cmd.immediate {
+		c.tx.add(cmd, args)
+		c.out = append(c.out, "+QUEUED\r\n"...)
 		return
 	}
 	cmd.run(c, args)
@@ -422,7 +437,7 @@ func cmdPersist(c *client, args [][]byte) {
 		c.out = appendInt(c.out, 0)
 		return
 	}
-	e.expireAt = 0
+	c.db.persist(args[1], e)
 	c.out = appendInt(c.out, 1)
 }
 
@@ -473,7 +488,7 @@ func cmdKeys(c *client, args [][]byte) {
 	all := len(args[1]) == 1 && args[1][0] == '*'
 	var keys []string
 	for k, e := range d.m {
-		if (e.expireAt == 0 || e.expireAt > now) && (all || globMatch(args[1], k)) {
+		if !e.expired(now) && (all || globMatch(args[1], k)) {
 			keys = append(keys, k)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -30,6 +31,11 @@ type db struct {
 	timer *rt.TimerHandle
 	at    int64  // the timer's deadline, while timer is set
 	seq   uint64 // numbers deadlines, so that a stale heap item is told from the live one
+	// watched maps each key that connections WATCH, present or not, to
+	// those connections, so that a change to it spoils their transactions.
+	// It is empty unless a WATCH is pending, and then a write pays one
+	// lookup more; otherwise a length check.
+	watched map[string][]*client
 }
 
 // entry is a value and its deadline (Unix ms; 0: none). Values are
@@ -45,7 +51,8 @@ type entry struct {
 const expireBatch = 256
 
 func newDB(l *rt.Loop) *db {
-	return &db{loop: l, epoch: time.Now().UnixMilli() - l.Time().Milliseconds(), m: make(map[string]*entry)}
+	return &db{loop: l, epoch: time.Now().UnixMilli() - l.Time().Milliseconds(), m: make(map[string]*entry),
+		watched: make(map[string][]*client)}
 }
 
 // now is the loop's time as Unix milliseconds.
@@ -54,16 +61,28 @@ func (d *db) now() int64 { return d.epoch + d.loop.Time().Milliseconds() }
 // lookup returns the live entry of key, deleting it if it has expired.
 func (d *db) lookup(key []byte) *entry {
 	e := d.m[string(key)]
-	if e != nil && e.expireAt != 0 && e.expireAt <= d.now() {
+	if e != nil && e.expired(d.now()) {
 		delete(d.m, string(key))
+		d.touched(key)
 		return nil
 	}
 	return e
 }
 
+// expired reports whether the entry's deadline has passed at now.
+func (e *entry) expired(now int64) bool { return e.expireAt != 0 && e.expireAt <= now }
+
+// expiredKey reports whether key is still in the keyspace past its
+// deadline, deleted by neither a read nor the timer yet.
+func (d *db) expiredKey(key string) bool {
+	e := d.m[key]
+	return e != nil && e.expired(d.now())
+}
+
 // set stores val (copied) under key, clearing its deadline unless keepTTL.
 // It returns the entry.
 func (d *db) set(key, val []byte, keepTTL bool) *entry {
+	d.touched(key)
 	e := d.lookup(key)
 	if e == nil {
 		e = &entry{val: append([]byte(nil), val...)}
@@ -83,12 +102,20 @@ func (d *db) del(key []byte) bool {
 		return false
 	}
 	delete(d.m, string(key))
+	d.touched(key)
 	return true
+}
+
+// persist clears the deadline of key's entry e.
+func (d *db) persist(key []byte, e *entry) {
+	e.expireAt = 0
+	d.touched(key)
 }
 
 // expire gives key's entry e the deadline at (Unix ms) and arms the
 // timer if at is the earliest. A deadline already past deletes the key.
 func (d *db) expire(key []byte, e *entry, at int64) {
+	d.touched(key)
 	if at <= d.now() {
 		delete(d.m, string(key))
 		return
@@ -141,6 +168,7 @@ func (d *db) expireDue() {
 		it := heap.Pop(&d.due).(deadline)
 		if it.live(d) {
 			delete(d.m, it.key)
+			spoil(d.watched[it.key])
 		}
 	}
 	d.arm()
@@ -160,11 +188,50 @@ func (d *db) compact() {
 	heap.Init(&d.due)
 }
 
-// flush deletes every key.
+// flush deletes every key, spoiling the transactions that watch one of
+// those present (a watched key that was missing stays missing).
 func (d *db) flush() {
+	for k, cs := range d.watched {
+		if _, ok := d.m[k]; ok {
+			spoil(cs)
+		}
+	}
 	d.m = make(map[string]*entry)
 	d.due = nil
 	d.arm()
+}
+
+// touched is called for every change to key (a write, a new deadline, a
+// deletion, an expiry): it spoils the transactions of the connections
+// watching key.
+func (d *db) touched(key []byte) {
+	if len(d.watched) != 0 {
+		spoil(d.watched[string(key)])
+	}
+}
+
+// spoil marks the transactions of cs to fail at EXEC.
+func spoil(cs []*client) {
+	for _, c := range cs {
+		c.tx.dirty = true
+	}
+}
+
+// watch adds c to the watchers of key.
+func (d *db) watch(key string, c *client) { d.watched[key] = append(d.watched[key], c) }
+
+// unwatch removes c from the watchers of key, and key from the table
+// once nobody watches it.
+func (d *db) unwatch(key string, c *client) {
+	cs := d.watched[key]
+	if i := slices.Index(cs, c); i >= 0 {
+		cs = slices.Delete(cs, i, i+1)
+	}
+	if len(cs) == 0 {
+		delete(d.watched, key)
+		return
+	}
+	d.watched[key] = cs
 }
 
 // deadline is one key's deadline in the expiry heap.

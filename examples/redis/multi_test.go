@@ -13,7 +13,8 @@ import (
 // errors while running are answered inside EXEC's array, MULTI does not
 // nest, WATCH is refused inside MULTI, EXEC with arguments aborts with
 // words of its own, and a key the connection itself changed after WATCH
-// makes EXEC answer a null array unless UNWATCH came between.
+// makes EXEC answer a null array unless UNWATCH (or an EXEC refused for
+// its arguments) came between.
 func TestTransactions(t *testing.T) {
 	wire(t, "FLUSHALL\r\nMULTI\r\nSET k v\r\nFROB\r\nGET\r\nEXEC\r\nEXEC\r\nDISCARD\r\nUNWATCH\r\n"+
 		"MULTI\r\nMULTI\r\nWATCH k\r\nINCR k\r\nSET k v EX 0\r\nPING a b\r\nUNWATCH\r\nEXEC\r\n"+
@@ -21,7 +22,8 @@ func TestTransactions(t *testing.T) {
 		"WATCH\r\nUNWATCH x\r\nMULTI\r\nEXEC\r\nMULTI\r\nSET k 5\r\nDISCARD\r\nGET k\r\n"+
 		"WATCH k\r\nSET k 1\r\nMULTI\r\nGET k\r\nEXEC\r\n"+
 		"WATCH k j k\r\nSET k 2\r\nUNWATCH\r\nMULTI\r\nGET k\r\nEXEC\r\n"+
-		"WATCH k\r\nSET k 3\r\nMULTI\r\nFROB\r\nEXEC\r\nMULTI\r\nQUIT\r\nPING\r\n",
+		"WATCH k\r\nSET k 3\r\nMULTI\r\nFROB\r\nEXEC\r\n"+
+		"WATCH k\r\nSET k 4\r\nEXEC x\r\nMULTI\r\nPING\r\nEXEC\r\nMULTI\r\nQUIT\r\nPING\r\n",
 		"+OK\r\n+OK\r\n+QUEUED\r\n-ERR unknown command 'FROB', with args beginning with: \r\n"+
 			"-ERR wrong number of arguments for 'get' command\r\n"+
 			"-EXECABORT Transaction discarded because of previous errors.\r\n"+
@@ -41,6 +43,8 @@ func TestTransactions(t *testing.T) {
 			"+OK\r\n+OK\r\n+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n$1\r\n2\r\n"+
 			"+OK\r\n+OK\r\n+OK\r\n-ERR unknown command 'FROB', with args beginning with: \r\n"+
 			"-EXECABORT Transaction discarded because of previous errors.\r\n"+
+			"+OK\r\n+OK\r\n-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n"+
+			"+OK\r\n+QUEUED\r\n*1\r\n+PONG\r\n"+
 			"+OK\r\n+OK\r\n")
 }
 
@@ -156,5 +160,24 @@ func TestWatchExpiredKey(t *testing.T) {
 				t.Errorf("set again %v: EXEC %q, want %q", set, got, want)
 			}
 		})
+	}
+}
+
+// A connection that ends with keys watched, at EOF or on QUIT, leaves
+// nothing behind: the keyspace's table of watchers is empty again.
+func TestClosedConnectionDropsWatches(t *testing.T) {
+	s := startRunning(t, defaultLimits)
+	// exchange returns once the server has closed the connection, which
+	// it does after forgetting its watches.
+	if got := exchange(t, s.addr, "WATCH a b\r\nMULTI\r\nSET a 1\r\n"); got != "+OK\r\n+OK\r\n+QUEUED\r\n" {
+		t.Fatalf("got %q", got)
+	}
+	if got := exchange(t, s.addr, "WATCH a c\r\nQUIT\r\n"); got != "+OK\r\n+OK\r\n" {
+		t.Fatalf("got %q", got)
+	}
+	watched := make(chan int)
+	s.loop.CallSoonThreadsafe(func() { watched <- len(s.srv.db.watched) })
+	if n := <-watched; n != 0 {
+		t.Fatalf("%d keys still watched after their connections closed", n)
 	}
 }

@@ -58,6 +58,7 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 	defer s.done()
 	defer w.Close()
 	c := s.newClient()
+	defer s.disconnect(c)
 	for {
 		more := c.process(r)
 		if len(c.out) > 0 {
@@ -117,6 +118,9 @@ func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
 	})
 }
 
+// disconnect forgets a connection that has ended: its watches.
+func (s *server) disconnect(c *client) { c.unwatch() }
+
 func (s *server) newClient() *client {
 	return &client{db: s.db, p: parser{maxArgs: s.lim.maxArgs, maxBulk: s.lim.maxBulk}, maxQuery: s.lim.maxQuery}
 }
@@ -168,7 +172,8 @@ func (c *client) flushed() {
 type running struct {
 	addr     string
 	loop     *rt.Loop
-	shutdown func() // runs on the loop
+	srv      *server // used only on loop
+	shutdown func()  // runs on the loop
 	done     chan error
 }
 
@@ -191,7 +196,7 @@ func start(addr string, lim limits) (*running, error) {
 			ready <- err
 			return
 		}
-		s.loop = l
+		s.loop, s.srv = l, srv
 		s.shutdown = func() { srv.shutdown(ln, l) }
 		s.addr = ln.Addrs()[0].String()
 		ready <- nil
