@@ -155,7 +155,7 @@ func TestClientList(t *testing.T) {
 		{"flags", ca["flags"], "x"},
 		{"multi", ca["multi"], "1"},
 		{"db", ca["db"], "0"},
-		{"cmd", ca["cmd"], "multi"},
+		{"cmd", ca["cmd"], "set"}, // the command queued, as Redis has it
 		{"id", cb["id"], fmt.Sprint(idB)},
 		{"addr", cb["addr"], b.LocalAddr().String()},
 		{"name", cb["name"], ""},
@@ -173,7 +173,11 @@ func TestClientList(t *testing.T) {
 	if l := parseClients(t, b.r); len(l) != 1 || l[0]["id"] != fmt.Sprint(idB) {
 		t.Errorf("CLIENT LIST ID %d: %v", idB, l)
 	}
-	io.WriteString(a, "CLIENT INFO\r\nEXEC\r\n")
+	if got := a.line(t, "EXEC\r\n"); got != "*1\r\n" {
+		t.Fatalf("EXEC: %q", got)
+	}
+	a.r.ReadString('\n') // +OK
+	io.WriteString(a, "CLIENT INFO\r\n")
 	if l := parseClients(t, a.r); len(l) != 1 || l[0]["id"] != fmt.Sprint(idA) {
 		t.Errorf("CLIENT INFO: %v", l)
 	}

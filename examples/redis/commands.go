@@ -4,26 +4,44 @@ import (
 	"bytes"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
 // client is one connection's state between requests: its output buffer,
 // which collects the answers to every request of one read so that they go
-// out in one write, and whether it asked to be closed.
+// out in one write, whether it asked to be closed, its transaction, and
+// what CLIENT LIST tells of it.
 type client struct {
 	db       *db
+	srv      *server
 	p        parser
 	maxQuery int
 	out      []byte
 	quit     bool
 	name     [16]byte // the command name, lower-cased, for the table lookup
 	tx       transaction
+
+	id                   int64
+	addr, laddr          string // the peer's address and ours, "" without a connection
+	fd                   int    // the socket, -1 without one
+	r                    *streams.StreamReader
+	w                    *streams.StreamWriter // nil without a connection (in tests)
+	clientName           string                // CLIENT SETNAME's
+	libName, libVer      string                // CLIENT SETINFO's
+	created, lastRequest int64                 // Unix ms
+	cmd                  string                // the last command's name ("client|list"), "" if unknown
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0
 // takes exactly n arguments (the name included), n < 0 at least -n.
 // flags, first, last and step are what COMMAND reports to clients.
-// immediate commands run at once inside MULTI; the others are queued.
+// immediate commands run at once inside MULTI; the others are queued. A
+// command with subcommands (CLIENT) has them in subs, by lower-case name,
+// each a command of its own named "client|list", as Redis 7 names them,
+// whose arity counts the command's name too.
 type command struct {
 	name               string
 	arity              int
@@ -31,6 +49,7 @@ type command struct {
 	first, last, step  int
 	immediate          bool
 	run                func(c *client, args [][]byte)
+	subs               map[string]*command
 	errArity, errTimes string // preformatted error replies
 }
 
@@ -70,6 +89,7 @@ func init() {
 		{name: "discard", arity: 1, flags: txFlags, immediate: true, run: cmdDiscard},
 		{name: "watch", arity: -2, flags: txFlags, first: 1, last: -1, step: 1, immediate: true, run: cmdWatch},
 		{name: "unwatch", arity: 1, flags: txFlags, run: cmdUnwatch},
+		{name: "client", arity: -2, flags: []string{}, subs: clientCommands},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -77,6 +97,18 @@ func init() {
 		c.errTimes = "ERR invalid expire time in '" + c.name + "' command"
 		commands[c.name] = c
 	}
+}
+
+// subcommands makes the table of parent's subcommands, naming each
+// "parent|sub".
+func subcommands(parent string, list []*command) map[string]*command {
+	subs := make(map[string]*command, len(list))
+	for _, c := range list {
+		subs[c.name] = c
+		c.name = parent + "|" + c.name
+		c.errArity = "ERR wrong number of arguments for '" + c.name + "' command"
+	}
+	return subs
 }
 
 const (
@@ -89,22 +121,24 @@ const (
 // answer to c.out. Nothing it does allocates on the GET/SET path once the
 // key exists.
 func (c *client) execute(args [][]byte) {
-	name := args[0]
-	var cmd *command
-	if len(name) <= len(c.name) {
-		for i, b := range name {
-			if 'A' <= b && b <= 'Z' {
-				b += 'a' - 'A'
-			}
-			c.name[i] = b
-		}
-		cmd = commands[string(c.name[:len(name)])]
-	}
+	cmd := c.find(commands, args[0])
 	if cmd == nil {
+		c.cmd = ""
 		c.tx.refuse()
 		c.unknown(args)
 		return
 	}
+	if cmd.subs != nil && len(args) > 1 {
+		sub := c.find(cmd.subs, args[1])
+		if sub == nil {
+			c.cmd = ""
+			c.tx.refuse()
+			c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, args[1], 128))+"'. Try "+strings.ToUpper(cmd.name)+" HELP.")
+			return
+		}
+		cmd = sub
+	}
+	c.cmd = cmd.name
 	if cmd.arity > 0 && len(args) != cmd.arity || cmd.arity < 0 && len(args) < -cmd.arity {
 		c.badArity(cmd)
 		return
@@ -115,6 +149,20 @@ func (c *client) execute(args [][]byte) {
 		return
 	}
 	cmd.run(c, args)
+}
+
+// find looks name up in table, ignoring case, without allocating.
+func (c *client) find(table map[string]*command, name []byte) *command {
+	if len(name) > len(c.name) {
+		return nil
+	}
+	for i, b := range name {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		c.name[i] = b
+	}
+	return table[string(c.name[:len(name)])]
 }
 
 // unknown answers an unknown command as Redis 7 words it: the name, then

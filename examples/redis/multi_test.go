@@ -53,7 +53,7 @@ func TestTransactions(t *testing.T) {
 func onVirtualServer(t *testing.T, fn func(s *server)) {
 	t.Helper()
 	_, err := rt.Run(rt.Coro[rt.Void](rt.Async(func() (rt.Void, error) {
-		fn(&server{db: newDB(rt.RunningLoop()), lim: defaultLimits})
+		fn(newServer(rt.RunningLoop(), defaultLimits))
 		return rt.Void{}, nil
 	})), rt.WithClock(rt.NewVirtualClock()))
 	if err != nil {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"net"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
@@ -29,10 +30,13 @@ const defaultMaxOutput = 64 << 20
 
 var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, maxQuery: defaultMaxQuery, maxOutput: defaultMaxOutput}
 
-// server is the RESP server of one loop: its keyspace and its limits.
+// server is the RESP server of one loop: its keyspace, its limits and
+// its connections.
 type server struct {
-	db  *db
-	lim limits
+	db      *db
+	lim     limits
+	clients map[int64]*client // by id, for CLIENT LIST and KILL
+	lastID  int64
 	// active counts the connections accepted whose coroutine has not
 	// ended, and idle, set once shutdown has seen every connection
 	// gone, is called when it falls to 0: the loop stops only once every
@@ -57,7 +61,7 @@ const flushAt = 64 * 1024
 func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 	defer s.done()
 	defer w.Close()
-	c := s.newClient()
+	c := s.connect(r, w)
 	defer s.disconnect(c)
 	for {
 		more := c.process(r)
@@ -118,11 +122,43 @@ func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
 	})
 }
 
-// disconnect forgets a connection that has ended: its watches.
-func (s *server) disconnect(c *client) { c.unwatch() }
+// newServer makes the server of loop l, with an empty keyspace.
+func newServer(l *rt.Loop, lim limits) *server {
+	return &server{db: newDB(l), lim: lim, clients: make(map[int64]*client)}
+}
 
+// newClient makes the state of a new connection and lists it; connect
+// adds what it knows of the connection itself.
 func (s *server) newClient() *client {
-	return &client{db: s.db, p: parser{maxArgs: s.lim.maxArgs, maxBulk: s.lim.maxBulk}, maxQuery: s.lim.maxQuery}
+	s.lastID++
+	now := s.db.now()
+	c := &client{db: s.db, srv: s, p: parser{maxArgs: s.lim.maxArgs, maxBulk: s.lim.maxBulk}, maxQuery: s.lim.maxQuery,
+		id: s.lastID, fd: -1, created: now, lastRequest: now}
+	s.clients[c.id] = c
+	return c
+}
+
+// connect makes the client of a connection.
+func (s *server) connect(r *streams.StreamReader, w *streams.StreamWriter) *client {
+	c := s.newClient()
+	c.r, c.w = r, w
+	if a, ok := w.GetExtraInfo("peername").(net.Addr); ok {
+		c.addr = a.String()
+	}
+	if a, ok := w.GetExtraInfo("sockname").(net.Addr); ok {
+		c.laddr = a.String()
+	}
+	if fd, ok := w.GetExtraInfo("socket").(int); ok {
+		c.fd = fd
+	}
+	return c
+}
+
+// disconnect forgets a connection that has ended or been killed: its
+// watches and its place in the list. Once is enough; again does nothing.
+func (s *server) disconnect(c *client) {
+	c.unwatch()
+	delete(s.clients, c.id)
 }
 
 // process runs the complete requests at the start of r's buffer, appending
@@ -130,6 +166,7 @@ func (s *server) newClient() *client {
 // needs more bytes to go on, false when it stopped with requests left
 // (output over flushAt) or the connection is to close (c.quit).
 func (c *client) process(r *streams.StreamReader) bool {
+	c.lastRequest = c.db.now()
 	buf := r.Peek()
 	used := 0
 	defer func() { r.Consume(used) }()
@@ -190,7 +227,7 @@ func start(addr string, lim limits) (*running, error) {
 			return
 		}
 		defer l.Close() // closes the server and every connection left
-		srv := &server{db: newDB(l), lim: lim}
+		srv := newServer(l, lim)
 		ln, err := rt.RunUntilComplete(l, streams.StartServer(srv.accepted, "tcp", addr))
 		if err != nil {
 			ready <- err
