@@ -65,16 +65,8 @@ var clientFields = []string{"id", "addr", "laddr", "fd", "name", "age", "idle", 
 // spaces, as Redis writes it. It checks the fields and their order.
 func parseClients(t *testing.T, r *bufio.Reader) []map[string]string {
 	t.Helper()
-	var n int
-	if _, err := fmt.Fscanf(r, "$%d\r\n", &n); err != nil {
-		t.Fatal(err)
-	}
-	body := make([]byte, n+2)
-	if _, err := io.ReadFull(r, body); err != nil {
-		t.Fatal(err)
-	}
 	var clients []map[string]string
-	for _, line := range strings.SplitAfter(string(body[:n]), "\n") {
+	for _, line := range strings.SplitAfter(readBulk(t, r), "\n") {
 		if line == "" {
 			continue
 		}
@@ -98,6 +90,20 @@ func parseClients(t *testing.T, r *bufio.Reader) []map[string]string {
 		clients = append(clients, c)
 	}
 	return clients
+}
+
+// readBulk reads a bulk string reply from r.
+func readBulk(t *testing.T, r *bufio.Reader) string {
+	t.Helper()
+	var n int
+	if _, err := fmt.Fscanf(r, "$%d\r\n", &n); err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, n+2)
+	if _, err := io.ReadFull(r, body); err != nil {
+		t.Fatal(err)
+	}
+	return string(body[:n])
 }
 
 // conversation is a connection a test talks to one request at a time.

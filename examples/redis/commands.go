@@ -90,6 +90,7 @@ func init() {
 		{name: "watch", arity: -2, flags: txFlags, first: 1, last: -1, step: 1, immediate: true, run: cmdWatch},
 		{name: "unwatch", arity: 1, flags: txFlags, run: cmdUnwatch},
 		{name: "client", arity: -2, flags: []string{}, subs: clientCommands},
+		{name: "info", arity: -1, flags: []string{"loading", "stale"}, run: cmdInfo},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -149,6 +150,7 @@ func (c *client) execute(args [][]byte) {
 		return
 	}
 	cmd.run(c, args)
+	c.srv.stats.commands++
 }
 
 // find looks name up in table, ignoring case, without allocating.

@@ -36,6 +36,9 @@ type db struct {
 	// It is empty unless a WATCH is pending, and then a write pays one
 	// lookup more; otherwise a length check.
 	watched map[string][]*client
+	// For INFO: how many entries have a deadline, and how many keys
+	// have been deleted at theirs.
+	expires, expiredKeys int64
 }
 
 // entry is a value and its deadline (Unix ms; 0: none). Values are
@@ -62,11 +65,29 @@ func (d *db) now() int64 { return d.epoch + d.loop.Time().Milliseconds() }
 func (d *db) lookup(key []byte) *entry {
 	e := d.m[string(key)]
 	if e != nil && e.expired(d.now()) {
-		delete(d.m, string(key))
-		d.touched(key)
+		d.remove(key, e)
+		d.expiredKeys++
 		return nil
 	}
 	return e
+}
+
+// remove deletes key, whose entry is e. Every deletion but the timer's
+// goes through it, keeping the count of deadlines and telling watchers.
+func (d *db) remove(key []byte, e *entry) {
+	delete(d.m, string(key))
+	if e.expireAt != 0 {
+		d.expires--
+	}
+	d.touched(key)
+}
+
+// clearDeadline takes e's deadline away, if it has one.
+func (d *db) clearDeadline(e *entry) {
+	if e.expireAt != 0 {
+		e.expireAt = 0
+		d.expires--
+	}
 }
 
 // expired reports whether the entry's deadline has passed at now.
@@ -91,34 +112,37 @@ func (d *db) set(key, val []byte, keepTTL bool) *entry {
 	}
 	e.val = append(e.val[:0], val...)
 	if !keepTTL {
-		e.expireAt = 0
+		d.clearDeadline(e)
 	}
 	return e
 }
 
 // del deletes key and reports whether it was there.
 func (d *db) del(key []byte) bool {
-	if d.lookup(key) == nil {
+	e := d.lookup(key)
+	if e == nil {
 		return false
 	}
-	delete(d.m, string(key))
-	d.touched(key)
+	d.remove(key, e)
 	return true
 }
 
 // persist clears the deadline of key's entry e.
 func (d *db) persist(key []byte, e *entry) {
-	e.expireAt = 0
+	d.clearDeadline(e)
 	d.touched(key)
 }
 
 // expire gives key's entry e the deadline at (Unix ms) and arms the
 // timer if at is the earliest. A deadline already past deletes the key.
 func (d *db) expire(key []byte, e *entry, at int64) {
-	d.touched(key)
 	if at <= d.now() {
-		delete(d.m, string(key))
+		d.remove(key, e)
 		return
+	}
+	d.touched(key)
+	if e.expireAt == 0 {
+		d.expires++
 	}
 	d.seq++
 	e.expireAt, e.seq = at, d.seq
@@ -168,6 +192,8 @@ func (d *db) expireDue() {
 		it := heap.Pop(&d.due).(deadline)
 		if it.live(d) {
 			delete(d.m, it.key)
+			d.expires--
+			d.expiredKeys++
 			spoil(d.watched[it.key])
 		}
 	}
@@ -197,6 +223,7 @@ func (d *db) flush() {
 		}
 	}
 	d.m = make(map[string]*entry)
+	d.expires = 0
 	d.due = nil
 	d.arm()
 }

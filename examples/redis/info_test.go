@@ -43,15 +43,7 @@ func readInfo(t *testing.T, c *conversation, args string) (names []string, secti
 // a blank line between sections, every line ended by CRLF.
 func parseInfo(t *testing.T, r *bufio.Reader) (names []string, sections map[string]map[string]string) {
 	t.Helper()
-	var n int
-	if _, err := fmt.Fscanf(r, "$%d\r\n", &n); err != nil {
-		t.Fatal(err)
-	}
-	body := make([]byte, n+2)
-	if _, err := io.ReadFull(r, body); err != nil {
-		t.Fatal(err)
-	}
-	text := string(body[:n])
+	text := readBulk(t, r)
 	if !strings.HasSuffix(text, "\r\n") || strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\n") {
 		t.Fatalf("lines not ended by CRLF: %q", text)
 	}

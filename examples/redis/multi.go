@@ -93,6 +93,7 @@ func cmdExec(c *client, _ [][]byte) {
 		c.out = appendArray(c.out, len(q))
 		for _, qc := range q {
 			qc.cmd.run(c, qc.args)
+			c.srv.stats.commands++
 		}
 	}
 	c.discard()

@@ -37,6 +37,13 @@ type server struct {
 	lim     limits
 	clients map[int64]*client // by id, for CLIENT LIST and KILL
 	lastID  int64
+	// What INFO reports besides: when the server started (Unix ms), its
+	// port, its ids, its counters, the most memory it has seen in use.
+	started       int64
+	port          int
+	runID, replID string
+	stats         stats
+	peakMemory    uint64
 	// active counts the connections accepted whose coroutine has not
 	// ended, and idle, set once shutdown has seen every connection
 	// gone, is called when it falls to 0: the loop stops only once every
@@ -124,7 +131,8 @@ func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
 
 // newServer makes the server of loop l, with an empty keyspace.
 func newServer(l *rt.Loop, lim limits) *server {
-	return &server{db: newDB(l), lim: lim, clients: make(map[int64]*client)}
+	d := newDB(l)
+	return &server{db: d, lim: lim, clients: make(map[int64]*client), started: d.now(), runID: randomID(), replID: randomID()}
 }
 
 // newClient makes the state of a new connection and lists it; connect
@@ -140,6 +148,7 @@ func (s *server) newClient() *client {
 
 // connect makes the client of a connection.
 func (s *server) connect(r *streams.StreamReader, w *streams.StreamWriter) *client {
+	s.stats.connections++
 	c := s.newClient()
 	c.r, c.w = r, w
 	if a, ok := w.GetExtraInfo("peername").(net.Addr); ok {
@@ -169,7 +178,10 @@ func (c *client) process(r *streams.StreamReader) bool {
 	c.lastRequest = c.db.now()
 	buf := r.Peek()
 	used := 0
-	defer func() { r.Consume(used) }()
+	defer func() {
+		r.Consume(used)
+		c.srv.stats.netIn += int64(used)
+	}()
 	for len(c.out) < flushAt {
 		args, n, err := c.p.parse(buf[used:])
 		if err == nil && n == 0 && len(buf)-used > c.maxQuery {
@@ -198,6 +210,7 @@ func (c *client) process(r *streams.StreamReader) bool {
 // copied what it could not send), letting go of one that a large answer
 // made big.
 func (c *client) flushed() {
+	c.srv.stats.netOut += int64(len(c.out))
 	if cap(c.out) > 4*flushAt {
 		c.out = nil
 		return
@@ -236,6 +249,9 @@ func start(addr string, lim limits) (*running, error) {
 		s.loop, s.srv = l, srv
 		s.shutdown = func() { srv.shutdown(ln, l) }
 		s.addr = ln.Addrs()[0].String()
+		if a, ok := ln.Addrs()[0].(*net.TCPAddr); ok {
+			srv.port = a.Port
+		}
 		ready <- nil
 		s.done <- l.RunForever()
 	}()
