@@ -247,3 +247,19 @@ func TestClientAgeIdle(t *testing.T) {
 		}
 	})
 }
+
+// CLIENT LIST names a connection's last command as Redis 7 does, with
+// its subcommand: "config|get", "command|count".
+func TestClientListNamesSubcommands(t *testing.T) {
+	onVirtualServer(t, func(s *server) {
+		c, lister := s.newClient(), s.newClient()
+		for _, req := range [][]string{a("CONFIG", "GET", "save"), a("COMMAND", "COUNT"), a("CLIENT", "GETNAME")} {
+			do(c, req...)
+			do(lister, "CLIENT", "LIST")
+			list := parseClients(t, bufio.NewReader(strings.NewReader(string(lister.out))))
+			if want := strings.ToLower(req[0] + "|" + req[1]); list[0]["cmd"] != want {
+				t.Errorf("after %q: cmd=%s, want %s", req, list[0]["cmd"], want)
+			}
+		}
+	})
+}

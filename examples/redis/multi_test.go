@@ -181,3 +181,21 @@ func TestClosedConnectionDropsWatches(t *testing.T) {
 		t.Fatalf("%d keys still watched after their connections closed", n)
 	}
 }
+
+// A CONFIG or COMMAND subcommand that does not exist or has the wrong
+// number of arguments is refused while queueing, as Redis 7 refuses any
+// command it cannot run, so EXEC discards the transaction; the arity
+// error names the subcommand, HELP's included. The bytes are
+// redis-server 7.0's.
+func TestBadSubcommandRefusedWhileQueueing(t *testing.T) {
+	wire(t, "MULTI\r\nCONFIG FROB\r\nEXEC\r\nMULTI\r\nCONFIG GET\r\nEXEC\r\nMULTI\r\nCOMMAND FROB\r\nEXEC\r\n"+
+		"MULTI\r\nCOMMAND COUNT x\r\nEXEC\r\nMULTI\r\nCONFIG GET save\r\nCOMMAND LIST x\r\nEXEC\r\n"+
+		"CONFIG HELP x\r\nCOMMAND HELP x\r\nCONFIG\r\n",
+		"+OK\r\n-ERR unknown subcommand 'FROB'. Try CONFIG HELP.\r\n-EXECABORT Transaction discarded because of previous errors.\r\n"+
+			"+OK\r\n-ERR wrong number of arguments for 'config|get' command\r\n-EXECABORT Transaction discarded because of previous errors.\r\n"+
+			"+OK\r\n-ERR unknown subcommand 'FROB'. Try COMMAND HELP.\r\n-EXECABORT Transaction discarded because of previous errors.\r\n"+
+			"+OK\r\n-ERR wrong number of arguments for 'command|count' command\r\n-EXECABORT Transaction discarded because of previous errors.\r\n"+
+			"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n*2\r\n$4\r\nsave\r\n$0\r\n\r\n-ERR syntax error\r\n"+
+			"-ERR wrong number of arguments for 'config|help' command\r\n-ERR wrong number of arguments for 'command|help' command\r\n"+
+			"-ERR wrong number of arguments for 'config' command\r\n")
+}
