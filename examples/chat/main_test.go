@@ -152,6 +152,21 @@ func (c *ncClient) expect(want string) {
 	}
 }
 
+// next returns the next line the client receives, failing after 10 s.
+func (c *ncClient) next() string {
+	c.t.Helper()
+	select {
+	case line, ok := <-c.lines:
+		if !ok {
+			c.t.Fatal("the connection ended")
+		}
+		return line
+	case <-time.After(10 * time.Second):
+		c.t.Fatal("no line within 10s")
+	}
+	return ""
+}
+
 // expectEnd reads lines until the server closes the connection, failing
 // after 10 s. nc's stdin is closed first: nc exits once both its input
 // and the connection have ended (without -N it does not pass the end of
@@ -399,4 +414,51 @@ func TestNickEdgeCasesAndHalfClose(t *testing.T) {
 	}
 	alice.expect("* bob joined")
 	alice.expect("* bob left")
+}
+
+// A line longer than the reader's buffer arrives in parts: the reader
+// refuses it once it holds more than the limit without a newline, and
+// the rest of that line must be skipped with it, not taken as a nick or
+// said to the room as a line of its own.
+func TestOverlongLineIsRefusedWhole(t *testing.T) {
+	needNC(t)
+	addr := startChat(t, 128)
+	alice := join(t, addr, "alice")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	in := bufio.NewReader(c)
+	expectLine := func(want string) {
+		t.Helper()
+		got, err := in.ReadString('\n')
+		if err != nil || got != want+"\n" {
+			t.Fatalf("got %q (%v), want %q", got, err, want+"\n")
+		}
+	}
+	send := func(s string) {
+		t.Helper()
+		if _, err := io.WriteString(c, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := strings.Repeat("n", 5000) // over the 4096-byte limit, no newline yet
+	expectLine("* welcome to asyncgen chat; your nick?")
+	send(long)
+	expectLine("* that line is too long; your nick?")
+	send("tail\nbob\n") // "tail" ends the refused line
+	expectLine("* hello bob")
+	alice.expect("* bob joined")
+	send(long)
+	for _, want := range strings.Split(strings.TrimSuffix(help, "\n"), "\n") {
+		expectLine(want)
+	}
+	expectLine("* bob joined")
+	expectLine("* that line is too long, and was not sent")
+	send("rest of the long line\nafter it\n")
+	if got := alice.next(); got != "<bob> after it" {
+		t.Errorf("alice heard %q, want %q: the refused line's rest was said", got, "<bob> after it")
+	}
 }

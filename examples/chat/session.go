@@ -3,6 +3,7 @@ package main
 //go:generate go run github.com/asyncgen/asyncgen/cmd/asyncgen
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -26,7 +27,8 @@ func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
 	defer w.Close()
 	w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
 	h.lobby[w] = struct{}{}
-	nick, err := rt.Await(h.askNickAsync(r, w))
+	in := &lineReader{r: r}
+	nick, err := rt.Await(h.askNickAsync(in, w))
 	delete(h.lobby, w)
 	if err != nil || nick == "" || h.closing {
 		return quiet(err)
@@ -35,7 +37,7 @@ func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
 	w.Write([]byte("* hello " + nick + "\n" + help))
 	h.join(c)
 	_, err = rt.Await(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[rt.Void] {
-		return h.sessionAsync(tg, c, r)
+		return h.sessionAsync(tg, c, in)
 	}))
 	h.leave(c, "left")
 	return quiet(err)
@@ -46,9 +48,9 @@ func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
 // sends without reading is held back instead of growing the buffer.
 //
 //asyncgen:coroutine
-func (h *hub) askNick(r *streams.StreamReader, w *streams.StreamWriter) (string, error) {
+func (h *hub) askNick(in *lineReader, w *streams.StreamWriter) (string, error) {
 	for {
-		line, err := rt.Await(r.ReadLine())
+		line, err := rt.Await(in.nextAsync())
 		var refusal string
 		switch {
 		case errors.Is(err, streams.ErrLimitOverrun):
@@ -70,17 +72,70 @@ func (h *hub) askNick(r *streams.StreamReader, w *streams.StreamWriter) (string,
 	}
 }
 
+// lineReader reads a client's lines as ReadLine does, except that a line
+// over the limit is refused whole, however long. ReadLine refuses a line
+// once it holds more than the limit without a newline and drops what it
+// holds, so the rest of a line longer than the reader's buffer would
+// arrive as a line of its own: a nick, or something said.
+type lineReader struct {
+	r    *streams.StreamReader
+	skip bool // the last line was refused before its newline arrived
+}
+
+// next reads one line, "\n" included; at EOF the partial last line,
+// empty when there is none. A line over the limit fails with an error
+// matching streams.ErrLimitOverrun as soon as the limit is passed, and
+// the next read first drops the rest of it.
+//
+//asyncgen:coroutine
+func (in *lineReader) next() ([]byte, error) {
+	for in.skip {
+		data := in.r.Peek()
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			in.r.Consume(i + 1)
+			in.skip = false
+			break
+		}
+		in.r.Consume(len(data))
+		if _, err := rt.Await(in.r.ReadMore()); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, nil
+			}
+			return nil, err
+		}
+	}
+	line, err := rt.Await(in.r.ReadUntil(newline))
+	var partial *streams.IncompleteReadError
+	switch {
+	case err == nil:
+		return line, nil
+	case errors.As(err, &partial):
+		return partial.Partial, nil
+	case errors.Is(err, streams.ErrLimitOverrun):
+		// ReadUntil kept the line's start buffered: drop it now, and
+		// the rest up to its newline on the next read.
+		in.skip = true
+		if i := bytes.IndexByte(in.r.Peek(), '\n'); i >= 0 {
+			in.r.Consume(i + 1)
+			in.skip = false
+		}
+	}
+	return nil, err
+}
+
+var newline = []byte{'\n'}
+
 // session starts c's writer in the group and reads c's lines until EOF
 // or /quit; then the queue is shut down, and the writer ends once it has
 // sent what was queued.
 //
 //asyncgen:coroutine
-func (h *hub) session(tg *rt.TaskGroup, c *client, r *streams.StreamReader) error {
+func (h *hub) session(tg *rt.TaskGroup, c *client, in *lineReader) error {
 	if _, err := rt.Spawn(tg, h.writerAsync(c)); err != nil {
 		return err
 	}
 	for {
-		line, err := rt.Await(r.ReadLine())
+		line, err := rt.Await(in.nextAsync())
 		if errors.Is(err, streams.ErrLimitOverrun) {
 			h.send(c, "* that line is too long, and was not sent\n")
 			continue

@@ -76,6 +76,38 @@ func init() {
 		{name: "pttl", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdPTTL},
 		{name: "mget", arity: -2, flags: []string{"readonly", "fast"}, first: 1, last: -1, step: 1, run: cmdMGet},
 		{name: "mset", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 2, run: cmdMSet},
+		{name: "type", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdType},
+		{name: "lpush", arity: -3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdLPush},
+		{name: "rpush", arity: -3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdRPush},
+		{name: "lpop", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdLPop},
+		{name: "rpop", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdRPop},
+		{name: "llen", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdLLen},
+		{name: "lrange", arity: 4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdLRange},
+		{name: "lindex", arity: 3, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdLIndex},
+		{name: "sadd", arity: -3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdSAdd},
+		{name: "srem", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdSRem},
+		{name: "scard", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdSCard},
+		{name: "sismember", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdSIsMember},
+		{name: "smembers", arity: 2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdSMembers},
+		{name: "spop", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdSPop},
+		{name: "hset", arity: -4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdHSet},
+		{name: "hget", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdHGet},
+		{name: "hmget", arity: -3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdHMGet},
+		{name: "hdel", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdHDel},
+		{name: "hlen", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdHLen},
+		{name: "hexists", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdHExists},
+		{name: "hgetall", arity: 2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdHGetAll},
+		{name: "hincrby", arity: 4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdHIncrBy},
+		{name: "zadd", arity: -4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdZAdd},
+		{name: "zincrby", arity: 4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdZIncrBy},
+		{name: "zscore", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdZScore},
+		{name: "zcard", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdZCard},
+		{name: "zrem", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdZRem},
+		{name: "zrank", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdZRank},
+		{name: "zrevrank", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdZRevRank},
+		{name: "zrange", arity: -4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdZRange},
+		{name: "zpopmin", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdZPopMin},
+		{name: "zpopmax", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdZPopMax},
 		{name: "keys", arity: 2, flags: []string{"readonly"}, run: cmdKeys},
 		{name: "dbsize", arity: 1, flags: []string{"readonly", "fast"}, run: cmdDBSize},
 		{name: "flushall", arity: -1, flags: []string{"write"}, run: cmdFlush},
@@ -296,6 +328,10 @@ func cmdSet(c *client, args [][]byte) {
 		}
 	}
 	e := d.lookup(args[1])
+	if get && e != nil && e.coll != nil {
+		c.out = appendError(c.out, errWrongType)
+		return
+	}
 	if get {
 		if e == nil {
 			c.out = appendNull(c.out)
@@ -343,11 +379,14 @@ func isWord(b []byte, w string) bool {
 }
 
 func cmdGet(c *client, args [][]byte) {
-	if e := c.db.lookup(args[1]); e != nil {
+	e, ok := c.str(args[1])
+	switch {
+	case !ok:
+	case e != nil:
 		c.out = appendBulk(c.out, e.val)
-		return
+	default:
+		c.out = appendNull(c.out)
 	}
-	c.out = appendNull(c.out)
 }
 
 func cmdDel(c *client, args [][]byte) {
@@ -395,7 +434,10 @@ func cmdDecrBy(c *client, args [][]byte) {
 
 // incrBy adds by to the integer at key (0 if missing), keeping its TTL.
 func (c *client) incrBy(key []byte, by int64) {
-	e := c.db.lookup(key)
+	e, ok := c.str(key)
+	if !ok {
+		return
+	}
 	var v int64
 	if e != nil {
 		var ok bool
@@ -513,7 +555,7 @@ func (c *client) ttl(key []byte, unit time.Duration) {
 func cmdMGet(c *client, args [][]byte) {
 	c.out = appendArray(c.out, len(args)-1)
 	for _, k := range args[1:] {
-		if e := c.db.lookup(k); e != nil {
+		if e := c.db.lookup(k); e != nil && e.coll == nil {
 			c.out = appendBulk(c.out, e.val)
 		} else {
 			c.out = appendNull(c.out)

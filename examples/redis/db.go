@@ -9,7 +9,8 @@ import (
 	"github.com/asyncgen/asyncgen/rt"
 )
 
-// db is the keyspace: string keys to string values, some with a deadline.
+// db is the keyspace: string keys to values (strings, lists, sets,
+// hashes, sorted sets), some with a deadline.
 // It belongs to one loop and is used only from it, so it takes no locks.
 //
 // Expiry works as Redis's does, in two ways: a read of a key past its
@@ -41,10 +42,12 @@ type db struct {
 	expires, expiredKeys int64
 }
 
-// entry is a value and its deadline (Unix ms; 0: none). Values are
-// updated in place, so that a SET over an existing key reuses its buffer.
+// entry is a value and its deadline (Unix ms; 0: none). A string's value
+// is val, updated in place, so that a SET over an existing key reuses its
+// buffer; the other types are a collection in coll (nil for a string).
 type entry struct {
 	val      []byte
+	coll     collection
 	expireAt int64
 	seq      uint64 // of the deadline, matching its heap item
 }
@@ -110,7 +113,7 @@ func (d *db) set(key, val []byte, keepTTL bool) *entry {
 		d.m[string(key)] = e
 		return e
 	}
-	e.val = append(e.val[:0], val...)
+	e.val, e.coll = append(e.val[:0], val...), nil
 	if !keepTTL {
 		d.clearDeadline(e)
 	}

@@ -109,6 +109,7 @@ func shapeOfEnv() Shape {
 	return Block
 }
 
+// String names the shape as ECHOBENCH_SHAPE spells it.
 func (s Shape) String() string {
 	if s == Line {
 		return "line"

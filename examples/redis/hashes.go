@@ -1,0 +1,142 @@
+package main
+
+import (
+	"math"
+	"strconv"
+)
+
+// Hashes: HSET, HGET, HMGET, HDEL, HLEN, HEXISTS, HGETALL, HINCRBY.
+
+// hash maps fields to values. Like a Redis hash kept as a hash table, it
+// lists its fields in no particular order.
+type hash map[string][]byte
+
+func newHash() hash { return make(hash) }
+
+func (h hash) typeName() string { return "hash" }
+func (h hash) size() int        { return len(h) }
+
+// cmdHSet is HSET key field value [field value ...]; it answers how many
+// fields are new.
+func cmdHSet(c *client, args [][]byte) {
+	if len(args)%2 != 0 {
+		c.out = appendError(c.out, commands["hset"].errArity)
+		return
+	}
+	h, ok := getOrCreate(c, args[1], newHash)
+	if !ok {
+		return
+	}
+	added := 0
+	for i := 2; i < len(args); i += 2 {
+		if old, in := h[string(args[i])]; in {
+			h[string(args[i])] = append(old[:0], args[i+1]...)
+			continue
+		}
+		h[string(args[i])] = append([]byte(nil), args[i+1]...)
+		added++
+	}
+	c.out = appendInt(c.out, int64(added))
+}
+
+func cmdHGet(c *client, args [][]byte) {
+	if h, _, ok := get[hash](c, args[1]); ok {
+		c.appendMaybe(h, args[2])
+	}
+}
+
+func cmdHMGet(c *client, args [][]byte) {
+	h, _, ok := get[hash](c, args[1])
+	if !ok {
+		return
+	}
+	c.out = appendArray(c.out, len(args)-2)
+	for _, f := range args[2:] {
+		c.appendMaybe(h, f)
+	}
+}
+
+// appendMaybe answers field's value, nil if h has none.
+func (c *client) appendMaybe(h hash, field []byte) {
+	if v, in := h[string(field)]; in {
+		c.out = appendBulk(c.out, v)
+		return
+	}
+	c.out = appendNull(c.out)
+}
+
+func cmdHDel(c *client, args [][]byte) {
+	h, found, ok := get[hash](c, args[1])
+	if !ok {
+		return
+	}
+	removed := 0
+	if found {
+		for _, f := range args[2:] {
+			if _, in := h[string(f)]; in {
+				delete(h, string(f))
+				removed++
+			}
+		}
+		c.dropIfEmpty(args[1], h)
+	}
+	c.out = appendInt(c.out, int64(removed))
+}
+
+func cmdHLen(c *client, args [][]byte) {
+	if h, _, ok := get[hash](c, args[1]); ok {
+		c.out = appendInt(c.out, int64(len(h)))
+	}
+}
+
+func cmdHExists(c *client, args [][]byte) {
+	if h, _, ok := get[hash](c, args[1]); ok {
+		_, in := h[string(args[2])]
+		c.out = appendInt(c.out, bool01(in))
+	}
+}
+
+func cmdHGetAll(c *client, args [][]byte) {
+	h, _, ok := get[hash](c, args[1])
+	if !ok {
+		return
+	}
+	c.out = appendArray(c.out, 2*len(h))
+	for f, v := range h {
+		c.out = appendBulkString(c.out, f)
+		c.out = appendBulk(c.out, v)
+	}
+}
+
+// cmdHIncrBy adds to the integer in a field (0 if missing) and answers
+// the sum. The increment is read before the key is looked up, and the
+// field's value after, as Redis does.
+func cmdHIncrBy(c *client, args [][]byte) {
+	by, ok := parseInt(args[3])
+	if !ok {
+		c.out = appendError(c.out, errNotInt)
+		return
+	}
+	h, found, ok := get[hash](c, args[1])
+	if !ok {
+		return
+	}
+	var v int64
+	if old, in := h[string(args[2])]; in {
+		if v, ok = parseInt(old); !ok {
+			c.out = appendError(c.out, "ERR hash value is not an integer")
+			return
+		}
+	}
+	if by > 0 && v > math.MaxInt64-by || by < 0 && v < math.MinInt64-by {
+		c.out = appendError(c.out, errOverflow)
+		return
+	}
+	v += by
+	if !found {
+		h = newHash()
+		c.db.m[string(args[1])] = &entry{coll: h}
+	}
+	h[string(args[2])] = strconv.AppendInt(h[string(args[2])][:0], v, 10)
+	c.out = appendInt(c.out, v)
+}
