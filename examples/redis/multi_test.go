@@ -72,8 +72,9 @@ func wireReply(c *client, args ...string) string {
 // its deadline passing, makes EXEC answer a null array; a read, a write
 // that changed nothing (SET NX of an existing key, EXPIRE NX of a key with
 // a TTL, PERSIST of one without, DEL or FLUSHALL of a missing key, INCR of
-// a word) or a write to another key leaves the transaction to run. Each
-// outcome is redis-server 7.0's for the same commands.
+// a word) or a write to another key leaves the transaction to run, for
+// lists, sets, hashes and sorted sets too. Each outcome is redis-server
+// 7.0's for the same commands.
 func TestWatch(t *testing.T) {
 	const ran, refused = "*1\r\n+PONG\r\n", "*-1\r\n"
 	cases := []struct {
@@ -105,6 +106,47 @@ func TestWatch(t *testing.T) {
 		{"expired", a("SET", "k", "v", "PX", "100"), 200 * time.Millisecond, nil, nil, refused},
 		{"expired and read", a("SET", "k", "v", "PX", "100"), 200 * time.Millisecond, [][]string{a("GET", "k")}, nil, refused},
 		{"not yet expired", a("SET", "k", "v", "EX", "100"), 50 * time.Second, nil, nil, ran},
+		// The other types: a write that changes nothing (SADD of a member, ZADD
+		// of the same score, a pop of nothing, an error) leaves the key as it was.
+		{"LPUSH new", a("DEL", "k"), 0, [][]string{a("LPUSH", "k", "a")}, nil, refused},
+		{"LPUSH", a("RPUSH", "k", "a"), 0, [][]string{a("LPUSH", "k", "b")}, nil, refused},
+		{"RPUSH", a("RPUSH", "k", "a"), 0, [][]string{a("RPUSH", "k", "b")}, nil, refused},
+		{"LPOP", a("RPUSH", "k", "a", "b"), 0, [][]string{a("LPOP", "k")}, nil, refused},
+		{"LPOP missing", a("DEL", "k"), 0, [][]string{a("LPOP", "k")}, nil, ran},
+		{"RPOP last", a("RPUSH", "k", "a"), 0, [][]string{a("RPOP", "k", "5")}, nil, refused},
+		{"LPOP 0", a("RPUSH", "k", "a"), 0, [][]string{a("LPOP", "k", "0")}, nil, ran},
+		{"SADD new", a("SADD", "k", "a"), 0, [][]string{a("SADD", "k", "b")}, nil, refused},
+		{"SADD existing", a("SADD", "k", "a"), 0, [][]string{a("SADD", "k", "a")}, nil, ran},
+		{"SREM present", a("SADD", "k", "a", "b"), 0, [][]string{a("SREM", "k", "a")}, nil, refused},
+		{"SREM absent", a("SADD", "k", "a"), 0, [][]string{a("SREM", "k", "z")}, nil, ran},
+		{"SPOP", a("SADD", "k", "a", "b"), 0, [][]string{a("SPOP", "k")}, nil, refused},
+		{"SPOP missing", a("DEL", "k"), 0, [][]string{a("SPOP", "k")}, nil, ran},
+		{"SPOP 0", a("SADD", "k", "a"), 0, [][]string{a("SPOP", "k", "0")}, nil, ran},
+		{"HSET new", a("HSET", "k", "f", "1"), 0, [][]string{a("HSET", "k", "g", "1")}, nil, refused},
+		{"HSET same", a("HSET", "k", "f", "1"), 0, [][]string{a("HSET", "k", "f", "1")}, nil, refused},
+		{"HDEL present", a("HSET", "k", "f", "1", "g", "2"), 0, [][]string{a("HDEL", "k", "f")}, nil, refused},
+		{"HDEL absent", a("HSET", "k", "f", "1"), 0, [][]string{a("HDEL", "k", "z")}, nil, ran},
+		{"HINCRBY", a("HSET", "k", "f", "1"), 0, [][]string{a("HINCRBY", "k", "f", "1")}, nil, refused},
+		{"HINCRBY 0", a("HSET", "k", "f", "1"), 0, [][]string{a("HINCRBY", "k", "f", "0")}, nil, refused},
+		{"HINCRBY err", a("HSET", "k", "f", "x"), 0, [][]string{a("HINCRBY", "k", "f", "1")}, nil, ran},
+		{"ZADD new", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZADD", "k", "2", "b")}, nil, refused},
+		{"ZADD same", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZADD", "k", "1", "a")}, nil, ran},
+		{"ZADD update", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZADD", "k", "2", "a")}, nil, refused},
+		{"ZADD XX missing", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZADD", "k", "XX", "1", "b")}, nil, ran},
+		{"ZADD NX existing", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZADD", "k", "NX", "5", "a")}, nil, ran},
+		{"ZADD INCR 0", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZADD", "k", "INCR", "0", "a")}, nil, ran},
+		{"ZINCRBY", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZINCRBY", "k", "1", "a")}, nil, refused},
+		{"ZINCRBY 0", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZINCRBY", "k", "0", "a")}, nil, ran},
+		{"ZREM present", a("ZADD", "k", "1", "a", "2", "b"), 0, [][]string{a("ZREM", "k", "a")}, nil, refused},
+		{"ZREM absent", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZREM", "k", "z")}, nil, ran},
+		{"ZPOPMIN", a("ZADD", "k", "1", "a", "2", "b"), 0, [][]string{a("ZPOPMIN", "k")}, nil, refused},
+		{"ZPOPMAX missing", a("DEL", "k"), 0, [][]string{a("ZPOPMAX", "k")}, nil, ran},
+		{"ZPOPMIN 0", a("ZADD", "k", "1", "a"), 0, [][]string{a("ZPOPMIN", "k", "0")}, nil, ran},
+		{"wrong type", a("SET", "k", "v"), 0, [][]string{a("LPUSH", "k", "a")}, nil, ran},
+		{"SET over list", a("RPUSH", "k", "a"), 0, [][]string{a("SET", "k", "v")}, nil, refused},
+		{"reads", a("RPUSH", "k", "a"), 0, [][]string{a("LRANGE", "k", "0", "-1")}, nil, ran},
+		{"DEL list", a("RPUSH", "k", "a"), 0, [][]string{a("DEL", "k")}, nil, refused},
+		{"HSET over string", a("SET", "k", "v"), 0, [][]string{a("HSET", "k", "f", "1")}, nil, ran},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
