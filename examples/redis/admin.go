@@ -18,18 +18,25 @@ var config = [][2]string{
 	{"maxmemory", "0"},
 }
 
-func cmdConfig(c *client, args [][]byte) {
-	switch {
-	case isWord(args[1], "help") && len(args) == 2:
-		c.help("CONFIG", configHelp)
-		return
-	case !isWord(args[1], "get"):
-		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, args[1], 128))+"'. Try CONFIG HELP.")
-		return
-	case len(args) < 3:
-		c.out = appendError(c.out, "ERR wrong number of arguments for 'config|get' command")
-		return
-	}
+// The subcommands of CONFIG and COMMAND, which execute looks up and
+// checks as it does commands, so that a bad one is refused inside MULTI.
+var (
+	configCommands = subcommands("config", []*command{
+		{name: "get", arity: -3, run: cmdConfigGet},
+		{name: "help", arity: 2, run: func(c *client, _ [][]byte) { c.help("CONFIG", configHelp) }},
+	})
+	commandCommands = subcommands("command", []*command{
+		{name: "count", arity: 2, run: func(c *client, _ [][]byte) { c.out = appendInt(c.out, int64(len(commands))) }},
+		{name: "list", arity: -2, run: cmdCommandList},
+		{name: "info", arity: -2, run: cmdCommandInfo},
+		{name: "docs", arity: -2, run: func(c *client, _ [][]byte) { c.out = appendArray(c.out, 0) }}, // no docs, which redis-cli accepts
+		{name: "help", arity: 2, run: func(c *client, _ [][]byte) { c.help("COMMAND", commandHelp) }},
+	})
+)
+
+// cmdConfigGet is CONFIG GET pattern [pattern ...]: the parameters named
+// or matched, each with its value.
+func cmdConfigGet(c *client, args [][]byte) {
 	// As in Redis, a name without glob characters is looked up and
 	// answered in the client's spelling; a pattern answers the canonical
 	// names it matches; a parameter is answered once.
@@ -100,50 +107,39 @@ func lowered(b []byte) []byte {
 	return out
 }
 
-// cmdCommand is COMMAND, COMMAND COUNT, COMMAND INFO [name...], COMMAND
-// LIST, COMMAND HELP and COMMAND DOCS (answered with no docs, which
-// redis-cli accepts).
-func cmdCommand(c *client, args [][]byte) {
-	if len(args) == 1 {
-		c.allInfo()
+// cmdCommandList is COMMAND LIST: every command's name.
+func cmdCommandList(c *client, args [][]byte) {
+	if len(args) > 2 {
+		c.out = appendError(c.out, errSyntax) // FILTERBY is not implemented
 		return
 	}
-	sub := args[1]
-	switch {
-	case isWord(sub, "count") && len(args) == 2:
-		c.out = appendInt(c.out, int64(len(commands)))
-	case isWord(sub, "count"):
-		c.out = appendError(c.out, "ERR wrong number of arguments for 'command|count' command")
-	case isWord(sub, "list") && len(args) == 2:
-		names := sortedNames()
-		c.out = appendArray(c.out, len(names))
-		for _, n := range names {
-			c.out = appendBulkString(c.out, n)
-		}
-	case isWord(sub, "list"):
-		c.out = appendError(c.out, errSyntax) // FILTERBY is not implemented
-	case isWord(sub, "info") && len(args) == 2:
-		c.allInfo()
-	case isWord(sub, "info"):
-		c.out = appendArray(c.out, len(args)-2)
-		for _, n := range args[2:] {
-			if cmd := commands[string(lowered(n))]; cmd != nil {
-				c.appendInfo(cmd)
-			} else {
-				c.out = appendNull(c.out)
-			}
-		}
-	case isWord(sub, "docs"):
-		c.out = appendArray(c.out, 0)
-	case isWord(sub, "help") && len(args) == 2:
-		c.help("COMMAND", commandHelp)
-	default:
-		c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, sub, 128))+"'. Try COMMAND HELP.")
+	names := sortedNames()
+	c.out = appendArray(c.out, len(names))
+	for _, n := range names {
+		c.out = appendBulkString(c.out, n)
 	}
 }
 
-// allInfo answers COMMAND and COMMAND INFO without names: every command.
-func (c *client) allInfo() {
+// cmdCommandInfo is COMMAND INFO [name...]: every command, or those named
+// (null for an unknown name).
+func cmdCommandInfo(c *client, args [][]byte) {
+	if len(args) == 2 {
+		cmdCommandAll(c, args)
+		return
+	}
+	c.out = appendArray(c.out, len(args)-2)
+	for _, n := range args[2:] {
+		if cmd := commands[string(lowered(n))]; cmd != nil {
+			c.appendInfo(cmd)
+		} else {
+			c.out = appendNull(c.out)
+		}
+	}
+}
+
+// cmdCommandAll answers COMMAND, and COMMAND INFO without names: every
+// command.
+func cmdCommandAll(c *client, _ [][]byte) {
 	names := sortedNames()
 	c.out = appendArray(c.out, len(names))
 	for _, n := range names {

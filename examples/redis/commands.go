@@ -4,30 +4,52 @@ import (
 	"bytes"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
 // client is one connection's state between requests: its output buffer,
 // which collects the answers to every request of one read so that they go
-// out in one write, and whether it asked to be closed.
+// out in one write, whether it asked to be closed, its transaction, and
+// what CLIENT LIST tells of it.
 type client struct {
 	db       *db
+	srv      *server
 	p        parser
 	maxQuery int
 	out      []byte
 	quit     bool
 	name     [16]byte // the command name, lower-cased, for the table lookup
+	tx       transaction
+
+	id                   int64
+	addr, laddr          string // the peer's address and ours, "" without a connection
+	fd                   int    // the socket, -1 without one
+	r                    *streams.StreamReader
+	w                    *streams.StreamWriter // nil without a connection (in tests)
+	clientName           string                // CLIENT SETNAME's
+	libName, libVer      string                // CLIENT SETINFO's
+	created, lastRequest int64                 // Unix ms
+	cmd                  string                // the last command's name ("client|list"), "" if unknown
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0
 // takes exactly n arguments (the name included), n < 0 at least -n.
 // flags, first, last and step are what COMMAND reports to clients.
+// immediate commands run at once inside MULTI; the others are queued. A
+// command with subcommands (CLIENT) has them in subs, by lower-case name,
+// each a command of its own named "client|list", as Redis 7 names them,
+// whose arity counts the command's name too.
 type command struct {
 	name               string
 	arity              int
 	flags              []string
 	first, last, step  int
+	immediate          bool
 	run                func(c *client, args [][]byte)
+	subs               map[string]*command
 	errArity, errTimes string // preformatted error replies
 }
 
@@ -91,9 +113,16 @@ func init() {
 		{name: "flushall", arity: -1, flags: []string{"write"}, run: cmdFlush},
 		{name: "flushdb", arity: -1, flags: []string{"write"}, run: cmdFlush},
 		{name: "select", arity: 2, flags: []string{"loading", "stale", "fast"}, run: cmdSelect},
-		{name: "config", arity: -2, flags: []string{"admin", "noscript", "loading", "stale"}, run: cmdConfig},
-		{name: "command", arity: -1, flags: []string{"loading", "stale"}, run: cmdCommand},
-		{name: "quit", arity: -1, flags: []string{"allow_busy", "fast"}, run: cmdQuit},
+		{name: "config", arity: -2, flags: []string{"admin", "noscript", "loading", "stale"}, subs: configCommands},
+		{name: "command", arity: -1, flags: []string{"loading", "stale"}, run: cmdCommandAll, subs: commandCommands},
+		{name: "quit", arity: -1, flags: []string{"allow_busy", "fast"}, immediate: true, run: cmdQuit},
+		{name: "multi", arity: 1, flags: txFlags, immediate: true, run: cmdMulti},
+		{name: "exec", arity: 1, flags: []string{"noscript", "loading", "stale", "skip_slowlog"}, immediate: true, run: cmdExec},
+		{name: "discard", arity: 1, flags: txFlags, immediate: true, run: cmdDiscard},
+		{name: "watch", arity: -2, flags: txFlags, first: 1, last: -1, step: 1, immediate: true, run: cmdWatch},
+		{name: "unwatch", arity: 1, flags: txFlags, run: cmdUnwatch},
+		{name: "client", arity: -2, flags: []string{}, subs: clientCommands},
+		{name: "info", arity: -1, flags: []string{"loading", "stale"}, run: cmdInfo},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -103,35 +132,71 @@ func init() {
 	}
 }
 
+// subcommands makes the table of parent's subcommands, naming each
+// "parent|sub".
+func subcommands(parent string, list []*command) map[string]*command {
+	subs := make(map[string]*command, len(list))
+	for _, c := range list {
+		subs[c.name] = c
+		c.name = parent + "|" + c.name
+		c.errArity = "ERR wrong number of arguments for '" + c.name + "' command"
+	}
+	return subs
+}
+
 const (
 	errSyntax   = "ERR syntax error"
 	errNotInt   = "ERR value is not an integer or out of range"
 	errOverflow = "ERR increment or decrement would overflow"
 )
 
-// execute runs one request and appends its answer to c.out. Nothing it
-// does allocates on the GET/SET path once the key exists.
+// execute runs one request, or queues it inside MULTI, and appends its
+// answer to c.out. Nothing it does allocates on the GET/SET path once the
+// key exists.
 func (c *client) execute(args [][]byte) {
-	name := args[0]
-	var cmd *command
-	if len(name) <= len(c.name) {
-		for i, b := range name {
-			if 'A' <= b && b <= 'Z' {
-				b += 'a' - 'A'
-			}
-			c.name[i] = b
-		}
-		cmd = commands[string(c.name[:len(name)])]
-	}
+	cmd := c.find(commands, args[0])
 	if cmd == nil {
+		c.cmd = ""
+		c.tx.refuse()
 		c.unknown(args)
 		return
 	}
+	if cmd.subs != nil && len(args) > 1 {
+		sub := c.find(cmd.subs, args[1])
+		if sub == nil {
+			c.cmd = ""
+			c.tx.refuse()
+			c.out = appendError(c.out, "ERR unknown subcommand '"+string(appendClean(nil, args[1], 128))+"'. Try "+strings.ToUpper(cmd.name)+" HELP.")
+			return
+		}
+		cmd = sub
+	}
+	c.cmd = cmd.name
 	if cmd.arity > 0 && len(args) != cmd.arity || cmd.arity < 0 && len(args) < -cmd.arity {
-		c.out = appendError(c.out, cmd.errArity)
+		c.badArity(cmd)
+		return
+	}
+	if c.tx.on && !cmd.immediate {
+		c.tx.add(cmd, args)
+		c.out = append(c.out, "+QUEUED\r\n"...)
 		return
 	}
 	cmd.run(c, args)
+	c.srv.stats.commands++
+}
+
+// find looks name up in table, ignoring case, without allocating.
+func (c *client) find(table map[string]*command, name []byte) *command {
+	if len(name) > len(c.name) {
+		return nil
+	}
+	for i, b := range name {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		c.name[i] = b
+	}
+	return table[string(c.name[:len(name)])]
 }
 
 // unknown answers an unknown command as Redis 7 words it: the name, then
@@ -464,7 +529,7 @@ func cmdPersist(c *client, args [][]byte) {
 		c.out = appendInt(c.out, 0)
 		return
 	}
-	e.expireAt = 0
+	c.db.persist(args[1], e)
 	c.out = appendInt(c.out, 1)
 }
 
@@ -515,7 +580,7 @@ func cmdKeys(c *client, args [][]byte) {
 	all := len(args[1]) == 1 && args[1][0] == '*'
 	var keys []string
 	for k, e := range d.m {
-		if (e.expireAt == 0 || e.expireAt > now) && (all || globMatch(args[1], k)) {
+		if !e.expired(now) && (all || globMatch(args[1], k)) {
 			keys = append(keys, k)
 		}
 	}

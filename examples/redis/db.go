@@ -3,6 +3,7 @@ package main
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -31,6 +32,14 @@ type db struct {
 	timer *rt.TimerHandle
 	at    int64  // the timer's deadline, while timer is set
 	seq   uint64 // numbers deadlines, so that a stale heap item is told from the live one
+	// watched maps each key that connections WATCH, present or not, to
+	// those connections, so that a change to it spoils their transactions.
+	// It is empty unless a WATCH is pending, and then a write pays one
+	// lookup more; otherwise a length check.
+	watched map[string][]*client
+	// For INFO: how many entries have a deadline, and how many keys
+	// have been deleted at theirs.
+	expires, expiredKeys int64
 }
 
 // entry is a value and its deadline (Unix ms; 0: none). A string's value
@@ -48,7 +57,8 @@ type entry struct {
 const expireBatch = 256
 
 func newDB(l *rt.Loop) *db {
-	return &db{loop: l, epoch: time.Now().UnixMilli() - l.Time().Milliseconds(), m: make(map[string]*entry)}
+	return &db{loop: l, epoch: time.Now().UnixMilli() - l.Time().Milliseconds(), m: make(map[string]*entry),
+		watched: make(map[string][]*client)}
 }
 
 // now is the loop's time as Unix milliseconds.
@@ -57,16 +67,46 @@ func (d *db) now() int64 { return d.epoch + d.loop.Time().Milliseconds() }
 // lookup returns the live entry of key, deleting it if it has expired.
 func (d *db) lookup(key []byte) *entry {
 	e := d.m[string(key)]
-	if e != nil && e.expireAt != 0 && e.expireAt <= d.now() {
-		delete(d.m, string(key))
+	if e != nil && e.expired(d.now()) {
+		d.remove(key, e)
+		d.expiredKeys++
 		return nil
 	}
 	return e
 }
 
+// remove deletes key, whose entry is e. Every deletion but the timer's
+// goes through it, keeping the count of deadlines and telling watchers.
+func (d *db) remove(key []byte, e *entry) {
+	delete(d.m, string(key))
+	if e.expireAt != 0 {
+		d.expires--
+	}
+	d.touched(key)
+}
+
+// clearDeadline takes e's deadline away, if it has one.
+func (d *db) clearDeadline(e *entry) {
+	if e.expireAt != 0 {
+		e.expireAt = 0
+		d.expires--
+	}
+}
+
+// expired reports whether the entry's deadline has passed at now.
+func (e *entry) expired(now int64) bool { return e.expireAt != 0 && e.expireAt <= now }
+
+// expiredKey reports whether key is still in the keyspace past its
+// deadline, deleted by neither a read nor the timer yet.
+func (d *db) expiredKey(key string) bool {
+	e := d.m[key]
+	return e != nil && e.expired(d.now())
+}
+
 // set stores val (copied) under key, clearing its deadline unless keepTTL.
 // It returns the entry.
 func (d *db) set(key, val []byte, keepTTL bool) *entry {
+	d.touched(key)
 	e := d.lookup(key)
 	if e == nil {
 		e = &entry{val: append([]byte(nil), val...)}
@@ -75,26 +115,37 @@ func (d *db) set(key, val []byte, keepTTL bool) *entry {
 	}
 	e.val, e.coll = append(e.val[:0], val...), nil
 	if !keepTTL {
-		e.expireAt = 0
+		d.clearDeadline(e)
 	}
 	return e
 }
 
 // del deletes key and reports whether it was there.
 func (d *db) del(key []byte) bool {
-	if d.lookup(key) == nil {
+	e := d.lookup(key)
+	if e == nil {
 		return false
 	}
-	delete(d.m, string(key))
+	d.remove(key, e)
 	return true
+}
+
+// persist clears the deadline of key's entry e.
+func (d *db) persist(key []byte, e *entry) {
+	d.clearDeadline(e)
+	d.touched(key)
 }
 
 // expire gives key's entry e the deadline at (Unix ms) and arms the
 // timer if at is the earliest. A deadline already past deletes the key.
 func (d *db) expire(key []byte, e *entry, at int64) {
 	if at <= d.now() {
-		delete(d.m, string(key))
+		d.remove(key, e)
 		return
+	}
+	d.touched(key)
+	if e.expireAt == 0 {
+		d.expires++
 	}
 	d.seq++
 	e.expireAt, e.seq = at, d.seq
@@ -144,6 +195,9 @@ func (d *db) expireDue() {
 		it := heap.Pop(&d.due).(deadline)
 		if it.live(d) {
 			delete(d.m, it.key)
+			d.expires--
+			d.expiredKeys++
+			spoil(d.watched[it.key])
 		}
 	}
 	d.arm()
@@ -163,11 +217,51 @@ func (d *db) compact() {
 	heap.Init(&d.due)
 }
 
-// flush deletes every key.
+// flush deletes every key, spoiling the transactions that watch one of
+// those present (a watched key that was missing stays missing).
 func (d *db) flush() {
+	for k, cs := range d.watched {
+		if _, ok := d.m[k]; ok {
+			spoil(cs)
+		}
+	}
 	d.m = make(map[string]*entry)
+	d.expires = 0
 	d.due = nil
 	d.arm()
+}
+
+// touched is called for every change to key (a write, a new deadline, a
+// deletion, an expiry): it spoils the transactions of the connections
+// watching key.
+func (d *db) touched(key []byte) {
+	if len(d.watched) != 0 {
+		spoil(d.watched[string(key)])
+	}
+}
+
+// spoil marks the transactions of cs to fail at EXEC.
+func spoil(cs []*client) {
+	for _, c := range cs {
+		c.tx.dirty = true
+	}
+}
+
+// watch adds c to the watchers of key.
+func (d *db) watch(key string, c *client) { d.watched[key] = append(d.watched[key], c) }
+
+// unwatch removes c from the watchers of key, and key from the table
+// once nobody watches it.
+func (d *db) unwatch(key string, c *client) {
+	cs := d.watched[key]
+	if i := slices.Index(cs, c); i >= 0 {
+		cs = slices.Delete(cs, i, i+1)
+	}
+	if len(cs) == 0 {
+		delete(d.watched, key)
+		return
+	}
+	d.watched[key] = cs
 }
 
 // deadline is one key's deadline in the expiry heap.

@@ -36,6 +36,7 @@ func cmdHSet(c *client, args [][]byte) {
 		h[string(args[i])] = append([]byte(nil), args[i+1]...)
 		added++
 	}
+	c.changed(args[1], h) // even if every field kept its value, as Redis has it
 	c.out = appendInt(c.out, int64(added))
 }
 
@@ -78,7 +79,9 @@ func cmdHDel(c *client, args [][]byte) {
 				removed++
 			}
 		}
-		c.dropIfEmpty(args[1], h)
+		if removed > 0 {
+			c.changed(args[1], h)
+		}
 	}
 	c.out = appendInt(c.out, int64(removed))
 }
@@ -138,5 +141,6 @@ func cmdHIncrBy(c *client, args [][]byte) {
 		c.db.m[string(args[1])] = &entry{coll: h}
 	}
 	h[string(args[2])] = strconv.AppendInt(h[string(args[2])][:0], v, 10)
+	c.changed(args[1], h) // even by 0, as Redis has it
 	c.out = appendInt(c.out, v)
 }

@@ -73,6 +73,7 @@ func (c *client) push(args [][]byte, add func(*list, []byte)) {
 	for _, v := range args[2:] {
 		add(l, append([]byte(nil), v...))
 	}
+	c.changed(args[1], l)
 	c.out = appendInt(c.out, int64(l.n))
 }
 
@@ -96,15 +97,16 @@ func (c *client) pop(args [][]byte, take func(*list) []byte) {
 		c.out = append(c.out, "*-1\r\n"...)
 	case count < 0:
 		c.out = appendBulk(c.out, take(l))
+		c.changed(args[1], l)
 	default:
 		n := min(count, l.n)
 		c.out = appendArray(c.out, n)
 		for range n {
 			c.out = appendBulk(c.out, take(l))
 		}
-	}
-	if found && ok {
-		c.dropIfEmpty(args[1], l)
+		if n > 0 {
+			c.changed(args[1], l)
+		}
 	}
 }
 

@@ -43,8 +43,8 @@ func FuzzProcessChunking(f *testing.F) {
 		}
 		_, err := rt.Run(rt.Coro[rt.Void](rt.Async(func() (rt.Void, error) {
 			l := rt.RunningLoop()
-			whole := (&server{db: newDB(l), lim: fuzzLimits}).newClient()
-			split := (&server{db: newDB(l), lim: fuzzLimits}).newClient()
+			whole := newServer(l, fuzzLimits).newClient()
+			split := newServer(l, fuzzLimits).newClient()
 			rw := streams.NewStreamReader(0)
 			rw.FeedData(in)
 			want := runBuffered(whole, rw)

@@ -340,6 +340,10 @@ func appendBulkString(out []byte, s string) []byte {
 
 func appendNull(out []byte) []byte { return append(out, "$-1\r\n"...) }
 
+// appendNullArray writes the null array, which EXEC answers when a
+// watched key has changed.
+func appendNullArray(out []byte) []byte { return append(out, "*-1\r\n"...) }
+
 func appendArray(out []byte, n int) []byte {
 	out = append(out, '*')
 	out = strconv.AppendInt(out, int64(n), 10)

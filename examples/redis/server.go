@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"net"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
@@ -29,10 +30,20 @@ const defaultMaxOutput = 64 << 20
 
 var defaultLimits = limits{maxArgs: defaultMaxArgs, maxBulk: defaultMaxBulk, maxQuery: defaultMaxQuery, maxOutput: defaultMaxOutput}
 
-// server is the RESP server of one loop: its keyspace and its limits.
+// server is the RESP server of one loop: its keyspace, its limits and
+// its connections.
 type server struct {
-	db  *db
-	lim limits
+	db      *db
+	lim     limits
+	clients map[int64]*client // by id, for CLIENT LIST and KILL
+	lastID  int64
+	// What INFO reports besides: when the server started (Unix ms), its
+	// port, its ids, its counters, the most memory it has seen in use.
+	started       int64
+	port          int
+	runID, replID string
+	stats         stats
+	peakMemory    uint64
 	// active counts the connections accepted whose coroutine has not
 	// ended, and idle, set once shutdown has seen every connection
 	// gone, is called when it falls to 0: the loop stops only once every
@@ -57,7 +68,8 @@ const flushAt = 64 * 1024
 func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 	defer s.done()
 	defer w.Close()
-	c := s.newClient()
+	c := s.connect(r, w)
+	defer s.disconnect(c)
 	for {
 		more := c.process(r)
 		if len(c.out) > 0 {
@@ -117,8 +129,45 @@ func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
 	})
 }
 
+// newServer makes the server of loop l, with an empty keyspace.
+func newServer(l *rt.Loop, lim limits) *server {
+	d := newDB(l)
+	return &server{db: d, lim: lim, clients: make(map[int64]*client), started: d.now(), runID: randomID(), replID: randomID()}
+}
+
+// newClient makes the state of a new connection and lists it; connect
+// adds what it knows of the connection itself.
 func (s *server) newClient() *client {
-	return &client{db: s.db, p: parser{maxArgs: s.lim.maxArgs, maxBulk: s.lim.maxBulk}, maxQuery: s.lim.maxQuery}
+	s.lastID++
+	now := s.db.now()
+	c := &client{db: s.db, srv: s, p: parser{maxArgs: s.lim.maxArgs, maxBulk: s.lim.maxBulk}, maxQuery: s.lim.maxQuery,
+		id: s.lastID, fd: -1, created: now, lastRequest: now}
+	s.clients[c.id] = c
+	return c
+}
+
+// connect makes the client of a connection.
+func (s *server) connect(r *streams.StreamReader, w *streams.StreamWriter) *client {
+	s.stats.connections++
+	c := s.newClient()
+	c.r, c.w = r, w
+	if a, ok := w.GetExtraInfo("peername").(net.Addr); ok {
+		c.addr = a.String()
+	}
+	if a, ok := w.GetExtraInfo("sockname").(net.Addr); ok {
+		c.laddr = a.String()
+	}
+	if fd, ok := w.GetExtraInfo("socket").(int); ok {
+		c.fd = fd
+	}
+	return c
+}
+
+// disconnect forgets a connection that has ended or been killed: its
+// watches and its place in the list. Once is enough; again does nothing.
+func (s *server) disconnect(c *client) {
+	c.unwatch()
+	delete(s.clients, c.id)
 }
 
 // process runs the complete requests at the start of r's buffer, appending
@@ -126,9 +175,13 @@ func (s *server) newClient() *client {
 // needs more bytes to go on, false when it stopped with requests left
 // (output over flushAt) or the connection is to close (c.quit).
 func (c *client) process(r *streams.StreamReader) bool {
+	c.lastRequest = c.db.now()
 	buf := r.Peek()
 	used := 0
-	defer func() { r.Consume(used) }()
+	defer func() {
+		r.Consume(used)
+		c.srv.stats.netIn += int64(used)
+	}()
 	for len(c.out) < flushAt {
 		args, n, err := c.p.parse(buf[used:])
 		if err == nil && n == 0 && len(buf)-used > c.maxQuery {
@@ -157,6 +210,7 @@ func (c *client) process(r *streams.StreamReader) bool {
 // copied what it could not send), letting go of one that a large answer
 // made big.
 func (c *client) flushed() {
+	c.srv.stats.netOut += int64(len(c.out))
 	if cap(c.out) > 4*flushAt {
 		c.out = nil
 		return
@@ -168,7 +222,8 @@ func (c *client) flushed() {
 type running struct {
 	addr     string
 	loop     *rt.Loop
-	shutdown func() // runs on the loop
+	srv      *server // used only on loop
+	shutdown func()  // runs on the loop
 	done     chan error
 }
 
@@ -185,15 +240,18 @@ func start(addr string, lim limits) (*running, error) {
 			return
 		}
 		defer l.Close() // closes the server and every connection left
-		srv := &server{db: newDB(l), lim: lim}
+		srv := newServer(l, lim)
 		ln, err := rt.RunUntilComplete(l, streams.StartServer(srv.accepted, "tcp", addr))
 		if err != nil {
 			ready <- err
 			return
 		}
-		s.loop = l
+		s.loop, s.srv = l, srv
 		s.shutdown = func() { srv.shutdown(ln, l) }
 		s.addr = ln.Addrs()[0].String()
+		if a, ok := ln.Addrs()[0].(*net.TCPAddr); ok {
+			srv.port = a.Port
+		}
 		ready <- nil
 		s.done <- l.RunForever()
 	}()

@@ -16,8 +16,15 @@ import (
 )
 
 // startTest starts a server on a free port for the test and stops it
-// (every connection closed, the loop closed) when the test ends.
+// (every connection closed, the loop closed) when the test ends. It
+// returns the address.
 func startTest(t *testing.T, lim limits) string {
+	t.Helper()
+	return startRunning(t, lim).addr
+}
+
+// startRunning is startTest, returning the running server.
+func startRunning(t *testing.T, lim limits) *running {
 	t.Helper()
 	s, err := start("127.0.0.1:0", lim)
 	if err != nil {
@@ -28,7 +35,7 @@ func startTest(t *testing.T, lim limits) string {
 			t.Error(err)
 		}
 	})
-	return s.addr
+	return s
 }
 
 // dial connects to addr with a deadline bounding the whole exchange.
@@ -218,7 +225,7 @@ func TestRedisCLI(t *testing.T) {
 		{a("GET", "nope"), ""},
 		{a("INCR", "greeting"), "ERR value is not an integer or out of range"},
 		{a("FROB"), "ERR unknown command 'FROB', with args beginning with:"},
-		{a("COMMAND", "COUNT"), "57"},
+		{a("COMMAND", "COUNT"), "64"},
 		{a("DEL", "u:1", "u:2", "nope"), "2"},
 		{a("EXISTS", "u:1", "n"), "1"},
 	}
@@ -424,5 +431,25 @@ func TestStopWithClientsBusy(t *testing.T) {
 		if len(reports) > 0 {
 			t.Fatalf("round %d: reported %q", round, reports)
 		}
+	}
+}
+
+// python is the Debian interpreter that python3-redis installs redis-py
+// for (a python3 earlier on PATH may be another install without it).
+const python = "/usr/bin/python3"
+
+// TestRedisPy drives the server with redis-py, as a Python program uses
+// Redis (testdata/redispy.py, which passes against redis-server 7.0 too):
+// commands, a pipeline of 1000, MULTI/EXEC pipelines, a WATCH transaction
+// that another client breaks once and redis-py retries, CLIENT SETNAME,
+// GETNAME, LIST and INFO, INFO, KEYS, FLUSHALL. It skips only when the
+// client is missing: the test is that client.
+func TestRedisPy(t *testing.T) {
+	if err := exec.Command(python, "-c", "import redis").Run(); err != nil {
+		t.Skipf("%s with the redis module not found (%v): install the Debian package python3-redis", python, err)
+	}
+	h, p := hostPort(t, startTest(t, defaultLimits))
+	if got := run(t, "", python, "testdata/redispy.py", h, p); got != "ok\n" {
+		t.Fatalf("redispy.py: %s", got)
 	}
 }

@@ -23,6 +23,9 @@ func cmdSAdd(c *client, args [][]byte) {
 			added++
 		}
 	}
+	if added > 0 {
+		c.changed(args[1], s)
+	}
 	c.out = appendInt(c.out, int64(added))
 }
 
@@ -39,7 +42,9 @@ func cmdSRem(c *client, args [][]byte) {
 				removed++
 			}
 		}
-		c.dropIfEmpty(args[1], s)
+		if removed > 0 {
+			c.changed(args[1], s)
+		}
 	}
 	c.out = appendInt(c.out, int64(removed))
 }
@@ -87,16 +92,17 @@ func cmdSPop(c *client, args [][]byte) {
 	default:
 		c.out = appendArray(c.out, min(count, len(s)))
 	}
+	popped := 0
 	for m := range s {
-		if count == 0 {
+		if popped == count {
 			break
 		}
 		c.out = appendBulkString(c.out, m)
 		delete(s, m)
-		count--
+		popped++
 	}
-	if found {
-		c.dropIfEmpty(args[1], s)
+	if popped > 0 {
+		c.changed(args[1], s)
 	}
 }
 

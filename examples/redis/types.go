@@ -43,12 +43,18 @@ func getOrCreate[T collection](c *client, key []byte, fresh func() T) (T, bool) 
 	return t, true
 }
 
-// dropIfEmpty deletes key once a command has taken its collection's last
-// element.
-func (c *client) dropIfEmpty(key []byte, t collection) {
+// changed is called by a command once it has changed key's collection
+// (in place, which the keyspace does not see): a collection left empty
+// is deleted with its key, and either way the transactions watching key
+// are spoiled, as a write to a string spoils them. A command that changed
+// nothing (SADD of members there already) does not call it, as Redis
+// then leaves watchers be.
+func (c *client) changed(key []byte, t collection) {
 	if t.size() == 0 {
 		c.db.del(key)
+		return
 	}
+	c.db.touched(key)
 }
 
 // str returns key's string value, nil for a missing key; a key of another

@@ -193,6 +193,9 @@ func (c *client) zadd(key []byte, pairs [][]byte, f zaddFlags) {
 	if !found && z.size() > 0 {
 		c.db.m[string(key)] = &entry{coll: z}
 	}
+	if added+changed > 0 {
+		c.changed(key, z)
+	}
 	switch {
 	case f.incr && kept:
 		c.out = appendNull(c.out)
@@ -244,7 +247,9 @@ func cmdZRem(c *client, args [][]byte) {
 				removed++
 			}
 		}
-		c.dropIfEmpty(args[1], z)
+		if removed > 0 {
+			c.changed(args[1], z)
+		}
 	}
 	c.out = appendInt(c.out, int64(removed))
 }
@@ -429,7 +434,7 @@ func (c *client) zpop(args [][]byte, highest bool) {
 		c.out = appendScore(c.out, x.score)
 		z.del(x.member)
 	}
-	if found {
-		c.dropIfEmpty(args[1], z)
+	if count > 0 {
+		c.changed(args[1], z)
 	}
 }
