@@ -211,7 +211,6 @@ var typesSteps = []exchangeStep{
 // 7.0 answers them.
 func TestStringAndKeyCommands(t *testing.T) { steps(t, stringsSteps) }
 
-
 var stringsSteps = []exchangeStep{
 	{"APPEND s ab", ":2\r\n"},
 	{"APPEND s cd", ":4\r\n"},
