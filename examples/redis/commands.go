@@ -108,6 +108,20 @@ func init() {
 		{name: "zrange", arity: -4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdZRange},
 		{name: "zpopmin", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdZPopMin},
 		{name: "zpopmax", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdZPopMax},
+		{name: "expireat", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdExpireAt},
+		{name: "pexpireat", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdPExpireAt},
+		{name: "append", arity: 3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdAppend},
+		{name: "strlen", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdStrLen},
+		{name: "setnx", arity: 3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdSetNX},
+		{name: "setex", arity: 4, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdSetEx},
+		{name: "psetex", arity: 4, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdPSetEx},
+		{name: "getset", arity: 3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdGetSet},
+		{name: "getdel", arity: 2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdGetDel},
+		{name: "msetnx", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 2, run: cmdMSetNX},
+		{name: "unlink", arity: -2, flags: []string{"write", "fast"}, first: 1, last: -1, step: 1, run: cmdDel},
+		{name: "rename", arity: 3, flags: []string{"write"}, first: 1, last: 2, step: 1, run: cmdRename},
+		{name: "renamenx", arity: 3, flags: []string{"write", "fast"}, first: 1, last: 2, step: 1, run: cmdRenameNX},
+		{name: "scan", arity: -2, flags: []string{"readonly"}, run: cmdScan},
 		{name: "keys", arity: 2, flags: []string{"readonly"}, run: cmdKeys},
 		{name: "dbsize", arity: 1, flags: []string{"readonly", "fast"}, run: cmdDBSize},
 		{name: "flushall", arity: -1, flags: []string{"write"}, run: cmdFlush},
@@ -456,13 +470,16 @@ func (c *client) incrBy(key []byte, by int64) {
 	c.out = appendInt(c.out, v)
 }
 
-func cmdExpire(c *client, args [][]byte)  { c.expire(args, time.Second) }
-func cmdPExpire(c *client, args [][]byte) { c.expire(args, time.Millisecond) }
+func cmdExpire(c *client, args [][]byte)    { c.expire(args, "expire", time.Second, false) }
+func cmdPExpire(c *client, args [][]byte)   { c.expire(args, "pexpire", time.Millisecond, false) }
+func cmdExpireAt(c *client, args [][]byte)  { c.expire(args, "expireat", time.Second, true) }
+func cmdPExpireAt(c *client, args [][]byte) { c.expire(args, "pexpireat", time.Millisecond, true) }
 
-// expire is EXPIRE/PEXPIRE key n [NX|XX|GT|LT]. As in Redis, the options
+// expire is EXPIRE/PEXPIRE key n [NX|XX|GT|LT], and EXPIREAT/PEXPIREAT
+// with a Unix time (absolute) instead of a TTL. As in Redis, the options
 // are checked before the number, and the deadline may be in the past
 // (which deletes the key) but not overflow.
-func (c *client) expire(args [][]byte, unit time.Duration) {
+func (c *client) expire(args [][]byte, name string, unit time.Duration, absolute bool) {
 	var nx, xx, gt, lt bool
 	for _, opt := range args[3:] {
 		switch {
@@ -492,9 +509,7 @@ func (c *client) expire(args [][]byte, unit time.Duration) {
 		c.out = appendError(c.out, errNotInt)
 		return
 	}
-	name := "pexpire"
 	if unit == time.Second {
-		name = "expire"
 		if n > math.MaxInt64/1000 || n < math.MinInt64/1000 {
 			c.out = appendError(c.out, commands[name].errTimes)
 			return
@@ -502,12 +517,15 @@ func (c *client) expire(args [][]byte, unit time.Duration) {
 		n *= 1000
 	}
 	d := c.db
-	now := d.now()
-	if n > math.MaxInt64-now {
+	var base int64 // what n counts from
+	if !absolute {
+		base = d.now()
+	}
+	if n > math.MaxInt64-base {
 		c.out = appendError(c.out, commands[name].errTimes)
 		return
 	}
-	at := n + now
+	at := n + base
 	e := d.lookup(args[1])
 	if e == nil {
 		c.out = appendInt(c.out, 0)

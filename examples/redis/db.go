@@ -130,6 +130,19 @@ func (d *db) del(key []byte) bool {
 	return true
 }
 
+// rename moves key's entry e to dst, replacing what dst held; its
+// deadline goes with it (pushed again: the heap's item names key).
+func (d *db) rename(key, dst []byte, e *entry) {
+	d.del(dst)
+	delete(d.m, string(key))
+	d.touched(key)
+	d.m[string(dst)] = e
+	d.touched(dst)
+	if e.expireAt != 0 {
+		d.expire(dst, e, e.expireAt)
+	}
+}
+
 // persist clears the deadline of key's entry e.
 func (d *db) persist(key []byte, e *entry) {
 	d.clearDeadline(e)

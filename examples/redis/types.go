@@ -87,16 +87,20 @@ func (c *client) rankArgs(args [][]byte) (start, stop int64, ok bool) {
 	return start, stop, true
 }
 
-func cmdType(c *client, args [][]byte) {
-	e := c.db.lookup(args[1])
-	switch {
-	case e == nil:
-		c.out = appendSimple(c.out, "none")
-	case e.coll == nil:
-		c.out = appendSimple(c.out, "string")
-	default:
-		c.out = appendSimple(c.out, e.coll.typeName())
+// typeName is what TYPE answers for the entry.
+func (e *entry) typeName() string {
+	if e.coll == nil {
+		return "string"
 	}
+	return e.coll.typeName()
+}
+
+func cmdType(c *client, args [][]byte) {
+	if e := c.db.lookup(args[1]); e != nil {
+		c.out = appendSimple(c.out, e.typeName())
+		return
+	}
+	c.out = appendSimple(c.out, "none")
 }
 
 // popCount reads the optional count of LPOP, RPOP, SPOP, ZPOPMIN and
