@@ -205,10 +205,11 @@ func (c *client) describe(out []byte, now int64) []byte {
 	if cmd == "" {
 		cmd = "NULL"
 	}
+	addr, laddr, fd := c.conn()
 	return fmt.Appendf(out, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=0 sub=0 psub=0 ssub=0 "+
 		"multi=%d qbuf=%d qbuf-free=0 argv-mem=0 multi-mem=%d rbs=0 rbp=0 obl=%d oll=0 omem=%d tot-mem=%d "+
 		"events=%s cmd=%s user=default redir=-1 resp=2 lib-name=%s lib-ver=%s\n",
-		c.id, c.addr, c.laddr, c.fd, c.clientName, (now-c.created)/1000, (now-c.lastRequest)/1000, flags,
+		c.id, addr, laddr, fd, c.clientName, (now-c.created)/1000, (now-c.lastRequest)/1000, flags,
 		multi, qbuf, multiMem, len(c.out), omem, qbuf+multiMem+len(c.out)+omem,
 		events, cmd, c.libName, c.libVer)
 }
@@ -223,8 +224,11 @@ type killFilter struct {
 }
 
 func (f *killFilter) match(c *client) bool {
-	return !f.none && (f.id == 0 || c.id == f.id) &&
-		(f.addr == "" || c.addr == f.addr) && (f.laddr == "" || c.laddr == f.laddr)
+	if f.none || f.id != 0 && c.id != f.id {
+		return false
+	}
+	addr, laddr, _ := c.conn()
+	return (f.addr == "" || addr == f.addr) && (f.laddr == "" || laddr == f.laddr)
 }
 
 // cmdClientKill is CLIENT KILL addr, answered OK or an error, and CLIENT

@@ -25,8 +25,6 @@ type client struct {
 	tx       transaction
 
 	id                   int64
-	addr, laddr          string // the peer's address and ours, "" without a connection
-	fd                   int    // the socket, -1 without one
 	r                    *streams.StreamReader
 	w                    *streams.StreamWriter // nil without a connection (in tests)
 	clientName           string                // CLIENT SETNAME's

@@ -141,7 +141,7 @@ func (s *server) newClient() *client {
 	s.lastID++
 	now := s.db.now()
 	c := &client{db: s.db, srv: s, p: parser{maxArgs: s.lim.maxArgs, maxBulk: s.lim.maxBulk}, maxQuery: s.lim.maxQuery,
-		id: s.lastID, fd: -1, created: now, lastRequest: now}
+		id: s.lastID, created: now, lastRequest: now}
 	s.clients[c.id] = c
 	return c
 }
@@ -151,16 +151,28 @@ func (s *server) connect(r *streams.StreamReader, w *streams.StreamWriter) *clie
 	s.stats.connections++
 	c := s.newClient()
 	c.r, c.w = r, w
-	if a, ok := w.GetExtraInfo("peername").(net.Addr); ok {
-		c.addr = a.String()
-	}
-	if a, ok := w.GetExtraInfo("sockname").(net.Addr); ok {
-		c.laddr = a.String()
-	}
-	if fd, ok := w.GetExtraInfo("socket").(int); ok {
-		c.fd = fd
-	}
 	return c
+}
+
+// conn tells the connection's addresses (the peer's and ours) and its
+// socket, as CLIENT LIST shows them: "" and -1 without a connection.
+// They are asked of the transport when wanted rather than kept, so that
+// an idle connection does not carry them.
+func (c *client) conn() (addr, laddr string, fd int) {
+	fd = -1
+	if c.w == nil {
+		return
+	}
+	if a, ok := c.w.GetExtraInfo("peername").(net.Addr); ok {
+		addr = a.String()
+	}
+	if a, ok := c.w.GetExtraInfo("sockname").(net.Addr); ok {
+		laddr = a.String()
+	}
+	if s, ok := c.w.GetExtraInfo("socket").(int); ok {
+		fd = s
+	}
+	return
 }
 
 // disconnect forgets a connection that has ended or been killed: its
