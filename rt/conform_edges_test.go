@@ -616,3 +616,25 @@ func TestConformDatagramCloseWithQueuedDatagrams(t *testing.T) {
 		})
 	}
 }
+
+// A datagram endpoint's "sockname" is known after it is closed, as
+// asyncio's, which reads it when the transport is made.
+func TestConformDatagramSocknameAfterClose(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		d := newDgramRecorder(l)
+		c, err := rt.Await(l.CreateDatagramEndpoint(func() rt.DatagramProtocol { return d }, "udp4", rt.WithDatagramLocalAddr("127.0.0.1:0")))
+		if err != nil {
+			return err
+		}
+		c.Transport.Close()
+		if err := until(d.lost, "ConnectionLost"); err != nil {
+			return err
+		}
+		a, ok := c.Transport.GetExtraInfo("sockname").(*net.UDPAddr)
+		if !ok || a.Port == 0 || !a.IP.Equal(net.IPv4(127, 0, 0, 1)) {
+			t.Errorf("sockname after close = %v, want 127.0.0.1 and its port", c.Transport.GetExtraInfo("sockname"))
+		}
+		return nil
+	})
+}
