@@ -225,6 +225,8 @@ func (l *Loop) newDatagram(factory func() DatagramProtocol, network string, fami
 		return fail("", err)
 	}
 	t := &dgramTransport{loop: l, reg: e, fd: fd, proto: p, remote: remote, network: network}
+	// Read now, as asyncio does, so that it is still known after close.
+	t.local, _ = unix.Getsockname(fd)
 	t.fc.init()
 	switch family {
 	case unix.AF_INET:
@@ -461,9 +463,6 @@ func (t *dgramTransport) GetExtraInfo(name string) any {
 	case "peername":
 		return sockNetAddr(t.network, t.remote)
 	case "sockname":
-		if t.local == nil && t.fd >= 0 {
-			t.local, _ = unix.Getsockname(t.fd)
-		}
 		return sockNetAddr(t.network, t.local)
 	case "socket":
 		return t.fd
