@@ -85,7 +85,10 @@ type DatagramTransport interface {
 	BaseTransport
 	// SendTo sends one datagram to addr, or to the remote address the
 	// endpoint was connected to when addr is nil. Errors of the send
-	// itself go to the protocol's ErrorReceived.
+	// itself go to the protocol's ErrorReceived. An empty p is sent as a
+	// datagram of no bytes, as asyncio 3.13 sends it (3.11 and 3.12 drop
+	// it without a word); a connected endpoint refuses another address
+	// than its remote one for it too.
 	SendTo(p []byte, addr net.Addr) error
 	// Abort closes the endpoint at once, dropping buffered datagrams.
 	Abort()
