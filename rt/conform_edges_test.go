@@ -645,3 +645,74 @@ func TestConformDatagramSocknameAfterClose(t *testing.T) {
 		return nil
 	})
 }
+
+// The default exception handler's record of a connection's fatal error
+// (a panic in DataReceived) names the transport and the protocol, as
+// asyncio's context for _fatal_error holds both and its default handler
+// logs them: the log says which connection failed.
+func TestConformFatalErrorReportNamesTheConnection(t *testing.T) {
+	leakcheck.Check(t)
+	logged := captureSlog(t)
+	runMain(t, func(l *rt.Loop) error {
+		srv, s, c, err := servePanicky(l, "DataReceived")
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		c.t.Write([]byte("a"))
+		if err := until(s.lost, "server ConnectionLost"); err != nil {
+			return err
+		}
+		return until(c.lost, "client ConnectionLost")
+	})
+	rec := logged.String()
+	if !strings.Contains(rec, "DataReceived() call failed") {
+		t.Fatalf("no report of the panic in:\n%s", rec)
+	}
+	for _, want := range []string{"transport=", "peer=127.0.0.1:", "protocol=*rt_test.panicky"} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("the report does not say %q:\n%s", want, rec)
+		}
+	}
+}
+
+// pausePanicker panics in PauseWriting.
+type pausePanicker struct{ *recorder }
+
+func (p *pausePanicker) PauseWriting() { panic("pause bug") }
+
+// A panic in PauseWriting is reported with the transport and the
+// protocol, and the connection goes on (asyncio's _maybe_pause_protocol).
+func TestConformPauseWritingPanicReportNamesTheConnection(t *testing.T) {
+	leakcheck.Check(t)
+	logged := captureSlog(t)
+	var peer string
+	runMain(t, func(l *rt.Loop) error {
+		c, s, srv, err := pairUp(l, nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		peer = c.t.GetExtraInfo("peername").(net.Addr).String()
+		c.t.SetProtocol(&pausePanicker{c})
+		c.t.SetWriteBufferLimits(0, 0)
+		s.t.PauseReading()
+		for c.t.GetWriteBufferSize() == 0 {
+			c.t.Write(bytes.Repeat([]byte("p"), 1<<16))
+		}
+		if c.t.IsClosing() {
+			t.Errorf("a panic in PauseWriting closed the connection")
+		}
+		c.t.Abort()
+		return until(c.lost, "ConnectionLost")
+	})
+	rec := logged.String()
+	if strings.Count(rec, "PauseWriting() failed") != 1 {
+		t.Fatalf("not one report of the panic in:\n%s", rec)
+	}
+	for _, want := range []string{"transport=", "peer=" + peer, "protocol=*rt_test.pausePanicker"} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("the report does not say %q:\n%s", want, rec)
+		}
+	}
+}
