@@ -163,29 +163,30 @@ func (fc *flowControl) setLimits(high, low int) error {
 
 // maybePause calls PauseWriting when size went over high. A panic in the
 // protocol is reported and does not break the transport, as in asyncio.
-func (fc *flowControl) maybePause(l *Loop, p BaseProtocol, size int) {
+func (fc *flowControl) maybePause(l *Loop, t BaseTransport, p BaseProtocol, size int) {
 	if size <= int(fc.high) || fc.paused {
 		return
 	}
 	fc.paused = true
-	protect(l, "protocol.PauseWriting() failed", p.PauseWriting)
+	protect(l, "protocol.PauseWriting() failed", t, p, p.PauseWriting)
 }
 
 // maybeResume calls ResumeWriting when a paused buffer drained to low.
-func (fc *flowControl) maybeResume(l *Loop, p BaseProtocol, size int) {
+func (fc *flowControl) maybeResume(l *Loop, t BaseTransport, p BaseProtocol, size int) {
 	if !fc.paused || size > int(fc.low) {
 		return
 	}
 	fc.paused = false
-	protect(l, "protocol.ResumeWriting() failed", p.ResumeWriting)
+	protect(l, "protocol.ResumeWriting() failed", t, p, p.ResumeWriting)
 }
 
 // protect runs a protocol callback whose failure must not break the
-// transport's bookkeeping: a panic goes to the exception handler.
-func protect(l *Loop, msg string, fn func()) {
+// transport's bookkeeping: a panic goes to the exception handler, with
+// the transport and the protocol it concerns.
+func protect(l *Loop, msg string, t BaseTransport, p BaseProtocol, fn func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			l.CallExceptionHandler(ErrorContext{Message: msg, Err: FailureOf(v)})
+			l.CallExceptionHandler(ErrorContext{Message: msg, Err: FailureOf(v), Transport: t, Protocol: p})
 		}
 	}()
 	fn()

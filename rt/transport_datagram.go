@@ -311,7 +311,7 @@ func (t *dgramTransport) SendTo(p []byte, addr net.Addr) error {
 	if t.connLost {
 		t.dropped++
 		if t.dropped == maxDroppedWritesBeforeWarning {
-			t.loop.CallExceptionHandler(ErrorContext{Message: "rt: datagram transport: sends after the endpoint was closed are dropped", Err: net.ErrClosed})
+			t.loop.CallExceptionHandler(ErrorContext{Message: "rt: datagram transport: sends after the endpoint was closed are dropped", Err: net.ErrClosed, Transport: t})
 		}
 		return nil
 	}
@@ -327,7 +327,7 @@ func (t *dgramTransport) SendTo(p []byte, addr net.Addr) error {
 	}
 	t.wq = append(t.wq, dgram{data: append([]byte(nil), p...), sa: sa})
 	t.wsize += len(p)
-	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize)
 	return nil
 }
 
@@ -366,7 +366,7 @@ func (w *dgramWriter) run() {
 			}
 		}
 	}
-	t.fc.maybeResume(t.loop, t.proto, t.wsize)
+	t.fc.maybeResume(t.loop, t, t.proto, t.wsize)
 	if len(t.wq) > 0 || t.connLost {
 		return
 	}
@@ -478,7 +478,7 @@ func (t *dgramTransport) SetWriteBufferLimits(high, low int) error {
 	if err := t.fc.setLimits(high, low); err != nil {
 		return err
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize)
 	return nil
 }
 

@@ -298,7 +298,7 @@ func (t *sockTransport) Write(p []byte) error {
 		t.loop.setSlot(t.reg, selector.Write, (*sockWriter)(t))
 	}
 	t.buffer(p)
-	t.fc.maybePause(t.loop, t.proto, t.wsize())
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize())
 	return nil
 }
 
@@ -344,7 +344,7 @@ func (t *sockTransport) WriteLines(bufs [][]byte) error {
 	for _, b := range bufs {
 		t.buffer(b)
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize())
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize())
 	return nil
 }
 
@@ -354,8 +354,9 @@ func (t *sockTransport) dropWrite() {
 	t.dropped++
 	if t.dropped == maxDroppedWritesBeforeWarning {
 		t.loop.CallExceptionHandler(ErrorContext{
-			Message: "rt: transport: writes after the connection was lost are dropped",
-			Err:     net.ErrClosed,
+			Message:   "rt: transport: writes after the connection was lost are dropped",
+			Err:       net.ErrClosed,
+			Transport: t,
 		})
 	}
 }
@@ -405,7 +406,7 @@ func (w *sockWriter) run() {
 		return
 	}
 	t.consume(n)
-	t.fc.maybeResume(l, t.proto, t.wsize()) // may write more, or abort
+	t.fc.maybeResume(l, t, t.proto, t.wsize()) // may write more, or abort
 	if t.wsize() > 0 || t.connLost {
 		return
 	}
@@ -505,7 +506,7 @@ func (t *sockTransport) SetWriteBufferLimits(high, low int) error {
 	if err := t.fc.setLimits(high, low); err != nil {
 		return err
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize())
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize())
 	return nil
 }
 
@@ -566,7 +567,7 @@ func (t *sockTransport) connError(op, call string, errno error) error {
 func (t *sockTransport) fatalError(err error, msg string) {
 	var se *os.SyscallError
 	if !errors.As(err, &se) {
-		t.loop.CallExceptionHandler(ErrorContext{Message: msg, Err: err})
+		t.loop.CallExceptionHandler(ErrorContext{Message: msg, Err: err, Transport: t, Protocol: t.proto})
 	}
 	t.forceClose(err)
 }
