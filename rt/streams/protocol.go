@@ -129,7 +129,8 @@ func (c *conn) after(x *rt.Ctx, y rt.Yield) rt.Yield {
 		switch _, err := c.inner.Result(); {
 		case errors.Is(err, rt.ErrCancelled):
 			// Cancelled: no report, but the connection is closed once the
-			// task has finished (asyncio 3.12+).
+			// task has finished (asyncio 3.13; 3.12.1 and 3.11 report the
+			// cancellation as a failed done callback and leave it open).
 			t := c.r.t
 			c.sh.l.CallSoon(func() { t.Close() })
 		case err != nil:
