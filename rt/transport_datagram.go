@@ -248,7 +248,10 @@ func (s *dgramStart) run() {
 	// Reading starts even if ConnectionMade panics, as the stream
 	// transport's does.
 	defer t.startReading()
+	l := t.loop
+	l.net.making, l.net.makingProto = t, t.proto
 	t.proto.ConnectionMade(t)
+	l.net.making, l.net.makingProto = nil, nil
 }
 
 func (t *dgramTransport) startReading() {

@@ -147,10 +147,13 @@ func (s *sockStart) run() {
 	}
 	t.made = true
 	// Reading starts even if ConnectionMade panics (the panic goes on to
-	// the loop's exception handler): in asyncio the two are callbacks of
-	// their own.
+	// the loop's exception handler, naming the connection): in asyncio
+	// the two are callbacks of their own.
 	defer t.startReading()
+	l := t.loop
+	l.net.making, l.net.makingProto = t, t.proto
 	t.proto.ConnectionMade(t)
+	l.net.making, l.net.makingProto = nil, nil
 }
 
 func (t *sockTransport) startReading() {
