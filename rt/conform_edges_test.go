@@ -716,3 +716,50 @@ func TestConformPauseWritingPanicReportNamesTheConnection(t *testing.T) {
 		}
 	}
 }
+
+// PauseReading inside DataReceived stops delivery at once, even of data
+// already waiting; after ResumeReading the rest arrives, none lost.
+func TestConformPauseReadingInDataReceived(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		h := &hooked{recorder: newRecorder(l)}
+		calls := 0
+		h.onData = func([]byte) {
+			calls++
+			if calls == 1 {
+				h.t.PauseReading()
+			}
+		}
+		srv, c, err := serveHooked(l, h)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		c.t.Write([]byte("first"))
+		if err := until(h.waitFor(1), "the first data"); err != nil {
+			return err
+		}
+		payload := bytes.Repeat([]byte("r"), 300_000)
+		c.t.Write(payload)
+		c.t.WriteEOF()
+		for range 20 {
+			if _, err := rt.Await(rt.Sleep(0)); err != nil {
+				return err
+			}
+		}
+		if calls != 1 || h.t.IsReading() || h.eof.Done() {
+			t.Errorf("while paused: %d DataReceived calls, reading %v, EOF %v; want 1, false, false", calls, h.t.IsReading(), h.eof.Done())
+		}
+		h.t.ResumeReading()
+		if err := until(h.lost, "server ConnectionLost"); err != nil {
+			return err
+		}
+		if got, want := h.data.Len(), len("first")+len(payload); got != want {
+			t.Errorf("received %d bytes, want %d", got, want)
+		}
+		if w := []string{"made", "data", "eof", "lost"}; !slices.Equal(h.events, w) {
+			t.Errorf("events %v, want %v", h.events, w)
+		}
+		return until(c.lost, "client ConnectionLost")
+	})
+}
