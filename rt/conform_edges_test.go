@@ -763,3 +763,44 @@ func TestConformPauseReadingInDataReceived(t *testing.T) {
 		return until(c.lost, "client ConnectionLost")
 	})
 }
+
+// PauseReading inside ConnectionMade keeps reading from starting (asyncio's
+// test_pause_reading_connection_made): nothing arrives until
+// ResumeReading; after Close it is not reading again.
+func TestConformPauseReadingInConnectionMade(t *testing.T) {
+	leakcheck.Check(t)
+	runMain(t, func(l *rt.Loop) error {
+		h := &hooked{recorder: newRecorder(l)}
+		h.onMade = func(t rt.Transport) { t.PauseReading() }
+		srv, c, err := serveHooked(l, h)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		c.t.Write([]byte("held"))
+		if err := until(h.made, "server ConnectionMade"); err != nil {
+			return err
+		}
+		for range 10 {
+			if _, err := rt.Await(rt.Sleep(0)); err != nil {
+				return err
+			}
+		}
+		if h.t.IsReading() || h.data.Len() != 0 {
+			t.Errorf("paused in ConnectionMade: reading %v, %d bytes received", h.t.IsReading(), h.data.Len())
+		}
+		h.t.ResumeReading()
+		if !h.t.IsReading() {
+			t.Errorf("not reading after ResumeReading")
+		}
+		if err := until(h.waitFor(4), "the held data"); err != nil {
+			return err
+		}
+		h.t.Close()
+		h.t.ResumeReading()
+		if h.t.IsReading() {
+			t.Errorf("reading after Close")
+		}
+		return until(c.lost, "client ConnectionLost")
+	})
+}
