@@ -181,8 +181,8 @@ func (m madePanicker) ConnectionMade(t rt.DatagramTransport) {
 	panic("protocol bug")
 }
 
-// A panic in ConnectionMade is reported and the endpoint receives all the
-// same, as in asyncio, where connection_made and the start of reading are
+// A panic in ConnectionMade is reported, naming the endpoint, and the
+// endpoint receives all the same, as in asyncio, where connection_made and the start of reading are
 // callbacks of their own.
 func TestDatagramPanicInConnectionMadeLeavesTheEndpointReading(t *testing.T) {
 	leakcheck.Check(t)
@@ -208,6 +208,9 @@ func TestDatagramPanicInConnectionMadeLeavesTheEndpointReading(t *testing.T) {
 		}
 		if len(*errs) != 1 || !strings.Contains(fmt.Sprint((*errs)[0].Err), "protocol bug") {
 			t.Errorf("exception handler got %v, want the panic", *errs)
+		} else if e := (*errs)[0]; e.Transport != srv.t || e.Protocol != (madePanicker{srv}) {
+			// asyncio's report names the callback, connection_made(transport).
+			t.Errorf("the report names transport %v and protocol %v, want the endpoint's", e.Transport, e.Protocol)
 		}
 		cl.t.Close()
 		srv.t.Close()

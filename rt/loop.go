@@ -598,7 +598,8 @@ func (l *Loop) runOne(cb callback) {
 
 // recovered handles a panic that escaped a callback. If a transport was
 // delivering data, the panic came out of its protocol: the connection
-// fails with it. If a task step was running, the panic came out of its
+// fails with it. If a ConnectionMade was running, the report names its
+// connection, which goes on. If a task step was running, the panic came out of its
 // coroutine: the task fails with it (with the stack, a *PanicError) and
 // the loop survives. Otherwise it goes to the exception handler.
 func (l *Loop) recovered(v any) {
@@ -606,6 +607,12 @@ func (l *Loop) recovered(v any) {
 	if t := l.net.delivering; t != nil {
 		l.net.delivering = nil
 		t.deliveryPanicked(err)
+		return
+	}
+	if t := l.net.making; t != nil {
+		p := l.net.makingProto
+		l.net.making, l.net.makingProto = nil, nil
+		l.CallExceptionHandler(ErrorContext{Message: "exception in callback", Err: err, Transport: t, Protocol: p})
 		return
 	}
 	if c := l.current; c != nil {

@@ -18,6 +18,11 @@ type ErrorContext struct {
 	Message string
 	Err     error
 	Future  AnyFuture // the future or task concerned, if any
+	// Transport and Protocol are the connection concerned, if any (a
+	// protocol callback that failed, a write dropped after the end), as
+	// asyncio's "transport" and "protocol" keys.
+	Transport BaseTransport
+	Protocol  BaseProtocol
 	// Source is where the future was created (debug mode only).
 	Source string
 }
@@ -46,11 +51,12 @@ func (l *Loop) CallExceptionHandler(ctx ErrorContext) {
 }
 
 // DefaultExceptionHandler logs ctx at error level through log/slog: the
-// message with err, future and created_at attributes, and the stack of a
-// *PanicError. With log/slog's own default handler, which prints through
-// package log and would quote the stack onto one line, the stack follows
-// the record's line as lines of its own, indented; a handler installed
-// with slog.SetDefault gets it as the "stack" attribute.
+// message with err, future, transport, protocol and created_at
+// attributes, and the stack of a *PanicError. With log/slog's own default
+// handler, which prints through package log and would quote the stack
+// onto one line, the stack follows the record's line as lines of its own,
+// indented; a handler installed with slog.SetDefault gets it as the
+// "stack" attribute.
 func DefaultExceptionHandler(_ *Loop, ctx ErrorContext) {
 	var attrs []any
 	stack := ""
@@ -63,6 +69,12 @@ func DefaultExceptionHandler(_ *Loop, ctx ErrorContext) {
 	}
 	if ctx.Future != nil {
 		attrs = append(attrs, "future", fmt.Sprint(ctx.Future))
+	}
+	if ctx.Transport != nil {
+		attrs = append(attrs, "transport", fmt.Sprint(ctx.Transport))
+	}
+	if ctx.Protocol != nil {
+		attrs = append(attrs, "protocol", describeProtocol(ctx.Protocol))
 	}
 	if ctx.Source != "" {
 		attrs = append(attrs, "created_at", ctx.Source)
@@ -83,6 +95,16 @@ func DefaultExceptionHandler(_ *Loop, ctx ErrorContext) {
 		line += " " + kv
 	}
 	log.Output(2, line+"\n\t"+strings.ReplaceAll(stack, "\n", "\n\t"))
+}
+
+// describeProtocol names a protocol for a log: its String if it has one,
+// else its type (its fields may be a connection's whole state, and are not
+// the log's business; asyncio's repr of a protocol names its class).
+func describeProtocol(p BaseProtocol) string {
+	if s, ok := p.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return fmt.Sprintf("%T", p)
 }
 
 // stockSlogHandler is log/slog's default handler as the program started

@@ -50,6 +50,12 @@ type netState struct {
 	// recover (Loop.recovered), ends that connection as asyncio's
 	// _fatal_error does, without a deferred recover on every read.
 	delivering *sockTransport
+	// making and makingProto are the transport whose ConnectionMade is
+	// running and its protocol, so that a panic out of it is reported
+	// naming the connection, as asyncio's report names the callback
+	// connection_made(transport). The connection goes on.
+	making      BaseTransport
+	makingProto BaseProtocol
 }
 
 func (l *Loop) addResource(k *resLink, r resource) {

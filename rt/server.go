@@ -205,7 +205,7 @@ func (s *Server) accepted(nfd int, sa, local unix.Sockaddr) {
 	}
 	if err != nil {
 		closeFD(nfd)
-		l.CallExceptionHandler(ErrorContext{Message: "rt: Server: cannot set up an accepted connection", Err: err})
+		l.CallExceptionHandler(ErrorContext{Message: "rt: Server: cannot set up an accepted connection", Err: err, Protocol: p})
 	}
 }
 

@@ -85,7 +85,10 @@ type DatagramTransport interface {
 	BaseTransport
 	// SendTo sends one datagram to addr, or to the remote address the
 	// endpoint was connected to when addr is nil. Errors of the send
-	// itself go to the protocol's ErrorReceived.
+	// itself go to the protocol's ErrorReceived. An empty p is sent as a
+	// datagram of no bytes, as asyncio 3.13 sends it (3.11 and 3.12 drop
+	// it without a word); a connected endpoint refuses another address
+	// than its remote one for it too.
 	SendTo(p []byte, addr net.Addr) error
 	// Abort closes the endpoint at once, dropping buffered datagrams.
 	Abort()
@@ -160,29 +163,30 @@ func (fc *flowControl) setLimits(high, low int) error {
 
 // maybePause calls PauseWriting when size went over high. A panic in the
 // protocol is reported and does not break the transport, as in asyncio.
-func (fc *flowControl) maybePause(l *Loop, p BaseProtocol, size int) {
+func (fc *flowControl) maybePause(l *Loop, t BaseTransport, p BaseProtocol, size int) {
 	if size <= int(fc.high) || fc.paused {
 		return
 	}
 	fc.paused = true
-	protect(l, "protocol.PauseWriting() failed", p.PauseWriting)
+	protect(l, "protocol.PauseWriting() failed", t, p, p.PauseWriting)
 }
 
 // maybeResume calls ResumeWriting when a paused buffer drained to low.
-func (fc *flowControl) maybeResume(l *Loop, p BaseProtocol, size int) {
+func (fc *flowControl) maybeResume(l *Loop, t BaseTransport, p BaseProtocol, size int) {
 	if !fc.paused || size > int(fc.low) {
 		return
 	}
 	fc.paused = false
-	protect(l, "protocol.ResumeWriting() failed", p.ResumeWriting)
+	protect(l, "protocol.ResumeWriting() failed", t, p, p.ResumeWriting)
 }
 
 // protect runs a protocol callback whose failure must not break the
-// transport's bookkeeping: a panic goes to the exception handler.
-func protect(l *Loop, msg string, fn func()) {
+// transport's bookkeeping: a panic goes to the exception handler, with
+// the transport and the protocol it concerns.
+func protect(l *Loop, msg string, t BaseTransport, p BaseProtocol, fn func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			l.CallExceptionHandler(ErrorContext{Message: msg, Err: FailureOf(v)})
+			l.CallExceptionHandler(ErrorContext{Message: msg, Err: FailureOf(v), Transport: t, Protocol: p})
 		}
 	}()
 	fn()

@@ -225,6 +225,8 @@ func (l *Loop) newDatagram(factory func() DatagramProtocol, network string, fami
 		return fail("", err)
 	}
 	t := &dgramTransport{loop: l, reg: e, fd: fd, proto: p, remote: remote, network: network}
+	// Read now, as asyncio does, so that it is still known after close.
+	t.local, _ = unix.Getsockname(fd)
 	t.fc.init()
 	switch family {
 	case unix.AF_INET:
@@ -246,7 +248,10 @@ func (s *dgramStart) run() {
 	// Reading starts even if ConnectionMade panics, as the stream
 	// transport's does.
 	defer t.startReading()
+	l := t.loop
+	l.net.making, l.net.makingProto = t, t.proto
 	t.proto.ConnectionMade(t)
+	l.net.making, l.net.makingProto = nil, nil
 }
 
 func (t *dgramTransport) startReading() {
@@ -309,7 +314,7 @@ func (t *dgramTransport) SendTo(p []byte, addr net.Addr) error {
 	if t.connLost {
 		t.dropped++
 		if t.dropped == maxDroppedWritesBeforeWarning {
-			t.loop.CallExceptionHandler(ErrorContext{Message: "rt: datagram transport: sends after the endpoint was closed are dropped", Err: net.ErrClosed})
+			t.loop.CallExceptionHandler(ErrorContext{Message: "rt: datagram transport: sends after the endpoint was closed are dropped", Err: net.ErrClosed, Transport: t})
 		}
 		return nil
 	}
@@ -325,7 +330,7 @@ func (t *dgramTransport) SendTo(p []byte, addr net.Addr) error {
 	}
 	t.wq = append(t.wq, dgram{data: append([]byte(nil), p...), sa: sa})
 	t.wsize += len(p)
-	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize)
 	return nil
 }
 
@@ -364,7 +369,7 @@ func (w *dgramWriter) run() {
 			}
 		}
 	}
-	t.fc.maybeResume(t.loop, t.proto, t.wsize)
+	t.fc.maybeResume(t.loop, t, t.proto, t.wsize)
 	if len(t.wq) > 0 || t.connLost {
 		return
 	}
@@ -461,9 +466,6 @@ func (t *dgramTransport) GetExtraInfo(name string) any {
 	case "peername":
 		return sockNetAddr(t.network, t.remote)
 	case "sockname":
-		if t.local == nil && t.fd >= 0 {
-			t.local, _ = unix.Getsockname(t.fd)
-		}
 		return sockNetAddr(t.network, t.local)
 	case "socket":
 		return t.fd
@@ -479,7 +481,7 @@ func (t *dgramTransport) SetWriteBufferLimits(high, low int) error {
 	if err := t.fc.setLimits(high, low); err != nil {
 		return err
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize)
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize)
 	return nil
 }
 

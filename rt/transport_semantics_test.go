@@ -521,8 +521,8 @@ func TestTransportPanicInDataReceivedIsFatal(t *testing.T) {
 	}
 }
 
-// A panic in ConnectionMade is reported, and the connection goes on as if
-// it had returned: reading starts, as it does in asyncio, where
+// A panic in ConnectionMade is reported, naming the connection, and the
+// connection goes on as if it had returned: reading starts, as it does in asyncio, where
 // connection_made and the start of reading are callbacks of their own.
 func TestTransportPanicInConnectionMadeLeavesTheConnectionReading(t *testing.T) {
 	leakcheck.Check(t)
@@ -543,6 +543,9 @@ func TestTransportPanicInConnectionMadeLeavesTheConnectionReading(t *testing.T) 
 		}
 		if len(*errs) != 1 || !strings.Contains(fmt.Sprint((*errs)[0].Err), "protocol bug") {
 			t.Errorf("exception handler got %v, want the panic", *errs)
+		} else if e := (*errs)[0]; e.Transport != s.t || e.Protocol != s {
+			// asyncio's report names the callback, connection_made(transport).
+			t.Errorf("the report names transport %v and protocol %T, want the connection's", e.Transport, e.Protocol)
 		}
 		return until(c.lost, "client ConnectionLost")
 	})

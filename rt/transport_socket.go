@@ -147,10 +147,13 @@ func (s *sockStart) run() {
 	}
 	t.made = true
 	// Reading starts even if ConnectionMade panics (the panic goes on to
-	// the loop's exception handler): in asyncio the two are callbacks of
-	// their own.
+	// the loop's exception handler, naming the connection): in asyncio
+	// the two are callbacks of their own.
 	defer t.startReading()
+	l := t.loop
+	l.net.making, l.net.makingProto = t, t.proto
 	t.proto.ConnectionMade(t)
+	l.net.making, l.net.makingProto = nil, nil
 }
 
 func (t *sockTransport) startReading() {
@@ -298,7 +301,7 @@ func (t *sockTransport) Write(p []byte) error {
 		t.loop.setSlot(t.reg, selector.Write, (*sockWriter)(t))
 	}
 	t.buffer(p)
-	t.fc.maybePause(t.loop, t.proto, t.wsize())
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize())
 	return nil
 }
 
@@ -344,7 +347,7 @@ func (t *sockTransport) WriteLines(bufs [][]byte) error {
 	for _, b := range bufs {
 		t.buffer(b)
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize())
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize())
 	return nil
 }
 
@@ -354,8 +357,9 @@ func (t *sockTransport) dropWrite() {
 	t.dropped++
 	if t.dropped == maxDroppedWritesBeforeWarning {
 		t.loop.CallExceptionHandler(ErrorContext{
-			Message: "rt: transport: writes after the connection was lost are dropped",
-			Err:     net.ErrClosed,
+			Message:   "rt: transport: writes after the connection was lost are dropped",
+			Err:       net.ErrClosed,
+			Transport: t,
 		})
 	}
 }
@@ -405,7 +409,7 @@ func (w *sockWriter) run() {
 		return
 	}
 	t.consume(n)
-	t.fc.maybeResume(l, t.proto, t.wsize()) // may write more, or abort
+	t.fc.maybeResume(l, t, t.proto, t.wsize()) // may write more, or abort
 	if t.wsize() > 0 || t.connLost {
 		return
 	}
@@ -505,7 +509,7 @@ func (t *sockTransport) SetWriteBufferLimits(high, low int) error {
 	if err := t.fc.setLimits(high, low); err != nil {
 		return err
 	}
-	t.fc.maybePause(t.loop, t.proto, t.wsize())
+	t.fc.maybePause(t.loop, t, t.proto, t.wsize())
 	return nil
 }
 
@@ -566,7 +570,7 @@ func (t *sockTransport) connError(op, call string, errno error) error {
 func (t *sockTransport) fatalError(err error, msg string) {
 	var se *os.SyscallError
 	if !errors.As(err, &se) {
-		t.loop.CallExceptionHandler(ErrorContext{Message: msg, Err: err})
+		t.loop.CallExceptionHandler(ErrorContext{Message: msg, Err: err, Transport: t, Protocol: t.proto})
 	}
 	t.forceClose(err)
 }

@@ -129,7 +129,8 @@ func (c *conn) after(x *rt.Ctx, y rt.Yield) rt.Yield {
 		switch _, err := c.inner.Result(); {
 		case errors.Is(err, rt.ErrCancelled):
 			// Cancelled: no report, but the connection is closed once the
-			// task has finished (asyncio 3.12+).
+			// task has finished (asyncio 3.13; 3.12.1 and 3.11 report the
+			// cancellation as a failed done callback and leave it open).
 			t := c.r.t
 			c.sh.l.CallSoon(func() { t.Close() })
 		case err != nil:
@@ -140,16 +141,18 @@ func (c *conn) after(x *rt.Ctx, y rt.Yield) rt.Yield {
 }
 
 // failed schedules the report of err for when the task has finished with
-// it: the report names the finished task and retrieves its error, so it
-// is not also logged as never retrieved.
+// it: the report names the finished task and the connection's transport
+// (as asyncio's does), and retrieves the task's error, so it is not also
+// logged as never retrieved.
 func (c *conn) failed(x *rt.Ctx, err error) {
 	task, t, l := x.Task(), c.r.t, c.sh.l
 	l.CallSoon(func() {
 		task.Exception() // retrieved: reported here
 		l.CallExceptionHandler(rt.ErrorContext{
-			Message: "streams: unhandled error in the client-connected callback",
-			Err:     err,
-			Future:  task,
+			Message:   "streams: unhandled error in the client-connected callback",
+			Err:       err,
+			Future:    task,
+			Transport: t,
 		})
 		t.Close()
 	})

@@ -19,6 +19,11 @@ var errEmptySep = errors.New("streams: ReadUntil: the separator must not be empt
 // Read returns a coroutine reading up to n bytes: it returns as soon as at
 // least one byte is buffered (or an empty slice at EOF). Read(-1) reads to
 // EOF. The slice belongs to the caller.
+//
+// Read(-1) differs from asyncio's read(-1), which takes the bytes out of
+// the buffer block by block as they come: it leaves them buffered until
+// EOF (Buffered counts them), so that a Read(-1) that is cancelled or
+// fails loses none of them.
 func (r *StreamReader) Read(n int) rt.Coro[[]byte] {
 	r.unpin()
 	return r.readAsync(n)

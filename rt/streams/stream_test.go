@@ -226,7 +226,8 @@ func TestStreamsDrainAfterConnectionLost(t *testing.T) {
 	})
 }
 
-// An error from the client-connected callback is reported and closes its
+// An error from the client-connected callback is reported, with its
+// connection's transport (asyncio's context has it), and closes the
 // connection; the server goes on.
 func TestStreamsCallbackErrorIsReportedAndCloses(t *testing.T) {
 	run(t, func(l *rt.Loop) error {
@@ -245,11 +246,13 @@ func TestStreamsCallbackErrorIsReportedAndCloses(t *testing.T) {
 			return err
 		}
 		defer srv.Close()
+		var clients []string
 		for range 2 {
 			c, err := rt.Await(streams.OpenConnection("tcp4", srv.Addrs()[0].String()))
 			if err != nil {
 				return err
 			}
+			clients = append(clients, fmt.Sprint(c.Writer.GetExtraInfo("sockname")))
 			c.Writer.Write([]byte("hi\n"))
 			rest, err := bound(c.Reader.Read(-1), "EOF from the failed handler")
 			if err != nil || len(rest) != 0 {
@@ -259,6 +262,11 @@ func TestStreamsCallbackErrorIsReportedAndCloses(t *testing.T) {
 		}
 		if len(reports) != 2 || !errors.Is(reports[0].Err, boom) {
 			t.Errorf("reports %v, want the handler's error twice", reports)
+		}
+		for i, r := range reports[:min(len(reports), len(clients))] {
+			if r.Transport == nil || fmt.Sprint(r.Transport.GetExtraInfo("peername")) != clients[i] {
+				t.Errorf("report %d names the transport %v, want the connection from %s", i, r.Transport, clients[i])
+			}
 		}
 		return nil
 	})
