@@ -553,7 +553,7 @@ func TestConformDatagramCloseWithQueuedDatagrams(t *testing.T) {
 		t.Run(fmt.Sprint("abort=", abort), func(t *testing.T) {
 			leakcheck.Check(t)
 			peer := filepath.Join(t.TempDir(), "peer")
-			pfd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_DGRAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			pfd, err := nonblockSocket(unix.AF_UNIX, unix.SOCK_DGRAM)
 			if err != nil {
 				t.Fatal(err)
 			}
