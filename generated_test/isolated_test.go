@@ -62,6 +62,36 @@ L:
 		want: "0 <nil>\n3 <nil>\n4 <nil>\n",
 	},
 	{
+		// The pulled iterator's scaffolding once declared its own yield
+		// around the operand, which then called that yield instead.
+		name: "range-over-func-operand-named-yield",
+		src: `
+func upTo(n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+//asyncgen:coroutine
+func rangeYieldNamed(e *env) int {
+	yield, k := upTo(3), 10
+	n := 0
+	for i := range yield {
+		n += k*i + rt.Must(e.later(i))
+	}
+	return n
+}
+`,
+		main: `
+	fmt.Println(run(func(e *env) rt.Coro[int] { return rangeYieldNamedAsync(e) }))
+`,
+		want: "33 <nil>\n",
+	},
+	{
 		name: "local-type-across-await",
 		src: `
 //asyncgen:coroutine
