@@ -260,11 +260,14 @@ func (l *lowerer) rangeChan(s *ast.RangeStmt, c *types.Chan, tgt *target, head s
 	l.loopBody(s, tgt, func() { l.jump(token.NoPos, head) })
 }
 
-// rangeFunc pulls a push iterator. The yield the iterator gets calls
-// rethrow after each value, so that a panic leaving the loop body (see the
-// frame's leave) can unwind through the iterator, as it does in Go:
+// rangeFunc pulls a push iterator. rtimpl.RangeSeq gives the iterator a
+// yield with the checks of a native loop, which raises a panic leaving
+// the loop body (see rtimpl.RangeInject.Leave) inside the iterator, as Go
+// does. The yield declared around the operand's call is named apart from
+// every name of the template ($yield), so that it hides nothing the
+// operand names:
 //
-//	next, stop = iter.Pull(func(yield func(K) bool) { seq(func(k K) bool { return yield(k) && f.rethrow() }) })
+//	next, stop = iter.Pull(rtimpl.RangeSeq(func(yield func(K) bool) { x(yield) }, &f.inject))
 //	head: if k, ok = next(); !ok { goto end }
 //	body...
 //	goto head
@@ -284,26 +287,25 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, sig *types.Signature, tgt *target,
 		}
 		return types.NewTuple(append(list, types.NewVar(0, nil, "", types.Typ[types.Bool]))...)
 	}
-	const rethrow = " && $f.rethrow() }) })"
 	switch yield.Len() {
 	case 0:
 		// No key: next's struct{} result is dropped, no variable holds it.
 		empty := types.NewTuple(types.NewVar(0, nil, "", types.NewStruct(nil, nil)), types.NewVar(0, nil, "", types.Typ[types.Bool]))
 		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, empty, false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func(struct{}) bool) { $2(func() bool { return yield(struct{}{})"+rethrow, next, stop, fn).defs = []*variable{next}
+		l.text(s.For, "$0, $1 = $iter.Pull($rtimpl.RangeSeq0(func($yield func() bool) { $2($yield) }, &$f.inject))", next, stop, fn).defs = []*variable{next}
 		l.label(head)
 		l.text(s.For, "if _, $0 = $1(); !$0 {\ngoto "+tgt.brk+"\n}", ok, next).jumps = []string{tgt.brk}
 	case 1:
 		k = l.newTemp(yield.At(0).Type(), "k")
 		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k), false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func($3) bool) { $2(func(k $3) bool { return yield(k)"+rethrow, next, stop, fn, typeArg{k.typ}).defs = []*variable{next}
+		l.text(s.For, "$0, $1 = $iter.Pull($rtimpl.RangeSeq(func($yield func($3) bool) { $2($yield) }, &$f.inject))", next, stop, fn, typeArg{k.typ}).defs = []*variable{next}
 		l.label(head)
 		l.text(s.For, "if $0, $1 = $2(); !$1 {\ngoto "+tgt.brk+"\n}", k, ok, next).jumps = []string{tgt.brk}
 	default:
 		k = l.newTemp(yield.At(0).Type(), "k")
 		v = l.newTemp(yield.At(1).Type(), "v")
 		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k, v), false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull2(func(yield func($3, $4) bool) { $2(func(k $3, v $4) bool { return yield(k, v)"+rethrow, next, stop, fn, typeArg{k.typ}, typeArg{v.typ}).defs = []*variable{next}
+		l.text(s.For, "$0, $1 = $iter.Pull2($rtimpl.RangeSeq2(func($yield func($3, $4) bool) { $2($yield) }, &$f.inject))", next, stop, fn, typeArg{k.typ}, typeArg{v.typ}).defs = []*variable{next}
 		l.label(head)
 		l.text(s.For, "if $0, $1, $2 = $3(); !$2 {\ngoto "+tgt.brk+"\n}", k, v, ok, next).jumps = []string{tgt.brk}
 	}

@@ -405,7 +405,7 @@ type rangeBreakOuterFrame struct {
 	next   func() (int, bool)
 	it_1   *rt.AsyncIter[int]
 	aw1    rt.Awaiting[rt.Void]
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeBreakOuterAsync is rangeBreakOuter as a coroutine (see asyncgen).
@@ -459,7 +459,7 @@ resume5:
 		}
 	}
 	seq = f.e.Count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range7:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange9
@@ -563,7 +563,7 @@ func (f *rangeBreakOuterFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.it.Abandon()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	defer f.it_1.Abandon()
@@ -581,27 +581,6 @@ func (f *rangeBreakOuterFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeBreakOuterFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeBreakOuterFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeBreakOuterFrame) Close() {
 	f.Aw.Close()
@@ -740,7 +719,7 @@ resume16:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:744
+//line iterrange_templates_async.go:723
 }
 func (f *rangeInnerBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -847,7 +826,7 @@ resume5:
 	goto for1
 endfor3:
 	/*line iterrange_templates.go:142*/ return f.done(nil)
-//line iterrange_templates_async.go:851
+//line iterrange_templates_async.go:830
 }
 func (f *rangeTaggedProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -995,7 +974,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	goto done
-//line iterrange_templates_async.go:999
+//line iterrange_templates_async.go:978
 }
 func (f *rangeGotoFrame) catch() {
 	if p := recover(); p != nil {
@@ -1129,7 +1108,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1133
+//line iterrange_templates_async.go:1112
 }
 func (f *rangeReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1196,7 +1175,7 @@ type rangeReturnNestedFrame struct {
 	next   func() (int, bool)
 	aw1    rt.Awaiting[rt.Void]
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeReturnNestedAsync is rangeReturnNested as a coroutine (see asyncgen).
@@ -1274,7 +1253,7 @@ resume11:
 		}
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range13:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange15
@@ -1344,7 +1323,7 @@ resume21:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1348
+//line iterrange_templates_async.go:1327
 }
 func (f *rangeReturnNestedFrame) catch() {
 	if p := recover(); p != nil {
@@ -1365,7 +1344,7 @@ func (f *rangeReturnNestedFrame) unwind(p any) {
 	if len(f.defers) == 0 {
 		defer f.it.Abandon()
 		defer f.it_1.Abandon()
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -1386,27 +1365,6 @@ func (f *rangeReturnNestedFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeReturnNestedFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeReturnNestedFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeReturnNestedFrame) Close() {
 	f.Aw.Close()
@@ -1501,7 +1459,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1505
+//line iterrange_templates_async.go:1463
 }
 func (f *rangeMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -1625,7 +1583,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1629
+//line iterrange_templates_async.go:1587
 }
 func (f *rangePanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -1723,7 +1681,7 @@ next2:
 endrange4:
 	/*line iterrange_templates.go:276*/ f.e.Add("after")
 	return f.done(strings.Join(f.got, ","), nil)
-//line iterrange_templates_async.go:1727
+//line iterrange_templates_async.go:1685
 }
 func (f *rangeProducerErrorFrame) catch() {
 	if p := recover(); p != nil {
@@ -1823,7 +1781,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:285*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:1827
+//line iterrange_templates_async.go:1785
 }
 func (f *rangeCleanupProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -1963,7 +1921,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1967
+//line iterrange_templates_async.go:1925
 }
 func (f *rangeCleanupAwaitsFrame) catch() {
 	if p := recover(); p != nil {
@@ -2063,7 +2021,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:322*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:2067
+//line iterrange_templates_async.go:2025
 }
 func (f *rangeCloseErrProducerFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeCloseErrProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -2160,7 +2118,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2164
+//line iterrange_templates_async.go:2122
 }
 func (f *rangeCloseErrorFrame) catch() {
 	if p := recover(); p != nil {
@@ -2269,7 +2227,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2273
+//line iterrange_templates_async.go:2231
 }
 func (f *rangeCancelInProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -2412,7 +2370,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2416
+//line iterrange_templates_async.go:2374
 }
 func (f *rangeCancelInBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -2574,7 +2532,7 @@ resume16:
 	f.it_2 = nil
 endrange14:
 	/*line iterrange_templates.go:422*/ return f.done(fmt.Sprintf("n=%d last=%d v=%d err=%v", f.n, f.last, f.v, f.err), nil)
-//line iterrange_templates_async.go:2578
+//line iterrange_templates_async.go:2536
 }
 func (f *rangeFormsFrame) catch() {
 	if p := recover(); p != nil {
@@ -2685,7 +2643,7 @@ endrange4:
 		out = append(out, f())
 	}
 	return f_1.done(strings.Join(out, ","), nil)
-//line iterrange_templates_async.go:2689
+//line iterrange_templates_async.go:2647
 }
 func (f_1 *rangeCapturesFrame) catch() {
 	if p := recover(); p != nil {
@@ -2791,7 +2749,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2795
+//line iterrange_templates_async.go:2753
 }
 func (f *rangeGenericFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -2867,7 +2825,7 @@ resume1:
 	}
 	v = f.Aw.Must()
 	/*line iterrange_templates.go:473*/ return f.Finish(v, nil)
-//line iterrange_templates_async.go:2871
+//line iterrange_templates_async.go:2829
 }
 func (f *rangeInLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeInLiteral", "generated_test/iterrange_templates.go", 472))
@@ -2940,7 +2898,7 @@ resume7:
 	f.aw1.Must()
 	f.it_1 = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2944
+//line iterrange_templates_async.go:2902
 }
 func (f *rangeInLiteralFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -3015,7 +2973,7 @@ resume1:
 	}
 	vs, err = f.Aw.Result()
 	/*line iterrange_templates.go:501*/ return f.Finish(fmt.Sprintf("%q err=%v", vs, err), nil)
-//line iterrange_templates_async.go:3019
+//line iterrange_templates_async.go:2977
 }
 func (f *rangeCollectPartialFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeCollectPartial", "generated_test/iterrange_templates.go", 500))
@@ -3083,7 +3041,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:509*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:3087
+//line iterrange_templates_async.go:3045
 }
 func (f *rangeCancelledCleanupProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -3216,7 +3174,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3220
+//line iterrange_templates_async.go:3178
 }
 func (f *rangeCancelInCloseFrame) catch() {
 	if p := recover(); p != nil {
@@ -3354,7 +3312,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3358
+//line iterrange_templates_async.go:3316
 }
 func (f *rangeDeepReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -3472,7 +3430,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3476
+//line iterrange_templates_async.go:3434
 }
 func (f *rangeErrOnlyFrame) catch() {
 	if p := recover(); p != nil {
@@ -3583,7 +3541,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3587
+//line iterrange_templates_async.go:3545
 }
 func (f *rangeNoResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -3707,7 +3665,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3711
+//line iterrange_templates_async.go:3669
 }
 func (f *rangeReturnAwaitsFrame) catch() {
 	if p := recover(); p != nil {
@@ -3802,7 +3760,7 @@ resume4:
 	f.Aw.Must()
 endif3:
 	/*line iterrange_templates.go:615*/ return f.Finish(rt.Void{}, nil)
-//line iterrange_templates_async.go:3806
+//line iterrange_templates_async.go:3764
 }
 func (f *rangeStackProducerFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStackProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -3869,7 +3827,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3873
+//line iterrange_templates_async.go:3831
 }
 func (f *rangeStackFrame) catch() {
 	if p := recover(); p != nil {
@@ -3998,7 +3956,7 @@ resume9:
 	f.aw2.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:4002
+//line iterrange_templates_async.go:3960
 }
 func (f *rangeAwaitedOperandFrame) catch() {
 	if p := recover(); p != nil {

@@ -21,7 +21,7 @@ type rangeCheckBreakFrame struct {
 	next   func() (int, bool)
 	i      int
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeCheckBreakAsync is rangeCheckBreak as a coroutine (see asyncgen).
@@ -43,7 +43,7 @@ func (f *rangeCheckBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line rangecheck_templates.go:65*/ f.defers = append(f.defers, func() { f.res = rangeRecovered(recover()) })
 	seq = f.e.sloppy(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -82,7 +82,7 @@ func (f *rangeCheckBreakFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -99,27 +99,6 @@ func (f *rangeCheckBreakFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeCheckBreakFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeCheckBreakFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeCheckBreakFrame) Close() {
 	f.Aw.Close()
@@ -142,7 +121,7 @@ type rangeCheckReturnFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeCheckReturnAsync is rangeCheckReturn as a coroutine (see asyncgen).
@@ -165,7 +144,7 @@ func (f *rangeCheckReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line rangecheck_templates.go:81*/ f.defers = append(f.defers, func() { f.res = rangeRecovered(recover()) })
 	seq = f.e.sloppy(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -185,7 +164,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line rangecheck_templates.go:87*/ return f.done("not reached")
-//line rangecheck_templates_async.go:189
+//line rangecheck_templates_async.go:168
 }
 func (f *rangeCheckReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -203,7 +182,7 @@ func (f *rangeCheckReturnFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -220,27 +199,6 @@ func (f *rangeCheckReturnFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeCheckReturnFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeCheckReturnFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeCheckReturnFrame) Close() {
 	f.Aw.Close()
@@ -261,7 +219,7 @@ type rangeCheckSwallowedFrame struct {
 	stop   func()
 	next   func() (int, bool)
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeCheckSwallowedAsync is rangeCheckSwallowed as a coroutine (see asyncgen).
@@ -285,7 +243,7 @@ func (f *rangeCheckSwallowedFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line rangecheck_templates.go:95*/ f.defers = append(f.defers, func() { f.res = rangeRecovered(recover()) })
 	seq = f.e.swallowing(false)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
 	}
@@ -301,7 +259,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line rangecheck_templates.go:100*/ return f.done("not reached")
-//line rangecheck_templates_async.go:305
+//line rangecheck_templates_async.go:263
 }
 func (f *rangeCheckSwallowedFrame) catch() {
 	if p := recover(); p != nil {
@@ -319,7 +277,7 @@ func (f *rangeCheckSwallowedFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -336,27 +294,6 @@ func (f *rangeCheckSwallowedFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeCheckSwallowedFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeCheckSwallowedFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeCheckSwallowedFrame) Close() {
 	f.Aw.Close()
@@ -378,7 +315,7 @@ type rangeCheckAfterPanicFrame struct {
 	next   func() (int, bool)
 	i      int
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeCheckAfterPanicAsync is rangeCheckAfterPanic as a coroutine (see asyncgen).
@@ -402,7 +339,7 @@ func (f *rangeCheckAfterPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line rangecheck_templates.go:108*/ f.defers = append(f.defers, func() { f.res = rangeRecovered(recover()) })
 	seq = f.e.swallowing(true)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
 	}
@@ -418,7 +355,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line rangecheck_templates.go:113*/ return f.done("not reached")
-//line rangecheck_templates_async.go:422
+//line rangecheck_templates_async.go:359
 }
 func (f *rangeCheckAfterPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -436,7 +373,7 @@ func (f *rangeCheckAfterPanicFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -453,27 +390,6 @@ func (f *rangeCheckAfterPanicFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeCheckAfterPanicFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeCheckAfterPanicFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeCheckAfterPanicFrame) Close() {
 	f.Aw.Close()
@@ -496,7 +412,7 @@ type rangeCheckAfterExitFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeCheckAfterExitAsync is rangeCheckAfterExit as a coroutine (see asyncgen).
@@ -521,7 +437,7 @@ func (f *rangeCheckAfterExitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line rangecheck_templates.go:120*/ f.defers = append(f.defers, func() { f.res = rangeRecovered(recover()) })
 	seq = f.e.stashing()
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -545,7 +461,7 @@ resume5:
 	f.Aw.Must()
 	/*line rangecheck_templates.go:125*/ f.e.Add("stash gives %v", f.e.stash(5))
 	return f.done("not reached")
-//line rangecheck_templates_async.go:549
+//line rangecheck_templates_async.go:465
 }
 func (f *rangeCheckAfterExitFrame) catch() {
 	if p := recover(); p != nil {
@@ -563,7 +479,7 @@ func (f *rangeCheckAfterExitFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -580,27 +496,6 @@ func (f *rangeCheckAfterExitFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeCheckAfterExitFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeCheckAfterExitFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeCheckAfterExitFrame) Close() {
 	f.Aw.Close()
