@@ -28,9 +28,8 @@ type closuresPerIterationFrame struct {
 	i_5, v      int
 	ok          bool
 	ch          chan int
-	v_1         int
 	ok_1        bool
-	i_6         int
+	v_1, i_6    int
 	stop        func()
 	ok_2        bool
 	k           int
@@ -330,7 +329,7 @@ resume41:
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:334
+//line closure_templates_async.go:333
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -426,7 +425,7 @@ resume4:
 	goto for1
 endfor3:
 	/*line closure_templates.go:86*/ return f.Finish(f.n, nil)
-//line closure_templates_async.go:430
+//line closure_templates_async.go:429
 }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureChangesLoopVar", "generated_test/closure_templates.go", 81))
@@ -472,7 +471,7 @@ resume1:
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:476
+//line closure_templates_async.go:475
 }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureSharedAcrossAwait", "generated_test/closure_templates.go", 97))
@@ -528,7 +527,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line closure_templates.go:117*/ return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:532
+//line closure_templates_async.go:531
 }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureAnnotatedLiteral", "generated_test/closure_templates.go", 115))

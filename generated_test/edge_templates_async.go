@@ -135,13 +135,12 @@ func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 // edgeChanFilledWhileSuspendedFrame is the state of a suspended edgeChanFilledWhileSuspended.
 type edgeChanFilledWhileSuspendedFrame struct {
 	rtimpl.AwaitFrame[string, int]
-	e    *Env
-	ch   chan int
-	out  string
-	ch_1 chan int
-	v    int
-	ok   bool
-	v_1  int
+	e      *Env
+	ch     chan int
+	out    string
+	ch_1   chan int
+	ok     bool
+	v, v_1 int
 }
 
 // edgeChanFilledWhileSuspendedAsync is edgeChanFilledWhileSuspended as a coroutine (see asyncgen).
@@ -187,7 +186,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line edge_templates.go:59*/ return f.Finish(f.out, nil)
-//line edge_templates_async.go:191
+//line edge_templates_async.go:190
 }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChanFilledWhileSuspended", "generated_test/edge_templates.go", 56))
@@ -257,7 +256,7 @@ resume4:
 skip3:
 	/*line edge_templates.go:75*/ b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:261
+//line edge_templates_async.go:260
 }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeReadAfterAwait", "generated_test/edge_templates.go", 71, 73, 75))
@@ -320,7 +319,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line edge_templates.go:96*/ return f.done("end")
-//line edge_templates_async.go:324
+//line edge_templates_async.go:323
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -429,7 +428,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line edge_templates.go:109*/ return f.done(0)
-//line edge_templates_async.go:433
+//line edge_templates_async.go:432
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -519,7 +518,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:126*/ return f.done("unreachable")
-//line edge_templates_async.go:523
+//line edge_templates_async.go:522
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -599,7 +598,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:141*/ panic("first")
-//line edge_templates_async.go:603
+//line edge_templates_async.go:602
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -688,7 +687,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:160*/ return f.done(0)
-//line edge_templates_async.go:692
+//line edge_templates_async.go:691
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -771,7 +770,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:170*/ return f.Finish(f.check(), nil)
-//line edge_templates_async.go:775
+//line edge_templates_async.go:774
 }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCurrentInClosure", "generated_test/edge_templates.go", 169))
@@ -864,7 +863,7 @@ endrange3:
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:868
+//line edge_templates_async.go:867
 }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCaseScopedCapture", "generated_test/edge_templates.go", 182, 186))

@@ -401,7 +401,6 @@ type rangeBreakOuterFrame struct {
 	a      int
 	stop   func()
 	ok     bool
-	k      int
 	next   func() (int, bool)
 	it_1   *rt.AsyncIter[int]
 	aw1    rt.Awaiting[rt.Void]
@@ -461,7 +460,7 @@ resume5:
 	seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range7:
-	if f.k, f.ok = f.next(); !f.ok {
+	if _, f.ok = f.next(); !f.ok {
 		goto endrange9
 	}
 	f.it_1 = rangeTagged(f.e, "in", 3)
@@ -548,7 +547,7 @@ resume21:
 	f.stop()
 	f.stop = nil
 	goto closerange3
-//line iterrange_templates_async.go:552
+//line iterrange_templates_async.go:551
 }
 func (f *rangeBreakOuterFrame) catch() {
 	if p := recover(); p != nil {
@@ -719,7 +718,7 @@ resume16:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:723
+//line iterrange_templates_async.go:722
 }
 func (f *rangeInnerBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -826,7 +825,7 @@ resume5:
 	goto for1
 endfor3:
 	/*line iterrange_templates.go:142*/ return f.done(nil)
-//line iterrange_templates_async.go:830
+//line iterrange_templates_async.go:829
 }
 func (f *rangeTaggedProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -974,7 +973,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	goto done
-//line iterrange_templates_async.go:978
+//line iterrange_templates_async.go:977
 }
 func (f *rangeGotoFrame) catch() {
 	if p := recover(); p != nil {
@@ -1108,7 +1107,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1112
+//line iterrange_templates_async.go:1111
 }
 func (f *rangeReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1323,7 +1322,7 @@ resume21:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1327
+//line iterrange_templates_async.go:1326
 }
 func (f *rangeReturnNestedFrame) catch() {
 	if p := recover(); p != nil {
@@ -1459,7 +1458,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1463
+//line iterrange_templates_async.go:1462
 }
 func (f *rangeMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -1583,7 +1582,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1587
+//line iterrange_templates_async.go:1586
 }
 func (f *rangePanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -1681,7 +1680,7 @@ next2:
 endrange4:
 	/*line iterrange_templates.go:276*/ f.e.Add("after")
 	return f.done(strings.Join(f.got, ","), nil)
-//line iterrange_templates_async.go:1685
+//line iterrange_templates_async.go:1684
 }
 func (f *rangeProducerErrorFrame) catch() {
 	if p := recover(); p != nil {
@@ -1781,7 +1780,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:285*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:1785
+//line iterrange_templates_async.go:1784
 }
 func (f *rangeCleanupProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -1921,7 +1920,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1925
+//line iterrange_templates_async.go:1924
 }
 func (f *rangeCleanupAwaitsFrame) catch() {
 	if p := recover(); p != nil {
@@ -2021,7 +2020,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:322*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:2025
+//line iterrange_templates_async.go:2024
 }
 func (f *rangeCloseErrProducerFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeCloseErrProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -2118,7 +2117,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2122
+//line iterrange_templates_async.go:2121
 }
 func (f *rangeCloseErrorFrame) catch() {
 	if p := recover(); p != nil {
@@ -2227,7 +2226,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2231
+//line iterrange_templates_async.go:2230
 }
 func (f *rangeCancelInProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -2370,7 +2369,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2374
+//line iterrange_templates_async.go:2373
 }
 func (f *rangeCancelInBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -2532,7 +2531,7 @@ resume16:
 	f.it_2 = nil
 endrange14:
 	/*line iterrange_templates.go:422*/ return f.done(fmt.Sprintf("n=%d last=%d v=%d err=%v", f.n, f.last, f.v, f.err), nil)
-//line iterrange_templates_async.go:2536
+//line iterrange_templates_async.go:2535
 }
 func (f *rangeFormsFrame) catch() {
 	if p := recover(); p != nil {
@@ -2643,7 +2642,7 @@ endrange4:
 		out = append(out, f())
 	}
 	return f_1.done(strings.Join(out, ","), nil)
-//line iterrange_templates_async.go:2647
+//line iterrange_templates_async.go:2646
 }
 func (f_1 *rangeCapturesFrame) catch() {
 	if p := recover(); p != nil {
@@ -2749,7 +2748,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2753
+//line iterrange_templates_async.go:2752
 }
 func (f *rangeGenericFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -2825,7 +2824,7 @@ resume1:
 	}
 	v = f.Aw.Must()
 	/*line iterrange_templates.go:473*/ return f.Finish(v, nil)
-//line iterrange_templates_async.go:2829
+//line iterrange_templates_async.go:2828
 }
 func (f *rangeInLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeInLiteral", "generated_test/iterrange_templates.go", 472))
@@ -2898,7 +2897,7 @@ resume7:
 	f.aw1.Must()
 	f.it_1 = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2902
+//line iterrange_templates_async.go:2901
 }
 func (f *rangeInLiteralFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -2973,7 +2972,7 @@ resume1:
 	}
 	vs, err = f.Aw.Result()
 	/*line iterrange_templates.go:501*/ return f.Finish(fmt.Sprintf("%q err=%v", vs, err), nil)
-//line iterrange_templates_async.go:2977
+//line iterrange_templates_async.go:2976
 }
 func (f *rangeCollectPartialFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeCollectPartial", "generated_test/iterrange_templates.go", 500))
@@ -3041,7 +3040,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:509*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:3045
+//line iterrange_templates_async.go:3044
 }
 func (f *rangeCancelledCleanupProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -3174,7 +3173,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3178
+//line iterrange_templates_async.go:3177
 }
 func (f *rangeCancelInCloseFrame) catch() {
 	if p := recover(); p != nil {
@@ -3312,7 +3311,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3316
+//line iterrange_templates_async.go:3315
 }
 func (f *rangeDeepReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -3430,7 +3429,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3434
+//line iterrange_templates_async.go:3433
 }
 func (f *rangeErrOnlyFrame) catch() {
 	if p := recover(); p != nil {
@@ -3541,7 +3540,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3545
+//line iterrange_templates_async.go:3544
 }
 func (f *rangeNoResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -3665,7 +3664,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3669
+//line iterrange_templates_async.go:3668
 }
 func (f *rangeReturnAwaitsFrame) catch() {
 	if p := recover(); p != nil {
@@ -3760,7 +3759,7 @@ resume4:
 	f.Aw.Must()
 endif3:
 	/*line iterrange_templates.go:615*/ return f.Finish(rt.Void{}, nil)
-//line iterrange_templates_async.go:3764
+//line iterrange_templates_async.go:3763
 }
 func (f *rangeStackProducerFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStackProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -3827,7 +3826,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3831
+//line iterrange_templates_async.go:3830
 }
 func (f *rangeStackFrame) catch() {
 	if p := recover(); p != nil {
@@ -3956,7 +3955,7 @@ resume9:
 	f.aw2.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3960
+//line iterrange_templates_async.go:3959
 }
 func (f *rangeAwaitedOperandFrame) catch() {
 	if p := recover(); p != nil {

@@ -101,7 +101,6 @@ type loopvarNestedIteratorsFrame struct {
 	stop_1 func()
 	ok_1   bool
 	k_1    int
-	v      string
 	next_1 func() (int, string, bool)
 	b      int
 	inject rtimpl.RangeInject
@@ -139,7 +138,7 @@ range1:
 	seq_1 = f.e.Pairs("x", "y")
 	f.next_1, f.stop_1 = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range4:
-	if f.k_1, f.v, f.ok_1 = f.next_1(); !f.ok_1 {
+	if f.k_1, _, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
 	/*line loopvar_templates.go:42*/ f.b = f.k_1
@@ -170,7 +169,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line loopvar_templates.go:53*/ return f.done(f.out)
-//line loopvar_templates_async.go:174
+//line loopvar_templates_async.go:173
 }
 func (f *loopvarNestedIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -272,7 +271,7 @@ next2:
 	goto range1
 endrange3:
 	/*line loopvar_templates.go:75*/ return f.Finish(f.out, nil)
-//line loopvar_templates_async.go:276
+//line loopvar_templates_async.go:275
 }
 func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarSelectContinue", "generated_test/loopvar_templates.go", 68))
@@ -338,7 +337,7 @@ endrange3:
 	f.stop = nil
 	/*line loopvar_templates.go:86*/ f.e.Add("loop done")
 	return f.done(1)
-//line loopvar_templates_async.go:342
+//line loopvar_templates_async.go:341
 }
 func (f *loopvarDeferInIteratorFrame) catch() {
 	if p := recover(); p != nil {

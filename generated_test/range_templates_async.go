@@ -405,12 +405,11 @@ func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 // rangeChanFrame is the state of a suspended rangeChan.
 type rangeChanFrame struct {
 	rtimpl.AwaitFrame[string, int]
-	e   *Env
-	out string
-	ch  chan int
-	v   int
-	ok  bool
-	v_1 int
+	e      *Env
+	out    string
+	ch     chan int
+	ok     bool
+	v, v_1 int
 }
 
 // rangeChanAsync is rangeChan as a coroutine (see asyncgen).
@@ -464,7 +463,7 @@ next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:131*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:468
+//line range_templates_async.go:467
 }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeChan", "generated_test/range_templates.go", 125, 127))
@@ -533,7 +532,7 @@ resume8:
 	goto range5
 endrange7:
 	/*line range_templates.go:149*/ return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:537
+//line range_templates_async.go:536
 }
 func (f *rangeIntFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -651,7 +650,7 @@ endrange11:
 	f.stop_2()
 	f.stop_2 = nil
 	/*line range_templates.go:177*/ return f.done(f.out)
-//line range_templates_async.go:655
+//line range_templates_async.go:654
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -762,7 +761,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line range_templates.go:192*/ return f.done("end")
-//line range_templates_async.go:766
+//line range_templates_async.go:765
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -899,7 +898,7 @@ next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:212*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:903
+//line range_templates_async.go:902
 }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeNested", "generated_test/range_templates.go", 205, 208))

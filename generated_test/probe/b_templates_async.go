@@ -927,13 +927,11 @@ type pFuncRangeReturnFrame struct {
 	stop   func()
 	ok     bool
 	k      int
-	v      string
 	next   func() (int, string, bool)
 	i      int
 	stop_1 func()
 	ok_1   bool
 	k_1    int
-	v_1    string
 	next_1 func() (int, string, bool)
 	j      int
 	defers []func()
@@ -962,14 +960,14 @@ func (f *pFuncRangeReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	seq_1 = seq(f.t, 5)
 	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
-	if f.k, f.v, f.ok = f.next(); !f.ok {
+	if f.k, _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line b_templates.go:166*/ f.i = f.k
 	seq_2 = seq(f.t, 5)
 	f.next_1, f.stop_1 = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_2(yield) }, &f.inject))
 range4:
-	if f.k_1, f.v_1, f.ok_1 = f.next_1(); !f.ok_1 {
+	if f.k_1, _, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
 	/*line b_templates.go:167*/ f.j = f.k_1
@@ -992,7 +990,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line b_templates.go:174*/ return f.done("none", nil)
-//line b_templates_async.go:996
+//line b_templates_async.go:994
 }
 func (f *pFuncRangeReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1050,7 +1048,6 @@ type pFuncRangeGotoFrame struct {
 	stop   func()
 	ok     bool
 	k      int
-	v      string
 	next   func() (int, string, bool)
 	i      int
 	inject rtimpl.RangeInject
@@ -1078,7 +1075,7 @@ func (f *pFuncRangeGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	seq_1 = seq(f.t, 5)
 	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
-	if f.k, f.v, f.ok = f.next(); !f.ok {
+	if f.k, _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line b_templates.go:180*/ f.i = f.k
@@ -1102,7 +1099,7 @@ endrange3:
 	f.stop = nil
 out:
 	/*line b_templates.go:187*/ return f.done(fmt.Sprint(f.n, " ", f.t.String()), nil)
-//line b_templates_async.go:1106
+//line b_templates_async.go:1103
 }
 func (f *pFuncRangeGotoFrame) catch() {
 	if p := recover(); p != nil {
@@ -1154,7 +1151,6 @@ type pFuncRangePanicFrame struct {
 	stop   func()
 	ok     bool
 	k      int
-	v      string
 	next   func() (int, string, bool)
 	defers []func()
 	inject rtimpl.RangeInject
@@ -1186,7 +1182,7 @@ func (f *pFuncRangePanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	seq_1 = seq(f.t, 5)
 	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
-	if f.k, f.v, f.ok = f.next(); !f.ok {
+	if f.k, _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line b_templates.go:197*/ i = f.k
@@ -1204,7 +1200,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line b_templates.go:202*/ return f.done("no panic", nil)
-//line b_templates_async.go:1208
+//line b_templates_async.go:1204
 }
 func (f *pFuncRangePanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -1307,7 +1303,7 @@ endselect4:
 	goto for1
 endfor3:
 	/*line b_templates.go:217*/ return f.Finish(fmt.Sprint(f.n), nil)
-//line b_templates_async.go:1311
+//line b_templates_async.go:1307
 }
 func (f *pSelectDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pSelectDefault", "generated_test/probe/b_templates.go", 214))
