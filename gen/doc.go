@@ -152,7 +152,10 @@
 // loop are not produced). Range over a function iterator pulls it with
 // iter.Pull and stops it when the loop is left; a panic leaving the loop
 // body (a failed Must, Close) goes through the iterator instead, as in Go:
-// its yield panics and its defers run. Range over rt.AsyncIter's All (the
+// its yield panics and its defers run. The checks Go compiles into such a
+// loop hold too: an iterator that calls yield after it returned false,
+// after the loop ended or after the body panicked, or that recovers the
+// body's panic and returns, panics with the runtime's own error. Range over rt.AsyncIter's All (the
 // method's object, not its name) becomes a loop of awaited Nexts; a break,
 // continue, goto or return that leaves such loops jumps to an exit stub
 // after the body, which stops or closes every loop it leaves, innermost

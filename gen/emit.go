@@ -239,7 +239,7 @@ func (e *emitter) frameStruct(g *Group) {
 		fields = append(fields, Id("defers").Index().Func().Params())
 	}
 	if e.l.hasPull {
-		fields = append(fields, Id("inject").Any())
+		fields = append(fields, Id("inject").Add(e.impl("RangeInject")))
 	}
 	if t := e.l.t; t.outer != nil {
 		g.Commentf("%s is the state of a suspended coroutine literal of %s (%s).", e.frame, t.root().decl.Name.Name, e.litPos())
@@ -329,7 +329,7 @@ func (e *emitter) step(g *Group) {
 //		defer f.settle()
 //		for _, d := range f.defers { defer d() }
 //		f.defers = nil
-//		defer f.leave(&f.stop, func() { f.next() })  // per range-over-func loop, inner last
+//		defer f.inject.Leave(&f.stop, func() { f.next() })  // per range-over-func loop, inner last
 //		defer f.it.Abandon()                          // per loop over an async iterator
 //		if p != nil { panic(p) }
 //		return rt.Yield{}
@@ -367,7 +367,7 @@ func (e *emitter) exitMethods(g *Group) {
 				b.Defer().Add(e.f(s.stop.out)).Dot("Abandon").Call()
 				continue
 			}
-			b.Defer().Add(e.f("leave")).Call(Op("&").Add(e.f(s.stop.out)), Func().Params().Block(e.f(s.next.out).Call()))
+			b.Defer().Add(e.f("inject")).Dot("Leave").Call(Op("&").Add(e.f(s.stop.out)), Func().Params().Block(e.f(s.next.out).Call()))
 		}
 	}
 	g.Func().Add(e.recv()).Id("exit").Params(Id("p").Any()).Add(e.rt("Yield")).BlockFunc(func(b *Group) {
@@ -429,26 +429,6 @@ func (e *emitter) exitMethods(g *Group) {
 			Case(e.rt("ErrCoroutineClosed")).Block(failed(e.rt("ErrCoroutineClosed"))),
 			Default().Block(failed(e.rt("FailureOf").Call(Id("p")))),
 		),
-	)
-	if !e.l.hasPull {
-		return
-	}
-	// leave ends a range-over-func loop that the template leaves: a
-	// panic goes through the iterator (its yield panics, its defers run),
-	// any other way out stops it.
-	g.Func().Add(e.recv()).Id("leave").Params(Id("stop").Op("*").Func().Params(), Id("next").Func().Params()).Block(
-		If(Op("*").Id("stop").Op("==").Nil()).Block(Return()),
-		Id("s").Op(":=").Op("*").Id("stop"),
-		Op("*").Id("stop").Op("=").Nil(),
-		Id("p").Op(":=").Recover(),
-		If(Id("p").Op("==").Nil()).Block(Id("s").Call(), Return()),
-		e.f("inject").Op("=").Id("p"),
-		Id("next").Call(),
-		Panic(Id("p")),
-	)
-	g.Func().Add(e.recv()).Id("rethrow").Params().Bool().Block(
-		If(e.f("inject").Op("!=").Nil()).Block(Panic(e.f("inject"))),
-		Return(True()),
 	)
 }
 

@@ -70,16 +70,48 @@ const (
 )
 
 // isTemplate reports whether the doc comment carries the directive.
-func isTemplate(d *ast.FuncDecl) bool {
-	if d.Doc == nil {
+func isTemplate(d *ast.FuncDecl) bool { return hasDirective(d.Doc) }
+
+// hasDirective reports whether a doc comment holds the directive line.
+func hasDirective(doc *ast.CommentGroup) bool {
+	if doc == nil {
 		return false
 	}
-	for _, c := range d.Doc.List {
+	for _, c := range doc.List {
 		if strings.TrimSpace(c.Text) == Directive {
 			return true
 		}
 	}
 	return false
+}
+
+// misplacedDirective reports the directive in the doc comment of a var,
+// const, type or import declaration (or of one spec of a group): it marks
+// only function declarations, and a template meant but not made would
+// otherwise go unnoticed until its constructor is missing.
+func misplacedDirective(gd *ast.GenDecl, d *diags) {
+	if hasDirective(gd.Doc) {
+		pos := gd.Pos()
+		if len(gd.Specs) > 0 {
+			pos = gd.Specs[0].Pos()
+		}
+		d.errorf(pos, "%s marks a function declaration, not a %s", Directive, gd.Tok)
+		return
+	}
+	for _, sp := range gd.Specs {
+		var doc *ast.CommentGroup
+		switch sp := sp.(type) {
+		case *ast.ValueSpec:
+			doc = sp.Doc
+		case *ast.TypeSpec:
+			doc = sp.Doc
+		case *ast.ImportSpec:
+			doc = sp.Doc
+		}
+		if hasDirective(doc) {
+			d.errorf(sp.Pos(), "%s marks a function declaration, not a %s", Directive, gd.Tok)
+		}
+	}
 }
 
 // calleeIdent is the identifier naming a call's function, seen through
@@ -155,6 +187,10 @@ func findTemplates(pkg *packages.Package, d *diags) []*template {
 	var out []*template
 	for _, f := range pkg.Syntax {
 		for _, decl := range f.Decls {
+			if gd, ok := decl.(*ast.GenDecl); ok {
+				misplacedDirective(gd, d)
+				continue
+			}
 			fd, ok := decl.(*ast.FuncDecl)
 			if !ok || !isTemplate(fd) {
 				continue
@@ -162,6 +198,11 @@ func findTemplates(pkg *packages.Package, d *diags) []*template {
 			fn, _ := pkg.TypesInfo.Defs[fd.Name].(*types.Func)
 			if fn == nil || fd.Body == nil {
 				d.errorf(fd.Pos(), "coroutine template %s has no body", fd.Name.Name)
+				continue
+			}
+			if fd.Recv == nil && (fd.Name.Name == "init" || fd.Name.Name == "_") {
+				// Go lets nothing call these, so no constructor can.
+				d.errorf(fd.Name.Pos(), "coroutine template %s cannot be called: give it another name", fd.Name.Name)
 				continue
 			}
 			t := &template{pkg: pkg, file: f, decl: fd, fn: fn, sig: fn.Type().(*types.Signature)}

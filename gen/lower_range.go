@@ -101,6 +101,10 @@ func (l *lowerer) iterVars(s *ast.RangeStmt, key, val ast.Expr) {
 	l.emit(&item{stmt: &ast.AssignStmt{Lhs: l.lhs(lhs, false), TokPos: s.TokPos, Tok: token.ASSIGN, Rhs: rhs}})
 }
 
+// named reports whether a range clause's key or value is a variable (not
+// missing, not blank).
+func named(e ast.Expr) bool { return e != nil && !isBlank(e) }
+
 func isBlank(e ast.Expr) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == "_"
@@ -252,19 +256,29 @@ func (l *lowerer) rangeMap(s *ast.RangeStmt, m *types.Map, tgt *target, head str
 
 func (l *lowerer) rangeChan(s *ast.RangeStmt, c *types.Chan, tgt *target, head string) {
 	x := l.hidden(l.expr(s.X), l.info.TypeOf(s.X), "ch")
-	v := l.newTemp(c.Elem(), "v")
 	ok := l.newTemp(types.Typ[types.Bool], "ok")
 	l.label(head)
+	if !named(s.Key) {
+		// No variable takes the value: one would be declared and not
+		// used when the body never loops back.
+		l.text(s.For, "if _, $0 = <-$1; !$0 {\ngoto "+tgt.brk+"\n}", ok, x).jumps = []string{tgt.brk}
+		l.loopBody(s, tgt, func() { l.jump(token.NoPos, head) })
+		return
+	}
+	v := l.newTemp(c.Elem(), "v")
 	l.text(s.For, "if $0, $1 = <-$2; !$1 {\ngoto "+tgt.brk+"\n}", v, ok, x).jumps = []string{tgt.brk}
 	l.iterVars(s, l.ref(v), nil)
 	l.loopBody(s, tgt, func() { l.jump(token.NoPos, head) })
 }
 
-// rangeFunc pulls a push iterator. The yield the iterator gets calls
-// rethrow after each value, so that a panic leaving the loop body (see the
-// frame's leave) can unwind through the iterator, as it does in Go:
+// rangeFunc pulls a push iterator. rtimpl.RangeSeq gives the iterator a
+// yield with the checks of a native loop, which raises a panic leaving
+// the loop body (see rtimpl.RangeInject.Leave) inside the iterator, as Go
+// does. The yield declared around the operand's call is named apart from
+// every name of the template ($yield), so that it hides nothing the
+// operand names:
 //
-//	next, stop = iter.Pull(func(yield func(K) bool) { seq(func(k K) bool { return yield(k) && f.rethrow() }) })
+//	next, stop = iter.Pull(rtimpl.RangeSeq(func(yield func(K) bool) { x(yield) }, &f.inject))
 //	head: if k, ok = next(); !ok { goto end }
 //	body...
 //	goto head
@@ -275,42 +289,66 @@ func (l *lowerer) rangeFunc(s *ast.RangeStmt, sig *types.Signature, tgt *target,
 	stop := l.newTemp(types.NewSignatureType(nil, nil, nil, nil, nil, false), "stop")
 	stop.kind = kParam // the frame's exit and Close call it
 	tgt.stop, tgt.node = stop, s
-	var k, v, next *variable
 	ok := l.newTemp(types.Typ[types.Bool], "ok")
-	results := func(vs ...*variable) *types.Tuple {
+	// The values the loop does not name are dropped as next returns them:
+	// a variable that only took them would be declared and not used when
+	// the body never loops back.
+	var k, v *variable
+	var kt, vt types.Type
+	if yield.Len() > 0 {
+		kt = yield.At(0).Type()
+		if named(s.Key) {
+			k = l.newTemp(kt, "k")
+		}
+	}
+	if yield.Len() > 1 {
+		vt = yield.At(1).Type()
+		if named(s.Value) {
+			v = l.newTemp(vt, "v")
+		}
+	}
+	results := func(ts ...types.Type) *types.Tuple {
 		var list []*types.Var
-		for _, v := range vs {
-			list = append(list, types.NewVar(0, nil, "", v.typ))
+		for _, t := range ts {
+			list = append(list, types.NewVar(0, nil, "", t))
 		}
 		return types.NewTuple(append(list, types.NewVar(0, nil, "", types.Typ[types.Bool]))...)
 	}
-	const rethrow = " && $f.rethrow() }) })"
+	// lhs is next's left-hand side: $0 for ok, $1 for next, $2.. for the
+	// named values.
+	args := []any{ok, nil}
+	lhs := func(tv *variable) string {
+		if tv == nil {
+			return "_, "
+		}
+		args = append(args, tv)
+		return "$" + itoa(len(args)-1) + ", "
+	}
+	var next *variable
+	var vars string
 	switch yield.Len() {
 	case 0:
-		// No key: next's struct{} result is dropped, no variable holds it.
-		empty := types.NewTuple(types.NewVar(0, nil, "", types.NewStruct(nil, nil)), types.NewVar(0, nil, "", types.Typ[types.Bool]))
-		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, empty, false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func(struct{}) bool) { $2(func() bool { return yield(struct{}{})"+rethrow, next, stop, fn).defs = []*variable{next}
-		l.label(head)
-		l.text(s.For, "if _, $0 = $1(); !$0 {\ngoto "+tgt.brk+"\n}", ok, next).jumps = []string{tgt.brk}
+		// next's struct{} result is dropped too.
+		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(types.NewStruct(nil, nil)), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull($rtimpl.RangeSeq0(func($yield func() bool) { $2($yield) }, &$f.inject))", next, stop, fn).defs = []*variable{next}
+		vars = "_, "
 	case 1:
-		k = l.newTemp(yield.At(0).Type(), "k")
-		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k), false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull(func(yield func($3) bool) { $2(func(k $3) bool { return yield(k)"+rethrow, next, stop, fn, typeArg{k.typ}).defs = []*variable{next}
-		l.label(head)
-		l.text(s.For, "if $0, $1 = $2(); !$1 {\ngoto "+tgt.brk+"\n}", k, ok, next).jumps = []string{tgt.brk}
+		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(kt), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull($rtimpl.RangeSeq(func($yield func($3) bool) { $2($yield) }, &$f.inject))", next, stop, fn, typeArg{kt}).defs = []*variable{next}
+		vars = lhs(k)
 	default:
-		k = l.newTemp(yield.At(0).Type(), "k")
-		v = l.newTemp(yield.At(1).Type(), "v")
-		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(k, v), false), "next")
-		l.text(s.For, "$0, $1 = $iter.Pull2(func(yield func($3, $4) bool) { $2(func(k $3, v $4) bool { return yield(k, v)"+rethrow, next, stop, fn, typeArg{k.typ}, typeArg{v.typ}).defs = []*variable{next}
-		l.label(head)
-		l.text(s.For, "if $0, $1, $2 = $3(); !$2 {\ngoto "+tgt.brk+"\n}", k, v, ok, next).jumps = []string{tgt.brk}
+		next = l.newTemp(types.NewSignatureType(nil, nil, nil, nil, results(kt, vt), false), "next")
+		l.text(s.For, "$0, $1 = $iter.Pull2($rtimpl.RangeSeq2(func($yield func($3, $4) bool) { $2($yield) }, &$f.inject))", next, stop, fn, typeArg{kt}, typeArg{vt}).defs = []*variable{next}
+		vars = lhs(k)
+		vars += lhs(v)
 	}
+	args[1] = next
+	l.label(head)
+	l.text(s.For, "if "+vars+"$0 = $1(); !$0 {\ngoto "+tgt.brk+"\n}", args...).jumps = []string{tgt.brk}
 	next.kind = kParam // exit resumes it to unwind a panic through the iterator
 	l.pulls = append(l.pulls, pullLoop{next: next, stop: stop})
 	var kv, vv ast.Expr
-	if yield.Len() > 0 {
+	if k != nil {
 		kv = l.ref(k)
 	}
 	if v != nil {

@@ -32,7 +32,7 @@ func (n *namer) fresh(base string) string {
 // frameMethods are the methods of every frame; fields must not take their
 // names.
 var frameMethods = []string{"Send", "Throw", "Close", "AwaitStack", "step",
-	"catch", "done", "exit", "unwind", "later", "settle", "leave", "rethrow", "defers", "inject",
+	"catch", "done", "exit", "unwind", "later", "settle", "defers", "inject",
 	// the embedded rtimpl.Frame's
 	"Frame", "State", "Res", "Err", "Result", "Done", "Finish", "Fail", "Unstarted", "Catch", "Stack", "Enter", "Suspend",
 	// and rtimpl.AwaitFrame's
@@ -41,6 +41,7 @@ var frameMethods = []string{"Send", "Throw", "Close", "AwaitStack", "step",
 // names holds the identifiers chosen for one template's generated code.
 type names struct {
 	recv, ctx, thrown string
+	yield             string // the pulled iterator's yield, in scaffolding around a range operand
 	frame, ctor       string
 }
 
@@ -83,6 +84,9 @@ func (l *lowerer) nameAll(fileTaken map[string]bool) names {
 	locals.taken[nm.recv] = true
 	locals.taken[nm.ctx] = true
 	nm.thrown = locals.fresh("thrown")
+	if l.hasPull {
+		nm.yield = locals.fresh("yield")
+	}
 	locals.taken["y"], locals.taken["ok"] = true, true
 	for _, v := range l.varList {
 		switch {

@@ -322,9 +322,11 @@ func (r *renderer) expand(text string, args []any) string {
 			b.WriteString(r.l.nm.ctx)
 		case "t":
 			b.WriteString(r.l.nm.thrown)
-		case "rt", "utf8", "iter":
+		case "yield":
+			b.WriteString(r.l.nm.yield)
+		case "rt", "rtimpl", "utf8", "iter":
 			i++ // the dot
-			path := map[string]string{"rt": rtPath, "utf8": "unicode/utf8", "iter": "iter"}[word]
+			path := map[string]string{"rt": rtPath, "rtimpl": rtimplPath, "utf8": "unicode/utf8", "iter": "iter"}[word]
 			if name := r.l.imp.usePath(path, word); name != "" {
 				b.WriteString(name + ".")
 			}

@@ -37,6 +37,9 @@ type Env struct {
 	L *rt.Loop
 	// Task is the task driving the template; Cancel uses it.
 	Task rt.AnyTask
+	// stash keeps a range-over-func loop's yield past the loop (see
+	// stashing).
+	stash func(int) bool
 }
 
 // NewEnv returns an Env for loop l.

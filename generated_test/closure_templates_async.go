@@ -28,16 +28,15 @@ type closuresPerIterationFrame struct {
 	i_5, v      int
 	ok          bool
 	ch          chan int
-	v_1         int
 	ok_1        bool
-	i_6         int
+	v_1, i_6    int
 	stop        func()
 	ok_2        bool
 	k           int
 	next        func() (int, bool)
 	i_7         int
 	x_3         *int
-	inject      any
+	inject      rtimpl.RangeInject
 }
 
 // closuresPerIterationAsync is closuresPerIteration as a coroutine (see asyncgen).
@@ -278,7 +277,7 @@ resume32:
 	goto range29
 endrange31:
 	seq = f_1.e.Count(2)
-	f_1.next, f_1.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f_1.rethrow() }) })
+	f_1.next, f_1.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f_1.inject))
 range33:
 	if f_1.k, f_1.ok_2 = f_1.next(); !f_1.ok_2 {
 		goto endrange35
@@ -330,7 +329,7 @@ resume41:
 		out += f() + " "
 	}
 	return f_1.done(out)
-//line closure_templates_async.go:334
+//line closure_templates_async.go:333
 }
 func (f_1 *closuresPerIterationFrame) catch() {
 	if p := recover(); p != nil {
@@ -344,7 +343,7 @@ func (f_1 *closuresPerIterationFrame) done(r0 string) rt.Yield {
 func (f_1 *closuresPerIterationFrame) exit(p any) rt.Yield {
 	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
-	defer f_1.leave(&f_1.stop, func() {
+	defer f_1.inject.Leave(&f_1.stop, func() {
 		f_1.next()
 	})
 	if p != nil {
@@ -361,27 +360,6 @@ func (f_1 *closuresPerIterationFrame) settle() {
 	default:
 		f_1.Finish("", rt.FailureOf(p))
 	}
-}
-func (f_1 *closuresPerIterationFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f_1.inject = p
-	next()
-	panic(p)
-}
-func (f_1 *closuresPerIterationFrame) rethrow() bool {
-	if f_1.inject != nil {
-		panic(f_1.inject)
-	}
-	return true
 }
 func (f_1 *closuresPerIterationFrame) Close() {
 	f_1.Aw.Close()
@@ -447,7 +425,7 @@ resume4:
 	goto for1
 endfor3:
 	/*line closure_templates.go:86*/ return f.Finish(f.n, nil)
-//line closure_templates_async.go:451
+//line closure_templates_async.go:429
 }
 func (f *closureChangesLoopVarFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureChangesLoopVar", "generated_test/closure_templates.go", 81))
@@ -493,7 +471,7 @@ resume1:
 	f.count += 10
 	f.bump()
 	return f.Finish(f.count, nil)
-//line closure_templates_async.go:497
+//line closure_templates_async.go:475
 }
 func (f *closureSharedAcrossAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureSharedAcrossAwait", "generated_test/closure_templates.go", 97))
@@ -549,7 +527,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line closure_templates.go:117*/ return f.Finish(fmt.Sprint(f.total, " ", f.add(0)), nil)
-//line closure_templates_async.go:553
+//line closure_templates_async.go:531
 }
 func (f *closureAnnotatedLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.closureAnnotatedLiteral", "generated_test/closure_templates.go", 115))

@@ -1108,7 +1108,7 @@ type litInRangeFuncAndSelectFrame struct {
 	next   func() (int, bool)
 	aw1    rt.Awaiting[[]string]
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // litInRangeFuncAndSelectAsync is litInRangeFuncAndSelect as a coroutine (see asyncgen).
@@ -1138,7 +1138,7 @@ func (f *litInRangeFuncAndSelectFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line corolit_templates.go:206*/ f.cs = nil
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -1196,7 +1196,7 @@ func (f *litInRangeFuncAndSelectFrame) exit(p any) rt.Yield {
 }
 func (f *litInRangeFuncAndSelectFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -1217,27 +1217,6 @@ func (f *litInRangeFuncAndSelectFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *litInRangeFuncAndSelectFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *litInRangeFuncAndSelectFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *litInRangeFuncAndSelectFrame) Close() {
 	f.Aw.Close()
@@ -1284,7 +1263,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line corolit_templates.go:210*/ return f.Finish(fmt.Sprint("v", (*f.v)), nil)
-//line corolit_templates_async.go:1288
+//line corolit_templates_async.go:1267
 }
 func (f *litInRangeFuncAndSelectFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func1", "generated_test/corolit_templates.go", 209))
@@ -1324,7 +1303,7 @@ resume1:
 	}
 	i = f.Aw.Must()
 	/*line corolit_templates.go:219*/ return f.Finish(fmt.Sprint("got", (*f.got)+i), nil)
-//line corolit_templates_async.go:1328
+//line corolit_templates_async.go:1307
 }
 func (f *litInRangeFuncAndSelectFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litInRangeFuncAndSelect.func2", "generated_test/corolit_templates.go", 219))
@@ -1355,7 +1334,7 @@ func (f *litInRangeFuncAndSelectFunc3Frame) step(c *rt.Ctx, thrown error) rt.Yie
 	}
 	/*line corolit_templates.go:223*/ (*f.e).Add("deferred task ran")
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1359
+//line corolit_templates_async.go:1338
 }
 
 // litSharedWhileSuspendedFrame is the state of a suspended litSharedWhileSuspended.
@@ -1407,7 +1386,7 @@ resume2:
 	}
 	f.aw1.Must()
 	/*line corolit_templates.go:250*/ return f.Finish(fmt.Sprint(f.x, " ", f.y), nil)
-//line corolit_templates_async.go:1411
+//line corolit_templates_async.go:1390
 }
 func (f *litSharedWhileSuspendedFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *litSharedWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1453,7 +1432,7 @@ resume1:
 	(*f.y) = (*f.x) * 10
 	(*f.x) = -1
 	return f.Finish(rt.Void{}, nil)
-//line corolit_templates_async.go:1457
+//line corolit_templates_async.go:1436
 }
 func (f *litSharedWhileSuspendedFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.litSharedWhileSuspended.func1", "generated_test/corolit_templates.go", 240))

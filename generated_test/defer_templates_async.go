@@ -1133,7 +1133,7 @@ type closeInIteratorFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // closeInIteratorAsync is closeInIterator as a coroutine (see asyncgen).
@@ -1162,7 +1162,7 @@ func (f *closeInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -1199,7 +1199,7 @@ func (f *closeInIteratorFrame) exit(p any) rt.Yield {
 }
 func (f *closeInIteratorFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -1220,27 +1220,6 @@ func (f *closeInIteratorFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *closeInIteratorFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *closeInIteratorFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *closeInIteratorFrame) Close() {
 	f.Aw.Close()

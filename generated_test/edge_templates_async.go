@@ -135,13 +135,12 @@ func (f *edgeBlankParamsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 // edgeChanFilledWhileSuspendedFrame is the state of a suspended edgeChanFilledWhileSuspended.
 type edgeChanFilledWhileSuspendedFrame struct {
 	rtimpl.AwaitFrame[string, int]
-	e    *Env
-	ch   chan int
-	out  string
-	ch_1 chan int
-	v    int
-	ok   bool
-	v_1  int
+	e      *Env
+	ch     chan int
+	out    string
+	ch_1   chan int
+	ok     bool
+	v, v_1 int
 }
 
 // edgeChanFilledWhileSuspendedAsync is edgeChanFilledWhileSuspended as a coroutine (see asyncgen).
@@ -187,7 +186,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line edge_templates.go:59*/ return f.Finish(f.out, nil)
-//line edge_templates_async.go:191
+//line edge_templates_async.go:190
 }
 func (f *edgeChanFilledWhileSuspendedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeChanFilledWhileSuspended", "generated_test/edge_templates.go", 56))
@@ -257,7 +256,7 @@ resume4:
 skip3:
 	/*line edge_templates.go:75*/ b = f.cond
 	return f.Finish(fmt.Sprint(f.a, " ", f.s, " ", b), nil)
-//line edge_templates_async.go:261
+//line edge_templates_async.go:260
 }
 func (f *edgeReadAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeReadAfterAwait", "generated_test/edge_templates.go", 71, 73, 75))
@@ -274,7 +273,7 @@ type edgeRangeFuncPanicFrame struct {
 	next   func() (int, bool)
 	v      int
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // edgeRangeFuncPanicAsync is edgeRangeFuncPanic as a coroutine (see asyncgen).
@@ -300,7 +299,7 @@ func (f *edgeRangeFuncPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	})
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -320,7 +319,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line edge_templates.go:96*/ return f.done("end")
-//line edge_templates_async.go:324
+//line edge_templates_async.go:323
 }
 func (f *edgeRangeFuncPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -338,7 +337,7 @@ func (f *edgeRangeFuncPanicFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -355,27 +354,6 @@ func (f *edgeRangeFuncPanicFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *edgeRangeFuncPanicFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *edgeRangeFuncPanicFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *edgeRangeFuncPanicFrame) Close() {
 	f.Aw.Close()
@@ -395,7 +373,7 @@ type edgeRangeFuncMustFailsFrame struct {
 	stop   func()
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // edgeRangeFuncMustFailsAsync is edgeRangeFuncMustFails as a coroutine (see asyncgen).
@@ -428,7 +406,7 @@ func (f *edgeRangeFuncMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
@@ -450,7 +428,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line edge_templates.go:109*/ return f.done(0)
-//line edge_templates_async.go:454
+//line edge_templates_async.go:432
 }
 func (f *edgeRangeFuncMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -469,7 +447,7 @@ func (f *edgeRangeFuncMustFailsFrame) exit(p any) rt.Yield {
 }
 func (f *edgeRangeFuncMustFailsFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -490,27 +468,6 @@ func (f *edgeRangeFuncMustFailsFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *edgeRangeFuncMustFailsFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *edgeRangeFuncMustFailsFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *edgeRangeFuncMustFailsFrame) Close() {
 	f.Aw.Close()
@@ -561,7 +518,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:126*/ return f.done("unreachable")
-//line edge_templates_async.go:565
+//line edge_templates_async.go:522
 }
 func (f *edgeChildPanicsFrame) catch() {
 	if p := recover(); p != nil {
@@ -641,7 +598,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:141*/ panic("first")
-//line edge_templates_async.go:645
+//line edge_templates_async.go:602
 }
 func (f *edgePanicInDeferFrame) catch() {
 	if p := recover(); p != nil {
@@ -730,7 +687,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:160*/ return f.done(0)
-//line edge_templates_async.go:734
+//line edge_templates_async.go:691
 }
 func (f *edgeDeferValuesFrame) catch() {
 	if p := recover(); p != nil {
@@ -813,7 +770,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line edge_templates.go:170*/ return f.Finish(f.check(), nil)
-//line edge_templates_async.go:817
+//line edge_templates_async.go:774
 }
 func (f *edgeCurrentInClosureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCurrentInClosure", "generated_test/edge_templates.go", 169))
@@ -906,7 +863,7 @@ endrange3:
 		out += f() + " "
 	}
 	return f_1.Finish(out, nil)
-//line edge_templates_async.go:910
+//line edge_templates_async.go:867
 }
 func (f_1 *edgeCaseScopedCaptureFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.edgeCaseScopedCapture", "generated_test/edge_templates.go", 182, 186))

@@ -19,7 +19,7 @@ type exitReturnAFrame struct {
 	next   func() (int, bool)
 	v      int
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // exitReturnAAsync is exitReturnA as a coroutine (see asyncgen).
@@ -47,7 +47,7 @@ func (f *exitReturnAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -86,7 +86,7 @@ func (f *exitReturnAFrame) exit(p any) rt.Yield {
 }
 func (f *exitReturnAFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -108,27 +108,6 @@ func (f *exitReturnAFrame) settle() {
 		f.Finish(0, rt.FailureOf(p))
 	}
 }
-func (f *exitReturnAFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *exitReturnAFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
-}
 func (f *exitReturnAFrame) Close() {
 	f.Aw.Close()
 	if f.State > 0 {
@@ -149,7 +128,7 @@ type exitReturnNFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // exitReturnNAsync is exitReturnN as a coroutine (see asyncgen).
@@ -184,7 +163,7 @@ resume1:
 	}
 	f.Aw.Must()
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range2:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange4
@@ -198,7 +177,7 @@ endrange4:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:37*/ return f.done(-1)
-//line exit_templates_async.go:202
+//line exit_templates_async.go:181
 }
 func (f *exitReturnNFrame) catch() {
 	if p := recover(); p != nil {
@@ -217,7 +196,7 @@ func (f *exitReturnNFrame) exit(p any) rt.Yield {
 }
 func (f *exitReturnNFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -238,27 +217,6 @@ func (f *exitReturnNFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *exitReturnNFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *exitReturnNFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *exitReturnNFrame) Close() {
 	f.Aw.Close()
@@ -281,7 +239,7 @@ type exitGotoForwardAFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // exitGotoForwardAAsync is exitGotoForwardA as a coroutine (see asyncgen).
@@ -304,7 +262,7 @@ func (f *exitGotoForwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line exit_templates.go:42*/ f.n = 0
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -332,7 +290,7 @@ endrange3:
 out:
 	f.e.Add("at out")
 	return f.done(f.n)
-//line exit_templates_async.go:336
+//line exit_templates_async.go:294
 }
 func (f *exitGotoForwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -346,7 +304,7 @@ func (f *exitGotoForwardAFrame) done(r0 int) rt.Yield {
 func (f *exitGotoForwardAFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -363,27 +321,6 @@ func (f *exitGotoForwardAFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *exitGotoForwardAFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *exitGotoForwardAFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *exitGotoForwardAFrame) Close() {
 	f.Aw.Close()
@@ -406,7 +343,7 @@ type exitGotoBackwardAFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // exitGotoBackwardAAsync is exitGotoBackwardA as a coroutine (see asyncgen).
@@ -431,7 +368,7 @@ func (f *exitGotoBackwardAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 again:
 	f.e.Add("again %d", f.n)
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -456,7 +393,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:66*/ return f.done(f.n)
-//line exit_templates_async.go:460
+//line exit_templates_async.go:397
 }
 func (f *exitGotoBackwardAFrame) catch() {
 	if p := recover(); p != nil {
@@ -470,7 +407,7 @@ func (f *exitGotoBackwardAFrame) done(r0 int) rt.Yield {
 func (f *exitGotoBackwardAFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -487,27 +424,6 @@ func (f *exitGotoBackwardAFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *exitGotoBackwardAFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *exitGotoBackwardAFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *exitGotoBackwardAFrame) Close() {
 	f.Aw.Close()
@@ -558,7 +474,7 @@ again:
 		}
 	}
 	return f.Finish(n, nil)
-//line exit_templates_async.go:562
+//line exit_templates_async.go:478
 }
 func (f *exitGotoBackwardNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitGotoBackwardN", "generated_test/exit_templates.go", 71))
@@ -574,7 +490,7 @@ type exitBreakOuterAFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // exitBreakOuterAAsync is exitBreakOuterA as a coroutine (see asyncgen).
@@ -602,7 +518,7 @@ for1:
 		goto endfor3
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range4:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange6
@@ -639,7 +555,7 @@ post2:
 endfor3:
 	/*line exit_templates.go:98*/ f.e.Add("after")
 	return f.done(f.n)
-//line exit_templates_async.go:643
+//line exit_templates_async.go:559
 }
 func (f *exitBreakOuterAFrame) catch() {
 	if p := recover(); p != nil {
@@ -653,7 +569,7 @@ func (f *exitBreakOuterAFrame) done(r0 int) rt.Yield {
 func (f *exitBreakOuterAFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -670,27 +586,6 @@ func (f *exitBreakOuterAFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *exitBreakOuterAFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *exitBreakOuterAFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *exitBreakOuterAFrame) Close() {
 	f.Aw.Close()
@@ -747,7 +642,7 @@ outer:
 	}
 	f.e.Add("after")
 	return f.Finish(n, nil)
-//line exit_templates_async.go:751
+//line exit_templates_async.go:646
 }
 func (f *exitBreakOuterNFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.exitBreakOuterN", "generated_test/exit_templates.go", 104))
@@ -768,7 +663,7 @@ type exitNestedAFrame struct {
 	next_1 func() (int, bool)
 	w      int
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // exitNestedAAsync is exitNestedA as a coroutine (see asyncgen).
@@ -797,14 +692,14 @@ func (f *exitNestedAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	seq = f.e.Count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line exit_templates.go:124*/ f.v = f.k
 	seq_1 = f.e.Count(2)
-	f.next_1, f.stop_1 = iter.Pull(func(yield func(int) bool) { seq_1(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next_1, f.stop_1 = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq_1(yield) }, &f.inject))
 range4:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
@@ -828,7 +723,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:131*/ return f.done(-1)
-//line exit_templates_async.go:832
+//line exit_templates_async.go:727
 }
 func (f *exitNestedAFrame) catch() {
 	if p := recover(); p != nil {
@@ -847,10 +742,10 @@ func (f *exitNestedAFrame) exit(p any) rt.Yield {
 }
 func (f *exitNestedAFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
-		defer f.leave(&f.stop_1, func() {
+		defer f.inject.Leave(&f.stop_1, func() {
 			f.next_1()
 		})
 		if p != nil {
@@ -871,27 +766,6 @@ func (f *exitNestedAFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *exitNestedAFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *exitNestedAFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *exitNestedAFrame) Close() {
 	f.Aw.Close()
@@ -915,7 +789,7 @@ type exitMustFailsNFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // exitMustFailsNAsync is exitMustFailsN as a coroutine (see asyncgen).
@@ -944,7 +818,7 @@ func (f *exitMustFailsNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -965,7 +839,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line exit_templates.go:142*/ return f.done(0, nil)
-//line exit_templates_async.go:969
+//line exit_templates_async.go:843
 }
 func (f *exitMustFailsNFrame) catch() {
 	if p := recover(); p != nil {
@@ -984,7 +858,7 @@ func (f *exitMustFailsNFrame) exit(p any) rt.Yield {
 }
 func (f *exitMustFailsNFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -1005,27 +879,6 @@ func (f *exitMustFailsNFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *exitMustFailsNFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *exitMustFailsNFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *exitMustFailsNFrame) Close() {
 	f.Aw.Close()
@@ -1080,7 +933,7 @@ resume1:
 		}
 	}
 	return f.done("end")
-//line exit_templates_async.go:1084
+//line exit_templates_async.go:937
 }
 func (f *exitPanicNFrame) catch() {
 	if p := recover(); p != nil {

@@ -73,7 +73,7 @@ func drive(t testing.TB, r runner) outcome {
 // allCases gathers the tables of every *_cases_test.go file.
 func allCases() []tcase {
 	var all []tcase
-	for _, tab := range [][]tcase{exprCases, ctrlCases, rangeCases, deferCases, closureCases, methodCases, delegCases, selectCases, hardCases, edgeCases, expr2Cases, loopvarCases, poolCases, cacheCases, flowCases, textCases, importCases, trickyCases, generic2Cases, misc2Cases, sel2Cases, posCases, namesCases, corolitCases, corolit2Cases, exitCases, types2Cases, valErrCases, labelCases, iterCases, iterRangeCases, iterRangeMoreCases, iterRangeResultCases, reviewCases, reviewCases2, reviewCases3, reviewCases4, reviewCases5, reviewCases6, reviewCases7, reviewCases8} {
+	for _, tab := range [][]tcase{exprCases, ctrlCases, rangeCases, deferCases, closureCases, methodCases, delegCases, selectCases, hardCases, edgeCases, expr2Cases, loopvarCases, poolCases, cacheCases, flowCases, textCases, importCases, trickyCases, generic2Cases, misc2Cases, sel2Cases, posCases, namesCases, corolitCases, corolit2Cases, exitCases, types2Cases, valErrCases, labelCases, iterCases, iterRangeCases, iterRangeMoreCases, iterRangeResultCases, reviewCases, reviewCases2, reviewCases3, reviewCases4, reviewCases5, reviewCases6, reviewCases7, reviewCases8, rangeCheckCases} {
 		all = append(all, tab...)
 	}
 	return all

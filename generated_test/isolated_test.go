@@ -62,6 +62,92 @@ L:
 		want: "0 <nil>\n3 <nil>\n4 <nil>\n",
 	},
 	{
+		// The pulled iterator's scaffolding once declared its own yield
+		// around the operand, which then called that yield instead.
+		name: "range-over-func-operand-named-yield",
+		src: `
+func upTo(n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+//asyncgen:coroutine
+func rangeYieldNamed(e *env) int {
+	yield, k := upTo(3), 10
+	n := 0
+	for i := range yield {
+		n += k*i + rt.Must(e.later(i))
+	}
+	return n
+}
+`,
+		main: `
+	fmt.Println(run(func(e *env) rt.Coro[int] { return rangeYieldNamedAsync(e) }))
+`,
+		want: "33 <nil>\n",
+	},
+	{
+		// A loop whose body always leaves it and that names no key or
+		// value: the hidden value the iterator or channel gives was
+		// assigned and never used (a compile error).
+		name: "range-unnamed-values-body-leaves",
+		src: `
+func pairs(yield func(int, int) bool) {
+	_ = yield(7, 5) && yield(8, 6)
+}
+
+func single(yield func(int) bool) {
+	_ = yield(3) && yield(4)
+}
+
+//asyncgen:coroutine
+func unnamedSingle(e *env) int {
+	for range single {
+		return rt.Must(e.later(1))
+	}
+	return 0
+}
+
+//asyncgen:coroutine
+func unnamedPairs(e *env) int {
+	n := 0
+	for range pairs {
+		n += rt.Must(e.later(10))
+		break
+	}
+	for k := range pairs {
+		n += k * rt.Must(e.later(100))
+		break
+	}
+	for _, v := range pairs {
+		return n + v*rt.Must(e.later(1000))
+	}
+	return 0
+}
+
+//asyncgen:coroutine
+func unnamedChan(e *env) int {
+	ch := make(chan int, 1)
+	ch <- 1
+	for range ch {
+		return rt.Must(e.later(2))
+	}
+	return 0
+}
+`,
+		main: `
+	fmt.Println(run(func(e *env) rt.Coro[int] { return unnamedSingleAsync(e) }))
+	fmt.Println(run(func(e *env) rt.Coro[int] { return unnamedPairsAsync(e) }))
+	fmt.Println(run(func(e *env) rt.Coro[int] { return unnamedChanAsync(e) }))
+`,
+		want: "1 <nil>\n5710 <nil>\n2 <nil>\n",
+	},
+	{
 		name: "local-type-across-await",
 		src: `
 //asyncgen:coroutine

@@ -401,11 +401,10 @@ type rangeBreakOuterFrame struct {
 	a      int
 	stop   func()
 	ok     bool
-	k      int
 	next   func() (int, bool)
 	it_1   *rt.AsyncIter[int]
 	aw1    rt.Awaiting[rt.Void]
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeBreakOuterAsync is rangeBreakOuter as a coroutine (see asyncgen).
@@ -459,9 +458,9 @@ resume5:
 		}
 	}
 	seq = f.e.Count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range7:
-	if f.k, f.ok = f.next(); !f.ok {
+	if _, f.ok = f.next(); !f.ok {
 		goto endrange9
 	}
 	f.it_1 = rangeTagged(f.e, "in", 3)
@@ -548,7 +547,7 @@ resume21:
 	f.stop()
 	f.stop = nil
 	goto closerange3
-//line iterrange_templates_async.go:552
+//line iterrange_templates_async.go:551
 }
 func (f *rangeBreakOuterFrame) catch() {
 	if p := recover(); p != nil {
@@ -563,7 +562,7 @@ func (f *rangeBreakOuterFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
 	defer f.it.Abandon()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	defer f.it_1.Abandon()
@@ -581,27 +580,6 @@ func (f *rangeBreakOuterFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeBreakOuterFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeBreakOuterFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeBreakOuterFrame) Close() {
 	f.Aw.Close()
@@ -740,7 +718,7 @@ resume16:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:744
+//line iterrange_templates_async.go:722
 }
 func (f *rangeInnerBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -847,7 +825,7 @@ resume5:
 	goto for1
 endfor3:
 	/*line iterrange_templates.go:142*/ return f.done(nil)
-//line iterrange_templates_async.go:851
+//line iterrange_templates_async.go:829
 }
 func (f *rangeTaggedProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -995,7 +973,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	goto done
-//line iterrange_templates_async.go:999
+//line iterrange_templates_async.go:977
 }
 func (f *rangeGotoFrame) catch() {
 	if p := recover(); p != nil {
@@ -1129,7 +1107,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1133
+//line iterrange_templates_async.go:1111
 }
 func (f *rangeReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1196,7 +1174,7 @@ type rangeReturnNestedFrame struct {
 	next   func() (int, bool)
 	aw1    rt.Awaiting[rt.Void]
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeReturnNestedAsync is rangeReturnNested as a coroutine (see asyncgen).
@@ -1274,7 +1252,7 @@ resume11:
 		}
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range13:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange15
@@ -1344,7 +1322,7 @@ resume21:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1348
+//line iterrange_templates_async.go:1326
 }
 func (f *rangeReturnNestedFrame) catch() {
 	if p := recover(); p != nil {
@@ -1365,7 +1343,7 @@ func (f *rangeReturnNestedFrame) unwind(p any) {
 	if len(f.defers) == 0 {
 		defer f.it.Abandon()
 		defer f.it_1.Abandon()
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -1386,27 +1364,6 @@ func (f *rangeReturnNestedFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeReturnNestedFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeReturnNestedFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeReturnNestedFrame) Close() {
 	f.Aw.Close()
@@ -1501,7 +1458,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1505
+//line iterrange_templates_async.go:1462
 }
 func (f *rangeMustFailsFrame) catch() {
 	if p := recover(); p != nil {
@@ -1625,7 +1582,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1629
+//line iterrange_templates_async.go:1586
 }
 func (f *rangePanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -1723,7 +1680,7 @@ next2:
 endrange4:
 	/*line iterrange_templates.go:276*/ f.e.Add("after")
 	return f.done(strings.Join(f.got, ","), nil)
-//line iterrange_templates_async.go:1727
+//line iterrange_templates_async.go:1684
 }
 func (f *rangeProducerErrorFrame) catch() {
 	if p := recover(); p != nil {
@@ -1823,7 +1780,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:285*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:1827
+//line iterrange_templates_async.go:1784
 }
 func (f *rangeCleanupProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -1963,7 +1920,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:1967
+//line iterrange_templates_async.go:1924
 }
 func (f *rangeCleanupAwaitsFrame) catch() {
 	if p := recover(); p != nil {
@@ -2063,7 +2020,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:322*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:2067
+//line iterrange_templates_async.go:2024
 }
 func (f *rangeCloseErrProducerFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeCloseErrProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -2160,7 +2117,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2164
+//line iterrange_templates_async.go:2121
 }
 func (f *rangeCloseErrorFrame) catch() {
 	if p := recover(); p != nil {
@@ -2269,7 +2226,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2273
+//line iterrange_templates_async.go:2230
 }
 func (f *rangeCancelInProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -2412,7 +2369,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2416
+//line iterrange_templates_async.go:2373
 }
 func (f *rangeCancelInBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -2574,7 +2531,7 @@ resume16:
 	f.it_2 = nil
 endrange14:
 	/*line iterrange_templates.go:422*/ return f.done(fmt.Sprintf("n=%d last=%d v=%d err=%v", f.n, f.last, f.v, f.err), nil)
-//line iterrange_templates_async.go:2578
+//line iterrange_templates_async.go:2535
 }
 func (f *rangeFormsFrame) catch() {
 	if p := recover(); p != nil {
@@ -2685,7 +2642,7 @@ endrange4:
 		out = append(out, f())
 	}
 	return f_1.done(strings.Join(out, ","), nil)
-//line iterrange_templates_async.go:2689
+//line iterrange_templates_async.go:2646
 }
 func (f_1 *rangeCapturesFrame) catch() {
 	if p := recover(); p != nil {
@@ -2791,7 +2748,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2795
+//line iterrange_templates_async.go:2752
 }
 func (f *rangeGenericFrame[T]) catch() {
 	if p := recover(); p != nil {
@@ -2867,7 +2824,7 @@ resume1:
 	}
 	v = f.Aw.Must()
 	/*line iterrange_templates.go:473*/ return f.Finish(v, nil)
-//line iterrange_templates_async.go:2871
+//line iterrange_templates_async.go:2828
 }
 func (f *rangeInLiteralFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeInLiteral", "generated_test/iterrange_templates.go", 472))
@@ -2940,7 +2897,7 @@ resume7:
 	f.aw1.Must()
 	f.it_1 = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:2944
+//line iterrange_templates_async.go:2901
 }
 func (f *rangeInLiteralFunc1Frame) catch() {
 	if p := recover(); p != nil {
@@ -3015,7 +2972,7 @@ resume1:
 	}
 	vs, err = f.Aw.Result()
 	/*line iterrange_templates.go:501*/ return f.Finish(fmt.Sprintf("%q err=%v", vs, err), nil)
-//line iterrange_templates_async.go:3019
+//line iterrange_templates_async.go:2976
 }
 func (f *rangeCollectPartialFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeCollectPartial", "generated_test/iterrange_templates.go", 500))
@@ -3083,7 +3040,7 @@ resume6:
 endif5:
 	/*line iterrange_templates.go:509*/ f.i++
 	goto for1
-//line iterrange_templates_async.go:3087
+//line iterrange_templates_async.go:3044
 }
 func (f *rangeCancelledCleanupProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -3216,7 +3173,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3220
+//line iterrange_templates_async.go:3177
 }
 func (f *rangeCancelInCloseFrame) catch() {
 	if p := recover(); p != nil {
@@ -3354,7 +3311,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3358
+//line iterrange_templates_async.go:3315
 }
 func (f *rangeDeepReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -3472,7 +3429,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3476
+//line iterrange_templates_async.go:3433
 }
 func (f *rangeErrOnlyFrame) catch() {
 	if p := recover(); p != nil {
@@ -3583,7 +3540,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3587
+//line iterrange_templates_async.go:3544
 }
 func (f *rangeNoResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -3707,7 +3664,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3711
+//line iterrange_templates_async.go:3668
 }
 func (f *rangeReturnAwaitsFrame) catch() {
 	if p := recover(); p != nil {
@@ -3802,7 +3759,7 @@ resume4:
 	f.Aw.Must()
 endif3:
 	/*line iterrange_templates.go:615*/ return f.Finish(rt.Void{}, nil)
-//line iterrange_templates_async.go:3806
+//line iterrange_templates_async.go:3763
 }
 func (f *rangeStackProducerFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeStackProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -3869,7 +3826,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:3873
+//line iterrange_templates_async.go:3830
 }
 func (f *rangeStackFrame) catch() {
 	if p := recover(); p != nil {
@@ -3998,7 +3955,7 @@ resume9:
 	f.aw2.Must()
 	f.it = nil
 	return f.exit(nil)
-//line iterrange_templates_async.go:4002
+//line iterrange_templates_async.go:3959
 }
 func (f *rangeAwaitedOperandFrame) catch() {
 	if p := recover(); p != nil {

@@ -101,10 +101,9 @@ type loopvarNestedIteratorsFrame struct {
 	stop_1 func()
 	ok_1   bool
 	k_1    int
-	v      string
 	next_1 func() (int, string, bool)
 	b      int
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // loopvarNestedIteratorsAsync is loopvarNestedIterators as a coroutine (see asyncgen).
@@ -130,18 +129,16 @@ func (f *loopvarNestedIteratorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line loopvar_templates.go:39*/ f.out = ""
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line loopvar_templates.go:41*/ f.a = f.k
 	seq_1 = f.e.Pairs("x", "y")
-	f.next_1, f.stop_1 = iter.Pull2(func(yield func(int, string) bool) {
-		seq_1(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next_1, f.stop_1 = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range4:
-	if f.k_1, f.v, f.ok_1 = f.next_1(); !f.ok_1 {
+	if f.k_1, _, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
 	/*line loopvar_templates.go:42*/ f.b = f.k_1
@@ -172,7 +169,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line loopvar_templates.go:53*/ return f.done(f.out)
-//line loopvar_templates_async.go:176
+//line loopvar_templates_async.go:173
 }
 func (f *loopvarNestedIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -186,10 +183,10 @@ func (f *loopvarNestedIteratorsFrame) done(r0 string) rt.Yield {
 func (f *loopvarNestedIteratorsFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
-	defer f.leave(&f.stop_1, func() {
+	defer f.inject.Leave(&f.stop_1, func() {
 		f.next_1()
 	})
 	if p != nil {
@@ -206,27 +203,6 @@ func (f *loopvarNestedIteratorsFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *loopvarNestedIteratorsFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *loopvarNestedIteratorsFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *loopvarNestedIteratorsFrame) Close() {
 	f.Aw.Close()
@@ -295,7 +271,7 @@ next2:
 	goto range1
 endrange3:
 	/*line loopvar_templates.go:75*/ return f.Finish(f.out, nil)
-//line loopvar_templates_async.go:299
+//line loopvar_templates_async.go:275
 }
 func (f *loopvarSelectContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.loopvarSelectContinue", "generated_test/loopvar_templates.go", 68))
@@ -310,7 +286,7 @@ type loopvarDeferInIteratorFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // loopvarDeferInIteratorAsync is loopvarDeferInIterator as a coroutine (see asyncgen).
@@ -335,7 +311,7 @@ func (f *loopvarDeferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	seq = f.e.Count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -361,7 +337,7 @@ endrange3:
 	f.stop = nil
 	/*line loopvar_templates.go:86*/ f.e.Add("loop done")
 	return f.done(1)
-//line loopvar_templates_async.go:365
+//line loopvar_templates_async.go:341
 }
 func (f *loopvarDeferInIteratorFrame) catch() {
 	if p := recover(); p != nil {
@@ -380,7 +356,7 @@ func (f *loopvarDeferInIteratorFrame) exit(p any) rt.Yield {
 }
 func (f *loopvarDeferInIteratorFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -401,27 +377,6 @@ func (f *loopvarDeferInIteratorFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *loopvarDeferInIteratorFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *loopvarDeferInIteratorFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *loopvarDeferInIteratorFrame) Close() {
 	f.Aw.Close()

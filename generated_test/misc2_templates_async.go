@@ -153,7 +153,7 @@ type deferInIteratorFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // deferInIteratorAsync is deferInIterator as a coroutine (see asyncgen).
@@ -176,7 +176,7 @@ func (f *deferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line misc2_templates.go:65*/ f.defers = append(f.defers, f.later(func() { f.out += " end" }))
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -221,7 +221,7 @@ func (f *deferInIteratorFrame) exit(p any) rt.Yield {
 }
 func (f *deferInIteratorFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -245,27 +245,6 @@ func (f *deferInIteratorFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *deferInIteratorFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *deferInIteratorFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *deferInIteratorFrame) Close() {
 	f.Aw.Close()
@@ -379,7 +358,7 @@ resume7:
 	i_1 = f.Aw.Must()
 	/*line misc2_templates.go:94*/ f.pt.Y += i_1
 	return f.Finish(fmt.Sprintf("%+v %v %v", f.pt, f.arr, f.d), nil)
-//line misc2_templates_async.go:383
+//line misc2_templates_async.go:362
 }
 func (f *groupedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.grouped", "generated_test/misc2_templates.go", 80, 81, 89, 89, 91, 92, 94))
@@ -443,7 +422,7 @@ resume4:
 	}
 	i_1, err_2 = f.Aw.Result()
 	/*line misc2_templates.go:109*/ return f.Finish(i_1, err_2)
-//line misc2_templates_async.go:447
+//line misc2_templates_async.go:426
 }
 func (f *awaitTupleFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.awaitTuple", "generated_test/misc2_templates.go", 104, 107, 109))

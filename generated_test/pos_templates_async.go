@@ -133,7 +133,7 @@ type posRangeFuncKeyLHSFrame struct {
 	ok     bool
 	k_1    int
 	next   func() (int, bool)
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // posRangeFuncKeyLHSAsync is posRangeFuncKeyLHS as a coroutine (see asyncgen).
@@ -156,7 +156,7 @@ func (f *posRangeFuncKeyLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line pos_templates.go:43*/ f.k = [3]int{}
 	seq = f.e.Count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k_1, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -187,7 +187,7 @@ func (f *posRangeFuncKeyLHSFrame) done(r0 string) rt.Yield {
 func (f *posRangeFuncKeyLHSFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -204,27 +204,6 @@ func (f *posRangeFuncKeyLHSFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *posRangeFuncKeyLHSFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *posRangeFuncKeyLHSFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *posRangeFuncKeyLHSFrame) Close() {
 	f.Aw.Close()
@@ -288,7 +267,7 @@ resume5:
 	goto for1
 endfor3:
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:292
+//line pos_templates_async.go:271
 }
 func (f *posForPostFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *posForPostFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -390,7 +369,7 @@ resume8:
 	aV_4 = f.Aw.Must()
 	/*line pos_templates.go:68*/ f.m[aV_4]++
 	return f.Finish(fmt.Sprint(f.m, f.s, f.t), nil)
-//line pos_templates_async.go:394
+//line pos_templates_async.go:373
 }
 func (f *posLiteralsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posLiterals", "generated_test/pos_templates.go", 64, 64, 65, 66, 66, 67, 67, 68))
@@ -458,7 +437,7 @@ case5:
 endswitch3:
 endswitch1:
 	return f.Finish("none", nil)
-//line pos_templates_async.go:462
+//line pos_templates_async.go:441
 }
 func (f *posSwitchCaseFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posSwitchCase", "generated_test/pos_templates.go", 80, 82))
@@ -516,7 +495,7 @@ resume3:
 		goto L
 	}
 	return f.Finish(f.a+f.b+c, nil)
-//line pos_templates_async.go:520
+//line pos_templates_async.go:499
 }
 func (f *posVarDeclFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posVarDecl", "generated_test/pos_templates.go", 93, 93, 95))
@@ -572,7 +551,7 @@ resume2:
 	aV_1 = f.Aw.Must()
 	/*line pos_templates.go:109*/ go func(v int) { f.done_1 <- v }(aV_1)
 	return f.done(fmt.Sprint("got ", <-f.done_1))
-//line pos_templates_async.go:576
+//line pos_templates_async.go:555
 }
 func (f *posDeferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -656,7 +635,7 @@ resume1:
 		f.n += i
 	}
 	return f.Finish(f.n, nil)
-//line pos_templates_async.go:660
+//line pos_templates_async.go:639
 }
 func (f *posRangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.posRangeInt", "generated_test/pos_templates.go", 118))

@@ -405,12 +405,11 @@ func (f *rangeMapFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 // rangeChanFrame is the state of a suspended rangeChan.
 type rangeChanFrame struct {
 	rtimpl.AwaitFrame[string, int]
-	e   *Env
-	out string
-	ch  chan int
-	v   int
-	ok  bool
-	v_1 int
+	e      *Env
+	out    string
+	ch     chan int
+	ok     bool
+	v, v_1 int
 }
 
 // rangeChanAsync is rangeChan as a coroutine (see asyncgen).
@@ -464,7 +463,7 @@ next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:131*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:468
+//line range_templates_async.go:467
 }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeChan", "generated_test/range_templates.go", 125, 127))
@@ -533,7 +532,7 @@ resume8:
 	goto range5
 endrange7:
 	/*line range_templates.go:149*/ return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:537
+//line range_templates_async.go:536
 }
 func (f *rangeIntFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -562,7 +561,7 @@ type rangeFuncFrame struct {
 	next_2 func() (int, string, bool)
 	i      int
 	aw1    rt.Awaiting[string]
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeFuncAsync is rangeFunc as a coroutine (see asyncgen).
@@ -588,7 +587,7 @@ func (f *rangeFuncFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line range_templates.go:158*/ f.out = ""
 	seq = f.e.Count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -607,7 +606,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	seq_1 = f.e.Count(5)
-	f.next_1, f.stop_1 = iter.Pull(func(yield func(int) bool) { seq_1(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next_1, f.stop_1 = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq_1(yield) }, &f.inject))
 range5:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange7
@@ -633,9 +632,7 @@ endrange7:
 	f.stop_1 = nil
 	/*line range_templates.go:173*/ f.e.Add("after break")
 	seq_2 = f.e.Pairs("p", "q")
-	f.next_2, f.stop_2 = iter.Pull2(func(yield func(int, string) bool) {
-		seq_2(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next_2, f.stop_2 = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_2(yield) }, &f.inject))
 range9:
 	if f.k_2, f.v_2, f.ok_2 = f.next_2(); !f.ok_2 {
 		goto endrange11
@@ -653,7 +650,7 @@ endrange11:
 	f.stop_2()
 	f.stop_2 = nil
 	/*line range_templates.go:177*/ return f.done(f.out)
-//line range_templates_async.go:657
+//line range_templates_async.go:654
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -667,13 +664,13 @@ func (f *rangeFuncFrame) done(r0 string) rt.Yield {
 func (f *rangeFuncFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
-	defer f.leave(&f.stop_1, func() {
+	defer f.inject.Leave(&f.stop_1, func() {
 		f.next_1()
 	})
-	defer f.leave(&f.stop_2, func() {
+	defer f.inject.Leave(&f.stop_2, func() {
 		f.next_2()
 	})
 	if p != nil {
@@ -690,27 +687,6 @@ func (f *rangeFuncFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeFuncFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeFuncFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeFuncFrame) Close() {
 	f.Aw.Close()
@@ -734,7 +710,7 @@ type rangeFuncReturnFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rangeFuncReturnAsync is rangeFuncReturn as a coroutine (see asyncgen).
@@ -757,7 +733,7 @@ func (f *rangeFuncReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line range_templates.go:185*/ f.defers = append(f.defers, f.later(func() { f.e.Add("deferred res=%s", f.res) }))
 	seq = f.e.Count(4)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -785,7 +761,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line range_templates.go:192*/ return f.done("end")
-//line range_templates_async.go:789
+//line range_templates_async.go:765
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -804,7 +780,7 @@ func (f *rangeFuncReturnFrame) exit(p any) rt.Yield {
 }
 func (f *rangeFuncReturnFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -828,27 +804,6 @@ func (f *rangeFuncReturnFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rangeFuncReturnFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rangeFuncReturnFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rangeFuncReturnFrame) Close() {
 	f.Aw.Close()
@@ -943,7 +898,7 @@ next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:212*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:947
+//line range_templates_async.go:902
 }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeNested", "generated_test/range_templates.go", 205, 208))

@@ -898,7 +898,7 @@ type rvNestedLabelledFrame struct {
 	next   func() (int, bool)
 	c      int
 	aw1    rt.Awaiting[rt.Void]
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rvNestedLabelledAsync is rvNestedLabelled as a coroutine (see asyncgen).
@@ -972,7 +972,7 @@ resume11:
 		}
 	}
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range13:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange15
@@ -1066,7 +1066,7 @@ func (f *rvNestedLabelledFrame) exit(p any) rt.Yield {
 	defer f.settle()
 	defer f.it.Abandon()
 	defer f.it_1.Abandon()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -1083,27 +1083,6 @@ func (f *rvNestedLabelledFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rvNestedLabelledFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rvNestedLabelledFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rvNestedLabelledFrame) Close() {
 	f.Aw.Close()
@@ -1219,7 +1198,7 @@ resume13:
 	f.aw1.Must()
 	f.it = nil
 	goto endswitch1
-//line review_templates_async.go:1223
+//line review_templates_async.go:1202
 }
 func (f *rvSwitchLabelBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -1328,7 +1307,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1332
+//line review_templates_async.go:1311
 }
 func (f *rvReturnOrderFrame) catch() {
 	if p := recover(); p != nil {
@@ -1467,7 +1446,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1471
+//line review_templates_async.go:1450
 }
 func (f *rvPanicDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1595,7 +1574,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1599
+//line review_templates_async.go:1578
 }
 func (f *rvIgnoredCloseFrame) catch() {
 	if p := recover(); p != nil {
@@ -1681,7 +1660,7 @@ resume4:
 	/*line review_templates.go:270*/ f.e.Add("yield %d -> %v", f.i, ok_1)
 	/*line review_templates.go:268*/ f.i++
 	goto for1
-//line review_templates_async.go:1685
+//line review_templates_async.go:1664
 }
 func (f *rvStubbornFrame) catch() {
 	if p := recover(); p != nil {
@@ -1808,7 +1787,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	goto out
-//line review_templates_async.go:1812
+//line review_templates_async.go:1791
 }
 func (f *rvGotoOutForwardFrame) catch() {
 	if p := recover(); p != nil {
@@ -1946,7 +1925,7 @@ resume14:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1950
+//line review_templates_async.go:1929
 }
 func (f *rvOuterContinueFromSwitchFrame) catch() {
 	if p := recover(); p != nil {
@@ -2081,7 +2060,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:2085
+//line review_templates_async.go:2064
 }
 func (f *rvLabelSelfFrame) catch() {
 	if p := recover(); p != nil {
@@ -2216,7 +2195,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:2220
+//line review_templates_async.go:2199
 }
 func (f *rvSelectAwaitBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -2347,7 +2326,7 @@ resume13:
 	f.aw1.Must()
 	f.it_1 = nil
 	return f.exit(nil)
-//line review_templates_async.go:2351
+//line review_templates_async.go:2330
 }
 func (f *rvRerangeFrame) catch() {
 	if p := recover(); p != nil {
@@ -2484,7 +2463,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	goto endselect1
-//line review_templates_async.go:2488
+//line review_templates_async.go:2467
 }
 func (f *rvAllInSelectFrame) catch() {
 	if p := recover(); p != nil {
@@ -2571,7 +2550,7 @@ resume6:
 	/*line review_templates.go:428*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:432*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2575
+//line review_templates_async.go:2554
 }
 func (f *rvSwFallFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwFall", "generated_test/review_templates.go", 428))
@@ -2645,7 +2624,7 @@ resume7:
 	/*line review_templates.go:454*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:473*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2649
+//line review_templates_async.go:2628
 }
 func (f *rvSwLabelBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwLabelBreak", "generated_test/review_templates.go", 454))
@@ -2695,7 +2674,7 @@ resume5:
 	/*line review_templates.go:483*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:488*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2699
+//line review_templates_async.go:2678
 }
 func (f *rvSwEmptyDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwEmptyDefault", "generated_test/review_templates.go", 483))
@@ -2755,7 +2734,7 @@ post2:
 	goto for1
 endfor3:
 	/*line review_templates.go:507*/ return f.Finish(f.out, nil)
-//line review_templates_async.go:2759
+//line review_templates_async.go:2738
 }
 func (f *rvSwDefaultFirstFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwDefaultFirst", "generated_test/review_templates.go", 501))
@@ -2929,7 +2908,7 @@ endswitch24:
 	goto for21
 endfor23:
 	/*line review_templates.go:593*/ return f.Finish(f.out, nil)
-//line review_templates_async.go:2933
+//line review_templates_async.go:2912
 }
 func (f *rvSwFallOutFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwFallOut", "generated_test/review_templates.go", 524, 538, 552, 563, 577, 589))
@@ -3012,7 +2991,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:3016
+//line review_templates_async.go:2995
 }
 func (f *rvCloseErrNamedFrame) catch() {
 	if p := recover(); p != nil {
@@ -3130,7 +3109,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:3134
+//line review_templates_async.go:3113
 }
 func (f *rvCleanupSeesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -3212,7 +3191,7 @@ resume4:
 	}
 	/*line review_templates.go:640*/ f.i++
 	goto for1
-//line review_templates_async.go:3216
+//line review_templates_async.go:3195
 }
 func (f *rvPeekProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvPeekProducer", "generated_test/review_templates.go", 641))
@@ -3232,7 +3211,7 @@ type rvGotoMidFrame struct {
 	next   func() (int, bool)
 	c      int
 	aw1    rt.Awaiting[rt.Void]
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rvGotoMidAsync is rvGotoMid as a coroutine (see asyncgen).
@@ -3318,7 +3297,7 @@ endrange12:
 	goto endif7
 else8:
 	seq = f.e.Count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range16:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange18
@@ -3386,7 +3365,7 @@ resume23:
 	f.aw1.Must()
 	f.it_1 = nil
 	goto mid
-//line review_templates_async.go:3390
+//line review_templates_async.go:3369
 }
 func (f *rvGotoMidFrame) catch() {
 	if p := recover(); p != nil {
@@ -3402,7 +3381,7 @@ func (f *rvGotoMidFrame) exit(p any) rt.Yield {
 	defer f.settle()
 	defer f.it.Abandon()
 	defer f.it_1.Abandon()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -3419,27 +3398,6 @@ func (f *rvGotoMidFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rvGotoMidFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rvGotoMidFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rvGotoMidFrame) Close() {
 	f.Aw.Close()
@@ -3465,7 +3423,7 @@ type rvContinueFuncOuterFrame struct {
 	c      int
 	it     *rt.AsyncIter[int]
 	aw1    rt.Awaiting[rt.Void]
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // rvContinueFuncOuterAsync is rvContinueFuncOuter as a coroutine (see asyncgen).
@@ -3496,7 +3454,7 @@ func (f *rvContinueFuncOuterFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line review_templates.go:689*/ f.out = ""
 	seq = f.e.Count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -3555,7 +3513,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	goto next2
-//line review_templates_async.go:3559
+//line review_templates_async.go:3517
 }
 func (f *rvContinueFuncOuterFrame) catch() {
 	if p := recover(); p != nil {
@@ -3569,7 +3527,7 @@ func (f *rvContinueFuncOuterFrame) done(r0 string, r1 error) rt.Yield {
 func (f *rvContinueFuncOuterFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	defer f.it.Abandon()
@@ -3587,27 +3545,6 @@ func (f *rvContinueFuncOuterFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *rvContinueFuncOuterFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *rvContinueFuncOuterFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *rvContinueFuncOuterFrame) Close() {
 	f.Aw.Close()
@@ -3791,7 +3728,7 @@ resume36:
 	f.aw1.Must()
 	f.it_4 = nil
 	return f.exit(nil)
-//line review_templates_async.go:3795
+//line review_templates_async.go:3732
 }
 func (f *rvShapesFrame) catch() {
 	if p := recover(); p != nil {
@@ -3886,7 +3823,7 @@ resume6:
 	i = f.Aw.Must()
 	/*line review_templates.go:748*/ f.out += fmt.Sprint(i)
 	panic("in the flattened clause")
-//line review_templates_async.go:3890
+//line review_templates_async.go:3827
 }
 func (f *rvSwPanicLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwPanicLine", "generated_test/review_templates.go", 748))
@@ -3945,7 +3882,7 @@ case3:
 	panic("in an inline clause after it")
 endswitch1:
 	return f.Finish(f.out, nil)
-//line review_templates_async.go:3949
+//line review_templates_async.go:3886
 }
 func (f *rvSwPanicLineNoDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwPanicLineNoDefault", "generated_test/review_templates.go", 771))

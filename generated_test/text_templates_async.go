@@ -317,7 +317,7 @@ type closuresOverIteratorsFrame struct {
 	out    []string
 	x      []func() string
 	i_2    int
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // closuresOverIteratorsAsync is closuresOverIterators as a coroutine (see asyncgen).
@@ -351,9 +351,7 @@ func (f_1 *closuresOverIteratorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line text_templates.go:105*/ f_1.fs = nil
 	seq = f_1.e.Pairs("a", "b", "c")
-	f_1.next, f_1.stop = iter.Pull2(func(yield func(int, string) bool) {
-		seq(func(k int, v string) bool { return yield(k, v) && f_1.rethrow() })
-	})
+	f_1.next, f_1.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq(yield) }, &f_1.inject))
 range1:
 	if f_1.k, f_1.v, f_1.ok = f_1.next(); !f_1.ok {
 		goto endrange3
@@ -428,7 +426,7 @@ resume13:
 	goto range10
 endrange12:
 	/*line text_templates.go:123*/ return f_1.done(strings.Join(f_1.out, " "))
-//line text_templates_async.go:432
+//line text_templates_async.go:430
 }
 func (f_1 *closuresOverIteratorsFrame) catch() {
 	if p := recover(); p != nil {
@@ -442,7 +440,7 @@ func (f_1 *closuresOverIteratorsFrame) done(r0 string) rt.Yield {
 func (f_1 *closuresOverIteratorsFrame) exit(p any) rt.Yield {
 	f_1.State = rtimpl.FrameDone
 	defer f_1.settle()
-	defer f_1.leave(&f_1.stop, func() {
+	defer f_1.inject.Leave(&f_1.stop, func() {
 		f_1.next()
 	})
 	if p != nil {
@@ -459,27 +457,6 @@ func (f_1 *closuresOverIteratorsFrame) settle() {
 	default:
 		f_1.Finish("", rt.FailureOf(p))
 	}
-}
-func (f_1 *closuresOverIteratorsFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f_1.inject = p
-	next()
-	panic(p)
-}
-func (f_1 *closuresOverIteratorsFrame) rethrow() bool {
-	if f_1.inject != nil {
-		panic(f_1.inject)
-	}
-	return true
 }
 func (f_1 *closuresOverIteratorsFrame) Close() {
 	f_1.Aw.Close()

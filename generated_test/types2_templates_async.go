@@ -96,7 +96,7 @@ type typesParamSeqFrame[S iter.Seq[int]] struct {
 	ok     bool
 	k      int
 	next   func() (int, bool)
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // typesParamSeqAsync is typesParamSeq as a coroutine (see asyncgen).
@@ -117,7 +117,7 @@ func (f *typesParamSeqFrame[S]) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line types2_templates.go:42*/ f.n = 0
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { f.seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { f.seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -149,7 +149,7 @@ func (f *typesParamSeqFrame[S]) done(r0 int) rt.Yield {
 func (f *typesParamSeqFrame[S]) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -166,27 +166,6 @@ func (f *typesParamSeqFrame[S]) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *typesParamSeqFrame[S]) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *typesParamSeqFrame[S]) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *typesParamSeqFrame[S]) Close() {
 	f.Aw.Close()
@@ -207,7 +186,7 @@ type typesZeroYieldFrame struct {
 	stop   func()
 	ok     bool
 	next   func() (struct{}, bool)
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // typesZeroYieldAsync is typesZeroYield as a coroutine (see asyncgen).
@@ -234,7 +213,7 @@ func (f *typesZeroYieldFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		for i := 0; i < 3 && yield(); i++ {
 		}
 	}
-	f.next, f.stop = iter.Pull(func(yield func(struct{}) bool) { seq(func() bool { return yield(struct{}{}) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq0(func(yield func() bool) { seq(yield) }, &f.inject))
 range1:
 	if _, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -251,7 +230,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line types2_templates.go:61*/ return f.done(f.n)
-//line types2_templates_async.go:255
+//line types2_templates_async.go:234
 }
 func (f *typesZeroYieldFrame) catch() {
 	if p := recover(); p != nil {
@@ -265,7 +244,7 @@ func (f *typesZeroYieldFrame) done(r0 int) rt.Yield {
 func (f *typesZeroYieldFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -282,27 +261,6 @@ func (f *typesZeroYieldFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *typesZeroYieldFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *typesZeroYieldFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *typesZeroYieldFrame) Close() {
 	f.Aw.Close()
@@ -346,7 +304,7 @@ resume1:
 	}
 	v, err = f.Aw.Result()
 	/*line types2_templates.go:70*/ return f.Finish(fmt.Sprint(v, err), nil)
-//line types2_templates_async.go:350
+//line types2_templates_async.go:308
 }
 func (f *typesAwaitAliasErrFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.typesAwaitAliasErr", "generated_test/types2_templates.go", 69))

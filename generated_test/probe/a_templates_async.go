@@ -431,12 +431,11 @@ func (f *pMapRangeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 // pChanRangeFrame is the state of a suspended pChanRange.
 type pChanRangeFrame struct {
 	rtimpl.AwaitFrame[int, int]
-	t   *tr
-	s   int
-	ch  chan int
-	v   int
-	ok  bool
-	v_1 int
+	t      *tr
+	s      int
+	ch     chan int
+	ok     bool
+	v, v_1 int
 }
 
 // pChanRangeAsync is pChanRange as a coroutine (see asyncgen).
@@ -479,7 +478,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line a_templates.go:100*/ return f.Finish(f.s, nil)
-//line a_templates_async.go:483
+//line a_templates_async.go:482
 }
 func (f *pChanRangeFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pChanRange", "generated_test/probe/a_templates.go", 98))
@@ -499,9 +498,8 @@ type pFuncRangeFrame struct {
 	stop_1 func()
 	ok_1   bool
 	k_1    int
-	v_1    string
 	next_1 func() (int, string, bool)
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // pFuncRangeAsync is pFuncRange as a coroutine (see asyncgen).
@@ -523,20 +521,16 @@ func (f *pFuncRangeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	seq_1 = seq(f.t, 4)
-	f.next, f.stop = iter.Pull2(func(yield func(int, string) bool) {
-		seq_1(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
 	if f.k, f.v, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line a_templates.go:118*/ f.i, f.s = f.k, f.v
 	seq_2 = seq(f.t, 3)
-	f.next_1, f.stop_1 = iter.Pull2(func(yield func(int, string) bool) {
-		seq_2(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next_1, f.stop_1 = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_2(yield) }, &f.inject))
 range4:
-	if f.k_1, f.v_1, f.ok_1 = f.next_1(); !f.ok_1 {
+	if f.k_1, _, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
 	/*line a_templates.go:119*/ j = f.k_1
@@ -571,7 +565,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line a_templates.go:129*/ return f.done(f.t.String(), nil)
-//line a_templates_async.go:575
+//line a_templates_async.go:569
 }
 func (f *pFuncRangeFrame) catch() {
 	if p := recover(); p != nil {
@@ -585,10 +579,10 @@ func (f *pFuncRangeFrame) done(r0 string, r1 error) rt.Yield {
 func (f *pFuncRangeFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
-	defer f.leave(&f.stop_1, func() {
+	defer f.inject.Leave(&f.stop_1, func() {
 		f.next_1()
 	})
 	if p != nil {
@@ -605,27 +599,6 @@ func (f *pFuncRangeFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *pFuncRangeFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *pFuncRangeFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *pFuncRangeFrame) Close() {
 	f.Aw.Close()
@@ -679,7 +652,7 @@ resume1:
 	goto loop
 done:
 	return f.Finish(f.acc, nil)
-//line a_templates_async.go:683
+//line a_templates_async.go:656
 }
 func (f *pGotoFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pGoto", "generated_test/probe/a_templates.go", 140))
@@ -718,7 +691,7 @@ resume1:
 	later_1 = f.Aw.Must()
 	/*line a_templates.go:154*/ f.c.n += later_1
 	return f.Finish(f.c.n, nil)
-//line a_templates_async.go:722
+//line a_templates_async.go:695
 }
 func (f *counterAddFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.(*counter).add", "generated_test/probe/a_templates.go", 154))
@@ -772,7 +745,7 @@ resume2:
 	}
 	b = f_1.Aw.Must()
 	/*line a_templates.go:165*/ return f_1.Finish(f_1.a*100+b, nil)
-//line a_templates_async.go:776
+//line a_templates_async.go:749
 }
 func (f_1 *pMethodValueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pMethodValue", "generated_test/probe/a_templates.go", 163, 164))
@@ -819,7 +792,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line a_templates.go:176*/ return f.Finish(f.s, nil)
-//line a_templates_async.go:823
+//line a_templates_async.go:796
 }
 func (f *pSumFrame[T]) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pSum", "generated_test/probe/a_templates.go", 174))
@@ -865,7 +838,7 @@ resume2:
 	}
 	b = f.aw1.Must()
 	/*line a_templates.go:183*/ return f.Finish(fmt.Sprint(f.a, b), nil)
-//line a_templates_async.go:869
+//line a_templates_async.go:842
 }
 func (f *pGenericCallerFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *pGenericCallerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -918,7 +891,7 @@ resume3:
 	later_2 = f.Aw.Must()
 	/*line a_templates.go:191*/ f.x, f.y = f.y+later_2, f.x
 	return f.Finish(fmt.Sprint(f.x, f.y), nil)
-//line a_templates_async.go:922
+//line a_templates_async.go:895
 }
 func (f *pMultiFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pMulti", "generated_test/probe/a_templates.go", 190, 190, 191))
@@ -1008,7 +981,7 @@ resume8:
 	goto range5
 endrange7:
 	/*line a_templates.go:214*/ return f_1.Finish(f_1.out, nil)
-//line a_templates_async.go:1012
+//line a_templates_async.go:985
 }
 func (f_1 *pLoopClosuresFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pLoopClosures", "generated_test/probe/a_templates.go", 204, 212))
@@ -1045,7 +1018,7 @@ resume1:
 	}
 	later_1 = f.Aw.Must()
 	/*line a_templates.go:202*/ return f.Finish((*f.i)*later_1, nil)
-//line a_templates_async.go:1049
+//line a_templates_async.go:1022
 }
 func (f *pLoopClosuresFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pLoopClosures.func2", "generated_test/probe/a_templates.go", 202))
@@ -1128,7 +1101,7 @@ resume5:
 	/*line a_templates.go:227*/ q = &pt{later_5, 2, 3}
 	f.t.add("%v %v %v %v %v", f.s, len(f.m), f.p, f.arr, *q)
 	return f.Finish(f.t.String(), nil)
-//line a_templates_async.go:1132
+//line a_templates_async.go:1105
 }
 func (f *pCompositeOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pCompositeOrder", "generated_test/probe/a_templates.go", 223, 224, 225, 226, 227))
@@ -1177,7 +1150,7 @@ resume2:
 	/*line a_templates.go:239*/ r2 = f.x + later_2
 	f.t.add("%d %d %d", f.r, r2, f.x)
 	return f.Finish(f.t.String(), nil)
-//line a_templates_async.go:1181
+//line a_templates_async.go:1154
 }
 func (f *pArgOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pArgOrder", "generated_test/probe/a_templates.go", 237, 239))
@@ -1253,7 +1226,7 @@ resume4:
 	/*line a_templates.go:252*/ f.m[f.later_1], f.i = later_3, 9
 	f.t.add("%v %v %d", f.s, f.m, f.i)
 	return f.Finish(f.t.String(), nil)
-//line a_templates_async.go:1257
+//line a_templates_async.go:1230
 }
 func (f *pAssignOrderFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pAssignOrder", "generated_test/probe/a_templates.go", 249, 250, 252, 252))
@@ -1315,7 +1288,7 @@ resume6:
 	goto for2
 endfor4:
 	return f.Finish(fmt.Sprint(f.n, " ", len(f.t.lines)), nil)
-//line a_templates_async.go:1319
+//line a_templates_async.go:1292
 }
 func (f *pForClausesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pForClauses", "generated_test/probe/a_templates.go", 260, 260, 260))
@@ -1427,7 +1400,7 @@ resume11:
 endif9:
 	/*line a_templates.go:276*/ f.t.add("%v %v %v", f.a, f.b, f.c)
 	return f.Finish(f.t.String(), nil)
-//line a_templates_async.go:1431
+//line a_templates_async.go:1404
 }
 func (f *pShortCircuitFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *pShortCircuitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1492,7 +1465,7 @@ resume2:
 	}
 	/*line a_templates.go:286*/ f.x = 100
 	return f.done("ret", nil)
-//line a_templates_async.go:1496
+//line a_templates_async.go:1469
 }
 func (f *pDeferArgsFrame) catch() {
 	if p := recover(); p != nil {
@@ -1578,7 +1551,7 @@ resume1:
 	}
 	n = f.Aw.Must()
 	/*line a_templates.go:299*/ return f.done(fmt.Sprint(f.s[n]), nil)
-//line a_templates_async.go:1582
+//line a_templates_async.go:1555
 }
 func (f *pRecoverFrame) catch() {
 	if p := recover(); p != nil {
@@ -1678,7 +1651,7 @@ resume3:
 	/*line a_templates.go:316*/ *f.p = 20
 	f.t.add("outer %d %v", f.x, f.arr)
 	return f.Finish(f.t.String(), nil)
-//line a_templates_async.go:1682
+//line a_templates_async.go:1655
 }
 func (f *pShadowFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pShadow", "generated_test/probe/a_templates.go", 306, 310, 315))
@@ -1748,7 +1721,7 @@ resume4:
 	later_3 = f.aw1.Must()
 	/*line a_templates.go:327*/ v, ok_1 = later_3.(int)
 	return f.Finish(fmt.Sprint(f.sub, f.n, v, ok_1), nil)
-//line a_templates_async.go:1752
+//line a_templates_async.go:1725
 }
 func (f *pSliceAndAssertFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *pSliceAndAssertFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1842,7 +1815,7 @@ resume9:
 		f.out += fmt.Sprint(i)
 	}
 	return f.Finish(f.out, nil)
-//line a_templates_async.go:1846
+//line a_templates_async.go:1819
 }
 func (f *pRangeCopyFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pRangeCopy", "generated_test/probe/a_templates.go", 339, 347, 349))
@@ -1903,7 +1876,7 @@ post2:
 	goto for1
 endfor3:
 	/*line a_templates.go:376*/ return f.Finish(fmt.Sprint(f.n), nil)
-//line a_templates_async.go:1907
+//line a_templates_async.go:1880
 }
 func (f *pLabeledSelectFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pLabeledSelect", "generated_test/probe/a_templates.go", 369))
@@ -1939,7 +1912,7 @@ resume1:
 	later_1 = f.Aw.Must()
 	/*line a_templates.go:382*/ go func(v int) { f.ch <- v * 2 }(later_1)
 	return f.Finish(<-f.ch, nil)
-//line a_templates_async.go:1943
+//line a_templates_async.go:1916
 }
 func (f *pGoStmtFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pGoStmt", "generated_test/probe/a_templates.go", 382))

@@ -927,17 +927,15 @@ type pFuncRangeReturnFrame struct {
 	stop   func()
 	ok     bool
 	k      int
-	v      string
 	next   func() (int, string, bool)
 	i      int
 	stop_1 func()
 	ok_1   bool
 	k_1    int
-	v_1    string
 	next_1 func() (int, string, bool)
 	j      int
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // pFuncRangeReturnAsync is pFuncRangeReturn as a coroutine (see asyncgen).
@@ -960,20 +958,16 @@ func (f *pFuncRangeReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line b_templates.go:165*/ f.defers = append(f.defers, func() { f.res += "|deferred" })
 	seq_1 = seq(f.t, 5)
-	f.next, f.stop = iter.Pull2(func(yield func(int, string) bool) {
-		seq_1(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
-	if f.k, f.v, f.ok = f.next(); !f.ok {
+	if f.k, _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line b_templates.go:166*/ f.i = f.k
 	seq_2 = seq(f.t, 5)
-	f.next_1, f.stop_1 = iter.Pull2(func(yield func(int, string) bool) {
-		seq_2(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next_1, f.stop_1 = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_2(yield) }, &f.inject))
 range4:
-	if f.k_1, f.v_1, f.ok_1 = f.next_1(); !f.ok_1 {
+	if f.k_1, _, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
 	}
 	/*line b_templates.go:167*/ f.j = f.k_1
@@ -996,7 +990,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line b_templates.go:174*/ return f.done("none", nil)
-//line b_templates_async.go:1000
+//line b_templates_async.go:994
 }
 func (f *pFuncRangeReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -1014,10 +1008,10 @@ func (f *pFuncRangeReturnFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
-	defer f.leave(&f.stop_1, func() {
+	defer f.inject.Leave(&f.stop_1, func() {
 		f.next_1()
 	})
 	if p != nil {
@@ -1034,27 +1028,6 @@ func (f *pFuncRangeReturnFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *pFuncRangeReturnFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *pFuncRangeReturnFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *pFuncRangeReturnFrame) Close() {
 	f.Aw.Close()
@@ -1075,10 +1048,9 @@ type pFuncRangeGotoFrame struct {
 	stop   func()
 	ok     bool
 	k      int
-	v      string
 	next   func() (int, string, bool)
 	i      int
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // pFuncRangeGotoAsync is pFuncRangeGoto as a coroutine (see asyncgen).
@@ -1101,11 +1073,9 @@ func (f *pFuncRangeGotoFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line b_templates.go:179*/ f.n = 0
 	seq_1 = seq(f.t, 5)
-	f.next, f.stop = iter.Pull2(func(yield func(int, string) bool) {
-		seq_1(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
-	if f.k, f.v, f.ok = f.next(); !f.ok {
+	if f.k, _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line b_templates.go:180*/ f.i = f.k
@@ -1129,7 +1099,7 @@ endrange3:
 	f.stop = nil
 out:
 	/*line b_templates.go:187*/ return f.done(fmt.Sprint(f.n, " ", f.t.String()), nil)
-//line b_templates_async.go:1133
+//line b_templates_async.go:1103
 }
 func (f *pFuncRangeGotoFrame) catch() {
 	if p := recover(); p != nil {
@@ -1143,7 +1113,7 @@ func (f *pFuncRangeGotoFrame) done(r0 string, r1 error) rt.Yield {
 func (f *pFuncRangeGotoFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -1160,27 +1130,6 @@ func (f *pFuncRangeGotoFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *pFuncRangeGotoFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *pFuncRangeGotoFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *pFuncRangeGotoFrame) Close() {
 	f.Aw.Close()
@@ -1202,10 +1151,9 @@ type pFuncRangePanicFrame struct {
 	stop   func()
 	ok     bool
 	k      int
-	v      string
 	next   func() (int, string, bool)
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // pFuncRangePanicAsync is pFuncRangePanic as a coroutine (see asyncgen).
@@ -1232,11 +1180,9 @@ func (f *pFuncRangePanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	})
 	seq_1 = seq(f.t, 5)
-	f.next, f.stop = iter.Pull2(func(yield func(int, string) bool) {
-		seq_1(func(k int, v string) bool { return yield(k, v) && f.rethrow() })
-	})
+	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
-	if f.k, f.v, f.ok = f.next(); !f.ok {
+	if f.k, _, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line b_templates.go:197*/ i = f.k
@@ -1254,7 +1200,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line b_templates.go:202*/ return f.done("no panic", nil)
-//line b_templates_async.go:1258
+//line b_templates_async.go:1204
 }
 func (f *pFuncRangePanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -1272,7 +1218,7 @@ func (f *pFuncRangePanicFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -1289,27 +1235,6 @@ func (f *pFuncRangePanicFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *pFuncRangePanicFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *pFuncRangePanicFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *pFuncRangePanicFrame) Close() {
 	f.Aw.Close()
@@ -1378,7 +1303,7 @@ endselect4:
 	goto for1
 endfor3:
 	/*line b_templates.go:217*/ return f.Finish(fmt.Sprint(f.n), nil)
-//line b_templates_async.go:1382
+//line b_templates_async.go:1307
 }
 func (f *pSelectDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test/probe.pSelectDefault", "generated_test/probe/b_templates.go", 214))

@@ -182,3 +182,30 @@ func rangesHelper(it *rt.AsyncIter[int]) error {
 	}
 	return nil
 }
+
+// init and the blank identifier cannot be called, so no constructor can run
+// them.
+//
+//asyncgen:coroutine
+func init() { // want "coroutine template init cannot be called: give it another name"
+	rt.Must(fut())
+}
+
+//asyncgen:coroutine
+func _() int { // want "coroutine template _ cannot be called: give it another name"
+	return rt.Must(fut())
+}
+
+// The directive marks function declarations only; elsewhere it would be
+// ignored without a word.
+//
+//asyncgen:coroutine
+var notAFunc = func() int { return rt.Must(fut()) } // want "//asyncgen:coroutine marks a function declaration, not a var"
+
+//asyncgen:coroutine
+type notAFuncType func() // want "//asyncgen:coroutine marks a function declaration, not a type"
+
+var (
+	//asyncgen:coroutine
+	inGroup = 1 // want "//asyncgen:coroutine marks a function declaration, not a var"
+)

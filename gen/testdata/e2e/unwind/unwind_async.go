@@ -21,7 +21,7 @@ type panicInPullBodyFrame struct {
 	next   func() (int, bool)
 	v      int
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // panicInPullBodyAsync is panicInPullBody as a coroutine (see asyncgen).
@@ -47,7 +47,7 @@ func (f *panicInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	})
 	seq = f.l.count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -85,7 +85,7 @@ func (f *panicInPullBodyFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -102,27 +102,6 @@ func (f *panicInPullBodyFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *panicInPullBodyFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *panicInPullBodyFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *panicInPullBodyFrame) Close() {
 	f.Aw.Close()
@@ -142,7 +121,7 @@ type mustFailsInPullBodyFrame struct {
 	stop   func()
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // mustFailsInPullBodyAsync is mustFailsInPullBody as a coroutine (see asyncgen).
@@ -172,7 +151,7 @@ func (f *mustFailsInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	seq = f.l.count(3)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if k, ok_1 = f.next(); !ok_1 {
 		goto endrange3
@@ -194,7 +173,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line unwind.go:70*/ return f.done(0)
-//line unwind_async.go:198
+//line unwind_async.go:177
 }
 func (f *mustFailsInPullBodyFrame) catch() {
 	if p := recover(); p != nil {
@@ -213,7 +192,7 @@ func (f *mustFailsInPullBodyFrame) exit(p any) rt.Yield {
 }
 func (f *mustFailsInPullBodyFrame) unwind(p any) {
 	if len(f.defers) == 0 {
-		defer f.leave(&f.stop, func() {
+		defer f.inject.Leave(&f.stop, func() {
 			f.next()
 		})
 		if p != nil {
@@ -234,27 +213,6 @@ func (f *mustFailsInPullBodyFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *mustFailsInPullBodyFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *mustFailsInPullBodyFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *mustFailsInPullBodyFrame) Close() {
 	f.Aw.Close()
@@ -277,7 +235,7 @@ type breakPullFrame struct {
 	k      int
 	next   func() (int, bool)
 	v      int
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // breakPullAsync is breakPull as a coroutine (see asyncgen).
@@ -297,7 +255,7 @@ func (f *breakPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line unwind.go:75*/ f.n = 0
 	seq = f.l.count(5)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
@@ -318,7 +276,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line unwind.go:82*/ return f.done(f.n)
-//line unwind_async.go:322
+//line unwind_async.go:280
 }
 func (f *breakPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -332,7 +290,7 @@ func (f *breakPullFrame) done(r0 int) rt.Yield {
 func (f *breakPullFrame) exit(p any) rt.Yield {
 	f.State = rtimpl.FrameDone
 	defer f.settle()
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
 	if p != nil {
@@ -349,27 +307,6 @@ func (f *breakPullFrame) settle() {
 	default:
 		f.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f *breakPullFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *breakPullFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *breakPullFrame) Close() {
 	f.Aw.Close()
@@ -398,7 +335,7 @@ type nestedPullPanicFrame struct {
 	next_1 func() (int, bool)
 	j      int
 	defers []func()
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // nestedPullPanicAsync is nestedPullPanic as a coroutine (see asyncgen).
@@ -420,14 +357,14 @@ func (f *nestedPullPanicFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line unwind.go:87*/ f.defers = append(f.defers, func() { f.res = fmt.Sprint("recovered ", recover()) })
 	seq = f.l.count(2)
-	f.next, f.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
 		goto endrange3
 	}
 	/*line unwind.go:88*/ f.i = f.k
 	seq_1 = f.l.count(2)
-	f.next_1, f.stop_1 = iter.Pull(func(yield func(int) bool) { seq_1(func(k int) bool { return yield(k) && f.rethrow() }) })
+	f.next_1, f.stop_1 = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq_1(yield) }, &f.inject))
 range4:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
 		goto endrange6
@@ -451,7 +388,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line unwind.go:96*/ return f.done("end")
-//line unwind_async.go:455
+//line unwind_async.go:392
 }
 func (f *nestedPullPanicFrame) catch() {
 	if p := recover(); p != nil {
@@ -469,10 +406,10 @@ func (f *nestedPullPanicFrame) exit(p any) rt.Yield {
 		defer d()
 	}
 	f.defers = nil
-	defer f.leave(&f.stop, func() {
+	defer f.inject.Leave(&f.stop, func() {
 		f.next()
 	})
-	defer f.leave(&f.stop_1, func() {
+	defer f.inject.Leave(&f.stop_1, func() {
 		f.next_1()
 	})
 	if p != nil {
@@ -489,27 +426,6 @@ func (f *nestedPullPanicFrame) settle() {
 	default:
 		f.Finish("", rt.FailureOf(p))
 	}
-}
-func (f *nestedPullPanicFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f.inject = p
-	next()
-	panic(p)
-}
-func (f *nestedPullPanicFrame) rethrow() bool {
-	if f.inject != nil {
-		panic(f.inject)
-	}
-	return true
 }
 func (f *nestedPullPanicFrame) Close() {
 	f.Aw.Close()
@@ -532,7 +448,7 @@ type closeInPullFrame struct {
 	k      int
 	next   func() (int, bool)
 	defers []func(func())
-	inject any
+	inject rtimpl.RangeInject
 }
 
 // closeInPullAsync is closeInPull as a coroutine (see asyncgen).
@@ -561,7 +477,7 @@ func (f_1 *closeInPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		})
 	}
 	seq = f_1.l.count(3)
-	f_1.next, f_1.stop = iter.Pull(func(yield func(int) bool) { seq(func(k int) bool { return yield(k) && f_1.rethrow() }) })
+	f_1.next, f_1.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f_1.inject))
 range1:
 	if f_1.k, f_1.ok = f_1.next(); !f_1.ok {
 		goto endrange3
@@ -579,7 +495,7 @@ endrange3:
 	f_1.stop()
 	f_1.stop = nil
 	/*line unwind.go:106*/ return f_1.done(0)
-//line unwind_async.go:583
+//line unwind_async.go:499
 }
 func (f_1 *closeInPullFrame) catch() {
 	if p := recover(); p != nil {
@@ -598,7 +514,7 @@ func (f_1 *closeInPullFrame) exit(p any) rt.Yield {
 }
 func (f_1 *closeInPullFrame) unwind(p any) {
 	if len(f_1.defers) == 0 {
-		defer f_1.leave(&f_1.stop, func() {
+		defer f_1.inject.Leave(&f_1.stop, func() {
 			f_1.next()
 		})
 		if p != nil {
@@ -619,27 +535,6 @@ func (f_1 *closeInPullFrame) settle() {
 	default:
 		f_1.Finish(0, rt.FailureOf(p))
 	}
-}
-func (f_1 *closeInPullFrame) leave(stop *func(), next func()) {
-	if *stop == nil {
-		return
-	}
-	s := *stop
-	*stop = nil
-	p := recover()
-	if p == nil {
-		s()
-		return
-	}
-	f_1.inject = p
-	next()
-	panic(p)
-}
-func (f_1 *closeInPullFrame) rethrow() bool {
-	if f_1.inject != nil {
-		panic(f_1.inject)
-	}
-	return true
 }
 func (f_1 *closeInPullFrame) Close() {
 	f_1.Aw.Close()
@@ -692,7 +587,7 @@ resume1:
 	}
 	v = f_1.Aw.Must()
 	/*line unwind.go:118*/ return f_1.done(v, nil)
-//line unwind_async.go:696
+//line unwind_async.go:591
 }
 func (f_1 *closeRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -773,7 +668,7 @@ resume1:
 	}
 	f_1.Aw.Must()
 	/*line unwind.go:126*/ return f_1.done(1)
-//line unwind_async.go:777
+//line unwind_async.go:672
 }
 func (f_1 *closeNotRecoveredFrame) catch() {
 	if p := recover(); p != nil {
@@ -847,7 +742,7 @@ resume1:
 	}
 	v = f_1.Aw.Must()
 	/*line unwind.go:131*/ return f_1.Finish(v+1, nil)
-//line unwind_async.go:851
+//line unwind_async.go:746
 }
 func (f_1 *closeNoDefersFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.closeNoDefers", "gen/testdata/e2e/unwind/unwind.go", 131))
@@ -897,7 +792,7 @@ range1:
 	goto range1
 endrange3:
 	/*line unwind.go:144*/ return f.Finish(f.n, nil)
-//line unwind_async.go:901
+//line unwind_async.go:796
 }
 func (f *labelledRangeBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.labelledRangeBreak", "gen/testdata/e2e/unwind/unwind.go", 138))
@@ -952,7 +847,7 @@ next2:
 	goto range1
 endrange3:
 	/*line unwind.go:159*/ return f.Finish(f.n, nil)
-//line unwind_async.go:956
+//line unwind_async.go:851
 }
 func (f *labelledRangeContinueFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/unwind.labelledRangeContinue", "gen/testdata/e2e/unwind/unwind.go", 151))
@@ -1028,7 +923,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line unwind.go:193*/ panic("boom")
-//line unwind_async.go:1032
+//line unwind_async.go:927
 }
 func (f *deferArgsRecoverFrame) catch() {
 	if p := recover(); p != nil {
@@ -1121,7 +1016,7 @@ resume1:
 	}
 	f.Aw.Must()
 	/*line unwind.go:201*/ panic("not recovered")
-//line unwind_async.go:1125
+//line unwind_async.go:1020
 }
 func (f *deferRecoverBuiltinFrame) catch() {
 	if p := recover(); p != nil {
