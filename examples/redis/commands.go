@@ -318,23 +318,8 @@ func cmdSet(c *client, args [][]byte) {
 			c.out = appendError(c.out, errNotInt)
 			return
 		}
-		sec := expiry[0] == 'e'
-		if n <= 0 || sec && n > math.MaxInt64/1000 {
-			c.out = appendError(c.out, commands["set"].errTimes)
-			return
-		}
-		if sec {
-			n *= 1000
-		}
-		at = n
-		if len(expiry) == 2 { // EX and PX count from now
-			if now := d.now(); n <= math.MaxInt64-now {
-				at = n + now
-			} else {
-				at = 0
-			}
-		}
-		if at <= 0 {
+		// EX and PX count from now; EXAT and PXAT are Unix times.
+		if at = d.deadline(n, expiry[0] == 'e', len(expiry) == 2); at == 0 {
 			c.out = appendError(c.out, commands["set"].errTimes)
 			return
 		}
@@ -444,6 +429,14 @@ func cmdDecrBy(c *client, args [][]byte) {
 	}
 }
 
+// addInt is v+by, and false where that overflows an int64.
+func addInt(v, by int64) (int64, bool) {
+	if by > 0 && v > math.MaxInt64-by || by < 0 && v < math.MinInt64-by {
+		return 0, false
+	}
+	return v + by, true
+}
+
 // incrBy adds by to the integer at key (0 if missing), keeping its TTL.
 func (c *client) incrBy(key []byte, by int64) {
 	e, ok := c.str(key)
@@ -452,17 +445,15 @@ func (c *client) incrBy(key []byte, by int64) {
 	}
 	var v int64
 	if e != nil {
-		var ok bool
 		if v, ok = parseInt(e.val); !ok {
 			c.out = appendError(c.out, errNotInt)
 			return
 		}
 	}
-	if by > 0 && v > math.MaxInt64-by || by < 0 && v < math.MinInt64-by {
+	if v, ok = addInt(v, by); !ok {
 		c.out = appendError(c.out, errOverflow)
 		return
 	}
-	v += by
 	var num [20]byte
 	c.db.set(key, strconv.AppendInt(num[:0], v, 10), true)
 	c.out = appendInt(c.out, v)

@@ -103,6 +103,30 @@ func (d *db) expiredKey(key string) bool {
 	return e != nil && e.expired(d.now())
 }
 
+// add stores a new collection under key, which holds nothing. The
+// command that made it tells watchers once it has changed it.
+func (d *db) add(key []byte, coll collection) { d.m[string(key)] = &entry{coll: coll} }
+
+// deadline turns the n of SET's EX, PX, EXAT, PXAT (and SETEX's,
+// PSETEX's) into Unix ms: n seconds if sec, else ms, counted from now if
+// relative. It is 0 for a time SET refuses: not positive, or past what
+// an int64 of ms holds.
+func (d *db) deadline(n int64, sec, relative bool) int64 {
+	if n <= 0 || sec && n > math.MaxInt64/1000 {
+		return 0
+	}
+	if sec {
+		n *= 1000
+	}
+	if !relative {
+		return n
+	}
+	if now := d.now(); n <= math.MaxInt64-now {
+		return n + now
+	}
+	return 0
+}
+
 // set stores val (copied) under key, clearing its deadline unless keepTTL.
 // It returns the entry.
 func (d *db) set(key, val []byte, keepTTL bool) *entry {

@@ -1,9 +1,6 @@
 package main
 
-import (
-	"math"
-	"strconv"
-)
+import "strconv"
 
 // Hashes: HSET, HGET, HMGET, HDEL, HLEN, HEXISTS, HGETALL, HINCRBY.
 
@@ -131,14 +128,13 @@ func cmdHIncrBy(c *client, args [][]byte) {
 			return
 		}
 	}
-	if by > 0 && v > math.MaxInt64-by || by < 0 && v < math.MinInt64-by {
+	if v, ok = addInt(v, by); !ok {
 		c.out = appendError(c.out, errOverflow)
 		return
 	}
-	v += by
 	if !found {
 		h = newHash()
-		c.db.m[string(args[1])] = &entry{coll: h}
+		c.db.add(args[1], h)
 	}
 	h[string(args[2])] = strconv.AppendInt(h[string(args[2])][:0], v, 10)
 	c.changed(args[1], h) // even by 0, as Redis has it

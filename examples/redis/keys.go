@@ -1,9 +1,6 @@
 package main
 
-import (
-	"math"
-	"time"
-)
+import "time"
 
 // The string and key commands that client libraries send beside GET and
 // SET: APPEND, STRLEN, SETNX, SETEX, PSETEX, GETSET, GETDEL, MSETNX,
@@ -53,17 +50,12 @@ func (c *client) setEx(args [][]byte, name string, unit time.Duration) {
 		c.out = appendError(c.out, errNotInt)
 		return
 	}
-	d := c.db
-	now := d.now()
-	ms := n
-	if unit == time.Second && n <= math.MaxInt64/1000 {
-		ms = n * 1000
-	}
-	if n <= 0 || unit == time.Second && n > math.MaxInt64/1000 || ms > math.MaxInt64-now {
+	at := c.db.deadline(n, unit == time.Second, true)
+	if at == 0 {
 		c.out = appendError(c.out, commands[name].errTimes)
 		return
 	}
-	d.expire(args[1], d.set(args[1], args[3], false), now+ms)
+	c.db.expire(args[1], c.db.set(args[1], args[3], false), at)
 	c.ok()
 }
 

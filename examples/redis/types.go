@@ -39,7 +39,7 @@ func getOrCreate[T collection](c *client, key []byte, fresh func() T) (T, bool) 
 		return t, ok
 	}
 	t = fresh()
-	c.db.m[string(key)] = &entry{coll: t}
+	c.db.add(key, t)
 	return t, true
 }
 

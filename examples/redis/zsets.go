@@ -191,7 +191,7 @@ func (c *client) zadd(key []byte, pairs [][]byte, f zaddFlags) {
 		}
 	}
 	if !found && z.size() > 0 {
-		c.db.m[string(key)] = &entry{coll: z}
+		c.db.add(key, z)
 	}
 	if added+changed > 0 {
 		c.changed(key, z)
