@@ -99,3 +99,60 @@ func memberNames(tick func() rt.Coro[int]) int {
 	rt.Must(tick())
 	return Stack + Unstarted
 }
+
+// leavingLoops has loops whose bodies never fall through to their next
+// iteration (they return, break, panic or continue an outer loop), after an
+// await: the step of each loop (i++, a post statement, an awaiting post)
+// can never run, and left in the generated code after the body's return it
+// is unreachable code to vet.
+//
+//asyncgen:coroutine
+func leavingLoops(v func(int) rt.Coro[int], n int) (out string) {
+	defer func() {
+		if r := recover(); r != nil {
+			out += fmt.Sprint(" recovered ", r)
+		}
+	}()
+	for i := 0; i < n; i++ {
+		out += fmt.Sprint(rt.Must(v(i)))
+		break
+	}
+	for i := 0; i < n; i += rt.Must(v(1)) {
+		out += fmt.Sprint(rt.Must(v(i + 10)))
+		break
+	}
+outer:
+	for i := range n {
+		for range n {
+			out += fmt.Sprint(rt.Must(v(i + 20)))
+			continue outer
+		}
+	}
+	for _, r := range "ab" {
+		out += string(r) + fmt.Sprint(rt.Must(v(30)))
+		break
+	}
+	for i := range []int{5, 6} {
+		if rt.Must(v(i)) == 0 {
+			return out + " returned"
+		}
+		panic("not reached")
+	}
+	return out + " end"
+}
+
+// panicsAfterAwait ends each way through a switch with a panic whose
+// argument awaits, then a loop whose body panics: nothing follows either.
+//
+//asyncgen:coroutine
+func panicsAfterAwait(v func(int) rt.Coro[int], n int) int {
+	switch n {
+	case 0:
+		for i := range n + 1 {
+			panic(rt.Must(v(i)))
+		}
+		return -1
+	default:
+		panic(rt.Must(v(n)))
+	}
+}

@@ -61,3 +61,21 @@ func TestMemberNames(t *testing.T) {
 		t.Fatalf("got %v, %v", v, err)
 	}
 }
+
+func TestLeavingLoops(t *testing.T) {
+	for n, want := range map[int]string{0: "a30 returned", 2: "0102021a30 returned"} {
+		v, err := rt.Run(leavingLoopsAsync(later[int], n))
+		if err != nil || v != want {
+			t.Errorf("n=%d: got %q, %v; want %q", n, v, err, want)
+		}
+	}
+}
+
+func TestPanicsAfterAwait(t *testing.T) {
+	for n, want := range map[int]string{0: "panic: 0", 3: "panic: 3"} {
+		_, err := rt.Run(panicsAfterAwaitAsync(later[int], n))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("n=%d: got %v, want %s", n, err, want)
+		}
+	}
+}
