@@ -459,10 +459,15 @@ func (l *lowerer) forStmt(s *ast.ForStmt, lab *types.Label) {
 		l.jumpIf(negate(l.expr(s.Cond)), end)
 	}
 	l.push(&target{brk: end, cont: post, label: lab})
+	n := len(l.items)
 	l.loopDepth++
 	l.stmts(s.Body.List)
 	l.loopDepth--
 	l.pop()
+	if !l.stepReached(n, post) {
+		l.label(end)
+		return
+	}
 	l.label(post)
 	for _, v := range loopVars {
 		if v.cell {
@@ -474,6 +479,63 @@ func (l *lowerer) forStmt(s *ast.ForStmt, lab *types.Label) {
 	}
 	l.jump(token.NoPos, head)
 	l.label(end)
+}
+
+// stepReached reports whether control can come to post, the step of a
+// loop whose body was lowered into the items from n on: by falling off the
+// body's end, or by a jump to post (a continue, directly or through an exit
+// stub). When it cannot (every way through the body returns, panics, breaks
+// or leaves for an outer loop), the loop leaves its step out: the template's
+// post statement never runs there either, and vet reports code after the
+// body's last jump as unreachable.
+func (l *lowerer) stepReached(n int, post string) bool {
+	body := l.items[n:]
+	if len(body) == 0 {
+		return true
+	}
+	at := map[string]int{}
+	for i, it := range body {
+		if it.label != "" {
+			at[it.label] = i
+		}
+	}
+	stubTo := map[string]string{}
+	for _, st := range l.stubs {
+		stubTo[st.label] = st.to
+	}
+	seen := make([]bool, len(body))
+	work := []int{0}
+	seen[0] = true
+	visit := func(lab string) {
+		if i, ok := at[lab]; ok && !seen[i] {
+			seen[i] = true
+			work = append(work, i)
+		}
+	}
+	for len(work) > 0 {
+		i := work[len(work)-1]
+		work = work[:len(work)-1]
+		it := body[i]
+		if !it.term {
+			if i+1 == len(body) {
+				return true
+			}
+			if !seen[i+1] {
+				seen[i+1] = true
+				work = append(work, i+1)
+			}
+		}
+		for _, j := range it.jumps {
+			if to, ok := stubTo[j]; ok {
+				j = to
+			}
+			if j == post {
+				return true
+			}
+			visit(j)
+		}
+	}
+	return false
 }
 
 func (l *lowerer) push(t *target) { l.targets = append(l.targets, t) }

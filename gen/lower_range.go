@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 )
 
 // rangeStmt lowers a range loop whose body suspends. The operand is
@@ -66,15 +67,22 @@ func (l *lowerer) rangeStmt(s *ast.RangeStmt, lab *types.Label) {
 	l.label(end)
 }
 
-// loopBody lowers the body of a flattened loop, then its next step.
-func (l *lowerer) loopBody(s *ast.RangeStmt, tgt *target, next func()) {
+// loopBody lowers the body of a flattened loop, then its next step, unless
+// no way through the body comes to the step (see stepReached); it reports
+// whether the step was lowered.
+func (l *lowerer) loopBody(s *ast.RangeStmt, tgt *target, next func()) bool {
+	n := len(l.items)
 	l.push(tgt)
 	l.loopDepth++
 	l.stmts(s.Body.List)
 	l.loopDepth--
 	l.pop()
+	if !l.stepReached(n, tgt.cont) {
+		return false
+	}
 	l.label(tgt.cont)
 	next()
+	return true
 }
 
 // iterVars assigns this iteration's values to the key and value of the
@@ -213,8 +221,10 @@ func (l *lowerer) rangeString(s *ast.RangeStmt, tgt *target, head string) {
 	l.label(head)
 	l.text(s.For, "if $0 >= len($1) {\ngoto "+tgt.brk+"\n}", i, x).jumps = []string{tgt.brk}
 	var val ast.Expr
+	var r *variable
+	decAt := len(l.items)
 	if s.Value != nil && !isBlank(s.Value) {
-		r := l.newTemp(types.Typ[types.Rune], "r")
+		r = l.newTemp(types.Typ[types.Rune], "r")
 		l.text(s.For, "$0, $1 = $utf8.DecodeRuneInString("+tail("$2[$3:]")+")", r, w, x, i).defs = []*variable{r, w}
 		val = l.ref(r)
 	} else {
@@ -225,10 +235,24 @@ func (l *lowerer) rangeString(s *ast.RangeStmt, tgt *target, head string) {
 		k = nil
 	}
 	l.iterVars(s, k, val)
-	l.loopBody(s, tgt, func() {
+	stepped := l.loopBody(s, tgt, func() {
 		l.text(s.For, "$0 += $1", i, w)
 		l.jump(token.NoPos, head)
 	})
+	if !stepped {
+		// The loop never comes to its second rune: the first one's
+		// width, which only the step reads, is not kept (a variable
+		// only assigned does not compile), nor, without a value, is
+		// the decoding.
+		l.dropTemp(w)
+		if r != nil {
+			dec := l.items[decAt]
+			dec.text = "$0, _ = $utf8.DecodeRuneInString(" + tail("$1[$2:]") + ")"
+			dec.args, dec.defs = []any{r, x, i}, []*variable{r}
+		} else {
+			l.items = slices.Delete(l.items, decAt, decAt+1)
+		}
+	}
 }
 
 func (l *lowerer) rangeMap(s *ast.RangeStmt, m *types.Map, tgt *target, head string) {

@@ -22,7 +22,9 @@ func (l *lowerer) simple(s ast.Stmt) {
 			l.await(call, nil, false)
 			return
 		}
-		l.emit(&item{stmt: &ast.ExprStmt{X: l.expr(s.X)}})
+		// A panic whose argument suspends still ends the way through:
+		// the filler after it is dropped, as after a verbatim one.
+		l.emit(&item{stmt: &ast.ExprStmt{X: l.expr(s.X)}, term: isTerminating(l.info, s)})
 	case *ast.AssignStmt:
 		l.assign(s)
 	case *ast.IncDecStmt:

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 )
 
 // varKind says what a flat object is.
@@ -38,6 +39,14 @@ func (l *lowerer) newTemp(t types.Type, hint string) *variable {
 	v := &variable{name: hint, typ: t, pos: l.pos}
 	l.varList = append(l.varList, v)
 	return v
+}
+
+// dropTemp forgets a temporary that no rendered code refers to any more,
+// so that it is not declared.
+func (l *lowerer) dropTemp(v *variable) {
+	if i := slices.Index(l.varList, v); i >= 0 {
+		l.varList = slices.Delete(l.varList, i, i+1)
+	}
 }
 
 // ref returns a new identifier standing for v in lowered code.

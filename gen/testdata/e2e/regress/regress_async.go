@@ -329,7 +329,7 @@ type leavingLoopsFrame struct {
 	v      func(int) rt.Coro[int]
 	n      int
 	out    string
-	i, i_1 int
+	i      int
 	r      rune
 	defers []func()
 }
@@ -344,7 +344,7 @@ func (f *leavingLoopsFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *leavingLoopsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var i, v, v_1, v_2, i_1, v_3, i_2, w, v_4, i_3, v_5 int
+	var i, v, i_1, v_1, i_2, v_2, i_3, v_3, i_4, v_4 int
 	var r int32
 	var x []int
 	switch f.Enter(thrown) {
@@ -353,13 +353,11 @@ func (f *leavingLoopsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case 2:
 		goto resume8
 	case 3:
-		goto resume9
+		goto resume15
 	case 4:
-		goto resume16
+		goto resume19
 	case 5:
-		goto resume20
-	case 6:
-		goto resume24
+		goto resume23
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
@@ -369,7 +367,6 @@ func (f *leavingLoopsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		}
 	})
 	i = 0
-for1:
 	/*line regress.go:116*/ if !(i < f.n) {
 		goto endfor3
 	}
@@ -381,15 +378,12 @@ resume4:
 	v = f.Aw.Must()
 	/*line regress.go:117*/ f.out += fmt.Sprint(v)
 	goto endfor3
-	/*line regress.go:116*/ i++
-	goto for1
 endfor3:
-	/*line regress.go:120*/ f.i = 0
-for5:
-	/*line regress.go:120*/ if !(f.i < f.n) {
+	i_1 = 0
+	/*line regress.go:120*/ if !(i_1 < f.n) {
 		goto endfor7
 	}
-	/*line regress.go:121*/ f.Aw.Begin(f.v(f.i + 10))
+	/*line regress.go:121*/ f.Aw.Begin(f.v(i_1 + 10))
 resume8:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
@@ -397,79 +391,62 @@ resume8:
 	v_1 = f.Aw.Must()
 	/*line regress.go:121*/ f.out += fmt.Sprint(v_1)
 	goto endfor7
-	/*line regress.go:120*/ f.Aw.Begin(f.v(1))
-resume9:
+endfor7:
+	f.i = 0
+range9:
+	if f.i >= f.n {
+		goto endrange11
+	}
+	i_2 = 0
+	if i_2 >= f.n {
+		goto endrange14
+	}
+	/*line regress.go:127*/ f.Aw.Begin(f.v(f.i + 20))
+resume15:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	v_2 = f.Aw.Must()
-	/*line regress.go:120*/ f.i += v_2
-	goto for5
-endfor7:
-	f.i_1 = 0
-range10:
-	if f.i_1 >= f.n {
-		goto endrange12
+	/*line regress.go:127*/ f.out += fmt.Sprint(v_2)
+	goto next10
+endrange14:
+next10:
+	f.i++
+	goto range9
+endrange11:
+	i_3 = 0
+	if i_3 >= len("ab") {
+		goto endrange18
 	}
-	i_1 = 0
-range13:
-	if i_1 >= f.n {
-		goto endrange15
-	}
-	/*line regress.go:127*/ f.Aw.Begin(f.v(f.i_1 + 20))
-resume16:
+	r, _ = utf8.DecodeRuneInString("ab"[i_3:])
+	/*line regress.go:131*/ f.r = r
+	f.Aw.Begin(f.v(30))
+resume19:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	v_3 = f.Aw.Must()
-	/*line regress.go:127*/ f.out += fmt.Sprint(v_3)
-	goto next11
-	i_1++
-	goto range13
-endrange15:
-next11:
-	f.i_1++
-	goto range10
-endrange12:
-	i_2 = 0
-range17:
-	if i_2 >= len("ab") {
-		goto endrange19
+	/*line regress.go:132*/ f.out += string(f.r) + fmt.Sprint(v_3)
+	goto endrange18
+endrange18:
+	x = []int{5, 6}
+	i_4 = 0
+	if i_4 >= len(x) {
+		goto endrange22
 	}
-	r, w = utf8.DecodeRuneInString("ab"[i_2:])
-	/*line regress.go:131*/ f.r = r
-	f.Aw.Begin(f.v(30))
-resume20:
+	/*line regress.go:136*/ f.Aw.Begin(f.v(i_4))
+resume23:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	v_4 = f.Aw.Must()
-	/*line regress.go:132*/ f.out += string(f.r) + fmt.Sprint(v_4)
-	goto endrange19
-	i_2 += w
-	goto range17
-endrange19:
-	x = []int{5, 6}
-	i_3 = 0
-range21:
-	if i_3 >= len(x) {
-		goto endrange23
-	}
-	/*line regress.go:136*/ f.Aw.Begin(f.v(i_3))
-resume24:
-	if y, ok := f.Aw.Step(c, &thrown); ok {
-		return f.Suspend(6, y)
-	}
-	v_5 = f.Aw.Must()
-	/*line regress.go:136*/ if v_5 == 0 {
+	/*line regress.go:136*/ if v_4 == 0 {
 		return f.done(f.out + " returned")
 	}
 	panic("not reached")
-	i_3++
-	goto range21
-endrange23:
-	/*line regress.go:141*/ return f.done(f.out + " end")
-//line regress_async.go:473
+endrange22:
+	return f.done(f.out + " end")
+//line regress_async.go:450
 }
 func (f *leavingLoopsFrame) catch() {
 	if p := recover(); p != nil {
@@ -510,14 +487,14 @@ func (f *leavingLoopsFrame) Close() {
 	f.Frame.Close()
 }
 func (f *leavingLoopsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.leavingLoops", "gen/testdata/e2e/regress/regress.go", 117, 121, 120, 127, 132, 136))
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.leavingLoops", "gen/testdata/e2e/regress/regress.go", 117, 121, 127, 132, 136))
 }
 
 // panicsAfterAwaitFrame is the state of a suspended panicsAfterAwait.
 type panicsAfterAwaitFrame struct {
 	rtimpl.AwaitFrame[int, int]
-	v         func(int) rt.Coro[int]
-	n, n_1, i int
+	v func(int) rt.Coro[int]
+	n int
 }
 
 // panicsAfterAwaitAsync is panicsAfterAwait as a coroutine (see asyncgen).
@@ -530,7 +507,7 @@ func (f *panicsAfterAwaitFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
-	var v, v_1 int
+	var n, i, v, v_1 int
 	switch f.Enter(thrown) {
 	case 1:
 		goto resume7
@@ -547,23 +524,20 @@ func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		goto case3
 	}
 case2:
-	f.n_1 = f.n + 1
-	f.i = 0
-range4:
-	if f.i >= f.n_1 {
+	n = f.n + 1
+	i = 0
+	if i >= n {
 		goto endrange6
 	}
-	/*line regress.go:152*/ f.Aw.Begin(f.v(f.i))
+	/*line regress.go:152*/ f.Aw.Begin(f.v(i))
 resume7:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	v = f.Aw.Must()
 	/*line regress.go:152*/ panic(v)
-	f.i++
-	goto range4
 endrange6:
-	/*line regress.go:154*/ return f.Finish(-1, nil)
+	return f.Finish(-1, nil)
 case3:
 	f.Aw.Begin(f.v(f.n))
 resume8:
@@ -572,8 +546,7 @@ resume8:
 	}
 	v_1 = f.Aw.Must()
 	/*line regress.go:156*/ panic(v_1)
-	panic("asyncgen: unreachable")
-//line regress_async.go:577
+//line regress_async.go:550
 }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.panicsAfterAwait", "gen/testdata/e2e/regress/regress.go", 152, 156))
