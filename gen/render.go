@@ -63,22 +63,33 @@ func (r *renderer) body() string {
 
 // reachable finds the jumps the lowering added that are not needed: after
 // an item that does not fall through (vet reports them as unreachable), or
-// to a label that follows at once. It returns the labels still used once
-// they are gone.
+// to a label that follows at once, past labels and dropped items (a
+// template's own break, continue or goto too). It returns the labels still
+// used once they are gone.
 func (r *renderer) reachable() (used map[string]bool, skip map[int]bool) {
 	skip = map[int]bool{}
 	items := r.l.items
-	for i, it := range items {
+	// toNext drops item i when it is a plain jump to a label that follows
+	// it: a lowered goto, or a template's branch rendered as a goto to
+	// it.jumps[0] (out of a loop over an async iterator, the exit stub
+	// that closes it, not g's label), but not one that stops iterators on
+	// its way.
+	toNext := func(i int) bool {
+		it := items[i]
 		g, ok := it.stmt.(*ast.BranchStmt)
-		if !ok || g.Tok != token.GOTO || g.TokPos.IsValid() {
-			continue
+		if !ok || skip[i] || len(it.jumps) != 1 {
+			return false
 		}
-		for j := i + 1; j < len(items) && items[j].stmt == nil && items[j].label != ""; j++ {
-			if items[j].label == g.Label.Name {
+		if fix := r.l.branchTo[g]; g.Tok != token.GOTO && fix == nil || fix != nil && len(fix.stops) > 0 {
+			return false
+		}
+		for j := i + 1; j < len(items) && (skip[j] || items[j].stmt == nil && items[j].label != ""); j++ {
+			if !skip[j] && items[j].label == it.jumps[0] {
 				skip[i] = true
-				break
+				return true
 			}
 		}
+		return false
 	}
 	for {
 		used = map[string]bool{}
@@ -93,6 +104,9 @@ func (r *renderer) reachable() (used map[string]bool, skip map[int]bool) {
 			}
 		}
 		changed := false
+		for i := range items {
+			changed = toNext(i) || changed
+		}
 		dead := false
 		for i, it := range items {
 			if it.label != "" && it.stmt == nil {

@@ -1551,8 +1551,6 @@ resume7:
 	}
 	f.out += fmt.Sprint(v) + ";"
 	f.step_1++
-	goto post2
-post2:
 	/*line iter_templates.go:331*/ f.round++
 	goto for1
 endfor3:
@@ -1563,7 +1561,7 @@ resume8:
 	}
 	f.aw1.Must()
 	/*line iter_templates.go:344*/ return f.Finish(f.out, nil)
-//line iter_templates_async.go:1567
+//line iter_templates_async.go:1565
 }
 func (f *iterLitFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterLitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -1623,7 +1621,7 @@ resume5:
 	goto for1
 endfor3:
 	/*line iter_templates.go:326*/ return f.Finish(rt.Void{}, nil)
-//line iter_templates_async.go:1627
+//line iter_templates_async.go:1625
 }
 func (f *iterLitFunc1Frame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *iterLitFunc1Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {

@@ -457,13 +457,11 @@ resume6:
 		return f.Suspend(2, y)
 	}
 	f.Aw.Must()
-	/*line range_templates.go:128*/ goto next2
 endif5:
-next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:131*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:467
+//line range_templates_async.go:465
 }
 func (f *rangeChanFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeChan", "generated_test/range_templates.go", 125, 127))
@@ -532,7 +530,7 @@ resume8:
 	goto range5
 endrange7:
 	/*line range_templates.go:149*/ return f.Finish(fmt.Sprintf("%s n=%d", f.out, f.n), nil)
-//line range_templates_async.go:536
+//line range_templates_async.go:534
 }
 func (f *rangeIntFrame) Close() { f.Aw.Close(); f.aw1.Close(); f.Frame.Close() }
 func (f *rangeIntFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
@@ -650,7 +648,7 @@ endrange11:
 	f.stop_2()
 	f.stop_2 = nil
 	/*line range_templates.go:177*/ return f.done(f.out)
-//line range_templates_async.go:654
+//line range_templates_async.go:652
 }
 func (f *rangeFuncFrame) catch() {
 	if p := recover(); p != nil {
@@ -761,7 +759,7 @@ endrange3:
 	f.stop()
 	f.stop = nil
 	/*line range_templates.go:192*/ return f.done("end")
-//line range_templates_async.go:765
+//line range_templates_async.go:763
 }
 func (f *rangeFuncReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -898,7 +896,7 @@ next2:
 	goto range1
 endrange3:
 	/*line range_templates.go:212*/ return f.Finish(f.out, nil)
-//line range_templates_async.go:902
+//line range_templates_async.go:900
 }
 func (f *rangeNestedFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rangeNested", "generated_test/range_templates.go", 205, 208))

@@ -481,7 +481,6 @@ resume11:
 		return f.Suspend(3, y)
 	}
 	f.Aw.Must()
-	/*line review_templates.go:99*/ goto endswitch8
 endswitch8:
 	if f.it.Done() {
 		goto endrange4
@@ -498,7 +497,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:502
+//line review_templates_async.go:501
 }
 func (f *rvSelectBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -627,7 +626,7 @@ resume8:
 	f_1.aw1.Must()
 	f_1.it = nil
 	return f_1.exit(nil)
-//line review_templates_async.go:631
+//line review_templates_async.go:630
 }
 func (f_1 *rvClosureReturnFrame) catch() {
 	if p := recover(); p != nil {
@@ -740,7 +739,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:744
+//line review_templates_async.go:743
 }
 func (f *rvPanicProducerFrame) catch() {
 	if p := recover(); p != nil {
@@ -833,7 +832,7 @@ resume2:
 	}
 	f.aw1.Must()
 	/*line review_templates.go:150*/ panic("producer panic")
-//line review_templates_async.go:837
+//line review_templates_async.go:836
 }
 func (f *rvPanickerFrame) catch() {
 	if p := recover(); p != nil {
@@ -1050,7 +1049,7 @@ resume22:
 	f.aw1.Must()
 	f.it_1 = nil
 	goto closerange3
-//line review_templates_async.go:1054
+//line review_templates_async.go:1053
 }
 func (f *rvNestedLabelledFrame) catch() {
 	if p := recover(); p != nil {
@@ -1198,7 +1197,7 @@ resume13:
 	f.aw1.Must()
 	f.it = nil
 	goto endswitch1
-//line review_templates_async.go:1202
+//line review_templates_async.go:1201
 }
 func (f *rvSwitchLabelBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -1307,7 +1306,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1311
+//line review_templates_async.go:1310
 }
 func (f *rvReturnOrderFrame) catch() {
 	if p := recover(); p != nil {
@@ -1446,7 +1445,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1450
+//line review_templates_async.go:1449
 }
 func (f *rvPanicDefersFrame) catch() {
 	if p := recover(); p != nil {
@@ -1574,7 +1573,7 @@ resume8:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1578
+//line review_templates_async.go:1577
 }
 func (f *rvIgnoredCloseFrame) catch() {
 	if p := recover(); p != nil {
@@ -1660,7 +1659,7 @@ resume4:
 	/*line review_templates.go:270*/ f.e.Add("yield %d -> %v", f.i, ok_1)
 	/*line review_templates.go:268*/ f.i++
 	goto for1
-//line review_templates_async.go:1664
+//line review_templates_async.go:1663
 }
 func (f *rvStubbornFrame) catch() {
 	if p := recover(); p != nil {
@@ -1787,7 +1786,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	goto out
-//line review_templates_async.go:1791
+//line review_templates_async.go:1790
 }
 func (f *rvGotoOutForwardFrame) catch() {
 	if p := recover(); p != nil {
@@ -1925,7 +1924,7 @@ resume14:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:1929
+//line review_templates_async.go:1928
 }
 func (f *rvOuterContinueFromSwitchFrame) catch() {
 	if p := recover(); p != nil {
@@ -2060,7 +2059,7 @@ resume9:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:2064
+//line review_templates_async.go:2063
 }
 func (f *rvLabelSelfFrame) catch() {
 	if p := recover(); p != nil {
@@ -2195,7 +2194,7 @@ resume11:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:2199
+//line review_templates_async.go:2198
 }
 func (f *rvSelectAwaitBreakFrame) catch() {
 	if p := recover(); p != nil {
@@ -2288,8 +2287,6 @@ resume5:
 		}
 	}
 	/*line review_templates.go:378*/ f.out += fmt.Sprint(v_1)
-	goto closerange3
-closerange3:
 	/*line review_templates.go:374*/ f.aw1.Begin(f.it_1.Close())
 resume7:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -2326,7 +2323,7 @@ resume13:
 	f.aw1.Must()
 	f.it_1 = nil
 	return f.exit(nil)
-//line review_templates_async.go:2330
+//line review_templates_async.go:2327
 }
 func (f *rvRerangeFrame) catch() {
 	if p := recover(); p != nil {
@@ -2463,7 +2460,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	goto endselect1
-//line review_templates_async.go:2467
+//line review_templates_async.go:2464
 }
 func (f *rvAllInSelectFrame) catch() {
 	if p := recover(); p != nil {
@@ -2550,7 +2547,7 @@ resume6:
 	/*line review_templates.go:428*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:432*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2554
+//line review_templates_async.go:2551
 }
 func (f *rvSwFallFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwFall", "generated_test/review_templates.go", 428))
@@ -2624,7 +2621,7 @@ resume7:
 	/*line review_templates.go:454*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:473*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2628
+//line review_templates_async.go:2625
 }
 func (f *rvSwLabelBreakFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwLabelBreak", "generated_test/review_templates.go", 454))
@@ -2674,7 +2671,7 @@ resume5:
 	/*line review_templates.go:483*/ f.out += fmt.Sprint(i)
 endswitch1:
 	/*line review_templates.go:488*/ return f.Finish(f.out+"|", nil)
-//line review_templates_async.go:2678
+//line review_templates_async.go:2675
 }
 func (f *rvSwEmptyDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwEmptyDefault", "generated_test/review_templates.go", 483))
@@ -2734,7 +2731,7 @@ post2:
 	goto for1
 endfor3:
 	/*line review_templates.go:507*/ return f.Finish(f.out, nil)
-//line review_templates_async.go:2738
+//line review_templates_async.go:2735
 }
 func (f *rvSwDefaultFirstFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwDefaultFirst", "generated_test/review_templates.go", 501))
@@ -2908,7 +2905,7 @@ endswitch24:
 	goto for21
 endfor23:
 	/*line review_templates.go:593*/ return f.Finish(f.out, nil)
-//line review_templates_async.go:2912
+//line review_templates_async.go:2909
 }
 func (f *rvSwFallOutFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwFallOut", "generated_test/review_templates.go", 524, 538, 552, 563, 577, 589))
@@ -2991,7 +2988,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:2995
+//line review_templates_async.go:2992
 }
 func (f *rvCloseErrNamedFrame) catch() {
 	if p := recover(); p != nil {
@@ -3109,7 +3106,7 @@ resume7:
 	f.aw1.Must()
 	f.it = nil
 	return f.exit(nil)
-//line review_templates_async.go:3113
+//line review_templates_async.go:3110
 }
 func (f *rvCleanupSeesResultFrame) catch() {
 	if p := recover(); p != nil {
@@ -3191,7 +3188,7 @@ resume4:
 	}
 	/*line review_templates.go:640*/ f.i++
 	goto for1
-//line review_templates_async.go:3195
+//line review_templates_async.go:3192
 }
 func (f *rvPeekProducerFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvPeekProducer", "generated_test/review_templates.go", 641))
@@ -3365,7 +3362,7 @@ resume23:
 	f.aw1.Must()
 	f.it_1 = nil
 	goto mid
-//line review_templates_async.go:3369
+//line review_templates_async.go:3366
 }
 func (f *rvGotoMidFrame) catch() {
 	if p := recover(); p != nil {
@@ -3513,7 +3510,7 @@ resume12:
 	f.aw1.Must()
 	f.it = nil
 	goto next2
-//line review_templates_async.go:3517
+//line review_templates_async.go:3514
 }
 func (f *rvContinueFuncOuterFrame) catch() {
 	if p := recover(); p != nil {
@@ -3614,8 +3611,6 @@ resume5:
 	}
 	/*line review_templates.go:710*/ v_1, err_1 = v, err
 	f.out += fmt.Sprint(v_1, err_1)
-	goto closerange3
-closerange3:
 	/*line review_templates.go:710*/ f.aw1.Begin(f.it.Close())
 resume6:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -3728,7 +3723,7 @@ resume36:
 	f.aw1.Must()
 	f.it_4 = nil
 	return f.exit(nil)
-//line review_templates_async.go:3732
+//line review_templates_async.go:3727
 }
 func (f *rvShapesFrame) catch() {
 	if p := recover(); p != nil {
@@ -3823,7 +3818,7 @@ resume6:
 	i = f.Aw.Must()
 	/*line review_templates.go:748*/ f.out += fmt.Sprint(i)
 	panic("in the flattened clause")
-//line review_templates_async.go:3827
+//line review_templates_async.go:3822
 }
 func (f *rvSwPanicLineFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwPanicLine", "generated_test/review_templates.go", 748))
@@ -3882,7 +3877,7 @@ case3:
 	panic("in an inline clause after it")
 endswitch1:
 	return f.Finish(f.out, nil)
-//line review_templates_async.go:3886
+//line review_templates_async.go:3881
 }
 func (f *rvSwPanicLineNoDefaultFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.rvSwPanicLineNoDefault", "generated_test/review_templates.go", 771))

@@ -195,11 +195,9 @@ resume2:
 		goto case4
 	}
 case3:
-	goto endselect1
 case4:
-endselect1:
 	/*line sel2_templates.go:68*/ return f.Finish(fmt.Sprint(<-f.out, f.x), nil)
-//line sel2_templates_async.go:203
+//line sel2_templates_async.go:201
 }
 func (f *sel2ReadBeforeAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.sel2ReadBeforeAwait", "generated_test/sel2_templates.go", 66))

@@ -377,9 +377,8 @@ resume4:
 	}
 	v = f.Aw.Must()
 	/*line regress.go:117*/ f.out += fmt.Sprint(v)
-	goto endfor3
 endfor3:
-	i_1 = 0
+	/*line regress.go:120*/ i_1 = 0
 	/*line regress.go:120*/ if !(i_1 < f.n) {
 		goto endfor7
 	}
@@ -390,7 +389,6 @@ resume8:
 	}
 	v_1 = f.Aw.Must()
 	/*line regress.go:121*/ f.out += fmt.Sprint(v_1)
-	goto endfor7
 endfor7:
 	f.i = 0
 range9:
@@ -408,9 +406,7 @@ resume15:
 	}
 	v_2 = f.Aw.Must()
 	/*line regress.go:127*/ f.out += fmt.Sprint(v_2)
-	goto next10
 endrange14:
-next10:
 	f.i++
 	goto range9
 endrange11:
@@ -427,7 +423,6 @@ resume19:
 	}
 	v_3 = f.Aw.Must()
 	/*line regress.go:132*/ f.out += string(f.r) + fmt.Sprint(v_3)
-	goto endrange18
 endrange18:
 	x = []int{5, 6}
 	i_4 = 0
@@ -446,7 +441,7 @@ resume23:
 	panic("not reached")
 endrange22:
 	return f.done(f.out + " end")
-//line regress_async.go:450
+//line regress_async.go:445
 }
 func (f *leavingLoopsFrame) catch() {
 	if p := recover(); p != nil {
@@ -546,7 +541,7 @@ resume8:
 	}
 	v_1 = f.Aw.Must()
 	/*line regress.go:156*/ panic(v_1)
-//line regress_async.go:550
+//line regress_async.go:545
 }
 func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.panicsAfterAwait", "gen/testdata/e2e/regress/regress.go", 152, 156))
