@@ -58,27 +58,29 @@ func parseScore(b []byte) (float64, bool) {
 	return f, true
 }
 
-// appendScore writes a stored score as Redis 7.0 answers one: %.17g,
-// with inf and -inf spelled as Redis spells them, and -0 as 0 (Redis
-// keeps a small sorted set's integral scores as integers).
-func appendScore(out []byte, f float64) []byte {
+// score writes a stored score as Redis 7.0 answers one: %.17g, with inf
+// and -inf spelled as Redis spells them, and -0 as 0 (Redis keeps a small
+// sorted set's integral scores as integers); a bulk string in RESP2, a
+// double in RESP3.
+func (c *client) score(f float64) {
 	if f == 0 {
 		f = 0
 	}
-	return appendNewScore(out, f)
+	c.newScore(f)
 }
 
-// appendNewScore writes a score just computed, as ZINCRBY answers it:
-// as appendScore does, but -0 as -0.
-func appendNewScore(out []byte, f float64) []byte {
+// newScore writes a score just computed, as ZINCRBY answers it: as score
+// does, but -0 as -0.
+func (c *client) newScore(f float64) {
+	var num [32]byte
 	switch {
 	case math.IsInf(f, 1):
-		return appendBulkString(out, "inf")
+		c.double(append(num[:0], "inf"...))
 	case math.IsInf(f, -1):
-		return appendBulkString(out, "-inf")
+		c.double(append(num[:0], "-inf"...))
+	default:
+		c.double(strconv.AppendFloat(num[:0], f, 'g', 17, 64))
 	}
-	var num [32]byte
-	return appendBulk(out, strconv.AppendFloat(num[:0], f, 'g', 17, 64))
 }
 
 // zaddFlags are ZADD's options.
@@ -153,7 +155,7 @@ func (c *client) zadd(key []byte, pairs [][]byte, f zaddFlags) {
 	if !found {
 		if f.xx {
 			if f.incr {
-				c.out = appendNull(c.out)
+				c.null()
 			} else {
 				c.out = appendInt(c.out, 0)
 			}
@@ -198,9 +200,9 @@ func (c *client) zadd(key []byte, pairs [][]byte, f zaddFlags) {
 	}
 	switch {
 	case f.incr && kept:
-		c.out = appendNull(c.out)
+		c.null()
 	case f.incr:
-		c.out = appendNewScore(c.out, score)
+		c.newScore(score)
 	case f.ch:
 		c.out = appendInt(c.out, int64(added+changed))
 	default:
@@ -214,10 +216,10 @@ func cmdZScore(c *client, args [][]byte) {
 		return
 	}
 	if score, in := z.scoreOf(found, args[2]); in {
-		c.out = appendScore(c.out, score)
+		c.score(score)
 		return
 	}
-	c.out = appendNull(c.out)
+	c.null()
 }
 
 // scoreOf returns member's score in z, if z exists and holds it.
@@ -266,7 +268,7 @@ func (c *client) zrank(args [][]byte, rev bool) {
 	}
 	score, in := z.scoreOf(found, args[2])
 	if !in {
-		c.out = appendNull(c.out)
+		c.null()
 		return
 	}
 	r := z.order.rank(score, string(args[2]))
@@ -378,9 +380,10 @@ func cmdZRange(c *client, args [][]byte) {
 }
 
 // appendRange answers count members from rank from (counted from the
-// end if rev), with their scores if withScores.
+// end if rev), with their scores if withScores: each after its member in
+// RESP2, member and score as a pair in RESP3.
 func (c *client) appendRange(z *zset, from, count int, rev, withScores bool) {
-	if withScores {
+	if withScores && !c.resp3 {
 		c.out = appendArray(c.out, 2*count)
 	} else {
 		c.out = appendArray(c.out, count)
@@ -393,9 +396,12 @@ func (c *client) appendRange(z *zset, from, count int, rev, withScores bool) {
 		x = z.order.at(z.size() - 1 - from)
 	}
 	for ; count > 0; count-- {
+		if withScores && c.resp3 {
+			c.out = appendArray(c.out, 2)
+		}
 		c.out = appendBulkString(c.out, x.member)
 		if withScores {
-			c.out = appendScore(c.out, x.score)
+			c.score(x.score)
 		}
 		if rev {
 			x = x.back
@@ -410,7 +416,8 @@ func cmdZPopMax(c *client, args [][]byte) { c.zpop(args, true) }
 
 // zpop takes the members with the lowest (if highest, the highest) scores, one or
 // count of them, and answers them with their scores, lowest first (highest
-// first if highest): always an array, empty if the key is missing.
+// first if highest): always an array, empty if the key is missing. In
+// RESP3 the answer to a count is an array of pairs, as Redis 7.0's.
 func (c *client) zpop(args [][]byte, highest bool) {
 	count, ok := c.popCount(args, errSyntax)
 	if !ok {
@@ -420,18 +427,26 @@ func (c *client) zpop(args [][]byte, highest bool) {
 	if !ok {
 		return
 	}
+	pairs := c.resp3 && count >= 0
 	if count < 0 {
 		count = 1
 	}
 	count = min(count, sizeOf(z, found))
-	c.out = appendArray(c.out, 2*count)
+	if pairs {
+		c.out = appendArray(c.out, count)
+	} else {
+		c.out = appendArray(c.out, 2*count)
+	}
 	for range count {
 		x := z.order.head.links[0].next
 		if highest {
 			x = z.order.tail
 		}
+		if pairs {
+			c.out = appendArray(c.out, 2)
+		}
 		c.out = appendBulkString(c.out, x.member)
-		c.out = appendScore(c.out, x.score)
+		c.score(x.score)
 		z.del(x.member)
 	}
 	if count > 0 {
