@@ -232,3 +232,15 @@ func TestRedisCLIResp3(t *testing.T) {
 		}
 	}
 }
+
+// redis-benchmark -3 opens each connection with HELLO 3 and stops at the
+// first error ("Error from server: ERR unknown command 'HELLO'" before
+// the server knew it); its tests of every type run in RESP3.
+func TestRedisBenchmarkResp3(t *testing.T) {
+	need(t, "redis-benchmark", "redis-tools")
+	addr := startTest(t, defaultLimits)
+	h, p := hostPort(t, addr)
+	out := run(t, "", "redis-benchmark", "-3", "-h", h, "-p", p, "-t", "set,get,hset,spop,zadd,zpopmin,lrange_100",
+		"-c", "10", "-n", "2000", "-r", "100", "-q")
+	checkBenchmark(t, "-3", out, "SET: ", "GET: ", "HSET: ", "SPOP: ", "ZADD: ", "ZPOPMIN: ", "LRANGE_100 (first 100 elements): ")
+}
