@@ -282,3 +282,58 @@ var stringsSteps = []exchangeStep{
 	{"SCAN 0 TYPE list", "*2\r\n$1\r\n0\r\n*1\r\n$2\r\nl2\r\n"},
 	{"SCAN 0 TYPE nosuch", "*2\r\n$1\r\n0\r\n*0\r\n"},
 }
+
+// ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE and ZCOUNT, the sorted-set
+// reads older than ZRANGE's options and still what clients send (redis-py's
+// zrange(desc=True) is ZREVRANGE): their options, errors and RESP3 pairs
+// as redis-server 7.0 answers them.
+func TestSortedSetRangeCommands(t *testing.T) {
+	converseAll(t, []pair{
+		{"ZADD z 1 a 2 b 3 c 4 d", ":4\r\n"},
+		{"ZREVRANGE z 0 -1", "*4\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"},
+		{"ZREVRANGE z 0 1 WITHSCORES", "*4\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+		{"ZREVRANGE z 1 100 withscores", "*6\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n"},
+		{"ZREVRANGE z 0 -1 REV", "-ERR syntax error\r\n"},
+		{"ZREVRANGE z 0 -1 BYSCORE", "-ERR syntax error\r\n"},
+		{"ZREVRANGE z 0 -1 LIMIT 0 1", "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n"},
+		{"ZREVRANGE z 0 -1 BYLEX", "-ERR syntax error\r\n"},
+		{"ZREVRANGE z x 1", "-ERR value is not an integer or out of range\r\n"},
+		{"ZREVRANGE nokey 0 -1", "*0\r\n"},
+		{"ZREVRANGE z 0", "-ERR wrong number of arguments for 'zrevrange' command\r\n"},
+		{"ZRANGEBYSCORE z 2 3", "*2\r\n$1\r\nb\r\n$1\r\nc\r\n"},
+		{"ZRANGEBYSCORE z -inf +inf WITHSCORES", "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"},
+		{"ZRANGEBYSCORE z (1 3 LIMIT 1 5", "*1\r\n$1\r\nc\r\n"},
+		{"ZRANGEBYSCORE z (1 (3", "*1\r\n$1\r\nb\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT 0 -1 WITHSCORES", "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT 0", "-ERR syntax error\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT x 1", "-ERR value is not an integer or out of range\r\n"},
+		{"ZRANGEBYSCORE z 1 3 REV", "-ERR syntax error\r\n"},
+		{"ZRANGEBYSCORE z 1 3 BYSCORE", "-ERR syntax error\r\n"},
+		{"ZRANGEBYSCORE z a 3", "-ERR min or max is not a float\r\n"},
+		{"ZRANGEBYSCORE z 3 1", "*0\r\n"},
+		{"ZRANGEBYSCORE nokey 1 3", "*0\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT -1 2", "*0\r\n"},
+		{"ZREVRANGEBYSCORE z 3 2", "*2\r\n$1\r\nc\r\n$1\r\nb\r\n"},
+		{"ZREVRANGEBYSCORE z +inf -inf WITHSCORES LIMIT 1 2", "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n"},
+		{"ZREVRANGEBYSCORE z 2 3", "*0\r\n"},
+		{"ZREVRANGEBYSCORE z (4 (1", "*2\r\n$1\r\nc\r\n$1\r\nb\r\n"},
+		{"ZCOUNT z 2 3", ":2\r\n"},
+		{"ZCOUNT z -inf +inf", ":4\r\n"},
+		{"ZCOUNT z (1 (4", ":2\r\n"},
+		{"ZCOUNT z 3 1", ":0\r\n"},
+		{"ZCOUNT z a 1", "-ERR min or max is not a float\r\n"},
+		{"ZCOUNT nokey 1 2", ":0\r\n"},
+		{"ZCOUNT z 1", "-ERR wrong number of arguments for 'zcount' command\r\n"},
+		{"SET s v", "+OK\r\n"},
+		{"ZREVRANGE s 0 -1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZRANGEBYSCORE s 0 1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZREVRANGEBYSCORE s 0 1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZCOUNT s 0 1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZRANGEBYSCORE s a 1", "-ERR min or max is not a float\r\n"},
+		{"ZRANGEBYSCORE s 0 1 FOO", "-ERR syntax error\r\n"},
+		{"HELLO 3", helloReply("3")},
+		{"ZREVRANGE z 0 1 WITHSCORES", "*2\r\n*2\r\n$1\r\nd\r\n,4\r\n*2\r\n$1\r\nc\r\n,3\r\n"},
+		{"ZRANGEBYSCORE z 1 2 WITHSCORES", "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n"},
+		{"ZREVRANGEBYSCORE z 2 1 WITHSCORES", "*2\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1\r\n"},
+	})
+}
