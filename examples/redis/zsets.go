@@ -298,8 +298,24 @@ func parseBound(b []byte) (scoreBound, bool) {
 // cmdZRange is ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset
 // count] [WITHSCORES], checked in Redis's order: the options, then the
 // range, then the key. BYLEX is not implemented.
-func cmdZRange(c *client, args [][]byte) {
-	var withScores, rev, byScore bool
+func cmdZRange(c *client, args [][]byte) { c.zrange(args, false, false, true) }
+
+// cmdZRevRange is ZREVRANGE key start stop [WITHSCORES]: ZRANGE ... REV.
+func cmdZRevRange(c *client, args [][]byte) { c.zrange(args, true, false, false) }
+
+// cmdZRangeByScore is ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT
+// offset count]: ZRANGE ... BYSCORE.
+func cmdZRangeByScore(c *client, args [][]byte) { c.zrange(args, false, true, false) }
+
+// cmdZRevRangeByScore is ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT
+// offset count]: ZRANGE ... BYSCORE REV.
+func cmdZRevRangeByScore(c *client, args [][]byte) { c.zrange(args, true, true, false) }
+
+// zrange answers ZRANGE and the older commands that are ZRANGE with its
+// direction and kind of range set (rev, byScore); only ZRANGE itself
+// (options) takes REV, BYSCORE and BYLEX among its options.
+func (c *client) zrange(args [][]byte, rev, byScore, options bool) {
+	var withScores bool
 	offset, limit := int64(0), int64(-1)
 	for j := 4; j < len(args); j++ {
 		opt := args[j]
@@ -315,11 +331,11 @@ func cmdZRange(c *client, args [][]byte) {
 				return
 			}
 			j += 2
-		case isWord(opt, "rev"):
+		case options && isWord(opt, "rev"):
 			rev = true
-		case isWord(opt, "byscore"):
+		case options && isWord(opt, "byscore"):
 			byScore = true
-		case isWord(opt, "bylex"):
+		case options && isWord(opt, "bylex"):
 			c.out = appendError(c.out, "ERR ZRANGE BYLEX is not implemented by this server")
 			return
 		default:
@@ -348,13 +364,7 @@ func cmdZRange(c *client, args [][]byte) {
 	if rev { // the range is given as max, min
 		lo, hi = hi, lo
 	}
-	lower, ok1 := parseBound(lo)
-	upper, ok2 := parseBound(hi)
-	if !ok1 || !ok2 {
-		c.out = appendError(c.out, "ERR min or max is not a float")
-		return
-	}
-	z, found, ok := get[*zset](c, args[1])
+	z, found, from, to, ok := c.scoreRange(args[1], lo, hi)
 	if !ok {
 		return
 	}
@@ -364,8 +374,6 @@ func cmdZRange(c *client, args [][]byte) {
 	}
 	// The members in range have the ranks [from, to); LIMIT skips
 	// offset of them, in the order asked for, and takes count.
-	from := z.order.firstFrom(lower.score, lower.exclusive)
-	to := z.order.firstFrom(upper.score, !upper.exclusive)
 	n := max(to-from, 0)
 	skip := int(min(offset, int64(n)))
 	n -= skip
@@ -377,6 +385,37 @@ func cmdZRange(c *client, args [][]byte) {
 	} else {
 		c.appendRange(z, from+skip, n, false, withScores)
 	}
+}
+
+// cmdZCount is ZCOUNT key min max: how many members have a score in the
+// range, whose ends are as BYSCORE's.
+func cmdZCount(c *client, args [][]byte) {
+	if _, found, from, to, ok := c.scoreRange(args[1], args[2], args[3]); ok {
+		n := 0
+		if found {
+			n = max(to-from, 0)
+		}
+		c.out = appendInt(c.out, int64(n))
+	}
+}
+
+// scoreRange reads the score range lo to hi of BYSCORE and looks key up:
+// the sorted set and the ranks [from, to) of the members in the range
+// when it exists. ok is false once it has answered an error: a bound that
+// is not a score (checked first, as Redis does), or a key of another type.
+func (c *client) scoreRange(key, lo, hi []byte) (z *zset, found bool, from, to int, ok bool) {
+	lower, ok1 := parseBound(lo)
+	upper, ok2 := parseBound(hi)
+	if !ok1 || !ok2 {
+		c.out = appendError(c.out, "ERR min or max is not a float")
+		return nil, false, 0, 0, false
+	}
+	z, found, ok = get[*zset](c, key)
+	if ok && found {
+		from = z.order.firstFrom(lower.score, lower.exclusive)
+		to = z.order.firstFrom(upper.score, !upper.exclusive)
+	}
+	return z, found, from, to, ok
 }
 
 // appendRange answers count members from rank from (counted from the
