@@ -16,13 +16,30 @@ import (
 // answer.
 type pair struct{ req, want string }
 
+// argsPair is a request as its arguments, for those with blanks or empty
+// arguments, and its answer.
+type argsPair struct {
+	args []string
+	want string
+}
+
 // converseAll sends every request of pairs to a fresh server in one write
 // and checks the answers, naming the first request answered otherwise.
 func converseAll(t *testing.T, pairs []pair) {
 	t.Helper()
+	all := make([]argsPair, len(pairs))
+	for i, p := range pairs {
+		all[i] = argsPair{strings.Fields(p.req), p.want}
+	}
+	converseArgs(t, all)
+}
+
+// converseArgs is converseAll for requests given as their arguments.
+func converseArgs(t *testing.T, pairs []argsPair) {
+	t.Helper()
 	var req, want strings.Builder
 	for _, p := range pairs {
-		req.Write(encode(nil, strings.Fields(p.req)...))
+		req.Write(encode(nil, p.args...))
 		want.WriteString(p.want)
 	}
 	addr := startTest(t, defaultLimits)
@@ -33,7 +50,7 @@ func converseAll(t *testing.T, pairs []pair) {
 	off := 0
 	for _, p := range pairs {
 		if !strings.HasPrefix(got[off:], p.want) {
-			t.Fatalf("%s:\n got %q\nwant %q", p.req, got[off:min(len(got), off+len(p.want)+40)], p.want)
+			t.Fatalf("%q:\n got %q\nwant %q", p.args, got[off:min(len(got), off+len(p.want)+40)], p.want)
 		}
 		off += len(p.want)
 	}

@@ -337,3 +337,46 @@ func TestSortedSetRangeCommands(t *testing.T) {
 		{"ZREVRANGEBYSCORE z 2 1 WITHSCORES", "*2\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1\r\n"},
 	})
 }
+
+// Scores are read as Redis reads them with strtod: a score (ZADD,
+// ZINCRBY) may be a hex float without an exponent ("0x10"), and may not
+// be out of range either way (1e400, or 1e-400, which strtod rounds to
+// 0 and flags) or have blanks; a range's bound (ZCOUNT, BYSCORE) is
+// strtod's alone: leading blanks are skipped, what overflows is an
+// infinity, what underflows 0, and an empty one is 0.
+func TestScoreSyntax(t *testing.T) {
+	converseArgs(t, []argsPair{
+		{[]string{"ZADD", "z", "0x10", "hex"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "-0X1.8", "neghex"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "0x1p-2", "hexp"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "0x", "bad"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "0x.p1", "bad2"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "1e-400", "under"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "-1e-400", "under2"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "4e-320", "sub"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "0e-400", "zero"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "1e400", "over"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", " 1", "space"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "\t1", "tab"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "1 ", "trail"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "", "empty"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "Infinity", "inf"}, ":1\r\n"},
+		{[]string{"ZINCRBY", "z", "0x2", "hex"}, "$2\r\n18\r\n"},
+		{[]string{"ZSCORE", "z", "hex"}, "$2\r\n18\r\n"},
+		{[]string{"ZRANGE", "z", "0", "-1", "WITHSCORES"}, "*12\r\n$6\r\nneghex\r\n$4\r\n-1.5\r\n$4\r\nzero\r\n$1\r\n0\r\n$3\r\nsub\r\n$22\r\n3.999955468730732e-320\r\n$4\r\nhexp\r\n$4\r\n0.25\r\n$3\r\nhex\r\n$2\r\n18\r\n$3\r\ninf\r\n$3\r\ninf\r\n"},
+		{[]string{"ZCOUNT", "z", "-1e400", "1e400"}, ":6\r\n"},
+		{[]string{"ZCOUNT", "z", "(-1e400", "(1e400"}, ":5\r\n"},
+		{[]string{"ZCOUNT", "z", "", " 20"}, ":4\r\n"},
+		{[]string{"ZCOUNT", "z", "\t-20", "\n0x11"}, ":4\r\n"},
+		{[]string{"ZCOUNT", "z", "(", "+inf"}, ":4\r\n"},
+		{[]string{"ZCOUNT", "z", "1e-400", "1"}, ":3\r\n"},
+		{[]string{"ZCOUNT", "z", "0x10", "0x10"}, ":0\r\n"},
+		{[]string{"ZCOUNT", "z", "1 ", "2"}, "-ERR min or max is not a float\r\n"},
+		{[]string{"ZCOUNT", "z", "nan", "1"}, "-ERR min or max is not a float\r\n"},
+		{[]string{"ZCOUNT", "z", "((1", "2"}, "-ERR min or max is not a float\r\n"},
+		{[]string{"ZCOUNT", "z", "( 1", "2"}, ":0\r\n"},
+		{[]string{"ZRANGEBYSCORE", "z", "-1e999", "0x10", "WITHSCORES"}, "*8\r\n$6\r\nneghex\r\n$4\r\n-1.5\r\n$4\r\nzero\r\n$1\r\n0\r\n$3\r\nsub\r\n$22\r\n3.999955468730732e-320\r\n$4\r\nhexp\r\n$4\r\n0.25\r\n"},
+		{[]string{"ZRANGE", "z", "(0x1p3", "+inf", "BYSCORE"}, "*2\r\n$3\r\nhex\r\n$3\r\ninf\r\n"},
+		{[]string{"ZREVRANGEBYSCORE", "z", "1e999", "", "LIMIT", "0", "1"}, "*1\r\n$3\r\ninf\r\n"},
+	})
+}
