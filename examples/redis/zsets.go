@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Sorted sets: ZADD, ZINCRBY, ZSCORE, ZCARD, ZREM, ZRANK, ZREVRANK,
-// ZRANGE (by rank or BYSCORE, REV, LIMIT, WITHSCORES), ZPOPMIN, ZPOPMAX.
+// ZRANGE (by rank or BYSCORE, REV, LIMIT, WITHSCORES) and the older
+// ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZCOUNT, ZPOPMIN, ZPOPMAX.
 
 // zset is a sorted set: each member's score, and the members in order of
 // (score, member) in a skiplist. The member strings are shared by both.
@@ -46,17 +49,72 @@ func (z *zset) del(member string) bool {
 const errNotFloat = "ERR value is not a valid float"
 
 // parseScore reads a score as Redis's string2d does: a whole decimal or
-// hex float, or inf, -inf, +inf; no spaces, no NaN, nothing out of range.
+// hex float (an exponent optional, as strtod has it), or inf, -inf, +inf;
+// no blanks, no NaN, nothing out of range: neither what overflows nor
+// what underflows to zero.
 func parseScore(b []byte) (float64, bool) {
-	if len(b) == 0 || bytes.IndexByte(b, '_') >= 0 || b[0] == ' ' || b[0] == '\t' {
+	if len(b) == 0 || cSpace(b[0]) {
 		return 0, false
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsNaN(f) {
+	f, outOfRange, ok := strtod(b)
+	if !ok || math.IsNaN(f) || outOfRange {
 		return 0, false
 	}
 	return f, true
 }
+
+// strtod reads all of b as C's strtod reads a number, after the blanks
+// it skips: outOfRange says it overflowed (f is then an infinity) or
+// underflowed to zero. An empty b is 0, as strtod leaves it (nothing
+// read, nothing left over); blanks alone are not a number.
+func strtod(b []byte) (f float64, outOfRange, ok bool) {
+	if len(b) == 0 {
+		return 0, false, true
+	}
+	for len(b) > 0 && cSpace(b[0]) {
+		b = b[1:]
+	}
+	if len(b) == 0 || bytes.IndexByte(b, '_') >= 0 {
+		return 0, false, false // ParseFloat takes '_' between digits; strtod does not
+	}
+	s := string(b)
+	digits := strings.TrimLeft(s, "+-")
+	hex := len(digits) > 1 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')
+	if hex && !strings.ContainsAny(digits, "pP") {
+		s += "p0" // strtod's hex floats need no exponent; ParseFloat's do
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return f, true, true
+	case err != nil:
+		return 0, false, false
+	case f == 0 && nonzeroMantissa(digits, hex):
+		return f, true, true // underflow, which ParseFloat does not report
+	}
+	return f, false, true
+}
+
+// nonzeroMantissa reports whether the number s (no sign) has a digit
+// other than 0 before its exponent.
+func nonzeroMantissa(s string, hex bool) bool {
+	start, exp := 0, "eE"
+	if hex {
+		start, exp = 2, "pP"
+	}
+	for _, c := range []byte(s[start:]) {
+		switch {
+		case strings.IndexByte(exp, c) >= 0:
+			return false
+		case '1' <= c && c <= '9', hex && ('a' <= c && c <= 'f' || 'A' <= c && c <= 'F'):
+			return true
+		}
+	}
+	return false
+}
+
+// cSpace is C's isspace in the C locale (isSpace without the NUL).
+func cSpace(c byte) bool { return c != 0 && isSpace(c) }
 
 // score writes a stored score as Redis 7.0 answers one: %.17g, with inf
 // and -inf spelled as Redis spells them, and -0 as 0 (Redis keeps a small
@@ -285,14 +343,20 @@ type scoreBound struct {
 	exclusive bool
 }
 
+// parseBound reads a bound as Redis's zslParseRange does, with strtod
+// alone: blanks before the number, an empty one (0), and what overflows
+// (an infinity) or underflows (0) are taken; NaN is not.
 func parseBound(b []byte) (scoreBound, bool) {
 	var sb scoreBound
 	if len(b) > 0 && b[0] == '(' {
 		sb.exclusive, b = true, b[1:]
 	}
-	var ok bool
-	sb.score, ok = parseScore(b)
-	return sb, ok
+	f, _, ok := strtod(b)
+	if !ok || math.IsNaN(f) {
+		return sb, false
+	}
+	sb.score = f
+	return sb, true
 }
 
 // cmdZRange is ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset
