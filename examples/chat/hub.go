@@ -19,6 +19,7 @@ import (
 // goroutine, so it needs no lock.
 type hub struct {
 	queueSize int
+	limit     int                // longest line's text, its end (LF or CRLF) not counted
 	clients   map[string]*client // by nickKey of the nick
 	// lobby holds the connections still asking for a nick, which the
 	// shutdown must close itself: they have no queue and no writer.
@@ -34,8 +35,8 @@ type client struct {
 	dropped bool // removed for being too slow
 }
 
-func newHub(queueSize int) *hub {
-	return &hub{queueSize: queueSize, clients: make(map[string]*client), lobby: make(map[*streams.StreamWriter]struct{})}
+func newHub(queueSize, limit int) *hub {
+	return &hub{queueSize: queueSize, limit: limit, clients: make(map[string]*client), lobby: make(map[*streams.StreamWriter]struct{})}
 }
 
 // shutdown tells every connection that the server is ending. A joined

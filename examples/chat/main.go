@@ -56,8 +56,10 @@ func (s *running) stop() {
 //asyncgen:coroutine
 func serve(cfg config, d time.Duration, started chan<- *running) error {
 	loop := rt.RunningLoop()
-	h := newHub(cfg.queueSize)
-	srv, err := rt.Await(streams.StartServer(h.handleAsync, "tcp", cfg.addr, streams.WithLimit(cfg.limit)))
+	h := newHub(cfg.queueSize, cfg.limit)
+	// The reader holds a line's text and the CR of a CRLF; lineReader
+	// refuses a text over the limit, however the line ends.
+	srv, err := rt.Await(streams.StartServer(h.handleAsync, "tcp", cfg.addr, streams.WithLimit(cfg.limit+1)))
 	if err != nil {
 		return err
 	}
@@ -86,7 +88,7 @@ func main() {
 	cfg := config{}
 	flag.StringVar(&cfg.addr, "addr", "127.0.0.1:7000", "address to listen on (port 0: any free port)")
 	flag.IntVar(&cfg.queueSize, "queue", 128, "lines queued for a client before it is dropped as too slow")
-	flag.IntVar(&cfg.limit, "limit", 4096, "longest line in bytes")
+	flag.IntVar(&cfg.limit, "limit", 4096, "longest line in bytes, its LF or CRLF not counted")
 	flag.DurationVar(&cfg.grace, "grace", 2*time.Second, "how long stopping waits for clients to take what is still sent to them before cutting them off")
 	d := flag.Duration("duration", 0, "how long to serve (0: until SIGINT)")
 	flag.Parse()

@@ -416,6 +416,34 @@ func TestNickEdgeCasesAndHalfClose(t *testing.T) {
 	alice.expect("* bob left")
 }
 
+// A line's limit counts its text, not how it ends: a client that ends
+// lines with CRLF (nc -C, telnet) may say as long a line as one that ends
+// them with LF. The CR counted against the limit, so a line of exactly
+// 4096 bytes was refused from nc -C and said from nc.
+func TestLineLimitIgnoresCRLF(t *testing.T) {
+	needNC(t)
+	addr := startChat(t, 128)
+	alice := join(t, addr, "alice")
+	for _, flags := range [][]string{{"-C"}, nil} {
+		bob := dial(t, addr, nil, flags...)
+		bob.expect("* welcome to asyncgen chat; your nick?")
+		bob.say("bob")
+		bob.expect("* hello bob")
+		alice.expect("* bob joined")
+		full := strings.Repeat("x", 4096)
+		bob.say(full)
+		bob.say("after the full line")
+		if got := alice.next(); got != "<bob> "+full {
+			t.Errorf("nc %q: a line of 4096 bytes: alice heard %.40q, want it said", flags, got)
+		}
+		bob.say(full + "y")
+		bob.expect("* that line is too long, and was not sent")
+		bob.say("/quit")
+		bob.expect("* bye")
+		alice.expect("* bob quit")
+	}
+}
+
 // A line longer than the reader's buffer arrives in parts: the reader
 // refuses it once it holds more than the limit without a newline, and
 // the rest of that line must be skipped with it, not taken as a nick or

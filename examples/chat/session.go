@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"syscall"
@@ -27,7 +28,7 @@ func (h *hub) handle(r *streams.StreamReader, w *streams.StreamWriter) error {
 	defer w.Close()
 	w.Write([]byte("* welcome to asyncgen chat; your nick?\n"))
 	h.lobby[w] = struct{}{}
-	in := &lineReader{r: r}
+	in := &lineReader{r: r, limit: h.limit}
 	nick, err := rt.Await(h.askNickAsync(in, w))
 	delete(h.lobby, w)
 	if err != nil || nick == "" || h.closing {
@@ -76,11 +77,19 @@ func (h *hub) askNick(in *lineReader, w *streams.StreamWriter) (string, error) {
 // over the limit is refused whole, however long. ReadLine refuses a line
 // once it holds more than the limit without a newline and drops what it
 // holds, so the rest of a line longer than the reader's buffer would
-// arrive as a line of its own: a nick, or something said.
+// arrive as a line of its own: a nick, or something said. The limit is
+// the text's, whether the line ends with LF or CRLF: the reader's own
+// limit is one byte more, for the CR, and a line within it whose text is
+// longer is refused here.
 type lineReader struct {
-	r    *streams.StreamReader
-	skip bool // the last line was refused before its newline arrived
+	r     *streams.StreamReader
+	limit int  // longest text of a line
+	skip  bool // the last line was refused before its newline arrived
 }
+
+// errLineTooLong refuses a line that the reader took whole but whose text
+// is over the limit.
+var errLineTooLong = fmt.Errorf("chat: line over the limit: %w", streams.ErrLimitOverrun)
 
 // next reads one line, "\n" included; at EOF the partial last line,
 // empty when there is none. A line over the limit fails with an error
@@ -108,9 +117,9 @@ func (in *lineReader) next() ([]byte, error) {
 	var partial *streams.IncompleteReadError
 	switch {
 	case err == nil:
-		return line, nil
+		return in.checked(line)
 	case errors.As(err, &partial):
-		return partial.Partial, nil
+		return in.checked(partial.Partial)
 	case errors.Is(err, streams.ErrLimitOverrun):
 		// ReadUntil kept the line's start buffered: drop it now, and
 		// the rest up to its newline on the next read.
@@ -124,6 +133,17 @@ func (in *lineReader) next() ([]byte, error) {
 }
 
 var newline = []byte{'\n'}
+
+// checked returns line, or errLineTooLong if its text (without its LF or
+// CRLF) is over the limit.
+func (in *lineReader) checked(line []byte) ([]byte, error) {
+	text := bytes.TrimSuffix(line, newline)
+	text = bytes.TrimSuffix(text, []byte{'\r'})
+	if len(text) > in.limit {
+		return nil, errLineTooLong
+	}
+	return line, nil
+}
 
 // session starts c's writer in the group and reads c's lines until EOF
 // or /quit; then the queue is shut down, and the writer ends once it has

@@ -684,6 +684,34 @@ func TestStaticDirectoryRedirect(t *testing.T) {
 	}
 }
 
+// A file is not a directory: asked for with a final slash it is
+// redirected to its name without it (as net/http's FileServer does,
+// since served there its relative links would resolve below it), and a
+// path that goes on below a file is not found. The first was served as
+// the file; the second, which such a page's relative links ask for, was
+// a 500 Internal Server Error (the ENOTDIR of the open taken for the
+// server's own failure).
+func TestStaticFileIsNotADirectory(t *testing.T) {
+	needTool(t, "curl", "curl")
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "docs"), 0o700)
+	os.WriteFile(filepath.Join(root, "docs", "page.html"), []byte(`<link rel="stylesheet" href="style.css">`), 0o600)
+	addr := startTest(t, root)
+	base := "http://" + addr + "/static/"
+	for _, tc := range []struct{ path, want string }{
+		{"docs/page.html", "200 "},
+		{"docs/page.html/", "301 " + base + "docs/page.html"},
+		{"docs/page.html/?x=1", "301 " + base + "docs/page.html?x=1"},
+		{"docs/page.html/style.css", "404 "},
+		{"docs/page.html/a/b/", "404 "},
+	} {
+		out, _ := run(t, nil, "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", base+tc.path)
+		if out != tc.want {
+			t.Errorf("%s: %q, want %q", tc.path, out, tc.want)
+		}
+	}
+}
+
 // Chunked bodies the way RFC 9112 section 7.1 allows them, beyond what
 // curl sends: a size with leading zeros (1*HEXDIG: any number of
 // digits), extensions with whitespace and quoted values, trailers, and

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
@@ -35,8 +36,11 @@ type staticFile struct {
 }
 
 // errNeedsSlash is openStatic's answer for a directory named without its
-// final slash.
-var errNeedsSlash = errors.New("a directory needs its final slash")
+// final slash, errNoSlash for a file named with one.
+var (
+	errNeedsSlash = errors.New("a directory needs its final slash")
+	errNoSlash    = errors.New("a file has no final slash")
+)
 
 // static answers GET or HEAD of the file at target (a path below
 // /static/, and maybe a query) under the server's root.
@@ -69,10 +73,14 @@ func (c *conn) static(target string, head bool, closing connHeader) error {
 		return err
 	}
 	taken = true
-	if errors.Is(err, errNeedsSlash) {
+	if errors.Is(err, errNeedsSlash) || errors.Is(err, errNoSlash) {
 		// Served at a name without the slash, the index's relative links
-		// would resolve against the parent directory.
+		// would resolve against the parent directory; a file served at
+		// one with the slash would have its links resolve below it.
 		loc := "/static/" + rawPath + "/"
+		if errors.Is(err, errNoSlash) {
+			loc = "/static/" + strings.TrimRight(rawPath, "/")
+		}
 		if hasQuery {
 			loc += "?" + query
 		}
@@ -149,17 +157,25 @@ func resolve(root, rawPath string) (string, bool) {
 }
 
 // openStatic opens name (its index.html for a directory, which must have
-// been asked for with its final slash, or errNeedsSlash), on an executor
-// goroutine. Anything but a regular file is not found: opening a FIFO
-// would block the executor for good.
+// been asked for with its final slash, or errNeedsSlash; a file asked for
+// with one is errNoSlash), on an executor goroutine. Anything but a
+// regular file is not found, and so is a name that goes on below a file
+// (ENOTDIR: the client's mistake, not the server's failure): opening a
+// FIFO would block the executor for good.
 func openStatic(name string, slash bool) (*staticFile, error) {
 	fi, err := os.Stat(name)
-	if err == nil && fi.IsDir() {
+	switch {
+	case err == nil && fi.IsDir():
 		if !slash {
 			return nil, errNeedsSlash
 		}
 		name = filepath.Join(name, "index.html")
 		fi, err = os.Stat(name)
+	case err == nil && slash && fi.Mode().IsRegular():
+		return nil, errNoSlash
+	}
+	if errors.Is(err, syscall.ENOTDIR) {
+		return nil, fs.ErrNotExist
 	}
 	if err != nil {
 		return nil, err

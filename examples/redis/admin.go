@@ -29,7 +29,7 @@ var (
 		{name: "count", arity: 2, run: func(c *client, _ [][]byte) { c.out = appendInt(c.out, int64(len(commands))) }},
 		{name: "list", arity: -2, run: cmdCommandList},
 		{name: "info", arity: -2, run: cmdCommandInfo},
-		{name: "docs", arity: -2, run: func(c *client, _ [][]byte) { c.out = appendArray(c.out, 0) }}, // no docs, which redis-cli accepts
+		{name: "docs", arity: -2, run: func(c *client, _ [][]byte) { c.mapLen(0) }}, // no docs, which redis-cli accepts
 		{name: "help", arity: 2, run: func(c *client, _ [][]byte) { c.help("COMMAND", commandHelp) }},
 	})
 )
@@ -56,7 +56,7 @@ func cmdConfigGet(c *client, args [][]byte) {
 			pairs = append(pairs, kv)
 		}
 	}
-	c.out = appendArray(c.out, 2*len(pairs))
+	c.mapLen(len(pairs))
 	for _, kv := range pairs {
 		c.out = appendBulkString(c.out, kv[0])
 		c.out = appendBulkString(c.out, kv[1])
@@ -132,7 +132,7 @@ func cmdCommandInfo(c *client, args [][]byte) {
 		if cmd := commands[string(lowered(n))]; cmd != nil {
 			c.appendInfo(cmd)
 		} else {
-			c.out = appendNull(c.out)
+			c.null()
 		}
 	}
 }
@@ -154,7 +154,7 @@ func (c *client) appendInfo(cmd *command) {
 	c.out = appendArray(c.out, 10)
 	c.out = appendBulkString(c.out, cmd.name)
 	c.out = appendInt(c.out, int64(cmd.arity))
-	c.out = appendArray(c.out, len(cmd.flags))
+	c.setLen(len(cmd.flags))
 	for _, f := range cmd.flags {
 		c.out = appendSimple(c.out, f)
 	}
@@ -162,7 +162,7 @@ func (c *client) appendInfo(cmd *command) {
 	c.out = appendInt(c.out, int64(cmd.last))
 	c.out = appendInt(c.out, int64(cmd.step))
 	for range 4 {
-		c.out = appendArray(c.out, 0)
+		c.setLen(0)
 	}
 }
 

@@ -60,9 +60,11 @@ var clientHelp = []string{
 
 func cmdClientID(c *client, _ [][]byte) { c.out = appendInt(c.out, c.id) }
 
+const errClientName = "ERR Client names cannot contain spaces, newlines or special characters."
+
 func cmdClientSetname(c *client, args [][]byte) {
 	if !printable(args[2]) {
-		c.out = appendError(c.out, "ERR Client names cannot contain spaces, newlines or special characters.")
+		c.out = appendError(c.out, errClientName)
 		return
 	}
 	c.clientName = string(args[2])
@@ -71,7 +73,7 @@ func cmdClientSetname(c *client, args [][]byte) {
 
 func cmdClientGetname(c *client, _ [][]byte) {
 	if c.clientName == "" {
-		c.out = appendNull(c.out)
+		c.null()
 		return
 	}
 	c.out = appendBulkString(c.out, c.clientName)
@@ -110,7 +112,7 @@ func printable(b []byte) bool {
 }
 
 func cmdClientInfo(c *client, _ [][]byte) {
-	c.out = appendBulk(c.out, c.describe(nil, c.db.now()))
+	c.verbatim(c.describe(nil, c.db.now()))
 }
 
 // cmdClientList is CLIENT LIST [TYPE type | ID id...]: every connection,
@@ -150,7 +152,7 @@ func cmdClientList(c *client, args [][]byte) {
 	for _, o := range list {
 		b = o.describe(b, now)
 	}
-	c.out = appendBulk(c.out, b)
+	c.verbatim(b)
 }
 
 // clientType reads a client type of CLIENT LIST and KILL: ok is false
@@ -208,10 +210,10 @@ func (c *client) describe(out []byte, now int64) []byte {
 	addr, laddr, fd := c.conn()
 	return fmt.Appendf(out, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=0 sub=0 psub=0 ssub=0 "+
 		"multi=%d qbuf=%d qbuf-free=0 argv-mem=0 multi-mem=%d rbs=0 rbp=0 obl=%d oll=0 omem=%d tot-mem=%d "+
-		"events=%s cmd=%s user=default redir=-1 resp=2 lib-name=%s lib-ver=%s\n",
+		"events=%s cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s\n",
 		c.id, addr, laddr, fd, c.clientName, (now-c.created)/1000, (now-c.lastRequest)/1000, flags,
 		multi, qbuf, multiMem, len(c.out), omem, qbuf+multiMem+len(c.out)+omem,
-		events, cmd, c.libName, c.libVer)
+		events, cmd, c.proto(), c.libName, c.libVer)
 }
 
 // killFilter is what CLIENT KILL matches connections by; zero values

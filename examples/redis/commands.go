@@ -31,6 +31,7 @@ type client struct {
 	libName, libVer      string                // CLIENT SETINFO's
 	created, lastRequest int64                 // Unix ms
 	cmd                  string                // the last command's name ("client|list"), "" if unknown
+	resp3                bool                  // HELLO 3 asked for RESP3's replies
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0
@@ -104,6 +105,10 @@ func init() {
 		{name: "zrank", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdZRank},
 		{name: "zrevrank", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdZRevRank},
 		{name: "zrange", arity: -4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdZRange},
+		{name: "zrevrange", arity: -4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdZRevRange},
+		{name: "zrangebyscore", arity: -4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdZRangeByScore},
+		{name: "zrevrangebyscore", arity: -4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdZRevRangeByScore},
+		{name: "zcount", arity: 4, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdZCount},
 		{name: "zpopmin", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdZPopMin},
 		{name: "zpopmax", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdZPopMax},
 		{name: "expireat", arity: -3, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdExpireAt},
@@ -135,6 +140,8 @@ func init() {
 		{name: "unwatch", arity: 1, flags: txFlags, run: cmdUnwatch},
 		{name: "client", arity: -2, flags: []string{}, subs: clientCommands},
 		{name: "info", arity: -1, flags: []string{"loading", "stale"}, run: cmdInfo},
+		{name: "hello", arity: -1, flags: connFlags, run: cmdHello},
+		{name: "auth", arity: -2, flags: connFlags, run: cmdAuth},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -331,14 +338,14 @@ func cmdSet(c *client, args [][]byte) {
 	}
 	if get {
 		if e == nil {
-			c.out = appendNull(c.out)
+			c.null()
 		} else {
 			c.out = appendBulk(c.out, e.val)
 		}
 	}
 	if nx && e != nil || xx && e == nil {
 		if !get {
-			c.out = appendNull(c.out)
+			c.null()
 		}
 		return
 	}
@@ -382,7 +389,7 @@ func cmdGet(c *client, args [][]byte) {
 	case e != nil:
 		c.out = appendBulk(c.out, e.val)
 	default:
-		c.out = appendNull(c.out)
+		c.null()
 	}
 }
 
@@ -565,7 +572,7 @@ func cmdMGet(c *client, args [][]byte) {
 		if e := c.db.lookup(k); e != nil && e.coll == nil {
 			c.out = appendBulk(c.out, e.val)
 		} else {
-			c.out = appendNull(c.out)
+			c.null()
 		}
 	}
 }

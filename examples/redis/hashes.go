@@ -60,7 +60,7 @@ func (c *client) appendMaybe(h hash, field []byte) {
 		c.out = appendBulk(c.out, v)
 		return
 	}
-	c.out = appendNull(c.out)
+	c.null()
 }
 
 func cmdHDel(c *client, args [][]byte) {
@@ -101,7 +101,7 @@ func cmdHGetAll(c *client, args [][]byte) {
 	if !ok {
 		return
 	}
-	c.out = appendArray(c.out, 2*len(h))
+	c.mapLen(len(h))
 	for f, v := range h {
 		c.out = appendBulkString(c.out, f)
 		c.out = appendBulk(c.out, v)

@@ -63,7 +63,7 @@ func cmdInfo(c *client, args [][]byte) {
 			sec.write(c.srv, &w)
 		}
 	}
-	c.out = appendBulk(c.out, w.b)
+	c.verbatim(w.b)
 }
 
 // asked reports whether a section's name is among args, ignoring case.

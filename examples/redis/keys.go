@@ -67,7 +67,7 @@ func cmdGetSet(c *client, args [][]byte) {
 	case !ok:
 		return
 	case e == nil:
-		c.out = appendNull(c.out)
+		c.null()
 	default:
 		c.out = appendBulk(c.out, e.val)
 	}
@@ -79,7 +79,7 @@ func cmdGetDel(c *client, args [][]byte) {
 	switch {
 	case !ok:
 	case e == nil:
-		c.out = appendNull(c.out)
+		c.null()
 	default:
 		c.out = appendBulk(c.out, e.val)
 		c.db.del(args[1])

@@ -92,9 +92,9 @@ func (c *client) pop(args [][]byte, take func(*list) []byte) {
 	switch {
 	case !ok:
 	case !found && count < 0:
-		c.out = appendNull(c.out)
+		c.null()
 	case !found:
-		c.out = append(c.out, "*-1\r\n"...)
+		c.nullArray()
 	case count < 0:
 		c.out = appendBulk(c.out, take(l))
 		c.changed(args[1], l)
@@ -158,7 +158,7 @@ func cmdLIndex(c *client, args [][]byte) {
 		return
 	}
 	if !found {
-		c.out = appendNull(c.out)
+		c.null()
 		return
 	}
 	i, ok := parseInt(args[2])
@@ -170,7 +170,7 @@ func cmdLIndex(c *client, args [][]byte) {
 		i += int64(l.n)
 	}
 	if i < 0 || i >= int64(l.n) {
-		c.out = appendNull(c.out)
+		c.null()
 		return
 	}
 	c.out = appendBulk(c.out, l.at(int(i)))

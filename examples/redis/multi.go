@@ -86,7 +86,7 @@ func cmdExec(c *client, _ [][]byte) {
 	case t.refused:
 		c.out = appendError(c.out, "EXECABORT Transaction discarded because of previous errors.")
 	case t.dirty || c.watchedExpired():
-		c.out = appendNullArray(c.out)
+		c.nullArray()
 	default:
 		q := t.queue
 		c.unwatch() // the commands' own writes must not spoil anything of ours

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// The RESP2 request parser. It works on the reader's buffer in place
+// The request parser (requests are the same in RESP2 and RESP3). It works on the reader's buffer in place
 // (StreamReader.Peek): the arguments it returns alias that buffer, so a
 // command runs before anything is consumed or the loop runs again.
 
@@ -344,10 +344,81 @@ func appendNull(out []byte) []byte { return append(out, "$-1\r\n"...) }
 // watched key has changed.
 func appendNullArray(out []byte) []byte { return append(out, "*-1\r\n"...) }
 
-func appendArray(out []byte, n int) []byte {
-	out = append(out, '*')
+func appendArray(out []byte, n int) []byte { return appendLen(out, '*', n) }
+
+// appendLen writes the header of an aggregate: its type byte and its
+// length.
+func appendLen(out []byte, kind byte, n int) []byte {
+	out = append(out, kind)
 	out = strconv.AppendInt(out, int64(n), 10)
 	return append(out, '\r', '\n')
+}
+
+// The replies whose type RESP3 (HELLO 3) changes, written in the
+// client's protocol: RESP2 has only the null bulk string and the null
+// array, and flat arrays for maps and sets; RESP3 has one null, maps and
+// sets of their own, doubles and verbatim text.
+
+// null writes the null reply: a missing key's value or member.
+func (c *client) null() {
+	if c.resp3 {
+		c.out = append(c.out, "_\r\n"...)
+		return
+	}
+	c.out = appendNull(c.out)
+}
+
+// nullArray writes the null array of RESP2, the null of RESP3.
+func (c *client) nullArray() {
+	if c.resp3 {
+		c.out = append(c.out, "_\r\n"...)
+		return
+	}
+	c.out = appendNullArray(c.out)
+}
+
+// mapLen starts a map of n pairs: an array of 2n items in RESP2.
+func (c *client) mapLen(n int) {
+	if c.resp3 {
+		c.out = appendLen(c.out, '%', n)
+		return
+	}
+	c.out = appendArray(c.out, 2*n)
+}
+
+// setLen starts a set of n members: an array in RESP2.
+func (c *client) setLen(n int) {
+	if c.resp3 {
+		c.out = appendLen(c.out, '~', n)
+		return
+	}
+	c.out = appendArray(c.out, n)
+}
+
+// double writes a number's text as a double in RESP3, a bulk string in
+// RESP2.
+func (c *client) double(text []byte) {
+	if c.resp3 {
+		c.out = append(c.out, ',')
+		c.out = append(c.out, text...)
+		c.out = append(c.out, '\r', '\n')
+		return
+	}
+	c.out = appendBulk(c.out, text)
+}
+
+// verbatim writes text as RESP3's verbatim plain text ("txt:"), as Redis
+// answers INFO and CLIENT LIST; a bulk string in RESP2.
+func (c *client) verbatim(text []byte) {
+	if !c.resp3 {
+		c.out = appendBulk(c.out, text)
+		return
+	}
+	c.out = append(c.out, '=')
+	c.out = strconv.AppendInt(c.out, int64(len(text)+4), 10)
+	c.out = append(c.out, "\r\ntxt:"...)
+	c.out = append(c.out, text...)
+	c.out = append(c.out, '\r', '\n')
 }
 
 // isProtocolError reports whether err is a framing error.

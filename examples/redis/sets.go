@@ -67,7 +67,7 @@ func cmdSMembers(c *client, args [][]byte) {
 	if !ok {
 		return
 	}
-	c.out = appendArray(c.out, len(s))
+	c.setLen(len(s))
 	for m := range s {
 		c.out = appendBulkString(c.out, m)
 	}
@@ -85,12 +85,12 @@ func cmdSPop(c *client, args [][]byte) {
 	case !ok:
 		return
 	case count < 0 && !found:
-		c.out = appendNull(c.out)
+		c.null()
 		return
 	case count < 0:
 		count = 1
 	default:
-		c.out = appendArray(c.out, min(count, len(s)))
+		c.setLen(min(count, len(s)))
 	}
 	popped := 0
 	for m := range s {

@@ -282,3 +282,101 @@ var stringsSteps = []exchangeStep{
 	{"SCAN 0 TYPE list", "*2\r\n$1\r\n0\r\n*1\r\n$2\r\nl2\r\n"},
 	{"SCAN 0 TYPE nosuch", "*2\r\n$1\r\n0\r\n*0\r\n"},
 }
+
+// ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE and ZCOUNT, the sorted-set
+// reads older than ZRANGE's options and still what clients send (redis-py's
+// zrange(desc=True) is ZREVRANGE): their options, errors and RESP3 pairs
+// as redis-server 7.0 answers them.
+func TestSortedSetRangeCommands(t *testing.T) {
+	converseAll(t, []pair{
+		{"ZADD z 1 a 2 b 3 c 4 d", ":4\r\n"},
+		{"ZREVRANGE z 0 -1", "*4\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"},
+		{"ZREVRANGE z 0 1 WITHSCORES", "*4\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+		{"ZREVRANGE z 1 100 withscores", "*6\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n"},
+		{"ZREVRANGE z 0 -1 REV", "-ERR syntax error\r\n"},
+		{"ZREVRANGE z 0 -1 BYSCORE", "-ERR syntax error\r\n"},
+		{"ZREVRANGE z 0 -1 LIMIT 0 1", "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n"},
+		{"ZREVRANGE z 0 -1 BYLEX", "-ERR syntax error\r\n"},
+		{"ZREVRANGE z x 1", "-ERR value is not an integer or out of range\r\n"},
+		{"ZREVRANGE nokey 0 -1", "*0\r\n"},
+		{"ZREVRANGE z 0", "-ERR wrong number of arguments for 'zrevrange' command\r\n"},
+		{"ZRANGEBYSCORE z 2 3", "*2\r\n$1\r\nb\r\n$1\r\nc\r\n"},
+		{"ZRANGEBYSCORE z -inf +inf WITHSCORES", "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"},
+		{"ZRANGEBYSCORE z (1 3 LIMIT 1 5", "*1\r\n$1\r\nc\r\n"},
+		{"ZRANGEBYSCORE z (1 (3", "*1\r\n$1\r\nb\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT 0 -1 WITHSCORES", "*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT 0", "-ERR syntax error\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT x 1", "-ERR value is not an integer or out of range\r\n"},
+		{"ZRANGEBYSCORE z 1 3 REV", "-ERR syntax error\r\n"},
+		{"ZRANGEBYSCORE z 1 3 BYSCORE", "-ERR syntax error\r\n"},
+		{"ZRANGEBYSCORE z a 3", "-ERR min or max is not a float\r\n"},
+		{"ZRANGEBYSCORE z 3 1", "*0\r\n"},
+		{"ZRANGEBYSCORE nokey 1 3", "*0\r\n"},
+		{"ZRANGEBYSCORE z 1 3 LIMIT -1 2", "*0\r\n"},
+		{"ZREVRANGEBYSCORE z 3 2", "*2\r\n$1\r\nc\r\n$1\r\nb\r\n"},
+		{"ZREVRANGEBYSCORE z +inf -inf WITHSCORES LIMIT 1 2", "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nb\r\n$1\r\n2\r\n"},
+		{"ZREVRANGEBYSCORE z 2 3", "*0\r\n"},
+		{"ZREVRANGEBYSCORE z (4 (1", "*2\r\n$1\r\nc\r\n$1\r\nb\r\n"},
+		{"ZCOUNT z 2 3", ":2\r\n"},
+		{"ZCOUNT z -inf +inf", ":4\r\n"},
+		{"ZCOUNT z (1 (4", ":2\r\n"},
+		{"ZCOUNT z 3 1", ":0\r\n"},
+		{"ZCOUNT z a 1", "-ERR min or max is not a float\r\n"},
+		{"ZCOUNT nokey 1 2", ":0\r\n"},
+		{"ZCOUNT z 1", "-ERR wrong number of arguments for 'zcount' command\r\n"},
+		{"SET s v", "+OK\r\n"},
+		{"ZREVRANGE s 0 -1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZRANGEBYSCORE s 0 1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZREVRANGEBYSCORE s 0 1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZCOUNT s 0 1", "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
+		{"ZRANGEBYSCORE s a 1", "-ERR min or max is not a float\r\n"},
+		{"ZRANGEBYSCORE s 0 1 FOO", "-ERR syntax error\r\n"},
+		{"HELLO 3", helloReply("3")},
+		{"ZREVRANGE z 0 1 WITHSCORES", "*2\r\n*2\r\n$1\r\nd\r\n,4\r\n*2\r\n$1\r\nc\r\n,3\r\n"},
+		{"ZRANGEBYSCORE z 1 2 WITHSCORES", "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n"},
+		{"ZREVRANGEBYSCORE z 2 1 WITHSCORES", "*2\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1\r\n"},
+	})
+}
+
+// Scores are read as Redis reads them with strtod: a score (ZADD,
+// ZINCRBY) may be a hex float without an exponent ("0x10"), and may not
+// be out of range either way (1e400, or 1e-400, which strtod rounds to
+// 0 and flags) or have blanks; a range's bound (ZCOUNT, BYSCORE) is
+// strtod's alone: leading blanks are skipped, what overflows is an
+// infinity, what underflows 0, and an empty one is 0.
+func TestScoreSyntax(t *testing.T) {
+	converseArgs(t, []argsPair{
+		{[]string{"ZADD", "z", "0x10", "hex"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "-0X1.8", "neghex"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "0x1p-2", "hexp"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "0x", "bad"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "0x.p1", "bad2"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "1e-400", "under"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "-1e-400", "under2"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "4e-320", "sub"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "0e-400", "zero"}, ":1\r\n"},
+		{[]string{"ZADD", "z", "1e400", "over"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", " 1", "space"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "\t1", "tab"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "1 ", "trail"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "", "empty"}, "-ERR value is not a valid float\r\n"},
+		{[]string{"ZADD", "z", "Infinity", "inf"}, ":1\r\n"},
+		{[]string{"ZINCRBY", "z", "0x2", "hex"}, "$2\r\n18\r\n"},
+		{[]string{"ZSCORE", "z", "hex"}, "$2\r\n18\r\n"},
+		{[]string{"ZRANGE", "z", "0", "-1", "WITHSCORES"}, "*12\r\n$6\r\nneghex\r\n$4\r\n-1.5\r\n$4\r\nzero\r\n$1\r\n0\r\n$3\r\nsub\r\n$22\r\n3.999955468730732e-320\r\n$4\r\nhexp\r\n$4\r\n0.25\r\n$3\r\nhex\r\n$2\r\n18\r\n$3\r\ninf\r\n$3\r\ninf\r\n"},
+		{[]string{"ZCOUNT", "z", "-1e400", "1e400"}, ":6\r\n"},
+		{[]string{"ZCOUNT", "z", "(-1e400", "(1e400"}, ":5\r\n"},
+		{[]string{"ZCOUNT", "z", "", " 20"}, ":4\r\n"},
+		{[]string{"ZCOUNT", "z", "\t-20", "\n0x11"}, ":4\r\n"},
+		{[]string{"ZCOUNT", "z", "(", "+inf"}, ":4\r\n"},
+		{[]string{"ZCOUNT", "z", "1e-400", "1"}, ":3\r\n"},
+		{[]string{"ZCOUNT", "z", "0x10", "0x10"}, ":0\r\n"},
+		{[]string{"ZCOUNT", "z", "1 ", "2"}, "-ERR min or max is not a float\r\n"},
+		{[]string{"ZCOUNT", "z", "nan", "1"}, "-ERR min or max is not a float\r\n"},
+		{[]string{"ZCOUNT", "z", "((1", "2"}, "-ERR min or max is not a float\r\n"},
+		{[]string{"ZCOUNT", "z", "( 1", "2"}, ":0\r\n"},
+		{[]string{"ZRANGEBYSCORE", "z", "-1e999", "0x10", "WITHSCORES"}, "*8\r\n$6\r\nneghex\r\n$4\r\n-1.5\r\n$4\r\nzero\r\n$1\r\n0\r\n$3\r\nsub\r\n$22\r\n3.999955468730732e-320\r\n$4\r\nhexp\r\n$4\r\n0.25\r\n"},
+		{[]string{"ZRANGE", "z", "(0x1p3", "+inf", "BYSCORE"}, "*2\r\n$3\r\nhex\r\n$3\r\ninf\r\n"},
+		{[]string{"ZREVRANGEBYSCORE", "z", "1e999", "", "LIMIT", "0", "1"}, "*1\r\n$3\r\ninf\r\n"},
+	})
+}

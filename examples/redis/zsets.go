@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Sorted sets: ZADD, ZINCRBY, ZSCORE, ZCARD, ZREM, ZRANK, ZREVRANK,
-// ZRANGE (by rank or BYSCORE, REV, LIMIT, WITHSCORES), ZPOPMIN, ZPOPMAX.
+// ZRANGE (by rank or BYSCORE, REV, LIMIT, WITHSCORES) and the older
+// ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZCOUNT, ZPOPMIN, ZPOPMAX.
 
 // zset is a sorted set: each member's score, and the members in order of
 // (score, member) in a skiplist. The member strings are shared by both.
@@ -46,39 +49,96 @@ func (z *zset) del(member string) bool {
 const errNotFloat = "ERR value is not a valid float"
 
 // parseScore reads a score as Redis's string2d does: a whole decimal or
-// hex float, or inf, -inf, +inf; no spaces, no NaN, nothing out of range.
+// hex float (an exponent optional, as strtod has it), or inf, -inf, +inf;
+// no blanks, no NaN, nothing out of range: neither what overflows nor
+// what underflows to zero.
 func parseScore(b []byte) (float64, bool) {
-	if len(b) == 0 || bytes.IndexByte(b, '_') >= 0 || b[0] == ' ' || b[0] == '\t' {
+	if len(b) == 0 || cSpace(b[0]) {
 		return 0, false
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsNaN(f) {
+	f, outOfRange, ok := strtod(b)
+	if !ok || math.IsNaN(f) || outOfRange {
 		return 0, false
 	}
 	return f, true
 }
 
-// appendScore writes a stored score as Redis 7.0 answers one: %.17g,
-// with inf and -inf spelled as Redis spells them, and -0 as 0 (Redis
-// keeps a small sorted set's integral scores as integers).
-func appendScore(out []byte, f float64) []byte {
+// strtod reads all of b as C's strtod reads a number, after the blanks
+// it skips: outOfRange says it overflowed (f is then an infinity) or
+// underflowed to zero. An empty b is 0, as strtod leaves it (nothing
+// read, nothing left over); blanks alone are not a number.
+func strtod(b []byte) (f float64, outOfRange, ok bool) {
+	if len(b) == 0 {
+		return 0, false, true
+	}
+	for len(b) > 0 && cSpace(b[0]) {
+		b = b[1:]
+	}
+	if len(b) == 0 || bytes.IndexByte(b, '_') >= 0 {
+		return 0, false, false // ParseFloat takes '_' between digits; strtod does not
+	}
+	s := string(b)
+	digits := strings.TrimLeft(s, "+-")
+	hex := len(digits) > 1 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')
+	if hex && !strings.ContainsAny(digits, "pP") {
+		s += "p0" // strtod's hex floats need no exponent; ParseFloat's do
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return f, true, true
+	case err != nil:
+		return 0, false, false
+	case f == 0 && nonzeroMantissa(digits, hex):
+		return f, true, true // underflow, which ParseFloat does not report
+	}
+	return f, false, true
+}
+
+// nonzeroMantissa reports whether the number s (no sign) has a digit
+// other than 0 before its exponent.
+func nonzeroMantissa(s string, hex bool) bool {
+	start, exp := 0, "eE"
+	if hex {
+		start, exp = 2, "pP"
+	}
+	for _, c := range []byte(s[start:]) {
+		switch {
+		case strings.IndexByte(exp, c) >= 0:
+			return false
+		case '1' <= c && c <= '9', hex && ('a' <= c && c <= 'f' || 'A' <= c && c <= 'F'):
+			return true
+		}
+	}
+	return false
+}
+
+// cSpace is C's isspace in the C locale (isSpace without the NUL).
+func cSpace(c byte) bool { return c != 0 && isSpace(c) }
+
+// score writes a stored score as Redis 7.0 answers one: %.17g, with inf
+// and -inf spelled as Redis spells them, and -0 as 0 (Redis keeps a small
+// sorted set's integral scores as integers); a bulk string in RESP2, a
+// double in RESP3.
+func (c *client) score(f float64) {
 	if f == 0 {
 		f = 0
 	}
-	return appendNewScore(out, f)
+	c.newScore(f)
 }
 
-// appendNewScore writes a score just computed, as ZINCRBY answers it:
-// as appendScore does, but -0 as -0.
-func appendNewScore(out []byte, f float64) []byte {
+// newScore writes a score just computed, as ZINCRBY answers it: as score
+// does, but -0 as -0.
+func (c *client) newScore(f float64) {
+	var num [32]byte
 	switch {
 	case math.IsInf(f, 1):
-		return appendBulkString(out, "inf")
+		c.double(append(num[:0], "inf"...))
 	case math.IsInf(f, -1):
-		return appendBulkString(out, "-inf")
+		c.double(append(num[:0], "-inf"...))
+	default:
+		c.double(strconv.AppendFloat(num[:0], f, 'g', 17, 64))
 	}
-	var num [32]byte
-	return appendBulk(out, strconv.AppendFloat(num[:0], f, 'g', 17, 64))
 }
 
 // zaddFlags are ZADD's options.
@@ -153,7 +213,7 @@ func (c *client) zadd(key []byte, pairs [][]byte, f zaddFlags) {
 	if !found {
 		if f.xx {
 			if f.incr {
-				c.out = appendNull(c.out)
+				c.null()
 			} else {
 				c.out = appendInt(c.out, 0)
 			}
@@ -198,9 +258,9 @@ func (c *client) zadd(key []byte, pairs [][]byte, f zaddFlags) {
 	}
 	switch {
 	case f.incr && kept:
-		c.out = appendNull(c.out)
+		c.null()
 	case f.incr:
-		c.out = appendNewScore(c.out, score)
+		c.newScore(score)
 	case f.ch:
 		c.out = appendInt(c.out, int64(added+changed))
 	default:
@@ -214,10 +274,10 @@ func cmdZScore(c *client, args [][]byte) {
 		return
 	}
 	if score, in := z.scoreOf(found, args[2]); in {
-		c.out = appendScore(c.out, score)
+		c.score(score)
 		return
 	}
-	c.out = appendNull(c.out)
+	c.null()
 }
 
 // scoreOf returns member's score in z, if z exists and holds it.
@@ -266,7 +326,7 @@ func (c *client) zrank(args [][]byte, rev bool) {
 	}
 	score, in := z.scoreOf(found, args[2])
 	if !in {
-		c.out = appendNull(c.out)
+		c.null()
 		return
 	}
 	r := z.order.rank(score, string(args[2]))
@@ -283,21 +343,43 @@ type scoreBound struct {
 	exclusive bool
 }
 
+// parseBound reads a bound as Redis's zslParseRange does, with strtod
+// alone: blanks before the number, an empty one (0), and what overflows
+// (an infinity) or underflows (0) are taken; NaN is not.
 func parseBound(b []byte) (scoreBound, bool) {
 	var sb scoreBound
 	if len(b) > 0 && b[0] == '(' {
 		sb.exclusive, b = true, b[1:]
 	}
-	var ok bool
-	sb.score, ok = parseScore(b)
-	return sb, ok
+	f, _, ok := strtod(b)
+	if !ok || math.IsNaN(f) {
+		return sb, false
+	}
+	sb.score = f
+	return sb, true
 }
 
 // cmdZRange is ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset
 // count] [WITHSCORES], checked in Redis's order: the options, then the
 // range, then the key. BYLEX is not implemented.
-func cmdZRange(c *client, args [][]byte) {
-	var withScores, rev, byScore bool
+func cmdZRange(c *client, args [][]byte) { c.zrange(args, false, false, true) }
+
+// cmdZRevRange is ZREVRANGE key start stop [WITHSCORES]: ZRANGE ... REV.
+func cmdZRevRange(c *client, args [][]byte) { c.zrange(args, true, false, false) }
+
+// cmdZRangeByScore is ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT
+// offset count]: ZRANGE ... BYSCORE.
+func cmdZRangeByScore(c *client, args [][]byte) { c.zrange(args, false, true, false) }
+
+// cmdZRevRangeByScore is ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT
+// offset count]: ZRANGE ... BYSCORE REV.
+func cmdZRevRangeByScore(c *client, args [][]byte) { c.zrange(args, true, true, false) }
+
+// zrange answers ZRANGE and the older commands that are ZRANGE with its
+// direction and kind of range set (rev, byScore); only ZRANGE itself
+// (options) takes REV, BYSCORE and BYLEX among its options.
+func (c *client) zrange(args [][]byte, rev, byScore, options bool) {
+	var withScores bool
 	offset, limit := int64(0), int64(-1)
 	for j := 4; j < len(args); j++ {
 		opt := args[j]
@@ -313,11 +395,11 @@ func cmdZRange(c *client, args [][]byte) {
 				return
 			}
 			j += 2
-		case isWord(opt, "rev"):
+		case options && isWord(opt, "rev"):
 			rev = true
-		case isWord(opt, "byscore"):
+		case options && isWord(opt, "byscore"):
 			byScore = true
-		case isWord(opt, "bylex"):
+		case options && isWord(opt, "bylex"):
 			c.out = appendError(c.out, "ERR ZRANGE BYLEX is not implemented by this server")
 			return
 		default:
@@ -346,13 +428,7 @@ func cmdZRange(c *client, args [][]byte) {
 	if rev { // the range is given as max, min
 		lo, hi = hi, lo
 	}
-	lower, ok1 := parseBound(lo)
-	upper, ok2 := parseBound(hi)
-	if !ok1 || !ok2 {
-		c.out = appendError(c.out, "ERR min or max is not a float")
-		return
-	}
-	z, found, ok := get[*zset](c, args[1])
+	z, found, from, to, ok := c.scoreRange(args[1], lo, hi)
 	if !ok {
 		return
 	}
@@ -362,8 +438,6 @@ func cmdZRange(c *client, args [][]byte) {
 	}
 	// The members in range have the ranks [from, to); LIMIT skips
 	// offset of them, in the order asked for, and takes count.
-	from := z.order.firstFrom(lower.score, lower.exclusive)
-	to := z.order.firstFrom(upper.score, !upper.exclusive)
 	n := max(to-from, 0)
 	skip := int(min(offset, int64(n)))
 	n -= skip
@@ -377,10 +451,42 @@ func cmdZRange(c *client, args [][]byte) {
 	}
 }
 
+// cmdZCount is ZCOUNT key min max: how many members have a score in the
+// range, whose ends are as BYSCORE's.
+func cmdZCount(c *client, args [][]byte) {
+	if _, found, from, to, ok := c.scoreRange(args[1], args[2], args[3]); ok {
+		n := 0
+		if found {
+			n = max(to-from, 0)
+		}
+		c.out = appendInt(c.out, int64(n))
+	}
+}
+
+// scoreRange reads the score range lo to hi of BYSCORE and looks key up:
+// the sorted set and the ranks [from, to) of the members in the range
+// when it exists. ok is false once it has answered an error: a bound that
+// is not a score (checked first, as Redis does), or a key of another type.
+func (c *client) scoreRange(key, lo, hi []byte) (z *zset, found bool, from, to int, ok bool) {
+	lower, ok1 := parseBound(lo)
+	upper, ok2 := parseBound(hi)
+	if !ok1 || !ok2 {
+		c.out = appendError(c.out, "ERR min or max is not a float")
+		return nil, false, 0, 0, false
+	}
+	z, found, ok = get[*zset](c, key)
+	if ok && found {
+		from = z.order.firstFrom(lower.score, lower.exclusive)
+		to = z.order.firstFrom(upper.score, !upper.exclusive)
+	}
+	return z, found, from, to, ok
+}
+
 // appendRange answers count members from rank from (counted from the
-// end if rev), with their scores if withScores.
+// end if rev), with their scores if withScores: each after its member in
+// RESP2, member and score as a pair in RESP3.
 func (c *client) appendRange(z *zset, from, count int, rev, withScores bool) {
-	if withScores {
+	if withScores && !c.resp3 {
 		c.out = appendArray(c.out, 2*count)
 	} else {
 		c.out = appendArray(c.out, count)
@@ -393,9 +499,12 @@ func (c *client) appendRange(z *zset, from, count int, rev, withScores bool) {
 		x = z.order.at(z.size() - 1 - from)
 	}
 	for ; count > 0; count-- {
+		if withScores && c.resp3 {
+			c.out = appendArray(c.out, 2)
+		}
 		c.out = appendBulkString(c.out, x.member)
 		if withScores {
-			c.out = appendScore(c.out, x.score)
+			c.score(x.score)
 		}
 		if rev {
 			x = x.back
@@ -410,7 +519,8 @@ func cmdZPopMax(c *client, args [][]byte) { c.zpop(args, true) }
 
 // zpop takes the members with the lowest (if highest, the highest) scores, one or
 // count of them, and answers them with their scores, lowest first (highest
-// first if highest): always an array, empty if the key is missing.
+// first if highest): always an array, empty if the key is missing. In
+// RESP3 the answer to a count is an array of pairs, as Redis 7.0's.
 func (c *client) zpop(args [][]byte, highest bool) {
 	count, ok := c.popCount(args, errSyntax)
 	if !ok {
@@ -420,18 +530,26 @@ func (c *client) zpop(args [][]byte, highest bool) {
 	if !ok {
 		return
 	}
+	pairs := c.resp3 && count >= 0
 	if count < 0 {
 		count = 1
 	}
 	count = min(count, sizeOf(z, found))
-	c.out = appendArray(c.out, 2*count)
+	if pairs {
+		c.out = appendArray(c.out, count)
+	} else {
+		c.out = appendArray(c.out, 2*count)
+	}
 	for range count {
 		x := z.order.head.links[0].next
 		if highest {
 			x = z.order.tail
 		}
+		if pairs {
+			c.out = appendArray(c.out, 2)
+		}
 		c.out = appendBulkString(c.out, x.member)
-		c.out = appendScore(c.out, x.score)
+		c.score(x.score)
 		z.del(x.member)
 	}
 	if count > 0 {

@@ -127,6 +127,17 @@ def main(host, port):
     check("flushall", r.flushall(), True)
     check("dbsize after flushall", r.dbsize(), 0)
     check("info after flushall", "db0" in r.info("keyspace"), False)
+
+    # A leaderboard read the ways redis-py reads one: zrange(desc=True)
+    # sends ZREVRANGE, and zrangebyscore, zrevrangebyscore and zcount the
+    # commands of their names.
+    check("zadd", r.zadd("board", {"ada": 30, "grace": 20, "alan": 10}), 3)
+    check("zrange desc", r.zrange("board", 0, 1, desc=True, withscores=True), [("ada", 30.0), ("grace", 20.0)])
+    check("zrevrange", r.zrevrange("board", 0, -1), ["ada", "grace", "alan"])
+    check("zrangebyscore", r.zrangebyscore("board", 15, "+inf", withscores=True), [("grace", 20.0), ("ada", 30.0)])
+    check("zrangebyscore limit", r.zrangebyscore("board", "-inf", "+inf", start=1, num=1), ["grace"])
+    check("zrevrangebyscore", r.zrevrangebyscore("board", 25, "(10"), ["grace"])
+    check("zcount", r.zcount("board", "(10", 30), 2)
     print("ok")
 
 
