@@ -1,0 +1,92 @@
+package rt_test
+
+// Edges where asyncio's observable behaviour was checked against CPython
+// (3.12 where versions differ, as DESIGN.md says) by the conform3 pass.
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncgen/asyncgen/rt"
+)
+
+// failing is a hand-written coroutine that fails with err in its first
+// step; unlike rt.Async it keeps no goroutine that could hold its task.
+type failing struct{ err error }
+
+func (f *failing) Send(*rt.Ctx) rt.Yield         { return rt.Yield{} }
+func (f *failing) Throw(*rt.Ctx, error) rt.Yield { return rt.Yield{} }
+func (f *failing) Close()                        {}
+func (f *failing) Result() (int, error)          { return 0, f.err }
+
+// An error nobody retrieved is reported with the future or task it
+// belongs to, as asyncio's context carries it under "future": a handler
+// (and the log) can tell which one failed.
+func TestConformUnretrievedReportCarriesTheFuture(t *testing.T) {
+	l := newLoop(t)
+	errs := collectErrors(l)
+	task := rt.CreateTask[int](l, &failing{err: errors.New("task failed")})
+	task.SetName("worker")
+	fut := rt.NewFuture[string](l)
+	fut.SetException(errors.New("future failed"))
+	runOnce(t, l)
+	l.Close()
+	if len(*errs) != 2 {
+		t.Fatalf("reports %+v, want two", *errs)
+	}
+	for i, want := range []rt.AnyFuture{fut, task} {
+		c := (*errs)[i]
+		if c.Future != want {
+			t.Errorf("report %q (%v) names future %v, want %v", c.Message, c.Err, c.Future, want)
+		}
+	}
+	runtime.KeepAlive(task)
+	runtime.KeepAlive(fut)
+}
+
+// A task collected with its error unretrieved is still named by the
+// default handler's record, as asyncio's log shows the task's repr.
+func TestConformCollectedUnretrievedTaskIsNamedInTheLog(t *testing.T) {
+	buf := captureSlog(t)
+	l := newLoop(t)
+	reported := rt.NewFuture[rt.ErrorContext](l)
+	l.SetExceptionHandler(func(l *rt.Loop, c rt.ErrorContext) {
+		rt.DefaultExceptionHandler(l, c)
+		if !reported.Done() {
+			reported.SetResult(c)
+		}
+	})
+	func() {
+		task := rt.CreateTask[int](l, &failing{err: errors.New("lost")})
+		task.SetName("lost-worker")
+	}()
+	runOnce(t, l) // the task fails; nothing holds it any more
+	c := collectedReport(t, l, reported)
+	if !strings.Contains(c.Message, "Task exception was never retrieved") {
+		t.Fatalf("report %+v", c)
+	}
+	if out := buf.String(); !strings.Contains(out, "lost-worker") {
+		t.Fatalf("the log does not name the task:\n%s", out)
+	}
+}
+
+// collectedReport collects the garbage and runs l until reported, which
+// the exception handler completes, is done. The report of a collected
+// future is queued with CallSoonThreadsafe, which wakes the loop; the
+// guard only turns a regression into a failure instead of a hang.
+func collectedReport(t *testing.T, l *rt.Loop, reported *rt.Future[rt.ErrorContext]) rt.ErrorContext {
+	t.Helper()
+	runtime.GC()
+	guard := time.AfterFunc(30*time.Second, func() {
+		l.CallSoonThreadsafe(func() { reported.Cancel("no report within 30s") })
+	})
+	defer guard.Stop()
+	if err := l.RunUntilComplete(reported); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := reported.Result()
+	return c
+}
