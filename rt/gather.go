@@ -161,7 +161,7 @@ func (g *gatherCoro[T]) kidDone(k *gatherKid[T]) {
 		if err := k.f.Exception(); err != nil {
 			// A child cancel is an error of the outer future too, which
 			// is not itself cancelled.
-			o.setException(err)
+			o.setException(err, nil)
 			return
 		}
 	}
@@ -189,7 +189,7 @@ func (g *gatherCoro[T]) kidDone(k *gatherKid[T]) {
 			err = last.Exception()
 		}
 		g.outs = nil
-		o.setException(err)
+		o.setException(err, nil)
 		return
 	}
 	o.SetResult(Void{})
