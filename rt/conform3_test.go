@@ -6,6 +6,7 @@ package rt_test
 import (
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,3 +91,51 @@ func collectedReport(t *testing.T, l *rt.Loop, reported *rt.Future[rt.ErrorConte
 	c, _ := reported.Result()
 	return c
 }
+
+// Gather takes the outcome of children that are already done at once, as
+// asyncio 3.12's gather does (it calls its done callback itself for them):
+// with every child done it returns without suspending (a Cancel after
+// that step finds the task finished), and a child that already failed
+// fails it at once.
+func TestConformGatherOfDoneChildrenDoesNotSuspend(t *testing.T) {
+	l := newLoop(t)
+	a, b := rt.NewFuture[int](l), rt.NewFuture[int](l)
+	a.SetResult(1)
+	b.SetResult(2)
+	bad := rt.NewFuture[int](l)
+	bad.SetException(errors.New("early"))
+	pending := rt.NewFuture[int](l)
+	var vs []int
+	var gerr, ferr error
+	var suspended []bool
+	rt.CreateTask[int](l, &ctxFn2{fn: func(c *rt.Ctx) {
+		var w rt.Awaiting[[]int]
+		_, s1 := w.Start(c, rt.Gather[int](a, b, a))
+		vs, gerr = w.Result()
+		_, s2 := w.Start(c, rt.Gather[int](pending, bad))
+		_, ferr = w.Result()
+		suspended = []bool{s1, s2}
+	}})
+	runOnce(t, l) // the task's first step
+	if !slices.Equal(suspended, []bool{false, false}) {
+		t.Fatalf("suspended %v: a Gather of done children (or with one already failed) suspended its task", suspended)
+	}
+	if gerr != nil || !slices.Equal(vs, []int{1, 2, 1}) {
+		t.Errorf("Gather of done children: %v, %v; want [1 2 1]", vs, gerr)
+	}
+	if ferr == nil || ferr.Error() != "early" {
+		t.Errorf("Gather with a child already failed: %v, want its error at once", ferr)
+	}
+	if pending.Done() {
+		t.Error("the pending child was cancelled")
+	}
+}
+
+// ctxFn2 is ctxFn with an int result, for a task whose first step does
+// everything.
+type ctxFn2 struct{ fn func(c *rt.Ctx) }
+
+func (f *ctxFn2) Send(c *rt.Ctx) rt.Yield       { f.fn(c); return rt.Yield{} }
+func (f *ctxFn2) Throw(*rt.Ctx, error) rt.Yield { return rt.Yield{} }
+func (f *ctxFn2) Close()                        {}
+func (f *ctxFn2) Result() (int, error)          { return 0, nil }
