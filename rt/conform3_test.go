@@ -139,3 +139,24 @@ func (f *ctxFn2) Send(c *rt.Ctx) rt.Yield       { f.fn(c); return rt.Yield{} }
 func (f *ctxFn2) Throw(*rt.Ctx, error) rt.Yield { return rt.Yield{} }
 func (f *ctxFn2) Close()                        {}
 func (f *ctxFn2) Result() (int, error)          { return 0, nil }
+
+// A Shield whose inner future is cancelled cancels its own outer future,
+// as asyncio's shield does: a Cancel of the awaiting task that comes
+// before the task has run again then finds the outer future cancelled,
+// and the task sees the shield's cancellation (no message), not one made
+// from its own Cancel's message.
+func TestConformShieldInnerCancelledThenTaskCancelledGivesTheShieldsCancellation(t *testing.T) {
+	l := prLoop(t)
+	inner := rt.NewFuture[int](l)
+	task := prGo(l, func() (int, error) { return rt.Await(rt.Shield(inner)) })
+	prBriefly(t, l)
+	inner.Cancel("inner")
+	runOnce(t, l) // the shield hears of it; the task's wake-up is queued
+	if !task.Cancel("task") {
+		t.Fatal("Cancel of the pending task returned false")
+	}
+	err := prWait(t, l, task)
+	if msg, ok := cancelMsg(err); !ok || msg != "" || !task.Cancelled() {
+		t.Fatalf("err %v (cancelled %v), want a cancellation without a message", err, task.Cancelled())
+	}
+}
