@@ -160,3 +160,37 @@ func TestConformShieldInnerCancelledThenTaskCancelledGivesTheShieldsCancellation
 		t.Fatalf("err %v (cancelled %v), want a cancellation without a message", err, task.Cancelled())
 	}
 }
+
+// A TaskGroup that ends with its children's errors while its parent has
+// a cancellation pending from elsewhere leaves that cancellation pending,
+// as asyncio 3.13 does (gh-116720, which also gave Exit its order of
+// taking back the group's own cancellation): a parent that catches the
+// group's error is cancelled at its next await instead of going on as if
+// nobody had cancelled it.
+func TestConformTaskGroupErrorKeepsAnOuterCancellationPending(t *testing.T) {
+	l := prLoop(t)
+	f := rt.NewFuture[int](l)
+	var groupErr, afterErr error
+	task := prGo(l, func() (int, error) {
+		_, groupErr = rt.Await(rt.RunGroup(func(tg *rt.TaskGroup) rt.Coro[int] {
+			return rt.Async(func() (int, error) {
+				rt.Spawn(tg, rt.Async(func() (int, error) { return 0, errAudit }))
+				return rt.Await(f)
+			})
+		}))
+		_, afterErr = rt.Await(rt.Sleep(0))
+		return 1, afterErr
+	})
+	runOnce(t, l) // the body spawns the child and waits
+	task.Cancel()
+	err := prWait(t, l, task)
+	if !errors.Is(groupErr, errAudit) {
+		t.Fatalf("the group failed with %v, want the child's error", groupErr)
+	}
+	if !errors.Is(afterErr, rt.ErrCancelled) || !errors.Is(err, rt.ErrCancelled) || !task.Cancelled() {
+		t.Fatalf("the await after the group got %v, the task %v (cancelled %v); want the pending cancellation", afterErr, err, task.Cancelled())
+	}
+	if n := task.Cancelling(); n != 1 {
+		t.Errorf("Cancelling() = %d, want 1", n)
+	}
+}
