@@ -3,9 +3,9 @@ package rt_test
 // Replays of scripts whose outcome was recorded from CPython's asyncio
 // (testdata/replay: cpython.py writes the scripts and, running them, what
 // CPython 3.13 does; see its doc). A script drives a fresh loop from
-// outside, one pass at a time, on a virtual clock: it starts tasks that
-// await futures, combinators, locks or queues, and between passes
-// completes, fails and cancels things. What every task ended with, and
+// outside, one pass at a time, on a virtual clock: it schedules callbacks,
+// or starts tasks that await futures, combinators, locks or queues, and
+// between passes completes, fails and cancels things. What every task ended with, and
 // what each direct call returned, must be what CPython printed, in the
 // same words.
 //
@@ -604,5 +604,77 @@ func TestReplayLocksAsCPython(t *testing.T) {
 		}
 		ts.drain()
 		return out
+	})
+}
+
+type replayCallbacksCase struct {
+	Acts [][][3]any
+	Ops  [][3]any
+}
+
+// CallSoon, CallLater and CallAt from outside the loop and from callbacks,
+// Cancel of handles, and Stop inside a pass: which callbacks each pass
+// runs, in which order. No two timers of a script are due at the same
+// time (see cpython.py: CPython leaves their order undefined).
+func TestReplayCallbacksAsCPython(t *testing.T) {
+	checkReplay(t, loadReplay[replayCallbacksCase](t, "callbacks"), func(c replayCallbacksCase) []string {
+		r := newReplayLoop(t)
+		defer r.l.Close()
+		handles := map[int]interface{ Cancel() }{}
+		var log []string
+		seq := 0
+		var do func(a [3]any)
+		callback := func(j int) func() {
+			return func() {
+				log = append(log, strconv.Itoa(j))
+				for _, a := range c.Acts[j] {
+					do(a)
+				}
+			}
+		}
+		do = func(a [3]any) {
+			k, j, d := a[0].(string), num(a[1]), time.Duration(num(a[2]))*time.Second
+			if k == "soon" || k == "later" || k == "at" {
+				if seq == 40 {
+					return
+				}
+				seq++
+			}
+			extra := time.Duration(j)*time.Millisecond + time.Duration(seq)*10*time.Microsecond
+			switch k {
+			case "soon":
+				handles[j] = r.l.CallSoon(callback(j))
+			case "later":
+				handles[j] = r.l.CallLater(d+extra, callback(j))
+			case "at":
+				handles[j] = r.l.CallAt(r.l.Time()+d+extra+500*time.Microsecond, callback(j))
+			case "cancel":
+				if h, ok := handles[j]; ok {
+					h.Cancel()
+					log = append(log, "c"+strconv.Itoa(j))
+				}
+			case "stop":
+				r.l.Stop()
+				log = append(log, "stop")
+			}
+		}
+		var out []string
+		for _, o := range c.Ops {
+			switch o[0].(string) {
+			case "pass":
+				r.passes(1)
+				out = append(out, strings.Join(log, " "))
+				log = nil
+			case "adv":
+				r.clk.Advance(time.Second)
+			default:
+				do(o)
+			}
+		}
+		for range 5 {
+			r.clk.Advance(time.Second)
+			r.passes(1)
+		}
+		return append(out, strings.Join(log, " "))
 	})
 }

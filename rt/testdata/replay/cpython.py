@@ -1,7 +1,7 @@
 """Makes the scripts rt's replay tests run, and records what CPython's
 asyncio does with each (replay_test.go runs them on rt and compares).
 
-    python3.13 cpython.py > /dev/null   # rewrites tasks.json, queues.json, locks.json
+    python3.13 cpython.py   # rewrites tasks.json, queues.json, locks.json, callbacks.json
 
 Each script drives a fresh event loop from outside, one pass at a time
 (stop, then run_forever: exactly one pass), on a clock that moves only
@@ -85,6 +85,18 @@ def gen_locks(rnd, n):
             a = rnd.randint(0, 8) if k == 'cancel' else rnd.randint(0, 3) if k == 'notify' else 0
             ops.append([k, a])
         out.append(dict(kind=kind, n=rnd.randint(0, 3) if 'sem' in kind else rnd.randint(1, 4), ops=ops))
+    return out
+
+def gen_callbacks(rnd, n):
+    def act():
+        return [rnd.choices(['soon', 'later', 'at', 'cancel', 'stop', 'none'], [3, 2, 1, 2, 1, 3])[0],
+                rnd.randint(0, 15), rnd.choice([0, 1, 2])]
+    out = []
+    for _ in range(n):
+        acts = [[act() for _ in range(rnd.randint(0, 2))] for _ in range(16)]
+        ops = [[rnd.choices(['soon', 'later', 'at', 'cancel', 'pass', 'adv'], [3, 3, 1, 2, 3, 2])[0],
+                rnd.randint(0, 15), rnd.choice([0, 1, 2])] for _ in range(rnd.randint(3, 15))]
+        out.append(dict(acts=acts, ops=ops))
     return out
 
 # --- running them ----------------------------------------------------------
@@ -282,10 +294,57 @@ def run_locks(c):
     passes(10)
     return out
 
+def run_callbacks(c):
+    """Callback j logs j and does its actions: schedule callback k soon,
+    later or at a time, cancel the last handle of k, or stop the loop.
+    Forty schedules at most; the n-th is 10µs·n later than it would be, so
+    that no two timers are due at the same time (CPython leaves the order
+    of those undefined; ours is the order they were scheduled in)."""
+    handles, log, seq = {}, [], [0]
+    def callback(j):
+        def cb():
+            log.append(str(j))
+            for a in c['acts'][j]:
+                do(a)
+        return cb
+    def do(a):
+        k, j, d = a
+        if k in ('soon', 'later', 'at'):
+            if seq[0] == 40:
+                return
+            seq[0] += 1
+        extra = j / 1000 + seq[0] / 100000
+        if k == 'soon': handles[j] = loop.call_soon(callback(j))
+        elif k == 'later': handles[j] = loop.call_later(d + extra, callback(j))
+        elif k == 'at': handles[j] = loop.call_at(now[0] + d + extra + 0.0005, callback(j))
+        elif k == 'cancel':
+            if j in handles:
+                handles[j].cancel()
+                log.append("c%d" % j)
+        elif k == 'stop':
+            loop.stop()
+            log.append("stop")
+    out = []
+    for o in c['ops']:
+        if o[0] == 'pass':
+            passes()
+            out.append(" ".join(log))
+            log.clear()
+        elif o[0] == 'adv':
+            now[0] += 1
+        else:
+            do(o)
+    for _ in range(5):
+        now[0] += 1
+        passes()
+    out.append(" ".join(log))
+    return out
+
 if __name__ == '__main__':
     import sys
-    for name, gen, run, seed in (('tasks', gen_tasks, run_tasks, 1), ('queues', gen_queues, run_queues, 2), ('locks', gen_locks, run_locks, 3)):
-        cases = gen(random.Random(seed), int(os.environ.get('REPLAY_N', '400')))
+    for name, gen, run, seed, n in (('tasks', gen_tasks, run_tasks, 1, 400), ('queues', gen_queues, run_queues, 2, 400),
+                                    ('locks', gen_locks, run_locks, 3, 400), ('callbacks', gen_callbacks, run_callbacks, 5, 200)):
+        cases = gen(random.Random(seed), n)
         rows = [dict(case=c, want=run(c)) for c in cases]
         with open(os.path.join(HERE, name + '.json'), 'w') as f:
             json.dump(dict(python=sys.version.split()[0], rows=rows), f, separators=(',', ':'))
