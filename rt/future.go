@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"weak"
 )
 
 type futureState uint8
@@ -206,7 +207,10 @@ func (f *futureBase) cancel(msg string) bool {
 	return true
 }
 
-func (f *futureBase) setException(err error) error {
+// setException fails the future with err; ref finds the future again for
+// the report of an error nobody retrieves (nil: a future of the runtime's
+// own that no report needs to name).
+func (f *futureBase) setException(err error, ref futureRef) error {
 	if f.state != pending {
 		return &InvalidStateError{Msg: "future is already " + f.state.String()}
 	}
@@ -215,7 +219,7 @@ func (f *futureBase) setException(err error) error {
 	}
 	f.x().err = err
 	f.state = finished
-	f.armLog()
+	f.armLog(ref)
 	f.scheduleCallbacks()
 	return nil
 }
@@ -313,7 +317,7 @@ func (f *Future[T]) SetResult(v T) error {
 // error that nobody retrieves (Result, Exception) is reported through the
 // loop's exception handler when the future is collected, or at the latest
 // when the loop closes.
-func (f *Future[T]) SetException(err error) error { return f.setException(err) }
+func (f *Future[T]) SetException(err error) error { return f.setException(err, weakRef(f)) }
 
 // Cancel cancels a pending future, scheduling its callbacks; it returns
 // false if the future was already done. An optional message travels in the
@@ -380,16 +384,52 @@ type errLog struct {
 	err    error
 	what   string
 	source string
-	armed  bool
-	seq    uint64 // arming order, so that Close reports in a stable order
+	// ref finds the future while it lives, for the report's Future;
+	// name is a task's name, for a report made once it is collected.
+	ref   futureRef
+	name  string
+	armed bool
+	seq   uint64 // arming order, so that Close reports in a stable order
 }
 
-func (f *futureBase) armLog() {
+// futureRef finds a future again while it is alive, without keeping it
+// alive (a weak pointer): a report of its unretrieved error then names it,
+// as asyncio's context carries the future.
+type futureRef interface{ get() AnyFuture }
+
+// weakFuture is the futureRef of a *Future[T] or *Task[T] (P, whose
+// element type is T).
+type weakFuture[T any, P interface {
+	*T
+	AnyFuture
+}] weak.Pointer[T]
+
+func (w weakFuture[T, P]) get() AnyFuture {
+	if p := weak.Pointer[T](w).Value(); p != nil {
+		return P(p)
+	}
+	return nil
+}
+
+// weakRef returns the futureRef of f.
+func weakRef[T any, P interface {
+	*T
+	AnyFuture
+}](f P) futureRef {
+	return weakFuture[T, P](weak.Make((*T)(f)))
+}
+
+func (f *futureBase) armLog(ref futureRef) {
 	x := f.x()
-	lg := &errLog{loop: f.loop, err: x.err, what: "Future", armed: true}
+	lg := &errLog{loop: f.loop, err: x.err, what: "Future", ref: ref, armed: true}
 	lg.source = x.source
 	if x.name != "" || f.isTask() {
 		lg.what = "Task"
+		if ref != nil {
+			if t, ok := ref.get().(AnyTask); ok {
+				lg.name = t.Name()
+			}
+		}
 	}
 	x.log = lg
 	l := f.loop
@@ -421,11 +461,23 @@ func (l *Loop) reportLog(lg *errLog) {
 	}
 	lg.armed = false
 	delete(l.unretrieved, lg)
-	l.CallExceptionHandler(ErrorContext{
+	ctx := ErrorContext{
 		Message: lg.what + " exception was never retrieved",
 		Err:     lg.err,
 		Source:  lg.source,
-	})
+	}
+	if lg.ref != nil {
+		ctx.Future = lg.ref.get()
+	}
+	if ctx.Future == nil {
+		// Collected: the record still says which one it was, as the
+		// future's String would.
+		ctx.futureDesc = fmt.Sprintf("<%s finished error=%v>", lg.what, lg.err)
+		if lg.name != "" {
+			ctx.futureDesc = fmt.Sprintf("<Task %s finished error=%v>", lg.name, lg.err)
+		}
+	}
+	l.CallExceptionHandler(ctx)
 }
 
 // reportUnretrieved reports, in the order they were set, the errors of

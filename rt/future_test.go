@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/asyncgen/asyncgen/rt"
 )
@@ -241,18 +240,7 @@ func TestUnretrievedErrorReportedWhenCollected(t *testing.T) {
 		f := rt.NewFuture[int](l)
 		f.SetException(errors.New("lost"))
 	}()
-	runtime.GC()
-	// The cleanup queues the report with CallSoonThreadsafe, which wakes
-	// the loop; the guard only turns a regression into a failure instead
-	// of a hang.
-	guard := time.AfterFunc(30*time.Second, func() {
-		l.CallSoonThreadsafe(func() { reported.Cancel("no report within 30s") })
-	})
-	defer guard.Stop()
-	if err := l.RunUntilComplete(reported); err != nil {
-		t.Fatal(err)
-	}
-	c, _ := reported.Result()
+	c := collectedReport(t, l, reported)
 	if c.Err == nil || c.Err.Error() != "lost" || !strings.Contains(c.Message, "never retrieved") {
 		t.Fatalf("report %+v", c)
 	}

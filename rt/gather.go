@@ -13,8 +13,10 @@ type Outcome[T any] struct {
 // the Gather is first awaited; futures and tasks are used as they are; an
 // argument given twice runs once and its result appears twice.
 //
-// The first child to fail or be cancelled makes the await fail at once with
-// that error while the other children keep running. Cancelling the task that
+// Children that are already done are taken at once, as asyncio 3.12 does:
+// a Gather of done futures returns without suspending. The first child to
+// fail or be cancelled makes the await fail at once with that error while
+// the other children keep running. Cancelling the task that
 // awaits the Gather cancels every child still running, and the await fails
 // with a *CancelledError once they are all done.
 //
@@ -100,6 +102,12 @@ func (g *gatherCoro[T]) Send(c *Ctx) Yield {
 			g.done, g.err = true, err
 			return Yield{}
 		}
+		if g.outer.Done() {
+			// The children that were done settled it already.
+			g.done = true
+			g.err = g.outer.exception()
+			return Yield{}
+		}
 		return Yield{fut: &g.outer, kind: yieldFuture}
 	}
 	if !g.outer.Done() {
@@ -142,7 +150,16 @@ func (g *gatherCoro[T]) start(l *Loop) error {
 	g.outer.kids = make([]AnyFuture, len(g.kids))
 	for i := range g.kids {
 		g.outer.kids[i] = g.kids[i].f
-		g.kids[i].f.base().addCallback(&g.kids[i])
+	}
+	// Like asyncio 3.12's gather, the children already done are taken at
+	// once, in argument order, not through the loop: a gather of done
+	// futures does not suspend, and one that already failed fails it now.
+	for i := range g.kids {
+		if k := &g.kids[i]; k.f.Done() {
+			g.kidDone(k)
+		} else {
+			k.f.base().addCallback(k)
+		}
 	}
 	return nil
 }
@@ -161,7 +178,7 @@ func (g *gatherCoro[T]) kidDone(k *gatherKid[T]) {
 		if err := k.f.Exception(); err != nil {
 			// A child cancel is an error of the outer future too, which
 			// is not itself cancelled.
-			o.setException(err)
+			o.setException(err, nil)
 			return
 		}
 	}
@@ -189,7 +206,7 @@ func (g *gatherCoro[T]) kidDone(k *gatherKid[T]) {
 			err = last.Exception()
 		}
 		g.outs = nil
-		o.setException(err)
+		o.setException(err, nil)
 		return
 	}
 	o.SetResult(Void{})

@@ -25,6 +25,9 @@ type ErrorContext struct {
 	Protocol  BaseProtocol
 	// Source is where the future was created (debug mode only).
 	Source string
+	// futureDesc describes a future that was collected before its
+	// report (Future is then nil), for the default handler's record.
+	futureDesc string
 }
 
 // SetExceptionHandler installs h as the loop's exception handler; nil
@@ -69,6 +72,8 @@ func DefaultExceptionHandler(_ *Loop, ctx ErrorContext) {
 	}
 	if ctx.Future != nil {
 		attrs = append(attrs, "future", fmt.Sprint(ctx.Future))
+	} else if ctx.futureDesc != "" {
+		attrs = append(attrs, "future", ctx.futureDesc)
 	}
 	if ctx.Transport != nil {
 		attrs = append(attrs, "transport", fmt.Sprint(ctx.Transport))

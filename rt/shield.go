@@ -23,11 +23,20 @@ type shieldCoro[T any] struct {
 // If the awaiting task was cancelled in the meantime, nobody will read the
 // inner outcome through this Shield; like asyncio, its error then counts as
 // retrieved rather than being reported as lost.
+//
+// An inner cancellation cancels the outer future, without a message, as
+// asyncio's shield does: the awaiter then gets that cancellation, even if
+// its task is cancelled too before it runs again (the task passes on the
+// cancellation of the future it waited on rather than making its own).
 func (s *shieldCoro[T]) run() {
 	if s.outer.Cancelled() {
 		if !s.inner.Cancelled() {
 			s.inner.Exception()
 		}
+		return
+	}
+	if s.inner.Cancelled() {
+		s.outer.cancel("")
 		return
 	}
 	if !s.outer.Done() {
@@ -60,16 +69,13 @@ func (s *shieldCoro[T]) Send(c *Ctx) Yield {
 		return Yield{fut: &s.outer, kind: yieldFuture} // spurious wake-up
 	}
 	if s.outer.Cancelled() {
-		// The awaiting task was cancelled; the inner future goes on.
+		// The awaiting task was cancelled, and the inner future goes
+		// on; or the inner future was cancelled, which cancelled the
+		// outer one without a message (see run), so the awaiter's
+		// CancelledError is a fresh one and not the inner's. (An inner
+		// already cancelled before the await is awaited directly and
+		// keeps its message.)
 		s.finish(s.outer.failure())
-		return Yield{}
-	}
-	if s.inner.Cancelled() {
-		// asyncio's shield answers an inner cancellation by cancelling its
-		// outer future without a message, so the awaiter's CancelledError
-		// is a fresh one and not the inner's. (An inner already cancelled
-		// before the await is awaited directly and keeps its message.)
-		s.done, s.err = true, &CancelledError{}
 		return Yield{}
 	}
 	s.res, s.err = s.inner.Result()

@@ -312,7 +312,7 @@ func (t *Task[T]) finish(_ Yield, perr error) {
 		// The value returned with the error is kept for Result (see
 		// Future.Result): every path to the awaiter gives both.
 		t.Future.result = v
-		t.setException(err)
+		t.setException(err, weakRef(t))
 	}
 }
 

@@ -69,6 +69,8 @@ func Spawn[T any](tg *TaskGroup, c Coro[T]) (*Task[T], error) {
 // errors.Join of the children's errors and bodyErr (unless bodyErr is a
 // cancellation); with no such error, it fails with bodyErr's cancellation
 // unless that cancellation was the group's own doing, which is absorbed.
+// A cancellation of the parent from elsewhere that the errors outrank
+// stays pending (asyncio 3.13): the parent's next await gets it.
 func (tg *TaskGroup) Exit(bodyErr error) Coro[Void] {
 	return &groupExit{tg: tg, bodyErr: bodyErr}
 }
@@ -246,6 +248,15 @@ func (e *groupExit) wait() Yield {
 	switch {
 	case len(errs) > 0:
 		e.err = errors.Join(errs...)
+		if tg.parent.Cancelling() > 0 {
+			// A cancellation of the parent from elsewhere is still
+			// pending: the group's errors win over it here, but it is
+			// not lost. Cancelling the parent again (it is running
+			// this step) delivers it at its next await, as asyncio
+			// 3.13 does (gh-116720).
+			tg.parent.Uncancel()
+			tg.parent.Cancel()
+		}
 	case e.propagate != nil:
 		e.err = e.propagate
 	}
