@@ -156,3 +156,42 @@ func panicsAfterAwait(v func(int) rt.Coro[int], n int) int {
 		panic(rt.Must(v(n)))
 	}
 }
+
+// orderedBuiltins reads, before an await whose call changes the variables,
+// what gc evaluates in its place among the calls as it does a call: len,
+// cap, min, max, real, imag, complex, make, slicing and the conversions of
+// a string to []byte and []rune. A plain read of a variable (n, b[0]) is
+// done after the calls, as gc does.
+//
+//asyncgen:coroutine
+func orderedBuiltins(v func(int) rt.Coro[int]) string {
+	var s string
+	var b []int
+	var n int
+	var c complex128
+	reset := func() { s, b, n, c = "ab", []int{1, 2}, 1, 1.5+2i }
+	change := func() rt.Coro[int] {
+		s, b, n, c = "wxyz", []int{7, 8, 9}, 100, 10+20i
+		return v(0)
+	}
+	var out []any
+	reset()
+	out = append(out, len(s)+rt.Must(change()))
+	reset()
+	out = append(out, n+rt.Must(change()))
+	reset()
+	out = append(out, cap(b)*2+rt.Must(change()))
+	reset()
+	out = append(out, b[0]+rt.Must(change()))
+	reset()
+	out = append(out, min(n, 50)+rt.Must(change()))
+	reset()
+	out = append(out, max(n, 0)-rt.Must(change()))
+	reset()
+	out = append(out, real(c)+imag(c)+float64(rt.Must(change())))
+	reset()
+	out = append(out, complex(float64(n), 0)+complex(0, float64(rt.Must(change()))))
+	reset()
+	out = append(out, fmt.Sprint(s[1:], b[:1], []byte(s), []rune(s), len(make([]int, n)), rt.Must(change())))
+	return fmt.Sprint(out...)
+}

@@ -79,3 +79,10 @@ func TestPanicsAfterAwait(t *testing.T) {
 		}
 	}
 }
+
+func TestOrderedBuiltins(t *testing.T) {
+	v, err := rt.Run(orderedBuiltinsAsync(later[int]))
+	if want := "2 100 4 7 1 1 3.5 (1+0i)b[1] [97 98] [97 98] 1 0"; err != nil || v != want {
+		t.Fatalf("got %q, %v; want %q", v, err, want)
+	}
+}
