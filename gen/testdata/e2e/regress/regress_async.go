@@ -555,14 +555,22 @@ func (f *panicsAfterAwaitFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame 
 // orderedBuiltinsFrame is the state of a suspended orderedBuiltins.
 type orderedBuiltinsFrame struct {
 	rtimpl.AwaitFrame[string, int]
-	v      func(int) rt.Coro[int]
-	s      string
-	b      []int
-	n      int
-	c      complex128
-	reset  func()
-	change func() rt.Coro[int]
-	out    []any
+	v                  func(int) rt.Coro[int]
+	s                  string
+	b                  []int
+	n                  int
+	c                  complex128
+	reset              func()
+	change             func() rt.Coro[int]
+	out                []any
+	len, cap, min, max int
+	real, imag         float64
+	complex            complex128
+	slice              string
+	slice_1            []int
+	bytes              []byte
+	runes              []rune
+	len_1              int
 }
 
 // orderedBuiltinsAsync is orderedBuiltins as a coroutine (see asyncgen).
@@ -609,13 +617,14 @@ func (f *orderedBuiltinsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	}
 	f.out = nil
 	f.reset()
-	f.Aw.Begin(f.change())
+	f.len = len(f.s)
+	/*line regress.go:179*/ f.Aw.Begin(f.change())
 resume1:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	change = f.Aw.Must()
-	/*line regress.go:179*/ f.out = append(f.out, len(f.s)+change)
+	/*line regress.go:179*/ f.out = append(f.out, f.len+change)
 	f.reset()
 	f.Aw.Begin(f.change())
 resume2:
@@ -625,13 +634,14 @@ resume2:
 	change_1 = f.Aw.Must()
 	/*line regress.go:181*/ f.out = append(f.out, f.n+change_1)
 	f.reset()
-	f.Aw.Begin(f.change())
+	f.cap = cap(f.b)
+	/*line regress.go:183*/ f.Aw.Begin(f.change())
 resume3:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	change_2 = f.Aw.Must()
-	/*line regress.go:183*/ f.out = append(f.out, cap(f.b)*2+change_2)
+	/*line regress.go:183*/ f.out = append(f.out, f.cap*2+change_2)
 	f.reset()
 	f.Aw.Begin(f.change())
 resume4:
@@ -641,47 +651,57 @@ resume4:
 	change_3 = f.Aw.Must()
 	/*line regress.go:185*/ f.out = append(f.out, f.b[0]+change_3)
 	f.reset()
-	f.Aw.Begin(f.change())
+	f.min = min(f.n, 50)
+	/*line regress.go:187*/ f.Aw.Begin(f.change())
 resume5:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(5, y)
 	}
 	change_4 = f.Aw.Must()
-	/*line regress.go:187*/ f.out = append(f.out, min(f.n, 50)+change_4)
+	/*line regress.go:187*/ f.out = append(f.out, f.min+change_4)
 	f.reset()
-	f.Aw.Begin(f.change())
+	f.max = max(f.n, 0)
+	/*line regress.go:189*/ f.Aw.Begin(f.change())
 resume6:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	change_5 = f.Aw.Must()
-	/*line regress.go:189*/ f.out = append(f.out, max(f.n, 0)-change_5)
+	/*line regress.go:189*/ f.out = append(f.out, f.max-change_5)
 	f.reset()
-	f.Aw.Begin(f.change())
+	f.real = real(f.c)
+	f.imag = imag(f.c)
+	/*line regress.go:191*/ f.Aw.Begin(f.change())
 resume7:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(7, y)
 	}
 	change_6 = f.Aw.Must()
-	/*line regress.go:191*/ f.out = append(f.out, real(f.c)+imag(f.c)+float64(change_6))
+	/*line regress.go:191*/ f.out = append(f.out, f.real+f.imag+float64(change_6))
 	f.reset()
-	f.Aw.Begin(f.change())
+	f.complex = complex(float64(f.n), 0)
+	/*line regress.go:193*/ f.Aw.Begin(f.change())
 resume8:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(8, y)
 	}
 	change_7 = f.Aw.Must()
-	/*line regress.go:193*/ f.out = append(f.out, complex(float64(f.n), 0)+complex(0, float64(change_7)))
+	/*line regress.go:193*/ f.out = append(f.out, f.complex+complex(0, float64(change_7)))
 	f.reset()
-	f.Aw.Begin(f.change())
+	f.slice = f.s[1:]
+	f.slice_1 = f.b[:1]
+	f.bytes = []byte(f.s)
+	f.runes = []rune(f.s)
+	f.len_1 = len(make([]int, f.n))
+	/*line regress.go:195*/ f.Aw.Begin(f.change())
 resume9:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(9, y)
 	}
 	change_8 = f.Aw.Must()
-	/*line regress.go:195*/ f.out = append(f.out, fmt.Sprint(f.s[1:], f.b[:1], []byte(f.s), []rune(f.s), len(make([]int, f.n)), change_8))
+	/*line regress.go:195*/ f.out = append(f.out, fmt.Sprint(f.slice, f.slice_1, f.bytes, f.runes, f.len_1, change_8))
 	return f.Finish(fmt.Sprint(f.out...), nil)
-//line regress_async.go:685
+//line regress_async.go:705
 }
 func (f *orderedBuiltinsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.orderedBuiltins", "gen/testdata/e2e/regress/regress.go", 179, 181, 183, 185, 187, 189, 191, 193, 195))
