@@ -167,7 +167,8 @@
 // template, or in a helper one calls, is a generation error: All's own
 // code awaits in a yield callback. //line directives map the body back
 // to the template for compile errors, panics and stack traces (only where
-// counting lines would go wrong).
+// counting lines would go wrong); the template's own //line directives are
+// followed, as the compiler follows them in reference mode.
 //
 // AwaitStack, behind Task.GetStack and Task.PrintStack, reports for each
 // suspended coroutine the template's function (import path and name, as

@@ -471,19 +471,49 @@ func (e *emitter) closeMethod(g *Group) {
 //	func (f *fooFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 //		return f.Aw.AwaitStack(f.Stack(buf, "pkg.foo", "dir/x.go", 12, 15))
 //	}
+//
+// The positions are the ones //line directives give, as the runtime
+// reports them in reference mode; when the awaits are in more than one
+// file (a directive inside the template), the file is picked by state:
+//
+//	file := "dir/x.go"
+//	switch f.State {
+//	case 2:
+//		file = "dir/x.y"
+//	}
 func (e *emitter) awaitStack(g *Group) {
 	if len(e.l.suspensions) == 0 {
 		return
 	}
-	args := []Code{Id("buf"), Lit(funcName(e.l.t)), Lit(e.l.stackFile(e.l.t.pkg.Fset.Position(e.l.t.decl.Pos()).Filename))}
+	var files []string            // in order of first appearance
+	states := map[string][]Code{} // the states suspended in each file
+	lines := []Code{}
 	for _, s := range e.l.suspensions {
-		args = append(args, Lit(e.l.t.pkg.Fset.Position(s.pos).Line))
+		p := e.l.t.pkg.Fset.Position(s.pos)
+		file := e.l.stackFile(p.Filename)
+		if states[file] == nil {
+			files = append(files, file)
+		}
+		states[file] = append(states[file], Lit(s.state))
+		lines = append(lines, Lit(p.Line))
 	}
+	var body []Code
+	var file Code = Lit(files[0])
+	if len(files) > 1 {
+		file = Id("file")
+		body = append(body, Id("file").Op(":=").Lit(files[0]), Switch(e.f("State")).BlockFunc(func(sw *Group) {
+			for _, name := range files[1:] {
+				sw.Case(states[name]...).Id("file").Op("=").Lit(name)
+			}
+		}))
+	}
+	args := append([]Code{Id("buf"), Lit(funcName(e.l.t)), file}, lines...)
 	ret := e.f("Stack").Call(args...)
 	for _, a := range e.l.awaits {
 		ret = e.f(a.name).Dot("AwaitStack").Call(ret)
 	}
-	g.Func().Add(e.recv()).Id("AwaitStack").Params(Id("buf").Index().Add(e.rt("StackFrame"))).Index().Add(e.rt("StackFrame")).Block(Return(ret))
+	body = append(body, Return(ret))
+	g.Func().Add(e.recv()).Id("AwaitStack").Params(Id("buf").Index().Add(e.rt("StackFrame"))).Index().Add(e.rt("StackFrame")).Block(body...)
 }
 
 // funcName is the template's name as runtime.Func reports it:

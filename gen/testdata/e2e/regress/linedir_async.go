@@ -40,18 +40,23 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.Aw.Must()
-	/*line linedir.go:17*/ f.Aw.Begin(f.second)
+	/*line tmpl.y:10*/ f.Aw.Begin(f.second)
 resume2:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	n = f.Aw.Must()
-	/*line linedir.go:18*/ p = nil
+	/*line tmpl.y:11*/ p = nil
 	return f.Finish(*p+n, nil)
 //line linedir_async.go:52
 }
 func (f *directiveInsideFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
-	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.directiveInside", "gen/testdata/e2e/regress/linedir.go", 15, 10))
+	file := "gen/testdata/e2e/regress/linedir.go"
+	switch f.State {
+	case 2:
+		file = "gen/testdata/e2e/regress/tmpl.y"
+	}
+	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.directiveInside", file, 15, 10))
 }
 
 // directiveAroundFrame is the state of a suspended directiveAround.
@@ -77,14 +82,14 @@ func (f *directiveAroundFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line linedir.go:29*/ f.Aw.Begin(f.first)
+	/*line tmpl.y:26*/ f.Aw.Begin(f.first)
 resume1:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	n = f.Aw.Must()
-	/*line linedir.go:30*/ panic(n)
-//line linedir_async.go:88
+	/*line tmpl.y:27*/ panic(n)
+//line linedir_async.go:93
 }
 func (f *directiveAroundFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.directiveAround", "gen/testdata/e2e/regress/tmpl.y", 26))
