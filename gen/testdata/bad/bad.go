@@ -81,6 +81,14 @@ func hiddenAcross() int {
 }
 
 //asyncgen:coroutine
+func hiddenField() int {
+	a := hidden.Anon()     // want "a has type struct\\{A int; b int\\}, which asyncgen cannot spell outside package hidden: its field b is unexported"
+	ms := hidden.Methods() // want "ms has type \\[\\]interface\\{m\\(\\)\\}, which asyncgen cannot spell outside package hidden: its method m is unexported"
+	rt.Must(fut())
+	return a.A + len(ms)
+}
+
+//asyncgen:coroutine
 func hiddenAwait() {
 	rt.Must(hidden.Later()) // want "await of \\*hidden.impl, which asyncgen cannot name outside package hidden"
 }
