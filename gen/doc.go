@@ -196,8 +196,9 @@
 // T or (T, error), and what the generated file could not spell: a variable
 // living across an await (or an await) whose type is declared inside the
 // template, a variable of the flat body whose type is unexported in
-// another package (asyncgen does not hoist or rename types: %T and
-// reflection would tell), and a blank type parameter of the template or of
+// another package, or is an unnamed struct or interface type of another
+// package with an unexported field or method (asyncgen does not hoist or
+// rename types: %T and reflection would tell), and a blank type parameter of the template or of
 // its receiver (the frame must name it to instantiate itself), and an
 // await in an ordinary function of the package that a template calls
 // (only the template's own awaits become suspension points; the helper's
