@@ -198,11 +198,14 @@
 // template, a variable of the flat body whose type is unexported in
 // another package, or is an unnamed struct or interface type of another
 // package with an unexported field or method (asyncgen does not hoist or
-// rename types: %T and reflection would tell), and a blank type parameter of the template or of
-// its receiver (the frame must name it to instantiate itself), and an
+// rename types: %T and reflection would tell), and a blank type parameter
+// of the template or of its receiver (the frame must name it to
+// instantiate itself), and an
 // await in an ordinary function of the package that a template calls
 // (only the template's own awaits become suspension points; the helper's
-// would panic, and under the reference driver it panics too). They are
+// would panic, and under the reference driver it panics too), and a
+// template in a _test.go file (asyncgen generates from the package's own
+// files: put test-only templates in a file of the package). They are
 // reported as file:line:col: message, all at once; Generate then returns
 // *Diagnostics and writes nothing.
 //

@@ -98,6 +98,7 @@ func parsePos(s string) token.Position {
 func generatePackage(p *packages.Package, stubs map[string]bool, only func(file string) bool, d *diags) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	tmpls := withClosures(p, findTemplates(p, d), d)
+	testFileTemplates(p, d)
 	if only != nil {
 		var kept []*template
 		for _, t := range tmpls {
