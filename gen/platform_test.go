@@ -53,3 +53,21 @@ func TestGeneratedFilesBuildWhereTheirTemplatesDo(t *testing.T) {
 		}
 	}
 }
+
+func TestGeneratedConstraint(t *testing.T) {
+	for _, c := range []struct{ line, name, want string }{
+		{"", "x.go", ""},
+		{"//go:build ignore", "x.go", "//go:build ignore"},
+		{"", "linux.go", ""}, // go/build reads nothing before the first _
+		{"", "x_linux.go", "//go:build linux"},
+		{"", "x_y_arm64.go", "//go:build arm64"},
+		{"", "x_darwin_arm64.go", "//go:build darwin && arm64"},
+		{"//go:build a || b", "x_linux.go", "//go:build (a || b) && linux"},
+		{"//go:build !cgo", "x_freebsd_amd64.go", "//go:build !cgo && freebsd && amd64"},
+		{"", "x_linux_extra.go", ""},
+	} {
+		if got := generatedConstraint(c.line, c.name); got != c.want {
+			t.Errorf("generatedConstraint(%q, %q) = %q, want %q", c.line, c.name, got, c.want)
+		}
+	}
+}
