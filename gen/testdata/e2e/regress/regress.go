@@ -195,3 +195,26 @@ func orderedBuiltins(v func(int) rt.Coro[int]) string {
 	out = append(out, fmt.Sprint(s[1:], b[:1], []byte(s), []rune(s), len(make([]int, n)), rt.Must(change())))
 	return fmt.Sprint(out...)
 }
+
+// tempPanics panics in a call lifted out of its statement before an await
+// (the call into boomAt, then a slice expression), after statements that
+// span more lines than their generated code: the panic names the line of
+// the statement, as in reference mode.
+//
+//asyncgen:coroutine
+func tempPanics(v func(int) rt.Coro[int], mode int) string {
+	s := []int{1}
+	w := fmt.Sprint(
+		s,
+	)
+
+	// the generated code has no blank line, nor this comment
+
+	if mode == 0 {
+		return w + fmt.Sprint(boomAt(s, 5), rt.Must(v(1))) // boomAt's caller
+	}
+	return w + fmt.Sprint(s[5:]) + fmt.Sprint(rt.Must(v(1))) // the slice
+}
+
+// boomAt indexes s at i.
+func boomAt(s []int, i int) int { return s[i] }
