@@ -402,7 +402,7 @@ func (l *lowerer) shortCircuit(x *ast.BinaryExpr, lower func([]ast.Expr) []ast.E
 		return &ast.BinaryExpr{X: left, OpPos: x.OpPos, Op: x.Op, Y: x.Y}
 	}
 	t := l.newTemp(l.info.TypeOf(x), "cond")
-	l.emit(&item{stmt: assignStmt(l.ref(t), left), defs: []*variable{t}})
+	l.emit(&item{stmt: assignStmt(l.ref(t), left), defs: []*variable{t}, pos: l.exprPos(left)})
 	skip := l.newLabel("skip")
 	var cond ast.Expr = l.ref(t)
 	if x.Op == token.LAND {
@@ -410,7 +410,7 @@ func (l *lowerer) shortCircuit(x *ast.BinaryExpr, lower func([]ast.Expr) []ast.E
 	}
 	l.jumpIf(cond, skip)
 	right := lower([]ast.Expr{x.Y})[0]
-	l.emit(&item{stmt: assignStmt(l.ref(t), right)})
+	l.emit(&item{stmt: assignStmt(l.ref(t), right), pos: l.exprPos(right)})
 	l.label(skip)
 	return l.ref(t)
 }
@@ -422,8 +422,18 @@ func assignStmt(lhs, rhs ast.Expr) *ast.AssignStmt {
 // tempOf assigns e to a new temporary and returns the temporary.
 func (l *lowerer) tempOf(e ast.Expr, typ types.Type, hint string) ast.Expr {
 	t := l.newTemp(typ, hint)
-	l.emit(&item{stmt: assignStmt(l.ref(t), e), defs: []*variable{t}})
+	l.emit(&item{stmt: assignStmt(l.ref(t), e), defs: []*variable{t}, pos: l.exprPos(e)})
 	return l.ref(t)
+}
+
+// exprPos is where a temporary's assignment evaluates e in the template,
+// for its //line directive (the assignment has no position of its own): e's
+// position, or the statement's when e is built around a temporary.
+func (l *lowerer) exprPos(e ast.Expr) token.Pos {
+	if p := e.Pos(); p.IsValid() {
+		return p
+	}
+	return l.pos
 }
 
 // hasCall reports whether evaluating e calls, receives or suspends.

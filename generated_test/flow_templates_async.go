@@ -110,8 +110,8 @@ case8:
 	/*line flow_templates.go:45*/ if !ok_1 {
 		goto else12
 	}
-	f_1.string = s.String()
-	f_1.area = f_1.x_1.Area()
+	/*line flow_templates.go:46*/ f_1.string = s.String()
+	/*line flow_templates.go:46*/ f_1.area = f_1.x_1.Area()
 	/*line flow_templates.go:46*/ f_1.aw1.Begin(Later(f_1.e, 0.5))
 resume13:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
@@ -735,7 +735,7 @@ range1:
 	}
 	/*line flow_templates.go:244*/ f.k = f.keys[f.i]
 	trimSpace = strings.TrimSpace(f.fields[f.k])
-	f.len = len(trimSpace)
+	/*line flow_templates.go:245*/ f.len = len(trimSpace)
 	/*line flow_templates.go:245*/ f.Aw.Begin(lookupAsync(f.e, f.fields, f.k))
 resume4:
 	if y, ok := f.Aw.Step(c, &thrown); ok {

@@ -524,7 +524,7 @@ func (f *panicsAfterAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		goto case3
 	}
 case2:
-	n = f.n + 1
+	/*line regress.go:151*/ n = f.n + 1
 	i = 0
 	if i >= n {
 		goto endrange6
@@ -670,7 +670,7 @@ resume6:
 	/*line regress.go:189*/ f.out = append(f.out, f.max-change_5)
 	f.reset()
 	f.real = real(f.c)
-	f.imag = imag(f.c)
+	/*line regress.go:191*/ f.imag = imag(f.c)
 	/*line regress.go:191*/ f.Aw.Begin(f.change())
 resume7:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
@@ -689,10 +689,10 @@ resume8:
 	/*line regress.go:193*/ f.out = append(f.out, f.complex+complex(0, float64(change_7)))
 	f.reset()
 	f.slice = f.s[1:]
-	f.slice_1 = f.b[:1]
-	f.bytes = []byte(f.s)
-	f.runes = []rune(f.s)
-	f.len_1 = len(make([]int, f.n))
+	/*line regress.go:195*/ f.slice_1 = f.b[:1]
+	/*line regress.go:195*/ f.bytes = []byte(f.s)
+	/*line regress.go:195*/ f.runes = []rune(f.s)
+	/*line regress.go:195*/ f.len_1 = len(make([]int, f.n))
 	/*line regress.go:195*/ f.Aw.Begin(f.change())
 resume9:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
@@ -744,7 +744,7 @@ func (f *tempPanicsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line regress.go:213*/ if f.mode != 0 {
 		goto endif1
 	}
-	f.boomAt = boomAt(s, 5)
+	/*line regress.go:214*/ f.boomAt = boomAt(s, 5)
 	/*line regress.go:214*/ f.Aw.Begin(f.v(1))
 resume2:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
