@@ -218,3 +218,22 @@ func tempPanics(v func(int) rt.Coro[int], mode int) string {
 
 // boomAt indexes s at i.
 func boomAt(s []int, i int) int { return s[i] }
+
+// commentsInSplitStatements has comments inside statements the generator
+// splits around their awaits: the generated file is still gofmt's.
+//
+//asyncgen:coroutine
+func commentsInSplitStatements(v func(int) rt.Coro[int]) string {
+	k := 1
+	s := fmt.Sprint(k, // c1
+		k) + fmt.Sprint(rt.Must(v(1)))
+	t := []int{k, // c2
+		rt.Must(v(2)), k, // c3
+	}
+	u := fmt.Sprint( /* first */ k, // one
+		rt.Must(v(3)), /* two */ // three
+		// own line
+		rt.Must(v(4)), // four
+	)
+	return fmt.Sprint(s, t, u)
+}

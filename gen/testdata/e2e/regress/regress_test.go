@@ -123,3 +123,10 @@ func TestTempPanicsAtItsLine(t *testing.T) {
 		t.Errorf("the stack does not name the caller's line %s:\n%s", want, pe.Stack)
 	}
 }
+
+func TestCommentsInSplitStatements(t *testing.T) {
+	v, err := rt.Run(commentsInSplitStatementsAsync(later[int]))
+	if want := "1 11[1 2 1]1 3 4"; err != nil || v != want {
+		t.Fatalf("got %q, %v; want %q", v, err, want)
+	}
+}
