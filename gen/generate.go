@@ -422,7 +422,7 @@ func finish(src []byte, im *imports, genName string) ([]byte, error) {
 	if err := format.Node(&buf, fset, file); err != nil {
 		return src, err
 	}
-	return pruneLineDirectives(buf.Bytes(), genName), nil
+	return pruneStable(buf.Bytes(), genName), nil
 }
 
 func hasImport(f *ast.File, path, name string) bool {

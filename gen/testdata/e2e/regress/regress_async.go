@@ -815,7 +815,8 @@ resume1:
 	v = f.Aw.Must()
 	/*line regress.go:228*/ f.s = f.sprint + // c1
 		fmt.Sprint(v)
-	/*line regress.go:231*/ f.Aw.Begin(f.v(2))
+//line regress.go:231
+	f.Aw.Begin(f.v(2))
 resume2:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
@@ -836,7 +837,8 @@ resume4:
 		return f.Suspend(4, y)
 	}
 	v_2 = f.Aw.Must()
-	/*line regress.go:233*/ u = fmt.Sprint( /* first */ f.k, f. // one
+//line regress.go:233
+	u = fmt.Sprint( /* first */ f.k, f. // one
 						v_1, v_2,
 
 	/* two */ // three
@@ -844,7 +846,7 @@ resume4:
 	// four
 	)
 	/*line regress.go:238*/ return f.Finish(fmt.Sprint(f.s, f.t, u), nil)
-//line regress_async.go:848
+//line regress_async.go:850
 }
 func (f *commentsInSplitStatementsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.commentsInSplitStatements", "gen/testdata/e2e/regress/regress.go", 229, 231, 234, 236))
