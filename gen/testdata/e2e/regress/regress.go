@@ -237,3 +237,15 @@ func commentsInSplitStatements(v func(int) rt.Coro[int]) string {
 	)
 	return fmt.Sprint(s, t, u)
 }
+
+// mapIndexByBytes looks a map up by a []byte converted to a string before
+// an await whose call overwrites the bytes: gc looks it up where it stands
+// (the key is not copied), so the lookup sees the bytes as they were.
+//
+//asyncgen:coroutine
+func mapIndexByBytes(v func(int) rt.Coro[int]) int {
+	counts := map[string]int{"ab": 1, "zb": 100}
+	buf := []byte("ab")
+	fill := func() rt.Coro[int] { buf[0] = 'z'; return v(0) }
+	return counts[string(buf)] + rt.Must(fill())
+}

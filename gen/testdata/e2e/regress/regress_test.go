@@ -130,3 +130,10 @@ func TestCommentsInSplitStatements(t *testing.T) {
 		t.Fatalf("got %q, %v; want %q", v, err, want)
 	}
 }
+
+func TestMapIndexByBytes(t *testing.T) {
+	v, err := rt.Run(mapIndexByBytesAsync(later[int]))
+	if err != nil || v != 1 {
+		t.Fatalf("got %v, %v; want 1", v, err)
+	}
+}
