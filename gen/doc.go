@@ -135,8 +135,9 @@
 // Evaluation order is gc's: calls, receives and suspensions happen in
 // source order, variables are read after the calls of their expression,
 // except in what gc evaluates in its place as it does a call (slicing, len,
-// cap, min, max, real, imag, complex, make, and string to []byte or []rune
-// conversions), && and || short-circuit. Guards, switch tags, case expressions and range
+// cap, min, max, real, imag, complex, make, string to []byte or []rune
+// conversions, and a map lookup by a []byte converted to a string), && and
+// || short-circuit. Guards, switch tags, case expressions and range
 // operands are evaluated once and never again on resume. Only the variables
 // live across a suspension (or captured by a closure, or whose address is
 // taken) are fields of the frame; the rest are locals of step. Variables

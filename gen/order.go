@@ -207,9 +207,10 @@ func (l *lowerer) safe(e ast.Expr) ast.Expr {
 // gc evaluates in its place among the calls of its statement, as it does a
 // call (its walk/order.go copies the result into a temporary), and reads a
 // variable: a slice expression, len, cap, min, max, real, imag, complex or
-// make, or a conversion of a string to []byte or []rune. It returns "" for
-// anything else; a plain read of a variable, an index, a field or another
-// conversion is done after the calls.
+// make, a conversion of a string to []byte or []rune, or a map lookup by a
+// []byte converted to a string. It returns "" for anything else; a plain
+// read of a variable, an index, a field or another conversion is done
+// after the calls.
 func orderedHint(info *types.Info, e ast.Expr) string {
 	if e == nil || info.Types[e].Value != nil {
 		return ""
@@ -219,6 +220,14 @@ func orderedHint(info *types.Info, e ast.Expr) string {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.SliceExpr:
 		ops, hint = []ast.Expr{x.X, x.Low, x.High, x.Max}, "slice"
+	case *ast.IndexExpr:
+		// m[string(b)]: gc looks the map up at once, not to copy b.
+		conv, ok := ast.Unparen(x.Index).(*ast.CallExpr)
+		if _, isMap := coreType(info.TypeOf(x.X)).(*types.Map); !isMap || !ok || len(conv.Args) != 1 ||
+			!info.Types[conv.Fun].IsType() || !isBytesToString(info.TypeOf(conv), info.TypeOf(conv.Args[0])) {
+			return ""
+		}
+		ops, hint = conv.Args, "v"
 	case *ast.CallExpr:
 		if tv := info.Types[x.Fun]; tv.IsType() {
 			if len(x.Args) != 1 || !isStringToSlice(tv.Type, info.TypeOf(x.Args[0])) {
@@ -267,6 +276,24 @@ func isStringToSlice(to, from types.Type) bool {
 	}
 	_, ok = to.Underlying().(*types.Slice)
 	return ok
+}
+
+// isBytesToString reports whether converting from to to turns a []byte
+// into a string.
+func isBytesToString(to, from types.Type) bool {
+	if to == nil || from == nil {
+		return false
+	}
+	b, ok := to.Underlying().(*types.Basic)
+	if !ok || b.Info()&types.IsString == 0 {
+		return false
+	}
+	s, ok := from.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	e, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && e.Kind() == types.Byte
 }
 
 // hasOrdered reports whether e holds an operation orderedHint names.

@@ -855,9 +855,9 @@ func (f *commentsInSplitStatementsFrame) AwaitStack(buf []rt.StackFrame) []rt.St
 // mapIndexByBytesFrame is the state of a suspended mapIndexByBytes.
 type mapIndexByBytesFrame struct {
 	rtimpl.AwaitFrame[int, int]
-	v      func(int) rt.Coro[int]
-	counts map[string]int
-	buf    []byte
+	v   func(int) rt.Coro[int]
+	buf []byte
+	v_1 int
 }
 
 // mapIndexByBytesAsync is mapIndexByBytes as a coroutine (see asyncgen).
@@ -870,6 +870,7 @@ func (f *mapIndexByBytesFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 	return f.step(c, err)
 }
 func (f *mapIndexByBytesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
+	var counts map[string]int
 	var fill func() rt.Coro[int]
 	var fill_1 int
 	switch f.Enter(thrown) {
@@ -878,17 +879,18 @@ func (f *mapIndexByBytesFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	/*line regress.go:247*/ f.counts = map[string]int{"ab": 1, "zb": 100}
+	/*line regress.go:247*/ counts = map[string]int{"ab": 1, "zb": 100}
 	f.buf = []byte("ab")
 	fill = func() rt.Coro[int] { f.buf[0] = 'z'; return f.v(0) }
-	f.Aw.Begin(fill())
+	f.v_1 = counts[string(f.buf)]
+	/*line regress.go:250*/ f.Aw.Begin(fill())
 resume1:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	fill_1 = f.Aw.Must()
-	/*line regress.go:250*/ return f.Finish(f.counts[string(f.buf)]+fill_1, nil)
-//line regress_async.go:892
+	/*line regress.go:250*/ return f.Finish(f.v_1+fill_1, nil)
+//line regress_async.go:894
 }
 func (f *mapIndexByBytesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.mapIndexByBytes", "gen/testdata/e2e/regress/regress.go", 250))
