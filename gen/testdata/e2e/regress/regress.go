@@ -249,3 +249,20 @@ func mapIndexByBytes(v func(int) rt.Coro[int]) int {
 	fill := func() rt.Coro[int] { buf[0] = 'z'; return v(0) }
 	return counts[string(buf)] + rt.Must(fill())
 }
+
+// localAliases declares aliases in its body and keeps variables of them
+// across awaits: an alias is only another name, so the frame spells the
+// type it stands for. asyncgen once refused them as types declared inside
+// the coroutine.
+//
+//asyncgen:coroutine
+func localAliases(v func(int) rt.Coro[int]) string {
+	type A = int
+	type M = map[string][]A
+	x := A(3)
+	m := M{"k": {x}}
+	f := func() A { return x }
+	c := rt.Async(func() (A, error) { return x + rt.Must(v(1)), nil })
+	y := rt.Must(c)
+	return fmt.Sprint(x, m, f(), y)
+}

@@ -137,3 +137,10 @@ func TestMapIndexByBytes(t *testing.T) {
 		t.Fatalf("got %v, %v; want 1", v, err)
 	}
 }
+
+func TestLocalAliases(t *testing.T) {
+	v, err := rt.Run(localAliasesAsync(later[int]))
+	if want := "3 map[k:[3]] 3 4"; err != nil || v != want {
+		t.Fatalf("got %q, %v; want %q", v, err, want)
+	}
+}
