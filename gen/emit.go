@@ -51,7 +51,7 @@ func (e *emitter) resultType() string {
 	if e.l.t.val == nil {
 		return e.q("Void")
 	}
-	return e.r.typeString(e.l.t.val)
+	return e.r.typeString(unaliasLocal(e.l.t.val))
 }
 
 // hasExit reports whether leaving the template runs code of its own: the
@@ -172,7 +172,7 @@ func (e *emitter) closureConstructor(g *Group) {
 	var params, init []Code
 	for i, c := range t.captures {
 		name := nm.fresh(c.Name())
-		params = append(params, Id(name).Id("*"+e.r.typeString(c.Type())))
+		params = append(params, Id(name).Id("*"+e.r.typeString(unaliasLocal(c.Type()))))
 		init = append(init, Id(e.l.params[i].out).Op(":").Id(name))
 	}
 	g.Commentf("%s is the func literal at %s as a coroutine (see asyncgen).", e.ctor, e.litPos())
@@ -202,7 +202,7 @@ func (e *emitter) frameStruct(g *Group) {
 	awaits := e.l.awaits
 	if len(awaits) > 0 {
 		// The first Awaiting is rtimpl.AwaitFrame's Aw.
-		fields[0] = e.impl("AwaitFrame").Types(Id(e.resultType()), Id(e.r.typeString(awaits[0].typ)))
+		fields[0] = e.impl("AwaitFrame").Types(Id(e.resultType()), Id(e.r.typeString(unaliasLocal(awaits[0].typ))))
 		awaits = awaits[1:]
 	}
 	// Consecutive fields of one type share a line, as the step-locals
@@ -219,7 +219,7 @@ func (e *emitter) frameStruct(g *Group) {
 		if !v.field || v.frame || v.kind == kConst {
 			continue
 		}
-		typ := e.r.typeString(v.typ)
+		typ := e.r.typeString(unaliasLocal(v.typ))
 		if v.cell {
 			typ = "*" + typ
 		}
@@ -231,7 +231,7 @@ func (e *emitter) frameStruct(g *Group) {
 	}
 	flush()
 	for _, a := range awaits {
-		fields = append(fields, Id(a.name).Add(e.rt("Awaiting").Types(Id(e.r.typeString(a.typ)))))
+		fields = append(fields, Id(a.name).Add(e.rt("Awaiting").Types(Id(e.r.typeString(unaliasLocal(a.typ))))))
 	}
 	if e.l.deferChain {
 		fields = append(fields, Id("defers").Index().Func().Params(Func().Params()))

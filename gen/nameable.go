@@ -89,13 +89,106 @@ func (l *lowerer) varDesc(v *variable) string {
 }
 
 // localType returns a type name declared inside a function that t
-// mentions, or nil.
+// mentions, or nil. An alias declared there is not one: the frame spells
+// the type it stands for (see unaliasLocal).
 func (l *lowerer) localType(t types.Type) *types.TypeName {
-	tn, _ := findTypeName(t, func(tn *types.TypeName) bool {
-		p := tn.Parent()
-		return p != nil && p != types.Universe && tn.Pkg() != nil && p != tn.Pkg().Scope()
-	}, nil).(*types.TypeName)
+	tn, _ := findTypeName(unaliasLocal(t), isLocalTypeName, nil).(*types.TypeName)
 	return tn
+}
+
+func isLocalTypeName(tn *types.TypeName) bool {
+	p := tn.Parent()
+	return p != nil && p != types.Universe && tn.Pkg() != nil && p != tn.Pkg().Scope()
+}
+
+// unaliasLocal returns t with the aliases declared inside a function
+// replaced by the types they stand for, so that t can be spelled at package
+// level (the frame's fields): an alias is only another name, %T and
+// reflection never see it.
+func unaliasLocal(t types.Type) types.Type {
+	switch t := t.(type) {
+	case *types.Alias:
+		if isLocalTypeName(t.Obj()) {
+			return unaliasLocal(t.Rhs())
+		}
+	case *types.Pointer:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewPointer(e)
+		}
+	case *types.Slice:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewSlice(e)
+		}
+	case *types.Array:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewArray(e, t.Len())
+		}
+	case *types.Chan:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewChan(t.Dir(), e)
+		}
+	case *types.Map:
+		k, e := unaliasLocal(t.Key()), unaliasLocal(t.Elem())
+		if k != t.Key() || e != t.Elem() {
+			return types.NewMap(k, e)
+		}
+	case *types.Signature:
+		ps, rs := unaliasTuple(t.Params()), unaliasTuple(t.Results())
+		if ps != t.Params() || rs != t.Results() {
+			return types.NewSignatureType(nil, nil, nil, ps, rs, t.Variadic())
+		}
+	case *types.Struct:
+		var fields []*types.Var
+		var tags []string
+		changed := false
+		for i := 0; i < t.NumFields(); i++ {
+			f := t.Field(i)
+			ft := unaliasLocal(f.Type())
+			if ft != f.Type() {
+				changed = true
+				f = types.NewField(f.Pos(), f.Pkg(), f.Name(), ft, f.Embedded())
+			}
+			fields, tags = append(fields, f), append(tags, t.Tag(i))
+		}
+		if changed {
+			return types.NewStruct(fields, tags)
+		}
+	case *types.Named:
+		args := t.TypeArgs()
+		var out []types.Type
+		changed := false
+		for i := 0; i < args.Len(); i++ {
+			a := unaliasLocal(args.At(i))
+			changed = changed || a != args.At(i)
+			out = append(out, a)
+		}
+		if changed {
+			if n, err := types.Instantiate(nil, t.Origin(), out, false); err == nil {
+				return n
+			}
+		}
+	}
+	return t
+}
+
+func unaliasTuple(tu *types.Tuple) *types.Tuple {
+	if tu == nil {
+		return nil
+	}
+	var vars []*types.Var
+	changed := false
+	for i := 0; i < tu.Len(); i++ {
+		v := tu.At(i)
+		if vt := unaliasLocal(v.Type()); vt != v.Type() {
+			changed = true
+			v = types.NewParam(v.Pos(), v.Pkg(), v.Name(), vt)
+		}
+		vars = append(vars, v)
+	}
+	if !changed {
+		return tu
+	}
+	return types.NewTuple(vars...)
 }
 
 // hiddenType returns what t mentions that makes it unspellable outside
