@@ -202,7 +202,9 @@
 // values, results other than nothing, error,
 // T or (T, error), and what the generated file could not spell: a variable
 // living across an await (or an await) whose type is declared inside the
-// template, a variable of the flat body whose type is unexported in
+// template (an alias declared there is fine: the frame spells the type it
+// stands for), a type declared in the template that a coroutine literal
+// inside it uses, a variable of the flat body whose type is unexported in
 // another package, or is an unnamed struct or interface type of another
 // package with an unexported field or method (asyncgen does not hoist or
 // rename types: %T and reflection would tell), and a blank type parameter
