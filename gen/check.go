@@ -37,6 +37,32 @@ func check(t *template, d *diags) {
 		}
 		return true
 	})
+	checkOuterTypes(t, d)
+}
+
+// checkOuterTypes reports the types a coroutine literal uses that are
+// declared in its template outside it: the literal's frame and step method
+// are declared at package level, where those declarations (moved to the top
+// of the template's own step method) are not in scope.
+func checkOuterTypes(t *template, d *diags) {
+	if t.lit == nil {
+		return
+	}
+	root := t.root().decl
+	ast.Inspect(t.lit.Body, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		tn, ok := t.pkg.TypesInfo.Uses[id].(*types.TypeName)
+		if !ok || !isLocalTypeName(tn) || tn.Pos() < root.Pos() || tn.Pos() >= root.End() ||
+			tn.Pos() >= t.lit.Pos() && tn.Pos() < t.lit.End() {
+			return true
+		}
+		d.errorf(id.Pos(), "coroutine literal uses %s, a type declared outside it in %s: the literal's frame cannot see it (declare %s at package level or inside the literal)",
+			tn.Name(), root.Name.Name, tn.Name())
+		return true
+	})
 }
 
 // suspensionContext says why a suspension at the end of stack is rejected,

@@ -1,6 +1,9 @@
 package gen
 
 import (
+	"bytes"
+	"go/format"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -9,7 +12,7 @@ import (
 // TestEndToEnd generates testdata/e2e packages and runs their tests in both
 // modes: the generated state machines and the reference driver must agree
 // with the expectations written in the tests. The generated code must vet
-// clean.
+// clean and be gofmt's.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		// -short is the quick edit-compile loop; CI runs it in full.
@@ -24,6 +27,16 @@ func TestEndToEnd(t *testing.T) {
 			res, err := Generate(Config{Dir: dir, Check: true})
 			if err != nil || res.Stale() {
 				t.Fatalf("check after generate: %v %+v", err, res)
+			}
+			gens, _ := filepath.Glob(filepath.Join(dir, "*"+suffix))
+			for _, name := range gens {
+				src, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if formatted, err := format.Source(src); err != nil || !bytes.Equal(formatted, src) {
+					t.Errorf("%s is not gofmt's (%v)", name, err)
+				}
 			}
 			if out, err := exec.Command("go", "vet", "./"+filepath.ToSlash(dir)).CombinedOutput(); err != nil {
 				t.Errorf("go vet: %v\n%s", err, out)

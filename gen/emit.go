@@ -51,7 +51,7 @@ func (e *emitter) resultType() string {
 	if e.l.t.val == nil {
 		return e.q("Void")
 	}
-	return e.r.typeString(e.l.t.val)
+	return e.r.typeString(unaliasLocal(e.l.t.val))
 }
 
 // hasExit reports whether leaving the template runs code of its own: the
@@ -172,7 +172,7 @@ func (e *emitter) closureConstructor(g *Group) {
 	var params, init []Code
 	for i, c := range t.captures {
 		name := nm.fresh(c.Name())
-		params = append(params, Id(name).Id("*"+e.r.typeString(c.Type())))
+		params = append(params, Id(name).Id("*"+e.r.typeString(unaliasLocal(c.Type()))))
 		init = append(init, Id(e.l.params[i].out).Op(":").Id(name))
 	}
 	g.Commentf("%s is the func literal at %s as a coroutine (see asyncgen).", e.ctor, e.litPos())
@@ -202,7 +202,7 @@ func (e *emitter) frameStruct(g *Group) {
 	awaits := e.l.awaits
 	if len(awaits) > 0 {
 		// The first Awaiting is rtimpl.AwaitFrame's Aw.
-		fields[0] = e.impl("AwaitFrame").Types(Id(e.resultType()), Id(e.r.typeString(awaits[0].typ)))
+		fields[0] = e.impl("AwaitFrame").Types(Id(e.resultType()), Id(e.r.typeString(unaliasLocal(awaits[0].typ))))
 		awaits = awaits[1:]
 	}
 	// Consecutive fields of one type share a line, as the step-locals
@@ -219,7 +219,7 @@ func (e *emitter) frameStruct(g *Group) {
 		if !v.field || v.frame || v.kind == kConst {
 			continue
 		}
-		typ := e.r.typeString(v.typ)
+		typ := e.r.typeString(unaliasLocal(v.typ))
 		if v.cell {
 			typ = "*" + typ
 		}
@@ -231,7 +231,7 @@ func (e *emitter) frameStruct(g *Group) {
 	}
 	flush()
 	for _, a := range awaits {
-		fields = append(fields, Id(a.name).Add(e.rt("Awaiting").Types(Id(e.r.typeString(a.typ)))))
+		fields = append(fields, Id(a.name).Add(e.rt("Awaiting").Types(Id(e.r.typeString(unaliasLocal(a.typ))))))
 	}
 	if e.l.deferChain {
 		fields = append(fields, Id("defers").Index().Func().Params(Func().Params()))
@@ -471,19 +471,49 @@ func (e *emitter) closeMethod(g *Group) {
 //	func (f *fooFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 //		return f.Aw.AwaitStack(f.Stack(buf, "pkg.foo", "dir/x.go", 12, 15))
 //	}
+//
+// The positions are the ones //line directives give, as the runtime
+// reports them in reference mode; when the awaits are in more than one
+// file (a directive inside the template), the file is picked by state:
+//
+//	file := "dir/x.go"
+//	switch f.State {
+//	case 2:
+//		file = "dir/x.y"
+//	}
 func (e *emitter) awaitStack(g *Group) {
 	if len(e.l.suspensions) == 0 {
 		return
 	}
-	args := []Code{Id("buf"), Lit(funcName(e.l.t)), Lit(e.l.stackFile(e.l.t.pkg.Fset.Position(e.l.t.decl.Pos()).Filename))}
+	var files []string            // in order of first appearance
+	states := map[string][]Code{} // the states suspended in each file
+	lines := []Code{}
 	for _, s := range e.l.suspensions {
-		args = append(args, Lit(e.l.t.pkg.Fset.Position(s.pos).Line))
+		p := e.l.t.pkg.Fset.Position(s.pos)
+		file := e.l.stackFile(p.Filename)
+		if states[file] == nil {
+			files = append(files, file)
+		}
+		states[file] = append(states[file], Lit(s.state))
+		lines = append(lines, Lit(p.Line))
 	}
+	var body []Code
+	var file Code = Lit(files[0])
+	if len(files) > 1 {
+		file = Id("file")
+		body = append(body, Id("file").Op(":=").Lit(files[0]), Switch(e.f("State")).BlockFunc(func(sw *Group) {
+			for _, name := range files[1:] {
+				sw.Case(states[name]...).Id("file").Op("=").Lit(name)
+			}
+		}))
+	}
+	args := append([]Code{Id("buf"), Lit(funcName(e.l.t)), file}, lines...)
 	ret := e.f("Stack").Call(args...)
 	for _, a := range e.l.awaits {
 		ret = e.f(a.name).Dot("AwaitStack").Call(ret)
 	}
-	g.Func().Add(e.recv()).Id("AwaitStack").Params(Id("buf").Index().Add(e.rt("StackFrame"))).Index().Add(e.rt("StackFrame")).Block(Return(ret))
+	body = append(body, Return(ret))
+	g.Func().Add(e.recv()).Id("AwaitStack").Params(Id("buf").Index().Add(e.rt("StackFrame"))).Index().Add(e.rt("StackFrame")).Block(body...)
 }
 
 // funcName is the template's name as runtime.Func reports it:

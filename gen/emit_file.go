@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"go/format"
 	"go/types"
 	"strconv"
 	"strings"
@@ -54,14 +55,16 @@ func renderFile(jf *File, im *imports, es []*emitter, genName string) ([]byte, e
 // the generated file, and writes a directive that comes before a line of
 // code into that line, as a /*line*/ comment (the same mapping: it sets the
 // position of what follows it), so that the mapping costs no lines of its
-// own.
-func pruneLineDirectives(src []byte, genName string) []byte {
+// own. A directive before input line i (0-based) stays on its own line when
+// ownLine[i]; inlined maps each output line (0-based) that got one to i.
+func pruneLineDirectives(src []byte, genName string, ownLine map[int]bool) (pruned []byte, inlined map[int]int) {
 	var out bytes.Buffer
+	inlined = map[int]int{}
 	nout := 0
 	file, line := "", 0
 	valid := false
 	pending := "" // a directive to write before the next line
-	for _, l := range strings.SplitAfter(string(src), "\n") {
+	for in, l := range strings.SplitAfter(string(src), "\n") {
 		if l == "" {
 			continue
 		}
@@ -98,9 +101,10 @@ func pruneLineDirectives(src []byte, genName string) []byte {
 			continue
 		}
 		if pending != "" {
-			if inlineDirective(t) {
+			if inlineDirective(t) && !ownLine[in] {
 				indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
 				l = indent + "/*line " + pending + "*/ " + l[len(indent):]
+				inlined[nout] = in
 			} else {
 				out.WriteString("//line " + pending + "\n")
 				nout++
@@ -116,7 +120,47 @@ func pruneLineDirectives(src []byte, genName string) []byte {
 	if pending != "" {
 		out.WriteString("//line " + pending + "\n")
 	}
-	return out.Bytes()
+	return out.Bytes(), inlined
+}
+
+// pruneStable prunes the directives of src, formatted by gofmt, so that the
+// result is gofmt's too: where gofmt would move an inline /*line*/ comment
+// (a comment inside the statement before it leaves the printer's
+// indentation there) or re-indent the lines after it, that directive stays
+// on a line of its own, as before pruning. Moving it would shift what the
+// directive maps.
+func pruneStable(src []byte, genName string) []byte {
+	ownLine := map[int]bool{}
+	for {
+		out, inlined := pruneLineDirectives(src, genName, ownLine)
+		formatted, err := format.Source(out)
+		if err != nil || bytes.Equal(formatted, out) {
+			return out
+		}
+		first := firstDiffLine(out, formatted)
+		culprit := -1 // the last line inlined at or before the first difference
+		for ol := range inlined {
+			if ol <= first && ol > culprit {
+				culprit = ol
+			}
+		}
+		if culprit < 0 {
+			return out // not the directives' doing
+		}
+		ownLine[inlined[culprit]] = true
+	}
+}
+
+// firstDiffLine returns the index of the first line in which a and b
+// differ.
+func firstDiffLine(a, b []byte) int {
+	la, lb := bytes.Split(a, []byte("\n")), bytes.Split(b, []byte("\n"))
+	for i := range min(len(la), len(lb)) {
+		if !bytes.Equal(la[i], lb[i]) {
+			return i
+		}
+	}
+	return min(len(la), len(lb))
 }
 
 // inlineDirective reports whether a /*line*/ comment may start the line

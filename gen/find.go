@@ -1,8 +1,12 @@
 package gen
 
 import (
+	"bytes"
 	"go/ast"
+	"go/parser"
 	"go/types"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -110,6 +114,32 @@ func misplacedDirective(gd *ast.GenDecl, d *diags) {
 		}
 		if hasDirective(doc) {
 			d.errorf(sp.Pos(), "%s marks a function declaration, not a %s", Directive, gd.Tok)
+		}
+	}
+}
+
+// testFileTemplates reports the templates of the _test.go files beside the
+// package's files: asyncgen generates from the package's own files only
+// (the generated file of x_test.go would be no test file), and a template
+// there would otherwise go unnoticed until its constructor is missing.
+func testFileTemplates(pkg *packages.Package, d *diags) {
+	if len(pkg.GoFiles) == 0 {
+		return
+	}
+	names, _ := filepath.Glob(filepath.Join(filepath.Dir(pkg.GoFiles[0]), "*_test.go"))
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err != nil || !bytes.Contains(src, []byte(Directive)) {
+			continue
+		}
+		f, err := parser.ParseFile(pkg.Fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			continue // go test reports it
+		}
+		for _, decl := range f.Decls {
+			if fd, ok := decl.(*ast.FuncDecl); ok && isTemplate(fd) {
+				d.errorf(fd.Pos(), "template %s is in a _test.go file, which asyncgen does not generate from: move it to a file of the package", fd.Name.Name)
+			}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/build/constraint"
 	"go/format"
 	"go/parser"
 	"go/scanner"
@@ -98,6 +99,7 @@ func parsePos(s string) token.Position {
 func generatePackage(p *packages.Package, stubs map[string]bool, only func(file string) bool, d *diags) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	tmpls := withClosures(p, findTemplates(p, d), d)
+	testFileTemplates(p, d)
 	if only != nil {
 		var kept []*template
 		for _, t := range tmpls {
@@ -223,7 +225,7 @@ func generateFile(p *packages.Package, f *ast.File, ts []*template, mirror *toke
 	if dg := TemplateDigest(p.Fset, f, src); dg != "" {
 		jf.HeaderComment(DigestPrefix + dg)
 	}
-	if c := buildConstraint(f); c != "" {
+	if c := generatedConstraint(buildConstraint(f), filepath.Base(name)); c != "" {
 		jf.HeaderComment(c)
 	}
 	var emitters []*emitter
@@ -326,6 +328,73 @@ func buildConstraint(f *ast.File) string {
 	return ""
 }
 
+// generatedConstraint is the //go:build line of the generated file of the
+// template file name whose own line is line: that line, and the system and
+// architecture the name limits the file to (x_linux.go, x_windows_arm64.go),
+// which the generated file's name (x_linux_async.go) no longer does.
+func generatedConstraint(line, name string) string {
+	tags := fileNameTags(name)
+	if len(tags) == 0 {
+		return line
+	}
+	var x constraint.Expr
+	if line != "" {
+		if e, err := constraint.Parse(line); err == nil {
+			x = e
+		}
+	}
+	for _, tag := range tags {
+		var t constraint.Expr = &constraint.TagExpr{Tag: tag}
+		if x == nil {
+			x = t
+		} else {
+			x = &constraint.AndExpr{X: x, Y: t}
+		}
+	}
+	return "//go:build " + x.String()
+}
+
+// fileNameTags returns the build tags a file name requires, as go/build
+// reads them: x_GOOS.go, x_GOARCH.go, x_GOOS_GOARCH.go (with an optional
+// _test before .go), not counting what comes before the first _.
+func fileNameTags(name string) []string {
+	name, _, _ = strings.Cut(name, ".")
+	i := strings.Index(name, "_")
+	if i < 0 {
+		return nil
+	}
+	l := strings.Split(name[i:], "_")
+	if n := len(l); n > 0 && l[n-1] == "test" {
+		l = l[:n-1]
+	}
+	n := len(l)
+	if n >= 2 && knownOS[l[n-2]] && knownArch[l[n-1]] {
+		return []string{l[n-2], l[n-1]}
+	}
+	if n >= 1 && (knownOS[l[n-1]] || knownArch[l[n-1]]) {
+		return []string{l[n-1]}
+	}
+	return nil
+}
+
+// knownOS and knownArch are the systems and architectures go/build knows
+// in file names (its internal/syslist).
+var (
+	knownOS = setOf("aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
+		"linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos")
+	knownArch = setOf("386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips",
+		"mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le", "riscv",
+		"riscv64", "s390", "s390x", "sparc", "sparc64", "wasm")
+)
+
+func setOf(names ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
 // finish adds the imports the printed bodies need, formats the file and
 // removes the redundant //line directives. When formatting fails the
 // unformatted bytes are returned with the error, so the user can see it.
@@ -353,7 +422,7 @@ func finish(src []byte, im *imports, genName string) ([]byte, error) {
 	if err := format.Node(&buf, fset, file); err != nil {
 		return src, err
 	}
-	return pruneLineDirectives(buf.Bytes(), genName), nil
+	return pruneStable(buf.Bytes(), genName), nil
 }
 
 func hasImport(f *ast.File, path, name string) bool {

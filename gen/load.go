@@ -443,8 +443,32 @@ func mirrorFileSet(p *packages.Package) *token.FileSet {
 		}
 		nf := fset.AddFile(filepath.Base(tf.Name()), tf.Base(), tf.Size())
 		nf.SetLines(tf.Lines())
+		mirrorLineDirectives(tf, nf)
 	}
 	return fset
+}
+
+// mirrorLineDirectives gives nf the positions the //line directives of tf
+// give its lines, so that the code printed from tf maps back to them as
+// the compiler maps tf: a panic in reference mode reports those. A file a
+// directive names relative to tf's directory is named relative to it (the
+// generated file's directory).
+func mirrorLineDirectives(tf, nf *token.File) {
+	file, line := tf.Name(), 0 // what line counting says the next line is
+	for i := 1; i <= tf.LineCount(); i++ {
+		pos := tf.LineStart(i)
+		p := tf.PositionFor(pos, true)
+		line++
+		if p.Filename == file && p.Line == line {
+			continue
+		}
+		file, line = p.Filename, p.Line
+		name := p.Filename
+		if rel, err := filepath.Rel(filepath.Dir(tf.Name()), name); err == nil && filepath.IsAbs(name) {
+			name = rel
+		}
+		nf.AddLineColumnInfo(tf.Offset(pos), filepath.ToSlash(name), p.Line, max(p.Column, 1))
+	}
 }
 
 func sortFiles(files []*token.File) {

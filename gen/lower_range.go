@@ -121,7 +121,7 @@ func isBlank(e ast.Expr) bool {
 // hidden evaluates e into a new hidden variable.
 func (l *lowerer) hidden(e ast.Expr, t types.Type, hint string) *variable {
 	v := l.newTemp(t, hint)
-	l.emit(&item{stmt: assignStmt(l.ref(v), e), defs: []*variable{v}})
+	l.emit(&item{stmt: assignStmt(l.ref(v), e), defs: []*variable{v}, pos: l.exprPos(e)})
 	return v
 }
 

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"go/token"
 	"go/types"
 )
@@ -14,7 +15,10 @@ import (
 //     method (its declaration moves to the top of it) but not at package
 //     level, so a variable of it cannot live in the frame;
 //   - an unexported type of another package: it cannot be named outside
-//     its package at all, so a flat variable of it cannot be declared.
+//     its package at all, so a flat variable of it cannot be declared;
+//   - an unnamed struct or interface type of another package with an
+//     unexported field or method: the same type spelled here would be
+//     another type (the name is the other package's).
 //
 // checkTypes reports them as positioned diagnostics instead of letting the
 // generated file fail to compile.
@@ -40,9 +44,8 @@ func (l *lowerer) checkTypes() {
 		if v.obj != nil {
 			pos = v.obj.Pos()
 		}
-		if tn := l.hiddenType(v.typ); tn != nil {
-			report(pos, "%s has type %s, which asyncgen cannot name outside package %s (give it an exported type, an interface say)",
-				l.varDesc(v), types.TypeString(v.typ, pkgName), tn.Pkg().Name())
+		if obj := l.hiddenType(v.typ); obj != nil {
+			report(pos, "%s has type %s, %s", l.varDesc(v), types.TypeString(v.typ, pkgName), hiddenWhy(obj))
 			continue
 		}
 		if !v.field {
@@ -55,9 +58,8 @@ func (l *lowerer) checkTypes() {
 	}
 	for _, a := range l.awaits {
 		pos := a.susps[0].pos
-		if tn := l.hiddenType(a.typ); tn != nil {
-			report(pos, "await of %s, which asyncgen cannot name outside package %s",
-				types.TypeString(a.typ, pkgName), tn.Pkg().Name())
+		if obj := l.hiddenType(a.typ); obj != nil {
+			report(pos, "await of %s, %s", types.TypeString(a.typ, pkgName), hiddenWhy(obj))
 		} else if tn := l.localType(a.typ); tn != nil {
 			report(pos, "await of %s, which is declared inside the coroutine (declare %s at package level)",
 				types.TypeString(a.typ, types.RelativeTo(l.t.pkg.Types)), tn.Name())
@@ -67,6 +69,18 @@ func (l *lowerer) checkTypes() {
 
 func pkgName(p *types.Package) string { return p.Name() }
 
+// hiddenWhy says why a type that mentions obj (what hiddenType found)
+// cannot be spelled.
+func hiddenWhy(obj types.Object) string {
+	switch obj := obj.(type) {
+	case *types.Var:
+		return fmt.Sprintf("which asyncgen cannot spell outside package %s: its field %s is unexported (give it an exported type)", obj.Pkg().Name(), obj.Name())
+	case *types.Func:
+		return fmt.Sprintf("which asyncgen cannot spell outside package %s: its method %s is unexported (give it an exported type)", obj.Pkg().Name(), obj.Name())
+	}
+	return fmt.Sprintf("which asyncgen cannot name outside package %s (give it an exported type, an interface say)", obj.Pkg().Name())
+}
+
 func (l *lowerer) varDesc(v *variable) string {
 	if v.obj != nil {
 		return v.obj.Name()
@@ -75,29 +89,126 @@ func (l *lowerer) varDesc(v *variable) string {
 }
 
 // localType returns a type name declared inside a function that t
-// mentions, or nil.
+// mentions, or nil. An alias declared there is not one: the frame spells
+// the type it stands for (see unaliasLocal).
 func (l *lowerer) localType(t types.Type) *types.TypeName {
-	return findTypeName(t, func(tn *types.TypeName) bool {
-		p := tn.Parent()
-		return p != nil && p != types.Universe && tn.Pkg() != nil && p != tn.Pkg().Scope()
-	})
+	tn, _ := findTypeName(unaliasLocal(t), isLocalTypeName, nil).(*types.TypeName)
+	return tn
 }
 
-// hiddenType returns an unexported type name of another package that t
-// mentions, or nil.
-func (l *lowerer) hiddenType(t types.Type) *types.TypeName {
+func isLocalTypeName(tn *types.TypeName) bool {
+	p := tn.Parent()
+	return p != nil && p != types.Universe && tn.Pkg() != nil && p != tn.Pkg().Scope()
+}
+
+// unaliasLocal returns t with the aliases declared inside a function
+// replaced by the types they stand for, so that t can be spelled at package
+// level (the frame's fields): an alias is only another name, %T and
+// reflection never see it.
+func unaliasLocal(t types.Type) types.Type {
+	switch t := t.(type) {
+	case *types.Alias:
+		if isLocalTypeName(t.Obj()) {
+			return unaliasLocal(t.Rhs())
+		}
+	case *types.Pointer:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewPointer(e)
+		}
+	case *types.Slice:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewSlice(e)
+		}
+	case *types.Array:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewArray(e, t.Len())
+		}
+	case *types.Chan:
+		if e := unaliasLocal(t.Elem()); e != t.Elem() {
+			return types.NewChan(t.Dir(), e)
+		}
+	case *types.Map:
+		k, e := unaliasLocal(t.Key()), unaliasLocal(t.Elem())
+		if k != t.Key() || e != t.Elem() {
+			return types.NewMap(k, e)
+		}
+	case *types.Signature:
+		ps, rs := unaliasTuple(t.Params()), unaliasTuple(t.Results())
+		if ps != t.Params() || rs != t.Results() {
+			return types.NewSignatureType(nil, nil, nil, ps, rs, t.Variadic())
+		}
+	case *types.Struct:
+		var fields []*types.Var
+		var tags []string
+		changed := false
+		for i := 0; i < t.NumFields(); i++ {
+			f := t.Field(i)
+			ft := unaliasLocal(f.Type())
+			if ft != f.Type() {
+				changed = true
+				f = types.NewField(f.Pos(), f.Pkg(), f.Name(), ft, f.Embedded())
+			}
+			fields, tags = append(fields, f), append(tags, t.Tag(i))
+		}
+		if changed {
+			return types.NewStruct(fields, tags)
+		}
+	case *types.Named:
+		args := t.TypeArgs()
+		var out []types.Type
+		changed := false
+		for i := 0; i < args.Len(); i++ {
+			a := unaliasLocal(args.At(i))
+			changed = changed || a != args.At(i)
+			out = append(out, a)
+		}
+		if changed {
+			if n, err := types.Instantiate(nil, t.Origin(), out, false); err == nil {
+				return n
+			}
+		}
+	}
+	return t
+}
+
+func unaliasTuple(tu *types.Tuple) *types.Tuple {
+	if tu == nil {
+		return nil
+	}
+	var vars []*types.Var
+	changed := false
+	for i := 0; i < tu.Len(); i++ {
+		v := tu.At(i)
+		if vt := unaliasLocal(v.Type()); vt != v.Type() {
+			changed = true
+			v = types.NewParam(v.Pos(), v.Pkg(), v.Name(), vt)
+		}
+		vars = append(vars, v)
+	}
+	if !changed {
+		return tu
+	}
+	return types.NewTuple(vars...)
+}
+
+// hiddenType returns what t mentions that makes it unspellable outside
+// another package: an unexported type name of it, or an unexported field or
+// method of an unnamed struct or interface type of it; or nil.
+func (l *lowerer) hiddenType(t types.Type) types.Object {
 	self := l.t.pkg.Types.Path()
-	return findTypeName(t, func(tn *types.TypeName) bool {
-		return tn.Pkg() != nil && tn.Pkg().Path() != self && !tn.Exported()
-	})
+	hidden := func(obj types.Object) bool {
+		return obj.Pkg() != nil && obj.Pkg().Path() != self && !obj.Exported()
+	}
+	return findTypeName(t, func(tn *types.TypeName) bool { return hidden(tn) }, hidden)
 }
 
 // findTypeName walks t and returns the first named type (or alias) whose
-// name satisfies bad.
-func findTypeName(t types.Type, bad func(*types.TypeName) bool) *types.TypeName {
+// name satisfies bad, or the first field or method of an unnamed struct or
+// interface type that satisfies member (when not nil).
+func findTypeName(t types.Type, bad func(*types.TypeName) bool, member func(types.Object) bool) types.Object {
 	seen := map[types.Type]bool{}
-	var walk func(t types.Type) *types.TypeName
-	walkTuple := func(tu *types.Tuple) *types.TypeName {
+	var walk func(t types.Type) types.Object
+	walkTuple := func(tu *types.Tuple) types.Object {
 		for i := 0; tu != nil && i < tu.Len(); i++ {
 			if tn := walk(tu.At(i).Type()); tn != nil {
 				return tn
@@ -105,7 +216,7 @@ func findTypeName(t types.Type, bad func(*types.TypeName) bool) *types.TypeName 
 		}
 		return nil
 	}
-	walk = func(t types.Type) *types.TypeName {
+	walk = func(t types.Type) types.Object {
 		if t == nil || seen[t] {
 			return nil
 		}
@@ -153,6 +264,9 @@ func findTypeName(t types.Type, bad func(*types.TypeName) bool) *types.TypeName 
 			return walkTuple(t.Results())
 		case *types.Struct:
 			for i := 0; i < t.NumFields(); i++ {
+				if member != nil && member(t.Field(i)) {
+					return t.Field(i)
+				}
 				if tn := walk(t.Field(i).Type()); tn != nil {
 					return tn
 				}
@@ -164,6 +278,9 @@ func findTypeName(t types.Type, bad func(*types.TypeName) bool) *types.TypeName 
 				}
 			}
 			for i := 0; i < t.NumExplicitMethods(); i++ {
+				if member != nil && member(t.ExplicitMethod(i)) {
+					return t.ExplicitMethod(i)
+				}
 				if tn := walk(t.ExplicitMethod(i).Type()); tn != nil {
 					return tn
 				}

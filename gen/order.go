@@ -174,8 +174,16 @@ func (l *lowerer) expr(e ast.Expr) ast.Expr {
 // safe returns e with every call, receive and suspension in it lifted into
 // temporaries, so that evaluating the result later has no effect.
 func (l *lowerer) safe(e ast.Expr) ast.Expr {
-	if e == nil || !hasCall(l.info, e) {
+	if e == nil || !hasCall(l.info, e) && !hasOrdered(l.info, e) {
 		return e
+	}
+	if h := orderedHint(l.info, e); h != "" {
+		// gc evaluates it here, among the calls: so does the temporary.
+		typ := l.info.TypeOf(e)
+		if hasCall(l.info, e) {
+			e = l.rebuild(e, l.safeAll)
+		}
+		return l.tempOf(e, typ, h)
 	}
 	switch x := e.(type) {
 	case *ast.CallExpr:
@@ -193,6 +201,117 @@ func (l *lowerer) safe(e ast.Expr) ast.Expr {
 		}
 	}
 	return l.rebuild(e, l.safeAll)
+}
+
+// orderedHint returns a name for the temporary of e when e is an operation
+// gc evaluates in its place among the calls of its statement, as it does a
+// call (its walk/order.go copies the result into a temporary), and reads a
+// variable: a slice expression, len, cap, min, max, real, imag, complex or
+// make, a conversion of a string to []byte or []rune, or a map lookup by a
+// []byte converted to a string. It returns "" for anything else; a plain
+// read of a variable, an index, a field or another conversion is done
+// after the calls.
+func orderedHint(info *types.Info, e ast.Expr) string {
+	if e == nil || info.Types[e].Value != nil {
+		return ""
+	}
+	var ops []ast.Expr
+	hint := ""
+	switch x := ast.Unparen(e).(type) {
+	case *ast.SliceExpr:
+		ops, hint = []ast.Expr{x.X, x.Low, x.High, x.Max}, "slice"
+	case *ast.IndexExpr:
+		// m[string(b)]: gc looks the map up at once, not to copy b.
+		conv, ok := ast.Unparen(x.Index).(*ast.CallExpr)
+		if _, isMap := coreType(info.TypeOf(x.X)).(*types.Map); !isMap || !ok || len(conv.Args) != 1 ||
+			!info.Types[conv.Fun].IsType() || !isBytesToString(info.TypeOf(conv), info.TypeOf(conv.Args[0])) {
+			return ""
+		}
+		ops, hint = conv.Args, "v"
+	case *ast.CallExpr:
+		if tv := info.Types[x.Fun]; tv.IsType() {
+			if len(x.Args) != 1 || !isStringToSlice(tv.Type, info.TypeOf(x.Args[0])) {
+				return ""
+			}
+			ops, hint = x.Args, "bytes"
+			if s, ok := tv.Type.Underlying().(*types.Slice); ok && !types.Identical(s.Elem().Underlying(), types.Typ[types.Byte]) {
+				hint = "runes"
+			}
+			break
+		}
+		id, ok := ast.Unparen(x.Fun).(*ast.Ident)
+		if !ok {
+			return ""
+		}
+		b, ok := info.Uses[id].(*types.Builtin)
+		if !ok {
+			return ""
+		}
+		switch b.Name() {
+		case "len", "cap", "min", "max", "real", "imag", "complex", "make":
+			ops, hint = x.Args, b.Name()
+		default:
+			return ""
+		}
+	default:
+		return ""
+	}
+	for _, op := range ops {
+		if op != nil && info.Types[op].IsValue() && info.Types[op].Value == nil {
+			return hint
+		}
+	}
+	return ""
+}
+
+// isStringToSlice reports whether converting from to to turns a string into
+// []byte or []rune.
+func isStringToSlice(to, from types.Type) bool {
+	if from == nil {
+		return false
+	}
+	b, ok := from.Underlying().(*types.Basic)
+	if !ok || b.Info()&types.IsString == 0 {
+		return false
+	}
+	_, ok = to.Underlying().(*types.Slice)
+	return ok
+}
+
+// isBytesToString reports whether converting from to to turns a []byte
+// into a string.
+func isBytesToString(to, from types.Type) bool {
+	if to == nil || from == nil {
+		return false
+	}
+	b, ok := to.Underlying().(*types.Basic)
+	if !ok || b.Info()&types.IsString == 0 {
+		return false
+	}
+	s, ok := from.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	e, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && e.Kind() == types.Byte
+}
+
+// hasOrdered reports whether e holds an operation orderedHint names.
+func hasOrdered(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		if x, ok := n.(ast.Expr); ok && orderedHint(info, x) != "" {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // rebuild lowers the operands of e with lower (operands or safeAll) and
@@ -310,7 +429,7 @@ func (l *lowerer) shortCircuit(x *ast.BinaryExpr, lower func([]ast.Expr) []ast.E
 		return &ast.BinaryExpr{X: left, OpPos: x.OpPos, Op: x.Op, Y: x.Y}
 	}
 	t := l.newTemp(l.info.TypeOf(x), "cond")
-	l.emit(&item{stmt: assignStmt(l.ref(t), left), defs: []*variable{t}})
+	l.emit(&item{stmt: assignStmt(l.ref(t), left), defs: []*variable{t}, pos: l.exprPos(left)})
 	skip := l.newLabel("skip")
 	var cond ast.Expr = l.ref(t)
 	if x.Op == token.LAND {
@@ -318,7 +437,7 @@ func (l *lowerer) shortCircuit(x *ast.BinaryExpr, lower func([]ast.Expr) []ast.E
 	}
 	l.jumpIf(cond, skip)
 	right := lower([]ast.Expr{x.Y})[0]
-	l.emit(&item{stmt: assignStmt(l.ref(t), right)})
+	l.emit(&item{stmt: assignStmt(l.ref(t), right), pos: l.exprPos(right)})
 	l.label(skip)
 	return l.ref(t)
 }
@@ -330,8 +449,18 @@ func assignStmt(lhs, rhs ast.Expr) *ast.AssignStmt {
 // tempOf assigns e to a new temporary and returns the temporary.
 func (l *lowerer) tempOf(e ast.Expr, typ types.Type, hint string) ast.Expr {
 	t := l.newTemp(typ, hint)
-	l.emit(&item{stmt: assignStmt(l.ref(t), e), defs: []*variable{t}})
+	l.emit(&item{stmt: assignStmt(l.ref(t), e), defs: []*variable{t}, pos: l.exprPos(e)})
 	return l.ref(t)
+}
+
+// exprPos is where a temporary's assignment evaluates e in the template,
+// for its //line directive (the assignment has no position of its own): e's
+// position, or the statement's when e is built around a temporary.
+func (l *lowerer) exprPos(e ast.Expr) token.Pos {
+	if p := e.Pos(); p.IsValid() {
+		return p
+	}
+	return l.pos
 }
 
 // hasCall reports whether evaluating e calls, receives or suspends.

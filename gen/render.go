@@ -46,7 +46,11 @@ func (r *renderer) body() string {
 			}
 		}
 		if it.stmt != nil {
-			r.line(&b, it.stmt.Pos())
+			pos := it.stmt.Pos()
+			if !pos.IsValid() {
+				pos = it.pos // a temporary's assignment
+			}
+			r.line(&b, pos)
 			r.cur = it
 			b.WriteString(r.stmt(it))
 			b.WriteByte('\n')

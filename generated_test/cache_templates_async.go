@@ -582,7 +582,7 @@ resume3:
 		return f.Suspend(3, y)
 	}
 	f.aV_2 = f.Aw.Must()
-	f.v = f.e.V("bob.py", 7)
+	/*line cache_templates.go:226*/ f.v = f.e.V("bob.py", 7)
 	/*line cache_templates.go:228*/ f.aw1.Begin(Later(f.e, "boss"))
 resume4:
 	if y, ok := f.aw1.Step(c, &thrown); ok {
@@ -601,7 +601,7 @@ resume6:
 		return f.Suspend(6, y)
 	}
 	f.later_2 = f.aw1.Must()
-	f.v_1 = f.e.V("bergen0", 1)
+	/*line cache_templates.go:231*/ f.v_1 = f.e.V("bergen0", 1)
 	/*line cache_templates.go:231*/ f.Aw.Begin(f.e.AV("bergen1", 2))
 resume7:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -824,7 +824,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.m = f.Aw.Must()
-	f.x = f.xs[1:]
+	/*line cache_templates.go:290*/ f.x = f.xs[1:]
 	f.i = 0
 range2:
 	if f.i >= len(f.x) {

@@ -109,7 +109,7 @@ resume4:
 	/*line closure_templates.go:19*/ (*f_1.i)++
 	goto for1
 endfor3:
-	f_1.x = []string{"a", "b"}
+	/*line closure_templates.go:23*/ f_1.x = []string{"a", "b"}
 	f_1.i_1 = 0
 range5:
 	if f_1.i_1 >= len(f_1.x) {
@@ -156,7 +156,7 @@ resume12:
 	f_1.i_2++
 	goto range9
 endrange11:
-	f_1.x_2 = &f_1.arr
+	/*line closure_templates.go:32*/ f_1.x_2 = &f_1.arr
 	f_1.i_3 = 0
 range13:
 	if f_1.i_3 >= len(f_1.x_2) {
@@ -202,7 +202,7 @@ resume20:
 	f_1.i_4 += f_1.w
 	goto range17
 endrange19:
-	f_1.m = map[string]int{"only": 1}
+	/*line closure_templates.go:40*/ f_1.m = map[string]int{"only": 1}
 	f_1.keys = make([]string, 0, len(f_1.m))
 	for k := range f_1.m {
 		f_1.keys = append(f_1.keys, k)
@@ -276,7 +276,7 @@ resume32:
 	f_1.i_6++
 	goto range29
 endrange31:
-	seq = f_1.e.Count(2)
+	/*line closure_templates.go:56*/ seq = f_1.e.Count(2)
 	f_1.next, f_1.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f_1.inject))
 range33:
 	if f_1.k, f_1.ok_2 = f_1.next(); !f_1.ok_2 {

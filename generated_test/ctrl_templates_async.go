@@ -127,7 +127,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	v = f.Aw.Must()
-	f.tag = v
+	/*line ctrl_templates.go:38*/ f.tag = v
 	if f.tag ==
 		f.e.V("c1", 1) {
 		goto case3

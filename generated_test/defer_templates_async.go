@@ -1161,7 +1161,7 @@ func (f *closeInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	seq = f.e.Count(3)
+	/*line defer_templates.go:201*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {

@@ -251,7 +251,7 @@ resume4:
 		return f.Suspend(3, y)
 	}
 	later = f.Aw.Must()
-	f.cond = later ==
+	/*line edge_templates.go:75*/ f.cond = later ==
 		20
 skip3:
 	/*line edge_templates.go:75*/ b = f.cond
@@ -405,7 +405,7 @@ func (f *edgeRangeFuncMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	seq = f.e.Count(3)
+	/*line edge_templates.go:104*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if k, ok_1 = f.next(); !ok_1 {

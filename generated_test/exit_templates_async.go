@@ -46,7 +46,7 @@ func (f *exitReturnAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	seq = f.e.Count(3)
+	/*line exit_templates.go:19*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -162,7 +162,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	f.Aw.Must()
-	seq = f.e.Count(3)
+	/*line exit_templates.go:32*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range2:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -517,7 +517,7 @@ for1:
 	/*line exit_templates.go:87*/ if !(f.i < 3) {
 		goto endfor3
 	}
-	seq = f.e.Count(3)
+	/*line exit_templates.go:88*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range4:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -691,7 +691,7 @@ func (f *exitNestedAFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	seq = f.e.Count(2)
+	/*line exit_templates.go:124*/ seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -817,7 +817,7 @@ func (f *exitMustFailsNFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	seq = f.e.Count(3)
+	/*line exit_templates.go:137*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {

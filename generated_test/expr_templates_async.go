@@ -37,14 +37,14 @@ func (f *exprCallArgsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.fn = f.e.Fn("f")
+	/*line expr_templates.go:20*/ f.fn = f.e.Fn("f")
 	/*line expr_templates.go:20*/ f.Aw.Begin(f.e.AV("a", 1))
 resume1:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	f.aV = f.Aw.Must()
-	f.v = f.e.V("b", 2)
+	/*line expr_templates.go:20*/ f.v = f.e.V("b", 2)
 	/*line expr_templates.go:20*/ f.Aw.Begin(f.e.AV("c", 3))
 resume2:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -427,7 +427,7 @@ func (f *exprShortCircuitFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.cond = f.e.B("l1", false)
+	/*line expr_templates.go:78*/ f.cond = f.e.B("l1", false)
 	if !f.cond {
 		goto skip1
 	}
@@ -437,7 +437,7 @@ resume2:
 		return f.Suspend(1, y)
 	}
 	aB = f.Aw.Must()
-	f.cond = aB
+	/*line expr_templates.go:78*/ f.cond = aB
 skip1:
 	/*line expr_templates.go:78*/ f.a = f.cond
 	f.cond_1 = f.e.B("l2", true)
@@ -450,7 +450,7 @@ resume4:
 		return f.Suspend(2, y)
 	}
 	aB_1 = f.Aw.Must()
-	f.cond_1 = aB_1
+	/*line expr_templates.go:79*/ f.cond_1 = aB_1
 skip3:
 	/*line expr_templates.go:79*/ f.b = f.cond_1
 	f.cond_2 = f.e.B("l3", true)
@@ -463,13 +463,13 @@ resume6:
 		return f.Suspend(3, y)
 	}
 	aB_2 = f.Aw.Must()
-	f.cond_2 = aB_2
+	/*line expr_templates.go:80*/ f.cond_2 = aB_2
 skip5:
-	cond = f.cond_2
+	/*line expr_templates.go:80*/ cond = f.cond_2
 	if !cond {
 		goto skip7
 	}
-	cond = f.e.B("l4", false)
+	/*line expr_templates.go:80*/ cond = f.e.B("l4", false)
 skip7:
 	/*line expr_templates.go:80*/ f.c = cond
 	f.Aw.Begin(f.e.AB("r5", false))
@@ -478,11 +478,11 @@ resume8:
 		return f.Suspend(4, y)
 	}
 	aB_3 = f.Aw.Must()
-	f.cond_3 = aB_3
+	/*line expr_templates.go:81*/ f.cond_3 = aB_3
 	if f.cond_3 {
 		goto skip9
 	}
-	f.cond_4 = f.e.B("l5", true)
+	/*line expr_templates.go:81*/ f.cond_4 = f.e.B("l5", true)
 	if !f.cond_4 {
 		goto skip10
 	}
@@ -492,9 +492,9 @@ resume11:
 		return f.Suspend(5, y)
 	}
 	aB_4 = f.Aw.Must()
-	f.cond_4 = aB_4
+	/*line expr_templates.go:81*/ f.cond_4 = aB_4
 skip10:
-	f.cond_3 = f.cond_4
+	/*line expr_templates.go:81*/ f.cond_3 = f.cond_4
 skip9:
 	/*line expr_templates.go:81*/ f.d = f.cond_3
 	f.cond_5 = f.e.B("c1", false)
@@ -507,14 +507,14 @@ resume13:
 		return f.Suspend(6, y)
 	}
 	aB_5 = f.Aw.Must()
-	f.cond_5 = aB_5
+	/*line expr_templates.go:82*/ f.cond_5 = aB_5
 skip12:
 	/*line expr_templates.go:82*/ if f.cond_5 {
 		f.e.Add("then")
 	}
 	f.i = 0
 for14:
-	f.cond_6 = f.i < 3
+	/*line expr_templates.go:85*/ f.cond_6 = f.i < 3
 	if !f.cond_6 {
 		goto skip17
 	}
@@ -524,7 +524,7 @@ resume18:
 		return f.Suspend(7, y)
 	}
 	aB_6 = f.Aw.Must()
-	f.cond_6 = aB_6
+	/*line expr_templates.go:85*/ f.cond_6 = aB_6
 skip17:
 	if !f.cond_6 {
 		goto endfor16

@@ -110,8 +110,8 @@ case8:
 	/*line flow_templates.go:45*/ if !ok_1 {
 		goto else12
 	}
-	f_1.string = s.String()
-	f_1.area = f_1.x_1.Area()
+	/*line flow_templates.go:46*/ f_1.string = s.String()
+	/*line flow_templates.go:46*/ f_1.area = f_1.x_1.Area()
 	/*line flow_templates.go:46*/ f_1.aw1.Begin(Later(f_1.e, 0.5))
 resume13:
 	if y, ok := f_1.aw1.Step(c, &thrown); ok {
@@ -694,13 +694,14 @@ func (f *joinAllFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 // validateFrame is the state of a suspended validate.
 type validateFrame struct {
 	rtimpl.AwaitFrame[rt.Void, int]
-	e            *Env
-	fields       map[string]string
-	keys         []string
-	err          error
-	i            int
-	k, trimSpace string
-	defers       []func()
+	e      *Env
+	fields map[string]string
+	keys   []string
+	err    error
+	i      int
+	k      string
+	len    int
+	defers []func()
 }
 
 // validateAsync is validate as a coroutine (see asyncgen).
@@ -711,6 +712,7 @@ func (f *validateFrame) Send(c *rt.Ctx) rt.Yield             { defer f.catch(); 
 func (f *validateFrame) Throw(c *rt.Ctx, err error) rt.Yield { defer f.catch(); return f.step(c, err) }
 func (f *validateFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var n, lookup_1 int
+	var trimSpace string
 	switch f.Enter(thrown) {
 	case 1:
 		goto resume4
@@ -732,14 +734,15 @@ range1:
 		goto endrange3
 	}
 	/*line flow_templates.go:244*/ f.k = f.keys[f.i]
-	f.trimSpace = strings.TrimSpace(f.fields[f.k])
+	trimSpace = strings.TrimSpace(f.fields[f.k])
+	/*line flow_templates.go:245*/ f.len = len(trimSpace)
 	/*line flow_templates.go:245*/ f.Aw.Begin(lookupAsync(f.e, f.fields, f.k))
 resume4:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	lookup_1 = f.Aw.Must()
-	/*line flow_templates.go:245*/ n = len(f.trimSpace) + lookup_1*2
+	/*line flow_templates.go:245*/ n = f.len + lookup_1*2
 	/*line flow_templates.go:245*/ if n > 10 {
 		return f.done(fmt.Errorf("%s too long (%d)", f.k, n))
 	}
@@ -747,7 +750,7 @@ resume4:
 	goto range1
 endrange3:
 	/*line flow_templates.go:249*/ return f.done(nil)
-//line flow_templates_async.go:751
+//line flow_templates_async.go:754
 }
 func (f *validateFrame) catch() {
 	if p := recover(); p != nil {
@@ -824,7 +827,7 @@ resume1:
 		return f.Finish(0, fmt.Errorf("missing %q", f.k))
 	}
 	return f.Finish(len(f.v), nil)
-//line flow_templates_async.go:828
+//line flow_templates_async.go:831
 }
 func (f *lookupFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/generated_test.lookup", "generated_test/flow_templates.go", 257))

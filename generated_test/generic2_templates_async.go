@@ -152,7 +152,7 @@ func (f *tableFindFrame[Key, Value]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.x = f.t.rows
+	/*line generic2_templates.go:69*/ f.x = f.t.rows
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {

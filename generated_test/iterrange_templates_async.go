@@ -297,7 +297,7 @@ for1:
 	/*line iterrange_templates.go:61*/ if !(f.round < 2) {
 		goto endfor3
 	}
-	f.it = countIter(f.e, 5)
+	/*line iterrange_templates.go:62*/ f.it = countIter(f.e, 5)
 range4:
 	/*line iterrange_templates.go:62*/ f.Aw.Begin(f.it.Next())
 resume8:
@@ -439,7 +439,7 @@ func (f *rangeBreakOuterFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line iterrange_templates.go:84*/ f.out = ""
-	f.it = countIter(f.e, 3)
+	/*line iterrange_templates.go:86*/ f.it = countIter(f.e, 3)
 range1:
 	/*line iterrange_templates.go:86*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -457,13 +457,13 @@ resume5:
 			goto leave6
 		}
 	}
-	seq = f.e.Count(2)
+	/*line iterrange_templates.go:90*/ seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range7:
 	if _, f.ok = f.next(); !f.ok {
 		goto endrange9
 	}
-	f.it_1 = rangeTagged(f.e, "in", 3)
+	/*line iterrange_templates.go:91*/ f.it_1 = rangeTagged(f.e, "in", 3)
 range10:
 	/*line iterrange_templates.go:91*/ f.Aw.Begin(f.it_1.Next())
 resume14:
@@ -651,7 +651,7 @@ resume5:
 			goto leave6
 		}
 	}
-	f.it_1 = rangeTagged(f.e, "in", 3)
+	/*line iterrange_templates.go:116*/ f.it_1 = rangeTagged(f.e, "in", 3)
 range7:
 	/*line iterrange_templates.go:116*/ f.Aw.Begin(f.it_1.Next())
 resume11:
@@ -1215,7 +1215,7 @@ func (f *rangeReturnNestedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = countIter(f.e, 3)
+	/*line iterrange_templates.go:205*/ f.it = countIter(f.e, 3)
 range1:
 	/*line iterrange_templates.go:205*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -1233,7 +1233,7 @@ resume5:
 			goto leave6
 		}
 	}
-	f.it_1 = rangeTagged(f.e, "in", 3)
+	/*line iterrange_templates.go:209*/ f.it_1 = rangeTagged(f.e, "in", 3)
 range7:
 	/*line iterrange_templates.go:209*/ f.Aw.Begin(f.it_1.Next())
 resume11:
@@ -1251,7 +1251,7 @@ resume11:
 			goto leave12
 		}
 	}
-	seq = f.e.Count(3)
+	/*line iterrange_templates.go:213*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range13:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -1415,7 +1415,7 @@ func (f *rangeMustFailsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = countIter(f.e, 5)
+	/*line iterrange_templates.go:230*/ f.it = countIter(f.e, 5)
 range1:
 	/*line iterrange_templates.go:230*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -1869,7 +1869,7 @@ func (f *rangeCleanupAwaitsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeCleanupProducerAsync(f.e, y) })
+	/*line iterrange_templates.go:302*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeCleanupProducerAsync(f.e, y) })
 range1:
 	/*line iterrange_templates.go:302*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -2191,7 +2191,7 @@ func (f *rangeCancelInProducerFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return iterSlowAsync(f.e, y) })
+	/*line iterrange_templates.go:364*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return iterSlowAsync(f.e, y) })
 range1:
 	/*line iterrange_templates.go:364*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -2310,7 +2310,7 @@ func (f *rangeCancelInBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = countIter(f.e, 3)
+	/*line iterrange_templates.go:381*/ f.it = countIter(f.e, 3)
 range1:
 	/*line iterrange_templates.go:381*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -2858,7 +2858,7 @@ func (f *rangeInLiteralFunc1Frame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it_1 = (*f.it)
+	/*line iterrange_templates.go:462*/ f.it_1 = (*f.it)
 range1:
 	/*line iterrange_templates.go:462*/ f.Aw.Begin(f.it_1.Next())
 resume5:
@@ -3128,7 +3128,7 @@ func (f *rangeCancelInCloseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeCancelledCleanupProducerAsync(f.e, y) })
+	/*line iterrange_templates.go:525*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeCancelledCleanupProducerAsync(f.e, y) })
 range1:
 	/*line iterrange_templates.go:525*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -3262,7 +3262,7 @@ func (f *rangeDeepReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = countIter(f.e, 5)
+	/*line iterrange_templates.go:544*/ f.it = countIter(f.e, 5)
 range1:
 	/*line iterrange_templates.go:544*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -3390,7 +3390,7 @@ func (f *rangeErrOnlyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it = countIter(f.e, 5)
+	/*line iterrange_templates.go:566*/ f.it = countIter(f.e, 5)
 range1:
 	/*line iterrange_templates.go:566*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -3507,7 +3507,7 @@ func (f *rangeNoResultFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = countIter(f.e, 5)
+	/*line iterrange_templates.go:582*/ f.it = countIter(f.e, 5)
 range1:
 	/*line iterrange_templates.go:582*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -3617,7 +3617,7 @@ func (f *rangeReturnAwaitsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it = countIter(f.e, 5)
+	/*line iterrange_templates.go:595*/ f.it = countIter(f.e, 5)
 range1:
 	/*line iterrange_templates.go:595*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -3794,7 +3794,7 @@ func (f *rangeStackFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeStackProducerAsync(f.next, f.cleanup, y) })
+	/*line iterrange_templates.go:622*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rangeStackProducerAsync(f.next, f.cleanup, y) })
 	/*line iterrange_templates.go:622*/ f.Aw.Begin(f.it.Next())
 resume5:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -3910,7 +3910,7 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	later = f.Aw.Must()
-	f.it = later
+	/*line iterrange_templates.go:637*/ f.it = later
 range2:
 	/*line iterrange_templates.go:637*/ f.aw1.Begin(f.it.Next())
 resume6:

@@ -128,7 +128,7 @@ func (f *loopvarNestedIteratorsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line loopvar_templates.go:39*/ f.out = ""
-	seq = f.e.Count(3)
+	/*line loopvar_templates.go:41*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -310,7 +310,7 @@ func (f *loopvarDeferInIteratorFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	seq = f.e.Count(2)
+	/*line loopvar_templates.go:83*/ seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {

@@ -211,7 +211,7 @@ func (f *boxIndexFrame[T]) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.x = f.b.items
+	/*line method_templates.go:69*/ f.x = f.b.items
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {

@@ -42,7 +42,7 @@ func (f *posSelectRecvLHSFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	ch <- 7
 	f.arr = [3]int{}
 	ok_1 = false
-	ch_1 = f.e.Ch("chan", ch)
+	/*line pos_templates.go:21*/ ch_1 = f.e.Ch("chan", ch)
 	/*line pos_templates.go:20*/ select {
 	case f.recv, f.recv_1 = <-ch_1:
 		goto case2
@@ -410,8 +410,8 @@ func (f *posSwitchCaseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	goto endswitch1
 case2:
-	f.tag = v
-	/*line pos_templates.go:80*/ f.Aw.Begin(f.e.AV("case1", 1))
+	/*line pos_templates.go:79*/ f.tag = v
+	f.Aw.Begin(f.e.AV("case1", 1))
 resume6:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)

@@ -194,7 +194,7 @@ resume12:
 		return f.Suspend(3, y)
 	}
 	later = f.aw1.Must()
-	f.x_2 = later
+	/*line range_templates.go:61*/ f.x_2 = later
 	f.i_2 = 0
 range9:
 	if f.i_2 >= len(f.x_2) {
@@ -603,7 +603,7 @@ resume4:
 endrange3:
 	f.stop()
 	f.stop = nil
-	seq_1 = f.e.Count(5)
+	/*line range_templates.go:163*/ seq_1 = f.e.Count(5)
 	f.next_1, f.stop_1 = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq_1(yield) }, &f.inject))
 range5:
 	if f.k_1, f.ok_1 = f.next_1(); !f.ok_1 {
@@ -848,7 +848,7 @@ func (f *rangeNestedFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line range_templates.go:199*/ f.out = ""
-	f.x = [][]int{{1, 2, 3}, {4, 5}, {6}}
+	/*line range_templates.go:201*/ f.x = [][]int{{1, 2, 3}, {4, 5}, {6}}
 	f.i = 0
 range1:
 	if f.i >= len(f.x) {

@@ -291,7 +291,7 @@ func (f *rvDeferInBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = countIter(f.e, 5)
+	/*line review_templates.go:62*/ f.it = countIter(f.e, 5)
 range1:
 	/*line review_templates.go:62*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -571,7 +571,7 @@ func (f_1 *rvClosureReturnFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f_1.it = countIter(f_1.e, 5)
+	/*line review_templates.go:112*/ f_1.it = countIter(f_1.e, 5)
 range1:
 	/*line review_templates.go:112*/ f_1.Aw.Begin(f_1.it.Next())
 resume5:
@@ -934,7 +934,7 @@ func (f *rvNestedLabelledFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line review_templates.go:158*/ f.out = ""
-	f.it = rangeTagged(f.e, "a", 3)
+	/*line review_templates.go:160*/ f.it = rangeTagged(f.e, "a", 3)
 range1:
 	/*line review_templates.go:160*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -952,7 +952,7 @@ resume5:
 			goto leave6
 		}
 	}
-	f.it_1 = rangeTagged(f.e, "b", 3)
+	/*line review_templates.go:164*/ f.it_1 = rangeTagged(f.e, "b", 3)
 range7:
 	/*line review_templates.go:164*/ f.Aw.Begin(f.it_1.Next())
 resume11:
@@ -970,7 +970,7 @@ resume11:
 			goto leave12
 		}
 	}
-	seq = f.e.Count(3)
+	/*line review_templates.go:168*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range13:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -1139,7 +1139,7 @@ func (f *rvSwitchLabelBreakFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		goto case3
 	}
 case2:
-	f.it = countIter(f.e, 5)
+	/*line review_templates.go:191*/ f.it = countIter(f.e, 5)
 range4:
 	/*line review_templates.go:191*/ f.Aw.Begin(f.it.Next())
 resume8:
@@ -1267,7 +1267,7 @@ func (f *rvReturnOrderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it = countIter(f.e, 5)
+	/*line review_templates.go:214*/ f.it = countIter(f.e, 5)
 range1:
 	/*line review_templates.go:214*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -1395,7 +1395,7 @@ func (f *rvPanicDefersFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = countIter(f.e, 5)
+	/*line review_templates.go:237*/ f.it = countIter(f.e, 5)
 range1:
 	/*line review_templates.go:237*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -1529,7 +1529,7 @@ func (f *rvIgnoredCloseFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rvStubbornAsync(f.e, y) })
+	/*line review_templates.go:254*/ f.it = rt.NewAsyncIter(func(y *rt.Yielder[int]) rt.Coro[rt.Void] { return rvStubbornAsync(f.e, y) })
 range1:
 	/*line review_templates.go:254*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -1738,7 +1738,7 @@ func (f *rvGotoOutForwardFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.it = countIter(f.e, 5)
+	/*line review_templates.go:278*/ f.it = countIter(f.e, 5)
 range1:
 	/*line review_templates.go:278*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -1869,7 +1869,7 @@ for1:
 	/*line review_templates.go:298*/ if !(f.i < 2) {
 		goto endfor3
 	}
-	f.it = countIter(f.e, 3)
+	/*line review_templates.go:299*/ f.it = countIter(f.e, 3)
 range4:
 	/*line review_templates.go:299*/ f.Aw.Begin(f.it.Next())
 resume8:
@@ -2001,7 +2001,7 @@ func (f *rvLabelSelfFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line review_templates.go:321*/ f.out = ""
-	f.it = countIter(f.e, 5)
+	/*line review_templates.go:323*/ f.it = countIter(f.e, 5)
 range1:
 	/*line review_templates.go:323*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -2295,7 +2295,7 @@ resume7:
 	f.aw1.Must()
 	f.it_1 = nil
 endrange4:
-	f.it_2 = f.it
+	/*line review_templates.go:381*/ f.it_2 = f.it
 range8:
 	/*line review_templates.go:381*/ f.Aw.Begin(f.it_2.Next())
 resume12:
@@ -3264,7 +3264,7 @@ resume5:
 	/*line review_templates.go:658*/ if f.a != 0 {
 		goto else8
 	}
-	f.it_1 = rangeTagged(f.e, "b", 3)
+	/*line review_templates.go:659*/ f.it_1 = rangeTagged(f.e, "b", 3)
 range9:
 	/*line review_templates.go:659*/ f.Aw.Begin(f.it_1.Next())
 resume13:
@@ -3293,7 +3293,7 @@ resume13:
 endrange12:
 	goto endif7
 else8:
-	seq = f.e.Count(3)
+	/*line review_templates.go:669*/ seq = f.e.Count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range16:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -3450,7 +3450,7 @@ func (f *rvContinueFuncOuterFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 		return rt.Yield{}
 	}
 	/*line review_templates.go:689*/ f.out = ""
-	seq = f.e.Count(2)
+	/*line review_templates.go:691*/ seq = f.e.Count(2)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if f.k, f.ok = f.next(); !f.ok {
@@ -3622,7 +3622,7 @@ endrange4:
 	/*line review_templates.go:714*/ if f.k != 1 {
 		goto endif7
 	}
-	f.it_1 = countIter(f.e, 3)
+	/*line review_templates.go:715*/ f.it_1 = countIter(f.e, 3)
 	/*line review_templates.go:715*/ f.Aw.Begin(f.it_1.Next())
 resume12:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -3640,7 +3640,7 @@ for13:
 	/*line review_templates.go:720*/ if !(f.i < 2) {
 		goto endfor15
 	}
-	f.it_2 = countIter(f.e, 3)
+	/*line review_templates.go:721*/ f.it_2 = countIter(f.e, 3)
 	/*line review_templates.go:721*/ f.Aw.Begin(f.it_2.Next())
 resume20:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -3658,7 +3658,7 @@ post14:
 	/*line review_templates.go:720*/ f.i++
 	goto for13
 endfor15:
-	f.it_3 = countIter(f.e, 3)
+	/*line review_templates.go:726*/ f.it_3 = countIter(f.e, 3)
 	/*line review_templates.go:726*/ f.Aw.Begin(f.it_3.Next())
 resume26:
 	if y, ok := f.Aw.Step(c, &thrown); ok {

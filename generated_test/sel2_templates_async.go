@@ -43,14 +43,14 @@ func (f *sel2LaterAwaitChangesVarFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield
 	f.c = a
 	a <- 1
 	f.b <- 2
-	f.ch = f.c
+	/*line sel2_templates.go:25*/ f.ch = f.c
 	/*line sel2_templates.go:27*/ f.Aw.Begin(f.e.AV("await", 0))
 resume2:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.Aw.Must()
-	ch = f.e.Ch("second", chanAfter(&f.c, f.b, aV))
+	/*line sel2_templates.go:27*/ ch = f.e.Ch("second", chanAfter(&f.c, f.b, aV))
 	/*line sel2_templates.go:24*/ select {
 	case v := <-f.ch:
 		f.v = v
@@ -101,8 +101,8 @@ func (f *sel2SendValueOrderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line sel2_templates.go:44*/ f.never = nil
 	f.ok = make(chan int, 1)
-	f.ch = f.e.Ch("ch1", f.never)
-	f.ch_1 = f.e.V("v1", 1)
+	/*line sel2_templates.go:47*/ f.ch = f.e.Ch("ch1", f.never)
+	/*line sel2_templates.go:47*/ f.ch_1 = f.e.V("v1", 1)
 	f.ch_2 = f.e.Ch("ch2", f.never)
 	/*line sel2_templates.go:48*/ f.Aw.Begin(f.e.AV("v2", 2))
 resume2:
@@ -110,8 +110,8 @@ resume2:
 		return f.Suspend(1, y)
 	}
 	aV = f.Aw.Must()
-	f.ch_3 = aV
-	f.ch_4 = f.e.Ch("ch3", f.never)
+	/*line sel2_templates.go:46*/ f.ch_3 = aV
+	/*line sel2_templates.go:49*/ f.ch_4 = f.e.Ch("ch3", f.never)
 	f.ch_5 = f.e.Ch("ch4", f.ok)
 	/*line sel2_templates.go:50*/ f.Aw.Begin(f.e.AV("v4await", 4))
 resume3:
@@ -119,7 +119,7 @@ resume3:
 		return f.Suspend(2, y)
 	}
 	aV_1 = f.Aw.Must()
-	ch = f.e.V("v4", aV_1)
+	/*line sel2_templates.go:50*/ ch = f.e.V("v4", aV_1)
 	/*line sel2_templates.go:46*/ select {
 	case f.ch <- f.ch_1:
 		goto case4
@@ -178,8 +178,8 @@ func (f *sel2ReadBeforeAwaitFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	/*line sel2_templates.go:61*/ f.out = make(chan int, 1)
 	never = nil
 	f.x = 1
-	f.ch = f.out
-	f.ch_1 = f.x
+	/*line sel2_templates.go:65*/ f.ch = f.out
+	/*line sel2_templates.go:65*/ f.ch_1 = f.x
 	f.ch_2 = never
 	/*line sel2_templates.go:66*/ f.Aw.Begin(f.e.I(0))
 resume2:
@@ -187,7 +187,7 @@ resume2:
 		return f.Suspend(1, y)
 	}
 	i = f.Aw.Must()
-	ch = setInt(&f.x, 9, i)
+	/*line sel2_templates.go:66*/ ch = setInt(&f.x, 9, i)
 	/*line sel2_templates.go:64*/ select {
 	case f.ch <- f.ch_1:
 		goto case3

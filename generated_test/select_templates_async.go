@@ -131,15 +131,15 @@ func (f *selectOperandsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	/*line select_templates.go:42*/ f.ch = make(chan int, 1)
 	f.never = nil
-	f.ch_1 = f.ch
-	f.Aw.Begin(f.e.AV("sendval", 3))
+	/*line select_templates.go:45*/ f.ch_1 = f.ch
+	/*line select_templates.go:45*/ f.Aw.Begin(f.e.AV("sendval", 3))
 resume2:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	aV = f.Aw.Must()
-	ch = aV
-	ch_1 = f.e.Ch("recvchan", f.never)
+	/*line select_templates.go:44*/ ch = aV
+	/*line select_templates.go:48*/ ch_1 = f.e.Ch("recvchan", f.never)
 	/*line select_templates.go:44*/ select {
 	case f.ch_1 <- ch:
 		goto case3

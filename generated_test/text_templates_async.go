@@ -154,7 +154,7 @@ func (f_1 *gridAssignFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	}
 	f_1.s.m["x"] = &f_1.s.rows[2]
 	f_1.v = f_1.e.V("i", 1)
-	f_1.v_1 = f_1.e.V("j", 2)
+	/*line text_templates.go:63*/ f_1.v_1 = f_1.e.V("j", 2)
 	/*line text_templates.go:63*/ f_1.Aw.Begin(f_1.e.AV("rhs", 7))
 resume1:
 	if y, ok := f_1.Aw.Step(c, &thrown); ok {
@@ -182,9 +182,9 @@ resume4:
 		return f_1.Suspend(4, y)
 	}
 	f_1.later_1 = f_1.aw1.Must()
-	f_1.v_3 = f_1.e.V("j3", 0)
-	f_1.v_4 = f_1.e.V("i4", 0)
-	f_1.v_5 = f_1.e.V("v3", 3)
+	/*line text_templates.go:65*/ f_1.v_3 = f_1.e.V("j3", 0)
+	/*line text_templates.go:65*/ f_1.v_4 = f_1.e.V("i4", 0)
+	/*line text_templates.go:65*/ f_1.v_5 = f_1.e.V("v3", 3)
 	/*line text_templates.go:65*/ f_1.Aw.Begin(f_1.e.AV("v4", 4))
 resume5:
 	if y, ok := f_1.Aw.Step(c, &thrown); ok {
@@ -382,7 +382,7 @@ resume8:
 		return f_1.Suspend(2, y)
 	}
 	i = f_1.Aw.Must()
-	f_1.n = i
+	/*line text_templates.go:110*/ f_1.n = i
 	f_1.i_1 = 0
 range5:
 	if f_1.i_1 >= f_1.n {

@@ -137,7 +137,7 @@ resume9:
 	}
 	later_4 = f_1.Aw.Must()
 	/*line tricky_templates.go:31*/ f_1.n, found = f_1.m[later_4]
-	f_1.cond = found
+	/*line tricky_templates.go:31*/ f_1.cond = found
 	if !f_1.cond {
 		goto skip10
 	}
@@ -147,7 +147,7 @@ resume11:
 		return f_1.Suspend(10, y)
 	}
 	i_2 = f_1.aw1.Must()
-	f_1.cond = f_1.n > i_2
+	/*line tricky_templates.go:31*/ f_1.cond = f_1.n > i_2
 skip10:
 	/*line tricky_templates.go:31*/ if f_1.cond {
 		f_1.e.Add("b=%d", f_1.n)
@@ -213,15 +213,15 @@ resume2:
 		return f.Suspend(1, y)
 	}
 	aV = f.Aw.Must()
-	f.ch = f.chans[aV]
-	f.ch_1 = f.out
+	/*line tricky_templates.go:49*/ f.ch = f.chans[aV]
+	/*line tricky_templates.go:51*/ f.ch_1 = f.out
 	/*line tricky_templates.go:51*/ f.Aw.Begin(f.e.AV("val", 42))
 resume3:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	aV_1 = f.Aw.Must()
-	ch = aV_1
+	/*line tricky_templates.go:48*/ ch = aV_1
 	/*line tricky_templates.go:48*/ select {
 	case v := <-f.ch:
 		f.v = v
@@ -242,15 +242,15 @@ resume7:
 		return f.Suspend(3, y)
 	}
 	aV_2 = f.Aw.Must()
-	f.ch_2 = f.chans[aV_2]
-	f.ch_3 = f.out
+	/*line tricky_templates.go:55*/ f.ch_2 = f.chans[aV_2]
+	/*line tricky_templates.go:57*/ f.ch_3 = f.out
 	/*line tricky_templates.go:57*/ f.Aw.Begin(f.e.AV("val2", 43))
 resume8:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(4, y)
 	}
 	aV_3 = f.Aw.Must()
-	ch_1 = aV_3
+	/*line tricky_templates.go:54*/ ch_1 = aV_3
 	/*line tricky_templates.go:54*/ select {
 	case v_1, ok_1 := <-f.ch_2:
 		f.v_1, f.ok = v_1, ok_1
@@ -313,8 +313,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	aV = f.Aw.Must()
-	f.tag = aV
-	/*line tricky_templates.go:71*/ f.Aw.Begin(f.e.AV("c1", 1))
+	/*line tricky_templates.go:70*/ f.tag = aV
+	f.Aw.Begin(f.e.AV("c1", 1))
 resume6:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)

@@ -57,7 +57,7 @@ func (f *wordsFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	f.it = f.src.Lines()
+	/*line main.go:28*/ f.it = f.src.Lines()
 range1:
 	/*line main.go:28*/ f.Aw.Begin(f.it.Next())
 resume5:
@@ -75,7 +75,7 @@ resume5:
 			goto leave6
 		}
 	}
-	f.x = strings.Fields(string(line))
+	/*line main.go:32*/ f.x = strings.Fields(string(line))
 	f.i = 0
 range7:
 	if f.i >= len(f.x) {

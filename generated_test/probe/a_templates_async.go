@@ -50,8 +50,8 @@ resume1:
 		return f.Suspend(1, y)
 	}
 	later_1 = f.Aw.Must()
-	f.tag = later_1
-	/*line a_templates.go:15*/ f.Aw.Begin(later(f.t, "c1", 1))
+	/*line a_templates.go:14*/ f.tag = later_1
+	f.Aw.Begin(later(f.t, "c1", 1))
 resume6:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(2, y)
@@ -211,15 +211,15 @@ for1:
 	/*line a_templates.go:43*/ if !(f.i < 3) {
 		goto endfor3
 	}
-	f.ch_1 = f.ch
-	f.ch_2 = f.out
+	/*line a_templates.go:45*/ f.ch_1 = f.ch
+	/*line a_templates.go:47*/ f.ch_2 = f.out
 	/*line a_templates.go:47*/ f.Aw.Begin(later(f.t, "send", f.i*10))
 resume5:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	later_1 = f.Aw.Must()
-	ch = later_1
+	/*line a_templates.go:44*/ ch = later_1
 	/*line a_templates.go:44*/ select {
 	case v, ok_1 := <-f.ch_1:
 		f.v, f.ok = v, ok_1
@@ -520,7 +520,7 @@ func (f *pFuncRangeFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	seq_1 = seq(f.t, 4)
+	/*line a_templates.go:118*/ seq_1 = seq(f.t, 4)
 	f.next, f.stop = iter.Pull2(rtimpl.RangeSeq2(func(yield func(int, string) bool) { seq_1(yield) }, &f.inject))
 range1:
 	if f.k, f.v, f.ok = f.next(); !f.ok {
@@ -1062,7 +1062,7 @@ func (f *pCompositeOrderFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.mark = mark(f.t, "a", 1)
+	/*line a_templates.go:223*/ f.mark = mark(f.t, "a", 1)
 	/*line a_templates.go:223*/ f.Aw.Begin(later(f.t, "b", 2))
 resume1:
 	if y, ok := f.Aw.Step(c, &thrown); ok {
@@ -1331,7 +1331,7 @@ func (f *pShortCircuitFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.cond = false
+	/*line a_templates.go:268*/ f.cond = false
 	if !f.cond {
 		goto skip1
 	}
@@ -1341,7 +1341,7 @@ resume2:
 		return f.Suspend(1, y)
 	}
 	later_1 = f.Aw.Must()
-	f.cond = later_1
+	/*line a_templates.go:268*/ f.cond = later_1
 skip1:
 	/*line a_templates.go:268*/ f.a = f.cond
 	f.cond_1 = true
@@ -1354,7 +1354,7 @@ resume4:
 		return f.Suspend(2, y)
 	}
 	later_2 = f.Aw.Must()
-	f.cond_1 = later_2
+	/*line a_templates.go:269*/ f.cond_1 = later_2
 skip3:
 	/*line a_templates.go:269*/ f.b = f.cond_1
 	f.Aw.Begin(later(f.t, "c", true))
@@ -1363,7 +1363,7 @@ resume5:
 		return f.Suspend(3, y)
 	}
 	later_3 = f.Aw.Must()
-	f.cond_2 = later_3
+	/*line a_templates.go:270*/ f.cond_2 = later_3
 	if !f.cond_2 {
 		goto skip6
 	}
@@ -1373,7 +1373,7 @@ resume7:
 		return f.Suspend(4, y)
 	}
 	later_4 = f.Aw.Must()
-	f.cond_2 = !later_4
+	/*line a_templates.go:270*/ f.cond_2 = !later_4
 skip6:
 	/*line a_templates.go:270*/ f.c = f.cond_2
 	f.aw1.Begin(later(f.t, "x", 1))

@@ -747,7 +747,7 @@ func (f *pGenericConstraintFunc1Frame[T]) step(c *rt.Ctx, thrown error) rt.Yield
 	case rtimpl.FrameDone:
 		return rt.Yield{}
 	}
-	f.string = (*f.x).String()
+	/*line b_templates.go:133*/ f.string = (*f.x).String()
 	/*line b_templates.go:133*/ f.Aw.Begin(later((*f.t), "", "!"))
 resume1:
 	if y, ok := f.Aw.Step(c, &thrown); ok {

@@ -81,6 +81,14 @@ func hiddenAcross() int {
 }
 
 //asyncgen:coroutine
+func hiddenField() int {
+	a := hidden.Anon()     // want "a has type struct\\{A int; b int\\}, which asyncgen cannot spell outside package hidden: its field b is unexported"
+	ms := hidden.Methods() // want "ms has type \\[\\]interface\\{m\\(\\)\\}, which asyncgen cannot spell outside package hidden: its method m is unexported"
+	rt.Must(fut())
+	return a.A + len(ms)
+}
+
+//asyncgen:coroutine
 func hiddenAwait() {
 	rt.Must(hidden.Later()) // want "await of \\*hidden.impl, which asyncgen cannot name outside package hidden"
 }
@@ -209,3 +217,15 @@ var (
 	//asyncgen:coroutine
 	inGroup = 1 // want "//asyncgen:coroutine marks a function declaration, not a var"
 )
+
+//asyncgen:coroutine
+func literalUsesLocalTypes() int {
+	type B int
+	type A = int
+	c := rt.Async(func() (int, error) {
+		z := B(rt.Must(fut())) // want "coroutine literal uses B, a type declared outside it in literalUsesLocalTypes: the literal's frame cannot see it \\(declare B at package level or inside the literal\\)"
+		var a A = 1            // want "coroutine literal uses A, a type declared outside it"
+		return int(z) + a, nil
+	})
+	return rt.Must(c)
+}

@@ -156,3 +156,113 @@ func panicsAfterAwait(v func(int) rt.Coro[int], n int) int {
 		panic(rt.Must(v(n)))
 	}
 }
+
+// orderedBuiltins reads, before an await whose call changes the variables,
+// what gc evaluates in its place among the calls as it does a call: len,
+// cap, min, max, real, imag, complex, make, slicing and the conversions of
+// a string to []byte and []rune. A plain read of a variable (n, b[0]) is
+// done after the calls, as gc does.
+//
+//asyncgen:coroutine
+func orderedBuiltins(v func(int) rt.Coro[int]) string {
+	var s string
+	var b []int
+	var n int
+	var c complex128
+	reset := func() { s, b, n, c = "ab", []int{1, 2}, 1, 1.5+2i }
+	change := func() rt.Coro[int] {
+		s, b, n, c = "wxyz", []int{7, 8, 9}, 100, 10+20i
+		return v(0)
+	}
+	var out []any
+	reset()
+	out = append(out, len(s)+rt.Must(change()))
+	reset()
+	out = append(out, n+rt.Must(change()))
+	reset()
+	out = append(out, cap(b)*2+rt.Must(change()))
+	reset()
+	out = append(out, b[0]+rt.Must(change()))
+	reset()
+	out = append(out, min(n, 50)+rt.Must(change()))
+	reset()
+	out = append(out, max(n, 0)-rt.Must(change()))
+	reset()
+	out = append(out, real(c)+imag(c)+float64(rt.Must(change())))
+	reset()
+	out = append(out, complex(float64(n), 0)+complex(0, float64(rt.Must(change()))))
+	reset()
+	out = append(out, fmt.Sprint(s[1:], b[:1], []byte(s), []rune(s), len(make([]int, n)), rt.Must(change())))
+	return fmt.Sprint(out...)
+}
+
+// tempPanics panics in a call lifted out of its statement before an await
+// (the call into boomAt, then a slice expression), after statements that
+// span more lines than their generated code: the panic names the line of
+// the statement, as in reference mode.
+//
+//asyncgen:coroutine
+func tempPanics(v func(int) rt.Coro[int], mode int) string {
+	s := []int{1}
+	w := fmt.Sprint(
+		s,
+	)
+
+	// the generated code has no blank line, nor this comment
+
+	if mode == 0 {
+		return w + fmt.Sprint(boomAt(s, 5), rt.Must(v(1))) // boomAt's caller
+	}
+	return w + fmt.Sprint(s[5:]) + fmt.Sprint(rt.Must(v(1))) // the slice
+}
+
+// boomAt indexes s at i.
+func boomAt(s []int, i int) int { return s[i] }
+
+// commentsInSplitStatements has comments inside statements the generator
+// splits around their awaits: the generated file is still gofmt's.
+//
+//asyncgen:coroutine
+func commentsInSplitStatements(v func(int) rt.Coro[int]) string {
+	k := 1
+	s := fmt.Sprint(k, // c1
+		k) + fmt.Sprint(rt.Must(v(1)))
+	t := []int{k, // c2
+		rt.Must(v(2)), k, // c3
+	}
+	u := fmt.Sprint( /* first */ k, // one
+		rt.Must(v(3)), /* two */ // three
+		// own line
+		rt.Must(v(4)), // four
+	)
+	return fmt.Sprint(s, t, u)
+}
+
+// mapIndexByBytes looks a map up by a []byte converted to a string before
+// an await whose call overwrites the bytes: gc looks it up where it stands
+// (the key is not copied), so the lookup sees the bytes as they were.
+//
+//asyncgen:coroutine
+func mapIndexByBytes(v func(int) rt.Coro[int]) int {
+	counts := map[string]int{"ab": 1, "zb": 100}
+	buf := []byte("ab")
+	fill := func() rt.Coro[int] { buf[0] = 'z'; return v(0) }
+	return counts[string(buf)] + rt.Must(fill())
+}
+
+// localAliases declares aliases in its body and keeps variables of them
+// across awaits: an alias is only another name, so the frame spells the
+// type it stands for. asyncgen once refused them as types declared inside
+// the coroutine.
+//
+//asyncgen:coroutine
+func localAliases(v func(int) rt.Coro[int]) string {
+	type A = int
+	type M = map[string][]A
+	x := A(3)
+	m := M{"k": {x}}
+	f := func() A { return x }
+	c := rt.Async(func() (A, error) { return x + rt.Must(v(1)), nil })
+	y := rt.Must(c)
+	return fmt.Sprint(x, m, f(), y)
+}

@@ -1,7 +1,9 @@
 package regress
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -77,5 +79,68 @@ func TestPanicsAfterAwait(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("n=%d: got %v, want %s", n, err, want)
 		}
+	}
+}
+
+func TestOrderedBuiltins(t *testing.T) {
+	v, err := rt.Run(orderedBuiltinsAsync(later[int]))
+	if want := "2 100 4 7 1 1 3.5 (1+0i)b[1] [97 98] [97 98] 1 0"; err != nil || v != want {
+		t.Fatalf("got %q, %v; want %q", v, err, want)
+	}
+}
+
+// lineOf returns the line of regress.go that ends with marker.
+func lineOf(t *testing.T, marker string) int {
+	t.Helper()
+	src, err := os.ReadFile("regress.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.HasSuffix(l, marker) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line ends with %q", marker)
+	return 0
+}
+
+func TestTempPanicsAtItsLine(t *testing.T) {
+	_, err := rt.Run(tempPanicsAsync(later[int], 1))
+	want := fmt.Sprintf("panic: runtime error: slice bounds out of range [5:1] [gen/testdata/e2e/regress/regress.go:%d]", lineOf(t, "// the slice"))
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	// The index panics in boomAt; its caller, the template's frame, is at
+	// the template's line.
+	_, err = rt.Run(tempPanicsAsync(later[int], 0))
+	var pe *rt.PanicError
+	if !errors.As(err, &pe) {
+		t.Fatalf("got %v, want a *rt.PanicError", err)
+	}
+	want = fmt.Sprintf("gen/testdata/e2e/regress/regress.go:%d\n", lineOf(t, "// boomAt's caller"))
+	if !strings.Contains(string(pe.Stack), want) {
+		t.Errorf("the stack does not name the caller's line %s:\n%s", want, pe.Stack)
+	}
+}
+
+func TestCommentsInSplitStatements(t *testing.T) {
+	v, err := rt.Run(commentsInSplitStatementsAsync(later[int]))
+	if want := "1 11[1 2 1]1 3 4"; err != nil || v != want {
+		t.Fatalf("got %q, %v; want %q", v, err, want)
+	}
+}
+
+func TestMapIndexByBytes(t *testing.T) {
+	v, err := rt.Run(mapIndexByBytesAsync(later[int]))
+	if err != nil || v != 1 {
+		t.Fatalf("got %v, %v; want 1", v, err)
+	}
+}
+
+func TestLocalAliases(t *testing.T) {
+	v, err := rt.Run(localAliasesAsync(later[int]))
+	if want := "3 map[k:[3]] 3 4"; err != nil || v != want {
+		t.Fatalf("got %q, %v; want %q", v, err, want)
 	}
 }

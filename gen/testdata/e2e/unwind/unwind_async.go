@@ -150,7 +150,7 @@ func (f *mustFailsInPullBodyFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	seq = f.l.count(3)
+	/*line unwind.go:65*/ seq = f.l.count(3)
 	f.next, f.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f.inject))
 range1:
 	if k, ok_1 = f.next(); !ok_1 {
@@ -476,7 +476,7 @@ func (f_1 *closeInPullFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 			next()
 		})
 	}
-	seq = f_1.l.count(3)
+	/*line unwind.go:102*/ seq = f_1.l.count(3)
 	f_1.next, f_1.stop = iter.Pull(rtimpl.RangeSeq(func(yield func(int) bool) { seq(yield) }, &f_1.inject))
 range1:
 	if f_1.k, f_1.ok = f_1.next(); !f_1.ok {
@@ -778,7 +778,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	ready_1 = f.Aw.Must()
-	n = ready_1
+	/*line unwind.go:137*/ n = ready_1
 	i = 0
 range1:
 	if i >= n {
@@ -829,7 +829,7 @@ resume4:
 		return f.Suspend(1, y)
 	}
 	ready_1 = f.Aw.Must()
-	x = []int{1, ready_1, 3}
+	/*line unwind.go:151*/ x = []int{1, ready_1, 3}
 	i = 0
 range1:
 	if i >= len(x) {
