@@ -424,7 +424,7 @@ resume19:
 	v_3 = f.Aw.Must()
 	/*line regress.go:132*/ f.out += string(f.r) + fmt.Sprint(v_3)
 endrange18:
-	x = []int{5, 6}
+	/*line regress.go:135*/ x = []int{5, 6}
 	i_4 = 0
 	if i_4 >= len(x) {
 		goto endrange22
@@ -696,7 +696,7 @@ resume9:
 	change_8 = f.Aw.Must()
 	/*line regress.go:195*/ f.out = append(f.out, fmt.Sprint(f.slice, f.slice_1, f.bytes, f.runes, f.len_1, change_8))
 	return f.Finish(fmt.Sprint(f.out...), nil)
-//line regress_async.go:705
+//line regress_async.go:700
 }
 func (f *orderedBuiltinsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.orderedBuiltins", "gen/testdata/e2e/regress/regress.go", 179, 181, 183, 185, 187, 189, 191, 193, 195))
@@ -756,7 +756,7 @@ resume3:
 	}
 	v_1 = f.Aw.Must()
 	/*line regress.go:216*/ return f.Finish(f.w+f.sprint+fmt.Sprint(v_1), nil)
-//line regress_async.go:765
+//line regress_async.go:760
 }
 func (f *tempPanicsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.tempPanics", "gen/testdata/e2e/regress/regress.go", 214, 216))
@@ -841,7 +841,7 @@ resume4:
 	// four
 	)
 	/*line regress.go:238*/ return f.Finish(fmt.Sprint(f.s, f.t, u), nil)
-//line regress_async.go:850
+//line regress_async.go:845
 }
 func (f *commentsInSplitStatementsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.commentsInSplitStatements", "gen/testdata/e2e/regress/regress.go", 229, 231, 234, 236))
@@ -885,7 +885,7 @@ resume1:
 	}
 	fill_1 = f.Aw.Must()
 	/*line regress.go:250*/ return f.Finish(f.v_1+fill_1, nil)
-//line regress_async.go:894
+//line regress_async.go:889
 }
 func (f *mapIndexByBytesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.mapIndexByBytes", "gen/testdata/e2e/regress/regress.go", 250))
@@ -934,7 +934,7 @@ resume1:
 	}
 	y_1 = f_1.Aw.Must()
 	/*line regress.go:267*/ return f_1.Finish(fmt.Sprint(f_1.x, f_1.m, f_1.f(), y_1), nil)
-//line regress_async.go:943
+//line regress_async.go:938
 }
 func (f_1 *localAliasesFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f_1.Aw.AwaitStack(f_1.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.localAliases", "gen/testdata/e2e/regress/regress.go", 266))
@@ -971,7 +971,7 @@ resume1:
 	}
 	v = f.Aw.Must()
 	/*line regress.go:265*/ return f.Finish((*f.x)+v, nil)
-//line regress_async.go:980
+//line regress_async.go:975
 }
 func (f *localAliasesFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.localAliases.func2", "gen/testdata/e2e/regress/regress.go", 265))
