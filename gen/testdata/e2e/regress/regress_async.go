@@ -980,11 +980,13 @@ func (f *localAliasesFunc2Frame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame
 // orderedAssertionsFrame is the state of a suspended orderedAssertions.
 type orderedAssertionsFrame struct {
 	rtimpl.AwaitFrame[string, int]
-	v      func(int) rt.Coro[int]
-	x      any
-	change func() rt.Coro[int]
-	a      int
-	b      string
+	v         func(int) rt.Coro[int]
+	x         any
+	change    func() rt.Coro[int]
+	a, assert int
+	b         string
+	assert_1  int
+	assert_2  [2]int
 }
 
 // orderedAssertionsAsync is orderedAssertions as a coroutine (see asyncgen).
@@ -1012,31 +1014,34 @@ func (f *orderedAssertionsFrame) step(c_1 *rt.Ctx, thrown error) rt.Yield {
 	/*line regress.go:278*/ f.x = nil
 	f.change = func() rt.Coro[int] { f.x = "changed"; return f.v(0) }
 	f.x = 1
-	f.Aw.Begin(f.change())
+	f.assert = f.x.(int)
+	/*line regress.go:281*/ f.Aw.Begin(f.change())
 resume1:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(1, y)
 	}
 	change = f.Aw.Must()
-	/*line regress.go:281*/ f.a = f.x.(int) + change
+	/*line regress.go:281*/ f.a = f.assert + change
 	f.x = 2
-	f.Aw.Begin(f.change())
+	f.assert_1 = f.x.(int)
+	/*line regress.go:283*/ f.Aw.Begin(f.change())
 resume2:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(2, y)
 	}
 	change_1 = f.Aw.Must()
-	/*line regress.go:283*/ f.b = fmt.Sprint(f.x.(int), change_1)
+	/*line regress.go:283*/ f.b = fmt.Sprint(f.assert_1, change_1)
 	f.x = [2]int{3, 4}
-	f.Aw.Begin(f.change())
+	f.assert_2 = f.x.([2]int)
+	/*line regress.go:285*/ f.Aw.Begin(f.change())
 resume3:
 	if y, ok := f.Aw.Step(c_1, &thrown); ok {
 		return f.Suspend(3, y)
 	}
 	change_2 = f.Aw.Must()
-	/*line regress.go:285*/ c = []any{f.x.([2]int), change_2}
+	/*line regress.go:285*/ c = []any{f.assert_2, change_2}
 	return f.Finish(fmt.Sprintf("%v %v %v", f.a, f.b, c), nil)
-//line regress_async.go:1040
+//line regress_async.go:1045
 }
 func (f *orderedAssertionsFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 	return f.Aw.AwaitStack(f.Stack(buf, "github.com/asyncgen/asyncgen/gen/testdata/e2e/regress.orderedAssertions", "gen/testdata/e2e/regress/regress.go", 281, 283, 285))
