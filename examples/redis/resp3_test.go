@@ -92,6 +92,12 @@ func TestHello(t *testing.T) {
 		{"HELLO 2 AUTH bob secret", wrongPass},
 		{"HELLO 2 setname bar auth DEFAULT secret", wrongPass},
 		{"CLIENT GETNAME", "$3\r\nbar\r\n"}, // as in Redis 7.0: named before the AUTH is checked
+		// and an AUTH is checked as it is read: what follows a wrong one
+		// is neither taken nor checked.
+		{"HELLO 2 AUTH bob secret SETNAME baz", wrongPass},
+		{"CLIENT GETNAME", "$3\r\nbar\r\n"},
+		{"HELLO 2 AUTH bob secret SETNAME a\x01b", wrongPass},
+		{"HELLO 2 AUTH bob secret BOGUS", wrongPass},
 		{"AUTH secret", noPass},
 		{"AUTH default secret", "+OK\r\n"},
 		{"AUTH bob secret", wrongPass},
