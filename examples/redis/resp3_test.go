@@ -152,6 +152,12 @@ func TestRESP3(t *testing.T) {
 		{"ZADD z2 0 m", ":1\r\n"},
 		{"ZINCRBY z2 -0 m", ",0\r\n"},
 		{"ZSCORE z2 m", ",0\r\n"},
+		// A score stored as -0 is 0 to what is added to it, as in Redis
+		// 7.0's small sorted sets; a new member's -0 stays -0.
+		{"ZADD z2 -0 n", ":1\r\n"},
+		{"ZINCRBY z2 -0 n", ",0\r\n"},
+		{"ZADD z2 INCR -0 n", ",0\r\n"},
+		{"ZINCRBY z2 -0 o", ",-0\r\n"},
 		{"ZPOPMIN z 0", "*0\r\n"},
 		{"LPUSH l a b", ":2\r\n"},
 		{"LPOP nokey", "_\r\n"},
