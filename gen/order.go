@@ -207,8 +207,9 @@ func (l *lowerer) safe(e ast.Expr) ast.Expr {
 // gc evaluates in its place among the calls of its statement, as it does a
 // call (its walk/order.go copies the result into a temporary), and reads a
 // variable: a slice expression, len, cap, min, max, real, imag, complex or
-// make, a conversion of a string to []byte or []rune, or a map lookup by a
-// []byte converted to a string. It returns "" for anything else; a plain
+// make, a conversion of a string to []byte or []rune, a map lookup by a
+// []byte converted to a string, or a type assertion to a type that is not
+// a pointer's shape. It returns "" for anything else; a plain
 // read of a variable, an index, a field or another conversion is done
 // after the calls.
 func orderedHint(info *types.Info, e ast.Expr) string {
