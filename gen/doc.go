@@ -136,9 +136,15 @@
 // source order, variables are read after the calls of their expression,
 // except in what gc evaluates in its place as it does a call (slicing, len,
 // cap, min, max, real, imag, complex, make, string to []byte or []rune
-// conversions, and a map lookup by a []byte converted to a string), && and
-// || short-circuit. Guards, switch tags, case expressions and range
-// operands are evaluated once and never again on resume. Only the variables
+// conversions, a map lookup by a []byte converted to a string, and a type
+// assertion to a type that is not a pointer's shape), && and || short-circuit.
+// Not followed yet: gc also copies in place a value it converts to an
+// interface through a temporary (a comparison, or a conversion to a 1-byte
+// type, passed as an any), map literals and an &T{...} that escapes (one
+// that does not is evaluated after the calls, so escape analysis decides),
+// which the generated code evaluates after the calls. Guards, switch tags,
+// case expressions and range operands are evaluated once and never again
+// on resume. Only the variables
 // live across a suspension (or captured by a closure, or whose address is
 // taken) are fields of the frame; the rest are locals of step. Variables
 // captured in a loop are heap cells fresh at each iteration (Go 1.22

@@ -207,8 +207,9 @@ func (l *lowerer) safe(e ast.Expr) ast.Expr {
 // gc evaluates in its place among the calls of its statement, as it does a
 // call (its walk/order.go copies the result into a temporary), and reads a
 // variable: a slice expression, len, cap, min, max, real, imag, complex or
-// make, a conversion of a string to []byte or []rune, or a map lookup by a
-// []byte converted to a string. It returns "" for anything else; a plain
+// make, a conversion of a string to []byte or []rune, a map lookup by a
+// []byte converted to a string, or a type assertion to a type that is not
+// a pointer's shape. It returns "" for anything else; a plain
 // read of a variable, an index, a field or another conversion is done
 // after the calls.
 func orderedHint(info *types.Info, e ast.Expr) string {
@@ -220,6 +221,18 @@ func orderedHint(info *types.Info, e ast.Expr) string {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.SliceExpr:
 		ops, hint = []ast.Expr{x.X, x.Low, x.High, x.Max}, "slice"
+	case *ast.TypeAssertExpr:
+		// x.(T): gc copies the result where it stands unless the
+		// interface holds T itself (a pointer's shape). A comma-ok
+		// assertion (a tuple) and one to a type parameter stay as they
+		// are.
+		t := info.TypeOf(x)
+		_, tuple := t.(*types.Tuple)
+		_, param := t.(*types.TypeParam)
+		if x.Type == nil || tuple || param || directIface(t) {
+			return ""
+		}
+		ops, hint = []ast.Expr{x.X}, "assert"
 	case *ast.IndexExpr:
 		// m[string(b)]: gc looks the map up at once, not to copy b.
 		conv, ok := ast.Unparen(x.Index).(*ast.CallExpr)
@@ -262,6 +275,24 @@ func orderedHint(info *types.Info, e ast.Expr) string {
 		}
 	}
 	return ""
+}
+
+// directIface reports whether an interface holding a t holds it in its
+// data word itself, as gc's types.IsDirectIface says: a pointer, channel,
+// map, function or unsafe.Pointer, or a struct or one-element array of
+// one such.
+func directIface(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Pointer, *types.Chan, *types.Map, *types.Signature:
+		return true
+	case *types.Basic:
+		return u.Kind() == types.UnsafePointer
+	case *types.Array:
+		return u.Len() == 1 && directIface(u.Elem())
+	case *types.Struct:
+		return u.NumFields() == 1 && directIface(u.Field(0).Type())
+	}
+	return false
 }
 
 // isStringToSlice reports whether converting from to to turns a string into

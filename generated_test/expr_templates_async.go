@@ -795,16 +795,16 @@ func (f *exprAddrTakenFrame) AwaitStack(buf []rt.StackFrame) []rt.StackFrame {
 // exprMultiValueFrame is the state of a suspended exprMultiValue.
 type exprMultiValueFrame struct {
 	rtimpl.AwaitFrame[string, string]
-	e     *Env
-	s     string
-	fs    []float64
-	fn    func(n int) int
-	add   func(format string, args ...any)
-	iface any
-	aw1   rt.Awaiting[[]float64]
-	aw2   rt.Awaiting[func(n int) int]
-	aw3   rt.Awaiting[int]
-	aw4   rt.Awaiting[any]
+	e      *Env
+	s      string
+	fs     []float64
+	fn     func(n int) int
+	add    func(format string, args ...any)
+	assert int
+	aw1    rt.Awaiting[[]float64]
+	aw2    rt.Awaiting[func(n int) int]
+	aw3    rt.Awaiting[int]
+	aw4    rt.Awaiting[any]
 }
 
 // exprMultiValueAsync is exprMultiValue as a coroutine (see asyncgen).
@@ -818,7 +818,7 @@ func (f *exprMultiValueFrame) Throw(c *rt.Ctx, err error) rt.Yield {
 }
 func (f *exprMultiValueFrame) step(c *rt.Ctx, thrown error) rt.Yield {
 	var i, n int
-	var later any
+	var iface, later any
 	switch f.Enter(thrown) {
 	case 1:
 		goto resume1
@@ -868,16 +868,17 @@ resume5:
 	if y, ok := f.aw4.Step(c, &thrown); ok {
 		return f.Suspend(5, y)
 	}
-	f.iface = f.aw4.Must()
+	iface = f.aw4.Must()
+	/*line expr_templates.go:160*/ f.assert = iface.(int)
 	/*line expr_templates.go:160*/ f.aw4.Begin(Later(f.e, any(1)))
 resume6:
 	if y, ok := f.aw4.Step(c, &thrown); ok {
 		return f.Suspend(6, y)
 	}
 	later = f.aw4.Must()
-	/*line expr_templates.go:160*/ n = f.iface.(int) + later.(int)
+	/*line expr_templates.go:160*/ n = f.assert + later.(int)
 	return f.Finish(fmt.Sprintf("%s %v %d", f.s, f.fs, n), nil)
-//line expr_templates_async.go:881
+//line expr_templates_async.go:882
 }
 func (f *exprMultiValueFrame) Close() {
 	f.Aw.Close()

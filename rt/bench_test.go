@@ -6,6 +6,7 @@ package rt
 //	go test -run '^$' -bench . -benchmem ./rt/
 
 import (
+	"errors"
 	"iter"
 	"runtime"
 	"sync"
@@ -363,5 +364,41 @@ func BenchmarkSuspendedGoroutineMemory(b *testing.B) {
 			close(ch)
 		}
 		wg.Wait()
+	}
+}
+
+// failOnce is a coroutine frame that fails at its first step.
+type failOnce struct{ err error }
+
+func (*failOnce) Send(*Ctx) Yield         { return Yield{} }
+func (*failOnce) Throw(*Ctx, error) Yield { return Yield{} }
+func (*failOnce) Close()                  {}
+func (o *failOnce) Result() (int, error)  { return 0, o.err }
+
+// BenchmarkTaskFailRetrieved: one op creates a task that fails at its
+// first step, runs it, and retrieves its error, as an awaiter does: what
+// a failure costs beyond BenchmarkTaskCreateRun (the report of an error
+// nobody retrieves is armed and disarmed).
+func BenchmarkTaskFailRetrieved(b *testing.B) {
+	l := benchLoop(b)
+	const batch = 1024
+	fail := &failOnce{err: errors.New("failed")}
+	tasks := make([]*Task[int], 0, batch)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done := 0; done < b.N; {
+		n := min(batch, b.N-done)
+		tasks = tasks[:0]
+		for range n {
+			tasks = append(tasks, CreateTask[int](l, fail))
+		}
+		l.Stop()
+		l.RunForever()
+		for _, t := range tasks {
+			if t.Exception() == nil {
+				b.Fatal("task did not fail")
+			}
+		}
+		done += n
 	}
 }

@@ -53,13 +53,7 @@ func TestConformUnretrievedReportCarriesTheFuture(t *testing.T) {
 func TestConformCollectedUnretrievedTaskIsNamedInTheLog(t *testing.T) {
 	buf := captureSlog(t)
 	l := newLoop(t)
-	reported := rt.NewFuture[rt.ErrorContext](l)
-	l.SetExceptionHandler(func(l *rt.Loop, c rt.ErrorContext) {
-		rt.DefaultExceptionHandler(l, c)
-		if !reported.Done() {
-			reported.SetResult(c)
-		}
-	})
+	reported := firstReport(l)
 	func() {
 		task := rt.CreateTask[int](l, &failing{err: errors.New("lost")})
 		task.SetName("lost-worker")
@@ -72,6 +66,37 @@ func TestConformCollectedUnretrievedTaskIsNamedInTheLog(t *testing.T) {
 	if out := buf.String(); !strings.Contains(out, "lost-worker") {
 		t.Fatalf("the log does not name the task:\n%s", out)
 	}
+}
+
+// An unnamed task collected with its error unretrieved is named in the
+// record by its default name, Task-N, as its String would say.
+func TestConformCollectedUnnamedTaskIsNamedInTheLog(t *testing.T) {
+	buf := captureSlog(t)
+	l := newLoop(t)
+	reported := firstReport(l)
+	var name string
+	func() {
+		task := rt.CreateTask[int](l, &failing{err: errors.New("lost")})
+		name = task.Name()
+	}()
+	runOnce(t, l)
+	collectedReport(t, l, reported)
+	if want := "<Task " + name + " finished error=lost>"; !strings.Contains(buf.String(), want) {
+		t.Fatalf("the log does not say %s:\n%s", want, buf.String())
+	}
+}
+
+// firstReport installs an exception handler on l that logs as the default
+// one does and completes the future it returns with the first report.
+func firstReport(l *rt.Loop) *rt.Future[rt.ErrorContext] {
+	reported := rt.NewFuture[rt.ErrorContext](l)
+	l.SetExceptionHandler(func(l *rt.Loop, c rt.ErrorContext) {
+		rt.DefaultExceptionHandler(l, c)
+		if !reported.Done() {
+			reported.SetResult(c)
+		}
+	})
+	return reported
 }
 
 // collectedReport collects the garbage and runs l until reported, which

@@ -385,9 +385,11 @@ type errLog struct {
 	what   string
 	source string
 	// ref finds the future while it lives, for the report's Future;
-	// name is a task's name, for a report made once it is collected.
+	// name (set explicitly) or else id (Task-N) is a task's name, for a
+	// report made once it is collected.
 	ref   futureRef
 	name  string
+	id    uint64
 	armed bool
 	seq   uint64 // arming order, so that Close reports in a stable order
 }
@@ -427,7 +429,8 @@ func (f *futureBase) armLog(ref futureRef) {
 		lg.what = "Task"
 		if ref != nil {
 			if t, ok := ref.get().(AnyTask); ok {
-				lg.name = t.Name()
+				// Not t.Name(): "Task-N" is made only for a report.
+				lg.name, lg.id = x.name, t.taskID()
 			}
 		}
 	}
@@ -473,8 +476,12 @@ func (l *Loop) reportLog(lg *errLog) {
 		// Collected: the record still says which one it was, as the
 		// future's String would.
 		ctx.futureDesc = fmt.Sprintf("<%s finished error=%v>", lg.what, lg.err)
-		if lg.name != "" {
-			ctx.futureDesc = fmt.Sprintf("<Task %s finished error=%v>", lg.name, lg.err)
+		if lg.name != "" || lg.id != 0 {
+			name := lg.name
+			if name == "" {
+				name = fmt.Sprint("Task-", lg.id)
+			}
+			ctx.futureDesc = fmt.Sprintf("<Task %s finished error=%v>", name, lg.err)
 		}
 	}
 	l.CallExceptionHandler(ctx)

@@ -35,6 +35,7 @@ type AnyTask interface {
 	callback
 	abandon()
 	stepPanicked(err error)
+	taskID() uint64
 }
 
 // Task runs a coroutine on a loop (asyncio.Task): each step sends into the
@@ -77,6 +78,9 @@ func (t *Task[T]) Name() string {
 	}
 	return "Task-" + strconv.FormatUint(t.id, 10)
 }
+
+// taskID is the number of the task's default name (Task-N).
+func (t *Task[T]) taskID() uint64 { return t.id }
 
 // SetName renames the task.
 func (t *Task[T]) SetName(name string) { t.x().name = name }

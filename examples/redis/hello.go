@@ -22,9 +22,10 @@ func (c *client) proto() int {
 }
 
 // cmdHello is HELLO [protover [AUTH username password] [SETNAME name]].
-// As in Redis 7.0, the options are read in order and a name is taken as
-// it is read, before the password is checked; the protocol changes only
-// once every option has been accepted, and the answer is in the new one.
+// As in Redis 7.0, the options are read in order and each is taken as it
+// is read: a name before a wrong AUTH is kept, and what follows a wrong
+// AUTH is not looked at; the protocol changes only once every option has
+// been accepted, and the answer is in the new one.
 func cmdHello(c *client, args [][]byte) {
 	ver := c.proto()
 	if len(args) > 1 {
@@ -39,12 +40,14 @@ func cmdHello(c *client, args [][]byte) {
 		}
 		ver = int(n)
 	}
-	var user []byte
 	for j := 2; j < len(args); j++ {
 		more := len(args) - 1 - j
 		switch {
 		case isWord(args[j], "auth") && more >= 2:
-			user = args[j+1]
+			if string(args[j+1]) != "default" {
+				c.out = appendError(c.out, errWrongPass)
+				return
+			}
 			j += 2
 		case isWord(args[j], "setname") && more >= 1:
 			if !printable(args[j+1]) {
@@ -57,10 +60,6 @@ func cmdHello(c *client, args [][]byte) {
 			c.out = appendError(c.out, "ERR Syntax error in HELLO option '"+string(appendClean(nil, args[j], 128))+"'")
 			return
 		}
-	}
-	if user != nil && string(user) != "default" {
-		c.out = appendError(c.out, errWrongPass)
-		return
 	}
 	c.resp3 = ver == 3
 	c.mapLen(7)

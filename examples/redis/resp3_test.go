@@ -92,6 +92,12 @@ func TestHello(t *testing.T) {
 		{"HELLO 2 AUTH bob secret", wrongPass},
 		{"HELLO 2 setname bar auth DEFAULT secret", wrongPass},
 		{"CLIENT GETNAME", "$3\r\nbar\r\n"}, // as in Redis 7.0: named before the AUTH is checked
+		// and an AUTH is checked as it is read: what follows a wrong one
+		// is neither taken nor checked.
+		{"HELLO 2 AUTH bob secret SETNAME baz", wrongPass},
+		{"CLIENT GETNAME", "$3\r\nbar\r\n"},
+		{"HELLO 2 AUTH bob secret SETNAME a\x01b", wrongPass},
+		{"HELLO 2 AUTH bob secret BOGUS", wrongPass},
 		{"AUTH secret", noPass},
 		{"AUTH default secret", "+OK\r\n"},
 		{"AUTH bob secret", wrongPass},
@@ -146,6 +152,12 @@ func TestRESP3(t *testing.T) {
 		{"ZADD z2 0 m", ":1\r\n"},
 		{"ZINCRBY z2 -0 m", ",0\r\n"},
 		{"ZSCORE z2 m", ",0\r\n"},
+		// A score stored as -0 is 0 to what is added to it, as in Redis
+		// 7.0's small sorted sets; a new member's -0 stays -0.
+		{"ZADD z2 -0 n", ":1\r\n"},
+		{"ZINCRBY z2 -0 n", ",0\r\n"},
+		{"ZADD z2 INCR -0 n", ",0\r\n"},
+		{"ZINCRBY z2 -0 o", ",-0\r\n"},
 		{"ZPOPMIN z 0", "*0\r\n"},
 		{"LPUSH l a b", ":2\r\n"},
 		{"LPOP nokey", "_\r\n"},

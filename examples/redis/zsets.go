@@ -229,6 +229,11 @@ func (c *client) zadd(key []byte, pairs [][]byte, f zaddFlags) {
 		member := pairs[j+1]
 		old, in := z.scores[string(member)]
 		if f.incr && in {
+			if old == 0 {
+				// A stored -0 is 0, as score answers it: -0 + -0
+				// would keep a sign Redis's small sets do not.
+				old = 0
+			}
 			score += old
 			if math.IsNaN(score) {
 				c.out = appendError(c.out, "ERR resulting score is not a number (NaN)")

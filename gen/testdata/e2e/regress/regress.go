@@ -266,3 +266,22 @@ func localAliases(v func(int) rt.Coro[int]) string {
 	y := rt.Must(c)
 	return fmt.Sprint(x, m, f(), y)
 }
+
+// orderedAssertions asserts the type of an interface before an await whose
+// call changes it: gc copies a type assertion's result where it stands,
+// among the calls, unless the type is a pointer's shape (the interface
+// holds the value itself), so the assertion sees the value before the call
+// and does not panic on the type the call put there.
+//
+//asyncgen:coroutine
+func orderedAssertions(v func(int) rt.Coro[int]) string {
+	var x any
+	change := func() rt.Coro[int] { x = "changed"; return v(0) }
+	x = 1
+	a := x.(int) + rt.Must(change())
+	x = 2
+	b := fmt.Sprint(x.(int), rt.Must(change()))
+	x = [2]int{3, 4}
+	c := []any{x.([2]int), rt.Must(change())}
+	return fmt.Sprintf("%v %v %v", a, b, c)
+}

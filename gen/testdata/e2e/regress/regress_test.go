@@ -89,6 +89,13 @@ func TestOrderedBuiltins(t *testing.T) {
 	}
 }
 
+func TestOrderedAssertions(t *testing.T) {
+	v, err := rt.Run(orderedAssertionsAsync(later[int]))
+	if want := "1 2 0 [[3 4] 0]"; err != nil || v != want {
+		t.Fatalf("got %q, %v; want %q", v, err, want)
+	}
+}
+
 // lineOf returns the line of regress.go that ends with marker.
 func lineOf(t *testing.T, marker string) int {
 	t.Helper()
