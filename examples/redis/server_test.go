@@ -445,11 +445,17 @@ const python = "/usr/bin/python3"
 // GETNAME, LIST and INFO, INFO, KEYS, FLUSHALL. It skips only when the
 // client is missing: the test is that client.
 func TestRedisPy(t *testing.T) {
-	if err := exec.Command(python, "-c", "import redis").Run(); err != nil {
-		t.Skipf("%s with the redis module not found (%v): install the Debian package python3-redis", python, err)
-	}
+	needRedisPy(t)
 	h, p := hostPort(t, startTest(t, defaultLimits))
 	if got := run(t, "", python, "testdata/redispy.py", h, p); got != "ok\n" {
 		t.Fatalf("redispy.py: %s", got)
+	}
+}
+
+// needRedisPy skips the test unless python has redis-py.
+func needRedisPy(t *testing.T) {
+	t.Helper()
+	if err := exec.Command(python, "-c", "import redis").Run(); err != nil {
+		t.Skipf("%s with the redis module not found (%v): install the Debian package python3-redis", python, err)
 	}
 }
