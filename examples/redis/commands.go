@@ -142,6 +142,37 @@ func init() {
 		{name: "info", arity: -1, flags: []string{"loading", "stale"}, run: cmdInfo},
 		{name: "hello", arity: -1, flags: connFlags, run: cmdHello},
 		{name: "auth", arity: -2, flags: connFlags, run: cmdAuth},
+		{name: "time", arity: 1, flags: []string{"loading", "stale", "fast"}, run: cmdTime},
+		{name: "incrbyfloat", arity: 3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdIncrByFloat},
+		{name: "getex", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdGetEx},
+		{name: "getrange", arity: 4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdGetRange},
+		{name: "setrange", arity: 4, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdSetRange},
+		{name: "hincrbyfloat", arity: 4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdHIncrByFloat},
+		{name: "hkeys", arity: 2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdHKeys},
+		{name: "hvals", arity: 2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdHVals},
+		{name: "hsetnx", arity: 4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdHSetNX},
+		{name: "hstrlen", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdHStrLen},
+		{name: "lset", arity: 4, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdLSet},
+		{name: "ltrim", arity: 4, flags: []string{"write"}, first: 1, last: 1, step: 1, run: cmdLTrim},
+		{name: "lrem", arity: 4, flags: []string{"write"}, first: 1, last: 1, step: 1, run: cmdLRem},
+		{name: "linsert", arity: 5, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdLInsert},
+		{name: "lpos", arity: -3, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdLPos},
+		{name: "lmove", arity: 5, flags: []string{"write", "denyoom"}, first: 1, last: 2, step: 1, run: cmdLMove},
+		{name: "rpoplpush", arity: 3, flags: []string{"write", "denyoom"}, first: 1, last: 2, step: 1, run: cmdRPopLPush},
+		{name: "srandmember", arity: -2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdSRandMember},
+		{name: "smove", arity: 4, flags: []string{"write", "fast"}, first: 1, last: 2, step: 1, run: cmdSMove},
+		{name: "sinter", arity: -2, flags: []string{"readonly"}, first: 1, last: -1, step: 1, run: cmdSInter},
+		{name: "sunion", arity: -2, flags: []string{"readonly"}, first: 1, last: -1, step: 1, run: cmdSUnion},
+		{name: "sdiff", arity: -2, flags: []string{"readonly"}, first: 1, last: -1, step: 1, run: cmdSDiff},
+		{name: "sinterstore", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 1, run: cmdSInterStore},
+		{name: "sunionstore", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 1, run: cmdSUnionStore},
+		{name: "sdiffstore", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 1, run: cmdSDiffStore},
+		{name: "randomkey", arity: 1, flags: []string{"readonly"}, run: cmdRandomKey},
+		{name: "copy", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: 2, step: 1, run: cmdCopy},
+		{name: "expiretime", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdExpireTime},
+		{name: "pexpiretime", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdPExpireTime},
+		{name: "object", arity: -2, flags: []string{}, subs: objectCommands},
+		{name: "memory", arity: -2, flags: []string{}, subs: memoryCommands},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -547,23 +578,26 @@ func cmdPersist(c *client, args [][]byte) {
 	c.out = appendInt(c.out, 1)
 }
 
-func cmdTTL(c *client, args [][]byte)  { c.ttl(args[1], time.Second) }
-func cmdPTTL(c *client, args [][]byte) { c.ttl(args[1], time.Millisecond) }
+func cmdTTL(c *client, args [][]byte)  { c.ttl(args[1], time.Second, false) }
+func cmdPTTL(c *client, args [][]byte) { c.ttl(args[1], time.Millisecond, false) }
 
 // ttl answers -2 for a missing key, -1 for one without a deadline, else
-// the time left, rounded to the nearest unit as Redis does.
-func (c *client) ttl(key []byte, unit time.Duration) {
+// the time left, or with absolute (EXPIRETIME, PEXPIRETIME) the deadline
+// as a Unix time, rounded to the nearest unit as Redis does.
+func (c *client) ttl(key []byte, unit time.Duration, absolute bool) {
 	e := c.db.lookup(key)
-	switch {
-	case e == nil:
-		c.out = appendInt(c.out, -2)
-	case e.expireAt == 0:
-		c.out = appendInt(c.out, -1)
-	case unit == time.Millisecond:
-		c.out = appendInt(c.out, e.expireAt-c.db.now())
-	default:
-		c.out = appendInt(c.out, (e.expireAt-c.db.now()+500)/1000)
+	if e == nil || e.expireAt == 0 {
+		c.out = appendInt(c.out, bool01(e != nil)-2)
+		return
 	}
+	t := e.expireAt
+	if !absolute {
+		t -= c.db.now()
+	}
+	if unit == time.Second {
+		t = (t + 500) / 1000
+	}
+	c.out = appendInt(c.out, t)
 }
 
 func cmdMGet(c *client, args [][]byte) {

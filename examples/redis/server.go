@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"net"
+	"slices"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
@@ -50,6 +51,7 @@ type server struct {
 	// connection's task has finished.
 	active int
 	idle   func()
+	config [][2]string // CONFIG GET's parameters, which CONFIG SET changes
 }
 
 // flushAt is the size of output past which a connection stops running
@@ -132,7 +134,8 @@ func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
 // newServer makes the server of loop l, with an empty keyspace.
 func newServer(l *rt.Loop, lim limits) *server {
 	d := newDB(l)
-	return &server{db: d, lim: lim, clients: make(map[int64]*client), started: d.now(), runID: randomID(), replID: randomID()}
+	return &server{db: d, lim: lim, clients: make(map[int64]*client), started: d.now(), runID: randomID(), replID: randomID(),
+		config: slices.Clone(defaultConfig)}
 }
 
 // newClient makes the state of a new connection and lists it; connect
