@@ -367,6 +367,10 @@ func TestMoreCommandsTable(t *testing.T) {
 		{name: "object|encoding", arity: 3, flags: []string{"readonly"}, first: 2, last: 2, step: 1},
 		{name: "memory|usage", arity: -3, flags: []string{"readonly"}, first: 2, last: 2, step: 1},
 		{name: "config|set", arity: -4, flags: []string{"admin", "noscript", "loading", "stale"}},
+		{name: "blpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1},
+		{name: "brpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1},
+		{name: "blmove", arity: 6, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1},
+		{name: "brpoplpush", arity: 4, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1},
 	}
 	for _, w := range want {
 		parent, sub, isSub := strings.Cut(w.name, "|")

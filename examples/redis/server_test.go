@@ -225,7 +225,7 @@ func TestRedisCLI(t *testing.T) {
 		{a("GET", "nope"), ""},
 		{a("INCR", "greeting"), "ERR value is not an integer or out of range"},
 		{a("FROB"), "ERR unknown command 'FROB', with args beginning with:"},
-		{a("COMMAND", "COUNT"), "115"},
+		{a("COMMAND", "COUNT"), "119"},
 		{a("DEL", "u:1", "u:2", "nope"), "2"},
 		{a("EXISTS", "u:1", "n"), "1"},
 	}
