@@ -180,6 +180,9 @@ func (c *client) describe(out []byte, now int64) []byte {
 	if c.tx.dirty {
 		flags += "d"
 	}
+	if c.blocked != nil {
+		flags += "b"
+	}
 	if flags == "" {
 		flags = "N"
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
@@ -32,6 +33,8 @@ type client struct {
 	created, lastRequest int64                 // Unix ms
 	cmd                  string                // the last command's name ("client|list"), "" if unknown
 	resp3                bool                  // HELLO 3 asked for RESP3's replies
+	blocked              *block                // what a blocking pop waits for, nil if none
+	reading              *rt.Task[int]         // a ReadMore left pending by a blocked wait
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0
@@ -173,6 +176,10 @@ func init() {
 		{name: "pexpiretime", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdPExpireTime},
 		{name: "object", arity: -2, flags: []string{}, subs: objectCommands},
 		{name: "memory", arity: -2, flags: []string{}, subs: memoryCommands},
+		{name: "blpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1, run: cmdBLPop},
+		{name: "brpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1, run: cmdBRPop},
+		{name: "blmove", arity: 6, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1, run: cmdBLMove},
+		{name: "brpoplpush", arity: 4, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1, run: cmdBRPopLPush},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -233,6 +240,9 @@ func (c *client) execute(args [][]byte) {
 	}
 	cmd.run(c, args)
 	c.srv.stats.commands++
+	if len(c.db.ready) != 0 {
+		c.db.serveReady()
+	}
 }
 
 // find looks name up in table, ignoring case, without allocating.

@@ -127,7 +127,7 @@ func (s *server) infoServer(w *infoWriter) {
 func (s *server) infoClients(w *infoWriter) {
 	w.field("connected_clients", len(s.clients))
 	w.field("cluster_connections", 0)
-	w.field("blocked_clients", 0)
+	w.field("blocked_clients", s.blockedClients)
 	w.field("tracking_clients", 0)
 	w.field("clients_in_timeout_table", 0)
 }

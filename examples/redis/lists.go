@@ -427,13 +427,20 @@ func cmdLPos(c *client, args [][]byte) {
 
 // cmdLMove is LMOVE source destination LEFT|RIGHT LEFT|RIGHT.
 func cmdLMove(c *client, args [][]byte) {
+	if from, to, ok := c.moveEnds(args); ok {
+		c.move(args[1], args[2], from, to)
+	}
+}
+
+// moveEnds reads LMOVE's and BLMOVE's LEFT|RIGHT LEFT|RIGHT.
+func (c *client) moveEnds(args [][]byte) (fromLeft, toLeft, ok bool) {
 	from, ok1 := endWord(args[3])
 	to, ok2 := endWord(args[4])
 	if !ok1 || !ok2 {
 		c.out = appendError(c.out, errSyntax)
-		return
+		return false, false, false
 	}
-	c.move(args[1], args[2], from, to)
+	return from, to, true
 }
 
 // cmdRPopLPush is LMOVE source destination RIGHT LEFT.

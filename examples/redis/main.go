@@ -4,7 +4,9 @@
 // of Redis for redis-cli, every default test of redis-benchmark,
 // redis-py and node-redis: strings with
 // expiry, counters (INCRBYFLOAT too), ranges, MGET/MSET, KEYS, COPY,
-// lists (LSET, LTRIM, LREM, LINSERT, LPOS, LMOVE), sets with their
+// lists (LSET, LTRIM, LREM, LINSERT, LPOS, LMOVE, and the blocking
+// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, which wait on the loop's futures and
+// timers, not on goroutines), sets with their
 // algebra (SINTER, SUNION, SDIFF), hashes and sorted sets, pipelining,
 // MULTI/EXEC transactions with WATCH, CLIENT (names, the list of
 // connections), INFO, CONFIG GET/SET, OBJECT ENCODING and MEMORY USAGE.

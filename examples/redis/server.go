@@ -52,6 +52,8 @@ type server struct {
 	active int
 	idle   func()
 	config [][2]string // CONFIG GET's parameters, which CONFIG SET changes
+	// blockedClients counts the clients waiting in a blocking pop.
+	blockedClients int
 }
 
 // flushAt is the size of output past which a connection stops running
@@ -88,6 +90,12 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 		}
 		if c.quit {
 			return nil
+		}
+		if c.blocked != nil {
+			if alive, err := rt.Await(c.waitBlockedAsync()); !alive || err != nil {
+				return nil // the peer went while blocked: disconnect unblocks it
+			}
+			continue
 		}
 		if more {
 			if _, err := rt.Await(r.ReadMore()); err != nil {
@@ -182,6 +190,7 @@ func (c *client) conn() (addr, laddr string, fd int) {
 // watches and its place in the list. Once is enough; again does nothing.
 func (s *server) disconnect(c *client) {
 	c.unwatch()
+	c.unblock()
 	delete(s.clients, c.id)
 }
 
@@ -190,6 +199,9 @@ func (s *server) disconnect(c *client) {
 // needs more bytes to go on, false when it stopped with requests left
 // (output over flushAt) or the connection is to close (c.quit).
 func (c *client) process(r *streams.StreamReader) bool {
+	if c.blocked != nil {
+		return true // its requests wait until it is served
+	}
 	c.lastRequest = c.db.now()
 	buf := r.Peek()
 	used := 0
@@ -213,7 +225,7 @@ func (c *client) process(r *streams.StreamReader) bool {
 		used += n
 		if args != nil {
 			c.execute(args)
-			if c.quit {
+			if c.quit || c.blocked != nil {
 				return false
 			}
 		}
