@@ -206,15 +206,7 @@ func TestBlockingTimeout(t *testing.T) {
 		t.Errorf("BLMOVE timed out: %q", got)
 	}
 	c.send("HELLO 3\r\nBRPOP q 0.01\r\nPING\r\n")
-	var got []byte
-	for !strings.HasSuffix(string(got), "+PONG\r\n") {
-		b, err := c.r.ReadByte()
-		if err != nil {
-			t.Fatalf("after HELLO 3: %q: %v", got, err)
-		}
-		got = append(got, b)
-	}
-	if !strings.HasSuffix(string(got), "*0\r\n_\r\n+PONG\r\n") {
+	if got := readThrough(t, c, "+PONG\r\n"); !strings.HasSuffix(got, "*0\r\n_\r\n+PONG\r\n") {
 		t.Errorf("BRPOP timed out in RESP3, then PING: %q", got)
 	}
 }
@@ -239,9 +231,5 @@ func TestBlockedClientDisconnects(t *testing.T) {
 // in CLIENT LIST, pushes (testdata/redispy_blocking.py, which passes
 // against redis-server 7.0 too).
 func TestRedisPyBlocking(t *testing.T) {
-	needRedisPy(t)
-	h, p := hostPort(t, startTest(t, defaultLimits))
-	if got := run(t, "", python, "testdata/redispy_blocking.py", h, p); got != "ok\n" {
-		t.Fatalf("redispy_blocking.py: %s", got)
-	}
+	runRedisPy(t, "testdata/redispy_blocking.py")
 }

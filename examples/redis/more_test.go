@@ -367,6 +367,15 @@ func TestMoreCommandsTable(t *testing.T) {
 		{name: "object|encoding", arity: 3, flags: []string{"readonly"}, first: 2, last: 2, step: 1},
 		{name: "memory|usage", arity: -3, flags: []string{"readonly"}, first: 2, last: 2, step: 1},
 		{name: "config|set", arity: -4, flags: []string{"admin", "noscript", "loading", "stale"}},
+		{name: "publish", arity: 3, flags: []string{"pubsub", "loading", "stale", "fast"}},
+		{name: "subscribe", arity: -2, flags: []string{"pubsub", "noscript", "loading", "stale"}},
+		{name: "unsubscribe", arity: -1, flags: []string{"pubsub", "noscript", "loading", "stale"}},
+		{name: "psubscribe", arity: -2, flags: []string{"pubsub", "noscript", "loading", "stale"}},
+		{name: "punsubscribe", arity: -1, flags: []string{"pubsub", "noscript", "loading", "stale"}},
+		{name: "pubsub", arity: -2, flags: []string{}},
+		{name: "pubsub|channels", arity: -2, flags: []string{"pubsub", "loading", "stale"}},
+		{name: "pubsub|numsub", arity: -2, flags: []string{"pubsub", "loading", "stale"}},
+		{name: "pubsub|numpat", arity: 2, flags: []string{"pubsub", "loading", "stale"}},
 		{name: "blpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1},
 		{name: "brpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1},
 		{name: "blmove", arity: 6, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1},
@@ -448,9 +457,5 @@ func TestMemoryUsage(t *testing.T) {
 // redis-py's methods for the same commands (testdata/redispy_more.py,
 // which passes against redis-server 7.0 too).
 func TestRedisPyMoreCommands(t *testing.T) {
-	needRedisPy(t)
-	h, p := hostPort(t, startTest(t, defaultLimits))
-	if got := run(t, "", python, "testdata/redispy_more.py", h, p); got != "ok\n" {
-		t.Fatalf("redispy_more.py: %s", got)
-	}
+	runRedisPy(t, "testdata/redispy_more.py")
 }
