@@ -35,6 +35,7 @@ type client struct {
 	resp3                bool                  // HELLO 3 asked for RESP3's replies
 	blocked              *block                // what a blocking pop waits for, nil if none
 	reading              *rt.Task[int]         // a ReadMore left pending by a blocked wait
+	subs                 subscriptions         // SUBSCRIBE's and PSUBSCRIBE's
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0
@@ -176,6 +177,12 @@ func init() {
 		{name: "pexpiretime", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdPExpireTime},
 		{name: "object", arity: -2, flags: []string{}, subs: objectCommands},
 		{name: "memory", arity: -2, flags: []string{}, subs: memoryCommands},
+		{name: "publish", arity: 3, flags: []string{"pubsub", "loading", "stale", "fast"}, run: cmdPublish},
+		{name: "subscribe", arity: -2, flags: pubsubFlags, run: cmdSubscribe},
+		{name: "unsubscribe", arity: -1, flags: pubsubFlags, run: cmdUnsubscribe},
+		{name: "psubscribe", arity: -2, flags: pubsubFlags, run: cmdPSubscribe},
+		{name: "punsubscribe", arity: -1, flags: pubsubFlags, run: cmdPUnsubscribe},
+		{name: "pubsub", arity: -2, flags: []string{}, subs: pubsubCommands},
 		{name: "blpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1, run: cmdBLPop},
 		{name: "brpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1, run: cmdBRPop},
 		{name: "blmove", arity: 6, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1, run: cmdBLMove},
@@ -231,6 +238,11 @@ func (c *client) execute(args [][]byte) {
 	c.cmd = cmd.name
 	if cmd.arity > 0 && len(args) != cmd.arity || cmd.arity < 0 && len(args) < -cmd.arity {
 		c.badArity(cmd)
+		return
+	}
+	if len(c.subs.channels)+len(c.subs.patterns) != 0 && !c.resp3 && !pubsubAllowed(cmd) {
+		c.tx.refuse()
+		c.out = appendError(c.out, "ERR Can't execute '"+cmd.name+"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return
 	}
 	if c.tx.on && !cmd.immediate {
@@ -297,6 +309,17 @@ func appendClean(out, b []byte, n int) []byte {
 func (c *client) ok() { c.out = append(c.out, "+OK\r\n"...) }
 
 func cmdPing(c *client, args [][]byte) {
+	if c.subs.count() != 0 && !c.resp3 && len(args) <= 2 {
+		// In RESP2's subscribed mode a reply must look like a message.
+		var arg []byte
+		if len(args) == 2 {
+			arg = args[1]
+		}
+		c.out = appendArray(c.out, 2)
+		c.out = appendBulkString(c.out, "pong")
+		c.out = appendBulk(c.out, arg)
+		return
+	}
 	switch len(args) {
 	case 1:
 		c.out = append(c.out, "+PONG\r\n"...)

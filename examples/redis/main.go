@@ -9,7 +9,8 @@
 // timers, not on goroutines), sets with their
 // algebra (SINTER, SUNION, SDIFF), hashes and sorted sets, pipelining,
 // MULTI/EXEC transactions with WATCH, CLIENT (names, the list of
-// connections), INFO, CONFIG GET/SET, OBJECT ENCODING and MEMORY USAGE.
+// connections), INFO, CONFIG GET/SET, OBJECT ENCODING, MEMORY USAGE and
+// pub/sub (PUBLISH, SUBSCRIBE, PSUBSCRIBE, PUBSUB).
 // README.md lists every command.
 //
 //	go run ./examples/redis -demo            # start it, drive it, print what happened and how fast

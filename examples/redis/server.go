@@ -54,6 +54,8 @@ type server struct {
 	config [][2]string // CONFIG GET's parameters, which CONFIG SET changes
 	// blockedClients counts the clients waiting in a blocking pop.
 	blockedClients int
+	ps             pubsub
+	pubBuf         []byte // where PUBLISH makes a message for another connection
 }
 
 // flushAt is the size of output past which a connection stops running
@@ -143,7 +145,8 @@ func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
 func newServer(l *rt.Loop, lim limits) *server {
 	d := newDB(l)
 	return &server{db: d, lim: lim, clients: make(map[int64]*client), started: d.now(), runID: randomID(), replID: randomID(),
-		config: slices.Clone(defaultConfig)}
+		config: slices.Clone(defaultConfig),
+		ps:     pubsub{channels: make(map[string][]*client), patterns: make(map[string][]*client)}}
 }
 
 // newClient makes the state of a new connection and lists it; connect
@@ -191,6 +194,8 @@ func (c *client) conn() (addr, laddr string, fd int) {
 func (s *server) disconnect(c *client) {
 	c.unwatch()
 	c.unblock()
+	c.unsubscribe(nil, false, false)
+	c.unsubscribe(nil, true, false)
 	delete(s.clients, c.id)
 }
 
