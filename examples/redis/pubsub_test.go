@@ -153,3 +153,21 @@ func TestRedisCLISubscribe(t *testing.T) {
 func TestRedisPyPubSub(t *testing.T) {
 	runRedisPy(t, "testdata/redispy_pubsub.py")
 }
+
+// INFO counts the channels and patterns with subscribers, and CLIENT
+// LIST shows a subscriber's flag P and its counts, as Redis does.
+func TestPubSubInInfoAndClientList(t *testing.T) {
+	addr := startTest(t, defaultLimits)
+	sub, other := dialResp(t, addr), dialResp(t, addr)
+	sub.send("SUBSCRIBE a b\r\nPSUBSCRIBE n*\r\n")
+	readThrough(t, sub, "$10\r\npsubscribe\r\n$2\r\nn*\r\n:3\r\n")
+	info := other.do("INFO stats\r\n")
+	for _, want := range []string{"pubsub_channels:2\r\n", "pubsub_patterns:1\r\n"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("INFO stats has no %q:\n%s", want, info)
+		}
+	}
+	if list := other.do("CLIENT LIST\r\n"); !strings.Contains(list, " flags=P db=0 sub=2 psub=1 ssub=0 ") {
+		t.Errorf("CLIENT LIST:\n%s", list)
+	}
+}
