@@ -193,8 +193,8 @@ func (s *server) infoStats(w *infoWriter) {
 	w.field("rejected_connections", 0)
 	w.field("expired_keys", s.db.expiredKeys)
 	w.field("evicted_keys", 0)
-	w.field("pubsub_channels", 0)
-	w.field("pubsub_patterns", 0)
+	w.field("pubsub_channels", len(s.ps.channels))
+	w.field("pubsub_patterns", len(s.ps.patterns))
 }
 
 func (s *server) infoReplication(w *infoWriter) {
