@@ -242,8 +242,10 @@ func TestCurlStatic(t *testing.T) {
 	if !strings.Contains(head, "Content-Length: "+strconv.Itoa(len(big))) || !strings.Contains(head, "200 OK") {
 		t.Errorf("HEAD:\n%s", head)
 	}
-	for _, p := range []string{"missing", "../secret", "%2e%2e/secret"} {
-		code, _ := run(t, nil, "curl", "-sS", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base+p)
+	// "../secret" is redirected to /secret, which is not found: a path
+	// never leaves the root, cleaned by the redirect or by the handler.
+	for _, p := range []string{"missing", "../secret", "%2e%2e/secret", "a%20b.txt/../../../secret"} {
+		code, _ := run(t, nil, "curl", "-sS", "-L", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}", base+p)
 		if code != "404" {
 			t.Errorf("%s: status %s, want 404", p, code)
 		}
@@ -918,5 +920,59 @@ func TestPercentEncodedTargets(t *testing.T) {
 	}
 	if !rs[len(rs)-1].Close {
 		t.Error("the 400 does not say Connection: close")
+	}
+}
+
+// A path with dot-segments or doubled slashes is redirected to its
+// cleaned form, as net/http's ServeMux does: a 307 (which keeps the
+// method and the body) to the path with "." and ".." resolved and
+// slashes collapsed, the final slash and the query kept. They were
+// routed as they were, so /a/../hello and //hello were 404. Escaped
+// dots ("%2e%2e") are not segments, for ServeMux too: they are left to
+// the static handler, which never leaves the root (TestCurlStatic).
+func TestDotSegmentsRedirect(t *testing.T) {
+	needTool(t, "curl", "curl")
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "dir"), 0o700)
+	os.WriteFile(filepath.Join(root, "a.txt"), []byte("a\n"), 0o600)
+	os.WriteFile(filepath.Join(root, "dir", "index.html"), []byte("index\n"), 0o600)
+	addr := startTest(t, root)
+	base := "http://" + addr
+	for _, tc := range []struct{ path, want string }{
+		{"/static/../static/a.txt", "307 " + base + "/static/a.txt"},
+		{"/a/../hello", "307 " + base + "/hello"},
+		{"//hello", "307 " + base + "/hello"},
+		{"/a/../hello?x=1&y=%20", "307 " + base + "/hello?x=1&y=%20"},
+		{"/static/./dir/", "307 " + base + "/static/dir/"},
+		{"/static//a.txt", "307 " + base + "/static/a.txt"},
+		{"/static/dir/../", "307 " + base + "/static/"},
+		{"/hello/.", "307 " + base + "/hello"},
+		{"/..", "307 " + base + "/"},
+		{"/static/../secret", "307 " + base + "/secret"},
+		{"/hello", "200 "},
+		{"/static/a.txt", "200 "},
+	} {
+		out, _ := run(t, nil, "curl", "-sS", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", base+tc.path)
+		if out != tc.want {
+			t.Errorf("%s: %q, want %q", tc.path, out, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{base + "/static/../static/a.txt"}, "a\n"},
+		{[]string{base + "/x/..//static/dir/./"}, "index\n"},
+		{[]string{"-d", "hi", base + "/static/../echo"}, "hi"},
+	} {
+		out, _ := run(t, nil, "curl", append([]string{"-sS", "-L", "--path-as-is"}, tc.args...)...)
+		if out != tc.want {
+			t.Errorf("following %v: %q, want %q", tc.args, out, tc.want)
+		}
+	}
+	// In absolute form, and answered with a body the client can skip.
+	rs := exchange(t, addr, "GET http://a/x/../hello HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n")
+	if len(rs) != 2 || rs[0].StatusCode != 307 || rs[0].Header.Get("Location") != "/hello" || rs[1].StatusCode != 200 {
+		t.Errorf("absolute form: %d responses, first %v", len(rs), rs)
 	}
 }

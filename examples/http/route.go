@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"net/url"
+	"path"
 )
 
 // The routes of the example server.
@@ -13,7 +14,9 @@ import (
 //	OPTIONS  *                200, no body: what the server allows
 //
 // Paths are matched decoded. Anything else is 404; a known path with
-// another method is 405; a path with a malformed escape is 400.
+// another method is 405; a path with a malformed escape is 400. A path
+// with dot-segments or doubled slashes is first a 307 to its cleaned
+// form, as net/http's ServeMux answers it (Go 1.22 on; it was a 301).
 
 type routeKind int
 
@@ -25,13 +28,14 @@ const (
 	routeNotAllowed
 	routeBadRequest // a path whose escapes are malformed
 	routeOptions    // "OPTIONS *": a question about the whole server
+	routeRedirect   // a path that is not clean: to path, its cleaned form
 )
 
 // routed is where a request goes.
 type routed struct {
 	kind   routeKind
 	target []byte // for static: the path below /static/ and the query, a view of the buffer
-	path   string // for static: target, copied
+	path   string // for static: target, copied; for a redirect: the Location
 	allow  string // for 405: the methods the path allows
 }
 
@@ -59,6 +63,16 @@ func route(method, target []byte) routed {
 		target = target[:i]
 	}
 	raw := target
+	if len(raw) > 0 && raw[0] == '/' && string(method) != "CONNECT" && !cleanPath(raw) {
+		// The escaped path is cleaned, as ServeMux cleans it: "%2e%2e"
+		// is not a segment, and the escapes are kept as they were.
+		loc := path.Clean(string(raw))
+		if loc != "/" && raw[len(raw)-1] == '/' {
+			loc += "/"
+		}
+		loc += string(full[len(raw):])
+		return routed{kind: routeRedirect, path: loc}
+	}
 	if bytes.IndexByte(target, '%') >= 0 {
 		p, err := url.PathUnescape(string(target))
 		if err != nil {
@@ -101,4 +115,23 @@ func rawLen(raw []byte, n int) int {
 		}
 	}
 	return i
+}
+
+// cleanPath reports whether the path p, which starts with "/", is in
+// the form path.Clean gives it, but for a final slash: no empty, "."
+// or ".." segment. It does not allocate.
+func cleanPath(p []byte) bool {
+	for i := 0; i < len(p); {
+		// p[i] is a '/': the segment after it runs to the next one.
+		j := i + 1
+		for j < len(p) && p[j] != '/' {
+			j++
+		}
+		seg := p[i+1 : j]
+		if j < len(p) && len(seg) == 0 || string(seg) == "." || string(seg) == ".." {
+			return false
+		}
+		i = j
+	}
+	return true
 }

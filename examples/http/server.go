@@ -128,6 +128,9 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) (err er
 			}
 		case routeOptions:
 			s.out = appendResponse(s.out, s.date.get(), 200, "", nil, head, closing, header{"Allow", rte.allow})
+		case routeRedirect:
+			s.out = appendResponse(s.out, s.date.get(), 307, "text/plain; charset=utf-8",
+				[]byte("Temporary Redirect\n"), head, closing, header{"Location", rte.path})
 		case routeNotAllowed:
 			s.out = appendResponse(s.out, s.date.get(), 405, "text/plain; charset=utf-8",
 				[]byte("Method Not Allowed\n"), head, closing, header{"Allow", rte.allow})

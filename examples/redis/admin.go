@@ -2,16 +2,20 @@ package main
 
 import (
 	"bytes"
+	"math"
+	"slices"
 	"sort"
+	"strconv"
 )
 
 // The commands clients send about the server rather than the data:
 // COMMAND, which redis-cli asks at start-up for its hints, and CONFIG GET,
 // which redis-benchmark asks for "save" and "appendonly".
 
-// config holds the parameters CONFIG GET reports: a server with no
-// persistence and one database.
-var config = [][2]string{
+// defaultConfig holds the parameters CONFIG GET reports, as a server
+// starts: no persistence and one database. Each server has its copy,
+// which CONFIG SET changes.
+var defaultConfig = [][2]string{
 	{"save", ""},
 	{"appendonly", "no"},
 	{"databases", "1"},
@@ -22,7 +26,8 @@ var config = [][2]string{
 // checks as it does commands, so that a bad one is refused inside MULTI.
 var (
 	configCommands = subcommands("config", []*command{
-		{name: "get", arity: -3, run: cmdConfigGet},
+		{name: "get", arity: -3, flags: []string{"admin", "noscript", "loading", "stale"}, run: cmdConfigGet},
+		{name: "set", arity: -4, flags: []string{"admin", "noscript", "loading", "stale"}, run: cmdConfigSet},
 		{name: "help", arity: 2, run: func(c *client, _ [][]byte) { c.help("CONFIG", configHelp) }},
 	})
 	commandCommands = subcommands("command", []*command{
@@ -41,6 +46,7 @@ func cmdConfigGet(c *client, args [][]byte) {
 	// answered in the client's spelling; a pattern answers the canonical
 	// names it matches; a parameter is answered once.
 	var pairs [][2]string
+	config := c.srv.config
 	seen := make([]bool, len(config))
 	for _, pat := range args[2:] {
 		low := lowered(pat)
@@ -68,6 +74,8 @@ var (
 	configHelp = []string{
 		"GET <pattern>",
 		"    Return parameters matching the glob-like <pattern> and their values.",
+		"SET <directive> <value>",
+		"    Set the configuration <directive> to <value>.",
 	}
 	commandHelp = []string{
 		"(no subcommand)",
@@ -173,4 +181,110 @@ func sortedNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// cmdConfigSet is CONFIG SET name value [name value ...], all or none of
+// them, checked as Redis checks them: every name first (unknown,
+// immutable, given twice), then every value. maxmemory is kept and
+// reported but not enforced; save and appendonly take only the values
+// that leave persistence off, since this server has none.
+func cmdConfigSet(c *client, args [][]byte) {
+	if len(args)%2 != 0 {
+		c.out = appendError(c.out, errSyntax)
+		return
+	}
+	config := c.srv.config
+	idx := make([]int, 0, (len(args)-2)/2)
+	for i := 2; i < len(args); i += 2 {
+		j := slices.IndexFunc(config, func(kv [2]string) bool { return kv[0] == string(lowered(args[i])) })
+		switch {
+		case j < 0:
+			c.out = appendError(c.out, "ERR Unknown option or number of arguments for CONFIG SET - '"+string(args[i])+"'")
+			return
+		case config[j][0] == "databases":
+			c.configFailed(args[i], "can't set immutable config")
+			return
+		case slices.Contains(idx, j):
+			c.configFailed(args[i], "duplicate parameter")
+			return
+		}
+		idx = append(idx, j)
+	}
+	values := make([]string, len(idx))
+	for k, j := range idx {
+		name, v := args[2+2*k], args[3+2*k]
+		switch config[j][0] {
+		case "maxmemory":
+			n, ok := memoryValue(v)
+			if !ok {
+				c.configFailed(name, "argument must be a memory value")
+				return
+			}
+			values[k] = strconv.FormatUint(n, 10)
+		case "appendonly":
+			switch {
+			case isWord(v, "no"):
+				values[k] = "no"
+			case isWord(v, "yes"):
+				c.configFailed(name, "this server keeps no append only file")
+				return
+			default:
+				c.configFailed(name, "argument must be 'yes' or 'no'")
+				return
+			}
+		case "save":
+			if len(bytes.TrimSpace(v)) != 0 {
+				c.configFailed(name, "this server does not save")
+				return
+			}
+			values[k] = ""
+		}
+	}
+	for k, j := range idx {
+		config[j][1] = values[k]
+	}
+	c.ok()
+}
+
+func (c *client) configFailed(name []byte, why string) {
+	c.out = appendError(c.out, "ERR CONFIG SET failed (possibly related to argument '"+string(name)+"') - "+why)
+}
+
+// memoryValue reads a memory size as Redis's memtoull does: a number and
+// a unit, b, k (1000), kb (1024), m, mb, g or gb, in any case.
+func memoryValue(b []byte) (uint64, bool) {
+	i := 0
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	if i == 0 || i > 19 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[:i]), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	mul := uint64(0)
+	switch string(lowered(b[i:])) {
+	case "", "b":
+		mul = 1
+	case "k":
+		mul = 1000
+	case "kb":
+		mul = 1024
+	case "m":
+		mul = 1000 * 1000
+	case "mb":
+		mul = 1024 * 1024
+	case "g":
+		mul = 1000 * 1000 * 1000
+	case "gb":
+		mul = 1024 * 1024 * 1024
+	default:
+		return 0, false
+	}
+	if n > math.MaxUint64/mul {
+		return 0, false
+	}
+	return n * mul, true
 }

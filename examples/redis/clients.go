@@ -180,6 +180,12 @@ func (c *client) describe(out []byte, now int64) []byte {
 	if c.tx.dirty {
 		flags += "d"
 	}
+	if c.blocked != nil {
+		flags += "b"
+	}
+	if c.subs.count() != 0 {
+		flags += "P"
+	}
 	if flags == "" {
 		flags = "N"
 	}
@@ -208,10 +214,10 @@ func (c *client) describe(out []byte, now int64) []byte {
 		cmd = "NULL"
 	}
 	addr, laddr, fd := c.conn()
-	return fmt.Appendf(out, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=0 sub=0 psub=0 ssub=0 "+
+	return fmt.Appendf(out, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=0 sub=%d psub=%d ssub=0 "+
 		"multi=%d qbuf=%d qbuf-free=0 argv-mem=0 multi-mem=%d rbs=0 rbp=0 obl=%d oll=0 omem=%d tot-mem=%d "+
 		"events=%s cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s\n",
-		c.id, addr, laddr, fd, c.clientName, (now-c.created)/1000, (now-c.lastRequest)/1000, flags,
+		c.id, addr, laddr, fd, c.clientName, (now-c.created)/1000, (now-c.lastRequest)/1000, flags, len(c.subs.channels), len(c.subs.patterns),
 		multi, qbuf, multiMem, len(c.out), omem, qbuf+multiMem+len(c.out)+omem,
 		events, cmd, c.proto(), c.libName, c.libVer)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
 )
 
@@ -32,6 +33,9 @@ type client struct {
 	created, lastRequest int64                 // Unix ms
 	cmd                  string                // the last command's name ("client|list"), "" if unknown
 	resp3                bool                  // HELLO 3 asked for RESP3's replies
+	blocked              *block                // what a blocking pop waits for, nil if none
+	reading              *rt.Task[int]         // a ReadMore left pending by a blocked wait
+	subs                 subscriptions         // SUBSCRIBE's and PSUBSCRIBE's
 }
 
 // command is one entry of the command table. arity follows Redis: n > 0
@@ -142,6 +146,47 @@ func init() {
 		{name: "info", arity: -1, flags: []string{"loading", "stale"}, run: cmdInfo},
 		{name: "hello", arity: -1, flags: connFlags, run: cmdHello},
 		{name: "auth", arity: -2, flags: connFlags, run: cmdAuth},
+		{name: "time", arity: 1, flags: []string{"loading", "stale", "fast"}, run: cmdTime},
+		{name: "incrbyfloat", arity: 3, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdIncrByFloat},
+		{name: "getex", arity: -2, flags: []string{"write", "fast"}, first: 1, last: 1, step: 1, run: cmdGetEx},
+		{name: "getrange", arity: 4, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdGetRange},
+		{name: "setrange", arity: 4, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdSetRange},
+		{name: "hincrbyfloat", arity: 4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdHIncrByFloat},
+		{name: "hkeys", arity: 2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdHKeys},
+		{name: "hvals", arity: 2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdHVals},
+		{name: "hsetnx", arity: 4, flags: []string{"write", "denyoom", "fast"}, first: 1, last: 1, step: 1, run: cmdHSetNX},
+		{name: "hstrlen", arity: 3, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdHStrLen},
+		{name: "lset", arity: 4, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdLSet},
+		{name: "ltrim", arity: 4, flags: []string{"write"}, first: 1, last: 1, step: 1, run: cmdLTrim},
+		{name: "lrem", arity: 4, flags: []string{"write"}, first: 1, last: 1, step: 1, run: cmdLRem},
+		{name: "linsert", arity: 5, flags: []string{"write", "denyoom"}, first: 1, last: 1, step: 1, run: cmdLInsert},
+		{name: "lpos", arity: -3, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdLPos},
+		{name: "lmove", arity: 5, flags: []string{"write", "denyoom"}, first: 1, last: 2, step: 1, run: cmdLMove},
+		{name: "rpoplpush", arity: 3, flags: []string{"write", "denyoom"}, first: 1, last: 2, step: 1, run: cmdRPopLPush},
+		{name: "srandmember", arity: -2, flags: []string{"readonly"}, first: 1, last: 1, step: 1, run: cmdSRandMember},
+		{name: "smove", arity: 4, flags: []string{"write", "fast"}, first: 1, last: 2, step: 1, run: cmdSMove},
+		{name: "sinter", arity: -2, flags: []string{"readonly"}, first: 1, last: -1, step: 1, run: cmdSInter},
+		{name: "sunion", arity: -2, flags: []string{"readonly"}, first: 1, last: -1, step: 1, run: cmdSUnion},
+		{name: "sdiff", arity: -2, flags: []string{"readonly"}, first: 1, last: -1, step: 1, run: cmdSDiff},
+		{name: "sinterstore", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 1, run: cmdSInterStore},
+		{name: "sunionstore", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 1, run: cmdSUnionStore},
+		{name: "sdiffstore", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: -1, step: 1, run: cmdSDiffStore},
+		{name: "randomkey", arity: 1, flags: []string{"readonly"}, run: cmdRandomKey},
+		{name: "copy", arity: -3, flags: []string{"write", "denyoom"}, first: 1, last: 2, step: 1, run: cmdCopy},
+		{name: "expiretime", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdExpireTime},
+		{name: "pexpiretime", arity: 2, flags: []string{"readonly", "fast"}, first: 1, last: 1, step: 1, run: cmdPExpireTime},
+		{name: "object", arity: -2, flags: []string{}, subs: objectCommands},
+		{name: "memory", arity: -2, flags: []string{}, subs: memoryCommands},
+		{name: "publish", arity: 3, flags: []string{"pubsub", "loading", "stale", "fast"}, run: cmdPublish},
+		{name: "subscribe", arity: -2, flags: pubsubFlags, run: cmdSubscribe},
+		{name: "unsubscribe", arity: -1, flags: pubsubFlags, run: cmdUnsubscribe},
+		{name: "psubscribe", arity: -2, flags: pubsubFlags, run: cmdPSubscribe},
+		{name: "punsubscribe", arity: -1, flags: pubsubFlags, run: cmdPUnsubscribe},
+		{name: "pubsub", arity: -2, flags: []string{}, subs: pubsubCommands},
+		{name: "blpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1, run: cmdBLPop},
+		{name: "brpop", arity: -3, flags: []string{"write", "noscript", "blocking"}, first: 1, last: -2, step: 1, run: cmdBRPop},
+		{name: "blmove", arity: 6, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1, run: cmdBLMove},
+		{name: "brpoplpush", arity: 4, flags: []string{"write", "denyoom", "noscript", "blocking"}, first: 1, last: 2, step: 1, run: cmdBRPopLPush},
 	}
 	commands = make(map[string]*command, len(list))
 	for _, c := range list {
@@ -195,6 +240,11 @@ func (c *client) execute(args [][]byte) {
 		c.badArity(cmd)
 		return
 	}
+	if len(c.subs.channels)+len(c.subs.patterns) != 0 && !c.resp3 && !pubsubAllowed(cmd) {
+		c.tx.refuse()
+		c.out = appendError(c.out, "ERR Can't execute '"+cmd.name+"': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+		return
+	}
 	if c.tx.on && !cmd.immediate {
 		c.tx.add(cmd, args)
 		c.out = append(c.out, "+QUEUED\r\n"...)
@@ -202,6 +252,9 @@ func (c *client) execute(args [][]byte) {
 	}
 	cmd.run(c, args)
 	c.srv.stats.commands++
+	if len(c.db.ready) != 0 {
+		c.db.serveReady()
+	}
 }
 
 // find looks name up in table, ignoring case, without allocating.
@@ -256,6 +309,17 @@ func appendClean(out, b []byte, n int) []byte {
 func (c *client) ok() { c.out = append(c.out, "+OK\r\n"...) }
 
 func cmdPing(c *client, args [][]byte) {
+	if c.subs.count() != 0 && !c.resp3 && len(args) <= 2 {
+		// In RESP2's subscribed mode a reply must look like a message.
+		var arg []byte
+		if len(args) == 2 {
+			arg = args[1]
+		}
+		c.out = appendArray(c.out, 2)
+		c.out = appendBulkString(c.out, "pong")
+		c.out = appendBulk(c.out, arg)
+		return
+	}
 	switch len(args) {
 	case 1:
 		c.out = append(c.out, "+PONG\r\n"...)
@@ -547,23 +611,26 @@ func cmdPersist(c *client, args [][]byte) {
 	c.out = appendInt(c.out, 1)
 }
 
-func cmdTTL(c *client, args [][]byte)  { c.ttl(args[1], time.Second) }
-func cmdPTTL(c *client, args [][]byte) { c.ttl(args[1], time.Millisecond) }
+func cmdTTL(c *client, args [][]byte)  { c.ttl(args[1], time.Second, false) }
+func cmdPTTL(c *client, args [][]byte) { c.ttl(args[1], time.Millisecond, false) }
 
 // ttl answers -2 for a missing key, -1 for one without a deadline, else
-// the time left, rounded to the nearest unit as Redis does.
-func (c *client) ttl(key []byte, unit time.Duration) {
+// the time left, or with absolute (EXPIRETIME, PEXPIRETIME) the deadline
+// as a Unix time, rounded to the nearest unit as Redis does.
+func (c *client) ttl(key []byte, unit time.Duration, absolute bool) {
 	e := c.db.lookup(key)
-	switch {
-	case e == nil:
-		c.out = appendInt(c.out, -2)
-	case e.expireAt == 0:
-		c.out = appendInt(c.out, -1)
-	case unit == time.Millisecond:
-		c.out = appendInt(c.out, e.expireAt-c.db.now())
-	default:
-		c.out = appendInt(c.out, (e.expireAt-c.db.now()+500)/1000)
+	if e == nil || e.expireAt == 0 {
+		c.out = appendInt(c.out, bool01(e != nil)-2)
+		return
 	}
+	t := e.expireAt
+	if !absolute {
+		t -= c.db.now()
+	}
+	if unit == time.Second {
+		t = (t + 500) / 1000
+	}
+	c.out = appendInt(c.out, t)
 }
 
 func cmdMGet(c *client, args [][]byte) {

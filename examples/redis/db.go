@@ -37,6 +37,12 @@ type db struct {
 	// It is empty unless a WATCH is pending, and then a write pays one
 	// lookup more; otherwise a length check.
 	watched map[string][]*client
+	// waiters maps each key that clients are blocked on (BLPOP) to them,
+	// in the order they blocked; ready lists the keys a command has
+	// created as lists while someone waits on them, to be served once
+	// the command has run. Both are empty unless a client is blocked.
+	waiters map[string][]*client
+	ready   []string
 	// For INFO: how many entries have a deadline, and how many keys
 	// have been deleted at theirs.
 	expires, expiredKeys int64
@@ -58,7 +64,7 @@ const expireBatch = 256
 
 func newDB(l *rt.Loop) *db {
 	return &db{loop: l, epoch: time.Now().UnixMilli() - l.Time().Milliseconds(), m: make(map[string]*entry),
-		watched: make(map[string][]*client)}
+		watched: make(map[string][]*client), waiters: make(map[string][]*client)}
 }
 
 // now is the loop's time as Unix milliseconds.
@@ -105,7 +111,20 @@ func (d *db) expiredKey(key string) bool {
 
 // add stores a new collection under key, which holds nothing. The
 // command that made it tells watchers once it has changed it.
-func (d *db) add(key []byte, coll collection) { d.m[string(key)] = &entry{coll: coll} }
+func (d *db) add(key []byte, coll collection) {
+	d.m[string(key)] = &entry{coll: coll}
+	d.listCreated(key, coll)
+}
+
+// listCreated tells the clients blocked on key, if any, that it holds
+// coll now, if it is a list.
+func (d *db) listCreated(key []byte, coll collection) {
+	if len(d.waiters) != 0 {
+		if _, ok := coll.(*list); ok {
+			d.signal(key)
+		}
+	}
+}
 
 // deadline turns the n of SET's EX, PX, EXAT, PXAT (and SETEX's,
 // PSETEX's) into Unix ms: n seconds if sec, else ms, counted from now if
@@ -162,6 +181,7 @@ func (d *db) rename(key, dst []byte, e *entry) {
 	d.touched(key)
 	d.m[string(dst)] = e
 	d.touched(dst)
+	d.listCreated(dst, e.coll)
 	if e.expireAt != 0 {
 		d.expire(dst, e, e.expireAt)
 	}

@@ -1,8 +1,12 @@
 package main
 
-import "strconv"
+import (
+	"math/big"
+	"strconv"
+)
 
-// Hashes: HSET, HGET, HMGET, HDEL, HLEN, HEXISTS, HGETALL, HINCRBY.
+// Hashes: HSET, HGET, HMGET, HDEL, HLEN, HEXISTS, HGETALL, HINCRBY,
+// HINCRBYFLOAT, HKEYS, HVALS, HSETNX, HSTRLEN.
 
 // hash maps fields to values. Like a Redis hash kept as a hash table, it
 // lists its fields in no particular order.
@@ -139,4 +143,79 @@ func cmdHIncrBy(c *client, args [][]byte) {
 	h[string(args[2])] = strconv.AppendInt(h[string(args[2])][:0], v, 10)
 	c.changed(args[1], h) // even by 0, as Redis has it
 	c.out = appendInt(c.out, v)
+}
+
+// cmdHIncrByFloat adds a float to a field (0 if missing), in long double
+// arithmetic as INCRBYFLOAT does, and answers the sum as it stores it.
+func cmdHIncrByFloat(c *client, args [][]byte) {
+	by, ok := longDouble(args[3])
+	if !ok {
+		c.out = appendError(c.out, errNotFloat)
+		return
+	}
+	h, found, ok := get[hash](c, args[1])
+	if !ok {
+		return
+	}
+	v := new(big.Float).SetPrec(64)
+	if old, in := h[string(args[2])]; in {
+		if v, ok = longDouble(old); !ok {
+			c.out = appendError(c.out, "ERR hash value is not a float")
+			return
+		}
+	}
+	sum, ok := addLongDouble(v, by)
+	if !ok {
+		c.out = appendError(c.out, errNaNOrInfty)
+		return
+	}
+	if !found {
+		h = newHash()
+		c.db.add(args[1], h)
+	}
+	text := appendLongDouble(h[string(args[2])][:0], sum)
+	h[string(args[2])] = text
+	c.changed(args[1], h)
+	c.out = appendBulk(c.out, text)
+}
+
+func cmdHKeys(c *client, args [][]byte) { c.hashList(args[1], true, false) }
+func cmdHVals(c *client, args [][]byte) { c.hashList(args[1], false, true) }
+
+// hashList answers a hash's fields, values, or both (HGETALL's pairs).
+func (c *client) hashList(key []byte, fields, values bool) {
+	h, _, ok := get[hash](c, key)
+	if !ok {
+		return
+	}
+	c.out = appendArray(c.out, len(h))
+	for f, v := range h {
+		if fields {
+			c.out = appendBulkString(c.out, f)
+		}
+		if values {
+			c.out = appendBulk(c.out, v)
+		}
+	}
+}
+
+// cmdHSetNX sets a field only if the hash has none of that name.
+func cmdHSetNX(c *client, args [][]byte) {
+	h, ok := getOrCreate(c, args[1], newHash)
+	if !ok {
+		return
+	}
+	if _, in := h[string(args[2])]; in {
+		c.out = appendInt(c.out, 0)
+		return
+	}
+	h[string(args[2])] = append([]byte(nil), args[3]...)
+	c.changed(args[1], h)
+	c.out = appendInt(c.out, 1)
+}
+
+func cmdHStrLen(c *client, args [][]byte) {
+	if h, _, ok := get[hash](c, args[1]); ok {
+		c.out = appendInt(c.out, int64(len(h[string(args[2])])))
+	}
 }

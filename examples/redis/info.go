@@ -127,7 +127,7 @@ func (s *server) infoServer(w *infoWriter) {
 func (s *server) infoClients(w *infoWriter) {
 	w.field("connected_clients", len(s.clients))
 	w.field("cluster_connections", 0)
-	w.field("blocked_clients", 0)
+	w.field("blocked_clients", s.blockedClients)
 	w.field("tracking_clients", 0)
 	w.field("clients_in_timeout_table", 0)
 }
@@ -193,8 +193,8 @@ func (s *server) infoStats(w *infoWriter) {
 	w.field("rejected_connections", 0)
 	w.field("expired_keys", s.db.expiredKeys)
 	w.field("evicted_keys", 0)
-	w.field("pubsub_channels", 0)
-	w.field("pubsub_patterns", 0)
+	w.field("pubsub_channels", len(s.ps.channels))
+	w.field("pubsub_patterns", len(s.ps.patterns))
 }
 
 func (s *server) infoReplication(w *infoWriter) {

@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"net"
+	"slices"
 
 	"github.com/asyncgen/asyncgen/rt"
 	"github.com/asyncgen/asyncgen/rt/streams"
@@ -50,6 +51,11 @@ type server struct {
 	// connection's task has finished.
 	active int
 	idle   func()
+	config [][2]string // CONFIG GET's parameters, which CONFIG SET changes
+	// blockedClients counts the clients waiting in a blocking pop.
+	blockedClients int
+	ps             pubsub
+	pubBuf         []byte // where PUBLISH makes a message for another connection
 }
 
 // flushAt is the size of output past which a connection stops running
@@ -86,6 +92,12 @@ func (s *server) serve(r *streams.StreamReader, w *streams.StreamWriter) error {
 		}
 		if c.quit {
 			return nil
+		}
+		if c.blocked != nil {
+			if alive, err := rt.Await(c.waitBlockedAsync()); !alive || err != nil {
+				return nil // the peer went while blocked: disconnect unblocks it
+			}
+			continue
 		}
 		if more {
 			if _, err := rt.Await(r.ReadMore()); err != nil {
@@ -132,7 +144,9 @@ func (s *server) shutdown(ln *rt.Server, l *rt.Loop) {
 // newServer makes the server of loop l, with an empty keyspace.
 func newServer(l *rt.Loop, lim limits) *server {
 	d := newDB(l)
-	return &server{db: d, lim: lim, clients: make(map[int64]*client), started: d.now(), runID: randomID(), replID: randomID()}
+	return &server{db: d, lim: lim, clients: make(map[int64]*client), started: d.now(), runID: randomID(), replID: randomID(),
+		config: slices.Clone(defaultConfig),
+		ps:     pubsub{channels: make(map[string][]*client), patterns: make(map[string][]*client)}}
 }
 
 // newClient makes the state of a new connection and lists it; connect
@@ -179,6 +193,9 @@ func (c *client) conn() (addr, laddr string, fd int) {
 // watches and its place in the list. Once is enough; again does nothing.
 func (s *server) disconnect(c *client) {
 	c.unwatch()
+	c.unblock()
+	c.unsubscribe(nil, false, false)
+	c.unsubscribe(nil, true, false)
 	delete(s.clients, c.id)
 }
 
@@ -187,6 +204,9 @@ func (s *server) disconnect(c *client) {
 // needs more bytes to go on, false when it stopped with requests left
 // (output over flushAt) or the connection is to close (c.quit).
 func (c *client) process(r *streams.StreamReader) bool {
+	if c.blocked != nil {
+		return true // its requests wait until it is served
+	}
 	c.lastRequest = c.db.now()
 	buf := r.Peek()
 	used := 0
@@ -210,7 +230,7 @@ func (c *client) process(r *streams.StreamReader) bool {
 		used += n
 		if args != nil {
 			c.execute(args)
-			if c.quit {
+			if c.quit || c.blocked != nil {
 				return false
 			}
 		}
