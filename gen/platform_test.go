@@ -37,6 +37,8 @@ func TestGeneratedFilesBuildWhereTheirTemplatesDo(t *testing.T) {
 		}
 	}
 	if testing.Short() {
+		// -short is the quick edit-test loop; the full run (CI's
+		// go test ./...) always loads the package for darwin.
 		t.Skip("loads the package for darwin")
 	}
 	t.Setenv("GOOS", "darwin")
